@@ -1,0 +1,99 @@
+# hoshi — GNU make build.
+#
+#   make            build build/hoshi (optimised) and build/libhoshi.a
+#   make run        install missing Debian packages, build, run the main job
+#   make check      install missing Debian packages, build with ASan+UBSan, run every test
+#   make deps       only the package step (apt-get when root, else print the command)
+#   make bench      the benchmarks in bench/
+#   make install    PREFIX=/usr/local
+#
+# Sources are found by wildcard: a new file in src/lib/ is part of the
+# library without touching this file.
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+DATADIR ?= $(CURDIR)/data
+BUILD   := build
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wno-format-nonliteral -Wvla
+CPPFLAGS_ALL := -Iinclude -Isrc/lib -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+                -DHOSHI_DATADIR='"$(DATADIR)"' $(CPPFLAGS)
+CFLAGS_ALL   := -std=c11 $(WARN) -g $(CFLAGS)
+OPT     := -O2
+SAN     := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# Debian packages the build and the tests need (installed by `make deps`).
+DEB_PACKAGES := gcc make libc6-dev python3 tmux
+LIBS    :=
+
+LIB_SRC := $(sort $(wildcard src/lib/*.c src/lib/*/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+UNIT_SRC:= $(sort $(wildcard tests/unit/test_*.c))
+
+LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ     := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+SAN_LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/san/obj/%.o)
+SAN_CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/san/obj/%.o)
+UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/san/tests/%)
+
+.PHONY: all run check deps test bench install clean san
+
+all: $(BUILD)/hoshi
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(OPT) -MMD -MP -c $< -o $@
+
+$(BUILD)/san/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(SAN) -MMD -MP -c $< -o $@
+
+$(BUILD)/libhoshi.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/san/libhoshi.a: $(SAN_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/hoshi: $(CLI_OBJ) $(BUILD)/libhoshi.a
+	$(CC) $(CFLAGS_ALL) $(OPT) $^ $(LIBS) $(LDFLAGS) -o $@
+
+$(BUILD)/san/hoshi: $(SAN_CLI_OBJ) $(BUILD)/san/libhoshi.a
+	$(CC) $(CFLAGS_ALL) $(SAN) $^ $(LIBS) $(LDFLAGS) -o $@
+
+$(BUILD)/san/tests/%: tests/unit/%.c $(BUILD)/san/libhoshi.a tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(SAN) $< $(BUILD)/san/libhoshi.a $(LIBS) $(LDFLAGS) -o $@
+
+san: $(BUILD)/san/hoshi $(UNIT_BIN)
+
+deps:
+	@tools/install-deps.sh $(DEB_PACKAGES)
+
+# The main job.  For now the interactive self-diagnosis.
+run: deps
+	@$(MAKE) --no-print-directory all
+	@echo "Starting the self-diagnosis (hoshi diagnose). Answer 1-4; b goes back, q saves and quits."
+	@$(BUILD)/hoshi diagnose
+
+test: san $(BUILD)/hoshi
+	@python3 tests/run.py --hoshi $(BUILD)/san/hoshi --release $(BUILD)/hoshi --unit $(BUILD)/san/tests
+
+check: deps
+	@$(MAKE) --no-print-directory test
+
+bench: deps all
+	@echo "no benchmarks yet"
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/hoshi $(DESTDIR)$(PREFIX)/bin/hoshi
+	install -m 644 man/hoshi.1 $(DESTDIR)$(PREFIX)/share/man/man1/hoshi.1
+	@echo "note: this binary reads its data from $(DATADIR); build with DATADIR=$(PREFIX)/share/hoshi and copy data/ there for a system install"
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SAN_LIB_OBJ:.o=.d) $(SAN_CLI_OBJ:.o=.d)

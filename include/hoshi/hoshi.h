@@ -1,0 +1,22 @@
+/*
+ * hoshi.h — the public API of libhoshi in one include.
+ *
+ * libhoshi is the engine of hoshi, a platform for SME information-security
+ * self-declaration programmes (★ five principles, ★★ 25-item
+ * self-diagnosis and a basic policy).  Front ends (the hoshi command, the
+ * web application) use only what these headers declare.
+ */
+#ifndef HOSHI_HOSHI_H
+#define HOSHI_HOSHI_H
+
+#define HOSHI_VERSION "0.1.0"
+
+#include "hoshi/error.h"
+#include "hoshi/catalog.h"
+#include "hoshi/date.h"
+#include "hoshi/diag.h"
+#include "hoshi/plan.h"
+#include "hoshi/policy.h"
+#include "hoshi/report.h"
+
+#endif

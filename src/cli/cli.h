@@ -1,0 +1,40 @@
+/*
+ * cli.h — what the subcommands of the hoshi command share: exit codes,
+ * error printing and all-or-nothing output.  The CLI is a thin client of
+ * the public libhoshi API.
+ */
+#ifndef HOSHI_CLI_H
+#define HOSHI_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hoshi/hoshi.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+/* Prints "hoshi CMD: message" to stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints a library error (its detail, else its description) for cmd and
+ * returns the exit status it maps to: 2 for bad input or usage, else 1. */
+int cli_lib_error(const char *cmd, hoshi_err err);
+
+/* Writes data to path atomically (temporary file + rename), or to stdout
+ * when path is NULL or "-".  Returns 0, or prints why and returns 1. */
+int cli_write_output(const char *cmd, const char *path, const char *data, size_t len);
+
+/* Reads a whole (small, at most max bytes) file; caller frees *out with
+ * free().  Returns 0, or prints why and returns 2. */
+int cli_read_file(const char *cmd, const char *path, size_t max, char **out);
+
+/* Subcommands: each returns the process exit status. */
+int cmd_diagnose(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
+
+/* The interactive diagnosis: fills answers[] or returns with *quit set.
+ * Returns 0, or an exit status on failure. */
+int cli_interactive(const hoshi_catalog *c, const char *state_path,
+                    hoshi_answer answers[HOSHI_DIAG_ITEMS], bool *quit);
+
+#endif

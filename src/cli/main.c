@@ -1,0 +1,71 @@
+/*
+ * main.c — the hoshi command: dispatches to a subcommand.  Each subcommand
+ * lives in its own file and uses only the public libhoshi API.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: hoshi <command> [options]\n"
+    "\n"
+    "SECURITY ACTION-style self-declaration tools for small businesses.\n"
+    "\n"
+    "commands:\n"
+    "  diagnose   take the 25-item self-diagnosis, get a score and an action plan\n"
+    "  policy     write an information-security basic policy\n"
+    "  help       show this help, or 'hoshi help COMMAND' for a command\n"
+    "  version    print the version\n"
+    "\n"
+    "'hoshi COMMAND --help' describes a command; 'man hoshi' has the full manual.\n";
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    {"diagnose", cmd_diagnose},
+    {"policy", cmd_policy},
+};
+
+static const command *find(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        if (argc > 2 && strcmp(name, "help") == 0) {
+            const command *c = find(argv[2]);
+            if (c == NULL) {
+                fprintf(stderr, "hoshi: unknown command '%s'\n", argv[2]);
+                return EXIT_USAGE;
+            }
+            char *help_argv[] = {argv[2], "--help", NULL};
+            return c->run(2, help_argv);
+        }
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+        printf("hoshi %s\n", HOSHI_VERSION);
+        return EXIT_OK;
+    }
+    const command *c = find(name);
+    if (c == NULL) {
+        fprintf(stderr, "hoshi: unknown command '%s'\n\n%s", name, usage);
+        return EXIT_USAGE;
+    }
+    return c->run(argc - 1, argv + 1);
+}

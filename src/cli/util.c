@@ -1,0 +1,104 @@
+/*
+ * util.c — error reporting and file output for the hoshi command.  Output
+ * files are written to a temporary name and renamed into place, so a
+ * failure never leaves a half-written report behind.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "hoshi %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see 'hoshi %s --help')\n", cmd);
+    return EXIT_USAGE;
+}
+
+int cli_lib_error(const char *cmd, hoshi_err err)
+{
+    const char *d = hoshi_error_detail();
+    fprintf(stderr, "hoshi %s: %s\n", cmd, d != NULL && *d ? d : hoshi_error_message(err));
+    return err == HOSHI_ERR_INPUT || err == HOSHI_ERR_USAGE || err == HOSHI_ERR_LIMIT
+               ? EXIT_USAGE : EXIT_FAIL;
+}
+
+static int write_all(FILE *f, const char *data, size_t len)
+{
+    return fwrite(data, 1, len, f) == len && fflush(f) == 0 ? 0 : -1;
+}
+
+int cli_write_output(const char *cmd, const char *path, const char *data, size_t len)
+{
+    if (path == NULL || strcmp(path, "-") == 0) {
+        if (write_all(stdout, data, len) != 0) {
+            fprintf(stderr, "hoshi %s: writing standard output: %s\n", cmd, strerror(errno));
+            return EXIT_FAIL;
+        }
+        return EXIT_OK;
+    }
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (tmp == NULL) {
+        fprintf(stderr, "hoshi %s: out of memory\n", cmd);
+        return EXIT_FAIL;
+    }
+    snprintf(tmp, n, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (f == NULL) {
+        fprintf(stderr, "hoshi %s: cannot write %s: %s\n", cmd, path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
+        return EXIT_FAIL;
+    }
+    int rc = write_all(f, data, len);
+    if (fclose(f) != 0)
+        rc = -1;
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = -1;
+    if (rc != 0) {
+        fprintf(stderr, "hoshi %s: cannot write %s: %s\n", cmd, path, strerror(errno));
+        unlink(tmp);
+    }
+    free(tmp);
+    return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
+int cli_read_file(const char *cmd, const char *path, size_t max, char **out)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "hoshi %s: cannot read %s: %s\n", cmd, path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    char *buf = malloc(max + 1);
+    size_t n = buf != NULL ? fread(buf, 1, max + 1, f) : 0;
+    int bad = buf == NULL || ferror(f);
+    fclose(f);
+    if (bad || n > max) {
+        fprintf(stderr, "hoshi %s: %s: %s\n", cmd, path,
+                buf == NULL ? "out of memory" : n > max ? "file too large" : "read error");
+        free(buf);
+        return EXIT_USAGE;
+    }
+    buf[n] = '\0';
+    if (strlen(buf) != n) {
+        fprintf(stderr, "hoshi %s: %s: contains a NUL byte\n", cmd, path);
+        free(buf);
+        return EXIT_USAGE;
+    }
+    *out = buf;
+    return EXIT_OK;
+}

@@ -1,0 +1,150 @@
+/*
+ * ini.c — parses hoshi's own data files into a flat list of
+ * (section, key, value) entries.  The files are small (a few hundred
+ * entries), so lookups are linear scans; simplicity beats a hash here.
+ */
+#include "ini.h"
+#include "fileio.h"
+#include "utf8.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define INI_MAX_BYTES ((size_t)4 << 20)
+
+typedef struct entry {
+    const char *section;
+    const char *key;
+    const char *value;
+} entry;
+
+struct hi_ini {
+    char *text;     /* the file, modified in place: entries point into it */
+    char *path;
+    entry *entries;
+    size_t n;
+};
+
+static char *trim(char *s, char *end)
+{
+    while (s < end && (*s == ' ' || *s == '\t'))
+        s++;
+    while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+        end--;
+    *end = '\0';
+    return s;
+}
+
+hoshi_err hi_ini_load(const char *path, hi_ini **out)
+{
+    hoshi_err err;
+    hi_ini *ini = calloc(1, sizeof *ini);
+    if (ini == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    size_t len = 0;
+    err = hi_file_read(path, INI_MAX_BYTES, &ini->text, &len);
+    if (err != HOSHI_OK) {
+        if (err == HOSHI_ERR_IO)
+            err = HOSHI_ERR_DATA;
+        goto fail_free;
+    }
+    ini->path = hi_strdup(path);
+    if (ini->path == NULL) {
+        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+        goto fail_free;
+    }
+    size_t bad = hi_utf8_invalid_at(ini->text, len);
+    if (bad != len) {
+        err = hi_fail(HOSHI_ERR_DATA, "%s: invalid UTF-8 at byte %zu", path, bad + 1);
+        goto fail_free;
+    }
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++)
+        lines += ini->text[i] == '\n';
+    ini->entries = calloc(lines, sizeof *ini->entries);
+    if (ini->entries == NULL) {
+        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+        goto fail_free;
+    }
+    const char *section = NULL;
+    char *p = ini->text, *end = ini->text + len;
+    for (size_t lineno = 1; p < end; lineno++) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *eol = nl ? nl : end;
+        char *next = nl ? nl + 1 : end;
+        char *line = trim(p, eol);
+        if (*line == '\0' || *line == '#') {
+            p = next;
+            continue;
+        }
+        if (*line == '[') {
+            size_t l = strlen(line);
+            if (l < 3 || line[l - 1] != ']') {
+                err = hi_fail(HOSHI_ERR_DATA, "%s:%zu: malformed section header", path, lineno);
+                goto fail_free;
+            }
+            line[l - 1] = '\0';
+            section = trim(line + 1, line + l - 1);
+            p = next;
+            continue;
+        }
+        char *eq = strchr(line, '=');
+        if (eq == NULL || section == NULL) {
+            err = hi_fail(HOSHI_ERR_DATA, "%s:%zu: expected 'key = value'%s", path,
+                          lineno, section == NULL ? " inside a [section]" : "");
+            goto fail_free;
+        }
+        char *key = trim(line, eq);
+        char *value = trim(eq + 1, eq + 1 + strlen(eq + 1));
+        if (*key == '\0') {
+            err = hi_fail(HOSHI_ERR_DATA, "%s:%zu: empty key", path, lineno);
+            goto fail_free;
+        }
+        ini->entries[ini->n++] = (entry){section, key, value};
+        p = next;
+    }
+    *out = ini;
+    return HOSHI_OK;
+
+fail_free:
+    hi_ini_free(ini);
+    return err;
+}
+
+void hi_ini_free(hi_ini *ini)
+{
+    if (ini == NULL)
+        return;
+    free(ini->entries);
+    free(ini->text);
+    free(ini->path);
+    free(ini);
+}
+
+const char *hi_ini_nth(const hi_ini *ini, const char *section, const char *key, size_t i)
+{
+    for (size_t k = 0; k < ini->n; k++) {
+        const entry *e = &ini->entries[k];
+        if (strcmp(e->section, section) == 0 && strcmp(e->key, key) == 0 && i-- == 0)
+            return e->value;
+    }
+    return NULL;
+}
+
+const char *hi_ini_get(const hi_ini *ini, const char *section, const char *key)
+{
+    return hi_ini_nth(ini, section, key, 0);
+}
+
+size_t hi_ini_count(const hi_ini *ini, const char *section, const char *key)
+{
+    size_t c = 0;
+    for (size_t k = 0; k < ini->n; k++)
+        c += strcmp(ini->entries[k].section, section) == 0 && strcmp(ini->entries[k].key, key) == 0;
+    return c;
+}
+
+const char *hi_ini_path(const hi_ini *ini)
+{
+    return ini->path;
+}

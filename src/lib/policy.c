@@ -1,0 +1,330 @@
+/*
+ * policy.c — fills the basic-policy template with an organisation's
+ * details and writes it as Markdown, HTML or plain text.  The template is
+ * data; this file only knows its shape (meta, preamble, five numbered
+ * sections, optional contact, closing) and escapes each value for the
+ * format it lands in.
+ */
+#include "hoshi/policy.h"
+#include "hoshi/date.h"
+#include "buf.h"
+#include "fileio.h"
+#include "ini.h"
+#include "utf8.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define POLICY_SECTIONS 5
+
+hoshi_err hoshi_policy_format_parse(const char *s, hoshi_policy_format *out)
+{
+    static const struct { const char *name; hoshi_policy_format f; } names[] = {
+        {"md", HOSHI_POLICY_MD}, {"markdown", HOSHI_POLICY_MD},
+        {"html", HOSHI_POLICY_HTML}, {"text", HOSHI_POLICY_TEXT},
+    };
+    hi_clear_error();
+    for (size_t i = 0; s != NULL && i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(s, names[i].name) == 0) {
+            *out = names[i].f;
+            return HOSHI_OK;
+        }
+    }
+    return hi_fail(HOSHI_ERR_USAGE, "unknown format '%s' (expected md, html or text)", s ? s : "");
+}
+
+static bool blank(const char *s)
+{
+    for (; s != NULL && *s; s++)
+        if (*s != ' ' && *s != '\t')
+            return strncmp(s, "\xE3\x80\x80", 3) == 0 ? blank(s + 3) : false; /* U+3000 */
+    return true;
+}
+
+static hoshi_err check_text(const char *name, const char *v, bool required)
+{
+    if (v == NULL || blank(v)) {
+        if (required)
+            return hi_fail(HOSHI_ERR_INPUT, "%s must not be empty", name);
+        return HOSHI_OK;
+    }
+    size_t len = strlen(v);
+    if (hi_utf8_invalid_at(v, len) != len)
+        return hi_fail(HOSHI_ERR_INPUT, "%s is not valid UTF-8", name);
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+        if (*p < 0x20 || *p == 0x7F)
+            return hi_fail(HOSHI_ERR_INPUT, "%s contains a control character", name);
+    if (hi_utf8_count(v) > HOSHI_POLICY_FIELD_MAX)
+        return hi_fail(HOSHI_ERR_INPUT, "%s is longer than %d characters", name,
+                       HOSHI_POLICY_FIELD_MAX);
+    return HOSHI_OK;
+}
+
+hoshi_err hoshi_policy_check(const hoshi_policy_info *info, const char **field)
+{
+    hi_clear_error();
+    struct { const char *name; const char *v; bool req; } f[] = {
+        {"org", info->org, true},
+        {"representative", info->representative, true},
+        {"contact", info->contact, false},
+    };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        hoshi_err err = check_text(f[i].name, f[i].v, f[i].req);
+        if (err != HOSHI_OK) {
+            if (field != NULL)
+                *field = f[i].name;
+            return err;
+        }
+    }
+    hoshi_date d;
+    hoshi_err err = hoshi_date_parse(info->date, &d);
+    if (err != HOSHI_OK && field != NULL)
+        *field = "date";
+    return err;
+}
+
+/* Markdown: backslash-escape characters that would start markup. */
+static void md_escape(hi_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        if (strchr("\\`*_{}[]()<>#+-.!|~", *s) != NULL)
+            hi_buf_putc(b, '\\');
+        hi_buf_putc(b, *s);
+    }
+}
+
+typedef struct ctx {
+    hi_buf *b;
+    hoshi_policy_format fmt;
+    const char *const *vars;
+} ctx;
+
+/* Writes one template value with the variables substituted and escaped
+ * for the output format. */
+static void put(ctx *x, const char *tmpl)
+{
+    switch (x->fmt) {
+    case HOSHI_POLICY_MD: {
+        /* The template's own text is trusted Markdown-free prose; only the
+         * substituted values need escaping. */
+        hi_buf_subst(x->b, tmpl, x->vars, md_escape);
+        break;
+    }
+    case HOSHI_POLICY_HTML:
+    case HOSHI_POLICY_HTML_FRAGMENT: {
+        hi_buf tmp = HI_BUF_INIT;
+        hi_buf_subst(&tmp, tmpl, x->vars, NULL);
+        if (tmp.err != HOSHI_OK)
+            x->b->err = tmp.err;
+        else
+            hi_buf_html(x->b, tmp.data);
+        hi_buf_free(&tmp);
+        break;
+    }
+    case HOSHI_POLICY_TEXT:
+        hi_buf_subst(x->b, tmpl, x->vars, NULL);
+        break;
+    }
+}
+
+static bool is_html(const ctx *x)
+{
+    return x->fmt == HOSHI_POLICY_HTML || x->fmt == HOSHI_POLICY_HTML_FRAGMENT;
+}
+
+static void heading(ctx *x, int level, const char *prefix, const char *tmpl)
+{
+    if (is_html(x)) {
+        hi_buf_printf(x->b, "<h%d>", level);
+        hi_buf_html(x->b, prefix);
+        put(x, tmpl);
+        hi_buf_printf(x->b, "</h%d>\n", level);
+    } else if (x->fmt == HOSHI_POLICY_MD) {
+        hi_buf_printf(x->b, "%.*s %s", level, "######", prefix);
+        put(x, tmpl);
+        hi_buf_puts(x->b, "\n\n");
+    } else {
+        size_t start = x->b->len;
+        hi_buf_puts(x->b, prefix);
+        put(x, tmpl);
+        hi_buf_putc(x->b, '\n');
+        /* Underline in display cells: CJK characters take two. */
+        size_t cells = 0;
+        for (const unsigned char *p = (const unsigned char *)x->b->data + start;
+             x->b->err == HOSHI_OK && *p && *p != '\n'; p++)
+            if ((*p & 0xC0) != 0x80)
+                cells += *p < 0x80 ? 1 : 2;
+        for (size_t i = 0; i < cells; i++)
+            hi_buf_putc(x->b, level == 1 ? '=' : '-');
+        hi_buf_puts(x->b, "\n\n");
+    }
+}
+
+static void para(ctx *x, const char *tmpl)
+{
+    if (is_html(x)) {
+        hi_buf_puts(x->b, "<p>");
+        put(x, tmpl);
+        hi_buf_puts(x->b, "</p>\n");
+    } else {
+        put(x, tmpl);
+        hi_buf_puts(x->b, "\n\n");
+    }
+}
+
+static void list(ctx *x, const hi_ini *t, const char *sec)
+{
+    size_t n = hi_ini_count(t, sec, "item");
+    if (n == 0)
+        return;
+    if (is_html(x))
+        hi_buf_puts(x->b, "<ol>\n");
+    for (size_t i = 0; i < n; i++) {
+        if (is_html(x)) {
+            hi_buf_puts(x->b, "<li>");
+            put(x, hi_ini_nth(t, sec, "item", i));
+            hi_buf_puts(x->b, "</li>\n");
+        } else {
+            hi_buf_printf(x->b, x->fmt == HOSHI_POLICY_MD ? "%zu. " : "  (%zu) ", i + 1);
+            put(x, hi_ini_nth(t, sec, "item", i));
+            hi_buf_putc(x->b, '\n');
+        }
+    }
+    hi_buf_puts(x->b, is_html(x) ? "</ol>\n" : "\n");
+}
+
+static const char *get(const hi_ini *t, const char *sec, const char *key)
+{
+    const char *v = hi_ini_get(t, sec, key);
+    return v != NULL ? v : "";
+}
+
+static void closing(ctx *x, const hi_ini *t, const char *date_text)
+{
+    const char *rows[][2] = {
+        {get(t, "closing", "date_label"), date_text},
+        {get(t, "closing", "org_label"), "{org}"},
+        {get(t, "closing", "rep_label"), "{representative}"},
+    };
+    if (is_html(x))
+        hi_buf_puts(x->b, "<dl class=\"closing\">\n");
+    for (size_t i = 0; i < 3; i++) {
+        if (is_html(x)) {
+            hi_buf_puts(x->b, "<dt>");
+            hi_buf_html(x->b, rows[i][0]);
+            hi_buf_puts(x->b, "</dt><dd>");
+            put(x, rows[i][1]);
+            hi_buf_puts(x->b, "</dd>\n");
+        } else {
+            hi_buf_puts(x->b, rows[i][0]);
+            hi_buf_puts(x->b, ": ");
+            put(x, rows[i][1]);
+            hi_buf_puts(x->b, x->fmt == HOSHI_POLICY_MD ? "  \n" : "\n");
+        }
+    }
+    if (is_html(x))
+        hi_buf_puts(x->b, "</dl>\n");
+}
+
+static void document(ctx *x, const hi_ini *t, const char *date_text, bool has_contact)
+{
+    if (is_html(x))
+        hi_buf_puts(x->b, "<article class=\"policy\">\n");
+    heading(x, 1, "", get(t, "meta", "title"));
+    for (size_t i = 0; i < hi_ini_count(t, "preamble", "para"); i++)
+        para(x, hi_ini_nth(t, "preamble", "para", i));
+    for (int s = 1; s <= POLICY_SECTIONS; s++) {
+        char sec[16], prefix[16];
+        snprintf(sec, sizeof sec, "section %d", s);
+        snprintf(prefix, sizeof prefix, "%d. ", s);
+        heading(x, 2, prefix, get(t, sec, "title"));
+        for (size_t i = 0; i < hi_ini_count(t, sec, "para"); i++)
+            para(x, hi_ini_nth(t, sec, "para", i));
+        list(x, t, sec);
+    }
+    if (has_contact) {
+        heading(x, 2, "", get(t, "contact", "title"));
+        for (size_t i = 0; i < hi_ini_count(t, "contact", "para"); i++)
+            para(x, hi_ini_nth(t, "contact", "para", i));
+    }
+    closing(x, t, date_text);
+    if (is_html(x))
+        hi_buf_puts(x->b, "</article>\n");
+}
+
+static hoshi_err load_template(const hoshi_catalog *c, const char *name, hi_ini **t, char **raw)
+{
+    hi_buf path = HI_BUF_INIT;
+    hi_buf_printf(&path, "%s/templates/%s", hoshi_catalog_datadir(c), name);
+    char *p = NULL;
+    hoshi_err err = hi_buf_finish(&path, &p, NULL);
+    if (err != HOSHI_OK)
+        return err;
+    if (t != NULL)
+        err = hi_ini_load(p, t);
+    else {
+        size_t len;
+        err = hi_file_read(p, 1 << 20, raw, &len);
+        if (err == HOSHI_ERR_IO)
+            err = HOSHI_ERR_DATA;
+    }
+    free(p);
+    return err;
+}
+
+hoshi_err hoshi_policy_render(const hoshi_catalog *c, const hoshi_policy_info *info,
+                              hoshi_policy_format fmt, char **out, size_t *len)
+{
+    hoshi_err err = hoshi_policy_check(info, NULL);
+    if (err != HOSHI_OK)
+        return err;
+    hoshi_date d;
+    hoshi_date_parse(info->date, &d);
+    char date_text[64];
+    hoshi_lang lang = hoshi_catalog_lang(c);
+    hoshi_date_format(d, lang, date_text, sizeof date_text);
+    bool has_contact = !blank(info->contact);
+
+    hi_ini *t = NULL;
+    char name[32];
+    snprintf(name, sizeof name, "policy.%s.ini", hoshi_lang_code(lang));
+    err = load_template(c, name, &t, NULL);
+    if (err != HOSHI_OK)
+        return err;
+    const char *vars[] = {"org", info->org, "representative", info->representative,
+                          "date", date_text, "contact", has_contact ? info->contact : "",
+                          NULL};
+    hi_buf b = HI_BUF_INIT;
+    ctx x = {&b, fmt, vars};
+    if (fmt == HOSHI_POLICY_HTML) {
+        char *page = NULL;
+        err = load_template(c, "policy.html", NULL, &page);
+        if (err != HOSHI_OK)
+            goto free_template;
+        hi_buf inner = HI_BUF_INIT, title = HI_BUF_INIT;
+        ctx xi = {&inner, HOSHI_POLICY_HTML_FRAGMENT, vars};
+        document(&xi, t, date_text, has_contact);
+        ctx xt = {&title, HOSHI_POLICY_HTML_FRAGMENT, vars};
+        put(&xt, get(t, "meta", "title"));
+        hi_buf_puts(&title, " — ");
+        hi_buf_html(&title, info->org);
+        if (inner.err != HOSHI_OK || title.err != HOSHI_OK) {
+            b.err = inner.err != HOSHI_OK ? inner.err : title.err;
+        } else {
+            const char *pv[] = {"lang", hoshi_lang_code(lang), "title", title.data,
+                                "body", inner.data, NULL};
+            hi_buf_subst(&b, page, pv, NULL);
+        }
+        hi_buf_free(&inner);
+        hi_buf_free(&title);
+        free(page);
+    } else {
+        document(&x, t, date_text, has_contact);
+    }
+    err = hi_buf_finish(&b, out, len);
+free_template:
+    hi_buf_free(&b);
+    hi_ini_free(t);
+    return err;
+}

@@ -1,0 +1,27 @@
+/*
+ * report_int.h — what the report renderers share: the scored result and
+ * the action plan computed once, then written in each format.
+ */
+#ifndef HOSHI_REPORT_INT_H
+#define HOSHI_REPORT_INT_H
+
+#include "hoshi/plan.h"
+#include "hoshi/report.h"
+#include "buf.h"
+
+typedef struct hi_report {
+    const hoshi_catalog *c;
+    const hoshi_answer *answers;
+    const hoshi_report_opts *opts; /* never NULL inside the renderers */
+    hoshi_diag_result r;
+    int plan[HOSHI_DIAG_ITEMS];
+    size_t n_plan;
+} hi_report;
+
+void hi_report_text(hi_buf *b, const hi_report *m);
+void hi_report_json(hi_buf *b, const hi_report *m);
+void hi_report_html(hi_buf *b, const hi_report *m, bool whole_page);
+/* Writes the part chart of m into b. */
+void hi_report_chart(hi_buf *b, const hoshi_catalog *c, const hoshi_diag_result *r);
+
+#endif
