@@ -23,9 +23,16 @@ CFLAGS_ALL   := -std=c11 $(WARN) -g $(CFLAGS)
 OPT     := -O2
 SAN     := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-# Debian packages the build and the tests need (installed by `make deps`).
+# Debian packages the build and the tests need (installed by `make deps`),
+# and the libraries linked, one line per subsystem.
 DEB_PACKAGES := gcc make libc6-dev python3 tmux
-LIBS    :=
+LIBS    := -lm
+# survey tabulation (hoshi tab): workbooks; differential tests against pandas
+DEB_PACKAGES += libxlsxwriter-dev python3-pandas
+LIBS    += -lxlsxwriter
+# web application (hoshi serve)
+DEB_PACKAGES += libmicrohttpd-dev libsqlite3-dev libsodium-dev libqrencode-dev
+LIBS    += -lmicrohttpd -lsqlite3 -lsodium -lqrencode -lpthread
 
 LIB_SRC := $(sort $(wildcard src/lib/*.c src/lib/*/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
