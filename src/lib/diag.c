@@ -49,22 +49,29 @@ int hoshi_diag_band(int score)
     return 4;
 }
 
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
 hoshi_err hoshi_diag_parse_answers(const char *text, hoshi_answer out[HOSHI_DIAG_ITEMS])
 {
     hi_clear_error();
     if (text == NULL)
         return hi_fail(HOSHI_ERR_INPUT, "no answers given");
+    /* Codes are separated by a comma or a line break (an answers file may
+     * hold one code per line); blanks around them are ignored. */
     const char *p = text;
     int n = 0;
     hoshi_answer tmp[HOSHI_DIAG_ITEMS];
+    while (is_blank(*p) || *p == '\n')
+        p++;
     for (;;) {
-        while (*p == ' ' || *p == '\t')
-            p++;
         const char *start = p;
-        while (*p && *p != ',' && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+        while (*p && *p != ',' && *p != '\n' && !is_blank(*p))
             p++;
         size_t len = (size_t)(p - start);
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        while (is_blank(*p))
             p++;
         if (n >= HOSHI_DIAG_ITEMS)
             return hi_fail(HOSHI_ERR_INPUT,
@@ -84,11 +91,23 @@ hoshi_err hoshi_diag_parse_answers(const char *text, hoshi_answer out[HOSHI_DIAG
                            "(1 implemented, 2 partly, 3 not implemented, 4 don't know)",
                            n + 1, tok);
         tmp[n++] = (hoshi_answer)v;
-        if (*p == '\0')
+        if (*p == ',') {
+            p++;
+            while (is_blank(*p))
+                p++;
+            if (*p == '\n') /* "1,\n2": the comma and the line break are one separator */
+                p++;
+        } else if (*p == '\n') {
+            while (is_blank(*p) || *p == '\n')
+                p++;
+            if (*p == '\0')
+                break;
+        } else if (*p == '\0') {
             break;
-        if (*p != ',')
-            return hi_fail(HOSHI_ERR_INPUT, "answers must be separated by commas (after answer %d)", n);
-        p++;
+        } else {
+            return hi_fail(HOSHI_ERR_INPUT,
+                           "answers must be separated by commas (after answer %d)", n);
+        }
     }
     if (n != HOSHI_DIAG_ITEMS)
         return hi_fail(HOSHI_ERR_INPUT, "expected exactly %d answers, got %d",

@@ -235,7 +235,7 @@ static void document(ctx *x, const hi_ini *t, const char *date_text, bool has_co
     for (size_t i = 0; i < hi_ini_count(t, "preamble", "para"); i++)
         para(x, hi_ini_nth(t, "preamble", "para", i));
     for (int s = 1; s <= POLICY_SECTIONS; s++) {
-        char sec[16], prefix[16];
+        char sec[32], prefix[32];
         snprintf(sec, sizeof sec, "section %d", s);
         snprintf(prefix, sizeof prefix, "%d. ", s);
         heading(x, 2, prefix, get(t, sec, "title"));
