@@ -25,7 +25,7 @@ SAN     := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 
 # Debian packages the build and the tests need (installed by `make deps`),
 # and the libraries linked, one line per subsystem.
-DEB_PACKAGES := gcc make libc6-dev python3 tmux
+DEB_PACKAGES := gcc make libc6-dev python3
 LIBS    := -lm
 # survey tabulation (hoshi tab): workbooks; differential tests against pandas
 DEB_PACKAGES += libxlsxwriter-dev python3-pandas

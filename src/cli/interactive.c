@@ -59,10 +59,17 @@ static int mkdir_parents(const char *path)
     return 0;
 }
 
+static int answered(const session *s);
+
 static void save(const session *s)
 {
     if (s->state_path == NULL)
         return;
+    if (answered(s) == 0) {
+        /* nothing worth resuming: do not offer an empty check next time */
+        unlink(s->state_path);
+        return;
+    }
     char text[256];
     int n = snprintf(text, sizeof text, "%s\nposition=%d\nanswers=", STATE_MAGIC, s->pos);
     for (int i = 0; i < HOSHI_DIAG_ITEMS && n > 0 && (size_t)n < sizeof text; i++)
