@@ -1,0 +1,219 @@
+/*
+ * store.h — where the web application keeps its data: accounts, sessions,
+ * organisations, diagnoses, basic policies and declarations.
+ *
+ * A hoshi_store is an opaque handle over a backend given as a table of
+ * operations (hoshi_store_ops), so a PostgreSQL backend can be added by
+ * writing one more table without touching the request handlers.  The only
+ * backend today is SQLite (hoshi_store_open_sqlite).  A store may be used
+ * from any number of threads at once; every operation is one transaction,
+ * so nothing is ever half-written.
+ *
+ * Records are plain structs with fixed-size text fields (NUL-terminated
+ * UTF-8), filled by the store and owned by the caller; the one variable-
+ * length field (a policy's body) is malloc'd and freed by the caller.
+ * Operations return HOSHI_ERR_NOTFOUND when the thing asked for does not
+ * exist (or belongs to another organisation), HOSHI_ERR_INPUT for a
+ * conflict such as an e-mail address already registered, HOSHI_ERR_IO for
+ * a database failure (detail says which).
+ */
+#ifndef HOSHI_STORE_H
+#define HOSHI_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hoshi/diag.h"
+#include "hoshi/error.h"
+#include "hoshi/ids.h"
+
+#define HOSHI_STORE_NAME 400   /* bytes: 100 characters of Japanese at most */
+#define HOSHI_STORE_EMAIL 256
+#define HOSHI_STORE_HASH 160   /* Argon2id encoded hash */
+#define HOSHI_STORE_TOKEN 72   /* hex session digests and CSRF tokens */
+#define HOSHI_STORE_DATE 11    /* YYYY-MM-DD */
+
+typedef struct hoshi_store hoshi_store;
+
+typedef struct hoshi_user {
+    long long id, org_id;
+    char email[HOSHI_STORE_EMAIL];
+    char pwhash[HOSHI_STORE_HASH];
+} hoshi_user;
+
+typedef struct hoshi_session {
+    long long user_id, org_id;
+    char csrf[HOSHI_STORE_TOKEN];
+    long long expires;            /* Unix time */
+} hoshi_session;
+
+typedef struct hoshi_org {
+    long long id;
+    char name[HOSHI_STORE_NAME];
+    char corpnum[HOSHI_CORPNUM_LEN + 1]; /* "" for a sole proprietor */
+    int prefecture;               /* 1..47 (JIS X 0401), 0 not yet given */
+    char industry[2];             /* JSIC division "A".."T", "" not yet given */
+    int employees;                /* employee band 1..6, 0 not yet given */
+    char contact[HOSHI_STORE_NAME];
+    char star1[6];                /* five '0'/'1': principle done */
+    bool star1_committed;
+    char draft[HOSHI_DIAG_ITEMS + 1]; /* '0' unanswered or '1'..'4' per item */
+} hoshi_org;
+
+typedef struct hoshi_diagnosis {
+    long long id, org_id;
+    char answers[HOSHI_DIAG_ITEMS + 1]; /* '1'..'4' per item */
+    int score;
+    char taken_on[HOSHI_STORE_DATE];
+} hoshi_diagnosis;
+
+typedef struct hoshi_policy_rec {
+    long long org_id;
+    char representative[HOSHI_STORE_NAME];
+    char contact[HOSHI_STORE_NAME];
+    char established[HOSHI_STORE_DATE];
+    char *body;                   /* malloc'd; the caller frees it */
+    bool published;
+    char published_on[HOSHI_STORE_DATE];
+} hoshi_policy_rec;
+
+typedef enum hoshi_decl_status { HOSHI_DECL_WITHDRAWN = 0, HOSHI_DECL_ACTIVE = 1 } hoshi_decl_status;
+
+/* A declaration joined with the public facts of its organisation. */
+typedef struct hoshi_decl {
+    char id[HOSHI_DECL_ID_LEN + 1];
+    long long org_id;
+    int level;                    /* 1 ★, 2 ★★ */
+    char declared_on[HOSHI_STORE_DATE];
+    hoshi_decl_status status;
+    char withdrawn_on[HOSHI_STORE_DATE];
+    char org_name[HOSHI_STORE_NAME];
+    int prefecture;
+    char industry[2];
+    bool has_policy;              /* the organisation has a published policy */
+} hoshi_decl;
+
+/* Registry search; empty / 0 fields do not filter. */
+typedef struct hoshi_decl_query {
+    const char *name;             /* partial match on the organisation name */
+    int prefecture;
+    const char *industry;
+    int level;
+    bool include_withdrawn;
+    long long offset;
+    size_t limit;
+} hoshi_decl_query;
+
+/* One organisation with a declaration, for seeding demo data in bulk. */
+typedef struct hoshi_seed_decl {
+    const hoshi_org *org;
+    int level;
+    const char *declared_on;
+    const char *policy_body;      /* NULL: no published policy */
+    const char *representative;
+} hoshi_seed_decl;
+
+/* The backend's operations.  Every function gets the store as its first
+ * argument; see the hoshi_store_* wrappers below for what each does. */
+typedef struct hoshi_store_ops {
+    void (*close)(hoshi_store *s);
+    hoshi_err (*signup)(hoshi_store *s, const char *email, const char *pwhash,
+                        const char *org_name, long long *user_id, long long *org_id);
+    hoshi_err (*user_by_email)(hoshi_store *s, const char *email, hoshi_user *out);
+    hoshi_err (*session_create)(hoshi_store *s, const char *sid_digest, long long user_id,
+                                const char *csrf, long long expires);
+    hoshi_err (*session_get)(hoshi_store *s, const char *sid_digest, long long now,
+                             hoshi_session *out);
+    hoshi_err (*session_delete)(hoshi_store *s, const char *sid_digest);
+    hoshi_err (*org_get)(hoshi_store *s, long long org_id, hoshi_org *out);
+    hoshi_err (*org_update)(hoshi_store *s, const hoshi_org *org);
+    hoshi_err (*draft_save)(hoshi_store *s, long long org_id, const char *draft);
+    hoshi_err (*diagnosis_add)(hoshi_store *s, long long org_id, const char *answers,
+                               int score, const char *taken_on, long long *id);
+    hoshi_err (*diagnosis_get)(hoshi_store *s, long long org_id, long long id,
+                               hoshi_diagnosis *out);
+    hoshi_err (*diagnosis_list)(hoshi_store *s, long long org_id, hoshi_diagnosis *out,
+                                size_t max, size_t *n);
+    hoshi_err (*policy_get)(hoshi_store *s, long long org_id, hoshi_policy_rec *out);
+    hoshi_err (*policy_save)(hoshi_store *s, const hoshi_policy_rec *p);
+    hoshi_err (*decl_create)(hoshi_store *s, long long org_id, int level, const char *date,
+                             char id_out[HOSHI_DECL_ID_LEN + 1]);
+    hoshi_err (*decl_withdraw)(hoshi_store *s, long long org_id, const char *date);
+    hoshi_err (*decl_get)(hoshi_store *s, const char *id, hoshi_decl *out);
+    hoshi_err (*decl_active)(hoshi_store *s, long long org_id, hoshi_decl *out);
+    hoshi_err (*decl_search)(hoshi_store *s, const hoshi_decl_query *q, hoshi_decl *out,
+                             size_t *n, long long *total);
+    hoshi_err (*seed)(hoshi_store *s, const hoshi_seed_decl *items, size_t n);
+    hoshi_err (*generation)(hoshi_store *s, long long *out);
+} hoshi_store_ops;
+
+/* What every backend's handle starts with. */
+struct hoshi_store {
+    const hoshi_store_ops *ops;
+};
+
+/* Opens (creating if needed) the SQLite database at path, turns on WAL and
+ * foreign keys, and applies the schema migrations it has not seen yet.
+ * `connections` is the size of the connection pool (at least 1; one per
+ * server thread is right).  Caller closes with hoshi_store_close(). */
+hoshi_err hoshi_store_open_sqlite(const char *path, int connections, hoshi_store **out);
+
+/* Closes the store; NULL is ignored. */
+void hoshi_store_close(hoshi_store *s);
+
+/* The schema version the code migrates to. */
+int hoshi_store_schema_version(void);
+
+/* Creates an organisation named org_name and its first user in one
+ * transaction.  HOSHI_ERR_INPUT when the e-mail address is taken. */
+hoshi_err hoshi_store_signup(hoshi_store *s, const char *email, const char *pwhash,
+                             const char *org_name, long long *user_id, long long *org_id);
+hoshi_err hoshi_store_user_by_email(hoshi_store *s, const char *email, hoshi_user *out);
+
+/* Sessions are found by a digest of the cookie value, never the value. */
+hoshi_err hoshi_store_session_create(hoshi_store *s, const char *sid_digest, long long user_id,
+                                     const char *csrf, long long expires);
+/* NOTFOUND when missing or expired at `now`. */
+hoshi_err hoshi_store_session_get(hoshi_store *s, const char *sid_digest, long long now,
+                                  hoshi_session *out);
+hoshi_err hoshi_store_session_delete(hoshi_store *s, const char *sid_digest);
+
+hoshi_err hoshi_store_org_get(hoshi_store *s, long long org_id, hoshi_org *out);
+/* Writes every field of org except draft. */
+hoshi_err hoshi_store_org_update(hoshi_store *s, const hoshi_org *org);
+/* Saves the unfinished answers of the organisation's diagnosis. */
+hoshi_err hoshi_store_draft_save(hoshi_store *s, long long org_id, const char *draft);
+
+/* Records a completed diagnosis and clears the draft, in one transaction. */
+hoshi_err hoshi_store_diagnosis_add(hoshi_store *s, long long org_id, const char *answers,
+                                    int score, const char *taken_on, long long *id);
+/* NOTFOUND also when diagnosis id belongs to another organisation. */
+hoshi_err hoshi_store_diagnosis_get(hoshi_store *s, long long org_id, long long id,
+                                    hoshi_diagnosis *out);
+/* The newest `max` diagnoses of the organisation, newest first. */
+hoshi_err hoshi_store_diagnosis_list(hoshi_store *s, long long org_id, hoshi_diagnosis *out,
+                                     size_t max, size_t *n);
+
+/* On success out->body is malloc'd (free it). */
+hoshi_err hoshi_store_policy_get(hoshi_store *s, long long org_id, hoshi_policy_rec *out);
+hoshi_err hoshi_store_policy_save(hoshi_store *s, const hoshi_policy_rec *p);
+
+/* Issues a new declaration (a fresh random ID) for the organisation and,
+ * in the same transaction, withdraws its active one if any: that is how
+ * ★ steps up to ★★. */
+hoshi_err hoshi_store_decl_create(hoshi_store *s, long long org_id, int level, const char *date,
+                                  char id_out[HOSHI_DECL_ID_LEN + 1]);
+/* NOTFOUND when the organisation has no active declaration. */
+hoshi_err hoshi_store_decl_withdraw(hoshi_store *s, long long org_id, const char *date);
+hoshi_err hoshi_store_decl_get(hoshi_store *s, const char *id, hoshi_decl *out);
+hoshi_err hoshi_store_decl_active(hoshi_store *s, long long org_id, hoshi_decl *out);
+/* Fills out[0..q->limit) with matches, newest first; *total counts all. */
+hoshi_err hoshi_store_decl_search(hoshi_store *s, const hoshi_decl_query *q, hoshi_decl *out,
+                                  size_t *n, long long *total);
+/* Inserts organisations with declarations in one transaction (demo data). */
+hoshi_err hoshi_store_seed(hoshi_store *s, const hoshi_seed_decl *items, size_t n);
+/* A number that changes whenever public data (declarations, organisations,
+ * policies) changes, so callers can cache public pages. */
+hoshi_err hoshi_store_generation(hoshi_store *s, long long *out);
+
+#endif

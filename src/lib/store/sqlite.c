@@ -1,0 +1,270 @@
+/*
+ * sqlite.c — the SQLite backend's plumbing: opening the database (WAL,
+ * foreign keys, busy timeout), versioned schema migrations applied at
+ * start, a pool of connections so server threads read in parallel, and a
+ * per-connection cache of prepared statements so hot pages do not pay for
+ * SQL parsing on every request.
+ */
+#include "sqlite_int.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Migration N brings the schema from version N to N + 1.  Never edit a
+ * released migration: append a new one. */
+static const char *const migrations[] = {
+    "CREATE TABLE orgs("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " corpnum TEXT NOT NULL DEFAULT '',"
+    " prefecture INTEGER NOT NULL DEFAULT 0,"
+    " industry TEXT NOT NULL DEFAULT '',"
+    " employees INTEGER NOT NULL DEFAULT 0,"
+    " contact TEXT NOT NULL DEFAULT '',"
+    " star1 TEXT NOT NULL DEFAULT '00000',"
+    " star1_committed INTEGER NOT NULL DEFAULT 0,"
+    " draft TEXT NOT NULL DEFAULT '0000000000000000000000000',"
+    " created_at INTEGER NOT NULL DEFAULT (unixepoch()));"
+    "CREATE INDEX orgs_prefecture ON orgs(prefecture);"
+    "CREATE TABLE users("
+    " id INTEGER PRIMARY KEY,"
+    " org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    " email TEXT NOT NULL UNIQUE,"
+    " pwhash TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL DEFAULT (unixepoch()));"
+    "CREATE INDEX users_org ON users(org_id);"
+    "CREATE TABLE sessions("
+    " digest TEXT PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " csrf TEXT NOT NULL,"
+    " expires INTEGER NOT NULL);"
+    "CREATE INDEX sessions_expires ON sessions(expires);"
+    "CREATE TABLE diagnoses("
+    " id INTEGER PRIMARY KEY,"
+    " org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    " answers TEXT NOT NULL,"
+    " score INTEGER NOT NULL,"
+    " taken_on TEXT NOT NULL);"
+    "CREATE INDEX diagnoses_org ON diagnoses(org_id, id);"
+    "CREATE TABLE policies("
+    " org_id INTEGER PRIMARY KEY REFERENCES orgs(id) ON DELETE CASCADE,"
+    " representative TEXT NOT NULL,"
+    " contact TEXT NOT NULL,"
+    " established TEXT NOT NULL,"
+    " body TEXT NOT NULL,"
+    " published INTEGER NOT NULL DEFAULT 0,"
+    " published_on TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE declarations("
+    " seq INTEGER PRIMARY KEY,"
+    " id TEXT NOT NULL UNIQUE,"
+    " org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    " level INTEGER NOT NULL CHECK (level IN (1, 2)),"
+    " declared_on TEXT NOT NULL,"
+    " status INTEGER NOT NULL DEFAULT 1,"
+    " withdrawn_on TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX declarations_org ON declarations(org_id, status);"
+    "CREATE INDEX declarations_status ON declarations(status, level);",
+};
+
+int hoshi_store_schema_version(void)
+{
+    return (int)(sizeof migrations / sizeof migrations[0]);
+}
+
+hoshi_err hi_sq_fail(hi_conn *c, const char *what)
+{
+    return hi_fail(HOSHI_ERR_IO, "database: %s: %s", what, c && c->db ? sqlite3_errmsg(c->db) : "?");
+}
+
+hi_conn *hi_sq_acquire(hi_sqlite *s)
+{
+    pthread_mutex_lock(&s->lock);
+    for (;;) {
+        for (int i = 0; i < s->n_conn; i++) {
+            if (!s->conn[i].busy) {
+                s->conn[i].busy = true;
+                pthread_mutex_unlock(&s->lock);
+                return &s->conn[i];
+            }
+        }
+        pthread_cond_wait(&s->freed, &s->lock);
+    }
+}
+
+void hi_sq_release(hi_sqlite *s, hi_conn *c)
+{
+    pthread_mutex_lock(&s->lock);
+    c->busy = false;
+    pthread_cond_signal(&s->freed);
+    pthread_mutex_unlock(&s->lock);
+}
+
+sqlite3_stmt *hi_sq_prep(hi_conn *c, const char *sql)
+{
+    for (size_t i = 0; i < c->n_stmt; i++)
+        if (strcmp(c->stmt[i].sql, sql) == 0)
+            return c->stmt[i].st;
+    if (c->n_stmt == HI_STMT_CACHE) {
+        hi_fail(HOSHI_ERR_INTERNAL, "database: statement cache full");
+        return NULL;
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        hi_sq_fail(c, "prepare");
+        return NULL;
+    }
+    char *copy = hi_strdup(sql);
+    if (copy == NULL) {
+        sqlite3_finalize(st);
+        hi_fail(HOSHI_ERR_NOMEM, "out of memory preparing a statement");
+        return NULL;
+    }
+    c->stmt[c->n_stmt].sql = copy;
+    c->stmt[c->n_stmt].st = st;
+    c->n_stmt++;
+    return st;
+}
+
+void hi_sq_done(sqlite3_stmt *st)
+{
+    if (st == NULL)
+        return;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+hoshi_err hi_sq_exec(hi_conn *c, const char *sql)
+{
+    sqlite3_stmt *st = hi_sq_prep(c, sql);
+    if (st == NULL)
+        return HOSHI_ERR_IO;
+    int rc = sqlite3_step(st);
+    hi_sq_done(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? HOSHI_OK : hi_sq_fail(c, sql);
+}
+
+void hi_sq_text(sqlite3_stmt *st, int i, char *dst, size_t size)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
+    if (n >= size)
+        n = size - 1;
+    if (n > 0)
+        memcpy(dst, t, n);
+    dst[n] = '\0';
+}
+
+static hoshi_err migrate(hi_conn *c)
+{
+    sqlite3_stmt *st = NULL;
+    int version = 0;
+    if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+        return hi_sq_fail(c, "schema version");
+    if (sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    int target = hoshi_store_schema_version();
+    if (version > target)
+        return hi_fail(HOSHI_ERR_IO, "database schema version %d is newer than this hoshi (%d)",
+                       version, target);
+    for (int v = version; v < target; v++) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        char *msg = NULL;
+        if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+            return hi_sq_fail(c, "begin migration");
+        if (sqlite3_exec(c->db, migrations[v], NULL, NULL, &msg) != SQLITE_OK ||
+            sqlite3_exec(c->db, pragma, NULL, NULL, &msg) != SQLITE_OK) {
+            hoshi_err e = hi_fail(HOSHI_ERR_IO, "database migration %d: %s", v + 1,
+                                  msg ? msg : "?");
+            sqlite3_free(msg);
+            sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+            return e;
+        }
+        if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+            return hi_sq_fail(c, "commit migration");
+    }
+    return HOSHI_OK;
+}
+
+static hoshi_err open_conn(const char *path, hi_conn *c)
+{
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK)
+        return hi_fail(HOSHI_ERR_IO, "cannot open database %s: %s", path,
+                       c->db ? sqlite3_errmsg(c->db) : "out of memory");
+    sqlite3_busy_timeout(c->db, 5000);
+    static const char setup[] = "PRAGMA journal_mode = WAL;"
+                                "PRAGMA synchronous = NORMAL;"
+                                "PRAGMA foreign_keys = ON;"
+                                "PRAGMA cache_size = -16000;";
+    char *msg = NULL;
+    if (sqlite3_exec(c->db, setup, NULL, NULL, &msg) != SQLITE_OK) {
+        hoshi_err e = hi_fail(HOSHI_ERR_IO, "database %s: %s", path, msg ? msg : "?");
+        sqlite3_free(msg);
+        return e;
+    }
+    return HOSHI_OK;
+}
+
+static void close_conn(hi_conn *c)
+{
+    for (size_t i = 0; i < c->n_stmt; i++) {
+        sqlite3_finalize(c->stmt[i].st);
+        free(c->stmt[i].sql);
+    }
+    c->n_stmt = 0;
+    if (c->db != NULL)
+        sqlite3_close(c->db);
+    c->db = NULL;
+}
+
+void hi_sqlite_close(hoshi_store *base)
+{
+    hi_sqlite *s = (hi_sqlite *)base;
+    for (int i = 0; i < s->n_conn; i++)
+        close_conn(&s->conn[i]);
+    free(s->conn);
+    pthread_cond_destroy(&s->freed);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+hoshi_err hoshi_store_open_sqlite(const char *path, int connections, hoshi_store **out)
+{
+    hi_clear_error();
+    *out = NULL;
+    if (path == NULL || *path == '\0' || connections < 1 || connections > 256)
+        return hi_fail(HOSHI_ERR_USAGE, "store: a database path and 1..256 connections are needed");
+    if (sodium_init() < 0) /* declaration IDs come from randombytes */
+        return hi_fail(HOSHI_ERR_INTERNAL, "libsodium failed to initialise");
+    hi_sqlite *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory opening the store");
+    s->base.ops = &hi_sqlite_ops;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->freed, NULL);
+    atomic_init(&s->generation, 1);
+    hoshi_err err = HOSHI_OK;
+    s->conn = calloc((size_t)connections, sizeof *s->conn);
+    if (s->conn == NULL) {
+        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory opening the store");
+        goto undo_store;
+    }
+    s->n_conn = connections;
+    /* The first connection migrates before the others look at the schema. */
+    for (int i = 0; i < connections; i++) {
+        if ((err = open_conn(path, &s->conn[i])) != HOSHI_OK)
+            goto undo_store;
+        if (i == 0 && (err = migrate(&s->conn[0])) != HOSHI_OK)
+            goto undo_store;
+    }
+    *out = &s->base;
+    return HOSHI_OK;
+undo_store:
+    hi_sqlite_close(&s->base);
+    return err;
+}
+

@@ -1,0 +1,129 @@
+/*
+ * store.c — the backend-independent face of the store: each hoshi_store_*
+ * call forwards to the backend's operation table, after clearing the
+ * error detail so a stale message never describes a new failure.
+ */
+#include "hoshi/store.h"
+#include "internal.h"
+
+#include <stddef.h>
+
+void hoshi_store_close(hoshi_store *s)
+{
+    if (s != NULL)
+        s->ops->close(s);
+}
+
+#define FORWARD(op, ...)                                                       \
+    do {                                                                       \
+        hi_clear_error();                                                      \
+        return s->ops->op(s, __VA_ARGS__);                                     \
+    } while (0)
+
+hoshi_err hoshi_store_signup(hoshi_store *s, const char *email, const char *pwhash,
+                             const char *org_name, long long *user_id, long long *org_id)
+{
+    FORWARD(signup, email, pwhash, org_name, user_id, org_id);
+}
+
+hoshi_err hoshi_store_user_by_email(hoshi_store *s, const char *email, hoshi_user *out)
+{
+    FORWARD(user_by_email, email, out);
+}
+
+hoshi_err hoshi_store_session_create(hoshi_store *s, const char *sid_digest, long long user_id,
+                                     const char *csrf, long long expires)
+{
+    FORWARD(session_create, sid_digest, user_id, csrf, expires);
+}
+
+hoshi_err hoshi_store_session_get(hoshi_store *s, const char *sid_digest, long long now,
+                                  hoshi_session *out)
+{
+    FORWARD(session_get, sid_digest, now, out);
+}
+
+hoshi_err hoshi_store_session_delete(hoshi_store *s, const char *sid_digest)
+{
+    FORWARD(session_delete, sid_digest);
+}
+
+hoshi_err hoshi_store_org_get(hoshi_store *s, long long org_id, hoshi_org *out)
+{
+    FORWARD(org_get, org_id, out);
+}
+
+hoshi_err hoshi_store_org_update(hoshi_store *s, const hoshi_org *org)
+{
+    FORWARD(org_update, org);
+}
+
+hoshi_err hoshi_store_draft_save(hoshi_store *s, long long org_id, const char *draft)
+{
+    FORWARD(draft_save, org_id, draft);
+}
+
+hoshi_err hoshi_store_diagnosis_add(hoshi_store *s, long long org_id, const char *answers,
+                                    int score, const char *taken_on, long long *id)
+{
+    FORWARD(diagnosis_add, org_id, answers, score, taken_on, id);
+}
+
+hoshi_err hoshi_store_diagnosis_get(hoshi_store *s, long long org_id, long long id,
+                                    hoshi_diagnosis *out)
+{
+    FORWARD(diagnosis_get, org_id, id, out);
+}
+
+hoshi_err hoshi_store_diagnosis_list(hoshi_store *s, long long org_id, hoshi_diagnosis *out,
+                                     size_t max, size_t *n)
+{
+    FORWARD(diagnosis_list, org_id, out, max, n);
+}
+
+hoshi_err hoshi_store_policy_get(hoshi_store *s, long long org_id, hoshi_policy_rec *out)
+{
+    FORWARD(policy_get, org_id, out);
+}
+
+hoshi_err hoshi_store_policy_save(hoshi_store *s, const hoshi_policy_rec *p)
+{
+    FORWARD(policy_save, p);
+}
+
+hoshi_err hoshi_store_decl_create(hoshi_store *s, long long org_id, int level, const char *date,
+                                  char id_out[HOSHI_DECL_ID_LEN + 1])
+{
+    FORWARD(decl_create, org_id, level, date, id_out);
+}
+
+hoshi_err hoshi_store_decl_withdraw(hoshi_store *s, long long org_id, const char *date)
+{
+    FORWARD(decl_withdraw, org_id, date);
+}
+
+hoshi_err hoshi_store_decl_get(hoshi_store *s, const char *id, hoshi_decl *out)
+{
+    FORWARD(decl_get, id, out);
+}
+
+hoshi_err hoshi_store_decl_active(hoshi_store *s, long long org_id, hoshi_decl *out)
+{
+    FORWARD(decl_active, org_id, out);
+}
+
+hoshi_err hoshi_store_decl_search(hoshi_store *s, const hoshi_decl_query *q, hoshi_decl *out,
+                                  size_t *n, long long *total)
+{
+    FORWARD(decl_search, q, out, n, total);
+}
+
+hoshi_err hoshi_store_seed(hoshi_store *s, const hoshi_seed_decl *items, size_t n)
+{
+    FORWARD(seed, items, n);
+}
+
+hoshi_err hoshi_store_generation(hoshi_store *s, long long *out)
+{
+    FORWARD(generation, out);
+}

@@ -1,0 +1,182 @@
+/*
+ * test_store.c — the SQLite store on a temporary database: migrations,
+ * sign-up conflicts, sessions and expiry, organisation isolation of
+ * diagnoses, declarations (issue, step up, withdraw) and registry search
+ * with LIKE wildcards taken literally.
+ */
+#include "hoshi/store.h"
+#include "unit.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/hoshi-store-XXXXXX";
+static char path[128];
+
+static hoshi_store *open_fresh(void)
+{
+    static int n;
+    snprintf(path, sizeof path, "%s/t%d.db", dir, n++);
+    hoshi_store *s = NULL;
+    CHECK_INT(hoshi_store_open_sqlite(path, 2, &s), HOSHI_OK);
+    return s;
+}
+
+static void migrations_apply_once(void)
+{
+    hoshi_store *s = open_fresh();
+    hoshi_store_close(s);
+    s = NULL;
+    CHECK_INT(hoshi_store_open_sqlite(path, 1, &s), HOSHI_OK);
+    CHECK(hoshi_store_schema_version() >= 1);
+    hoshi_store_close(s);
+}
+
+static void signup_and_sessions(void)
+{
+    hoshi_store *s = open_fresh();
+    long long uid = 0, oid = 0, uid2 = 0, oid2 = 0;
+    CHECK_INT(hoshi_store_signup(s, "a@example.jp", "hash", "株式会社テスト", &uid, &oid), HOSHI_OK);
+    CHECK_INT(hoshi_store_signup(s, "a@example.jp", "hash", "別の会社", &uid2, &oid2), HOSHI_ERR_INPUT);
+    hoshi_user u;
+    CHECK_INT(hoshi_store_user_by_email(s, "a@example.jp", &u), HOSHI_OK);
+    CHECK_INT(u.org_id, oid);
+    CHECK_STR(u.pwhash, "hash");
+    CHECK_INT(hoshi_store_user_by_email(s, "b@example.jp", &u), HOSHI_ERR_NOTFOUND);
+    CHECK_INT(hoshi_store_session_create(s, "d1", uid, "tok", 1000), HOSHI_OK);
+    hoshi_session ses;
+    CHECK_INT(hoshi_store_session_get(s, "d1", 999, &ses), HOSHI_OK);
+    CHECK_INT(ses.org_id, oid);
+    CHECK_STR(ses.csrf, "tok");
+    CHECK_INT(hoshi_store_session_get(s, "d1", 1000, &ses), HOSHI_ERR_NOTFOUND);
+    CHECK_INT(hoshi_store_session_delete(s, "d1"), HOSHI_OK);
+    CHECK_INT(hoshi_store_session_get(s, "d1", 0, &ses), HOSHI_ERR_NOTFOUND);
+    hoshi_store_close(s);
+}
+
+static void diagnoses_are_per_org(void)
+{
+    hoshi_store *s = open_fresh();
+    long long u1, o1, u2, o2, d1;
+    CHECK_INT(hoshi_store_signup(s, "a@x.jp", "h", "A", &u1, &o1), HOSHI_OK);
+    CHECK_INT(hoshi_store_signup(s, "b@x.jp", "h", "B", &u2, &o2), HOSHI_OK);
+    CHECK_INT(hoshi_store_draft_save(s, o1, "1234000000000000000000000"), HOSHI_OK);
+    CHECK_INT(hoshi_store_draft_save(s, o1, "123"), HOSHI_ERR_INPUT);
+    hoshi_org org;
+    CHECK_INT(hoshi_store_org_get(s, o1, &org), HOSHI_OK);
+    CHECK_STR(org.draft, "1234000000000000000000000");
+    CHECK_INT(hoshi_store_diagnosis_add(s, o1, "1111111111111111111111111", 100, "2026-01-02", &d1),
+              HOSHI_OK);
+    CHECK_INT(hoshi_store_org_get(s, o1, &org), HOSHI_OK);
+    CHECK_STR(org.draft, "0000000000000000000000000");
+    hoshi_diagnosis d;
+    CHECK_INT(hoshi_store_diagnosis_get(s, o1, d1, &d), HOSHI_OK);
+    CHECK_INT(d.score, 100);
+    CHECK_INT(hoshi_store_diagnosis_get(s, o2, d1, &d), HOSHI_ERR_NOTFOUND);
+    hoshi_diagnosis list[4];
+    size_t n = 9;
+    CHECK_INT(hoshi_store_diagnosis_list(s, o2, list, 4, &n), HOSHI_OK);
+    CHECK_INT(n, 0);
+    CHECK_INT(hoshi_store_diagnosis_list(s, o1, list, 4, &n), HOSHI_OK);
+    CHECK_INT(n, 1);
+    hoshi_store_close(s);
+}
+
+static void declarations_step_up_and_search(void)
+{
+    hoshi_store *s = open_fresh();
+    long long u, o;
+    CHECK_INT(hoshi_store_signup(s, "a@x.jp", "h", "山田100%商店", &u, &o), HOSHI_OK);
+    hoshi_org org;
+    CHECK_INT(hoshi_store_org_get(s, o, &org), HOSHI_OK);
+    org.prefecture = 13;
+    org.industry[0] = 'G';
+    org.industry[1] = '\0';
+    CHECK_INT(hoshi_store_org_update(s, &org), HOSHI_OK);
+    char id1[12], id2[12];
+    CHECK_INT(hoshi_store_decl_create(s, o, 1, "2026-01-01", id1), HOSHI_OK);
+    CHECK(hoshi_decl_id_is_valid(id1));
+    CHECK_INT(hoshi_store_decl_create(s, o, 3, "2026-01-01", id2), HOSHI_ERR_INPUT);
+    CHECK_INT(hoshi_store_decl_create(s, o, 2, "2026-02-01", id2), HOSHI_OK);
+    hoshi_decl d;
+    CHECK_INT(hoshi_store_decl_get(s, id1, &d), HOSHI_OK);
+    CHECK_INT(d.status, HOSHI_DECL_WITHDRAWN);
+    CHECK_INT(hoshi_store_decl_active(s, o, &d), HOSHI_OK);
+    CHECK_STR(d.id, id2);
+    CHECK_INT(d.level, 2);
+    CHECK_STR(d.org_name, "山田100%商店");
+
+    hoshi_decl out[5];
+    size_t n;
+    long long total;
+    hoshi_decl_query q = {"田1", 0, NULL, 0, false, 0, 5};
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, 1);
+    CHECK_INT(n, 1);
+    q.name = "0%商"; /* '%' is a literal here, and matches */
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, 1);
+    q.name = "山%店"; /* … and not a wildcard */
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, 0);
+    hoshi_decl_query q2 = {NULL, 13, "G", 2, false, 0, 5};
+    CHECK_INT(hoshi_store_decl_search(s, &q2, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, 1);
+    q2.prefecture = 1;
+    CHECK_INT(hoshi_store_decl_search(s, &q2, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, 0);
+
+    CHECK_INT(hoshi_store_decl_withdraw(s, o, "2026-03-01"), HOSHI_OK);
+    CHECK_INT(hoshi_store_decl_withdraw(s, o, "2026-03-01"), HOSHI_ERR_NOTFOUND);
+    CHECK_INT(hoshi_store_decl_active(s, o, &d), HOSHI_ERR_NOTFOUND);
+    hoshi_store_close(s);
+}
+
+static void policy_and_seed(void)
+{
+    hoshi_store *s = open_fresh();
+    long long u, o;
+    CHECK_INT(hoshi_store_signup(s, "a@x.jp", "h", "A", &u, &o), HOSHI_OK);
+    hoshi_policy_rec p = {o, "代表 山田", "", "2026-01-01", "本文", true, "2026-01-02"};
+    CHECK_INT(hoshi_store_policy_save(s, &p), HOSHI_OK);
+    hoshi_policy_rec got;
+    CHECK_INT(hoshi_store_policy_get(s, o, &got), HOSHI_OK);
+    CHECK_STR(got.body, "本文");
+    CHECK(got.published);
+    free(got.body);
+    hoshi_org org = {0};
+    snprintf(org.name, sizeof org.name, "デモ");
+    org.prefecture = 27;
+    hoshi_seed_decl items[3] = {{&org, 1, "2026-01-01", NULL, NULL},
+                                {&org, 2, "2026-01-01", "方針", "代表"},
+                                {&org, 2, "2026-01-01", "方針", "代表"}};
+    long long g0, g1;
+    CHECK_INT(hoshi_store_generation(s, &g0), HOSHI_OK);
+    CHECK_INT(hoshi_store_seed(s, items, 3), HOSHI_OK);
+    CHECK_INT(hoshi_store_generation(s, &g1), HOSHI_OK);
+    CHECK(g1 != g0);
+    hoshi_decl out[5];
+    size_t n;
+    long long total;
+    hoshi_decl_query q = {"デモ", 27, NULL, 2, false, 0, 5};
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, 2);
+    CHECK(out[0].has_policy);
+    hoshi_store_close(s);
+}
+
+int main(void)
+{
+    if (mkdtemp(dir) == NULL)
+        return 1;
+    RUN(migrations_apply_once);
+    RUN(signup_and_sessions);
+    RUN(diagnoses_are_per_org);
+    RUN(declarations_step_up_and_search);
+    RUN(policy_and_seed);
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        return 1;
+    return UNIT_RESULT();
+}
