@@ -8,9 +8,12 @@
 
 #include <stdlib.h>
 
-/* Actions beyond this many are listed with their first step only, so the
- * report stays on one printed page even when much is still to do. */
-#define FULL_STEPS_ACTIONS 5
+/* The first actions get every step, the next ones their first step, the
+ * rest a line in a compact list, so the report stays on one printed page
+ * even when everything is still to do (text and JSON have all steps). */
+#define FULL_STEPS_ACTIONS 3
+#define MAX_STEPS_SHOWN 3
+#define FIRST_STEP_ACTIONS 5
 
 static const char *T(const hi_report *m, const char *key)
 {
@@ -90,7 +93,8 @@ static void body(hi_buf *b, const hi_report *m)
         hi_buf_puts(b, "</th><th>");
         hi_buf_html(b, T(m, "how"));
         hi_buf_puts(b, "</th></tr></thead><tbody>\n");
-        for (size_t i = 0; i < m->n_plan; i++) {
+        size_t rows = m->n_plan < FIRST_STEP_ACTIONS ? m->n_plan : FIRST_STEP_ACTIONS;
+        for (size_t i = 0; i < rows; i++) {
             const hoshi_item_info *it = hoshi_catalog_item(c, m->plan[i]);
             hoshi_answer a = m->answers[it->number - 1];
             hi_buf_printf(b, "<tr><td class=\"rank\">%zu</td><td class=\"title\">"
@@ -99,7 +103,7 @@ static void body(hi_buf *b, const hi_report *m)
             hi_buf_printf(b, "</td><td class=\"status a%d\">", (int)a);
             hi_buf_html(b, hoshi_catalog_answer_label(c, a));
             hi_buf_puts(b, "</td><td><ul>");
-            size_t steps = i < FULL_STEPS_ACTIONS ? it->n_steps : 1;
+            size_t steps = i < FULL_STEPS_ACTIONS ? MAX_STEPS_SHOWN : 1;
             for (size_t s = 0; s < steps && s < it->n_steps; s++) {
                 hi_buf_puts(b, "<li>");
                 hi_buf_html(b, it->steps[s]);
@@ -108,6 +112,21 @@ static void body(hi_buf *b, const hi_report *m)
             hi_buf_puts(b, "</ul></td></tr>\n");
         }
         hi_buf_puts(b, "</tbody></table>");
+        if (m->n_plan > rows) {
+            hi_buf_puts(b, "<h3>");
+            hi_buf_html(b, T(m, "more_actions"));
+            hi_buf_printf(b, "</h3><ol class=\"more\" start=\"%zu\">", rows + 1);
+            for (size_t i = rows; i < m->n_plan; i++) {
+                const hoshi_item_info *it = hoshi_catalog_item(c, m->plan[i]);
+                hoshi_answer a = m->answers[it->number - 1];
+                hi_buf_printf(b, "<li><span class=\"num\">%d</span> ", it->number);
+                hi_buf_html(b, it->title);
+                hi_buf_printf(b, " <span class=\"status a%d\">(", (int)a);
+                hi_buf_html(b, hoshi_catalog_answer_label(c, a));
+                hi_buf_puts(b, ")</span></li>");
+            }
+            hi_buf_puts(b, "</ol>");
+        }
     }
     hi_buf_puts(b, "</div>\n</section>\n");
 }

@@ -22,7 +22,7 @@ static size_t text_width(const char *s)
 
 void hi_svg_hbars(hi_buf *b, const char *title, const hi_hbar *bars, size_t n, double scale)
 {
-    const int row_h = 28, bar_h = 18, top = 8, font = 13, plot_w = 320, text_w = 90;
+    const int row_h = 28, bar_h = 18, top = 8, font = 13, plot_w = 220, text_w = 70;
     size_t lw = 0;
     for (size_t i = 0; i < n; i++) {
         size_t w = text_width(bars[i].label);

@@ -36,7 +36,7 @@ static void complete_in_both_languages(void)
         /* every report string the renderers use exists */
         static const char *const keys[] = {"title", "score", "points", "band", "parts", "followup",
                                            "followup_none", "actions", "actions_none", "star1_ready",
-                                           "star1_not_ready", "priority_note", "item", "status",
+                                           "star1_not_ready", "priority_note", "more_actions", "item", "status",
                                            "how", "date"};
         for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
             CHECK(strcmp(hoshi_catalog_text(c, "report", keys[k]), "[missing text]") != 0);
