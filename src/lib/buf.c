@@ -4,6 +4,7 @@
  * renderer can forget it.
  */
 #include "buf.h"
+#include "alloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,7 +28,7 @@ static bool reserve(hi_buf *b, size_t extra)
     size_t cap = b->cap ? b->cap : 256;
     while (cap < need)
         cap *= 2;
-    char *p = realloc(b->data, cap);
+    char *p = hi_realloc(b->data, cap);
     if (p == NULL) {
         b->err = hi_fail(HOSHI_ERR_NOMEM, "out of memory building output");
         return false;

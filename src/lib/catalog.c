@@ -6,6 +6,7 @@
  */
 #include "hoshi/catalog.h"
 #include "hoshi/diag.h"
+#include "alloc.h"
 #include "buf.h"
 #include "ini.h"
 
@@ -97,7 +98,7 @@ static const char **collect(hoshi_catalog *c, int which, const char *section,
                            hi_ini_path(c->ini[which]), section, key);
         return NULL;
     }
-    const char **v = calloc(*n, sizeof *v);
+    const char **v = hi_calloc(*n, sizeof *v);
     if (v == NULL) {
         if (*err == HOSHI_OK)
             *err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
@@ -169,7 +170,7 @@ hoshi_err hoshi_catalog_open(const char *datadir, hoshi_lang lang, hoshi_catalog
 {
     hi_clear_error();
     hoshi_err err;
-    hoshi_catalog *c = calloc(1, sizeof *c);
+    hoshi_catalog *c = hi_calloc(1, sizeof *c);
     if (c == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     c->lang = lang;

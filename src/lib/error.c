@@ -3,6 +3,7 @@
  * message that tells a user what went wrong and where.
  */
 #include "internal.h"
+#include "alloc.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -70,7 +71,7 @@ char *hi_strdup(const char *s)
     if (s == NULL)
         return NULL;
     size_t n = strlen(s) + 1;
-    char *d = malloc(n);
+    char *d = hi_malloc(n);
     if (d != NULL)
         memcpy(d, s, n);
     return d;

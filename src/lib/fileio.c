@@ -3,6 +3,7 @@
  * can make the library allocate without bound.
  */
 #include "fileio.h"
+#include "alloc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,7 +17,7 @@ hoshi_err hi_file_read(const char *path, size_t max, char **out, size_t *len)
     if (f == NULL)
         return hi_fail(HOSHI_ERR_IO, "%s: %s", path, strerror(errno));
     size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
+    char *buf = hi_malloc(cap);
     if (buf == NULL) {
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", path);
         goto close_file;
@@ -27,7 +28,7 @@ hoshi_err hi_file_read(const char *path, size_t max, char **out, size_t *len)
                 err = hi_fail(HOSHI_ERR_LIMIT, "%s: larger than %zu bytes", path, max);
                 goto free_buf;
             }
-            char *p = realloc(buf, cap * 2);
+            char *p = hi_realloc(buf, cap * 2);
             if (p == NULL) {
                 err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", path);
                 goto free_buf;

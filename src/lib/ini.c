@@ -4,6 +4,7 @@
  * entries), so lookups are linear scans; simplicity beats a hash here.
  */
 #include "ini.h"
+#include "alloc.h"
 #include "fileio.h"
 #include "utf8.h"
 
@@ -38,7 +39,7 @@ static char *trim(char *s, char *end)
 hoshi_err hi_ini_load(const char *path, hi_ini **out)
 {
     hoshi_err err;
-    hi_ini *ini = calloc(1, sizeof *ini);
+    hi_ini *ini = hi_calloc(1, sizeof *ini);
     if (ini == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     size_t len = 0;
@@ -61,7 +62,7 @@ hoshi_err hi_ini_load(const char *path, hi_ini **out)
     size_t lines = 1;
     for (size_t i = 0; i < len; i++)
         lines += ini->text[i] == '\n';
-    ini->entries = calloc(lines, sizeof *ini->entries);
+    ini->entries = hi_calloc(lines, sizeof *ini->entries);
     if (ini->entries == NULL) {
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
         goto fail_free;
