@@ -38,20 +38,30 @@ static char *trim(char *s, char *end)
 
 hoshi_err hi_ini_load(const char *path, hi_ini **out)
 {
+    char *text = NULL;
+    size_t len = 0;
+    hoshi_err err = hi_file_read(path, INI_MAX_BYTES, &text, &len);
+    if (err != HOSHI_OK)
+        return err == HOSHI_ERR_IO ? HOSHI_ERR_DATA : err;
+    return hi_ini_parse(text, len, path, out);
+}
+
+hoshi_err hi_ini_parse(char *text, size_t len, const char *path, hi_ini **out)
+{
     hoshi_err err;
     hi_ini *ini = hi_calloc(1, sizeof *ini);
-    if (ini == NULL)
+    if (ini == NULL) {
+        free(text);
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-    size_t len = 0;
-    err = hi_file_read(path, INI_MAX_BYTES, &ini->text, &len);
-    if (err != HOSHI_OK) {
-        if (err == HOSHI_ERR_IO)
-            err = HOSHI_ERR_DATA;
-        goto fail_free;
     }
+    ini->text = text;
     ini->path = hi_strdup(path);
     if (ini->path == NULL) {
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+        goto fail_free;
+    }
+    if (strlen(text) != len) {
+        err = hi_fail(HOSHI_ERR_DATA, "%s: contains a NUL byte", path);
         goto fail_free;
     }
     size_t bad = hi_utf8_invalid_at(ini->text, len);

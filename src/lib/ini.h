@@ -18,6 +18,9 @@ typedef struct hi_ini hi_ini;
 /* Loads and parses `path`.  On success *out is owned by the caller, who
  * frees it with hi_ini_free(). */
 hoshi_err hi_ini_load(const char *path, hi_ini **out);
+/* Parses `text` (len bytes, taken over by the ini on success or failure:
+ * it must be malloc'd and NUL-terminated); `name` is used in messages. */
+hoshi_err hi_ini_parse(char *text, size_t len, const char *name, hi_ini **out);
 void hi_ini_free(hi_ini *ini);
 
 /* The first value of key in section, or NULL.  Borrowed from ini. */
