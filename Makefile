@@ -26,6 +26,8 @@ SAN     := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 # Debian packages the build and the tests need (installed by `make deps`),
 # and the libraries linked, one line per subsystem.
 DEB_PACKAGES := gcc make libc6-dev python3
+# Japanese fonts, so pages and charts render in browser screenshots and PDFs
+DEB_PACKAGES += fonts-noto-cjk
 LIBS    := -lm
 # survey tabulation (hoshi tab): workbooks; differential tests against pandas
 DEB_PACKAGES += libxlsxwriter-dev python3-pandas
@@ -48,31 +50,47 @@ UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/san/tests/%)
 
 all: $(BUILD)/hoshi
 
+# `make V=1` shows the full compiler command lines.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @echo "  $(1)	$(2)"
+endif
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(OPT) -MMD -MP -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(OPT) -MMD -MP -c $< -o $@
 
 $(BUILD)/san/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(SAN) -MMD -MP -c $< -o $@
+	$(call say,CC san,$<)
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(SAN) -MMD -MP -c $< -o $@
 
 $(BUILD)/libhoshi.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/san/libhoshi.a: $(SAN_LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/hoshi: $(CLI_OBJ) $(BUILD)/libhoshi.a
-	$(CC) $(CFLAGS_ALL) $(OPT) $^ $(LIBS) $(LDFLAGS) -o $@
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(CFLAGS_ALL) $(OPT) $^ $(LIBS) $(LDFLAGS) -o $@
 
 $(BUILD)/san/hoshi: $(SAN_CLI_OBJ) $(BUILD)/san/libhoshi.a
-	$(CC) $(CFLAGS_ALL) $(SAN) $^ $(LIBS) $(LDFLAGS) -o $@
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(CFLAGS_ALL) $(SAN) $^ $(LIBS) $(LDFLAGS) -o $@
 
 $(BUILD)/san/tests/%: tests/unit/%.c $(BUILD)/san/libhoshi.a tests/unit/unit.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(SAN) $< $(BUILD)/san/libhoshi.a $(LIBS) $(LDFLAGS) -o $@
+	$(call say,TEST,$@)
+	$(Q)$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(SAN) $< $(BUILD)/san/libhoshi.a $(LIBS) $(LDFLAGS) -o $@
 
 san: $(BUILD)/san/hoshi $(UNIT_BIN)
 
