@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "hoshi/error.h"
+#include "hoshi/text.h"
 
 typedef enum hoshi_lang { HOSHI_LANG_JA = 0, HOSHI_LANG_EN = 1 } hoshi_lang;
 
@@ -78,10 +79,5 @@ const char *hoshi_catalog_answer_hint(const hoshi_catalog *c, int code);
  * "[missing text]" marker, never NULL, when the text is missing so the gap
  * shows up in use and in tests rather than as an empty space. */
 const char *hoshi_catalog_text(const hoshi_catalog *c, const char *section, const char *key);
-
-/* Fills a text template: every {name} in tmpl is replaced by the value
- * paired with it in vars (name, value, name, value, …, NULL); unknown
- * names stay as they are.  No escaping.  Caller frees *out with free(). */
-hoshi_err hoshi_text_subst(const char *tmpl, const char *const *vars, char **out, size_t *len);
 
 #endif

@@ -109,11 +109,8 @@ int cmd_diagnose(int argc, char **argv)
     hoshi_date date = hoshi_date_today();
     if (date_s != NULL && (err = hoshi_date_parse(date_s, &date)) != HOSHI_OK)
         return cli_lib_error("diagnose", err);
-    if (org != NULL) {
-        hoshi_policy_info probe = {org, "-", "2000-01-01", NULL};
-        if ((err = hoshi_policy_check(&probe, NULL)) != HOSHI_OK)
-            return cli_lib_error("diagnose", err);
-    }
+    if (org != NULL && (err = hoshi_text_check("org", org, HOSHI_POLICY_FIELD_MAX, true)) != HOSHI_OK)
+        return cli_lib_error("diagnose", err);
 
     hoshi_answer answers[HOSHI_DIAG_ITEMS];
     if (answers_file != NULL) {

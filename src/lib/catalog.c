@@ -285,10 +285,3 @@ const char *hoshi_catalog_text(const hoshi_catalog *c, const char *section, cons
     return "[missing text]";
 }
 
-hoshi_err hoshi_text_subst(const char *tmpl, const char *const *vars, char **out, size_t *len)
-{
-    hi_clear_error();
-    hi_buf b = HI_BUF_INIT;
-    hi_buf_subst(&b, tmpl, vars, NULL);
-    return hi_buf_finish(&b, out, len);
-}

@@ -7,10 +7,10 @@
  */
 #include "hoshi/policy.h"
 #include "hoshi/date.h"
+#include "hoshi/text.h"
 #include "buf.h"
 #include "fileio.h"
 #include "ini.h"
-#include "utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,33 +34,6 @@ hoshi_err hoshi_policy_format_parse(const char *s, hoshi_policy_format *out)
     return hi_fail(HOSHI_ERR_USAGE, "unknown format '%s' (expected md, html or text)", s ? s : "");
 }
 
-static bool blank(const char *s)
-{
-    for (; s != NULL && *s; s++)
-        if (*s != ' ' && *s != '\t')
-            return strncmp(s, "\xE3\x80\x80", 3) == 0 ? blank(s + 3) : false; /* U+3000 */
-    return true;
-}
-
-static hoshi_err check_text(const char *name, const char *v, bool required)
-{
-    if (v == NULL || blank(v)) {
-        if (required)
-            return hi_fail(HOSHI_ERR_INPUT, "%s must not be empty", name);
-        return HOSHI_OK;
-    }
-    size_t len = strlen(v);
-    if (hi_utf8_invalid_at(v, len) != len)
-        return hi_fail(HOSHI_ERR_INPUT, "%s is not valid UTF-8", name);
-    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
-        if (*p < 0x20 || *p == 0x7F)
-            return hi_fail(HOSHI_ERR_INPUT, "%s contains a control character", name);
-    if (hi_utf8_count(v) > HOSHI_POLICY_FIELD_MAX)
-        return hi_fail(HOSHI_ERR_INPUT, "%s is longer than %d characters", name,
-                       HOSHI_POLICY_FIELD_MAX);
-    return HOSHI_OK;
-}
-
 hoshi_err hoshi_policy_check(const hoshi_policy_info *info, const char **field)
 {
     hi_clear_error();
@@ -70,7 +43,7 @@ hoshi_err hoshi_policy_check(const hoshi_policy_info *info, const char **field)
         {"contact", info->contact, false},
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
-        hoshi_err err = check_text(f[i].name, f[i].v, f[i].req);
+        hoshi_err err = hoshi_text_check(f[i].name, f[i].v, HOSHI_POLICY_FIELD_MAX, f[i].req);
         if (err != HOSHI_OK) {
             if (field != NULL)
                 *field = f[i].name;
@@ -284,7 +257,7 @@ hoshi_err hoshi_policy_render(const hoshi_catalog *c, const hoshi_policy_info *i
     char date_text[64];
     hoshi_lang lang = hoshi_catalog_lang(c);
     hoshi_date_format(d, lang, date_text, sizeof date_text);
-    bool has_contact = !blank(info->contact);
+    bool has_contact = !hoshi_text_is_blank(info->contact);
 
     hi_ini *t = NULL;
     char name[32];

@@ -32,16 +32,12 @@ void hi_report_chart(hi_buf *b, const hoshi_catalog *c, const hoshi_diag_result 
     char text[HOSHI_DIAG_PARTS][32];
     for (int p = 0; p < HOSHI_DIAG_PARTS; p++) {
         snprintf(text[p], sizeof text[p], "%d / %d", r->part_score[p], r->part_max[p]);
-        bars[p] = (hi_hbar){hoshi_catalog_part_title(c, p + 1), r->part_score[p], text[p]};
+        /* Each bar is the share of its own part's maximum, so parts of
+         * different size compare fairly. */
+        double share = r->part_max[p] > 0 ? 100.0 * r->part_score[p] / r->part_max[p] : 0;
+        bars[p] = (hi_hbar){hoshi_catalog_part_title(c, p + 1), share, text[p]};
     }
-    /* Each bar is the share of its own part's maximum, so bars of parts of
-     * different size compare fairly. */
-    hi_hbar scaled[HOSHI_DIAG_PARTS];
-    for (int p = 0; p < HOSHI_DIAG_PARTS; p++) {
-        scaled[p] = bars[p];
-        scaled[p].value = r->part_max[p] > 0 ? 100.0 * r->part_score[p] / r->part_max[p] : 0;
-    }
-    hi_svg_hbars(b, hoshi_catalog_text(c, "report", "parts"), scaled, HOSHI_DIAG_PARTS, 100.0);
+    hi_svg_hbars(b, hoshi_catalog_text(c, "report", "parts"), bars, HOSHI_DIAG_PARTS, 100.0);
 }
 
 hoshi_err hoshi_report_parts_svg(const hoshi_catalog *c, const hoshi_diag_result *r,
