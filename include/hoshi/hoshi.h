@@ -18,6 +18,7 @@
 #include "hoshi/plan.h"
 #include "hoshi/policy.h"
 #include "hoshi/report.h"
+#include "hoshi/survey.h"
 #include "hoshi/text.h"
 #include "hoshi/ids.h"
 #include "hoshi/store.h"

@@ -15,6 +15,9 @@ static const char usage[] =
     "commands:\n"
     "  diagnose   take the 25-item self-diagnosis, get a score and an action plan\n"
     "  policy     write an information-security basic policy\n"
+    "  tab        cross tabulations and banners of survey data\n"
+    "  gt         simple tabulation (GT) of every survey question\n"
+    "  import     validate survey CSV and write a .hsd binary cache\n"
     "  help       show this help, or 'hoshi help COMMAND' for a command\n"
     "  version    print the version\n"
     "\n"
@@ -28,6 +31,9 @@ typedef struct command {
 static const command commands[] = {
     {"diagnose", cmd_diagnose},
     {"policy", cmd_policy},
+    {"tab", cmd_tab},
+    {"gt", cmd_gt},
+    {"import", cmd_import},
 };
 
 static const command *find(const char *name)

@@ -1,0 +1,104 @@
+/*
+ * survey.h — survey data and its tabulation (単純集計, クロス集計, banners).
+ *
+ * A survey is a codebook (questions, types, codes, labels) and raw data
+ * (one row per respondent).  hoshi_dataset_open() loads both into a
+ * columnar store, from CSV (UTF-8 with or without BOM, or CP932) or from a
+ * .hsd cache written by hoshi_dataset_save(); hoshi_tab_run() computes the
+ * tables a hoshi_tab_spec asks for; hoshi_tab_render() and
+ * hoshi_tab_write_xlsx() turn them into text or a workbook.  The contract
+ * for files and the csv table format is ../shared/SPEC-survey-data.md.
+ *
+ * Handles are opaque.  Errors carry a detail naming file:line:column.
+ */
+#ifndef HOSHI_SURVEY_H
+#define HOSHI_SURVEY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hoshi/error.h"
+
+typedef struct hoshi_codebook hoshi_codebook;
+typedef struct hoshi_dataset hoshi_dataset;
+typedef struct hoshi_tabset hoshi_tabset;
+
+typedef enum hoshi_encoding {
+    HOSHI_ENC_AUTO = 0,  /* valid UTF-8 (BOM optional) is UTF-8, anything else CP932 */
+    HOSHI_ENC_UTF8,
+    HOSHI_ENC_CP932
+} hoshi_encoding;
+
+/* "auto", "utf-8"/"utf8", "cp932"/"sjis"/"shift_jis". */
+hoshi_err hoshi_encoding_parse(const char *name, hoshi_encoding *out);
+
+/* Loads a survey: codebook_path (may be NULL when data_path is a .hsd
+ * cache, which embeds its codebook) and data_path (CSV or .hsd, told apart
+ * by content).  enc applies to the CSV files.  Caller frees *out with
+ * hoshi_dataset_free(). */
+hoshi_err hoshi_dataset_open(const char *codebook_path, const char *data_path,
+                             hoshi_encoding enc, hoshi_dataset **out);
+
+/* The same from memory (tests, fuzzing); names are used in messages. */
+hoshi_err hoshi_dataset_parse(const char *codebook_name, const char *codebook, size_t codebook_len,
+                              const char *data_name, const char *data, size_t data_len,
+                              hoshi_encoding enc, hoshi_dataset **out);
+
+/* Writes the dataset as a .hsd cache (all or nothing). */
+hoshi_err hoshi_dataset_save(const hoshi_dataset *ds, const char *path);
+
+size_t hoshi_dataset_rows(const hoshi_dataset *ds);
+void hoshi_dataset_free(hoshi_dataset *ds);
+
+/* What to tabulate.  Variables are question ids (SA, MA, NUM, GRID, DIAG),
+ * GRID/DIAG items as QID_n, and DIAG derived variables QID:score,
+ * QID:band, QID:star1, QID:star2. */
+typedef struct hoshi_tab_spec {
+    const char *side;                 /* row variable, or NULL for the total row only */
+    const char *const *heads;         /* column variables; "ALL" means every question */
+    size_t n_heads;
+    const char *const *wheres;        /* "VAR=c1,c2" or "VAR!=c1,c2", all must hold */
+    size_t n_wheres;
+    const char *bands;                /* "LABEL=LO..HI;…" for a NUM side, or NULL */
+    const char *const *nets;          /* "VAR:LABEL=c1,c2": adds a net category */
+    size_t n_nets;
+    const char *const *recodes;       /* "VAR:LABEL=c1,c2": replaces the codes by one */
+    size_t n_recodes;
+    bool sort;                        /* columns by total, descending; "other" kept last */
+    int top_box;                      /* GRID heads: codes counted in the top box (default 2) */
+} hoshi_tab_spec;
+
+/* Computes the tables of spec (one per head; a GRID head with a side
+ * gives one per item).  Caller frees *out with hoshi_tabset_free(). */
+hoshi_err hoshi_tab_run(const hoshi_dataset *ds, const hoshi_tab_spec *spec,
+                        hoshi_tabset **out);
+size_t hoshi_tabset_count(const hoshi_tabset *ts);
+void hoshi_tabset_free(hoshi_tabset *ts);
+
+typedef enum hoshi_tab_format {
+    HOSHI_TAB_CSV = 0,  /* the machine format of the SPEC */
+    HOSHI_TAB_TSV,
+    HOSHI_TAB_MD,
+    HOSHI_TAB_HTML,
+    HOSHI_TAB_JSON,
+    HOSHI_TAB_SVG,
+    HOSHI_TAB_XLSX      /* hoshi_tab_write_xlsx() only */
+} hoshi_tab_format;
+
+hoshi_err hoshi_tab_format_parse(const char *name, hoshi_tab_format *out);
+
+typedef struct hoshi_tab_render_opts {
+    bool bom;              /* csv/tsv: start with a UTF-8 byte-order mark */
+    bool cp932;            /* csv/tsv: encode as CP932 */
+    bool sig;              /* human formats: significance marks (default on via the CLI) */
+} hoshi_tab_render_opts;
+
+/* Renders every table of ts.  *out is malloc'd (caller frees with free()). */
+hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
+                           const hoshi_tab_render_opts *opts, char **out, size_t *len);
+
+/* Writes an .xlsx workbook (one sheet per table) to path, all or nothing. */
+hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_opts *opts,
+                               const char *path);
+
+#endif

@@ -1,0 +1,153 @@
+/*
+ * tab_int.h — the internal model of the tabulation engine, shared by its
+ * modules: the parsed codebook, the columnar store a data file is loaded
+ * into, and the categorical views the table builder counts with.  The
+ * store's arrays either belong to the dataset (CSV ingest) or point into a
+ * memory-mapped .hsd cache; the code that reads them does not care which.
+ */
+#ifndef HOSHI_TAB_INT_H
+#define HOSHI_TAB_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "hoshi/survey.h"
+#include "internal.h"
+
+/* Caps on everything that comes from outside. */
+#define HI_TAB_MAX_QUESTIONS 10000
+#define HI_TAB_MAX_CODES 250        /* codes per question: SA values fit a byte */
+#define HI_TAB_MAX_CODE 99999       /* largest code value */
+#define HI_TAB_MAX_ITEMS 200        /* GRID items per question */
+#define HI_TAB_MAX_LABEL 4096       /* bytes in a label or a column name */
+#define HI_TAB_MAX_COLUMNS 100000   /* data columns */
+#define HI_TAB_MAX_ROWS 200000000u  /* respondents */
+#define HI_TAB_MAX_CODEBOOK ((size_t)16 << 20)
+#define HI_TAB_MAX_CP932 ((size_t)1 << 30)  /* CP932 files are converted in memory */
+#define HI_TAB_MAX_FIELD ((size_t)1 << 20)  /* bytes in one field */
+
+typedef enum hi_qtype { HI_Q_SA, HI_Q_MA, HI_Q_NUM, HI_Q_FA, HI_Q_GRID, HI_Q_DIAG } hi_qtype;
+
+typedef struct hi_code {
+    long code;
+    char *label;
+} hi_code;
+
+typedef struct hi_question {
+    char *qid;
+    hi_qtype type;
+    char *title;
+    hi_code *codes;     /* answer codes (the scale of a GRID or DIAG), codebook order */
+    size_t n_codes;
+    hi_code *items;     /* GRID items (code = item number); DIAG items 1..25 */
+    size_t n_items;
+    uint8_t *lut;       /* code value -> index+1 (0 = unknown), size max_code+1 */
+    long max_code;
+    size_t first_col;   /* first data column of this question in the store */
+} hi_question;
+
+struct hoshi_codebook {
+    hi_question *q;
+    size_t n;
+    char *text;         /* the codebook as UTF-8 CSV (stored in .hsd files) */
+    size_t text_len;
+};
+
+/* One data column of the store (the id column is not stored). */
+typedef enum hi_coltype { HI_COL_SA, HI_COL_BIT, HI_COL_NUM, HI_COL_FA } hi_coltype;
+
+typedef struct hi_column {
+    char *name;
+    hi_coltype type;
+    size_t q;          /* question index */
+    size_t sub;        /* MA: code index; GRID/DIAG: item index; else 0 */
+    uint8_t *sa;       /* SA/GRID/DIAG item: code index + 1 per row, 0 = blank */
+    uint64_t *bits;    /* MA code: chosen; NUM: value present */
+    double *num;       /* NUM value (0 where absent) */
+    uint64_t *fa_off;  /* FA: n_rows + 1 offsets into fa_text */
+    char *fa_text;
+    size_t fa_len, fa_cap;
+} hi_column;
+
+struct hoshi_dataset {
+    hoshi_codebook *cb;
+    hi_column *col;
+    size_t n_col;
+    size_t n_rows;
+    size_t cap_rows;    /* allocated rows (CSV ingest) */
+    bool mapped;        /* arrays point into map; nothing per column is freed */
+    void *map;
+    size_t map_len;
+    uint8_t *verified;  /* .hsd: per column, 1 once its checksum was checked */
+    const uint64_t *col_sums; /* .hsd: expected checksum per column */
+};
+
+static inline size_t hi_words(size_t n_rows)
+{
+    return (n_rows + 63) / 64;
+}
+
+/* codebook.c */
+hoshi_err hi_codebook_parse(const char *name, const char *text, size_t len,
+                            hoshi_codebook **out);
+void hi_codebook_free(hoshi_codebook *cb);
+const hi_question *hi_codebook_find(const hoshi_codebook *cb, const char *qid, size_t len);
+/* Index + 1 of code in q, 0 if not a code of q. */
+static inline unsigned hi_code_index(const hi_question *q, long code)
+{
+    return code >= 0 && code <= q->max_code ? q->lut[code] : 0;
+}
+
+/* enc.c: input bytes to UTF-8 */
+/* Converts CP932 bytes to UTF-8 (malloc'd, NUL-terminated; caller frees);
+ * invalid bytes are an error naming name:line:column. */
+hoshi_err hi_cp932_to_utf8(const char *name, const char *in, size_t len, char **out,
+                           size_t *out_len);
+/* Converts UTF-8 to CP932 (output encodings); unmappable characters are an error. */
+hoshi_err hi_utf8_to_cp932(const char *in, size_t len, char **out, size_t *out_len);
+/* Turns raw file bytes into UTF-8 (BOM dropped; AUTO: valid UTF-8 stays,
+ * anything else is read as CP932).  *out is malloc'd, caller frees. */
+hoshi_err hi_text_to_utf8(const char *name, const char *raw, size_t len, hoshi_encoding enc,
+                          char **out, size_t *out_len);
+/* Line and field (1-based) of byte offset off in CSV text, honouring quotes. */
+void hi_csv_position(const char *text, size_t off, size_t *line, size_t *field);
+
+/* csvtok.c: a simple RFC 4180 record reader over a complete buffer (the
+ * codebook and small files; the data reader has its own fast path). */
+typedef struct hi_csvtok {
+    const char *p, *end;
+    const char *name;
+    size_t line;        /* physical line of the next record */
+    hi_buf field;       /* scratch for unquoted field text */
+} hi_csvtok;
+typedef struct hi_csvrec {
+    char **f;           /* fields, NUL-terminated, owned by the record */
+    size_t n, cap;
+    size_t line;
+} hi_csvrec;
+/* Reads the next record; *got is false at the end of the input. */
+hoshi_err hi_csvtok_next(hi_csvtok *t, hi_csvrec *r, bool *got);
+void hi_csvrec_free(hi_csvrec *r);
+
+/* ingest.c */
+hoshi_err hi_dataset_parse_csv(hoshi_codebook *cb, const char *name, int fd, const char *mem,
+                               size_t mem_len, hoshi_encoding enc, hoshi_dataset **out);
+hoshi_err hi_dataset_alloc(hoshi_codebook *cb, hoshi_dataset **out);
+
+/* hsd.c */
+bool hi_hsd_sniff(const char *path);
+hoshi_err hi_hsd_open(const char *path, const char *codebook_text, size_t codebook_len,
+                      hoshi_dataset **out);
+void hi_hsd_unmap(hoshi_dataset *ds);
+/* Checks the checksum (and value ranges) of column i of a mapped dataset once. */
+hoshi_err hi_hsd_verify_column(const hoshi_dataset *ds, size_t i);
+
+/* Bitset helpers (bits past n_rows are always zero). */
+uint64_t hi_popcount_and(const uint64_t *a, const uint64_t *b, size_t words);
+uint64_t hi_popcount_and3(const uint64_t *a, const uint64_t *b, const uint64_t *c,
+                          size_t words);
+uint64_t hi_popcount(const uint64_t *a, size_t words);
+
+#endif

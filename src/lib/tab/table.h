@@ -1,0 +1,57 @@
+/*
+ * table.h — a computed table as the renderers see it: row and column
+ * labels, the row bases and the raw counts (percentages are made at
+ * output, from the exact counts), or NUM statistics, plus significance
+ * marks.  Row 0 is always the total (全体).
+ */
+#ifndef HOSHI_TAB_TABLE_H
+#define HOSHI_TAB_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hoshi/survey.h"
+
+enum { HI_CF_NOANS = 1, HI_CF_TOPBOX = 2, HI_CF_NET = 4 };
+enum { HI_ST_N, HI_ST_MEAN, HI_ST_MEDIAN, HI_ST_MIN, HI_ST_MAX, HI_ST_SD, HI_ST_COUNT };
+
+#define HI_SMALL_BASE 30  /* bases below this are marked 参考値 in human formats */
+
+typedef struct hi_table {
+    char *id;           /* the head variable (or item), e.g. "Q8" */
+    char *title;        /* its codebook title */
+    char *side;         /* the side variable and title, NULL for a GT */
+    size_t n_rows;      /* including the total row 0 */
+    char **row_label;
+    uint64_t *row_n;
+    size_t n_cols;
+    char **col_label;
+    uint8_t *col_flag;
+    uint64_t *count;    /* n_rows * n_cols */
+    int8_t *sig;        /* n_rows * n_cols: +2/−2 at 99%, +1/−1 at 95%, 0 */
+    bool num;           /* NUM head: stat holds n_rows * HI_ST_COUNT values */
+    double *stat;
+    bool grid;          /* rows are the items of a GRID, not side categories */
+    bool chart_ma;      /* the head is multiple answer (bars, not stacked) */
+} hi_table;
+
+struct hoshi_tabset {
+    hi_table *t;
+    size_t n;
+    char **notes;       /* lines for the notes of human formats */
+    size_t n_notes;
+};
+
+#include "buf.h"
+
+/* chart.c: SVG charts of every table of ts. */
+void hi_tab_svg(hi_buf *b, const hoshi_tabset *ts);
+
+/* Percent of n, in tenths, rounded half up on the exact ratio. */
+static inline uint64_t hi_pct10(uint64_t count, uint64_t n)
+{
+    return n == 0 ? 0 : (2000 * count + n) / (2 * n);
+}
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * vars.h — categorical and numeric views of survey variables (see vars.c).
+ */
+#ifndef HOSHI_TAB_VARS_H
+#define HOSHI_TAB_VARS_H
+
+#include "tab/tab_int.h"
+
+typedef struct hi_cat {
+    char *label;
+    long code;          /* codebook code; band/derived categories count from 1 */
+    uint64_t *bits;     /* respondents in the category */
+    bool own;           /* bits belong to the variable (else to the store) */
+    bool net;           /* made by --net */
+} hi_cat;
+
+typedef struct hi_var {
+    char *name;
+    char *title;
+    const hi_question *q;   /* NULL for derived variables */
+    hi_cat *cat;
+    size_t n;
+    uint64_t *present;      /* answered at all (owned) */
+    bool ma;                /* categories overlap */
+    bool grid;              /* a whole GRID/DIAG question: open its items instead */
+    bool is_num;
+    const double *num;
+    const uint64_t *num_present;
+    double *num_own;
+    uint64_t *num_present_own;
+} hi_var;
+
+/* Opens variable `name`; on failure v is left empty.  Free with hi_var_free(). */
+hoshi_err hi_var_open(const hoshi_dataset *ds, const char *name, hi_var *v);
+void hi_var_free(hi_var *v);
+/* Turns a NUM variable into categories from "LABEL=LO..HI;…". */
+hoshi_err hi_var_bands(hi_var *v, size_t n_rows, const char *spec);
+/* Inserts a category at position at (takes bits when own). */
+hoshi_err hi_var_add_cat(hi_var *v, const char *label, long code, uint64_t *bits, bool own,
+                         size_t at);
+
+#endif
