@@ -25,7 +25,7 @@
 
 #include "utf8.h"
 
-#define CHUNK ((size_t)8 << 20)
+size_t hi_tab_chunk = (size_t)8 << 20;
 #define MAX_ROW_BYTES ((size_t)256 << 20)
 
 enum fkind { F_SKIP, F_SA, F_BIT, F_NUM, F_FA };
@@ -207,6 +207,8 @@ nomem:
 
 static hoshi_err fa_append(hi_column *c, const char *s, size_t n)
 {
+    if (n == 0)
+        return HOSHI_OK;
     if (n > c->fa_cap - c->fa_len) {
         size_t cap = c->fa_cap ? c->fa_cap : 4096;
         while (cap - c->fa_len < n) {
@@ -602,6 +604,20 @@ static hoshi_err check_header_text(reader *R, hi_csvrec *h, bool *redo)
 static hoshi_err read_header(reader *R, const char *buf, size_t len, bool eof, size_t *hdr_len,
                              bool *redo)
 {
+    *hdr_len = 0;
+    if (!eof) {
+        /* the header must be complete: a newline outside quotes */
+        bool quoted = false;
+        size_t i = 0;
+        for (; i < len; i++) {
+            if (buf[i] == '"')
+                quoted = !quoted;
+            else if (buf[i] == '\n' && !quoted)
+                break;
+        }
+        if (i == len)
+            return HOSHI_OK; /* ask for more */
+    }
     hi_csvtok t = {buf, buf + len, R->name, 1, HI_BUF_INIT};
     hi_csvrec h = {0};
     bool got = false;
@@ -610,10 +626,6 @@ static hoshi_err read_header(reader *R, const char *buf, size_t len, bool eof, s
         goto free_rec;
     if (!got) {
         err = hi_fail(HOSHI_ERR_INPUT, "%s:1:1: empty file (no header row)", R->name);
-        goto free_rec;
-    }
-    if (t.p == buf + len && !eof && buf[len - 1] != '\n') {
-        err = hi_fail(HOSHI_ERR_LIMIT, "%s:1:1: header row longer than %zu bytes", R->name, CHUNK);
         goto free_rec;
     }
     if ((err = check_header_text(R, &h, redo)) != HOSHI_OK || *redo)
@@ -660,7 +672,7 @@ static hoshi_err parse_stream(hoshi_dataset *ds, const char *name, int fd, bool 
 {
     reader R = {ds, name, NULL, 0, 1, auto_enc, HI_BUF_INIT, HOSHI_OK};
     hoshi_err err = HOSHI_OK;
-    size_t cap = CHUNK, have = 0, off = 0, total = 0;
+    size_t cap = hi_tab_chunk, have = 0, off = 0, total = 0;
     bool eof = false, header = true;
     struct stat stt;
     size_t fsize = fstat(fd, &stt) == 0 && S_ISREG(stt.st_mode) ? (size_t)stt.st_size : 0;
@@ -696,6 +708,10 @@ static hoshi_err parse_stream(hoshi_dataset *ds, const char *name, int fd, bool 
             if ((err = read_header(&R, buf + off, have - off, eof, &hdr, redo)) != HOSHI_OK ||
                 *redo)
                 goto free_buf;
+            if (hdr == 0) {
+                off = 0; /* incomplete: grow the buffer below */
+                goto grow;
+            }
             off += hdr;
             header = false;
         }
@@ -723,6 +739,7 @@ static hoshi_err parse_stream(hoshi_dataset *ds, const char *name, int fd, bool 
             if (guess < HI_TAB_MAX_ROWS && (err = ensure_rows(ds, guess)) != HOSHI_OK)
                 goto free_buf;
         }
+    grow:
         if (off == 0) {
             /* one row longer than the buffer */
             if (cap >= MAX_ROW_BYTES) {

@@ -32,6 +32,18 @@ static void pct(hi_buf *b, uint64_t count, uint64_t n)
     hi_buf_printf(b, "%llu.%llu", (unsigned long long)(p / 10), (unsigned long long)(p % 10));
 }
 
+static const char *const stat_names[] = {"N", "mean", "median", "min", "max", "sd"};
+
+/* One decimal, half away from zero (四捨五入) also on binary ties such
+ * as 5.25, which printf would round to even. */
+static void one_decimal(hi_buf *b, double v)
+{
+    double a = fabs(v) * 10, f = floor(a);
+    double r = a - f >= 0.5 - 1e-9 * (a > 1 ? a : 1) ? f + 1 : f;
+    long long t = (long long)r;
+    hi_buf_printf(b, "%s%lld.%lld", v < 0 && t != 0 ? "-" : "", t / 10, t % 10);
+}
+
 static void fmt_stat(hi_buf *b, const double *st, int i)
 {
     double v = st[i];
@@ -41,11 +53,11 @@ static void fmt_stat(hi_buf *b, const double *st, int i)
         hi_buf_printf(b, "%.0f", v);
     else if (i == HI_ST_MIN || i == HI_ST_MAX)
         hi_buf_printf(b, "%.15g", v);
+    else if (fabs(v) < 1e15)
+        one_decimal(b, v);
     else
         hi_buf_printf(b, "%.1f", v);
 }
-
-static const char *const stat_names[] = {"N", "mean", "median", "min", "max", "sd"};
 
 /* ---- csv / tsv ---- */
 

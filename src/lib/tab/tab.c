@@ -499,7 +499,7 @@ static hoshi_err table_cat(hi_table *t, const hi_var *h, const side *sd, size_t 
         t->col_label[c] = NULL;
         t->n_cols = cols - 1;
     }
-    if (spec->sort)
+    if (spec->sort && !topbox) /* a GRID scale keeps its order */
         sort_columns(t);
     significance(t);
     return HOSHI_OK;

@@ -131,7 +131,8 @@ typedef struct hi_csvrec {
 hoshi_err hi_csvtok_next(hi_csvtok *t, hi_csvrec *r, bool *got);
 void hi_csvrec_free(hi_csvrec *r);
 
-/* ingest.c */
+/* ingest.c; hi_tab_chunk is the read size (tests make it tiny) */
+extern size_t hi_tab_chunk;
 hoshi_err hi_dataset_parse_csv(hoshi_codebook *cb, const char *name, int fd, const char *mem,
                                size_t mem_len, hoshi_encoding enc, hoshi_dataset **out);
 hoshi_err hi_dataset_alloc(hoshi_codebook *cb, hoshi_dataset **out);
