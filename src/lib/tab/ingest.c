@@ -106,6 +106,7 @@ hoshi_err hi_dataset_alloc(hoshi_codebook *cb, hoshi_dataset **out)
             col->name = hi_strdup(name);
             if (col->name == NULL) {
                 ds->n_col = c + 1;
+                ds->cb = NULL; /* on failure the caller keeps the codebook */
                 hoshi_dataset_free(ds);
                 return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
             }
@@ -133,6 +134,7 @@ void hoshi_dataset_free(hoshi_dataset *ds)
     }
     free(ds->col);
     free(ds->verified);
+    free(ds->source);
     if (ds->map != NULL)
         hi_hsd_unmap(ds);
     hi_codebook_free(ds->cb);

@@ -81,7 +81,7 @@ struct hoshi_dataset {
     void *map;
     size_t map_len;
     uint8_t *verified;  /* .hsd: per column, 1 once its checksum was checked */
-    const uint64_t *col_sums; /* .hsd: expected checksum per column */
+    char *source;       /* .hsd: the file name, for messages */
 };
 
 static inline size_t hi_words(size_t n_rows)
