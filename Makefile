@@ -37,7 +37,7 @@ DEB_PACKAGES += libmicrohttpd-dev libsqlite3-dev libsodium-dev libqrencode-dev
 LIBS    += -lmicrohttpd -lsqlite3 -lsodium -lqrencode -lpthread
 
 LIB_SRC := $(sort $(wildcard src/lib/*.c src/lib/*/*.c))
-CLI_SRC := $(sort $(wildcard src/cli/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c src/server/*.c))
 UNIT_SRC:= $(sort $(wildcard tests/unit/test_*.c))
 
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)

@@ -22,5 +22,6 @@
 #include "hoshi/text.h"
 #include "hoshi/ids.h"
 #include "hoshi/store.h"
+#include "hoshi/qr.h"
 
 #endif

@@ -31,6 +31,7 @@ int cli_read_file(const char *cmd, const char *path, size_t max, char **out);
 /* Subcommands: each returns the process exit status. */
 int cmd_diagnose(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_tab(int argc, char **argv);
 int cmd_gt(int argc, char **argv);
 int cmd_import(int argc, char **argv);

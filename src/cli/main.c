@@ -15,6 +15,7 @@ static const char usage[] =
     "commands:\n"
     "  diagnose   take the 25-item self-diagnosis, get a score and an action plan\n"
     "  policy     write an information-security basic policy\n"
+    "  serve      run the web application (sign-up, declarations, registry)\n"
     "  tab        cross tabulations and banners of survey data\n"
     "  gt         simple tabulation (GT) of every survey question\n"
     "  import     validate survey CSV and write a .hsd binary cache\n"
@@ -31,6 +32,7 @@ typedef struct command {
 static const command commands[] = {
     {"diagnose", cmd_diagnose},
     {"policy", cmd_policy},
+    {"serve", cmd_serve},
     {"tab", cmd_tab},
     {"gt", cmd_gt},
     {"import", cmd_import},

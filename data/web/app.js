@@ -1,0 +1,21 @@
+// hoshi: the little JavaScript the site uses.  Everything works without it;
+// with it, answers of the self-diagnosis are saved as soon as they are
+// clicked, so closing the tab never loses them.
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  var form = document.querySelector("form[data-autosave]");
+  if (!form || !window.fetch) return;
+  var status = form.querySelector(".autosave");
+  form.addEventListener("change", function () {
+    var body = new URLSearchParams(new FormData(form));
+    body.delete("nav");
+    fetch(form.getAttribute("data-autosave"), {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: body.toString(),
+      credentials: "same-origin"
+    }).then(function (r) {
+      if (r.ok && status) status.textContent = form.getAttribute("data-saved");
+    }).catch(function () {});
+  });
+});

@@ -1,0 +1,104 @@
+/*
+ * cmd_serve.c — `hoshi serve`: parses the options and runs the web
+ * application (src/server/) until SIGINT or SIGTERM.
+ */
+#include "cli.h"
+#include "../server/server.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char help[] =
+    "usage: hoshi serve --db FILE [options]\n"
+    "\n"
+    "Runs the web application: sign-up, the one-star check, the 25-item\n"
+    "self-diagnosis, the basic policy, declarations, the public registry\n"
+    "and verification pages, and the JSON API (see docs/web.md, docs/api.md).\n"
+    "Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.\n"
+    "\n"
+    "options:\n"
+    "  --listen HOST:PORT    address to listen on (default 127.0.0.1:8080;\n"
+    "                        port 0 picks a free port, printed at start)\n"
+    "  --db FILE             SQLite database, created if missing (required)\n"
+    "  --demo                add a demo log-in and demo organisations\n"
+    "  --demo-count N        with --demo: N demo declarations (default 12)\n"
+    "  --demo-password PW    with --demo: the demo log-in's password\n"
+    "  --threads N           worker threads (default 4)\n"
+    "  --secure-cookies      mark cookies Secure (when served over HTTPS)\n"
+    "  --data-dir DIR        hoshi's data directory\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "exit status: 0 stopped cleanly, 1 failure, 2 bad usage\n";
+
+enum { O_LISTEN = 256, O_DB, O_DEMO, O_DEMO_COUNT, O_DEMO_PW, O_THREADS, O_SECURE, O_DATA };
+
+static bool split_listen(const char *s, char *host, size_t size, int *port)
+{
+    const char *colon = strrchr(s, ':');
+    long p;
+    if (colon == NULL || (size_t)(colon - s) >= size || colon == s ||
+        !hi_parse_long(colon + 1, 0, 65535, &p))
+        return false;
+    memcpy(host, s, (size_t)(colon - s));
+    host[colon - s] = '\0';
+    *port = (int)p;
+    return true;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"listen", required_argument, NULL, O_LISTEN},
+        {"db", required_argument, NULL, O_DB},
+        {"demo", no_argument, NULL, O_DEMO},
+        {"demo-count", required_argument, NULL, O_DEMO_COUNT},
+        {"demo-password", required_argument, NULL, O_DEMO_PW},
+        {"threads", required_argument, NULL, O_THREADS},
+        {"secure-cookies", no_argument, NULL, O_SECURE},
+        {"data-dir", required_argument, NULL, O_DATA},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    srv_config cfg = {.listen_host = "127.0.0.1", .port = 8080, .threads = 4};
+    static char host[64];
+    const char *listen = "127.0.0.1:8080", *demo_pw = "hoshi-demo-2026";
+    bool demo = false;
+    long demo_count = 12, threads = 4;
+    opterr = 0;
+    optind = 1;
+    int ch;
+    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (ch) {
+        case O_LISTEN: listen = optarg; break;
+        case O_DB: cfg.db_path = optarg; break;
+        case O_DEMO: demo = true; break;
+        case O_DEMO_COUNT:
+            if (!hi_parse_long(optarg, 0, 10000000, &demo_count))
+                return cli_usage_error("serve", "--demo-count needs a number 0..10000000");
+            break;
+        case O_DEMO_PW: demo_pw = optarg; break;
+        case O_THREADS:
+            if (!hi_parse_long(optarg, 1, 64, &threads))
+                return cli_usage_error("serve", "--threads needs a number 1..64");
+            break;
+        case O_SECURE: cfg.secure_cookies = true; break;
+        case O_DATA: cfg.datadir = optarg; break;
+        case 'h': fputs(help, stdout); return EXIT_OK;
+        case ':': return cli_usage_error("serve", "option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error("serve", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+    if (cfg.db_path == NULL)
+        return cli_usage_error("serve", "--db is required");
+    if (!split_listen(listen, host, sizeof host, &cfg.port))
+        return cli_usage_error("serve", "--listen needs HOST:PORT, got '%s'", listen);
+    if (strlen(demo_pw) < 10)
+        return cli_usage_error("serve", "--demo-password needs at least 10 characters");
+    cfg.listen_host = host;
+    cfg.threads = (int)threads;
+    return srv_run(&cfg, demo ? demo_pw : NULL, demo_count);
+}

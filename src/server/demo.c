@@ -1,0 +1,174 @@
+/*
+ * demo.c — `hoshi serve --demo`: a demo log-in whose organisation has
+ * walked the whole way to ★★, a dozen named demo organisations with ★ and
+ * ★★ declarations, and (with --demo-count N) N generated ones for load
+ * tests.  Names come from data/web/demo.ini.  Seeding is idempotent: a
+ * restart with --demo adds nothing that is already there.
+ */
+#include "server.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEMO_EMAIL "demo@example.jp"
+#define BATCH 5000
+
+static const char *nth(const hi_ini *ini, const char *key, size_t i)
+{
+    size_t n = hi_ini_count(ini, "demo", key);
+    return n ? hi_ini_nth(ini, "demo", key, i % n) : "";
+}
+
+static hoshi_err add_diagnosis(srv *s, long long org_id, const char *answers, const char *date)
+{
+    hoshi_answer ans[HOSHI_DIAG_ITEMS];
+    hoshi_diag_result res;
+    long long id;
+    for (int i = 0; i < HOSHI_DIAG_ITEMS; i++)
+        ans[i] = (hoshi_answer)(answers[i] - '0');
+    hoshi_err err = hoshi_diag_score(ans, &res);
+    return err ? err : hoshi_store_diagnosis_add(s->store, org_id, answers, res.score, date, &id);
+}
+
+static hoshi_err seed_account(srv *s, const hi_ini *ini, const char *password)
+{
+    hoshi_user u;
+    if (hoshi_store_user_by_email(s->store, DEMO_EMAIL, &u) == HOSHI_OK)
+        return HOSHI_OK;
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return HOSHI_ERR_NOMEM;
+    long long uid, oid;
+    hoshi_err err = hoshi_store_signup(s->store, DEMO_EMAIL, hash, nth(ini, "account_org", 0), &uid, &oid);
+    if (err != HOSHI_OK)
+        return err;
+    hoshi_org org;
+    if ((err = hoshi_store_org_get(s->store, oid, &org)) != HOSHI_OK)
+        return err;
+    org.prefecture = 13;
+    org.industry[0] = 'E';
+    org.industry[1] = '\0';
+    org.employees = 2;
+    snprintf(org.contact, sizeof org.contact, "%s", nth(ini, "account_contact", 0));
+    snprintf(org.star1, sizeof org.star1, "11111");
+    org.star1_committed = true;
+    if ((err = hoshi_store_org_update(s->store, &org)) != HOSHI_OK)
+        return err;
+    char today[HOSHI_STORE_DATE], then[HOSHI_STORE_DATE];
+    hoshi_date d = hoshi_date_today();
+    hoshi_date_iso(d, today, sizeof today);
+    d.year -= 1;
+    if (d.month == 2 && d.day == 29)
+        d.day = 28;
+    hoshi_date_iso(d, then, sizeof then);
+    /* A year-old first diagnosis and today's, so history has a trend. */
+    if ((err = add_diagnosis(s, oid, "1121111213112111121131211", then)) != HOSHI_OK ||
+        (err = add_diagnosis(s, oid, "1111111111111111111111111", today)) != HOSHI_OK)
+        return err;
+    hoshi_policy_info info = {org.name, nth(ini, "account_representative", 0), today, org.contact};
+    char *text = NULL;
+    size_t len;
+    if ((err = hoshi_policy_render(s->cat[HOSHI_LANG_JA], &info, HOSHI_POLICY_TEXT, &text, &len)) != HOSHI_OK)
+        return err;
+    hoshi_policy_rec pol;
+    memset(&pol, 0, sizeof pol);
+    pol.org_id = oid;
+    snprintf(pol.representative, sizeof pol.representative, "%s", info.representative);
+    snprintf(pol.contact, sizeof pol.contact, "%s", org.contact);
+    snprintf(pol.established, sizeof pol.established, "%s", today);
+    snprintf(pol.published_on, sizeof pol.published_on, "%s", today);
+    pol.body = text;
+    pol.published = true;
+    err = hoshi_store_policy_save(s->store, &pol);
+    free(text);
+    if (err != HOSHI_OK)
+        return err;
+    char did[HOSHI_DECL_ID_LEN + 1];
+    return hoshi_store_decl_create(s->store, oid, 2, today, did);
+}
+
+/* Fills one generated organisation.  Names combine a family name, a
+ * trade word and a suffix from demo.ini (the pairs (i mod F, (i + i/F)
+ * mod T) are all distinct in one round of F×T), numbered past the first
+ * round so every name is unique. */
+static void make_org(const hi_ini *ini, size_t i, hoshi_org *o, char *rep, size_t rep_size)
+{
+    memset(o, 0, sizeof *o);
+    size_t nf = hi_ini_count(ini, "demo", "family"), nt = hi_ini_count(ini, "demo", "trade");
+    size_t round = nf && nt ? i / (nf * nt) : i;
+    const char *fam = nth(ini, "family", i), *trade = nth(ini, "trade", i + i / (nf ? nf : 1));
+    const char *suffix = nth(ini, "suffix", i * 7 + 3);
+    if (round == 0)
+        snprintf(o->name, sizeof o->name, "%s%s%s", fam, trade, suffix);
+    else
+        snprintf(o->name, sizeof o->name, "%s%s%s %zu", fam, trade, suffix, round + 1);
+    o->prefecture = (int)(i * 13 % 47) + 1;
+    o->industry[0] = (char)('A' + (i * 7) % 20);
+    o->employees = (int)(i % 6) + 1;
+    snprintf(o->contact, sizeof o->contact, "%s", nth(ini, "contact", i));
+    snprintf(rep, rep_size, "%s %s", nth(ini, "title", i), fam);
+}
+
+static hoshi_err seed_orgs(srv *s, const hi_ini *ini, long count)
+{
+    hoshi_decl_query q = {NULL, 0, NULL, 0, true, 0, 1};
+    hoshi_decl one;
+    size_t n;
+    long long total = 0;
+    hoshi_err err = hoshi_store_decl_search(s->store, &q, &one, &n, &total);
+    if (err != HOSHI_OK)
+        return err;
+    if (total > count) /* already seeded (the demo account has one more) */
+        return HOSHI_OK;
+    hoshi_org *orgs = calloc(BATCH, sizeof *orgs);
+    hoshi_seed_decl *items = calloc(BATCH, sizeof *items);
+    char (*reps)[120] = calloc(BATCH, sizeof *reps);
+    char today[16];
+    hoshi_date_iso(hoshi_date_today(), today, sizeof today);
+    hi_buf joined = HI_BUF_INIT;
+    for (size_t i = 0; i < hi_ini_count(ini, "demo", "policy"); i++) {
+        hi_buf_puts(&joined, hi_ini_nth(ini, "demo", "policy", i));
+        hi_buf_putc(&joined, '\n');
+    }
+    const char *body = joined.data ? joined.data : "";
+    if (orgs == NULL || items == NULL || reps == NULL || joined.err != HOSHI_OK) {
+        err = HOSHI_ERR_NOMEM;
+        goto free_batch;
+    }
+    for (long start = total > 0 ? total - 1 : 0; start < count; start += BATCH) {
+        size_t k = 0;
+        for (long i = start; i < count && k < BATCH; i++, k++) {
+            make_org(ini, (size_t)i, &orgs[k], reps[k], sizeof reps[k]);
+            int level = i % 3 == 0 ? 1 : 2;
+            items[k] = (hoshi_seed_decl){&orgs[k], level, today, level == 2 ? body : NULL, reps[k]};
+        }
+        if ((err = hoshi_store_seed(s->store, items, k)) != HOSHI_OK)
+            break;
+    }
+free_batch:
+    hi_buf_free(&joined);
+    free(orgs);
+    free(items);
+    free(reps);
+    return err;
+}
+
+hoshi_err srv_seed_demo(srv *s, const char *password, long demo_count);
+
+hoshi_err srv_seed_demo(srv *s, const char *password, long demo_count)
+{
+    char path[1024];
+    const char *dir = s->cfg.datadir ? s->cfg.datadir : hoshi_datadir_default();
+    snprintf(path, sizeof path, "%s/web/demo.ini", dir);
+    hi_ini *ini = NULL;
+    hoshi_err err = hi_ini_load(path, &ini);
+    if (err != HOSHI_OK)
+        return err;
+    if ((err = seed_account(s, ini, password)) == HOSHI_OK)
+        err = seed_orgs(s, ini, demo_count);
+    hi_ini_free(ini);
+    return err;
+}

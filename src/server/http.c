@@ -1,0 +1,265 @@
+/*
+ * http.c — the HTTP side of `hoshi serve` on libmicrohttpd: a thread pool,
+ * request bodies collected up to a cap (413 past it), security headers on
+ * every response, and graceful shutdown on SIGINT/SIGTERM.  Everything
+ * about pages is elsewhere; this file only turns MHD callbacks into a
+ * srv_req and a srv_resp into an MHD response.
+ */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Content-Security-Policy for every page: nothing from elsewhere, no inline
+ * script or style, never framed. */
+static const char csp[] = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                          "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+typedef struct conn_state {
+    hi_buf body;
+    bool too_big;
+} conn_state;
+
+static void add_security_headers(struct MHD_Response *resp, const srv_resp *p)
+{
+    MHD_add_response_header(resp, "Content-Security-Policy", p->csp ? p->csp : csp);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Cache-Control", p->cacheable ? "public, max-age=60" : "no-store");
+}
+
+static enum MHD_Result send_resp(struct MHD_Connection *conn, srv_resp *p)
+{
+    char *data = NULL;
+    size_t len = 0;
+    if (hi_buf_finish(&p->body, &data, &len) != HOSHI_OK) {
+        p->status = 500;
+        p->ctype = "text/plain; charset=utf-8";
+        data = hi_strdup("internal error\n");
+        len = data ? strlen(data) : 0;
+    }
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, data ? data : (void *)"", data ? MHD_RESPMEM_MUST_FREE
+                                                                            : MHD_RESPMEM_PERSISTENT);
+    if (resp == NULL) {
+        free(data);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, "Content-Type", p->ctype ? p->ctype : "text/html; charset=utf-8");
+    add_security_headers(resp, p);
+    if (p->location[0])
+        MHD_add_response_header(resp, "Location", p->location);
+    for (size_t i = 0; i < p->n_cookies; i++)
+        MHD_add_response_header(resp, "Set-Cookie", p->cookies[i]);
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)p->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static void client_ip(struct MHD_Connection *conn, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, size, "?");
+    if (ci == NULL || ci->client_addr == NULL)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)size);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)size);
+}
+
+static hoshi_lang pick_lang(srv_req *r)
+{
+    const char *q = req_query(r, "lang");
+    hoshi_lang l;
+    if (q != NULL && hoshi_lang_parse(q, &l) == HOSHI_OK) {
+        r->lang_from_query = true;
+        return l;
+    }
+    const char *c = req_cookie(r, "hoshi_lang");
+    if (c != NULL && hoshi_lang_parse(c, &l) == HOSHI_OK)
+        return l;
+    return HOSHI_LANG_JA;
+}
+
+static void plain(srv_resp *p, int status, const char *msg)
+{
+    p->status = status;
+    p->ctype = "text/plain; charset=utf-8";
+    hi_buf_puts(&p->body, msg);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    srv *s = cls;
+    conn_state *cs = *con_cls;
+    if (cs == NULL) {
+        cs = calloc(1, sizeof *cs);
+        if (cs == NULL)
+            return MHD_NO;
+        cs->body.limit = SRV_BODY_MAX;
+        *con_cls = cs;
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        long n = 0;
+        if (cl != NULL && (!hi_parse_long(cl, 0, SRV_BODY_MAX, &n)))
+            cs->too_big = true;
+        if (cs->too_big) {
+            /* Answer at once; MHD closes the connection instead of reading on. */
+            srv_resp p = {.status = 413, .body = HI_BUF_INIT};
+            plain(&p, 413, "request body too large\n");
+            return send_resp(conn, &p);
+        }
+        return MHD_YES;
+    }
+    if (*upload_size != 0) {
+        if (!cs->too_big) {
+            hi_buf_append(&cs->body, upload, *upload_size);
+            if (cs->body.err != HOSHI_OK)
+                cs->too_big = true;
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    srv_resp p = {.status = 200, .ctype = "text/html; charset=utf-8", .body = HI_BUF_INIT};
+    if (cs->too_big) {
+        plain(&p, 413, "request body too large\n");
+        return send_resp(conn, &p);
+    }
+    bool get = strcmp(method, "GET") == 0, head = strcmp(method, "HEAD") == 0,
+         post = strcmp(method, "POST") == 0;
+    if (!get && !head && !post) {
+        plain(&p, 405, "method not allowed\n");
+        return send_resp(conn, &p);
+    }
+    srv_req *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return MHD_NO;
+    r->s = s;
+    r->conn = conn;
+    r->method = method;
+    r->path = url;
+    r->is_post = post;
+    r->is_head = head;
+    client_ip(conn, r->client_ip, sizeof r->client_ip);
+    r->lang = pick_lang(r);
+    if (post) {
+        const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+        if (ct != NULL && strncmp(ct, "application/x-www-form-urlencoded", 33) == 0)
+            req_parse_form(r, cs->body.data ? cs->body.data : (char *)"", cs->body.len);
+        else
+            r->form_bad = cs->body.len > 0;
+    }
+    route(r, &p);
+    if (r->lang_from_query)
+        add_cookie(r, &p, "hoshi_lang", hoshi_lang_code(r->lang), 365L * 86400, false);
+    enum MHD_Result ret = send_resp(conn, &p);
+    for (size_t i = 0; i < r->n_form; i++) {
+        free(r->form[i].name);
+        free(r->form[i].value);
+    }
+    free(r);
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    conn_state *cs = *con_cls;
+    if (cs != NULL) {
+        hi_buf_free(&cs->body);
+        free(cs);
+    }
+    *con_cls = NULL;
+}
+
+hoshi_err srv_seed_demo(srv *s, const char *demo_password, long demo_count);
+
+int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
+{
+    srv s;
+    memset(&s, 0, sizeof s);
+    s.cfg = *cfg;
+    int rc = 1;
+    hoshi_err err;
+    if (sodium_init() < 0) {
+        fprintf(stderr, "hoshi serve: libsodium failed to initialise\n");
+        return 1;
+    }
+    if ((err = hoshi_store_open_sqlite(cfg->db_path, cfg->threads + 1, &s.store)) != HOSHI_OK ||
+        (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_JA, &s.cat[0])) != HOSHI_OK ||
+        (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_EN, &s.cat[1])) != HOSHI_OK ||
+        (err = tpl_load(&s)) != HOSHI_OK || (err = cache_new(&s.cache)) != HOSHI_OK ||
+        (err = ratelimit_new(&s.rl)) != HOSHI_OK) {
+        fprintf(stderr, "hoshi serve: %s\n", *hoshi_error_detail() ? hoshi_error_detail()
+                                                                   : hoshi_error_message(err));
+        goto free_state;
+    }
+    if (demo_password != NULL && (err = srv_seed_demo(&s, demo_password, demo_count)) != HOSHI_OK) {
+        fprintf(stderr, "hoshi serve: demo data: %s\n", hoshi_error_detail());
+        goto free_state;
+    }
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)cfg->port);
+    if (inet_pton(AF_INET, cfg->listen_host, &addr.sin_addr) != 1) {
+        fprintf(stderr, "hoshi serve: --listen needs an IPv4 address, got '%s'\n", cfg->listen_host);
+        goto free_state;
+    }
+    /* Blocked before the pool starts, so every thread inherits the mask
+     * and the signals wait for sigwait() below. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, on_request, &s,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
+        MHD_OPTION_CONNECTION_TIMEOUT, 30U, MHD_OPTION_CONNECTION_LIMIT, 4000U,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024U,
+        MHD_OPTION_END);
+    if (d == NULL) {
+        fprintf(stderr, "hoshi serve: cannot listen on %s:%d\n", cfg->listen_host, cfg->port);
+        goto free_state;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    int port = di ? di->port : cfg->port;
+    printf("hoshi serve: listening on http://%s:%d/\n", cfg->listen_host, port);
+    if (demo_password != NULL)
+        printf("hoshi serve: demo log-in: demo@example.jp / %s\n", demo_password);
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&stop, &sig);
+    if (!cfg->quiet)
+        printf("hoshi serve: shutting down\n");
+    MHD_stop_daemon(d);
+    rc = 0;
+free_state:
+    ratelimit_free(s.rl);
+    cache_free(s.cache);
+    tpl_free(&s);
+    hoshi_catalog_free(s.cat[1]);
+    hoshi_catalog_free(s.cat[0]);
+    hoshi_store_close(s.store);
+    return rc;
+}

@@ -1,0 +1,158 @@
+/*
+ * page_account.c — the home page, sign-up, log-in and log-out.  Passwords
+ * are hashed with Argon2id (libsodium's crypto_pwhash_str); failed log-ins
+ * are counted per client address and refused for a while past the limit.
+ */
+#include "server.h"
+#include "utf8.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#define EMAIL_MAX 254
+#define PASSWORD_MIN 10
+#define PASSWORD_MAX 128
+#define ORG_NAME_MAX 100
+
+void page_home(srv_req *r, srv_resp *p)
+{
+    hi_buf body = HI_BUF_INIT;
+    tpl_render(&body, r, "home", "home", NULL);
+    page_finish(r, p, T(r, "home", "title"), &body);
+}
+
+/* Lower-cases ASCII in place (addresses are compared case-insensitively
+ * in practice) and checks the shape: one '@' with text on both sides. */
+static bool email_ok(char *e)
+{
+    if (!text_ok(e, EMAIL_MAX, false) || strlen(e) > EMAIL_MAX)
+        return false;
+    const char *at = strchr(e, '@');
+    if (at == NULL || at == e || at[1] == '\0' || strchr(at + 1, '@') != NULL || strchr(e, ' '))
+        return false;
+    for (char *p = e; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return strchr(at, '.') != NULL;
+}
+
+static void signup_form(srv_req *r, srv_resp *p, const char *email, const char *org,
+                        const char *err_email, const char *err_password, const char *err_org)
+{
+    vars v = {0};
+    csrf_input(var(&v, "csrf"), r);
+    var_text(&v, "email", email);
+    var_text(&v, "org", org);
+    var_error(&v, r, "err_email", "signup", err_email);
+    var_error(&v, r, "err_password", "signup", err_password);
+    var_error(&v, r, "err_org", "signup", err_org);
+    hi_buf body = HI_BUF_INIT;
+    tpl_render(&body, r, "signup", "signup", vars_list(&v));
+    vars_free(&v);
+    if (err_email || err_password || err_org)
+        p->status = 422;
+    page_finish(r, p, T(r, "signup", "title"), &body);
+}
+
+void page_signup(srv_req *r, srv_resp *p)
+{
+    if (!r->is_post) {
+        signup_form(r, p, "", "", NULL, NULL, NULL);
+        return;
+    }
+    char email[EMAIL_MAX * 4 + 1], org[ORG_NAME_MAX * 4 + 1];
+    const char *pw = req_form(r, "password");
+    snprintf(email, sizeof email, "%s", req_form(r, "email"));
+    snprintf(org, sizeof org, "%s", req_form(r, "org"));
+    trim(email);
+    trim(org);
+    const char *e_email = NULL, *e_pw = NULL, *e_org = NULL;
+    if (strlen(req_form(r, "email")) >= sizeof email || !email_ok(email))
+        e_email = "err_email";
+    size_t pwlen = strlen(pw);
+    if (!text_ok(pw, PASSWORD_MAX, false) || pwlen > PASSWORD_MAX)
+        e_pw = "err_password";
+    else if (hi_utf8_count(pw) < PASSWORD_MIN)
+        e_pw = "err_password_short";
+    if (strlen(req_form(r, "org")) >= sizeof org || *org == '\0' || !text_ok(org, ORG_NAME_MAX, false))
+        e_org = "err_org";
+    if (e_email || e_pw || e_org) {
+        signup_form(r, p, e_email && strlen(req_form(r, "email")) >= sizeof email ? "" : email,
+                    e_org && strlen(req_form(r, "org")) >= sizeof org ? "" : org, e_email, e_pw, e_org);
+        return;
+    }
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hash, pw, pwlen, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        page_message(r, p, 503, "busy");
+        return;
+    }
+    long long uid, oid;
+    hoshi_err err = hoshi_store_signup(r->s->store, email, hash, org, &uid, &oid);
+    if (err == HOSHI_ERR_INPUT) {
+        signup_form(r, p, email, org, "err_email_taken", NULL, NULL);
+        return;
+    }
+    if (err != HOSHI_OK || session_start(r, p, uid) != HOSHI_OK) {
+        page_message(r, p, 500, "internal");
+        return;
+    }
+    redirect(p, "/profile");
+}
+
+static void login_form(srv_req *r, srv_resp *p, const char *email, const char *err)
+{
+    vars v = {0};
+    csrf_input(var(&v, "csrf"), r);
+    var_text(&v, "email", email);
+    var_error(&v, r, "err", "login", err);
+    hi_buf body = HI_BUF_INIT;
+    tpl_render(&body, r, "login", "login", vars_list(&v));
+    vars_free(&v);
+    page_finish(r, p, T(r, "login", "title"), &body);
+}
+
+void page_login(srv_req *r, srv_resp *p)
+{
+    if (!r->is_post) {
+        if (r->logged_in)
+            redirect(p, "/dashboard");
+        else
+            login_form(r, p, "", NULL);
+        return;
+    }
+    if (ratelimit_blocked(r->s->rl, r->client_ip)) {
+        page_message(r, p, 429, "too_many");
+        return;
+    }
+    char email[EMAIL_MAX * 4 + 1];
+    snprintf(email, sizeof email, "%s", req_form(r, "email"));
+    trim(email);
+    const char *pw = req_form(r, "password");
+    hoshi_user u;
+    bool ok = strlen(req_form(r, "email")) < sizeof email && email_ok(email) &&
+              strlen(pw) <= PASSWORD_MAX &&
+              hoshi_store_user_by_email(r->s->store, email, &u) == HOSHI_OK &&
+              crypto_pwhash_str_verify(u.pwhash, pw, strlen(pw)) == 0;
+    if (!ok) {
+        ratelimit_fail(r->s->rl, r->client_ip);
+        p->status = 401;
+        login_form(r, p, strlen(req_form(r, "email")) < sizeof email ? email : "", "err_login");
+        return;
+    }
+    ratelimit_clear(r->s->rl, r->client_ip);
+    if (r->logged_in)
+        session_end(r, p);
+    if (session_start(r, p, u.id) != HOSHI_OK) {
+        page_message(r, p, 500, "internal");
+        return;
+    }
+    redirect(p, "/dashboard");
+}
+
+void page_logout(srv_req *r, srv_resp *p)
+{
+    session_end(r, p);
+    redirect(p, "/");
+}

@@ -1,0 +1,247 @@
+/*
+ * page_decl.c — declaring ★ or ★★ (with the rules for each), stepping up
+ * and withdrawing, and the public side of a declaration: its verification
+ * page, the badge for web sites and business cards, and the QR code of
+ * the verification link.
+ */
+#include "server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct readiness {
+    bool profile, star1, diagnosis, policy;
+} readiness;
+
+static readiness check_ready(srv_req *r, const hoshi_org *org)
+{
+    readiness rd;
+    rd.profile = org->prefecture && org->industry[0] && org->employees && org->contact[0];
+    rd.star1 = org->star1_committed;
+    hoshi_diagnosis d;
+    size_t n = 0;
+    rd.diagnosis = hoshi_store_diagnosis_list(r->s->store, org->id, &d, 1, &n) == HOSHI_OK && n == 1;
+    hoshi_policy_rec pol;
+    memset(&pol, 0, sizeof pol);
+    rd.policy = hoshi_store_policy_get(r->s->store, org->id, &pol) == HOSHI_OK && pol.published;
+    free(pol.body);
+    return rd;
+}
+
+static void req_line(hi_buf *b, srv_req *r, bool ok, const char *key, const char *href)
+{
+    hi_buf_printf(b, "<li class=\"%s\"><span class=\"status %s\">", ok ? "ok" : "missing", ok ? "done" : "todo");
+    hi_buf_html(b, T(r, "dashboard", ok ? "done" : "todo"));
+    hi_buf_printf(b, "</span> <a href=\"%s\">", href);
+    hi_buf_html(b, T(r, "declare", key));
+    hi_buf_puts(b, "</a></li>");
+}
+
+static void embed_code(hi_buf *b, srv_req *r, const char *id)
+{
+    /* The snippet is shown as text, so it is built first, then escaped. */
+    hi_buf snip = HI_BUF_INIT;
+    hi_buf_puts(&snip, "<a href=\"");
+    base_url(r, &snip);
+    hi_buf_printf(&snip, "/verify/%s\"><img src=\"", id);
+    base_url(r, &snip);
+    hi_buf_printf(&snip, "/badge/%s.svg\" alt=\"", id);
+    hi_buf_html(&snip, T(r, "badge", "alt"));
+    hi_buf_puts(&snip, "\" width=\"240\" height=\"64\"></a>");
+    hi_buf_html(b, snip.data ? snip.data : "");
+    hi_buf_free(&snip);
+}
+
+static void declare_page(srv_req *r, srv_resp *p, const hoshi_org *org, const char *err, bool issued)
+{
+    readiness rd = check_ready(r, org);
+    hoshi_decl decl;
+    bool active = hoshi_store_decl_active(r->s->store, org->id, &decl) == HOSHI_OK;
+    vars v = {0};
+    csrf_input(var(&v, "csrf"), r);
+    hi_buf *req1 = var(&v, "req1"), *req2 = var(&v, "req2");
+    req_line(req1, r, rd.profile, "need_profile", "/profile");
+    req_line(req1, r, rd.star1, "need_star1", "/star1");
+    req_line(req2, r, rd.profile, "need_profile", "/profile");
+    req_line(req2, r, rd.diagnosis, "need_diagnosis", "/diagnosis");
+    req_line(req2, r, rd.policy, "need_policy", "/policy");
+    bool can1 = rd.profile && rd.star1 && !active;
+    bool can2 = rd.profile && rd.diagnosis && rd.policy && !(active && decl.level == 2);
+    hi_buf_puts(var(&v, "disabled1"), can1 ? "" : " disabled");
+    hi_buf_puts(var(&v, "disabled2"), can2 ? "" : " disabled");
+    var_text(&v, "label2", T(r, "declare", active && decl.level == 1 ? "step_up" : "declare2"));
+    if (err != NULL) {
+        var_error(&v, r, "err", "declare", err);
+        p->status = 422;
+    }
+    hi_buf *cur = var(&v, "current");
+    if (active) {
+        char date[40];
+        vars c = {0};
+        hi_buf_puts(var(&c, "stars"), level_stars(decl.level));
+        var_text(&c, "id", decl.id);
+        var_text(&c, "date", fmt_date(r, decl.declared_on, date, sizeof date));
+        embed_code(var(&c, "embed"), r, decl.id);
+        csrf_input(var(&c, "csrf"), r);
+        if (issued) {
+            hi_buf_puts(var(&c, "notice"), "<p class=\"notice\" role=\"status\">");
+            hi_buf_html(var(&c, "notice"), T(r, "declare", "issued"));
+            hi_buf_puts(var(&c, "notice"), "</p>");
+        }
+        tpl_render(cur, r, "declaration", "declare", vars_list(&c));
+        vars_free(&c);
+    }
+    hi_buf body = HI_BUF_INIT;
+    tpl_render(&body, r, "declare", "declare", vars_list(&v));
+    vars_free(&v);
+    page_finish(r, p, T(r, "declare", "title"), &body);
+}
+
+void page_declare(srv_req *r, srv_resp *p)
+{
+    if (!need_login(r, p))
+        return;
+    hoshi_org org;
+    if (hoshi_store_org_get(r->s->store, r->ses.org_id, &org) != HOSHI_OK) {
+        page_message(r, p, 500, "internal");
+        return;
+    }
+    if (!r->is_post) {
+        declare_page(r, p, &org, NULL, req_query(r, "issued") != NULL);
+        return;
+    }
+    long level;
+    if (!hi_parse_long(req_form(r, "level"), 1, 2, &level)) {
+        declare_page(r, p, &org, "err_level", false);
+        return;
+    }
+    readiness rd = check_ready(r, &org);
+    hoshi_decl decl;
+    bool active = hoshi_store_decl_active(r->s->store, org.id, &decl) == HOSHI_OK;
+    const char *err = NULL;
+    if (!rd.profile)
+        err = "err_profile";
+    else if (level == 1 && !rd.star1)
+        err = "err_star1";
+    else if (level == 2 && !rd.diagnosis)
+        err = "err_diagnosis";
+    else if (level == 2 && !rd.policy)
+        err = "err_policy";
+    else if (active && decl.level >= level)
+        err = "err_already";
+    if (err != NULL) {
+        declare_page(r, p, &org, err, false);
+        return;
+    }
+    char today[16], id[HOSHI_DECL_ID_LEN + 1];
+    hoshi_date_iso(hoshi_date_today(), today, sizeof today);
+    if (hoshi_store_decl_create(r->s->store, org.id, (int)level, today, id) != HOSHI_OK) {
+        page_message(r, p, 500, "internal");
+        return;
+    }
+    redirect(p, "/declare?issued=1");
+}
+
+void page_withdraw(srv_req *r, srv_resp *p)
+{
+    if (!need_login(r, p))
+        return;
+    char today[16];
+    hoshi_date_iso(hoshi_date_today(), today, sizeof today);
+    hoshi_err err = hoshi_store_decl_withdraw(r->s->store, r->ses.org_id, today);
+    if (err != HOSHI_OK && err != HOSHI_ERR_NOTFOUND) {
+        page_message(r, p, 500, "internal");
+        return;
+    }
+    redirect(p, "/declare");
+}
+
+static bool find_decl(srv_req *r, srv_resp *p, const char *id, hoshi_decl *d)
+{
+    if (!hoshi_decl_id_is_valid(id) || hoshi_store_decl_get(r->s->store, id, d) != HOSHI_OK) {
+        page_message(r, p, 404, "decl_not_found");
+        return false;
+    }
+    return true;
+}
+
+void page_verify(srv_req *r, srv_resp *p, const char *id)
+{
+    hoshi_decl d;
+    if (!find_decl(r, p, id, &d))
+        return;
+    char date[40];
+    vars v = {0};
+    bool active = d.status == HOSHI_DECL_ACTIVE;
+    hi_buf_puts(var(&v, "status_class"), active ? "active" : "withdrawn");
+    var_text(&v, "status", T(r, "verify", active ? "active" : "withdrawn"));
+    hi_buf_puts(var(&v, "stars"), level_stars(d.level));
+    var_text(&v, "level", T(r, "verify", d.level == 2 ? "level2" : "level1"));
+    var_text(&v, "id", d.id);
+    var_text(&v, "org", d.org_name);
+    var_text(&v, "prefecture", prefecture_name(r, d.prefecture));
+    var_text(&v, "industry", industry_name(r, d.industry));
+    var_text(&v, "date", fmt_date(r, d.declared_on, date, sizeof date));
+    if (!active) {
+        hi_buf *w = var(&v, "withdrawn");
+        hi_buf_puts(w, "<dt>");
+        hi_buf_html(w, T(r, "verify", "withdrawn_on"));
+        hi_buf_puts(w, "</dt><dd>");
+        hi_buf_html(w, fmt_date(r, d.withdrawn_on, date, sizeof date));
+        hi_buf_puts(w, "</dd>");
+    }
+    if (d.has_policy) {
+        hi_buf *pl = var(&v, "policy");
+        hi_buf_printf(pl, "<p><a class=\"button secondary\" href=\"/policies/%lld\">", d.org_id);
+        hi_buf_html(pl, T(r, "verify", "policy"));
+        hi_buf_puts(pl, "</a></p>");
+    }
+    hi_buf body = HI_BUF_INIT;
+    tpl_render(&body, r, "verify", "verify", vars_list(&v));
+    vars_free(&v);
+    page_finish(r, p, T(r, "verify", "title"), &body);
+}
+
+void page_badge(srv_req *r, srv_resp *p, const char *id)
+{
+    hoshi_decl d;
+    if (!hoshi_decl_id_is_valid(id) || hoshi_store_decl_get(r->s->store, id, &d) != HOSHI_OK) {
+        page_message(r, p, 404, "decl_not_found");
+        return;
+    }
+    bool active = d.status == HOSHI_DECL_ACTIVE;
+    vars v = {0};
+    hi_buf_puts(var(&v, "stars"), level_stars(d.level));
+    hi_buf_puts(var(&v, "stars_size"), d.level == 2 ? "22" : "30");
+    var_text(&v, "id", d.id);
+    var_text(&v, "label", T(r, "badge", "label"));
+    var_text(&v, "status", active ? "" : T(r, "badge", "withdrawn"));
+    hi_buf_puts(var(&v, "fill"), !active ? "#718096" : d.level == 2 ? "#1c4f8c" : "#2f855a");
+    tpl_render(&p->body, r, "badge.svg", "badge", vars_list(&v));
+    vars_free(&v);
+    p->ctype = "image/svg+xml";
+}
+
+void page_qr(srv_req *r, srv_resp *p, const char *id)
+{
+    hoshi_decl d;
+    if (!hoshi_decl_id_is_valid(id) || hoshi_store_decl_get(r->s->store, id, &d) != HOSHI_OK) {
+        page_message(r, p, 404, "decl_not_found");
+        return;
+    }
+    hi_buf url = HI_BUF_INIT;
+    base_url(r, &url);
+    hi_buf_printf(&url, "/verify/%s", d.id);
+    char *svg = NULL;
+    size_t len = 0;
+    if (url.err != HOSHI_OK || hoshi_qr_svg(url.data, T(r, "badge", "qr_title"), &svg, &len) != HOSHI_OK) {
+        hi_buf_free(&url);
+        page_message(r, p, 500, "internal");
+        return;
+    }
+    hi_buf_free(&url);
+    hi_buf_append(&p->body, svg, len);
+    free(svg);
+    p->ctype = "image/svg+xml";
+}

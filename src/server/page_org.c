@@ -1,0 +1,352 @@
+/*
+ * page_org.c — the signed-in organisation's pages: the dashboard (where
+ * each step stands, the 12-month reminder), the profile form and the ★
+ * self-check of the five principles.
+ */
+#include "server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define CONTACT_MAX 100
+#define ORG_NAME_MAX 100
+
+static bool load_org(srv_req *r, srv_resp *p, hoshi_org *org)
+{
+    if (!need_login(r, p))
+        return false;
+    if (hoshi_store_org_get(r->s->store, r->ses.org_id, org) != HOSHI_OK) {
+        page_message(r, p, 500, "internal");
+        return false;
+    }
+    return true;
+}
+
+static bool profile_complete(const hoshi_org *o)
+{
+    return o->prefecture != 0 && o->industry[0] != '\0' && o->employees != 0 && o->contact[0] != '\0';
+}
+
+/* Days from the ISO date to today (large when unparseable). */
+static long days_since(const char *iso)
+{
+    hoshi_date d;
+    if (hoshi_date_parse(iso, &d) != HOSHI_OK)
+        return 100000;
+    struct tm tm = {0};
+    tm.tm_year = d.year - 1900;
+    tm.tm_mon = d.month - 1;
+    tm.tm_mday = d.day;
+    tm.tm_hour = 12;
+    time_t then = mktime(&tm);
+    return (long)((time(NULL) - then) / 86400);
+}
+
+static void status_line(hi_buf *b, srv_req *r, bool done, const char *key)
+{
+    hi_buf_printf(b, "<span class=\"status %s\">", done ? "done" : "todo");
+    hi_buf_html(b, T(r, "dashboard", done ? "done" : "todo"));
+    hi_buf_puts(b, "</span> ");
+    hi_buf_html(b, T(r, "dashboard", key));
+}
+
+void page_dashboard(srv_req *r, srv_resp *p)
+{
+    hoshi_org org;
+    if (!load_org(r, p, &org))
+        return;
+    vars v = {0};
+    var_text(&v, "org", org.name);
+    status_line(var(&v, "profile_status"), r, profile_complete(&org),
+                profile_complete(&org) ? "profile_done" : "profile_todo");
+    status_line(var(&v, "star1_status"), r, org.star1_committed,
+                org.star1_committed ? "star1_done" : "star1_todo");
+
+    hoshi_diagnosis last;
+    size_t n = 0;
+    hoshi_store_diagnosis_list(r->s->store, org.id, &last, 1, &n);
+    hi_buf *d = var(&v, "diag_status");
+    status_line(d, r, n == 1, n == 1 ? "diag_done" : "diag_todo");
+    if (n == 1) {
+        char date[40];
+        hi_buf_printf(d, " <a href=\"/diagnosis/%lld\">", last.id);
+        hi_buf_html(d, fmt_date(r, last.taken_on, date, sizeof date));
+        hi_buf_printf(d, " — %d ", last.score);
+        hi_buf_html(d, T(r, "common", "points"));
+        hi_buf_puts(d, "</a>");
+        if (days_since(last.taken_on) > 365) {
+            hi_buf *rem = var(&v, "reminder");
+            hi_buf_puts(rem, "<p class=\"notice\" role=\"status\">");
+            hi_buf_html(rem, T(r, "dashboard", "reminder"));
+            hi_buf_puts(rem, "</p>");
+        }
+    }
+    size_t answered = strlen(org.draft) - strspn(org.draft, "0") > 0 ? 1 : 0;
+    if (answered) {
+        hi_buf_puts(d, " <span class=\"muted\">");
+        hi_buf_html(d, T(r, "dashboard", "diag_draft"));
+        hi_buf_puts(d, "</span>");
+    }
+
+    hoshi_policy_rec pol;
+    bool published = hoshi_store_policy_get(r->s->store, org.id, &pol) == HOSHI_OK && pol.published;
+    free(pol.body); /* NULL when there is no policy */
+    status_line(var(&v, "policy_status"), r, published, published ? "policy_done" : "policy_todo");
+    if (published) {
+        hi_buf_printf(var(&v, "policy_status"), " <a href=\"/policies/%lld\">", org.id);
+        hi_buf_html(var(&v, "policy_status"), T(r, "dashboard", "policy_view"));
+        hi_buf_puts(var(&v, "policy_status"), "</a>");
+    }
+
+    hoshi_decl decl;
+    bool declared = hoshi_store_decl_active(r->s->store, org.id, &decl) == HOSHI_OK;
+    hi_buf *ds = var(&v, "decl_status");
+    status_line(ds, r, declared, declared ? "decl_done" : "decl_todo");
+    if (declared) {
+        hi_buf_printf(ds, " <strong class=\"stars\">%s</strong> <a href=\"/verify/%s\">%s</a>",
+                      level_stars(decl.level), decl.id, decl.id);
+    }
+    csrf_input(var(&v, "csrf"), r);
+    hi_buf body = HI_BUF_INIT;
+    tpl_render(&body, r, "dashboard", "dashboard", vars_list(&v));
+    vars_free(&v);
+    page_finish(r, p, T(r, "dashboard", "title"), &body);
+}
+
+static void options(hi_buf *b, srv_req *r, const char *section, size_t count, int selected,
+                    bool letters)
+{
+    hi_buf_puts(b, "<option value=\"\">");
+    hi_buf_html(b, T(r, "profile", "choose"));
+    hi_buf_puts(b, "</option>");
+    for (size_t i = 0; i < count; i++) {
+        const char *name = T_nth(r, section, "name", i);
+        if (name == NULL)
+            break;
+        if (letters)
+            hi_buf_printf(b, "<option value=\"%c\"%s>", (char)('A' + i),
+                          (int)i + 1 == selected ? " selected" : "");
+        else
+            hi_buf_printf(b, "<option value=\"%zu\"%s>", i + 1,
+                          (int)i + 1 == selected ? " selected" : "");
+        hi_buf_html(b, name);
+        hi_buf_puts(b, "</option>");
+    }
+}
+
+static void profile_form(srv_req *r, srv_resp *p, const hoshi_org *o, bool sole,
+                         const char *const errs[6], bool saved)
+{
+    vars v = {0};
+    csrf_input(var(&v, "csrf"), r);
+    var_text(&v, "name", o->name);
+    var_text(&v, "corpnum", o->corpnum);
+    var_text(&v, "contact", o->contact);
+    hi_buf_puts(var(&v, "sole_checked"), sole ? " checked" : "");
+    options(var(&v, "prefecture_options"), r, "prefectures", 47, o->prefecture, false);
+    options(var(&v, "industry_options"), r, "industries", 20,
+            o->industry[0] ? o->industry[0] - 'A' + 1 : 0, true);
+    options(var(&v, "employee_options"), r, "employees", 6, o->employees, false);
+    static const char *const names[6] = {"err_name", "err_corpnum", "err_prefecture",
+                                         "err_industry", "err_employees", "err_contact"};
+    bool any = false;
+    for (int i = 0; i < 6; i++) {
+        var_error(&v, r, names[i], "profile", errs[i]);
+        any = any || errs[i] != NULL;
+    }
+    if (saved) {
+        hi_buf_puts(var(&v, "notice"), "<p class=\"notice\" role=\"status\">");
+        hi_buf_html(var(&v, "notice"), T(r, "profile", "saved"));
+        hi_buf_puts(var(&v, "notice"), "</p>");
+    }
+    if (any)
+        p->status = 422;
+    hi_buf body = HI_BUF_INIT;
+    tpl_render(&body, r, "profile", "profile", vars_list(&v));
+    vars_free(&v);
+    page_finish(r, p, T(r, "profile", "title"), &body);
+}
+
+/* Keeps only ASCII digits of a typed number (full-width digits become
+ * ASCII; hyphens and blanks go).  False when anything else is in it. */
+static bool digits_only(const char *in, char *out, size_t size)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)in; *p;) {
+        if (*p >= '0' && *p <= '9') {
+            if (n + 1 >= size)
+                return false;
+            out[n++] = (char)*p++;
+        } else if (p[0] == 0xEF && p[1] == 0xBC && p[2] >= 0x90 && p[2] <= 0x99) {
+            if (n + 1 >= size)
+                return false;
+            out[n++] = (char)('0' + (p[2] - 0x90));
+            p += 3;
+        } else if (*p == '-' || *p == ' ') {
+            p++;
+        } else {
+            return false;
+        }
+    }
+    out[n] = '\0';
+    return true;
+}
+
+void page_profile(srv_req *r, srv_resp *p)
+{
+    hoshi_org org;
+    if (!load_org(r, p, &org))
+        return;
+    const char *errs[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
+    if (!r->is_post) {
+        profile_form(r, p, &org, org.prefecture != 0 && org.corpnum[0] == '\0', errs, false);
+        return;
+    }
+    hoshi_org in = org;
+    char buf[HOSHI_STORE_NAME];
+    /* Name */
+    const char *name = req_form(r, "name");
+    if (strlen(name) >= sizeof buf) {
+        errs[0] = "err_name";
+        in.name[0] = '\0';
+    } else {
+        snprintf(buf, sizeof buf, "%s", name);
+        trim(buf);
+        snprintf(in.name, sizeof in.name, "%s", buf);
+        if (*buf == '\0' || !text_ok(buf, ORG_NAME_MAX, false))
+            errs[0] = "err_name";
+    }
+    /* 法人番号, unless a sole proprietor */
+    bool sole = strcmp(req_form(r, "sole"), "1") == 0;
+    char digits[32];
+    const char *cn = req_form(r, "corpnum");
+    in.corpnum[0] = '\0';
+    if (!sole) {
+        if (strlen(cn) > 60 || !digits_only(cn, digits, sizeof digits)) {
+            errs[1] = "err_corpnum";
+        } else if (!hoshi_corpnum_is_valid(digits)) {
+            errs[1] = strlen(digits) == HOSHI_CORPNUM_LEN ? "err_corpnum_check" : "err_corpnum";
+            size_t k = strlen(digits) > HOSHI_CORPNUM_LEN ? HOSHI_CORPNUM_LEN : strlen(digits);
+            memcpy(in.corpnum, digits, k);
+            in.corpnum[k] = '\0';
+        } else {
+            memcpy(in.corpnum, digits, HOSHI_CORPNUM_LEN + 1);
+        }
+    }
+    long v;
+    in.prefecture = hi_parse_long(req_form(r, "prefecture"), 1, 47, &v) ? (int)v : 0;
+    if (in.prefecture == 0)
+        errs[2] = "err_prefecture";
+    const char *ind = req_form(r, "industry");
+    if (strlen(ind) == 1 && ind[0] >= 'A' && ind[0] <= 'T') {
+        in.industry[0] = ind[0];
+        in.industry[1] = '\0';
+    } else {
+        in.industry[0] = '\0';
+        errs[3] = "err_industry";
+    }
+    in.employees = hi_parse_long(req_form(r, "employees"), 1, 6, &v) ? (int)v : 0;
+    if (in.employees == 0)
+        errs[4] = "err_employees";
+    const char *contact = req_form(r, "contact");
+    if (strlen(contact) >= sizeof buf) {
+        errs[5] = "err_contact";
+        in.contact[0] = '\0';
+    } else {
+        snprintf(buf, sizeof buf, "%s", contact);
+        trim(buf);
+        snprintf(in.contact, sizeof in.contact, "%s", buf);
+        if (*buf == '\0' || !text_ok(buf, CONTACT_MAX, false))
+            errs[5] = "err_contact";
+    }
+    for (int i = 0; i < 6; i++) {
+        if (errs[i] != NULL) {
+            profile_form(r, p, &in, sole, errs, false);
+            return;
+        }
+    }
+    if (hoshi_store_org_update(r->s->store, &in) != HOSHI_OK) {
+        page_message(r, p, 500, "internal");
+        return;
+    }
+    profile_form(r, p, &in, sole, errs, true);
+}
+
+void page_star1(srv_req *r, srv_resp *p)
+{
+    hoshi_org org;
+    if (!load_org(r, p, &org))
+        return;
+    const hoshi_catalog *c = r->s->cat[r->lang];
+    bool missing[5] = {false}, commit_missing = false, posted = r->is_post;
+    if (posted) {
+        hoshi_org in = org;
+        bool ok = true;
+        for (int i = 0; i < 5; i++) {
+            char k[16];
+            snprintf(k, sizeof k, "p%d", i + 1);
+            const char *val = req_form(r, k);
+            if (strcmp(val, "done") == 0)
+                in.star1[i] = '1';
+            else if (strcmp(val, "todo") == 0)
+                in.star1[i] = '0';
+            else
+                missing[i] = true, ok = false;
+        }
+        in.star1[5] = '\0';
+        in.star1_committed = strcmp(req_form(r, "commit"), "1") == 0;
+        if (!in.star1_committed)
+            commit_missing = true, ok = false;
+        org = in;
+        if (ok) {
+            if (hoshi_store_org_update(r->s->store, &in) != HOSHI_OK) {
+                page_message(r, p, 500, "internal");
+                return;
+            }
+            redirect(p, "/dashboard");
+            return;
+        }
+        p->status = 422;
+    }
+    vars v = {0};
+    csrf_input(var(&v, "csrf"), r);
+    hi_buf *list = var(&v, "principles");
+    for (int i = 1; i <= 5; i++) {
+        const hoshi_principle_info *pi = hoshi_catalog_principle(c, i);
+        bool done = org.star1[i - 1] == '1';
+        bool chosen = !posted ? org.star1_committed || done : !missing[i - 1];
+        hi_buf_printf(list, "<fieldset class=\"card principle\" id=\"p%d\"><legend><span class=\"num\">%d</span> ", i, i);
+        hi_buf_html(list, pi->title);
+        hi_buf_puts(list, "</legend><p class=\"summary\">");
+        hi_buf_html(list, pi->summary);
+        hi_buf_puts(list, "</p><p>");
+        hi_buf_html(list, pi->explain);
+        hi_buf_puts(list, "</p><details><summary>");
+        hi_buf_html(list, T(r, "star1", "howto"));
+        hi_buf_puts(list, "</summary><ul>");
+        for (size_t k = 0; k < pi->n_todo; k++) {
+            hi_buf_puts(list, "<li>");
+            hi_buf_html(list, pi->todo[k]);
+            hi_buf_puts(list, "</li>");
+        }
+        hi_buf_puts(list, "</ul></details><div class=\"choices\">");
+        hi_buf_printf(list, "<label><input type=\"radio\" name=\"p%d\" value=\"done\"%s> ", i,
+                      chosen && done ? " checked" : "");
+        hi_buf_html(list, T(r, "star1", "done"));
+        hi_buf_printf(list, "</label><label><input type=\"radio\" name=\"p%d\" value=\"todo\"%s> ", i,
+                      chosen && !done ? " checked" : "");
+        hi_buf_html(list, T(r, "star1", "todo"));
+        hi_buf_puts(list, "</label></div>");
+        if (missing[i - 1])
+            field_error(list, r, "star1", "err_choose");
+        hi_buf_puts(list, "</fieldset>\n");
+    }
+    hi_buf_puts(var(&v, "commit_checked"), org.star1_committed ? " checked" : "");
+    var_error(&v, r, "err_commit", "star1", commit_missing ? "err_commit" : NULL);
+    hi_buf body = HI_BUF_INIT;
+    tpl_render(&body, r, "star1", "star1", vars_list(&v));
+    vars_free(&v);
+    page_finish(r, p, T(r, "star1", "title"), &body);
+}

@@ -1,0 +1,105 @@
+/*
+ * pages_common.c — small helpers the page handlers share: template
+ * variables, the log-in guard, names of prefectures and industries from
+ * web.ini, dates for display and the absolute base URL for badges.
+ */
+#include "server.h"
+
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+
+hi_buf *var(vars *v, const char *name)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (strcmp(v->name[i], name) == 0)
+            return &v->val[i];
+    if (v->n == VARS_MAX)
+        return &v->val[VARS_MAX - 1]; /* a bug: too many variables; output shows it */
+    snprintf(v->name[v->n], sizeof v->name[0], "%s", name);
+    v->val[v->n] = (hi_buf)HI_BUF_INIT;
+    return &v->val[v->n++];
+}
+
+void var_text(vars *v, const char *name, const char *text)
+{
+    hi_buf_html(var(v, name), text);
+}
+
+void var_error(vars *v, srv_req *r, const char *name, const char *section, const char *err_key)
+{
+    field_error(var(v, name), r, section, err_key);
+}
+
+const char *const *vars_list(vars *v)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        v->list[k++] = v->name[i];
+        v->list[k++] = v->val[i].data ? v->val[i].data : "";
+    }
+    v->list[k] = NULL;
+    return v->list;
+}
+
+void vars_free(vars *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        hi_buf_free(&v->val[i]);
+    v->n = 0;
+}
+
+bool need_login(srv_req *r, srv_resp *p)
+{
+    if (r->logged_in)
+        return true;
+    redirect(p, "/login");
+    return false;
+}
+
+const char *prefecture_name(srv_req *r, int code)
+{
+    const char *v = code >= 1 && code <= 47 ? T_nth(r, "prefectures", "name", (size_t)code - 1) : NULL;
+    return v ? v : "";
+}
+
+const char *industry_name(srv_req *r, const char *code)
+{
+    if (code == NULL || code[0] < 'A' || code[0] > 'T' || code[1] != '\0')
+        return "";
+    const char *v = T_nth(r, "industries", "name", (size_t)(code[0] - 'A'));
+    return v ? v : "";
+}
+
+const char *fmt_date(srv_req *r, const char *iso, char *buf, size_t size)
+{
+    hoshi_date d;
+    if (hoshi_date_parse(iso, &d) != HOSHI_OK || size < 32) {
+        snprintf(buf, size, "%s", iso);
+        return buf;
+    }
+    return hoshi_date_format(d, r->lang, buf, size);
+}
+
+const char *level_stars(int level)
+{
+    return level == 2 ? "\xe2\x98\x85\xe2\x98\x85" : "\xe2\x98\x85";
+}
+
+void base_url(srv_req *r, hi_buf *b)
+{
+    /* The Host header names where visitors reach us; it is only ever
+     * written escaped, and only characters of a host name are kept. */
+    const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
+    hi_buf_puts(b, r->s->cfg.secure_cookies ? "https://" : "http://");
+    if (host == NULL || *host == '\0' || strlen(host) > 253) {
+        hi_buf_printf(b, "%s:%d", r->s->cfg.listen_host, r->s->cfg.port);
+        return;
+    }
+    for (const char *p = host; *p; p++) {
+        char c = *p;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+            c == '-' || c == ':' || c == '[' || c == ']')
+            hi_buf_putc(b, c);
+    }
+}

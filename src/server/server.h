@@ -1,0 +1,207 @@
+/*
+ * server.h — what the parts of the web application (`hoshi serve`) share:
+ * the server state (store, catalogues, texts, templates, caches), one
+ * request as the handlers see it, and the response they fill in.
+ *
+ * The server is a front end like the CLI; it builds strings with the
+ * library's bounded buffer (buf.h) so every byte written to a page goes
+ * through an escaper chosen for its context.
+ */
+#ifndef HOSHI_SERVER_H
+#define HOSHI_SERVER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hoshi/hoshi.h"
+#include "buf.h"
+#include "ini.h"
+
+#define SRV_BODY_MAX (64 * 1024)  /* bytes of a request body; more gets 413 */
+#define SRV_FIELDS_MAX 128        /* form fields per request */
+#define SRV_PAGE_SIZE 20          /* registry rows per page */
+#define SRV_PAGE_MAX 10000        /* highest page number accepted */
+#define SRV_SESSION_TTL (12 * 3600)
+
+typedef struct srv_cache srv_cache;
+typedef struct srv_ratelimit srv_ratelimit;
+
+typedef struct srv_config {
+    const char *listen_host;
+    int port;
+    const char *db_path;
+    const char *datadir;
+    int threads;
+    bool secure_cookies;          /* add Secure to cookies (behind TLS) */
+    bool quiet;
+} srv_config;
+
+typedef struct srv {
+    srv_config cfg;
+    hoshi_store *store;
+    hoshi_catalog *cat[2];        /* by hoshi_lang */
+    hi_ini *text[2];              /* data/text/<lang>/web.ini */
+    char *tpl_src[32];            /* data/templates/web/<name>.html */
+    char tpl_name[32][32];
+    size_t n_tpl;
+    char *css, *js;
+    size_t css_len, js_len;
+    srv_cache *cache;
+    srv_ratelimit *rl;
+} srv;
+
+typedef struct srv_field {
+    char *name, *value;
+} srv_field;
+
+typedef struct srv_req {
+    srv *s;
+    void *conn;                   /* struct MHD_Connection * */
+    const char *method, *path;
+    bool is_post, is_head;
+    hoshi_lang lang;
+    bool lang_from_query;         /* ?lang= given: remember it in a cookie */
+    char client_ip[64];
+    srv_field form[SRV_FIELDS_MAX];
+    size_t n_form;
+    bool form_bad;                /* the body was not a well-formed form */
+    /* Session, when logged in. */
+    bool logged_in;
+    hoshi_session ses;
+    char sid_digest[HOSHI_STORE_TOKEN];
+    char csrf[HOSHI_STORE_TOKEN]; /* the token forms on this page carry */
+    bool new_csrf_cookie;         /* anonymous visitor without a hoshi_csrf cookie */
+    bool csrf_used;               /* a form on this page carries the token */
+} srv_req;
+
+typedef struct srv_resp {
+    int status;
+    const char *ctype;
+    hi_buf body;
+    char location[512];
+    char cookies[4][300];
+    size_t n_cookies;
+    bool cacheable;               /* public: may be cached by browsers and us */
+    const char *csp;              /* replaces the default policy when set */
+} srv_resp;
+
+/* --- http.c */
+int srv_run(const srv_config *cfg, const char *demo_password, long demo_count);
+
+/* --- form.c: request inputs */
+/* Query argument (decoded), or NULL. */
+const char *req_query(srv_req *r, const char *name);
+/* Form field from the POST body, or "" when absent. */
+const char *req_form(srv_req *r, const char *name);
+bool req_form_has(srv_req *r, const char *name);
+const char *req_cookie(srv_req *r, const char *name);
+/* Parses an application/x-www-form-urlencoded body into r->form. */
+void req_parse_form(srv_req *r, char *body, size_t len);
+/* True when s is valid UTF-8 without control characters (tab and
+ * newlines allowed when multiline), at most max_chars characters. */
+bool text_ok(const char *s, size_t max_chars, bool multiline);
+/* Trims ASCII blanks and ideographic spaces at both ends, in place. */
+char *trim(char *s);
+
+/* --- session.c */
+/* Looks up the session cookie and prepares the CSRF token for forms. */
+void session_load(srv_req *r);
+/* Sets the hoshi_csrf cookie when a form used a freshly made token. */
+void session_finish(srv_req *r, srv_resp *p);
+/* True when the POST carries the right CSRF token. */
+bool csrf_ok(srv_req *r);
+/* Starts a logged-in session for user (after sign-up or log-in). */
+hoshi_err session_start(srv_req *r, srv_resp *p, long long user_id);
+void session_end(srv_req *r, srv_resp *p);
+void add_cookie(srv_req *r, srv_resp *p, const char *name, const char *value, long max_age,
+                bool http_only);
+/* Rate limiting of log-in attempts by client address. */
+hoshi_err ratelimit_new(srv_ratelimit **out);
+void ratelimit_free(srv_ratelimit *rl);
+bool ratelimit_blocked(srv_ratelimit *rl, const char *key);
+void ratelimit_fail(srv_ratelimit *rl, const char *key);
+void ratelimit_clear(srv_ratelimit *rl, const char *key);
+
+/* --- tpl.c: texts and templates */
+hoshi_err tpl_load(srv *s);
+void tpl_free(srv *s);
+/* A text of web.ini ([section] key, else [common] key); never NULL. */
+const char *T(srv_req *r, const char *section, const char *key);
+/* The n-th value (0-based) of a list in web.ini, or NULL. */
+const char *T_nth(srv_req *r, const char *section, const char *key, size_t n);
+/* Renders template `name`: {x} takes the value of x from vars (already
+ * safe HTML, written verbatim), {@key} the HTML-escaped text `key` of
+ * `section` in web.ini. */
+void tpl_render(hi_buf *b, srv_req *r, const char *name, const char *section,
+                const char *const *vars);
+/* Wraps body_html in the layout and makes it the response. */
+void page_finish(srv_req *r, srv_resp *p, const char *title, hi_buf *body);
+/* A short page with a title and a message (errors, 404, 403). */
+void page_message(srv_req *r, srv_resp *p, int status, const char *key);
+void redirect(srv_resp *p, const char *location);
+/* Appends the HTML of an error message for field `key` if `errs` names it. */
+void field_error(hi_buf *b, srv_req *r, const char *section, const char *err_key);
+/* Hidden CSRF input. */
+void csrf_input(hi_buf *b, srv_req *r);
+
+/* --- cache.c: public responses, invalidated by the store's generation */
+hoshi_err cache_new(srv_cache **out);
+void cache_free(srv_cache *c);
+bool cache_get(srv_cache *c, const char *key, long long gen, srv_resp *p);
+void cache_put(srv_cache *c, const char *key, long long gen, const srv_resp *p);
+
+/* --- pages */
+void route(srv_req *r, srv_resp *p);
+void page_home(srv_req *r, srv_resp *p);
+void page_signup(srv_req *r, srv_resp *p);
+void page_login(srv_req *r, srv_resp *p);
+void page_logout(srv_req *r, srv_resp *p);
+void page_dashboard(srv_req *r, srv_resp *p);
+void page_profile(srv_req *r, srv_resp *p);
+void page_star1(srv_req *r, srv_resp *p);
+void page_diag_part(srv_req *r, srv_resp *p, int part);
+void page_diag_autosave(srv_req *r, srv_resp *p);
+void page_diag_result(srv_req *r, srv_resp *p, long long id, bool print);
+void page_history(srv_req *r, srv_resp *p);
+void page_policy(srv_req *r, srv_resp *p);
+void page_policy_public(srv_req *r, srv_resp *p, long long org_id);
+void page_declare(srv_req *r, srv_resp *p);
+void page_withdraw(srv_req *r, srv_resp *p);
+void page_verify(srv_req *r, srv_resp *p, const char *id);
+void page_badge(srv_req *r, srv_resp *p, const char *id);
+void page_qr(srv_req *r, srv_resp *p, const char *id);
+void page_registry(srv_req *r, srv_resp *p);
+void api_declarations(srv_req *r, srv_resp *p);
+void api_declaration(srv_req *r, srv_resp *p, const char *id);
+
+/* --- shared page helpers (pages_common.c) */
+/* Template variables: each a name and a buffer of safe HTML. */
+#define VARS_MAX 48
+typedef struct vars {
+    char name[VARS_MAX][32];
+    hi_buf val[VARS_MAX];
+    const char *list[2 * VARS_MAX + 1];
+    size_t n;
+} vars;
+/* The buffer of variable `name` (created empty on first use). */
+hi_buf *var(vars *v, const char *name);
+/* Sets name to the HTML-escaped text. */
+void var_text(vars *v, const char *name, const char *text);
+/* Sets name to the error paragraph of err_key in section, or nothing. */
+void var_error(vars *v, srv_req *r, const char *name, const char *section, const char *err_key);
+/* The name/value list for tpl_render (valid until the next var call). */
+const char *const *vars_list(vars *v);
+void vars_free(vars *v);
+/* Loads the session's organisation; on failure sends a page and returns false. */
+bool need_login(srv_req *r, srv_resp *p);
+const char *prefecture_name(srv_req *r, int code);
+const char *industry_name(srv_req *r, const char *code);
+/* "2026年11月22日" / "22 November 2026" from YYYY-MM-DD (or the input). */
+const char *fmt_date(srv_req *r, const char *iso, char *buf, size_t size);
+/* The ★ / ★★ label. */
+const char *level_stars(int level);
+/* Absolute URL base for links printed on badges and QR codes. */
+void base_url(srv_req *r, hi_buf *b);
+
+#endif

@@ -1,0 +1,212 @@
+/*
+ * tpl.c — the texts (data/text/<lang>/web.ini) and page templates
+ * (data/templates/web/, .html and .svg) of the web application, loaded once at start
+ * and shared read-only by all threads, and the layout every page is
+ * wrapped in.  Templates hold the structure, web.ini the wording, C only
+ * the data: so a translator or designer never has to touch C.
+ */
+#include "server.h"
+#include "fileio.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TPL_MAX_BYTES (256 * 1024)
+
+static hoshi_err load_file(const char *dir, const char *rel, char **out, size_t *len)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    return hi_file_read(path, TPL_MAX_BYTES, out, len);
+}
+
+hoshi_err tpl_load(srv *s)
+{
+    const char *dir = s->cfg.datadir ? s->cfg.datadir : hoshi_datadir_default();
+    char path[1024];
+    hoshi_err err;
+    for (int l = 0; l < 2; l++) {
+        snprintf(path, sizeof path, "%s/text/%s/web.ini", dir, hoshi_lang_code((hoshi_lang)l));
+        if ((err = hi_ini_load(path, &s->text[l])) != HOSHI_OK)
+            return err;
+    }
+    if ((err = load_file(dir, "web/style.css", &s->css, &s->css_len)) != HOSHI_OK ||
+        (err = load_file(dir, "web/app.js", &s->js, &s->js_len)) != HOSHI_OK)
+        return err;
+    snprintf(path, sizeof path, "%s/templates/web", dir);
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return hi_fail(HOSHI_ERR_DATA, "cannot open %s", path);
+    struct dirent *de;
+    err = HOSHI_OK;
+    while ((de = readdir(d)) != NULL && err == HOSHI_OK) {
+        /* "x.html" is template "x"; "x.svg" keeps its name. */
+        size_t n = strlen(de->d_name), keep;
+        if (n > 5 && strcmp(de->d_name + n - 5, ".html") == 0)
+            keep = n - 5;
+        else if (n > 4 && strcmp(de->d_name + n - 4, ".svg") == 0)
+            keep = n;
+        else
+            continue;
+        if (keep >= sizeof s->tpl_name[0])
+            continue;
+        if (s->n_tpl == sizeof s->tpl_src / sizeof s->tpl_src[0]) {
+            err = hi_fail(HOSHI_ERR_DATA, "too many templates in %s", path);
+            break;
+        }
+        char rel[300];
+        snprintf(rel, sizeof rel, "templates/web/%s", de->d_name);
+        size_t len;
+        if ((err = load_file(dir, rel, &s->tpl_src[s->n_tpl], &len)) != HOSHI_OK)
+            break;
+        memcpy(s->tpl_name[s->n_tpl], de->d_name, keep);
+        s->tpl_name[s->n_tpl][keep] = '\0';
+        s->n_tpl++;
+    }
+    closedir(d);
+    return err;
+}
+
+void tpl_free(srv *s)
+{
+    for (int l = 0; l < 2; l++)
+        hi_ini_free(s->text[l]);
+    for (size_t i = 0; i < s->n_tpl; i++)
+        free(s->tpl_src[i]);
+    free(s->css);
+    free(s->js);
+}
+
+const char *T(srv_req *r, const char *section, const char *key)
+{
+    const hi_ini *ini = r->s->text[r->lang];
+    const char *v = hi_ini_get(ini, section, key);
+    if (v == NULL)
+        v = hi_ini_get(ini, "common", key);
+    return v ? v : "[missing text]";
+}
+
+const char *T_nth(srv_req *r, const char *section, const char *key, size_t n)
+{
+    return hi_ini_nth(r->s->text[r->lang], section, key, n);
+}
+
+static const char *find_tpl(srv *s, const char *name)
+{
+    for (size_t i = 0; i < s->n_tpl; i++)
+        if (strcmp(s->tpl_name[i], name) == 0)
+            return s->tpl_src[i];
+    return NULL;
+}
+
+void tpl_render(hi_buf *b, srv_req *r, const char *name, const char *section,
+                const char *const *vl)
+{
+    const char *t = find_tpl(r->s, name);
+    if (t == NULL) {
+        hi_buf_puts(b, "[missing template]");
+        return;
+    }
+    while (*t) {
+        const char *open = strchr(t, '{');
+        if (open == NULL) {
+            hi_buf_puts(b, t);
+            return;
+        }
+        hi_buf_append(b, t, (size_t)(open - t));
+        const char *close = strchr(open, '}');
+        size_t n = close ? (size_t)(close - open - 1) : 0;
+        if (close == NULL || n == 0 || n > 63) {
+            hi_buf_putc(b, '{');
+            t = open + 1;
+            continue;
+        }
+        char key[64];
+        memcpy(key, open + 1, n);
+        key[n] = '\0';
+        bool done = false;
+        if (key[0] == '@') {
+            hi_buf_html(b, T(r, section, key + 1));
+            done = true;
+        } else {
+            for (size_t i = 0; vl != NULL && vl[i] != NULL; i += 2) {
+                if (strcmp(vl[i], key) == 0) {
+                    hi_buf_puts(b, vl[i + 1]);
+                    done = true;
+                    break;
+                }
+            }
+        }
+        if (!done)
+            hi_buf_append(b, open, n + 2);
+        t = close + 1;
+    }
+}
+
+void csrf_input(hi_buf *b, srv_req *r)
+{
+    r->csrf_used = true;
+    hi_buf_puts(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
+    hi_buf_html(b, r->csrf);
+    hi_buf_puts(b, "\">");
+}
+
+void field_error(hi_buf *b, srv_req *r, const char *section, const char *err_key)
+{
+    if (err_key == NULL)
+        return;
+    hi_buf_puts(b, "<p class=\"field-error\" role=\"alert\">");
+    hi_buf_html(b, T(r, section, err_key));
+    hi_buf_puts(b, "</p>");
+}
+
+void page_finish(srv_req *r, srv_resp *p, const char *title, hi_buf *body)
+{
+    hi_buf title_h = HI_BUF_INIT, other = HI_BUF_INIT;
+    hi_buf_html(&title_h, title);
+    /* The language switch keeps the visitor on the same page. */
+    hi_buf_html(&other, r->path);
+    hi_buf_puts(&other, r->lang == HOSHI_LANG_JA ? "?lang=en" : "?lang=ja");
+    const char *vl[] = {
+        "lang", hoshi_lang_code(r->lang),
+        "title", title_h.data ? title_h.data : "",
+        "body", body->data ? body->data : "",
+        "lang_href", other.data ? other.data : "",
+        NULL,
+    };
+    tpl_render(&p->body, r, "layout", "layout", vl);
+    if (body->err != HOSHI_OK && p->body.err == HOSHI_OK)
+        p->body.err = body->err;
+    hi_buf_free(&title_h);
+    hi_buf_free(&other);
+    hi_buf_free(body);
+}
+
+void page_message(srv_req *r, srv_resp *p, int status, const char *key)
+{
+    char k[64];
+    snprintf(k, sizeof k, "%s_title", key);
+    hi_buf body = HI_BUF_INIT;
+    const char *sect = "messages";
+    hi_buf msg = HI_BUF_INIT;
+    hi_buf_html(&msg, T(r, sect, key));
+    const char *vl[] = {"message", msg.data ? msg.data : "", NULL};
+    hi_buf_puts(&body, "<section class=\"card narrow\"><h1>");
+    hi_buf_html(&body, T(r, sect, k));
+    hi_buf_puts(&body, "</h1>");
+    tpl_render(&body, r, "message", sect, vl);
+    hi_buf_puts(&body, "</section>");
+    hi_buf_free(&msg);
+    p->status = status;
+    p->ctype = "text/html; charset=utf-8";
+    hi_buf_free(&p->body);
+    page_finish(r, p, T(r, sect, k), &body);
+}
+
+void redirect(srv_resp *p, const char *location)
+{
+    p->status = 303;
+    snprintf(p->location, sizeof p->location, "%s", location);
+}

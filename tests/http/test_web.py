@@ -1,0 +1,355 @@
+#!/usr/bin/env python3
+"""HTTP integration and security tests of `hoshi serve`.
+
+Starts $HOSHI (or argv[1]) on a free loopback port with a fresh database,
+walks the whole journey (sign-up, profile, ★, diagnosis, policy, ★★,
+registry, verification, API) and attacks it (CSRF, hostile input, another
+organisation's pages, oversized and malformed requests).  Prints one
+'ok NAME' or 'FAIL NAME' line per check, as tests/run.py expects.
+"""
+import http.client, json, os, re, signal, socket, subprocess, sys, tempfile, time, urllib.parse
+
+HOSHI = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("HOSHI", "build/san/hoshi")
+failures = 0
+
+
+def check(name, cond, detail=""):
+    global failures
+    if cond:
+        print(f"ok {name}")
+    else:
+        failures += 1
+        print(f"FAIL {name}" + (f": {detail}" if detail else ""))
+
+
+class Client:
+    """A tiny browser: keeps cookies, never follows redirects."""
+
+    def __init__(self, port):
+        self.port, self.cookies = port, {}
+
+    def request(self, method, path, form=None, headers=None, body=None):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        h = dict(headers or {})
+        if self.cookies:
+            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            h["Content-Type"] = "application/x-www-form-urlencoded"
+        c.request(method, path, body=body, headers=h)
+        r = c.getresponse()
+        data = r.read().decode("utf-8", "replace")
+        for k, v in r.getheaders():
+            if k.lower() == "set-cookie":
+                name, val = v.split(";", 1)[0].split("=", 1)
+                if "Max-Age=0" in v:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = val
+        c.close()
+        r.body = data
+        return r
+
+    def get(self, path):
+        return self.request("GET", path)
+
+    def token(self, path):
+        r = self.get(path)
+        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', r.body)
+        return m.group(1) if m else ""
+
+    def post(self, path, form, token_from=None):
+        form = dict(form)
+        form.setdefault("csrf", self.token(token_from or path))
+        return self.request("POST", path, form=form)
+
+
+def start(db, extra=()):
+    p = subprocess.Popen([HOSHI, "serve", "--listen", "127.0.0.1:0", "--db", db, "--threads", "3", *extra],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = p.stdout.readline()
+    m = re.search(r":(\d+)/", line)
+    if not m:
+        print(f"FAIL server start: {line!r} {p.stderr.read()[:2000]}")
+        sys.exit(1)
+    return p, int(m.group(1))
+
+
+HOSTILE = '<script>alert("x")</script>&\'"山田'
+
+
+def signup(c, email, org, password="correct horse battery"):
+    return c.post("/signup", {"email": email, "password": password, "org": org})
+
+
+def complete_profile(c):
+    return c.post("/profile", {"name": c.org_name, "corpnum": "7000012050002", "prefecture": "13",
+                               "industry": "G", "employees": "2", "contact": "星野"})
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="hoshi-http-")
+    server, port = start(os.path.join(tmp, "web.db"))
+    try:
+        run(port)
+        crashy(port)
+        ratelimit(port)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            rc = server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            rc = -9
+        err = server.stderr.read()
+        check("graceful shutdown on SIGTERM", rc == 0, f"exit {rc}")
+        check("no sanitizer report", "Sanitizer" not in err and "runtime error" not in err, err[-3000:])
+    return 1 if failures else 0
+
+
+def run(port):
+    anon = Client(port)
+    r = anon.get("/healthz")
+    check("healthz 200", r.status == 200 and json.loads(r.body)["status"] == "ok")
+    r = anon.get("/")
+    check("home in Japanese", r.status == 200 and 'lang="ja"' in r.body and "自己宣言" in r.body)
+    csp = r.getheader("Content-Security-Policy") or ""
+    check("CSP with frame-ancestors", "frame-ancestors 'none'" in csp and "default-src 'none'" in csp)
+    check("nosniff", r.getheader("X-Content-Type-Options") == "nosniff")
+    check("Referrer-Policy", bool(r.getheader("Referrer-Policy")))
+    r = anon.get("/?lang=en")
+    check("English switch", 'lang="en"' in r.body and "hoshi_lang" in anon.cookies)
+    r = anon.get("/registry")
+    check("language remembered by cookie", 'lang="en"' in r.body)
+    anon.cookies.pop("hoshi_lang")
+
+    # CSRF
+    r = anon.request("POST", "/login", form={"email": "a@b.jp", "password": "x" * 12})
+    check("POST /login without CSRF token is 403", r.status == 403, r.status)
+    r = anon.request("POST", "/signup", form={"email": "a@b.jp", "password": "x" * 12, "org": "x"})
+    check("POST /signup without CSRF token is 403", r.status == 403, r.status)
+    anon.get("/login")
+    r = anon.request("POST", "/login", form={"email": "a@b.jp", "password": "x" * 12, "csrf": "0" * 64})
+    check("POST /login with a wrong token is 403", r.status == 403, r.status)
+
+    # sign-up with validation
+    a = Client(port)
+    r = signup(a, "not-an-address", "テスト商店", "short")
+    check("sign-up errors shown next to fields, input kept",
+          r.status == 422 and "field-error" in r.body and 'value="テスト商店"' in r.body and 'value="not-an-address"' in r.body,
+          r.status)
+    r = signup(a, "owner@example.jp", HOSTILE)
+    check("sign-up redirects to profile", r.status == 303 and r.getheader("Location") == "/profile", r.status)
+    sid = [h for h in [r.getheader("Set-Cookie")] if h]
+    check("session cookie HttpOnly and SameSite",
+          "hoshi_sid" in a.cookies and sid and "HttpOnly" in sid[0] and "SameSite" in sid[0], sid)
+    r = signup(Client(port), "owner@example.jp", "other")
+    check("duplicate e-mail refused", r.status == 422 and "field-error" in r.body, r.status)
+    a.org_name = HOSTILE
+
+    r = a.get("/dashboard")
+    check("hostile name escaped on the dashboard",
+          "<script>alert" not in r.body and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;&quot;山田" in r.body
+          or ("&lt;script&gt;" in r.body and "<script>alert" not in r.body))
+
+    # profile
+    r = a.post("/profile", {"name": HOSTILE, "corpnum": "8000012050002", "prefecture": "13", "industry": "G",
+                            "employees": "2", "contact": "星野"})
+    check("法人番号 with a wrong check digit refused, other input kept",
+          r.status == 422 and "field-error" in r.body and 'value="星野"' in r.body and "8000012050002" in r.body, r.status)
+    r = a.post("/profile", {"name": HOSTILE, "corpnum": "", "sole": "1", "prefecture": "99", "industry": "Z",
+                            "employees": "2", "contact": "星野"})
+    check("out-of-range prefecture and industry refused", r.status == 422 and r.body.count("field-error") >= 2)
+    r = complete_profile(a)
+    check("valid profile saved", r.status == 200 and "notice" in r.body, r.status)
+
+    # ★
+    r = a.post("/declare", {"level": "1"})
+    check("★ refused before the five principles", r.status == 422, r.status)
+    r = a.post("/star1", {"p1": "done", "p2": "done", "p3": "todo", "p4": "done"})
+    check("★ form: missing choice and commitment shown", r.status == 422 and r.body.count("field-error") >= 2)
+    r = a.post("/star1", {"p1": "done", "p2": "done", "p3": "todo", "p4": "done", "p5": "done", "commit": "1"})
+    check("★ commitment saved", r.status == 303, r.status)
+    r = a.post("/declare", {"level": "1"})
+    check("★ declared", r.status == 303, r.status)
+    r = a.get("/declare")
+    m = re.search(r'class="declid">(\d{11})<', r.body)
+    id1 = m.group(1) if m else ""
+    check("declaration ID shown", bool(id1))
+    r = anon.get(f"/verify/{id1}")
+    check("verification page: active ★", r.status == 200 and "verdict active" in r.body and "&lt;script&gt;" in r.body
+          and "<script>alert" not in r.body)
+    r = anon.get(f"/badge/{id1}.svg")
+    check("badge SVG", r.status == 200 and r.getheader("Content-Type") == "image/svg+xml" and "<svg" in r.body
+          and "<script>" not in r.body)
+    r = anon.get(f"/qr/{id1}.svg")
+    check("QR code SVG", r.status == 200 and "<path" in r.body)
+
+    # ★★ needs a diagnosis and a policy
+    r = a.post("/declare", {"level": "2"})
+    check("★★ refused without diagnosis and policy", r.status == 422, r.status)
+    answers = {f"a{i}": "1" if i % 5 else "2" for i in range(1, 26)}
+    r = a.post("/diagnosis/part/1", {**{k: v for k, v in answers.items() if int(k[1:]) <= 5}, "nav": "next"})
+    check("part 1 saved, on to part 2", r.status == 303 and r.getheader("Location") == "/diagnosis/part/2")
+    r = a.post("/diagnosis/part/3", {"nav": "finish"}, token_from="/diagnosis/part/3")
+    check("finishing with unanswered items goes back to them",
+          r.status == 303 and "missing=1" in (r.getheader("Location") or ""))
+    r = a.post("/diagnosis/autosave", {k: v for k, v in answers.items() if 6 <= int(k[1:]) <= 18},
+               token_from="/diagnosis/part/2")
+    check("autosave JSON", r.status == 200 and json.loads(r.body).get("saved") is True, r.body)
+    r = a.get("/diagnosis/part/2")
+    check("autosaved answers are restored", r.body.count("checked") >= 13)
+    r = a.post("/diagnosis/autosave", {"a3": "9"}, token_from="/diagnosis/part/1")
+    check("autosave refuses a bad answer", r.status == 400)
+    r = a.post("/diagnosis/part/3", {**{k: v for k, v in answers.items() if int(k[1:]) >= 19}, "nav": "finish"})
+    loc = r.getheader("Location") or ""
+    check("diagnosis finished", r.status == 303 and re.match(r"^/diagnosis/\d+$", loc), loc)
+    r = a.get(loc)
+    check("result page with score, chart and plan", r.status == 200 and "<svg" in r.body and "class=\"score\"" in r.body)
+    r = a.get(loc + "/print")
+    check("printable report", r.status == 200 and "<!DOCTYPE html>" in r.body)
+    r = a.get("/history")
+    check("history with trend chart", r.status == 200 and "svg" in r.body and "trend" in r.body)
+
+    r = a.post("/policy", {"representative": "", "established": "2026-02-30", "contact": "", "body": "",
+                           "action": "generate"})
+    check("policy errors shown", r.status == 422 and "field-error" in r.body)
+    r = a.post("/policy", {"representative": "代表取締役 山田太郎", "established": "2026-04-01", "contact": "",
+                           "body": "", "action": "generate"})
+    check("policy draft generated", r.status == 200 and "基本方針" in r.body)
+    body = re.search(r"<textarea id=\"body\" name=\"body\" rows=\"18\">(.*?)</textarea>", r.body, re.S)
+    text = body.group(1) if body else ""
+    import html as htmlmod
+    text = htmlmod.unescape(text) + "\n<b>追記</b>"
+    r = a.post("/policy", {"representative": "代表取締役 山田太郎", "established": "2026-04-01", "contact": "",
+                           "body": text, "action": "publish"})
+    check("policy published", r.status == 200 and "/policies/" in r.body, r.status)
+    m = re.search(r'href="(/policies/\d+)"', r.body)
+    ppath = m.group(1) if m else "/policies/0"
+    r = anon.get(ppath)
+    check("public policy page, edits escaped", r.status == 200 and "&lt;b&gt;追記&lt;/b&gt;" in r.body)
+
+    r = a.post("/declare", {"level": "2"})
+    check("★★ step-up", r.status == 303, r.status)
+    r = a.get("/declare")
+    m = re.search(r'class="declid">(\d{11})<', r.body)
+    id2 = m.group(1) if m else ""
+    check("new ID for ★★", id2 and id2 != id1)
+    r = anon.get(f"/verify/{id1}")
+    check("old ★ shows as withdrawn", "verdict withdrawn" in r.body)
+    r = anon.get(f"/verify/{id2}")
+    check("★★ verification shows the policy link", "verdict active" in r.body and "/policies/" in r.body)
+
+    # registry and API
+    r = anon.get("/registry?q=" + urllib.parse.quote("山田"))
+    check("registry: Japanese partial match", r.status == 200 and f"/verify/{id2}" in r.body)
+    r = anon.get("/registry?q=" + urllib.parse.quote("山田") + "&prefecture=13&industry=G&level=2")
+    check("registry: filters", f"/verify/{id2}" in r.body)
+    r = anon.get("/registry?prefecture=1")
+    check("registry: filter excludes", f"/verify/{id2}" not in r.body)
+    r = anon.get("/registry?page=99999999999")
+    check("registry: page number capped", r.status == 400)
+    r = anon.get("/registry?q=" + urllib.parse.quote("あ" * 300))
+    check("registry: long query refused", r.status == 400)
+    r = anon.get("/api/v1/declarations?q=" + urllib.parse.quote("山田"))
+    try:
+        j = json.loads(r.body)
+    except ValueError:
+        j = {}
+    item = j.get("items", [{}])[0] if j.get("items") else {}
+    check("API list", r.status == 200 and j.get("total") == 1 and j.get("page") == 1 and item.get("id") == id2
+          and item.get("organization") == HOSTILE and item.get("level") == 2 and item.get("status") == "active",
+          r.body[:300])
+    check("API fields", set(["id", "level", "organization", "prefecture", "industry", "declared_at", "status"]) <= set(item))
+    r = anon.get(f"/api/v1/declarations/{id1}")
+    check("API one (withdrawn)", r.status == 200 and json.loads(r.body)["status"] == "withdrawn")
+    r = anon.get("/api/v1/declarations/12345678901")
+    check("API 404 with JSON error", r.status == 404 and "error" in json.loads(r.body))
+    r = anon.get("/verify?id=" + id2[:4] + "-" + id2[4:])
+    check("look-up by typed ID redirects", r.status == 303 and r.getheader("Location") == f"/verify/{id2}")
+    bad = id2[:-1] + str((int(id2[-1]) + 1) % 10)
+    r = anon.get(f"/verify/{bad}")
+    check("mistyped ID is not found", r.status == 404)
+
+    # another organisation
+    b = Client(port)
+    signup(b, "other@example.jp", "別の会社")
+    r = b.get(loc)
+    check("another organisation's diagnosis is 404", r.status == 404, r.status)
+    r = b.get(loc + "/print")
+    check("another organisation's printable report is 404", r.status == 404, r.status)
+    r = b.get("/dashboard")
+    check("dashboard shows only own organisation", "別の会社" in r.body and "山田" not in r.body)
+    r = b.get("/history")
+    check("history shows only own diagnoses", "/diagnosis/" + loc.split("/")[-1] not in r.body)
+    r = b.post("/declare/withdraw", {}, token_from="/dashboard")
+    r = anon.get(f"/verify/{id2}")
+    check("withdraw from another session does not touch it", "verdict active" in r.body)
+    r = b.request("POST", "/declare/withdraw", form={"csrf": a.token("/dashboard")})
+    check("another session's CSRF token is refused", r.status == 403, r.status)
+    r = anon.get("/dashboard")
+    check("pages need log-in", r.status == 303 and r.getheader("Location") == "/login")
+
+    # withdraw and log out
+    r = a.post("/declare/withdraw", {}, token_from="/declare")
+    r = anon.get(f"/verify/{id2}")
+    check("withdrawn ★★ shows as withdrawn", "verdict withdrawn" in r.body)
+    r = anon.get("/api/v1/declarations?q=" + urllib.parse.quote("山田"))
+    check("withdrawn declarations leave the registry", json.loads(r.body)["total"] == 0)
+    r = a.post("/logout", {}, token_from="/dashboard")
+    check("log-out", r.status == 303 and a.get("/dashboard").status == 303)
+    r = a.post("/login", {"email": "owner@example.jp", "password": "correct horse battery"})
+    check("log-in", r.status == 303 and r.getheader("Location") == "/dashboard", r.status)
+
+    # oversized bodies
+    r = a.request("POST", "/profile", body="x=" + "a" * (70 * 1024),
+                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+    check("oversized body is 413", r.status == 413, r.status)
+    r = a.request("POST", "/profile", form={"csrf": a.token("/profile"), "name": "あ" * 101, "prefecture": "13",
+                                           "industry": "G", "employees": "2", "contact": "x"})
+    check("overlong field refused", r.status == 422)
+    r = a.request("POST", "/profile", body="csrf=%zz&name=%",
+                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+    check("malformed form is 400", r.status == 400, r.status)
+    r = a.request("PUT", "/profile", body="x")
+    check("unknown method is 405", r.status == 405, r.status)
+
+
+def raw(port, data, read=True):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    try:
+        s.sendall(data)
+        if read:
+            s.settimeout(5)
+            try:
+                return s.recv(4096)
+            except (socket.timeout, ConnectionResetError):
+                return b""
+    except (BrokenPipeError, ConnectionResetError):
+        return b""
+    finally:
+        s.close()
+    return b""
+
+
+def crashy(port):
+    raw(port, b"GARBAGE\r\n\r\n")
+    raw(port, b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n")
+    raw(port, b"GET /" + b"a" * 100000 + b" HTTP/1.1\r\n\r\n")
+    raw(port, b"POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+    raw(port, b"GET /verify/%00%ff HTTP/1.1\r\nHost: x\r\n\r\n")
+    raw(port, b"GET /registry?q=%ff%fe HTTP/1.1\r\nHost: x\r\n\r\n")
+    raw(port, b"\x00\x01\x02\xff" * 1000, read=False)
+    r = Client(port).get("/healthz")
+    check("malformed HTTP does not crash the server", r.status == 200)
+
+
+def ratelimit(port):
+    c = Client(port)
+    statuses = [c.post("/login", {"email": "owner@example.jp", "password": "wrong password!"}).status
+                for _ in range(11)]
+    check("failed log-ins are rate-limited", statuses[0] == 401 and statuses[-1] == 429, statuses)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
