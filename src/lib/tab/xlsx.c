@@ -1,0 +1,176 @@
+/*
+ * xlsx.c — tables as an Excel workbook laid out like a report table,
+ * through libxlsxwriter: one sheet per table, title and side above, wrapped
+ * column headers, an N column, percentages as numbers with one decimal and
+ * — for zero, small bases marked 参考値, significant cells coloured (red
+ * higher, blue lower), and the notes on method below.  The workbook is
+ * written to a temporary name and renamed, so a failure leaves nothing.
+ */
+#include "tab/tab.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+typedef struct formats {
+    lxw_format *title, *head, *label, *total, *n, *pct, *pct_up, *pct_dn, *stat, *note;
+} formats;
+
+static void sheet_name(char *out, size_t cap, const hi_table *t, size_t idx)
+{
+    /* Excel: at most 31 characters, none of []:*?/\ ; names must be unique */
+    char base[24];
+    size_t k = 0;
+    for (const char *s = t->id; *s && k < 20; s++)
+        base[k++] = strchr("[]:*?/\\'", *s) ? '_' : *s;
+    base[k] = '\0';
+    snprintf(out, cap, "%zu_%s", (idx + 1) % 100000, base);
+}
+
+static void make_formats(lxw_workbook *wb, formats *f)
+{
+    f->title = workbook_add_format(wb);
+    format_set_bold(f->title);
+    format_set_font_size(f->title, 12);
+    f->head = workbook_add_format(wb);
+    format_set_text_wrap(f->head);
+    format_set_align(f->head, LXW_ALIGN_CENTER);
+    format_set_align(f->head, LXW_ALIGN_VERTICAL_TOP);
+    format_set_border(f->head, LXW_BORDER_THIN);
+    format_set_bg_color(f->head, 0xEEEEFF);
+    f->label = workbook_add_format(wb);
+    format_set_border(f->label, LXW_BORDER_THIN);
+    format_set_text_wrap(f->label);
+    f->total = workbook_add_format(wb);
+    format_set_border(f->total, LXW_BORDER_THIN);
+    format_set_bold(f->total);
+    f->n = workbook_add_format(wb);
+    format_set_border(f->n, LXW_BORDER_THIN);
+    format_set_num_format(f->n, "#,##0");
+    f->pct = workbook_add_format(wb);
+    format_set_border(f->pct, LXW_BORDER_THIN);
+    format_set_num_format(f->pct, "0.0;-0.0;\"—\"");
+    f->pct_up = workbook_add_format(wb);
+    format_set_border(f->pct_up, LXW_BORDER_THIN);
+    format_set_num_format(f->pct_up, "0.0;-0.0;\"—\"");
+    format_set_font_color(f->pct_up, LXW_COLOR_RED);
+    format_set_bold(f->pct_up);
+    f->pct_dn = workbook_add_format(wb);
+    format_set_border(f->pct_dn, LXW_BORDER_THIN);
+    format_set_num_format(f->pct_dn, "0.0;-0.0;\"—\"");
+    format_set_font_color(f->pct_dn, LXW_COLOR_BLUE);
+    format_set_bold(f->pct_dn);
+    f->stat = workbook_add_format(wb);
+    format_set_border(f->stat, LXW_BORDER_THIN);
+    format_set_num_format(f->stat, "#,##0.0");
+    f->note = workbook_add_format(wb);
+    format_set_font_size(f->note, 9);
+}
+
+static const char *const stat_names[] = {"N", "平均", "中央値", "最小", "最大", "標準偏差"};
+
+static void write_sheet(lxw_worksheet *ws, const hoshi_tabset *ts, const hi_table *t,
+                        const formats *f, bool sig)
+{
+    char title[HI_TAB_MAX_LABEL + 80];
+    snprintf(title, sizeof title, "%s %s", t->id, t->title);
+    worksheet_write_string(ws, 0, 0, title, f->title);
+    if (t->side) {
+        char side[HI_TAB_MAX_LABEL + 80];
+        snprintf(side, sizeof side, "表側: %s", t->side);
+        worksheet_write_string(ws, 1, 0, side, NULL);
+    }
+    lxw_row_t hr = 3;
+    size_t nc = t->num ? HI_ST_COUNT - 1 : t->n_cols;
+    worksheet_set_column(ws, 0, 0, 28, NULL);
+    worksheet_set_column(ws, 1, 1, 8, NULL);
+    worksheet_set_column(ws, 2, (lxw_col_t)(1 + nc), 11, NULL);
+    worksheet_set_row(ws, hr, 96, NULL);
+    worksheet_write_string(ws, hr, 0, "", f->head);
+    worksheet_write_string(ws, hr, 1, "N", f->head);
+    for (size_t c = 0; c < nc; c++)
+        worksheet_write_string(ws, hr, (lxw_col_t)(2 + c),
+                               t->num ? stat_names[c + 1] : t->col_label[c], f->head);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        lxw_row_t row = (lxw_row_t)(hr + 1 + r);
+        char lab[HI_TAB_MAX_LABEL + 40];
+        bool small = !t->grid && t->row_n[r] < HI_SMALL_BASE;
+        snprintf(lab, sizeof lab, "%s%s", t->row_label[r], small ? " ※参考値" : "");
+        worksheet_write_string(ws, row, 0, lab, r == 0 ? f->total : f->label);
+        if (t->num) {
+            const double *st = &t->stat[r * HI_ST_COUNT];
+            worksheet_write_number(ws, row, 1, st[HI_ST_N], f->n);
+            for (int i = HI_ST_MEAN; i < HI_ST_COUNT; i++) {
+                if (st[HI_ST_N] > 0)
+                    worksheet_write_number(ws, row, (lxw_col_t)(1 + i), st[i], f->stat);
+                else
+                    worksheet_write_blank(ws, row, (lxw_col_t)(1 + i), f->stat);
+            }
+            continue;
+        }
+        worksheet_write_number(ws, row, 1, (double)t->row_n[r], f->n);
+        for (size_t c = 0; c < nc; c++) {
+            uint64_t p = hi_pct10(t->count[r * t->n_cols + c], t->row_n[r]);
+            int8_t s = sig && !small ? t->sig[r * t->n_cols + c] : 0;
+            worksheet_write_number(ws, row, (lxw_col_t)(2 + c), (double)p / 10.0,
+                                   s > 0 ? f->pct_up : s < 0 ? f->pct_dn : f->pct);
+        }
+    }
+    worksheet_freeze_panes(ws, hr + 1, 2);
+    lxw_row_t nr = (lxw_row_t)(hr + 2 + t->n_rows);
+    for (size_t i = 0; i < ts->n_notes; i++)
+        worksheet_write_string(ws, nr + (lxw_row_t)i, 0, ts->notes[i], f->note);
+    if (sig)
+        worksheet_write_string(ws, nr + (lxw_row_t)ts->n_notes, 0,
+                               "赤字: 他の回答者より有意に高い / 青字: 有意に低い (p<0.05)", f->note);
+}
+
+hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_opts *opts,
+                               const char *path)
+{
+    hi_clear_error();
+    bool sig = opts == NULL || opts->sig;
+    size_t tl = strlen(path) + 24;
+    char *tmp = malloc(tl);
+    if (tmp == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    /* libxlsxwriter creates the file itself: reserve a unique name */
+    snprintf(tmp, tl, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        hoshi_err e = hi_fail(HOSHI_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+        free(tmp);
+        return e;
+    }
+    close(fd);
+    lxw_workbook *wb = workbook_new(tmp);
+    if (wb == NULL) {
+        unlink(tmp);
+        free(tmp);
+        return hi_fail(HOSHI_ERR_IO, "cannot create workbook %s", path);
+    }
+    formats f;
+    make_formats(wb, &f);
+    for (size_t i = 0; i < ts->n; i++) {
+        char name[64];
+        sheet_name(name, sizeof name, &ts->t[i], i);
+        lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+        if (ws == NULL)
+            ws = workbook_add_worksheet(wb, NULL);
+        if (ws != NULL)
+            write_sheet(ws, ts, &ts->t[i], &f, sig);
+    }
+    lxw_error le = workbook_close(wb);
+    if (le != LXW_NO_ERROR || rename(tmp, path) != 0) {
+        hoshi_err e = hi_fail(HOSHI_ERR_IO, "cannot write %s: %s", path,
+                              le != LXW_NO_ERROR ? lxw_strerror(le) : strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return e;
+    }
+    free(tmp);
+    return HOSHI_OK;
+}

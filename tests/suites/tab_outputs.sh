@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Checks of binary outputs the CLI test format cannot read: the xlsx
+# workbook's sheets and cells, and CP932 CSV output.  Prints ok/FAIL lines.
+set -u
+here=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${HOSHI:-$here/build/hoshi}
+d=$here/tests/data/tab
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fi; }
+"$bin" tab --codebook "$d/cb.csv" --data "$d/data.csv" --side Q1 --head Q2,Q3,Q5 --format xlsx --out "$tmp/t.xlsx"
+check "xlsx: one sheet per table" '[ "$(unzip -p "$tmp/t.xlsx" xl/workbook.xml | grep -o "<sheet " | wc -l)" = 4 ]'
+check "xlsx: labels as shared strings" 'unzip -p "$tmp/t.xlsx" xl/sharedStrings.xml | grep -q "予算がない"'
+check "xlsx: zero shown as a dash by format" 'unzip -p "$tmp/t.xlsx" xl/styles.xml | grep -q "&quot;—&quot;"'
+check "xlsx: percentages are numbers" 'unzip -p "$tmp/t.xlsx" xl/worksheets/sheet1.xml | grep -q "<v>16.7</v>"'
+"$bin" tab --codebook "$d/cb.csv" --data "$d/data.csv" --head Q1 --encoding-out cp932 --out "$tmp/t.csv"
+check "csv: CP932 output decodes" 'iconv -f CP932 -t UTF-8 "$tmp/t.csv" | grep -q "卸売業,小売業"'
+"$bin" tab --codebook "$d/cb.csv" --data "$d/data.csv" --head Q1 --bom --out "$tmp/b.csv"
+check "csv: --bom writes EF BB BF" '[ "$(head -c 3 "$tmp/b.csv" | od -An -tx1 | tr -d " ")" = efbbbf ]'
