@@ -285,7 +285,8 @@ static void cp932_detected(void)
                               &ds) == HOSHI_ERR_INPUT);
 }
 
-extern size_t hi_tab_chunk; /* internal: the reader's chunk size */
+extern size_t hi_tab_chunk;        /* internal: the reader's chunk size */
+extern size_t hi_tab_parallel_min; /* internal: two threads from this file size */
 
 static char *tab_file(const char *cbpath, const char *datapath, const char *head)
 {
@@ -338,17 +339,42 @@ static void chunk_boundaries(void)
             char *want = tab_file(cbp, dp, heads[h]);
             CHECK(want != NULL);
             for (size_t c = 1; c < 80 && want; c++) {
-                hi_tab_chunk = c;
-                char *got = tab_file(cbp, dp, heads[h]);
-                if (got == NULL || strcmp(got, want) != 0) {
-                    unit_case_failed = 1;
-                    printf("  chunk %zu head %s data %zu differs\n", c, heads[h], d);
+                for (int par = 0; par < 2; par++) {
+                    hi_tab_chunk = c;
+                    hi_tab_parallel_min = par ? 0 : (size_t)32 << 20;
+                    char *got = tab_file(cbp, dp, heads[h]);
+                    if (got == NULL || strcmp(got, want) != 0) {
+                        unit_case_failed = 1;
+                        printf("  chunk %zu head %s data %zu parallel %d differs\n", c, heads[h], d, par);
+                    }
+                    free(got);
                 }
-                free(got);
             }
             free(want);
         }
     }
+    /* errors keep exact positions when the file is split between threads */
+    const char *bad[] = {
+        "id,S,H,M_1,M_2,M_3,V,T\n1,1,1,0,0,0,,\n2,1,1,0,0,0,,\n3,1,1,0,0,0,,\n4,1,9,0,0,0,,\n",
+        "id,S,H,M_1,M_2,M_3,V,T\n1,1,1,0,0,0,,\n2,1,1,0,0,0,,\n\n3,1,1,0,0,0,,\n4,1,1,0,0,0,,\n",
+        "id,S,H,M_1,M_2,M_3,V,T\n1,1,1,0,0,0,,\"x\n2,1,1,0,0,0,,\n3\"\n4,1,1,0,0,0,,\n5,1,1,0,0,0,,7\"\n",
+    };
+    const char *msg[] = {":5:3: H: unknown code '9'", ":4:1: empty line", ":6:8: quote inside"};
+    for (size_t i = 0; i < 3; i++) {
+        write_file(dp, bad[i]);
+        for (size_t c = 4; c < 60; c += 7) {
+            hi_tab_chunk = c;
+            hi_tab_parallel_min = 0;
+            hoshi_dataset *ds = NULL;
+            hoshi_err err = hoshi_dataset_open(cbp, dp, HOSHI_ENC_AUTO, &ds);
+            if (err != HOSHI_ERR_INPUT || strstr(hoshi_error_detail(), msg[i]) == NULL) {
+                unit_case_failed = 1;
+                printf("  case %zu chunk %zu: %s\n", i, c, hoshi_error_detail());
+            }
+            hoshi_dataset_free(ds);
+        }
+    }
+    hi_tab_parallel_min = (size_t)32 << 20;
     hi_tab_chunk = saved;
     remove(cbp);
     remove(dp);

@@ -6,6 +6,12 @@
  */
 #include "tab/tab_int.h"
 
+#include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define HI_CLONES __attribute__((target_clones("popcnt", "default")))
 #else
@@ -35,4 +41,57 @@ HI_CLONES uint64_t hi_popcount_and3(const uint64_t *a, const uint64_t *b, const 
     for (size_t i = 0; i < words; i++)
         n += (uint64_t)__builtin_popcountll(a[i] & b[i] & c[i]);
     return n;
+}
+
+/* The 64 one-hot words of a block of 64 SA values: with SSE2 one compare
+ * per code and 16 values (no store-to-load chains when neighbours share a
+ * code), else one OR per value. */
+static inline void one_hot(const uint8_t *p, unsigned n_codes, uint64_t *oh)
+{
+#if defined(__SSE2__)
+    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+    __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 32));
+    __m128i d = _mm_loadu_si128((const __m128i *)(const void *)(p + 48));
+    for (unsigned k = 0; k <= n_codes; k++) {
+        __m128i v = _mm_set1_epi8((char)k);
+        uint64_t m0 = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, v));
+        uint64_t m1 = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, v));
+        uint64_t m2 = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(c, v));
+        uint64_t m3 = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(d, v));
+        oh[k] = m0 | m1 << 16 | m2 << 32 | m3 << 48;
+    }
+#else
+    memset(oh, 0, (n_codes + 1) * sizeof oh[0]);
+    for (size_t j = 0; j < 64; j++)
+        oh[p[j]] |= (uint64_t)1 << j;
+#endif
+}
+
+HI_CLONES void hi_count_codes(const uint8_t *sa, size_t n_rows, unsigned n_codes,
+                              const uint64_t *const *rows, size_t n_side, uint64_t *hist)
+{
+    size_t words = hi_words(n_rows);
+    uint64_t oh[256];
+    uint8_t tail[64];
+    for (size_t w = 0; w < words; w++) {
+        size_t base = w * 64;
+        const uint8_t *p = sa + base;
+        if (n_rows - base < 64) {
+            /* the last block, padded with blanks no side row includes */
+            memset(tail, 0, sizeof tail);
+            memcpy(tail, p, n_rows - base);
+            p = tail;
+        }
+        /* values past n_codes (impossible in a validated store) match no word */
+        one_hot(p, n_codes, oh);
+        for (size_t k = 0; k < n_side; k++) {
+            uint64_t s = rows[k][w];
+            if (s == 0)
+                continue;
+            uint64_t *h = hist + k * 256;
+            for (unsigned c = 0; c <= n_codes; c++)
+                h[c] += (uint64_t)__builtin_popcountll(s & oh[c]);
+        }
+    }
 }

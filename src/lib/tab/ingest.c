@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ enum { ROW_OK, ROW_NEED_MORE, ROW_ERR, ROW_REDO };
 
 typedef struct fplan {
     uint8_t kind;
+    uint32_t run;       /* F_BIT: consecutive 0/1 fields from here, not counting the last field */
     hi_column *col;
     const hi_question *q;
 } fplan;
@@ -44,6 +46,7 @@ typedef struct reader {
     size_t n_fields;
     size_t line;        /* physical line of the current row */
     bool auto_enc;      /* may still switch to CP932 */
+    bool last;          /* the range ends at the end of the file (blank lines allowed there) */
     hi_buf scratch;     /* unescaped text of a quoted field */
     hoshi_err err;
 } reader;
@@ -279,6 +282,8 @@ static hoshi_err plan_header(reader *R, hi_csvrec *h)
         R->plan[f].kind = c->type == HI_COL_SA ? F_SA : c->type == HI_COL_BIT ? F_BIT
                           : c->type == HI_COL_NUM ? F_NUM : F_FA;
     }
+    for (size_t f = h->n - 1; f-- > 0;)
+        R->plan[f].run = R->plan[f].kind == F_BIT ? R->plan[f + 1].run + 1 : 0;
     for (size_t ci = 0; ci < ds->n_col; ci++)
         if (!seen[ci]) {
             err = hi_fail(HOSHI_ERR_INPUT, "%s:1:%zu: missing column %s (question %s)", R->name,
@@ -432,20 +437,63 @@ static int parse_row(reader *R, const char **pp, const char *end, bool eof)
     size_t r = ds->n_rows;
     size_t line = R->line;
     size_t nf = R->n_fields;
+    const size_t w = r >> 6;
+    const unsigned sh = (unsigned)(r & 63);
     for (size_t f = 0; f < nf; f++) {
         const fplan *pl = &R->plan[f];
-        /* Fast paths: a 0/1 cell or a short code followed by a comma. */
-        if (pl->kind == F_BIT && (p[0] == '0' || p[0] == '1') && p[1] == ',' && f + 1 < nf) {
-            if (p[0] == '0') {
-                p += 2;
-                continue;
+        /* Fast paths.  Four 0/1 cells "d,d,d,d," are one 8-byte word:
+         * XOR with "0,0,0,0," leaves only the digits' low bits. */
+        if (pl->kind == F_BIT) {
+            uint32_t k = pl->run;
+            while (k >= 4 && end - p >= 8) {
+                uint64_t x;
+                memcpy(&x, p, 8);
+                x ^= 0x2C302C302C302C30ull;
+                if (x & ~0x0001000100010001ull)
+                    break;
+                pl[0].col->bits[w] |= (x & 1) << sh;
+                pl[1].col->bits[w] |= ((x >> 16) & 1) << sh;
+                pl[2].col->bits[w] |= ((x >> 32) & 1) << sh;
+                pl[3].col->bits[w] |= ((x >> 48) & 1) << sh;
+                pl += 4;
+                f += 4;
+                k -= 4;
+                p += 8;
             }
-            if (p[0] == '1') {
-                pl->col->bits[r >> 6] |= (uint64_t)1 << (r & 63);
+            while (k > 0 && (p[0] == '0' || p[0] == '1') && p[1] == ',') {
+                pl->col->bits[w] |= (uint64_t)(p[0] - '0') << sh;
+                pl++;
+                f++;
+                k--;
                 p += 2;
+            }
+            if (f == nf)
+                break; /* cannot happen: runs stop before the last field */
+            if (k > 0 || pl->kind != F_BIT)
+                goto general; /* an odd cell, or the run ended: look closely */
+        } else if (pl->kind == F_SA && f + 1 < nf) {
+            unsigned d0 = (unsigned char)p[0] - (unsigned)'0';
+            if (d0 < 10) {
+                unsigned v = d0;
+                const char *q = p + 1;
+                unsigned d1 = (unsigned char)*q - (unsigned)'0';
+                if (d1 < 10) {
+                    v = v * 10 + d1;
+                    q++;
+                }
+                unsigned idx = *q == ',' ? hi_code_index(pl->q, (long)v) : 0;
+                if (idx != 0) {
+                    pl->col->sa[r] = (uint8_t)idx;
+                    p = q + 1;
+                    continue;
+                }
+            } else if (p[0] == ',') {
+                pl->col->sa[r] = 0;
+                p++;
                 continue;
             }
         }
+    general:;
         const char *s = p, *v;
         size_t n;
         if (*p == '"') {
@@ -556,7 +604,7 @@ static int parse_rows(reader *R, const char *buf, size_t len, bool eof, size_t *
             const char *q = p;
             while (q < end && (*q == '\n' || *q == '\r'))
                 q++;
-            if (q == end && eof) {
+            if (q == end && eof && R->last) {
                 p = q;
                 break;
             }
@@ -652,7 +700,7 @@ static void reader_free(reader *R)
 /* Parses a complete UTF-8 text (NUL at text[len]). */
 static hoshi_err parse_memory(hoshi_dataset *ds, const char *name, const char *text, size_t len)
 {
-    reader R = {ds, name, NULL, 0, 1, false, HI_BUF_INIT, HOSHI_OK};
+    reader R = {ds, name, NULL, 0, 1, false, true, HI_BUF_INIT, HOSHI_OK};
     size_t hdr = 0, used = 0;
     bool redo = false;
     hoshi_err err = read_header(&R, text, len, true, &hdr, &redo);
@@ -668,26 +716,50 @@ free_reader:
     return err;
 }
 
-/* Reads a file in chunks.  *redo asks the caller to reread it as CP932. */
-static hoshi_err parse_stream(hoshi_dataset *ds, const char *name, int fd, bool auto_enc,
-                              bool *redo)
+/* Drops everything parsed so far, to start again. */
+static void reset_rows(hoshi_dataset *ds)
 {
-    reader R = {ds, name, NULL, 0, 1, auto_enc, HI_BUF_INIT, HOSHI_OK};
+    for (size_t i = 0; i < ds->n_col; i++) {
+        hi_column *c = &ds->col[i];
+        if (c->bits != NULL)
+            memset(c->bits, 0, hi_words(ds->cap_rows) * sizeof *c->bits);
+        c->fa_len = 0;
+    }
+    ds->n_rows = 0;
+}
+
+/* One byte range of the data file for one reader. */
+typedef struct range_job {
+    reader R;
+    int fd;
+    uint64_t start, end;    /* bytes [start, end) of the file; end may be UINT64_MAX */
+    bool header;            /* the range starts with the header row */
+    bool header_only;       /* stop after it (*header_end) */
+    uint64_t header_end;
+    uint64_t size_hint;     /* bytes in the range, to size the columns */
+    bool redo;              /* not UTF-8: reread as CP932 */
+    hoshi_err err;
+} range_job;
+
+static hoshi_err parse_range(range_job *J)
+{
+    reader *R = &J->R;
+    hoshi_dataset *ds = R->ds;
+    const char *name = R->name;
     hoshi_err err = HOSHI_OK;
     size_t cap = hi_tab_chunk, have = 0, off = 0, total = 0;
-    bool eof = false, header = true;
-    struct stat stt;
-    size_t fsize = fstat(fd, &stt) == 0 && S_ISREG(stt.st_mode) ? (size_t)stt.st_size : 0;
+    uint64_t pos = J->start;
+    bool eof = false, header = J->header;
     char *buf = malloc(cap + 1);
     if (buf == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-#ifdef POSIX_FADV_SEQUENTIAL
-    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
     for (;;) {
         /* fill the buffer after the unconsumed bytes */
         while (!eof && have < cap) {
-            ssize_t n = read(fd, buf + have, cap - have);
+            size_t want = cap - have;
+            if (J->end != UINT64_MAX && J->end - pos < want)
+                want = (size_t)(J->end - pos);
+            ssize_t n = want ? pread(J->fd, buf + have, want, (off_t)pos) : 0;
             if (n < 0) {
                 if (errno == EINTR)
                     continue;
@@ -698,17 +770,18 @@ static hoshi_err parse_stream(hoshi_dataset *ds, const char *name, int fd, bool 
                 eof = true;
             have += (size_t)n;
             total += (size_t)n;
+            pos += (uint64_t)n;
         }
         buf[have] = '\0';
         off = 0;
         if (header) {
             if (have >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
                 off = 3;
-                R.auto_enc = false;
+                R->auto_enc = false;
             }
             size_t hdr = 0;
-            if ((err = read_header(&R, buf + off, have - off, eof, &hdr, redo)) != HOSHI_OK ||
-                *redo)
+            if ((err = read_header(R, buf + off, have - off, eof, &hdr, &J->redo)) != HOSHI_OK ||
+                J->redo)
                 goto free_buf;
             if (hdr == 0) {
                 off = 0; /* incomplete: grow the buffer below */
@@ -716,16 +789,20 @@ static hoshi_err parse_stream(hoshi_dataset *ds, const char *name, int fd, bool 
             }
             off += hdr;
             header = false;
+            if (J->header_only) {
+                J->header_end = J->start + off;
+                goto free_buf;
+            }
         }
         size_t used = 0;
         size_t rows_before = ds->n_rows;
-        int st = parse_rows(&R, buf + off, have - off, eof, &used);
+        int st = parse_rows(R, buf + off, have - off, eof, &used);
         if (st == ROW_REDO) {
-            *redo = true;
+            J->redo = true;
             goto free_buf;
         }
         if (st != ROW_OK) {
-            err = R.err;
+            err = R->err;
             goto free_buf;
         }
         off += used;
@@ -734,10 +811,10 @@ static hoshi_err parse_stream(hoshi_dataset *ds, const char *name, int fd, bool 
                 err = hi_fail(HOSHI_ERR_INTERNAL, "%s: parser stopped early", name);
             goto free_buf;
         }
-        if (rows_before == 0 && ds->n_rows > 0 && fsize > total) {
+        if (rows_before == 0 && ds->n_rows > 0 && J->size_hint > total) {
             /* size the columns once from the first chunk's row length */
             double per_row = (double)total / (double)ds->n_rows;
-            size_t guess = (size_t)((double)fsize / per_row * 1.02) + 64;
+            size_t guess = (size_t)((double)J->size_hint / per_row * 1.02) + 64;
             if (guess < HI_TAB_MAX_ROWS && (err = ensure_rows(ds, guess)) != HOSHI_OK)
                 goto free_buf;
         }
@@ -745,7 +822,7 @@ static hoshi_err parse_stream(hoshi_dataset *ds, const char *name, int fd, bool 
         if (off == 0) {
             /* one row longer than the buffer */
             if (cap >= MAX_ROW_BYTES) {
-                err = hi_fail(HOSHI_ERR_LIMIT, "%s:%zu: row longer than %zu bytes", name, R.line,
+                err = hi_fail(HOSHI_ERR_LIMIT, "%s:%zu: row longer than %zu bytes", name, R->line,
                               MAX_ROW_BYTES);
                 goto free_buf;
             }
@@ -763,7 +840,158 @@ static hoshi_err parse_stream(hoshi_dataset *ds, const char *name, int fd, bool 
     }
 free_buf:
     free(buf);
-    reader_free(&R);
+    return err;
+}
+
+static void *range_thread(void *arg)
+{
+    range_job *J = arg;
+    J->err = parse_range(J);
+    return NULL;
+}
+
+/* Appends the rows of part (parsed from the second half) to ds. */
+static hoshi_err merge_rows(hoshi_dataset *ds, const hoshi_dataset *part)
+{
+    size_t n1 = ds->n_rows, n2 = part->n_rows;
+    hoshi_err err = ensure_rows(ds, n1 + n2 > 0 ? n1 + n2 : 1);
+    if (err != HOSHI_OK)
+        return err;
+    size_t s = n1 & 63, d0 = n1 >> 6, w2 = hi_words(n2), wall = hi_words(ds->cap_rows);
+    for (size_t i = 0; i < ds->n_col; i++) {
+        hi_column *a = &ds->col[i];
+        const hi_column *b = &part->col[i];
+        if (n2 == 0)
+            break;
+        switch (a->type) {
+        case HI_COL_SA: memcpy(a->sa + n1, b->sa, n2); break;
+        case HI_COL_FA:
+            if ((err = fa_append(a, b->fa_text, b->fa_off[n2])) != HOSHI_OK)
+                return err;
+            for (size_t r = 0; r < n2; r++)
+                a->fa_off[n1 + r + 1] = a->fa_off[n1] + b->fa_off[r + 1];
+            break;
+        case HI_COL_NUM: memcpy(a->num + n1, b->num, n2 * sizeof *b->num);
+            /* fall through */
+        case HI_COL_BIT:
+            for (size_t j = 0; j < w2; j++) {
+                uint64_t v = b->bits[j];
+                a->bits[d0 + j] |= v << s;
+                if (s && d0 + j + 1 < wall)
+                    a->bits[d0 + j + 1] |= v >> (64 - s);
+            }
+            break;
+        }
+    }
+    ds->n_rows = n1 + n2;
+    return HOSHI_OK;
+}
+
+size_t hi_tab_parallel_min = (size_t)32 << 20;
+
+/* Splits the rows after the header in two halves at a line feed and
+ * parses them on two threads.  The split is trusted only if the first
+ * half parses as complete rows ending exactly there (no blank-line
+ * leniency) and the second half parses too; anything else (an error, a
+ * split inside a quoted field, an encoding switch) sets *fallback and
+ * the caller parses the file again in one piece, which also gives the
+ * exact line numbers for errors. */
+static hoshi_err parse_parallel(hoshi_dataset *ds, const char *name, int fd, uint64_t size,
+                                bool auto_enc, bool *fallback)
+{
+    *fallback = true;
+    range_job A;
+    memset(&A, 0, sizeof A);
+    A.R = (reader){ds, name, NULL, 0, 1, auto_enc, false, HI_BUF_INIT, HOSHI_OK};
+    A.fd = fd;
+    A.end = size;
+    A.header = true;
+    A.header_only = true;
+    hoshi_err err = parse_range(&A);
+    if (err != HOSHI_OK || A.redo) {
+        reader_free(&A.R);
+        return HOSHI_OK;
+    }
+    /* the split: the first line feed after the middle */
+    uint64_t mid = A.header_end + (size - A.header_end) / 2, split = 0;
+    char probe[1 << 16];
+    ssize_t got = pread(fd, probe, sizeof probe, (off_t)mid);
+    const char *nl = got > 0 ? memchr(probe, '\n', (size_t)got) : NULL;
+    if (nl == NULL) {
+        reader_free(&A.R);
+        return HOSHI_OK;
+    }
+    split = mid + (uint64_t)(nl - probe) + 1;
+    hoshi_dataset *part = NULL;
+    if ((err = hi_dataset_alloc(ds->cb, &part)) != HOSHI_OK) {
+        reader_free(&A.R);
+        return err;
+    }
+    range_job B;
+    memset(&B, 0, sizeof B);
+    B.R = (reader){part, name, NULL, A.R.n_fields, 1, A.R.auto_enc, true, HI_BUF_INIT, HOSHI_OK};
+    B.R.plan = malloc(A.R.n_fields * sizeof *B.R.plan);
+    if (B.R.plan == NULL) {
+        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+        goto free_part;
+    }
+    for (size_t f = 0; f < A.R.n_fields; f++) {
+        B.R.plan[f] = A.R.plan[f];
+        if (A.R.plan[f].col != NULL)
+            B.R.plan[f].col = part->col + (A.R.plan[f].col - ds->col);
+    }
+    B.fd = fd;
+    B.start = split;
+    B.end = size;
+    B.size_hint = size - split;
+    A.start = A.header_end;
+    A.end = split;
+    A.size_hint = split - A.header_end;
+    A.header = A.header_only = false;
+    A.R.last = false;
+    pthread_t th;
+    if (pthread_create(&th, NULL, range_thread, &B) != 0)
+        goto free_part; /* fall back to one thread */
+    A.err = parse_range(&A);
+    pthread_join(th, NULL);
+    if (A.err == HOSHI_OK && B.err == HOSHI_OK && !A.redo && !B.redo) {
+        if ((err = merge_rows(ds, part)) == HOSHI_OK)
+            *fallback = false;
+    }
+free_part:
+    reader_free(&A.R);
+    reader_free(&B.R);
+    part->cb = NULL; /* shared with ds */
+    hoshi_dataset_free(part);
+    return err;
+}
+
+/* Reads a file in chunks.  *redo asks the caller to reread it as CP932. */
+static hoshi_err parse_stream(hoshi_dataset *ds, const char *name, int fd, bool auto_enc,
+                              bool *redo)
+{
+    struct stat st;
+    uint64_t size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+#ifdef POSIX_FADV_SEQUENTIAL
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    if (size >= hi_tab_parallel_min) {
+        bool fallback = true;
+        hoshi_err err = parse_parallel(ds, name, fd, size, auto_enc, &fallback);
+        if (err != HOSHI_OK || !fallback)
+            return err;
+        reset_rows(ds);
+    }
+    range_job J;
+    memset(&J, 0, sizeof J);
+    J.R = (reader){ds, name, NULL, 0, 1, auto_enc, true, HI_BUF_INIT, HOSHI_OK};
+    J.fd = fd;
+    J.end = UINT64_MAX;
+    J.header = true;
+    J.size_hint = size;
+    hoshi_err err = parse_range(&J);
+    *redo = J.redo;
+    reader_free(&J.R);
     return err;
 }
 
@@ -802,18 +1030,6 @@ static hoshi_err read_all(const char *path, int fd, char **out, size_t *len)
     *out = buf;
     *len = n;
     return HOSHI_OK;
-}
-
-/* Drops everything parsed so far, to start again. */
-static void reset_rows(hoshi_dataset *ds)
-{
-    for (size_t i = 0; i < ds->n_col; i++) {
-        hi_column *c = &ds->col[i];
-        if (c->bits != NULL)
-            memset(c->bits, 0, hi_words(ds->cap_rows) * sizeof *c->bits);
-        c->fa_len = 0;
-    }
-    ds->n_rows = 0;
 }
 
 hoshi_err hi_dataset_parse_csv(hoshi_codebook *cb, const char *name, int fd, const char *mem,

@@ -144,6 +144,8 @@ static hoshi_err apply_where(const hoshi_dataset *ds, const char *cond, uint64_t
     hi_var v;
     if ((err = hi_var_open(ds, var, &v)) != HOSHI_OK)
         return err;
+    if ((err = hi_var_materialize(&v)) != HOSHI_OK)
+        goto free_var;
     uint64_t *m = new_bits(words);
     if (m == NULL) {
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
@@ -214,6 +216,9 @@ static hoshi_err apply_nets(hi_var *v, size_t n_rows, const char *const *specs, 
             return hi_fail(HOSHI_ERR_USAGE, "%s '%s': expected VAR:LABEL=codes", opt, spec);
         if (v->is_num || v->grid)
             return hi_fail(HOSHI_ERR_USAGE, "%s: %s is not a categorical variable", opt, v->name);
+        hoshi_err merr = hi_var_materialize(v);
+        if (merr != HOSHI_OK)
+            return merr;
         char lab[HI_TAB_MAX_LABEL];
         size_t ll = (size_t)(eq - label);
         if (ll >= sizeof lab)
@@ -459,22 +464,35 @@ static hoshi_err table_cat(hi_table *t, const hi_var *h, const side *sd, size_t 
     if (err != HOSHI_OK || (err = head_titles(t, h, sd, side_title)) != HOSHI_OK)
         return err;
     t->chart_ma = h->ma;
+    /* a lazy SA head is counted in one streaming pass, no bitsets built */
+    uint64_t *hist = NULL;
+    if (h->sa != NULL) {
+        hist = calloc(sd->n * 256, sizeof *hist);
+        if (hist == NULL)
+            return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+        hi_count_codes(h->sa, n_rows, (unsigned)h->n, (const uint64_t *const *)sd->bits, sd->n, hist);
+    }
     size_t c = 0;
     for (size_t i = 0; i < h->n; i++) {
         if (dropsel && dropsel[i])
             continue;
-        if ((err = set_label(&t->col_label[c], h->cat[i].label)) != HOSHI_OK)
+        if ((err = set_label(&t->col_label[c], h->cat[i].label)) != HOSHI_OK) {
+            free(hist);
             return err;
+        }
         t->col_flag[c] = h->cat[i].net ? HI_CF_NET : 0;
         for (size_t k = 0; k < sd->n; k++)
-            t->count[k * cols + c] = hi_popcount_and(sd->bits[k], h->cat[i].bits, words);
+            t->count[k * cols + c] = hist ? hist[k * 256 + i + 1]
+                                          : hi_popcount_and(sd->bits[k], h->cat[i].bits, words);
         c++;
     }
     if (topbox) {
         char lab[64];
         snprintf(lab, sizeof lab, "TOP%d", top_box);
-        if ((err = set_label(&t->col_label[c], lab)) != HOSHI_OK)
+        if ((err = set_label(&t->col_label[c], lab)) != HOSHI_OK) {
+            free(hist);
             return err;
+        }
         t->col_flag[c] = HI_CF_TOPBOX;
         for (size_t k = 0; k < sd->n; k++) {
             uint64_t s = 0;
@@ -484,13 +502,23 @@ static hoshi_err table_cat(hi_table *t, const hi_var *h, const side *sd, size_t 
         }
         c++;
     }
-    if ((err = set_label(&t->col_label[c], "無回答")) != HOSHI_OK)
+    if ((err = set_label(&t->col_label[c], "無回答")) != HOSHI_OK) {
+        free(hist);
         return err;
+    }
     t->col_flag[c] = HI_CF_NOANS;
     for (size_t k = 0; k < sd->n; k++) {
         t->row_n[k] = hi_popcount(sd->bits[k], words);
-        t->count[k * cols + c] = t->row_n[k] - hi_popcount_and(sd->bits[k], h->present, words);
+        if (hist != NULL) {
+            uint64_t answered = 0;
+            for (size_t i = 1; i <= h->n; i++)
+                answered += hist[k * 256 + i];
+            t->count[k * cols + c] = t->row_n[k] - answered;
+        } else {
+            t->count[k * cols + c] = t->row_n[k] - hi_popcount_and(sd->bits[k], h->present, words);
+        }
     }
+    free(hist);
     if (t->count[c] == 0) { /* nobody in the table left the head blank: drop 無回答 */
         for (size_t k = 0; k < sd->n; k++)
             for (size_t j = 0; j < cols - 1; j++)
@@ -539,6 +567,10 @@ static hoshi_err table_grid(hi_table *t, const hoshi_dataset *ds, const hi_var *
         hi_var v;
         if ((err = hi_var_open(ds, name, &v)) != HOSHI_OK)
             return err;
+        if ((err = hi_var_materialize(&v)) != HOSHI_OK) {
+            hi_var_free(&v);
+            return err;
+        }
         size_t row = it + 1;
         if ((err = set_label(&t->row_label[row], q->items[it].label)) != HOSHI_OK) {
             hi_var_free(&v);
@@ -685,7 +717,8 @@ hoshi_err hoshi_tab_run(const hoshi_dataset *ds, const hoshi_tab_spec *spec, hos
                           spec->side);
             goto free_all;
         }
-        if ((err = apply_nets(&sv, n, spec->nets, spec->n_nets, false)) != HOSHI_OK ||
+        if ((err = hi_var_materialize(&sv)) != HOSHI_OK ||
+            (err = apply_nets(&sv, n, spec->nets, spec->n_nets, false)) != HOSHI_OK ||
             (err = apply_nets(&sv, n, spec->recodes, spec->n_recodes, true)) != HOSHI_OK)
             goto free_all;
         nside = sv.n;

@@ -133,6 +133,8 @@ void hi_csvrec_free(hi_csvrec *r);
 
 /* ingest.c; hi_tab_chunk is the read size (tests make it tiny) */
 extern size_t hi_tab_chunk;
+/* files at least this large are parsed by two threads (tests lower it) */
+extern size_t hi_tab_parallel_min;
 hoshi_err hi_dataset_parse_csv(hoshi_codebook *cb, const char *name, int fd, const char *mem,
                                size_t mem_len, hoshi_encoding enc, hoshi_dataset **out);
 hoshi_err hi_dataset_alloc(hoshi_codebook *cb, hoshi_dataset **out);
@@ -150,5 +152,9 @@ uint64_t hi_popcount_and(const uint64_t *a, const uint64_t *b, size_t words);
 uint64_t hi_popcount_and3(const uint64_t *a, const uint64_t *b, const uint64_t *c,
                           size_t words);
 uint64_t hi_popcount(const uint64_t *a, size_t words);
+/* hist[k * 256 + code index] += respondents of side row k with that SA
+ * value (index 0 = blank): one streaming pass over the column. */
+void hi_count_codes(const uint8_t *sa, size_t n_rows, unsigned n_codes,
+                    const uint64_t *const *rows, size_t n_side, uint64_t *hist);
 
 #endif

@@ -63,24 +63,35 @@ nomem:
     return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
 }
 
-/* One bitset per code of an SA column. */
+/* An SA column: categories without bitsets until someone needs them. */
 static hoshi_err open_sa(const hoshi_dataset *ds, const hi_question *q, const uint8_t *sa, hi_var *v)
 {
-    size_t words = hi_words(ds->n_rows), n = ds->n_rows;
-    uint64_t *bits[HI_TAB_MAX_CODES + 1];
     for (size_t i = 0; i < q->n_codes; i++) {
-        uint64_t *b = calloc(words ? words : 1, sizeof *b);
-        if (b == NULL)
-            return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-        hoshi_err err = hi_var_add_cat(v, q->codes[i].label, q->codes[i].code, b, true, v->n);
+        hoshi_err err = hi_var_add_cat(v, q->codes[i].label, q->codes[i].code, NULL, true, v->n);
         if (err != HOSHI_OK)
             return err;
-        bits[i + 1] = b;
+    }
+    v->sa = sa;
+    v->sa_rows = ds->n_rows;
+    return HOSHI_OK;
+}
+
+hoshi_err hi_var_materialize(hi_var *v)
+{
+    if (v->sa == NULL)
+        return HOSHI_OK;
+    size_t n = v->sa_rows, words = hi_words(n), nc = v->n;
+    uint64_t *bits[HI_TAB_MAX_CODES + 1];
+    for (size_t i = 0; i < nc; i++) {
+        v->cat[i].bits = calloc(words ? words : 1, sizeof(uint64_t));
+        if (v->cat[i].bits == NULL)
+            return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+        bits[i + 1] = v->cat[i].bits;
     }
     v->present = calloc(words ? words : 1, sizeof *v->present);
     if (v->present == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-    size_t nc = q->n_codes;
+    const uint8_t *sa = v->sa;
     for (size_t w = 0; w < words; w++) {
         size_t base = w * 64, lim = n - base < 64 ? n - base : 64;
         uint64_t pres = 0;
@@ -93,6 +104,7 @@ static hoshi_err open_sa(const hoshi_dataset *ds, const hi_question *q, const ui
         }
         v->present[w] = pres;
     }
+    v->sa = NULL;
     return HOSHI_OK;
 }
 

@@ -21,6 +21,8 @@ typedef struct hi_var {
     hi_cat *cat;
     size_t n;
     uint64_t *present;      /* answered at all (owned) */
+    const uint8_t *sa;      /* an SA column not yet turned into bitsets (lazy) */
+    size_t sa_rows;
     bool ma;                /* categories overlap */
     bool grid;              /* a whole GRID/DIAG question: open its items instead */
     bool is_num;
@@ -33,6 +35,9 @@ typedef struct hi_var {
 /* Opens variable `name`; on failure v is left empty.  Free with hi_var_free(). */
 hoshi_err hi_var_open(const hoshi_dataset *ds, const char *name, hi_var *v);
 void hi_var_free(hi_var *v);
+/* Builds the category bitsets of a lazy SA variable (a no-op otherwise);
+ * everything but the streaming counter in tab.c needs them. */
+hoshi_err hi_var_materialize(hi_var *v);
 /* Turns a NUM variable into categories from "LABEL=LO..HI;…". */
 hoshi_err hi_var_bands(hi_var *v, size_t n_rows, const char *spec);
 /* Inserts a category at position at (takes bits when own). */
