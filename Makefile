@@ -33,7 +33,7 @@ LIBS    := -lm
 DEB_PACKAGES += libxlsxwriter-dev python3-pandas
 LIBS    += -lxlsxwriter
 # web application (hoshi serve)
-DEB_PACKAGES += libmicrohttpd-dev libsqlite3-dev libsodium-dev libqrencode-dev
+DEB_PACKAGES += libmicrohttpd-dev libsqlite3-dev libsodium-dev libqrencode-dev chromium nodejs
 LIBS    += -lmicrohttpd -lsqlite3 -lsodium -lqrencode -lpthread
 
 LIB_SRC := $(sort $(wildcard src/lib/*.c src/lib/*/*.c))
@@ -97,16 +97,18 @@ san: $(BUILD)/san/hoshi $(UNIT_BIN)
 deps:
 	@tools/install-deps.sh $(DEB_PACKAGES)
 
-# The main job.  For now the interactive self-diagnosis.
+# The main job: the web application with demo data (Ctrl-C stops it).
 run: deps
 	@$(MAKE) --no-print-directory all
-	@echo "Starting the self-diagnosis (hoshi diagnose). Answer 1-4; b goes back, q saves and quits."
-	@$(BUILD)/hoshi diagnose
+	@mkdir -p var
+	@echo "hoshi web application: open http://127.0.0.1:8080/ in a browser"
+	@echo "demo log-in: demo@example.jp / hoshi-demo-2026   (Ctrl-C stops the server)"
+	@$(BUILD)/hoshi serve --listen 127.0.0.1:8080 --db var/hoshi.db --demo
 
 test: san $(BUILD)/hoshi
 	@python3 tests/run.py --hoshi $(BUILD)/san/hoshi --release $(BUILD)/hoshi --unit $(BUILD)/san/tests
 
-check: deps
+check: deps web-npm
 	@$(MAKE) --no-print-directory test
 
 bench: deps all
@@ -122,3 +124,22 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SAN_LIB_OBJ:.o=.d) $(SAN_CLI_OBJ:.o=.d)
+
+# --- web
+# playwright-core for the browser tests (tests/e2e), pinned in package.json.
+# npm comes with nodejs from some sources and as its own Debian package in
+# bookworm; once node_modules satisfies package.json nothing is fetched,
+# so this works offline after the first time.
+.PHONY: web-npm bench-web e2e
+web-npm:
+	@command -v npm >/dev/null 2>&1 || tools/install-deps.sh npm
+	@npm ls playwright-core >/dev/null 2>&1 || npm install --no-audit --no-fund --loglevel=error
+
+# The browser journey alone, screenshots in build/e2e/.
+e2e: deps web-npm san
+	@HOSHI=$(BUILD)/san/hoshi bash tests/suites/web_e2e.sh
+
+# wrk against hoshi serve with 100,000 demo declarations (bench/RESULTS.md).
+bench-web: all
+	@tools/install-deps.sh wrk
+	@bench/web/run.sh

@@ -27,12 +27,13 @@ static const char help[] =
     "  --demo-password PW    with --demo: the demo log-in's password\n"
     "  --threads N           worker threads (default 4)\n"
     "  --secure-cookies      mark cookies Secure (when served over HTTPS)\n"
+    "  --no-cache            do not cache public pages (for benchmarks)\n"
     "  --data-dir DIR        hoshi's data directory\n"
     "  -h, --help            show this help\n"
     "\n"
     "exit status: 0 stopped cleanly, 1 failure, 2 bad usage\n";
 
-enum { O_LISTEN = 256, O_DB, O_DEMO, O_DEMO_COUNT, O_DEMO_PW, O_THREADS, O_SECURE, O_DATA };
+enum { O_LISTEN = 256, O_DB, O_DEMO, O_DEMO_COUNT, O_DEMO_PW, O_THREADS, O_SECURE, O_NOCACHE, O_DATA };
 
 static bool split_listen(const char *s, char *host, size_t size, int *port)
 {
@@ -57,6 +58,7 @@ int cmd_serve(int argc, char **argv)
         {"demo-password", required_argument, NULL, O_DEMO_PW},
         {"threads", required_argument, NULL, O_THREADS},
         {"secure-cookies", no_argument, NULL, O_SECURE},
+        {"no-cache", no_argument, NULL, O_NOCACHE},
         {"data-dir", required_argument, NULL, O_DATA},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -84,6 +86,7 @@ int cmd_serve(int argc, char **argv)
                 return cli_usage_error("serve", "--threads needs a number 1..64");
             break;
         case O_SECURE: cfg.secure_cookies = true; break;
+        case O_NOCACHE: cfg.no_cache = true; break;
         case O_DATA: cfg.datadir = optarg; break;
         case 'h': fputs(help, stdout); return EXIT_OK;
         case ':': return cli_usage_error("serve", "option '%s' needs a value", argv[optind - 1]);

@@ -87,7 +87,7 @@ static bool public_page(srv_req *r, srv_resp *p)
     }
     long long gen = 0;
     hoshi_store_generation(r->s->store, &gen);
-    bool cacheable = key.err == HOSHI_OK && key.data != NULL;
+    bool cacheable = key.err == HOSHI_OK && key.data != NULL && !r->s->cfg.no_cache;
     if (cacheable && cache_get(r->s->cache, key.data, gen, p)) {
         hi_buf_free(&key);
         return true;
@@ -130,6 +130,8 @@ static void route_get(srv_req *r, srv_resp *p)
         static_file(r, p, r->s->css, r->s->css_len, "text/css; charset=utf-8");
     else if (strcmp(path, "/static/app.js") == 0)
         static_file(r, p, r->s->js, r->s->js_len, "text/javascript; charset=utf-8");
+    else if (strcmp(path, "/favicon.ico") == 0 || strcmp(path, "/static/favicon.svg") == 0)
+        static_file(r, p, r->s->icon, r->s->icon_len, "image/svg+xml");
     else if (strcmp(path, "/signup") == 0)
         page_signup(r, p);
     else if (strcmp(path, "/login") == 0)

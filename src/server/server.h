@@ -35,6 +35,7 @@ typedef struct srv_config {
     int threads;
     bool secure_cookies;          /* add Secure to cookies (behind TLS) */
     bool quiet;
+    bool no_cache;                /* benchmarking: always go to the database */
 } srv_config;
 
 typedef struct srv {
@@ -45,8 +46,8 @@ typedef struct srv {
     char *tpl_src[32];            /* data/templates/web/<name>.html */
     char tpl_name[32][32];
     size_t n_tpl;
-    char *css, *js;
-    size_t css_len, js_len;
+    char *css, *js, *icon;
+    size_t css_len, js_len, icon_len;
     srv_cache *cache;
     srv_ratelimit *rl;
 } srv;
@@ -131,8 +132,8 @@ const char *T(srv_req *r, const char *section, const char *key);
 /* The n-th value (0-based) of a list in web.ini, or NULL. */
 const char *T_nth(srv_req *r, const char *section, const char *key, size_t n);
 /* Renders template `name`: {x} takes the value of x from vars (already
- * safe HTML, written verbatim), {@key} the HTML-escaped text `key` of
- * `section` in web.ini. */
+ * safe HTML, written verbatim; nothing when not set), {@key} the
+ * HTML-escaped text `key` of `section` in web.ini. */
 void tpl_render(hi_buf *b, srv_req *r, const char *name, const char *section,
                 const char *const *vars);
 /* Wraps body_html in the layout and makes it the response. */

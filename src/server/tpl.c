@@ -33,7 +33,8 @@ hoshi_err tpl_load(srv *s)
             return err;
     }
     if ((err = load_file(dir, "web/style.css", &s->css, &s->css_len)) != HOSHI_OK ||
-        (err = load_file(dir, "web/app.js", &s->js, &s->js_len)) != HOSHI_OK)
+        (err = load_file(dir, "web/app.js", &s->js, &s->js_len)) != HOSHI_OK ||
+        (err = load_file(dir, "web/favicon.svg", &s->icon, &s->icon_len)) != HOSHI_OK)
         return err;
     snprintf(path, sizeof path, "%s/templates/web", dir);
     DIR *d = opendir(path);
@@ -77,6 +78,7 @@ void tpl_free(srv *s)
         free(s->tpl_src[i]);
     free(s->css);
     free(s->js);
+    free(s->icon);
 }
 
 const char *T(srv_req *r, const char *section, const char *key)
@@ -139,7 +141,10 @@ void tpl_render(hi_buf *b, srv_req *r, const char *name, const char *section,
                 }
             }
         }
-        if (!done)
+        /* A variable the handler did not set is an optional part left
+         * out (a notice, an error); anything not shaped like a name is
+         * kept as written. */
+        if (!done && strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
             hi_buf_append(b, open, n + 2);
         t = close + 1;
     }

@@ -66,6 +66,11 @@ static const char *const migrations[] = {
     " withdrawn_on TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX declarations_org ON declarations(org_id, status);"
     "CREATE INDEX declarations_status ON declarations(status, level);",
+    /* 2: registry searches read names from an index instead of the table
+     * (the new index also serves every use of the one it replaces). */
+    "DROP INDEX orgs_prefecture;"
+    "CREATE INDEX orgs_pref_name ON orgs(prefecture, name);"
+    "CREATE INDEX orgs_name ON orgs(name);",
 };
 
 int hoshi_store_schema_version(void)
@@ -78,6 +83,23 @@ hoshi_err hi_sq_fail(hi_conn *c, const char *what)
     return hi_fail(HOSHI_ERR_IO, "database: %s: %s", what, c && c->db ? sqlite3_errmsg(c->db) : "?");
 }
 
+/* A connection plans with the statistics it loaded when it opened; after
+ * an ANALYZE on another connection it reloads them and drops its cached
+ * statements so they are planned afresh. */
+static void refresh_stats(hi_sqlite *s, hi_conn *c)
+{
+    long long now = atomic_load(&s->stats);
+    if (c->stats_seen == now)
+        return;
+    for (size_t i = 0; i < c->n_stmt; i++) {
+        sqlite3_finalize(c->stmt[i].st);
+        free(c->stmt[i].sql);
+    }
+    c->n_stmt = 0;
+    sqlite3_exec(c->db, "ANALYZE sqlite_schema", NULL, NULL, NULL);
+    c->stats_seen = now;
+}
+
 hi_conn *hi_sq_acquire(hi_sqlite *s)
 {
     pthread_mutex_lock(&s->lock);
@@ -86,6 +108,7 @@ hi_conn *hi_sq_acquire(hi_sqlite *s)
             if (!s->conn[i].busy) {
                 s->conn[i].busy = true;
                 pthread_mutex_unlock(&s->lock);
+                refresh_stats(s, &s->conn[i]);
                 return &s->conn[i];
             }
         }
@@ -224,6 +247,9 @@ static void close_conn(hi_conn *c)
 void hi_sqlite_close(hoshi_store *base)
 {
     hi_sqlite *s = (hi_sqlite *)base;
+    /* Keeps the planner's statistics current as the data grows. */
+    if (s->n_conn > 0 && s->conn[0].db != NULL)
+        sqlite3_exec(s->conn[0].db, "PRAGMA optimize", NULL, NULL, NULL);
     for (int i = 0; i < s->n_conn; i++)
         close_conn(&s->conn[i]);
     free(s->conn);
@@ -247,6 +273,7 @@ hoshi_err hoshi_store_open_sqlite(const char *path, int connections, hoshi_store
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->freed, NULL);
     atomic_init(&s->generation, 1);
+    atomic_init(&s->stats, 0);
     hoshi_err err = HOSHI_OK;
     s->conn = calloc((size_t)connections, sizeof *s->conn);
     if (s->conn == NULL) {

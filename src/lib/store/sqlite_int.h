@@ -18,6 +18,7 @@
 typedef struct hi_conn {
     sqlite3 *db;
     bool busy;
+    long long stats_seen;         /* stats generation its planner has loaded */
     size_t n_stmt;
     struct {
         char *sql;
@@ -32,9 +33,11 @@ typedef struct hi_sqlite {
     int n_conn;
     hi_conn *conn;
     atomic_llong generation;      /* bumped by every write to public data */
+    atomic_llong stats;           /* bumped by every ANALYZE */
 } hi_sqlite;
 
-/* Waits for a free pooled connection and takes it. */
+/* Waits for a free pooled connection and takes it; if statistics were
+ * recomputed since the connection last looked, reloads them first. */
 hi_conn *hi_sq_acquire(hi_sqlite *s);
 void hi_sq_release(hi_sqlite *s, hi_conn *c);
 

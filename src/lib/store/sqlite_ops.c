@@ -710,10 +710,17 @@ static hoshi_err sq_seed(hoshi_store *base, const hoshi_seed_decl *items, size_t
             goto release;
         }
     }
-    if ((err = hi_sq_exec(c, "COMMIT")) != HOSHI_OK)
+    if ((err = hi_sq_exec(c, "COMMIT")) != HOSHI_OK) {
         rollback(c, err);
+        goto release;
+    }
+    bump(base);
+    /* Fresh statistics let the planner pick the prefecture index or the
+     * name scan instead of walking every declaration. */
+    if (sqlite3_exec(c->db, "ANALYZE", NULL, NULL, NULL) != SQLITE_OK)
+        err = hi_sq_fail(c, "analyze");
     else
-        bump(base);
+        atomic_fetch_add(&SQ(base)->stats, 1);
 release:
     hi_sq_release(SQ(base), c);
     return err;

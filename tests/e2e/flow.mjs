@@ -1,0 +1,170 @@
+// Browser end-to-end test of `hoshi serve`: Debian's chromium, headless,
+// driven by playwright-core.  A new owner signs up, fills in the profile,
+// takes the ★ check and the 25-item diagnosis, publishes the basic policy,
+// declares ★★, then finds and verifies the declaration in the public
+// registry, in Japanese and in English.  Screenshots go to build/e2e/.
+// Prints 'ok NAME' / 'FAIL NAME' lines for tests/run.py.
+import { chromium } from "playwright-core";
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const hoshi = process.env.HOSHI || "build/san/hoshi";
+const shots = resolve("build/e2e");
+mkdirSync(shots, { recursive: true });
+const tmp = mkdtempSync(join(tmpdir(), "hoshi-e2e-"));
+let failures = 0;
+let serverErr = "";
+
+function check(name, cond, detail = "") {
+  if (cond) console.log(`ok ${name}`);
+  else {
+    failures++;
+    console.log(`FAIL ${name}${detail ? ": " + detail : ""}`);
+  }
+}
+
+function startServer() {
+  return new Promise((ok, fail) => {
+    const p = spawn(hoshi, ["serve", "--listen", "127.0.0.1:0", "--db", join(tmp, "e2e.db"), "--demo"],
+      { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    p.stderr.on("data", (d) => { serverErr += d; });
+    p.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[0-9.:]+)\//);
+      if (m) ok({ p, base: m[1] });
+    });
+    p.on("exit", (code) => fail(new Error(`server exited ${code}: ${out} ${serverErr}`)));
+    setTimeout(() => fail(new Error("server did not start")), 30000);
+  });
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+async function main() {
+  const { p: server, base } = await startServer();
+  const context = await chromium.launchPersistentContext(join(tmp, "profile"), {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1100, height: 800 },
+    locale: "ja-JP",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+      "--no-first-run", "--disable-component-update", "--disable-sync"],
+  });
+  const page = context.pages()[0] || await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  // The sign-up error page answers 422 on purpose; anything else counts.
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().includes("422")) errors.push(m.text());
+  });
+  try {
+    await page.goto(base + "/");
+    await shot(page, "01-home");
+    check("home page", (await page.title()).includes("hoshi"));
+
+    await page.click("text=無料で登録する");
+    await page.fill("#email", "owner@example.jp");
+    await page.fill("#password", "short");
+    await page.fill("#org", "株式会社ほしぞら印刷");
+    await page.click("button[type=submit]");
+    check("sign-up error shown, name kept",
+      (await page.locator(".field-error").count()) > 0 && (await page.inputValue("#org")) === "株式会社ほしぞら印刷");
+    await shot(page, "02-signup-error");
+    await page.fill("#password", "hoshi-e2e-password");
+    await page.click("button[type=submit]");
+    await page.waitForURL("**/profile");
+    check("signed up, on the profile", page.url().endsWith("/profile"));
+
+    await page.fill("#corpnum", "7000012050002");
+    await page.selectOption("#prefecture", "13");
+    await page.selectOption("#industry", "G");
+    await page.selectOption("#employees", "2");
+    await page.fill("#contact", "星野");
+    await page.click("button[type=submit]");
+    check("profile saved", await page.locator(".notice").isVisible());
+    await shot(page, "03-profile");
+
+    await page.goto(base + "/star1");
+    for (let i = 1; i <= 5; i++) await page.check(`input[name=p${i}][value=${i === 4 ? "todo" : "done"}]`);
+    await page.check("input[name=commit]");
+    await shot(page, "04-star1");
+    await page.click("button[type=submit]");
+    await page.waitForURL("**/dashboard");
+    await shot(page, "05-dashboard");
+
+    await page.goto(base + "/diagnosis");
+    for (let part = 1; part <= 3; part++) {
+      await page.waitForURL(`**/diagnosis/part/${part}`);
+      const items = await page.locator("fieldset.item").count();
+      const first = part === 1 ? 1 : part === 2 ? 6 : 19;
+      for (let i = first; i < first + items; i++) {
+        const answer = i % 7 === 0 ? "2" : i % 11 === 0 ? "4" : "1";
+        await page.check(`input[name=a${i}][value="${answer}"]`);
+      }
+      if (part === 1) {
+        await page.waitForSelector(".autosave:not(:empty)");
+        check("answers autosaved", (await page.textContent(".autosave")).length > 0);
+        await shot(page, "06-diagnosis-part1");
+      }
+      await page.click("button[name=nav][value=" + (part < 3 ? "next" : "finish") + "]");
+    }
+    await page.waitForURL(/\/diagnosis\/\d+$/);
+    check("result page with the score", await page.locator(".report .score .value").isVisible());
+    await shot(page, "07-result");
+
+    await page.goto(base + "/policy");
+    await page.fill("#representative", "代表取締役 星野一郎");
+    await page.click("button[value=generate]");
+    check("policy drafted", (await page.inputValue("#body")).includes("基本方針"));
+    await page.click("button[value=publish]");
+    check("policy published", await page.locator(".notice").isVisible());
+    await shot(page, "08-policy");
+
+    await page.goto(base + "/declare");
+    await page.click("form.level:nth-of-type(2) button[type=submit]");
+    await page.waitForURL("**/declare?issued=1");
+    const id = (await page.textContent(".declid")).trim();
+    check("★★ declared with an 11-digit ID", /^\d{11}$/.test(id), id);
+    await shot(page, "09-declared");
+
+    await page.click("text=宣言を探す");
+    await page.fill("#q", "ほしぞら");
+    await page.selectOption("#level", "2");
+    await page.click("form[action='/registry'] button[type=submit]");
+    const link = page.locator(`a[href="/verify/${id}"]`);
+    check("found in the registry by a Japanese partial name", (await link.count()) === 1);
+    await shot(page, "10-registry");
+    await link.click();
+    check("verification page says valid ★★",
+      (await page.textContent(".verdict")).includes("有効") && (await page.textContent(".orgname")).includes("ほしぞら"));
+    await shot(page, "11-verify");
+
+    await page.click("a.lang");
+    check("English switch", (await page.textContent(".verdict")).includes("valid"));
+    await shot(page, "12-verify-en");
+    await page.goto(base + "/registry");
+    await shot(page, "13-registry-en");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(base + "/verify/" + id + "?lang=ja");
+    await shot(page, "14-verify-mobile");
+    check("no JavaScript or console errors", errors.length === 0, errors.join("; "));
+  } catch (e) {
+    check("flow completed", false, String(e).slice(0, 2000));
+    await shot(page, "zz-failure").catch(() => {});
+  } finally {
+    await context.close();
+    const exited = new Promise((ok) => server.on("exit", ok));
+    server.kill("SIGTERM");
+    await exited;
+    check("server: no sanitizer report", !/Sanitizer|runtime error/.test(serverErr), serverErr.slice(-3000));
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  process.exit(failures ? 1 : 0);
+}
+
+main();

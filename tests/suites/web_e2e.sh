@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Browser end-to-end test of `hoshi serve` (tests/e2e/flow.mjs): Debian's
+# chromium driven by playwright-core, against the sanitizer build in
+# $HOSHI.  Screenshots in build/e2e/.  Prints ok/FAIL lines.
+cd "$(dirname "$0")/../.." || exit 1
+export HOSHI=${HOSHI:-build/san/hoshi}
+if ! command -v node >/dev/null || [ ! -x /usr/bin/chromium ] || [ ! -d node_modules/playwright-core ]; then
+  echo "FAIL browser test prerequisites: node, /usr/bin/chromium and node_modules/playwright-core (make check installs them)"
+  exit 1
+fi
+exec timeout 600 node tests/e2e/flow.mjs
