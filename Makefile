@@ -111,8 +111,10 @@ test: san $(BUILD)/hoshi
 check: deps web-npm
 	@$(MAKE) --no-print-directory test
 
+# hoshi tab against pandas and DuckDB at 1M and 10M respondents (bench/RESULTS.md);
+# needs ~3 GB of disk in bench/data (BENCH_DIR) and npm for @duckdb/node-api.
 bench: deps all
-	@echo "no benchmarks yet"
+	@LIBS="$(LIBS)" bench/run.sh $(BENCH_ROWS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
@@ -143,3 +145,17 @@ e2e: deps web-npm san
 bench-web: all
 	@tools/install-deps.sh wrk
 	@bench/web/run.sh
+
+# --- tabulation (hoshi tab): fuzzing and benchmark helpers
+# `make fuzz` builds the libFuzzer target of the survey CSV/codebook readers
+# with clang and runs it for FUZZ_SECONDS (not part of make check).
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+.PHONY: fuzz
+$(BUILD)/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c $(LIB_SRC)
+	@mkdir -p $(dir $@) $(BUILD)/fuzz/corpus
+	clang $(CPPFLAGS_ALL) $(FUZZ_FLAGS) tests/fuzz/fuzz_csv.c $(LIB_SRC) $(LIBS) -o $@
+
+fuzz: $(BUILD)/fuzz/fuzz_csv
+	$(BUILD)/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    $(BUILD)/fuzz/corpus tests/fuzz/corpus_csv

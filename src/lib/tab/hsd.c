@@ -231,7 +231,7 @@ hoshi_err hoshi_dataset_save(const hoshi_dataset *ds, const char *path)
         col_parts(ds, &ds->col[i], &a, &b, &zero);
         ok = put(f, a.p, a.len, &pos) && put(f, b.p, b.len, &pos);
     }
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+    if (fflush(f) != 0)
         ok = false;
     if (fclose(f) != 0)
         ok = false;
