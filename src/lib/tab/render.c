@@ -159,7 +159,7 @@ static bool small_base(const hi_table *t, size_t r)
 static void md_text(hi_buf *b, const char *s)
 {
     for (; *s; s++) {
-        if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`' || *s == '<' ||
+        if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`' || *s == '<' || *s == '~' ||
             *s == '>' || *s == '[' || *s == ']')
             hi_buf_putc(b, '\\');
         hi_buf_putc(b, *s == '\n' || *s == '\r' ? ' ' : *s);
