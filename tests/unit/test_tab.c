@@ -381,6 +381,43 @@ static void chunk_boundaries(void)
     remove(dir);
 }
 
+extern size_t hi_tab_parallel_rows; /* internal: banners on two threads from this size */
+
+/* A banner computed on two threads is the banner computed on one. */
+static void banner_threads(void)
+{
+    hoshi_dataset *ds = NULL;
+    CHECK(hoshi_dataset_parse("cb", CB, strlen(CB), "d", SMALL, strlen(SMALL), HOSHI_ENC_AUTO,
+                              &ds) == HOSHI_OK);
+    const char *heads[] = {"ALL", "M", "V"};
+    hoshi_tab_spec spec = {"S", heads, 3, NULL, 0, NULL, NULL, 0, NULL, 0, false, 2};
+    char *out[2] = {NULL, NULL};
+    size_t saved = hi_tab_parallel_rows;
+    for (int par = 0; par < 2 && ds; par++) {
+        hi_tab_parallel_rows = par ? 0 : (size_t)1 << 40;
+        hoshi_tabset *ts = NULL;
+        size_t len;
+        CHECK(hoshi_tab_run(ds, &spec, &ts) == HOSHI_OK);
+        CHECK(ts && hoshi_tabset_count(ts) == 5);
+        if (ts)
+            hoshi_tab_render(ts, HOSHI_TAB_JSON, NULL, &out[par], &len);
+        hoshi_tabset_free(ts);
+    }
+    CHECK(out[0] && out[1] && strcmp(out[0], out[1]) == 0);
+    /* an error in the second thread's share keeps its message */
+    const char *bad[] = {"H", "M", "Nope"};
+    hoshi_tab_spec spec2 = {"S", bad, 3, NULL, 0, NULL, NULL, 0, NULL, 0, false, 2};
+    hoshi_tabset *ts = NULL;
+    hi_tab_parallel_rows = 0;
+    CHECK(ds && hoshi_tab_run(ds, &spec2, &ts) == HOSHI_ERR_USAGE);
+    CHECK(strstr(hoshi_error_detail(), "unknown variable 'Nope'") != NULL);
+    hoshi_tabset_free(ts);
+    hi_tab_parallel_rows = saved;
+    free(out[0]);
+    free(out[1]);
+    hoshi_dataset_free(ds);
+}
+
 static void formats(void)
 {
     hoshi_dataset *ds = NULL;
@@ -423,6 +460,7 @@ int main(void)
     RUN(reader_syntax);
     RUN(cp932_detected);
     RUN(chunk_boundaries);
+    RUN(banner_threads);
     RUN(formats);
     return UNIT_RESULT();
 }

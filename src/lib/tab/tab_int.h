@@ -135,6 +135,8 @@ void hi_csvrec_free(hi_csvrec *r);
 extern size_t hi_tab_chunk;
 /* files at least this large are parsed by two threads (tests lower it) */
 extern size_t hi_tab_parallel_min;
+/* tab.c: banners of at least this many respondents use two threads */
+extern size_t hi_tab_parallel_rows;
 hoshi_err hi_dataset_parse_csv(hoshi_codebook *cb, const char *name, int fd, const char *mem,
                                size_t mem_len, hoshi_encoding enc, hoshi_dataset **out);
 hoshi_err hi_dataset_alloc(hoshi_codebook *cb, hoshi_dataset **out);
