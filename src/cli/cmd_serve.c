@@ -28,12 +28,14 @@ static const char help[] =
     "  --threads N           worker threads (default 4)\n"
     "  --secure-cookies      mark cookies Secure (when served over HTTPS)\n"
     "  --no-cache            do not cache public pages (for benchmarks)\n"
+    "  --base-url URL        public address printed in badge code and QR codes\n"
+    "                        (default: http://HOST:PORT of --listen)\n"
     "  --data-dir DIR        hoshi's data directory\n"
     "  -h, --help            show this help\n"
     "\n"
     "exit status: 0 stopped cleanly, 1 failure, 2 bad usage\n";
 
-enum { O_LISTEN = 256, O_DB, O_DEMO, O_DEMO_COUNT, O_DEMO_PW, O_THREADS, O_SECURE, O_NOCACHE, O_DATA };
+enum { O_LISTEN = 256, O_DB, O_DEMO, O_DEMO_COUNT, O_DEMO_PW, O_THREADS, O_SECURE, O_NOCACHE, O_BASE, O_DATA };
 
 static bool split_listen(const char *s, char *host, size_t size, int *port)
 {
@@ -48,6 +50,20 @@ static bool split_listen(const char *s, char *host, size_t size, int *port)
     return true;
 }
 
+/* A plain absolute URL without a trailing slash: it is written into pages
+ * escaped, but it should not need escaping to be right. */
+static bool url_ok(const char *u)
+{
+    size_t n = strlen(u);
+    if (n < 9 || n > 200 || u[n - 1] == '/' ||
+        (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0))
+        return false;
+    for (const char *p = u; *p; p++)
+        if (*p <= ' ' || *p >= 0x7f || strchr("\"'<>\\`{}|^", *p) != NULL)
+            return false;
+    return true;
+}
+
 int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -59,6 +75,7 @@ int cmd_serve(int argc, char **argv)
         {"threads", required_argument, NULL, O_THREADS},
         {"secure-cookies", no_argument, NULL, O_SECURE},
         {"no-cache", no_argument, NULL, O_NOCACHE},
+        {"base-url", required_argument, NULL, O_BASE},
         {"data-dir", required_argument, NULL, O_DATA},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -87,6 +104,12 @@ int cmd_serve(int argc, char **argv)
             break;
         case O_SECURE: cfg.secure_cookies = true; break;
         case O_NOCACHE: cfg.no_cache = true; break;
+        case O_BASE:
+            if (!url_ok(optarg))
+                return cli_usage_error("serve", "--base-url needs http:// or https:// and a host, got '%s'",
+                                       optarg);
+            cfg.base_url = optarg;
+            break;
         case O_DATA: cfg.datadir = optarg; break;
         case 'h': fputs(help, stdout); return EXIT_OK;
         case ':': return cli_usage_error("serve", "option '%s' needs a value", argv[optind - 1]);

@@ -211,6 +211,13 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
                                                                    : hoshi_error_message(err));
         goto free_state;
     }
+    /* Log-ins for unknown addresses check a password too, so the time a
+     * failure takes does not tell whether an address is registered. */
+    if (crypto_pwhash_str(s.dummy_hash, "hoshi-no-such-user", 18, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        fprintf(stderr, "hoshi serve: out of memory\n");
+        goto free_state;
+    }
     if (demo_password != NULL && (err = srv_seed_demo(&s, demo_password, demo_count)) != HOSHI_OK) {
         fprintf(stderr, "hoshi serve: demo data: %s\n", hoshi_error_detail());
         goto free_state;
@@ -244,6 +251,10 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     int port = di ? di->port : cfg->port;
+    if (cfg->base_url != NULL)
+        snprintf(s.base, sizeof s.base, "%s", cfg->base_url);
+    else
+        snprintf(s.base, sizeof s.base, "http://%s:%d", cfg->listen_host, port);
     printf("hoshi serve: listening on http://%s:%d/\n", cfg->listen_host, port);
     if (demo_password != NULL)
         printf("hoshi serve: demo log-in: demo@example.jp / %s\n", demo_password);

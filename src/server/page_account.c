@@ -131,10 +131,11 @@ void page_login(srv_req *r, srv_resp *p)
     trim(email);
     const char *pw = req_form(r, "password");
     hoshi_user u;
-    bool ok = strlen(req_form(r, "email")) < sizeof email && email_ok(email) &&
-              strlen(pw) <= PASSWORD_MAX &&
-              hoshi_store_user_by_email(r->s->store, email, &u) == HOSHI_OK &&
-              crypto_pwhash_str_verify(u.pwhash, pw, strlen(pw)) == 0;
+    bool known = strlen(req_form(r, "email")) < sizeof email && email_ok(email) &&
+                 strlen(pw) <= PASSWORD_MAX &&
+                 hoshi_store_user_by_email(r->s->store, email, &u) == HOSHI_OK;
+    bool ok = crypto_pwhash_str_verify(known ? u.pwhash : r->s->dummy_hash, pw,
+                                       strlen(pw) <= PASSWORD_MAX ? strlen(pw) : 0) == 0 && known;
     if (!ok) {
         ratelimit_fail(r->s->rl, r->client_ip);
         p->status = 401;

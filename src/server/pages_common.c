@@ -5,7 +5,6 @@
  */
 #include "server.h"
 
-#include <microhttpd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -88,18 +87,5 @@ const char *level_stars(int level)
 
 void base_url(srv_req *r, hi_buf *b)
 {
-    /* The Host header names where visitors reach us; it is only ever
-     * written escaped, and only characters of a host name are kept. */
-    const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
-    hi_buf_puts(b, r->s->cfg.secure_cookies ? "https://" : "http://");
-    if (host == NULL || *host == '\0' || strlen(host) > 253) {
-        hi_buf_printf(b, "%s:%d", r->s->cfg.listen_host, r->s->cfg.port);
-        return;
-    }
-    for (const char *p = host; *p; p++) {
-        char c = *p;
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-            c == '-' || c == ':' || c == '[' || c == ']')
-            hi_buf_putc(b, c);
-    }
+    hi_buf_puts(b, r->s->base);
 }

@@ -36,6 +36,7 @@ typedef struct srv_config {
     bool secure_cookies;          /* add Secure to cookies (behind TLS) */
     bool quiet;
     bool no_cache;                /* benchmarking: always go to the database */
+    const char *base_url;         /* public address for badges and QR codes, or NULL */
 } srv_config;
 
 typedef struct srv {
@@ -50,6 +51,8 @@ typedef struct srv {
     size_t css_len, js_len, icon_len;
     srv_cache *cache;
     srv_ratelimit *rl;
+    char base[256];               /* public address, no trailing slash */
+    char dummy_hash[160];         /* verified against when an address is unknown */
 } srv;
 
 typedef struct srv_field {
@@ -202,7 +205,9 @@ const char *industry_name(srv_req *r, const char *code);
 const char *fmt_date(srv_req *r, const char *iso, char *buf, size_t size);
 /* The ★ / ★★ label. */
 const char *level_stars(int level);
-/* Absolute URL base for links printed on badges and QR codes. */
+/* Absolute URL base for links printed on badges and QR codes: --base-url,
+ * else the listening address.  Never the Host header, which a client
+ * chooses and which would end up in cached pages. */
 void base_url(srv_req *r, hi_buf *b);
 
 #endif

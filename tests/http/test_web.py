@@ -182,6 +182,9 @@ def run(port):
     r = anon.get(f"/badge/{id1}.svg")
     check("badge SVG", r.status == 200 and r.getheader("Content-Type") == "image/svg+xml" and "<svg" in r.body
           and "<script>" not in r.body)
+    r = a.request("GET", "/declare", headers={"Host": "evil.example"})
+    check("badge code ignores a forged Host header", r.status == 200 and "evil.example" not in r.body
+          and f"/verify/{id1}" in r.body)
     r = anon.get(f"/qr/{id1}.svg")
     check("QR code SVG", r.status == 200 and "<path" in r.body)
 

@@ -2,12 +2,13 @@
  * test_store.c — the SQLite store on a temporary database: migrations,
  * sign-up conflicts, sessions and expiry, organisation isolation of
  * diagnoses, declarations (issue, step up, withdraw) and registry search
- * with LIKE wildcards taken literally.
+ * with LIKE wildcards taken literally and the name index following renames.
  */
 #include "hoshi/store.h"
 #include "unit.h"
 
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/hoshi-store-XXXXXX";
@@ -43,12 +44,16 @@ static void signup_and_sessions(void)
     CHECK_INT(u.org_id, oid);
     CHECK_STR(u.pwhash, "hash");
     CHECK_INT(hoshi_store_user_by_email(s, "b@example.jp", &u), HOSHI_ERR_NOTFOUND);
-    CHECK_INT(hoshi_store_session_create(s, "d1", uid, "tok", 1000), HOSHI_OK);
+    long long now = (long long)time(NULL);
+    /* An expired session is pruned when the next one starts. */
+    CHECK_INT(hoshi_store_session_create(s, "old", uid, "tok", now - 10), HOSHI_OK);
+    CHECK_INT(hoshi_store_session_create(s, "d1", uid, "tok", now + 1000), HOSHI_OK);
     hoshi_session ses;
-    CHECK_INT(hoshi_store_session_get(s, "d1", 999, &ses), HOSHI_OK);
+    CHECK_INT(hoshi_store_session_get(s, "old", now - 20, &ses), HOSHI_ERR_NOTFOUND);
+    CHECK_INT(hoshi_store_session_get(s, "d1", now + 999, &ses), HOSHI_OK);
     CHECK_INT(ses.org_id, oid);
     CHECK_STR(ses.csrf, "tok");
-    CHECK_INT(hoshi_store_session_get(s, "d1", 1000, &ses), HOSHI_ERR_NOTFOUND);
+    CHECK_INT(hoshi_store_session_get(s, "d1", now + 1000, &ses), HOSHI_ERR_NOTFOUND);
     CHECK_INT(hoshi_store_session_delete(s, "d1"), HOSHI_OK);
     CHECK_INT(hoshi_store_session_get(s, "d1", 0, &ses), HOSHI_ERR_NOTFOUND);
     hoshi_store_close(s);
@@ -125,6 +130,23 @@ static void declarations_step_up_and_search(void)
     q2.prefecture = 1;
     CHECK_INT(hoshi_store_decl_search(s, &q2, out, &n, &total), HOSHI_OK);
     CHECK_INT(total, 0);
+
+    /* A renamed organisation is found by its new name only (the bigram
+     * index follows the rename). */
+    snprintf(org.name, sizeof org.name, "Hoshi 新しい名前");
+    CHECK_INT(hoshi_store_org_update(s, &org), HOSHI_OK);
+    q.name = "新しい";
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, 1);
+    q.name = "hoSHI"; /* ASCII letters match in any case */
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, 1);
+    q.name = "山田";
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, 0);
+    q.name = "新";
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, 1);
 
     CHECK_INT(hoshi_store_decl_withdraw(s, o, "2026-03-01"), HOSHI_OK);
     CHECK_INT(hoshi_store_decl_withdraw(s, o, "2026-03-01"), HOSHI_ERR_NOTFOUND);

@@ -71,6 +71,29 @@ static const char *const migrations[] = {
     "DROP INDEX orgs_prefecture;"
     "CREATE INDEX orgs_pref_name ON orgs(prefecture, name);"
     "CREATE INDEX orgs_name ON orgs(name);",
+    /* 3: a bigram index of organisation names, so a name search looks up
+     * the organisations containing its first two characters instead of
+     * scanning every name.  Triggers keep it in step with orgs; gram_pos
+     * numbers the positions because triggers cannot use WITH. */
+    "CREATE TABLE gram_pos(n INTEGER PRIMARY KEY);"
+    "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 400)"
+    " INSERT INTO gram_pos SELECT n FROM c;"
+    "CREATE TABLE org_grams("
+    " gram TEXT NOT NULL,"
+    " org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    " PRIMARY KEY (gram, org_id)) WITHOUT ROWID;"
+    "CREATE INDEX org_grams_org ON org_grams(org_id);"
+    "CREATE TRIGGER orgs_grams_insert AFTER INSERT ON orgs BEGIN"
+    " INSERT OR IGNORE INTO org_grams(gram, org_id)"
+    "  SELECT substr(lower(NEW.name), n, 2), NEW.id FROM gram_pos WHERE n < length(NEW.name);"
+    " END;"
+    "CREATE TRIGGER orgs_grams_update AFTER UPDATE OF name ON orgs BEGIN"
+    " DELETE FROM org_grams WHERE org_id = NEW.id;"
+    " INSERT OR IGNORE INTO org_grams(gram, org_id)"
+    "  SELECT substr(lower(NEW.name), n, 2), NEW.id FROM gram_pos WHERE n < length(NEW.name);"
+    " END;"
+    "INSERT OR IGNORE INTO org_grams(gram, org_id)"
+    " SELECT substr(lower(o.name), p.n, 2), o.id FROM orgs o JOIN gram_pos p ON p.n < length(o.name);",
 };
 
 int hoshi_store_schema_version(void)

@@ -4,6 +4,7 @@
  * inside BEGIN IMMEDIATE … COMMIT so a failure leaves nothing behind.
  */
 #include "sqlite_int.h"
+#include "utf8.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -146,12 +147,23 @@ static void bind_session(sqlite3_stmt *st, const void *ctx)
     sqlite3_bind_int64(st, 4, a->expires);
 }
 
+static void bind_nothing(sqlite3_stmt *st, const void *ctx)
+{
+    (void)st;
+    (void)ctx;
+}
+
 static hoshi_err sq_session_create(hoshi_store *base, const char *digest, long long user_id,
                                    const char *csrf, long long expires)
 {
     struct session_args a = {digest, csrf, user_id, expires};
-    return write1(base, "INSERT INTO sessions(digest, user_id, csrf, expires) VALUES (?1, ?2, ?3, ?4)",
-                  bind_session, &a, NULL);
+    hoshi_err err = write1(base, "INSERT INTO sessions(digest, user_id, csrf, expires) VALUES (?1, ?2, ?3, ?4)",
+                           bind_session, &a, NULL);
+    /* Expired sessions go whenever a new one starts, so the table stays
+     * the size of the active users. */
+    if (err == HOSHI_OK)
+        write1(base, "DELETE FROM sessions WHERE expires < unixepoch()", bind_nothing, NULL, NULL);
+    return err;
 }
 
 static hoshi_err sq_session_get(hoshi_store *base, const char *digest, long long now,
@@ -612,17 +624,26 @@ static hoshi_err sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, ho
     bool by_name = q->name != NULL && *q->name;
     if (by_name && !like_pattern(q->name, pattern, sizeof pattern))
         return hi_fail(HOSHI_ERR_LIMIT, "search text too long");
+    /* Counting matches of a name alone reads the organisations that hold
+     * the query's first two characters (bigram index) instead of every
+     * name.  With a prefecture the (prefecture, name) index is cheaper,
+     * and the page itself is cheapest walking the newest declarations
+     * until it has enough, so neither uses the bigrams. */
+    bool by_gram = by_name && !q->prefecture && hi_utf8_count(q->name) >= 2;
     /* The WHERE clause is assembled from constant fragments only; every
      * value is a bound parameter with a fixed number. */
-    char where[512];
+    char where[640], where_count[768];
     snprintf(where, sizeof where, " FROM declarations d JOIN orgs o ON o.id = d.org_id WHERE %s%s%s%s%s",
              q->include_withdrawn ? "1" : "d.status = 1",
              by_name ? " AND o.name LIKE ?1 ESCAPE '\\'" : "",
              q->prefecture ? " AND o.prefecture = ?2" : "",
              q->industry && *q->industry ? " AND o.industry = ?3" : "",
              q->level ? " AND d.level = ?4" : "");
-    char sql_count[640], sql_page[1024];
-    snprintf(sql_count, sizeof sql_count, "SELECT count(*)%s", where);
+    snprintf(where_count, sizeof where_count, "%s%s", where,
+             by_gram ? " AND o.id IN (SELECT g.org_id FROM org_grams g WHERE g.gram = substr(lower(?7), 1, 2))"
+                     : "");
+    char sql_count[900], sql_page[1152];
+    snprintf(sql_count, sizeof sql_count, "SELECT count(*)%s", where_count);
     snprintf(sql_page, sizeof sql_page, "SELECT " DECL_COLS "%s ORDER BY d.seq DESC LIMIT ?5 OFFSET ?6",
              where);
     hi_conn *c = hi_sq_acquire(SQ(base));
@@ -635,6 +656,8 @@ static hoshi_err sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, ho
         }
         if (by_name)
             bind_text(st, 1, pattern);
+        if (by_gram && pass == 0)
+            bind_text(st, 7, q->name);
         if (q->prefecture)
             sqlite3_bind_int(st, 2, q->prefecture);
         if (q->industry && *q->industry)
