@@ -35,6 +35,9 @@ static void add_security_headers(struct MHD_Response *resp, const srv_resp *p)
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "Cache-Control", p->cacheable ? "public, max-age=60" : "no-store");
+    /* Public pages differ by the language cookie; caches must keep them apart. */
+    if (p->cacheable)
+        MHD_add_response_header(resp, "Vary", "Cookie");
 }
 
 static enum MHD_Result send_resp(struct MHD_Connection *conn, srv_resp *p)

@@ -148,6 +148,7 @@ async function main() {
     check("English switch", (await page.textContent(".verdict")).includes("valid"));
     await shot(page, "12-verify-en");
     await page.goto(base + "/registry");
+    check("language kept on the next page", (await page.textContent("h1")).includes("Find"));
     await shot(page, "13-registry-en");
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(base + "/verify/" + id + "?lang=ja");
