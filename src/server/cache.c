@@ -10,13 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CACHE_SLOTS 4096
+#define CACHE_SETS 4096
+#define CACHE_WAYS 4              /* a key may live in any of its set's 4 slots */
+#define CACHE_LOCKS 64            /* striped: sets share a lock by set % 64 */
 #define CACHE_KEY_MAX 512
 #define CACHE_BODY_MAX (256 * 1024)
+#define CACHE_TOTAL_MAX ((size_t)128 << 20) /* bytes of bodies in all */
 
 typedef struct entry {
     char key[CACHE_KEY_MAX];
     long long gen;
+    unsigned long long used;      /* tick of the last hit, for eviction */
     int status;
     const char *ctype;            /* static strings only */
     char *body;
@@ -24,8 +28,10 @@ typedef struct entry {
 } entry;
 
 struct srv_cache {
-    pthread_mutex_t lock[64];     /* striped: one lock per 64 slots */
-    entry slot[CACHE_SLOTS];
+    pthread_mutex_t lock[CACHE_LOCKS];
+    unsigned long long tick[CACHE_LOCKS];
+    size_t total[CACHE_LOCKS];    /* bytes held by the sets of each lock */
+    entry slot[CACHE_SETS][CACHE_WAYS];
 };
 
 hoshi_err cache_new(srv_cache **out)
@@ -33,7 +39,7 @@ hoshi_err cache_new(srv_cache **out)
     *out = calloc(1, sizeof **out);
     if (*out == NULL)
         return HOSHI_ERR_NOMEM;
-    for (int i = 0; i < 64; i++)
+    for (int i = 0; i < CACHE_LOCKS; i++)
         pthread_mutex_init(&(*out)->lock[i], NULL);
     return HOSHI_OK;
 }
@@ -42,40 +48,44 @@ void cache_free(srv_cache *c)
 {
     if (c == NULL)
         return;
-    for (int i = 0; i < CACHE_SLOTS; i++)
-        free(c->slot[i].body);
-    for (int i = 0; i < 64; i++)
+    for (int i = 0; i < CACHE_SETS; i++)
+        for (int w = 0; w < CACHE_WAYS; w++)
+            free(c->slot[i][w].body);
+    for (int i = 0; i < CACHE_LOCKS; i++)
         pthread_mutex_destroy(&c->lock[i]);
     free(c);
 }
 
-static size_t slot_of(const char *key)
+static size_t set_of(const char *key)
 {
     unsigned long long h = 1469598103934665603ULL; /* FNV-1a */
     for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
         h ^= *p;
         h *= 1099511628211ULL;
     }
-    return (size_t)(h % CACHE_SLOTS);
+    return (size_t)(h % CACHE_SETS);
 }
 
 bool cache_get(srv_cache *c, const char *key, long long gen, srv_resp *p)
 {
     if (strlen(key) >= CACHE_KEY_MAX)
         return false;
-    size_t i = slot_of(key);
-    pthread_mutex_t *lk = &c->lock[i % 64];
+    size_t set = set_of(key), l = set % CACHE_LOCKS;
     bool hit = false;
-    pthread_mutex_lock(lk);
-    entry *e = &c->slot[i];
-    if (e->body != NULL && e->gen == gen && strcmp(e->key, key) == 0) {
-        hi_buf_append(&p->body, e->body, e->len);
-        p->status = e->status;
-        p->ctype = e->ctype;
-        p->cacheable = true;
-        hit = true;
+    pthread_mutex_lock(&c->lock[l]);
+    for (int w = 0; w < CACHE_WAYS; w++) {
+        entry *e = &c->slot[set][w];
+        if (e->body != NULL && e->gen == gen && strcmp(e->key, key) == 0) {
+            hi_buf_append(&p->body, e->body, e->len);
+            p->status = e->status;
+            p->ctype = e->ctype;
+            p->cacheable = true;
+            e->used = ++c->tick[l];
+            hit = true;
+            break;
+        }
     }
-    pthread_mutex_unlock(lk);
+    pthread_mutex_unlock(&c->lock[l]);
     return hit;
 }
 
@@ -89,16 +99,33 @@ void cache_put(srv_cache *c, const char *key, long long gen, const srv_resp *p)
         return;
     memcpy(copy, p->body.data ? p->body.data : "", p->body.len);
     copy[p->body.len] = '\0';
-    size_t i = slot_of(key);
-    pthread_mutex_t *lk = &c->lock[i % 64];
-    pthread_mutex_lock(lk);
-    entry *e = &c->slot[i];
-    free(e->body);
-    memcpy(e->key, key, strlen(key) + 1);
-    e->gen = gen;
-    e->status = p->status;
-    e->ctype = p->ctype;
-    e->body = copy;
-    e->len = p->body.len;
-    pthread_mutex_unlock(lk);
+    size_t set = set_of(key), l = set % CACHE_LOCKS;
+    pthread_mutex_lock(&c->lock[l]);
+    /* The slot of the same key, else a stale one, else the least used. */
+    entry *victim = NULL;
+    for (int w = 0; w < CACHE_WAYS && victim == NULL; w++)
+        if (strcmp(c->slot[set][w].key, key) == 0)
+            victim = &c->slot[set][w];
+    for (int w = 0; w < CACHE_WAYS && victim == NULL; w++)
+        if (c->slot[set][w].body == NULL || c->slot[set][w].gen != gen)
+            victim = &c->slot[set][w];
+    for (int w = 0; w < CACHE_WAYS; w++)
+        if (victim == NULL || c->slot[set][w].used < victim->used)
+            victim = &c->slot[set][w];
+    size_t after = c->total[l] - victim->len + p->body.len;
+    if (after > CACHE_TOTAL_MAX / CACHE_LOCKS) {
+        pthread_mutex_unlock(&c->lock[l]);
+        free(copy);
+        return;
+    }
+    free(victim->body);
+    memcpy(victim->key, key, strlen(key) + 1);
+    victim->gen = gen;
+    victim->used = ++c->tick[l];
+    victim->status = p->status;
+    victim->ctype = p->ctype;
+    victim->body = copy;
+    victim->len = p->body.len;
+    c->total[l] = after;
+    pthread_mutex_unlock(&c->lock[l]);
 }
