@@ -7,7 +7,7 @@ registry, verification, API) and attacks it (CSRF, hostile input, another
 organisation's pages, oversized and malformed requests).  Prints one
 'ok NAME' or 'FAIL NAME' line per check, as tests/run.py expects.
 """
-import http.client, json, os, re, signal, socket, subprocess, sys, tempfile, time, urllib.parse
+import http.client, json, os, re, signal, socket, sqlite3, subprocess, sys, tempfile, time, urllib.parse
 
 HOSHI = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("HOSHI", "build/san/hoshi")
 failures = 0
@@ -89,9 +89,11 @@ def complete_profile(c):
 
 def main():
     tmp = tempfile.mkdtemp(prefix="hoshi-http-")
-    server, port = start(os.path.join(tmp, "web.db"))
+    db = os.path.join(tmp, "web.db")
+    server, port = start(db, ["--demo"])
     try:
         run(port)
+        demo_and_reminder(port, db)
         crashy(port)
         ratelimit(port)
     finally:
@@ -316,6 +318,27 @@ def run(port):
     check("malformed form is 400", r.status == 400, r.status)
     r = a.request("PUT", "/profile", body="x")
     check("unknown method is 405", r.status == 405, r.status)
+
+
+def demo_and_reminder(port, db):
+    d = Client(port)
+    r = d.post("/login", {"email": "demo@example.jp", "password": "hoshi-demo-2026"})
+    check("demo log-in", r.status == 303, r.status)
+    r = d.get("/dashboard")
+    check("demo organisation has declared ★★", r.status == 200 and "★★" in r.body and "notice" not in r.body)
+    r = d.get("/history")
+    check("demo history has two diagnoses", r.body.count('href="/diagnosis/') == 2)
+    # Age every diagnosis of the demo organisation past a year: the
+    # dashboard must remind the owner to take it again.
+    con = sqlite3.connect(db, timeout=10)
+    con.execute("UPDATE diagnoses SET taken_on = '2020-01-01' WHERE org_id = "
+                "(SELECT org_id FROM users WHERE email = 'demo@example.jp')")
+    con.commit()
+    con.close()
+    r = d.get("/dashboard")
+    check("12-month reminder on the dashboard", 'class="notice"' in r.body)
+    r = d.request("HEAD", "/registry")
+    check("HEAD answers without a body", r.status == 200 and r.body == "")
 
 
 def raw(port, data, read=True):

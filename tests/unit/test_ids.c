@@ -1,10 +1,14 @@
 /*
  * test_ids.c — 法人番号 check digits (against published numbers) and the
  * declaration ID's Damm check: every single-digit error and every adjacent
- * swap of a valid ID must be caught.
+ * swap of a valid ID must be caught; and the QR code of a verification
+ * link, as SVG with its title escaped.
  */
 #include "hoshi/ids.h"
+#include "hoshi/qr.h"
 #include "unit.h"
+
+#include <stdlib.h>
 
 static void corpnum_known_numbers(void)
 {
@@ -85,6 +89,23 @@ static void decl_id_normalize(void)
     CHECK(!hoshi_decl_id_normalize(NULL, out));
 }
 
+static void qr_of_verification_link(void)
+{
+    char *svg = NULL;
+    size_t len = 0;
+    CHECK_INT(hoshi_qr_svg("http://127.0.0.1:8080/verify/12345678903", "<確認>&", &svg, &len), HOSHI_OK);
+    CHECK(svg != NULL && strncmp(svg, "<svg ", 5) == 0);
+    CHECK(svg != NULL && strstr(svg, "<title>&lt;確認&gt;&amp;</title>") != NULL);
+    CHECK(svg != NULL && strstr(svg, "<path") != NULL && strlen(svg) == len);
+    free(svg);
+    CHECK_INT(hoshi_qr_svg("", NULL, &svg, &len), HOSHI_ERR_INPUT);
+    CHECK(svg == NULL);
+    char big[1200];
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    CHECK_INT(hoshi_qr_svg(big, NULL, &svg, &len), HOSHI_ERR_INPUT);
+}
+
 int main(void)
 {
     RUN(corpnum_known_numbers);
@@ -93,5 +114,6 @@ int main(void)
     RUN(decl_id_make_and_check);
     RUN(decl_id_catches_typos);
     RUN(decl_id_normalize);
+    RUN(qr_of_verification_link);
     return UNIT_RESULT();
 }
