@@ -150,9 +150,16 @@ async function main() {
     await page.goto(base + "/registry");
     check("language kept on the next page", (await page.textContent("h1")).includes("Find"));
     await shot(page, "13-registry-en");
+    await page.goto(base + "/?lang=en");
+    await shot(page, "14-home-en");
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(base + "/verify/" + id + "?lang=ja");
-    await shot(page, "14-verify-mobile");
+    await shot(page, "15-verify-mobile");
+    await page.goto(base + "/dashboard");
+    check("dashboard shows the ★★ declaration", (await page.textContent(".journey")).includes(id));
+    await shot(page, "16-dashboard-mobile");
+    await page.goto(base + "/history");
+    await shot(page, "17-history-mobile");
     check("no JavaScript or console errors", errors.length === 0, errors.join("; "));
   } catch (e) {
     check("flow completed", false, String(e).slice(0, 2000));
