@@ -11,6 +11,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define HI_CLONES __attribute__((target_clones("popcnt", "default")))
@@ -68,30 +71,90 @@ static inline void one_hot(const uint8_t *p, unsigned n_codes, uint64_t *oh)
 #endif
 }
 
-HI_CLONES void hi_count_codes(const uint8_t *sa, size_t n_rows, unsigned n_codes,
-                              const uint64_t *const *rows, size_t n_side, uint64_t *hist)
-{
-    size_t words = hi_words(n_rows);
-    uint64_t oh[256];
-    uint8_t tail[64];
-    for (size_t w = 0; w < words; w++) {
-        size_t base = w * 64;
-        const uint8_t *p = sa + base;
-        if (n_rows - base < 64) {
-            /* the last block, padded with blanks no side row includes */
-            memset(tail, 0, sizeof tail);
-            memcpy(tail, p, n_rows - base);
-            p = tail;
-        }
-        /* values past n_codes (impossible in a validated store) match no word */
-        one_hot(p, n_codes, oh);
-        for (size_t k = 0; k < n_side; k++) {
-            uint64_t s = rows[k][w];
-            if (s == 0)
-                continue;
-            uint64_t *h = hist + k * 256;
-            for (unsigned c = 0; c <= n_codes; c++)
-                h[c] += (uint64_t)__builtin_popcountll(s & oh[c]);
-        }
+/* The counting loop, instantiated once per one-hot builder. */
+#define COUNT_CODES_BODY(ONE_HOT)                                                      \
+    size_t words = hi_words(n_rows);                                                   \
+    uint64_t oh[256];                                                                  \
+    uint8_t tail[64];                                                                  \
+    for (size_t w = 0; w < words; w++) {                                               \
+        size_t base = w * 64;                                                          \
+        const uint8_t *p = sa + base;                                                  \
+        if (n_rows - base < 64) {                                                      \
+            /* the last block, padded with blanks no side row includes */             \
+            memset(tail, 0, sizeof tail);                                              \
+            memcpy(tail, p, n_rows - base);                                            \
+            p = tail;                                                                  \
+        }                                                                              \
+        ONE_HOT(p, n_codes, oh);                                                       \
+        for (size_t k = 0; k < n_side; k++) {                                          \
+            uint64_t s = rows[k][w];                                                   \
+            if (s == 0)                                                                \
+                continue;                                                              \
+            uint64_t *h = hist + k * 256;                                              \
+            for (unsigned c = 0; c <= n_codes; c++)                                    \
+                h[c] += (uint64_t)__builtin_popcountll(s & oh[c]);                     \
+        }                                                                              \
     }
+
+HI_CLONES static void count_codes_base(const uint8_t *sa, size_t n_rows, unsigned n_codes,
+                                       const uint64_t *const *rows, size_t n_side,
+                                       uint64_t *hist)
+{
+    /* values past n_codes (impossible in a validated store) match no word */
+    COUNT_CODES_BODY(one_hot)
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* AVX2: one compare per code and 32 values. */
+__attribute__((target("avx2,popcnt"))) static inline void one_hot_avx2(const uint8_t *p,
+                                                                       unsigned n_codes,
+                                                                       uint64_t *oh)
+{
+    __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)p);
+    __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32));
+    for (unsigned k = 0; k <= n_codes; k++) {
+        __m256i v = _mm256_set1_epi8((char)k);
+        uint64_t lo = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, v));
+        uint64_t hi = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, v));
+        oh[k] = lo | hi << 32;
+    }
+}
+
+__attribute__((target("avx2,popcnt"))) static void
+count_codes_avx2(const uint8_t *sa, size_t n_rows, unsigned n_codes, const uint64_t *const *rows,
+                 size_t n_side, uint64_t *hist)
+{
+    COUNT_CODES_BODY(one_hot_avx2)
+}
+#endif
+
+void hi_count_codes(const uint8_t *sa, size_t n_rows, unsigned n_codes,
+                    const uint64_t *const *rows, size_t n_side, uint64_t *hist)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")) {
+        count_codes_avx2(sa, n_rows, n_codes, rows, n_side, hist);
+        return;
+    }
+#endif
+    count_codes_base(sa, n_rows, n_codes, rows, n_side, hist);
+}
+
+/* Largest byte of p[0..n), for range checks of SA columns. */
+uint8_t hi_max_byte(const uint8_t *p, size_t n)
+{
+    size_t i = 0;
+    uint8_t m = 0;
+#if defined(__SSE2__)
+    __m128i acc = _mm_setzero_si128();
+    for (; i + 16 <= n; i += 16)
+        acc = _mm_max_epu8(acc, _mm_loadu_si128((const __m128i *)(const void *)(p + i)));
+    uint8_t lanes[16];
+    _mm_storeu_si128((__m128i *)(void *)lanes, acc);
+    for (int k = 0; k < 16; k++)
+        m = lanes[k] > m ? lanes[k] : m;
+#endif
+    for (; i < n; i++)
+        m = p[i] > m ? p[i] : m;
+    return m;
 }

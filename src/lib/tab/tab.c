@@ -28,7 +28,7 @@ static bool is_last_label(const char *s)
 {
     for (size_t i = 0; i < sizeof last_labels / sizeof last_labels[0]; i++) {
         size_t n = strlen(last_labels[i]);
-        if (strncasecmp_ascii(s, last_labels[i], n) && (s[n] == '\0' || s[n] == '(' ||
+        if (hi_prefix_caseeq(s, last_labels[i], n) && (s[n] == '\0' || s[n] == '(' ||
                                                        s[n] == ' ' || (unsigned char)s[n] >= 0x80))
             return true;
     }

@@ -8,7 +8,7 @@
 #include "tab/vars.h"
 
 /* ASCII-case-insensitive prefix compare of n bytes (labels may be UTF-8). */
-static inline bool strncasecmp_ascii(const char *a, const char *b, size_t n)
+static inline bool hi_prefix_caseeq(const char *a, const char *b, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         char x = a[i], y = b[i];

@@ -158,5 +158,6 @@ uint64_t hi_popcount(const uint64_t *a, size_t words);
  * value (index 0 = blank): one streaming pass over the column. */
 void hi_count_codes(const uint8_t *sa, size_t n_rows, unsigned n_codes,
                     const uint64_t *const *rows, size_t n_side, uint64_t *hist);
+uint8_t hi_max_byte(const uint8_t *p, size_t n);
 
 #endif
