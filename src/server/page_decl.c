@@ -183,6 +183,16 @@ void page_verify(srv_req *r, srv_resp *p, const char *id)
     var_text(&v, "prefecture", prefecture_name(r, d.prefecture));
     var_text(&v, "industry", industry_name(r, d.industry));
     var_text(&v, "date", fmt_date(r, d.declared_on, date, sizeof date));
+    hoshi_decl now;
+    if (!active && hoshi_store_decl_active(r->s->store, d.org_id, &now) == HOSHI_OK &&
+        now.level > d.level) {
+        /* Withdrawn by stepping up: point to the declaration that replaced it. */
+        hi_buf *su = var(&v, "superseded");
+        const char *idv[] = {"id", now.id, NULL};
+        hi_buf_printf(su, "<p class=\"notice\"><a href=\"/verify/%s\">", now.id);
+        hi_buf_subst(su, T(r, "verify", "superseded"), idv, hi_buf_html);
+        hi_buf_puts(su, "</a></p>");
+    }
     if (!active) {
         hi_buf *w = var(&v, "withdrawn");
         hi_buf_puts(w, "<dt>");

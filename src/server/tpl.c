@@ -171,8 +171,13 @@ void page_finish(srv_req *r, srv_resp *p, const char *title, hi_buf *body)
 {
     hi_buf title_h = HI_BUF_INIT, other = HI_BUF_INIT;
     hi_buf_html(&title_h, title);
-    /* The language switch keeps the visitor on the same page. */
-    hi_buf_html(&other, r->path);
+    /* The language switch keeps the visitor on the same page, but only a
+     * plain local path is echoed: "//host/…" would lead off the site. */
+    const char *path = r->path;
+    bool plain = path[0] == '/' && path[1] != '/' &&
+                 strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_.-") ==
+                     strlen(path);
+    hi_buf_html(&other, plain ? path : "/");
     hi_buf_puts(&other, r->lang == HOSHI_LANG_JA ? "?lang=en" : "?lang=ja");
     const char *vl[] = {
         "lang", hoshi_lang_code(r->lang),

@@ -119,6 +119,8 @@ def run(port):
     check("CSP with frame-ancestors", "frame-ancestors 'none'" in csp and "default-src 'none'" in csp)
     check("nosniff", r.getheader("X-Content-Type-Options") == "nosniff")
     check("Referrer-Policy", bool(r.getheader("Referrer-Policy")))
+    r = anon.get("//evil.example/x")
+    check("language link never leads off the site", 'href="//evil' not in r.body and r.status == 404)
     r = anon.get("/?lang=en")
     check("English switch", 'lang="en"' in r.body and "hoshi_lang" in anon.cookies)
     r = anon.get("/registry")
@@ -241,7 +243,7 @@ def run(port):
     id2 = m.group(1) if m else ""
     check("new ID for ★★", id2 and id2 != id1)
     r = anon.get(f"/verify/{id1}")
-    check("old ★ shows as withdrawn", "verdict withdrawn" in r.body)
+    check("old ★ shows as withdrawn, pointing to the ★★", "verdict withdrawn" in r.body and f"/verify/{id2}" in r.body)
     r = anon.get(f"/verify/{id2}")
     check("★★ verification shows the policy link", "verdict active" in r.body and "/policies/" in r.body)
 
