@@ -343,12 +343,12 @@ def demo_and_reminder(port, db):
     check("HEAD answers without a body", r.status == 200 and r.body == "")
 
 
-def raw(port, data, read=True):
+def raw(port, data, read=True, wait=5.0):
     s = socket.create_connection(("127.0.0.1", port), timeout=10)
     try:
         s.sendall(data)
         if read:
-            s.settimeout(5)
+            s.settimeout(wait)
             try:
                 return s.recv(4096)
             except (socket.timeout, ConnectionResetError):
@@ -368,6 +368,25 @@ def crashy(port):
     raw(port, b"GET /verify/%00%ff HTTP/1.1\r\nHost: x\r\n\r\n")
     raw(port, b"GET /registry?q=%ff%fe HTTP/1.1\r\nHost: x\r\n\r\n")
     raw(port, b"\x00\x01\x02\xff" * 1000, read=False)
+    # Random mutations of real requests: bytes flipped, cut short, repeated.
+    import random
+    rnd = random.Random(20261122)
+    seeds = [b"GET /registry?q=%E5%B1%B1&prefecture=13&page=2 HTTP/1.1\r\nHost: x\r\nCookie: hoshi_lang=en\r\n\r\n",
+             b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+             b"Content-Length: 40\r\nCookie: hoshi_csrf=" + b"a" * 64 + b"\r\n\r\nemail=a%40b.jp&password=x&csrf=" + b"a" * 8,
+             b"GET /api/v1/declarations/12345678901?lang=en HTTP/1.1\r\nHost: x\r\n\r\n"]
+    for _ in range(300):
+        data = bytearray(rnd.choice(seeds))
+        for _ in range(rnd.randint(1, 8)):
+            op = rnd.randrange(3)
+            i = rnd.randrange(len(data))
+            if op == 0:
+                data[i] = rnd.randrange(256)
+            elif op == 1:
+                del data[i:i + rnd.randint(1, 20)]
+            else:
+                data[i:i] = data[i:i + rnd.randint(1, 40)]
+        raw(port, bytes(data), read=rnd.random() < 0.5, wait=0.05)
     r = Client(port).get("/healthz")
     check("malformed HTTP does not crash the server", r.status == 200)
 
