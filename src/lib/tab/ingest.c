@@ -52,12 +52,7 @@ typedef struct reader {
 } reader;
 
 /* Bytes that end an unquoted field or need a closer look. */
-static uint8_t stop[256];
-
-static void init_stop(void)
-{
-    stop[','] = stop['\n'] = stop['\r'] = stop['"'] = stop[0] = 1;
-}
+static const uint8_t stop[256] = {[','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [0] = 1};
 
 hoshi_err hi_dataset_alloc(hoshi_codebook *cb, hoshi_dataset **out)
 {
@@ -1035,7 +1030,6 @@ static hoshi_err read_all(const char *path, int fd, char **out, size_t *len)
 hoshi_err hi_dataset_parse_csv(hoshi_codebook *cb, const char *name, int fd, const char *mem,
                                size_t mem_len, hoshi_encoding enc, hoshi_dataset **out)
 {
-    init_stop();
     hoshi_dataset *ds = NULL;
     hoshi_err err = hi_dataset_alloc(cb, &ds);
     if (err != HOSHI_OK) {
