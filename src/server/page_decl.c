@@ -201,12 +201,20 @@ void page_verify(srv_req *r, srv_resp *p, const char *id)
         hi_buf_html(w, fmt_date(r, d.withdrawn_on, date, sizeof date));
         hi_buf_puts(w, "</dd>");
     }
-    if (d.has_policy) {
+    hoshi_policy_rec pol;
+    memset(&pol, 0, sizeof pol);
+    if (d.has_policy && hoshi_store_policy_get(r->s->store, d.org_id, &pol) == HOSHI_OK && pol.published) {
+        /* The policy itself, folded, and a link to its own page. */
         hi_buf *pl = var(&v, "policy");
-        hi_buf_printf(pl, "<p><a class=\"button secondary\" href=\"/policies/%lld\">", d.org_id);
+        hi_buf_puts(pl, "<details class=\"policy\"><summary>");
+        hi_buf_html(pl, T(r, "verify", "policy_show"));
+        hi_buf_puts(pl, "</summary>");
+        policy_text_html(pl, pol.body);
+        hi_buf_printf(pl, "</details><p><a class=\"button secondary\" href=\"/policies/%lld\">", d.org_id);
         hi_buf_html(pl, T(r, "verify", "policy"));
         hi_buf_puts(pl, "</a></p>");
     }
+    free(pol.body);
     hi_buf body = HI_BUF_INIT;
     tpl_render(&body, r, "verify", "verify", vars_list(&v));
     vars_free(&v);

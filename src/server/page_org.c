@@ -157,9 +157,12 @@ static void profile_form(srv_req *r, srv_resp *p, const hoshi_org *o, bool sole,
         any = any || errs[i] != NULL;
     }
     if (saved) {
-        hi_buf_puts(var(&v, "notice"), "<p class=\"notice\" role=\"status\">");
-        hi_buf_html(var(&v, "notice"), T(r, "profile", "saved"));
-        hi_buf_puts(var(&v, "notice"), "</p>");
+        hi_buf *nb = var(&v, "notice");
+        hi_buf_puts(nb, "<p class=\"notice\" role=\"status\">");
+        hi_buf_html(nb, T(r, "profile", "saved"));
+        hi_buf_puts(nb, " <a href=\"/star1\">");
+        hi_buf_html(nb, T(r, "profile", "next"));
+        hi_buf_puts(nb, "</a></p>");
     }
     if (any)
         p->status = 422;

@@ -15,7 +15,7 @@
 
 /* Writes plain text as HTML: "Title\n=====" becomes a heading, other
  * non-blank lines paragraphs. */
-static void text_to_html(hi_buf *b, const char *text)
+void policy_text_html(hi_buf *b, const char *text)
 {
     const char *line = text;
     while (*line) {
@@ -69,6 +69,8 @@ static void policy_form(srv_req *r, srv_resp *p, const hoshi_policy_rec *pol, co
         hi_buf_html(st, T(r, "policy", published_now ? "published_now" : "published"));
         hi_buf_printf(st, " <a href=\"/policies/%lld\">", r->ses.org_id);
         hi_buf_html(st, T(r, "policy", "view"));
+        hi_buf_puts(st, "</a> · <a href=\"/declare\">");
+        hi_buf_html(st, T(r, "policy", "next"));
         hi_buf_puts(st, "</a></p>");
     }
     hi_buf body = HI_BUF_INIT;
@@ -187,7 +189,7 @@ void page_policy_public(srv_req *r, srv_resp *p, long long org_id)
     var_text(&v, "org", org.name);
     var_text(&v, "representative", pol.representative);
     var_text(&v, "published_on", fmt_date(r, pol.published_on, date, sizeof date));
-    text_to_html(var(&v, "policy"), pol.body);
+    policy_text_html(var(&v, "policy"), pol.body);
     free(pol.body);
     hi_buf body = HI_BUF_INIT;
     tpl_render(&body, r, "policy_public", "policy_public", vars_list(&v));

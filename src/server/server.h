@@ -170,6 +170,8 @@ void page_diag_result(srv_req *r, srv_resp *p, long long id, bool print);
 void page_history(srv_req *r, srv_resp *p);
 void page_policy(srv_req *r, srv_resp *p);
 void page_policy_public(srv_req *r, srv_resp *p, long long org_id);
+/* Writes a policy's plain text as HTML (headings from the underlines). */
+void policy_text_html(hi_buf *b, const char *text);
 void page_declare(srv_req *r, srv_resp *p);
 void page_withdraw(srv_req *r, srv_resp *p);
 void page_verify(srv_req *r, srv_resp *p, const char *id);

@@ -245,7 +245,8 @@ def run(port):
     r = anon.get(f"/verify/{id1}")
     check("old ★ shows as withdrawn, pointing to the ★★", "verdict withdrawn" in r.body and f"/verify/{id2}" in r.body)
     r = anon.get(f"/verify/{id2}")
-    check("★★ verification shows the policy link", "verdict active" in r.body and "/policies/" in r.body)
+    check("★★ verification shows the policy and its link", "verdict active" in r.body and "/policies/" in r.body
+          and "&lt;b&gt;追記&lt;/b&gt;" in r.body)
 
     # registry and API
     r = anon.get("/registry?q=" + urllib.parse.quote("山田"))
