@@ -128,6 +128,55 @@ count_codes_avx2(const uint8_t *sa, size_t n_rows, unsigned n_codes, const uint6
 }
 #endif
 
+/* The one-hot bitsets of a whole column, block by block. */
+#define ONE_HOT_BODY(ONE_HOT)                                                          \
+    size_t words = hi_words(n_rows);                                                   \
+    uint64_t oh[256];                                                                  \
+    uint8_t tail[64];                                                                  \
+    for (size_t w = 0; w < words; w++) {                                               \
+        size_t base = w * 64;                                                          \
+        const uint8_t *p = sa + base;                                                  \
+        if (n_rows - base < 64) {                                                      \
+            memset(tail, 0, sizeof tail);                                              \
+            memcpy(tail, p, n_rows - base);                                            \
+            p = tail;                                                                  \
+        }                                                                              \
+        ONE_HOT(p, n_codes, oh);                                                       \
+        uint64_t any = 0;                                                              \
+        for (unsigned c = 1; c <= n_codes; c++) {                                      \
+            bits[c - 1][w] = oh[c];                                                    \
+            any |= oh[c];                                                              \
+        }                                                                              \
+        present[w] = any;                                                              \
+    }
+
+static void one_hot_column_base(const uint8_t *sa, size_t n_rows, unsigned n_codes,
+                                uint64_t *const *bits, uint64_t *present)
+{
+    ONE_HOT_BODY(one_hot)
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2,popcnt"))) static void
+one_hot_column_avx2(const uint8_t *sa, size_t n_rows, unsigned n_codes, uint64_t *const *bits,
+                    uint64_t *present)
+{
+    ONE_HOT_BODY(one_hot_avx2)
+}
+#endif
+
+void hi_one_hot_column(const uint8_t *sa, size_t n_rows, unsigned n_codes,
+                       uint64_t *const *bits, uint64_t *present)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (__builtin_cpu_supports("avx2")) {
+        one_hot_column_avx2(sa, n_rows, n_codes, bits, present);
+        return;
+    }
+#endif
+    one_hot_column_base(sa, n_rows, n_codes, bits, present);
+}
+
 void hi_count_codes(const uint8_t *sa, size_t n_rows, unsigned n_codes,
                     const uint64_t *const *rows, size_t n_side, uint64_t *hist)
 {

@@ -159,5 +159,8 @@ uint64_t hi_popcount(const uint64_t *a, size_t words);
 void hi_count_codes(const uint8_t *sa, size_t n_rows, unsigned n_codes,
                     const uint64_t *const *rows, size_t n_side, uint64_t *hist);
 uint8_t hi_max_byte(const uint8_t *p, size_t n);
+/* bits[c - 1] = respondents with SA value c (1..n_codes); present = any. */
+void hi_one_hot_column(const uint8_t *sa, size_t n_rows, unsigned n_codes,
+                       uint64_t *const *bits, uint64_t *present);
 
 #endif

@@ -91,19 +91,7 @@ hoshi_err hi_var_materialize(hi_var *v)
     v->present = calloc(words ? words : 1, sizeof *v->present);
     if (v->present == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-    const uint8_t *sa = v->sa;
-    for (size_t w = 0; w < words; w++) {
-        size_t base = w * 64, lim = n - base < 64 ? n - base : 64;
-        uint64_t pres = 0;
-        for (size_t j = 0; j < lim; j++) {
-            unsigned x = sa[base + j];
-            if (x != 0 && x <= nc) {
-                bits[x][w] |= (uint64_t)1 << j;
-                pres |= (uint64_t)1 << j;
-            }
-        }
-        v->present[w] = pres;
-    }
+    hi_one_hot_column(v->sa, n, (unsigned)nc, bits + 1, v->present);
     v->sa = NULL;
     return HOSHI_OK;
 }
