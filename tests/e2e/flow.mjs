@@ -85,7 +85,7 @@ async function main() {
     await page.selectOption("#industry", "G");
     await page.selectOption("#employees", "2");
     await page.fill("#contact", "星野");
-    await page.click("button[type=submit]");
+    await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
     check("profile saved", await page.locator(".notice").isVisible());
     await shot(page, "03-profile");
 
@@ -119,9 +119,9 @@ async function main() {
 
     await page.goto(base + "/policy");
     await page.fill("#representative", "代表取締役 星野一郎");
-    await page.click("button[value=generate]");
+    await Promise.all([page.waitForNavigation(), page.click("button[value=generate]")]);
     check("policy drafted", (await page.inputValue("#body")).includes("基本方針"));
-    await page.click("button[value=publish]");
+    await Promise.all([page.waitForNavigation(), page.click("button[value=publish]")]);
     check("policy published", await page.locator(".notice").isVisible());
     await shot(page, "08-policy");
 
@@ -164,8 +164,10 @@ async function main() {
   } catch (e) {
     check("flow completed", false, String(e).slice(0, 2000));
     await shot(page, "zz-failure").catch(() => {});
-  } finally {
-    await context.close();
+  }
+  await context.close();
+  await englishJourney(base).catch(async (e) => check("English journey completed", false, String(e).slice(0, 2000)));
+  {
     const exited = new Promise((ok) => server.on("exit", ok));
     server.kill("SIGTERM");
     await exited;
@@ -173,6 +175,69 @@ async function main() {
     rmSync(tmp, { recursive: true, force: true });
   }
   process.exit(failures ? 1 : 0);
+}
+
+// The same journey in English, in a fresh browser, led by the English
+// labels a visitor would click.
+async function englishJourney(base) {
+  const context = await chromium.launchPersistentContext(join(tmp, "profile-en"), {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1100, height: 800 },
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+      "--no-first-run", "--disable-component-update", "--disable-sync"],
+  });
+  const page = context.pages()[0] || await context.newPage();
+  try {
+    await page.goto(base + "/?lang=en");
+    await page.click("text=Sign up free");
+    await page.fill("#email", "owner@example.com");
+    await page.fill("#password", "hoshi-e2e-password");
+    await page.fill("#org", "Starlight Bakery Ltd.");
+    await page.click("button:has-text('Sign up')");
+    await page.waitForURL("**/profile");
+    await page.check("input[name=sole]");
+    await page.selectOption("#prefecture", "27");
+    await page.selectOption("#industry", "I");
+    await page.selectOption("#employees", "1");
+    await page.fill("#contact", "Hana Hoshi");
+    await Promise.all([page.waitForNavigation(), page.click("button:has-text('Save')")]);
+    await page.click("text=Next: the five basics");
+    await page.waitForURL("**/star1");
+    await page.click("text=My page");
+    await page.click("text=Start or continue the diagnosis");
+    for (let part = 1; part <= 3; part++) {
+      await page.waitForURL(`**/diagnosis/part/${part}`);
+      for (const radio of await page.locator("input[type=radio][value='1']").all()) await radio.check();
+      await page.click(part < 3 ? "text=Save and continue" : "text=See the result");
+    }
+    await page.waitForURL(/\/diagnosis\/\d+$/);
+    check("English: result page", (await page.textContent(".report .score .value")).trim() === "100");
+    await shot(page, "en-01-result");
+    await page.click("text=Write the basic policy");
+    await page.fill("#representative", "Hana Hoshi, Owner");
+    await Promise.all([page.waitForNavigation(), page.click("button:has-text('Draft it')")]);
+    const drafted = await page.inputValue("#body");
+    check("English: policy drafted in English", drafted.includes("Basic Policy"), drafted.slice(0, 200));
+    await Promise.all([page.waitForNavigation(), page.click("button:has-text('Publish')")]);
+    await page.click("text=Go on to the declaration");
+    await page.click("text=Declare ★★");
+    await page.waitForURL("**/declare?issued=1");
+    const id = (await page.textContent(".declid")).trim();
+    await shot(page, "en-02-declared");
+    await page.click("text=Find declarations");
+    await page.fill("#q", "starlight");
+    await page.click("form[action='/registry'] button[type=submit]");
+    await page.click(`a[href="/verify/${id}"]`);
+    check("English: sign-up to a verified ★★",
+      (await page.textContent(".verdict")).includes("valid") && (await page.textContent(".orgname")).includes("Starlight"));
+    await shot(page, "en-03-verify");
+  } catch (e) {
+    check("English journey completed", false, String(e).slice(0, 2000));
+    await shot(page, "en-zz-failure").catch(() => {});
+  } finally {
+    await context.close();
+  }
 }
 
 main();
