@@ -16,3 +16,7 @@ check "xlsx: percentages are numbers" 'unzip -p "$tmp/t.xlsx" xl/worksheets/shee
 check "csv: CP932 output decodes" 'iconv -f CP932 -t UTF-8 "$tmp/t.csv" | grep -q "卸売業,小売業"'
 "$bin" tab --codebook "$d/cb.csv" --data "$d/data.csv" --head Q1 --bom --out "$tmp/b.csv"
 check "csv: --bom writes EF BB BF" '[ "$(head -c 3 "$tmp/b.csv" | od -An -tx1 | tr -d " ")" = efbbbf ]'
+"$bin" tab --codebook "$d/cb.csv" --data "$d/data.csv" --side Q1 --head ALL --format json --out "$tmp/t.json"
+check "json: parses, one table per head and GRID item" 'python3 -c "import json,sys; t=json.load(open(sys.argv[1]))[\"tables\"]; sys.exit(0 if [x[\"id\"] for x in t]==[\"Q2\",\"Q3\",\"Q5_1\",\"Q5_2\"] else 1)" "$tmp/t.json"'
+"$bin" tab --codebook "$d/cb.csv" --data "$d/data.csv" --side Q1 --head ALL --format svg --out "$tmp/t.svg"
+check "svg: well-formed XML" 'python3 -c "import sys, xml.dom.minidom as m; m.parse(sys.argv[1])" "$tmp/t.svg"'

@@ -149,9 +149,10 @@ static void human_pct(hi_buf *b, const hi_table *t, size_t r, size_t c, bool sig
         hi_buf_puts(b, sig_mark(t->sig[r * t->n_cols + c]));
 }
 
+/* The 全体 row of a GRID sums the items, so its base is not a head count. */
 static bool small_base(const hi_table *t, size_t r)
 {
-    return !t->grid && t->row_n[r] < HI_SMALL_BASE;
+    return t->row_n[r] < HI_SMALL_BASE && !(t->grid && r == 0);
 }
 
 /* ---- Markdown ---- */

@@ -97,7 +97,7 @@ static void write_sheet(lxw_worksheet *ws, const hoshi_tabset *ts, const hi_tabl
     for (size_t r = 0; r < t->n_rows; r++) {
         lxw_row_t row = (lxw_row_t)(hr + 1 + r);
         char lab[HI_TAB_MAX_LABEL + 40];
-        bool small = !t->grid && t->row_n[r] < HI_SMALL_BASE;
+        bool small = t->row_n[r] < HI_SMALL_BASE && !(t->grid && r == 0);
         snprintf(lab, sizeof lab, "%s%s", t->row_label[r], small ? " ※参考値" : "");
         worksheet_write_string(ws, row, 0, lab, r == 0 ? f->total : f->label);
         if (t->num) {
