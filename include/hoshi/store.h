@@ -88,6 +88,7 @@ typedef struct hoshi_decl {
     hoshi_decl_status status;
     char withdrawn_on[HOSHI_STORE_DATE];
     char org_name[HOSHI_STORE_NAME];
+    char corpnum[HOSHI_CORPNUM_LEN + 1]; /* "" for a sole proprietor */
     int prefecture;
     char industry[2];
     bool has_policy;              /* the organisation has a published policy */

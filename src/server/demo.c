@@ -156,8 +156,6 @@ free_batch:
     return err;
 }
 
-hoshi_err srv_seed_demo(srv *s, const char *password, long demo_count);
-
 hoshi_err srv_seed_demo(srv *s, const char *password, long demo_count)
 {
     char path[1024];

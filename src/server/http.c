@@ -192,8 +192,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
-hoshi_err srv_seed_demo(srv *s, const char *demo_password, long demo_count);
-
 int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
 {
     srv s;

@@ -180,6 +180,16 @@ void page_verify(srv_req *r, srv_resp *p, const char *id)
     var_text(&v, "level", T(r, "verify", d.level == 2 ? "level2" : "level1"));
     var_text(&v, "id", d.id);
     var_text(&v, "org", d.org_name);
+    if (d.corpnum[0]) {
+        /* The corporate number lets a reader cross-check the National Tax
+         * Agency's public register. */
+        hi_buf *cn = var(&v, "corpnum");
+        hi_buf_puts(cn, "<dt>");
+        hi_buf_html(cn, T(r, "verify", "corpnum"));
+        hi_buf_puts(cn, "</dt><dd class=\"declid\">");
+        hi_buf_html(cn, d.corpnum);
+        hi_buf_puts(cn, "</dd>");
+    }
     var_text(&v, "prefecture", prefecture_name(r, d.prefecture));
     var_text(&v, "industry", industry_name(r, d.industry));
     var_text(&v, "date", fmt_date(r, d.declared_on, date, sizeof date));

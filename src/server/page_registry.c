@@ -187,6 +187,11 @@ static void decl_json(hi_buf *b, srv_req *r, const hoshi_decl *d)
     hi_buf_json_str(b, industry_name(r, d->industry));
     hi_buf_puts(b, ",\"industry_code\":");
     hi_buf_json_str(b, d->industry);
+    hi_buf_puts(b, ",\"corporate_number\":");
+    if (d->corpnum[0])
+        hi_buf_json_str(b, d->corpnum);
+    else
+        hi_buf_puts(b, "null");
     hi_buf_puts(b, ",\"declared_at\":");
     hi_buf_json_str(b, d->declared_on);
     hi_buf_printf(b, ",\"status\":\"%s\"", d->status == HOSHI_DECL_ACTIVE ? "active" : "withdrawn");

@@ -91,7 +91,13 @@ typedef struct srv_resp {
 } srv_resp;
 
 /* --- http.c */
+/* Runs the server until SIGINT or SIGTERM; demo_password non-NULL seeds
+ * the demo data first.  Returns the process exit status. */
 int srv_run(const srv_config *cfg, const char *demo_password, long demo_count);
+
+/* --- demo.c */
+/* Seeds the demo log-in and demo_count demo organisations, once. */
+hoshi_err srv_seed_demo(srv *s, const char *demo_password, long demo_count);
 
 /* --- form.c: request inputs */
 /* Query argument (decoded), or NULL. */

@@ -182,6 +182,7 @@ def run(port):
     check("declaration ID shown", bool(id1))
     r = anon.get(f"/verify/{id1}")
     check("verification page: active ★", r.status == 200 and "verdict active" in r.body and "&lt;script&gt;" in r.body
+          and "7000012050002" in r.body
           and "<script>alert" not in r.body)
     r = anon.get(f"/badge/{id1}.svg")
     check("badge SVG", r.status == 200 and r.getheader("Content-Type") == "image/svg+xml" and "<svg" in r.body
@@ -268,7 +269,8 @@ def run(port):
     check("API list", r.status == 200 and j.get("total") == 1 and j.get("page") == 1 and item.get("id") == id2
           and item.get("organization") == HOSTILE and item.get("level") == 2 and item.get("status") == "active",
           r.body[:300])
-    check("API fields", set(["id", "level", "organization", "prefecture", "industry", "declared_at", "status"]) <= set(item))
+    check("API fields", set(["id", "level", "organization", "prefecture", "industry", "declared_at", "status"]) <= set(item)
+          and item.get("corporate_number") == "7000012050002" and item.get("prefecture") == "東京都")
     r = anon.get(f"/api/v1/declarations/{id1}")
     check("API one (withdrawn)", r.status == 200 and json.loads(r.body)["status"] == "withdrawn")
     r = anon.get("/api/v1/declarations/12345678901")

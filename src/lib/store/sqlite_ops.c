@@ -542,7 +542,7 @@ static hoshi_err sq_decl_withdraw(hoshi_store *base, long long org_id, const cha
 
 #define DECL_COLS "d.id, d.org_id, d.level, d.declared_on, d.status, d.withdrawn_on, o.name," \
                   " o.prefecture, o.industry," \
-                  " EXISTS (SELECT 1 FROM policies p WHERE p.org_id = o.id AND p.published)"
+                  " EXISTS (SELECT 1 FROM policies p WHERE p.org_id = o.id AND p.published), o.corpnum"
 
 static void read_decl(sqlite3_stmt *st, hoshi_decl *d)
 {
@@ -556,6 +556,7 @@ static void read_decl(sqlite3_stmt *st, hoshi_decl *d)
     d->prefecture = sqlite3_column_int(st, 7);
     hi_sq_text(st, 8, d->industry, sizeof d->industry);
     d->has_policy = sqlite3_column_int(st, 9) != 0;
+    hi_sq_text(st, 10, d->corpnum, sizeof d->corpnum);
 }
 
 static hoshi_err decl_one(hoshi_store *base, const char *sql, const char *id, long long org_id,
