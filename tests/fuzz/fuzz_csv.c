@@ -1,13 +1,16 @@
 /*
  * fuzz_csv.c — libFuzzer target for the survey readers.  The first input
  * byte picks what the rest is: raw data under a fixed codebook (SA, MA,
- * NUM, FA, GRID), or a codebook read with a fixed one-line data file.
+ * NUM, FA, GRID), a codebook read with a fixed one-line data file, or
+ * (first byte 0xFF) a .hsd cache file, opened through a temporary file.
  * Whatever parses is also tabulated and rendered, so the engine sees
  * every store the reader can produce.  Built by `make fuzz` with clang.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "hoshi/hoshi.h"
 
@@ -45,6 +48,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = size - 1;
     hoshi_dataset *ds = NULL;
     hoshi_err err;
+    if (data[0] == 0xFF) {
+        static char path[64];
+        if (path[0] == '\0')
+            snprintf(path, sizeof path, "/tmp/fuzz_hsd_%ld.hsd", (long)getpid());
+        FILE *f = fopen(path, "wb");
+        if (f == NULL)
+            return 0;
+        fwrite(rest, 1, n, f);
+        fclose(f);
+        err = hoshi_dataset_open(NULL, path, HOSHI_ENC_AUTO, &ds);
+        if (err == HOSHI_OK) {
+            tabulate(ds, NULL);
+            tabulate(ds, "Q1");
+            hoshi_dataset_save(ds, "/dev/null/x"); /* verifies every column, then fails */
+        }
+        hoshi_dataset_free(ds);
+        return 0;
+    }
     if (data[0] & 1) {
         static const char one[] = "id\n1\n";
         err = hoshi_dataset_parse("cb.csv", rest, n, "d.csv", one, sizeof one - 1, enc, &ds);
