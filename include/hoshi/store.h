@@ -45,7 +45,15 @@ typedef struct hoshi_session {
     long long user_id, org_id;
     char csrf[HOSHI_STORE_TOKEN];
     long long expires;            /* Unix time */
+    bool is_operator;             /* the user runs the programme (operator pages) */
 } hoshi_session;
+
+/* Counts for the programme operator's overview. */
+typedef struct hoshi_stats {
+    long long orgs, users, diagnoses, policies;
+    long long active[3];          /* [1] ★ and [2] ★★ declarations in force */
+    long long withdrawn;
+} hoshi_stats;
 
 typedef struct hoshi_org {
     long long id;
@@ -146,6 +154,9 @@ typedef struct hoshi_store_ops {
                              size_t *n, long long *total);
     hoshi_err (*seed)(hoshi_store *s, const hoshi_seed_decl *items, size_t n);
     hoshi_err (*generation)(hoshi_store *s, long long *out);
+    hoshi_err (*user_set_operator)(hoshi_store *s, long long user_id, bool on);
+    hoshi_err (*decl_withdraw_id)(hoshi_store *s, const char *id, const char *date);
+    hoshi_err (*stats)(hoshi_store *s, hoshi_stats *out);
 } hoshi_store_ops;
 
 /* What every backend's handle starts with. */
@@ -216,5 +227,12 @@ hoshi_err hoshi_store_seed(hoshi_store *s, const hoshi_seed_decl *items, size_t 
 /* A number that changes whenever public data (declarations, organisations,
  * policies) changes, so callers can cache public pages. */
 hoshi_err hoshi_store_generation(hoshi_store *s, long long *out);
+
+/* Grants or takes away the operator role. */
+hoshi_err hoshi_store_user_set_operator(hoshi_store *s, long long user_id, bool on);
+/* Withdraws one declaration by ID (the operator's action, e.g. on a
+ * complaint).  NOTFOUND when it does not exist or is already withdrawn. */
+hoshi_err hoshi_store_decl_withdraw_id(hoshi_store *s, const char *id, const char *date);
+hoshi_err hoshi_store_stats(hoshi_store *s, hoshi_stats *out);
 
 #endif

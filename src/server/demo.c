@@ -13,6 +13,7 @@
 #include <string.h>
 
 #define DEMO_EMAIL "demo@example.jp"
+#define DEMO_OPERATOR "operator@example.jp"
 #define BATCH 5000
 
 static const char *nth(const hi_ini *ini, const char *key, size_t i)
@@ -30,6 +31,21 @@ static hoshi_err add_diagnosis(srv *s, long long org_id, const char *answers, co
         ans[i] = (hoshi_answer)(answers[i] - '0');
     hoshi_err err = hoshi_diag_score(ans, &res);
     return err ? err : hoshi_store_diagnosis_add(s->store, org_id, answers, res.score, date, &id);
+}
+
+/* The programme operator's demo log-in, in an organisation of its own. */
+static hoshi_err seed_operator(srv *s, const hi_ini *ini, const char *password)
+{
+    hoshi_user u;
+    if (hoshi_store_user_by_email(s->store, DEMO_OPERATOR, &u) == HOSHI_OK)
+        return HOSHI_OK;
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return HOSHI_ERR_NOMEM;
+    long long uid, oid;
+    hoshi_err err = hoshi_store_signup(s->store, DEMO_OPERATOR, hash, nth(ini, "operator_org", 0), &uid, &oid);
+    return err ? err : hoshi_store_user_set_operator(s->store, uid, true);
 }
 
 static hoshi_err seed_account(srv *s, const hi_ini *ini, const char *password)
@@ -165,7 +181,8 @@ hoshi_err srv_seed_demo(srv *s, const char *password, long demo_count)
     hoshi_err err = hi_ini_load(path, &ini);
     if (err != HOSHI_OK)
         return err;
-    if ((err = seed_account(s, ini, password)) == HOSHI_OK)
+    if ((err = seed_account(s, ini, password)) == HOSHI_OK &&
+        (err = seed_operator(s, ini, password)) == HOSHI_OK)
         err = seed_orgs(s, ini, demo_count);
     hi_ini_free(ini);
     return err;

@@ -258,7 +258,8 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
         snprintf(s.base, sizeof s.base, "http://%s:%d", cfg->listen_host, port);
     printf("hoshi serve: listening on http://%s:%d/\n", cfg->listen_host, port);
     if (demo_password != NULL)
-        printf("hoshi serve: demo log-in: demo@example.jp / %s\n", demo_password);
+        printf("hoshi serve: demo log-in: demo@example.jp / %s (operator: operator@example.jp, same password)\n",
+               demo_password);
     fflush(stdout);
     int sig = 0;
     sigwait(&stop, &sig);

@@ -108,6 +108,12 @@ void page_dashboard(srv_req *r, srv_resp *p)
         hi_buf_printf(ds, " <strong class=\"stars\">%s</strong> <a href=\"/verify/%s\">%s</a>",
                       level_stars(decl.level), decl.id, decl.id);
     }
+    if (r->ses.is_operator) {
+        hi_buf *ob = var(&v, "operator");
+        hi_buf_puts(ob, "<p><a class=\"button secondary\" href=\"/operator\">");
+        hi_buf_html(ob, T(r, "operator", "link"));
+        hi_buf_puts(ob, "</a></p>");
+    }
     csrf_input(var(&v, "csrf"), r);
     hi_buf body = HI_BUF_INIT;
     tpl_render(&body, r, "dashboard", "dashboard", vars_list(&v));

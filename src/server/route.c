@@ -153,6 +153,8 @@ static void route_get(srv_req *r, srv_resp *p)
         page_policy(r, p);
     else if (strcmp(path, "/declare") == 0)
         page_declare(r, p);
+    else if (strcmp(path, "/operator") == 0)
+        page_operator(r, p);
     else if (strcmp(path, "/verify") == 0) {
         /* The look-up form of the registry sends ?id=…; normalise and go. */
         char norm[HOSHI_DECL_ID_LEN + 1], loc[64];
@@ -212,6 +214,8 @@ static void route_post(srv_req *r, srv_resp *p)
         page_declare(r, p);
     else if (strcmp(path, "/declare/withdraw") == 0)
         page_withdraw(r, p);
+    else if (strcmp(path, "/operator/withdraw") == 0)
+        page_operator_withdraw(r, p);
     else
         page_message(r, p, 404, "not_found");
 }

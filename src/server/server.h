@@ -184,6 +184,8 @@ void page_verify(srv_req *r, srv_resp *p, const char *id);
 void page_badge(srv_req *r, srv_resp *p, const char *id);
 void page_qr(srv_req *r, srv_resp *p, const char *id);
 void page_registry(srv_req *r, srv_resp *p);
+void page_operator(srv_req *r, srv_resp *p);
+void page_operator_withdraw(srv_req *r, srv_resp *p);
 void api_declarations(srv_req *r, srv_resp *p);
 void api_declaration(srv_req *r, srv_resp *p, const char *id);
 

@@ -342,6 +342,23 @@ def demo_and_reminder(port, db):
     con.close()
     r = d.get("/dashboard")
     check("12-month reminder on the dashboard", 'class="notice"' in r.body)
+    r = d.get("/operator")
+    check("operator page is 404 for an ordinary user", r.status == 404)
+    o = Client(port)
+    r = o.post("/login", {"email": "operator@example.jp", "password": "hoshi-demo-2026"})
+    r = o.get("/dashboard")
+    check("operator sees the operator link", 'href="/operator"' in r.body)
+    r = o.get("/operator")
+    check("operator page with figures", r.status == 200 and "class=\"num\"" in r.body)
+    m = re.search(r'name="id" value="(\d{11})"', r.body)
+    oid = m.group(1) if m else ""
+    r = o.request("POST", "/operator/withdraw", form={"id": oid})
+    check("operator withdraw needs the CSRF token", r.status == 403)
+    r = d.post("/operator/withdraw", {"id": oid}, token_from="/dashboard")
+    check("an ordinary user cannot withdraw another's declaration", r.status == 404
+          and "verdict active" in d.get(f"/verify/{oid}").body)
+    r = o.post("/operator/withdraw", {"id": oid}, token_from="/operator")
+    check("operator withdraws a declaration", r.status == 303 and "verdict withdrawn" in o.get(f"/verify/{oid}").body)
     r = d.request("HEAD", "/registry")
     check("HEAD answers without a body", r.status == 200 and r.body == "")
 

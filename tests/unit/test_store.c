@@ -187,6 +187,35 @@ static void policy_and_seed(void)
     hoshi_store_close(s);
 }
 
+static void operator_role_and_stats(void)
+{
+    hoshi_store *s = open_fresh();
+    long long u, o;
+    CHECK_INT(hoshi_store_signup(s, "op@x.jp", "h", "運営", &u, &o), HOSHI_OK);
+    long long now = (long long)time(NULL);
+    CHECK_INT(hoshi_store_session_create(s, "d", u, "t", now + 100), HOSHI_OK);
+    hoshi_session ses;
+    CHECK_INT(hoshi_store_session_get(s, "d", now, &ses), HOSHI_OK);
+    CHECK(!ses.is_operator);
+    CHECK_INT(hoshi_store_user_set_operator(s, u, true), HOSHI_OK);
+    CHECK_INT(hoshi_store_user_set_operator(s, u + 99, true), HOSHI_ERR_NOTFOUND);
+    CHECK_INT(hoshi_store_session_get(s, "d", now, &ses), HOSHI_OK);
+    CHECK(ses.is_operator);
+    char id[12];
+    CHECK_INT(hoshi_store_decl_create(s, o, 1, "2026-01-01", id), HOSHI_OK);
+    hoshi_stats st;
+    CHECK_INT(hoshi_store_stats(s, &st), HOSHI_OK);
+    CHECK_INT(st.orgs, 1);
+    CHECK_INT(st.active[1], 1);
+    CHECK_INT(st.withdrawn, 0);
+    CHECK_INT(hoshi_store_decl_withdraw_id(s, id, "2026-02-01"), HOSHI_OK);
+    CHECK_INT(hoshi_store_decl_withdraw_id(s, id, "2026-02-01"), HOSHI_ERR_NOTFOUND);
+    CHECK_INT(hoshi_store_stats(s, &st), HOSHI_OK);
+    CHECK_INT(st.active[1], 0);
+    CHECK_INT(st.withdrawn, 1);
+    hoshi_store_close(s);
+}
+
 int main(void)
 {
     if (mkdtemp(dir) == NULL)
@@ -196,6 +225,7 @@ int main(void)
     RUN(diagnoses_are_per_org);
     RUN(declarations_step_up_and_search);
     RUN(policy_and_seed);
+    RUN(operator_role_and_stats);
     char cmd[200];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)

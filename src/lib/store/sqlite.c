@@ -94,6 +94,8 @@ static const char *const migrations[] = {
     " END;"
     "INSERT OR IGNORE INTO org_grams(gram, org_id)"
     " SELECT substr(lower(o.name), p.n, 2), o.id FROM orgs o JOIN gram_pos p ON p.n < length(o.name);",
+    /* 4: programme operators. */
+    "ALTER TABLE users ADD COLUMN operator INTEGER NOT NULL DEFAULT 0;",
 };
 
 int hoshi_store_schema_version(void)

@@ -171,7 +171,7 @@ static hoshi_err sq_session_get(hoshi_store *base, const char *digest, long long
 {
     hi_conn *c = hi_sq_acquire(SQ(base));
     hoshi_err err = HOSHI_OK;
-    sqlite3_stmt *st = hi_sq_prep(c, "SELECT s.user_id, u.org_id, s.csrf, s.expires FROM sessions s"
+    sqlite3_stmt *st = hi_sq_prep(c, "SELECT s.user_id, u.org_id, s.csrf, s.expires, u.operator FROM sessions s"
                                      " JOIN users u ON u.id = s.user_id"
                                      " WHERE s.digest = ?1 AND s.expires > ?2");
     if (st == NULL) {
@@ -186,6 +186,7 @@ static hoshi_err sq_session_get(hoshi_store *base, const char *digest, long long
         out->org_id = sqlite3_column_int64(st, 1);
         hi_sq_text(st, 2, out->csrf, sizeof out->csrf);
         out->expires = sqlite3_column_int64(st, 3);
+        out->is_operator = sqlite3_column_int(st, 4) != 0;
     } else {
         err = rc == SQLITE_DONE ? hi_fail(HOSHI_ERR_NOTFOUND, "no such session")
                                 : hi_sq_fail(c, "session");
@@ -756,6 +757,85 @@ static hoshi_err sq_generation(hoshi_store *base, long long *out)
     return HOSHI_OK;
 }
 
+struct operator_args {
+    long long user_id;
+    bool on;
+};
+
+static void bind_operator(sqlite3_stmt *st, const void *ctx)
+{
+    const struct operator_args *a = ctx;
+    sqlite3_bind_int64(st, 1, a->user_id);
+    sqlite3_bind_int(st, 2, a->on ? 1 : 0);
+}
+
+static hoshi_err sq_user_set_operator(hoshi_store *base, long long user_id, bool on)
+{
+    struct operator_args a = {user_id, on};
+    int changes = 0;
+    hoshi_err err = write1(base, "UPDATE users SET operator = ?2 WHERE id = ?1", bind_operator, &a, &changes);
+    if (err == HOSHI_OK && changes == 0)
+        return hi_fail(HOSHI_ERR_NOTFOUND, "no such user");
+    return err;
+}
+
+struct withdraw_args {
+    const char *id, *date;
+};
+
+static void bind_withdraw(sqlite3_stmt *st, const void *ctx)
+{
+    const struct withdraw_args *a = ctx;
+    bind_text(st, 1, a->id);
+    bind_text(st, 2, a->date);
+}
+
+static hoshi_err sq_decl_withdraw_id(hoshi_store *base, const char *id, const char *date)
+{
+    struct withdraw_args a = {id, date};
+    int changes = 0;
+    hoshi_err err = write1(base, "UPDATE declarations SET status = 0, withdrawn_on = ?2"
+                                 " WHERE id = ?1 AND status = 1",
+                           bind_withdraw, &a, &changes);
+    if (err == HOSHI_OK && changes == 0)
+        return hi_fail(HOSHI_ERR_NOTFOUND, "no active declaration with this ID");
+    if (err == HOSHI_OK)
+        bump(base);
+    return err;
+}
+
+static hoshi_err sq_stats(hoshi_store *base, hoshi_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    hi_conn *c = hi_sq_acquire(SQ(base));
+    hoshi_err err = HOSHI_OK;
+    sqlite3_stmt *st = hi_sq_prep(c, "SELECT (SELECT count(*) FROM orgs), (SELECT count(*) FROM users),"
+                                     " (SELECT count(*) FROM diagnoses),"
+                                     " (SELECT count(*) FROM policies WHERE published),"
+                                     " (SELECT count(*) FROM declarations WHERE status = 1 AND level = 1),"
+                                     " (SELECT count(*) FROM declarations WHERE status = 1 AND level = 2),"
+                                     " (SELECT count(*) FROM declarations WHERE status = 0)");
+    if (st == NULL) {
+        err = HOSHI_ERR_IO;
+        goto release;
+    }
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        out->orgs = sqlite3_column_int64(st, 0);
+        out->users = sqlite3_column_int64(st, 1);
+        out->diagnoses = sqlite3_column_int64(st, 2);
+        out->policies = sqlite3_column_int64(st, 3);
+        out->active[1] = sqlite3_column_int64(st, 4);
+        out->active[2] = sqlite3_column_int64(st, 5);
+        out->withdrawn = sqlite3_column_int64(st, 6);
+    } else {
+        err = hi_sq_fail(c, "statistics");
+    }
+    hi_sq_done(st);
+release:
+    hi_sq_release(SQ(base), c);
+    return err;
+}
+
 const hoshi_store_ops hi_sqlite_ops = {
     .close = hi_sqlite_close,
     .signup = sq_signup,
@@ -778,4 +858,7 @@ const hoshi_store_ops hi_sqlite_ops = {
     .decl_search = sq_decl_search,
     .seed = sq_seed,
     .generation = sq_generation,
+    .user_set_operator = sq_user_set_operator,
+    .decl_withdraw_id = sq_decl_withdraw_id,
+    .stats = sq_stats,
 };

@@ -127,3 +127,18 @@ hoshi_err hoshi_store_generation(hoshi_store *s, long long *out)
 {
     FORWARD(generation, out);
 }
+
+hoshi_err hoshi_store_user_set_operator(hoshi_store *s, long long user_id, bool on)
+{
+    FORWARD(user_set_operator, user_id, on);
+}
+
+hoshi_err hoshi_store_decl_withdraw_id(hoshi_store *s, const char *id, const char *date)
+{
+    FORWARD(decl_withdraw_id, id, date);
+}
+
+hoshi_err hoshi_store_stats(hoshi_store *s, hoshi_stats *out)
+{
+    FORWARD(stats, out);
+}

@@ -1,0 +1,111 @@
+/*
+ * page_operator.c — the programme operator's page: counts of
+ * organisations, diagnoses, policies and declarations, the latest
+ * declarations (searchable by name), and withdrawing a declaration, e.g.
+ * after a complaint.  Only users with the operator role see it; everyone
+ * else gets the same 404 as for a page that does not exist.
+ */
+#include "server.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define OPERATOR_ROWS 50
+
+static bool need_operator(srv_req *r, srv_resp *p)
+{
+    if (r->logged_in && r->ses.is_operator)
+        return true;
+    page_message(r, p, 404, "not_found");
+    return false;
+}
+
+static void stat_row(hi_buf *b, srv_req *r, const char *key, long long n)
+{
+    hi_buf_puts(b, "<tr><th>");
+    hi_buf_html(b, T(r, "operator", key));
+    hi_buf_printf(b, "</th><td class=\"num\">%lld</td></tr>", n);
+}
+
+void page_operator(srv_req *r, srv_resp *p)
+{
+    if (!need_operator(r, p))
+        return;
+    hoshi_stats st;
+    if (hoshi_store_stats(r->s->store, &st) != HOSHI_OK) {
+        page_message(r, p, 500, "internal");
+        return;
+    }
+    vars v = {0};
+    hi_buf *sb = var(&v, "stats");
+    stat_row(sb, r, "orgs", st.orgs);
+    stat_row(sb, r, "users", st.users);
+    stat_row(sb, r, "diagnoses", st.diagnoses);
+    stat_row(sb, r, "policies", st.policies);
+    stat_row(sb, r, "active1", st.active[1]);
+    stat_row(sb, r, "active2", st.active[2]);
+    stat_row(sb, r, "withdrawn", st.withdrawn);
+
+    char name[401] = "";
+    const char *q = req_query(r, "q");
+    if (q != NULL && strlen(q) < sizeof name && text_ok(q, 100, false)) {
+        snprintf(name, sizeof name, "%s", q);
+        trim(name);
+    }
+    var_text(&v, "q", name);
+    hoshi_decl rows[OPERATOR_ROWS];
+    size_t n = 0;
+    long long total = 0;
+    hoshi_decl_query dq = {name, 0, NULL, 0, true, 0, OPERATOR_ROWS};
+    if (hoshi_store_decl_search(r->s->store, &dq, rows, &n, &total) != HOSHI_OK) {
+        vars_free(&v);
+        page_message(r, p, 500, "internal");
+        return;
+    }
+    hi_buf *lb = var(&v, "rows");
+    for (size_t i = 0; i < n; i++) {
+        bool active = rows[i].status == HOSHI_DECL_ACTIVE;
+        hi_buf_printf(lb, "<tr><td class=\"declid\"><a href=\"/verify/%s\">%s</a></td><td>", rows[i].id,
+                      rows[i].id);
+        hi_buf_html(lb, rows[i].org_name);
+        hi_buf_printf(lb, "</td><td class=\"stars\">%s</td><td>", level_stars(rows[i].level));
+        hi_buf_html(lb, rows[i].declared_on);
+        hi_buf_puts(lb, "</td><td>");
+        if (active) {
+            hi_buf_puts(lb, "<form method=\"post\" action=\"/operator/withdraw\" class=\"inline\">");
+            csrf_input(lb, r);
+            hi_buf_printf(lb, "<input type=\"hidden\" name=\"id\" value=\"%s\"><button type=\"submit\" class=\"danger\">",
+                          rows[i].id);
+            hi_buf_html(lb, T(r, "operator", "withdraw"));
+            hi_buf_puts(lb, "</button></form>");
+        } else {
+            hi_buf_html(lb, T(r, "operator", "withdrawn_on"));
+            hi_buf_puts(lb, " ");
+            hi_buf_html(lb, rows[i].withdrawn_on);
+        }
+        hi_buf_puts(lb, "</td></tr>");
+    }
+    if (req_query(r, "done") != NULL) {
+        hi_buf_puts(var(&v, "notice"), "<p class=\"notice\" role=\"status\">");
+        hi_buf_html(var(&v, "notice"), T(r, "operator", "done"));
+        hi_buf_puts(var(&v, "notice"), "</p>");
+    }
+    hi_buf body = HI_BUF_INIT;
+    tpl_render(&body, r, "operator", "operator", vars_list(&v));
+    vars_free(&v);
+    page_finish(r, p, T(r, "operator", "title"), &body);
+}
+
+void page_operator_withdraw(srv_req *r, srv_resp *p)
+{
+    if (!need_operator(r, p))
+        return;
+    char today[16];
+    hoshi_date_iso(hoshi_date_today(), today, sizeof today);
+    const char *id = req_form(r, "id");
+    if (!hoshi_decl_id_is_valid(id) || hoshi_store_decl_withdraw_id(r->s->store, id, today) != HOSHI_OK) {
+        page_message(r, p, 404, "decl_not_found");
+        return;
+    }
+    redirect(p, "/operator?done=1");
+}
