@@ -2,7 +2,8 @@
 # Randomized differential test: hoshi tab against an independent computation
 # with pandas (Debian python3-pandas through /usr/bin/python3) on generated
 # surveys: random codes, blanks, MA sides and heads, filters, NUM statistics,
-# CRLF/BOM/quoting variations.  Prints ok/FAIL lines; seed from TAB_SEED.
+# CRLF/BOM/quoting variations.  Prints ok/FAIL lines; seed from TAB_SEED,
+# rounds from TAB_ROUNDS (25).
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${HOSHI:-$here/build/hoshi}
@@ -10,7 +11,7 @@ py=/usr/bin/python3
 if ! $py -c 'import pandas' 2>/dev/null; then
   echo "FAIL differential: pandas missing (make deps installs python3-pandas)"; exit 1
 fi
-exec $py - "$bin" "${TAB_SEED:-$RANDOM}" "${TAB_ROUNDS:-12}" <<'PY'
+exec $py - "$bin" "${TAB_SEED:-$RANDOM}" "${TAB_ROUNDS:-25}" <<'PY'
 import csv, io, math, os, random, subprocess, sys, tempfile
 import pandas as pd
 
