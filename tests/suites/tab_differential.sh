@@ -42,17 +42,18 @@ def gen(tmp):
         h = "" if rng.random() < pblank else str(rng.choice(codes["H"]))
         m = [rng.choice(["0", "1", "", "1"]) if rng.random() > pblank else rng.choice(["", "0"]) for _ in codes["M"]]
         v = "" if rng.random() < pblank else rng.choice([str(rng.randint(-5, 100)), f"{rng.uniform(0, 1e4):.3f}", "1e3"])
-        t = rng.choice(["", "x", '"a,b"', '"line\nbreak"', '"say ""hi"""'])
+        t = rng.choice(["", "x", '"a,b"', '"line\nbreak"', '"say ""hi"""', "日本語の回答", '"改行\nあり"'])
         rows.append([str(i), s, h] + m + [v, t])
     header = ["id", "S", "H"] + [f"M_{c}" for c in codes["M"]] + ["V", "T"]
     # shuffle column order (except id first)
     order = [0] + rng.sample(range(1, len(header)), len(header) - 1)
     nl = rng.choice(["\n", "\r\n"])
     text = nl.join(",".join(r[j] for j in order) for r in [header] + rows) + rng.choice(["", nl])
-    if rng.random() < 0.3:
+    enc = rng.choice(["utf-8", "utf-8", "cp932"])
+    if enc == "utf-8" and rng.random() < 0.3:
         text = "\ufeff" + text
-    open(os.path.join(tmp, "cb.csv"), "w", encoding="utf-8", newline="").write("\n".join(cb) + "\n")
-    open(os.path.join(tmp, "d.csv"), "w", encoding="utf-8", newline="").write(text)
+    open(os.path.join(tmp, "cb.csv"), "w", encoding=rng.choice(["utf-8", "cp932"]), newline="").write("\n".join(cb) + "\n")
+    open(os.path.join(tmp, "d.csv"), "w", encoding=enc, newline="").write(text)
     df = pd.DataFrame([[r[1], r[2]] + r[3:3 + len(codes["M"])] + [r[-2]] for r in rows],
                       columns=["S", "H"] + [f"M_{c}" for c in codes["M"]] + ["V"], dtype=object)
     return codes, df
@@ -137,6 +138,13 @@ for r in range(rounds):
                     bad = f"row {gr} != {er}"
                 if bad:
                     break
+        if not bad:
+            # the .hsd cache gives the same bytes
+            q = subprocess.run([hoshi, "import", "--codebook", f"{tmp}/cb.csv", "--data", f"{tmp}/d.csv",
+                                "--out", f"{tmp}/s.hsd"], capture_output=True)
+            c = subprocess.run([hoshi, "tab", "--data", f"{tmp}/s.hsd"] + args[6:], capture_output=True)
+            if q.returncode != 0 or c.returncode != 0 or c.stdout != p.stdout:
+                bad = f"cache differs: {q.stderr.decode()[:200]} {c.stderr.decode()[:200]}"
         if bad:
             print(f"FAIL {name}: {bad}"); fails += 1
         else:
