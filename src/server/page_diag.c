@@ -284,7 +284,7 @@ static void trend_svg(hi_buf *b, srv_req *r, const hoshi_diagnosis *d, size_t n)
         const hoshi_diagnosis *e = &d[n - 1 - k];
         double x = n == 1 ? (L + W - R) / 2.0 : L + (double)k * (W - L - R) / (double)(n - 1);
         double y = TOP + (double)(100 - e->score) * (H - TOP - B) / 125.0;
-        hi_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" class=\"dot\"><title>", x, y);
+        hi_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" class=\"dot\"><title>", x, y);
         hi_buf_html(b, e->taken_on);
         hi_buf_printf(b, ": %d</title></circle>", e->score);
         if (n <= 12 || k == 0 || k == n - 1)

@@ -232,6 +232,16 @@ async function englishJourney(base) {
     check("English: sign-up to a verified ★★",
       (await page.textContent(".verdict")).includes("valid") && (await page.textContent(".orgname")).includes("Starlight"));
     await shot(page, "en-03-verify");
+    // The programme operator (seeded by --demo) sees the figures.
+    await page.click("text=My page");
+    await page.click("button:has-text('Log out')");
+    await page.goto(base + "/login");
+    await page.fill("#email", "operator@example.jp");
+    await page.fill("#password", "hoshi-demo-2026");
+    await Promise.all([page.waitForNavigation(), page.click("button:has-text('Log in')")]);
+    await page.click("text=Open the operator page");
+    check("English: operator page lists the new declaration", (await page.locator(`a[href="/verify/${id}"]`).count()) === 1);
+    await shot(page, "en-04-operator");
   } catch (e) {
     check("English journey completed", false, String(e).slice(0, 2000));
     await shot(page, "en-zz-failure").catch(() => {});
