@@ -3,8 +3,10 @@
  * bitsets of respondents: the filter (all --where conditions ANDed), each
  * side category ANDed with the filter once, and each head category; so a
  * banner computes the side once and then one head after another, and nets,
- * bands and MA sides need no special counting code.  NUM heads gather the
- * values of each row and sort them for the median.
+ * bands and MA sides need no special counting code.  A plain SA head skips
+ * the bitsets: one streaming pass builds one-hot words 64 respondents at a
+ * time (bits.c).  NUM heads gather the values of each row and sort them for
+ * the median.  Big banners share their heads between two threads.
  */
 #include "tab/tab.h"
 
@@ -822,6 +824,11 @@ hoshi_err hoshi_tab_run(const hoshi_dataset *ds, const hoshi_tab_spec *spec, hos
                 continue;
             names[n_names++] = q->qid;
         }
+    }
+    if (n_names == 0) {
+        free(names);
+        err = hi_fail(HOSHI_ERR_USAGE, "nothing to tabulate: the codebook has no question but free text and the side");
+        goto free_all;
     }
     head_job jobs[2];
     memset(jobs, 0, sizeof jobs);
