@@ -54,8 +54,54 @@ hoshi_err hi_sq_fail(hi_conn *c, const char *what);
 /* Copies text column i into dst (size bytes, always NUL-terminated). */
 void hi_sq_text(sqlite3_stmt *st, int i, char *dst, size_t size);
 
+#define HI_SQ(base) ((hi_sqlite *)(base))
+
+/* Bumps the generation that retires cached public pages. */
+void hi_sq_bump(hoshi_store *base);
+/* Binds s (NULL as "") as text parameter i; s must outlive the step. */
+void hi_sq_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Rolls back the open transaction and returns err. */
+hoshi_err hi_sq_rollback(hi_conn *c, hoshi_err err);
+/* Runs one bound write statement on a pooled connection: the common shape
+ * of the simple updates.  *changes (if not NULL) gets the rows changed. */
+typedef void (*hi_sq_binder)(sqlite3_stmt *st, const void *ctx);
+hoshi_err hi_sq_write1(hoshi_store *base, const char *sql, hi_sq_binder bind, const void *ctx,
+                       int *changes);
+
 /* Closes every pooled connection and frees the store. */
 void hi_sqlite_close(hoshi_store *base);
+
+/* The operations (sqlite_accounts.c, sqlite_orgs.c, sqlite_decl.c), each
+ * as documented for its hoshi_store_* wrapper in store.h. */
+hoshi_err hi_sq_signup(hoshi_store *base, const char *email, const char *pwhash, const char *org_name,
+                       long long *user_id, long long *org_id);
+hoshi_err hi_sq_user_by_email(hoshi_store *base, const char *email, hoshi_user *out);
+hoshi_err hi_sq_session_create(hoshi_store *base, const char *digest, long long user_id,
+                               const char *csrf, long long expires);
+hoshi_err hi_sq_session_get(hoshi_store *base, const char *digest, long long now, hoshi_session *out);
+hoshi_err hi_sq_session_delete(hoshi_store *base, const char *digest);
+hoshi_err hi_sq_user_set_operator(hoshi_store *base, long long user_id, bool on);
+hoshi_err hi_sq_org_get(hoshi_store *base, long long org_id, hoshi_org *out);
+hoshi_err hi_sq_org_update(hoshi_store *base, const hoshi_org *org);
+hoshi_err hi_sq_draft_save(hoshi_store *base, long long org_id, const char *draft);
+hoshi_err hi_sq_diagnosis_add(hoshi_store *base, long long org_id, const char *answers, int score,
+                              const char *taken_on, long long *id);
+hoshi_err hi_sq_diagnosis_get(hoshi_store *base, long long org_id, long long id, hoshi_diagnosis *out);
+hoshi_err hi_sq_diagnosis_list(hoshi_store *base, long long org_id, hoshi_diagnosis *out, size_t max,
+                               size_t *n);
+hoshi_err hi_sq_policy_get(hoshi_store *base, long long org_id, hoshi_policy_rec *out);
+hoshi_err hi_sq_policy_save(hoshi_store *base, const hoshi_policy_rec *p);
+hoshi_err hi_sq_stats(hoshi_store *base, hoshi_stats *out);
+hoshi_err hi_sq_decl_create(hoshi_store *base, long long org_id, int level, const char *date,
+                            char id_out[HOSHI_DECL_ID_LEN + 1]);
+hoshi_err hi_sq_decl_withdraw(hoshi_store *base, long long org_id, const char *date);
+hoshi_err hi_sq_decl_withdraw_id(hoshi_store *base, const char *id, const char *date);
+hoshi_err hi_sq_decl_get(hoshi_store *base, const char *id, hoshi_decl *out);
+hoshi_err hi_sq_decl_active(hoshi_store *base, long long org_id, hoshi_decl *out);
+hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_decl *out, size_t *n,
+                            long long *total);
+hoshi_err hi_sq_seed(hoshi_store *base, const hoshi_seed_decl *items, size_t n);
+hoshi_err hi_sq_generation(hoshi_store *base, long long *out);
 
 /* The backend's operation table (sqlite_ops.c). */
 extern const hoshi_store_ops hi_sqlite_ops;

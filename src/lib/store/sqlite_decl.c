@@ -1,0 +1,327 @@
+/*
+ * sqlite_decl.c — declarations in the SQLite backend: issuing IDs,
+ * stepping up and withdrawing, look-ups, the registry search (WHERE
+ * clauses assembled from constant fragments, values always bound) and
+ * bulk seeding of demo data.
+ */
+#include "sqlite_int.h"
+#include "utf8.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static hoshi_err insert_decl(hi_conn *c, long long org_id, int level, const char *date,
+                             char id_out[HOSHI_DECL_ID_LEN + 1])
+{
+    sqlite3_stmt *st = hi_sq_prep(c, "INSERT INTO declarations(id, org_id, level, declared_on)"
+                                     " VALUES (?1, ?2, ?3, ?4)");
+    if (st == NULL)
+        return HOSHI_ERR_IO;
+    for (int attempt = 0; attempt < 8; attempt++) {
+        long long base = 1000000000LL + (long long)randombytes_uniform(900000000U) * 10LL +
+                         (long long)randombytes_uniform(10U);
+        hoshi_err err = hoshi_decl_id_make(base, id_out);
+        if (err != HOSHI_OK)
+            return err;
+        hi_sq_bind_text(st, 1, id_out);
+        sqlite3_bind_int64(st, 2, org_id);
+        sqlite3_bind_int(st, 3, level);
+        hi_sq_bind_text(st, 4, date);
+        int rc = sqlite3_step(st);
+        hi_sq_done(st);
+        if (rc == SQLITE_DONE)
+            return HOSHI_OK;
+        if (rc != SQLITE_CONSTRAINT)
+            return hi_sq_fail(c, "insert declaration");
+    }
+    return hi_fail(HOSHI_ERR_INTERNAL, "could not find a free declaration ID");
+}
+
+static hoshi_err withdraw_active(hi_conn *c, long long org_id, const char *date, int *changes)
+{
+    sqlite3_stmt *st = hi_sq_prep(c, "UPDATE declarations SET status = 0, withdrawn_on = ?2"
+                                     " WHERE org_id = ?1 AND status = 1");
+    if (st == NULL)
+        return HOSHI_ERR_IO;
+    sqlite3_bind_int64(st, 1, org_id);
+    hi_sq_bind_text(st, 2, date);
+    int rc = sqlite3_step(st);
+    hi_sq_done(st);
+    if (rc != SQLITE_DONE)
+        return hi_sq_fail(c, "withdraw declaration");
+    if (changes != NULL)
+        *changes = sqlite3_changes(c->db);
+    return HOSHI_OK;
+}
+
+hoshi_err hi_sq_decl_create(hoshi_store *base, long long org_id, int level, const char *date,
+                            char id_out[HOSHI_DECL_ID_LEN + 1])
+{
+    if (level != 1 && level != 2)
+        return hi_fail(HOSHI_ERR_INPUT, "level must be 1 or 2");
+    hi_conn *c = hi_sq_acquire(HI_SQ(base));
+    hoshi_err err = hi_sq_exec(c, "BEGIN IMMEDIATE");
+    if (err != HOSHI_OK)
+        goto release;
+    if ((err = withdraw_active(c, org_id, date, NULL)) != HOSHI_OK ||
+        (err = insert_decl(c, org_id, level, date, id_out)) != HOSHI_OK) {
+        hi_sq_rollback(c, err);
+        goto release;
+    }
+    if ((err = hi_sq_exec(c, "COMMIT")) != HOSHI_OK)
+        hi_sq_rollback(c, err);
+    else
+        hi_sq_bump(base);
+release:
+    hi_sq_release(HI_SQ(base), c);
+    return err;
+}
+
+hoshi_err hi_sq_decl_withdraw(hoshi_store *base, long long org_id, const char *date)
+{
+    hi_conn *c = hi_sq_acquire(HI_SQ(base));
+    int changes = 0;
+    hoshi_err err = withdraw_active(c, org_id, date, &changes);
+    hi_sq_release(HI_SQ(base), c);
+    if (err == HOSHI_OK && changes == 0)
+        return hi_fail(HOSHI_ERR_NOTFOUND, "no active declaration");
+    if (err == HOSHI_OK)
+        hi_sq_bump(base);
+    return err;
+}
+
+#define DECL_COLS "d.id, d.org_id, d.level, d.declared_on, d.status, d.withdrawn_on, o.name," \
+                  " o.prefecture, o.industry," \
+                  " EXISTS (SELECT 1 FROM policies p WHERE p.org_id = o.id AND p.published), o.corpnum"
+
+static void read_decl(sqlite3_stmt *st, hoshi_decl *d)
+{
+    hi_sq_text(st, 0, d->id, sizeof d->id);
+    d->org_id = sqlite3_column_int64(st, 1);
+    d->level = sqlite3_column_int(st, 2);
+    hi_sq_text(st, 3, d->declared_on, sizeof d->declared_on);
+    d->status = sqlite3_column_int(st, 4) ? HOSHI_DECL_ACTIVE : HOSHI_DECL_WITHDRAWN;
+    hi_sq_text(st, 5, d->withdrawn_on, sizeof d->withdrawn_on);
+    hi_sq_text(st, 6, d->org_name, sizeof d->org_name);
+    d->prefecture = sqlite3_column_int(st, 7);
+    hi_sq_text(st, 8, d->industry, sizeof d->industry);
+    d->has_policy = sqlite3_column_int(st, 9) != 0;
+    hi_sq_text(st, 10, d->corpnum, sizeof d->corpnum);
+}
+
+static hoshi_err decl_one(hoshi_store *base, const char *sql, const char *id, long long org_id,
+                          hoshi_decl *out)
+{
+    hi_conn *c = hi_sq_acquire(HI_SQ(base));
+    hoshi_err err = HOSHI_OK;
+    sqlite3_stmt *st = hi_sq_prep(c, sql);
+    if (st == NULL) {
+        err = HOSHI_ERR_IO;
+        goto release;
+    }
+    if (id != NULL)
+        hi_sq_bind_text(st, 1, id);
+    else
+        sqlite3_bind_int64(st, 1, org_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_decl(st, out);
+    else
+        err = rc == SQLITE_DONE ? hi_fail(HOSHI_ERR_NOTFOUND, "no such declaration")
+                                : hi_sq_fail(c, "declaration");
+    hi_sq_done(st);
+release:
+    hi_sq_release(HI_SQ(base), c);
+    return err;
+}
+
+hoshi_err hi_sq_decl_get(hoshi_store *base, const char *id, hoshi_decl *out)
+{
+    return decl_one(base, "SELECT " DECL_COLS " FROM declarations d JOIN orgs o ON o.id = d.org_id"
+                          " WHERE d.id = ?1", id ? id : "", 0, out);
+}
+
+hoshi_err hi_sq_decl_active(hoshi_store *base, long long org_id, hoshi_decl *out)
+{
+    return decl_one(base, "SELECT " DECL_COLS " FROM declarations d JOIN orgs o ON o.id = d.org_id"
+                          " WHERE d.org_id = ?1 AND d.status = 1", NULL, org_id, out);
+}
+
+/* Copies s into dst with LIKE's wildcards escaped by '\', inside %…%. */
+static bool like_pattern(const char *s, char *dst, size_t size)
+{
+    size_t n = 0;
+    if (size < 3)
+        return false;
+    dst[n++] = '%';
+    for (const char *p = s; *p; p++) {
+        if (n + 3 >= size)
+            return false;
+        if (*p == '%' || *p == '_' || *p == '\\')
+            dst[n++] = '\\';
+        dst[n++] = *p;
+    }
+    dst[n++] = '%';
+    dst[n] = '\0';
+    return true;
+}
+
+hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_decl *out,
+                            size_t *n, long long *total)
+{
+    *n = 0;
+    *total = 0;
+    char pattern[2 * HOSHI_STORE_NAME + 4];
+    bool by_name = q->name != NULL && *q->name;
+    if (by_name && !like_pattern(q->name, pattern, sizeof pattern))
+        return hi_fail(HOSHI_ERR_LIMIT, "search text too long");
+    /* Counting matches of a name alone reads the organisations that hold
+     * the query's first two characters (bigram index) instead of every
+     * name.  With a prefecture the (prefecture, name) index is cheaper,
+     * and the page itself is cheapest walking the newest declarations
+     * until it has enough, so neither uses the bigrams. */
+    bool by_gram = by_name && !q->prefecture && hi_utf8_count(q->name) >= 2;
+    /* The WHERE clause is assembled from constant fragments only; every
+     * value is a bound parameter with a fixed number. */
+    char where[640], where_count[768];
+    snprintf(where, sizeof where, " FROM declarations d JOIN orgs o ON o.id = d.org_id WHERE %s%s%s%s%s",
+             q->include_withdrawn ? "1" : "d.status = 1",
+             by_name ? " AND o.name LIKE ?1 ESCAPE '\\'" : "",
+             q->prefecture ? " AND o.prefecture = ?2" : "",
+             q->industry && *q->industry ? " AND o.industry = ?3" : "",
+             q->level ? " AND d.level = ?4" : "");
+    snprintf(where_count, sizeof where_count, "%s%s", where,
+             by_gram ? " AND o.id IN (SELECT g.org_id FROM org_grams g WHERE g.gram = substr(lower(?7), 1, 2))"
+                     : "");
+    char sql_count[900], sql_page[1152];
+    snprintf(sql_count, sizeof sql_count, "SELECT count(*)%s", where_count);
+    snprintf(sql_page, sizeof sql_page, "SELECT " DECL_COLS "%s ORDER BY d.seq DESC LIMIT ?5 OFFSET ?6",
+             where);
+    hi_conn *c = hi_sq_acquire(HI_SQ(base));
+    hoshi_err err = HOSHI_OK;
+    for (int pass = 0; pass < 2 && err == HOSHI_OK; pass++) {
+        sqlite3_stmt *st = hi_sq_prep(c, pass == 0 ? sql_count : sql_page);
+        if (st == NULL) {
+            err = HOSHI_ERR_IO;
+            break;
+        }
+        if (by_name)
+            hi_sq_bind_text(st, 1, pattern);
+        if (by_gram && pass == 0)
+            hi_sq_bind_text(st, 7, q->name);
+        if (q->prefecture)
+            sqlite3_bind_int(st, 2, q->prefecture);
+        if (q->industry && *q->industry)
+            hi_sq_bind_text(st, 3, q->industry);
+        if (q->level)
+            sqlite3_bind_int(st, 4, q->level);
+        int rc;
+        if (pass == 0) {
+            if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+                *total = sqlite3_column_int64(st, 0);
+            else
+                err = hi_sq_fail(c, "count declarations");
+        } else {
+            sqlite3_bind_int64(st, 5, (long long)q->limit);
+            sqlite3_bind_int64(st, 6, q->offset);
+            while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < q->limit)
+                read_decl(st, &out[(*n)++]);
+            if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+                err = hi_sq_fail(c, "search declarations");
+        }
+        hi_sq_done(st);
+    }
+    hi_sq_release(HI_SQ(base), c);
+    return err;
+}
+
+static hoshi_err seed_one(hi_conn *c, const hoshi_seed_decl *it)
+{
+    sqlite3_stmt *st = hi_sq_prep(c, "INSERT INTO orgs(name, corpnum, prefecture, industry, employees,"
+                                     " contact, star1, star1_committed) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+                                     " '11111', 1)");
+    if (st == NULL)
+        return HOSHI_ERR_IO;
+    hi_sq_bind_text(st, 1, it->org->name);
+    hi_sq_bind_text(st, 2, it->org->corpnum);
+    sqlite3_bind_int(st, 3, it->org->prefecture);
+    hi_sq_bind_text(st, 4, it->org->industry);
+    sqlite3_bind_int(st, 5, it->org->employees);
+    hi_sq_bind_text(st, 6, it->org->contact);
+    int rc = sqlite3_step(st);
+    hi_sq_done(st);
+    if (rc != SQLITE_DONE)
+        return hi_sq_fail(c, "seed organisation");
+    long long org_id = sqlite3_last_insert_rowid(c->db);
+    if (it->policy_body != NULL) {
+        st = hi_sq_prep(c, "INSERT INTO policies(org_id, representative, contact, established, body,"
+                           " published, published_on) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?4)");
+        if (st == NULL)
+            return HOSHI_ERR_IO;
+        sqlite3_bind_int64(st, 1, org_id);
+        hi_sq_bind_text(st, 2, it->representative);
+        hi_sq_bind_text(st, 3, it->org->contact);
+        hi_sq_bind_text(st, 4, it->declared_on);
+        hi_sq_bind_text(st, 5, it->policy_body);
+        rc = sqlite3_step(st);
+        hi_sq_done(st);
+        if (rc != SQLITE_DONE)
+            return hi_sq_fail(c, "seed policy");
+    }
+    char id[HOSHI_DECL_ID_LEN + 1];
+    return insert_decl(c, org_id, it->level, it->declared_on, id);
+}
+
+hoshi_err hi_sq_seed(hoshi_store *base, const hoshi_seed_decl *items, size_t n)
+{
+    hi_conn *c = hi_sq_acquire(HI_SQ(base));
+    hoshi_err err = hi_sq_exec(c, "BEGIN IMMEDIATE");
+    if (err != HOSHI_OK)
+        goto release;
+    for (size_t i = 0; i < n; i++) {
+        if ((err = seed_one(c, &items[i])) != HOSHI_OK) {
+            hi_sq_rollback(c, err);
+            goto release;
+        }
+    }
+    if ((err = hi_sq_exec(c, "COMMIT")) != HOSHI_OK) {
+        hi_sq_rollback(c, err);
+        goto release;
+    }
+    hi_sq_bump(base);
+    /* Fresh statistics let the planner pick the prefecture index or the
+     * name scan instead of walking every declaration. */
+    if (sqlite3_exec(c->db, "ANALYZE", NULL, NULL, NULL) != SQLITE_OK)
+        err = hi_sq_fail(c, "analyze");
+    else
+        atomic_fetch_add(&HI_SQ(base)->stats, 1);
+release:
+    hi_sq_release(HI_SQ(base), c);
+    return err;
+}
+
+struct withdraw_args {
+    const char *id, *date;
+};
+
+static void bind_withdraw(sqlite3_stmt *st, const void *ctx)
+{
+    const struct withdraw_args *a = ctx;
+    hi_sq_bind_text(st, 1, a->id);
+    hi_sq_bind_text(st, 2, a->date);
+}
+
+hoshi_err hi_sq_decl_withdraw_id(hoshi_store *base, const char *id, const char *date)
+{
+    struct withdraw_args a = {id, date};
+    int changes = 0;
+    hoshi_err err = hi_sq_write1(base, "UPDATE declarations SET status = 0, withdrawn_on = ?2"
+                                 " WHERE id = ?1 AND status = 1",
+                           bind_withdraw, &a, &changes);
+    if (err == HOSHI_OK && changes == 0)
+        return hi_fail(HOSHI_ERR_NOTFOUND, "no active declaration with this ID");
+    if (err == HOSHI_OK)
+        hi_sq_bump(base);
+    return err;
+}
