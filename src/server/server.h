@@ -207,8 +207,11 @@ void var_error(vars *v, srv_req *r, const char *name, const char *section, const
 /* The name/value list for tpl_render (valid until the next var call). */
 const char *const *vars_list(vars *v);
 void vars_free(vars *v);
-/* Loads the session's organisation; on failure sends a page and returns false. */
+/* Redirects to the log-in page and returns false when nobody is logged in. */
 bool need_login(srv_req *r, srv_resp *p);
+/* need_login, then loads the session's organisation into *org; on failure
+ * the response is already made and it returns false. */
+bool load_org(srv_req *r, srv_resp *p, hoshi_org *org);
 const char *prefecture_name(srv_req *r, int code);
 const char *industry_name(srv_req *r, const char *code);
 /* "2026年11月22日" / "22 November 2026" from YYYY-MM-DD (or the input). */

@@ -1,0 +1,88 @@
+/*
+ * page_star1.c — the ★ self-check: the five principles from the
+ * catalogue, each explained with how to do it, marked in place or to do,
+ * and the commitment that ★ asks for.  Nothing is saved until every
+ * principle is marked and the commitment ticked, and the marks the owner
+ * made stay on the page when something is missing.
+ */
+#include "server.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void page_star1(srv_req *r, srv_resp *p)
+{
+    hoshi_org org;
+    if (!load_org(r, p, &org))
+        return;
+    const hoshi_catalog *c = r->s->cat[r->lang];
+    bool missing[5] = {false}, commit_missing = false, posted = r->is_post;
+    if (posted) {
+        hoshi_org in = org;
+        bool ok = true;
+        for (int i = 0; i < 5; i++) {
+            char k[16];
+            snprintf(k, sizeof k, "p%d", i + 1);
+            const char *val = req_form(r, k);
+            if (strcmp(val, "done") == 0)
+                in.star1[i] = '1';
+            else if (strcmp(val, "todo") == 0)
+                in.star1[i] = '0';
+            else
+                missing[i] = true, ok = false;
+        }
+        in.star1[5] = '\0';
+        in.star1_committed = strcmp(req_form(r, "commit"), "1") == 0;
+        if (!in.star1_committed)
+            commit_missing = true, ok = false;
+        org = in;
+        if (ok) {
+            if (hoshi_store_org_update(r->s->store, &in) != HOSHI_OK) {
+                page_message(r, p, 500, "internal");
+                return;
+            }
+            redirect(p, "/dashboard");
+            return;
+        }
+        p->status = 422;
+    }
+    vars v = {0};
+    csrf_input(var(&v, "csrf"), r);
+    hi_buf *list = var(&v, "principles");
+    for (int i = 1; i <= 5; i++) {
+        const hoshi_principle_info *pi = hoshi_catalog_principle(c, i);
+        bool done = org.star1[i - 1] == '1';
+        bool chosen = !posted ? org.star1_committed || done : !missing[i - 1];
+        hi_buf_printf(list, "<fieldset class=\"card principle\" id=\"p%d\"><legend><span class=\"num\">%d</span> ", i, i);
+        hi_buf_html(list, pi->title);
+        hi_buf_puts(list, "</legend><p class=\"summary\">");
+        hi_buf_html(list, pi->summary);
+        hi_buf_puts(list, "</p><p>");
+        hi_buf_html(list, pi->explain);
+        hi_buf_puts(list, "</p><details><summary>");
+        hi_buf_html(list, T(r, "star1", "howto"));
+        hi_buf_puts(list, "</summary><ul>");
+        for (size_t k = 0; k < pi->n_todo; k++) {
+            hi_buf_puts(list, "<li>");
+            hi_buf_html(list, pi->todo[k]);
+            hi_buf_puts(list, "</li>");
+        }
+        hi_buf_puts(list, "</ul></details><div class=\"choices\">");
+        hi_buf_printf(list, "<label><input type=\"radio\" name=\"p%d\" value=\"done\"%s> ", i,
+                      chosen && done ? " checked" : "");
+        hi_buf_html(list, T(r, "star1", "done"));
+        hi_buf_printf(list, "</label><label><input type=\"radio\" name=\"p%d\" value=\"todo\"%s> ", i,
+                      chosen && !done ? " checked" : "");
+        hi_buf_html(list, T(r, "star1", "todo"));
+        hi_buf_puts(list, "</label></div>");
+        if (missing[i - 1])
+            field_error(list, r, "star1", "err_choose");
+        hi_buf_puts(list, "</fieldset>\n");
+    }
+    hi_buf_puts(var(&v, "commit_checked"), org.star1_committed ? " checked" : "");
+    var_error(&v, r, "err_commit", "star1", commit_missing ? "err_commit" : NULL);
+    hi_buf body = HI_BUF_INIT;
+    tpl_render(&body, r, "star1", "star1", vars_list(&v));
+    vars_free(&v);
+    page_finish(r, p, T(r, "star1", "title"), &body);
+}
