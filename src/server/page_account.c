@@ -18,8 +18,23 @@
 
 void page_home(srv_req *r, srv_resp *p)
 {
+    /* Signed-in owners are offered their page instead of sign-up. */
+    vars v = {0};
+    hi_buf *act = var(&v, "actions");
+    if (r->logged_in) {
+        hi_buf_puts(act, "<a class=\"button\" href=\"/dashboard\">");
+        hi_buf_html(act, T(r, "home", "mypage"));
+        hi_buf_puts(act, "</a>");
+    } else {
+        hi_buf_puts(act, "<a class=\"button\" href=\"/signup\">");
+        hi_buf_html(act, T(r, "home", "start"));
+        hi_buf_puts(act, "</a> <a class=\"button secondary\" href=\"/login\">");
+        hi_buf_html(act, T(r, "home", "login"));
+        hi_buf_puts(act, "</a>");
+    }
     hi_buf body = HI_BUF_INIT;
-    tpl_render(&body, r, "home", "home", NULL);
+    tpl_render(&body, r, "home", "home", vars_list(&v));
+    vars_free(&v);
     page_finish(r, p, T(r, "home", "title"), &body);
 }
 
