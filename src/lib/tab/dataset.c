@@ -5,6 +5,7 @@
 #include "tab/tab_int.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +35,11 @@ static hoshi_err load_codebook_text(const char *path, hoshi_encoding enc, char *
     char *raw = NULL;
     size_t raw_len = 0;
     hoshi_err err = hi_file_read(path, HI_TAB_MAX_CODEBOOK, &raw, &raw_len);
-    if (err == HOSHI_ERR_IO)
-        err = hi_fail(HOSHI_ERR_INPUT, "%s", hoshi_error_detail());
+    if (err == HOSHI_ERR_IO) { /* a missing codebook is bad input (exit 2) */
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", hoshi_error_detail());
+        err = hi_fail(HOSHI_ERR_INPUT, "%s", msg);
+    }
     if (err != HOSHI_OK)
         return err;
     err = hi_text_to_utf8(path, raw, raw_len, enc, text, len);
