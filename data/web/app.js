@@ -1,8 +1,14 @@
 // hoshi: the little JavaScript the site uses.  Everything works without it;
 // with it, answers of the self-diagnosis are saved as soon as they are
-// clicked, so closing the tab never loses them.
+// clicked, so closing the tab never loses them, and forms that cannot be
+// undone (withdrawing a declaration) ask first.
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("form[data-confirm]").forEach(function (f) {
+    f.addEventListener("submit", function (e) {
+      if (!window.confirm(f.getAttribute("data-confirm"))) e.preventDefault();
+    });
+  });
   var form = document.querySelector("form[data-autosave]");
   if (!form || !window.fetch) return;
   var status = form.querySelector(".autosave");

@@ -246,6 +246,13 @@ void page_badge(srv_req *r, srv_resp *p, const char *id)
     var_text(&v, "label", T(r, "badge", "label"));
     var_text(&v, "status", active ? "" : T(r, "badge", "withdrawn"));
     hi_buf_puts(var(&v, "fill"), !active ? "#718096" : d.level == 2 ? "#1c4f8c" : "#2f855a");
+    /* The badge links to its verification page itself too, for sites that
+     * embed it with <object> or open it directly. */
+    hi_buf url = HI_BUF_INIT;
+    base_url(r, &url);
+    hi_buf_printf(&url, "/verify/%s", d.id);
+    var_text(&v, "verify_url", url.data ? url.data : "");
+    hi_buf_free(&url);
     tpl_render(&p->body, r, "badge.svg", "badge", vars_list(&v));
     vars_free(&v);
     p->ctype = "image/svg+xml";

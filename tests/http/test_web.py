@@ -185,8 +185,9 @@ def run(port):
           and "7000012050002" in r.body
           and "<script>alert" not in r.body)
     r = anon.get(f"/badge/{id1}.svg")
-    check("badge SVG", r.status == 200 and r.getheader("Content-Type") == "image/svg+xml" and "<svg" in r.body
-          and "<script>" not in r.body)
+    check("badge SVG linking to its verification page", r.status == 200
+          and r.getheader("Content-Type") == "image/svg+xml" and "<svg" in r.body and "<script>" not in r.body
+          and f'/verify/{id1}"' in r.body)
     r = a.request("GET", "/declare", headers={"Host": "evil.example"})
     check("badge code ignores a forged Host header", r.status == 200 and "evil.example" not in r.body
           and f"/verify/{id1}" in r.body)
