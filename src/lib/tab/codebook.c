@@ -156,12 +156,16 @@ static hoshi_err parse_rows(hoshi_codebook *cb, const char *name, const char *te
                               HI_TAB_MAX_QUESTIONS);
                 goto free_rec;
             }
-            hi_question *q = realloc(cb->q, (cb->n + 1) * sizeof *q);
-            if (q == NULL) {
-                err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", name);
-                goto free_rec;
+            if (cb->n == cb->cap) {
+                size_t cap = cb->cap ? cb->cap * 2 : 16;
+                hi_question *q = realloc(cb->q, cap * sizeof *q);
+                if (q == NULL) {
+                    err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", name);
+                    goto free_rec;
+                }
+                cb->q = q;
+                cb->cap = cap;
             }
-            cb->q = q;
             cur = &cb->q[cb->n++];
             memset(cur, 0, sizeof *cur);
             cur->type = types[ti].t;

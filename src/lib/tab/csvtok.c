@@ -13,9 +13,11 @@
 static hoshi_err add_field(hi_csvrec *r, hi_buf *b)
 {
     if (r->n == r->cap) {
+        if (r->n > HI_TAB_MAX_COLUMNS) /* the id column plus the cap */
+            return hi_fail(HOSHI_ERR_LIMIT, "more than %d fields in a record", HI_TAB_MAX_COLUMNS);
         size_t cap = r->cap ? r->cap * 2 : 8;
         if (cap > HI_TAB_MAX_COLUMNS + 1)
-            return hi_fail(HOSHI_ERR_LIMIT, "more than %d fields in a record", HI_TAB_MAX_COLUMNS);
+            cap = HI_TAB_MAX_COLUMNS + 1;
         char **f = realloc(r->f, cap * sizeof *f);
         if (f == NULL)
             return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading CSV");

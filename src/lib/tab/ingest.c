@@ -227,6 +227,12 @@ static hoshi_err fa_append(hi_column *c, const char *s, size_t n)
     return HOSHI_OK;
 }
 
+static int cmp_col_name(const void *a, const void *b)
+{
+    const hi_column *x = *(const hi_column *const *)a, *y = *(const hi_column *const *)b;
+    return strcmp(x->name, y->name);
+}
+
 /* Maps header names to columns.  Unknown names are skipped unless they
  * look like a code column of a known question (QID_x with x not a code). */
 static hoshi_err plan_header(reader *R, hi_csvrec *h)
@@ -238,10 +244,15 @@ static hoshi_err plan_header(reader *R, hi_csvrec *h)
         return hi_fail(HOSHI_ERR_INPUT, "%s:1:1: the first column must be 'id'", R->name);
     R->plan = calloc(h->n, sizeof *R->plan);
     seen = calloc(ds->n_col ? ds->n_col : 1, 1);
-    if (R->plan == NULL || seen == NULL) {
+    /* column names sorted, so a wide header is matched in n log n */
+    const hi_column **byname = malloc((ds->n_col ? ds->n_col : 1) * sizeof *byname);
+    if (R->plan == NULL || seen == NULL || byname == NULL) {
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
         goto free_seen;
     }
+    for (size_t ci = 0; ci < ds->n_col; ci++)
+        byname[ci] = &ds->col[ci];
+    qsort(byname, ds->n_col, sizeof *byname, cmp_col_name);
     R->n_fields = h->n;
     for (size_t f = 1; f < h->n; f++) {
         const char *nm = h->f[f];
@@ -249,9 +260,12 @@ static hoshi_err plan_header(reader *R, hi_csvrec *h)
             err = hi_fail(HOSHI_ERR_LIMIT, "%s:1:%zu: column name too long", R->name, f + 1);
             goto free_seen;
         }
-        size_t ci = 0;
-        while (ci < ds->n_col && strcmp(ds->col[ci].name, nm) != 0)
-            ci++;
+        hi_column key = {0};
+        key.name = (char *)nm;
+        const hi_column *kp = &key;
+        const hi_column **hit = ds->n_col ? bsearch(&kp, byname, ds->n_col, sizeof *byname,
+                                                    cmp_col_name) : NULL;
+        size_t ci = hit ? (size_t)(*hit - ds->col) : ds->n_col;
         if (ci == ds->n_col) {
             const char *us = strrchr(nm, '_');
             const hi_question *q = us ? hi_codebook_find(ds->cb, nm, (size_t)(us - nm)) : NULL;
@@ -286,6 +300,7 @@ static hoshi_err plan_header(reader *R, hi_csvrec *h)
             goto free_seen;
         }
 free_seen:
+    free(byname);
     free(seen);
     return err;
 }

@@ -50,7 +50,7 @@ typedef struct hi_question {
 
 struct hoshi_codebook {
     hi_question *q;
-    size_t n;
+    size_t n, cap;
     char *text;         /* the codebook as UTF-8 CSV (stored in .hsd files) */
     size_t text_len;
 };
