@@ -128,6 +128,22 @@ static void login_form(srv_req *r, srv_resp *p, const char *email, const char *e
     page_finish(r, p, T(r, "login", "title"), &body);
 }
 
+/* The rate-limit key of an account: a short digest of the typed address
+ * (lower-cased), never the address itself. */
+static void account_key(const char *email, char out[40])
+{
+    unsigned char h[16];
+    char lower[EMAIL_MAX + 1];
+    size_t n = 0;
+    for (const char *p = email; *p && n < EMAIL_MAX; p++)
+        lower[n++] = (char)tolower((unsigned char)*p);
+    lower[n] = '\0';
+    crypto_generichash(h, sizeof h, (const unsigned char *)lower, n, NULL, 0);
+    out[0] = 'm';
+    out[1] = ':';
+    sodium_bin2hex(out + 2, 33, h, sizeof h);
+}
+
 void page_login(srv_req *r, srv_resp *p)
 {
     if (!r->is_post) {
@@ -137,13 +153,16 @@ void page_login(srv_req *r, srv_resp *p)
             login_form(r, p, "", NULL);
         return;
     }
-    if (ratelimit_blocked(r->s->rl, r->client_ip)) {
+    char email[EMAIL_MAX * 4 + 1], account[40];
+    snprintf(email, sizeof email, "%s", req_form(r, "email"));
+    trim(email);
+    account_key(email, account);
+    /* Limited per client address and per account, so neither one address
+     * trying many accounts nor many addresses trying one account get far. */
+    if (ratelimit_blocked(r->s->rl, r->client_ip) || ratelimit_blocked(r->s->rl, account)) {
         page_message(r, p, 429, "too_many");
         return;
     }
-    char email[EMAIL_MAX * 4 + 1];
-    snprintf(email, sizeof email, "%s", req_form(r, "email"));
-    trim(email);
     const char *pw = req_form(r, "password");
     hoshi_user u;
     bool known = strlen(req_form(r, "email")) < sizeof email && email_ok(email) &&
@@ -153,11 +172,13 @@ void page_login(srv_req *r, srv_resp *p)
                                        strlen(pw) <= PASSWORD_MAX ? strlen(pw) : 0) == 0 && known;
     if (!ok) {
         ratelimit_fail(r->s->rl, r->client_ip);
+        ratelimit_fail(r->s->rl, account);
         p->status = 401;
         login_form(r, p, strlen(req_form(r, "email")) < sizeof email ? email : "", "err_login");
         return;
     }
     ratelimit_clear(r->s->rl, r->client_ip);
+    ratelimit_clear(r->s->rl, account);
     if (r->logged_in)
         session_end(r, p);
     if (session_start(r, p, u.id) != HOSHI_OK) {

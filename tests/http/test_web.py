@@ -417,6 +417,24 @@ def ratelimit(port):
     statuses = [c.post("/login", {"email": "owner@example.jp", "password": "wrong password!"}).status
                 for _ in range(11)]
     check("failed log-ins are rate-limited", statuses[0] == 401 and statuses[-1] == 429, statuses)
+    # The same account from another address is blocked too (the server sees
+    # 127.0.0.2 as another client).
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=("127.0.0.2", 0))
+        conn.request("GET", "/login")
+        r = conn.getresponse()
+        body = r.read().decode()
+        tok = re.search(r'name="csrf" value="([0-9a-f]{64})"', body).group(1)
+        conn.close()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=("127.0.0.2", 0))
+        conn.request("POST", "/login", body=urllib.parse.urlencode({"email": "OWNER@example.jp", "password": "x" * 12,
+                                                                    "csrf": tok}),
+                     headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"hoshi_csrf={tok}"})
+        r = conn.getresponse()
+        r.read()
+        check("an account under attack is limited from any address", r.status == 429, r.status)
+    except OSError as e:
+        check("an account under attack is limited from any address", False, str(e))
 
 
 if __name__ == "__main__":
