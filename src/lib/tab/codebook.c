@@ -130,6 +130,13 @@ static hoshi_err parse_rows(hoshi_codebook *cb, const char *name, const char *te
                           name, line, qid);
             goto free_rec;
         }
+        for (const unsigned char *c = (const unsigned char *)label; *c; c++)
+            if ((*c < 0x20 && *c != '\n' && *c != '\t') || *c == 0x7F) {
+                /* XML (xlsx, SVG) cannot carry these */
+                err = hi_fail(HOSHI_ERR_INPUT, "%s:%zu:4: control character 0x%02X in a label",
+                              name, line, *c);
+                goto free_rec;
+            }
         if (strlen(label) > HI_TAB_MAX_LABEL) {
             err = hi_fail(HOSHI_ERR_LIMIT, "%s:%zu:4: label longer than %d bytes", name, line,
                           HI_TAB_MAX_LABEL);
