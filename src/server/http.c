@@ -34,9 +34,11 @@ static void add_security_headers(struct MHD_Response *resp, const srv_resp *p)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    MHD_add_response_header(resp, "Cache-Control", p->cacheable ? "public, max-age=60" : "no-store");
+    /* A response that sets a cookie is never for a shared cache. */
+    bool shared = p->cacheable && p->n_cookies == 0;
+    MHD_add_response_header(resp, "Cache-Control", shared ? "public, max-age=60" : "no-store");
     /* Public pages differ by the language cookie; caches must keep them apart. */
-    if (p->cacheable)
+    if (shared)
         MHD_add_response_header(resp, "Vary", "Cookie");
 }
 
