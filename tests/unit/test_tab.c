@@ -256,7 +256,7 @@ static void reader_errors(void)
     expect_error("qid,type,code,label\nQ,SA,,t\nQ,SA,x,y\n", "id,Q\n", "cb.csv:3:3: code 'x'");
     expect_error("qid,type,code,label\nQ,XX,,t\n", "id,Q\n", "cb.csv:2:2: unknown type");
     expect_error("qid,type,code,label\nQ,SA,1,t\n", "id,Q\n", "must follow its question's title");
-    expect_error("qid,type,code,label\nQ,SA,,t\nQ,SA,1,a\x01b\n", "id,Q\n",
+    expect_error("qid,type,code,label\nQ,SA,,t\nQ,SA,1,a\x01" "b\n", "id,Q\n",
                  "cb.csv:3:4: control character 0x01");
 }
 
