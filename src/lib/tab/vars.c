@@ -44,6 +44,13 @@ static hoshi_err use_column(const hoshi_dataset *ds, size_t ci)
 hoshi_err hi_var_add_cat(hi_var *v, const char *label, long code, uint64_t *bits, bool own,
                          size_t at)
 {
+    for (const unsigned char *c = (const unsigned char *)label; *c; c++)
+        if ((*c < 0x20 && *c != '\n' && *c != '\t') || *c == 0x7F) {
+            /* only labels given on the command line can get here */
+            if (own)
+                free(bits);
+            return hi_fail(HOSHI_ERR_USAGE, "control character 0x%02X in a category label", *c);
+        }
     hi_cat *c = realloc(v->cat, (v->n + 1) * sizeof *c);
     if (c == NULL)
         goto nomem;
