@@ -116,11 +116,14 @@ check: deps web-npm
 bench: deps all
 	@LIBS="$(LIBS)" bench/run.sh $(BENCH_ROWS)
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 $(BUILD)/hoshi $(DESTDIR)$(PREFIX)/bin/hoshi
-	install -m 644 man/hoshi.1 $(DESTDIR)$(PREFIX)/share/man/man1/hoshi.1
-	@echo "note: this binary reads its data from $(DATADIR); build with DATADIR=$(PREFIX)/share/hoshi and copy data/ there for a system install"
+# A system install: the binary is built again to read its data from
+# $(PREFIX)/share/hoshi, where data/ is copied.
+install:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/install DATADIR=$(PREFIX)/share/hoshi $(BUILD)/install/hoshi
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/hoshi
+	install -m 755 $(BUILD)/install/hoshi $(DESTDIR)$(PREFIX)/bin/hoshi
+	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	cp -R data/. $(DESTDIR)$(PREFIX)/share/hoshi/
 
 clean:
 	rm -rf $(BUILD)

@@ -20,6 +20,34 @@ static size_t text_width(const char *s)
     return w;
 }
 
+/* Writes label, cut to at most max_cells display cells with "…" when
+ * longer, so right-aligned labels never run off the left edge. */
+static void put_label(hi_buf *b, const char *label, size_t max_cells)
+{
+    if (text_width(label) <= max_cells) {
+        hi_buf_html(b, label);
+        return;
+    }
+    size_t cells = 0;
+    const unsigned char *p = (const unsigned char *)label;
+    const unsigned char *cut = p;
+    while (*p) {
+        size_t w = *p < 0x80 ? 1 : 2;
+        if (cells + w > max_cells - 2) /* room for the ellipsis */
+            break;
+        cells += w;
+        p++;
+        while ((*p & 0xC0) == 0x80)
+            p++;
+        cut = p;
+    }
+    hi_buf tmp = HI_BUF_INIT;
+    hi_buf_append(&tmp, label, (size_t)(cut - (const unsigned char *)label));
+    hi_buf_html(b, tmp.err == HOSHI_OK ? tmp.data : "");
+    hi_buf_free(&tmp);
+    hi_buf_puts(b, "\xE2\x80\xA6"); /* … */
+}
+
 void hi_svg_hbars(hi_buf *b, const char *title, const hi_hbar *bars, size_t n, double scale)
 {
     const int row_h = 28, bar_h = 18, top = 8, font = 13, plot_w = 220, text_w = 70;
@@ -29,9 +57,11 @@ void hi_svg_hbars(hi_buf *b, const char *title, const hi_hbar *bars, size_t n, d
         if (w > lw)
             lw = w;
     }
+    const int label_max = 300;
+    size_t max_cells = (size_t)((label_max - 12) / (font * 0.55));
+    if (lw > max_cells)
+        lw = max_cells;
     int label_w = (int)(lw * font * 0.55) + 12;
-    if (label_w > 300)
-        label_w = 300;
     int width = label_w + plot_w + text_w;
     int height = top * 2 + row_h * (int)n;
     hi_buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" "
@@ -57,7 +87,12 @@ void hi_svg_hbars(hi_buf *b, const char *title, const hi_hbar *bars, size_t n, d
         hi_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
                          "dominant-baseline=\"middle\" fill=\"#222\">",
                       label_w - 8, y + row_h / 2);
-        hi_buf_html(b, bars[i].label);
+        if (text_width(bars[i].label) > max_cells) {
+            hi_buf_puts(b, "<title>"); /* the whole label on hover */
+            hi_buf_html(b, bars[i].label);
+            hi_buf_puts(b, "</title>");
+        }
+        put_label(b, bars[i].label, max_cells);
         hi_buf_printf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
                          "fill=\"#2b6cb0\"/>",
                       label_w, y + (row_h - bar_h) / 2, w, bar_h);

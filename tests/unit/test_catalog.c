@@ -5,6 +5,7 @@
  */
 #include "hoshi/hoshi.h"
 #include "buf.h"
+#include "svg.h"
 #include "unit.h"
 
 #include <stdlib.h>
@@ -167,8 +168,26 @@ static void escapers(void)
     CHECK(out == NULL);
 }
 
+static void chart_labels(void)
+{
+    const char *longl = "ITコーディネーターや中小企業診断士、税理士、社会保険労務士、商工会、知人等から勧められた";
+    hi_hbar bars[] = {{"短い<ラベル>", 50, "50%"}, {longl, 120, "120%"}};
+    hi_buf b = HI_BUF_INIT;
+    hi_svg_hbars(&b, "t&t", bars, 2, 100);
+    CHECK(b.err == HOSHI_OK);
+    if (b.data == NULL)
+        return;
+    CHECK(strstr(b.data, "短い&lt;ラベル&gt;") != NULL);
+    CHECK(strstr(b.data, "<title>t&amp;t</title>") != NULL);
+    CHECK(strstr(b.data, "\xE2\x80\xA6") != NULL);          /* cut long label ends in … */
+    CHECK(strstr(b.data, longl) != NULL);                    /* and is whole in its <title> */
+    CHECK(strstr(b.data, "width=\"220.0\"") != NULL);       /* 120 of 100 is clamped */
+    hi_buf_free(&b);
+}
+
 int main(void)
 {
+    RUN(chart_labels);
     RUN(complete_in_both_languages);
     RUN(missing_data_dir);
     RUN(plan_order);
