@@ -76,6 +76,10 @@ run "verification page, one ID (cache)" "$base/verify/$one_id"
 run "verification page, $nids IDs at random" "$base/" "$tmp/verify.lua"
 run "registry search, one query (cache)" "$base/registry?q=%E5%B1%B1%E7%94%B0&prefecture=13"
 run "registry search, 1,128 distinct queries" "$base/" "$tmp/search.lua"
+# The same two spread runs once more, now that every page has been seen:
+# the steady state of a server that has been up for a while.
+run "verification page, $nids IDs (warm)" "$base/" "$tmp/verify.lua"
+run "registry search, 1,128 distinct (warm)" "$base/" "$tmp/search.lua"
 stop_server
 start_server --no-cache
 echo "| (same server, response cache off: every request renders from the database)"
