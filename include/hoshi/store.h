@@ -2,9 +2,12 @@
  * store.h — where the web application keeps its data: accounts, sessions,
  * organisations, diagnoses, basic policies and declarations.
  *
- * A hoshi_store is an opaque handle over a backend given as a table of
- * operations (hoshi_store_ops), so a PostgreSQL backend can be added by
- * writing one more table without touching the request handlers.  The only
+ * A hoshi_store is a handle over a backend given as a table of operations
+ * (hoshi_store_ops); the table is its only public part, so a backend
+ * embeds struct hoshi_store first and keeps the rest to itself.  A
+ * PostgreSQL backend is one more table and open function, without
+ * touching the request handlers, which call only the hoshi_store_*
+ * functions.  The only
  * backend today is SQLite (hoshi_store_open_sqlite).  A store may be used
  * from any number of threads at once; every operation is one transaction,
  * so nothing is ever half-written.
@@ -182,7 +185,8 @@ hoshi_err hoshi_store_signup(hoshi_store *s, const char *email, const char *pwha
                              const char *org_name, long long *user_id, long long *org_id);
 hoshi_err hoshi_store_user_by_email(hoshi_store *s, const char *email, hoshi_user *out);
 
-/* Sessions are found by a digest of the cookie value, never the value. */
+/* Sessions are found by a digest of the cookie value, never the value.
+ * Creating one also deletes the sessions that have expired. */
 hoshi_err hoshi_store_session_create(hoshi_store *s, const char *sid_digest, long long user_id,
                                      const char *csrf, long long expires);
 /* NOTFOUND when missing or expired at `now`. */
@@ -224,8 +228,9 @@ hoshi_err hoshi_store_decl_search(hoshi_store *s, const hoshi_decl_query *q, hos
                                   size_t *n, long long *total);
 /* Inserts organisations with declarations in one transaction (demo data). */
 hoshi_err hoshi_store_seed(hoshi_store *s, const hoshi_seed_decl *items, size_t n);
-/* A number that changes whenever public data (declarations, organisations,
- * policies) changes, so callers can cache public pages. */
+/* A number that changes whenever this process changes public data
+ * (declarations, organisations, policies), so callers can cache public
+ * pages; one server process owns a database. */
 hoshi_err hoshi_store_generation(hoshi_store *s, long long *out);
 
 /* Grants or takes away the operator role. */
