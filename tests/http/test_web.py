@@ -87,8 +87,22 @@ def complete_profile(c):
                                "industry": "G", "employees": "2", "contact": "星野"})
 
 
+def usage_errors(tmp):
+    db = os.path.join(tmp, "u.db")
+    for args, why in ((["serve"], "--db is required"), (["serve", "--db", db, "--listen", "nope"], "HOST:PORT"),
+                      (["serve", "--db", db, "--base-url", 'http://a"b'], "--base-url"),
+                      (["serve", "--db", db, "--threads", "0"], "--threads")):
+        p = subprocess.run([HOSHI, *args], capture_output=True, text=True, timeout=30)
+        check(f"usage error: {why}", p.returncode == 2 and why in p.stderr,
+              f"{p.returncode} {p.stderr[:200]}")
+    p = subprocess.run([HOSHI, "serve", "--db", os.path.join(tmp, "no", "such", "dir.db")],
+                       capture_output=True, text=True, timeout=30)
+    check("unopenable database fails with status 1", p.returncode == 1 and "database" in p.stderr)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="hoshi-http-")
+    usage_errors(tmp)
     db = os.path.join(tmp, "web.db")
     server, port = start(db, ["--demo"])
     try:
