@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "hoshi/catalog.h"
 #include "hoshi/error.h"
 
 typedef struct hoshi_codebook hoshi_codebook;
@@ -66,6 +67,7 @@ typedef struct hoshi_tab_spec {
     size_t n_recodes;
     bool sort;                        /* columns by total, descending; "other" kept last */
     int top_box;                      /* GRID heads: codes counted in the top box (default 2) */
+    hoshi_lang lang;                  /* language of notes and marks in human formats (ja) */
 } hoshi_tab_spec;
 
 /* Computes the tables of spec (one per head; a GRID head with a side

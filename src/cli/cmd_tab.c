@@ -34,6 +34,7 @@ static const char tab_help[] =
     "  --format FMT         csv (default), tsv, md, html, json, svg, xlsx\n"
     "  --chart FILE.svg     also write a chart of the tables\n"
     "  --no-sig             human formats: no significance marks\n"
+    "  --lang LANG          language of notes and marks: ja (default) or en\n"
     "  --encoding ENC       input encoding: auto (default), utf-8, cp932\n"
     "  --bom                csv/tsv: start with a UTF-8 byte-order mark (for Excel)\n"
     "  --encoding-out ENC   csv/tsv: utf-8 (default) or cp932\n"
@@ -53,7 +54,7 @@ static const char import_help[] =
 
 enum {
     O_CODEBOOK = 256, O_DATA, O_SIDE, O_HEAD, O_WHERE, O_BANDS, O_NET, O_RECODE, O_SORT,
-    O_TOPBOX, O_FORMAT, O_CHART, O_NOSIG, O_ENC, O_BOM, O_ENC_OUT, O_OUT
+    O_TOPBOX, O_FORMAT, O_CHART, O_NOSIG, O_ENC, O_BOM, O_ENC_OUT, O_OUT, O_LANG
 };
 
 #define MAX_LIST 10000
@@ -126,6 +127,7 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         {"format", required_argument, NULL, O_FORMAT},
         {"chart", required_argument, NULL, O_CHART},
         {"no-sig", no_argument, NULL, O_NOSIG},
+        {"lang", required_argument, NULL, O_LANG},
         {"encoding", required_argument, NULL, O_ENC},
         {"bom", no_argument, NULL, O_BOM},
         {"encoding-out", required_argument, NULL, O_ENC_OUT},
@@ -137,6 +139,7 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
     const char *chart = NULL, *enc_s = "auto", *enc_out = "utf-8", *out = NULL;
     list heads = {0}, wheres = {0}, nets = {0}, recodes = {0};
     bool sort = false, sig = true, bom = false;
+    const char *lang_s = "ja";
     long top_box = 2;
     int rc = EXIT_USAGE;
     hoshi_dataset *ds = NULL;
@@ -172,6 +175,7 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         case O_FORMAT: format = optarg; break;
         case O_CHART: chart = optarg; break;
         case O_NOSIG: sig = false; break;
+        case O_LANG: lang_s = optarg; break;
         case O_ENC: enc_s = optarg; break;
         case O_BOM: bom = true; break;
         case O_ENC_OUT: enc_out = optarg; break;
@@ -201,7 +205,9 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
     }
     hoshi_encoding enc, encout;
     hoshi_tab_format fmt;
-    if ((err = hoshi_encoding_parse(enc_s, &enc)) != HOSHI_OK ||
+    hoshi_lang lang;
+    if ((err = hoshi_lang_parse(lang_s, &lang)) != HOSHI_OK ||
+        (err = hoshi_encoding_parse(enc_s, &enc)) != HOSHI_OK ||
         (err = hoshi_encoding_parse(enc_out, &encout)) != HOSHI_OK ||
         (err = hoshi_tab_format_parse(format, &fmt)) != HOSHI_OK) {
         rc = cli_lib_error(cmd, err);
@@ -216,7 +222,7 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         goto done;
     }
     hoshi_tab_spec spec = {side, heads.v, heads.n, wheres.v, wheres.n, bands, nets.v, nets.n,
-                           recodes.v, recodes.n, sort, (int)top_box};
+                           recodes.v, recodes.n, sort, (int)top_box, lang};
     if ((err = hoshi_tab_run(ds, &spec, &ts)) != HOSHI_OK) {
         rc = cli_lib_error(cmd, err);
         goto done;

@@ -196,7 +196,7 @@ static void render_md(hi_buf *b, const hoshi_tabset *ts, bool sig)
             hi_buf_puts(b, "| ");
             md_text(b, t->row_label[r]);
             if (small_base(t, r))
-                hi_buf_puts(b, " ※参考値");
+                hi_buf_printf(b, " %s", hi_tab_text(ts, "small_base"));
             if (t->num) {
                 const double *st = &t->stat[r * HI_ST_COUNT];
                 hi_buf_puts(b, " | ");
@@ -216,7 +216,7 @@ static void render_md(hi_buf *b, const hoshi_tabset *ts, bool sig)
         }
         hi_buf_putc(b, '\n');
     }
-    hi_buf_puts(b, "注:\n\n");
+    hi_buf_printf(b, "%s:\n\n", hi_tab_text(ts, "notes_title"));
     for (size_t i = 0; i < ts->n_notes; i++) {
         hi_buf_puts(b, "- ");
         md_text(b, ts->notes[i]);
@@ -261,7 +261,11 @@ static void render_html(hi_buf *b, const hoshi_tabset *ts, bool sig)
             hi_buf_puts(b, r == 0 ? "<tr class=\"total\"><td>" : "<tr><td>");
             hi_buf_html(b, t->row_label[r]);
             if (small_base(t, r))
-                hi_buf_puts(b, " <span class=\"ref\">※参考値</span>");
+            {
+                hi_buf_puts(b, " <span class=\"ref\">");
+                hi_buf_html(b, hi_tab_text(ts, "small_base"));
+                hi_buf_puts(b, "</span>");
+            }
             hi_buf_puts(b, "</td>");
             if (t->num) {
                 const double *st = &t->stat[r * HI_ST_COUNT];
@@ -284,7 +288,9 @@ static void render_html(hi_buf *b, const hoshi_tabset *ts, bool sig)
         }
         hi_buf_puts(b, "</table>\n");
     }
-    hi_buf_puts(b, "<h3>注</h3>\n<ul>\n");
+    hi_buf_puts(b, "<h3>");
+    hi_buf_html(b, hi_tab_text(ts, "notes_title"));
+    hi_buf_puts(b, "</h3>\n<ul>\n");
     for (size_t i = 0; i < ts->n_notes; i++) {
         hi_buf_puts(b, "<li>");
         hi_buf_html(b, ts->notes[i]);

@@ -9,6 +9,7 @@
  * the median.  Big banners share their heads between two threads.
  */
 #include "tab/tab.h"
+#include "ini.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -65,6 +66,7 @@ void hoshi_tabset_free(hoshi_tabset *ts)
     for (size_t i = 0; i < ts->n_notes; i++)
         free(ts->notes[i]);
     free(ts->notes);
+    hi_ini_free(ts->texts);
     free(ts->t);
     free(ts);
 }
@@ -609,6 +611,32 @@ static hoshi_err push_table(hoshi_tabset *ts, hi_table **out)
     return HOSHI_OK;
 }
 
+const char *hi_tab_text(const hoshi_tabset *ts, const char *key)
+{
+    const char *v = ts->texts != NULL ? hi_ini_get(ts->texts, "tab", key) : NULL;
+    return v != NULL ? v : "";
+}
+
+static hoshi_err add_note(hoshi_tabset *ts, const char *s);
+
+/* Loads the notes and marks of the human formats in the spec's language:
+ * user-facing text lives in data/, not here. */
+static hoshi_err load_texts(hoshi_tabset *ts, hoshi_lang lang)
+{
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s/text/%s/tab.ini", hoshi_datadir_default(),
+                     hoshi_lang_code(lang));
+    if (n < 0 || (size_t)n >= sizeof path)
+        return hi_fail(HOSHI_ERR_DATA, "data directory path too long");
+    hoshi_err err = hi_ini_load(path, &ts->texts);
+    if (err != HOSHI_OK)
+        return err;
+    size_t count = hi_ini_count(ts->texts, "tab", "note");
+    for (size_t i = 0; i < count && err == HOSHI_OK; i++)
+        err = add_note(ts, hi_ini_nth(ts->texts, "tab", "note", i));
+    return err;
+}
+
 static hoshi_err add_note(hoshi_tabset *ts, const char *s)
 {
     char **n = realloc(ts->notes, (ts->n_notes + 1) * sizeof *n);
@@ -860,9 +888,7 @@ hoshi_err hoshi_tab_run(const hoshi_dataset *ds, const hoshi_tab_spec *spec, hos
     hoshi_tabset_free(second);
     if (err != HOSHI_OK)
         goto free_all;
-    if ((err = add_note(ts, "Percentages are of the row base N (respondents in the row who passed every --where), rounded half up to one decimal.")) != HOSHI_OK ||
-        (err = add_note(ts, "Significance: two-sided z-test of each side category's column proportion against the rest of the sample (pooled proportion); ▲/▼ p<0.05, ▲▲/▼▼ p<0.01.")) != HOSHI_OK ||
-        (err = add_note(ts, "参考値: bases below 30 are shown for reference only.")) != HOSHI_OK)
+    if ((err = load_texts(ts, spec->lang)) != HOSHI_OK)
         goto free_all;
     *out = ts;
     ts = NULL;

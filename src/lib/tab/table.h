@@ -41,7 +41,12 @@ struct hoshi_tabset {
     size_t n;
     char **notes;       /* lines for the notes of human formats */
     size_t n_notes;
+    struct hi_ini *texts; /* data/text/<lang>/tab.ini: notes and marks */
 };
+
+/* A text of tab.ini ("small_base", "notes_title", …) for ts's language,
+ * or "" when missing.  Borrowed from ts. */
+const char *hi_tab_text(const hoshi_tabset *ts, const char *key);
 
 #include "buf.h"
 

@@ -98,7 +98,8 @@ static void write_sheet(lxw_worksheet *ws, const hoshi_tabset *ts, const hi_tabl
         lxw_row_t row = (lxw_row_t)(hr + 1 + r);
         char lab[HI_TAB_MAX_LABEL + 40];
         bool small = t->row_n[r] < HI_SMALL_BASE && !(t->grid && r == 0);
-        snprintf(lab, sizeof lab, "%s%s", t->row_label[r], small ? " ※参考値" : "");
+        snprintf(lab, sizeof lab, "%s%s%s", t->row_label[r], small ? " " : "",
+                 small ? hi_tab_text(ts, "small_base") : "");
         worksheet_write_string(ws, row, 0, lab, r == 0 ? f->total : f->label);
         if (t->num) {
             const double *st = &t->stat[r * HI_ST_COUNT];
@@ -125,7 +126,7 @@ static void write_sheet(lxw_worksheet *ws, const hoshi_tabset *ts, const hi_tabl
         worksheet_write_string(ws, nr + (lxw_row_t)i, 0, ts->notes[i], f->note);
     if (sig)
         worksheet_write_string(ws, nr + (lxw_row_t)ts->n_notes, 0,
-                               "赤字: 他の回答者より有意に高い / 青字: 有意に低い (p<0.05)", f->note);
+                               hi_tab_text(ts, "sig_legend_xlsx"), f->note);
 }
 
 hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_opts *opts,
