@@ -23,6 +23,8 @@ typedef struct entry {
     unsigned long long used;      /* tick of the last hit, for eviction */
     int status;
     const char *ctype;            /* static strings only */
+    const char *csp;              /* static strings only, or NULL */
+    bool embeddable;
     char *body;
     size_t len;
 } entry;
@@ -79,6 +81,8 @@ bool cache_get(srv_cache *c, const char *key, long long gen, srv_resp *p)
             hi_buf_append(&p->body, e->body, e->len);
             p->status = e->status;
             p->ctype = e->ctype;
+            p->csp = e->csp;
+            p->embeddable = e->embeddable;
             p->cacheable = true;
             e->used = ++c->tick[l];
             hit = true;
@@ -124,6 +128,8 @@ void cache_put(srv_cache *c, const char *key, long long gen, const srv_resp *p)
     victim->used = ++c->tick[l];
     victim->status = p->status;
     victim->ctype = p->ctype;
+    victim->csp = p->csp;
+    victim->embeddable = p->embeddable;
     victim->body = copy;
     victim->len = p->body.len;
     c->total[l] = after;

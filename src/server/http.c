@@ -33,7 +33,8 @@ static void add_security_headers(struct MHD_Response *resp, const srv_resp *p)
     MHD_add_response_header(resp, "Content-Security-Policy", p->csp ? p->csp : csp);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    if (!p->embeddable)
+        MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     /* A response that sets a cookie is never for a shared cache. */
     bool shared = p->cacheable && p->n_cookies == 0;
     MHD_add_response_header(resp, "Cache-Control", shared ? "public, max-age=60" : "no-store");

@@ -231,6 +231,14 @@ void page_verify(srv_req *r, srv_resp *p, const char *id)
     page_finish(r, p, T(r, "verify", "title"), &body);
 }
 
+/* Badges and QR codes are made to be shown on other sites, also with
+ * <object> or <iframe>: they may be framed, and still run nothing. */
+static void set_embeddable(srv_resp *p)
+{
+    p->embeddable = true;
+    p->csp = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+}
+
 void page_badge(srv_req *r, srv_resp *p, const char *id)
 {
     hoshi_decl d;
@@ -256,6 +264,7 @@ void page_badge(srv_req *r, srv_resp *p, const char *id)
     tpl_render(&p->body, r, "badge.svg", "badge", vars_list(&v));
     vars_free(&v);
     p->ctype = "image/svg+xml";
+    set_embeddable(p);
 }
 
 void page_qr(srv_req *r, srv_resp *p, const char *id)
@@ -279,4 +288,5 @@ void page_qr(srv_req *r, srv_resp *p, const char *id)
     hi_buf_append(&p->body, svg, len);
     free(svg);
     p->ctype = "image/svg+xml";
+    set_embeddable(p);
 }

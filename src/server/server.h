@@ -88,6 +88,7 @@ typedef struct srv_resp {
     size_t n_cookies;
     bool cacheable;               /* public: may be cached by browsers and us */
     const char *csp;              /* replaces the default policy when set */
+    bool embeddable;              /* may be framed by other sites (badge, QR code) */
 } srv_resp;
 
 /* --- http.c */

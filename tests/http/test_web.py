@@ -205,6 +205,12 @@ def run(port):
     r = a.request("GET", "/declare", headers={"Host": "evil.example"})
     check("badge code ignores a forged Host header", r.status == 200 and "evil.example" not in r.body
           and f"/verify/{id1}" in r.body)
+    r = anon.get(f"/badge/{id1}.svg?x=1")
+    check("badge may be framed by other sites, runs nothing",
+          r.getheader("X-Frame-Options") is None and "frame-ancestors" not in (r.getheader("Content-Security-Policy") or "")
+          and "default-src 'none'" in (r.getheader("Content-Security-Policy") or ""))
+    r = anon.get(f"/badge/{id1}.svg")
+    check("badge from the cache keeps its headers", r.getheader("X-Frame-Options") is None)
     r = anon.get(f"/qr/{id1}.svg")
     check("QR code SVG", r.status == 200 and "<path" in r.body)
 
