@@ -12,7 +12,16 @@ document.addEventListener("DOMContentLoaded", function () {
   var form = document.querySelector("form[data-autosave]");
   if (!form || !window.fetch) return;
   var status = form.querySelector(".autosave");
+  var meter = document.querySelector("p.progress");
+  function recount() {
+    if (!meter) return;
+    var n = parseInt(meter.getAttribute("data-other"), 10) +
+      form.querySelectorAll("input[type=radio]:checked").length;
+    meter.querySelector("progress").value = n;
+    meter.querySelector(".count").textContent = String(n);
+  }
   form.addEventListener("change", function () {
+    recount();
     var body = new URLSearchParams(new FormData(form));
     body.delete("nav");
     fetch(form.getAttribute("data-autosave"), {

@@ -52,8 +52,14 @@ static void progress(hi_buf *b, srv_req *r, const char *draft, int part)
         hi_buf_html(b, hoshi_catalog_part_title(r->s->cat[r->lang], k));
         hi_buf_puts(b, "</a></li>");
     }
-    hi_buf_printf(b, "</ol><p class=\"muted\"><progress max=\"25\" value=\"%d\"></progress> %d / 25</p>",
-                  answered, answered);
+    /* data-other: answers on the other pages, so app.js can keep the
+     * count right as answers on this page are clicked. */
+    int other = 0;
+    for (int i = 0; i < HOSHI_DIAG_ITEMS; i++)
+        other += draft[i] != '0' && hoshi_diag_item_part(i + 1) != part;
+    hi_buf_printf(b, "</ol><p class=\"muted progress\" data-other=\"%d\"><progress max=\"25\" value=\"%d\">"
+                     "</progress> <span class=\"count\">%d</span> / 25</p>",
+                  other, answered, answered);
 }
 
 static void part_page(srv_req *r, srv_resp *p, const char *draft, int part, bool show_missing)

@@ -109,6 +109,7 @@ async function main() {
       if (part === 1) {
         await page.waitForSelector(".autosave:not(:empty)");
         check("answers autosaved", (await page.textContent(".autosave")).length > 0);
+        check("progress follows the clicks", (await page.textContent("p.progress .count")) === "5");
         await shot(page, "06-diagnosis-part1");
       }
       await page.click("button[name=nav][value=" + (part < 3 ? "next" : "finish") + "]");
