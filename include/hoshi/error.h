@@ -22,6 +22,12 @@ typedef enum hoshi_err {
     HOSHI_ERR_INTERNAL  /* a bug: an invariant did not hold */
 } hoshi_err;
 
+#if defined(__GNUC__)
+#define HOSHI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define HOSHI_PRINTF(a, b)
+#endif
+
 /* A fixed English description of code `err`; never NULL, static storage. */
 const char *hoshi_error_message(hoshi_err err);
 
@@ -29,5 +35,10 @@ const char *hoshi_error_message(hoshi_err err);
  * none.  Thread-local storage owned by the library; valid until the next
  * libhoshi call in the same thread. */
 const char *hoshi_error_detail(void);
+
+/* Records a detail message for hoshi_error_detail() in this thread and
+ * returns `code`: for front ends reporting their own failures the same way
+ * the library does. */
+hoshi_err hoshi_error_set(hoshi_err code, const char *fmt, ...) HOSHI_PRINTF(2, 3);
 
 #endif

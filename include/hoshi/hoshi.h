@@ -12,6 +12,8 @@
 #define HOSHI_VERSION "0.1.0"
 
 #include "hoshi/error.h"
+#include "hoshi/buf.h"
+#include "hoshi/datafile.h"
 #include "hoshi/catalog.h"
 #include "hoshi/date.h"
 #include "hoshi/diag.h"

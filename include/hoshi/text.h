@@ -24,4 +24,16 @@ hoshi_err hoshi_text_check(const char *name, const char *value, size_t max_chars
 /* True when s is NULL or holds only blanks (as above). */
 bool hoshi_text_is_blank(const char *s);
 
+/* Offset of the first byte of s[0..len) that is not valid UTF-8 (RFC 3629:
+ * no overlongs, surrogates or code points past U+10FFFF), or len. */
+size_t hoshi_utf8_invalid_at(const char *s, size_t len);
+
+/* Number of code points in the valid UTF-8 string s. */
+size_t hoshi_utf8_count(const char *s);
+
+/* Parses a whole decimal integer in [lo, hi]; false on anything else
+ * (empty, blanks, '+', trailing bytes, overflow).  The checked alternative
+ * to atoi. */
+bool hoshi_parse_long(const char *s, long lo, long hi, long *out);
+
 #endif

@@ -42,7 +42,7 @@ static bool split_listen(const char *s, char *host, size_t size, int *port)
     const char *colon = strrchr(s, ':');
     long p;
     if (colon == NULL || (size_t)(colon - s) >= size || colon == s ||
-        !hi_parse_long(colon + 1, 0, 65535, &p))
+        !hoshi_parse_long(colon + 1, 0, 65535, &p))
         return false;
     memcpy(host, s, (size_t)(colon - s));
     host[colon - s] = '\0';
@@ -94,12 +94,12 @@ int cmd_serve(int argc, char **argv)
         case O_DB: cfg.db_path = optarg; break;
         case O_DEMO: demo = true; break;
         case O_DEMO_COUNT:
-            if (!hi_parse_long(optarg, 0, 10000000, &demo_count))
+            if (!hoshi_parse_long(optarg, 0, 10000000, &demo_count))
                 return cli_usage_error("serve", "--demo-count needs a number 0..10000000");
             break;
         case O_DEMO_PW: demo_pw = optarg; break;
         case O_THREADS:
-            if (!hi_parse_long(optarg, 1, 64, &threads))
+            if (!hoshi_parse_long(optarg, 1, 64, &threads))
                 return cli_usage_error("serve", "--threads needs a number 1..64");
             break;
         case O_SECURE: cfg.secure_cookies = true; break;

@@ -3,7 +3,8 @@
  * JSON, URL).  Escaping lives here, at the point text is written, so no
  * renderer can forget it.
  */
-#include "buf.h"
+#include "hoshi/buf.h"
+#include "internal.h"
 #include "alloc.h"
 
 #include <stdarg.h>
@@ -13,7 +14,7 @@
 
 #define DEFAULT_LIMIT ((size_t)64 << 20)
 
-static bool reserve(hi_buf *b, size_t extra)
+static bool reserve(hoshi_buf *b, size_t extra)
 {
     if (b->err != HOSHI_OK)
         return false;
@@ -38,7 +39,7 @@ static bool reserve(hi_buf *b, size_t extra)
     return true;
 }
 
-void hi_buf_append(hi_buf *b, const void *p, size_t n)
+void hoshi_buf_append(hoshi_buf *b, const void *p, size_t n)
 {
     if (!reserve(b, n))
         return;
@@ -48,18 +49,18 @@ void hi_buf_append(hi_buf *b, const void *p, size_t n)
     b->data[b->len] = '\0';
 }
 
-void hi_buf_puts(hi_buf *b, const char *s)
+void hoshi_buf_puts(hoshi_buf *b, const char *s)
 {
     if (s != NULL)
-        hi_buf_append(b, s, strlen(s));
+        hoshi_buf_append(b, s, strlen(s));
 }
 
-void hi_buf_putc(hi_buf *b, char c)
+void hoshi_buf_putc(hoshi_buf *b, char c)
 {
-    hi_buf_append(b, &c, 1);
+    hoshi_buf_append(b, &c, 1);
 }
 
-void hi_buf_printf(hi_buf *b, const char *fmt, ...)
+void hoshi_buf_printf(hoshi_buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -72,7 +73,7 @@ void hi_buf_printf(hi_buf *b, const char *fmt, ...)
         return;
     }
     if ((size_t)n < sizeof small) {
-        hi_buf_append(b, small, (size_t)n);
+        hoshi_buf_append(b, small, (size_t)n);
         return;
     }
     if (!reserve(b, (size_t)n))
@@ -83,7 +84,7 @@ void hi_buf_printf(hi_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-void hi_buf_html(hi_buf *b, const char *s)
+void hoshi_buf_html(hoshi_buf *b, const char *s)
 {
     if (s == NULL)
         return;
@@ -98,14 +99,14 @@ void hi_buf_html(hi_buf *b, const char *s)
         case '\'': rep = "&#39;"; break;
         default: continue;
         }
-        hi_buf_append(b, run, (size_t)(s - run));
-        hi_buf_puts(b, rep);
+        hoshi_buf_append(b, run, (size_t)(s - run));
+        hoshi_buf_puts(b, rep);
         run = s + 1;
     }
-    hi_buf_append(b, run, (size_t)(s - run));
+    hoshi_buf_append(b, run, (size_t)(s - run));
 }
 
-void hi_buf_json(hi_buf *b, const char *s)
+void hoshi_buf_json(hoshi_buf *b, const char *s)
 {
     if (s == NULL)
         return;
@@ -116,28 +117,28 @@ void hi_buf_json(hi_buf *b, const char *s)
          * close a script element. */
         if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>')
             continue;
-        hi_buf_append(b, run, (size_t)(s - run));
+        hoshi_buf_append(b, run, (size_t)(s - run));
         switch (c) {
-        case '"': hi_buf_puts(b, "\\\""); break;
-        case '\\': hi_buf_puts(b, "\\\\"); break;
-        case '\n': hi_buf_puts(b, "\\n"); break;
-        case '\r': hi_buf_puts(b, "\\r"); break;
-        case '\t': hi_buf_puts(b, "\\t"); break;
-        default: hi_buf_printf(b, "\\u%04x", c); break;
+        case '"': hoshi_buf_puts(b, "\\\""); break;
+        case '\\': hoshi_buf_puts(b, "\\\\"); break;
+        case '\n': hoshi_buf_puts(b, "\\n"); break;
+        case '\r': hoshi_buf_puts(b, "\\r"); break;
+        case '\t': hoshi_buf_puts(b, "\\t"); break;
+        default: hoshi_buf_printf(b, "\\u%04x", c); break;
         }
         run = s + 1;
     }
-    hi_buf_append(b, run, (size_t)(s - run));
+    hoshi_buf_append(b, run, (size_t)(s - run));
 }
 
-void hi_buf_json_str(hi_buf *b, const char *s)
+void hoshi_buf_json_str(hoshi_buf *b, const char *s)
 {
-    hi_buf_putc(b, '"');
-    hi_buf_json(b, s);
-    hi_buf_putc(b, '"');
+    hoshi_buf_putc(b, '"');
+    hoshi_buf_json(b, s);
+    hoshi_buf_putc(b, '"');
 }
 
-void hi_buf_url(hi_buf *b, const char *s)
+void hoshi_buf_url(hoshi_buf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
     if (s == NULL)
@@ -148,16 +149,16 @@ void hi_buf_url(hi_buf *b, const char *s)
                      (c >= '0' && c <= '9') || c == '-' || c == '_' ||
                      c == '.' || c == '~';
         if (plain) {
-            hi_buf_putc(b, (char)c);
+            hoshi_buf_putc(b, (char)c);
         } else {
             char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-            hi_buf_append(b, e, 3);
+            hoshi_buf_append(b, e, 3);
         }
     }
 }
 
-void hi_buf_subst(hi_buf *b, const char *tmpl, const char *const *vars,
-                  void (*esc)(hi_buf *, const char *))
+void hoshi_buf_subst(hoshi_buf *b, const char *tmpl, const char *const *vars,
+                  void (*esc)(hoshi_buf *, const char *))
 {
     const char *p = tmpl;
     while (*p) {
@@ -167,7 +168,7 @@ void hi_buf_subst(hi_buf *b, const char *tmpl, const char *const *vars,
         const char *close = strchr(open + 1, '}');
         if (close == NULL)
             break;
-        hi_buf_append(b, p, (size_t)(open - p));
+        hoshi_buf_append(b, p, (size_t)(open - p));
         size_t nlen = (size_t)(close - open - 1);
         const char *val = NULL;
         for (size_t i = 0; vars != NULL && vars[i] != NULL; i += 2) {
@@ -177,23 +178,23 @@ void hi_buf_subst(hi_buf *b, const char *tmpl, const char *const *vars,
             }
         }
         if (val == NULL)
-            hi_buf_append(b, open, (size_t)(close - open + 1));
+            hoshi_buf_append(b, open, (size_t)(close - open + 1));
         else if (esc != NULL)
             esc(b, val);
         else
-            hi_buf_puts(b, val);
+            hoshi_buf_puts(b, val);
         p = close + 1;
     }
-    hi_buf_puts(b, p);
+    hoshi_buf_puts(b, p);
 }
 
-hoshi_err hi_buf_finish(hi_buf *b, char **out, size_t *len)
+hoshi_err hoshi_buf_finish(hoshi_buf *b, char **out, size_t *len)
 {
     hoshi_err err = b->err;
     if (err == HOSHI_OK && b->data == NULL)
-        hi_buf_append(b, "", 0), err = b->err;
+        hoshi_buf_append(b, "", 0), err = b->err;
     if (err != HOSHI_OK) {
-        hi_buf_free(b);
+        hoshi_buf_free(b);
         return err;
     }
     *out = b->data;
@@ -204,7 +205,7 @@ hoshi_err hi_buf_finish(hi_buf *b, char **out, size_t *len)
     return HOSHI_OK;
 }
 
-void hi_buf_free(hi_buf *b)
+void hoshi_buf_free(hoshi_buf *b)
 {
     free(b->data);
     b->data = NULL;

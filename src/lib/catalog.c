@@ -5,10 +5,11 @@
  * a gap in the data is found at start-up, never in front of a user.
  */
 #include "hoshi/catalog.h"
+#include "internal.h"
 #include "hoshi/diag.h"
 #include "alloc.h"
-#include "buf.h"
-#include "ini.h"
+#include "hoshi/buf.h"
+#include "hoshi/datafile.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@ static const char *const file_names[F_COUNT] = {
 struct hoshi_catalog {
     hoshi_lang lang;
     char *datadir;
-    hi_ini *ini[F_COUNT];
+    hoshi_datafile *ini[F_COUNT];
     hoshi_item_info items[HOSHI_DIAG_ITEMS];
     const char **item_steps[HOSHI_DIAG_ITEMS];
     hoshi_principle_info principles[5];
@@ -62,17 +63,17 @@ const char *hoshi_datadir_default(void)
 
 static hoshi_err load_file(hoshi_catalog *c, int which)
 {
-    hi_buf path = HI_BUF_INIT;
+    hoshi_buf path = HOSHI_BUF_INIT;
     if (which == F_FACTS)
-        hi_buf_printf(&path, "%s/%s", c->datadir, file_names[which]);
+        hoshi_buf_printf(&path, "%s/%s", c->datadir, file_names[which]);
     else
-        hi_buf_printf(&path, "%s/text/%s/%s", c->datadir, hoshi_lang_code(c->lang),
+        hoshi_buf_printf(&path, "%s/text/%s/%s", c->datadir, hoshi_lang_code(c->lang),
                       file_names[which]);
     char *p = NULL;
-    hoshi_err err = hi_buf_finish(&path, &p, NULL);
+    hoshi_err err = hoshi_buf_finish(&path, &p, NULL);
     if (err != HOSHI_OK)
         return err;
-    err = hi_ini_load(p, &c->ini[which]);
+    err = hoshi_datafile_load(p, &c->ini[which]);
     free(p);
     return err;
 }
@@ -81,21 +82,21 @@ static hoshi_err load_file(hoshi_catalog *c, int which)
 static const char *need(hoshi_catalog *c, int which, const char *section,
                         const char *key, hoshi_err *err)
 {
-    const char *v = hi_ini_get(c->ini[which], section, key);
+    const char *v = hoshi_datafile_get(c->ini[which], section, key);
     if ((v == NULL || *v == '\0') && *err == HOSHI_OK)
         *err = hi_fail(HOSHI_ERR_DATA, "%s: [%s] has no '%s'",
-                       hi_ini_path(c->ini[which]), section, key);
+                       hoshi_datafile_path(c->ini[which]), section, key);
     return v;
 }
 
 static const char **collect(hoshi_catalog *c, int which, const char *section,
                             const char *key, size_t *n, hoshi_err *err)
 {
-    *n = hi_ini_count(c->ini[which], section, key);
+    *n = hoshi_datafile_count(c->ini[which], section, key);
     if (*n == 0) {
         if (*err == HOSHI_OK)
             *err = hi_fail(HOSHI_ERR_DATA, "%s: [%s] has no '%s'",
-                           hi_ini_path(c->ini[which]), section, key);
+                           hoshi_datafile_path(c->ini[which]), section, key);
         return NULL;
     }
     const char **v = hi_calloc(*n, sizeof *v);
@@ -105,7 +106,7 @@ static const char **collect(hoshi_catalog *c, int which, const char *section,
         return NULL;
     }
     for (size_t i = 0; i < *n; i++)
-        v[i] = hi_ini_nth(c->ini[which], section, key, i);
+        v[i] = hoshi_datafile_nth(c->ini[which], section, key, i);
     return v;
 }
 
@@ -114,9 +115,9 @@ static int need_int(hoshi_catalog *c, const char *section, const char *key,
 {
     const char *v = need(c, F_FACTS, section, key, err);
     long n = 0;
-    if (v != NULL && !hi_parse_long(v, lo, hi, &n) && *err == HOSHI_OK)
+    if (v != NULL && !hoshi_parse_long(v, lo, hi, &n) && *err == HOSHI_OK)
         *err = hi_fail(HOSHI_ERR_DATA, "%s: [%s] %s must be %ld..%ld",
-                       hi_ini_path(c->ini[F_FACTS]), section, key, lo, hi);
+                       hoshi_datafile_path(c->ini[F_FACTS]), section, key, lo, hi);
     return (int)n;
 }
 
@@ -200,7 +201,7 @@ void hoshi_catalog_free(hoshi_catalog *c)
     if (c == NULL)
         return;
     for (int f = 0; f < F_COUNT; f++)
-        hi_ini_free(c->ini[f]);
+        hoshi_datafile_free(c->ini[f]);
     for (int i = 0; i < HOSHI_DIAG_ITEMS; i++)
         free(c->item_steps[i]);
     for (int i = 0; i < 5; i++)
@@ -234,7 +235,7 @@ static const char *numbered(const hoshi_catalog *c, int which, const char *kind,
 {
     char sec[32];
     snprintf(sec, sizeof sec, "%s %d", kind, n);
-    const char *v = hi_ini_get(c->ini[which], sec, key);
+    const char *v = hoshi_datafile_get(c->ini[which], sec, key);
     return v != NULL ? v : "";
 }
 
@@ -277,7 +278,7 @@ const char *hoshi_catalog_text(const hoshi_catalog *c, const char *section, cons
 {
     const int order[] = {F_UI, F_REPORT};
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-        const char *v = hi_ini_get(c->ini[order[i]], section, key);
+        const char *v = hoshi_datafile_get(c->ini[order[i]], section, key);
         if (v != NULL)
             return v;
     }

@@ -85,7 +85,7 @@ hoshi_err hoshi_diag_parse_answers(const char *text, hoshi_answer out[HOSHI_DIAG
         memcpy(tok, start, len);
         tok[len] = '\0';
         long v;
-        if (!hi_parse_long(tok, 1, 4, &v))
+        if (!hoshi_parse_long(tok, 1, 4, &v))
             return hi_fail(HOSHI_ERR_INPUT,
                            "answer %d is '%s': expected a code 1-4 "
                            "(1 implemented, 2 partly, 3 not implemented, 4 don't know)",

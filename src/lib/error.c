@@ -40,6 +40,15 @@ void hi_clear_error(void)
     detail[0] = '\0';
 }
 
+hoshi_err hoshi_error_set(hoshi_err code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
 hoshi_err hi_fail(hoshi_err code, const char *fmt, ...)
 {
     va_list ap;
@@ -49,7 +58,7 @@ hoshi_err hi_fail(hoshi_err code, const char *fmt, ...)
     return code;
 }
 
-bool hi_parse_long(const char *s, long lo, long hi, long *out)
+bool hoshi_parse_long(const char *s, long lo, long hi, long *out)
 {
     if (s == NULL || *s == '\0')
         return false;

@@ -2,7 +2,8 @@
  * fileio.c — reading whole files with a size cap, so no input from outside
  * can make the library allocate without bound.
  */
-#include "fileio.h"
+#include "hoshi/datafile.h"
+#include "internal.h"
 #include "alloc.h"
 
 #include <errno.h>
@@ -10,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-hoshi_err hi_file_read(const char *path, size_t max, char **out, size_t *len)
+hoshi_err hoshi_file_read(const char *path, size_t max, char **out, size_t *len)
 {
     hoshi_err err = HOSHI_OK;
     FILE *f = fopen(path, "rb");

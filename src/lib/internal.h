@@ -10,24 +10,15 @@
 #include <stddef.h>
 
 #include "hoshi/error.h"
-
-#if defined(__GNUC__)
-#define HI_PRINTF(a, b) __attribute__((format(printf, a, b)))
-#else
-#define HI_PRINTF(a, b)
-#endif
+#include "hoshi/text.h"
 
 /* Records a detailed message for hoshi_error_detail() and returns `code`,
  * so that a failing path reads `return hi_fail(HOSHI_ERR_INPUT, "...")`. */
-hoshi_err hi_fail(hoshi_err code, const char *fmt, ...) HI_PRINTF(2, 3);
+hoshi_err hi_fail(hoshi_err code, const char *fmt, ...) HOSHI_PRINTF(2, 3);
 
 /* Clears the detail message (called at the start of public entry points
  * that may fail, so a stale message never describes a new error). */
 void hi_clear_error(void);
-
-/* Parses a whole decimal integer in [lo, hi]; false on anything else
- * (empty, trailing bytes, overflow).  The checked alternative to atoi. */
-bool hi_parse_long(const char *s, long lo, long hi, long *out);
 
 /* strdup that returns NULL on NULL input as well as on failure. */
 char *hi_strdup(const char *s);

@@ -6,11 +6,12 @@
  * format it lands in.
  */
 #include "hoshi/policy.h"
+#include "internal.h"
 #include "hoshi/date.h"
 #include "hoshi/text.h"
-#include "buf.h"
-#include "fileio.h"
-#include "ini.h"
+#include "hoshi/buf.h"
+#include "hoshi/datafile.h"
+#include "hoshi/datafile.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,17 +59,17 @@ hoshi_err hoshi_policy_check(const hoshi_policy_info *info, const char **field)
 }
 
 /* Markdown: backslash-escape characters that would start markup. */
-static void md_escape(hi_buf *b, const char *s)
+static void md_escape(hoshi_buf *b, const char *s)
 {
     for (; *s; s++) {
         if (strchr("\\`*_{}[]()<>#+-.!|~", *s) != NULL)
-            hi_buf_putc(b, '\\');
-        hi_buf_putc(b, *s);
+            hoshi_buf_putc(b, '\\');
+        hoshi_buf_putc(b, *s);
     }
 }
 
 typedef struct ctx {
-    hi_buf *b;
+    hoshi_buf *b;
     hoshi_policy_format fmt;
     const char *const *vars;
 } ctx;
@@ -81,22 +82,22 @@ static void put(ctx *x, const char *tmpl)
     case HOSHI_POLICY_MD: {
         /* The template's own text is trusted Markdown-free prose; only the
          * substituted values need escaping. */
-        hi_buf_subst(x->b, tmpl, x->vars, md_escape);
+        hoshi_buf_subst(x->b, tmpl, x->vars, md_escape);
         break;
     }
     case HOSHI_POLICY_HTML:
     case HOSHI_POLICY_HTML_FRAGMENT: {
-        hi_buf tmp = HI_BUF_INIT;
-        hi_buf_subst(&tmp, tmpl, x->vars, NULL);
+        hoshi_buf tmp = HOSHI_BUF_INIT;
+        hoshi_buf_subst(&tmp, tmpl, x->vars, NULL);
         if (tmp.err != HOSHI_OK)
             x->b->err = tmp.err;
         else
-            hi_buf_html(x->b, tmp.data);
-        hi_buf_free(&tmp);
+            hoshi_buf_html(x->b, tmp.data);
+        hoshi_buf_free(&tmp);
         break;
     }
     case HOSHI_POLICY_TEXT:
-        hi_buf_subst(x->b, tmpl, x->vars, NULL);
+        hoshi_buf_subst(x->b, tmpl, x->vars, NULL);
         break;
     }
 }
@@ -109,19 +110,19 @@ static bool is_html(const ctx *x)
 static void heading(ctx *x, int level, const char *prefix, const char *tmpl)
 {
     if (is_html(x)) {
-        hi_buf_printf(x->b, "<h%d>", level);
-        hi_buf_html(x->b, prefix);
+        hoshi_buf_printf(x->b, "<h%d>", level);
+        hoshi_buf_html(x->b, prefix);
         put(x, tmpl);
-        hi_buf_printf(x->b, "</h%d>\n", level);
+        hoshi_buf_printf(x->b, "</h%d>\n", level);
     } else if (x->fmt == HOSHI_POLICY_MD) {
-        hi_buf_printf(x->b, "%.*s %s", level, "######", prefix);
+        hoshi_buf_printf(x->b, "%.*s %s", level, "######", prefix);
         put(x, tmpl);
-        hi_buf_puts(x->b, "\n\n");
+        hoshi_buf_puts(x->b, "\n\n");
     } else {
         size_t start = x->b->len;
-        hi_buf_puts(x->b, prefix);
+        hoshi_buf_puts(x->b, prefix);
         put(x, tmpl);
-        hi_buf_putc(x->b, '\n');
+        hoshi_buf_putc(x->b, '\n');
         /* Underline in display cells: CJK characters take two. */
         size_t cells = 0;
         for (const unsigned char *p = (const unsigned char *)x->b->data + start;
@@ -129,51 +130,51 @@ static void heading(ctx *x, int level, const char *prefix, const char *tmpl)
             if ((*p & 0xC0) != 0x80)
                 cells += *p < 0x80 ? 1 : 2;
         for (size_t i = 0; i < cells; i++)
-            hi_buf_putc(x->b, level == 1 ? '=' : '-');
-        hi_buf_puts(x->b, "\n\n");
+            hoshi_buf_putc(x->b, level == 1 ? '=' : '-');
+        hoshi_buf_puts(x->b, "\n\n");
     }
 }
 
 static void para(ctx *x, const char *tmpl)
 {
     if (is_html(x)) {
-        hi_buf_puts(x->b, "<p>");
+        hoshi_buf_puts(x->b, "<p>");
         put(x, tmpl);
-        hi_buf_puts(x->b, "</p>\n");
+        hoshi_buf_puts(x->b, "</p>\n");
     } else {
         put(x, tmpl);
-        hi_buf_puts(x->b, "\n\n");
+        hoshi_buf_puts(x->b, "\n\n");
     }
 }
 
-static void list(ctx *x, const hi_ini *t, const char *sec)
+static void list(ctx *x, const hoshi_datafile *t, const char *sec)
 {
-    size_t n = hi_ini_count(t, sec, "item");
+    size_t n = hoshi_datafile_count(t, sec, "item");
     if (n == 0)
         return;
     if (is_html(x))
-        hi_buf_puts(x->b, "<ol>\n");
+        hoshi_buf_puts(x->b, "<ol>\n");
     for (size_t i = 0; i < n; i++) {
         if (is_html(x)) {
-            hi_buf_puts(x->b, "<li>");
-            put(x, hi_ini_nth(t, sec, "item", i));
-            hi_buf_puts(x->b, "</li>\n");
+            hoshi_buf_puts(x->b, "<li>");
+            put(x, hoshi_datafile_nth(t, sec, "item", i));
+            hoshi_buf_puts(x->b, "</li>\n");
         } else {
-            hi_buf_printf(x->b, x->fmt == HOSHI_POLICY_MD ? "%zu. " : "  (%zu) ", i + 1);
-            put(x, hi_ini_nth(t, sec, "item", i));
-            hi_buf_putc(x->b, '\n');
+            hoshi_buf_printf(x->b, x->fmt == HOSHI_POLICY_MD ? "%zu. " : "  (%zu) ", i + 1);
+            put(x, hoshi_datafile_nth(t, sec, "item", i));
+            hoshi_buf_putc(x->b, '\n');
         }
     }
-    hi_buf_puts(x->b, is_html(x) ? "</ol>\n" : "\n");
+    hoshi_buf_puts(x->b, is_html(x) ? "</ol>\n" : "\n");
 }
 
-static const char *get(const hi_ini *t, const char *sec, const char *key)
+static const char *get(const hoshi_datafile *t, const char *sec, const char *key)
 {
-    const char *v = hi_ini_get(t, sec, key);
+    const char *v = hoshi_datafile_get(t, sec, key);
     return v != NULL ? v : "";
 }
 
-static void closing(ctx *x, const hi_ini *t, const char *date_text)
+static void closing(ctx *x, const hoshi_datafile *t, const char *date_text)
 {
     const char *rows[][2] = {
         {get(t, "closing", "date_label"), date_text},
@@ -181,64 +182,64 @@ static void closing(ctx *x, const hi_ini *t, const char *date_text)
         {get(t, "closing", "rep_label"), "{representative}"},
     };
     if (is_html(x))
-        hi_buf_puts(x->b, "<dl class=\"closing\">\n");
+        hoshi_buf_puts(x->b, "<dl class=\"closing\">\n");
     for (size_t i = 0; i < 3; i++) {
         if (is_html(x)) {
-            hi_buf_puts(x->b, "<dt>");
-            hi_buf_html(x->b, rows[i][0]);
-            hi_buf_puts(x->b, "</dt><dd>");
+            hoshi_buf_puts(x->b, "<dt>");
+            hoshi_buf_html(x->b, rows[i][0]);
+            hoshi_buf_puts(x->b, "</dt><dd>");
             put(x, rows[i][1]);
-            hi_buf_puts(x->b, "</dd>\n");
+            hoshi_buf_puts(x->b, "</dd>\n");
         } else {
-            hi_buf_puts(x->b, rows[i][0]);
-            hi_buf_puts(x->b, ": ");
+            hoshi_buf_puts(x->b, rows[i][0]);
+            hoshi_buf_puts(x->b, ": ");
             put(x, rows[i][1]);
-            hi_buf_puts(x->b, x->fmt == HOSHI_POLICY_MD ? "  \n" : "\n");
+            hoshi_buf_puts(x->b, x->fmt == HOSHI_POLICY_MD ? "  \n" : "\n");
         }
     }
     if (is_html(x))
-        hi_buf_puts(x->b, "</dl>\n");
+        hoshi_buf_puts(x->b, "</dl>\n");
 }
 
-static void document(ctx *x, const hi_ini *t, const char *date_text, bool has_contact)
+static void document(ctx *x, const hoshi_datafile *t, const char *date_text, bool has_contact)
 {
     if (is_html(x))
-        hi_buf_puts(x->b, "<article class=\"policy\">\n");
+        hoshi_buf_puts(x->b, "<article class=\"policy\">\n");
     heading(x, 1, "", get(t, "meta", "title"));
-    for (size_t i = 0; i < hi_ini_count(t, "preamble", "para"); i++)
-        para(x, hi_ini_nth(t, "preamble", "para", i));
+    for (size_t i = 0; i < hoshi_datafile_count(t, "preamble", "para"); i++)
+        para(x, hoshi_datafile_nth(t, "preamble", "para", i));
     for (int s = 1; s <= POLICY_SECTIONS; s++) {
         char sec[32], prefix[32];
         snprintf(sec, sizeof sec, "section %d", s);
         snprintf(prefix, sizeof prefix, "%d. ", s);
         heading(x, 2, prefix, get(t, sec, "title"));
-        for (size_t i = 0; i < hi_ini_count(t, sec, "para"); i++)
-            para(x, hi_ini_nth(t, sec, "para", i));
+        for (size_t i = 0; i < hoshi_datafile_count(t, sec, "para"); i++)
+            para(x, hoshi_datafile_nth(t, sec, "para", i));
         list(x, t, sec);
     }
     if (has_contact) {
         heading(x, 2, "", get(t, "contact", "title"));
-        for (size_t i = 0; i < hi_ini_count(t, "contact", "para"); i++)
-            para(x, hi_ini_nth(t, "contact", "para", i));
+        for (size_t i = 0; i < hoshi_datafile_count(t, "contact", "para"); i++)
+            para(x, hoshi_datafile_nth(t, "contact", "para", i));
     }
     closing(x, t, date_text);
     if (is_html(x))
-        hi_buf_puts(x->b, "</article>\n");
+        hoshi_buf_puts(x->b, "</article>\n");
 }
 
-static hoshi_err load_template(const hoshi_catalog *c, const char *name, hi_ini **t, char **raw)
+static hoshi_err load_template(const hoshi_catalog *c, const char *name, hoshi_datafile **t, char **raw)
 {
-    hi_buf path = HI_BUF_INIT;
-    hi_buf_printf(&path, "%s/templates/%s", hoshi_catalog_datadir(c), name);
+    hoshi_buf path = HOSHI_BUF_INIT;
+    hoshi_buf_printf(&path, "%s/templates/%s", hoshi_catalog_datadir(c), name);
     char *p = NULL;
-    hoshi_err err = hi_buf_finish(&path, &p, NULL);
+    hoshi_err err = hoshi_buf_finish(&path, &p, NULL);
     if (err != HOSHI_OK)
         return err;
     if (t != NULL)
-        err = hi_ini_load(p, t);
+        err = hoshi_datafile_load(p, t);
     else {
         size_t len;
-        err = hi_file_read(p, 1 << 20, raw, &len);
+        err = hoshi_file_read(p, 1 << 20, raw, &len);
         if (err == HOSHI_ERR_IO)
             err = HOSHI_ERR_DATA;
     }
@@ -259,7 +260,7 @@ hoshi_err hoshi_policy_render(const hoshi_catalog *c, const hoshi_policy_info *i
     hoshi_date_format(d, lang, date_text, sizeof date_text);
     bool has_contact = !hoshi_text_is_blank(info->contact);
 
-    hi_ini *t = NULL;
+    hoshi_datafile *t = NULL;
     char name[32];
     snprintf(name, sizeof name, "policy.%s.ini", hoshi_lang_code(lang));
     err = load_template(c, name, &t, NULL);
@@ -268,36 +269,36 @@ hoshi_err hoshi_policy_render(const hoshi_catalog *c, const hoshi_policy_info *i
     const char *vars[] = {"org", info->org, "representative", info->representative,
                           "date", date_text, "contact", has_contact ? info->contact : "",
                           NULL};
-    hi_buf b = HI_BUF_INIT;
+    hoshi_buf b = HOSHI_BUF_INIT;
     ctx x = {&b, fmt, vars};
     if (fmt == HOSHI_POLICY_HTML) {
         char *page = NULL;
         err = load_template(c, "policy.html", NULL, &page);
         if (err != HOSHI_OK)
             goto free_template;
-        hi_buf inner = HI_BUF_INIT, title = HI_BUF_INIT;
+        hoshi_buf inner = HOSHI_BUF_INIT, title = HOSHI_BUF_INIT;
         ctx xi = {&inner, HOSHI_POLICY_HTML_FRAGMENT, vars};
         document(&xi, t, date_text, has_contact);
         ctx xt = {&title, HOSHI_POLICY_HTML_FRAGMENT, vars};
         put(&xt, get(t, "meta", "title"));
-        hi_buf_puts(&title, " — ");
-        hi_buf_html(&title, info->org);
+        hoshi_buf_puts(&title, " — ");
+        hoshi_buf_html(&title, info->org);
         if (inner.err != HOSHI_OK || title.err != HOSHI_OK) {
             b.err = inner.err != HOSHI_OK ? inner.err : title.err;
         } else {
             const char *pv[] = {"lang", hoshi_lang_code(lang), "title", title.data,
                                 "body", inner.data, NULL};
-            hi_buf_subst(&b, page, pv, NULL);
+            hoshi_buf_subst(&b, page, pv, NULL);
         }
-        hi_buf_free(&inner);
-        hi_buf_free(&title);
+        hoshi_buf_free(&inner);
+        hoshi_buf_free(&title);
         free(page);
     } else {
         document(&x, t, date_text, has_contact);
     }
-    err = hi_buf_finish(&b, out, len);
+    err = hoshi_buf_finish(&b, out, len);
 free_template:
-    hi_buf_free(&b);
-    hi_ini_free(t);
+    hoshi_buf_free(&b);
+    hoshi_datafile_free(t);
     return err;
 }

@@ -4,6 +4,7 @@
  * Also the plain-text and JSON renderers, which are short.
  */
 #include "report_int.h"
+#include "internal.h"
 #include "svg.h"
 
 #include <stdio.h>
@@ -26,7 +27,7 @@ hoshi_err hoshi_report_format_parse(const char *s, hoshi_report_format *out)
                    s ? s : "");
 }
 
-void hi_report_chart(hi_buf *b, const hoshi_catalog *c, const hoshi_diag_result *r)
+void hi_report_chart(hoshi_buf *b, const hoshi_catalog *c, const hoshi_diag_result *r)
 {
     hi_hbar bars[HOSHI_DIAG_PARTS];
     char text[HOSHI_DIAG_PARTS][32];
@@ -44,9 +45,9 @@ hoshi_err hoshi_report_parts_svg(const hoshi_catalog *c, const hoshi_diag_result
                                  char **out, size_t *len)
 {
     hi_clear_error();
-    hi_buf b = HI_BUF_INIT;
+    hoshi_buf b = HOSHI_BUF_INIT;
     hi_report_chart(&b, c, r);
-    return hi_buf_finish(&b, out, len);
+    return hoshi_buf_finish(&b, out, len);
 }
 
 hoshi_err hoshi_report_render(const hoshi_catalog *c, const hoshi_answer answers[HOSHI_DIAG_ITEMS],
@@ -63,14 +64,14 @@ hoshi_err hoshi_report_render(const hoshi_catalog *c, const hoshi_answer answers
     if (err != HOSHI_OK)
         return err;
     m.n_plan = hoshi_plan_build(c, answers, m.plan);
-    hi_buf b = HI_BUF_INIT;
+    hoshi_buf b = HOSHI_BUF_INIT;
     switch (fmt) {
     case HOSHI_REPORT_TEXT: hi_report_text(&b, &m); break;
     case HOSHI_REPORT_JSON: hi_report_json(&b, &m); break;
     case HOSHI_REPORT_HTML: hi_report_html(&b, &m, true); break;
     case HOSHI_REPORT_HTML_FRAGMENT: hi_report_html(&b, &m, false); break;
     }
-    return hi_buf_finish(&b, out, len);
+    return hoshi_buf_finish(&b, out, len);
 }
 
 static const char *T(const hi_report *m, const char *key)
@@ -78,99 +79,99 @@ static const char *T(const hi_report *m, const char *key)
     return hoshi_catalog_text(m->c, "report", key);
 }
 
-void hi_report_text(hi_buf *b, const hi_report *m)
+void hi_report_text(hoshi_buf *b, const hi_report *m)
 {
     const hoshi_catalog *c = m->c;
     const hoshi_diag_result *r = &m->r;
-    hi_buf_printf(b, "%s\n", T(m, "title"));
+    hoshi_buf_printf(b, "%s\n", T(m, "title"));
     if (m->opts->org != NULL)
-        hi_buf_printf(b, "%s\n", m->opts->org);
+        hoshi_buf_printf(b, "%s\n", m->opts->org);
     if (m->opts->date != NULL)
-        hi_buf_printf(b, "%s: %s\n", T(m, "date"), m->opts->date);
-    hi_buf_printf(b, "\n%s: %d %s / 100    %s: %s\n", T(m, "score"), r->score, T(m, "points"),
+        hoshi_buf_printf(b, "%s: %s\n", T(m, "date"), m->opts->date);
+    hoshi_buf_printf(b, "\n%s: %d %s / 100    %s: %s\n", T(m, "score"), r->score, T(m, "points"),
                   T(m, "band"), hoshi_catalog_band_label(c, r->band));
-    hi_buf_printf(b, "%s\n%s\n\n", hoshi_catalog_band_message(c, r->band),
+    hoshi_buf_printf(b, "%s\n%s\n\n", hoshi_catalog_band_message(c, r->band),
                   hoshi_catalog_band_next(c, r->band));
-    hi_buf_printf(b, "%s\n", T(m, "parts"));
+    hoshi_buf_printf(b, "%s\n", T(m, "parts"));
     for (int p = 0; p < HOSHI_DIAG_PARTS; p++) {
         int filled = r->part_score[p] > 0 ? (20 * r->part_score[p] + r->part_max[p] / 2) / r->part_max[p] : 0;
-        hi_buf_printf(b, "  %d. %s: %d / %d  [", p + 1, hoshi_catalog_part_title(c, p + 1),
+        hoshi_buf_printf(b, "  %d. %s: %d / %d  [", p + 1, hoshi_catalog_part_title(c, p + 1),
                       r->part_score[p], r->part_max[p]);
         for (int k = 0; k < 20; k++)
-            hi_buf_putc(b, k < filled ? '#' : '.');
-        hi_buf_puts(b, "]\n");
+            hoshi_buf_putc(b, k < filled ? '#' : '.');
+        hoshi_buf_puts(b, "]\n");
     }
-    hi_buf_printf(b, "\n%s\n", T(m, r->star1_ready ? "star1_ready" : "star1_not_ready"));
-    hi_buf_printf(b, "\n%s\n", T(m, "followup"));
+    hoshi_buf_printf(b, "\n%s\n", T(m, r->star1_ready ? "star1_ready" : "star1_not_ready"));
+    hoshi_buf_printf(b, "\n%s\n", T(m, "followup"));
     if (r->n_unknown == 0)
-        hi_buf_printf(b, "  %s\n", T(m, "followup_none"));
+        hoshi_buf_printf(b, "  %s\n", T(m, "followup_none"));
     for (size_t i = 0; i < r->n_unknown; i++) {
         const hoshi_item_info *it = hoshi_catalog_item(c, r->unknown_items[i]);
-        hi_buf_printf(b, "  - %s %d: %s\n", T(m, "item"), it->number, it->title);
+        hoshi_buf_printf(b, "  - %s %d: %s\n", T(m, "item"), it->number, it->title);
     }
-    hi_buf_printf(b, "\n%s\n", T(m, "actions"));
+    hoshi_buf_printf(b, "\n%s\n", T(m, "actions"));
     if (m->n_plan == 0)
-        hi_buf_printf(b, "  %s\n", T(m, "actions_none"));
+        hoshi_buf_printf(b, "  %s\n", T(m, "actions_none"));
     else
-        hi_buf_printf(b, "  (%s)\n", T(m, "priority_note"));
+        hoshi_buf_printf(b, "  (%s)\n", T(m, "priority_note"));
     for (size_t i = 0; i < m->n_plan; i++) {
         const hoshi_item_info *it = hoshi_catalog_item(c, m->plan[i]);
-        hi_buf_printf(b, "\n%2zu. %s %d: %s [%s: %s]\n", i + 1, T(m, "item"), it->number,
+        hoshi_buf_printf(b, "\n%2zu. %s %d: %s [%s: %s]\n", i + 1, T(m, "item"), it->number,
                       it->title, T(m, "status"),
                       hoshi_catalog_answer_label(c, m->answers[it->number - 1]));
         for (size_t s = 0; s < it->n_steps; s++)
-            hi_buf_printf(b, "    - %s\n", it->steps[s]);
+            hoshi_buf_printf(b, "    - %s\n", it->steps[s]);
     }
 }
 
-void hi_report_json(hi_buf *b, const hi_report *m)
+void hi_report_json(hoshi_buf *b, const hi_report *m)
 {
     const hoshi_catalog *c = m->c;
     const hoshi_diag_result *r = &m->r;
     /* `band` is always the scheme's own label (as the survey tables use it);
      * `band_label` is the label in the report's language. */
     static const char *const band_ja[] = {"100点", "70~99点", "50~69点", "49点以下"};
-    hi_buf_printf(b, "{\n  \"score\": %d,\n  \"max\": 100,\n  \"band\": ", r->score);
-    hi_buf_json_str(b, band_ja[r->band - 1]);
-    hi_buf_printf(b, ",\n  \"band_number\": %d,\n  \"band_label\": ", r->band);
-    hi_buf_json_str(b, hoshi_catalog_band_label(c, r->band));
-    hi_buf_puts(b, ",\n  \"message\": ");
-    hi_buf_json_str(b, hoshi_catalog_band_message(c, r->band));
-    hi_buf_puts(b, ",\n  \"next\": ");
-    hi_buf_json_str(b, hoshi_catalog_band_next(c, r->band));
-    hi_buf_puts(b, ",\n  \"parts\": [");
+    hoshi_buf_printf(b, "{\n  \"score\": %d,\n  \"max\": 100,\n  \"band\": ", r->score);
+    hoshi_buf_json_str(b, band_ja[r->band - 1]);
+    hoshi_buf_printf(b, ",\n  \"band_number\": %d,\n  \"band_label\": ", r->band);
+    hoshi_buf_json_str(b, hoshi_catalog_band_label(c, r->band));
+    hoshi_buf_puts(b, ",\n  \"message\": ");
+    hoshi_buf_json_str(b, hoshi_catalog_band_message(c, r->band));
+    hoshi_buf_puts(b, ",\n  \"next\": ");
+    hoshi_buf_json_str(b, hoshi_catalog_band_next(c, r->band));
+    hoshi_buf_puts(b, ",\n  \"parts\": [");
     for (int p = 0; p < HOSHI_DIAG_PARTS; p++) {
-        hi_buf_printf(b, "%s\n    {\"part\": %d, \"title\": ", p ? "," : "", p + 1);
-        hi_buf_json_str(b, hoshi_catalog_part_title(c, p + 1));
-        hi_buf_printf(b, ", \"score\": %d, \"max\": %d}", r->part_score[p], r->part_max[p]);
+        hoshi_buf_printf(b, "%s\n    {\"part\": %d, \"title\": ", p ? "," : "", p + 1);
+        hoshi_buf_json_str(b, hoshi_catalog_part_title(c, p + 1));
+        hoshi_buf_printf(b, ", \"score\": %d, \"max\": %d}", r->part_score[p], r->part_max[p]);
     }
-    hi_buf_printf(b, "\n  ],\n  \"star1_ready\": %s,\n  \"star2_ready\": %s,\n  \"answers\": [",
+    hoshi_buf_printf(b, "\n  ],\n  \"star1_ready\": %s,\n  \"star2_ready\": %s,\n  \"answers\": [",
                   r->star1_ready ? "true" : "false", r->star2_ready ? "true" : "false");
     for (int i = 0; i < HOSHI_DIAG_ITEMS; i++)
-        hi_buf_printf(b, "%s%d", i ? ", " : "", (int)m->answers[i]);
-    hi_buf_puts(b, "],\n  \"unknown_items\": [");
+        hoshi_buf_printf(b, "%s%d", i ? ", " : "", (int)m->answers[i]);
+    hoshi_buf_puts(b, "],\n  \"unknown_items\": [");
     for (size_t i = 0; i < r->n_unknown; i++)
-        hi_buf_printf(b, "%s%d", i ? ", " : "", r->unknown_items[i]);
-    hi_buf_puts(b, "],\n  \"actions\": [");
+        hoshi_buf_printf(b, "%s%d", i ? ", " : "", r->unknown_items[i]);
+    hoshi_buf_puts(b, "],\n  \"actions\": [");
     for (size_t i = 0; i < m->n_plan; i++) {
         const hoshi_item_info *it = hoshi_catalog_item(c, m->plan[i]);
-        hi_buf_printf(b, "%s\n    {\"item\": %d, \"part\": %d, \"title\": ", i ? "," : "",
+        hoshi_buf_printf(b, "%s\n    {\"item\": %d, \"part\": %d, \"title\": ", i ? "," : "",
                       it->number, it->part);
-        hi_buf_json_str(b, it->title);
-        hi_buf_printf(b, ", \"answer\": %d, \"status\": ", (int)m->answers[it->number - 1]);
-        hi_buf_json_str(b, hoshi_catalog_answer_label(c, m->answers[it->number - 1]));
-        hi_buf_puts(b, ", \"how\": \"");
+        hoshi_buf_json_str(b, it->title);
+        hoshi_buf_printf(b, ", \"answer\": %d, \"status\": ", (int)m->answers[it->number - 1]);
+        hoshi_buf_json_str(b, hoshi_catalog_answer_label(c, m->answers[it->number - 1]));
+        hoshi_buf_puts(b, ", \"how\": \"");
         for (size_t s = 0; s < it->n_steps; s++) {
             if (s > 0)
-                hi_buf_json(b, hoshi_catalog_lang(c) == HOSHI_LANG_JA ? "" : " ");
-            hi_buf_json(b, it->steps[s]);
+                hoshi_buf_json(b, hoshi_catalog_lang(c) == HOSHI_LANG_JA ? "" : " ");
+            hoshi_buf_json(b, it->steps[s]);
         }
-        hi_buf_puts(b, "\", \"steps\": [");
+        hoshi_buf_puts(b, "\", \"steps\": [");
         for (size_t s = 0; s < it->n_steps; s++) {
-            hi_buf_puts(b, s ? ", " : "");
-            hi_buf_json_str(b, it->steps[s]);
+            hoshi_buf_puts(b, s ? ", " : "");
+            hoshi_buf_json_str(b, it->steps[s]);
         }
-        hi_buf_puts(b, "]}");
+        hoshi_buf_puts(b, "]}");
     }
-    hi_buf_printf(b, "%s]\n}\n", m->n_plan ? "\n  " : "");
+    hoshi_buf_printf(b, "%s]\n}\n", m->n_plan ? "\n  " : "");
 }

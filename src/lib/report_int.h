@@ -7,7 +7,7 @@
 
 #include "hoshi/plan.h"
 #include "hoshi/report.h"
-#include "buf.h"
+#include "hoshi/buf.h"
 
 typedef struct hi_report {
     const hoshi_catalog *c;
@@ -18,10 +18,10 @@ typedef struct hi_report {
     size_t n_plan;
 } hi_report;
 
-void hi_report_text(hi_buf *b, const hi_report *m);
-void hi_report_json(hi_buf *b, const hi_report *m);
-void hi_report_html(hi_buf *b, const hi_report *m, bool whole_page);
+void hi_report_text(hoshi_buf *b, const hi_report *m);
+void hi_report_json(hoshi_buf *b, const hi_report *m);
+void hi_report_html(hoshi_buf *b, const hi_report *m, bool whole_page);
 /* Writes the part chart of m into b. */
-void hi_report_chart(hi_buf *b, const hoshi_catalog *c, const hoshi_diag_result *r);
+void hi_report_chart(hoshi_buf *b, const hoshi_catalog *c, const hoshi_diag_result *r);
 
 #endif

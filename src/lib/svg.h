@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "buf.h"
+#include "hoshi/buf.h"
 
 typedef struct hi_hbar {
     const char *label;   /* category label, left of the bar */
@@ -17,6 +17,6 @@ typedef struct hi_hbar {
 
 /* Horizontal bar chart, one bar per row, bars scaled so `scale` fills the
  * plot width.  `title` (may be NULL) becomes the accessible <title>. */
-void hi_svg_hbars(hi_buf *b, const char *title, const hi_hbar *bars, size_t n, double scale);
+void hi_svg_hbars(hoshi_buf *b, const char *title, const hi_hbar *bars, size_t n, double scale);
 
 #endif

@@ -4,17 +4,18 @@
  * the CLI and in the web forms alike.
  */
 #include "hoshi/text.h"
-#include "buf.h"
-#include "utf8.h"
+#include "internal.h"
+#include "hoshi/buf.h"
+#include "hoshi/text.h"
 
 #include <string.h>
 
 hoshi_err hoshi_text_subst(const char *tmpl, const char *const *vars, char **out, size_t *len)
 {
     hi_clear_error();
-    hi_buf b = HI_BUF_INIT;
-    hi_buf_subst(&b, tmpl, vars, NULL);
-    return hi_buf_finish(&b, out, len);
+    hoshi_buf b = HOSHI_BUF_INIT;
+    hoshi_buf_subst(&b, tmpl, vars, NULL);
+    return hoshi_buf_finish(&b, out, len);
 }
 
 bool hoshi_text_is_blank(const char *s)
@@ -39,12 +40,12 @@ hoshi_err hoshi_text_check(const char *name, const char *value, size_t max_chars
         return HOSHI_OK;
     }
     size_t len = strlen(value);
-    if (hi_utf8_invalid_at(value, len) != len)
+    if (hoshi_utf8_invalid_at(value, len) != len)
         return hi_fail(HOSHI_ERR_INPUT, "%s is not valid UTF-8", name);
     for (const unsigned char *p = (const unsigned char *)value; *p; p++)
         if (*p < 0x20 || *p == 0x7F)
             return hi_fail(HOSHI_ERR_INPUT, "%s contains a control character", name);
-    if (hi_utf8_count(value) > max_chars)
+    if (hoshi_utf8_count(value) > max_chars)
         return hi_fail(HOSHI_ERR_INPUT, "%s is longer than %zu characters", name, max_chars);
     return HOSHI_OK;
 }

@@ -2,9 +2,10 @@
  * utf8.c — strict UTF-8 validation (RFC 3629), used on every text that
  * comes from outside before it is stored or echoed.
  */
-#include "utf8.h"
+#include "hoshi/text.h"
+#include "internal.h"
 
-size_t hi_utf8_invalid_at(const char *str, size_t len)
+size_t hoshi_utf8_invalid_at(const char *str, size_t len)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
@@ -41,7 +42,7 @@ size_t hi_utf8_invalid_at(const char *str, size_t len)
     return len;
 }
 
-size_t hi_utf8_count(const char *s)
+size_t hoshi_utf8_count(const char *s)
 {
     size_t n = 0;
     for (; *s; s++)

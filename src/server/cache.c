@@ -78,7 +78,7 @@ bool cache_get(srv_cache *c, const char *key, long long gen, srv_resp *p)
     for (int w = 0; w < CACHE_WAYS; w++) {
         entry *e = &c->slot[set][w];
         if (e->body != NULL && e->gen == gen && strcmp(e->key, key) == 0) {
-            hi_buf_append(&p->body, e->body, e->len);
+            hoshi_buf_append(&p->body, e->body, e->len);
             p->status = e->status;
             p->ctype = e->ctype;
             p->csp = e->csp;

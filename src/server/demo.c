@@ -16,10 +16,10 @@
 #define DEMO_OPERATOR "operator@example.jp"
 #define BATCH 5000
 
-static const char *nth(const hi_ini *ini, const char *key, size_t i)
+static const char *nth(const hoshi_datafile *ini, const char *key, size_t i)
 {
-    size_t n = hi_ini_count(ini, "demo", key);
-    return n ? hi_ini_nth(ini, "demo", key, i % n) : "";
+    size_t n = hoshi_datafile_count(ini, "demo", key);
+    return n ? hoshi_datafile_nth(ini, "demo", key, i % n) : "";
 }
 
 static hoshi_err add_diagnosis(srv *s, long long org_id, const char *answers, const char *date)
@@ -34,7 +34,7 @@ static hoshi_err add_diagnosis(srv *s, long long org_id, const char *answers, co
 }
 
 /* The programme operator's demo log-in, in an organisation of its own. */
-static hoshi_err seed_operator(srv *s, const hi_ini *ini, const char *password)
+static hoshi_err seed_operator(srv *s, const hoshi_datafile *ini, const char *password)
 {
     hoshi_user u;
     if (hoshi_store_user_by_email(s->store, DEMO_OPERATOR, &u) == HOSHI_OK)
@@ -48,7 +48,7 @@ static hoshi_err seed_operator(srv *s, const hi_ini *ini, const char *password)
     return err ? err : hoshi_store_user_set_operator(s->store, uid, true);
 }
 
-static hoshi_err seed_account(srv *s, const hi_ini *ini, const char *password)
+static hoshi_err seed_account(srv *s, const hoshi_datafile *ini, const char *password)
 {
     hoshi_user u;
     if (hoshi_store_user_by_email(s->store, DEMO_EMAIL, &u) == HOSHI_OK)
@@ -110,10 +110,10 @@ static hoshi_err seed_account(srv *s, const hi_ini *ini, const char *password)
  * trade word and a suffix from demo.ini (the pairs (i mod F, (i + i/F)
  * mod T) are all distinct in one round of F×T), numbered past the first
  * round so every name is unique. */
-static void make_org(const hi_ini *ini, size_t i, hoshi_org *o, char *rep, size_t rep_size)
+static void make_org(const hoshi_datafile *ini, size_t i, hoshi_org *o, char *rep, size_t rep_size)
 {
     memset(o, 0, sizeof *o);
-    size_t nf = hi_ini_count(ini, "demo", "family"), nt = hi_ini_count(ini, "demo", "trade");
+    size_t nf = hoshi_datafile_count(ini, "demo", "family"), nt = hoshi_datafile_count(ini, "demo", "trade");
     size_t round = nf && nt ? i / (nf * nt) : i;
     const char *fam = nth(ini, "family", i), *trade = nth(ini, "trade", i + i / (nf ? nf : 1));
     const char *suffix = nth(ini, "suffix", i * 7 + 3);
@@ -128,7 +128,7 @@ static void make_org(const hi_ini *ini, size_t i, hoshi_org *o, char *rep, size_
     snprintf(rep, rep_size, "%s %s", nth(ini, "title", i), fam);
 }
 
-static hoshi_err seed_orgs(srv *s, const hi_ini *ini, long count)
+static hoshi_err seed_orgs(srv *s, const hoshi_datafile *ini, long count)
 {
     hoshi_decl_query q = {NULL, 0, NULL, 0, true, 0, 1};
     hoshi_decl one;
@@ -144,10 +144,10 @@ static hoshi_err seed_orgs(srv *s, const hi_ini *ini, long count)
     char (*reps)[120] = calloc(BATCH, sizeof *reps);
     char today[16];
     hoshi_date_iso(hoshi_date_today(), today, sizeof today);
-    hi_buf joined = HI_BUF_INIT;
-    for (size_t i = 0; i < hi_ini_count(ini, "demo", "policy"); i++) {
-        hi_buf_puts(&joined, hi_ini_nth(ini, "demo", "policy", i));
-        hi_buf_putc(&joined, '\n');
+    hoshi_buf joined = HOSHI_BUF_INIT;
+    for (size_t i = 0; i < hoshi_datafile_count(ini, "demo", "policy"); i++) {
+        hoshi_buf_puts(&joined, hoshi_datafile_nth(ini, "demo", "policy", i));
+        hoshi_buf_putc(&joined, '\n');
     }
     const char *body = joined.data ? joined.data : "";
     if (orgs == NULL || items == NULL || reps == NULL || joined.err != HOSHI_OK) {
@@ -165,7 +165,7 @@ static hoshi_err seed_orgs(srv *s, const hi_ini *ini, long count)
             break;
     }
 free_batch:
-    hi_buf_free(&joined);
+    hoshi_buf_free(&joined);
     free(orgs);
     free(items);
     free(reps);
@@ -177,13 +177,13 @@ hoshi_err srv_seed_demo(srv *s, const char *password, long demo_count)
     char path[1024];
     const char *dir = s->cfg.datadir ? s->cfg.datadir : hoshi_datadir_default();
     snprintf(path, sizeof path, "%s/web/demo.ini", dir);
-    hi_ini *ini = NULL;
-    hoshi_err err = hi_ini_load(path, &ini);
+    hoshi_datafile *ini = NULL;
+    hoshi_err err = hoshi_datafile_load(path, &ini);
     if (err != HOSHI_OK)
         return err;
     if ((err = seed_account(s, ini, password)) == HOSHI_OK &&
         (err = seed_operator(s, ini, password)) == HOSHI_OK)
         err = seed_orgs(s, ini, demo_count);
-    hi_ini_free(ini);
+    hoshi_datafile_free(ini);
     return err;
 }

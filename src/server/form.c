@@ -4,7 +4,7 @@
  * the number of fields, plus the text checks every field goes through.
  */
 #include "server.h"
-#include "utf8.h"
+#include "hoshi/text.h"
 
 #include <microhttpd.h>
 #include <stdlib.h>
@@ -90,7 +90,7 @@ void req_parse_form(srv_req *r, char *body, size_t len)
                 return;
             }
             char *name = decode(body + i, eq - i);
-            char *value = eq < end ? decode(body + eq + 1, end - eq - 1) : hi_strdup("");
+            char *value = eq < end ? decode(body + eq + 1, end - eq - 1) : strdup("");
             if (name == NULL || value == NULL || strlen(name) == 0) {
                 free(name);
                 free(value);
@@ -108,13 +108,13 @@ void req_parse_form(srv_req *r, char *body, size_t len)
 bool text_ok(const char *s, size_t max_chars, bool multiline)
 {
     size_t len = strlen(s);
-    if (hi_utf8_invalid_at(s, len) != len)
+    if (hoshi_utf8_invalid_at(s, len) != len)
         return false;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == 0x7f || (*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t'))))
             return false;
     }
-    return hi_utf8_count(s) <= max_chars;
+    return hoshi_utf8_count(s) <= max_chars;
 }
 
 char *trim(char *s)

@@ -24,7 +24,7 @@ static const char csp[] = "default-src 'none'; script-src 'self'; style-src 'sel
                           "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 typedef struct conn_state {
-    hi_buf body;
+    hoshi_buf body;
     bool too_big;
 } conn_state;
 
@@ -47,10 +47,10 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, srv_resp *p)
 {
     char *data = NULL;
     size_t len = 0;
-    if (hi_buf_finish(&p->body, &data, &len) != HOSHI_OK) {
+    if (hoshi_buf_finish(&p->body, &data, &len) != HOSHI_OK) {
         p->status = 500;
         p->ctype = "text/plain; charset=utf-8";
-        data = hi_strdup("internal error\n");
+        data = strdup("internal error\n");
         len = data ? strlen(data) : 0;
     }
     struct MHD_Response *resp =
@@ -103,7 +103,7 @@ static void plain(srv_resp *p, int status, const char *msg)
 {
     p->status = status;
     p->ctype = "text/plain; charset=utf-8";
-    hi_buf_puts(&p->body, msg);
+    hoshi_buf_puts(&p->body, msg);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -121,11 +121,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *con_cls = cs;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         long n = 0;
-        if (cl != NULL && (!hi_parse_long(cl, 0, SRV_BODY_MAX, &n)))
+        if (cl != NULL && (!hoshi_parse_long(cl, 0, SRV_BODY_MAX, &n)))
             cs->too_big = true;
         if (cs->too_big) {
             /* Answer at once; MHD closes the connection instead of reading on. */
-            srv_resp p = {.status = 413, .body = HI_BUF_INIT};
+            srv_resp p = {.status = 413, .body = HOSHI_BUF_INIT};
             plain(&p, 413, "request body too large\n");
             return send_resp(conn, &p);
         }
@@ -133,14 +133,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (*upload_size != 0) {
         if (!cs->too_big) {
-            hi_buf_append(&cs->body, upload, *upload_size);
+            hoshi_buf_append(&cs->body, upload, *upload_size);
             if (cs->body.err != HOSHI_OK)
                 cs->too_big = true;
         }
         *upload_size = 0;
         return MHD_YES;
     }
-    srv_resp p = {.status = 200, .ctype = "text/html; charset=utf-8", .body = HI_BUF_INIT};
+    srv_resp p = {.status = 200, .ctype = "text/html; charset=utf-8", .body = HOSHI_BUF_INIT};
     if (cs->too_big) {
         plain(&p, 413, "request body too large\n");
         return send_resp(conn, &p);
@@ -189,7 +189,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)toe;
     conn_state *cs = *con_cls;
     if (cs != NULL) {
-        hi_buf_free(&cs->body);
+        hoshi_buf_free(&cs->body);
         free(cs);
     }
     *con_cls = NULL;

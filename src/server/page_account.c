@@ -4,7 +4,7 @@
  * are counted per client address and refused for a while past the limit.
  */
 #include "server.h"
-#include "utf8.h"
+#include "hoshi/text.h"
 
 #include <ctype.h>
 #include <sodium.h>
@@ -20,19 +20,19 @@ void page_home(srv_req *r, srv_resp *p)
 {
     /* Signed-in owners are offered their page instead of sign-up. */
     vars v = {0};
-    hi_buf *act = var(&v, "actions");
+    hoshi_buf *act = var(&v, "actions");
     if (r->logged_in) {
-        hi_buf_puts(act, "<a class=\"button\" href=\"/dashboard\">");
-        hi_buf_html(act, T(r, "home", "mypage"));
-        hi_buf_puts(act, "</a>");
+        hoshi_buf_puts(act, "<a class=\"button\" href=\"/dashboard\">");
+        hoshi_buf_html(act, T(r, "home", "mypage"));
+        hoshi_buf_puts(act, "</a>");
     } else {
-        hi_buf_puts(act, "<a class=\"button\" href=\"/signup\">");
-        hi_buf_html(act, T(r, "home", "start"));
-        hi_buf_puts(act, "</a> <a class=\"button secondary\" href=\"/login\">");
-        hi_buf_html(act, T(r, "home", "login"));
-        hi_buf_puts(act, "</a>");
+        hoshi_buf_puts(act, "<a class=\"button\" href=\"/signup\">");
+        hoshi_buf_html(act, T(r, "home", "start"));
+        hoshi_buf_puts(act, "</a> <a class=\"button secondary\" href=\"/login\">");
+        hoshi_buf_html(act, T(r, "home", "login"));
+        hoshi_buf_puts(act, "</a>");
     }
-    hi_buf body = HI_BUF_INIT;
+    hoshi_buf body = HOSHI_BUF_INIT;
     tpl_render(&body, r, "home", "home", vars_list(&v));
     vars_free(&v);
     page_finish(r, p, T(r, "home", "title"), &body);
@@ -62,7 +62,7 @@ static void signup_form(srv_req *r, srv_resp *p, const char *email, const char *
     var_error(&v, r, "err_email", "signup", err_email);
     var_error(&v, r, "err_password", "signup", err_password);
     var_error(&v, r, "err_org", "signup", err_org);
-    hi_buf body = HI_BUF_INIT;
+    hoshi_buf body = HOSHI_BUF_INIT;
     tpl_render(&body, r, "signup", "signup", vars_list(&v));
     vars_free(&v);
     if (err_email || err_password || err_org)
@@ -88,7 +88,7 @@ void page_signup(srv_req *r, srv_resp *p)
     size_t pwlen = strlen(pw);
     if (!text_ok(pw, PASSWORD_MAX, false) || pwlen > PASSWORD_MAX)
         e_pw = "err_password";
-    else if (hi_utf8_count(pw) < PASSWORD_MIN)
+    else if (hoshi_utf8_count(pw) < PASSWORD_MIN)
         e_pw = "err_password_short";
     if (strlen(req_form(r, "org")) >= sizeof org || *org == '\0' || !text_ok(org, ORG_NAME_MAX, false))
         e_org = "err_org";
@@ -122,7 +122,7 @@ static void login_form(srv_req *r, srv_resp *p, const char *email, const char *e
     csrf_input(var(&v, "csrf"), r);
     var_text(&v, "email", email);
     var_error(&v, r, "err", "login", err);
-    hi_buf body = HI_BUF_INIT;
+    hoshi_buf body = HOSHI_BUF_INIT;
     tpl_render(&body, r, "login", "login", vars_list(&v));
     vars_free(&v);
     page_finish(r, p, T(r, "login", "title"), &body);

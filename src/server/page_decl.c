@@ -29,28 +29,28 @@ static readiness check_ready(srv_req *r, const hoshi_org *org)
     return rd;
 }
 
-static void req_line(hi_buf *b, srv_req *r, bool ok, const char *key, const char *href)
+static void req_line(hoshi_buf *b, srv_req *r, bool ok, const char *key, const char *href)
 {
-    hi_buf_printf(b, "<li class=\"%s\"><span class=\"status %s\">", ok ? "ok" : "missing", ok ? "done" : "todo");
-    hi_buf_html(b, T(r, "dashboard", ok ? "done" : "todo"));
-    hi_buf_printf(b, "</span> <a href=\"%s\">", href);
-    hi_buf_html(b, T(r, "declare", key));
-    hi_buf_puts(b, "</a></li>");
+    hoshi_buf_printf(b, "<li class=\"%s\"><span class=\"status %s\">", ok ? "ok" : "missing", ok ? "done" : "todo");
+    hoshi_buf_html(b, T(r, "dashboard", ok ? "done" : "todo"));
+    hoshi_buf_printf(b, "</span> <a href=\"%s\">", href);
+    hoshi_buf_html(b, T(r, "declare", key));
+    hoshi_buf_puts(b, "</a></li>");
 }
 
-static void embed_code(hi_buf *b, srv_req *r, const char *id)
+static void embed_code(hoshi_buf *b, srv_req *r, const char *id)
 {
     /* The snippet is shown as text, so it is built first, then escaped. */
-    hi_buf snip = HI_BUF_INIT;
-    hi_buf_puts(&snip, "<a href=\"");
+    hoshi_buf snip = HOSHI_BUF_INIT;
+    hoshi_buf_puts(&snip, "<a href=\"");
     base_url(r, &snip);
-    hi_buf_printf(&snip, "/verify/%s\"><img src=\"", id);
+    hoshi_buf_printf(&snip, "/verify/%s\"><img src=\"", id);
     base_url(r, &snip);
-    hi_buf_printf(&snip, "/badge/%s.svg\" alt=\"", id);
-    hi_buf_html(&snip, T(r, "badge", "alt"));
-    hi_buf_puts(&snip, "\" width=\"240\" height=\"64\"></a>");
-    hi_buf_html(b, snip.data ? snip.data : "");
-    hi_buf_free(&snip);
+    hoshi_buf_printf(&snip, "/badge/%s.svg\" alt=\"", id);
+    hoshi_buf_html(&snip, T(r, "badge", "alt"));
+    hoshi_buf_puts(&snip, "\" width=\"240\" height=\"64\"></a>");
+    hoshi_buf_html(b, snip.data ? snip.data : "");
+    hoshi_buf_free(&snip);
 }
 
 static void declare_page(srv_req *r, srv_resp *p, const hoshi_org *org, const char *err, bool issued)
@@ -60,7 +60,7 @@ static void declare_page(srv_req *r, srv_resp *p, const hoshi_org *org, const ch
     bool active = hoshi_store_decl_active(r->s->store, org->id, &decl) == HOSHI_OK;
     vars v = {0};
     csrf_input(var(&v, "csrf"), r);
-    hi_buf *req1 = var(&v, "req1"), *req2 = var(&v, "req2");
+    hoshi_buf *req1 = var(&v, "req1"), *req2 = var(&v, "req2");
     req_line(req1, r, rd.profile, "need_profile", "/profile");
     req_line(req1, r, rd.star1, "need_star1", "/star1");
     req_line(req2, r, rd.profile, "need_profile", "/profile");
@@ -68,31 +68,31 @@ static void declare_page(srv_req *r, srv_resp *p, const hoshi_org *org, const ch
     req_line(req2, r, rd.policy, "need_policy", "/policy");
     bool can1 = rd.profile && rd.star1 && !active;
     bool can2 = rd.profile && rd.diagnosis && rd.policy && !(active && decl.level == 2);
-    hi_buf_puts(var(&v, "disabled1"), can1 ? "" : " disabled");
-    hi_buf_puts(var(&v, "disabled2"), can2 ? "" : " disabled");
+    hoshi_buf_puts(var(&v, "disabled1"), can1 ? "" : " disabled");
+    hoshi_buf_puts(var(&v, "disabled2"), can2 ? "" : " disabled");
     var_text(&v, "label2", T(r, "declare", active && decl.level == 1 ? "step_up" : "declare2"));
     if (err != NULL) {
         var_error(&v, r, "err", "declare", err);
         p->status = 422;
     }
-    hi_buf *cur = var(&v, "current");
+    hoshi_buf *cur = var(&v, "current");
     if (active) {
         char date[40];
         vars c = {0};
-        hi_buf_puts(var(&c, "stars"), level_stars(decl.level));
+        hoshi_buf_puts(var(&c, "stars"), level_stars(decl.level));
         var_text(&c, "id", decl.id);
         var_text(&c, "date", fmt_date(r, decl.declared_on, date, sizeof date));
         embed_code(var(&c, "embed"), r, decl.id);
         csrf_input(var(&c, "csrf"), r);
         if (issued) {
-            hi_buf_puts(var(&c, "notice"), "<p class=\"notice\" role=\"status\">");
-            hi_buf_html(var(&c, "notice"), T(r, "declare", "issued"));
-            hi_buf_puts(var(&c, "notice"), "</p>");
+            hoshi_buf_puts(var(&c, "notice"), "<p class=\"notice\" role=\"status\">");
+            hoshi_buf_html(var(&c, "notice"), T(r, "declare", "issued"));
+            hoshi_buf_puts(var(&c, "notice"), "</p>");
         }
         tpl_render(cur, r, "declaration", "declare", vars_list(&c));
         vars_free(&c);
     }
-    hi_buf body = HI_BUF_INIT;
+    hoshi_buf body = HOSHI_BUF_INIT;
     tpl_render(&body, r, "declare", "declare", vars_list(&v));
     vars_free(&v);
     page_finish(r, p, T(r, "declare", "title"), &body);
@@ -112,7 +112,7 @@ void page_declare(srv_req *r, srv_resp *p)
         return;
     }
     long level;
-    if (!hi_parse_long(req_form(r, "level"), 1, 2, &level)) {
+    if (!hoshi_parse_long(req_form(r, "level"), 1, 2, &level)) {
         declare_page(r, p, &org, "err_level", false);
         return;
     }
@@ -174,21 +174,21 @@ void page_verify(srv_req *r, srv_resp *p, const char *id)
     char date[40];
     vars v = {0};
     bool active = d.status == HOSHI_DECL_ACTIVE;
-    hi_buf_puts(var(&v, "status_class"), active ? "active" : "withdrawn");
+    hoshi_buf_puts(var(&v, "status_class"), active ? "active" : "withdrawn");
     var_text(&v, "status", T(r, "verify", active ? "active" : "withdrawn"));
-    hi_buf_puts(var(&v, "stars"), level_stars(d.level));
+    hoshi_buf_puts(var(&v, "stars"), level_stars(d.level));
     var_text(&v, "level", T(r, "verify", d.level == 2 ? "level2" : "level1"));
     var_text(&v, "id", d.id);
     var_text(&v, "org", d.org_name);
     if (d.corpnum[0]) {
         /* The corporate number lets a reader cross-check the National Tax
          * Agency's public register. */
-        hi_buf *cn = var(&v, "corpnum");
-        hi_buf_puts(cn, "<dt>");
-        hi_buf_html(cn, T(r, "verify", "corpnum"));
-        hi_buf_puts(cn, "</dt><dd class=\"declid\">");
-        hi_buf_html(cn, d.corpnum);
-        hi_buf_puts(cn, "</dd>");
+        hoshi_buf *cn = var(&v, "corpnum");
+        hoshi_buf_puts(cn, "<dt>");
+        hoshi_buf_html(cn, T(r, "verify", "corpnum"));
+        hoshi_buf_puts(cn, "</dt><dd class=\"declid\">");
+        hoshi_buf_html(cn, d.corpnum);
+        hoshi_buf_puts(cn, "</dd>");
     }
     var_text(&v, "prefecture", prefecture_name(r, d.prefecture));
     var_text(&v, "industry", industry_name(r, d.industry));
@@ -197,35 +197,35 @@ void page_verify(srv_req *r, srv_resp *p, const char *id)
     if (!active && hoshi_store_decl_active(r->s->store, d.org_id, &now) == HOSHI_OK &&
         now.level > d.level) {
         /* Withdrawn by stepping up: point to the declaration that replaced it. */
-        hi_buf *su = var(&v, "superseded");
+        hoshi_buf *su = var(&v, "superseded");
         const char *idv[] = {"id", now.id, NULL};
-        hi_buf_printf(su, "<p class=\"notice\"><a href=\"/verify/%s\">", now.id);
-        hi_buf_subst(su, T(r, "verify", "superseded"), idv, hi_buf_html);
-        hi_buf_puts(su, "</a></p>");
+        hoshi_buf_printf(su, "<p class=\"notice\"><a href=\"/verify/%s\">", now.id);
+        hoshi_buf_subst(su, T(r, "verify", "superseded"), idv, hoshi_buf_html);
+        hoshi_buf_puts(su, "</a></p>");
     }
     if (!active) {
-        hi_buf *w = var(&v, "withdrawn");
-        hi_buf_puts(w, "<dt>");
-        hi_buf_html(w, T(r, "verify", "withdrawn_on"));
-        hi_buf_puts(w, "</dt><dd>");
-        hi_buf_html(w, fmt_date(r, d.withdrawn_on, date, sizeof date));
-        hi_buf_puts(w, "</dd>");
+        hoshi_buf *w = var(&v, "withdrawn");
+        hoshi_buf_puts(w, "<dt>");
+        hoshi_buf_html(w, T(r, "verify", "withdrawn_on"));
+        hoshi_buf_puts(w, "</dt><dd>");
+        hoshi_buf_html(w, fmt_date(r, d.withdrawn_on, date, sizeof date));
+        hoshi_buf_puts(w, "</dd>");
     }
     hoshi_policy_rec pol;
     memset(&pol, 0, sizeof pol);
     if (d.has_policy && hoshi_store_policy_get(r->s->store, d.org_id, &pol) == HOSHI_OK && pol.published) {
         /* The policy itself, folded, and a link to its own page. */
-        hi_buf *pl = var(&v, "policy");
-        hi_buf_puts(pl, "<details class=\"policy\"><summary>");
-        hi_buf_html(pl, T(r, "verify", "policy_show"));
-        hi_buf_puts(pl, "</summary>");
+        hoshi_buf *pl = var(&v, "policy");
+        hoshi_buf_puts(pl, "<details class=\"policy\"><summary>");
+        hoshi_buf_html(pl, T(r, "verify", "policy_show"));
+        hoshi_buf_puts(pl, "</summary>");
         policy_text_html(pl, pol.body);
-        hi_buf_printf(pl, "</details><p><a class=\"button secondary\" href=\"/policies/%lld\">", d.org_id);
-        hi_buf_html(pl, T(r, "verify", "policy"));
-        hi_buf_puts(pl, "</a></p>");
+        hoshi_buf_printf(pl, "</details><p><a class=\"button secondary\" href=\"/policies/%lld\">", d.org_id);
+        hoshi_buf_html(pl, T(r, "verify", "policy"));
+        hoshi_buf_puts(pl, "</a></p>");
     }
     free(pol.body);
-    hi_buf body = HI_BUF_INIT;
+    hoshi_buf body = HOSHI_BUF_INIT;
     tpl_render(&body, r, "verify", "verify", vars_list(&v));
     vars_free(&v);
     page_finish(r, p, T(r, "verify", "title"), &body);
@@ -248,19 +248,19 @@ void page_badge(srv_req *r, srv_resp *p, const char *id)
     }
     bool active = d.status == HOSHI_DECL_ACTIVE;
     vars v = {0};
-    hi_buf_puts(var(&v, "stars"), level_stars(d.level));
-    hi_buf_puts(var(&v, "stars_size"), d.level == 2 ? "22" : "30");
+    hoshi_buf_puts(var(&v, "stars"), level_stars(d.level));
+    hoshi_buf_puts(var(&v, "stars_size"), d.level == 2 ? "22" : "30");
     var_text(&v, "id", d.id);
     var_text(&v, "label", T(r, "badge", "label"));
     var_text(&v, "status", active ? "" : T(r, "badge", "withdrawn"));
-    hi_buf_puts(var(&v, "fill"), !active ? "#718096" : d.level == 2 ? "#1c4f8c" : "#2f855a");
+    hoshi_buf_puts(var(&v, "fill"), !active ? "#718096" : d.level == 2 ? "#1c4f8c" : "#2f855a");
     /* The badge links to its verification page itself too, for sites that
      * embed it with <object> or open it directly. */
-    hi_buf url = HI_BUF_INIT;
+    hoshi_buf url = HOSHI_BUF_INIT;
     base_url(r, &url);
-    hi_buf_printf(&url, "/verify/%s", d.id);
+    hoshi_buf_printf(&url, "/verify/%s", d.id);
     var_text(&v, "verify_url", url.data ? url.data : "");
-    hi_buf_free(&url);
+    hoshi_buf_free(&url);
     tpl_render(&p->body, r, "badge.svg", "badge", vars_list(&v));
     vars_free(&v);
     p->ctype = "image/svg+xml";
@@ -274,18 +274,18 @@ void page_qr(srv_req *r, srv_resp *p, const char *id)
         page_message(r, p, 404, "decl_not_found");
         return;
     }
-    hi_buf url = HI_BUF_INIT;
+    hoshi_buf url = HOSHI_BUF_INIT;
     base_url(r, &url);
-    hi_buf_printf(&url, "/verify/%s", d.id);
+    hoshi_buf_printf(&url, "/verify/%s", d.id);
     char *svg = NULL;
     size_t len = 0;
     if (url.err != HOSHI_OK || hoshi_qr_svg(url.data, T(r, "badge", "qr_title"), &svg, &len) != HOSHI_OK) {
-        hi_buf_free(&url);
+        hoshi_buf_free(&url);
         page_message(r, p, 500, "internal");
         return;
     }
-    hi_buf_free(&url);
-    hi_buf_append(&p->body, svg, len);
+    hoshi_buf_free(&url);
+    hoshi_buf_append(&p->body, svg, len);
     free(svg);
     p->ctype = "image/svg+xml";
     set_embeddable(p);

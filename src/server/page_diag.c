@@ -41,23 +41,23 @@ static int first_unanswered_part(const char *draft)
     return 0;
 }
 
-static void progress(hi_buf *b, srv_req *r, const char *draft, int part)
+static void progress(hoshi_buf *b, srv_req *r, const char *draft, int part)
 {
     int answered = 0;
     for (int i = 0; i < HOSHI_DIAG_ITEMS; i++)
         answered += draft[i] != '0';
-    hi_buf_puts(b, "<ol class=\"steps\">");
+    hoshi_buf_puts(b, "<ol class=\"steps\">");
     for (int k = 1; k <= 3; k++) {
-        hi_buf_printf(b, "<li class=\"%s\"><a href=\"/diagnosis/part/%d\">", k == part ? "current" : "", k);
-        hi_buf_html(b, hoshi_catalog_part_title(r->s->cat[r->lang], k));
-        hi_buf_puts(b, "</a></li>");
+        hoshi_buf_printf(b, "<li class=\"%s\"><a href=\"/diagnosis/part/%d\">", k == part ? "current" : "", k);
+        hoshi_buf_html(b, hoshi_catalog_part_title(r->s->cat[r->lang], k));
+        hoshi_buf_puts(b, "</a></li>");
     }
     /* data-other: answers on the other pages, so app.js can keep the
      * count right as answers on this page are clicked. */
     int other = 0;
     for (int i = 0; i < HOSHI_DIAG_ITEMS; i++)
         other += draft[i] != '0' && hoshi_diag_item_part(i + 1) != part;
-    hi_buf_printf(b, "</ol><p class=\"muted progress\" data-other=\"%d\"><progress max=\"25\" value=\"%d\">"
+    hoshi_buf_printf(b, "</ol><p class=\"muted progress\" data-other=\"%d\"><progress max=\"25\" value=\"%d\">"
                      "</progress> <span class=\"count\">%d</span> / 25</p>",
                   other, answered, answered);
 }
@@ -67,57 +67,57 @@ static void part_page(srv_req *r, srv_resp *p, const char *draft, int part, bool
     const hoshi_catalog *c = r->s->cat[r->lang];
     vars v = {0};
     csrf_input(var(&v, "csrf"), r);
-    hi_buf_printf(var(&v, "part"), "%d", part);
+    hoshi_buf_printf(var(&v, "part"), "%d", part);
     var_text(&v, "part_title", hoshi_catalog_part_title(c, part));
     var_text(&v, "part_summary", hoshi_catalog_part_summary(c, part));
     progress(var(&v, "progress"), r, draft, part);
-    hi_buf *items = var(&v, "items");
+    hoshi_buf *items = var(&v, "items");
     for (int i = part_first[part]; i <= part_last[part]; i++) {
         const hoshi_item_info *it = hoshi_catalog_item(c, i);
         bool missing = show_missing && draft[i - 1] == '0';
-        hi_buf_printf(items, "<fieldset class=\"card item%s\" id=\"item%d\"><legend><span class=\"num\">%d</span> ",
+        hoshi_buf_printf(items, "<fieldset class=\"card item%s\" id=\"item%d\"><legend><span class=\"num\">%d</span> ",
                       missing ? " missing" : "", i, i);
-        hi_buf_html(items, it->title);
-        hi_buf_puts(items, "</legend><p class=\"question\">");
-        hi_buf_html(items, it->question);
-        hi_buf_puts(items, "</p><div class=\"choices\">");
+        hoshi_buf_html(items, it->title);
+        hoshi_buf_puts(items, "</legend><p class=\"question\">");
+        hoshi_buf_html(items, it->question);
+        hoshi_buf_puts(items, "</p><div class=\"choices\">");
         for (int a = 1; a <= 4; a++) {
-            hi_buf_printf(items, "<label title=\"");
-            hi_buf_html(items, hoshi_catalog_answer_hint(c, a));
-            hi_buf_printf(items, "\"><input type=\"radio\" name=\"a%d\" value=\"%d\"%s> ", i, a,
+            hoshi_buf_printf(items, "<label title=\"");
+            hoshi_buf_html(items, hoshi_catalog_answer_hint(c, a));
+            hoshi_buf_printf(items, "\"><input type=\"radio\" name=\"a%d\" value=\"%d\"%s> ", i, a,
                           draft[i - 1] == '0' + a ? " checked" : "");
-            hi_buf_html(items, hoshi_catalog_answer_label(c, a));
-            hi_buf_puts(items, "</label>");
+            hoshi_buf_html(items, hoshi_catalog_answer_label(c, a));
+            hoshi_buf_puts(items, "</label>");
         }
-        hi_buf_puts(items, "</div>");
+        hoshi_buf_puts(items, "</div>");
         if (missing)
             field_error(items, r, "diagnosis", "err_missing");
-        hi_buf_puts(items, "<details><summary>");
-        hi_buf_html(items, T(r, "diagnosis", "why_how"));
-        hi_buf_puts(items, "</summary><p>");
-        hi_buf_html(items, it->why);
-        hi_buf_puts(items, "</p><ul>");
+        hoshi_buf_puts(items, "<details><summary>");
+        hoshi_buf_html(items, T(r, "diagnosis", "why_how"));
+        hoshi_buf_puts(items, "</summary><p>");
+        hoshi_buf_html(items, it->why);
+        hoshi_buf_puts(items, "</p><ul>");
         for (size_t k = 0; k < it->n_steps; k++) {
-            hi_buf_puts(items, "<li>");
-            hi_buf_html(items, it->steps[k]);
-            hi_buf_puts(items, "</li>");
+            hoshi_buf_puts(items, "<li>");
+            hoshi_buf_html(items, it->steps[k]);
+            hoshi_buf_puts(items, "</li>");
         }
-        hi_buf_puts(items, "</ul></details></fieldset>\n");
+        hoshi_buf_puts(items, "</ul></details></fieldset>\n");
     }
-    hi_buf *nav = var(&v, "nav");
+    hoshi_buf *nav = var(&v, "nav");
     if (part > 1) {
-        hi_buf_puts(nav, "<button type=\"submit\" name=\"nav\" value=\"prev\" class=\"secondary\">");
-        hi_buf_html(nav, T(r, "diagnosis", "prev"));
-        hi_buf_puts(nav, "</button>");
+        hoshi_buf_puts(nav, "<button type=\"submit\" name=\"nav\" value=\"prev\" class=\"secondary\">");
+        hoshi_buf_html(nav, T(r, "diagnosis", "prev"));
+        hoshi_buf_puts(nav, "</button>");
     }
-    hi_buf_printf(nav, "<button type=\"submit\" name=\"nav\" value=\"%s\">", part < 3 ? "next" : "finish");
-    hi_buf_html(nav, T(r, "diagnosis", part < 3 ? "next" : "finish"));
-    hi_buf_puts(nav, "</button>");
+    hoshi_buf_printf(nav, "<button type=\"submit\" name=\"nav\" value=\"%s\">", part < 3 ? "next" : "finish");
+    hoshi_buf_html(nav, T(r, "diagnosis", part < 3 ? "next" : "finish"));
+    hoshi_buf_puts(nav, "</button>");
     if (show_missing)
         var_error(&v, r, "err", "diagnosis", "err_incomplete");
     if (show_missing)
         p->status = 422;
-    hi_buf body = HI_BUF_INIT;
+    hoshi_buf body = HOSHI_BUF_INIT;
     tpl_render(&body, r, "diagnosis", "diagnosis", vars_list(&v));
     vars_free(&v);
     page_finish(r, p, T(r, "diagnosis", "title"), &body);
@@ -187,20 +187,20 @@ void page_diag_autosave(srv_req *r, srv_resp *p)
     hoshi_org org;
     if (!r->logged_in || hoshi_store_org_get(r->s->store, r->ses.org_id, &org) != HOSHI_OK) {
         p->status = 401;
-        hi_buf_puts(&p->body, "{\"error\":\"not logged in\"}\n");
+        hoshi_buf_puts(&p->body, "{\"error\":\"not logged in\"}\n");
         return;
     }
     if (!merge_answers(r, org.draft)) {
         p->status = 400;
-        hi_buf_puts(&p->body, "{\"error\":\"bad answer\"}\n");
+        hoshi_buf_puts(&p->body, "{\"error\":\"bad answer\"}\n");
         return;
     }
     if (hoshi_store_draft_save(r->s->store, org.id, org.draft) != HOSHI_OK) {
         p->status = 500;
-        hi_buf_puts(&p->body, "{\"error\":\"not saved\"}\n");
+        hoshi_buf_puts(&p->body, "{\"error\":\"not saved\"}\n");
         return;
     }
-    hi_buf_puts(&p->body, "{\"saved\":true}\n");
+    hoshi_buf_puts(&p->body, "{\"saved\":true}\n");
 }
 
 static bool load_answers(const hoshi_diagnosis *d, hoshi_answer ans[HOSHI_DIAG_ITEMS])
@@ -240,7 +240,7 @@ void page_diag_result(srv_req *r, srv_resp *p, long long id, bool print)
         /* The library's printable page carries its stylesheet inline. */
         p->csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; "
                  "base-uri 'none'; form-action 'none'";
-        hi_buf_append(&p->body, html, len);
+        hoshi_buf_append(&p->body, html, len);
         free(html);
         return;
     }
@@ -249,55 +249,55 @@ void page_diag_result(srv_req *r, srv_resp *p, long long id, bool print)
         return;
     }
     vars v = {0};
-    hi_buf_append(var(&v, "report"), html, len);
+    hoshi_buf_append(var(&v, "report"), html, len);
     free(html);
-    hi_buf_printf(var(&v, "print_href"), "/diagnosis/%lld/print", id);
+    hoshi_buf_printf(var(&v, "print_href"), "/diagnosis/%lld/print", id);
     hoshi_diag_result res;
     if (hoshi_diag_score(ans, &res) == HOSHI_OK) {
-        hi_buf *next = var(&v, "next");
-        hi_buf_puts(next, "<p>");
-        hi_buf_html(next, T(r, "result", res.star2_ready ? "star2_ready" : "star2_later"));
-        hi_buf_puts(next, "</p>");
+        hoshi_buf *next = var(&v, "next");
+        hoshi_buf_puts(next, "<p>");
+        hoshi_buf_html(next, T(r, "result", res.star2_ready ? "star2_ready" : "star2_later"));
+        hoshi_buf_puts(next, "</p>");
     }
-    hi_buf body = HI_BUF_INIT;
+    hoshi_buf body = HOSHI_BUF_INIT;
     tpl_render(&body, r, "result", "result", vars_list(&v));
     vars_free(&v);
     page_finish(r, p, T(r, "result", "title"), &body);
 }
 
 /* A line chart of the scores, oldest on the left; −25..100 on the y axis. */
-static void trend_svg(hi_buf *b, srv_req *r, const hoshi_diagnosis *d, size_t n)
+static void trend_svg(hoshi_buf *b, srv_req *r, const hoshi_diagnosis *d, size_t n)
 {
     const int W = 640, H = 220, L = 44, R = 16, TOP = 16, B = 36;
-    hi_buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"trend\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"trend-title\"><title id=\"trend-title\">", W, H);
-    hi_buf_html(b, T(r, "history", "chart_title"));
-    hi_buf_puts(b, "</title>");
+    hoshi_buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"trend\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"trend-title\"><title id=\"trend-title\">", W, H);
+    hoshi_buf_html(b, T(r, "history", "chart_title"));
+    hoshi_buf_puts(b, "</title>");
     for (int s = -25; s <= 100; s += 25) {
         double y = TOP + (double)(100 - s) * (H - TOP - B) / 125.0;
-        hi_buf_printf(b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"grid\"/>"
+        hoshi_buf_printf(b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"grid\"/>"
                          "<text x=\"%d\" y=\"%.1f\" class=\"axis\" text-anchor=\"end\">%d</text>",
                       L, y, W - R, y, L - 6, y + 4, s);
     }
-    hi_buf_puts(b, "<polyline class=\"line\" points=\"");
+    hoshi_buf_puts(b, "<polyline class=\"line\" points=\"");
     for (size_t k = 0; k < n; k++) {
         const hoshi_diagnosis *e = &d[n - 1 - k];
         double x = n == 1 ? (L + W - R) / 2.0 : L + (double)k * (W - L - R) / (double)(n - 1);
         double y = TOP + (double)(100 - e->score) * (H - TOP - B) / 125.0;
-        hi_buf_printf(b, "%.1f,%.1f ", x, y);
+        hoshi_buf_printf(b, "%.1f,%.1f ", x, y);
     }
-    hi_buf_puts(b, "\"/>");
+    hoshi_buf_puts(b, "\"/>");
     for (size_t k = 0; k < n; k++) {
         const hoshi_diagnosis *e = &d[n - 1 - k];
         double x = n == 1 ? (L + W - R) / 2.0 : L + (double)k * (W - L - R) / (double)(n - 1);
         double y = TOP + (double)(100 - e->score) * (H - TOP - B) / 125.0;
-        hi_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" class=\"dot\"><title>", x, y);
-        hi_buf_html(b, e->taken_on);
-        hi_buf_printf(b, ": %d</title></circle>", e->score);
+        hoshi_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" class=\"dot\"><title>", x, y);
+        hoshi_buf_html(b, e->taken_on);
+        hoshi_buf_printf(b, ": %d</title></circle>", e->score);
         if (n <= 12 || k == 0 || k == n - 1)
-            hi_buf_printf(b, "<text x=\"%.1f\" y=\"%d\" class=\"axis\" text-anchor=\"middle\">%.7s</text>",
+            hoshi_buf_printf(b, "<text x=\"%.1f\" y=\"%d\" class=\"axis\" text-anchor=\"middle\">%.7s</text>",
                           x, H - 12, e->taken_on);
     }
-    hi_buf_puts(b, "</svg>");
+    hoshi_buf_puts(b, "</svg>");
 }
 
 void page_history(srv_req *r, srv_resp *p)
@@ -312,22 +312,22 @@ void page_history(srv_req *r, srv_resp *p)
         return;
     }
     vars v = {0};
-    hi_buf *rows = var(&v, "rows");
+    hoshi_buf *rows = var(&v, "rows");
     for (size_t i = 0; i < n; i++) {
         char date[40];
-        hi_buf_printf(rows, "<tr><td><a href=\"/diagnosis/%lld\">", d[i].id);
-        hi_buf_html(rows, fmt_date(r, d[i].taken_on, date, sizeof date));
-        hi_buf_printf(rows, "</a></td><td class=\"num\">%d</td></tr>", d[i].score);
+        hoshi_buf_printf(rows, "<tr><td><a href=\"/diagnosis/%lld\">", d[i].id);
+        hoshi_buf_html(rows, fmt_date(r, d[i].taken_on, date, sizeof date));
+        hoshi_buf_printf(rows, "</a></td><td class=\"num\">%d</td></tr>", d[i].score);
     }
     if (n == 0) {
-        hi_buf_puts(var(&v, "chart"), "<p>");
-        hi_buf_html(var(&v, "chart"), T(r, "history", "none"));
-        hi_buf_puts(var(&v, "chart"), "</p>");
+        hoshi_buf_puts(var(&v, "chart"), "<p>");
+        hoshi_buf_html(var(&v, "chart"), T(r, "history", "none"));
+        hoshi_buf_puts(var(&v, "chart"), "</p>");
     } else {
         trend_svg(var(&v, "chart"), r, d, n);
     }
     free(d);
-    hi_buf body = HI_BUF_INIT;
+    hoshi_buf body = HOSHI_BUF_INIT;
     tpl_render(&body, r, "history", "history", vars_list(&v));
     vars_free(&v);
     page_finish(r, p, T(r, "history", "title"), &body);

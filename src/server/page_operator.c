@@ -20,11 +20,11 @@ static bool need_operator(srv_req *r, srv_resp *p)
     return false;
 }
 
-static void stat_row(hi_buf *b, srv_req *r, const char *key, long long n)
+static void stat_row(hoshi_buf *b, srv_req *r, const char *key, long long n)
 {
-    hi_buf_puts(b, "<tr><th>");
-    hi_buf_html(b, T(r, "operator", key));
-    hi_buf_printf(b, "</th><td class=\"num\">%lld</td></tr>", n);
+    hoshi_buf_puts(b, "<tr><th>");
+    hoshi_buf_html(b, T(r, "operator", key));
+    hoshi_buf_printf(b, "</th><td class=\"num\">%lld</td></tr>", n);
 }
 
 void page_operator(srv_req *r, srv_resp *p)
@@ -37,7 +37,7 @@ void page_operator(srv_req *r, srv_resp *p)
         return;
     }
     vars v = {0};
-    hi_buf *sb = var(&v, "stats");
+    hoshi_buf *sb = var(&v, "stats");
     stat_row(sb, r, "orgs", st.orgs);
     stat_row(sb, r, "users", st.users);
     stat_row(sb, r, "diagnoses", st.diagnoses);
@@ -62,35 +62,35 @@ void page_operator(srv_req *r, srv_resp *p)
         page_message(r, p, 500, "internal");
         return;
     }
-    hi_buf *lb = var(&v, "rows");
+    hoshi_buf *lb = var(&v, "rows");
     for (size_t i = 0; i < n; i++) {
         bool active = rows[i].status == HOSHI_DECL_ACTIVE;
-        hi_buf_printf(lb, "<tr><td class=\"declid\"><a href=\"/verify/%s\">%s</a></td><td>", rows[i].id,
+        hoshi_buf_printf(lb, "<tr><td class=\"declid\"><a href=\"/verify/%s\">%s</a></td><td>", rows[i].id,
                       rows[i].id);
-        hi_buf_html(lb, rows[i].org_name);
-        hi_buf_printf(lb, "</td><td class=\"stars\">%s</td><td>", level_stars(rows[i].level));
-        hi_buf_html(lb, rows[i].declared_on);
-        hi_buf_puts(lb, "</td><td>");
+        hoshi_buf_html(lb, rows[i].org_name);
+        hoshi_buf_printf(lb, "</td><td class=\"stars\">%s</td><td>", level_stars(rows[i].level));
+        hoshi_buf_html(lb, rows[i].declared_on);
+        hoshi_buf_puts(lb, "</td><td>");
         if (active) {
-            hi_buf_puts(lb, "<form method=\"post\" action=\"/operator/withdraw\" class=\"inline\">");
+            hoshi_buf_puts(lb, "<form method=\"post\" action=\"/operator/withdraw\" class=\"inline\">");
             csrf_input(lb, r);
-            hi_buf_printf(lb, "<input type=\"hidden\" name=\"id\" value=\"%s\"><button type=\"submit\" class=\"danger\">",
+            hoshi_buf_printf(lb, "<input type=\"hidden\" name=\"id\" value=\"%s\"><button type=\"submit\" class=\"danger\">",
                           rows[i].id);
-            hi_buf_html(lb, T(r, "operator", "withdraw"));
-            hi_buf_puts(lb, "</button></form>");
+            hoshi_buf_html(lb, T(r, "operator", "withdraw"));
+            hoshi_buf_puts(lb, "</button></form>");
         } else {
-            hi_buf_html(lb, T(r, "operator", "withdrawn_on"));
-            hi_buf_puts(lb, " ");
-            hi_buf_html(lb, rows[i].withdrawn_on);
+            hoshi_buf_html(lb, T(r, "operator", "withdrawn_on"));
+            hoshi_buf_puts(lb, " ");
+            hoshi_buf_html(lb, rows[i].withdrawn_on);
         }
-        hi_buf_puts(lb, "</td></tr>");
+        hoshi_buf_puts(lb, "</td></tr>");
     }
     if (req_query(r, "done") != NULL) {
-        hi_buf_puts(var(&v, "notice"), "<p class=\"notice\" role=\"status\">");
-        hi_buf_html(var(&v, "notice"), T(r, "operator", "done"));
-        hi_buf_puts(var(&v, "notice"), "</p>");
+        hoshi_buf_puts(var(&v, "notice"), "<p class=\"notice\" role=\"status\">");
+        hoshi_buf_html(var(&v, "notice"), T(r, "operator", "done"));
+        hoshi_buf_puts(var(&v, "notice"), "</p>");
     }
-    hi_buf body = HI_BUF_INIT;
+    hoshi_buf body = HOSHI_BUF_INIT;
     tpl_render(&body, r, "operator", "operator", vars_list(&v));
     vars_free(&v);
     page_finish(r, p, T(r, "operator", "title"), &body);

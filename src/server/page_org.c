@@ -43,12 +43,12 @@ static long days_since(const char *iso)
     return (long)((time(NULL) - then) / 86400);
 }
 
-static void status_line(hi_buf *b, srv_req *r, bool done, const char *key)
+static void status_line(hoshi_buf *b, srv_req *r, bool done, const char *key)
 {
-    hi_buf_printf(b, "<span class=\"status %s\">", done ? "done" : "todo");
-    hi_buf_html(b, T(r, "dashboard", done ? "done" : "todo"));
-    hi_buf_puts(b, "</span> ");
-    hi_buf_html(b, T(r, "dashboard", key));
+    hoshi_buf_printf(b, "<span class=\"status %s\">", done ? "done" : "todo");
+    hoshi_buf_html(b, T(r, "dashboard", done ? "done" : "todo"));
+    hoshi_buf_puts(b, "</span> ");
+    hoshi_buf_html(b, T(r, "dashboard", key));
 }
 
 void page_dashboard(srv_req *r, srv_resp *p)
@@ -66,27 +66,27 @@ void page_dashboard(srv_req *r, srv_resp *p)
     hoshi_diagnosis last;
     size_t n = 0;
     hoshi_store_diagnosis_list(r->s->store, org.id, &last, 1, &n);
-    hi_buf *d = var(&v, "diag_status");
+    hoshi_buf *d = var(&v, "diag_status");
     status_line(d, r, n == 1, n == 1 ? "diag_done" : "diag_todo");
     if (n == 1) {
         char date[40];
-        hi_buf_printf(d, " <a href=\"/diagnosis/%lld\">", last.id);
-        hi_buf_html(d, fmt_date(r, last.taken_on, date, sizeof date));
-        hi_buf_printf(d, " — %d ", last.score);
-        hi_buf_html(d, T(r, "common", "points"));
-        hi_buf_puts(d, "</a>");
+        hoshi_buf_printf(d, " <a href=\"/diagnosis/%lld\">", last.id);
+        hoshi_buf_html(d, fmt_date(r, last.taken_on, date, sizeof date));
+        hoshi_buf_printf(d, " — %d ", last.score);
+        hoshi_buf_html(d, T(r, "common", "points"));
+        hoshi_buf_puts(d, "</a>");
         if (days_since(last.taken_on) > 365) {
-            hi_buf *rem = var(&v, "reminder");
-            hi_buf_puts(rem, "<p class=\"notice\" role=\"status\">");
-            hi_buf_html(rem, T(r, "dashboard", "reminder"));
-            hi_buf_puts(rem, "</p>");
+            hoshi_buf *rem = var(&v, "reminder");
+            hoshi_buf_puts(rem, "<p class=\"notice\" role=\"status\">");
+            hoshi_buf_html(rem, T(r, "dashboard", "reminder"));
+            hoshi_buf_puts(rem, "</p>");
         }
     }
     size_t answered = strlen(org.draft) - strspn(org.draft, "0") > 0 ? 1 : 0;
     if (answered) {
-        hi_buf_puts(d, " <span class=\"muted\">");
-        hi_buf_html(d, T(r, "dashboard", "diag_draft"));
-        hi_buf_puts(d, "</span>");
+        hoshi_buf_puts(d, " <span class=\"muted\">");
+        hoshi_buf_html(d, T(r, "dashboard", "diag_draft"));
+        hoshi_buf_puts(d, "</span>");
     }
 
     hoshi_policy_rec pol;
@@ -94,50 +94,50 @@ void page_dashboard(srv_req *r, srv_resp *p)
     free(pol.body); /* NULL when there is no policy */
     status_line(var(&v, "policy_status"), r, published, published ? "policy_done" : "policy_todo");
     if (published) {
-        hi_buf_printf(var(&v, "policy_status"), " <a href=\"/policies/%lld\">", org.id);
-        hi_buf_html(var(&v, "policy_status"), T(r, "dashboard", "policy_view"));
-        hi_buf_puts(var(&v, "policy_status"), "</a>");
+        hoshi_buf_printf(var(&v, "policy_status"), " <a href=\"/policies/%lld\">", org.id);
+        hoshi_buf_html(var(&v, "policy_status"), T(r, "dashboard", "policy_view"));
+        hoshi_buf_puts(var(&v, "policy_status"), "</a>");
     }
 
     hoshi_decl decl;
     bool declared = hoshi_store_decl_active(r->s->store, org.id, &decl) == HOSHI_OK;
-    hi_buf *ds = var(&v, "decl_status");
+    hoshi_buf *ds = var(&v, "decl_status");
     status_line(ds, r, declared, declared ? "decl_done" : "decl_todo");
     if (declared) {
-        hi_buf_printf(ds, " <strong class=\"stars\">%s</strong> <a href=\"/verify/%s\">%s</a>",
+        hoshi_buf_printf(ds, " <strong class=\"stars\">%s</strong> <a href=\"/verify/%s\">%s</a>",
                       level_stars(decl.level), decl.id, decl.id);
     }
     if (r->ses.is_operator) {
-        hi_buf *ob = var(&v, "operator");
-        hi_buf_puts(ob, "<p><a class=\"button secondary\" href=\"/operator\">");
-        hi_buf_html(ob, T(r, "operator", "link"));
-        hi_buf_puts(ob, "</a></p>");
+        hoshi_buf *ob = var(&v, "operator");
+        hoshi_buf_puts(ob, "<p><a class=\"button secondary\" href=\"/operator\">");
+        hoshi_buf_html(ob, T(r, "operator", "link"));
+        hoshi_buf_puts(ob, "</a></p>");
     }
     csrf_input(var(&v, "csrf"), r);
-    hi_buf body = HI_BUF_INIT;
+    hoshi_buf body = HOSHI_BUF_INIT;
     tpl_render(&body, r, "dashboard", "dashboard", vars_list(&v));
     vars_free(&v);
     page_finish(r, p, T(r, "dashboard", "title"), &body);
 }
 
-static void options(hi_buf *b, srv_req *r, const char *section, size_t count, int selected,
+static void options(hoshi_buf *b, srv_req *r, const char *section, size_t count, int selected,
                     bool letters)
 {
-    hi_buf_puts(b, "<option value=\"\">");
-    hi_buf_html(b, T(r, "profile", "choose"));
-    hi_buf_puts(b, "</option>");
+    hoshi_buf_puts(b, "<option value=\"\">");
+    hoshi_buf_html(b, T(r, "profile", "choose"));
+    hoshi_buf_puts(b, "</option>");
     for (size_t i = 0; i < count; i++) {
         const char *name = T_nth(r, section, "name", i);
         if (name == NULL)
             break;
         if (letters)
-            hi_buf_printf(b, "<option value=\"%c\"%s>", (char)('A' + i),
+            hoshi_buf_printf(b, "<option value=\"%c\"%s>", (char)('A' + i),
                           (int)i + 1 == selected ? " selected" : "");
         else
-            hi_buf_printf(b, "<option value=\"%zu\"%s>", i + 1,
+            hoshi_buf_printf(b, "<option value=\"%zu\"%s>", i + 1,
                           (int)i + 1 == selected ? " selected" : "");
-        hi_buf_html(b, name);
-        hi_buf_puts(b, "</option>");
+        hoshi_buf_html(b, name);
+        hoshi_buf_puts(b, "</option>");
     }
 }
 
@@ -149,7 +149,7 @@ static void profile_form(srv_req *r, srv_resp *p, const hoshi_org *o, bool sole,
     var_text(&v, "name", o->name);
     var_text(&v, "corpnum", o->corpnum);
     var_text(&v, "contact", o->contact);
-    hi_buf_puts(var(&v, "sole_checked"), sole ? " checked" : "");
+    hoshi_buf_puts(var(&v, "sole_checked"), sole ? " checked" : "");
     options(var(&v, "prefecture_options"), r, "prefectures", 47, o->prefecture, false);
     options(var(&v, "industry_options"), r, "industries", 20,
             o->industry[0] ? o->industry[0] - 'A' + 1 : 0, true);
@@ -162,16 +162,16 @@ static void profile_form(srv_req *r, srv_resp *p, const hoshi_org *o, bool sole,
         any = any || errs[i] != NULL;
     }
     if (saved) {
-        hi_buf *nb = var(&v, "notice");
-        hi_buf_puts(nb, "<p class=\"notice\" role=\"status\">");
-        hi_buf_html(nb, T(r, "profile", "saved"));
-        hi_buf_puts(nb, " <a href=\"/star1\">");
-        hi_buf_html(nb, T(r, "profile", "next"));
-        hi_buf_puts(nb, "</a></p>");
+        hoshi_buf *nb = var(&v, "notice");
+        hoshi_buf_puts(nb, "<p class=\"notice\" role=\"status\">");
+        hoshi_buf_html(nb, T(r, "profile", "saved"));
+        hoshi_buf_puts(nb, " <a href=\"/star1\">");
+        hoshi_buf_html(nb, T(r, "profile", "next"));
+        hoshi_buf_puts(nb, "</a></p>");
     }
     if (any)
         p->status = 422;
-    hi_buf body = HI_BUF_INIT;
+    hoshi_buf body = HOSHI_BUF_INIT;
     tpl_render(&body, r, "profile", "profile", vars_list(&v));
     vars_free(&v);
     page_finish(r, p, T(r, "profile", "title"), &body);
@@ -244,7 +244,7 @@ void page_profile(srv_req *r, srv_resp *p)
         }
     }
     long v;
-    in.prefecture = hi_parse_long(req_form(r, "prefecture"), 1, 47, &v) ? (int)v : 0;
+    in.prefecture = hoshi_parse_long(req_form(r, "prefecture"), 1, 47, &v) ? (int)v : 0;
     if (in.prefecture == 0)
         errs[2] = "err_prefecture";
     const char *ind = req_form(r, "industry");
@@ -255,7 +255,7 @@ void page_profile(srv_req *r, srv_resp *p)
         in.industry[0] = '\0';
         errs[3] = "err_industry";
     }
-    in.employees = hi_parse_long(req_form(r, "employees"), 1, 6, &v) ? (int)v : 0;
+    in.employees = hoshi_parse_long(req_form(r, "employees"), 1, 6, &v) ? (int)v : 0;
     if (in.employees == 0)
         errs[4] = "err_employees";
     const char *contact = req_form(r, "contact");

@@ -15,7 +15,7 @@
 
 /* Writes plain text as HTML: "Title\n=====" becomes a heading, other
  * non-blank lines paragraphs. */
-void policy_text_html(hi_buf *b, const char *text)
+void policy_text_html(hoshi_buf *b, const char *text)
 {
     const char *line = text;
     while (*line) {
@@ -34,14 +34,14 @@ void policy_text_html(hi_buf *b, const char *text)
             copy[n - 1] = '\0';
         trim(copy);
         if (underline && *copy) {
-            hi_buf_puts(b, next[0] == '=' ? "<h2>" : "<h3>");
-            hi_buf_html(b, copy);
-            hi_buf_puts(b, next[0] == '=' ? "</h2>\n" : "</h3>\n");
+            hoshi_buf_puts(b, next[0] == '=' ? "<h2>" : "<h3>");
+            hoshi_buf_html(b, copy);
+            hoshi_buf_puts(b, next[0] == '=' ? "</h2>\n" : "</h3>\n");
             next = nend ? nend + 1 : next + nn;
         } else if (*copy) {
-            hi_buf_puts(b, "<p>");
-            hi_buf_html(b, copy);
-            hi_buf_puts(b, "</p>\n");
+            hoshi_buf_puts(b, "<p>");
+            hoshi_buf_html(b, copy);
+            hoshi_buf_puts(b, "</p>\n");
         }
         free(copy);
         line = next;
@@ -63,17 +63,17 @@ static void policy_form(srv_req *r, srv_resp *p, const hoshi_policy_rec *pol, co
         var_error(&v, r, k, "policy", k);
         p->status = 422;
     }
-    hi_buf *st = var(&v, "status");
+    hoshi_buf *st = var(&v, "status");
     if (pol->published) {
-        hi_buf_puts(st, "<p class=\"notice\" role=\"status\">");
-        hi_buf_html(st, T(r, "policy", published_now ? "published_now" : "published"));
-        hi_buf_printf(st, " <a href=\"/policies/%lld\">", r->ses.org_id);
-        hi_buf_html(st, T(r, "policy", "view"));
-        hi_buf_puts(st, "</a> · <a href=\"/declare\">");
-        hi_buf_html(st, T(r, "policy", "next"));
-        hi_buf_puts(st, "</a></p>");
+        hoshi_buf_puts(st, "<p class=\"notice\" role=\"status\">");
+        hoshi_buf_html(st, T(r, "policy", published_now ? "published_now" : "published"));
+        hoshi_buf_printf(st, " <a href=\"/policies/%lld\">", r->ses.org_id);
+        hoshi_buf_html(st, T(r, "policy", "view"));
+        hoshi_buf_puts(st, "</a> · <a href=\"/declare\">");
+        hoshi_buf_html(st, T(r, "policy", "next"));
+        hoshi_buf_puts(st, "</a></p>");
     }
-    hi_buf body = HI_BUF_INIT;
+    hoshi_buf body = HOSHI_BUF_INIT;
     tpl_render(&body, r, "policy", "policy", vars_list(&v));
     vars_free(&v);
     page_finish(r, p, T(r, "policy", "title"), &body);
@@ -127,7 +127,7 @@ void page_policy(srv_req *r, srv_resp *p)
         err = "contact";
     const char *body = req_form(r, "body");
     free(pol.body);
-    pol.body = hi_strdup(body);
+    pol.body = strdup(body);
     if (pol.body == NULL) {
         page_message(r, p, 500, "internal");
         return;
@@ -191,7 +191,7 @@ void page_policy_public(srv_req *r, srv_resp *p, long long org_id)
     var_text(&v, "published_on", fmt_date(r, pol.published_on, date, sizeof date));
     policy_text_html(var(&v, "policy"), pol.body);
     free(pol.body);
-    hi_buf body = HI_BUF_INIT;
+    hoshi_buf body = HOSHI_BUF_INIT;
     tpl_render(&body, r, "policy_public", "policy_public", vars_list(&v));
     vars_free(&v);
     page_finish(r, p, org.name, &body);

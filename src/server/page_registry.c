@@ -37,13 +37,13 @@ static void parse_search(srv_req *r, search *s)
     const char *pref = req_query(r, "prefecture"), *lvl = req_query(r, "level"),
                *ind = req_query(r, "industry"), *page = req_query(r, "page");
     if (pref && *pref) {
-        if (hi_parse_long(pref, 1, 47, &v))
+        if (hoshi_parse_long(pref, 1, 47, &v))
             s->prefecture = (int)v;
         else
             s->bad = true;
     }
     if (lvl && *lvl) {
-        if (hi_parse_long(lvl, 1, 2, &v))
+        if (hoshi_parse_long(lvl, 1, 2, &v))
             s->level = (int)v;
         else
             s->bad = true;
@@ -55,7 +55,7 @@ static void parse_search(srv_req *r, search *s)
             s->bad = true;
     }
     if (page && *page) {
-        if (hi_parse_long(page, 1, SRV_PAGE_MAX, &v))
+        if (hoshi_parse_long(page, 1, SRV_PAGE_MAX, &v))
             s->page = v;
         else
             s->bad = true;
@@ -69,34 +69,34 @@ static hoshi_err run_search(srv_req *r, const search *s, hoshi_decl *out, size_t
     return hoshi_store_decl_search(r->s->store, &q, out, n, total);
 }
 
-static void select_options(hi_buf *b, srv_req *r, const char *section, size_t count, int selected,
+static void select_options(hoshi_buf *b, srv_req *r, const char *section, size_t count, int selected,
                            bool letters)
 {
-    hi_buf_puts(b, "<option value=\"\">");
-    hi_buf_html(b, T(r, "registry", "any"));
-    hi_buf_puts(b, "</option>");
+    hoshi_buf_puts(b, "<option value=\"\">");
+    hoshi_buf_html(b, T(r, "registry", "any"));
+    hoshi_buf_puts(b, "</option>");
     for (size_t i = 0; i < count; i++) {
         const char *name = T_nth(r, section, "name", i);
         if (name == NULL)
             break;
         if (letters)
-            hi_buf_printf(b, "<option value=\"%c\"%s>", (char)('A' + i), (int)i + 1 == selected ? " selected" : "");
+            hoshi_buf_printf(b, "<option value=\"%c\"%s>", (char)('A' + i), (int)i + 1 == selected ? " selected" : "");
         else
-            hi_buf_printf(b, "<option value=\"%zu\"%s>", i + 1, (int)i + 1 == selected ? " selected" : "");
-        hi_buf_html(b, name);
-        hi_buf_puts(b, "</option>");
+            hoshi_buf_printf(b, "<option value=\"%zu\"%s>", i + 1, (int)i + 1 == selected ? " selected" : "");
+        hoshi_buf_html(b, name);
+        hoshi_buf_puts(b, "</option>");
     }
 }
 
 /* A link to another page of the same search. */
-static void page_link(hi_buf *b, const search *s, long page, const char *label)
+static void page_link(hoshi_buf *b, const search *s, long page, const char *label)
 {
-    hi_buf_puts(b, "<a href=\"/registry?q=");
-    hi_buf_url(b, s->name);
-    hi_buf_printf(b, "&amp;prefecture=%d&amp;industry=%s&amp;level=%d&amp;page=%ld\">",
+    hoshi_buf_puts(b, "<a href=\"/registry?q=");
+    hoshi_buf_url(b, s->name);
+    hoshi_buf_printf(b, "&amp;prefecture=%d&amp;industry=%s&amp;level=%d&amp;page=%ld\">",
                   s->prefecture, s->industry, s->level, page);
-    hi_buf_html(b, label);
-    hi_buf_puts(b, "</a>");
+    hoshi_buf_html(b, label);
+    hoshi_buf_puts(b, "</a>");
 }
 
 void page_registry(srv_req *r, srv_resp *p)
@@ -115,59 +115,59 @@ void page_registry(srv_req *r, srv_resp *p)
     select_options(var(&v, "prefecture_options"), r, "prefectures", 47, s.prefecture, false);
     select_options(var(&v, "industry_options"), r, "industries", 20,
                    s.industry[0] ? s.industry[0] - 'A' + 1 : 0, true);
-    hi_buf *lv = var(&v, "level_options");
-    hi_buf_puts(lv, "<option value=\"\">");
-    hi_buf_html(lv, T(r, "registry", "any"));
-    hi_buf_printf(lv, "</option><option value=\"1\"%s>\xe2\x98\x85</option><option value=\"2\"%s>\xe2\x98\x85\xe2\x98\x85</option>",
+    hoshi_buf *lv = var(&v, "level_options");
+    hoshi_buf_puts(lv, "<option value=\"\">");
+    hoshi_buf_html(lv, T(r, "registry", "any"));
+    hoshi_buf_printf(lv, "</option><option value=\"1\"%s>\xe2\x98\x85</option><option value=\"2\"%s>\xe2\x98\x85\xe2\x98\x85</option>",
                   s.level == 1 ? " selected" : "", s.level == 2 ? " selected" : "");
     if (s.bad) {
         var_error(&v, r, "err", "registry", "err_query");
         p->status = 400;
     }
-    hi_buf *res = var(&v, "results");
+    hoshi_buf *res = var(&v, "results");
     char num[32];
     snprintf(num, sizeof num, "%lld", total);
     const char *cnt[] = {"n", num, NULL};
-    hi_buf_puts(res, "<p class=\"count\">");
-    hi_buf_subst(res, T(r, "registry", "count"), cnt, hi_buf_html);
-    hi_buf_puts(res, "</p>");
+    hoshi_buf_puts(res, "<p class=\"count\">");
+    hoshi_buf_subst(res, T(r, "registry", "count"), cnt, hoshi_buf_html);
+    hoshi_buf_puts(res, "</p>");
     if (n > 0) {
-        hi_buf_puts(res, "<table class=\"list\"><thead><tr><th>");
-        hi_buf_html(res, T(r, "registry", "col_org"));
-        hi_buf_puts(res, "</th><th>");
-        hi_buf_html(res, T(r, "registry", "col_level"));
-        hi_buf_puts(res, "</th><th>");
-        hi_buf_html(res, T(r, "registry", "col_prefecture"));
-        hi_buf_puts(res, "</th><th class=\"wide\">");
-        hi_buf_html(res, T(r, "registry", "col_industry"));
-        hi_buf_puts(res, "</th><th>");
-        hi_buf_html(res, T(r, "registry", "col_date"));
-        hi_buf_puts(res, "</th></tr></thead><tbody>");
+        hoshi_buf_puts(res, "<table class=\"list\"><thead><tr><th>");
+        hoshi_buf_html(res, T(r, "registry", "col_org"));
+        hoshi_buf_puts(res, "</th><th>");
+        hoshi_buf_html(res, T(r, "registry", "col_level"));
+        hoshi_buf_puts(res, "</th><th>");
+        hoshi_buf_html(res, T(r, "registry", "col_prefecture"));
+        hoshi_buf_puts(res, "</th><th class=\"wide\">");
+        hoshi_buf_html(res, T(r, "registry", "col_industry"));
+        hoshi_buf_puts(res, "</th><th>");
+        hoshi_buf_html(res, T(r, "registry", "col_date"));
+        hoshi_buf_puts(res, "</th></tr></thead><tbody>");
         for (size_t i = 0; i < n; i++) {
             char date[40];
-            hi_buf_printf(res, "<tr><td><a href=\"/verify/%s\">", rows[i].id);
-            hi_buf_html(res, rows[i].org_name);
-            hi_buf_printf(res, "</a></td><td class=\"stars\">%s</td><td>", level_stars(rows[i].level));
-            hi_buf_html(res, prefecture_name(r, rows[i].prefecture));
-            hi_buf_puts(res, "</td><td class=\"wide\">");
-            hi_buf_html(res, industry_name(r, rows[i].industry));
-            hi_buf_puts(res, "</td><td>");
-            hi_buf_html(res, fmt_date(r, rows[i].declared_on, date, sizeof date));
-            hi_buf_puts(res, "</td></tr>");
+            hoshi_buf_printf(res, "<tr><td><a href=\"/verify/%s\">", rows[i].id);
+            hoshi_buf_html(res, rows[i].org_name);
+            hoshi_buf_printf(res, "</a></td><td class=\"stars\">%s</td><td>", level_stars(rows[i].level));
+            hoshi_buf_html(res, prefecture_name(r, rows[i].prefecture));
+            hoshi_buf_puts(res, "</td><td class=\"wide\">");
+            hoshi_buf_html(res, industry_name(r, rows[i].industry));
+            hoshi_buf_puts(res, "</td><td>");
+            hoshi_buf_html(res, fmt_date(r, rows[i].declared_on, date, sizeof date));
+            hoshi_buf_puts(res, "</td></tr>");
         }
-        hi_buf_puts(res, "</tbody></table>");
+        hoshi_buf_puts(res, "</tbody></table>");
     }
     long pages = (long)((total + SRV_PAGE_SIZE - 1) / SRV_PAGE_SIZE);
     if (pages > 1) {
-        hi_buf_puts(res, "<nav class=\"pager\">");
+        hoshi_buf_puts(res, "<nav class=\"pager\">");
         if (s.page > 1)
             page_link(res, &s, s.page - 1, T(r, "registry", "prev"));
-        hi_buf_printf(res, "<span>%ld / %ld</span>", s.page, pages);
+        hoshi_buf_printf(res, "<span>%ld / %ld</span>", s.page, pages);
         if (s.page < pages && s.page < SRV_PAGE_MAX)
             page_link(res, &s, s.page + 1, T(r, "registry", "next"));
-        hi_buf_puts(res, "</nav>");
+        hoshi_buf_puts(res, "</nav>");
     }
-    hi_buf body = HI_BUF_INIT;
+    hoshi_buf body = HOSHI_BUF_INIT;
     tpl_render(&body, r, "registry", "registry", vars_list(&v));
     vars_free(&v);
     page_finish(r, p, T(r, "registry", "title"), &body);
@@ -175,47 +175,47 @@ void page_registry(srv_req *r, srv_resp *p)
 
 /* One declaration as the API's JSON object.  Names of prefectures and
  * industries are given in the request's language; codes are stable. */
-static void decl_json(hi_buf *b, srv_req *r, const hoshi_decl *d)
+static void decl_json(hoshi_buf *b, srv_req *r, const hoshi_decl *d)
 {
-    hi_buf_puts(b, "{\"id\":");
-    hi_buf_json_str(b, d->id);
-    hi_buf_printf(b, ",\"level\":%d,\"organization\":", d->level);
-    hi_buf_json_str(b, d->org_name);
-    hi_buf_puts(b, ",\"prefecture\":");
-    hi_buf_json_str(b, prefecture_name(r, d->prefecture));
-    hi_buf_printf(b, ",\"prefecture_code\":%d,\"industry\":", d->prefecture);
-    hi_buf_json_str(b, industry_name(r, d->industry));
-    hi_buf_puts(b, ",\"industry_code\":");
-    hi_buf_json_str(b, d->industry);
-    hi_buf_puts(b, ",\"corporate_number\":");
+    hoshi_buf_puts(b, "{\"id\":");
+    hoshi_buf_json_str(b, d->id);
+    hoshi_buf_printf(b, ",\"level\":%d,\"organization\":", d->level);
+    hoshi_buf_json_str(b, d->org_name);
+    hoshi_buf_puts(b, ",\"prefecture\":");
+    hoshi_buf_json_str(b, prefecture_name(r, d->prefecture));
+    hoshi_buf_printf(b, ",\"prefecture_code\":%d,\"industry\":", d->prefecture);
+    hoshi_buf_json_str(b, industry_name(r, d->industry));
+    hoshi_buf_puts(b, ",\"industry_code\":");
+    hoshi_buf_json_str(b, d->industry);
+    hoshi_buf_puts(b, ",\"corporate_number\":");
     if (d->corpnum[0])
-        hi_buf_json_str(b, d->corpnum);
+        hoshi_buf_json_str(b, d->corpnum);
     else
-        hi_buf_puts(b, "null");
-    hi_buf_puts(b, ",\"declared_at\":");
-    hi_buf_json_str(b, d->declared_on);
-    hi_buf_printf(b, ",\"status\":\"%s\"", d->status == HOSHI_DECL_ACTIVE ? "active" : "withdrawn");
+        hoshi_buf_puts(b, "null");
+    hoshi_buf_puts(b, ",\"declared_at\":");
+    hoshi_buf_json_str(b, d->declared_on);
+    hoshi_buf_printf(b, ",\"status\":\"%s\"", d->status == HOSHI_DECL_ACTIVE ? "active" : "withdrawn");
     if (d->status != HOSHI_DECL_ACTIVE) {
-        hi_buf_puts(b, ",\"withdrawn_at\":");
-        hi_buf_json_str(b, d->withdrawn_on);
+        hoshi_buf_puts(b, ",\"withdrawn_at\":");
+        hoshi_buf_json_str(b, d->withdrawn_on);
     }
-    hi_buf_puts(b, ",\"verify_url\":");
-    hi_buf path = HI_BUF_INIT;
-    hi_buf_printf(&path, "/verify/%s", d->id);
-    hi_buf_json_str(b, path.data ? path.data : "");
-    hi_buf_free(&path);
-    hi_buf_puts(b, "}");
+    hoshi_buf_puts(b, ",\"verify_url\":");
+    hoshi_buf path = HOSHI_BUF_INIT;
+    hoshi_buf_printf(&path, "/verify/%s", d->id);
+    hoshi_buf_json_str(b, path.data ? path.data : "");
+    hoshi_buf_free(&path);
+    hoshi_buf_puts(b, "}");
 }
 
 static void json_error(srv_resp *p, int status, const char *code, const char *message)
 {
     p->status = status;
     p->ctype = "application/json";
-    hi_buf_puts(&p->body, "{\"error\":{\"code\":");
-    hi_buf_json_str(&p->body, code);
-    hi_buf_puts(&p->body, ",\"message\":");
-    hi_buf_json_str(&p->body, message);
-    hi_buf_puts(&p->body, "}}\n");
+    hoshi_buf_puts(&p->body, "{\"error\":{\"code\":");
+    hoshi_buf_json_str(&p->body, code);
+    hoshi_buf_puts(&p->body, ",\"message\":");
+    hoshi_buf_json_str(&p->body, message);
+    hoshi_buf_puts(&p->body, "}}\n");
 }
 
 void api_declarations(srv_req *r, srv_resp *p)
@@ -235,13 +235,13 @@ void api_declarations(srv_req *r, srv_resp *p)
         return;
     }
     p->ctype = "application/json";
-    hi_buf_puts(&p->body, "{\"items\":[");
+    hoshi_buf_puts(&p->body, "{\"items\":[");
     for (size_t i = 0; i < n; i++) {
         if (i > 0)
-            hi_buf_putc(&p->body, ',');
+            hoshi_buf_putc(&p->body, ',');
         decl_json(&p->body, r, &rows[i]);
     }
-    hi_buf_printf(&p->body, "],\"total\":%lld,\"page\":%ld,\"per_page\":%d}\n", total, s.page, SRV_PAGE_SIZE);
+    hoshi_buf_printf(&p->body, "],\"total\":%lld,\"page\":%ld,\"per_page\":%d}\n", total, s.page, SRV_PAGE_SIZE);
 }
 
 void api_declaration(srv_req *r, srv_resp *p, const char *id)
@@ -253,5 +253,5 @@ void api_declaration(srv_req *r, srv_resp *p, const char *id)
     }
     p->ctype = "application/json";
     decl_json(&p->body, r, &d);
-    hi_buf_putc(&p->body, '\n');
+    hoshi_buf_putc(&p->body, '\n');
 }

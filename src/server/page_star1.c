@@ -48,40 +48,40 @@ void page_star1(srv_req *r, srv_resp *p)
     }
     vars v = {0};
     csrf_input(var(&v, "csrf"), r);
-    hi_buf *list = var(&v, "principles");
+    hoshi_buf *list = var(&v, "principles");
     for (int i = 1; i <= 5; i++) {
         const hoshi_principle_info *pi = hoshi_catalog_principle(c, i);
         bool done = org.star1[i - 1] == '1';
         bool chosen = !posted ? org.star1_committed || done : !missing[i - 1];
-        hi_buf_printf(list, "<fieldset class=\"card principle\" id=\"p%d\"><legend><span class=\"num\">%d</span> ", i, i);
-        hi_buf_html(list, pi->title);
-        hi_buf_puts(list, "</legend><p class=\"summary\">");
-        hi_buf_html(list, pi->summary);
-        hi_buf_puts(list, "</p><p>");
-        hi_buf_html(list, pi->explain);
-        hi_buf_puts(list, "</p><details><summary>");
-        hi_buf_html(list, T(r, "star1", "howto"));
-        hi_buf_puts(list, "</summary><ul>");
+        hoshi_buf_printf(list, "<fieldset class=\"card principle\" id=\"p%d\"><legend><span class=\"num\">%d</span> ", i, i);
+        hoshi_buf_html(list, pi->title);
+        hoshi_buf_puts(list, "</legend><p class=\"summary\">");
+        hoshi_buf_html(list, pi->summary);
+        hoshi_buf_puts(list, "</p><p>");
+        hoshi_buf_html(list, pi->explain);
+        hoshi_buf_puts(list, "</p><details><summary>");
+        hoshi_buf_html(list, T(r, "star1", "howto"));
+        hoshi_buf_puts(list, "</summary><ul>");
         for (size_t k = 0; k < pi->n_todo; k++) {
-            hi_buf_puts(list, "<li>");
-            hi_buf_html(list, pi->todo[k]);
-            hi_buf_puts(list, "</li>");
+            hoshi_buf_puts(list, "<li>");
+            hoshi_buf_html(list, pi->todo[k]);
+            hoshi_buf_puts(list, "</li>");
         }
-        hi_buf_puts(list, "</ul></details><div class=\"choices\">");
-        hi_buf_printf(list, "<label><input type=\"radio\" name=\"p%d\" value=\"done\"%s> ", i,
+        hoshi_buf_puts(list, "</ul></details><div class=\"choices\">");
+        hoshi_buf_printf(list, "<label><input type=\"radio\" name=\"p%d\" value=\"done\"%s> ", i,
                       chosen && done ? " checked" : "");
-        hi_buf_html(list, T(r, "star1", "done"));
-        hi_buf_printf(list, "</label><label><input type=\"radio\" name=\"p%d\" value=\"todo\"%s> ", i,
+        hoshi_buf_html(list, T(r, "star1", "done"));
+        hoshi_buf_printf(list, "</label><label><input type=\"radio\" name=\"p%d\" value=\"todo\"%s> ", i,
                       chosen && !done ? " checked" : "");
-        hi_buf_html(list, T(r, "star1", "todo"));
-        hi_buf_puts(list, "</label></div>");
+        hoshi_buf_html(list, T(r, "star1", "todo"));
+        hoshi_buf_puts(list, "</label></div>");
         if (missing[i - 1])
             field_error(list, r, "star1", "err_choose");
-        hi_buf_puts(list, "</fieldset>\n");
+        hoshi_buf_puts(list, "</fieldset>\n");
     }
-    hi_buf_puts(var(&v, "commit_checked"), org.star1_committed ? " checked" : "");
+    hoshi_buf_puts(var(&v, "commit_checked"), org.star1_committed ? " checked" : "");
     var_error(&v, r, "err_commit", "star1", commit_missing ? "err_commit" : NULL);
-    hi_buf body = HI_BUF_INIT;
+    hoshi_buf body = HOSHI_BUF_INIT;
     tpl_render(&body, r, "star1", "star1", vars_list(&v));
     vars_free(&v);
     page_finish(r, p, T(r, "star1", "title"), &body);

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-hi_buf *var(vars *v, const char *name)
+hoshi_buf *var(vars *v, const char *name)
 {
     for (size_t i = 0; i < v->n; i++)
         if (strcmp(v->name[i], name) == 0)
@@ -16,13 +16,13 @@ hi_buf *var(vars *v, const char *name)
     if (v->n == VARS_MAX)
         return &v->val[VARS_MAX - 1]; /* a bug: too many variables; output shows it */
     snprintf(v->name[v->n], sizeof v->name[0], "%s", name);
-    v->val[v->n] = (hi_buf)HI_BUF_INIT;
+    v->val[v->n] = (hoshi_buf)HOSHI_BUF_INIT;
     return &v->val[v->n++];
 }
 
 void var_text(vars *v, const char *name, const char *text)
 {
-    hi_buf_html(var(v, name), text);
+    hoshi_buf_html(var(v, name), text);
 }
 
 void var_error(vars *v, srv_req *r, const char *name, const char *section, const char *err_key)
@@ -44,7 +44,7 @@ const char *const *vars_list(vars *v)
 void vars_free(vars *v)
 {
     for (size_t i = 0; i < v->n; i++)
-        hi_buf_free(&v->val[i]);
+        hoshi_buf_free(&v->val[i]);
     v->n = 0;
 }
 
@@ -85,7 +85,7 @@ const char *level_stars(int level)
     return level == 2 ? "\xe2\x98\x85\xe2\x98\x85" : "\xe2\x98\x85";
 }
 
-void base_url(srv_req *r, hi_buf *b)
+void base_url(srv_req *r, hoshi_buf *b)
 {
-    hi_buf_puts(b, r->s->base);
+    hoshi_buf_puts(b, r->s->base);
 }

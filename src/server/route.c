@@ -23,7 +23,7 @@ static bool starts(const char *s, const char *prefix, const char **rest)
 static bool parse_id(const char *s, long long *out)
 {
     long v;
-    if (!hi_parse_long(s, 1, 999999999999L, &v))
+    if (!hoshi_parse_long(s, 1, 999999999999L, &v))
         return false;
     for (const char *p = s; *p; p++)
         if (*p < '0' || *p > '9')
@@ -34,7 +34,7 @@ static bool parse_id(const char *s, long long *out)
 
 static void static_file(srv_req *r, srv_resp *p, const char *data, size_t len, const char *ctype)
 {
-    hi_buf_append(&p->body, data, len);
+    hoshi_buf_append(&p->body, data, len);
     p->ctype = ctype;
     p->cacheable = true;
     (void)r;
@@ -76,20 +76,20 @@ static bool public_page(srv_req *r, srv_resp *p)
         id[n - 4] = '\0';
     }
     /* The cache key names everything the page depends on. */
-    hi_buf key = HI_BUF_INIT;
+    hoshi_buf key = HOSHI_BUF_INIT;
     key.limit = 480;
-    hi_buf_printf(&key, "%s|%s", hoshi_lang_code(r->lang), r->path);
+    hoshi_buf_printf(&key, "%s|%s", hoshi_lang_code(r->lang), r->path);
     static const char *const params[] = {"q", "prefecture", "industry", "level", "page", "id"};
     for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) {
         const char *v = req_query(r, params[i]);
-        hi_buf_putc(&key, '\x1f');
-        hi_buf_puts(&key, v ? v : "");
+        hoshi_buf_putc(&key, '\x1f');
+        hoshi_buf_puts(&key, v ? v : "");
     }
     long long gen = 0;
     hoshi_store_generation(r->s->store, &gen);
     bool cacheable = key.err == HOSHI_OK && key.data != NULL && !r->s->cfg.no_cache;
     if (cacheable && cache_get(r->s->cache, key.data, gen, p)) {
-        hi_buf_free(&key);
+        hoshi_buf_free(&key);
         return true;
     }
     switch (kind) {
@@ -113,7 +113,7 @@ static bool public_page(srv_req *r, srv_resp *p)
         p->cacheable = true;
     if (cacheable && p->cacheable)
         cache_put(r->s->cache, key.data, gen, p);
-    hi_buf_free(&key);
+    hoshi_buf_free(&key);
     return true;
 }
 
@@ -125,7 +125,7 @@ static void route_get(srv_req *r, srv_resp *p)
         page_home(r, p);
     else if (strcmp(path, "/healthz") == 0) {
         p->ctype = "application/json";
-        hi_buf_puts(&p->body, "{\"status\":\"ok\"}\n");
+        hoshi_buf_puts(&p->body, "{\"status\":\"ok\"}\n");
     } else if (strcmp(path, "/static/style.css") == 0)
         static_file(r, p, r->s->css, r->s->css_len, "text/css; charset=utf-8");
     else if (strcmp(path, "/static/app.js") == 0)

@@ -15,8 +15,8 @@
 #include <stddef.h>
 
 #include "hoshi/hoshi.h"
-#include "buf.h"
-#include "ini.h"
+#include "hoshi/buf.h"
+#include "hoshi/datafile.h"
 
 #define SRV_BODY_MAX (64 * 1024)  /* bytes of a request body; more gets 413 */
 #define SRV_FIELDS_MAX 128        /* form fields per request */
@@ -43,7 +43,7 @@ typedef struct srv {
     srv_config cfg;
     hoshi_store *store;
     hoshi_catalog *cat[2];        /* by hoshi_lang */
-    hi_ini *text[2];              /* data/text/<lang>/web.ini */
+    hoshi_datafile *text[2];              /* data/text/<lang>/web.ini */
     char *tpl_src[32];            /* data/templates/web/<name>.html */
     char tpl_name[32][32];
     size_t n_tpl;
@@ -82,7 +82,7 @@ typedef struct srv_req {
 typedef struct srv_resp {
     int status;
     const char *ctype;
-    hi_buf body;
+    hoshi_buf body;
     char location[512];
     char cookies[4][300];
     size_t n_cookies;
@@ -144,17 +144,17 @@ const char *T_nth(srv_req *r, const char *section, const char *key, size_t n);
 /* Renders template `name`: {x} takes the value of x from vars (already
  * safe HTML, written verbatim; nothing when not set), {@key} the
  * HTML-escaped text `key` of `section` in web.ini. */
-void tpl_render(hi_buf *b, srv_req *r, const char *name, const char *section,
+void tpl_render(hoshi_buf *b, srv_req *r, const char *name, const char *section,
                 const char *const *vars);
 /* Wraps body_html in the layout and makes it the response. */
-void page_finish(srv_req *r, srv_resp *p, const char *title, hi_buf *body);
+void page_finish(srv_req *r, srv_resp *p, const char *title, hoshi_buf *body);
 /* A short page with a title and a message (errors, 404, 403). */
 void page_message(srv_req *r, srv_resp *p, int status, const char *key);
 void redirect(srv_resp *p, const char *location);
 /* Appends the HTML of an error message for field `key` if `errs` names it. */
-void field_error(hi_buf *b, srv_req *r, const char *section, const char *err_key);
+void field_error(hoshi_buf *b, srv_req *r, const char *section, const char *err_key);
 /* Hidden CSRF input. */
-void csrf_input(hi_buf *b, srv_req *r);
+void csrf_input(hoshi_buf *b, srv_req *r);
 
 /* --- cache.c: public responses, invalidated by the store's generation */
 hoshi_err cache_new(srv_cache **out);
@@ -178,7 +178,7 @@ void page_history(srv_req *r, srv_resp *p);
 void page_policy(srv_req *r, srv_resp *p);
 void page_policy_public(srv_req *r, srv_resp *p, long long org_id);
 /* Writes a policy's plain text as HTML (headings from the underlines). */
-void policy_text_html(hi_buf *b, const char *text);
+void policy_text_html(hoshi_buf *b, const char *text);
 void page_declare(srv_req *r, srv_resp *p);
 void page_withdraw(srv_req *r, srv_resp *p);
 void page_verify(srv_req *r, srv_resp *p, const char *id);
@@ -195,12 +195,12 @@ void api_declaration(srv_req *r, srv_resp *p, const char *id);
 #define VARS_MAX 48
 typedef struct vars {
     char name[VARS_MAX][32];
-    hi_buf val[VARS_MAX];
+    hoshi_buf val[VARS_MAX];
     const char *list[2 * VARS_MAX + 1];
     size_t n;
 } vars;
 /* The buffer of variable `name` (created empty on first use). */
-hi_buf *var(vars *v, const char *name);
+hoshi_buf *var(vars *v, const char *name);
 /* Sets name to the HTML-escaped text. */
 void var_text(vars *v, const char *name, const char *text);
 /* Sets name to the error paragraph of err_key in section, or nothing. */
@@ -222,6 +222,6 @@ const char *level_stars(int level);
 /* Absolute URL base for links printed on badges and QR codes: --base-url,
  * else the listening address.  Never the Host header, which a client
  * chooses and which would end up in cached pages. */
-void base_url(srv_req *r, hi_buf *b);
+void base_url(srv_req *r, hoshi_buf *b);
 
 #endif

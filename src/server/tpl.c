@@ -6,7 +6,7 @@
  * the data: so a translator or designer never has to touch C.
  */
 #include "server.h"
-#include "fileio.h"
+#include "hoshi/datafile.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -19,7 +19,7 @@ static hoshi_err load_file(const char *dir, const char *rel, char **out, size_t 
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, rel);
-    return hi_file_read(path, TPL_MAX_BYTES, out, len);
+    return hoshi_file_read(path, TPL_MAX_BYTES, out, len);
 }
 
 hoshi_err tpl_load(srv *s)
@@ -29,7 +29,7 @@ hoshi_err tpl_load(srv *s)
     hoshi_err err;
     for (int l = 0; l < 2; l++) {
         snprintf(path, sizeof path, "%s/text/%s/web.ini", dir, hoshi_lang_code((hoshi_lang)l));
-        if ((err = hi_ini_load(path, &s->text[l])) != HOSHI_OK)
+        if ((err = hoshi_datafile_load(path, &s->text[l])) != HOSHI_OK)
             return err;
     }
     if ((err = load_file(dir, "web/style.css", &s->css, &s->css_len)) != HOSHI_OK ||
@@ -39,7 +39,7 @@ hoshi_err tpl_load(srv *s)
     snprintf(path, sizeof path, "%s/templates/web", dir);
     DIR *d = opendir(path);
     if (d == NULL)
-        return hi_fail(HOSHI_ERR_DATA, "cannot open %s", path);
+        return hoshi_error_set(HOSHI_ERR_DATA, "cannot open %s", path);
     struct dirent *de;
     err = HOSHI_OK;
     while ((de = readdir(d)) != NULL && err == HOSHI_OK) {
@@ -54,7 +54,7 @@ hoshi_err tpl_load(srv *s)
         if (keep >= sizeof s->tpl_name[0])
             continue;
         if (s->n_tpl == sizeof s->tpl_src / sizeof s->tpl_src[0]) {
-            err = hi_fail(HOSHI_ERR_DATA, "too many templates in %s", path);
+            err = hoshi_error_set(HOSHI_ERR_DATA, "too many templates in %s", path);
             break;
         }
         char rel[300];
@@ -73,7 +73,7 @@ hoshi_err tpl_load(srv *s)
 void tpl_free(srv *s)
 {
     for (int l = 0; l < 2; l++)
-        hi_ini_free(s->text[l]);
+        hoshi_datafile_free(s->text[l]);
     for (size_t i = 0; i < s->n_tpl; i++)
         free(s->tpl_src[i]);
     free(s->css);
@@ -83,16 +83,16 @@ void tpl_free(srv *s)
 
 const char *T(srv_req *r, const char *section, const char *key)
 {
-    const hi_ini *ini = r->s->text[r->lang];
-    const char *v = hi_ini_get(ini, section, key);
+    const hoshi_datafile *ini = r->s->text[r->lang];
+    const char *v = hoshi_datafile_get(ini, section, key);
     if (v == NULL)
-        v = hi_ini_get(ini, "common", key);
+        v = hoshi_datafile_get(ini, "common", key);
     return v ? v : "[missing text]";
 }
 
 const char *T_nth(srv_req *r, const char *section, const char *key, size_t n)
 {
-    return hi_ini_nth(r->s->text[r->lang], section, key, n);
+    return hoshi_datafile_nth(r->s->text[r->lang], section, key, n);
 }
 
 static const char *find_tpl(srv *s, const char *name)
@@ -103,25 +103,25 @@ static const char *find_tpl(srv *s, const char *name)
     return NULL;
 }
 
-void tpl_render(hi_buf *b, srv_req *r, const char *name, const char *section,
+void tpl_render(hoshi_buf *b, srv_req *r, const char *name, const char *section,
                 const char *const *vl)
 {
     const char *t = find_tpl(r->s, name);
     if (t == NULL) {
-        hi_buf_puts(b, "[missing template]");
+        hoshi_buf_puts(b, "[missing template]");
         return;
     }
     while (*t) {
         const char *open = strchr(t, '{');
         if (open == NULL) {
-            hi_buf_puts(b, t);
+            hoshi_buf_puts(b, t);
             return;
         }
-        hi_buf_append(b, t, (size_t)(open - t));
+        hoshi_buf_append(b, t, (size_t)(open - t));
         const char *close = strchr(open, '}');
         size_t n = close ? (size_t)(close - open - 1) : 0;
         if (close == NULL || n == 0 || n > 63) {
-            hi_buf_putc(b, '{');
+            hoshi_buf_putc(b, '{');
             t = open + 1;
             continue;
         }
@@ -130,12 +130,12 @@ void tpl_render(hi_buf *b, srv_req *r, const char *name, const char *section,
         key[n] = '\0';
         bool done = false;
         if (key[0] == '@') {
-            hi_buf_html(b, T(r, section, key + 1));
+            hoshi_buf_html(b, T(r, section, key + 1));
             done = true;
         } else {
             for (size_t i = 0; vl != NULL && vl[i] != NULL; i += 2) {
                 if (strcmp(vl[i], key) == 0) {
-                    hi_buf_puts(b, vl[i + 1]);
+                    hoshi_buf_puts(b, vl[i + 1]);
                     done = true;
                     break;
                 }
@@ -145,40 +145,40 @@ void tpl_render(hi_buf *b, srv_req *r, const char *name, const char *section,
          * out (a notice, an error); anything not shaped like a name is
          * kept as written. */
         if (!done && strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
-            hi_buf_append(b, open, n + 2);
+            hoshi_buf_append(b, open, n + 2);
         t = close + 1;
     }
 }
 
-void csrf_input(hi_buf *b, srv_req *r)
+void csrf_input(hoshi_buf *b, srv_req *r)
 {
     r->csrf_used = true;
-    hi_buf_puts(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
-    hi_buf_html(b, r->csrf);
-    hi_buf_puts(b, "\">");
+    hoshi_buf_puts(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
+    hoshi_buf_html(b, r->csrf);
+    hoshi_buf_puts(b, "\">");
 }
 
-void field_error(hi_buf *b, srv_req *r, const char *section, const char *err_key)
+void field_error(hoshi_buf *b, srv_req *r, const char *section, const char *err_key)
 {
     if (err_key == NULL)
         return;
-    hi_buf_puts(b, "<p class=\"field-error\" role=\"alert\">");
-    hi_buf_html(b, T(r, section, err_key));
-    hi_buf_puts(b, "</p>");
+    hoshi_buf_puts(b, "<p class=\"field-error\" role=\"alert\">");
+    hoshi_buf_html(b, T(r, section, err_key));
+    hoshi_buf_puts(b, "</p>");
 }
 
-void page_finish(srv_req *r, srv_resp *p, const char *title, hi_buf *body)
+void page_finish(srv_req *r, srv_resp *p, const char *title, hoshi_buf *body)
 {
-    hi_buf title_h = HI_BUF_INIT, other = HI_BUF_INIT;
-    hi_buf_html(&title_h, title);
+    hoshi_buf title_h = HOSHI_BUF_INIT, other = HOSHI_BUF_INIT;
+    hoshi_buf_html(&title_h, title);
     /* The language switch keeps the visitor on the same page, but only a
      * plain local path is echoed: "//host/…" would lead off the site. */
     const char *path = r->path;
     bool plain = path[0] == '/' && path[1] != '/' &&
                  strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_.-") ==
                      strlen(path);
-    hi_buf_html(&other, plain ? path : "/");
-    hi_buf_puts(&other, r->lang == HOSHI_LANG_JA ? "?lang=en" : "?lang=ja");
+    hoshi_buf_html(&other, plain ? path : "/");
+    hoshi_buf_puts(&other, r->lang == HOSHI_LANG_JA ? "?lang=en" : "?lang=ja");
     const char *vl[] = {
         "lang", hoshi_lang_code(r->lang),
         "title", title_h.data ? title_h.data : "",
@@ -189,29 +189,29 @@ void page_finish(srv_req *r, srv_resp *p, const char *title, hi_buf *body)
     tpl_render(&p->body, r, "layout", "layout", vl);
     if (body->err != HOSHI_OK && p->body.err == HOSHI_OK)
         p->body.err = body->err;
-    hi_buf_free(&title_h);
-    hi_buf_free(&other);
-    hi_buf_free(body);
+    hoshi_buf_free(&title_h);
+    hoshi_buf_free(&other);
+    hoshi_buf_free(body);
 }
 
 void page_message(srv_req *r, srv_resp *p, int status, const char *key)
 {
     char k[64];
     snprintf(k, sizeof k, "%s_title", key);
-    hi_buf body = HI_BUF_INIT;
+    hoshi_buf body = HOSHI_BUF_INIT;
     const char *sect = "messages";
-    hi_buf msg = HI_BUF_INIT;
-    hi_buf_html(&msg, T(r, sect, key));
+    hoshi_buf msg = HOSHI_BUF_INIT;
+    hoshi_buf_html(&msg, T(r, sect, key));
     const char *vl[] = {"message", msg.data ? msg.data : "", NULL};
-    hi_buf_puts(&body, "<section class=\"card narrow\"><h1>");
-    hi_buf_html(&body, T(r, sect, k));
-    hi_buf_puts(&body, "</h1>");
+    hoshi_buf_puts(&body, "<section class=\"card narrow\"><h1>");
+    hoshi_buf_html(&body, T(r, sect, k));
+    hoshi_buf_puts(&body, "</h1>");
     tpl_render(&body, r, "message", sect, vl);
-    hi_buf_puts(&body, "</section>");
-    hi_buf_free(&msg);
+    hoshi_buf_puts(&body, "</section>");
+    hoshi_buf_free(&msg);
     p->status = status;
     p->ctype = "text/html; charset=utf-8";
-    hi_buf_free(&p->body);
+    hoshi_buf_free(&p->body);
     page_finish(r, p, T(r, sect, k), &body);
 }
 

@@ -4,7 +4,7 @@
  * is filled and escaped, and the buffer's escapers are right.
  */
 #include "hoshi/hoshi.h"
-#include "buf.h"
+#include "hoshi/buf.h"
 #include "svg.h"
 #include "unit.h"
 
@@ -147,24 +147,24 @@ static void policy(void)
 
 static void escapers(void)
 {
-    hi_buf b = HI_BUF_INIT;
-    hi_buf_html(&b, "<a href=\"x\">'&'</a>");
+    hoshi_buf b = HOSHI_BUF_INIT;
+    hoshi_buf_html(&b, "<a href=\"x\">'&'</a>");
     CHECK_STR(b.data, "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
-    hi_buf_free(&b);
-    hi_buf_json(&b, "a\"b\\c\n\x01</script>");
+    hoshi_buf_free(&b);
+    hoshi_buf_json(&b, "a\"b\\c\n\x01</script>");
     CHECK_STR(b.data, "a\\\"b\\\\c\\n\\u0001\\u003c/script\\u003e");
-    hi_buf_free(&b);
-    hi_buf_url(&b, "東 a/b");
+    hoshi_buf_free(&b);
+    hoshi_buf_url(&b, "東 a/b");
     CHECK_STR(b.data, "%E6%9D%B1%20a%2Fb");
-    hi_buf_free(&b);
+    hoshi_buf_free(&b);
     const char *vars[] = {"x", "<1>", NULL};
-    hi_buf_subst(&b, "{x}{y}{x", vars, hi_buf_html);
+    hoshi_buf_subst(&b, "{x}{y}{x", vars, hoshi_buf_html);
     CHECK_STR(b.data, "&lt;1&gt;{y}{x");
-    hi_buf_free(&b);
+    hoshi_buf_free(&b);
     b.limit = 4;
-    hi_buf_puts(&b, "12345");
+    hoshi_buf_puts(&b, "12345");
     char *out = NULL;
-    CHECK_INT(hi_buf_finish(&b, &out, NULL), HOSHI_ERR_LIMIT);
+    CHECK_INT(hoshi_buf_finish(&b, &out, NULL), HOSHI_ERR_LIMIT);
     CHECK(out == NULL);
 }
 
@@ -172,7 +172,7 @@ static void chart_labels(void)
 {
     const char *longl = "ITコーディネーターや中小企業診断士、税理士、社会保険労務士、商工会、知人等から勧められた";
     hi_hbar bars[] = {{"短い<ラベル>", 50, "50%"}, {longl, 120, "120%"}};
-    hi_buf b = HI_BUF_INIT;
+    hoshi_buf b = HOSHI_BUF_INIT;
     hi_svg_hbars(&b, "t&t", bars, 2, 100);
     CHECK(b.err == HOSHI_OK);
     if (b.data == NULL)
@@ -182,7 +182,7 @@ static void chart_labels(void)
     CHECK(strstr(b.data, "\xE2\x80\xA6") != NULL);          /* cut long label ends in … */
     CHECK(strstr(b.data, longl) != NULL);                    /* and is whole in its <title> */
     CHECK(strstr(b.data, "width=\"220.0\"") != NULL);       /* 120 of 100 is clamped */
-    hi_buf_free(&b);
+    hoshi_buf_free(&b);
 }
 
 int main(void)

@@ -6,6 +6,7 @@
  * SQL parsing on every request.
  */
 #include "sqlite_int.h"
+#include "internal.h"
 
 #include <sodium.h>
 #include <stdio.h>

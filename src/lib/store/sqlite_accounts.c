@@ -4,6 +4,7 @@
  * with their user so one query answers "who is this and may they operate".
  */
 #include "sqlite_int.h"
+#include "internal.h"
 
 #include <string.h>
 

@@ -5,7 +5,8 @@
  * bulk seeding of demo data.
  */
 #include "sqlite_int.h"
-#include "utf8.h"
+#include "internal.h"
+#include "hoshi/text.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -181,7 +182,7 @@ hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_
      * name.  With a prefecture the (prefecture, name) index is cheaper,
      * and the page itself is cheapest walking the newest declarations
      * until it has enough, so neither uses the bigrams. */
-    bool by_gram = by_name && !q->prefecture && hi_utf8_count(q->name) >= 2;
+    bool by_gram = by_name && !q->prefecture && hoshi_utf8_count(q->name) >= 2;
     /* The WHERE clause is assembled from constant fragments only; every
      * value is a bound parameter with a fixed number. */
     char where[640], where_count[768];

@@ -5,6 +5,7 @@
  * organisation can never read another's.
  */
 #include "sqlite_int.h"
+#include "internal.h"
 
 #include <string.h>
 

@@ -31,7 +31,7 @@ static size_t char_len(const unsigned char *p)
 }
 
 /* Writes s as up to max_lines <tspan> lines starting at (x, y). */
-static int wrapped(hi_buf *b, const char *s, int x, int y, const char *anchor, int max_lines,
+static int wrapped(hoshi_buf *b, const char *s, int x, int y, const char *anchor, int max_lines,
                    size_t units)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -47,10 +47,10 @@ static int wrapped(hi_buf *b, const char *s, int x, int y, const char *anchor, i
         line[n] = '\0';
         if (p[n] && lines == max_lines - 1)
             memcpy(line + n, "…", 4);
-        hi_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\">", x, y + lines * LINE_H,
+        hoshi_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\">", x, y + lines * LINE_H,
                       anchor);
-        hi_buf_html(b, line);
-        hi_buf_puts(b, "</text>");
+        hoshi_buf_html(b, line);
+        hoshi_buf_puts(b, "</text>");
         p += n;
         lines++;
     }
@@ -72,19 +72,19 @@ static void pct_text(char *out, size_t cap, uint64_t c, uint64_t n)
     snprintf(out, cap, "%llu.%llu", (unsigned long long)(p / 10), (unsigned long long)(p % 10));
 }
 
-static int chart_title(hi_buf *b, const hi_table *t, int y)
+static int chart_title(hoshi_buf *b, const hi_table *t, int y)
 {
     char title[HI_TAB_MAX_LABEL + 160];
     snprintf(title, sizeof title, "%s %s (N=%llu)", t->id, t->title,
              (unsigned long long)(t->grid && t->n_rows > 1 ? t->row_n[1] : t->row_n[0]));
-    hi_buf_puts(b, "<g font-weight=\"bold\">");
+    hoshi_buf_puts(b, "<g font-weight=\"bold\">");
     int l = wrapped(b, title, 8, y + FONT, "start", 2, 110);
-    hi_buf_puts(b, "</g>");
+    hoshi_buf_puts(b, "</g>");
     return y + l * LINE_H + 10;
 }
 
 /* Horizontal bars: one per column of the total row. */
-static int hbars(hi_buf *b, const hi_table *t, int y)
+static int hbars(hoshi_buf *b, const hi_table *t, int y)
 {
     uint64_t n = t->row_n[0];
     for (size_t c = 0; c < t->n_cols; c++) {
@@ -93,14 +93,14 @@ static int hbars(hi_buf *b, const hi_table *t, int y)
         double w = n ? (double)t->count[c] / (double)n * PLOT_W : 0;
         char v[32];
         pct_text(v, sizeof v, t->count[c], n);
-        hi_buf_puts(b, "<g><title>");
-        hi_buf_html(b, t->col_label[c]);
-        hi_buf_printf(b, " %s%%</title>", v);
+        hoshi_buf_puts(b, "<g><title>");
+        hoshi_buf_html(b, t->col_label[c]);
+        hoshi_buf_printf(b, " %s%%</title>", v);
         wrapped(b, t->col_label[c], LABEL_W - 6, y + FONT + (h - l * LINE_H) / 2 - 2, "end", 3, LABEL_UNITS);
-        hi_buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
+        hoshi_buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
                       LABEL_W, y + (h - 16) / 2, w, 16,
                       t->col_flag[c] & HI_CF_NOANS ? "#bbb" : palette[0]);
-        hi_buf_printf(b, "<text x=\"%.1f\" y=\"%d\">%s</text></g>", LABEL_W + w + 4,
+        hoshi_buf_printf(b, "<text x=\"%.1f\" y=\"%d\">%s</text></g>", LABEL_W + w + 4,
                       y + h / 2 + FONT / 2 - 1, v);
         y += h;
     }
@@ -108,7 +108,7 @@ static int hbars(hi_buf *b, const hi_table *t, int y)
 }
 
 /* 100% stacked bars: one per row, segments for the columns. */
-static int stacked(hi_buf *b, const hi_table *t, int y)
+static int stacked(hoshi_buf *b, const hi_table *t, int y)
 {
     /* legend */
     int lx = 8;
@@ -124,9 +124,9 @@ static int stacked(hi_buf *b, const hi_table *t, int y)
             lx = 8;
             y += LINE_H + 4;
         }
-        hi_buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>", lx, y,
+        hoshi_buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>", lx, y,
                       t->col_flag[c] & HI_CF_NOANS ? "#bbb" : palette[c % 12]);
-        hi_buf_printf(b, "<text x=\"%d\" y=\"%d\">", lx + 16, y + 11);
+        hoshi_buf_printf(b, "<text x=\"%d\" y=\"%d\">", lx + 16, y + 11);
         char lab[200];
         size_t n = 0;
         const char *s = t->col_label[c];
@@ -139,8 +139,8 @@ static int stacked(hi_buf *b, const hi_table *t, int y)
         lab[n] = '\0';
         if (s[n])
             memcpy(lab + n, "…", 4);
-        hi_buf_html(b, lab);
-        hi_buf_puts(b, "</text>");
+        hoshi_buf_html(b, lab);
+        hoshi_buf_puts(b, "</text>");
         lx += item_w;
     }
     y += LINE_H + 10;
@@ -152,9 +152,9 @@ static int stacked(hi_buf *b, const hi_table *t, int y)
         uint64_t n = t->row_n[r];
         char lab[HI_TAB_MAX_LABEL + 40];
         snprintf(lab, sizeof lab, "%s (%llu)", t->row_label[r], (unsigned long long)n);
-        hi_buf_puts(b, "<g><title>");
-        hi_buf_html(b, lab);
-        hi_buf_puts(b, "</title>");
+        hoshi_buf_puts(b, "<g><title>");
+        hoshi_buf_html(b, lab);
+        hoshi_buf_puts(b, "</title>");
         wrapped(b, lab, LABEL_W - 6, y + FONT + (h - l * LINE_H) / 2 - 2, "end", 2, LABEL_UNITS);
         double x = LABEL_W;
         for (size_t c = 0; c < t->n_cols; c++) {
@@ -164,42 +164,42 @@ static int stacked(hi_buf *b, const hi_table *t, int y)
             double w = n ? (double)cnt / (double)n * PLOT_W : 0;
             if (w <= 0)
                 continue;
-            hi_buf_printf(b, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
+            hoshi_buf_printf(b, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
                           x, y + (h - 18) / 2, w, 18,
                           t->col_flag[c] & HI_CF_NOANS ? "#bbb" : palette[c % 12]);
             if (w >= 26) {
                 char v[32];
                 pct_text(v, sizeof v, cnt, n);
-                hi_buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#fff\" "
+                hoshi_buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#fff\" "
                                  "font-size=\"10\">%s</text>",
                               x + w / 2, y + h / 2 + 4, v);
             }
             x += w;
         }
-        hi_buf_puts(b, "</g>");
+        hoshi_buf_puts(b, "</g>");
         y += h;
     }
     return y;
 }
 
-void hi_tab_svg(hi_buf *b, const hoshi_tabset *ts)
+void hi_tab_svg(hoshi_buf *b, const hoshi_tabset *ts)
 {
     /* draw into a scratch buffer first: the height is known at the end */
-    hi_buf body = HI_BUF_INIT;
+    hoshi_buf body = HOSHI_BUF_INIT;
     body.limit = (size_t)1 << 30;
     int y = 8;
     for (size_t i = 0; i < ts->n; i++) {
         const hi_table *t = &ts->t[i];
         if (t->num)
             continue;
-        hi_buf_printf(&body, "<g class=\"table\" id=\"t%zu\">", i);
+        hoshi_buf_printf(&body, "<g class=\"table\" id=\"t%zu\">", i);
         y = chart_title(&body, t, y);
         bool stack = t->grid || (!t->chart_ma && t->n_rows > 1);
         y = stack ? stacked(&body, t, y) : hbars(&body, t, y);
-        hi_buf_puts(&body, "</g>");
+        hoshi_buf_puts(&body, "</g>");
         y += 24;
     }
-    hi_buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
+    hoshi_buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
                      "height=\"%d\" font-family=\"'Noto Sans CJK JP','Hiragino Sans','Yu Gothic',"
                      "Meiryo,sans-serif\" font-size=\"%d\" fill=\"#222\">\n"
                      "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n",
@@ -207,7 +207,7 @@ void hi_tab_svg(hi_buf *b, const hoshi_tabset *ts)
     if (body.err != HOSHI_OK)
         b->err = body.err;
     else if (body.len)
-        hi_buf_append(b, body.data, body.len);
-    hi_buf_puts(b, "\n</svg>\n");
-    hi_buf_free(&body);
+        hoshi_buf_append(b, body.data, body.len);
+    hoshi_buf_puts(b, "\n</svg>\n");
+    hoshi_buf_free(&body);
 }

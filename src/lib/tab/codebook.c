@@ -6,6 +6,7 @@
  * codebook silently mislabels every table made from it.
  */
 #include "tab/tab_int.h"
+#include "internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,7 +97,7 @@ static hoshi_err finish_question(hi_question *q, const char *name, size_t line)
 
 static hoshi_err parse_rows(hoshi_codebook *cb, const char *name, const char *text, size_t len)
 {
-    hi_csvtok t = {text, text + len, name, 1, HI_BUF_INIT};
+    hi_csvtok t = {text, text + len, name, 1, HOSHI_BUF_INIT};
     hi_csvrec r = {0};
     bool got = false;
     hoshi_err err;
@@ -209,7 +210,7 @@ static hoshi_err parse_rows(hoshi_codebook *cb, const char *name, const char *te
                 goto free_rec;
             }
             long max_item = cur->type == HI_Q_DIAG ? 25 : HI_TAB_MAX_ITEMS;
-            if (!hi_parse_long(code + 5, 1, max_item, &v)) {
+            if (!hoshi_parse_long(code + 5, 1, max_item, &v)) {
                 err = hi_fail(HOSHI_ERR_INPUT, "%s:%zu:3: item number '%.32s' is not 1..%ld",
                               name, line, code + 5, max_item);
                 goto free_rec;
@@ -219,7 +220,7 @@ static hoshi_err parse_rows(hoshi_codebook *cb, const char *name, const char *te
                 goto free_rec;
             continue;
         }
-        if (!hi_parse_long(code, 0, HI_TAB_MAX_CODE, &v)) {
+        if (!hoshi_parse_long(code, 0, HI_TAB_MAX_CODE, &v)) {
             err = hi_fail(HOSHI_ERR_INPUT, "%s:%zu:3: code '%.32s' is not a whole number 0..%d",
                           name, line, code, HI_TAB_MAX_CODE);
             goto free_rec;
@@ -240,7 +241,7 @@ static hoshi_err parse_rows(hoshi_codebook *cb, const char *name, const char *te
 
 free_rec:
     hi_csvrec_free(&r);
-    hi_buf_free(&t.field);
+    hoshi_buf_free(&t.field);
     return err;
 }
 

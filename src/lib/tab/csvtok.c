@@ -6,11 +6,12 @@
  * newlines, CRLF or LF, and nothing after a closing quote but a separator.
  */
 #include "tab/tab_int.h"
+#include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static hoshi_err add_field(hi_csvrec *r, hi_buf *b)
+static hoshi_err add_field(hi_csvrec *r, hoshi_buf *b)
 {
     if (r->n == r->cap) {
         if (r->n > HI_TAB_MAX_COLUMNS) /* the id column plus the cap */
@@ -31,7 +32,7 @@ static hoshi_err add_field(hi_csvrec *r, hi_buf *b)
         if (s == NULL)
             return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading CSV");
     } else {
-        hoshi_err err = hi_buf_finish(b, &s, &len);
+        hoshi_err err = hoshi_buf_finish(b, &s, &len);
         if (err != HOSHI_OK)
             return err;
     }
@@ -61,7 +62,7 @@ hoshi_err hi_csvtok_next(hi_csvtok *t, hi_csvrec *r, bool *got)
     if (t->p >= t->end)
         return HOSHI_OK;
     r->line = t->line;
-    hi_buf *b = &t->field;
+    hoshi_buf *b = &t->field;
     b->limit = HI_TAB_MAX_FIELD;
     b->len = 0;
     const char *p = t->p;
@@ -78,9 +79,9 @@ hoshi_err hi_csvtok_next(hi_csvtok *t, hi_csvrec *r, bool *got)
                 }
                 for (const char *s = p; s < q; s++)
                     t->line += *s == '\n';
-                hi_buf_append(b, p, (size_t)(q - p));
+                hoshi_buf_append(b, p, (size_t)(q - p));
                 if (q + 1 < t->end && q[1] == '"') {
-                    hi_buf_putc(b, '"');
+                    hoshi_buf_putc(b, '"');
                     p = q + 2;
                     continue;
                 }
@@ -101,7 +102,7 @@ hoshi_err hi_csvtok_next(hi_csvtok *t, hi_csvrec *r, bool *got)
                                    fieldno);
                 p++;
             }
-            hi_buf_append(b, s, (size_t)(p - s));
+            hoshi_buf_append(b, s, (size_t)(p - s));
         }
         if (b->err != HOSHI_OK)
             return hi_fail(b->err, "%s:%zu:%zu: field too long", t->name, t->line, fieldno);

@@ -3,6 +3,7 @@
  * as a .hsd cache (told apart by the file's magic, not its name).
  */
 #include "tab/tab_int.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,7 +13,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "fileio.h"
+#include "hoshi/datafile.h"
 
 hoshi_err hoshi_encoding_parse(const char *name, hoshi_encoding *out)
 {
@@ -34,7 +35,7 @@ static hoshi_err load_codebook_text(const char *path, hoshi_encoding enc, char *
 {
     char *raw = NULL;
     size_t raw_len = 0;
-    hoshi_err err = hi_file_read(path, HI_TAB_MAX_CODEBOOK, &raw, &raw_len);
+    hoshi_err err = hoshi_file_read(path, HI_TAB_MAX_CODEBOOK, &raw, &raw_len);
     if (err == HOSHI_ERR_IO) { /* a missing codebook is bad input (exit 2) */
         char msg[1024];
         snprintf(msg, sizeof msg, "%s", hoshi_error_detail());

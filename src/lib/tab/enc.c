@@ -5,13 +5,14 @@
  * byte, which is why this module knows a little about CSV quoting.
  */
 #include "tab/tab_int.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf8.h"
+#include "hoshi/text.h"
 
 void hi_csv_position(const char *text, size_t off, size_t *line, size_t *field)
 {
@@ -138,7 +139,7 @@ hoshi_err hi_text_to_utf8(const char *name, const char *raw, size_t len, hoshi_e
         enc = HOSHI_ENC_UTF8;
     }
     if (enc != HOSHI_ENC_CP932) {
-        size_t bad = hi_utf8_invalid_at(raw, len);
+        size_t bad = hoshi_utf8_invalid_at(raw, len);
         if (bad == len) {
             const char *nul = memchr(raw, '\0', len);
             if (nul != NULL) {

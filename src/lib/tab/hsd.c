@@ -22,6 +22,7 @@
  * mapped would still fault; the cache is not meant to be shared that way.)
  */
 #include "tab/tab_int.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

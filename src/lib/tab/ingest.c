@@ -13,6 +13,7 @@
  * field is not UTF-8, the file is reread as CP932, converted in memory.
  */
 #include "tab/tab_int.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "utf8.h"
+#include "hoshi/text.h"
 
 size_t hi_tab_chunk = (size_t)8 << 20;
 #define MAX_ROW_BYTES ((size_t)256 << 20)
@@ -47,7 +48,7 @@ typedef struct reader {
     size_t line;        /* physical line of the current row */
     bool auto_enc;      /* may still switch to CP932 */
     bool last;          /* the range ends at the end of the file (blank lines allowed there) */
-    hi_buf scratch;     /* unescaped text of a quoted field */
+    hoshi_buf scratch;     /* unescaped text of a quoted field */
     hoshi_err err;
 } reader;
 
@@ -383,7 +384,7 @@ static int store_value(reader *R, size_t f, size_t r, const char *s, size_t n, s
     const fplan *pl = &R->plan[f];
     hi_column *c = pl->col;
     char q[80];
-    if (has_high(s, n) && hi_utf8_invalid_at(s, n) != n) {
+    if (has_high(s, n) && hoshi_utf8_invalid_at(s, n) != n) {
         if (R->auto_enc)
             return ROW_REDO;
         return row_fail(R, line, f + 1, "invalid UTF-8%s%s", "", "");
@@ -507,7 +508,7 @@ static int parse_row(reader *R, const char **pp, const char *end, bool eof)
         const char *s = p, *v;
         size_t n;
         if (*p == '"') {
-            hi_buf *b = &R->scratch;
+            hoshi_buf *b = &R->scratch;
             b->len = 0;
             p++;
             for (;;) {
@@ -521,9 +522,9 @@ static int parse_row(reader *R, const char **pp, const char *end, bool eof)
                     return ROW_NEED_MORE;
                 for (const char *t = p; t < q; t++)
                     line += *t == '\n';
-                hi_buf_append(b, p, (size_t)(q - p));
+                hoshi_buf_append(b, p, (size_t)(q - p));
                 if (q[1] == '"') {
-                    hi_buf_putc(b, '"');
+                    hoshi_buf_putc(b, '"');
                     p = q + 2;
                     continue;
                 }
@@ -649,7 +650,7 @@ static hoshi_err check_header_text(reader *R, hi_csvrec *h, bool *redo)
 {
     for (size_t f = 0; f < h->n; f++) {
         size_t n = strlen(h->f[f]);
-        if (hi_utf8_invalid_at(h->f[f], n) != n) {
+        if (hoshi_utf8_invalid_at(h->f[f], n) != n) {
             if (R->auto_enc) {
                 *redo = true;
                 return HOSHI_OK;
@@ -678,7 +679,7 @@ static hoshi_err read_header(reader *R, const char *buf, size_t len, bool eof, s
         if (i == len)
             return HOSHI_OK; /* ask for more */
     }
-    hi_csvtok t = {buf, buf + len, R->name, 1, HI_BUF_INIT};
+    hi_csvtok t = {buf, buf + len, R->name, 1, HOSHI_BUF_INIT};
     hi_csvrec h = {0};
     bool got = false;
     hoshi_err err = hi_csvtok_next(&t, &h, &got);
@@ -696,7 +697,7 @@ static hoshi_err read_header(reader *R, const char *buf, size_t len, bool eof, s
     *hdr_len = (size_t)(t.p - buf);
 free_rec:
     hi_csvrec_free(&h);
-    hi_buf_free(&t.field);
+    hoshi_buf_free(&t.field);
     return err;
 }
 
@@ -704,13 +705,13 @@ static void reader_free(reader *R)
 {
     free(R->plan);
     R->plan = NULL;
-    hi_buf_free(&R->scratch);
+    hoshi_buf_free(&R->scratch);
 }
 
 /* Parses a complete UTF-8 text (NUL at text[len]). */
 static hoshi_err parse_memory(hoshi_dataset *ds, const char *name, const char *text, size_t len)
 {
-    reader R = {ds, name, NULL, 0, 1, false, true, HI_BUF_INIT, HOSHI_OK};
+    reader R = {ds, name, NULL, 0, 1, false, true, HOSHI_BUF_INIT, HOSHI_OK};
     size_t hdr = 0, used = 0;
     bool redo = false;
     hoshi_err err = read_header(&R, text, len, true, &hdr, &redo);
@@ -912,7 +913,7 @@ static hoshi_err parse_parallel(hoshi_dataset *ds, const char *name, int fd, uin
     *fallback = true;
     range_job A;
     memset(&A, 0, sizeof A);
-    A.R = (reader){ds, name, NULL, 0, 1, auto_enc, false, HI_BUF_INIT, HOSHI_OK};
+    A.R = (reader){ds, name, NULL, 0, 1, auto_enc, false, HOSHI_BUF_INIT, HOSHI_OK};
     A.fd = fd;
     A.end = size;
     A.header = true;
@@ -939,7 +940,7 @@ static hoshi_err parse_parallel(hoshi_dataset *ds, const char *name, int fd, uin
     }
     range_job B;
     memset(&B, 0, sizeof B);
-    B.R = (reader){part, name, NULL, A.R.n_fields, 1, A.R.auto_enc, true, HI_BUF_INIT, HOSHI_OK};
+    B.R = (reader){part, name, NULL, A.R.n_fields, 1, A.R.auto_enc, true, HOSHI_BUF_INIT, HOSHI_OK};
     B.R.plan = malloc(A.R.n_fields * sizeof *B.R.plan);
     if (B.R.plan == NULL) {
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
@@ -994,7 +995,7 @@ static hoshi_err parse_stream(hoshi_dataset *ds, const char *name, int fd, bool 
     }
     range_job J;
     memset(&J, 0, sizeof J);
-    J.R = (reader){ds, name, NULL, 0, 1, auto_enc, true, HI_BUF_INIT, HOSHI_OK};
+    J.R = (reader){ds, name, NULL, 0, 1, auto_enc, true, HOSHI_BUF_INIT, HOSHI_OK};
     J.fd = fd;
     J.end = UINT64_MAX;
     J.header = true;

@@ -7,6 +7,7 @@
  * Every label is escaped for the format it lands in.
  */
 #include "tab/tab.h"
+#include "internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -26,101 +27,101 @@ hoshi_err hoshi_tab_format_parse(const char *name, hoshi_tab_format *out)
                    name ? name : "");
 }
 
-static void pct(hi_buf *b, uint64_t count, uint64_t n)
+static void pct(hoshi_buf *b, uint64_t count, uint64_t n)
 {
     uint64_t p = hi_pct10(count, n);
-    hi_buf_printf(b, "%llu.%llu", (unsigned long long)(p / 10), (unsigned long long)(p % 10));
+    hoshi_buf_printf(b, "%llu.%llu", (unsigned long long)(p / 10), (unsigned long long)(p % 10));
 }
 
 static const char *const stat_names[] = {"N", "mean", "median", "min", "max", "sd"};
 
 /* One decimal, half away from zero (四捨五入) also on binary ties such
  * as 5.25, which printf would round to even. */
-static void one_decimal(hi_buf *b, double v)
+static void one_decimal(hoshi_buf *b, double v)
 {
     double a = fabs(v) * 10, f = floor(a);
     double r = a - f >= 0.5 - 1e-9 * (a > 1 ? a : 1) ? f + 1 : f;
     long long t = (long long)r;
-    hi_buf_printf(b, "%s%lld.%lld", v < 0 && t != 0 ? "-" : "", t / 10, t % 10);
+    hoshi_buf_printf(b, "%s%lld.%lld", v < 0 && t != 0 ? "-" : "", t / 10, t % 10);
 }
 
-static void fmt_stat(hi_buf *b, const double *st, int i)
+static void fmt_stat(hoshi_buf *b, const double *st, int i)
 {
     double v = st[i];
     if (isnan(v))
         return;
     if (i == HI_ST_N)
-        hi_buf_printf(b, "%.0f", v);
+        hoshi_buf_printf(b, "%.0f", v);
     else if (i == HI_ST_MIN || i == HI_ST_MAX)
-        hi_buf_printf(b, "%.15g", v);
+        hoshi_buf_printf(b, "%.15g", v);
     else if (fabs(v) < 1e15)
         one_decimal(b, v);
     else
-        hi_buf_printf(b, "%.1f", v);
+        hoshi_buf_printf(b, "%.1f", v);
 }
 
 /* ---- csv / tsv ---- */
 
-static void csv_cell(hi_buf *b, const char *s, char sep)
+static void csv_cell(hoshi_buf *b, const char *s, char sep)
 {
     bool q = strchr(s, sep) || strchr(s, '"') || strchr(s, '\n') || strchr(s, '\r');
     if (!q) {
-        hi_buf_puts(b, s);
+        hoshi_buf_puts(b, s);
         return;
     }
-    hi_buf_putc(b, '"');
+    hoshi_buf_putc(b, '"');
     for (; *s; s++) {
         if (*s == '"')
-            hi_buf_putc(b, '"');
-        hi_buf_putc(b, *s);
+            hoshi_buf_putc(b, '"');
+        hoshi_buf_putc(b, *s);
     }
-    hi_buf_putc(b, '"');
+    hoshi_buf_putc(b, '"');
 }
 
-static void render_sv(hi_buf *b, const hoshi_tabset *ts, char sep)
+static void render_sv(hoshi_buf *b, const hoshi_tabset *ts, char sep)
 {
     const char *nl = "\r\n";
     for (size_t ti = 0; ti < ts->n; ti++) {
         const hi_table *t = &ts->t[ti];
         if (ts->n > 1) {
             if (ti > 0)
-                hi_buf_puts(b, nl);
+                hoshi_buf_puts(b, nl);
             char title[HI_TAB_MAX_LABEL + 200];
             snprintf(title, sizeof title, "[%s] %s", t->id, t->title);
             csv_cell(b, title, sep);
-            hi_buf_puts(b, nl);
+            hoshi_buf_puts(b, nl);
         }
         /* header */
-        hi_buf_putc(b, sep);
-        hi_buf_putc(b, 'N');
+        hoshi_buf_putc(b, sep);
+        hoshi_buf_putc(b, 'N');
         if (t->num) {
             for (int i = HI_ST_MEAN; i <= HI_ST_MAX; i++) {
-                hi_buf_putc(b, sep);
-                hi_buf_puts(b, stat_names[i]);
+                hoshi_buf_putc(b, sep);
+                hoshi_buf_puts(b, stat_names[i]);
             }
         } else {
             for (size_t c = 0; c < t->n_cols; c++) {
-                hi_buf_putc(b, sep);
+                hoshi_buf_putc(b, sep);
                 csv_cell(b, t->col_label[c], sep);
             }
         }
-        hi_buf_puts(b, nl);
+        hoshi_buf_puts(b, nl);
         for (size_t r = 0; r < t->n_rows; r++) {
             csv_cell(b, t->row_label[r], sep);
             if (t->num) {
                 const double *st = &t->stat[r * HI_ST_COUNT];
                 for (int i = HI_ST_N; i <= HI_ST_MAX; i++) {
-                    hi_buf_putc(b, sep);
+                    hoshi_buf_putc(b, sep);
                     fmt_stat(b, st, i);
                 }
             } else {
-                hi_buf_printf(b, "%c%llu", sep, (unsigned long long)t->row_n[r]);
+                hoshi_buf_printf(b, "%c%llu", sep, (unsigned long long)t->row_n[r]);
                 for (size_t c = 0; c < t->n_cols; c++) {
-                    hi_buf_putc(b, sep);
+                    hoshi_buf_putc(b, sep);
                     pct(b, t->count[r * t->n_cols + c], t->row_n[r]);
                 }
             }
-            hi_buf_puts(b, nl);
+            hoshi_buf_puts(b, nl);
         }
     }
 }
@@ -138,15 +139,15 @@ static const char *sig_mark(int8_t s)
     }
 }
 
-static void human_pct(hi_buf *b, const hi_table *t, size_t r, size_t c, bool sig)
+static void human_pct(hoshi_buf *b, const hi_table *t, size_t r, size_t c, bool sig)
 {
     uint64_t cnt = t->count[r * t->n_cols + c];
     if (cnt == 0 || t->row_n[r] == 0)
-        hi_buf_puts(b, "—");
+        hoshi_buf_puts(b, "—");
     else
         pct(b, cnt, t->row_n[r]);
     if (sig && t->row_n[r] >= HI_SMALL_BASE)
-        hi_buf_puts(b, sig_mark(t->sig[r * t->n_cols + c]));
+        hoshi_buf_puts(b, sig_mark(t->sig[r * t->n_cols + c]));
 }
 
 /* The 全体 row of a GRID sums the items, so its base is not a head count. */
@@ -157,78 +158,78 @@ static bool small_base(const hi_table *t, size_t r)
 
 /* ---- Markdown ---- */
 
-static void md_text(hi_buf *b, const char *s)
+static void md_text(hoshi_buf *b, const char *s)
 {
     for (; *s; s++) {
         if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`' || *s == '<' || *s == '~' ||
             *s == '>' || *s == '[' || *s == ']')
-            hi_buf_putc(b, '\\');
-        hi_buf_putc(b, *s == '\n' || *s == '\r' ? ' ' : *s);
+            hoshi_buf_putc(b, '\\');
+        hoshi_buf_putc(b, *s == '\n' || *s == '\r' ? ' ' : *s);
     }
 }
 
-static void render_md(hi_buf *b, const hoshi_tabset *ts, bool sig)
+static void render_md(hoshi_buf *b, const hoshi_tabset *ts, bool sig)
 {
     for (size_t ti = 0; ti < ts->n; ti++) {
         const hi_table *t = &ts->t[ti];
-        hi_buf_puts(b, "### ");
+        hoshi_buf_puts(b, "### ");
         md_text(b, t->id);
-        hi_buf_putc(b, ' ');
+        hoshi_buf_putc(b, ' ');
         md_text(b, t->title);
-        hi_buf_puts(b, "\n\n");
+        hoshi_buf_puts(b, "\n\n");
         if (t->side) {
-            hi_buf_puts(b, "表側: ");
+            hoshi_buf_puts(b, "表側: ");
             md_text(b, t->side);
-            hi_buf_puts(b, "\n\n");
+            hoshi_buf_puts(b, "\n\n");
         }
-        hi_buf_puts(b, "| | N |");
+        hoshi_buf_puts(b, "| | N |");
         size_t nc = t->num ? HI_ST_COUNT - 1 : t->n_cols;
         for (size_t c = 0; c < nc; c++) {
-            hi_buf_putc(b, ' ');
+            hoshi_buf_putc(b, ' ');
             md_text(b, t->num ? stat_names[c + 1] : t->col_label[c]);
-            hi_buf_puts(b, " |");
+            hoshi_buf_puts(b, " |");
         }
-        hi_buf_puts(b, "\n|---|---:|");
+        hoshi_buf_puts(b, "\n|---|---:|");
         for (size_t c = 0; c < nc; c++)
-            hi_buf_puts(b, "---:|");
-        hi_buf_putc(b, '\n');
+            hoshi_buf_puts(b, "---:|");
+        hoshi_buf_putc(b, '\n');
         for (size_t r = 0; r < t->n_rows; r++) {
-            hi_buf_puts(b, "| ");
+            hoshi_buf_puts(b, "| ");
             md_text(b, t->row_label[r]);
             if (small_base(t, r))
-                hi_buf_printf(b, " %s", hi_tab_text(ts, "small_base"));
+                hoshi_buf_printf(b, " %s", hi_tab_text(ts, "small_base"));
             if (t->num) {
                 const double *st = &t->stat[r * HI_ST_COUNT];
-                hi_buf_puts(b, " | ");
+                hoshi_buf_puts(b, " | ");
                 fmt_stat(b, st, HI_ST_N);
                 for (int i = HI_ST_MEAN; i < HI_ST_COUNT; i++) {
-                    hi_buf_puts(b, " | ");
+                    hoshi_buf_puts(b, " | ");
                     fmt_stat(b, st, i);
                 }
             } else {
-                hi_buf_printf(b, " | %llu", (unsigned long long)t->row_n[r]);
+                hoshi_buf_printf(b, " | %llu", (unsigned long long)t->row_n[r]);
                 for (size_t c = 0; c < nc; c++) {
-                    hi_buf_puts(b, " | ");
+                    hoshi_buf_puts(b, " | ");
                     human_pct(b, t, r, c, sig);
                 }
             }
-            hi_buf_puts(b, " |\n");
+            hoshi_buf_puts(b, " |\n");
         }
-        hi_buf_putc(b, '\n');
+        hoshi_buf_putc(b, '\n');
     }
-    hi_buf_printf(b, "%s:\n\n", hi_tab_text(ts, "notes_title"));
+    hoshi_buf_printf(b, "%s:\n\n", hi_tab_text(ts, "notes_title"));
     for (size_t i = 0; i < ts->n_notes; i++) {
-        hi_buf_puts(b, "- ");
+        hoshi_buf_puts(b, "- ");
         md_text(b, ts->notes[i]);
-        hi_buf_putc(b, '\n');
+        hoshi_buf_putc(b, '\n');
     }
 }
 
 /* ---- HTML ---- */
 
-static void render_html(hi_buf *b, const hoshi_tabset *ts, bool sig)
+static void render_html(hoshi_buf *b, const hoshi_tabset *ts, bool sig)
 {
-    hi_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
+    hoshi_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
                    "<title>集計表</title><style>"
                    "body{font-family:'Noto Sans CJK JP','Hiragino Sans',Meiryo,sans-serif}"
                    "table{border-collapse:collapse;margin:1em 0}"
@@ -239,147 +240,147 @@ static void render_html(hi_buf *b, const hoshi_tabset *ts, bool sig)
                    "</style></head><body>\n");
     for (size_t ti = 0; ti < ts->n; ti++) {
         const hi_table *t = &ts->t[ti];
-        hi_buf_puts(b, "<h2>");
-        hi_buf_html(b, t->id);
-        hi_buf_putc(b, ' ');
-        hi_buf_html(b, t->title);
-        hi_buf_puts(b, "</h2>\n");
+        hoshi_buf_puts(b, "<h2>");
+        hoshi_buf_html(b, t->id);
+        hoshi_buf_putc(b, ' ');
+        hoshi_buf_html(b, t->title);
+        hoshi_buf_puts(b, "</h2>\n");
         if (t->side) {
-            hi_buf_puts(b, "<p>表側: ");
-            hi_buf_html(b, t->side);
-            hi_buf_puts(b, "</p>\n");
+            hoshi_buf_puts(b, "<p>表側: ");
+            hoshi_buf_html(b, t->side);
+            hoshi_buf_puts(b, "</p>\n");
         }
-        hi_buf_puts(b, "<table>\n<tr><th></th><th>N</th>");
+        hoshi_buf_puts(b, "<table>\n<tr><th></th><th>N</th>");
         size_t nc = t->num ? HI_ST_COUNT - 1 : t->n_cols;
         for (size_t c = 0; c < nc; c++) {
-            hi_buf_puts(b, "<th>");
-            hi_buf_html(b, t->num ? stat_names[c + 1] : t->col_label[c]);
-            hi_buf_puts(b, "</th>");
+            hoshi_buf_puts(b, "<th>");
+            hoshi_buf_html(b, t->num ? stat_names[c + 1] : t->col_label[c]);
+            hoshi_buf_puts(b, "</th>");
         }
-        hi_buf_puts(b, "</tr>\n");
+        hoshi_buf_puts(b, "</tr>\n");
         for (size_t r = 0; r < t->n_rows; r++) {
-            hi_buf_puts(b, r == 0 ? "<tr class=\"total\"><td>" : "<tr><td>");
-            hi_buf_html(b, t->row_label[r]);
+            hoshi_buf_puts(b, r == 0 ? "<tr class=\"total\"><td>" : "<tr><td>");
+            hoshi_buf_html(b, t->row_label[r]);
             if (small_base(t, r))
             {
-                hi_buf_puts(b, " <span class=\"ref\">");
-                hi_buf_html(b, hi_tab_text(ts, "small_base"));
-                hi_buf_puts(b, "</span>");
+                hoshi_buf_puts(b, " <span class=\"ref\">");
+                hoshi_buf_html(b, hi_tab_text(ts, "small_base"));
+                hoshi_buf_puts(b, "</span>");
             }
-            hi_buf_puts(b, "</td>");
+            hoshi_buf_puts(b, "</td>");
             if (t->num) {
                 const double *st = &t->stat[r * HI_ST_COUNT];
                 for (int i = HI_ST_N; i < HI_ST_COUNT; i++) {
-                    hi_buf_puts(b, "<td class=\"n\">");
+                    hoshi_buf_puts(b, "<td class=\"n\">");
                     fmt_stat(b, st, i);
-                    hi_buf_puts(b, "</td>");
+                    hoshi_buf_puts(b, "</td>");
                 }
             } else {
-                hi_buf_printf(b, "<td class=\"n\">%llu</td>", (unsigned long long)t->row_n[r]);
+                hoshi_buf_printf(b, "<td class=\"n\">%llu</td>", (unsigned long long)t->row_n[r]);
                 for (size_t c = 0; c < nc; c++) {
                     int8_t s = t->sig[r * t->n_cols + c];
-                    hi_buf_puts(b, s > 0 && sig ? "<td class=\"p up\">"
+                    hoshi_buf_puts(b, s > 0 && sig ? "<td class=\"p up\">"
                                    : s < 0 && sig ? "<td class=\"p dn\">" : "<td class=\"p\">");
                     human_pct(b, t, r, c, sig);
-                    hi_buf_puts(b, "</td>");
+                    hoshi_buf_puts(b, "</td>");
                 }
             }
-            hi_buf_puts(b, "</tr>\n");
+            hoshi_buf_puts(b, "</tr>\n");
         }
-        hi_buf_puts(b, "</table>\n");
+        hoshi_buf_puts(b, "</table>\n");
     }
-    hi_buf_puts(b, "<h3>");
-    hi_buf_html(b, hi_tab_text(ts, "notes_title"));
-    hi_buf_puts(b, "</h3>\n<ul>\n");
+    hoshi_buf_puts(b, "<h3>");
+    hoshi_buf_html(b, hi_tab_text(ts, "notes_title"));
+    hoshi_buf_puts(b, "</h3>\n<ul>\n");
     for (size_t i = 0; i < ts->n_notes; i++) {
-        hi_buf_puts(b, "<li>");
-        hi_buf_html(b, ts->notes[i]);
-        hi_buf_puts(b, "</li>\n");
+        hoshi_buf_puts(b, "<li>");
+        hoshi_buf_html(b, ts->notes[i]);
+        hoshi_buf_puts(b, "</li>\n");
     }
-    hi_buf_puts(b, "</ul>\n</body></html>\n");
+    hoshi_buf_puts(b, "</ul>\n</body></html>\n");
 }
 
 /* ---- JSON ---- */
 
-static void json_num(hi_buf *b, double v)
+static void json_num(hoshi_buf *b, double v)
 {
     if (isnan(v))
-        hi_buf_puts(b, "null");
+        hoshi_buf_puts(b, "null");
     else
-        hi_buf_printf(b, "%.17g", v);
+        hoshi_buf_printf(b, "%.17g", v);
 }
 
-static void render_json(hi_buf *b, const hoshi_tabset *ts)
+static void render_json(hoshi_buf *b, const hoshi_tabset *ts)
 {
-    hi_buf_puts(b, "{\"tables\":[");
+    hoshi_buf_puts(b, "{\"tables\":[");
     for (size_t ti = 0; ti < ts->n; ti++) {
         const hi_table *t = &ts->t[ti];
-        hi_buf_puts(b, ti ? ",\n{" : "\n{");
-        hi_buf_puts(b, "\"id\":");
-        hi_buf_json_str(b, t->id);
-        hi_buf_puts(b, ",\"title\":");
-        hi_buf_json_str(b, t->title);
-        hi_buf_puts(b, ",\"side\":");
+        hoshi_buf_puts(b, ti ? ",\n{" : "\n{");
+        hoshi_buf_puts(b, "\"id\":");
+        hoshi_buf_json_str(b, t->id);
+        hoshi_buf_puts(b, ",\"title\":");
+        hoshi_buf_json_str(b, t->title);
+        hoshi_buf_puts(b, ",\"side\":");
         if (t->side)
-            hi_buf_json_str(b, t->side);
+            hoshi_buf_json_str(b, t->side);
         else
-            hi_buf_puts(b, "null");
-        hi_buf_printf(b, ",\"kind\":\"%s\",\"columns\":[", t->num ? "num" : t->grid ? "grid" : "cat");
+            hoshi_buf_puts(b, "null");
+        hoshi_buf_printf(b, ",\"kind\":\"%s\",\"columns\":[", t->num ? "num" : t->grid ? "grid" : "cat");
         size_t nc = t->num ? HI_ST_COUNT : t->n_cols;
         for (size_t c = 0; c < nc; c++) {
             if (c)
-                hi_buf_putc(b, ',');
+                hoshi_buf_putc(b, ',');
             if (t->num) {
-                hi_buf_json_str(b, stat_names[c]);
+                hoshi_buf_json_str(b, stat_names[c]);
                 continue;
             }
-            hi_buf_puts(b, "{\"label\":");
-            hi_buf_json_str(b, t->col_label[c]);
-            hi_buf_printf(b, ",\"no_answer\":%s,\"top_box\":%s,\"net\":%s}",
+            hoshi_buf_puts(b, "{\"label\":");
+            hoshi_buf_json_str(b, t->col_label[c]);
+            hoshi_buf_printf(b, ",\"no_answer\":%s,\"top_box\":%s,\"net\":%s}",
                           t->col_flag[c] & HI_CF_NOANS ? "true" : "false",
                           t->col_flag[c] & HI_CF_TOPBOX ? "true" : "false",
                           t->col_flag[c] & HI_CF_NET ? "true" : "false");
         }
-        hi_buf_puts(b, "],\"rows\":[");
+        hoshi_buf_puts(b, "],\"rows\":[");
         for (size_t r = 0; r < t->n_rows; r++) {
-            hi_buf_puts(b, r ? ",{\"label\":" : "{\"label\":");
-            hi_buf_json_str(b, t->row_label[r]);
-            hi_buf_printf(b, ",\"n\":%llu,\"small_base\":%s", (unsigned long long)t->row_n[r],
+            hoshi_buf_puts(b, r ? ",{\"label\":" : "{\"label\":");
+            hoshi_buf_json_str(b, t->row_label[r]);
+            hoshi_buf_printf(b, ",\"n\":%llu,\"small_base\":%s", (unsigned long long)t->row_n[r],
                           small_base(t, r) ? "true" : "false");
             if (t->num) {
-                hi_buf_puts(b, ",\"stats\":[");
+                hoshi_buf_puts(b, ",\"stats\":[");
                 for (int i = 0; i < HI_ST_COUNT; i++) {
                     if (i)
-                        hi_buf_putc(b, ',');
+                        hoshi_buf_putc(b, ',');
                     json_num(b, t->stat[r * HI_ST_COUNT + i]);
                 }
-                hi_buf_puts(b, "]}");
+                hoshi_buf_puts(b, "]}");
                 continue;
             }
-            hi_buf_puts(b, ",\"counts\":[");
+            hoshi_buf_puts(b, ",\"counts\":[");
             for (size_t c = 0; c < nc; c++)
-                hi_buf_printf(b, "%s%llu", c ? "," : "",
+                hoshi_buf_printf(b, "%s%llu", c ? "," : "",
                               (unsigned long long)t->count[r * nc + c]);
-            hi_buf_puts(b, "],\"percent\":[");
+            hoshi_buf_puts(b, "],\"percent\":[");
             for (size_t c = 0; c < nc; c++) {
                 if (c)
-                    hi_buf_putc(b, ',');
+                    hoshi_buf_putc(b, ',');
                 pct(b, t->count[r * nc + c], t->row_n[r]);
             }
-            hi_buf_puts(b, "],\"sig\":[");
+            hoshi_buf_puts(b, "],\"sig\":[");
             for (size_t c = 0; c < nc; c++)
-                hi_buf_printf(b, "%s%d", c ? "," : "", t->sig[r * nc + c]);
-            hi_buf_puts(b, "]}");
+                hoshi_buf_printf(b, "%s%d", c ? "," : "", t->sig[r * nc + c]);
+            hoshi_buf_puts(b, "]}");
         }
-        hi_buf_puts(b, "]}");
+        hoshi_buf_puts(b, "]}");
     }
-    hi_buf_puts(b, "\n],\"notes\":[");
+    hoshi_buf_puts(b, "\n],\"notes\":[");
     for (size_t i = 0; i < ts->n_notes; i++) {
         if (i)
-            hi_buf_putc(b, ',');
-        hi_buf_json_str(b, ts->notes[i]);
+            hoshi_buf_putc(b, ',');
+        hoshi_buf_json_str(b, ts->notes[i]);
     }
-    hi_buf_puts(b, "]}\n");
+    hoshi_buf_puts(b, "]}\n");
 }
 
 hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
@@ -389,13 +390,13 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
     hoshi_tab_render_opts none = {false, false, false};
     if (opts == NULL)
         opts = &none;
-    hi_buf b = HI_BUF_INIT;
+    hoshi_buf b = HOSHI_BUF_INIT;
     b.limit = (size_t)1 << 30;
     switch (fmt) {
     case HOSHI_TAB_CSV:
     case HOSHI_TAB_TSV:
         if (opts->bom && !opts->cp932)
-            hi_buf_puts(&b, "\xEF\xBB\xBF");
+            hoshi_buf_puts(&b, "\xEF\xBB\xBF");
         render_sv(&b, ts, fmt == HOSHI_TAB_CSV ? ',' : '\t');
         break;
     case HOSHI_TAB_MD: render_md(&b, ts, opts->sig); break;
@@ -403,12 +404,12 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
     case HOSHI_TAB_JSON: render_json(&b, ts); break;
     case HOSHI_TAB_SVG: hi_tab_svg(&b, ts); break;
     case HOSHI_TAB_XLSX:
-        hi_buf_free(&b);
+        hoshi_buf_free(&b);
         return hi_fail(HOSHI_ERR_USAGE, "xlsx is written to a file (use --out)");
     }
     char *s = NULL;
     size_t n = 0;
-    hoshi_err err = hi_buf_finish(&b, &s, &n);
+    hoshi_err err = hoshi_buf_finish(&b, &s, &n);
     if (err != HOSHI_OK)
         return err;
     if (opts->cp932 && (fmt == HOSHI_TAB_CSV || fmt == HOSHI_TAB_TSV)) {

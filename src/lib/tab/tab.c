@@ -9,7 +9,8 @@
  * the median.  Big banners share their heads between two threads.
  */
 #include "tab/tab.h"
-#include "ini.h"
+#include "internal.h"
+#include "hoshi/datafile.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -66,7 +67,7 @@ void hoshi_tabset_free(hoshi_tabset *ts)
     for (size_t i = 0; i < ts->n_notes; i++)
         free(ts->notes[i]);
     free(ts->notes);
-    hi_ini_free(ts->texts);
+    hoshi_datafile_free(ts->texts);
     free(ts->t);
     free(ts);
 }
@@ -97,7 +98,7 @@ static hoshi_err parse_code_list(const hi_var *v, const char *list, const char *
             return hi_fail(HOSHI_ERR_USAGE, "%s: bad code list '%s'", what, list);
         memcpy(tok, p, len);
         tok[len] = '\0';
-        if (!hi_parse_long(tok, 0, HI_TAB_MAX_CODE, &code))
+        if (!hoshi_parse_long(tok, 0, HI_TAB_MAX_CODE, &code))
             return hi_fail(HOSHI_ERR_USAGE, "%s: '%s' is not a code", what, tok);
         size_t i = 0;
         while (i < v->n && (v->cat[i].code != code || v->cat[i].net))
@@ -613,7 +614,7 @@ static hoshi_err push_table(hoshi_tabset *ts, hi_table **out)
 
 const char *hi_tab_text(const hoshi_tabset *ts, const char *key)
 {
-    const char *v = ts->texts != NULL ? hi_ini_get(ts->texts, "tab", key) : NULL;
+    const char *v = ts->texts != NULL ? hoshi_datafile_get(ts->texts, "tab", key) : NULL;
     return v != NULL ? v : "";
 }
 
@@ -628,12 +629,12 @@ static hoshi_err load_texts(hoshi_tabset *ts, hoshi_lang lang)
                      hoshi_lang_code(lang));
     if (n < 0 || (size_t)n >= sizeof path)
         return hi_fail(HOSHI_ERR_DATA, "data directory path too long");
-    hoshi_err err = hi_ini_load(path, &ts->texts);
+    hoshi_err err = hoshi_datafile_load(path, &ts->texts);
     if (err != HOSHI_OK)
         return err;
-    size_t count = hi_ini_count(ts->texts, "tab", "note");
+    size_t count = hoshi_datafile_count(ts->texts, "tab", "note");
     for (size_t i = 0; i < count && err == HOSHI_OK; i++)
-        err = add_note(ts, hi_ini_nth(ts->texts, "tab", "note", i));
+        err = add_note(ts, hoshi_datafile_nth(ts->texts, "tab", "note", i));
     return err;
 }
 

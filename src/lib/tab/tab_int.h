@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
+#include "hoshi/buf.h"
 #include "hoshi/survey.h"
 #include "internal.h"
 
@@ -120,7 +120,7 @@ typedef struct hi_csvtok {
     const char *p, *end;
     const char *name;
     size_t line;        /* physical line of the next record */
-    hi_buf field;       /* scratch for unquoted field text */
+    hoshi_buf field;       /* scratch for unquoted field text */
 } hi_csvtok;
 typedef struct hi_csvrec {
     char **f;           /* fields, NUL-terminated, owned by the record */

@@ -41,17 +41,17 @@ struct hoshi_tabset {
     size_t n;
     char **notes;       /* lines for the notes of human formats */
     size_t n_notes;
-    struct hi_ini *texts; /* data/text/<lang>/tab.ini: notes and marks */
+    struct hoshi_datafile *texts; /* data/text/<lang>/tab.ini: notes and marks */
 };
 
 /* A text of tab.ini ("small_base", "notes_title", …) for ts's language,
  * or "" when missing.  Borrowed from ts. */
 const char *hi_tab_text(const hoshi_tabset *ts, const char *key);
 
-#include "buf.h"
+#include "hoshi/buf.h"
 
 /* chart.c: SVG charts of every table of ts. */
-void hi_tab_svg(hi_buf *b, const hoshi_tabset *ts);
+void hi_tab_svg(hoshi_buf *b, const hoshi_tabset *ts);
 
 /* Percent of n, in tenths, rounded half up on the exact ratio. */
 static inline uint64_t hi_pct10(uint64_t count, uint64_t n)

@@ -7,6 +7,7 @@
  * become one of these, so filters, sides, heads and nets work alike.
  */
 #include "tab/vars.h"
+#include "internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -253,7 +254,7 @@ hoshi_err hi_var_open(const hoshi_dataset *ds, const char *name, hi_var *v)
     q = us ? hi_codebook_find(cb, name, (size_t)(us - name)) : NULL;
     long item;
     if (q != NULL && (q->type == HI_Q_GRID || q->type == HI_Q_DIAG) &&
-        hi_parse_long(us + 1, 1, HI_TAB_MAX_ITEMS, &item)) {
+        hoshi_parse_long(us + 1, 1, HI_TAB_MAX_ITEMS, &item)) {
         for (size_t i = 0; i < q->n_items; i++)
             if (q->items[i].code == item) {
                 size_t ci = q->first_col + i;

@@ -7,6 +7,7 @@
  * written to a temporary name and renamed, so a failure leaves nothing.
  */
 #include "tab/tab.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,12 +1,12 @@
 /*
- * ini.c — parses hoshi's own data files into a flat list of
+ * datafile.c — parses hoshi's own data files into a flat list of
  * (section, key, value) entries.  The files are small (a few hundred
  * entries), so lookups are linear scans; simplicity beats a hash here.
  */
-#include "ini.h"
+#include "hoshi/datafile.h"
 #include "alloc.h"
-#include "fileio.h"
-#include "utf8.h"
+#include "internal.h"
+#include "hoshi/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +19,7 @@ typedef struct entry {
     const char *value;
 } entry;
 
-struct hi_ini {
+struct hoshi_datafile {
     char *text;     /* the file, modified in place: entries point into it */
     char *path;
     entry *entries;
@@ -36,20 +36,20 @@ static char *trim(char *s, char *end)
     return s;
 }
 
-hoshi_err hi_ini_load(const char *path, hi_ini **out)
+hoshi_err hoshi_datafile_load(const char *path, hoshi_datafile **out)
 {
     char *text = NULL;
     size_t len = 0;
-    hoshi_err err = hi_file_read(path, INI_MAX_BYTES, &text, &len);
+    hoshi_err err = hoshi_file_read(path, INI_MAX_BYTES, &text, &len);
     if (err != HOSHI_OK)
         return err == HOSHI_ERR_IO ? HOSHI_ERR_DATA : err;
-    return hi_ini_parse(text, len, path, out);
+    return hoshi_datafile_parse(text, len, path, out);
 }
 
-hoshi_err hi_ini_parse(char *text, size_t len, const char *path, hi_ini **out)
+hoshi_err hoshi_datafile_parse(char *text, size_t len, const char *path, hoshi_datafile **out)
 {
     hoshi_err err;
-    hi_ini *ini = hi_calloc(1, sizeof *ini);
+    hoshi_datafile *ini = hi_calloc(1, sizeof *ini);
     if (ini == NULL) {
         free(text);
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
@@ -64,7 +64,7 @@ hoshi_err hi_ini_parse(char *text, size_t len, const char *path, hi_ini **out)
         err = hi_fail(HOSHI_ERR_DATA, "%s: contains a NUL byte", path);
         goto fail_free;
     }
-    size_t bad = hi_utf8_invalid_at(ini->text, len);
+    size_t bad = hoshi_utf8_invalid_at(ini->text, len);
     if (bad != len) {
         err = hi_fail(HOSHI_ERR_DATA, "%s: invalid UTF-8 at byte %zu", path, bad + 1);
         goto fail_free;
@@ -118,11 +118,11 @@ hoshi_err hi_ini_parse(char *text, size_t len, const char *path, hi_ini **out)
     return HOSHI_OK;
 
 fail_free:
-    hi_ini_free(ini);
+    hoshi_datafile_free(ini);
     return err;
 }
 
-void hi_ini_free(hi_ini *ini)
+void hoshi_datafile_free(hoshi_datafile *ini)
 {
     if (ini == NULL)
         return;
@@ -132,7 +132,7 @@ void hi_ini_free(hi_ini *ini)
     free(ini);
 }
 
-const char *hi_ini_nth(const hi_ini *ini, const char *section, const char *key, size_t i)
+const char *hoshi_datafile_nth(const hoshi_datafile *ini, const char *section, const char *key, size_t i)
 {
     for (size_t k = 0; k < ini->n; k++) {
         const entry *e = &ini->entries[k];
@@ -142,12 +142,12 @@ const char *hi_ini_nth(const hi_ini *ini, const char *section, const char *key, 
     return NULL;
 }
 
-const char *hi_ini_get(const hi_ini *ini, const char *section, const char *key)
+const char *hoshi_datafile_get(const hoshi_datafile *ini, const char *section, const char *key)
 {
-    return hi_ini_nth(ini, section, key, 0);
+    return hoshi_datafile_nth(ini, section, key, 0);
 }
 
-size_t hi_ini_count(const hi_ini *ini, const char *section, const char *key)
+size_t hoshi_datafile_count(const hoshi_datafile *ini, const char *section, const char *key)
 {
     size_t c = 0;
     for (size_t k = 0; k < ini->n; k++)
@@ -155,7 +155,7 @@ size_t hi_ini_count(const hi_ini *ini, const char *section, const char *key)
     return c;
 }
 
-const char *hi_ini_path(const hi_ini *ini)
+const char *hoshi_datafile_path(const hoshi_datafile *ini)
 {
     return ini->path;
 }

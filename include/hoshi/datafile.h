@@ -1,0 +1,40 @@
+/*
+ * datafile.h — reader for hoshi's data files (data/catalog, data/text,
+ * data/templates), and capped whole-file reading.
+ *
+ * Format: UTF-8 text; `# comment` lines and blank lines are ignored;
+ * `[section]` opens a section; `key = value` adds an entry (one physical
+ * line per value; a repeated key makes an ordered list).  Anything else is
+ * an error reported as file:line.
+ */
+#ifndef HOSHI_DATAFILE_H
+#define HOSHI_DATAFILE_H
+
+#include <stddef.h>
+
+#include "hoshi/error.h"
+
+typedef struct hoshi_datafile hoshi_datafile;
+
+/* Loads and parses `path`.  On success *out is owned by the caller, who
+ * frees it with hoshi_datafile_free(). */
+hoshi_err hoshi_datafile_load(const char *path, hoshi_datafile **out);
+/* Parses `text` (len bytes, taken over by the ini on success or failure:
+ * it must be malloc'd and NUL-terminated); `name` is used in messages. */
+hoshi_err hoshi_datafile_parse(char *text, size_t len, const char *name, hoshi_datafile **out);
+void hoshi_datafile_free(hoshi_datafile *ini);
+
+/* The first value of key in section, or NULL.  Borrowed from ini. */
+const char *hoshi_datafile_get(const hoshi_datafile *ini, const char *section, const char *key);
+/* How many values key has in section. */
+size_t hoshi_datafile_count(const hoshi_datafile *ini, const char *section, const char *key);
+/* The i-th value (0-based) of key in section, or NULL. */
+const char *hoshi_datafile_nth(const hoshi_datafile *ini, const char *section, const char *key, size_t i);
+/* The file the ini was loaded from (for messages). */
+const char *hoshi_datafile_path(const hoshi_datafile *ini);
+
+/* Reads all of `path` (at most `max` bytes, else HOSHI_ERR_LIMIT) into a
+ * NUL-terminated malloc'd buffer; caller frees *out with free(). */
+hoshi_err hoshi_file_read(const char *path, size_t max, char **out, size_t *len);
+
+#endif
