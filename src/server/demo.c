@@ -117,12 +117,16 @@ static void make_org(const hoshi_datafile *ini, size_t i, hoshi_org *o, char *re
     size_t round = nf && nt ? i / (nf * nt) : i;
     const char *fam = nth(ini, "family", i), *trade = nth(ini, "trade", i + i / (nf ? nf : 1));
     const char *suffix = nth(ini, "suffix", i * 7 + 3);
+    /* "工務店|D": the trade word, then the JSIC division it belongs to */
+    const char *bar = strchr(trade, '|');
+    int trade_len = bar != NULL ? (int)(bar - trade) : (int)strlen(trade);
+    char division = bar != NULL && bar[1] >= 'A' && bar[1] <= 'T' ? bar[1] : (char)('A' + (i * 7) % 20);
     if (round == 0)
-        snprintf(o->name, sizeof o->name, "%s%s%s", fam, trade, suffix);
+        snprintf(o->name, sizeof o->name, "%s%.*s%s", fam, trade_len, trade, suffix);
     else
-        snprintf(o->name, sizeof o->name, "%s%s%s %zu", fam, trade, suffix, round + 1);
+        snprintf(o->name, sizeof o->name, "%s%.*s%s %zu", fam, trade_len, trade, suffix, round + 1);
     o->prefecture = (int)(i * 13 % 47) + 1;
-    o->industry[0] = (char)('A' + (i * 7) % 20);
+    o->industry[0] = division;
     o->employees = (int)(i % 6) + 1;
     snprintf(o->contact, sizeof o->contact, "%s", nth(ini, "contact", i));
     snprintf(rep, rep_size, "%s %s", nth(ini, "title", i), fam);
