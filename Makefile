@@ -101,8 +101,7 @@ deps:
 run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p var
-	@echo "hoshi web application: open http://127.0.0.1:8080/ in a browser"
-	@echo "demo log-in: demo@example.jp / hoshi-demo-2026   (Ctrl-C stops the server)"
+	@echo "hoshi web application: open http://127.0.0.1:8080/ in a browser (Ctrl-C stops the server)"
 	@$(BUILD)/hoshi serve --listen 127.0.0.1:8080 --db var/hoshi.db --demo
 
 test: san $(BUILD)/hoshi
