@@ -49,14 +49,6 @@ hoshi_err hoshi_error_set(hoshi_err code, const char *fmt, ...)
     return code;
 }
 
-hoshi_err hi_fail(hoshi_err code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(detail, sizeof detail, fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 bool hoshi_parse_long(const char *s, long lo, long hi, long *out)
 {

@@ -13,8 +13,9 @@
 #include "hoshi/text.h"
 
 /* Records a detailed message for hoshi_error_detail() and returns `code`,
- * so that a failing path reads `return hi_fail(HOSHI_ERR_INPUT, "...")`. */
-hoshi_err hi_fail(hoshi_err code, const char *fmt, ...) HOSHI_PRINTF(2, 3);
+ * so that a failing path reads `return hi_fail(HOSHI_ERR_INPUT, "...")`.
+ * The same function front ends call as hoshi_error_set(). */
+#define hi_fail hoshi_error_set
 
 /* Clears the detail message (called at the start of public entry points
  * that may fail, so a stale message never describes a new error). */

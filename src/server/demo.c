@@ -33,33 +33,41 @@ static hoshi_err add_diagnosis(srv *s, long long org_id, const char *answers, co
     return err ? err : hoshi_store_diagnosis_add(s->store, org_id, answers, res.score, date, &id);
 }
 
-/* The programme operator's demo log-in, in an organisation of its own. */
-static hoshi_err seed_operator(srv *s, const hoshi_datafile *ini, const char *password)
+/* Creates the log-in `email` with its own organisation named org_name;
+ * *created is false (and nothing is done) when it already exists. */
+static hoshi_err seed_login(srv *s, const char *email, const char *org_name, const char *password,
+                            long long *uid, long long *oid, bool *created)
 {
     hoshi_user u;
-    if (hoshi_store_user_by_email(s->store, DEMO_OPERATOR, &u) == HOSHI_OK)
+    *created = false;
+    if (hoshi_store_user_by_email(s->store, email, &u) == HOSHI_OK)
         return HOSHI_OK;
     char hash[crypto_pwhash_STRBYTES];
     if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
         return HOSHI_ERR_NOMEM;
+    hoshi_err err = hoshi_store_signup(s->store, email, hash, org_name, uid, oid);
+    *created = err == HOSHI_OK;
+    return err;
+}
+
+/* The programme operator's demo log-in, in an organisation of its own. */
+static hoshi_err seed_operator(srv *s, const hoshi_datafile *ini, const char *password)
+{
     long long uid, oid;
-    hoshi_err err = hoshi_store_signup(s->store, DEMO_OPERATOR, hash, nth(ini, "operator_org", 0), &uid, &oid);
-    return err ? err : hoshi_store_user_set_operator(s->store, uid, true);
+    bool created;
+    hoshi_err err = seed_login(s, DEMO_OPERATOR, nth(ini, "operator_org", 0), password, &uid, &oid,
+                               &created);
+    return err != HOSHI_OK || !created ? err : hoshi_store_user_set_operator(s->store, uid, true);
 }
 
 static hoshi_err seed_account(srv *s, const hoshi_datafile *ini, const char *password)
 {
-    hoshi_user u;
-    if (hoshi_store_user_by_email(s->store, DEMO_EMAIL, &u) == HOSHI_OK)
-        return HOSHI_OK;
-    char hash[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-        return HOSHI_ERR_NOMEM;
     long long uid, oid;
-    hoshi_err err = hoshi_store_signup(s->store, DEMO_EMAIL, hash, nth(ini, "account_org", 0), &uid, &oid);
-    if (err != HOSHI_OK)
+    bool created;
+    hoshi_err err = seed_login(s, DEMO_EMAIL, nth(ini, "account_org", 0), password, &uid, &oid,
+                               &created);
+    if (err != HOSHI_OK || !created)
         return err;
     hoshi_org org;
     if ((err = hoshi_store_org_get(s->store, oid, &org)) != HOSHI_OK)

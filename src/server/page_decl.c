@@ -100,13 +100,9 @@ static void declare_page(srv_req *r, srv_resp *p, const hoshi_org *org, const ch
 
 void page_declare(srv_req *r, srv_resp *p)
 {
-    if (!need_login(r, p))
-        return;
     hoshi_org org;
-    if (hoshi_store_org_get(r->s->store, r->ses.org_id, &org) != HOSHI_OK) {
-        page_message(r, p, 500, "internal");
+    if (!load_org(r, p, &org))
         return;
-    }
     if (!r->is_post) {
         declare_page(r, p, &org, NULL, req_query(r, "issued") != NULL);
         return;

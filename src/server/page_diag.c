@@ -125,13 +125,9 @@ static void part_page(srv_req *r, srv_resp *p, const char *draft, int part, bool
 
 void page_diag_part(srv_req *r, srv_resp *p, int part)
 {
-    if (!need_login(r, p))
-        return;
     hoshi_org org;
-    if (hoshi_store_org_get(r->s->store, r->ses.org_id, &org) != HOSHI_OK) {
-        page_message(r, p, 500, "internal");
+    if (!load_org(r, p, &org))
         return;
-    }
     if (part == 0) {
         int first = first_unanswered_part(org.draft);
         char loc[32];

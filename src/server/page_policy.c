@@ -94,13 +94,9 @@ static bool field(srv_req *r, const char *name, char *dst, size_t size)
 
 void page_policy(srv_req *r, srv_resp *p)
 {
-    if (!need_login(r, p))
-        return;
     hoshi_org org;
-    if (hoshi_store_org_get(r->s->store, r->ses.org_id, &org) != HOSHI_OK) {
-        page_message(r, p, 500, "internal");
+    if (!load_org(r, p, &org))
         return;
-    }
     hoshi_policy_rec pol;
     memset(&pol, 0, sizeof pol);
     hoshi_err got = hoshi_store_policy_get(r->s->store, org.id, &pol);
