@@ -14,8 +14,9 @@
 typedef enum hoshi_report_format {
     HOSHI_REPORT_TEXT,
     HOSHI_REPORT_JSON,
-    HOSHI_REPORT_HTML,          /* a whole printable page */
-    HOSHI_REPORT_HTML_FRAGMENT  /* the report's <section>, for embedding in a page */
+    HOSHI_REPORT_HTML,          /* a whole page that prints on one A4 sheet */
+    HOSHI_REPORT_HTML_FRAGMENT  /* the report's <section>, for embedding in a page;
+                                   every action with every step */
 } hoshi_report_format;
 
 /* Optional details shown in the report header; any field may be NULL. */

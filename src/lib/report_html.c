@@ -8,9 +8,10 @@
 
 #include <stdlib.h>
 
-/* The first actions get every step, the next ones their first step, the
- * rest a line in a compact list, so the report stays on one printed page
- * even when everything is still to do (text and JSON have all steps). */
+/* On the printed page the first actions get up to three steps, the next
+ * ones their first step, the rest a line in a compact list, so it stays on
+ * one A4 sheet even when everything is still to do.  The fragment for web
+ * pages, the text and the JSON have every action with every step. */
 #define FULL_STEPS_ACTIONS 3
 #define MAX_STEPS_SHOWN 3
 #define FIRST_STEP_ACTIONS 5
@@ -20,7 +21,9 @@ static const char *T(const hi_report *m, const char *key)
     return hoshi_catalog_text(m->c, "report", key);
 }
 
-static void body(hoshi_buf *b, const hi_report *m)
+/* `compact`: the printed page's limits on rows and steps (see above); the
+ * fragment embedded in a web page shows every action with every step. */
+static void body(hoshi_buf *b, const hi_report *m, bool compact)
 {
     const hoshi_catalog *c = m->c;
     const hoshi_diag_result *r = &m->r;
@@ -93,7 +96,7 @@ static void body(hoshi_buf *b, const hi_report *m)
         hoshi_buf_puts(b, "</th><th>");
         hoshi_buf_html(b, T(m, "how"));
         hoshi_buf_puts(b, "</th></tr></thead><tbody>\n");
-        size_t rows = m->n_plan < FIRST_STEP_ACTIONS ? m->n_plan : FIRST_STEP_ACTIONS;
+        size_t rows = !compact || m->n_plan < FIRST_STEP_ACTIONS ? m->n_plan : FIRST_STEP_ACTIONS;
         for (size_t i = 0; i < rows; i++) {
             const hoshi_item_info *it = hoshi_catalog_item(c, m->plan[i]);
             hoshi_answer a = m->answers[it->number - 1];
@@ -103,7 +106,7 @@ static void body(hoshi_buf *b, const hi_report *m)
             hoshi_buf_printf(b, "</td><td class=\"status a%d\">", (int)a);
             hoshi_buf_html(b, hoshi_catalog_answer_label(c, a));
             hoshi_buf_puts(b, "</td><td><ul>");
-            size_t steps = i < FULL_STEPS_ACTIONS ? MAX_STEPS_SHOWN : 1;
+            size_t steps = !compact ? it->n_steps : i < FULL_STEPS_ACTIONS ? MAX_STEPS_SHOWN : 1;
             for (size_t s = 0; s < steps && s < it->n_steps; s++) {
                 hoshi_buf_puts(b, "<li>");
                 hoshi_buf_html(b, it->steps[s]);
@@ -134,7 +137,7 @@ static void body(hoshi_buf *b, const hi_report *m)
 void hi_report_html(hoshi_buf *b, const hi_report *m, bool whole_page)
 {
     if (!whole_page) {
-        body(b, m);
+        body(b, m, false);
         return;
     }
     hoshi_buf path = HOSHI_BUF_INIT;
@@ -150,7 +153,7 @@ void hi_report_html(hoshi_buf *b, const hi_report *m, bool whole_page)
         return;
     }
     hoshi_buf inner = HOSHI_BUF_INIT, title = HOSHI_BUF_INIT;
-    body(&inner, m);
+    body(&inner, m, true);
     hoshi_buf_html(&title, T(m, "title"));
     if (inner.err != HOSHI_OK || title.err != HOSHI_OK) {
         b->err = inner.err != HOSHI_OK ? inner.err : title.err;

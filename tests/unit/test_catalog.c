@@ -185,8 +185,47 @@ static void chart_labels(void)
     hoshi_buf_free(&b);
 }
 
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+static void html_page_and_fragment(void)
+{
+    hoshi_catalog *c = NULL;
+    CHECK_INT(hoshi_catalog_open(NULL, HOSHI_LANG_JA, &c), HOSHI_OK);
+    if (c == NULL)
+        return;
+    hoshi_answer a[HOSHI_DIAG_ITEMS];
+    for (int i = 0; i < HOSHI_DIAG_ITEMS; i++)
+        a[i] = HOSHI_ANSWER_NO;
+    char *page = NULL, *frag = NULL;
+    CHECK_INT(hoshi_report_render(c, a, HOSHI_REPORT_HTML, NULL, &page, NULL), HOSHI_OK);
+    CHECK_INT(hoshi_report_render(c, a, HOSHI_REPORT_HTML_FRAGMENT, NULL, &frag, NULL), HOSHI_OK);
+    if (page != NULL && frag != NULL) {
+        /* the printed page: 5 rows in the table, 20 in the compact list */
+        CHECK_INT(count(page, "<td class=\"rank\">"), 5);
+        CHECK(strstr(page, "<ol class=\"more\" start=\"6\">") != NULL);
+        /* the web fragment: all 25 actions with every step */
+        CHECK_INT(count(frag, "<td class=\"rank\">"), 25);
+        CHECK(strstr(frag, "class=\"more\"") == NULL);
+        size_t steps = 0;
+        for (int i = 1; i <= HOSHI_DIAG_ITEMS; i++)
+            steps += hoshi_catalog_item(c, i)->n_steps;
+        CHECK_INT(count(frag, "<li>"), steps);
+        CHECK(strncmp(frag, "<section", 8) == 0);
+    }
+    free(page);
+    free(frag);
+    hoshi_catalog_free(c);
+}
+
 int main(void)
 {
+    RUN(html_page_and_fragment);
     RUN(chart_labels);
     RUN(complete_in_both_languages);
     RUN(missing_data_dir);
