@@ -120,27 +120,6 @@ void page_dashboard(srv_req *r, srv_resp *p)
     page_finish(r, p, T(r, "dashboard", "title"), &body);
 }
 
-static void options(hoshi_buf *b, srv_req *r, const char *section, size_t count, int selected,
-                    bool letters)
-{
-    hoshi_buf_puts(b, "<option value=\"\">");
-    hoshi_buf_html(b, T(r, "profile", "choose"));
-    hoshi_buf_puts(b, "</option>");
-    for (size_t i = 0; i < count; i++) {
-        const char *name = T_nth(r, section, "name", i);
-        if (name == NULL)
-            break;
-        if (letters)
-            hoshi_buf_printf(b, "<option value=\"%c\"%s>", (char)('A' + i),
-                          (int)i + 1 == selected ? " selected" : "");
-        else
-            hoshi_buf_printf(b, "<option value=\"%zu\"%s>", i + 1,
-                          (int)i + 1 == selected ? " selected" : "");
-        hoshi_buf_html(b, name);
-        hoshi_buf_puts(b, "</option>");
-    }
-}
-
 static void profile_form(srv_req *r, srv_resp *p, const hoshi_org *o, bool sole,
                          const char *const errs[6], bool saved)
 {
@@ -150,10 +129,10 @@ static void profile_form(srv_req *r, srv_resp *p, const hoshi_org *o, bool sole,
     var_text(&v, "corpnum", o->corpnum);
     var_text(&v, "contact", o->contact);
     hoshi_buf_puts(var(&v, "sole_checked"), sole ? " checked" : "");
-    options(var(&v, "prefecture_options"), r, "prefectures", 47, o->prefecture, false);
-    options(var(&v, "industry_options"), r, "industries", 20,
+    select_options(var(&v, "prefecture_options"), r, T(r, "profile", "choose"), "prefectures", 47, o->prefecture, false);
+    select_options(var(&v, "industry_options"), r, T(r, "profile", "choose"), "industries", 20,
             o->industry[0] ? o->industry[0] - 'A' + 1 : 0, true);
-    options(var(&v, "employee_options"), r, "employees", 6, o->employees, false);
+    select_options(var(&v, "employee_options"), r, T(r, "profile", "choose"), "employees", 6, o->employees, false);
     static const char *const names[6] = {"err_name", "err_corpnum", "err_prefecture",
                                          "err_industry", "err_employees", "err_contact"};
     bool any = false;

@@ -69,25 +69,6 @@ static hoshi_err run_search(srv_req *r, const search *s, hoshi_decl *out, size_t
     return hoshi_store_decl_search(r->s->store, &q, out, n, total);
 }
 
-static void select_options(hoshi_buf *b, srv_req *r, const char *section, size_t count, int selected,
-                           bool letters)
-{
-    hoshi_buf_puts(b, "<option value=\"\">");
-    hoshi_buf_html(b, T(r, "registry", "any"));
-    hoshi_buf_puts(b, "</option>");
-    for (size_t i = 0; i < count; i++) {
-        const char *name = T_nth(r, section, "name", i);
-        if (name == NULL)
-            break;
-        if (letters)
-            hoshi_buf_printf(b, "<option value=\"%c\"%s>", (char)('A' + i), (int)i + 1 == selected ? " selected" : "");
-        else
-            hoshi_buf_printf(b, "<option value=\"%zu\"%s>", i + 1, (int)i + 1 == selected ? " selected" : "");
-        hoshi_buf_html(b, name);
-        hoshi_buf_puts(b, "</option>");
-    }
-}
-
 /* A link to another page of the same search. */
 static void page_link(hoshi_buf *b, const search *s, long page, const char *label)
 {
@@ -112,8 +93,8 @@ void page_registry(srv_req *r, srv_resp *p)
     }
     vars v = {0};
     var_text(&v, "q", s.name);
-    select_options(var(&v, "prefecture_options"), r, "prefectures", 47, s.prefecture, false);
-    select_options(var(&v, "industry_options"), r, "industries", 20,
+    select_options(var(&v, "prefecture_options"), r, T(r, "registry", "any"), "prefectures", 47, s.prefecture, false);
+    select_options(var(&v, "industry_options"), r, T(r, "registry", "any"), "industries", 20,
                    s.industry[0] ? s.industry[0] - 'A' + 1 : 0, true);
     hoshi_buf *lv = var(&v, "level_options");
     hoshi_buf_puts(lv, "<option value=\"\">");

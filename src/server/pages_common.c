@@ -89,3 +89,23 @@ void base_url(srv_req *r, hoshi_buf *b)
 {
     hoshi_buf_puts(b, r->s->base);
 }
+
+void select_options(hoshi_buf *b, srv_req *r, const char *empty_label, const char *section,
+                    size_t count, int selected, bool letters)
+{
+    hoshi_buf_puts(b, "<option value=\"\">");
+    hoshi_buf_html(b, empty_label);
+    hoshi_buf_puts(b, "</option>");
+    for (size_t i = 0; i < count; i++) {
+        const char *name = T_nth(r, section, "name", i);
+        if (name == NULL)
+            break;
+        const char *sel = (int)i + 1 == selected ? " selected" : "";
+        if (letters)
+            hoshi_buf_printf(b, "<option value=\"%c\"%s>", (char)('A' + i), sel);
+        else
+            hoshi_buf_printf(b, "<option value=\"%zu\"%s>", i + 1, sel);
+        hoshi_buf_html(b, name);
+        hoshi_buf_puts(b, "</option>");
+    }
+}

@@ -213,6 +213,11 @@ bool need_login(srv_req *r, srv_resp *p);
 /* need_login, then loads the session's organisation into *org; on failure
  * the response is already made and it returns false. */
 bool load_org(srv_req *r, srv_resp *p, hoshi_org *org);
+/* <option>s of a <select>: first an empty choice labelled empty_label, then
+ * the count names of `section` in web.ini, valued 1.. (or A.. when
+ * letters, as JSIC divisions are); the selected-th is marked. */
+void select_options(hoshi_buf *b, srv_req *r, const char *empty_label, const char *section,
+                    size_t count, int selected, bool letters);
 const char *prefecture_name(srv_req *r, int code);
 const char *industry_name(srv_req *r, const char *code);
 /* "2026年11月22日" / "22 November 2026" from YYYY-MM-DD (or the input). */
