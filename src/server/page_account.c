@@ -32,10 +32,7 @@ void page_home(srv_req *r, srv_resp *p)
         hoshi_buf_html(act, T(r, "home", "login"));
         hoshi_buf_puts(act, "</a>");
     }
-    hoshi_buf body = HOSHI_BUF_INIT;
-    tpl_render(&body, r, "home", "home", vars_list(&v));
-    vars_free(&v);
-    page_finish(r, p, T(r, "home", "title"), &body);
+    page_render(r, p, "home", &v);
 }
 
 /* Lower-cases ASCII in place (addresses are compared case-insensitively
@@ -122,10 +119,7 @@ static void login_form(srv_req *r, srv_resp *p, const char *email, const char *e
     csrf_input(var(&v, "csrf"), r);
     var_text(&v, "email", email);
     var_error(&v, r, "err", "login", err);
-    hoshi_buf body = HOSHI_BUF_INIT;
-    tpl_render(&body, r, "login", "login", vars_list(&v));
-    vars_free(&v);
-    page_finish(r, p, T(r, "login", "title"), &body);
+    page_render(r, p, "login", &v);
 }
 
 /* The rate-limit key of an account: a short digest of the typed address

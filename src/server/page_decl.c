@@ -92,10 +92,7 @@ static void declare_page(srv_req *r, srv_resp *p, const hoshi_org *org, const ch
         tpl_render(cur, r, "declaration", "declare", vars_list(&c));
         vars_free(&c);
     }
-    hoshi_buf body = HOSHI_BUF_INIT;
-    tpl_render(&body, r, "declare", "declare", vars_list(&v));
-    vars_free(&v);
-    page_finish(r, p, T(r, "declare", "title"), &body);
+    page_render(r, p, "declare", &v);
 }
 
 void page_declare(srv_req *r, srv_resp *p)
@@ -221,10 +218,7 @@ void page_verify(srv_req *r, srv_resp *p, const char *id)
         hoshi_buf_puts(pl, "</a></p>");
     }
     free(pol.body);
-    hoshi_buf body = HOSHI_BUF_INIT;
-    tpl_render(&body, r, "verify", "verify", vars_list(&v));
-    vars_free(&v);
-    page_finish(r, p, T(r, "verify", "title"), &body);
+    page_render(r, p, "verify", &v);
 }
 
 /* Badges and QR codes are made to be shown on other sites, also with

@@ -117,10 +117,7 @@ static void part_page(srv_req *r, srv_resp *p, const char *draft, int part, bool
         var_error(&v, r, "err", "diagnosis", "err_incomplete");
     if (show_missing)
         p->status = 422;
-    hoshi_buf body = HOSHI_BUF_INIT;
-    tpl_render(&body, r, "diagnosis", "diagnosis", vars_list(&v));
-    vars_free(&v);
-    page_finish(r, p, T(r, "diagnosis", "title"), &body);
+    page_render(r, p, "diagnosis", &v);
 }
 
 void page_diag_part(srv_req *r, srv_resp *p, int part)
@@ -255,10 +252,7 @@ void page_diag_result(srv_req *r, srv_resp *p, long long id, bool print)
         hoshi_buf_html(next, T(r, "result", res.star2_ready ? "star2_ready" : "star2_later"));
         hoshi_buf_puts(next, "</p>");
     }
-    hoshi_buf body = HOSHI_BUF_INIT;
-    tpl_render(&body, r, "result", "result", vars_list(&v));
-    vars_free(&v);
-    page_finish(r, p, T(r, "result", "title"), &body);
+    page_render(r, p, "result", &v);
 }
 
 /* A line chart of the scores, oldest on the left; −25..100 on the y axis. */
@@ -323,8 +317,5 @@ void page_history(srv_req *r, srv_resp *p)
         trend_svg(var(&v, "chart"), r, d, n);
     }
     free(d);
-    hoshi_buf body = HOSHI_BUF_INIT;
-    tpl_render(&body, r, "history", "history", vars_list(&v));
-    vars_free(&v);
-    page_finish(r, p, T(r, "history", "title"), &body);
+    page_render(r, p, "history", &v);
 }

@@ -90,10 +90,7 @@ void page_operator(srv_req *r, srv_resp *p)
         hoshi_buf_html(var(&v, "notice"), T(r, "operator", "done"));
         hoshi_buf_puts(var(&v, "notice"), "</p>");
     }
-    hoshi_buf body = HOSHI_BUF_INIT;
-    tpl_render(&body, r, "operator", "operator", vars_list(&v));
-    vars_free(&v);
-    page_finish(r, p, T(r, "operator", "title"), &body);
+    page_render(r, p, "operator", &v);
 }
 
 void page_operator_withdraw(srv_req *r, srv_resp *p)

@@ -114,10 +114,7 @@ void page_dashboard(srv_req *r, srv_resp *p)
         hoshi_buf_puts(ob, "</a></p>");
     }
     csrf_input(var(&v, "csrf"), r);
-    hoshi_buf body = HOSHI_BUF_INIT;
-    tpl_render(&body, r, "dashboard", "dashboard", vars_list(&v));
-    vars_free(&v);
-    page_finish(r, p, T(r, "dashboard", "title"), &body);
+    page_render(r, p, "dashboard", &v);
 }
 
 static void profile_form(srv_req *r, srv_resp *p, const hoshi_org *o, bool sole,
@@ -150,10 +147,7 @@ static void profile_form(srv_req *r, srv_resp *p, const hoshi_org *o, bool sole,
     }
     if (any)
         p->status = 422;
-    hoshi_buf body = HOSHI_BUF_INIT;
-    tpl_render(&body, r, "profile", "profile", vars_list(&v));
-    vars_free(&v);
-    page_finish(r, p, T(r, "profile", "title"), &body);
+    page_render(r, p, "profile", &v);
 }
 
 /* Keeps only ASCII digits of a typed number (full-width digits become

@@ -73,10 +73,7 @@ static void policy_form(srv_req *r, srv_resp *p, const hoshi_policy_rec *pol, co
         hoshi_buf_html(st, T(r, "policy", "next"));
         hoshi_buf_puts(st, "</a></p>");
     }
-    hoshi_buf body = HOSHI_BUF_INIT;
-    tpl_render(&body, r, "policy", "policy", vars_list(&v));
-    vars_free(&v);
-    page_finish(r, p, T(r, "policy", "title"), &body);
+    page_render(r, p, "policy", &v);
 }
 
 /* Copies a trimmed form field into dst; false when it does not fit. */

@@ -148,10 +148,7 @@ void page_registry(srv_req *r, srv_resp *p)
             page_link(res, &s, s.page + 1, T(r, "registry", "next"));
         hoshi_buf_puts(res, "</nav>");
     }
-    hoshi_buf body = HOSHI_BUF_INIT;
-    tpl_render(&body, r, "registry", "registry", vars_list(&v));
-    vars_free(&v);
-    page_finish(r, p, T(r, "registry", "title"), &body);
+    page_render(r, p, "registry", &v);
 }
 
 /* One declaration as the API's JSON object.  Names of prefectures and

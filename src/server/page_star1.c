@@ -81,8 +81,5 @@ void page_star1(srv_req *r, srv_resp *p)
     }
     hoshi_buf_puts(var(&v, "commit_checked"), org.star1_committed ? " checked" : "");
     var_error(&v, r, "err_commit", "star1", commit_missing ? "err_commit" : NULL);
-    hoshi_buf body = HOSHI_BUF_INIT;
-    tpl_render(&body, r, "star1", "star1", vars_list(&v));
-    vars_free(&v);
-    page_finish(r, p, T(r, "star1", "title"), &body);
+    page_render(r, p, "star1", &v);
 }

@@ -208,6 +208,10 @@ void var_error(vars *v, srv_req *r, const char *name, const char *section, const
 /* The name/value list for tpl_render (valid until the next var call). */
 const char *const *vars_list(vars *v);
 void vars_free(vars *v);
+/* The common ending of a page handler: renders template `name` with the
+ * texts of section `name` and the variables v, frees v, and finishes the
+ * page titled by that section's "title". */
+void page_render(srv_req *r, srv_resp *p, const char *name, vars *v);
 /* Redirects to the log-in page and returns false when nobody is logged in. */
 bool need_login(srv_req *r, srv_resp *p);
 /* need_login, then loads the session's organisation into *org; on failure

@@ -220,3 +220,11 @@ void redirect(srv_resp *p, const char *location)
     p->status = 303;
     snprintf(p->location, sizeof p->location, "%s", location);
 }
+
+void page_render(srv_req *r, srv_resp *p, const char *name, vars *v)
+{
+    hoshi_buf body = HOSHI_BUF_INIT;
+    tpl_render(&body, r, name, name, vars_list(v));
+    vars_free(v);
+    page_finish(r, p, T(r, name, "title"), &body);
+}
