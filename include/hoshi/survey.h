@@ -67,7 +67,6 @@ typedef struct hoshi_tab_spec {
     size_t n_recodes;
     bool sort;                        /* columns by total, descending; "other" kept last */
     int top_box;                      /* GRID heads: codes counted in the top box (default 2) */
-    hoshi_lang lang;                  /* language of notes and marks in human formats (ja) */
 } hoshi_tab_spec;
 
 /* Computes the tables of spec (one per head; a GRID head with a side
@@ -93,6 +92,7 @@ typedef struct hoshi_tab_render_opts {
     bool bom;              /* csv/tsv: start with a UTF-8 byte-order mark */
     bool cp932;            /* csv/tsv: encode as CP932 */
     bool sig;              /* human formats: significance marks (default on via the CLI) */
+    hoshi_lang lang;       /* human formats: language of notes and marks (ja) */
 } hoshi_tab_render_opts;
 
 /* Renders every table of ts.  *out is malloc'd (caller frees with free()). */

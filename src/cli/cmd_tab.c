@@ -222,12 +222,12 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         goto done;
     }
     hoshi_tab_spec spec = {side, heads.v, heads.n, wheres.v, wheres.n, bands, nets.v, nets.n,
-                           recodes.v, recodes.n, sort, (int)top_box, lang};
+                           recodes.v, recodes.n, sort, (int)top_box};
     if ((err = hoshi_tab_run(ds, &spec, &ts)) != HOSHI_OK) {
         rc = cli_lib_error(cmd, err);
         goto done;
     }
-    hoshi_tab_render_opts ro = {bom, encout == HOSHI_ENC_CP932, sig};
+    hoshi_tab_render_opts ro = {bom, encout == HOSHI_ENC_CP932, sig, lang};
     if (fmt == HOSHI_TAB_XLSX) {
         if (chart != NULL && (err = hoshi_tab_render(ts, HOSHI_TAB_SVG, &ro, &svg, &svg_len)) != HOSHI_OK) {
             rc = cli_lib_error(cmd, err);

@@ -24,7 +24,7 @@ static const char CB[] =
 static void tabulate(const hoshi_dataset *ds, const char *side)
 {
     const char *heads[] = {"ALL"};
-    hoshi_tab_spec spec = {side, heads, 1, NULL, 0, NULL, NULL, 0, NULL, 0, true, 2, HOSHI_LANG_JA};
+    hoshi_tab_spec spec = {side, heads, 1, NULL, 0, NULL, NULL, 0, NULL, 0, true, 2};
     hoshi_tabset *ts = NULL;
     if (hoshi_tab_run(ds, &spec, &ts) != HOSHI_OK)
         return;

@@ -53,7 +53,7 @@ static char *tab(const char *cb, const char *data, const char *side, const char 
     const char *wheres[] = {where};
     const char *nets[] = {net};
     hoshi_tab_spec spec = {side, heads, 1, wheres, where ? 1 : 0, NULL, nets, net ? 1 : 0,
-                           NULL, 0, sort, 2, HOSHI_LANG_JA};
+                           NULL, 0, sort, 2};
     if (hoshi_tab_run(ds, &spec, &ts) != HOSHI_OK)
         printf("  run: %s\n", hoshi_error_detail());
     else if (hoshi_tab_render(ts, HOSHI_TAB_CSV, NULL, &out, &len) != HOSHI_OK)
@@ -166,7 +166,7 @@ static void num_where_and_bands(void)
     CHECK(hoshi_dataset_parse("cb", CB, strlen(CB), "d", SMALL, strlen(SMALL), HOSHI_ENC_AUTO,
                               &ds) == HOSHI_OK);
     const char *heads[] = {"H"};
-    hoshi_tab_spec spec = {"V", heads, 1, NULL, 0, "低=..9.99;高=10..", NULL, 0, NULL, 0, false, 2, HOSHI_LANG_JA};
+    hoshi_tab_spec spec = {"V", heads, 1, NULL, 0, "低=..9.99;高=10..", NULL, 0, NULL, 0, false, 2};
     CHECK(hoshi_tab_run(ds, &spec, &ts) == HOSHI_OK);
     CHECK(ts && hoshi_tab_render(ts, HOSHI_TAB_CSV, NULL, &out, &len) == HOSHI_OK);
     CHECK_STR(out, ",N,one,two,three,無回答\r\n"
@@ -301,7 +301,7 @@ static char *tab_file(const char *cbpath, const char *datapath, const char *head
         return NULL;
     }
     const char *heads[] = {head};
-    hoshi_tab_spec spec = {"S", heads, 1, NULL, 0, NULL, NULL, 0, NULL, 0, false, 2, HOSHI_LANG_JA};
+    hoshi_tab_spec spec = {"S", heads, 1, NULL, 0, NULL, NULL, 0, NULL, 0, false, 2};
     if (hoshi_tab_run(ds, &spec, &ts) == HOSHI_OK)
         hoshi_tab_render(ts, HOSHI_TAB_CSV, NULL, &out, &len);
     hoshi_tabset_free(ts);
@@ -392,7 +392,7 @@ static void banner_threads(void)
     CHECK(hoshi_dataset_parse("cb", CB, strlen(CB), "d", SMALL, strlen(SMALL), HOSHI_ENC_AUTO,
                               &ds) == HOSHI_OK);
     const char *heads[] = {"ALL", "M", "V"};
-    hoshi_tab_spec spec = {"S", heads, 3, NULL, 0, NULL, NULL, 0, NULL, 0, false, 2, HOSHI_LANG_JA};
+    hoshi_tab_spec spec = {"S", heads, 3, NULL, 0, NULL, NULL, 0, NULL, 0, false, 2};
     char *out[2] = {NULL, NULL};
     size_t saved = hi_tab_parallel_rows;
     for (int par = 0; par < 2 && ds; par++) {
@@ -408,7 +408,7 @@ static void banner_threads(void)
     CHECK(out[0] && out[1] && strcmp(out[0], out[1]) == 0);
     /* an error in the second thread's share keeps its message */
     const char *bad[] = {"H", "M", "Nope"};
-    hoshi_tab_spec spec2 = {"S", bad, 3, NULL, 0, NULL, NULL, 0, NULL, 0, false, 2, HOSHI_LANG_JA};
+    hoshi_tab_spec spec2 = {"S", bad, 3, NULL, 0, NULL, NULL, 0, NULL, 0, false, 2};
     hoshi_tabset *ts = NULL;
     hi_tab_parallel_rows = 0;
     CHECK(ds && hoshi_tab_run(ds, &spec2, &ts) == HOSHI_ERR_USAGE);
@@ -427,10 +427,10 @@ static void formats(void)
     CHECK(hoshi_dataset_parse("cb", CB, strlen(CB), "d", SMALL, strlen(SMALL), HOSHI_ENC_AUTO,
                               &ds) == HOSHI_OK);
     const char *heads[] = {"ALL"};
-    hoshi_tab_spec spec = {"S", heads, 1, NULL, 0, NULL, NULL, 0, NULL, 0, false, 2, HOSHI_LANG_JA};
+    hoshi_tab_spec spec = {"S", heads, 1, NULL, 0, NULL, NULL, 0, NULL, 0, false, 2};
     CHECK(hoshi_tab_run(ds, &spec, &ts) == HOSHI_OK);
     CHECK(ts != NULL && hoshi_tabset_count(ts) == 3); /* H, M, V (not S itself, not FA) */
-    hoshi_tab_render_opts ro = {false, false, true};
+    hoshi_tab_render_opts ro = {false, false, true, HOSHI_LANG_JA};
     for (int f = HOSHI_TAB_CSV; f <= HOSHI_TAB_SVG && ts; f++) {
         char *out = NULL;
         size_t len = 0;

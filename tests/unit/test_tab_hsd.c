@@ -20,7 +20,7 @@ static char hsd[64], bad[64];
 static char *table(hoshi_dataset *ds, hoshi_err *err)
 {
     const char *heads[] = {"ALL"};
-    hoshi_tab_spec spec = {"Q1", heads, 1, NULL, 0, NULL, NULL, 0, NULL, 0, false, 2, HOSHI_LANG_JA};
+    hoshi_tab_spec spec = {"Q1", heads, 1, NULL, 0, NULL, NULL, 0, NULL, 0, false, 2};
     hoshi_tabset *ts = NULL;
     char *out = NULL;
     size_t len;

@@ -168,7 +168,7 @@ static void md_text(hoshi_buf *b, const char *s)
     }
 }
 
-static void render_md(hoshi_buf *b, const hoshi_tabset *ts, bool sig)
+static void render_md(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const hoshi_datafile *tx)
 {
     for (size_t ti = 0; ti < ts->n; ti++) {
         const hi_table *t = &ts->t[ti];
@@ -197,7 +197,7 @@ static void render_md(hoshi_buf *b, const hoshi_tabset *ts, bool sig)
             hoshi_buf_puts(b, "| ");
             md_text(b, t->row_label[r]);
             if (small_base(t, r))
-                hoshi_buf_printf(b, " %s", hi_tab_text(ts, "small_base"));
+                hoshi_buf_printf(b, " %s", hi_tab_text(tx, "small_base"));
             if (t->num) {
                 const double *st = &t->stat[r * HI_ST_COUNT];
                 hoshi_buf_puts(b, " | ");
@@ -217,17 +217,17 @@ static void render_md(hoshi_buf *b, const hoshi_tabset *ts, bool sig)
         }
         hoshi_buf_putc(b, '\n');
     }
-    hoshi_buf_printf(b, "%s:\n\n", hi_tab_text(ts, "notes_title"));
-    for (size_t i = 0; i < ts->n_notes; i++) {
+    hoshi_buf_printf(b, "%s:\n\n", hi_tab_text(tx, "notes_title"));
+    for (size_t i = 0; i < hi_tab_note_count(tx); i++) {
         hoshi_buf_puts(b, "- ");
-        md_text(b, ts->notes[i]);
+        md_text(b, hi_tab_note(tx, i));
         hoshi_buf_putc(b, '\n');
     }
 }
 
 /* ---- HTML ---- */
 
-static void render_html(hoshi_buf *b, const hoshi_tabset *ts, bool sig)
+static void render_html(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const hoshi_datafile *tx)
 {
     hoshi_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
                    "<title>集計表</title><style>"
@@ -264,7 +264,7 @@ static void render_html(hoshi_buf *b, const hoshi_tabset *ts, bool sig)
             if (small_base(t, r))
             {
                 hoshi_buf_puts(b, " <span class=\"ref\">");
-                hoshi_buf_html(b, hi_tab_text(ts, "small_base"));
+                hoshi_buf_html(b, hi_tab_text(tx, "small_base"));
                 hoshi_buf_puts(b, "</span>");
             }
             hoshi_buf_puts(b, "</td>");
@@ -290,11 +290,11 @@ static void render_html(hoshi_buf *b, const hoshi_tabset *ts, bool sig)
         hoshi_buf_puts(b, "</table>\n");
     }
     hoshi_buf_puts(b, "<h3>");
-    hoshi_buf_html(b, hi_tab_text(ts, "notes_title"));
+    hoshi_buf_html(b, hi_tab_text(tx, "notes_title"));
     hoshi_buf_puts(b, "</h3>\n<ul>\n");
-    for (size_t i = 0; i < ts->n_notes; i++) {
+    for (size_t i = 0; i < hi_tab_note_count(tx); i++) {
         hoshi_buf_puts(b, "<li>");
-        hoshi_buf_html(b, ts->notes[i]);
+        hoshi_buf_html(b, hi_tab_note(tx, i));
         hoshi_buf_puts(b, "</li>\n");
     }
     hoshi_buf_puts(b, "</ul>\n</body></html>\n");
@@ -310,7 +310,7 @@ static void json_num(hoshi_buf *b, double v)
         hoshi_buf_printf(b, "%.17g", v);
 }
 
-static void render_json(hoshi_buf *b, const hoshi_tabset *ts)
+static void render_json(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_datafile *tx)
 {
     hoshi_buf_puts(b, "{\"tables\":[");
     for (size_t ti = 0; ti < ts->n; ti++) {
@@ -375,10 +375,10 @@ static void render_json(hoshi_buf *b, const hoshi_tabset *ts)
         hoshi_buf_puts(b, "]}");
     }
     hoshi_buf_puts(b, "\n],\"notes\":[");
-    for (size_t i = 0; i < ts->n_notes; i++) {
+    for (size_t i = 0; i < hi_tab_note_count(tx); i++) {
         if (i)
             hoshi_buf_putc(b, ',');
-        hoshi_buf_json_str(b, ts->notes[i]);
+        hoshi_buf_json_str(b, hi_tab_note(tx, i));
     }
     hoshi_buf_puts(b, "]}\n");
 }
@@ -387,9 +387,15 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
                            const hoshi_tab_render_opts *opts, char **out, size_t *len)
 {
     hi_clear_error();
-    hoshi_tab_render_opts none = {false, false, false};
+    hoshi_tab_render_opts none = {false, false, false, HOSHI_LANG_JA};
     if (opts == NULL)
         opts = &none;
+    hoshi_datafile *tx = NULL;
+    if (fmt == HOSHI_TAB_MD || fmt == HOSHI_TAB_HTML || fmt == HOSHI_TAB_JSON) {
+        hoshi_err terr = hi_tab_texts_load(opts->lang, &tx);
+        if (terr != HOSHI_OK)
+            return terr;
+    }
     hoshi_buf b = HOSHI_BUF_INIT;
     b.limit = (size_t)1 << 30;
     switch (fmt) {
@@ -399,14 +405,15 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
             hoshi_buf_puts(&b, "\xEF\xBB\xBF");
         render_sv(&b, ts, fmt == HOSHI_TAB_CSV ? ',' : '\t');
         break;
-    case HOSHI_TAB_MD: render_md(&b, ts, opts->sig); break;
-    case HOSHI_TAB_HTML: render_html(&b, ts, opts->sig); break;
-    case HOSHI_TAB_JSON: render_json(&b, ts); break;
+    case HOSHI_TAB_MD: render_md(&b, ts, opts->sig, tx); break;
+    case HOSHI_TAB_HTML: render_html(&b, ts, opts->sig, tx); break;
+    case HOSHI_TAB_JSON: render_json(&b, ts, tx); break;
     case HOSHI_TAB_SVG: hi_tab_svg(&b, ts); break;
     case HOSHI_TAB_XLSX:
         hoshi_buf_free(&b);
         return hi_fail(HOSHI_ERR_USAGE, "xlsx is written to a file (use --out)");
     }
+    hoshi_datafile_free(tx);
     char *s = NULL;
     size_t n = 0;
     hoshi_err err = hoshi_buf_finish(&b, &s, &n);

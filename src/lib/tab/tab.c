@@ -64,10 +64,6 @@ void hoshi_tabset_free(hoshi_tabset *ts)
         return;
     for (size_t i = 0; i < ts->n; i++)
         table_free(&ts->t[i]);
-    for (size_t i = 0; i < ts->n_notes; i++)
-        free(ts->notes[i]);
-    free(ts->notes);
-    hoshi_datafile_free(ts->texts);
     free(ts->t);
     free(ts);
 }
@@ -612,41 +608,6 @@ static hoshi_err push_table(hoshi_tabset *ts, hi_table **out)
     return HOSHI_OK;
 }
 
-const char *hi_tab_text(const hoshi_tabset *ts, const char *key)
-{
-    const char *v = ts->texts != NULL ? hoshi_datafile_get(ts->texts, "tab", key) : NULL;
-    return v != NULL ? v : "";
-}
-
-static hoshi_err add_note(hoshi_tabset *ts, const char *s);
-
-/* Loads the notes and marks of the human formats in the spec's language:
- * user-facing text lives in data/, not here. */
-static hoshi_err load_texts(hoshi_tabset *ts, hoshi_lang lang)
-{
-    char path[4096];
-    int n = snprintf(path, sizeof path, "%s/text/%s/tab.ini", hoshi_datadir_default(),
-                     hoshi_lang_code(lang));
-    if (n < 0 || (size_t)n >= sizeof path)
-        return hi_fail(HOSHI_ERR_DATA, "data directory path too long");
-    hoshi_err err = hoshi_datafile_load(path, &ts->texts);
-    if (err != HOSHI_OK)
-        return err;
-    size_t count = hoshi_datafile_count(ts->texts, "tab", "note");
-    for (size_t i = 0; i < count && err == HOSHI_OK; i++)
-        err = add_note(ts, hoshi_datafile_nth(ts->texts, "tab", "note", i));
-    return err;
-}
-
-static hoshi_err add_note(hoshi_tabset *ts, const char *s)
-{
-    char **n = realloc(ts->notes, (ts->n_notes + 1) * sizeof *n);
-    if (n == NULL)
-        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-    ts->notes = n;
-    return set_label(&ts->notes[ts->n_notes++], s);
-}
-
 /* One head (which may expand to several tables). */
 static hoshi_err run_head(hoshi_tabset *ts, const hoshi_dataset *ds, const hoshi_tab_spec *spec,
                           const char *name, const side *sd, const char *side_title,
@@ -888,8 +849,6 @@ hoshi_err hoshi_tab_run(const hoshi_dataset *ds, const hoshi_tab_spec *spec, hos
         hi_fail(err, "%s", jobs[1].detail); /* the message was set in the other thread */
     hoshi_tabset_free(second);
     if (err != HOSHI_OK)
-        goto free_all;
-    if ((err = load_texts(ts, spec->lang)) != HOSHI_OK)
         goto free_all;
     *out = ts;
     ts = NULL;

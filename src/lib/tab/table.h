@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hoshi/datafile.h"
 #include "hoshi/survey.h"
 
 enum { HI_CF_NOANS = 1, HI_CF_TOPBOX = 2, HI_CF_NET = 4 };
@@ -39,14 +40,16 @@ typedef struct hi_table {
 struct hoshi_tabset {
     hi_table *t;
     size_t n;
-    char **notes;       /* lines for the notes of human formats */
-    size_t n_notes;
-    struct hoshi_datafile *texts; /* data/text/<lang>/tab.ini: notes and marks */
 };
 
-/* A text of tab.ini ("small_base", "notes_title", …) for ts's language,
- * or "" when missing.  Borrowed from ts. */
-const char *hi_tab_text(const hoshi_tabset *ts, const char *key);
+/* Loads data/text/<lang>/tab.ini, the notes and marks of the human
+ * formats; caller frees *out with hoshi_datafile_free(). */
+hoshi_err hi_tab_texts_load(hoshi_lang lang, hoshi_datafile **out);
+/* A text of tab.ini ("small_base", "notes_title", …), or "" when missing. */
+const char *hi_tab_text(const hoshi_datafile *texts, const char *key);
+/* The notes of tab.ini: how many, and the i-th. */
+size_t hi_tab_note_count(const hoshi_datafile *texts);
+const char *hi_tab_note(const hoshi_datafile *texts, size_t i);
 
 #include "hoshi/buf.h"
 

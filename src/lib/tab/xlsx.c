@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
@@ -73,8 +74,8 @@ static void make_formats(lxw_workbook *wb, formats *f)
 
 static const char *const stat_names[] = {"N", "平均", "中央値", "最小", "最大", "標準偏差"};
 
-static void write_sheet(lxw_worksheet *ws, const hoshi_tabset *ts, const hi_table *t,
-                        const formats *f, bool sig)
+static void write_sheet(lxw_worksheet *ws, const hi_table *t,
+                        const formats *f, bool sig, const hoshi_datafile *tx)
 {
     char title[HI_TAB_MAX_LABEL + 80];
     snprintf(title, sizeof title, "%s %s", t->id, t->title);
@@ -100,7 +101,7 @@ static void write_sheet(lxw_worksheet *ws, const hoshi_tabset *ts, const hi_tabl
         char lab[HI_TAB_MAX_LABEL + 40];
         bool small = t->row_n[r] < HI_SMALL_BASE && !(t->grid && r == 0);
         snprintf(lab, sizeof lab, "%s%s%s", t->row_label[r], small ? " " : "",
-                 small ? hi_tab_text(ts, "small_base") : "");
+                 small ? hi_tab_text(tx, "small_base") : "");
         worksheet_write_string(ws, row, 0, lab, r == 0 ? f->total : f->label);
         if (t->num) {
             const double *st = &t->stat[r * HI_ST_COUNT];
@@ -123,11 +124,12 @@ static void write_sheet(lxw_worksheet *ws, const hoshi_tabset *ts, const hi_tabl
     }
     worksheet_freeze_panes(ws, hr + 1, 2);
     lxw_row_t nr = (lxw_row_t)(hr + 2 + t->n_rows);
-    for (size_t i = 0; i < ts->n_notes; i++)
-        worksheet_write_string(ws, nr + (lxw_row_t)i, 0, ts->notes[i], f->note);
+    size_t n_notes = hi_tab_note_count(tx);
+    for (size_t i = 0; i < n_notes; i++)
+        worksheet_write_string(ws, nr + (lxw_row_t)i, 0, hi_tab_note(tx, i), f->note);
     if (sig)
-        worksheet_write_string(ws, nr + (lxw_row_t)ts->n_notes, 0,
-                               hi_tab_text(ts, "sig_legend_xlsx"), f->note);
+        worksheet_write_string(ws, nr + (lxw_row_t)n_notes, 0,
+                               hi_tab_text(tx, "sig_legend_xlsx"), f->note);
 }
 
 hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_opts *opts,
@@ -135,24 +137,33 @@ hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_op
 {
     hi_clear_error();
     bool sig = opts == NULL || opts->sig;
+    hoshi_datafile *tx = NULL;
+    hoshi_err err = hi_tab_texts_load(opts != NULL ? opts->lang : HOSHI_LANG_JA, &tx);
+    if (err != HOSHI_OK)
+        return err;
     size_t tl = strlen(path) + 24;
     char *tmp = malloc(tl);
-    if (tmp == NULL)
-        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    if (tmp == NULL) {
+        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+        goto free_texts;
+    }
     /* libxlsxwriter creates the file itself: reserve a unique name */
     snprintf(tmp, tl, "%s.tmpXXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        hoshi_err e = hi_fail(HOSHI_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-        free(tmp);
-        return e;
+        err = hi_fail(HOSHI_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+        goto free_tmp;
     }
+    /* mkstemp makes it 0600 and the workbook keeps that mode: a report
+     * gets the usual 0666 & ~umask */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
     close(fd);
     lxw_workbook *wb = workbook_new(tmp);
     if (wb == NULL) {
-        unlink(tmp);
-        free(tmp);
-        return hi_fail(HOSHI_ERR_IO, "cannot create workbook %s", path);
+        err = hi_fail(HOSHI_ERR_IO, "cannot create workbook %s", path);
+        goto unlink_tmp;
     }
     formats f;
     make_formats(wb, &f);
@@ -163,16 +174,21 @@ hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_op
         if (ws == NULL)
             ws = workbook_add_worksheet(wb, NULL);
         if (ws != NULL)
-            write_sheet(ws, ts, &ts->t[i], &f, sig);
+            write_sheet(ws, &ts->t[i], &f, sig, tx);
     }
     lxw_error le = workbook_close(wb);
     if (le != LXW_NO_ERROR || rename(tmp, path) != 0) {
-        hoshi_err e = hi_fail(HOSHI_ERR_IO, "cannot write %s: %s", path,
-                              le != LXW_NO_ERROR ? lxw_strerror(le) : strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return e;
+        err = hi_fail(HOSHI_ERR_IO, "cannot write %s: %s", path,
+                      le != LXW_NO_ERROR ? lxw_strerror(le) : strerror(errno));
+        goto unlink_tmp;
     }
+    goto free_tmp;
+
+unlink_tmp:
+    unlink(tmp);
+free_tmp:
     free(tmp);
-    return HOSHI_OK;
+free_texts:
+    hoshi_datafile_free(tx);
+    return err;
 }
