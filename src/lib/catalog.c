@@ -5,6 +5,7 @@
  * a gap in the data is found at start-up, never in front of a user.
  */
 #include "hoshi/catalog.h"
+#include "catalog_int.h"
 #include "internal.h"
 #include "hoshi/diag.h"
 #include "alloc.h"
@@ -19,17 +20,26 @@
 #define HOSHI_DATADIR "/usr/share/hoshi"
 #endif
 
-enum { F_FACTS, F_ITEMS, F_PRINCIPLES, F_PARTS, F_BANDS, F_ANSWERS, F_REPORT, F_UI, F_COUNT };
+enum { F_FACTS, F_ITEMS, F_PRINCIPLES, F_PARTS, F_BANDS, F_ANSWERS, F_REPORT, F_UI, F_POLICY,
+       F_COUNT };
 
+/* "%s" is the language code: texts and the policy template are per language. */
 static const char *const file_names[F_COUNT] = {
-    "catalog/items.ini", "items.ini", "principles.ini", "parts.ini",
-    "bands.ini", "answers.ini", "report.ini", "ui.ini",
+    "catalog/items.ini", "text/%s/items.ini", "text/%s/principles.ini", "text/%s/parts.ini",
+    "text/%s/bands.ini", "text/%s/answers.ini", "text/%s/report.ini", "text/%s/ui.ini",
+    "templates/policy.%s.ini",
+};
+
+/* The page shells, read once here rather than at every render. */
+static const char *const page_names[HI_PAGE_COUNT] = {
+    "templates/report.html", "templates/policy.html",
 };
 
 struct hoshi_catalog {
     hoshi_lang lang;
     char *datadir;
     hoshi_datafile *ini[F_COUNT];
+    char *page[HI_PAGE_COUNT];
     hoshi_item_info items[HOSHI_DIAG_ITEMS];
     const char **item_steps[HOSHI_DIAG_ITEMS];
     hoshi_principle_info principles[5];
@@ -61,21 +71,43 @@ const char *hoshi_datadir_default(void)
     return env != NULL && *env ? env : HOSHI_DATADIR;
 }
 
-static hoshi_err load_file(hoshi_catalog *c, int which)
+/* The path of a data file: datadir/ then `name` with %s as the language. */
+static hoshi_err data_path(const hoshi_catalog *c, const char *name, char **out)
 {
     hoshi_buf path = HOSHI_BUF_INIT;
-    if (which == F_FACTS)
-        hoshi_buf_printf(&path, "%s/%s", c->datadir, file_names[which]);
-    else
-        hoshi_buf_printf(&path, "%s/text/%s/%s", c->datadir, hoshi_lang_code(c->lang),
-                      file_names[which]);
+    hoshi_buf_printf(&path, "%s/", c->datadir);
+    const char *pct = strstr(name, "%s");
+    if (pct != NULL) {
+        hoshi_buf_append(&path, name, (size_t)(pct - name));
+        hoshi_buf_puts(&path, hoshi_lang_code(c->lang));
+        hoshi_buf_puts(&path, pct + 2);
+    } else {
+        hoshi_buf_puts(&path, name);
+    }
+    return hoshi_buf_finish(&path, out, NULL);
+}
+
+static hoshi_err load_file(hoshi_catalog *c, int which)
+{
     char *p = NULL;
-    hoshi_err err = hoshi_buf_finish(&path, &p, NULL);
+    hoshi_err err = data_path(c, file_names[which], &p);
     if (err != HOSHI_OK)
         return err;
     err = hoshi_datafile_load(p, &c->ini[which]);
     free(p);
     return err;
+}
+
+static hoshi_err load_page(hoshi_catalog *c, int which)
+{
+    char *p = NULL;
+    size_t len = 0;
+    hoshi_err err = data_path(c, page_names[which], &p);
+    if (err != HOSHI_OK)
+        return err;
+    err = hoshi_file_read(p, 1 << 20, &c->page[which], &len);
+    free(p);
+    return err == HOSHI_ERR_IO ? HOSHI_ERR_DATA : err;
 }
 
 /* Fetches a required value; on absence records an error naming the file. */
@@ -185,6 +217,11 @@ hoshi_err hoshi_catalog_open(const char *datadir, hoshi_lang lang, hoshi_catalog
         if (err != HOSHI_OK)
             goto fail_free;
     }
+    for (int pg = 0; pg < HI_PAGE_COUNT; pg++) {
+        err = load_page(c, pg);
+        if (err != HOSHI_OK)
+            goto fail_free;
+    }
     err = fill(c);
     if (err != HOSHI_OK)
         goto fail_free;
@@ -202,6 +239,8 @@ void hoshi_catalog_free(hoshi_catalog *c)
         return;
     for (int f = 0; f < F_COUNT; f++)
         hoshi_datafile_free(c->ini[f]);
+    for (int pg = 0; pg < HI_PAGE_COUNT; pg++)
+        free(c->page[pg]);
     for (int i = 0; i < HOSHI_DIAG_ITEMS; i++)
         free(c->item_steps[i]);
     for (int i = 0; i < 5; i++)
@@ -286,3 +325,13 @@ const char *hoshi_catalog_text(const hoshi_catalog *c, const char *section, cons
     return "[missing text]";
 }
 
+
+const hoshi_datafile *hi_catalog_policy_template(const hoshi_catalog *c)
+{
+    return c->ini[F_POLICY];
+}
+
+const char *hi_catalog_page(const hoshi_catalog *c, hi_page which)
+{
+    return c->page[which];
+}

@@ -6,11 +6,11 @@
  * format it lands in.
  */
 #include "hoshi/policy.h"
+#include "catalog_int.h"
 #include "internal.h"
 #include "hoshi/date.h"
 #include "hoshi/text.h"
 #include "hoshi/buf.h"
-#include "hoshi/datafile.h"
 #include "hoshi/datafile.h"
 
 #include <stdio.h>
@@ -227,26 +227,6 @@ static void document(ctx *x, const hoshi_datafile *t, const char *date_text, boo
         hoshi_buf_puts(x->b, "</article>\n");
 }
 
-static hoshi_err load_template(const hoshi_catalog *c, const char *name, hoshi_datafile **t, char **raw)
-{
-    hoshi_buf path = HOSHI_BUF_INIT;
-    hoshi_buf_printf(&path, "%s/templates/%s", hoshi_catalog_datadir(c), name);
-    char *p = NULL;
-    hoshi_err err = hoshi_buf_finish(&path, &p, NULL);
-    if (err != HOSHI_OK)
-        return err;
-    if (t != NULL)
-        err = hoshi_datafile_load(p, t);
-    else {
-        size_t len;
-        err = hoshi_file_read(p, 1 << 20, raw, &len);
-        if (err == HOSHI_ERR_IO)
-            err = HOSHI_ERR_DATA;
-    }
-    free(p);
-    return err;
-}
-
 hoshi_err hoshi_policy_render(const hoshi_catalog *c, const hoshi_policy_info *info,
                               hoshi_policy_format fmt, char **out, size_t *len)
 {
@@ -260,22 +240,13 @@ hoshi_err hoshi_policy_render(const hoshi_catalog *c, const hoshi_policy_info *i
     hoshi_date_format(d, lang, date_text, sizeof date_text);
     bool has_contact = !hoshi_text_is_blank(info->contact);
 
-    hoshi_datafile *t = NULL;
-    char name[32];
-    snprintf(name, sizeof name, "policy.%s.ini", hoshi_lang_code(lang));
-    err = load_template(c, name, &t, NULL);
-    if (err != HOSHI_OK)
-        return err;
+    const hoshi_datafile *t = hi_catalog_policy_template(c);
     const char *vars[] = {"org", info->org, "representative", info->representative,
                           "date", date_text, "contact", has_contact ? info->contact : "",
                           NULL};
     hoshi_buf b = HOSHI_BUF_INIT;
     ctx x = {&b, fmt, vars};
     if (fmt == HOSHI_POLICY_HTML) {
-        char *page = NULL;
-        err = load_template(c, "policy.html", NULL, &page);
-        if (err != HOSHI_OK)
-            goto free_template;
         hoshi_buf inner = HOSHI_BUF_INIT, title = HOSHI_BUF_INIT;
         ctx xi = {&inner, HOSHI_POLICY_HTML_FRAGMENT, vars};
         document(&xi, t, date_text, has_contact);
@@ -288,17 +259,12 @@ hoshi_err hoshi_policy_render(const hoshi_catalog *c, const hoshi_policy_info *i
         } else {
             const char *pv[] = {"lang", hoshi_lang_code(lang), "title", title.data,
                                 "body", inner.data, NULL};
-            hoshi_buf_subst(&b, page, pv, NULL);
+            hoshi_buf_subst(&b, hi_catalog_page(c, HI_PAGE_POLICY), pv, NULL);
         }
         hoshi_buf_free(&inner);
         hoshi_buf_free(&title);
-        free(page);
     } else {
         document(&x, t, date_text, has_contact);
     }
-    err = hoshi_buf_finish(&b, out, len);
-free_template:
-    hoshi_buf_free(&b);
-    hoshi_datafile_free(t);
-    return err;
+    return hoshi_buf_finish(&b, out, len);
 }

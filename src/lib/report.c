@@ -74,10 +74,6 @@ hoshi_err hoshi_report_render(const hoshi_catalog *c, const hoshi_answer answers
     return hoshi_buf_finish(&b, out, len);
 }
 
-static const char *T(const hi_report *m, const char *key)
-{
-    return hoshi_catalog_text(m->c, "report", key);
-}
 
 void hi_report_text(hoshi_buf *b, const hi_report *m)
 {

@@ -4,7 +4,7 @@
  * the body, escaping every text it takes from the catalogue or the user.
  */
 #include "report_int.h"
-#include "hoshi/datafile.h"
+#include "catalog_int.h"
 
 #include <stdlib.h>
 
@@ -16,10 +16,6 @@
 #define MAX_STEPS_SHOWN 3
 #define FIRST_STEP_ACTIONS 5
 
-static const char *T(const hi_report *m, const char *key)
-{
-    return hoshi_catalog_text(m->c, "report", key);
-}
 
 /* `compact`: the printed page's limits on rows and steps (see above); the
  * fragment embedded in a web page shows every action with every step. */
@@ -140,18 +136,6 @@ void hi_report_html(hoshi_buf *b, const hi_report *m, bool whole_page)
         body(b, m, false);
         return;
     }
-    hoshi_buf path = HOSHI_BUF_INIT;
-    hoshi_buf_printf(&path, "%s/templates/report.html", hoshi_catalog_datadir(m->c));
-    char *p = NULL, *tmpl = NULL;
-    size_t len = 0;
-    if (hoshi_buf_finish(&path, &p, NULL) != HOSHI_OK)
-        goto fail;
-    hoshi_err err = hoshi_file_read(p, 1 << 20, &tmpl, &len);
-    free(p);
-    if (err != HOSHI_OK) {
-        b->err = err == HOSHI_ERR_IO ? HOSHI_ERR_DATA : err;
-        return;
-    }
     hoshi_buf inner = HOSHI_BUF_INIT, title = HOSHI_BUF_INIT;
     body(&inner, m, true);
     hoshi_buf_html(&title, T(m, "title"));
@@ -160,13 +144,8 @@ void hi_report_html(hoshi_buf *b, const hi_report *m, bool whole_page)
     } else {
         const char *vars[] = {"lang", hoshi_lang_code(hoshi_catalog_lang(m->c)),
                               "title", title.data, "body", inner.data, NULL};
-        hoshi_buf_subst(b, tmpl, vars, NULL);
+        hoshi_buf_subst(b, hi_catalog_page(m->c, HI_PAGE_REPORT), vars, NULL);
     }
     hoshi_buf_free(&inner);
     hoshi_buf_free(&title);
-    free(tmpl);
-    return;
-fail:
-    if (b->err == HOSHI_OK)
-        b->err = HOSHI_ERR_NOMEM;
 }

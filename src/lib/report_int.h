@@ -18,6 +18,12 @@ typedef struct hi_report {
     size_t n_plan;
 } hi_report;
 
+/* A string of the [report] section of the catalogue. */
+static inline const char *T(const hi_report *m, const char *key)
+{
+    return hoshi_catalog_text(m->c, "report", key);
+}
+
 void hi_report_text(hoshi_buf *b, const hi_report *m);
 void hi_report_json(hoshi_buf *b, const hi_report *m);
 void hi_report_html(hoshi_buf *b, const hi_report *m, bool whole_page);
