@@ -85,22 +85,13 @@ int cli_write_output(const char *cmd, const char *path, const char *data, size_t
 
 int cli_read_file(const char *cmd, const char *path, size_t max, char **out)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        fprintf(stderr, "hoshi %s: cannot read %s: %s\n", cmd, path, strerror(errno));
+    char *buf = NULL;
+    size_t n = 0;
+    hoshi_err err = hoshi_file_read(path, max, &buf, &n);
+    if (err != HOSHI_OK) {
+        fprintf(stderr, "hoshi %s: cannot read %s\n", cmd, hoshi_error_detail());
         return EXIT_USAGE;
     }
-    char *buf = malloc(max + 1);
-    size_t n = buf != NULL ? fread(buf, 1, max + 1, f) : 0;
-    int bad = buf == NULL || ferror(f);
-    fclose(f);
-    if (bad || n > max) {
-        fprintf(stderr, "hoshi %s: %s: %s\n", cmd, path,
-                buf == NULL ? "out of memory" : n > max ? "file too large" : "read error");
-        free(buf);
-        return EXIT_USAGE;
-    }
-    buf[n] = '\0';
     if (strlen(buf) != n) {
         fprintf(stderr, "hoshi %s: %s: contains a NUL byte\n", cmd, path);
         free(buf);
