@@ -21,6 +21,11 @@ hoshi_err hoshi_text_subst(const char *tmpl, const char *const *vars, char **out
  * with a detail that starts with `name` ("org must not be empty"). */
 hoshi_err hoshi_text_check(const char *name, const char *value, size_t max_chars, bool required);
 
+/* True when s is valid UTF-8 of at most max_chars characters without
+ * control characters (line breaks and tabs allowed when multiline): the
+ * rule of hoshi_text_check() as a predicate, blank text included. */
+bool hoshi_text_is_clean(const char *s, size_t max_chars, bool multiline);
+
 /* True when s is NULL or holds only blanks (as above). */
 bool hoshi_text_is_blank(const char *s);
 

@@ -105,18 +105,6 @@ void req_parse_form(srv_req *r, char *body, size_t len)
     }
 }
 
-bool text_ok(const char *s, size_t max_chars, bool multiline)
-{
-    size_t len = strlen(s);
-    if (hoshi_utf8_invalid_at(s, len) != len)
-        return false;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == 0x7f || (*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t'))))
-            return false;
-    }
-    return hoshi_utf8_count(s) <= max_chars;
-}
-
 char *trim(char *s)
 {
     static const char *const blanks[] = {" ", "\t", "\r", "\n", "\xe3\x80\x80"};

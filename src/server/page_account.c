@@ -39,7 +39,7 @@ void page_home(srv_req *r, srv_resp *p)
  * in practice) and checks the shape: one '@' with text on both sides. */
 static bool email_ok(char *e)
 {
-    if (!text_ok(e, EMAIL_MAX, false) || strlen(e) > EMAIL_MAX)
+    if (!hoshi_text_is_clean(e, EMAIL_MAX, false) || strlen(e) > EMAIL_MAX)
         return false;
     const char *at = strchr(e, '@');
     if (at == NULL || at == e || at[1] == '\0' || strchr(at + 1, '@') != NULL || strchr(e, ' '))
@@ -83,11 +83,11 @@ void page_signup(srv_req *r, srv_resp *p)
     if (strlen(req_form(r, "email")) >= sizeof email || !email_ok(email))
         e_email = "err_email";
     size_t pwlen = strlen(pw);
-    if (!text_ok(pw, PASSWORD_MAX, false) || pwlen > PASSWORD_MAX)
+    if (!hoshi_text_is_clean(pw, PASSWORD_MAX, false) || pwlen > PASSWORD_MAX)
         e_pw = "err_password";
     else if (hoshi_utf8_count(pw) < PASSWORD_MIN)
         e_pw = "err_password_short";
-    if (strlen(req_form(r, "org")) >= sizeof org || *org == '\0' || !text_ok(org, ORG_NAME_MAX, false))
+    if (strlen(req_form(r, "org")) >= sizeof org || *org == '\0' || !hoshi_text_is_clean(org, ORG_NAME_MAX, false))
         e_org = "err_org";
     if (e_email || e_pw || e_org) {
         signup_form(r, p, e_email && strlen(req_form(r, "email")) >= sizeof email ? "" : email,

@@ -48,7 +48,7 @@ void page_operator(srv_req *r, srv_resp *p)
 
     char name[401] = "";
     const char *q = req_query(r, "q");
-    if (q != NULL && strlen(q) < sizeof name && text_ok(q, 100, false)) {
+    if (q != NULL && strlen(q) < sizeof name && hoshi_text_is_clean(q, 100, false)) {
         snprintf(name, sizeof name, "%s", q);
         trim(name);
     }

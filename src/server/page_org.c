@@ -196,7 +196,7 @@ void page_profile(srv_req *r, srv_resp *p)
         snprintf(buf, sizeof buf, "%s", name);
         trim(buf);
         snprintf(in.name, sizeof in.name, "%s", buf);
-        if (*buf == '\0' || !text_ok(buf, ORG_NAME_MAX, false))
+        if (*buf == '\0' || !hoshi_text_is_clean(buf, ORG_NAME_MAX, false))
             errs[0] = "err_name";
     }
     /* 法人番号, unless a sole proprietor */
@@ -239,7 +239,7 @@ void page_profile(srv_req *r, srv_resp *p)
         snprintf(buf, sizeof buf, "%s", contact);
         trim(buf);
         snprintf(in.contact, sizeof in.contact, "%s", buf);
-        if (*buf == '\0' || !text_ok(buf, CONTACT_MAX, false))
+        if (*buf == '\0' || !hoshi_text_is_clean(buf, CONTACT_MAX, false))
             errs[5] = "err_contact";
     }
     for (int i = 0; i < 6; i++) {

@@ -143,7 +143,7 @@ void page_policy(srv_req *r, srv_resp *p)
             pol.body = text;
         }
     }
-    if (err == NULL && !text_ok(pol.body, POLICY_BODY_MAX, true))
+    if (err == NULL && !hoshi_text_is_clean(pol.body, POLICY_BODY_MAX, true))
         err = "body";
     if (err != NULL) {
         pol.published = false;

@@ -26,7 +26,7 @@ static void parse_search(srv_req *r, search *s)
     s->page = 1;
     const char *q = req_query(r, "q");
     if (q != NULL) {
-        if (strlen(q) >= sizeof s->name || !text_ok(q, QUERY_MAX, false))
+        if (strlen(q) >= sizeof s->name || !hoshi_text_is_clean(q, QUERY_MAX, false))
             s->bad = true;
         else {
             snprintf(s->name, sizeof s->name, "%s", q);

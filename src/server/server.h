@@ -109,9 +109,6 @@ bool req_form_has(srv_req *r, const char *name);
 const char *req_cookie(srv_req *r, const char *name);
 /* Parses an application/x-www-form-urlencoded body into r->form. */
 void req_parse_form(srv_req *r, char *body, size_t len);
-/* True when s is valid UTF-8 without control characters (tab and
- * newlines allowed when multiline), at most max_chars characters. */
-bool text_ok(const char *s, size_t max_chars, bool multiline);
 /* Trims ASCII blanks and ideographic spaces at both ends, in place. */
 char *trim(char *s);
 

@@ -140,6 +140,12 @@ static void policy(void)
     hoshi_policy_info ctrl = {"a", "b\x01", "2026-02-03", NULL};
     CHECK_INT(hoshi_policy_check(&ctrl, &field), HOSHI_ERR_INPUT);
     CHECK_STR(field, "representative");
+    CHECK(hoshi_text_is_clean("星野\n商店", 10, true));
+    CHECK(!hoshi_text_is_clean("星野\n商店", 10, false));
+    CHECK(!hoshi_text_is_clean("a\x7f", 10, true));
+    CHECK(!hoshi_text_is_clean("星野商店", 3, false));
+    CHECK(!hoshi_text_is_clean("\xe3\x80", 10, false));
+    CHECK(hoshi_text_is_clean("", 0, false));
     hoshi_policy_info badutf = {"\xff", "b", "2026-02-03", NULL};
     CHECK_INT(hoshi_policy_check(&badutf, &field), HOSHI_ERR_INPUT);
     hoshi_catalog_free(c);
