@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Content-Security-Policy for every page: nothing from elsewhere, no inline
@@ -169,9 +170,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         else
             r->form_bad = cs->body.len > 0;
     }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     route(r, &p);
     if (r->lang_from_query)
         add_cookie(r, &p, "hoshi_lang", hoshi_lang_code(r->lang), 365L * 86400, false);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    char status[8], ms[32], bytes[24];
+    snprintf(status, sizeof status, "%d", p.status);
+    snprintf(ms, sizeof ms, "%.3f", (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+    snprintf(bytes, sizeof bytes, "%zu", p.body.len);
+    srv_log(r, p.status >= 500 ? "error" : "info", "request", "method", method, "path", url, "status", status,
+            "ms", ms, "bytes", bytes, (const char *)NULL);
     enum MHD_Result ret = send_resp(conn, &p);
     for (size_t i = 0; i < r->n_form; i++) {
         free(r->form[i].name);

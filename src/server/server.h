@@ -96,6 +96,13 @@ typedef struct srv_resp {
  * the demo data first.  Returns the process exit status. */
 int srv_run(const srv_config *cfg, const char *demo_password, long demo_count);
 
+/* --- log.c: structured log lines on stderr */
+/* Writes one line `ts=… level=LEVEL event=EVENT [ip=…] key=value …` to
+ * stderr.  After event come name, value string pairs ending with NULL;
+ * values are quoted and escaped here.  r (may be NULL) adds the client
+ * address.  Never pass a password, token or cookie. */
+void srv_log(srv_req *r, const char *level, const char *event, ...) __attribute__((sentinel));
+
 /* --- demo.c */
 /* Seeds the demo log-in and demo_count demo organisations, once. */
 hoshi_err srv_seed_demo(srv *s, const char *demo_password, long demo_count);

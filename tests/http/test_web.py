@@ -9,82 +9,9 @@ organisation's pages, oversized and malformed requests).  Prints one
 """
 import http.client, json, os, re, signal, socket, sqlite3, subprocess, sys, tempfile, time, urllib.parse
 
-HOSHI = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("HOSHI", "build/san/hoshi")
-failures = 0
-
-
-def check(name, cond, detail=""):
-    global failures
-    if cond:
-        print(f"ok {name}")
-    else:
-        failures += 1
-        print(f"FAIL {name}" + (f": {detail}" if detail else ""))
-
-
-class Client:
-    """A tiny browser: keeps cookies, never follows redirects."""
-
-    def __init__(self, port):
-        self.port, self.cookies = port, {}
-
-    def request(self, method, path, form=None, headers=None, body=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        h = dict(headers or {})
-        if self.cookies:
-            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if form is not None:
-            body = urllib.parse.urlencode(form)
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        c.request(method, path, body=body, headers=h)
-        r = c.getresponse()
-        data = r.read().decode("utf-8", "replace")
-        for k, v in r.getheaders():
-            if k.lower() == "set-cookie":
-                name, val = v.split(";", 1)[0].split("=", 1)
-                if "Max-Age=0" in v:
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = val
-        c.close()
-        r.body = data
-        return r
-
-    def get(self, path):
-        return self.request("GET", path)
-
-    def token(self, path):
-        r = self.get(path)
-        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', r.body)
-        return m.group(1) if m else ""
-
-    def post(self, path, form, token_from=None):
-        form = dict(form)
-        form.setdefault("csrf", self.token(token_from or path))
-        return self.request("POST", path, form=form)
-
-
-def start(db, extra=()):
-    p = subprocess.Popen([HOSHI, "serve", "--listen", "127.0.0.1:0", "--db", db, "--threads", "3", *extra],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = p.stdout.readline()
-    m = re.search(r":(\d+)/", line)
-    if not m:
-        print(f"FAIL server start: {line!r} {p.stderr.read()[:2000]}")
-        sys.exit(1)
-    return p, int(m.group(1))
-
-
-HOSTILE = '<script>alert("x")</script>&\'"山田'
-
-
-def signup(c, email, org, password="correct horse battery"):
-    return c.post("/signup", {"email": email, "password": password, "org": org})
-
-
-def complete_profile(c):
-    return c.post("/profile", {"name": c.org_name, "corpnum": "7000012050002", "prefecture": "13",
-                               "industry": "G", "employees": "2", "contact": "星野"})
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness
+from harness import HOSHI, HOSTILE, Client, check, complete_profile, raw, signup, start
 
 
 def usage_errors(tmp):
@@ -111,16 +38,8 @@ def main():
         crashy(port)
         ratelimit(port)
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            rc = server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            rc = -9
-        err = server.stderr.read()
-        check("graceful shutdown on SIGTERM", rc == 0, f"exit {rc}")
-        check("no sanitizer report", "Sanitizer" not in err and "runtime error" not in err, err[-3000:])
-    return 1 if failures else 0
+        server.stop_checked()
+    return 1 if harness.failures else 0
 
 
 def run(port):
@@ -382,23 +301,6 @@ def demo_and_reminder(port, db):
     check("operator withdraws a declaration", r.status == 303 and "verdict withdrawn" in o.get(f"/verify/{oid}").body)
     r = d.request("HEAD", "/registry")
     check("HEAD answers without a body", r.status == 200 and r.body == "")
-
-
-def raw(port, data, read=True, wait=5.0):
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
-    try:
-        s.sendall(data)
-        if read:
-            s.settimeout(wait)
-            try:
-                return s.recv(4096)
-            except (socket.timeout, ConnectionResetError):
-                return b""
-    except (BrokenPipeError, ConnectionResetError):
-        return b""
-    finally:
-        s.close()
-    return b""
 
 
 def crashy(port):
