@@ -118,11 +118,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         cs = calloc(1, sizeof *cs);
         if (cs == NULL)
             return MHD_NO;
-        cs->body.limit = SRV_BODY_MAX;
+        /* Only the policy editor needs a large body; every other form
+         * stays under the small cap. */
+        cs->body.limit = strcmp(url, "/policy") == 0 ? SRV_POLICY_BODY_MAX : SRV_BODY_MAX;
         *con_cls = cs;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         long n = 0;
-        if (cl != NULL && (!hoshi_parse_long(cl, 0, SRV_BODY_MAX, &n)))
+        if (cl != NULL && (!hoshi_parse_long(cl, 0, (long)cs->body.limit, &n)))
             cs->too_big = true;
         if (cs->too_big) {
             /* Answer at once; MHD closes the connection instead of reading on. */

@@ -19,6 +19,9 @@
 #include "hoshi/datafile.h"
 
 #define SRV_BODY_MAX (64 * 1024)  /* bytes of a request body; more gets 413 */
+/* POST /policy carries up to 20,000 characters of text: a kanji is 9 bytes
+ * once URL-encoded, so the form needs 180 KB plus its other fields. */
+#define SRV_POLICY_BODY_MAX (256 * 1024)
 #define SRV_FIELDS_MAX 128        /* form fields per request */
 #define SRV_PAGE_SIZE 20          /* registry rows per page */
 #define SRV_PAGE_MAX 10000        /* highest page number accepted */

@@ -177,6 +177,23 @@ def run(port):
     r = anon.get(ppath)
     check("public policy page, edits escaped", r.status == 200 and "&lt;b&gt;追記&lt;/b&gt;" in r.body)
 
+    # The documented limit of 20,000 characters holds for Japanese text,
+    # which is 9 bytes a character once URL-encoded (issue 7, finding 9).
+    long_text = "方" * 19990
+    r = a.post("/policy", {"representative": "代表取締役 山田太郎", "established": "2026-04-01", "contact": "",
+                           "body": long_text, "action": "save"})
+    check("policy of 19,990 kanji accepted (the body cap fits the character limit)",
+          r.status == 200 and long_text[:50] in r.body, r.status)
+    r = a.post("/policy", {"representative": "代表取締役 山田太郎", "established": "2026-04-01", "contact": "",
+                           "body": "方" * 20001, "action": "save"})
+    check("policy of 20,001 kanji refused by the character limit, not by the body cap",
+          r.status == 422 and "field-error" in r.body, r.status)
+    r = a.post("/policy", {"representative": "代表取締役 山田太郎", "established": "2026-04-01", "contact": "",
+                           "body": text, "action": "publish"})
+    check("policy published again", r.status == 200, r.status)
+    r = a.request("POST", "/profile", form={"name": "x" * (300 * 1024)})
+    check("other forms keep the small body cap", r.status == 413, r.status)
+
     r = a.post("/declare", {"level": "2"})
     check("★★ step-up", r.status == 303, r.status)
     r = a.get("/declare")
