@@ -31,8 +31,9 @@ void html_shown(hoshi_buf *b, const char *text)
 {
     char *safe = NULL;
     if (hoshi_text_sanitize(text ? text : "", &safe) != HOSHI_OK) {
-        /* Out of memory: the page fails as a whole rather than show the
-         * text unchecked. */
+        /* Out of memory: the text is left out rather than shown
+         * unchecked, and the buffer records the failure (the page body
+         * fails as a whole when b is it). */
         if (b->err == HOSHI_OK)
             b->err = HOSHI_ERR_NOMEM;
         return;
