@@ -29,6 +29,9 @@ DEB_PACKAGES := gcc make libc6-dev python3
 # Japanese fonts, so pages and charts render in browser screenshots and PDFs
 DEB_PACKAGES += fonts-noto-cjk
 LIBS    := -lm
+# typed text: Unicode normalisation (NFC) and character properties
+DEB_PACKAGES += libicu-dev
+LIBS    += -licuuc
 # survey tabulation (hoshi tab): workbooks; differential tests against pandas
 DEB_PACKAGES += libxlsxwriter-dev python3-pandas
 LIBS    += -lxlsxwriter

@@ -14,19 +14,37 @@ typedef struct readiness {
     bool profile, star1, diagnosis, policy;
 } readiness;
 
-static readiness check_ready(srv_req *r, const hoshi_org *org)
+/* Where the organisation stands, and its active declaration if any
+ * (*active).  False, with the error page made, when the store failed:
+ * a failed read must not look like a step not yet taken. */
+static bool check_ready(srv_req *r, srv_resp *p, const hoshi_org *org, readiness *rd, hoshi_decl *decl,
+                        bool *active)
 {
-    readiness rd;
-    rd.profile = org->prefecture && org->industry[0] && org->employees && org->contact[0];
-    rd.star1 = org->star1_committed;
+    rd->profile = org->prefecture && org->industry[0] && org->employees && org->contact[0];
+    rd->star1 = org->star1_committed;
     hoshi_diagnosis d;
     size_t n = 0;
-    rd.diagnosis = hoshi_store_diagnosis_list(r->s->store, org->id, &d, 1, &n) == HOSHI_OK && n == 1;
+    if (hoshi_store_diagnosis_list(r->s->store, org->id, &d, 1, &n) != HOSHI_OK) {
+        page_store_error(r, p, "diagnosis_list", false);
+        return false;
+    }
+    rd->diagnosis = n == 1;
     hoshi_policy_rec pol;
     memset(&pol, 0, sizeof pol);
-    rd.policy = hoshi_store_policy_get(r->s->store, org->id, &pol) == HOSHI_OK && pol.published;
+    hoshi_err err = hoshi_store_policy_get(r->s->store, org->id, &pol);
+    rd->policy = err == HOSHI_OK && pol.published;
     free(pol.body);
-    return rd;
+    if (err != HOSHI_OK && err != HOSHI_ERR_NOTFOUND) {
+        page_store_error(r, p, "policy_get", false);
+        return false;
+    }
+    err = hoshi_store_decl_active(r->s->store, org->id, decl);
+    *active = err == HOSHI_OK;
+    if (err != HOSHI_OK && err != HOSHI_ERR_NOTFOUND) {
+        page_store_error(r, p, "decl_active", false);
+        return false;
+    }
+    return true;
 }
 
 static void req_line(hoshi_buf *b, srv_req *r, bool ok, const char *key, const char *href)
@@ -55,9 +73,11 @@ static void embed_code(hoshi_buf *b, srv_req *r, const char *id)
 
 static void declare_page(srv_req *r, srv_resp *p, const hoshi_org *org, const char *err, bool issued)
 {
-    readiness rd = check_ready(r, org);
+    readiness rd;
     hoshi_decl decl;
-    bool active = hoshi_store_decl_active(r->s->store, org->id, &decl) == HOSHI_OK;
+    bool active;
+    if (!check_ready(r, p, org, &rd, &decl, &active))
+        return;
     vars v = {0};
     csrf_input(var(&v, "csrf"), r);
     hoshi_buf *req1 = var(&v, "req1"), *req2 = var(&v, "req2");
@@ -109,9 +129,11 @@ void page_declare(srv_req *r, srv_resp *p)
         declare_page(r, p, &org, "err_level", false);
         return;
     }
-    readiness rd = check_ready(r, &org);
+    readiness rd;
     hoshi_decl decl;
-    bool active = hoshi_store_decl_active(r->s->store, org.id, &decl) == HOSHI_OK;
+    bool active;
+    if (!check_ready(r, p, &org, &rd, &decl, &active))
+        return;
     const char *err = NULL;
     if (!rd.profile)
         err = "err_profile";
@@ -130,7 +152,7 @@ void page_declare(srv_req *r, srv_resp *p)
     char today[16], id[HOSHI_DECL_ID_LEN + 1];
     hoshi_date_iso(hoshi_date_today(), today, sizeof today);
     if (hoshi_store_decl_create(r->s->store, org.id, (int)level, today, id) != HOSHI_OK) {
-        page_message(r, p, 500, "internal");
+        page_store_error(r, p, "decl_create", true);
         return;
     }
     redirect(p, "/declare?issued=1");
@@ -143,20 +165,25 @@ void page_withdraw(srv_req *r, srv_resp *p)
     char today[16];
     hoshi_date_iso(hoshi_date_today(), today, sizeof today);
     hoshi_err err = hoshi_store_decl_withdraw(r->s->store, r->ses.org_id, today);
+    /* NOTFOUND: nothing was in force, which is what was asked for. */
     if (err != HOSHI_OK && err != HOSHI_ERR_NOTFOUND) {
-        page_message(r, p, 500, "internal");
+        page_store_error(r, p, "decl_withdraw", true);
         return;
     }
     redirect(p, "/declare");
 }
 
+/* Loads declaration id; 404 only when there is no such declaration, an
+ * error page when the store failed (a public 404 is cached, and would
+ * say a valid declaration does not exist). */
 static bool find_decl(srv_req *r, srv_resp *p, const char *id, hoshi_decl *d)
 {
-    if (!hoshi_decl_id_is_valid(id) || hoshi_store_decl_get(r->s->store, id, d) != HOSHI_OK) {
+    hoshi_err err = hoshi_decl_id_is_valid(id) ? hoshi_store_decl_get(r->s->store, id, d) : HOSHI_ERR_NOTFOUND;
+    if (err == HOSHI_ERR_NOTFOUND)
         page_message(r, p, 404, "decl_not_found");
-        return false;
-    }
-    return true;
+    else if (err != HOSHI_OK)
+        page_store_error(r, p, "decl_get", false);
+    return err == HOSHI_OK;
 }
 
 void page_verify(srv_req *r, srv_resp *p, const char *id)
@@ -172,7 +199,7 @@ void page_verify(srv_req *r, srv_resp *p, const char *id)
     hoshi_buf_puts(var(&v, "stars"), level_stars(d.level));
     var_text(&v, "level", T(r, "verify", d.level == 2 ? "level2" : "level1"));
     var_text(&v, "id", d.id);
-    var_text(&v, "org", d.org_name);
+    var_shown(&v, "org", d.org_name);
     if (d.corpnum[0]) {
         /* The corporate number lets a reader cross-check the National Tax
          * Agency's public register. */
@@ -187,8 +214,13 @@ void page_verify(srv_req *r, srv_resp *p, const char *id)
     var_text(&v, "industry", industry_name(r, d.industry));
     var_text(&v, "date", fmt_date(r, d.declared_on, date, sizeof date));
     hoshi_decl now;
-    if (!active && hoshi_store_decl_active(r->s->store, d.org_id, &now) == HOSHI_OK &&
-        now.level > d.level) {
+    hoshi_err got = active ? HOSHI_ERR_NOTFOUND : hoshi_store_decl_active(r->s->store, d.org_id, &now);
+    if (got != HOSHI_OK && got != HOSHI_ERR_NOTFOUND) {
+        vars_free(&v);
+        page_store_error(r, p, "decl_active", false);
+        return;
+    }
+    if (got == HOSHI_OK && now.level > d.level) {
         /* Withdrawn by stepping up: point to the declaration that replaced it. */
         hoshi_buf *su = var(&v, "superseded");
         const char *idv[] = {"id", now.id, NULL};
@@ -206,7 +238,13 @@ void page_verify(srv_req *r, srv_resp *p, const char *id)
     }
     hoshi_policy_rec pol;
     memset(&pol, 0, sizeof pol);
-    if (d.has_policy && hoshi_store_policy_get(r->s->store, d.org_id, &pol) == HOSHI_OK && pol.published) {
+    got = d.has_policy ? hoshi_store_policy_get(r->s->store, d.org_id, &pol) : HOSHI_ERR_NOTFOUND;
+    if (got != HOSHI_OK && got != HOSHI_ERR_NOTFOUND) {
+        vars_free(&v);
+        page_store_error(r, p, "policy_get", false);
+        return;
+    }
+    if (got == HOSHI_OK && pol.published) {
         /* The policy itself, folded, and a link to its own page. */
         hoshi_buf *pl = var(&v, "policy");
         hoshi_buf_puts(pl, "<details class=\"policy\"><summary>");
@@ -232,10 +270,8 @@ static void set_embeddable(srv_resp *p)
 void page_badge(srv_req *r, srv_resp *p, const char *id)
 {
     hoshi_decl d;
-    if (!hoshi_decl_id_is_valid(id) || hoshi_store_decl_get(r->s->store, id, &d) != HOSHI_OK) {
-        page_message(r, p, 404, "decl_not_found");
+    if (!find_decl(r, p, id, &d))
         return;
-    }
     bool active = d.status == HOSHI_DECL_ACTIVE;
     vars v = {0};
     hoshi_buf_puts(var(&v, "stars"), level_stars(d.level));
@@ -260,10 +296,8 @@ void page_badge(srv_req *r, srv_resp *p, const char *id)
 void page_qr(srv_req *r, srv_resp *p, const char *id)
 {
     hoshi_decl d;
-    if (!hoshi_decl_id_is_valid(id) || hoshi_store_decl_get(r->s->store, id, &d) != HOSHI_OK) {
-        page_message(r, p, 404, "decl_not_found");
+    if (!find_decl(r, p, id, &d))
         return;
-    }
     hoshi_buf url = HOSHI_BUF_INIT;
     base_url(r, &url);
     hoshi_buf_printf(&url, "/verify/%s", d.id);

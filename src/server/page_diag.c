@@ -141,7 +141,7 @@ void page_diag_part(srv_req *r, srv_resp *p, int part)
         return;
     }
     if (hoshi_store_draft_save(r->s->store, org.id, org.draft) != HOSHI_OK) {
-        page_message(r, p, 500, "internal");
+        page_store_error(r, p, "draft_save", true);
         return;
     }
     const char *nav = req_form(r, "nav");
@@ -162,9 +162,12 @@ void page_diag_part(srv_req *r, srv_resp *p, int part)
         char today[16];
         long long id;
         hoshi_date_iso(hoshi_date_today(), today, sizeof today);
-        if (hoshi_diag_score(ans, &res) != HOSHI_OK ||
-            hoshi_store_diagnosis_add(r->s->store, org.id, org.draft, res.score, today, &id) != HOSHI_OK) {
+        if (hoshi_diag_score(ans, &res) != HOSHI_OK) {
             page_message(r, p, 500, "internal");
+            return;
+        }
+        if (hoshi_store_diagnosis_add(r->s->store, org.id, org.draft, res.score, today, &id) != HOSHI_OK) {
+            page_store_error(r, p, "diagnosis_add", true);
             return;
         }
         snprintf(loc, sizeof loc, "/diagnosis/%lld", id);
@@ -178,9 +181,16 @@ void page_diag_autosave(srv_req *r, srv_resp *p)
 {
     p->ctype = "application/json";
     hoshi_org org;
-    if (!r->logged_in || hoshi_store_org_get(r->s->store, r->ses.org_id, &org) != HOSHI_OK) {
+    if (!r->logged_in) {
         p->status = 401;
         hoshi_buf_puts(&p->body, "{\"error\":\"not logged in\"}\n");
+        return;
+    }
+    if (hoshi_store_org_get(r->s->store, r->ses.org_id, &org) != HOSHI_OK) {
+        srv_log(r, "error", "store_error", "op", "org_get", "path", r->path, "detail", hoshi_error_detail(),
+                (const char *)NULL);
+        p->status = 503;
+        hoshi_buf_puts(&p->body, "{\"error\":\"not saved\"}\n");
         return;
     }
     if (!merge_answers(r, org.draft)) {
@@ -189,7 +199,11 @@ void page_diag_autosave(srv_req *r, srv_resp *p)
         return;
     }
     if (hoshi_store_draft_save(r->s->store, org.id, org.draft) != HOSHI_OK) {
-        p->status = 500;
+        /* app.js keeps the answers on the page and sends them again with
+         * the next click or page change. */
+        srv_log(r, "error", "store_error", "op", "draft_save", "path", r->path, "detail", hoshi_error_detail(),
+                (const char *)NULL);
+        p->status = 503;
         hoshi_buf_puts(&p->body, "{\"error\":\"not saved\"}\n");
         return;
     }
@@ -215,18 +229,37 @@ void page_diag_result(srv_req *r, srv_resp *p, long long id, bool print)
     hoshi_answer ans[HOSHI_DIAG_ITEMS];
     /* diagnosis_get matches the session's organisation: another
      * organisation's id is simply not found. */
-    if (hoshi_store_diagnosis_get(r->s->store, r->ses.org_id, id, &d) != HOSHI_OK ||
-        hoshi_store_org_get(r->s->store, r->ses.org_id, &org) != HOSHI_OK || !load_answers(&d, ans)) {
+    hoshi_err err = hoshi_store_diagnosis_get(r->s->store, r->ses.org_id, id, &d);
+    if (err == HOSHI_ERR_NOTFOUND) {
         page_message(r, p, 404, "not_found");
         return;
     }
-    char date[40];
-    hoshi_report_opts opts = {org.name, fmt_date(r, d.taken_on, date, sizeof date)};
+    if (err != HOSHI_OK) {
+        page_store_error(r, p, "diagnosis_get", false);
+        return;
+    }
+    if (hoshi_store_org_get(r->s->store, r->ses.org_id, &org) != HOSHI_OK) {
+        page_store_error(r, p, "org_get", false);
+        return;
+    }
+    if (!load_answers(&d, ans)) {
+        hoshi_error_set(HOSHI_ERR_DATA, "diagnosis %lld has stored answers that are not 1-4", id);
+        page_message(r, p, 500, "internal");
+        return;
+    }
+    char date[40], *name = NULL;
+    if (hoshi_text_sanitize(org.name, &name) != HOSHI_OK) {
+        page_message(r, p, 500, "internal");
+        return;
+    }
+    hoshi_report_opts opts = {name, fmt_date(r, d.taken_on, date, sizeof date)};
     char *html = NULL;
     size_t len = 0;
     const hoshi_catalog *c = r->s->cat[r->lang];
     if (print) {
-        if (hoshi_report_render(c, ans, HOSHI_REPORT_HTML, &opts, &html, &len) != HOSHI_OK) {
+        err = hoshi_report_render(c, ans, HOSHI_REPORT_HTML, &opts, &html, &len);
+        free(name);
+        if (err != HOSHI_OK) {
             page_message(r, p, 500, "internal");
             return;
         }
@@ -237,7 +270,9 @@ void page_diag_result(srv_req *r, srv_resp *p, long long id, bool print)
         free(html);
         return;
     }
-    if (hoshi_report_render(c, ans, HOSHI_REPORT_HTML_FRAGMENT, &opts, &html, &len) != HOSHI_OK) {
+    err = hoshi_report_render(c, ans, HOSHI_REPORT_HTML_FRAGMENT, &opts, &html, &len);
+    free(name);
+    if (err != HOSHI_OK) {
         page_message(r, p, 500, "internal");
         return;
     }
@@ -296,9 +331,14 @@ void page_history(srv_req *r, srv_resp *p)
         return;
     hoshi_diagnosis *d = calloc(HISTORY_MAX, sizeof *d);
     size_t n = 0;
-    if (d == NULL || hoshi_store_diagnosis_list(r->s->store, r->ses.org_id, d, HISTORY_MAX, &n) != HOSHI_OK) {
-        free(d);
+    if (d == NULL) {
+        hoshi_error_set(HOSHI_ERR_NOMEM, "out of memory for %d diagnoses", HISTORY_MAX);
         page_message(r, p, 500, "internal");
+        return;
+    }
+    if (hoshi_store_diagnosis_list(r->s->store, r->ses.org_id, d, HISTORY_MAX, &n) != HOSHI_OK) {
+        free(d);
+        page_store_error(r, p, "diagnosis_list", false);
         return;
     }
     vars v = {0};

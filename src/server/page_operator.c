@@ -3,7 +3,9 @@
  * organisations, diagnoses, policies and declarations, the latest
  * declarations (searchable by name), and withdrawing a declaration, e.g.
  * after a complaint.  Only users with the operator role see it; everyone
- * else gets the same 404 as for a page that does not exist.
+ * else gets the same 404 as for a page that does not exist.  Every
+ * withdrawal, and every attempt by someone who is not an operator, is a
+ * security event in the log: who, which declaration, what came of it.
  */
 #include "server.h"
 
@@ -11,11 +13,19 @@
 #include <string.h>
 
 #define OPERATOR_ROWS 50
+#define QUERY_MAX 100 /* characters of a name search */
 
 static bool need_operator(srv_req *r, srv_resp *p)
 {
     if (r->logged_in && r->ses.is_operator)
         return true;
+    if (r->is_post) {
+        char user[24] = "";
+        if (r->logged_in)
+            snprintf(user, sizeof user, "%lld", r->ses.user_id);
+        srv_log(r, "warn", "operator_denied", "path", r->path, "user", r->logged_in ? user : "anonymous",
+                (const char *)NULL);
+    }
     page_message(r, p, 404, "not_found");
     return false;
 }
@@ -33,7 +43,7 @@ void page_operator(srv_req *r, srv_resp *p)
         return;
     hoshi_stats st;
     if (hoshi_store_stats(r->s->store, &st) != HOSHI_OK) {
-        page_message(r, p, 500, "internal");
+        page_store_error(r, p, "stats", false);
         return;
     }
     vars v = {0};
@@ -46,20 +56,28 @@ void page_operator(srv_req *r, srv_resp *p)
     stat_row(sb, r, "active2", st.active[2]);
     stat_row(sb, r, "withdrawn", st.withdrawn);
 
-    char name[401] = "";
+    /* The search word goes through the same rule as the names it looks
+     * for, so a name typed decomposed (NFD) finds the stored NFC one. */
+    char name[QUERY_MAX * 4 + 1] = "";
     const char *q = req_query(r, "q");
-    if (q != NULL && strlen(q) < sizeof name && hoshi_text_is_clean(q, 100, false)) {
-        snprintf(name, sizeof name, "%s", q);
-        trim(name);
+    hoshi_text_problem why = {0};
+    bool q_ok = q == NULL || form_text(q, QUERY_MAX, 0, name, sizeof name, &why);
+    if (!q_ok && why.fault == HOSHI_TEXT_OK) {
+        vars_free(&v);
+        page_message(r, p, 500, "internal");
+        return;
     }
-    var_text(&v, "q", name);
+    var_shown(&v, "q", q_ok ? name : q);
     hoshi_decl rows[OPERATOR_ROWS];
     size_t n = 0;
     long long total = 0;
     hoshi_decl_query dq = {name, 0, NULL, 0, true, 0, OPERATOR_ROWS};
-    if (hoshi_store_decl_search(r->s->store, &dq, rows, &n, &total) != HOSHI_OK) {
+    if (!q_ok) {
+        text_error(var(&v, "err_q"), r, T(r, "operator", "q"), &why, QUERY_MAX);
+        p->status = 400;
+    } else if (hoshi_store_decl_search(r->s->store, &dq, rows, &n, &total) != HOSHI_OK) {
         vars_free(&v);
-        page_message(r, p, 500, "internal");
+        page_store_error(r, p, "decl_search", false);
         return;
     }
     hoshi_buf *lb = var(&v, "rows");
@@ -67,7 +85,7 @@ void page_operator(srv_req *r, srv_resp *p)
         bool active = rows[i].status == HOSHI_DECL_ACTIVE;
         hoshi_buf_printf(lb, "<tr><td class=\"declid\"><a href=\"/verify/%s\">%s</a></td><td>", rows[i].id,
                       rows[i].id);
-        hoshi_buf_html(lb, rows[i].org_name);
+        html_shown(lb, rows[i].org_name);
         hoshi_buf_printf(lb, "</td><td class=\"stars\">%s</td><td>", level_stars(rows[i].level));
         hoshi_buf_html(lb, rows[i].declared_on);
         hoshi_buf_puts(lb, "</td><td>");
@@ -97,11 +115,22 @@ void page_operator_withdraw(srv_req *r, srv_resp *p)
 {
     if (!need_operator(r, p))
         return;
-    char today[16];
+    char today[16], user[24];
     hoshi_date_iso(hoshi_date_today(), today, sizeof today);
+    snprintf(user, sizeof user, "%lld", r->ses.user_id);
     const char *id = req_form(r, "id");
-    if (!hoshi_decl_id_is_valid(id) || hoshi_store_decl_withdraw_id(r->s->store, id, today) != HOSHI_OK) {
+    hoshi_err err = hoshi_decl_id_is_valid(id) ? hoshi_store_decl_withdraw_id(r->s->store, id, today)
+                                               : HOSHI_ERR_NOTFOUND;
+    const char *result = err == HOSHI_OK ? "withdrawn" : err == HOSHI_ERR_NOTFOUND ? "not_found" : "store_error";
+    srv_log(r, err == HOSHI_OK ? "info" : "warn", "operator_withdraw", "operator", user, "declaration",
+            hoshi_decl_id_is_valid(id) ? id : "(invalid)", "result", result, (const char *)NULL);
+    if (err == HOSHI_ERR_NOTFOUND) {
+        /* No such declaration, or already withdrawn. */
         page_message(r, p, 404, "decl_not_found");
+        return;
+    }
+    if (err != HOSHI_OK) {
+        page_store_error(r, p, "decl_withdraw_id", true);
         return;
     }
     redirect(p, "/operator?done=1");

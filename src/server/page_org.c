@@ -17,7 +17,7 @@ bool load_org(srv_req *r, srv_resp *p, hoshi_org *org)
     if (!need_login(r, p))
         return false;
     if (hoshi_store_org_get(r->s->store, r->ses.org_id, org) != HOSHI_OK) {
-        page_message(r, p, 500, "internal");
+        page_store_error(r, p, "org_get", false);
         return false;
     }
     return true;
@@ -56,16 +56,38 @@ void page_dashboard(srv_req *r, srv_resp *p)
     hoshi_org org;
     if (!load_org(r, p, &org))
         return;
+    /* Every read first: a store that fails must give an error page, not a
+     * dashboard that says "to do" for steps that are done. */
+    hoshi_diagnosis last;
+    size_t n = 0;
+    if (hoshi_store_diagnosis_list(r->s->store, org.id, &last, 1, &n) != HOSHI_OK) {
+        page_store_error(r, p, "diagnosis_list", false);
+        return;
+    }
+    hoshi_policy_rec pol;
+    memset(&pol, 0, sizeof pol);
+    hoshi_err got = hoshi_store_policy_get(r->s->store, org.id, &pol);
+    bool published = got == HOSHI_OK && pol.published;
+    free(pol.body); /* NULL when there is no policy */
+    if (got != HOSHI_OK && got != HOSHI_ERR_NOTFOUND) {
+        page_store_error(r, p, "policy_get", false);
+        return;
+    }
+    hoshi_decl decl;
+    got = hoshi_store_decl_active(r->s->store, org.id, &decl);
+    bool declared = got == HOSHI_OK;
+    if (got != HOSHI_OK && got != HOSHI_ERR_NOTFOUND) {
+        page_store_error(r, p, "decl_active", false);
+        return;
+    }
+
     vars v = {0};
-    var_text(&v, "org", org.name);
+    var_shown(&v, "org", org.name);
     status_line(var(&v, "profile_status"), r, profile_complete(&org),
                 profile_complete(&org) ? "profile_done" : "profile_todo");
     status_line(var(&v, "star1_status"), r, org.star1_committed,
                 org.star1_committed ? "star1_done" : "star1_todo");
 
-    hoshi_diagnosis last;
-    size_t n = 0;
-    hoshi_store_diagnosis_list(r->s->store, org.id, &last, 1, &n);
     hoshi_buf *d = var(&v, "diag_status");
     status_line(d, r, n == 1, n == 1 ? "diag_done" : "diag_todo");
     if (n == 1) {
@@ -89,9 +111,6 @@ void page_dashboard(srv_req *r, srv_resp *p)
         hoshi_buf_puts(d, "</span>");
     }
 
-    hoshi_policy_rec pol;
-    bool published = hoshi_store_policy_get(r->s->store, org.id, &pol) == HOSHI_OK && pol.published;
-    free(pol.body); /* NULL when there is no policy */
     status_line(var(&v, "policy_status"), r, published, published ? "policy_done" : "policy_todo");
     if (published) {
         hoshi_buf_printf(var(&v, "policy_status"), " <a href=\"/policies/%lld\">", org.id);
@@ -99,8 +118,6 @@ void page_dashboard(srv_req *r, srv_resp *p)
         hoshi_buf_puts(var(&v, "policy_status"), "</a>");
     }
 
-    hoshi_decl decl;
-    bool declared = hoshi_store_decl_active(r->s->store, org.id, &decl) == HOSHI_OK;
     hoshi_buf *ds = var(&v, "decl_status");
     status_line(ds, r, declared, declared ? "decl_done" : "decl_todo");
     if (declared) {
@@ -117,27 +134,41 @@ void page_dashboard(srv_req *r, srv_resp *p)
     page_render(r, p, "dashboard", &v);
 }
 
-static void profile_form(srv_req *r, srv_resp *p, const hoshi_org *o, bool sole,
-                         const char *const errs[6], bool saved)
+/* What the profile form shows: the organisation (the record to save, or
+ * as loaded) and, after a refused post, what was typed in the two text
+ * fields and why each was refused. */
+typedef struct profile_view {
+    const hoshi_org *org;
+    bool sole;
+    const char *name, *contact;   /* shown in the fields */
+    hoshi_text_problem name_why, contact_why;
+    const char *errs[6];          /* web.ini keys of other field errors */
+    bool saved;
+} profile_view;
+
+static void profile_form(srv_req *r, srv_resp *p, const profile_view *pv)
 {
+    const hoshi_org *o = pv->org;
     vars v = {0};
     csrf_input(var(&v, "csrf"), r);
-    var_text(&v, "name", o->name);
+    var_shown(&v, "name", pv->name);
     var_text(&v, "corpnum", o->corpnum);
-    var_text(&v, "contact", o->contact);
-    hoshi_buf_puts(var(&v, "sole_checked"), sole ? " checked" : "");
+    var_shown(&v, "contact", pv->contact);
+    hoshi_buf_puts(var(&v, "sole_checked"), pv->sole ? " checked" : "");
     select_options(var(&v, "prefecture_options"), r, T(r, "profile", "choose"), "prefectures", 47, o->prefecture, false);
     select_options(var(&v, "industry_options"), r, T(r, "profile", "choose"), "industries", 20,
             o->industry[0] ? o->industry[0] - 'A' + 1 : 0, true);
     select_options(var(&v, "employee_options"), r, T(r, "profile", "choose"), "employees", 6, o->employees, false);
     static const char *const names[6] = {"err_name", "err_corpnum", "err_prefecture",
                                          "err_industry", "err_employees", "err_contact"};
-    bool any = false;
+    bool any = pv->name_why.fault != HOSHI_TEXT_OK || pv->contact_why.fault != HOSHI_TEXT_OK;
     for (int i = 0; i < 6; i++) {
-        var_error(&v, r, names[i], "profile", errs[i]);
-        any = any || errs[i] != NULL;
+        var_error(&v, r, names[i], "profile", pv->errs[i]);
+        any = any || pv->errs[i] != NULL;
     }
-    if (saved) {
+    text_error(var(&v, "err_name"), r, T(r, "profile", "name"), &pv->name_why, ORG_NAME_MAX);
+    text_error(var(&v, "err_contact"), r, T(r, "profile", "contact"), &pv->contact_why, CONTACT_MAX);
+    if (pv->saved) {
         hoshi_buf *nb = var(&v, "notice");
         hoshi_buf_puts(nb, "<p class=\"notice\" role=\"status\">");
         hoshi_buf_html(nb, T(r, "profile", "saved"));
@@ -180,35 +211,44 @@ void page_profile(srv_req *r, srv_resp *p)
     hoshi_org org;
     if (!load_org(r, p, &org))
         return;
-    const char *errs[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
+    profile_view pv;
+    memset(&pv, 0, sizeof pv);
+    pv.org = &org;
+    pv.sole = org.prefecture != 0 && org.corpnum[0] == '\0';
+    pv.name = org.name;
+    pv.contact = org.contact;
     if (!r->is_post) {
-        profile_form(r, p, &org, org.prefecture != 0 && org.corpnum[0] == '\0', errs, false);
+        profile_form(r, p, &pv);
         return;
     }
     hoshi_org in = org;
-    char buf[HOSHI_STORE_NAME];
-    /* Name */
-    const char *name = req_form(r, "name");
-    if (strlen(name) >= sizeof buf) {
-        errs[0] = "err_name";
-        in.name[0] = '\0';
-    } else {
-        snprintf(buf, sizeof buf, "%s", name);
-        trim(buf);
-        snprintf(in.name, sizeof in.name, "%s", buf);
-        if (*buf == '\0' || !hoshi_text_is_clean(buf, ORG_NAME_MAX, false))
-            errs[0] = "err_name";
+    pv.org = &in;
+    /* Name and contact: normalised and within their limits in characters
+     * before anything reaches the store; refused text is shown back as
+     * typed (sanitised), next to what is wrong with it. */
+    pv.name = req_form(r, "name");
+    pv.contact = req_form(r, "contact");
+    bool name_ok = form_text(pv.name, ORG_NAME_MAX, HOSHI_TEXT_REQUIRED, in.name, sizeof in.name, &pv.name_why);
+    bool contact_ok = form_text(pv.contact, CONTACT_MAX, HOSHI_TEXT_REQUIRED, in.contact, sizeof in.contact,
+                                &pv.contact_why);
+    if ((!name_ok && pv.name_why.fault == HOSHI_TEXT_OK) || (!contact_ok && pv.contact_why.fault == HOSHI_TEXT_OK)) {
+        page_message(r, p, 500, "internal");
+        return;
     }
+    if (name_ok)
+        pv.name = in.name;
+    if (contact_ok)
+        pv.contact = in.contact;
     /* 法人番号, unless a sole proprietor */
-    bool sole = strcmp(req_form(r, "sole"), "1") == 0;
+    pv.sole = strcmp(req_form(r, "sole"), "1") == 0;
     char digits[32];
     const char *cn = req_form(r, "corpnum");
     in.corpnum[0] = '\0';
-    if (!sole) {
+    if (!pv.sole) {
         if (strlen(cn) > 60 || !digits_only(cn, digits, sizeof digits)) {
-            errs[1] = "err_corpnum";
+            pv.errs[1] = "err_corpnum";
         } else if (!hoshi_corpnum_is_valid(digits)) {
-            errs[1] = strlen(digits) == HOSHI_CORPNUM_LEN ? "err_corpnum_check" : "err_corpnum";
+            pv.errs[1] = strlen(digits) == HOSHI_CORPNUM_LEN ? "err_corpnum_check" : "err_corpnum";
             size_t k = strlen(digits) > HOSHI_CORPNUM_LEN ? HOSHI_CORPNUM_LEN : strlen(digits);
             memcpy(in.corpnum, digits, k);
             in.corpnum[k] = '\0';
@@ -219,38 +259,29 @@ void page_profile(srv_req *r, srv_resp *p)
     long v;
     in.prefecture = hoshi_parse_long(req_form(r, "prefecture"), 1, 47, &v) ? (int)v : 0;
     if (in.prefecture == 0)
-        errs[2] = "err_prefecture";
+        pv.errs[2] = "err_prefecture";
     const char *ind = req_form(r, "industry");
     if (strlen(ind) == 1 && ind[0] >= 'A' && ind[0] <= 'T') {
         in.industry[0] = ind[0];
         in.industry[1] = '\0';
     } else {
         in.industry[0] = '\0';
-        errs[3] = "err_industry";
+        pv.errs[3] = "err_industry";
     }
     in.employees = hoshi_parse_long(req_form(r, "employees"), 1, 6, &v) ? (int)v : 0;
     if (in.employees == 0)
-        errs[4] = "err_employees";
-    const char *contact = req_form(r, "contact");
-    if (strlen(contact) >= sizeof buf) {
-        errs[5] = "err_contact";
-        in.contact[0] = '\0';
-    } else {
-        snprintf(buf, sizeof buf, "%s", contact);
-        trim(buf);
-        snprintf(in.contact, sizeof in.contact, "%s", buf);
-        if (*buf == '\0' || !hoshi_text_is_clean(buf, CONTACT_MAX, false))
-            errs[5] = "err_contact";
-    }
-    for (int i = 0; i < 6; i++) {
-        if (errs[i] != NULL) {
-            profile_form(r, p, &in, sole, errs, false);
-            return;
-        }
-    }
-    if (hoshi_store_org_update(r->s->store, &in) != HOSHI_OK) {
-        page_message(r, p, 500, "internal");
+        pv.errs[4] = "err_employees";
+    bool ok = name_ok && contact_ok;
+    for (int i = 0; i < 6; i++)
+        ok = ok && pv.errs[i] == NULL;
+    if (!ok) {
+        profile_form(r, p, &pv);
         return;
     }
-    profile_form(r, p, &in, sole, errs, true);
+    if (hoshi_store_org_update(r->s->store, &in) != HOSHI_OK) {
+        page_store_error(r, p, "org_update", true);
+        return;
+    }
+    pv.saved = true;
+    profile_form(r, p, &pv);
 }

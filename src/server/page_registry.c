@@ -13,11 +13,13 @@
 #define QUERY_MAX 100 /* characters of a name search */
 
 typedef struct search {
-    char name[QUERY_MAX * 4 + 1];
+    char name[QUERY_MAX * 4 + 1]; /* NFC, as the names it looks for */
     int prefecture, level;
     char industry[2];
     long page;
     bool bad;                     /* some parameter was invalid */
+    hoshi_text_problem q_why;     /* what is wrong with the name, if anything */
+    bool failed;                  /* the name could not be checked (memory) */
 } search;
 
 static void parse_search(srv_req *r, search *s)
@@ -25,13 +27,11 @@ static void parse_search(srv_req *r, search *s)
     memset(s, 0, sizeof *s);
     s->page = 1;
     const char *q = req_query(r, "q");
-    if (q != NULL) {
-        if (strlen(q) >= sizeof s->name || !hoshi_text_is_clean(q, QUERY_MAX, false))
-            s->bad = true;
-        else {
-            snprintf(s->name, sizeof s->name, "%s", q);
-            trim(s->name);
-        }
+    /* The name goes through the rule typed names go through, so "が"
+     * typed as か + U+3099 finds the が that was stored. */
+    if (q != NULL && !form_text(q, QUERY_MAX, 0, s->name, sizeof s->name, &s->q_why)) {
+        s->bad = true;
+        s->failed = s->q_why.fault == HOSHI_TEXT_OK;
     }
     long v;
     const char *pref = req_query(r, "prefecture"), *lvl = req_query(r, "level"),
@@ -87,12 +87,16 @@ void page_registry(srv_req *r, srv_resp *p)
     hoshi_decl rows[SRV_PAGE_SIZE];
     size_t n = 0;
     long long total = 0;
-    if (!s.bad && run_search(r, &s, rows, &n, &total) != HOSHI_OK) {
+    if (s.failed) {
         page_message(r, p, 500, "internal");
         return;
     }
+    if (!s.bad && run_search(r, &s, rows, &n, &total) != HOSHI_OK) {
+        page_store_error(r, p, "decl_search", false);
+        return;
+    }
     vars v = {0};
-    var_text(&v, "q", s.name);
+    var_shown(&v, "q", s.q_why.fault != HOSHI_TEXT_OK ? req_query(r, "q") : s.name);
     select_options(var(&v, "prefecture_options"), r, T(r, "registry", "any"), "prefectures", 47, s.prefecture, false);
     select_options(var(&v, "industry_options"), r, T(r, "registry", "any"), "industries", 20,
                    s.industry[0] ? s.industry[0] - 'A' + 1 : 0, true);
@@ -101,7 +105,10 @@ void page_registry(srv_req *r, srv_resp *p)
     hoshi_buf_html(lv, T(r, "registry", "any"));
     hoshi_buf_printf(lv, "</option><option value=\"1\"%s>\xe2\x98\x85</option><option value=\"2\"%s>\xe2\x98\x85\xe2\x98\x85</option>",
                   s.level == 1 ? " selected" : "", s.level == 2 ? " selected" : "");
-    if (s.bad) {
+    if (s.q_why.fault != HOSHI_TEXT_OK) {
+        text_error(var(&v, "err"), r, T(r, "registry", "q"), &s.q_why, QUERY_MAX);
+        p->status = 400;
+    } else if (s.bad) {
         var_error(&v, r, "err", "registry", "err_query");
         p->status = 400;
     }
@@ -127,7 +134,7 @@ void page_registry(srv_req *r, srv_resp *p)
         for (size_t i = 0; i < n; i++) {
             char date[40];
             hoshi_buf_printf(res, "<tr><td><a href=\"/verify/%s\">", rows[i].id);
-            hoshi_buf_html(res, rows[i].org_name);
+            html_shown(res, rows[i].org_name);
             hoshi_buf_printf(res, "</a></td><td class=\"stars\">%s</td><td>", level_stars(rows[i].level));
             hoshi_buf_html(res, prefecture_name(r, rows[i].prefecture));
             hoshi_buf_puts(res, "</td><td class=\"wide\">");
@@ -151,6 +158,19 @@ void page_registry(srv_req *r, srv_resp *p)
     page_render(r, p, "registry", &v);
 }
 
+/* A stored name as a JSON string, sanitised as on the pages. */
+static void json_shown(hoshi_buf *b, const char *text)
+{
+    char *safe = NULL;
+    if (hoshi_text_sanitize(text, &safe) != HOSHI_OK) {
+        if (b->err == HOSHI_OK)
+            b->err = HOSHI_ERR_NOMEM;
+        return;
+    }
+    hoshi_buf_json_str(b, safe);
+    free(safe);
+}
+
 /* One declaration as the API's JSON object.  Names of prefectures and
  * industries are given in the request's language; codes are stable. */
 static void decl_json(hoshi_buf *b, srv_req *r, const hoshi_decl *d)
@@ -158,7 +178,7 @@ static void decl_json(hoshi_buf *b, srv_req *r, const hoshi_decl *d)
     hoshi_buf_puts(b, "{\"id\":");
     hoshi_buf_json_str(b, d->id);
     hoshi_buf_printf(b, ",\"level\":%d,\"organization\":", d->level);
-    hoshi_buf_json_str(b, d->org_name);
+    json_shown(b, d->org_name);
     hoshi_buf_puts(b, ",\"prefecture\":");
     hoshi_buf_json_str(b, prefecture_name(r, d->prefecture));
     hoshi_buf_printf(b, ",\"prefecture_code\":%d,\"industry\":", d->prefecture);
@@ -200,15 +220,18 @@ void api_declarations(srv_req *r, srv_resp *p)
 {
     search s;
     parse_search(r, &s);
-    if (s.bad) {
-        json_error(p, 400, "bad_query", "a query parameter is invalid or too long");
+    if (s.bad && !s.failed) {
+        json_error(p, 400, "bad_query", s.q_why.fault != HOSHI_TEXT_OK ? hoshi_error_detail()
+                                                                       : "a query parameter is invalid or too long");
         p->cacheable = true;
         return;
     }
     hoshi_decl rows[SRV_PAGE_SIZE];
     size_t n = 0;
     long long total = 0;
-    if (run_search(r, &s, rows, &n, &total) != HOSHI_OK) {
+    if (s.failed || run_search(r, &s, rows, &n, &total) != HOSHI_OK) {
+        srv_log(r, "error", "store_error", "op", "decl_search", "path", r->path, "detail", hoshi_error_detail(),
+                (const char *)NULL);
         json_error(p, 500, "internal", "the registry could not be searched");
         return;
     }
@@ -225,8 +248,15 @@ void api_declarations(srv_req *r, srv_resp *p)
 void api_declaration(srv_req *r, srv_resp *p, const char *id)
 {
     hoshi_decl d;
-    if (!hoshi_decl_id_is_valid(id) || hoshi_store_decl_get(r->s->store, id, &d) != HOSHI_OK) {
+    hoshi_err err = hoshi_decl_id_is_valid(id) ? hoshi_store_decl_get(r->s->store, id, &d) : HOSHI_ERR_NOTFOUND;
+    if (err == HOSHI_ERR_NOTFOUND) {
         json_error(p, 404, "not_found", "no declaration with this ID");
+        return;
+    }
+    if (err != HOSHI_OK) {
+        srv_log(r, "error", "store_error", "op", "decl_get", "path", r->path, "detail", hoshi_error_detail(),
+                (const char *)NULL);
+        json_error(p, 500, "internal", "the declaration could not be read");
         return;
     }
     p->ctype = "application/json";

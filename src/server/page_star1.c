@@ -38,7 +38,7 @@ void page_star1(srv_req *r, srv_resp *p)
         org = in;
         if (ok) {
             if (hoshi_store_org_update(r->s->store, &in) != HOSHI_OK) {
-                page_message(r, p, 500, "internal");
+                page_store_error(r, p, "org_update", true);
                 return;
             }
             redirect(p, "/dashboard");

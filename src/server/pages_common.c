@@ -1,11 +1,13 @@
 /*
  * pages_common.c — small helpers the page handlers share: template
- * variables, the log-in guard, names of prefectures and industries from
- * web.ini, dates for display and the absolute base URL for badges.
+ * variables, showing stored or typed text safely, the log-in guard, names
+ * of prefectures and industries from web.ini, dates for display and the
+ * absolute base URL for badges.
  */
 #include "server.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 hoshi_buf *var(vars *v, const char *name)
@@ -23,6 +25,26 @@ hoshi_buf *var(vars *v, const char *name)
 void var_text(vars *v, const char *name, const char *text)
 {
     hoshi_buf_html(var(v, name), text);
+}
+
+void html_shown(hoshi_buf *b, const char *text)
+{
+    char *safe = NULL;
+    if (hoshi_text_sanitize(text ? text : "", &safe) != HOSHI_OK) {
+        /* Out of memory: the text is left out rather than shown
+         * unchecked, and the buffer records the failure (the page body
+         * fails as a whole when b is it). */
+        if (b->err == HOSHI_OK)
+            b->err = HOSHI_ERR_NOMEM;
+        return;
+    }
+    hoshi_buf_html(b, safe);
+    free(safe);
+}
+
+void var_shown(vars *v, const char *name, const char *text)
+{
+    html_shown(var(v, name), text);
 }
 
 void var_error(vars *v, srv_req *r, const char *name, const char *section, const char *err_key)

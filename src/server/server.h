@@ -121,6 +121,17 @@ const char *req_cookie(srv_req *r, const char *name);
 void req_parse_form(srv_req *r, char *body, size_t len);
 /* Trims ASCII blanks and ideographic spaces at both ends, in place. */
 char *trim(char *s);
+/* A typed field through the library's rule for typed text: white space at
+ * both ends trimmed, NFC, at most max_chars characters (flags: more
+ * HOSHI_TEXT_*).  True when it passed and fits out[size]; then out holds
+ * the text to store.  Otherwise out is "" and *why says what is wrong,
+ * or why->fault is HOSHI_TEXT_OK when memory ran out (an error page). */
+bool form_text(const char *typed, size_t max_chars, unsigned flags, char *out, size_t size,
+               hoshi_text_problem *why);
+/* Appends the field error for *why in the visitor's language, naming the
+ * field by its label ("会社名・屋号の3文字目に…"). */
+void text_error(hoshi_buf *b, srv_req *r, const char *label, const hoshi_text_problem *why,
+                size_t max_chars);
 
 /* --- session.c */
 /* Looks up the session cookie and prepares the CSRF token for forms. */
@@ -155,8 +166,13 @@ void tpl_render(hoshi_buf *b, srv_req *r, const char *name, const char *section,
                 const char *const *vars);
 /* Wraps body_html in the layout and makes it the response. */
 void page_finish(srv_req *r, srv_resp *p, const char *title, hoshi_buf *body);
-/* A short page with a title and a message (errors, 404, 403). */
+/* A short page with a title and a message (errors, 404, 403).  A 5xx
+ * page logs its cause (hoshi_error_detail()) as event error_page. */
 void page_message(srv_req *r, srv_resp *p, int status, const char *key);
+/* The page for a store operation `op` that failed with err: logged as
+ * event store_error with the detail, then 503 "your change was not saved,
+ * try again" when `saving`, else 500.  Never a success, never a 404. */
+void page_store_error(srv_req *r, srv_resp *p, const char *op, bool saving);
 void redirect(srv_resp *p, const char *location);
 /* Appends the HTML of an error message for field `key` if `errs` names it. */
 void field_error(hoshi_buf *b, srv_req *r, const char *section, const char *err_key);
@@ -210,6 +226,13 @@ typedef struct vars {
 hoshi_buf *var(vars *v, const char *name);
 /* Sets name to the HTML-escaped text. */
 void var_text(vars *v, const char *name, const char *text);
+/* Appends text that came from the store or a visitor as HTML, through
+ * hoshi_text_sanitize: text saved before the input rule, or echoed back
+ * after failing it, shows refused characters as U+FFFD, never invisible
+ * or reordering ones, and never bytes that are not UTF-8. */
+void html_shown(hoshi_buf *b, const char *text);
+/* Sets name to html_shown(text). */
+void var_shown(vars *v, const char *name, const char *text);
 /* Sets name to the error paragraph of err_key in section, or nothing. */
 void var_error(vars *v, srv_req *r, const char *name, const char *section, const char *err_key);
 /* The name/value list for tpl_render (valid until the next var call). */

@@ -194,7 +194,7 @@ void page_finish(srv_req *r, srv_resp *p, const char *title, hoshi_buf *body)
     hoshi_buf_free(body);
 }
 
-void page_message(srv_req *r, srv_resp *p, int status, const char *key)
+static void message_page(srv_req *r, srv_resp *p, int status, const char *key)
 {
     char k[64];
     snprintf(k, sizeof k, "%s_title", key);
@@ -213,6 +213,29 @@ void page_message(srv_req *r, srv_resp *p, int status, const char *key)
     p->ctype = "text/html; charset=utf-8";
     hoshi_buf_free(&p->body);
     page_finish(r, p, T(r, sect, k), &body);
+}
+
+void page_message(srv_req *r, srv_resp *p, int status, const char *key)
+{
+    if (status >= 500) {
+        char st[12];
+        snprintf(st, sizeof st, "%d", status);
+        const char *detail = hoshi_error_detail();
+        srv_log(r, "error", "error_page", "status", st, "page", key, "path", r->path, "detail",
+                *detail ? detail : "(no detail)", (const char *)NULL);
+    }
+    message_page(r, p, status, key);
+}
+
+void page_store_error(srv_req *r, srv_resp *p, const char *op, bool saving)
+{
+    const char *detail = hoshi_error_detail();
+    srv_log(r, "error", "store_error", "op", op, "path", r->path, "detail", *detail ? detail : "(no detail)",
+            (const char *)NULL);
+    if (saving)
+        message_page(r, p, 503, "not_saved");
+    else
+        message_page(r, p, 500, "internal");
 }
 
 void redirect(srv_resp *p, const char *location)
