@@ -14,13 +14,18 @@
 static char dir[] = "/tmp/hoshi-store-XXXXXX";
 static char path[128];
 
-static hoshi_store *open_fresh(void)
+static hoshi_store *open_fresh_n(int connections)
 {
     static int n;
     snprintf(path, sizeof path, "%s/t%d.db", dir, n++);
     hoshi_store *s = NULL;
-    CHECK_INT(hoshi_store_open_sqlite(path, 2, &s), HOSHI_OK);
+    CHECK_INT(hoshi_store_open_sqlite(path, connections, &s), HOSHI_OK);
     return s;
+}
+
+static hoshi_store *open_fresh(void)
+{
+    return open_fresh_n(2);
 }
 
 static void migrations_apply_once(void)
@@ -216,6 +221,58 @@ static void operator_role_and_stats(void)
     hoshi_store_close(s);
 }
 
+/* Issue 7, finding 1: every filter combination of the registry search is
+ * its own SQL text, more than a connection keeps prepared.  On one
+ * connection, after all of them, searches still answer and log-out and
+ * withdrawal still really delete and withdraw (read back). */
+static void many_distinct_statements_on_one_connection(void)
+{
+    hoshi_store *s = open_fresh_n(1);
+    long long u, o;
+    CHECK_INT(hoshi_store_signup(s, "a@x.jp", "h", "星野商店", &u, &o), HOSHI_OK);
+    hoshi_org org;
+    CHECK_INT(hoshi_store_org_get(s, o, &org), HOSHI_OK);
+    org.prefecture = 13;
+    snprintf(org.industry, sizeof org.industry, "G");
+    CHECK_INT(hoshi_store_org_update(s, &org), HOSHI_OK);
+    char id[12];
+    CHECK_INT(hoshi_store_decl_create(s, o, 2, "2026-01-01", id), HOSHI_OK);
+    long long now = (long long)time(NULL);
+    CHECK_INT(hoshi_store_session_create(s, "sid", u, "tok", now + 1000), HOSHI_OK);
+    const char *names[] = {NULL, "星", "星野", "nothing"};
+    int searches = 0, failed = 0;
+    for (int round = 0; round < 2; round++) {
+        for (int mask = 0; mask < 64; mask++) {
+            const char *name = names[mask & 3];
+            hoshi_decl_query q = {name, mask & 4 ? 13 : 0, mask & 8 ? "G" : NULL, mask & 16 ? 2 : 0,
+                                  (mask & 32) != 0, 0, 5};
+            hoshi_decl out[5];
+            size_t n;
+            long long total;
+            hoshi_err err = hoshi_store_decl_search(s, &q, out, &n, &total);
+            searches++;
+            if (err != HOSHI_OK) {
+                failed++;
+                continue;
+            }
+            long long want = name != NULL && strcmp(name, "nothing") == 0 ? 0 : 1;
+            if (total != want || n != (size_t)want)
+                failed++;
+        }
+    }
+    CHECK_INT(failed, 0);
+    CHECK_INT(searches, 128);
+    CHECK_INT(hoshi_store_session_delete(s, "sid"), HOSHI_OK);
+    hoshi_session ses;
+    CHECK_INT(hoshi_store_session_get(s, "sid", now, &ses), HOSHI_ERR_NOTFOUND);
+    CHECK_INT(hoshi_store_decl_withdraw_id(s, id, "2026-02-01"), HOSHI_OK);
+    hoshi_decl d;
+    CHECK_INT(hoshi_store_decl_get(s, id, &d), HOSHI_OK);
+    CHECK_INT(d.status, HOSHI_DECL_WITHDRAWN);
+    CHECK_STR(d.withdrawn_on, "2026-02-01");
+    hoshi_store_close(s);
+}
+
 int main(void)
 {
     if (mkdtemp(dir) == NULL)
@@ -226,6 +283,7 @@ int main(void)
     RUN(declarations_step_up_and_search);
     RUN(policy_and_seed);
     RUN(operator_role_and_stats);
+    RUN(many_distinct_statements_on_one_connection);
     char cmd[200];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)

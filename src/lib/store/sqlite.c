@@ -2,8 +2,8 @@
  * sqlite.c — the SQLite backend's plumbing: opening the database (WAL,
  * foreign keys, busy timeout), versioned schema migrations applied at
  * start, a pool of connections so server threads read in parallel, and a
- * per-connection cache of prepared statements so hot pages do not pay for
- * SQL parsing on every request.
+ * bounded per-connection cache of prepared statements (least recently used
+ * evicted) so hot pages do not pay for SQL parsing on every request.
  */
 #include "sqlite_int.h"
 #include "internal.h"
@@ -106,7 +106,10 @@ int hoshi_store_schema_version(void)
 
 hoshi_err hi_sq_fail(hi_conn *c, const char *what)
 {
-    return hi_fail(HOSHI_ERR_IO, "database: %s: %s", what, c && c->db ? sqlite3_errmsg(c->db) : "?");
+    if (c == NULL || c->db == NULL)
+        return hi_fail(HOSHI_ERR_IO, "database: %s failed", what);
+    hoshi_err code = sqlite3_errcode(c->db) == SQLITE_NOMEM ? HOSHI_ERR_NOMEM : HOSHI_ERR_IO;
+    return hi_fail(code, "database: %s: %s", what, sqlite3_errmsg(c->db));
 }
 
 /* A connection plans with the statistics it loaded when it opened; after
@@ -132,10 +135,12 @@ hi_conn *hi_sq_acquire(hi_sqlite *s)
     for (;;) {
         for (int i = 0; i < s->n_conn; i++) {
             if (!s->conn[i].busy) {
-                s->conn[i].busy = true;
+                hi_conn *c = &s->conn[i];
+                c->busy = true;
                 pthread_mutex_unlock(&s->lock);
-                refresh_stats(s, &s->conn[i]);
-                return &s->conn[i];
+                refresh_stats(s, c);
+                c->acquired = c->tick;
+                return c;
             }
         }
         pthread_cond_wait(&s->freed, &s->lock);
@@ -150,13 +155,33 @@ void hi_sq_release(hi_sqlite *s, hi_conn *c)
     pthread_mutex_unlock(&s->lock);
 }
 
+/* The slot to reuse when the cache is full: the least recently used
+ * statement that its holder cannot still need — not handed out since the
+ * connection was acquired, not in the middle of stepping.  HI_STMT_CACHE
+ * when every one is in use. */
+static size_t victim(const hi_conn *c)
+{
+    size_t best = HI_STMT_CACHE;
+    for (size_t i = 0; i < c->n_stmt; i++) {
+        if (c->stmt[i].used > c->acquired || sqlite3_stmt_busy(c->stmt[i].st))
+            continue;
+        if (best == HI_STMT_CACHE || c->stmt[i].used < c->stmt[best].used)
+            best = i;
+    }
+    return best;
+}
+
 sqlite3_stmt *hi_sq_prep(hi_conn *c, const char *sql)
 {
-    for (size_t i = 0; i < c->n_stmt; i++)
-        if (strcmp(c->stmt[i].sql, sql) == 0)
+    for (size_t i = 0; i < c->n_stmt; i++) {
+        if (strcmp(c->stmt[i].sql, sql) == 0) {
+            c->stmt[i].used = ++c->tick;
             return c->stmt[i].st;
-    if (c->n_stmt == HI_STMT_CACHE) {
-        hi_fail(HOSHI_ERR_INTERNAL, "database: statement cache full");
+        }
+    }
+    size_t slot = c->n_stmt < HI_STMT_CACHE ? c->n_stmt : victim(c);
+    if (slot == HI_STMT_CACHE) {
+        hi_fail(HOSHI_ERR_INTERNAL, "database: more than %d statements in use at once", HI_STMT_CACHE);
         return NULL;
     }
     sqlite3_stmt *st = NULL;
@@ -170,9 +195,15 @@ sqlite3_stmt *hi_sq_prep(hi_conn *c, const char *sql)
         hi_fail(HOSHI_ERR_NOMEM, "out of memory preparing a statement");
         return NULL;
     }
-    c->stmt[c->n_stmt].sql = copy;
-    c->stmt[c->n_stmt].st = st;
-    c->n_stmt++;
+    if (slot < c->n_stmt) {
+        sqlite3_finalize(c->stmt[slot].st);
+        free(c->stmt[slot].sql);
+    } else {
+        c->n_stmt++;
+    }
+    c->stmt[slot].sql = copy;
+    c->stmt[slot].st = st;
+    c->stmt[slot].used = ++c->tick;
     return st;
 }
 

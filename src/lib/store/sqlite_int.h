@@ -13,16 +13,23 @@
 #include "hoshi/store.h"
 #include "internal.h"
 
+/* Statements kept prepared per connection.  Normal use prepares about 70
+ * distinct ones (the registry's filter combinations alone make 70), so
+ * the cache evicts the least recently used when full; it only has to be
+ * big enough that the hot pages stay prepared. */
 #define HI_STMT_CACHE 64
 
 typedef struct hi_conn {
     sqlite3 *db;
     bool busy;
     long long stats_seen;         /* stats generation its planner has loaded */
+    unsigned long long tick;      /* counts hand-outs from the cache */
+    unsigned long long acquired;  /* tick when the current holder took the connection */
     size_t n_stmt;
     struct {
         char *sql;
         sqlite3_stmt *st;
+        unsigned long long used;  /* tick of its last hand-out */
     } stmt[HI_STMT_CACHE];
 } hi_conn;
 
@@ -42,13 +49,17 @@ hi_conn *hi_sq_acquire(hi_sqlite *s);
 void hi_sq_release(hi_sqlite *s, hi_conn *c);
 
 /* A prepared statement for sql from c's cache (prepared on first use).
- * NULL after recording the error.  Reset it with hi_sq_done after use. */
+ * NULL after recording the error.  Reset it with hi_sq_done after use.
+ * The statement stays valid until the connection is released: the cache
+ * never evicts one handed out since hi_sq_acquire, so an operation may
+ * prepare several and use them together. */
 sqlite3_stmt *hi_sq_prep(hi_conn *c, const char *sql);
 void hi_sq_done(sqlite3_stmt *st);
 
 /* Runs a statement without results (BEGIN, COMMIT, …). */
 hoshi_err hi_sq_exec(hi_conn *c, const char *sql);
-/* Records the connection's last error as HOSHI_ERR_IO and returns it. */
+/* Records the connection's last error as HOSHI_ERR_IO (HOSHI_ERR_NOMEM
+ * when SQLite ran out of memory) and returns it. */
 hoshi_err hi_sq_fail(hi_conn *c, const char *what);
 
 /* Copies text column i into dst (size bytes, always NUL-terminated). */
