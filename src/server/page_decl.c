@@ -206,7 +206,7 @@ void page_verify(srv_req *r, srv_resp *p, const char *id)
     }
     hoshi_policy_rec pol;
     memset(&pol, 0, sizeof pol);
-    if (d.has_policy && hoshi_store_policy_get(r->s->store, d.org_id, &pol) == HOSHI_OK && pol.published) {
+    if (d.has_policy && hoshi_store_policy_get_public(r->s->store, d.org_id, &pol) == HOSHI_OK) {
         /* The policy itself, folded, and a link to its own page. */
         hoshi_buf *pl = var(&v, "policy");
         hoshi_buf_puts(pl, "<details class=\"policy\"><summary>");

@@ -97,6 +97,15 @@ static const char *const migrations[] = {
     " SELECT substr(lower(o.name), p.n, 2), o.id FROM orgs o JOIN gram_pos p ON p.n < length(o.name);",
     /* 4: programme operators. */
     "ALTER TABLE users ADD COLUMN operator INTEGER NOT NULL DEFAULT 0;",
+    /* 5: the published version of a policy apart from the owner's draft,
+     * so saving an edit no longer publishes it.  What was published is
+     * what the draft held. */
+    "ALTER TABLE policies ADD COLUMN pub_representative TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE policies ADD COLUMN pub_contact TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE policies ADD COLUMN pub_established TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE policies ADD COLUMN pub_body TEXT NOT NULL DEFAULT '';"
+    "UPDATE policies SET pub_representative = representative, pub_contact = contact,"
+    " pub_established = established, pub_body = body WHERE published;",
 };
 
 int hoshi_store_schema_version(void)
@@ -171,29 +180,27 @@ static size_t victim(const hi_conn *c)
     return best;
 }
 
-sqlite3_stmt *hi_sq_prep(hi_conn *c, const char *sql)
+hoshi_err hi_sq_prep(hi_conn *c, const char *sql, sqlite3_stmt **out)
 {
+    *out = NULL;
     for (size_t i = 0; i < c->n_stmt; i++) {
         if (strcmp(c->stmt[i].sql, sql) == 0) {
             c->stmt[i].used = ++c->tick;
-            return c->stmt[i].st;
+            *out = c->stmt[i].st;
+            return HOSHI_OK;
         }
     }
     size_t slot = c->n_stmt < HI_STMT_CACHE ? c->n_stmt : victim(c);
-    if (slot == HI_STMT_CACHE) {
-        hi_fail(HOSHI_ERR_INTERNAL, "database: more than %d statements in use at once", HI_STMT_CACHE);
-        return NULL;
-    }
+    if (slot == HI_STMT_CACHE)
+        return hi_fail(HOSHI_ERR_INTERNAL, "database: more than %d statements in use at once",
+                       HI_STMT_CACHE);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-        hi_sq_fail(c, "prepare");
-        return NULL;
-    }
+    if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+        return hi_sq_fail(c, "prepare");
     char *copy = hi_strdup(sql);
     if (copy == NULL) {
         sqlite3_finalize(st);
-        hi_fail(HOSHI_ERR_NOMEM, "out of memory preparing a statement");
-        return NULL;
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory preparing a statement");
     }
     if (slot < c->n_stmt) {
         sqlite3_finalize(c->stmt[slot].st);
@@ -204,7 +211,8 @@ sqlite3_stmt *hi_sq_prep(hi_conn *c, const char *sql)
     c->stmt[slot].sql = copy;
     c->stmt[slot].st = st;
     c->stmt[slot].used = ++c->tick;
-    return st;
+    *out = st;
+    return HOSHI_OK;
 }
 
 void hi_sq_done(sqlite3_stmt *st)
@@ -217,20 +225,33 @@ void hi_sq_done(sqlite3_stmt *st)
 
 hoshi_err hi_sq_exec(hi_conn *c, const char *sql)
 {
-    sqlite3_stmt *st = hi_sq_prep(c, sql);
-    if (st == NULL)
-        return HOSHI_ERR_IO;
+    sqlite3_stmt *st;
+    hoshi_err err = hi_sq_prep(c, sql, &st);
+    if (err != HOSHI_OK)
+        return err;
     int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        err = hi_sq_fail(c, sql);
     hi_sq_done(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? HOSHI_OK : hi_sq_fail(c, sql);
+    return err;
+}
+
+hoshi_err hi_sq_read_ok(hi_conn *c, const char *what)
+{
+    return sqlite3_errcode(c->db) == SQLITE_NOMEM ? hi_sq_fail(c, what) : HOSHI_OK;
 }
 
 void hi_sq_text(sqlite3_stmt *st, int i, char *dst, size_t size)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
     size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
-    if (n >= size)
+    /* Writes refuse what would not fit, but a database from elsewhere may
+     * hold longer text: cut it between characters, never inside one. */
+    if (n >= size) {
         n = size - 1;
+        while (n > 0 && (t[n] & 0xC0) == 0x80)
+            n--;
+    }
     if (n > 0)
         memcpy(dst, t, n);
     dst[n] = '\0';

@@ -48,12 +48,12 @@ typedef struct hi_sqlite {
 hi_conn *hi_sq_acquire(hi_sqlite *s);
 void hi_sq_release(hi_sqlite *s, hi_conn *c);
 
-/* A prepared statement for sql from c's cache (prepared on first use).
- * NULL after recording the error.  Reset it with hi_sq_done after use.
+/* A prepared statement for sql from c's cache (prepared on first use)
+ * in *out (NULL on failure).  Reset it with hi_sq_done after use.
  * The statement stays valid until the connection is released: the cache
  * never evicts one handed out since hi_sq_acquire, so an operation may
  * prepare several and use them together. */
-sqlite3_stmt *hi_sq_prep(hi_conn *c, const char *sql);
+hoshi_err hi_sq_prep(hi_conn *c, const char *sql, sqlite3_stmt **out);
 void hi_sq_done(sqlite3_stmt *st);
 
 /* Runs a statement without results (BEGIN, COMMIT, …). */
@@ -62,7 +62,13 @@ hoshi_err hi_sq_exec(hi_conn *c, const char *sql);
  * when SQLite ran out of memory) and returns it. */
 hoshi_err hi_sq_fail(hi_conn *c, const char *what);
 
-/* Copies text column i into dst (size bytes, always NUL-terminated). */
+/* After reading a row's columns: HOSHI_OK, or the error when SQLite ran
+ * out of memory converting one (its column functions then return NULL or
+ * 0, which must not pass for data). */
+hoshi_err hi_sq_read_ok(hi_conn *c, const char *what);
+
+/* Copies text column i into dst (size bytes, always NUL-terminated,
+ * never cut inside a UTF-8 sequence). */
 void hi_sq_text(sqlite3_stmt *st, int i, char *dst, size_t size);
 
 #define HI_SQ(base) ((hi_sqlite *)(base))
@@ -71,6 +77,20 @@ void hi_sq_text(sqlite3_stmt *st, int i, char *dst, size_t size);
 void hi_sq_bump(hoshi_store *base);
 /* Binds s (NULL as "") as text parameter i; s must outlive the step. */
 void hi_sq_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* One text about to be written: refused unless valid UTF-8 of at most
+ * max_chars characters and max_bytes bytes (so it fits the record's
+ * buffer when read back).  NULL text is written as "" and passes. */
+typedef struct hi_sq_field {
+    const char *what;
+    const char *text;
+    size_t max_chars, max_bytes;
+} hi_sq_field;
+/* HOSHI_ERR_INPUT naming the first field of f[0..n) that is refused. */
+hoshi_err hi_sq_check(const hi_sq_field *f, size_t n);
+/* The checks of hi_sq_check for an organisation's texts and a policy's. */
+hoshi_err hi_sq_org_check(const hoshi_org *o);
+hoshi_err hi_sq_policy_check(const char *representative, const char *contact, const char *established,
+                             const char *body);
 /* Rolls back the open transaction and returns err. */
 hoshi_err hi_sq_rollback(hi_conn *c, hoshi_err err);
 /* Runs one bound write statement on a pooled connection: the common shape
@@ -102,6 +122,8 @@ hoshi_err hi_sq_diagnosis_list(hoshi_store *base, long long org_id, hoshi_diagno
                                size_t *n);
 hoshi_err hi_sq_policy_get(hoshi_store *base, long long org_id, hoshi_policy_rec *out);
 hoshi_err hi_sq_policy_save(hoshi_store *base, const hoshi_policy_rec *p);
+hoshi_err hi_sq_policy_get_public(hoshi_store *base, long long org_id, hoshi_policy_rec *out);
+hoshi_err hi_sq_policy_publish(hoshi_store *base, long long org_id, const char *date);
 hoshi_err hi_sq_stats(hoshi_store *base, hoshi_stats *out);
 hoshi_err hi_sq_decl_create(hoshi_store *base, long long org_id, int level, const char *date,
                             char id_out[HOSHI_DECL_ID_LEN + 1]);
