@@ -6,12 +6,14 @@
  * evicted) so hot pages do not pay for SQL parsing on every request.
  */
 #include "sqlite_int.h"
+#include "alloc.h"
 #include "internal.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Migration N brings the schema from version N to N + 1.  Never edit a
  * released migration: append a new one. */
@@ -257,36 +259,73 @@ void hi_sq_text(sqlite3_stmt *st, int i, char *dst, size_t size)
     dst[n] = '\0';
 }
 
-static hoshi_err migrate(hi_conn *c)
+/* Reads the schema version and applies every migration it lacks, all in
+ * one write transaction: the version is read after BEGIN IMMEDIATE, so of
+ * two processes opening a new database together the second waits and then
+ * finds the schema current.  Either the schema reaches the current version
+ * or it stays as it was. */
+static hoshi_err migrate_in(hi_conn *c)
 {
     sqlite3_stmt *st = NULL;
-    int version = 0;
     if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
         return hi_sq_fail(c, "schema version");
-    if (sqlite3_step(st) == SQLITE_ROW)
-        version = sqlite3_column_int(st, 0);
+    int rc = sqlite3_step(st);
+    int version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return hi_sq_fail(c, "schema version");
     int target = hoshi_store_schema_version();
     if (version > target)
         return hi_fail(HOSHI_ERR_IO, "database schema version %d is newer than this hoshi (%d)",
                        version, target);
     for (int v = version; v < target; v++) {
-        char pragma[64];
-        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
         char *msg = NULL;
-        if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-            return hi_sq_fail(c, "begin migration");
-        if (sqlite3_exec(c->db, migrations[v], NULL, NULL, &msg) != SQLITE_OK ||
-            sqlite3_exec(c->db, pragma, NULL, NULL, &msg) != SQLITE_OK) {
-            hoshi_err e = hi_fail(HOSHI_ERR_IO, "database migration %d: %s", v + 1,
-                                  msg ? msg : "?");
+        if (sqlite3_exec(c->db, migrations[v], NULL, NULL, &msg) != SQLITE_OK) {
+            hoshi_err e = hi_fail(sqlite3_errcode(c->db) == SQLITE_NOMEM ? HOSHI_ERR_NOMEM : HOSHI_ERR_IO,
+                                  "database migration %d: %s", v + 1, msg ? msg : "?");
             sqlite3_free(msg);
-            sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
             return e;
         }
-        if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-            return hi_sq_fail(c, "commit migration");
     }
+    if (version < target) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", target);
+        if (sqlite3_exec(c->db, pragma, NULL, NULL, NULL) != SQLITE_OK)
+            return hi_sq_fail(c, "set schema version");
+    }
+    return HOSHI_OK;
+}
+
+static hoshi_err migrate(hi_conn *c)
+{
+    if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return hi_sq_fail(c, "begin migration");
+    hoshi_err err = migrate_in(c);
+    if (err == HOSHI_OK && sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        err = hi_sq_fail(c, "commit migration");
+    if (err != HOSHI_OK)
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    return err;
+}
+
+/* The directory must be writable too: SQLite creates the WAL, its index
+ * and rollback journals next to the database.  (For root access() always
+ * says yes, and root can indeed write.) */
+static hoshi_err dir_writable(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    if (slash == NULL)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else if ((size_t)(slash - path) < sizeof dir)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    else
+        return HOSHI_OK; /* let SQLite find out */
+    if (access(dir, F_OK) == 0 && access(dir, W_OK | X_OK) != 0)
+        return hi_fail(HOSHI_ERR_IO, "database %s is read-only: its directory %s is not writable"
+                       " (SQLite keeps its journal and WAL files there)", path, dir);
     return HOSHI_OK;
 }
 
@@ -296,6 +335,11 @@ static hoshi_err open_conn(const char *path, hi_conn *c)
     if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK)
         return hi_fail(HOSHI_ERR_IO, "cannot open database %s: %s", path,
                        c->db ? sqlite3_errmsg(c->db) : "out of memory");
+    /* SQLite quietly opens a file it may not write read-only; every write
+     * would then fail later, long after start. */
+    if (sqlite3_db_readonly(c->db, "main") == 1)
+        return hi_fail(HOSHI_ERR_IO, "database %s is read-only: this process may not write the file"
+                       " (check its permissions and owner)", path);
     sqlite3_busy_timeout(c->db, 5000);
     static const char setup[] = "PRAGMA journal_mode = WAL;"
                                 "PRAGMA synchronous = NORMAL;"
@@ -303,7 +347,8 @@ static hoshi_err open_conn(const char *path, hi_conn *c)
                                 "PRAGMA cache_size = -16000;";
     char *msg = NULL;
     if (sqlite3_exec(c->db, setup, NULL, NULL, &msg) != SQLITE_OK) {
-        hoshi_err e = hi_fail(HOSHI_ERR_IO, "database %s: %s", path, msg ? msg : "?");
+        hoshi_err e = hi_fail(sqlite3_errcode(c->db) == SQLITE_NOMEM ? HOSHI_ERR_NOMEM : HOSHI_ERR_IO,
+                              "database %s: %s", path, msg ? msg : "?");
         sqlite3_free(msg);
         return e;
     }
@@ -336,15 +381,39 @@ void hi_sqlite_close(hoshi_store *base)
     free(s);
 }
 
+/* unixepoch(), used by the schema and the queries, came with 3.38.0. */
+#define SQLITE_NEEDED 3038000
+
+static atomic_int sqlite_version_claimed;
+
+void hoshi_store_testing_sqlite_version(int number)
+{
+    atomic_store(&sqlite_version_claimed, number);
+}
+
+static hoshi_err sqlite_new_enough(void)
+{
+    int v = atomic_load(&sqlite_version_claimed);
+    if (v == 0)
+        v = sqlite3_libversion_number();
+    if (v < SQLITE_NEEDED)
+        return hi_fail(HOSHI_ERR_IO, "SQLite %d.%d.%d is too old: hoshi's database needs 3.38.0 or newer",
+                       v / 1000000, v / 1000 % 1000, v % 1000);
+    return HOSHI_OK;
+}
+
 hoshi_err hoshi_store_open_sqlite(const char *path, int connections, hoshi_store **out)
 {
     hi_clear_error();
     *out = NULL;
     if (path == NULL || *path == '\0' || connections < 1 || connections > 256)
         return hi_fail(HOSHI_ERR_USAGE, "store: a database path and 1..256 connections are needed");
+    hoshi_err err;
+    if ((err = sqlite_new_enough()) != HOSHI_OK || (err = dir_writable(path)) != HOSHI_OK)
+        return err;
     if (sodium_init() < 0) /* declaration IDs come from randombytes */
         return hi_fail(HOSHI_ERR_INTERNAL, "libsodium failed to initialise");
-    hi_sqlite *s = calloc(1, sizeof *s);
+    hi_sqlite *s = hi_calloc(1, sizeof *s);
     if (s == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory opening the store");
     s->base.ops = &hi_sqlite_ops;
@@ -352,8 +421,7 @@ hoshi_err hoshi_store_open_sqlite(const char *path, int connections, hoshi_store
     pthread_cond_init(&s->freed, NULL);
     atomic_init(&s->generation, 1);
     atomic_init(&s->stats, 0);
-    hoshi_err err = HOSHI_OK;
-    s->conn = calloc((size_t)connections, sizeof *s->conn);
+    s->conn = hi_calloc((size_t)connections, sizeof *s->conn);
     if (s->conn == NULL) {
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory opening the store");
         goto undo_store;
