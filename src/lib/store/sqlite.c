@@ -149,6 +149,7 @@ hi_conn *hi_sq_acquire(hi_sqlite *s)
                 hi_conn *c = &s->conn[i];
                 c->busy = true;
                 pthread_mutex_unlock(&s->lock);
+                hi_sq_rollback(c, HOSHI_OK);
                 refresh_stats(s, c);
                 c->acquired = c->tick;
                 return c;
@@ -160,6 +161,7 @@ hi_conn *hi_sq_acquire(hi_sqlite *s)
 
 void hi_sq_release(hi_sqlite *s, hi_conn *c)
 {
+    hi_sq_rollback(c, HOSHI_OK);
     pthread_mutex_lock(&s->lock);
     c->busy = false;
     pthread_cond_signal(&s->freed);
@@ -341,6 +343,8 @@ static hoshi_err open_conn(const char *path, hi_conn *c)
         return hi_fail(HOSHI_ERR_IO, "database %s is read-only: this process may not write the file"
                        " (check its permissions and owner)", path);
     sqlite3_busy_timeout(c->db, 5000);
+    if (sqlite3_prepare_v3(c->db, "ROLLBACK", -1, SQLITE_PREPARE_PERSISTENT, &c->rollback, NULL) != SQLITE_OK)
+        return hi_sq_fail(c, "prepare");
     static const char setup[] = "PRAGMA journal_mode = WAL;"
                                 "PRAGMA synchronous = NORMAL;"
                                 "PRAGMA foreign_keys = ON;"
@@ -362,6 +366,8 @@ static void close_conn(hi_conn *c)
         free(c->stmt[i].sql);
     }
     c->n_stmt = 0;
+    sqlite3_finalize(c->rollback);
+    c->rollback = NULL;
     if (c->db != NULL)
         sqlite3_close(c->db);
     c->db = NULL;

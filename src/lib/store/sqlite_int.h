@@ -25,6 +25,7 @@ typedef struct hi_conn {
     long long stats_seen;         /* stats generation its planner has loaded */
     unsigned long long tick;      /* counts hand-outs from the cache */
     unsigned long long acquired;  /* tick when the current holder took the connection */
+    sqlite3_stmt *rollback;       /* prepared at open: rolling back must not need memory */
     size_t n_stmt;
     struct {
         char *sql;
@@ -44,7 +45,9 @@ typedef struct hi_sqlite {
 } hi_sqlite;
 
 /* Waits for a free pooled connection and takes it; if statistics were
- * recomputed since the connection last looked, reloads them first. */
+ * recomputed since the connection last looked, reloads them first.  A
+ * connection is never handed out or given back inside a transaction (one
+ * left open by a failed rollback is rolled back then). */
 hi_conn *hi_sq_acquire(hi_sqlite *s);
 void hi_sq_release(hi_sqlite *s, hi_conn *c);
 
@@ -91,7 +94,7 @@ hoshi_err hi_sq_check(const hi_sq_field *f, size_t n);
 hoshi_err hi_sq_org_check(const hoshi_org *o);
 hoshi_err hi_sq_policy_check(const char *representative, const char *contact, const char *established,
                              const char *body);
-/* Rolls back the open transaction and returns err. */
+/* Rolls back the open transaction, if any, and returns err. */
 hoshi_err hi_sq_rollback(hi_conn *c, hoshi_err err);
 /* Runs one bound write statement on a pooled connection: the common shape
  * of the simple updates.  *changes (if not NULL) gets the rows changed. */

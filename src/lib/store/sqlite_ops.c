@@ -36,7 +36,12 @@ hoshi_err hi_sq_check(const hi_sq_field *f, size_t n)
 
 hoshi_err hi_sq_rollback(hi_conn *c, hoshi_err err)
 {
-    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    /* SQLite may have rolled back already (after running out of memory,
+     * for one). */
+    if (!sqlite3_get_autocommit(c->db)) {
+        sqlite3_step(c->rollback);
+        sqlite3_reset(c->rollback);
+    }
     return err;
 }
 
