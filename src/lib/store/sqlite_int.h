@@ -14,7 +14,7 @@
 #include "internal.h"
 
 /* Statements kept prepared per connection.  Normal use prepares about 70
- * distinct ones (the registry's filter combinations alone make 70), so
+ * distinct ones (the registry's filter combinations alone make 72), so
  * the cache evicts the least recently used when full; it only has to be
  * big enough that the hot pages stay prepared. */
 #define HI_STMT_CACHE 64
