@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """HTTP tests of what the store keeps: a policy's draft apart from its
-published version (issue 7, finding 7) and names of four-byte characters
-read back whole (finding 8).  Prints 'ok NAME' / 'FAIL NAME' lines.
+published version (issue 7, finding 7), names of four-byte characters
+read back whole (finding 8), and no start on a database the server cannot
+write (finding 11).  Prints 'ok NAME' / 'FAIL NAME' lines.
 """
-import datetime, html, os, re, sqlite3, sys, tempfile
+import datetime, html, os, re, sqlite3, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness
@@ -93,8 +94,34 @@ def four_byte_names_read_back_whole(port):
           r.status == 200 and name in r.body and "\ufffd" not in r.body, r.status)
 
 
+def as_nobody():
+    """Runs a child as nobody when the tests run as root, for whom file
+    permissions do not stop writes."""
+    if os.geteuid() == 0:
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)
+
+
+def refuses_read_only_database(tmp):
+    d = os.path.join(tmp, "ro")
+    os.mkdir(d)
+    os.chmod(tmp, 0o755)
+    os.chmod(d, 0o777)
+    db = os.path.join(d, "ro.db")
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA user_version = 0")
+    con.close()
+    os.chmod(db, 0o444)
+    p = subprocess.run([harness.HOSHI, "serve", "--db", db, "--listen", "127.0.0.1:0"], capture_output=True,
+                       text=True, timeout=30, preexec_fn=as_nobody)
+    check("no start on a read-only database, and says why",
+          p.returncode == 1 and "is read-only" in p.stderr and db in p.stderr, f"{p.returncode} {p.stderr[:300]}")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="hoshi-store-http-")
+    refuses_read_only_database(tmp)
     db = os.path.join(tmp, "store.db")
     server, port = start(db)
     try:
