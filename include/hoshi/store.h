@@ -15,10 +15,17 @@
  * Records are plain structs with fixed-size text fields (NUL-terminated
  * UTF-8), filled by the store and owned by the caller; the one variable-
  * length field (a policy's body) is malloc'd and freed by the caller.
+ * Text limits are counted in characters (code points), as the forms count
+ * them; a field's buffer holds its limit in 4-byte characters and the NUL.
+ * The store refuses longer text or invalid UTF-8 on write
+ * (HOSHI_ERR_INPUT, the detail names the field) instead of cutting it on
+ * read, so what is read back is what was written.
  * Operations return HOSHI_ERR_NOTFOUND when the thing asked for does not
  * exist (or belongs to another organisation), HOSHI_ERR_INPUT for a
- * conflict such as an e-mail address already registered, HOSHI_ERR_IO for
- * a database failure (detail says which).
+ * conflict such as an e-mail address already registered or text over its
+ * limit, HOSHI_ERR_IO for a database failure and HOSHI_ERR_NOMEM when
+ * memory ran out (detail says which).  A write that fails never returns
+ * HOSHI_OK and leaves nothing half-done.
  */
 #ifndef HOSHI_STORE_H
 #define HOSHI_STORE_H
@@ -30,8 +37,14 @@
 #include "hoshi/error.h"
 #include "hoshi/ids.h"
 
-#define HOSHI_STORE_NAME 400   /* bytes: 100 characters of Japanese at most */
-#define HOSHI_STORE_EMAIL 256
+/* Limits in characters, and the buffer sizes (bytes) that hold them. */
+#define HOSHI_STORE_NAME_CHARS 100    /* an organisation's name or contact person */
+#define HOSHI_STORE_NAME (HOSHI_STORE_NAME_CHARS * 4 + 1)
+#define HOSHI_STORE_FIELD_CHARS 200   /* a policy's representative or contact (HOSHI_POLICY_FIELD_MAX) */
+#define HOSHI_STORE_FIELD (HOSHI_STORE_FIELD_CHARS * 4 + 1)
+#define HOSHI_STORE_POLICY_CHARS 20000 /* the text of a policy */
+/* ASCII fields, sizes in bytes with the NUL. */
+#define HOSHI_STORE_EMAIL 256  /* an address is at most 254 octets (RFC 5321) */
 #define HOSHI_STORE_HASH 160   /* Argon2id encoded hash */
 #define HOSHI_STORE_TOKEN 72   /* hex session digests and CSRF tokens */
 #define HOSHI_STORE_DATE 11    /* YYYY-MM-DD */
@@ -78,14 +91,18 @@ typedef struct hoshi_diagnosis {
     char taken_on[HOSHI_STORE_DATE];
 } hoshi_diagnosis;
 
+/* A basic policy.  The owner edits a draft; publishing copies the draft
+ * to the published version, which is all the public ever sees, so editing
+ * after publishing changes nothing public until the next publication. */
 typedef struct hoshi_policy_rec {
     long long org_id;
-    char representative[HOSHI_STORE_NAME];
-    char contact[HOSHI_STORE_NAME];
+    char representative[HOSHI_STORE_FIELD];
+    char contact[HOSHI_STORE_FIELD];
     char established[HOSHI_STORE_DATE];
     char *body;                   /* malloc'd; the caller frees it */
-    bool published;
-    char published_on[HOSHI_STORE_DATE];
+    bool published;               /* a version has been published */
+    char published_on[HOSHI_STORE_DATE]; /* date of that publication, "" when none */
+    bool unpublished_changes;     /* published, and the draft differs from it */
 } hoshi_policy_rec;
 
 typedef enum hoshi_decl_status { HOSHI_DECL_WITHDRAWN = 0, HOSHI_DECL_ACTIVE = 1 } hoshi_decl_status;
@@ -148,6 +165,8 @@ typedef struct hoshi_store_ops {
                                 size_t max, size_t *n);
     hoshi_err (*policy_get)(hoshi_store *s, long long org_id, hoshi_policy_rec *out);
     hoshi_err (*policy_save)(hoshi_store *s, const hoshi_policy_rec *p);
+    hoshi_err (*policy_get_public)(hoshi_store *s, long long org_id, hoshi_policy_rec *out);
+    hoshi_err (*policy_publish)(hoshi_store *s, long long org_id, const char *date);
     hoshi_err (*decl_create)(hoshi_store *s, long long org_id, int level, const char *date,
                              char id_out[HOSHI_DECL_ID_LEN + 1]);
     hoshi_err (*decl_withdraw)(hoshi_store *s, long long org_id, const char *date);
@@ -168,10 +187,19 @@ struct hoshi_store {
 };
 
 /* Opens (creating if needed) the SQLite database at path, turns on WAL and
- * foreign keys, and applies the schema migrations it has not seen yet.
+ * foreign keys, and applies the schema migrations it has not seen yet (in
+ * one transaction, so processes starting together migrate once).
  * `connections` is the size of the connection pool (at least 1; one per
- * server thread is right).  Caller closes with hoshi_store_close(). */
+ * server thread is right).  Fails with HOSHI_ERR_IO and a clear detail
+ * when the database or its directory cannot be written (SQLite would
+ * otherwise open it read-only and fail every write later) and when the
+ * SQLite library is older than the schema needs (3.38.0).  Caller closes
+ * with hoshi_store_close(). */
 hoshi_err hoshi_store_open_sqlite(const char *path, int connections, hoshi_store **out);
+
+/* For tests only: makes later opens take the SQLite library for version
+ * `number` (as sqlite3_libversion_number() gives it; 0: the real one). */
+void hoshi_store_testing_sqlite_version(int number);
 
 /* Closes the store; NULL is ignored. */
 void hoshi_store_close(hoshi_store *s);
@@ -210,9 +238,22 @@ hoshi_err hoshi_store_diagnosis_get(hoshi_store *s, long long org_id, long long 
 hoshi_err hoshi_store_diagnosis_list(hoshi_store *s, long long org_id, hoshi_diagnosis *out,
                                      size_t max, size_t *n);
 
-/* On success out->body is malloc'd (free it). */
+/* The owner's draft, for the editor: never show it publicly.  published,
+ * published_on and unpublished_changes describe the published version.
+ * NOTFOUND when no draft was ever saved.  On success out->body is
+ * malloc'd (the caller frees it); on failure it is NULL. */
 hoshi_err hoshi_store_policy_get(hoshi_store *s, long long org_id, hoshi_policy_rec *out);
+/* The published version, as the public sees it (published is true,
+ * unpublished_changes false).  NOTFOUND when none was ever published.
+ * out->body as for hoshi_store_policy_get. */
+hoshi_err hoshi_store_policy_get_public(hoshi_store *s, long long org_id, hoshi_policy_rec *out);
+/* Saves the draft: representative, contact, established and body of p
+ * (the caller keeps p).  The published version stays as it was; p's
+ * published fields are ignored. */
 hoshi_err hoshi_store_policy_save(hoshi_store *s, const hoshi_policy_rec *p);
+/* Publishes the saved draft as it is, dated `date` (YYYY-MM-DD), replacing
+ * any earlier published version.  NOTFOUND when there is no draft. */
+hoshi_err hoshi_store_policy_publish(hoshi_store *s, long long org_id, const char *date);
 
 /* Issues a new declaration (a fresh random ID) for the organisation and,
  * in the same transaction, withdraws its active one if any: that is how

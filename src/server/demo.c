@@ -107,6 +107,8 @@ static hoshi_err seed_account(srv *s, const hoshi_datafile *ini, const char *pas
     pol.body = text;
     pol.published = true;
     err = hoshi_store_policy_save(s->store, &pol);
+    if (err == HOSHI_OK)
+        err = hoshi_store_policy_publish(s->store, oid, today);
     free(text);
     if (err != HOSHI_OK)
         return err;

@@ -238,13 +238,13 @@ void page_verify(srv_req *r, srv_resp *p, const char *id)
     }
     hoshi_policy_rec pol;
     memset(&pol, 0, sizeof pol);
-    got = d.has_policy ? hoshi_store_policy_get(r->s->store, d.org_id, &pol) : HOSHI_ERR_NOTFOUND;
+    got = d.has_policy ? hoshi_store_policy_get_public(r->s->store, d.org_id, &pol) : HOSHI_ERR_NOTFOUND;
     if (got != HOSHI_OK && got != HOSHI_ERR_NOTFOUND) {
         vars_free(&v);
-        page_store_error(r, p, "policy_get", false);
+        page_store_error(r, p, "policy_get_public", false);
         return;
     }
-    if (got == HOSHI_OK && pol.published) {
+    if (got == HOSHI_OK) {
         /* The policy itself, folded, and a link to its own page. */
         hoshi_buf *pl = var(&v, "policy");
         hoshi_buf_puts(pl, "<details class=\"policy\"><summary>");

@@ -2,16 +2,18 @@
  * sqlite.c — the SQLite backend's plumbing: opening the database (WAL,
  * foreign keys, busy timeout), versioned schema migrations applied at
  * start, a pool of connections so server threads read in parallel, and a
- * per-connection cache of prepared statements so hot pages do not pay for
- * SQL parsing on every request.
+ * bounded per-connection cache of prepared statements (least recently used
+ * evicted) so hot pages do not pay for SQL parsing on every request.
  */
 #include "sqlite_int.h"
+#include "alloc.h"
 #include "internal.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Migration N brings the schema from version N to N + 1.  Never edit a
  * released migration: append a new one. */
@@ -97,6 +99,15 @@ static const char *const migrations[] = {
     " SELECT substr(lower(o.name), p.n, 2), o.id FROM orgs o JOIN gram_pos p ON p.n < length(o.name);",
     /* 4: programme operators. */
     "ALTER TABLE users ADD COLUMN operator INTEGER NOT NULL DEFAULT 0;",
+    /* 5: the published version of a policy apart from the owner's draft,
+     * so saving an edit no longer publishes it.  What was published is
+     * what the draft held. */
+    "ALTER TABLE policies ADD COLUMN pub_representative TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE policies ADD COLUMN pub_contact TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE policies ADD COLUMN pub_established TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE policies ADD COLUMN pub_body TEXT NOT NULL DEFAULT '';"
+    "UPDATE policies SET pub_representative = representative, pub_contact = contact,"
+    " pub_established = established, pub_body = body WHERE published;",
 };
 
 int hoshi_store_schema_version(void)
@@ -106,7 +117,10 @@ int hoshi_store_schema_version(void)
 
 hoshi_err hi_sq_fail(hi_conn *c, const char *what)
 {
-    return hi_fail(HOSHI_ERR_IO, "database: %s: %s", what, c && c->db ? sqlite3_errmsg(c->db) : "?");
+    if (c == NULL || c->db == NULL)
+        return hi_fail(HOSHI_ERR_IO, "database: %s failed", what);
+    hoshi_err code = sqlite3_errcode(c->db) == SQLITE_NOMEM ? HOSHI_ERR_NOMEM : HOSHI_ERR_IO;
+    return hi_fail(code, "database: %s: %s", what, sqlite3_errmsg(c->db));
 }
 
 /* A connection plans with the statistics it loaded when it opened; after
@@ -132,10 +146,13 @@ hi_conn *hi_sq_acquire(hi_sqlite *s)
     for (;;) {
         for (int i = 0; i < s->n_conn; i++) {
             if (!s->conn[i].busy) {
-                s->conn[i].busy = true;
+                hi_conn *c = &s->conn[i];
+                c->busy = true;
                 pthread_mutex_unlock(&s->lock);
-                refresh_stats(s, &s->conn[i]);
-                return &s->conn[i];
+                hi_sq_rollback(c, HOSHI_OK);
+                refresh_stats(s, c);
+                c->acquired = c->tick;
+                return c;
             }
         }
         pthread_cond_wait(&s->freed, &s->lock);
@@ -144,36 +161,62 @@ hi_conn *hi_sq_acquire(hi_sqlite *s)
 
 void hi_sq_release(hi_sqlite *s, hi_conn *c)
 {
+    hi_sq_rollback(c, HOSHI_OK);
     pthread_mutex_lock(&s->lock);
     c->busy = false;
     pthread_cond_signal(&s->freed);
     pthread_mutex_unlock(&s->lock);
 }
 
-sqlite3_stmt *hi_sq_prep(hi_conn *c, const char *sql)
+/* The slot to reuse when the cache is full: the least recently used
+ * statement that its holder cannot still need — not handed out since the
+ * connection was acquired, not in the middle of stepping.  HI_STMT_CACHE
+ * when every one is in use. */
+static size_t victim(const hi_conn *c)
 {
-    for (size_t i = 0; i < c->n_stmt; i++)
-        if (strcmp(c->stmt[i].sql, sql) == 0)
-            return c->stmt[i].st;
-    if (c->n_stmt == HI_STMT_CACHE) {
-        hi_fail(HOSHI_ERR_INTERNAL, "database: statement cache full");
-        return NULL;
+    size_t best = HI_STMT_CACHE;
+    for (size_t i = 0; i < c->n_stmt; i++) {
+        if (c->stmt[i].used > c->acquired || sqlite3_stmt_busy(c->stmt[i].st))
+            continue;
+        if (best == HI_STMT_CACHE || c->stmt[i].used < c->stmt[best].used)
+            best = i;
     }
+    return best;
+}
+
+hoshi_err hi_sq_prep(hi_conn *c, const char *sql, sqlite3_stmt **out)
+{
+    *out = NULL;
+    for (size_t i = 0; i < c->n_stmt; i++) {
+        if (strcmp(c->stmt[i].sql, sql) == 0) {
+            c->stmt[i].used = ++c->tick;
+            *out = c->stmt[i].st;
+            return HOSHI_OK;
+        }
+    }
+    size_t slot = c->n_stmt < HI_STMT_CACHE ? c->n_stmt : victim(c);
+    if (slot == HI_STMT_CACHE)
+        return hi_fail(HOSHI_ERR_INTERNAL, "database: more than %d statements in use at once",
+                       HI_STMT_CACHE);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-        hi_sq_fail(c, "prepare");
-        return NULL;
-    }
+    if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+        return hi_sq_fail(c, "prepare");
     char *copy = hi_strdup(sql);
     if (copy == NULL) {
         sqlite3_finalize(st);
-        hi_fail(HOSHI_ERR_NOMEM, "out of memory preparing a statement");
-        return NULL;
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory preparing a statement");
     }
-    c->stmt[c->n_stmt].sql = copy;
-    c->stmt[c->n_stmt].st = st;
-    c->n_stmt++;
-    return st;
+    if (slot < c->n_stmt) {
+        sqlite3_finalize(c->stmt[slot].st);
+        free(c->stmt[slot].sql);
+    } else {
+        c->n_stmt++;
+    }
+    c->stmt[slot].sql = copy;
+    c->stmt[slot].st = st;
+    c->stmt[slot].used = ++c->tick;
+    *out = st;
+    return HOSHI_OK;
 }
 
 void hi_sq_done(sqlite3_stmt *st)
@@ -186,55 +229,105 @@ void hi_sq_done(sqlite3_stmt *st)
 
 hoshi_err hi_sq_exec(hi_conn *c, const char *sql)
 {
-    sqlite3_stmt *st = hi_sq_prep(c, sql);
-    if (st == NULL)
-        return HOSHI_ERR_IO;
+    sqlite3_stmt *st;
+    hoshi_err err = hi_sq_prep(c, sql, &st);
+    if (err != HOSHI_OK)
+        return err;
     int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        err = hi_sq_fail(c, sql);
     hi_sq_done(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? HOSHI_OK : hi_sq_fail(c, sql);
+    return err;
+}
+
+hoshi_err hi_sq_read_ok(hi_conn *c, const char *what)
+{
+    return sqlite3_errcode(c->db) == SQLITE_NOMEM ? hi_sq_fail(c, what) : HOSHI_OK;
 }
 
 void hi_sq_text(sqlite3_stmt *st, int i, char *dst, size_t size)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
     size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
-    if (n >= size)
+    /* Writes refuse what would not fit, but a database from elsewhere may
+     * hold longer text: cut it between characters, never inside one. */
+    if (n >= size) {
         n = size - 1;
+        while (n > 0 && (t[n] & 0xC0) == 0x80)
+            n--;
+    }
     if (n > 0)
         memcpy(dst, t, n);
     dst[n] = '\0';
 }
 
-static hoshi_err migrate(hi_conn *c)
+/* Reads the schema version and applies every migration it lacks, all in
+ * one write transaction: the version is read after BEGIN IMMEDIATE, so of
+ * two processes opening a new database together the second waits and then
+ * finds the schema current.  Either the schema reaches the current version
+ * or it stays as it was. */
+static hoshi_err migrate_in(hi_conn *c)
 {
     sqlite3_stmt *st = NULL;
-    int version = 0;
     if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
         return hi_sq_fail(c, "schema version");
-    if (sqlite3_step(st) == SQLITE_ROW)
-        version = sqlite3_column_int(st, 0);
+    int rc = sqlite3_step(st);
+    int version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return hi_sq_fail(c, "schema version");
     int target = hoshi_store_schema_version();
     if (version > target)
         return hi_fail(HOSHI_ERR_IO, "database schema version %d is newer than this hoshi (%d)",
                        version, target);
     for (int v = version; v < target; v++) {
-        char pragma[64];
-        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
         char *msg = NULL;
-        if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-            return hi_sq_fail(c, "begin migration");
-        if (sqlite3_exec(c->db, migrations[v], NULL, NULL, &msg) != SQLITE_OK ||
-            sqlite3_exec(c->db, pragma, NULL, NULL, &msg) != SQLITE_OK) {
-            hoshi_err e = hi_fail(HOSHI_ERR_IO, "database migration %d: %s", v + 1,
-                                  msg ? msg : "?");
+        if (sqlite3_exec(c->db, migrations[v], NULL, NULL, &msg) != SQLITE_OK) {
+            hoshi_err e = hi_fail(sqlite3_errcode(c->db) == SQLITE_NOMEM ? HOSHI_ERR_NOMEM : HOSHI_ERR_IO,
+                                  "database migration %d: %s", v + 1, msg ? msg : "?");
             sqlite3_free(msg);
-            sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
             return e;
         }
-        if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-            return hi_sq_fail(c, "commit migration");
     }
+    if (version < target) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", target);
+        if (sqlite3_exec(c->db, pragma, NULL, NULL, NULL) != SQLITE_OK)
+            return hi_sq_fail(c, "set schema version");
+    }
+    return HOSHI_OK;
+}
+
+static hoshi_err migrate(hi_conn *c)
+{
+    if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return hi_sq_fail(c, "begin migration");
+    hoshi_err err = migrate_in(c);
+    if (err == HOSHI_OK && sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        err = hi_sq_fail(c, "commit migration");
+    if (err != HOSHI_OK)
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    return err;
+}
+
+/* The directory must be writable too: SQLite creates the WAL, its index
+ * and rollback journals next to the database.  (For root access() always
+ * says yes, and root can indeed write.) */
+static hoshi_err dir_writable(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    if (slash == NULL)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else if ((size_t)(slash - path) < sizeof dir)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    else
+        return HOSHI_OK; /* let SQLite find out */
+    if (access(dir, F_OK) == 0 && access(dir, W_OK | X_OK) != 0)
+        return hi_fail(HOSHI_ERR_IO, "database %s is read-only: its directory %s is not writable"
+                       " (SQLite keeps its journal and WAL files there)", path, dir);
     return HOSHI_OK;
 }
 
@@ -244,14 +337,22 @@ static hoshi_err open_conn(const char *path, hi_conn *c)
     if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK)
         return hi_fail(HOSHI_ERR_IO, "cannot open database %s: %s", path,
                        c->db ? sqlite3_errmsg(c->db) : "out of memory");
+    /* SQLite quietly opens a file it may not write read-only; every write
+     * would then fail later, long after start. */
+    if (sqlite3_db_readonly(c->db, "main") == 1)
+        return hi_fail(HOSHI_ERR_IO, "database %s is read-only: this process may not write the file"
+                       " (check its permissions and owner)", path);
     sqlite3_busy_timeout(c->db, 5000);
+    if (sqlite3_prepare_v3(c->db, "ROLLBACK", -1, SQLITE_PREPARE_PERSISTENT, &c->rollback, NULL) != SQLITE_OK)
+        return hi_sq_fail(c, "prepare");
     static const char setup[] = "PRAGMA journal_mode = WAL;"
                                 "PRAGMA synchronous = NORMAL;"
                                 "PRAGMA foreign_keys = ON;"
                                 "PRAGMA cache_size = -16000;";
     char *msg = NULL;
     if (sqlite3_exec(c->db, setup, NULL, NULL, &msg) != SQLITE_OK) {
-        hoshi_err e = hi_fail(HOSHI_ERR_IO, "database %s: %s", path, msg ? msg : "?");
+        hoshi_err e = hi_fail(sqlite3_errcode(c->db) == SQLITE_NOMEM ? HOSHI_ERR_NOMEM : HOSHI_ERR_IO,
+                              "database %s: %s", path, msg ? msg : "?");
         sqlite3_free(msg);
         return e;
     }
@@ -265,6 +366,8 @@ static void close_conn(hi_conn *c)
         free(c->stmt[i].sql);
     }
     c->n_stmt = 0;
+    sqlite3_finalize(c->rollback);
+    c->rollback = NULL;
     if (c->db != NULL)
         sqlite3_close(c->db);
     c->db = NULL;
@@ -284,15 +387,39 @@ void hi_sqlite_close(hoshi_store *base)
     free(s);
 }
 
+/* unixepoch(), used by the schema and the queries, came with 3.38.0. */
+#define SQLITE_NEEDED 3038000
+
+static atomic_int sqlite_version_claimed;
+
+void hoshi_store_testing_sqlite_version(int number)
+{
+    atomic_store(&sqlite_version_claimed, number);
+}
+
+static hoshi_err sqlite_new_enough(void)
+{
+    int v = atomic_load(&sqlite_version_claimed);
+    if (v == 0)
+        v = sqlite3_libversion_number();
+    if (v < SQLITE_NEEDED)
+        return hi_fail(HOSHI_ERR_IO, "SQLite %d.%d.%d is too old: hoshi's database needs 3.38.0 or newer",
+                       v / 1000000, v / 1000 % 1000, v % 1000);
+    return HOSHI_OK;
+}
+
 hoshi_err hoshi_store_open_sqlite(const char *path, int connections, hoshi_store **out)
 {
     hi_clear_error();
     *out = NULL;
     if (path == NULL || *path == '\0' || connections < 1 || connections > 256)
         return hi_fail(HOSHI_ERR_USAGE, "store: a database path and 1..256 connections are needed");
+    hoshi_err err;
+    if ((err = sqlite_new_enough()) != HOSHI_OK || (err = dir_writable(path)) != HOSHI_OK)
+        return err;
     if (sodium_init() < 0) /* declaration IDs come from randombytes */
         return hi_fail(HOSHI_ERR_INTERNAL, "libsodium failed to initialise");
-    hi_sqlite *s = calloc(1, sizeof *s);
+    hi_sqlite *s = hi_calloc(1, sizeof *s);
     if (s == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory opening the store");
     s->base.ops = &hi_sqlite_ops;
@@ -300,8 +427,7 @@ hoshi_err hoshi_store_open_sqlite(const char *path, int connections, hoshi_store
     pthread_cond_init(&s->freed, NULL);
     atomic_init(&s->generation, 1);
     atomic_init(&s->stats, 0);
-    hoshi_err err = HOSHI_OK;
-    s->conn = calloc((size_t)connections, sizeof *s->conn);
+    s->conn = hi_calloc((size_t)connections, sizeof *s->conn);
     if (s->conn == NULL) {
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory opening the store");
         goto undo_store;

@@ -8,55 +8,60 @@
 
 #include <string.h>
 
-hoshi_err hi_sq_signup(hoshi_store *base, const char *email, const char *pwhash,
-                       const char *org_name, long long *user_id, long long *org_id)
+/* Runs st (bound) to completion inside the caller's transaction. */
+static hoshi_err step_done(hi_conn *c, sqlite3_stmt *st, const char *what)
 {
-    hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    hoshi_err err = hi_sq_exec(c, "BEGIN IMMEDIATE");
+    int rc = sqlite3_step(st);
+    hoshi_err err = rc == SQLITE_DONE ? HOSHI_OK : hi_sq_fail(c, what);
+    hi_sq_done(st);
+    return err;
+}
+
+static hoshi_err signup_in(hi_conn *c, const char *email, const char *pwhash, const char *org_name,
+                           long long *user_id, long long *org_id)
+{
+    sqlite3_stmt *st;
+    hoshi_err err = hi_sq_prep(c, "SELECT 1 FROM users WHERE email = ?1", &st);
     if (err != HOSHI_OK)
-        goto release;
-    sqlite3_stmt *st = hi_sq_prep(c, "SELECT 1 FROM users WHERE email = ?1");
-    if (st == NULL) {
-        err = hi_sq_rollback(c, HOSHI_ERR_IO);
-        goto release;
-    }
+        return err;
     hi_sq_bind_text(st, 1, email);
     int rc = sqlite3_step(st);
     hi_sq_done(st);
-    if (rc == SQLITE_ROW) {
-        err = hi_sq_rollback(c, hi_fail(HOSHI_ERR_INPUT, "e-mail address already registered"));
-        goto release;
-    }
-    st = hi_sq_prep(c, "INSERT INTO orgs(name) VALUES (?1)");
-    if (st == NULL) {
-        err = hi_sq_rollback(c, HOSHI_ERR_IO);
-        goto release;
-    }
+    if (rc == SQLITE_ROW)
+        return hi_fail(HOSHI_ERR_INPUT, "e-mail address already registered");
+    if (rc != SQLITE_DONE)
+        return hi_sq_fail(c, "look up user");
+    if ((err = hi_sq_prep(c, "INSERT INTO orgs(name) VALUES (?1)", &st)) != HOSHI_OK)
+        return err;
     hi_sq_bind_text(st, 1, org_name);
-    rc = sqlite3_step(st);
-    hi_sq_done(st);
-    if (rc != SQLITE_DONE) {
-        err = hi_sq_rollback(c, hi_sq_fail(c, "insert organisation"));
-        goto release;
-    }
+    if ((err = step_done(c, st, "insert organisation")) != HOSHI_OK)
+        return err;
     *org_id = sqlite3_last_insert_rowid(c->db);
-    st = hi_sq_prep(c, "INSERT INTO users(org_id, email, pwhash) VALUES (?1, ?2, ?3)");
-    if (st == NULL) {
-        err = hi_sq_rollback(c, HOSHI_ERR_IO);
-        goto release;
-    }
+    if ((err = hi_sq_prep(c, "INSERT INTO users(org_id, email, pwhash) VALUES (?1, ?2, ?3)", &st)) != HOSHI_OK)
+        return err;
     sqlite3_bind_int64(st, 1, *org_id);
     hi_sq_bind_text(st, 2, email);
     hi_sq_bind_text(st, 3, pwhash);
-    rc = sqlite3_step(st);
-    hi_sq_done(st);
-    if (rc != SQLITE_DONE) {
-        err = hi_sq_rollback(c, hi_sq_fail(c, "insert user"));
-        goto release;
-    }
+    if ((err = step_done(c, st, "insert user")) != HOSHI_OK)
+        return err;
     *user_id = sqlite3_last_insert_rowid(c->db);
-    err = hi_sq_exec(c, "COMMIT");
+    return HOSHI_OK;
+}
+
+hoshi_err hi_sq_signup(hoshi_store *base, const char *email, const char *pwhash,
+                       const char *org_name, long long *user_id, long long *org_id)
+{
+    hi_sq_field f[] = {{"e-mail address", email, HOSHI_STORE_EMAIL - 1, HOSHI_STORE_EMAIL - 1},
+                       {"password hash", pwhash, HOSHI_STORE_HASH - 1, HOSHI_STORE_HASH - 1},
+                       {"organisation name", org_name, HOSHI_STORE_NAME_CHARS, HOSHI_STORE_NAME - 1}};
+    hoshi_err err = hi_sq_check(f, sizeof f / sizeof f[0]);
     if (err != HOSHI_OK)
+        return err;
+    hi_conn *c = hi_sq_acquire(HI_SQ(base));
+    if ((err = hi_sq_exec(c, "BEGIN IMMEDIATE")) != HOSHI_OK)
+        goto release;
+    if ((err = signup_in(c, email, pwhash, org_name, user_id, org_id)) != HOSHI_OK ||
+        (err = hi_sq_exec(c, "COMMIT")) != HOSHI_OK)
         hi_sq_rollback(c, err);
 release:
     hi_sq_release(HI_SQ(base), c);
@@ -66,12 +71,10 @@ release:
 hoshi_err hi_sq_user_by_email(hoshi_store *base, const char *email, hoshi_user *out)
 {
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    hoshi_err err = HOSHI_OK;
-    sqlite3_stmt *st = hi_sq_prep(c, "SELECT id, org_id, email, pwhash FROM users WHERE email = ?1");
-    if (st == NULL) {
-        err = HOSHI_ERR_IO;
+    sqlite3_stmt *st;
+    hoshi_err err = hi_sq_prep(c, "SELECT id, org_id, email, pwhash FROM users WHERE email = ?1", &st);
+    if (err != HOSHI_OK)
         goto release;
-    }
     hi_sq_bind_text(st, 1, email);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -79,6 +82,7 @@ hoshi_err hi_sq_user_by_email(hoshi_store *base, const char *email, hoshi_user *
         out->org_id = sqlite3_column_int64(st, 1);
         hi_sq_text(st, 2, out->email, sizeof out->email);
         hi_sq_text(st, 3, out->pwhash, sizeof out->pwhash);
+        err = hi_sq_read_ok(c, "user");
     } else {
         err = rc == SQLITE_DONE ? hi_fail(HOSHI_ERR_NOTFOUND, "no such user") : hi_sq_fail(c, "user");
     }
@@ -88,38 +92,43 @@ release:
     return err;
 }
 
-/* Runs one bound write statement: the common shape of the simple updates. */
-
-struct session_args {
-    const char *digest, *csrf;
-    long long user_id, expires;
-};
-
-static void bind_session(sqlite3_stmt *st, const void *ctx)
+/* Inserts the session and deletes the expired ones, so the table stays the
+ * size of the active users; both or neither. */
+static hoshi_err session_create_in(hi_conn *c, const char *digest, long long user_id,
+                                   const char *csrf, long long expires)
 {
-    const struct session_args *a = ctx;
-    hi_sq_bind_text(st, 1, a->digest);
-    sqlite3_bind_int64(st, 2, a->user_id);
-    hi_sq_bind_text(st, 3, a->csrf);
-    sqlite3_bind_int64(st, 4, a->expires);
-}
-
-static void bind_nothing(sqlite3_stmt *st, const void *ctx)
-{
-    (void)st;
-    (void)ctx;
+    sqlite3_stmt *st;
+    hoshi_err err = hi_sq_prep(c, "INSERT INTO sessions(digest, user_id, csrf, expires)"
+                                  " VALUES (?1, ?2, ?3, ?4)", &st);
+    if (err != HOSHI_OK)
+        return err;
+    hi_sq_bind_text(st, 1, digest);
+    sqlite3_bind_int64(st, 2, user_id);
+    hi_sq_bind_text(st, 3, csrf);
+    sqlite3_bind_int64(st, 4, expires);
+    if ((err = step_done(c, st, "insert session")) != HOSHI_OK)
+        return err;
+    if ((err = hi_sq_prep(c, "DELETE FROM sessions WHERE expires < unixepoch()", &st)) != HOSHI_OK)
+        return err;
+    return step_done(c, st, "delete expired sessions");
 }
 
 hoshi_err hi_sq_session_create(hoshi_store *base, const char *digest, long long user_id,
                                const char *csrf, long long expires)
 {
-    struct session_args a = {digest, csrf, user_id, expires};
-    hoshi_err err = hi_sq_write1(base, "INSERT INTO sessions(digest, user_id, csrf, expires) VALUES (?1, ?2, ?3, ?4)",
-                           bind_session, &a, NULL);
-    /* Expired sessions go whenever a new one starts, so the table stays
-     * the size of the active users. */
-    if (err == HOSHI_OK)
-        hi_sq_write1(base, "DELETE FROM sessions WHERE expires < unixepoch()", bind_nothing, NULL, NULL);
+    hi_sq_field f[] = {{"session digest", digest, HOSHI_STORE_TOKEN - 1, HOSHI_STORE_TOKEN - 1},
+                       {"CSRF token", csrf, HOSHI_STORE_TOKEN - 1, HOSHI_STORE_TOKEN - 1}};
+    hoshi_err err = hi_sq_check(f, sizeof f / sizeof f[0]);
+    if (err != HOSHI_OK)
+        return err;
+    hi_conn *c = hi_sq_acquire(HI_SQ(base));
+    if ((err = hi_sq_exec(c, "BEGIN IMMEDIATE")) != HOSHI_OK)
+        goto release;
+    if ((err = session_create_in(c, digest, user_id, csrf, expires)) != HOSHI_OK ||
+        (err = hi_sq_exec(c, "COMMIT")) != HOSHI_OK)
+        hi_sq_rollback(c, err);
+release:
+    hi_sq_release(HI_SQ(base), c);
     return err;
 }
 
@@ -127,14 +136,12 @@ hoshi_err hi_sq_session_get(hoshi_store *base, const char *digest, long long now
                             hoshi_session *out)
 {
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    hoshi_err err = HOSHI_OK;
-    sqlite3_stmt *st = hi_sq_prep(c, "SELECT s.user_id, u.org_id, s.csrf, s.expires, u.operator FROM sessions s"
-                                     " JOIN users u ON u.id = s.user_id"
-                                     " WHERE s.digest = ?1 AND s.expires > ?2");
-    if (st == NULL) {
-        err = HOSHI_ERR_IO;
+    sqlite3_stmt *st;
+    hoshi_err err = hi_sq_prep(c, "SELECT s.user_id, u.org_id, s.csrf, s.expires, u.operator FROM sessions s"
+                                  " JOIN users u ON u.id = s.user_id"
+                                  " WHERE s.digest = ?1 AND s.expires > ?2", &st);
+    if (err != HOSHI_OK)
         goto release;
-    }
     hi_sq_bind_text(st, 1, digest);
     sqlite3_bind_int64(st, 2, now);
     int rc = sqlite3_step(st);
@@ -144,6 +151,7 @@ hoshi_err hi_sq_session_get(hoshi_store *base, const char *digest, long long now
         hi_sq_text(st, 2, out->csrf, sizeof out->csrf);
         out->expires = sqlite3_column_int64(st, 3);
         out->is_operator = sqlite3_column_int(st, 4) != 0;
+        err = hi_sq_read_ok(c, "session");
     } else {
         err = rc == SQLITE_DONE ? hi_fail(HOSHI_ERR_NOTFOUND, "no such session")
                                 : hi_sq_fail(c, "session");

@@ -15,15 +15,15 @@
 static hoshi_err insert_decl(hi_conn *c, long long org_id, int level, const char *date,
                              char id_out[HOSHI_DECL_ID_LEN + 1])
 {
-    sqlite3_stmt *st = hi_sq_prep(c, "INSERT INTO declarations(id, org_id, level, declared_on)"
-                                     " VALUES (?1, ?2, ?3, ?4)");
-    if (st == NULL)
-        return HOSHI_ERR_IO;
+    sqlite3_stmt *st;
+    hoshi_err err = hi_sq_prep(c, "INSERT INTO declarations(id, org_id, level, declared_on)"
+                                  " VALUES (?1, ?2, ?3, ?4)", &st);
+    if (err != HOSHI_OK)
+        return err;
     for (int attempt = 0; attempt < 8; attempt++) {
         long long base = 1000000000LL + (long long)randombytes_uniform(900000000U) * 10LL +
                          (long long)randombytes_uniform(10U);
-        hoshi_err err = hoshi_decl_id_make(base, id_out);
-        if (err != HOSHI_OK)
+        if ((err = hoshi_decl_id_make(base, id_out)) != HOSHI_OK)
             return err;
         hi_sq_bind_text(st, 1, id_out);
         sqlite3_bind_int64(st, 2, org_id);
@@ -33,7 +33,8 @@ static hoshi_err insert_decl(hi_conn *c, long long org_id, int level, const char
         hi_sq_done(st);
         if (rc == SQLITE_DONE)
             return HOSHI_OK;
-        if (rc != SQLITE_CONSTRAINT)
+        /* Only a taken ID is worth another try. */
+        if (sqlite3_extended_errcode(c->db) != SQLITE_CONSTRAINT_UNIQUE)
             return hi_sq_fail(c, "insert declaration");
     }
     return hi_fail(HOSHI_ERR_INTERNAL, "could not find a free declaration ID");
@@ -41,10 +42,11 @@ static hoshi_err insert_decl(hi_conn *c, long long org_id, int level, const char
 
 static hoshi_err withdraw_active(hi_conn *c, long long org_id, const char *date, int *changes)
 {
-    sqlite3_stmt *st = hi_sq_prep(c, "UPDATE declarations SET status = 0, withdrawn_on = ?2"
-                                     " WHERE org_id = ?1 AND status = 1");
-    if (st == NULL)
-        return HOSHI_ERR_IO;
+    sqlite3_stmt *st;
+    hoshi_err err = hi_sq_prep(c, "UPDATE declarations SET status = 0, withdrawn_on = ?2"
+                                  " WHERE org_id = ?1 AND status = 1", &st);
+    if (err != HOSHI_OK)
+        return err;
     sqlite3_bind_int64(st, 1, org_id);
     hi_sq_bind_text(st, 2, date);
     int rc = sqlite3_step(st);
@@ -56,14 +58,22 @@ static hoshi_err withdraw_active(hi_conn *c, long long org_id, const char *date,
     return HOSHI_OK;
 }
 
+static hoshi_err check_date(const char *what, const char *date)
+{
+    hi_sq_field f[] = {{what, date, HOSHI_STORE_DATE - 1, HOSHI_STORE_DATE - 1}};
+    return hi_sq_check(f, 1);
+}
+
 hoshi_err hi_sq_decl_create(hoshi_store *base, long long org_id, int level, const char *date,
                             char id_out[HOSHI_DECL_ID_LEN + 1])
 {
     if (level != 1 && level != 2)
         return hi_fail(HOSHI_ERR_INPUT, "level must be 1 or 2");
-    hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    hoshi_err err = hi_sq_exec(c, "BEGIN IMMEDIATE");
+    hoshi_err err = check_date("declaration date", date);
     if (err != HOSHI_OK)
+        return err;
+    hi_conn *c = hi_sq_acquire(HI_SQ(base));
+    if ((err = hi_sq_exec(c, "BEGIN IMMEDIATE")) != HOSHI_OK)
         goto release;
     if ((err = withdraw_active(c, org_id, date, NULL)) != HOSHI_OK ||
         (err = insert_decl(c, org_id, level, date, id_out)) != HOSHI_OK) {
@@ -81,9 +91,12 @@ release:
 
 hoshi_err hi_sq_decl_withdraw(hoshi_store *base, long long org_id, const char *date)
 {
+    hoshi_err err = check_date("withdrawal date", date);
+    if (err != HOSHI_OK)
+        return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
     int changes = 0;
-    hoshi_err err = withdraw_active(c, org_id, date, &changes);
+    err = withdraw_active(c, org_id, date, &changes);
     hi_sq_release(HI_SQ(base), c);
     if (err == HOSHI_OK && changes == 0)
         return hi_fail(HOSHI_ERR_NOTFOUND, "no active declaration");
@@ -115,22 +128,22 @@ static hoshi_err decl_one(hoshi_store *base, const char *sql, const char *id, lo
                           hoshi_decl *out)
 {
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    hoshi_err err = HOSHI_OK;
-    sqlite3_stmt *st = hi_sq_prep(c, sql);
-    if (st == NULL) {
-        err = HOSHI_ERR_IO;
+    sqlite3_stmt *st;
+    hoshi_err err = hi_sq_prep(c, sql, &st);
+    if (err != HOSHI_OK)
         goto release;
-    }
     if (id != NULL)
         hi_sq_bind_text(st, 1, id);
     else
         sqlite3_bind_int64(st, 1, org_id);
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW) {
         read_decl(st, out);
-    else
+        err = hi_sq_read_ok(c, "declaration");
+    } else {
         err = rc == SQLITE_DONE ? hi_fail(HOSHI_ERR_NOTFOUND, "no such declaration")
                                 : hi_sq_fail(c, "declaration");
+    }
     hi_sq_done(st);
 release:
     hi_sq_release(HI_SQ(base), c);
@@ -213,11 +226,9 @@ hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
     hoshi_err err = HOSHI_OK;
     for (int pass = 0; pass < 2 && err == HOSHI_OK; pass++) {
-        sqlite3_stmt *st = hi_sq_prep(c, pass == 0 ? sql_count : sql_page);
-        if (st == NULL) {
-            err = HOSHI_ERR_IO;
+        sqlite3_stmt *st;
+        if ((err = hi_sq_prep(c, pass == 0 ? sql_count : sql_page, &st)) != HOSHI_OK)
             break;
-        }
         if (by_name)
             hi_sq_bind_text(st, 1, pattern);
         if (by_gram && pass == 0)
@@ -237,24 +248,40 @@ hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_
         } else {
             sqlite3_bind_int64(st, 5, (long long)q->limit);
             sqlite3_bind_int64(st, 6, q->offset);
-            while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < q->limit)
+            rc = SQLITE_DONE;
+            while (err == HOSHI_OK && *n < q->limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
                 read_decl(st, &out[(*n)++]);
-            if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+                err = hi_sq_read_ok(c, "search declarations");
+            }
+            if (err == HOSHI_OK && *n < q->limit && rc != SQLITE_DONE)
                 err = hi_sq_fail(c, "search declarations");
         }
         hi_sq_done(st);
     }
     hi_sq_release(HI_SQ(base), c);
+    if (err != HOSHI_OK) {
+        *n = 0;
+        *total = 0;
+    }
     return err;
 }
 
 static hoshi_err seed_one(hi_conn *c, const hoshi_seed_decl *it)
 {
-    sqlite3_stmt *st = hi_sq_prep(c, "INSERT INTO orgs(name, corpnum, prefecture, industry, employees,"
-                                     " contact, star1, star1_committed) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-                                     " '11111', 1)");
-    if (st == NULL)
-        return HOSHI_ERR_IO;
+    hoshi_err err;
+    if ((err = hi_sq_org_check(it->org)) != HOSHI_OK ||
+        (err = check_date("declaration date", it->declared_on)) != HOSHI_OK ||
+        (it->policy_body != NULL &&
+         (err = hi_sq_policy_check(it->representative, it->org->contact, it->declared_on,
+                                   it->policy_body)) != HOSHI_OK))
+        return err;
+    if (it->level != 1 && it->level != 2)
+        return hi_fail(HOSHI_ERR_INPUT, "level must be 1 or 2");
+    sqlite3_stmt *st;
+    if ((err = hi_sq_prep(c, "INSERT INTO orgs(name, corpnum, prefecture, industry, employees,"
+                             " contact, star1, star1_committed) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+                             " '11111', 1)", &st)) != HOSHI_OK)
+        return err;
     hi_sq_bind_text(st, 1, it->org->name);
     hi_sq_bind_text(st, 2, it->org->corpnum);
     sqlite3_bind_int(st, 3, it->org->prefecture);
@@ -267,10 +294,12 @@ static hoshi_err seed_one(hi_conn *c, const hoshi_seed_decl *it)
         return hi_sq_fail(c, "seed organisation");
     long long org_id = sqlite3_last_insert_rowid(c->db);
     if (it->policy_body != NULL) {
-        st = hi_sq_prep(c, "INSERT INTO policies(org_id, representative, contact, established, body,"
-                           " published, published_on) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?4)");
-        if (st == NULL)
-            return HOSHI_ERR_IO;
+        /* Published as it is: the draft and the published version agree. */
+        if ((err = hi_sq_prep(c, "INSERT INTO policies(org_id, representative, contact, established, body,"
+                                 " published, published_on, pub_representative, pub_contact,"
+                                 " pub_established, pub_body)"
+                                 " VALUES (?1, ?2, ?3, ?4, ?5, 1, ?4, ?2, ?3, ?4, ?5)", &st)) != HOSHI_OK)
+            return err;
         sqlite3_bind_int64(st, 1, org_id);
         hi_sq_bind_text(st, 2, it->representative);
         hi_sq_bind_text(st, 3, it->org->contact);
@@ -326,9 +355,12 @@ static void bind_withdraw(sqlite3_stmt *st, const void *ctx)
 
 hoshi_err hi_sq_decl_withdraw_id(hoshi_store *base, const char *id, const char *date)
 {
+    hoshi_err err = check_date("withdrawal date", date);
+    if (err != HOSHI_OK)
+        return err;
     struct withdraw_args a = {id, date};
     int changes = 0;
-    hoshi_err err = hi_sq_write1(base, "UPDATE declarations SET status = 0, withdrawn_on = ?2"
+    err = hi_sq_write1(base, "UPDATE declarations SET status = 0, withdrawn_on = ?2"
                                  " WHERE id = ?1 AND status = 1",
                            bind_withdraw, &a, &changes);
     if (err == HOSHI_OK && changes == 0)

@@ -13,16 +13,24 @@
 #include "hoshi/store.h"
 #include "internal.h"
 
+/* Statements kept prepared per connection.  Normal use prepares about 70
+ * distinct ones (the registry's filter combinations alone make 72), so
+ * the cache evicts the least recently used when full; it only has to be
+ * big enough that the hot pages stay prepared. */
 #define HI_STMT_CACHE 64
 
 typedef struct hi_conn {
     sqlite3 *db;
     bool busy;
     long long stats_seen;         /* stats generation its planner has loaded */
+    unsigned long long tick;      /* counts hand-outs from the cache */
+    unsigned long long acquired;  /* tick when the current holder took the connection */
+    sqlite3_stmt *rollback;       /* prepared at open: rolling back must not need memory */
     size_t n_stmt;
     struct {
         char *sql;
         sqlite3_stmt *st;
+        unsigned long long used;  /* tick of its last hand-out */
     } stmt[HI_STMT_CACHE];
 } hi_conn;
 
@@ -37,21 +45,33 @@ typedef struct hi_sqlite {
 } hi_sqlite;
 
 /* Waits for a free pooled connection and takes it; if statistics were
- * recomputed since the connection last looked, reloads them first. */
+ * recomputed since the connection last looked, reloads them first.  A
+ * connection is never handed out or given back inside a transaction (one
+ * left open by a failed rollback is rolled back then). */
 hi_conn *hi_sq_acquire(hi_sqlite *s);
 void hi_sq_release(hi_sqlite *s, hi_conn *c);
 
-/* A prepared statement for sql from c's cache (prepared on first use).
- * NULL after recording the error.  Reset it with hi_sq_done after use. */
-sqlite3_stmt *hi_sq_prep(hi_conn *c, const char *sql);
+/* A prepared statement for sql from c's cache (prepared on first use)
+ * in *out (NULL on failure).  Reset it with hi_sq_done after use.
+ * The statement stays valid until the connection is released: the cache
+ * never evicts one handed out since hi_sq_acquire, so an operation may
+ * prepare several and use them together. */
+hoshi_err hi_sq_prep(hi_conn *c, const char *sql, sqlite3_stmt **out);
 void hi_sq_done(sqlite3_stmt *st);
 
 /* Runs a statement without results (BEGIN, COMMIT, …). */
 hoshi_err hi_sq_exec(hi_conn *c, const char *sql);
-/* Records the connection's last error as HOSHI_ERR_IO and returns it. */
+/* Records the connection's last error as HOSHI_ERR_IO (HOSHI_ERR_NOMEM
+ * when SQLite ran out of memory) and returns it. */
 hoshi_err hi_sq_fail(hi_conn *c, const char *what);
 
-/* Copies text column i into dst (size bytes, always NUL-terminated). */
+/* After reading a row's columns: HOSHI_OK, or the error when SQLite ran
+ * out of memory converting one (its column functions then return NULL or
+ * 0, which must not pass for data). */
+hoshi_err hi_sq_read_ok(hi_conn *c, const char *what);
+
+/* Copies text column i into dst (size bytes, always NUL-terminated,
+ * never cut inside a UTF-8 sequence). */
 void hi_sq_text(sqlite3_stmt *st, int i, char *dst, size_t size);
 
 #define HI_SQ(base) ((hi_sqlite *)(base))
@@ -60,7 +80,21 @@ void hi_sq_text(sqlite3_stmt *st, int i, char *dst, size_t size);
 void hi_sq_bump(hoshi_store *base);
 /* Binds s (NULL as "") as text parameter i; s must outlive the step. */
 void hi_sq_bind_text(sqlite3_stmt *st, int i, const char *s);
-/* Rolls back the open transaction and returns err. */
+/* One text about to be written: refused unless valid UTF-8 of at most
+ * max_chars characters and max_bytes bytes (so it fits the record's
+ * buffer when read back).  NULL text is written as "" and passes. */
+typedef struct hi_sq_field {
+    const char *what;
+    const char *text;
+    size_t max_chars, max_bytes;
+} hi_sq_field;
+/* HOSHI_ERR_INPUT naming the first field of f[0..n) that is refused. */
+hoshi_err hi_sq_check(const hi_sq_field *f, size_t n);
+/* The checks of hi_sq_check for an organisation's texts and a policy's. */
+hoshi_err hi_sq_org_check(const hoshi_org *o);
+hoshi_err hi_sq_policy_check(const char *representative, const char *contact, const char *established,
+                             const char *body);
+/* Rolls back the open transaction, if any, and returns err. */
 hoshi_err hi_sq_rollback(hi_conn *c, hoshi_err err);
 /* Runs one bound write statement on a pooled connection: the common shape
  * of the simple updates.  *changes (if not NULL) gets the rows changed. */
@@ -91,6 +125,8 @@ hoshi_err hi_sq_diagnosis_list(hoshi_store *base, long long org_id, hoshi_diagno
                                size_t *n);
 hoshi_err hi_sq_policy_get(hoshi_store *base, long long org_id, hoshi_policy_rec *out);
 hoshi_err hi_sq_policy_save(hoshi_store *base, const hoshi_policy_rec *p);
+hoshi_err hi_sq_policy_get_public(hoshi_store *base, long long org_id, hoshi_policy_rec *out);
+hoshi_err hi_sq_policy_publish(hoshi_store *base, long long org_id, const char *date);
 hoshi_err hi_sq_stats(hoshi_store *base, hoshi_stats *out);
 hoshi_err hi_sq_decl_create(hoshi_store *base, long long org_id, int level, const char *date,
                             char id_out[HOSHI_DECL_ID_LEN + 1]);

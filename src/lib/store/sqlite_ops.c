@@ -7,6 +7,8 @@
  */
 #include "sqlite_int.h"
 
+#include <string.h>
+
 void hi_sq_bump(hoshi_store *base)
 {
     atomic_fetch_add(&HI_SQ(base)->generation, 1);
@@ -17,9 +19,29 @@ void hi_sq_bind_text(sqlite3_stmt *st, int i, const char *s)
     sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_STATIC);
 }
 
+hoshi_err hi_sq_check(const hi_sq_field *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (f[i].text == NULL)
+            continue;
+        size_t len = strlen(f[i].text);
+        if (hoshi_utf8_invalid_at(f[i].text, len) != len)
+            return hi_fail(HOSHI_ERR_INPUT, "store: %s is not valid UTF-8", f[i].what);
+        if (len > f[i].max_bytes || hoshi_utf8_count(f[i].text) > f[i].max_chars)
+            return hi_fail(HOSHI_ERR_INPUT, "store: %s is longer than %zu characters",
+                           f[i].what, f[i].max_chars);
+    }
+    return HOSHI_OK;
+}
+
 hoshi_err hi_sq_rollback(hi_conn *c, hoshi_err err)
 {
-    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    /* SQLite may have rolled back already (after running out of memory,
+     * for one). */
+    if (!sqlite3_get_autocommit(c->db)) {
+        sqlite3_step(c->rollback);
+        sqlite3_reset(c->rollback);
+    }
     return err;
 }
 
@@ -27,12 +49,10 @@ hoshi_err hi_sq_write1(hoshi_store *base, const char *sql, hi_sq_binder bind, co
                        int *changes)
 {
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    hoshi_err err = HOSHI_OK;
-    sqlite3_stmt *st = hi_sq_prep(c, sql);
-    if (st == NULL) {
-        err = HOSHI_ERR_IO;
+    sqlite3_stmt *st;
+    hoshi_err err = hi_sq_prep(c, sql, &st);
+    if (err != HOSHI_OK)
         goto release;
-    }
     bind(st, ctx);
     if (sqlite3_step(st) != SQLITE_DONE)
         err = hi_sq_fail(c, "write");
@@ -65,6 +85,8 @@ const hoshi_store_ops hi_sqlite_ops = {
     .diagnosis_list = hi_sq_diagnosis_list,
     .policy_get = hi_sq_policy_get,
     .policy_save = hi_sq_policy_save,
+    .policy_get_public = hi_sq_policy_get_public,
+    .policy_publish = hi_sq_policy_publish,
     .decl_create = hi_sq_decl_create,
     .decl_withdraw = hi_sq_decl_withdraw,
     .decl_get = hi_sq_decl_get,

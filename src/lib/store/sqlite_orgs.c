@@ -2,7 +2,9 @@
  * sqlite_orgs.c — organisations, diagnosis drafts and results, basic
  * policies and the operator's figures in the SQLite backend.  Every query
  * for a diagnosis or policy is keyed by the organisation, so one
- * organisation can never read another's.
+ * organisation can never read another's.  A policy row holds the owner's
+ * draft and, in the pub_* columns, the published version; only publishing
+ * copies one to the other.
  */
 #include "sqlite_int.h"
 #include "internal.h"
@@ -29,19 +31,19 @@ static void read_org(sqlite3_stmt *st, hoshi_org *o)
 hoshi_err hi_sq_org_get(hoshi_store *base, long long org_id, hoshi_org *out)
 {
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    hoshi_err err = HOSHI_OK;
-    sqlite3_stmt *st = hi_sq_prep(c, "SELECT " ORG_COLS " FROM orgs o WHERE o.id = ?1");
-    if (st == NULL) {
-        err = HOSHI_ERR_IO;
+    sqlite3_stmt *st;
+    hoshi_err err = hi_sq_prep(c, "SELECT " ORG_COLS " FROM orgs o WHERE o.id = ?1", &st);
+    if (err != HOSHI_OK)
         goto release;
-    }
     sqlite3_bind_int64(st, 1, org_id);
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW) {
         read_org(st, out);
-    else
+        err = hi_sq_read_ok(c, "organisation");
+    } else {
         err = rc == SQLITE_DONE ? hi_fail(HOSHI_ERR_NOTFOUND, "no such organisation")
                                 : hi_sq_fail(c, "organisation");
+    }
     hi_sq_done(st);
 release:
     hi_sq_release(HI_SQ(base), c);
@@ -62,14 +64,32 @@ static void bind_org(sqlite3_stmt *st, const void *ctx)
     sqlite3_bind_int(st, 9, o->star1_committed ? 1 : 0);
 }
 
+hoshi_err hi_sq_org_check(const hoshi_org *o)
+{
+    /* The record's own buffers are NUL-terminated within their size only
+     * when the caller made them so: measure within the buffer. */
+    if (memchr(o->name, '\0', sizeof o->name) == NULL ||
+        memchr(o->contact, '\0', sizeof o->contact) == NULL ||
+        memchr(o->corpnum, '\0', sizeof o->corpnum) == NULL ||
+        memchr(o->industry, '\0', sizeof o->industry) == NULL ||
+        memchr(o->star1, '\0', sizeof o->star1) == NULL)
+        return hi_fail(HOSHI_ERR_INPUT, "store: an organisation field is not terminated");
+    hi_sq_field f[] = {{"organisation name", o->name, HOSHI_STORE_NAME_CHARS, HOSHI_STORE_NAME - 1},
+                       {"contact person", o->contact, HOSHI_STORE_NAME_CHARS, HOSHI_STORE_NAME - 1}};
+    return hi_sq_check(f, sizeof f / sizeof f[0]);
+}
+
 hoshi_err hi_sq_org_update(hoshi_store *base, const hoshi_org *org)
 {
+    hoshi_err err = hi_sq_org_check(org);
+    if (err != HOSHI_OK)
+        return err;
     int changes = 0;
-    hoshi_err err = hi_sq_write1(base,
-                           "UPDATE orgs SET name = ?2, corpnum = ?3, prefecture = ?4, industry = ?5,"
-                           " employees = ?6, contact = ?7, star1 = ?8, star1_committed = ?9"
-                           " WHERE id = ?1",
-                           bind_org, org, &changes);
+    err = hi_sq_write1(base,
+                       "UPDATE orgs SET name = ?2, corpnum = ?3, prefecture = ?4, industry = ?5,"
+                       " employees = ?6, contact = ?7, star1 = ?8, star1_committed = ?9"
+                       " WHERE id = ?1",
+                       bind_org, org, &changes);
     if (err == HOSHI_OK && changes == 0)
         return hi_fail(HOSHI_ERR_NOTFOUND, "no such organisation");
     if (err == HOSHI_OK)
@@ -95,7 +115,36 @@ hoshi_err hi_sq_draft_save(hoshi_store *base, long long org_id, const char *draf
         strspn(draft, "01234") != HOSHI_DIAG_ITEMS)
         return hi_fail(HOSHI_ERR_INPUT, "draft must be 25 codes 0..4");
     struct draft_args a = {org_id, draft};
-    return hi_sq_write1(base, "UPDATE orgs SET draft = ?2 WHERE id = ?1", bind_draft, &a, NULL);
+    int changes = 0;
+    hoshi_err err = hi_sq_write1(base, "UPDATE orgs SET draft = ?2 WHERE id = ?1", bind_draft, &a, &changes);
+    if (err == HOSHI_OK && changes == 0)
+        return hi_fail(HOSHI_ERR_NOTFOUND, "no such organisation");
+    return err;
+}
+
+static hoshi_err diagnosis_add_in(hi_conn *c, long long org_id, const char *answers, int score,
+                                  const char *taken_on, long long *id)
+{
+    sqlite3_stmt *st;
+    hoshi_err err = hi_sq_prep(c, "INSERT INTO diagnoses(org_id, answers, score, taken_on)"
+                                  " VALUES (?1, ?2, ?3, ?4)", &st);
+    if (err != HOSHI_OK)
+        return err;
+    sqlite3_bind_int64(st, 1, org_id);
+    hi_sq_bind_text(st, 2, answers);
+    sqlite3_bind_int(st, 3, score);
+    hi_sq_bind_text(st, 4, taken_on);
+    int rc = sqlite3_step(st);
+    hi_sq_done(st);
+    if (rc != SQLITE_DONE)
+        return hi_sq_fail(c, "insert diagnosis");
+    *id = sqlite3_last_insert_rowid(c->db);
+    if ((err = hi_sq_prep(c, "UPDATE orgs SET draft = '0000000000000000000000000' WHERE id = ?1", &st)) != HOSHI_OK)
+        return err;
+    sqlite3_bind_int64(st, 1, org_id);
+    rc = sqlite3_step(st);
+    hi_sq_done(st);
+    return rc == SQLITE_DONE ? HOSHI_OK : hi_sq_fail(c, "clear draft");
 }
 
 hoshi_err hi_sq_diagnosis_add(hoshi_store *base, long long org_id, const char *answers,
@@ -104,40 +153,15 @@ hoshi_err hi_sq_diagnosis_add(hoshi_store *base, long long org_id, const char *a
     if (answers == NULL || strlen(answers) != HOSHI_DIAG_ITEMS ||
         strspn(answers, "1234") != HOSHI_DIAG_ITEMS)
         return hi_fail(HOSHI_ERR_INPUT, "answers must be 25 codes 1..4");
-    hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    hoshi_err err = hi_sq_exec(c, "BEGIN IMMEDIATE");
+    hi_sq_field f[] = {{"diagnosis date", taken_on, HOSHI_STORE_DATE - 1, HOSHI_STORE_DATE - 1}};
+    hoshi_err err = hi_sq_check(f, 1);
     if (err != HOSHI_OK)
+        return err;
+    hi_conn *c = hi_sq_acquire(HI_SQ(base));
+    if ((err = hi_sq_exec(c, "BEGIN IMMEDIATE")) != HOSHI_OK)
         goto release;
-    sqlite3_stmt *st = hi_sq_prep(c, "INSERT INTO diagnoses(org_id, answers, score, taken_on)"
-                                     " VALUES (?1, ?2, ?3, ?4)");
-    if (st == NULL) {
-        err = hi_sq_rollback(c, HOSHI_ERR_IO);
-        goto release;
-    }
-    sqlite3_bind_int64(st, 1, org_id);
-    hi_sq_bind_text(st, 2, answers);
-    sqlite3_bind_int(st, 3, score);
-    hi_sq_bind_text(st, 4, taken_on);
-    int rc = sqlite3_step(st);
-    hi_sq_done(st);
-    if (rc != SQLITE_DONE) {
-        err = hi_sq_rollback(c, hi_sq_fail(c, "insert diagnosis"));
-        goto release;
-    }
-    *id = sqlite3_last_insert_rowid(c->db);
-    st = hi_sq_prep(c, "UPDATE orgs SET draft = '0000000000000000000000000' WHERE id = ?1");
-    if (st == NULL) {
-        err = hi_sq_rollback(c, HOSHI_ERR_IO);
-        goto release;
-    }
-    sqlite3_bind_int64(st, 1, org_id);
-    rc = sqlite3_step(st);
-    hi_sq_done(st);
-    if (rc != SQLITE_DONE) {
-        err = hi_sq_rollback(c, hi_sq_fail(c, "clear draft"));
-        goto release;
-    }
-    if ((err = hi_sq_exec(c, "COMMIT")) != HOSHI_OK)
+    if ((err = diagnosis_add_in(c, org_id, answers, score, taken_on, id)) != HOSHI_OK ||
+        (err = hi_sq_exec(c, "COMMIT")) != HOSHI_OK)
         hi_sq_rollback(c, err);
 release:
     hi_sq_release(HI_SQ(base), c);
@@ -157,21 +181,21 @@ hoshi_err hi_sq_diagnosis_get(hoshi_store *base, long long org_id, long long id,
                               hoshi_diagnosis *out)
 {
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    hoshi_err err = HOSHI_OK;
-    sqlite3_stmt *st = hi_sq_prep(c, "SELECT id, org_id, answers, score, taken_on FROM diagnoses"
-                                     " WHERE id = ?1 AND org_id = ?2");
-    if (st == NULL) {
-        err = HOSHI_ERR_IO;
+    sqlite3_stmt *st;
+    hoshi_err err = hi_sq_prep(c, "SELECT id, org_id, answers, score, taken_on FROM diagnoses"
+                                  " WHERE id = ?1 AND org_id = ?2", &st);
+    if (err != HOSHI_OK)
         goto release;
-    }
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, org_id);
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW) {
         read_diag(st, out);
-    else
+        err = hi_sq_read_ok(c, "diagnosis");
+    } else {
         err = rc == SQLITE_DONE ? hi_fail(HOSHI_ERR_NOTFOUND, "no such diagnosis")
                                 : hi_sq_fail(c, "diagnosis");
+    }
     hi_sq_done(st);
 release:
     hi_sq_release(HI_SQ(base), c);
@@ -183,20 +207,68 @@ hoshi_err hi_sq_diagnosis_list(hoshi_store *base, long long org_id, hoshi_diagno
 {
     *n = 0;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    hoshi_err err = HOSHI_OK;
-    sqlite3_stmt *st = hi_sq_prep(c, "SELECT id, org_id, answers, score, taken_on FROM diagnoses"
-                                     " WHERE org_id = ?1 ORDER BY id DESC LIMIT ?2");
-    if (st == NULL) {
-        err = HOSHI_ERR_IO;
+    sqlite3_stmt *st;
+    hoshi_err err = hi_sq_prep(c, "SELECT id, org_id, answers, score, taken_on FROM diagnoses"
+                                  " WHERE org_id = ?1 ORDER BY id DESC LIMIT ?2", &st);
+    if (err != HOSHI_OK)
         goto release;
-    }
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int64(st, 2, (long long)max);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+    int rc = SQLITE_DONE;
+    while (err == HOSHI_OK && *n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         read_diag(st, &out[(*n)++]);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        err = hi_sq_read_ok(c, "diagnoses");
+    }
+    if (err == HOSHI_OK && *n < max && rc != SQLITE_DONE)
         err = hi_sq_fail(c, "diagnoses");
+    if (err != HOSHI_OK)
+        *n = 0;
+    hi_sq_done(st);
+release:
+    hi_sq_release(HI_SQ(base), c);
+    return err;
+}
+
+/* Reads one policy row (columns as POLICY_COLS or PUBLIC_COLS) into out;
+ * body malloc'd. */
+static hoshi_err read_policy(hi_conn *c, sqlite3_stmt *st, hoshi_policy_rec *out)
+{
+    out->org_id = sqlite3_column_int64(st, 0);
+    hi_sq_text(st, 1, out->representative, sizeof out->representative);
+    hi_sq_text(st, 2, out->contact, sizeof out->contact);
+    hi_sq_text(st, 3, out->established, sizeof out->established);
+    const char *body = (const char *)sqlite3_column_text(st, 4);
+    out->published = sqlite3_column_int(st, 5) != 0;
+    hi_sq_text(st, 6, out->published_on, sizeof out->published_on);
+    out->unpublished_changes = sqlite3_column_int(st, 7) != 0;
+    hoshi_err err = hi_sq_read_ok(c, "policy");
+    if (err != HOSHI_OK)
+        return err;
+    if ((out->body = hi_strdup(body != NULL ? body : "")) == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading a policy");
+    return HOSHI_OK;
+}
+
+#define POLICY_COLS "org_id, representative, contact, established, body, published, published_on," \
+                    " published AND (body IS NOT pub_body OR representative IS NOT pub_representative" \
+                    " OR contact IS NOT pub_contact OR established IS NOT pub_established)"
+#define PUBLIC_COLS "org_id, pub_representative, pub_contact, pub_established, pub_body, published," \
+                    " published_on, 0"
+
+static hoshi_err policy_one(hoshi_store *base, const char *sql, long long org_id, hoshi_policy_rec *out)
+{
+    out->body = NULL;
+    hi_conn *c = hi_sq_acquire(HI_SQ(base));
+    sqlite3_stmt *st;
+    hoshi_err err = hi_sq_prep(c, sql, &st);
+    if (err != HOSHI_OK)
+        goto release;
+    sqlite3_bind_int64(st, 1, org_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        err = read_policy(c, st, out);
+    else
+        err = rc == SQLITE_DONE ? hi_fail(HOSHI_ERR_NOTFOUND, "no policy") : hi_sq_fail(c, "policy");
     hi_sq_done(st);
 release:
     hi_sq_release(HI_SQ(base), c);
@@ -205,35 +277,13 @@ release:
 
 hoshi_err hi_sq_policy_get(hoshi_store *base, long long org_id, hoshi_policy_rec *out)
 {
-    out->body = NULL;
-    hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    hoshi_err err = HOSHI_OK;
-    sqlite3_stmt *st = hi_sq_prep(c, "SELECT org_id, representative, contact, established, body,"
-                                     " published, published_on FROM policies WHERE org_id = ?1");
-    if (st == NULL) {
-        err = HOSHI_ERR_IO;
-        goto release;
-    }
-    sqlite3_bind_int64(st, 1, org_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out->org_id = sqlite3_column_int64(st, 0);
-        hi_sq_text(st, 1, out->representative, sizeof out->representative);
-        hi_sq_text(st, 2, out->contact, sizeof out->contact);
-        hi_sq_text(st, 3, out->established, sizeof out->established);
-        out->body = hi_strdup((const char *)sqlite3_column_text(st, 4));
-        out->published = sqlite3_column_int(st, 5) != 0;
-        hi_sq_text(st, 6, out->published_on, sizeof out->published_on);
-        if (out->body == NULL)
-            err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading a policy");
-    } else {
-        err = rc == SQLITE_DONE ? hi_fail(HOSHI_ERR_NOTFOUND, "no policy yet")
-                                : hi_sq_fail(c, "policy");
-    }
-    hi_sq_done(st);
-release:
-    hi_sq_release(HI_SQ(base), c);
-    return err;
+    return policy_one(base, "SELECT " POLICY_COLS " FROM policies WHERE org_id = ?1", org_id, out);
+}
+
+hoshi_err hi_sq_policy_get_public(hoshi_store *base, long long org_id, hoshi_policy_rec *out)
+{
+    return policy_one(base, "SELECT " PUBLIC_COLS " FROM policies WHERE org_id = ?1 AND published",
+                      org_id, out);
 }
 
 static void bind_policy(sqlite3_stmt *st, const void *ctx)
@@ -244,41 +294,81 @@ static void bind_policy(sqlite3_stmt *st, const void *ctx)
     hi_sq_bind_text(st, 3, p->contact);
     hi_sq_bind_text(st, 4, p->established);
     hi_sq_bind_text(st, 5, p->body);
-    sqlite3_bind_int(st, 6, p->published ? 1 : 0);
-    hi_sq_bind_text(st, 7, p->published_on);
+}
+
+hoshi_err hi_sq_policy_check(const char *representative, const char *contact, const char *established,
+                             const char *body)
+{
+    hi_sq_field f[] = {{"representative", representative, HOSHI_STORE_FIELD_CHARS, HOSHI_STORE_FIELD - 1},
+                       {"policy contact", contact, HOSHI_STORE_FIELD_CHARS, HOSHI_STORE_FIELD - 1},
+                       {"date established", established, HOSHI_STORE_DATE - 1, HOSHI_STORE_DATE - 1},
+                       {"policy text", body, HOSHI_STORE_POLICY_CHARS, (size_t)HOSHI_STORE_POLICY_CHARS * 4}};
+    return hi_sq_check(f, sizeof f / sizeof f[0]);
 }
 
 hoshi_err hi_sq_policy_save(hoshi_store *base, const hoshi_policy_rec *p)
 {
-    hoshi_err err = hi_sq_write1(base,
-                           "INSERT INTO policies(org_id, representative, contact, established, body,"
-                           " published, published_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-                           " ON CONFLICT(org_id) DO UPDATE SET representative = ?2, contact = ?3,"
-                           " established = ?4, body = ?5, published = ?6, published_on = ?7",
-                           bind_policy, p, NULL);
+    if (memchr(p->representative, '\0', sizeof p->representative) == NULL ||
+        memchr(p->contact, '\0', sizeof p->contact) == NULL ||
+        memchr(p->established, '\0', sizeof p->established) == NULL)
+        return hi_fail(HOSHI_ERR_INPUT, "store: a policy field is not terminated");
+    hoshi_err err = hi_sq_policy_check(p->representative, p->contact, p->established, p->body);
+    if (err != HOSHI_OK)
+        return err;
+    /* Only the draft: what is public changes when it is published. */
+    return hi_sq_write1(base,
+                        "INSERT INTO policies(org_id, representative, contact, established, body)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5)"
+                        " ON CONFLICT(org_id) DO UPDATE SET representative = ?2, contact = ?3,"
+                        " established = ?4, body = ?5",
+                        bind_policy, p, NULL);
+}
+
+struct publish_args {
+    long long org_id;
+    const char *date;
+};
+
+static void bind_publish(sqlite3_stmt *st, const void *ctx)
+{
+    const struct publish_args *a = ctx;
+    sqlite3_bind_int64(st, 1, a->org_id);
+    hi_sq_bind_text(st, 2, a->date);
+}
+
+hoshi_err hi_sq_policy_publish(hoshi_store *base, long long org_id, const char *date)
+{
+    hi_sq_field f[] = {{"publication date", date, HOSHI_STORE_DATE - 1, HOSHI_STORE_DATE - 1}};
+    hoshi_err err = hi_sq_check(f, 1);
+    if (err != HOSHI_OK)
+        return err;
+    struct publish_args a = {org_id, date};
+    int changes = 0;
+    err = hi_sq_write1(base,
+                       "UPDATE policies SET pub_representative = representative, pub_contact = contact,"
+                       " pub_established = established, pub_body = body, published = 1,"
+                       " published_on = ?2 WHERE org_id = ?1",
+                       bind_publish, &a, &changes);
+    if (err == HOSHI_OK && changes == 0)
+        return hi_fail(HOSHI_ERR_NOTFOUND, "no policy to publish");
     if (err == HOSHI_OK)
         hi_sq_bump(base);
     return err;
 }
 
-/* Inserts one declaration with a fresh random ID, retrying the rare
- * collision.  Runs inside the caller's transaction. */
-
 hoshi_err hi_sq_stats(hoshi_store *base, hoshi_stats *out)
 {
     memset(out, 0, sizeof *out);
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    hoshi_err err = HOSHI_OK;
-    sqlite3_stmt *st = hi_sq_prep(c, "SELECT (SELECT count(*) FROM orgs), (SELECT count(*) FROM users),"
-                                     " (SELECT count(*) FROM diagnoses),"
-                                     " (SELECT count(*) FROM policies WHERE published),"
-                                     " (SELECT count(*) FROM declarations WHERE status = 1 AND level = 1),"
-                                     " (SELECT count(*) FROM declarations WHERE status = 1 AND level = 2),"
-                                     " (SELECT count(*) FROM declarations WHERE status = 0)");
-    if (st == NULL) {
-        err = HOSHI_ERR_IO;
+    sqlite3_stmt *st;
+    hoshi_err err = hi_sq_prep(c, "SELECT (SELECT count(*) FROM orgs), (SELECT count(*) FROM users),"
+                                  " (SELECT count(*) FROM diagnoses),"
+                                  " (SELECT count(*) FROM policies WHERE published),"
+                                  " (SELECT count(*) FROM declarations WHERE status = 1 AND level = 1),"
+                                  " (SELECT count(*) FROM declarations WHERE status = 1 AND level = 2),"
+                                  " (SELECT count(*) FROM declarations WHERE status = 0)", &st);
+    if (err != HOSHI_OK)
         goto release;
-    }
     if (sqlite3_step(st) == SQLITE_ROW) {
         out->orgs = sqlite3_column_int64(st, 0);
         out->users = sqlite3_column_int64(st, 1);

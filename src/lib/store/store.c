@@ -91,6 +91,16 @@ hoshi_err hoshi_store_policy_save(hoshi_store *s, const hoshi_policy_rec *p)
     FORWARD(policy_save, p);
 }
 
+hoshi_err hoshi_store_policy_get_public(hoshi_store *s, long long org_id, hoshi_policy_rec *out)
+{
+    FORWARD(policy_get_public, org_id, out);
+}
+
+hoshi_err hoshi_store_policy_publish(hoshi_store *s, long long org_id, const char *date)
+{
+    FORWARD(policy_publish, org_id, date);
+}
+
 hoshi_err hoshi_store_decl_create(hoshi_store *s, long long org_id, int level, const char *date,
                                   char id_out[HOSHI_DECL_ID_LEN + 1])
 {

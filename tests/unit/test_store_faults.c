@@ -1,0 +1,810 @@
+/*
+ * test_store_faults.c — every store operation with an allocation failing
+ * at each point in turn, first in the library's allocator
+ * (hoshi_testing_fail_alloc_after), then in SQLite's own (this program
+ * installs a failing one with SQLITE_CONFIG_MALLOC, as SQLite's tests do),
+ * both where every later allocation fails too and where only the one
+ * does.  Each attempt must return HOSHI_OK with the right answer or an
+ * error with nothing written; never a crash, never a leak (the sanitizers
+ * watch) and never success that did not happen.
+ */
+#include "hoshi/store.h"
+#include "hoshi/testing.h"
+#include "unit.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+/* --- a failing allocator for SQLite -------------------------------------- */
+
+static sqlite3_mem_methods real_mem;
+static long sq_countdown = -1; /* allocations left before failing; <0 off */
+static bool sq_sticky;         /* once failing, every later one fails */
+static long sq_injected;       /* failures injected since armed */
+
+static bool sq_fail_now(void)
+{
+    if (sq_countdown < 0)
+        return false;
+    if (sq_countdown > 0) {
+        sq_countdown--;
+        return false;
+    }
+    sq_injected++;
+    if (!sq_sticky)
+        sq_countdown = -1;
+    return true;
+}
+
+static void *sq_malloc(int n)
+{
+    return sq_fail_now() ? NULL : real_mem.xMalloc(n);
+}
+
+static void *sq_realloc(void *p, int n)
+{
+    return sq_fail_now() ? NULL : real_mem.xRealloc(p, n);
+}
+
+static bool install_failing_sqlite_allocator(void)
+{
+    sqlite3_mem_methods m;
+    if (sqlite3_config(SQLITE_CONFIG_GETMALLOC, &real_mem) != SQLITE_OK)
+        return false;
+    m = real_mem;
+    m.xMalloc = sq_malloc;
+    m.xRealloc = sq_realloc;
+    /* Without the lookaside buffers every allocation reaches sq_malloc. */
+    return sqlite3_config(SQLITE_CONFIG_MALLOC, &m) == SQLITE_OK &&
+           sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0) == SQLITE_OK;
+}
+
+/* --- the two ways of failing --------------------------------------------- */
+
+typedef enum { IN_LIBRARY, IN_SQLITE_STICKY, IN_SQLITE_ONCE } fault_kind;
+
+static const char *const kind_name[] = {"library allocator", "SQLite, every later allocation too",
+                                        "SQLite, one allocation"};
+
+static void arm(fault_kind k, long n)
+{
+    if (k == IN_LIBRARY) {
+        hoshi_testing_fail_alloc_after(n);
+    } else {
+        sq_sticky = k == IN_SQLITE_STICKY;
+        sq_injected = 0;
+        sq_countdown = n;
+    }
+}
+
+/* Disarms; true when a failure was injected (for the library's allocator
+ * that cannot be told, so its loop ends on the first success). */
+static bool disarm(fault_kind k)
+{
+    if (k == IN_LIBRARY) {
+        hoshi_testing_fail_alloc_after(-1);
+        return true;
+    }
+    sq_countdown = -1;
+    return sq_injected > 0;
+}
+
+/* --- the operations ------------------------------------------------------ */
+
+typedef struct ctx {
+    hoshi_store *s;
+    char path[128];
+    long long uid, oid, now;
+    char decl[12];
+    int attempt;
+    hoshi_org org;
+} ctx;
+
+static int problems;
+
+static void problem(const char *op, long n, const char *what, hoshi_err err)
+{
+    if (problems++ < 20)
+        printf("  %s, failure at %ld: %s (err %d: %s)\n", op, n, what, (int)err, hoshi_error_detail());
+    unit_case_failed = 1;
+}
+
+/* An operation: prepare (not under injection) sets up what it needs, run
+ * is the one store call under injection, verify (not under injection)
+ * checks the result and the database after it: NULL when right, else
+ * what is wrong. */
+typedef struct op {
+    const char *name;
+    void (*prepare)(ctx *x);
+    hoshi_err (*run)(ctx *x, void *out);
+    const char *(*verify)(ctx *x, hoshi_err err, void *out);
+} op;
+
+static const char *read_user(ctx *x, hoshi_err err, void *out)
+{
+    const hoshi_user *u = out;
+    (void)x;
+    if (err == HOSHI_OK && (u->id != x->uid || strcmp(u->pwhash, "$argon2id$hash") != 0 ||
+                            strcmp(u->email, "owner@example.jp") != 0))
+        return "wrong user";
+    return NULL;
+}
+
+static hoshi_err run_user(ctx *x, void *out)
+{
+    return hoshi_store_user_by_email(x->s, "owner@example.jp", out);
+}
+
+static hoshi_err run_session_get(ctx *x, void *out)
+{
+    return hoshi_store_session_get(x->s, "sid-main", x->now, out);
+}
+
+static const char *read_session(ctx *x, hoshi_err err, void *out)
+{
+    const hoshi_session *ses = out;
+    if (err == HOSHI_OK && (ses->user_id != x->uid || ses->org_id != x->oid || strcmp(ses->csrf, "csrf") != 0))
+        return "wrong session";
+    return NULL;
+}
+
+static hoshi_err run_org_get(ctx *x, void *out)
+{
+    return hoshi_store_org_get(x->s, x->oid, out);
+}
+
+static const char *read_org(ctx *x, hoshi_err err, void *out)
+{
+    const hoshi_org *o = out;
+    if (err == HOSHI_OK && (o->id != x->oid || strncmp(o->name, "星野商店", strlen("星野商店")) != 0 ||
+                            o->prefecture != 13))
+        return "wrong organisation";
+    return NULL;
+}
+
+static void prepare_org_update(ctx *x)
+{
+    x->attempt++;
+    if (hoshi_store_org_get(x->s, x->oid, &x->org) != HOSHI_OK)
+        x->org.id = 0;
+    snprintf(x->org.name, sizeof x->org.name, "星野商店 %d", x->attempt);
+}
+
+static hoshi_err run_org_update(ctx *x, void *out)
+{
+    (void)out;
+    return hoshi_store_org_update(x->s, &x->org);
+}
+
+static const char *check_org_update(ctx *x, hoshi_err err, void *out)
+{
+    (void)out;
+    hoshi_org o;
+    char want[64];
+    snprintf(want, sizeof want, "星野商店 %d", x->attempt);
+    if (hoshi_store_org_get(x->s, x->oid, &o) != HOSHI_OK)
+        return "organisation unreadable";
+    if ((err == HOSHI_OK) != (strcmp(o.name, want) == 0))
+        return err == HOSHI_OK ? "success, but the name is unchanged" : "failure, but the name changed";
+    return NULL;
+}
+
+static hoshi_err run_draft_save(ctx *x, void *out)
+{
+    (void)out;
+    char draft[26];
+    snprintf(draft, sizeof draft, "%025d", x->attempt % 5);
+    return hoshi_store_draft_save(x->s, x->oid, draft);
+}
+
+static const char *check_draft_save(ctx *x, hoshi_err err, void *out)
+{
+    (void)out;
+    hoshi_org o;
+    char want[26];
+    snprintf(want, sizeof want, "%025d", x->attempt % 5);
+    if (hoshi_store_org_get(x->s, x->oid, &o) != HOSHI_OK)
+        return "organisation unreadable";
+    if (err == HOSHI_OK && strcmp(o.draft, want) != 0)
+        return "success, but the draft is unchanged";
+    return NULL;
+}
+
+static void prepare_draft(ctx *x)
+{
+    x->attempt++;
+    hoshi_store_draft_save(x->s, x->oid, "4444444444444444444444444");
+}
+
+static size_t count_diagnoses(ctx *x)
+{
+    hoshi_diagnosis d[64];
+    size_t n = 0;
+    if (hoshi_store_diagnosis_list(x->s, x->oid, d, 64, &n) != HOSHI_OK)
+        return (size_t)-1;
+    return n;
+}
+
+static size_t diagnoses_before;
+
+static void prepare_diagnosis_add(ctx *x)
+{
+    diagnoses_before = count_diagnoses(x);
+}
+
+static hoshi_err run_diagnosis_add(ctx *x, void *out)
+{
+    return hoshi_store_diagnosis_add(x->s, x->oid, "1111111111111111111111111", 100, "2026-04-01", out);
+}
+
+static const char *check_diagnosis_add(ctx *x, hoshi_err err, void *out)
+{
+    size_t n = count_diagnoses(x);
+    if (err != HOSHI_OK)
+        return n == diagnoses_before ? NULL : "failure, but a diagnosis was added";
+    hoshi_diagnosis d;
+    if (n != diagnoses_before + 1 || hoshi_store_diagnosis_get(x->s, x->oid, *(long long *)out, &d) != HOSHI_OK ||
+        d.score != 100)
+        return "success, but no such diagnosis";
+    return NULL;
+}
+
+static hoshi_err run_diagnosis_list(ctx *x, void *out)
+{
+    size_t n = 0;
+    hoshi_diagnosis d[8];
+    hoshi_err err = hoshi_store_diagnosis_list(x->s, x->oid, d, 8, &n);
+    *(size_t *)out = n;
+    return err;
+}
+
+static const char *check_diagnosis_list(ctx *x, hoshi_err err, void *out)
+{
+    size_t n = count_diagnoses(x);
+    if (err == HOSHI_OK && *(size_t *)out != (n < 8 ? n : 8))
+        return "success, but rows missing";
+    if (err != HOSHI_OK && *(size_t *)out != 0)
+        return "failure, but rows given";
+    return NULL;
+}
+
+static hoshi_err run_policy_get(ctx *x, void *out)
+{
+    return hoshi_store_policy_get(x->s, x->oid, out);
+}
+
+static hoshi_err run_policy_get_public(ctx *x, void *out)
+{
+    return hoshi_store_policy_get_public(x->s, x->oid, out);
+}
+
+static const char *check_policy_read(ctx *x, hoshi_err err, void *out)
+{
+    hoshi_policy_rec *p = out;
+    (void)x;
+    const char *bad = NULL;
+    if (err == HOSHI_OK && (p->body == NULL || strncmp(p->body, "方針", strlen("方針")) != 0 ||
+                            strcmp(p->representative, "代表 星野") != 0 || !p->published))
+        bad = "wrong policy";
+    if (err != HOSHI_OK && p->body != NULL)
+        bad = "failure, but a body to free";
+    free(p->body);
+    p->body = NULL;
+    return bad;
+}
+
+static char *public_body(ctx *x)
+{
+    hoshi_policy_rec p = {0};
+    if (hoshi_store_policy_get_public(x->s, x->oid, &p) != HOSHI_OK)
+        return NULL;
+    return p.body;
+}
+
+static char public_before[64];
+
+static void prepare_policy(ctx *x)
+{
+    x->attempt++;
+    char *b = public_body(x);
+    snprintf(public_before, sizeof public_before, "%s", b ? b : "");
+    free(b);
+}
+
+static hoshi_err run_policy_save(ctx *x, void *out)
+{
+    (void)out;
+    hoshi_policy_rec p = {x->oid, "代表 星野", "", "2026-04-01", NULL, true, "2030-01-01", false};
+    char body[32];
+    snprintf(body, sizeof body, "方針 %d", x->attempt);
+    p.body = body;
+    return hoshi_store_policy_save(x->s, &p);
+}
+
+static const char *check_policy_save(ctx *x, hoshi_err err, void *out)
+{
+    (void)out;
+    hoshi_policy_rec p = {0};
+    char want[32];
+    snprintf(want, sizeof want, "方針 %d", x->attempt);
+    if (hoshi_store_policy_get(x->s, x->oid, &p) != HOSHI_OK)
+        return "policy unreadable";
+    bool saved = strcmp(p.body, want) == 0;
+    free(p.body);
+    char *pub = public_body(x);
+    bool same = pub != NULL && strcmp(pub, public_before) == 0;
+    free(pub);
+    if (!same)
+        return "the published version changed";
+    if (err == HOSHI_OK && !saved)
+        return "success, but the draft is unchanged";
+    if (err != HOSHI_OK && saved)
+        return "failure, but the draft changed";
+    return NULL;
+}
+
+static hoshi_err run_policy_publish(ctx *x, void *out)
+{
+    (void)out;
+    return hoshi_store_policy_publish(x->s, x->oid, "2026-04-02");
+}
+
+static void prepare_publish(ctx *x)
+{
+    prepare_policy(x);
+    run_policy_save(x, NULL);
+}
+
+static const char *check_policy_publish(ctx *x, hoshi_err err, void *out)
+{
+    (void)out;
+    char want[32];
+    snprintf(want, sizeof want, "方針 %d", x->attempt);
+    char *pub = public_body(x);
+    bool published = pub != NULL && strcmp(pub, want) == 0;
+    bool unchanged = pub != NULL && strcmp(pub, public_before) == 0;
+    free(pub);
+    if (err == HOSHI_OK && !published)
+        return "success, but not published";
+    if (err != HOSHI_OK && !unchanged)
+        return "failure, but the published version changed";
+    return NULL;
+}
+
+static char active_before[12];
+
+static void remember_active(ctx *x)
+{
+    hoshi_decl d;
+    active_before[0] = '\0';
+    if (hoshi_store_decl_active(x->s, x->oid, &d) == HOSHI_OK)
+        snprintf(active_before, sizeof active_before, "%s", d.id);
+}
+
+static hoshi_err run_decl_create(ctx *x, void *out)
+{
+    return hoshi_store_decl_create(x->s, x->oid, 2, "2026-04-03", out);
+}
+
+static const char *check_decl_create(ctx *x, hoshi_err err, void *out)
+{
+    hoshi_decl d;
+    bool active = hoshi_store_decl_active(x->s, x->oid, &d) == HOSHI_OK;
+    if (err == HOSHI_OK) {
+        if (!active || strcmp(d.id, out) != 0 || d.level != 2)
+            return "success, but not the active declaration";
+        snprintf(x->decl, sizeof x->decl, "%s", d.id);
+    } else if (!active || strcmp(d.id, active_before) != 0) {
+        return "failure, but the active declaration changed";
+    }
+    return NULL;
+}
+
+static void ensure_active(ctx *x)
+{
+    hoshi_decl d;
+    if (hoshi_store_decl_active(x->s, x->oid, &d) != HOSHI_OK)
+        hoshi_store_decl_create(x->s, x->oid, 1, "2026-04-04", x->decl);
+    remember_active(x);
+}
+
+static hoshi_err run_decl_withdraw(ctx *x, void *out)
+{
+    (void)out;
+    return hoshi_store_decl_withdraw(x->s, x->oid, "2026-04-05");
+}
+
+static hoshi_err run_decl_withdraw_id(ctx *x, void *out)
+{
+    (void)out;
+    return hoshi_store_decl_withdraw_id(x->s, active_before, "2026-04-05");
+}
+
+static const char *check_withdrawn(ctx *x, hoshi_err err, void *out)
+{
+    (void)out;
+    hoshi_decl d;
+    if (hoshi_store_decl_get(x->s, active_before, &d) != HOSHI_OK)
+        return "declaration unreadable";
+    if (err == HOSHI_OK && d.status != HOSHI_DECL_WITHDRAWN)
+        return "success, but still active";
+    if (err != HOSHI_OK && d.status != HOSHI_DECL_ACTIVE)
+        return "failure, but withdrawn";
+    return NULL;
+}
+
+static hoshi_err run_decl_get(ctx *x, void *out)
+{
+    return hoshi_store_decl_get(x->s, active_before, out);
+}
+
+static hoshi_err run_decl_active(ctx *x, void *out)
+{
+    return hoshi_store_decl_active(x->s, x->oid, out);
+}
+
+static const char *check_decl_read(ctx *x, hoshi_err err, void *out)
+{
+    const hoshi_decl *d = out;
+    if (err == HOSHI_OK && (strcmp(d->id, active_before) != 0 || d->org_id != x->oid ||
+                            strncmp(d->org_name, "星野商店", strlen("星野商店")) != 0 || !d->has_policy))
+        return "wrong declaration";
+    return NULL;
+}
+
+typedef struct search_out {
+    hoshi_decl d[4];
+    size_t n;
+    long long total;
+} search_out;
+
+static hoshi_err run_search(ctx *x, void *out)
+{
+    search_out *o = out;
+    hoshi_decl_query q = {"星野", 13, NULL, 0, true, 0, 4};
+    (void)x;
+    return hoshi_store_decl_search(x->s, &q, o->d, &o->n, &o->total);
+}
+
+static const char *check_search(ctx *x, hoshi_err err, void *out)
+{
+    const search_out *o = out;
+    search_out want;
+    hoshi_decl_query q = {"星野", 13, NULL, 0, true, 0, 4};
+    if (hoshi_store_decl_search(x->s, &q, want.d, &want.n, &want.total) != HOSHI_OK)
+        return "search fails";
+    if (err == HOSHI_OK && (o->n != want.n || o->total != want.total || o->n == 0 ||
+                            strcmp(o->d[0].id, want.d[0].id) != 0))
+        return "success, but wrong results";
+    if (err != HOSHI_OK && (o->n != 0 || o->total != 0))
+        return "failure, but results given";
+    return NULL;
+}
+
+static char email[64];
+
+static void prepare_signup(ctx *x)
+{
+    snprintf(email, sizeof email, "new%d@example.jp", ++x->attempt);
+}
+
+static hoshi_err run_signup(ctx *x, void *out)
+{
+    long long *ids = out;
+    return hoshi_store_signup(x->s, email, "$argon2id$new", "新しい会社", &ids[0], &ids[1]);
+}
+
+static const char *check_signup(ctx *x, hoshi_err err, void *out)
+{
+    const long long *ids = out;
+    hoshi_user u;
+    hoshi_err got = hoshi_store_user_by_email(x->s, email, &u);
+    if (err == HOSHI_OK && (got != HOSHI_OK || u.id != ids[0] || u.org_id != ids[1]))
+        return "success, but no such user";
+    if (err != HOSHI_OK && got != HOSHI_ERR_NOTFOUND)
+        return "failure, but the user exists";
+    return NULL;
+}
+
+static char sid[32];
+
+static void prepare_session_create(ctx *x)
+{
+    snprintf(sid, sizeof sid, "sid-%d", ++x->attempt);
+}
+
+static hoshi_err run_session_create(ctx *x, void *out)
+{
+    (void)out;
+    return hoshi_store_session_create(x->s, sid, x->uid, "csrf", x->now + 100);
+}
+
+static const char *check_session_exists(ctx *x, hoshi_err err, void *out, bool want_exists)
+{
+    (void)out;
+    hoshi_session ses;
+    hoshi_err got = hoshi_store_session_get(x->s, sid, x->now, &ses);
+    if (got != HOSHI_OK && got != HOSHI_ERR_NOTFOUND)
+        return "session unreadable";
+    bool exists = got == HOSHI_OK;
+    if (err == HOSHI_OK && exists != want_exists)
+        return want_exists ? "success, but no session" : "success, but the session is still there";
+    if (err != HOSHI_OK && exists == want_exists)
+        return want_exists ? "failure, but a session exists" : "failure, but the session is gone";
+    return NULL;
+}
+
+static const char *check_session_create(ctx *x, hoshi_err err, void *out)
+{
+    return check_session_exists(x, err, out, true);
+}
+
+static void prepare_session_delete(ctx *x)
+{
+    prepare_session_create(x);
+    hoshi_store_session_create(x->s, sid, x->uid, "csrf", x->now + 100);
+}
+
+static hoshi_err run_session_delete(ctx *x, void *out)
+{
+    (void)out;
+    return hoshi_store_session_delete(x->s, sid);
+}
+
+static const char *check_session_delete(ctx *x, hoshi_err err, void *out)
+{
+    return check_session_exists(x, err, out, false);
+}
+
+static bool operator_on;
+
+static void prepare_operator(ctx *x)
+{
+    hoshi_session ses;
+    (void)x;
+    operator_on = hoshi_store_session_get(x->s, "sid-main", x->now, &ses) == HOSHI_OK && ses.is_operator;
+}
+
+static hoshi_err run_operator(ctx *x, void *out)
+{
+    (void)out;
+    return hoshi_store_user_set_operator(x->s, x->uid, !operator_on);
+}
+
+static const char *check_operator(ctx *x, hoshi_err err, void *out)
+{
+    (void)out;
+    hoshi_session ses;
+    if (hoshi_store_session_get(x->s, "sid-main", x->now, &ses) != HOSHI_OK)
+        return "session unreadable";
+    if (err == HOSHI_OK && ses.is_operator == operator_on)
+        return "success, but the role is unchanged";
+    if (err != HOSHI_OK && ses.is_operator != operator_on)
+        return "failure, but the role changed";
+    return NULL;
+}
+
+static hoshi_err run_stats(ctx *x, void *out)
+{
+    return hoshi_store_stats(x->s, out);
+}
+
+static const char *check_stats(ctx *x, hoshi_err err, void *out)
+{
+    const hoshi_stats *st = out;
+    hoshi_stats want;
+    if (hoshi_store_stats(x->s, &want) != HOSHI_OK)
+        return "statistics fail";
+    if (err == HOSHI_OK && memcmp(st, &want, sizeof want) != 0)
+        return "success, but wrong figures";
+    return NULL;
+}
+
+static long long orgs_before;
+
+static void prepare_seed(ctx *x)
+{
+    hoshi_stats st;
+    orgs_before = hoshi_store_stats(x->s, &st) == HOSHI_OK ? st.orgs : -1;
+}
+
+static hoshi_err run_seed(ctx *x, void *out)
+{
+    (void)out;
+    hoshi_org o = {0};
+    snprintf(o.name, sizeof o.name, "デモ商店");
+    o.prefecture = 27;
+    hoshi_seed_decl items[2] = {{&o, 1, "2026-01-01", NULL, NULL}, {&o, 2, "2026-01-01", "方針", "代表"}};
+    return hoshi_store_seed(x->s, items, 2);
+}
+
+static const char *check_seed(ctx *x, hoshi_err err, void *out)
+{
+    (void)out;
+    hoshi_stats st;
+    if (hoshi_store_stats(x->s, &st) != HOSHI_OK)
+        return "statistics fail";
+    /* ANALYZE after the commit may fail and be reported: the rows are
+     * then in, which is all-or-nothing still. */
+    if (err == HOSHI_OK && st.orgs != orgs_before + 2)
+        return "success, but not seeded";
+    if (err != HOSHI_OK && st.orgs != orgs_before && st.orgs != orgs_before + 2)
+        return "failure, and seeded in part";
+    return NULL;
+}
+
+static hoshi_err run_open(ctx *x, void *out)
+{
+    hoshi_store **s = out;
+    return hoshi_store_open_sqlite(x->path, 2, s);
+}
+
+static const char *check_open(ctx *x, hoshi_err err, void *out)
+{
+    hoshi_store **s = out;
+    const char *bad = NULL;
+    (void)x;
+    if (err != HOSHI_OK && *s != NULL)
+        bad = "failure, but a store";
+    hoshi_stats st;
+    if (err == HOSHI_OK && (*s == NULL || hoshi_store_stats(*s, &st) != HOSHI_OK || st.orgs < 1))
+        bad = "success, but the store does not work";
+    hoshi_store_close(*s);
+    *s = NULL;
+    return bad;
+}
+
+static const op ops[] = {
+    {"open", NULL, run_open, check_open},
+    {"user_by_email", NULL, run_user, read_user},
+    {"session_get", NULL, run_session_get, read_session},
+    {"org_get", NULL, run_org_get, read_org},
+    {"org_update", prepare_org_update, run_org_update, check_org_update},
+    {"draft_save", prepare_draft, run_draft_save, check_draft_save},
+    {"diagnosis_add", prepare_diagnosis_add, run_diagnosis_add, check_diagnosis_add},
+    {"diagnosis_list", NULL, run_diagnosis_list, check_diagnosis_list},
+    {"policy_get", NULL, run_policy_get, check_policy_read},
+    {"policy_get_public", NULL, run_policy_get_public, check_policy_read},
+    {"policy_save", prepare_policy, run_policy_save, check_policy_save},
+    {"policy_publish", prepare_publish, run_policy_publish, check_policy_publish},
+    {"decl_create", remember_active, run_decl_create, check_decl_create},
+    {"decl_get", ensure_active, run_decl_get, check_decl_read},
+    {"decl_active", ensure_active, run_decl_active, check_decl_read},
+    {"decl_search", ensure_active, run_search, check_search},
+    {"decl_withdraw", ensure_active, run_decl_withdraw, check_withdrawn},
+    {"decl_withdraw_id", ensure_active, run_decl_withdraw_id, check_withdrawn},
+    {"signup", prepare_signup, run_signup, check_signup},
+    {"session_create", prepare_session_create, run_session_create, check_session_create},
+    {"session_delete", prepare_session_delete, run_session_delete, check_session_delete},
+    {"user_set_operator", prepare_operator, run_operator, check_operator},
+    {"stats", NULL, run_stats, check_stats},
+    {"seed", prepare_seed, run_seed, check_seed},
+};
+
+/* A store with one organisation that has done everything. */
+static bool setup(ctx *x, const char *dir, int k)
+{
+    snprintf(x->path, sizeof x->path, "%s/faults%d.db", dir, k);
+    x->now = (long long)time(NULL);
+    hoshi_org o;
+    hoshi_policy_rec p = {0, "代表 星野", "", "2026-04-01", "方針 0", false, "", false};
+    if (hoshi_store_open_sqlite(x->path, 2, &x->s) != HOSHI_OK ||
+        hoshi_store_signup(x->s, "owner@example.jp", "$argon2id$hash", "星野商店", &x->uid, &x->oid) != HOSHI_OK ||
+        hoshi_store_session_create(x->s, "sid-main", x->uid, "csrf", x->now + 100000) != HOSHI_OK ||
+        hoshi_store_org_get(x->s, x->oid, &o) != HOSHI_OK)
+        return false;
+    o.prefecture = 13;
+    p.org_id = x->oid;
+    long long d;
+    return hoshi_store_org_update(x->s, &o) == HOSHI_OK &&
+           hoshi_store_diagnosis_add(x->s, x->oid, "1111111111111111111111111", 100, "2026-01-01", &d) == HOSHI_OK &&
+           hoshi_store_policy_save(x->s, &p) == HOSHI_OK &&
+           hoshi_store_policy_publish(x->s, x->oid, "2026-04-01") == HOSHI_OK &&
+           hoshi_store_decl_create(x->s, x->oid, 1, "2026-04-01", x->decl) == HOSHI_OK;
+}
+
+static bool allowed(fault_kind k, hoshi_err err)
+{
+    /* Out of memory inside SQLite can surface as a database error. */
+    return err == HOSHI_OK || err == HOSHI_ERR_NOMEM || (k != IN_LIBRARY && err == HOSHI_ERR_IO);
+}
+
+static void run_kind(fault_kind k, const char *dir)
+{
+    ctx x = {0};
+    if (!setup(&x, dir, (int)k)) {
+        printf("  setup failed: %s\n", hoshi_error_detail());
+        unit_case_failed = 1;
+        hoshi_store_close(x.s);
+        return;
+    }
+    long points = 0;
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        const op *o = &ops[i];
+        long n = 0;
+        for (; n < 100000; n++) {
+            /* A store just opened: nothing prepared yet, so preparing
+             * every statement the operation needs is under fire too. */
+            hoshi_store_close(x.s);
+            x.s = NULL;
+            if (hoshi_store_open_sqlite(x.path, 1, &x.s) != HOSHI_OK) {
+                problem(o->name, n, "cannot reopen", HOSHI_ERR_IO);
+                return;
+            }
+            if (o->prepare != NULL)
+                o->prepare(&x);
+            union {
+                hoshi_user u;
+                hoshi_session ses;
+                hoshi_org org;
+                hoshi_policy_rec pol;
+                hoshi_decl decl;
+                search_out search;
+                hoshi_stats st;
+                hoshi_store *store;
+                long long ids[2];
+                size_t count;
+                char id[12];
+            } out;
+            memset(&out, 0, sizeof out);
+            arm(k, n);
+            hoshi_err err = o->run(&x, &out);
+            bool hit = disarm(k);
+            if (!allowed(k, err))
+                problem(o->name, n, "unexpected error", err);
+            const char *bad = o->verify(&x, err, &out);
+            if (bad != NULL)
+                problem(o->name, n, bad, err);
+            if (err == HOSHI_OK && (k == IN_LIBRARY || !hit))
+                break;
+            if (!hit && err != HOSHI_OK) {
+                problem(o->name, n, "fails without an injected failure", err);
+                break;
+            }
+        }
+        points += n;
+    }
+    printf("  %s: %ld failure points\n", kind_name[k], points);
+    CHECK(points > (long)(sizeof ops / sizeof ops[0]));
+    hoshi_store_close(x.s);
+}
+
+/* In memory where there is a tmpfs: thousands of opens and closes. */
+static char dir[] = "/dev/shm/hoshi-store-faults-XXXXXX";
+static char dir_tmp[] = "/tmp/hoshi-store-faults-XXXXXX";
+
+static void every_allocation_of_the_library_can_fail(void)
+{
+    run_kind(IN_LIBRARY, dir);
+}
+
+static void every_allocation_of_sqlite_can_fail(void)
+{
+    run_kind(IN_SQLITE_STICKY, dir);
+}
+
+static void any_one_allocation_of_sqlite_can_fail(void)
+{
+    run_kind(IN_SQLITE_ONCE, dir);
+}
+
+int main(void)
+{
+    if (!install_failing_sqlite_allocator())
+        return 1;
+    if (mkdtemp(dir) == NULL) {
+        if (mkdtemp(dir_tmp) == NULL)
+            return 1;
+        memcpy(dir, dir_tmp, sizeof dir_tmp);
+    }
+    RUN(every_allocation_of_the_library_can_fail);
+    RUN(every_allocation_of_sqlite_can_fail);
+    RUN(any_one_allocation_of_sqlite_can_fail);
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        return 1;
+    return UNIT_RESULT();
+}
