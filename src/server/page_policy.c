@@ -36,12 +36,12 @@ void policy_text_html(hoshi_buf *b, const char *text)
         trim(copy);
         if (underline && *copy) {
             hoshi_buf_puts(b, next[0] == '=' ? "<h2>" : "<h3>");
-            hoshi_buf_html(b, copy);
+            html_shown(b, copy);
             hoshi_buf_puts(b, next[0] == '=' ? "</h2>\n" : "</h3>\n");
             next = nend ? nend + 1 : next + nn;
         } else if (*copy) {
             hoshi_buf_puts(b, "<p>");
-            hoshi_buf_html(b, copy);
+            html_shown(b, copy);
             hoshi_buf_puts(b, "</p>\n");
         }
         free(copy);
@@ -79,21 +79,28 @@ static void policy_status(hoshi_buf *st, srv_req *r, const hoshi_policy_rec *pol
 }
 
 /* The editor with pol's draft.  err_field: the field to flag (422), the
- * status then left out, since the form holds text not yet saved.  done:
- * the action just carried out ("save", "publish", "generate"), or NULL. */
+ * status then left out, since the form holds text not yet saved; when why
+ * is not NULL the message says what in the text was refused and where.
+ * done: the action just carried out ("save", "publish", "generate"), or
+ * NULL. */
 static void policy_form(srv_req *r, srv_resp *p, const hoshi_policy_rec *pol, const char *err_field,
-                        const char *done)
+                        const hoshi_text_problem *why, const char *done)
 {
     vars v = {0};
     csrf_input(var(&v, "csrf"), r);
-    var_text(&v, "representative", pol->representative);
+    var_shown(&v, "representative", pol->representative);
     var_text(&v, "established", pol->established);
-    var_text(&v, "contact", pol->contact);
+    var_shown(&v, "contact", pol->contact);
+    /* The owner's own text, lines kept (html_shown is for single lines). */
     var_text(&v, "body", pol->body ? pol->body : "");
     if (err_field != NULL) {
         char k[40];
         snprintf(k, sizeof k, "err_%s", err_field);
-        var_error(&v, r, k, "policy", k);
+        if (why != NULL && why->fault != HOSHI_TEXT_OK)
+            text_error(var(&v, k), r, T(r, "policy", err_field), why,
+                       strcmp(err_field, "body") == 0 ? HOSHI_STORE_POLICY_CHARS : HOSHI_POLICY_FIELD_MAX);
+        else
+            var_error(&v, r, k, "policy", k);
         p->status = 422;
     } else {
         policy_status(var(&v, "status"), r, pol, done);
@@ -101,17 +108,21 @@ static void policy_form(srv_req *r, srv_resp *p, const hoshi_policy_rec *pol, co
     page_render(r, p, "policy", &v);
 }
 
-/* Copies a trimmed form field into dst; false when it does not fit. */
-static bool field(srv_req *r, const char *name, char *dst, size_t size)
+/* A typed field through the rule for typed text (form_text): trimmed,
+ * NFC, within max_chars.  False with *why filled when refused; then dst
+ * keeps what was typed, cut to fit, for the form to show again. */
+static bool field(srv_req *r, const char *name, size_t max_chars, char *dst, size_t size,
+                  hoshi_text_problem *why)
 {
     const char *v = req_form(r, name);
-    if (strlen(v) >= size) {
-        dst[0] = '\0';
-        return false;
-    }
-    snprintf(dst, size, "%s", v);
-    trim(dst);
-    return true;
+    if (form_text(v, max_chars, 0, dst, size, why))
+        return true;
+    hoshi_buf b = HOSHI_BUF_INIT;
+    b.limit = size - 1;
+    hoshi_buf_puts(&b, v);
+    snprintf(dst, size, "%s", b.err == HOSHI_OK && b.data ? b.data : "");
+    hoshi_buf_free(&b);
+    return false;
 }
 
 /* Saves the draft and, for "publish", publishes it dated today; then reads
@@ -123,10 +134,16 @@ static bool policy_store(srv_req *r, srv_resp *p, hoshi_policy_rec *pol, bool pu
     hoshi_date_iso(hoshi_date_today(), today, sizeof today);
     hoshi_policy_rec back;
     memset(&back, 0, sizeof back);
-    if (hoshi_store_policy_save(r->s->store, pol) != HOSHI_OK ||
-        (publish && hoshi_store_policy_publish(r->s->store, pol->org_id, today) != HOSHI_OK) ||
-        hoshi_store_policy_get(r->s->store, pol->org_id, &back) != HOSHI_OK) {
-        page_message(r, p, 500, "internal");
+    if (hoshi_store_policy_save(r->s->store, pol) != HOSHI_OK) {
+        page_store_error(r, p, "policy_save", true);
+        return false;
+    }
+    if (publish && hoshi_store_policy_publish(r->s->store, pol->org_id, today) != HOSHI_OK) {
+        page_store_error(r, p, "policy_publish", true);
+        return false;
+    }
+    if (hoshi_store_policy_get(r->s->store, pol->org_id, &back) != HOSHI_OK) {
+        page_store_error(r, p, "policy_get", false);
         return false;
     }
     free(pol->body);
@@ -143,7 +160,7 @@ void page_policy(srv_req *r, srv_resp *p)
     memset(&pol, 0, sizeof pol);
     hoshi_err got = hoshi_store_policy_get(r->s->store, org.id, &pol);
     if (got != HOSHI_OK && got != HOSHI_ERR_NOTFOUND) {
-        page_message(r, p, 500, "internal");
+        page_store_error(r, p, "policy_get", false);
         return;
     }
     if (got == HOSHI_ERR_NOTFOUND) {
@@ -152,23 +169,44 @@ void page_policy(srv_req *r, srv_resp *p)
         snprintf(pol.contact, sizeof pol.contact, "%s", org.contact);
     }
     if (!r->is_post) {
-        policy_form(r, p, &pol, NULL, NULL);
+        policy_form(r, p, &pol, NULL, NULL, NULL);
         free(pol.body);
         return;
     }
     const char *err = NULL;
-    if (!field(r, "representative", pol.representative, sizeof pol.representative))
+    hoshi_text_problem why = {0}, field_why;
+    if (!field(r, "representative", HOSHI_POLICY_FIELD_MAX, pol.representative, sizeof pol.representative,
+               &field_why)) {
         err = "representative";
-    if (!field(r, "established", pol.established, sizeof pol.established) && !err)
+        why = field_why;
+    }
+    if (!field(r, "established", 10, pol.established, sizeof pol.established, &field_why) && !err)
         err = "date";
-    if (!field(r, "contact", pol.contact, sizeof pol.contact) && !err)
+    if (!field(r, "contact", HOSHI_POLICY_FIELD_MAX, pol.contact, sizeof pol.contact, &field_why) && !err &&
+        field_why.fault != HOSHI_TEXT_EMPTY) {
         err = "contact";
-    const char *body = req_form(r, "body");
+        why = field_why;
+    }
     free(pol.body);
-    pol.body = strdup(body);
-    if (pol.body == NULL) {
+    pol.body = NULL;
+    hoshi_text_problem body_why = {0};
+    hoshi_err body_err = hoshi_text_normalize(req_form(r, "body"), HOSHI_STORE_POLICY_CHARS,
+                                              HOSHI_TEXT_MULTILINE, &pol.body, &body_why);
+    if (body_err == HOSHI_ERR_NOMEM) {
         page_message(r, p, 500, "internal");
         return;
+    }
+    if (body_err != HOSHI_OK) {
+        /* Shown again as typed (sanitised when shown), with the reason. */
+        pol.body = strdup(req_form(r, "body"));
+        if (pol.body == NULL) {
+            page_message(r, p, 500, "internal");
+            return;
+        }
+        if (err == NULL) {
+            err = "body";
+            why = body_why;
+        }
     }
     hoshi_policy_info info = {org.name, pol.representative, pol.established, pol.contact};
     const char *bad = NULL;
@@ -189,14 +227,14 @@ void page_policy(srv_req *r, srv_resp *p)
     if (err == NULL && !hoshi_text_is_clean(pol.body, HOSHI_STORE_POLICY_CHARS, true))
         err = "body";
     if (err != NULL) {
-        policy_form(r, p, &pol, err, NULL);
+        policy_form(r, p, &pol, err, &why, NULL);
         free(pol.body);
         return;
     }
     bool publish = strcmp(action, "publish") == 0;
     pol.org_id = org.id;
     if (policy_store(r, p, &pol, publish))
-        policy_form(r, p, &pol, NULL, publish ? "publish" : generate ? "generate" : "save");
+        policy_form(r, p, &pol, NULL, NULL, publish ? "publish" : generate ? "generate" : "save");
     free(pol.body);
 }
 
@@ -205,21 +243,34 @@ void page_policy_public(srv_req *r, srv_resp *p, long long org_id)
     hoshi_org org;
     hoshi_policy_rec pol;
     memset(&pol, 0, sizeof pol);
-    if (hoshi_store_org_get(r->s->store, org_id, &org) != HOSHI_OK ||
-        hoshi_store_policy_get_public(r->s->store, org_id, &pol) != HOSHI_OK) {
+    hoshi_err err = hoshi_store_org_get(r->s->store, org_id, &org);
+    if (err == HOSHI_OK)
+        err = hoshi_store_policy_get_public(r->s->store, org_id, &pol);
+    if (err != HOSHI_OK) {
         free(pol.body);
-        page_message(r, p, 404, "not_found");
+        /* Only a policy that is not there is a (cacheable) 404. */
+        if (err == HOSHI_ERR_NOTFOUND)
+            page_message(r, p, 404, "not_found");
+        else
+            page_store_error(r, p, "policy_get_public", false);
         return;
     }
     vars v = {0};
     char date[40];
-    var_text(&v, "org", org.name);
-    var_text(&v, "representative", pol.representative);
+    var_shown(&v, "org", org.name);
+    var_shown(&v, "representative", pol.representative);
     var_text(&v, "published_on", fmt_date(r, pol.published_on, date, sizeof date));
     policy_text_html(var(&v, "policy"), pol.body);
     free(pol.body);
     hoshi_buf body = HOSHI_BUF_INIT;
     tpl_render(&body, r, "policy_public", "policy_public", vars_list(&v));
     vars_free(&v);
-    page_finish(r, p, org.name, &body);
+    char *title = NULL;
+    if (hoshi_text_sanitize(org.name, &title) != HOSHI_OK) {
+        hoshi_buf_free(&body);
+        page_message(r, p, 500, "internal");
+        return;
+    }
+    page_finish(r, p, title, &body);
+    free(title);
 }

@@ -84,6 +84,41 @@ def published_policy_stays_until_published_again(port, db):
     check("verification page: the new version", "第二版の本文" in r.body and "第一版" not in r.body)
 
 
+def policy_text_rules(port, db):
+    """The policy editor applies the rule for typed text (NFC, no invisible
+    or bidi controls) and shows a store failure as an error, never 'saved'."""
+    a = Client(port)
+    signup(a, "policytext@example.jp", "本文規則商店")
+    a.org_name = "本文規則商店"
+    complete_profile(a)
+    r = a.post("/policy", policy_form("一行目\n二行目に\u202e逆向き", "save"))
+    check("policy body with a bidi override refused, and where it is said",
+          r.status == 422 and "U+202E" in r.body and "field-error" in r.body, r.status)
+    r = a.post("/policy", {**policy_form("本文です。", "save"), "representative": "代表\u200b"})
+    check("representative with an invisible character refused", r.status == 422 and "U+200B" in r.body, r.status)
+    nfd = "代表取締役 か\u3099んは\u309aる"  # が and ぱ typed as base + combining mark
+    r = a.post("/policy", {**policy_form("本文です。\n二行目。", "publish"), "representative": nfd})
+    m = re.search(r'href="/policies/(\d+)"', r.body)
+    check("policy with an NFD representative published", r.status == 200 and m is not None, r.status)
+    org_id = m.group(1) if m else "0"
+    con = sqlite3.connect(db, timeout=10)
+    rep = con.execute("SELECT representative FROM policies WHERE org_id = ?", (int(org_id),)).fetchone()
+    con.close()
+    check("representative stored NFC", rep is not None and rep[0] == "代表取締役 がんぱる", rep)
+    lock = sqlite3.connect(db, timeout=10, isolation_level=None)
+    lock.execute("BEGIN EXCLUSIVE")
+    try:
+        r = a.post("/policy", policy_form("保存できないはずの本文。", "publish"))
+        check("policy publish while the store fails: an error, not 'published'",
+              r.status == 503 and "保存できませんでした" in r.body and "公開しました" not in r.body, r.status)
+    finally:
+        lock.rollback()
+        lock.close()
+    r = Client(port).get(f"/policies/{org_id}")
+    check("after the failure the public policy is unchanged",
+          r.status == 200 and "本文です。" in r.body and "保存できないはず" not in r.body, r.status)
+
+
 def four_byte_names_read_back_whole(port):
     a = Client(port)
     name = "\U0001F600" * 100
@@ -127,6 +162,7 @@ def main():
     try:
         published_policy_stays_until_published_again(port, db)
         four_byte_names_read_back_whole(port)
+        policy_text_rules(port, db)
     finally:
         server.stop_checked()
     return 1 if harness.failures else 0
