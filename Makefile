@@ -170,19 +170,26 @@ FUZZ_BIN     := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(call say,CC fuzz,$<)
-	$(Q)$(FUZZ_CC) $(CPPFLAGS_ALL) -Isrc/server $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/fuzz/libhoshi.a: $(FUZZ_LIB_OBJ)
 	@rm -f $@
 	$(call say,AR,$@)
 	$(Q)ar rcs $@ $^
 
-# fuzz_form also links the server's form parser, as it is.
-$(BUILD)/fuzz/fuzz_form: $(BUILD)/fuzz/obj/src/server/form.o
+# fuzz_form also links the server's form parser, as it is, from an archive
+# with the server files it may call (the linker takes only what it needs).
+FUZZ_SERVER_OBJ := $(BUILD)/fuzz/obj/src/server/form.o $(BUILD)/fuzz/obj/src/server/log.o
+$(BUILD)/fuzz/server.a: $(FUZZ_SERVER_OBJ)
+	@rm -f $@
+	$(call say,AR,$@)
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_form: $(BUILD)/fuzz/server.a
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fixture.h $(BUILD)/fuzz/libhoshi.a
 	$(call say,FUZZ,$@)
 	$(Q)$(FUZZ_CC) $(CPPFLAGS_ALL) -Isrc/server -std=c11 $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer \
-	    $< $(filter %.o,$^) $(BUILD)/fuzz/libhoshi.a $(LIBS) $(LDFLAGS) -o $@
+	    $< $(filter %/server.a,$^) $(BUILD)/fuzz/libhoshi.a $(LIBS) $(LDFLAGS) -o $@
 
 fuzz-build: $(FUZZ_BIN)
 
@@ -197,7 +204,7 @@ fuzz: fuzz-build
 # then crash before the TSan runtime starts.
 TSAN_CC   ?= clang
 TSAN      := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
-TSAN_CFLAGS := -std=c11 $(filter-out -Werror,$(WARN)) -g $(CFLAGS)
+TSAN_CFLAGS := -std=c11 $(filter-out -Werror,$(WARN)) $(CFLAGS)
 TSAN_UNIT := test_tab test_tab_hsd
 TSAN_LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/tsan/obj/%.o)
 TSAN_CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/tsan/obj/%.o)
@@ -227,4 +234,4 @@ tsan: $(BUILD)/tsan/hoshi $(TSAN_UNIT:%=$(BUILD)/tsan/tests/%)
 # `make check` (through `test`) builds both; the suites run them.
 test: fuzz-build tsan
 
--include $(FUZZ_LIB_OBJ:.o=.d) $(BUILD)/fuzz/obj/src/server/form.d $(TSAN_LIB_OBJ:.o=.d) $(TSAN_CLI_OBJ:.o=.d)
+-include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_SERVER_OBJ:.o=.d) $(TSAN_LIB_OBJ:.o=.d) $(TSAN_CLI_OBJ:.o=.d)

@@ -58,7 +58,8 @@ run_target() {
             echo "ok   $name: reproducer $f runs clean"
         else
             echo "FAIL $name: reproducer $f still fails: $(grep -m1 '^SUMMARY:' "$tmp/$t.replay")"
-            grep -m1 -E 'ERROR: |runtime error:|^fuzz_' "$tmp/$t.replay" | sed 's/^/  /'
+            grep -m2 -E 'ERROR: AddressSanitizer|runtime error:|^fuzz_[a-z]+: |output is not valid' \
+                "$tmp/$t.replay" | sed 's/^/  /'
         fi
     done
     local dict=() log=$tmp/$t.log d=tests/fuzz/$name.dict
@@ -80,7 +81,8 @@ run_target() {
         unit=$(grep -m1 -o 'Test unit written to .*' "$log" | sed 's/Test unit written to //')
         echo "FAIL $name: crash after ${runs:-?} inputs, reproduce with: $bin ${unit:-(no unit written, see the log)}"
         echo "  $(grep -m1 '^SUMMARY:' "$log")"
-        grep -m3 -E 'ERROR: |runtime error:|^fuzz_[a-z]+: |output is not valid' "$log" | sed 's/^/  /'
+        grep -m2 -E 'ERROR: AddressSanitizer|runtime error:|^fuzz_[a-z]+: |output is not valid' \
+            "$log" | sed 's/^/  /'
         echo "  (commit it to tests/fuzz/crashes/$name/ as a regression input once routed)"
     fi
 }

@@ -25,8 +25,8 @@ tsan_opts() {
     echo "halt_on_error=0 exitcode=0 history_size=4 second_deadlock_stack=1 log_path=$1/tsan suppressions=$root/tests/tsan/suppressions.txt"
 }
 n=0
-# step NAME COMMAND...: runs COMMAND under TSan; FAIL per report, FAIL on a
-# non-zero exit, else ok.
+# step NAME COMMAND...: runs COMMAND under TSan: a FAIL line per report, one
+# more when it exits non-zero or prints FAIL lines of its own, else ok.
 step() {
     local name=$1
     shift
@@ -36,19 +36,18 @@ step() {
     TSAN_OPTIONS=$(tsan_opts "$logs") "$@" >"$out" 2>&1
     local rc=$?
     python3 tests/tsan/reports.py "$logs" >"$tmp/rep.$n"
-    if [ -s "$tmp/rep.$n" ]; then
-        local line
-        while IFS= read -r line; do
-            case $line in
-            "  "*) echo "$line" ;;
-            *) echo "FAIL tsan: $name: $line" ;;
-            esac
-        done <"$tmp/rep.$n"
-    elif [ $rc -ne 0 ] || grep -q '^FAIL' "$out"; then
-        echo "FAIL tsan: $name: exit status $rc"
+    local line
+    while IFS= read -r line; do
+        case $line in
+        "  "*) echo "$line" ;;
+        *) echo "FAIL tsan: $name: $line" ;;
+        esac
+    done <"$tmp/rep.$n"
+    if [ $rc -ne 0 ] || grep -q '^FAIL' "$out"; then
+        echo "FAIL tsan: $name: failed under TSan (exit status $rc)"
         grep '^FAIL' "$out" | head -n 10 | sed 's/^/  /'
         tail -n 15 "$out" | sed 's/^/  /'
-    else
+    elif [ ! -s "$tmp/rep.$n" ]; then
         echo "ok   tsan: $name"
     fi
 }

@@ -56,8 +56,8 @@ def main():
                 continue
             seen.add(key)
             print(key)
-            for line in block.split("\n")[:40]:
-                print("  " + line)
+            for line in [l for l in block.split("\n") if l.strip()][:30]:
+                print("  " + re.sub(r" \(BuildId: [0-9a-f]+\)", "", line))
 
 
 if __name__ == "__main__":
