@@ -151,18 +151,90 @@ bench-web: all
 	@tools/install-deps.sh wrk
 	@bench/web/run.sh
 
-# --- tabulation (hoshi tab): fuzzing and benchmark helpers
-# `make fuzz` builds the libFuzzer target of the survey CSV/codebook readers
-# with clang and runs it for FUZZ_SECONDS (not part of make check).
-FUZZ_SECONDS ?= 60
-FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-.PHONY: fuzz
-# only the core library and the tabulation engine: the target needs no more
-FUZZ_SRC := $(sort $(wildcard src/lib/*.c src/lib/tab/*.c))
-$(BUILD)/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c $(FUZZ_SRC)
-	@mkdir -p $(dir $@) $(BUILD)/fuzz/corpus
-	clang $(CPPFLAGS_ALL) $(FUZZ_FLAGS) tests/fuzz/fuzz_csv.c $(FUZZ_SRC) $(LIBS) -o $@
+# --- fuzzing and ThreadSanitizer (issue 7, finding 13)
+# libFuzzer targets (tests/fuzz/fuzz_*.c) built with clang, ASan and UBSan
+# into build/fuzz/.  `make check` builds them and tests/suites/fuzz.sh runs
+# each for FUZZ_SECONDS (10) from its committed seed corpus with a fixed
+# seed; `make fuzz` runs them longer (FUZZ_SECONDS, default 60) with random
+# seeds, keeping what they learn in build/fuzz/corpus_<target>/.
+DEB_PACKAGES += clang libclang-rt-14-dev
+FUZZ_CC      ?= clang
+FUZZ_TARGETS := csv codebook hsd options answers ini form
+FUZZ_SAN     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# Library code is compiled with gcc's -Werror elsewhere; clang's own
+# warnings about it must not break the fuzz build.
+FUZZ_CFLAGS  := -std=c11 $(filter-out -Werror,$(WARN)) $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+# Only the core and the tabulation engine: no target needs the store.
+FUZZ_LIB_SRC := $(sort $(wildcard src/lib/*.c src/lib/tab/*.c))
+FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_BIN     := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+.PHONY: fuzz fuzz-build
 
-fuzz: $(BUILD)/fuzz/fuzz_csv
-	$(BUILD)/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	    $(BUILD)/fuzz/corpus tests/fuzz/corpus_csv
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call say,CC fuzz,$<)
+	$(Q)$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/libhoshi.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	$(call say,AR,$@)
+	$(Q)ar rcs $@ $^
+
+# fuzz_form also links the server's form parser, as it is, from an archive
+# with the server files it may call (the linker takes only what it needs).
+FUZZ_SERVER_OBJ := $(BUILD)/fuzz/obj/src/server/form.o $(BUILD)/fuzz/obj/src/server/log.o
+$(BUILD)/fuzz/server.a: $(FUZZ_SERVER_OBJ)
+	@rm -f $@
+	$(call say,AR,$@)
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_form: $(BUILD)/fuzz/server.a
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fixture.h $(BUILD)/fuzz/libhoshi.a
+	$(call say,FUZZ,$@)
+	$(Q)$(FUZZ_CC) $(CPPFLAGS_ALL) -Isrc/server -std=c11 $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer \
+	    $< $(filter %/server.a,$^) $(BUILD)/fuzz/libhoshi.a $(LIBS) $(LDFLAGS) -o $@
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) FUZZ_SEED=0 FUZZ_KEEP=1 bash tests/suites/fuzz.sh $(FUZZ_ONLY)
+
+# ThreadSanitizer: the library and the CLI in build/tsan/, and the unit
+# programs that drive the engine's threads; tests/suites/tsan.sh runs
+# banners, .hsd caches and the web server under it.  TSan and ASan do not
+# combine, hence a build of its own.  Built with clang: gcc instruments the
+# loader-time resolvers of the target_clones in src/lib/tab/bits.c, which
+# then crash before the TSan runtime starts.
+TSAN_CC   ?= clang
+TSAN      := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+TSAN_CFLAGS := -std=c11 $(filter-out -Werror,$(WARN)) $(CFLAGS)
+TSAN_UNIT := test_tab test_tab_hsd
+TSAN_LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/tsan/obj/%.o)
+TSAN_CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/tsan/obj/%.o)
+.PHONY: tsan
+
+$(BUILD)/tsan/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call say,CC tsan,$<)
+	$(Q)$(TSAN_CC) $(CPPFLAGS_ALL) $(TSAN_CFLAGS) $(TSAN) -MMD -MP -c $< -o $@
+
+$(BUILD)/tsan/libhoshi.a: $(TSAN_LIB_OBJ)
+	@rm -f $@
+	$(call say,AR,$@)
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/tsan/hoshi: $(TSAN_CLI_OBJ) $(BUILD)/tsan/libhoshi.a
+	$(call say,LINK,$@)
+	$(Q)$(TSAN_CC) $(TSAN_CFLAGS) $(TSAN) $^ $(LIBS) $(LDFLAGS) -o $@
+
+$(BUILD)/tsan/tests/%: tests/unit/%.c $(BUILD)/tsan/libhoshi.a tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(call say,TEST,$@)
+	$(Q)$(TSAN_CC) $(CPPFLAGS_ALL) -Itests/unit $(TSAN_CFLAGS) $(TSAN) $< $(BUILD)/tsan/libhoshi.a $(LIBS) $(LDFLAGS) -o $@
+
+tsan: $(BUILD)/tsan/hoshi $(TSAN_UNIT:%=$(BUILD)/tsan/tests/%)
+
+# `make check` (through `test`) builds both; the suites run them.
+test: fuzz-build tsan
+
+-include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_SERVER_OBJ:.o=.d) $(TSAN_LIB_OBJ:.o=.d) $(TSAN_CLI_OBJ:.o=.d)
