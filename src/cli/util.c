@@ -53,6 +53,8 @@ int cli_read_file(const char *cmd, const char *path, size_t max, char **out)
     char *buf = NULL;
     size_t n = 0;
     hoshi_err err = hoshi_file_read(path, max, &buf, &n);
+    if (err == HOSHI_ERR_NOMEM)
+        return cli_lib_error(cmd, err);
     if (err != HOSHI_OK) {
         fprintf(stderr, "hoshi %s: cannot read %s\n", cmd, hoshi_error_detail());
         return EXIT_USAGE;

@@ -125,6 +125,10 @@ def hsd(d):
     subprocess.run([hoshi, "import", "--codebook", f"{tab}/cb.csv", "--data", f"{tab}/data.csv",
                     "--out", os.path.join(d, "in.hsd")], check=True, env=env)
 
+def answers_file(d):
+    with open(os.path.join(d, "answers.txt"), "w") as f:
+        f.write(answers.replace(",", "\n") + "\n")
+
 cb, dat = ["--codebook", f"{tab}/cb.csv"], ["--data", f"{tab}/data.csv"]
 answers = "1,2,3,4,1,2,3,4,1,2,3,4,1,2,3,4,1,2,3,4,1,2,3,4,1"
 threads = {"HOSHI_TESTING_THREADS": "1"}
@@ -163,8 +167,9 @@ cases = [
                        "--date", "2026-04-01", "--out", "{dir}/r.html"]),
     ("diagnose json", ["diagnose", "--answers", answers, "--format", "json",
                        "--date", "2026-04-01", "--out", "{dir}/r.json"]),
-    ("diagnose text en", ["diagnose", "--answers", answers, "--lang", "en",
-                          "--date", "2026-04-01", "--out", "{dir}/r.txt"]),
+    ("diagnose text en from a file", ["diagnose", "--answers-file", "{inp}/answers.txt",
+                                      "--lang", "en", "--date", "2026-04-01",
+                                      "--out", "{dir}/r.txt"], None, [answers_file]),
     ("policy html", ["policy", "--org", "星野商店", "--representative", "代表 星野花子",
                      "--date", "2026-04-01", "--contact", "総務部", "--format", "html",
                      "--out", "{dir}/p.html"]),

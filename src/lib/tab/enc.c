@@ -40,7 +40,8 @@ static hoshi_err convert(const char *to, const char *from, const char *in, size_
 {
     iconv_t cd = iconv_open(to, from);
     if (cd == (iconv_t)-1)
-        return hi_fail(HOSHI_ERR_IO, "iconv cannot convert %s to %s", from, to);
+        return hi_fail(errno == ENOMEM ? HOSHI_ERR_NOMEM : HOSHI_ERR_IO,
+                       "iconv cannot convert %s to %s: %s", from, to, strerror(errno));
     hoshi_err err = HOSHI_OK;
     size_t cap = len + len / 2 + 16;
     char *buf = hi_malloc(cap + 1);
