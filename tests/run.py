@@ -55,7 +55,8 @@ def count_lines(name, out, rc):
 
 def parse_cases(path):
     cases, cur, kind = [], None, None
-    for line in open(path, encoding="utf-8").read().split("\n"):
+    # surrogateescape: a case may hold bytes that are not UTF-8 (bad input)
+    for line in open(path, encoding="utf-8", errors="surrogateescape").read().split("\n"):
         if line.startswith("=== "):
             cur = {"name": line[4:].strip(), "sections": []}
             cases.append(cur); kind = None
@@ -82,7 +83,8 @@ def run_cli_case(hoshi, path, case):
             if kind == "args": args = shlex.split(sub(body))
             elif kind == "stdin": stdin = sub(body) + ("\n" if body else "")
             elif kind.startswith("file "):
-                with open(os.path.join(tmp, kind[5:].strip()), "w", encoding="utf-8") as f:
+                with open(os.path.join(tmp, kind[5:].strip()), "w", encoding="utf-8",
+                          errors="surrogateescape") as f:
                     f.write(sub(body) + ("\n" if body else ""))
             elif kind == "status": status = int(body.strip())
             else: checks.append((kind, lines, body))

@@ -1,6 +1,6 @@
 /*
  * datafile.h — reader for hoshi's data files (data/catalog, data/text,
- * data/templates), and capped whole-file reading.
+ * data/templates), capped whole-file reading and all-or-nothing writing.
  *
  * Format: UTF-8 text; `# comment` lines and blank lines are ignored;
  * `[section]` opens a section; `key = value` adds an entry (one physical
@@ -36,5 +36,11 @@ const char *hoshi_datafile_path(const hoshi_datafile *ini);
 /* Reads all of `path` (at most `max` bytes, else HOSHI_ERR_LIMIT) into a
  * NUL-terminated malloc'd buffer; caller frees *out with free(). */
 hoshi_err hoshi_file_read(const char *path, size_t max, char **out, size_t *len);
+
+/* Writes len bytes of data to path, all or nothing: into a new temporary
+ * file beside it (mode 0666 less the process umask, which is not changed),
+ * renamed over path when complete.  On failure path is untouched and no
+ * temporary file is left.  HOSHI_ERR_IO names the path and the reason. */
+hoshi_err hoshi_file_write(const char *path, const void *data, size_t len);
 
 #endif

@@ -24,7 +24,8 @@ hoshi_err hoshi_date_parse(const char *s, hoshi_date *out);
 hoshi_date hoshi_date_today(void);
 
 /* Writes "2026年11月22日" (ja) or "22 November 2026" (en) into buf (at least
- * 32 bytes is always enough); returns buf. */
+ * 32 bytes is always enough); returns buf.  A month outside 1..12 (a date
+ * that did not come from hoshi_date_parse) is written as "YYYY-MM-DD". */
 char *hoshi_date_format(hoshi_date d, hoshi_lang lang, char *buf, size_t size);
 
 /* Writes "2026-11-22" into buf (at least 11 bytes); returns buf. */

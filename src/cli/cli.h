@@ -25,7 +25,7 @@ int cli_lib_error(const char *cmd, hoshi_err err);
 int cli_write_output(const char *cmd, const char *path, const char *data, size_t len);
 
 /* Reads a whole (small, at most max bytes) file; caller frees *out with
- * free().  Returns 0, or prints why and returns 2. */
+ * free().  Returns 0, or prints why and returns 2 (1 when out of memory). */
 int cli_read_file(const char *cmd, const char *path, size_t max, char **out);
 
 /* Subcommands: each returns the process exit status. */

@@ -111,6 +111,17 @@ static void list_free(list *l)
     free(l->v);
 }
 
+/* Writes the chart after the tables went to out; if that fails, the
+ * tables are removed again, so a failed command leaves no output. */
+static int write_chart(const char *cmd, const char *out, const char *chart, const char *svg,
+                       size_t len)
+{
+    int rc = cli_write_output(cmd, chart, svg, len);
+    if (rc != EXIT_OK && out != NULL && strcmp(out, "-") != 0)
+        remove(out);
+    return rc;
+}
+
 static int run(const char *cmd, int argc, char **argv, bool gt)
 {
     static const struct option opts[] = {
@@ -197,8 +208,11 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         rc = cli_usage_error(cmd, "--data is required");
         goto done;
     }
-    if (gt && heads.n == 0)
-        list_add(&heads, "ALL");
+    if (gt && heads.n == 0 && list_add(&heads, "ALL") != 0) {
+        fprintf(stderr, "hoshi %s: out of memory\n", cmd);
+        rc = EXIT_FAIL;
+        goto done;
+    }
     if (heads.n == 0) {
         rc = cli_usage_error(cmd, "--head is required (a question id, a list, or ALL)");
         goto done;
@@ -237,7 +251,7 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
             rc = cli_lib_error(cmd, err);
             goto done;
         }
-        rc = chart ? cli_write_output(cmd, chart, svg, svg_len) : EXIT_OK;
+        rc = chart ? write_chart(cmd, out, chart, svg, svg_len) : EXIT_OK;
         goto done;
     }
     if ((err = hoshi_tab_render(ts, fmt, &ro, &text, &text_len)) != HOSHI_OK ||
@@ -247,7 +261,7 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
     }
     rc = cli_write_output(cmd, out, text, text_len);
     if (rc == EXIT_OK && chart != NULL)
-        rc = cli_write_output(cmd, chart, svg, svg_len);
+        rc = write_chart(cmd, out, chart, svg, svg_len);
 done:
     free(text);
     free(svg);

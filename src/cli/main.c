@@ -5,7 +5,10 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "hoshi/testing.h"
 
 static const char usage[] =
     "usage: hoshi <command> [options]\n"
@@ -46,6 +49,33 @@ static const command *find(const char *name)
     return NULL;
 }
 
+/* The test hooks of hoshi/testing.h, from the environment; true when the
+ * allocation-failure injection is armed. */
+static bool testing_hooks(void)
+{
+    const char *t = getenv("HOSHI_TESTING_THREADS");
+    if (t != NULL && strcmp(t, "1") == 0)
+        hoshi_testing_parallel(1, 1);
+    const char *f = getenv("HOSHI_TESTING_FAIL_ALLOC_AFTER");
+    long n;
+    if (f == NULL || !hoshi_parse_long(f, 0, 1000000000L, &n))
+        return false;
+    const char *once = getenv("HOSHI_TESTING_FAIL_ALLOC_ONCE");
+    hoshi_testing_fail_alloc(n, once != NULL && strcmp(once, "1") == 0);
+    return true;
+}
+
+static int run(const command *c, int argc, char **argv)
+{
+    bool armed = testing_hooks();
+    int rc = c->run(argc, argv);
+    if (armed)
+        fprintf(stderr, "hoshi: testing: injected allocation failure %s (%ld allocations)\n",
+                hoshi_testing_alloc_failed() ? "returned" : "not reached",
+                hoshi_testing_alloc_count());
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -75,5 +105,5 @@ int main(int argc, char **argv)
         fprintf(stderr, "hoshi: unknown command '%s'\n\n%s", name, usage);
         return EXIT_USAGE;
     }
-    return c->run(argc - 1, argv + 1);
+    return run(c, argc - 1, argv + 1);
 }

@@ -1,7 +1,7 @@
 /*
  * util.c — error reporting and file output for the hoshi command.  Output
- * files are written to a temporary name and renamed into place, so a
- * failure never leaves a half-written report behind.
+ * files are written by hoshi_file_write(), to a temporary name renamed into
+ * place, so a failure never leaves a half-written report behind.
  */
 #include "cli.h"
 
@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -46,41 +44,8 @@ int cli_write_output(const char *cmd, const char *path, const char *data, size_t
         }
         return EXIT_OK;
     }
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (tmp == NULL) {
-        fprintf(stderr, "hoshi %s: out of memory\n", cmd);
-        return EXIT_FAIL;
-    }
-    snprintf(tmp, n, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd >= 0) {
-        /* mkstemp creates 0600; an output file gets the usual 0666 & ~umask */
-        mode_t mask = umask(0);
-        umask(mask);
-        fchmod(fd, 0666 & ~mask);
-    }
-    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (f == NULL) {
-        fprintf(stderr, "hoshi %s: cannot write %s: %s\n", cmd, path, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        free(tmp);
-        return EXIT_FAIL;
-    }
-    int rc = write_all(f, data, len);
-    if (fclose(f) != 0)
-        rc = -1;
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = -1;
-    if (rc != 0) {
-        fprintf(stderr, "hoshi %s: cannot write %s: %s\n", cmd, path, strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
-    return rc == 0 ? EXIT_OK : EXIT_FAIL;
+    hoshi_err err = hoshi_file_write(path, data, len);
+    return err == HOSHI_OK ? EXIT_OK : cli_lib_error(cmd, err);
 }
 
 int cli_read_file(const char *cmd, const char *path, size_t max, char **out)
@@ -88,6 +53,8 @@ int cli_read_file(const char *cmd, const char *path, size_t max, char **out)
     char *buf = NULL;
     size_t n = 0;
     hoshi_err err = hoshi_file_read(path, max, &buf, &n);
+    if (err == HOSHI_ERR_NOMEM)
+        return cli_lib_error(cmd, err);
     if (err != HOSHI_OK) {
         fprintf(stderr, "hoshi %s: cannot read %s\n", cmd, hoshi_error_detail());
         return EXIT_USAGE;

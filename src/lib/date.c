@@ -64,8 +64,10 @@ char *hoshi_date_format(hoshi_date d, hoshi_lang lang, char *buf, size_t size)
     static const char *const months[] = {"January", "February", "March", "April", "May", "June",
                                          "July", "August", "September", "October", "November",
                                          "December"};
-    if (lang == HOSHI_LANG_EN)
-        snprintf(buf, size, "%d %s %d", d.day, months[(d.month - 1) % 12], d.year);
+    if (d.month < 1 || d.month > 12) /* not from hoshi_date_parse: no month name to read */
+        snprintf(buf, size, "%04d-%02d-%02d", d.year, d.month, d.day);
+    else if (lang == HOSHI_LANG_EN)
+        snprintf(buf, size, "%d %s %d", d.day, months[d.month - 1], d.year);
     else
         snprintf(buf, size, "%d年%d月%d日", d.year, d.month, d.day);
     return buf;

@@ -66,14 +66,3 @@ bool hoshi_parse_long(const char *s, long lo, long hi, long *out)
     *out = v;
     return true;
 }
-
-char *hi_strdup(const char *s)
-{
-    if (s == NULL)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *d = hi_malloc(n);
-    if (d != NULL)
-        memcpy(d, s, n);
-    return d;
-}

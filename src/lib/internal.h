@@ -21,7 +21,12 @@
  * that may fail, so a stale message never describes a new error). */
 void hi_clear_error(void);
 
-/* strdup that returns NULL on NULL input as well as on failure. */
-char *hi_strdup(const char *s);
+/* Creates a new file "<path>.tmpXXXXXX" beside path for writing, with mode
+ * 0666 less the umask (fileio.c).  *tmp (malloc'd) is its name, *fd open
+ * for writing; the caller renames or unlinks it. */
+hoshi_err hi_file_create_temp(const char *path, char **tmp, int *fd);
+
+/* hi_strdup and the other allocators with fault injection. */
+#include "alloc.h"
 
 #endif

@@ -94,6 +94,13 @@ static void dates(void)
     CHECK_STR(hoshi_date_format(d, HOSHI_LANG_JA, buf, sizeof buf), "2024年2月29日");
     CHECK_STR(hoshi_date_format(d, HOSHI_LANG_EN, buf, sizeof buf), "29 February 2024");
     CHECK_STR(hoshi_date_iso(d, buf, sizeof buf), "2024-02-29");
+    /* a hand-made date with no month has no month name to look up */
+    hoshi_date none = {2026, 0, 1}, past = {2026, 13, 1};
+    CHECK_STR(hoshi_date_format(none, HOSHI_LANG_EN, buf, sizeof buf), "2026-00-01");
+    CHECK_STR(hoshi_date_format(none, HOSHI_LANG_JA, buf, sizeof buf), "2026-00-01");
+    CHECK_STR(hoshi_date_format(past, HOSHI_LANG_EN, buf, sizeof buf), "2026-13-01");
+    d.month = 12;
+    CHECK_STR(hoshi_date_format(d, HOSHI_LANG_EN, buf, sizeof buf), "29 December 2024");
     static const char *const bad[] = {"2025-02-29", "2026-13-01", "2026-00-10", "2026-04-31",
                                       "2026-1-01", "2026/01/01", "", "20260101", "2026-01-01x",
                                       "1899-12-31", "２０２６-01-01"};

@@ -2,13 +2,15 @@
  * test_faults.c — allocation-failure injection: the n-th allocation inside
  * the library fails, for every n until the whole scenario succeeds.  Each
  * step must then report HOSHI_ERR_NOMEM (never crash, never leak — the
- * sanitizers watch) or succeed.
+ * sanitizers watch) or succeed; when only the n-th allocation fails, a
+ * success must give exactly the output of a run without failures.
  */
 #include "hoshi/hoshi.h"
 #include "hoshi/testing.h"
 #include "unit.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static bool step_ok(hoshi_err err, bool *all_ok)
 {
@@ -68,8 +70,80 @@ static void every_allocation_can_fail(void)
     CHECK(scenario());
 }
 
+extern size_t hi_tab_parallel_rows; /* internal: banners on two threads from this size */
+
+/* The tabulation engine in one process: parse, a sorted cross table with
+ * a net on two threads, rendered as JSON and SVG.  Returns the output, or
+ * NULL with *err set. */
+static char *tab_scenario(hoshi_err *err)
+{
+    static const char cb[] = "qid,type,code,label\nS,SA,,Side\nS,SA,1,a\nS,SA,2,b\n"
+                             "M,MA,,Multi\nM,MA,1,x\nM,MA,2,y\nM,MA,3,z\nV,NUM,,Value\n";
+    static const char data[] = "id,S,M_1,M_2,M_3,V\n1,1,0,1,1,3\n2,2,0,0,1,5\n3,1,1,1,1,\n"
+                               "4,2,0,0,1,8\n";
+    hoshi_dataset *ds = NULL;
+    hoshi_tabset *ts = NULL;
+    char *json = NULL, *svg = NULL, *out = NULL;
+    const char *heads[] = {"M", "S", "V"};
+    const char *nets[] = {"M:xy=1,2"};
+    hoshi_tab_spec spec = {"S", heads, 3, NULL, 0, NULL, nets, 1, NULL, 0, true, 2};
+    size_t n1 = 0, n2 = 0;
+    if ((*err = hoshi_dataset_parse("cb", cb, sizeof cb - 1, "d", data, sizeof data - 1,
+                                    HOSHI_ENC_UTF8, &ds)) == HOSHI_OK &&
+        (*err = hoshi_tab_run(ds, &spec, &ts)) == HOSHI_OK &&
+        (*err = hoshi_tab_render(ts, HOSHI_TAB_JSON, NULL, &json, &n1)) == HOSHI_OK &&
+        (*err = hoshi_tab_render(ts, HOSHI_TAB_SVG, NULL, &svg, &n2)) == HOSHI_OK) {
+        out = malloc(n1 + n2 + 1);
+        if (out != NULL) {
+            memcpy(out, json, n1);
+            memcpy(out + n1, svg, n2 + 1);
+        }
+    }
+    free(json);
+    free(svg);
+    hoshi_tabset_free(ts);
+    hoshi_dataset_free(ds);
+    return out;
+}
+
+/* Each allocation of the scenario fails once (the later ones succeed, so
+ * a swallowed failure would show as other output) and from then on. */
+static void every_tab_allocation_can_fail(void)
+{
+    size_t saved = hi_tab_parallel_rows;
+    hi_tab_parallel_rows = 1;
+    hoshi_err err;
+    char *ref = tab_scenario(&err);
+    CHECK(ref != NULL);
+    for (int once = 0; once < 2 && ref; once++) {
+        long n = 0;
+        for (; n < 100000; n++) {
+            hoshi_testing_fail_alloc(n, once);
+            char *out = tab_scenario(&err);
+            bool fired = hoshi_testing_alloc_failed();
+            hoshi_testing_fail_alloc_after(-1);
+            if (out != NULL && strcmp(out, ref) != 0) {
+                printf("  n=%ld: other output (an error was swallowed)\n", n);
+                unit_case_failed = 1;
+            }
+            if (out == NULL && err != HOSHI_ERR_NOMEM) {
+                printf("  n=%ld: error %d: %s\n", n, (int)err, hoshi_error_detail());
+                unit_case_failed = 1;
+            }
+            free(out);
+            if (!fired)
+                break;
+        }
+        CHECK(n > 50 && n < 100000);
+        printf("  %ld allocation points exercised (%s)\n", n, once ? "one failure" : "from n on");
+    }
+    free(ref);
+    hi_tab_parallel_rows = saved;
+}
+
 int main(void)
 {
     RUN(every_allocation_can_fail);
+    RUN(every_tab_allocation_can_fail);
     return UNIT_RESULT();
 }

@@ -15,7 +15,9 @@
 #include <immintrin.h>
 #endif
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+/* Not under ThreadSanitizer: the loader runs the clones' resolvers before
+ * the sanitizer's runtime is set up, and an instrumented resolver crashes. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 #define HI_CLONES __attribute__((target_clones("popcnt", "default")))
 #else
 #define HI_CLONES

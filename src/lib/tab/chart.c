@@ -25,9 +25,17 @@ static const char *const palette[] = {
     "#d16ba5", "#7f7f7f", "#b5a01c", "#17a2b8", "#1f3a60", "#a0522d",
 };
 
+/* Bytes of the character at p.  Labels are checked as UTF-8 where they
+ * enter the engine, but the reader does not rely on it: a sequence ends at
+ * the first byte that does not continue it, so it never steps over the
+ * terminating NUL. */
 static size_t char_len(const unsigned char *p)
 {
-    return *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+    size_t n = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return i;
+    return n;
 }
 
 /* Writes s as up to max_lines <tspan> lines starting at (x, y). */

@@ -41,7 +41,7 @@ static hoshi_err push_code(hi_code **arr, size_t *n, size_t max, long code, cons
         if ((*arr)[i].code == code)
             return hi_fail(HOSHI_ERR_INPUT, "%s:%zu:3: %s %ld listed twice", name, line, what,
                            code);
-    hi_code *a = realloc(*arr, (*n + 1) * sizeof **arr);
+    hi_code *a = hi_realloc(*arr, (*n + 1) * sizeof **arr);
     if (a == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", name);
     *arr = a;
@@ -87,7 +87,7 @@ static hoshi_err finish_question(hi_question *q, const char *name, size_t line)
         if (q->codes[i].code > max)
             max = q->codes[i].code;
     q->max_code = max;
-    q->lut = calloc((size_t)max + 1, 1);
+    q->lut = hi_calloc((size_t)max + 1, 1);
     if (q->lut == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", name);
     for (size_t i = 0; i < q->n_codes; i++)
@@ -166,7 +166,7 @@ static hoshi_err parse_rows(hoshi_codebook *cb, const char *name, const char *te
             }
             if (cb->n == cb->cap) {
                 size_t cap = cb->cap ? cb->cap * 2 : 16;
-                hi_question *q = realloc(cb->q, cap * sizeof *q);
+                hi_question *q = hi_realloc(cb->q, cap * sizeof *q);
                 if (q == NULL) {
                     err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", name);
                     goto free_rec;
@@ -247,11 +247,24 @@ free_rec:
 
 hoshi_err hi_codebook_parse(const char *name, const char *text, size_t len, hoshi_codebook **out)
 {
-    hoshi_codebook *cb = calloc(1, sizeof *cb);
+    /* Text read from a CSV file was checked when it was converted; the
+     * copy inside a .hsd cache arrives here unchecked.  Labels are shown
+     * in every output, so both must be UTF-8 without NUL bytes. */
+    size_t bad = hoshi_utf8_invalid_at(text, len);
+    const char *nul = bad == len ? memchr(text, '\0', len) : NULL;
+    if (bad != len || nul != NULL) {
+        size_t at = nul != NULL ? (size_t)(nul - text) : bad, line, field;
+        hi_csv_position(text, at, &line, &field);
+        if (nul != NULL)
+            return hi_fail(HOSHI_ERR_INPUT, "%s:%zu:%zu: NUL byte in the codebook", name, line, field);
+        return hi_fail(HOSHI_ERR_INPUT, "%s:%zu:%zu: invalid UTF-8 byte 0x%02X in the codebook",
+                       name, line, field, (unsigned)(unsigned char)text[at]);
+    }
+    hoshi_codebook *cb = hi_calloc(1, sizeof *cb);
     if (cb == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     hoshi_err err = HOSHI_OK;
-    cb->text = malloc(len + 1);
+    cb->text = hi_malloc(len + 1);
     if (cb->text == NULL) {
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
         goto free_cb;

@@ -19,7 +19,7 @@ static hoshi_err add_field(hi_csvrec *r, hoshi_buf *b)
         size_t cap = r->cap ? r->cap * 2 : 8;
         if (cap > HI_TAB_MAX_COLUMNS + 1)
             cap = HI_TAB_MAX_COLUMNS + 1;
-        char **f = realloc(r->f, cap * sizeof *f);
+        char **f = hi_realloc(r->f, cap * sizeof *f);
         if (f == NULL)
             return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading CSV");
         r->f = f;
@@ -104,8 +104,11 @@ hoshi_err hi_csvtok_next(hi_csvtok *t, hi_csvrec *r, bool *got)
             }
             hoshi_buf_append(b, s, (size_t)(p - s));
         }
+        if (b->err == HOSHI_ERR_NOMEM)
+            return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", t->name);
         if (b->err != HOSHI_OK)
-            return hi_fail(b->err, "%s:%zu:%zu: field too long", t->name, t->line, fieldno);
+            return hi_fail(b->err, "%s:%zu:%zu: field longer than %zu bytes", t->name, t->line,
+                           fieldno, HI_TAB_MAX_FIELD);
         if ((err = add_field(r, b)) != HOSHI_OK)
             return err;
         b->len = 0;

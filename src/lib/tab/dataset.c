@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hoshi/datafile.h"
+#include "hoshi/testing.h"
 
 hoshi_err hoshi_encoding_parse(const char *name, hoshi_encoding *out)
 {
@@ -100,4 +101,12 @@ hoshi_err hoshi_dataset_parse(const char *codebook_name, const char *codebook, s
     if (err != HOSHI_OK)
         return err;
     return hi_dataset_parse_csv(cb, data_name, -1, data, data_len, enc, out);
+}
+
+void hoshi_testing_parallel(size_t rows, size_t bytes)
+{
+    if (rows > 0)
+        hi_tab_parallel_rows = rows;
+    if (bytes > 0)
+        hi_tab_parallel_min = bytes;
 }

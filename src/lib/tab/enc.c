@@ -40,10 +40,11 @@ static hoshi_err convert(const char *to, const char *from, const char *in, size_
 {
     iconv_t cd = iconv_open(to, from);
     if (cd == (iconv_t)-1)
-        return hi_fail(HOSHI_ERR_IO, "iconv cannot convert %s to %s", from, to);
+        return hi_fail(errno == ENOMEM ? HOSHI_ERR_NOMEM : HOSHI_ERR_IO,
+                       "iconv cannot convert %s to %s: %s", from, to, strerror(errno));
     hoshi_err err = HOSHI_OK;
     size_t cap = len + len / 2 + 16;
-    char *buf = malloc(cap + 1);
+    char *buf = hi_malloc(cap + 1);
     if (buf == NULL) {
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory converting %s", from);
         goto close_cd;
@@ -69,7 +70,7 @@ static hoshi_err convert(const char *to, const char *from, const char *in, size_
                 goto free_buf;
             }
             cap *= 2;
-            char *nb = realloc(buf, cap + 1);
+            char *nb = hi_realloc(buf, cap + 1);
             if (nb == NULL) {
                 err = hi_fail(HOSHI_ERR_NOMEM, "out of memory converting %s", from);
                 goto free_buf;
@@ -147,7 +148,7 @@ hoshi_err hi_text_to_utf8(const char *name, const char *raw, size_t len, hoshi_e
                 hi_csv_position(raw, (size_t)(nul - raw), &line, &field);
                 return hi_fail(HOSHI_ERR_INPUT, "%s:%zu:%zu: NUL byte", name, line, field);
             }
-            char *s = malloc(len + 1);
+            char *s = hi_malloc(len + 1);
             if (s == NULL)
                 return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", name);
             memcpy(s, raw, len);

@@ -183,22 +183,20 @@ hoshi_err hoshi_dataset_save(const hoshi_dataset *ds, const char *path)
         if (err != HOSHI_OK)
             return err;
     }
-    unsigned char *dir = calloc(nc ? nc : 1, HSD_ENTRY);
-    size_t tl = strlen(path) + 16;
-    char *tmp = malloc(tl);
-    if (dir == NULL || tmp == NULL) {
-        free(dir);
-        free(tmp);
-        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-    }
-    snprintf(tmp, tl, "%s.tmpXXXXXX", path);
-    hoshi_err err = HOSHI_OK;
-    int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    unsigned char *dir = hi_calloc(nc ? nc : 1, HSD_ENTRY);
+    if (dir == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory writing %s", path);
+    char *tmp = NULL;
+    int fd = -1;
+    hoshi_err err = hi_file_create_temp(path, &tmp, &fd);
+    if (err != HOSHI_OK)
+        goto free_dir;
+    FILE *f = fdopen(fd, "wb");
     if (f == NULL) {
-        err = hi_fail(HOSHI_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
+        err = hi_fail(errno == ENOMEM ? HOSHI_ERR_NOMEM : HOSHI_ERR_IO, "cannot write %s: %s",
+                      path, strerror(errno));
+        close(fd);
+        unlink(tmp);
         goto free_dir;
     }
     size_t cb_off = HSD_HEADER, cb_len = ds->cb->text_len;
@@ -284,9 +282,14 @@ static entry get_entry(const hoshi_dataset *ds, size_t i)
     return x;
 }
 
+bool hi_hsd_column_verified(const hoshi_dataset *ds, size_t i)
+{
+    return !ds->mapped || atomic_load_explicit(&ds->verified[i], memory_order_acquire) != 0;
+}
+
 hoshi_err hi_hsd_verify_column(const hoshi_dataset *ds, size_t i)
 {
-    if (!ds->mapped || ds->verified[i])
+    if (hi_hsd_column_verified(ds, i))
         return HOSHI_OK;
     const hi_column *c = &ds->col[i];
     entry e = get_entry(ds, i);
@@ -326,7 +329,7 @@ hoshi_err hi_hsd_verify_column(const hoshi_dataset *ds, size_t i)
                 return hi_fail(HOSHI_ERR_INPUT, "%s: damaged cache: text offsets of %s", ds->source, c->name);
         break;
     }
-    ds->verified[i] = 1;
+    atomic_store_explicit(&ds->verified[i], 1, memory_order_release);
     return HOSHI_OK;
 }
 
@@ -405,7 +408,7 @@ hoshi_err hi_hsd_open(const char *path, const char *codebook_text, size_t codebo
     ds->map_len = size;
     map = MAP_FAILED;
     ds->n_rows = n;
-    ds->verified = calloc(nc ? nc : 1, 1);
+    ds->verified = hi_calloc(nc ? nc : 1, sizeof *ds->verified);
     ds->source = hi_strdup(path);
     if (ds->verified == NULL || ds->source == NULL) {
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");

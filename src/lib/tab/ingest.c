@@ -57,7 +57,7 @@ static const uint8_t stop[256] = {[','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, 
 
 hoshi_err hi_dataset_alloc(hoshi_codebook *cb, hoshi_dataset **out)
 {
-    hoshi_dataset *ds = calloc(1, sizeof *ds);
+    hoshi_dataset *ds = hi_calloc(1, sizeof *ds);
     if (ds == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     ds->cb = cb;
@@ -72,7 +72,7 @@ hoshi_err hi_dataset_alloc(hoshi_codebook *cb, hoshi_dataset **out)
         return hi_fail(HOSHI_ERR_LIMIT, "the codebook asks for more than %d columns",
                        HI_TAB_MAX_COLUMNS);
     }
-    ds->col = calloc(n ? n : 1, sizeof *ds->col);
+    ds->col = hi_calloc(n ? n : 1, sizeof *ds->col);
     if (ds->col == NULL) {
         free(ds);
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
@@ -147,7 +147,7 @@ size_t hoshi_dataset_rows(const hoshi_dataset *ds)
 
 static hoshi_err grow_bits(hi_column *c, size_t ow, size_t nw)
 {
-    uint64_t *p = realloc(c->bits, nw * sizeof *p);
+    uint64_t *p = hi_realloc(c->bits, nw * sizeof *p);
     if (p == NULL)
         return HOSHI_ERR_NOMEM;
     memset(p + ow, 0, (nw - ow) * sizeof *p);
@@ -170,14 +170,14 @@ static hoshi_err ensure_rows(hoshi_dataset *ds, size_t need)
         hi_column *c = &ds->col[i];
         switch (c->type) {
         case HI_COL_SA: {
-            uint8_t *p = realloc(c->sa, cap);
+            uint8_t *p = hi_realloc(c->sa, cap);
             if (p == NULL)
                 goto nomem;
             c->sa = p;
             break;
         }
         case HI_COL_NUM: {
-            double *p = realloc(c->num, cap * sizeof *p);
+            double *p = hi_realloc(c->num, cap * sizeof *p);
             if (p == NULL)
                 goto nomem;
             c->num = p;
@@ -190,7 +190,7 @@ static hoshi_err ensure_rows(hoshi_dataset *ds, size_t need)
                 goto nomem;
             break;
         case HI_COL_FA: {
-            uint64_t *p = realloc(c->fa_off, (cap + 1) * sizeof *p);
+            uint64_t *p = hi_realloc(c->fa_off, (cap + 1) * sizeof *p);
             if (p == NULL)
                 goto nomem;
             if (ds->cap_rows == 0)
@@ -217,7 +217,7 @@ static hoshi_err fa_append(hi_column *c, const char *s, size_t n)
                 return hi_fail(HOSHI_ERR_LIMIT, "free text of %s exceeds 4 GiB", c->name);
             cap *= 2;
         }
-        char *p = realloc(c->fa_text, cap);
+        char *p = hi_realloc(c->fa_text, cap);
         if (p == NULL)
             return hi_fail(HOSHI_ERR_NOMEM, "out of memory for free text");
         c->fa_text = p;
@@ -243,10 +243,10 @@ static hoshi_err plan_header(reader *R, hi_csvrec *h)
     uint8_t *seen = NULL;
     if (h->n == 0 || strcmp(h->f[0], "id") != 0)
         return hi_fail(HOSHI_ERR_INPUT, "%s:1:1: the first column must be 'id'", R->name);
-    R->plan = calloc(h->n, sizeof *R->plan);
-    seen = calloc(ds->n_col ? ds->n_col : 1, 1);
+    R->plan = hi_calloc(h->n, sizeof *R->plan);
+    seen = hi_calloc(ds->n_col ? ds->n_col : 1, 1);
     /* column names sorted, so a wide header is matched in n log n */
-    const hi_column **byname = malloc((ds->n_col ? ds->n_col : 1) * sizeof *byname);
+    const hi_column **byname = hi_malloc((ds->n_col ? ds->n_col : 1) * sizeof *byname);
     if (R->plan == NULL || seen == NULL || byname == NULL) {
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
         goto free_seen;
@@ -393,10 +393,8 @@ static int store_value(reader *R, size_t f, size_t r, const char *s, size_t n, s
     case F_SKIP:
         return ROW_OK;
     case F_FA:
-        if (fa_append(c, s, n) != HOSHI_OK) {
-            R->err = HOSHI_ERR_LIMIT;
+        if ((R->err = fa_append(c, s, n)) != HOSHI_OK)
             return ROW_ERR;
-        }
         return ROW_OK;
     case F_BIT:
         if (n == 0 || (n == 1 && s[0] == '0'))
@@ -530,6 +528,10 @@ static int parse_row(reader *R, const char **pp, const char *end, bool eof)
                 }
                 p = q + 1;
                 break;
+            }
+            if (b->err == HOSHI_ERR_NOMEM) {
+                R->err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
+                return ROW_ERR;
             }
             if (b->err != HOSHI_OK || b->len > HI_TAB_MAX_FIELD) {
                 R->err = hi_fail(HOSHI_ERR_LIMIT, "%s:%zu:%zu: field longer than %zu bytes",
@@ -761,7 +763,7 @@ static hoshi_err parse_range(range_job *J)
     size_t cap = hi_tab_chunk, have = 0, off = 0, total = 0;
     uint64_t pos = J->start;
     bool eof = false, header = J->header;
-    char *buf = malloc(cap + 1);
+    char *buf = hi_malloc(cap + 1);
     if (buf == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     for (;;) {
@@ -837,7 +839,7 @@ static hoshi_err parse_range(range_job *J)
                               MAX_ROW_BYTES);
                 goto free_buf;
             }
-            char *nb = realloc(buf, cap * 2 + 1);
+            char *nb = hi_realloc(buf, cap * 2 + 1);
             if (nb == NULL) {
                 err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
                 goto free_buf;
@@ -941,7 +943,7 @@ static hoshi_err parse_parallel(hoshi_dataset *ds, const char *name, int fd, uin
     range_job B;
     memset(&B, 0, sizeof B);
     B.R = (reader){part, name, NULL, A.R.n_fields, 1, A.R.auto_enc, true, HOSHI_BUF_INIT, HOSHI_OK};
-    B.R.plan = malloc(A.R.n_fields * sizeof *B.R.plan);
+    B.R.plan = hi_malloc(A.R.n_fields * sizeof *B.R.plan);
     if (B.R.plan == NULL) {
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
         goto free_part;
@@ -1015,7 +1017,7 @@ static hoshi_err read_all(const char *path, int fd, char **out, size_t *len)
         return hi_fail(HOSHI_ERR_LIMIT, "%s: CP932 files are limited to %zu bytes", path,
                        HI_TAB_MAX_CP932);
     size_t cap = (size_t)st.st_size + 1, n = 0;
-    char *buf = malloc(cap + 1);
+    char *buf = hi_malloc(cap + 1);
     if (buf == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", path);
     if (lseek(fd, 0, SEEK_SET) != 0) {

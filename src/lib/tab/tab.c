@@ -41,9 +41,9 @@ static bool is_last_label(const char *s)
 
 static void table_free(hi_table *t)
 {
-    for (size_t i = 0; i < t->n_rows; i++)
+    for (size_t i = 0; t->row_label != NULL && i < t->n_rows; i++)
         free(t->row_label[i]);
-    for (size_t i = 0; i < t->n_cols; i++)
+    for (size_t i = 0; t->col_label != NULL && i < t->n_cols; i++)
         free(t->col_label[i]);
     free(t->row_label);
     free(t->col_label);
@@ -75,7 +75,7 @@ size_t hoshi_tabset_count(const hoshi_tabset *ts)
 
 static uint64_t *new_bits(size_t words)
 {
-    return calloc(words ? words : 1, sizeof(uint64_t));
+    return hi_calloc(words ? words : 1, sizeof(uint64_t));
 }
 
 /* Splits "a,b,c" and finds each code among v's categories. */
@@ -144,7 +144,7 @@ static hoshi_err apply_where(const hoshi_dataset *ds, const char *cond, uint64_t
     if (err != HOSHI_OK)
         return err;
     hi_var v;
-    if ((err = hi_var_open(ds, var, &v)) != HOSHI_OK)
+    if ((err = hi_var_verify(ds, var)) != HOSHI_OK || (err = hi_var_open(ds, var, &v)) != HOSHI_OK)
         return err;
     if ((err = hi_var_materialize(&v)) != HOSHI_OK)
         goto free_var;
@@ -275,12 +275,12 @@ static hoshi_err table_alloc(hi_table *t, size_t rows, size_t cols)
 {
     t->n_rows = rows;
     t->n_cols = cols;
-    t->row_label = calloc(rows, sizeof *t->row_label);
-    t->row_n = calloc(rows, sizeof *t->row_n);
-    t->col_label = calloc(cols ? cols : 1, sizeof *t->col_label);
-    t->col_flag = calloc(cols ? cols : 1, 1);
-    t->count = calloc(rows * (cols ? cols : 1), sizeof *t->count);
-    t->sig = calloc(rows * (cols ? cols : 1), 1);
+    t->row_label = hi_calloc(rows, sizeof *t->row_label);
+    t->row_n = hi_calloc(rows, sizeof *t->row_n);
+    t->col_label = hi_calloc(cols ? cols : 1, sizeof *t->col_label);
+    t->col_flag = hi_calloc(cols ? cols : 1, 1);
+    t->count = hi_calloc(rows * (cols ? cols : 1), sizeof *t->count);
+    t->sig = hi_calloc(rows * (cols ? cols : 1), 1);
     if (!t->row_label || !t->row_n || !t->col_label || !t->col_flag || !t->count || !t->sig)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     return HOSHI_OK;
@@ -363,8 +363,8 @@ static hoshi_err table_num(hi_table *t, const hi_var *h, const side *sd, size_t 
     if (err != HOSHI_OK || (err = head_titles(t, h, sd, side_title)) != HOSHI_OK)
         return err;
     t->num = true;
-    t->stat = calloc(sd->n * HI_ST_COUNT, sizeof *t->stat);
-    double *scratch = malloc((n_rows ? n_rows : 1) * sizeof *scratch);
+    t->stat = hi_calloc(sd->n * HI_ST_COUNT, sizeof *t->stat);
+    double *scratch = hi_malloc((n_rows ? n_rows : 1) * sizeof *scratch);
     if (t->stat == NULL || scratch == NULL) {
         free(scratch);
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
@@ -406,12 +406,20 @@ static void significance(hi_table *t)
 
 /* Reorders columns by total count, descending; "other"-like labels,
  * the top box and 無回答 keep their places at the end. */
-static void sort_columns(hi_table *t)
+static hoshi_err sort_columns(hi_table *t)
 {
     size_t nc = t->n_cols;
-    size_t *ord = malloc((nc ? nc : 1) * sizeof *ord);
-    if (ord == NULL)
-        return;
+    size_t *ord = hi_malloc((nc ? nc : 1) * sizeof *ord);
+    char **lab = hi_malloc((nc ? nc : 1) * sizeof *lab);
+    uint8_t *fl = hi_malloc(nc ? nc : 1);
+    uint64_t *cnt = hi_malloc((nc ? nc : 1) * t->n_rows * sizeof *cnt);
+    if (ord == NULL || lab == NULL || fl == NULL || cnt == NULL) {
+        free(ord);
+        free(lab);
+        free(fl);
+        free(cnt);
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory sorting the columns of %s", t->id);
+    }
     size_t k = 0;
     for (size_t c = 0; c < nc; c++)
         if (!(t->col_flag[c] & (HI_CF_NOANS | HI_CF_TOPBOX)) && !is_last_label(t->col_label[c]))
@@ -431,24 +439,20 @@ static void sort_columns(hi_table *t)
     for (size_t c = 0; c < nc; c++)
         if (t->col_flag[c] & (HI_CF_NOANS | HI_CF_TOPBOX))
             ord[k++] = c;
-    char **lab = malloc(nc * sizeof *lab);
-    uint8_t *fl = malloc(nc);
-    uint64_t *cnt = malloc(nc * t->n_rows * sizeof *cnt);
-    if (lab && fl && cnt) {
-        for (size_t c = 0; c < nc; c++) {
-            lab[c] = t->col_label[ord[c]];
-            fl[c] = t->col_flag[ord[c]];
-            for (size_t r = 0; r < t->n_rows; r++)
-                cnt[r * nc + c] = t->count[r * nc + ord[c]];
-        }
-        memcpy(t->col_label, lab, nc * sizeof *lab);
-        memcpy(t->col_flag, fl, nc);
-        memcpy(t->count, cnt, nc * t->n_rows * sizeof *cnt);
+    for (size_t c = 0; c < nc; c++) {
+        lab[c] = t->col_label[ord[c]];
+        fl[c] = t->col_flag[ord[c]];
+        for (size_t r = 0; r < t->n_rows; r++)
+            cnt[r * nc + c] = t->count[r * nc + ord[c]];
     }
+    memcpy(t->col_label, lab, nc * sizeof *lab);
+    memcpy(t->col_flag, fl, nc);
+    memcpy(t->count, cnt, nc * t->n_rows * sizeof *cnt);
     free(lab);
     free(fl);
     free(cnt);
     free(ord);
+    return HOSHI_OK;
 }
 
 /* A categorical head against the side rows. */
@@ -469,7 +473,7 @@ static hoshi_err table_cat(hi_table *t, const hi_var *h, const side *sd, size_t 
     /* a lazy SA head is counted in one streaming pass, no bitsets built */
     uint64_t *hist = NULL;
     if (h->sa != NULL) {
-        hist = calloc(sd->n * 256, sizeof *hist);
+        hist = hi_calloc(sd->n * 256, sizeof *hist);
         if (hist == NULL)
             return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
         hi_count_codes(h->sa, n_rows, (unsigned)h->n, (const uint64_t *const *)sd->bits, sd->n, hist);
@@ -529,8 +533,8 @@ static hoshi_err table_cat(hi_table *t, const hi_var *h, const side *sd, size_t 
         t->col_label[c] = NULL;
         t->n_cols = cols - 1;
     }
-    if (spec->sort && !topbox) /* a GRID scale keeps its order */
-        sort_columns(t);
+    if (spec->sort && !topbox && (err = sort_columns(t)) != HOSHI_OK) /* a GRID scale keeps its order */
+        return err;
     significance(t);
     return HOSHI_OK;
 }
@@ -599,7 +603,7 @@ static hoshi_err table_grid(hi_table *t, const hoshi_dataset *ds, const hi_var *
 
 static hoshi_err push_table(hoshi_tabset *ts, hi_table **out)
 {
-    hi_table *t = realloc(ts->t, (ts->n + 1) * sizeof *t);
+    hi_table *t = hi_realloc(ts->t, (ts->n + 1) * sizeof *t);
     if (t == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     ts->t = t;
@@ -697,7 +701,7 @@ static hoshi_err append_tables(hoshi_tabset *a, hoshi_tabset *b)
 {
     if (b->n == 0)
         return HOSHI_OK;
-    hi_table *t = realloc(a->t, (a->n + b->n) * sizeof *t);
+    hi_table *t = hi_realloc(a->t, (a->n + b->n) * sizeof *t);
     if (t == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     a->t = t;
@@ -707,14 +711,77 @@ static hoshi_err append_tables(hoshi_tabset *a, hoshi_tabset *b)
     return HOSHI_OK;
 }
 
+/* Copies s into out (cap bytes) for a message, each byte that is not part
+ * of valid UTF-8 written as \xHH, cut short when out is full. */
+static void quote_bytes(char *out, size_t cap, const char *s)
+{
+    size_t k = 0, n = strlen(s);
+    while (*s && k + 5 < cap) {
+        size_t ok = hoshi_utf8_invalid_at(s, n);
+        size_t take = ok < cap - 5 - k ? ok : 0;
+        if (take > 0) {
+            memcpy(out + k, s, take);
+            k += take;
+            s += take;
+            n -= take;
+            continue;
+        }
+        if (ok > 0)
+            break; /* a valid run that does not fit */
+        k += (size_t)snprintf(out + k, cap - k, "\\x%02X", (unsigned)(unsigned char)*s);
+        s++;
+        n--;
+    }
+    out[k] = '\0';
+}
+
+/* Every text of a spec comes from a user and ends up in labels, titles
+ * and messages: it must be valid UTF-8.  The error names the option and
+ * the (1-based) position of the first bad byte. */
+static hoshi_err check_utf8(const char *opt, const char *s)
+{
+    if (s == NULL)
+        return HOSHI_OK;
+    size_t n = strlen(s), bad = hoshi_utf8_invalid_at(s, n);
+    if (bad == n)
+        return HOSHI_OK;
+    char shown[160];
+    quote_bytes(shown, sizeof shown, s);
+    return hi_fail(HOSHI_ERR_USAGE, "%s '%s': invalid UTF-8 at byte %zu", opt, shown, bad + 1);
+}
+
+static hoshi_err check_spec_text(const hoshi_tab_spec *spec)
+{
+    hoshi_err err;
+    if ((err = check_utf8("--side", spec->side)) != HOSHI_OK ||
+        (err = check_utf8("--bands", spec->bands)) != HOSHI_OK)
+        return err;
+    for (size_t i = 0; i < spec->n_heads; i++)
+        if ((err = check_utf8("--head", spec->heads[i])) != HOSHI_OK)
+            return err;
+    for (size_t i = 0; i < spec->n_wheres; i++)
+        if ((err = check_utf8("--where", spec->wheres[i])) != HOSHI_OK)
+            return err;
+    for (size_t i = 0; i < spec->n_nets; i++)
+        if ((err = check_utf8("--net", spec->nets[i])) != HOSHI_OK)
+            return err;
+    for (size_t i = 0; i < spec->n_recodes; i++)
+        if ((err = check_utf8("--recode", spec->recodes[i])) != HOSHI_OK)
+            return err;
+    return HOSHI_OK;
+}
+
 hoshi_err hoshi_tab_run(const hoshi_dataset *ds, const hoshi_tab_spec *spec, hoshi_tabset **out)
 {
     hi_clear_error();
+    hoshi_err serr = check_spec_text(spec);
+    if (serr != HOSHI_OK)
+        return serr;
     size_t n = ds->n_rows, words = hi_words(n);
     hoshi_err err = HOSHI_OK;
-    hoshi_tabset *ts = calloc(1, sizeof *ts);
+    hoshi_tabset *ts = hi_calloc(1, sizeof *ts);
     uint64_t *filter = new_bits(words);
-    drop *drops = calloc(MAX_CONDS, sizeof *drops);
+    drop *drops = hi_calloc(MAX_CONDS, sizeof *drops);
     hi_var sv;
     memset(&sv, 0, sizeof sv);
     side sd = {0, NULL, NULL};
@@ -745,7 +812,8 @@ hoshi_err hoshi_tab_run(const hoshi_dataset *ds, const hoshi_tab_spec *spec, hos
     /* the side */
     size_t nside = 0;
     if (spec->side != NULL) {
-        if ((err = hi_var_open(ds, spec->side, &sv)) != HOSHI_OK)
+        if ((err = hi_var_verify(ds, spec->side)) != HOSHI_OK ||
+            (err = hi_var_open(ds, spec->side, &sv)) != HOSHI_OK)
             goto free_all;
         if (sv.grid) {
             err = hi_fail(HOSHI_ERR_USAGE, "--side %s is a GRID; name one item, e.g. %s_1",
@@ -766,7 +834,7 @@ hoshi_err hoshi_tab_run(const hoshi_dataset *ds, const hoshi_tab_spec *spec, hos
             goto free_all;
         nside = sv.n;
         size_t tl = strlen(sv.name) + strlen(sv.title) + 2;
-        side_title = malloc(tl);
+        side_title = hi_malloc(tl);
         if (side_title == NULL) {
             err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
             goto free_all;
@@ -777,8 +845,8 @@ hoshi_err hoshi_tab_run(const hoshi_dataset *ds, const hoshi_tab_spec *spec, hos
         goto free_all;
     }
     sd.n = nside + 1;
-    sd.bits = calloc(sd.n, sizeof *sd.bits);
-    sd.labels = calloc(sd.n, sizeof *sd.labels);
+    sd.bits = hi_calloc(sd.n, sizeof *sd.bits);
+    sd.labels = hi_calloc(sd.n, sizeof *sd.labels);
     if (sd.bits == NULL || sd.labels == NULL) {
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
         goto free_all;
@@ -797,7 +865,7 @@ hoshi_err hoshi_tab_run(const hoshi_dataset *ds, const hoshi_tab_spec *spec, hos
     }
     /* the heads, expanded, then computed on two threads for big data */
     size_t n_names = 0;
-    const char **names = calloc(spec->n_heads + ds->cb->n + 1, sizeof *names);
+    const char **names = hi_calloc(spec->n_heads + ds->cb->n + 1, sizeof *names);
     if (names == NULL) {
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
         goto free_all;
@@ -820,6 +888,12 @@ hoshi_err hoshi_tab_run(const hoshi_dataset *ds, const hoshi_tab_spec *spec, hos
         err = hi_fail(HOSHI_ERR_USAGE, "nothing to tabulate: the codebook has no question but free text and the side");
         goto free_all;
     }
+    /* the columns of a .hsd cache are checked here, before the threads */
+    for (size_t i = 0; i < n_names; i++)
+        if ((err = hi_var_verify(ds, names[i])) != HOSHI_OK) {
+            free(names);
+            goto free_all;
+        }
     head_job jobs[2];
     memset(jobs, 0, sizeof jobs);
     size_t split = n_rows_parallel(n) && n_names > 1 ? n_names / 2 : n_names;
@@ -827,7 +901,7 @@ hoshi_err hoshi_tab_run(const hoshi_dataset *ds, const hoshi_tab_spec *spec, hos
         jobs[j] = (head_job){ts, ds, spec, names + (j ? split : 0), j ? n_names - split : split,
                              &sd, side_title, filter, drops, n_drops, HOSHI_OK, {0}};
     }
-    hoshi_tabset *second = calloc(1, sizeof *second);
+    hoshi_tabset *second = hi_calloc(1, sizeof *second);
     if (second == NULL) {
         free(names);
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");

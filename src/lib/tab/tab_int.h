@@ -8,6 +8,7 @@
 #ifndef HOSHI_TAB_INT_H
 #define HOSHI_TAB_INT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -80,7 +81,10 @@ struct hoshi_dataset {
     bool mapped;        /* arrays point into map; nothing per column is freed */
     void *map;
     size_t map_len;
-    uint8_t *verified;  /* .hsd: per column, 1 once its checksum was checked */
+    /* .hsd: per column, 1 once its checksum and values were checked.  The
+     * one thing that changes in an open dataset: atomic flags that only go
+     * from 0 to 1 (two runs on one dataset may check a column twice). */
+    atomic_uchar *verified;
     char *source;       /* .hsd: the file name, for messages */
 };
 
@@ -146,8 +150,11 @@ bool hi_hsd_sniff(const char *path);
 hoshi_err hi_hsd_open(const char *path, const char *codebook_text, size_t codebook_len,
                       hoshi_dataset **out);
 void hi_hsd_unmap(hoshi_dataset *ds);
-/* Checks the checksum (and value ranges) of column i of a mapped dataset once. */
+/* Checks the checksum (and value ranges) of column i of a mapped dataset
+ * once; thread-safe (see hoshi_dataset.verified). */
 hoshi_err hi_hsd_verify_column(const hoshi_dataset *ds, size_t i);
+/* True when column i may be read: CSV data, or a checked .hsd column. */
+bool hi_hsd_column_verified(const hoshi_dataset *ds, size_t i);
 
 /* Bitset helpers (bits past n_rows are always zero). */
 uint64_t hi_popcount_and(const uint64_t *a, const uint64_t *b, size_t words);

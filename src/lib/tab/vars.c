@@ -35,11 +35,54 @@ void hi_var_free(hi_var *v)
     memset(v, 0, sizeof *v);
 }
 
+/* A column of a .hsd cache is read only after hi_var_verify() checked it,
+ * which hoshi_tab_run() does on its own thread before the banner threads
+ * start; here it is only confirmed, so the threads never write. */
 static hoshi_err use_column(const hoshi_dataset *ds, size_t ci)
 {
-    if (!ds->mapped)
+    if (hi_hsd_column_verified(ds, ci))
         return HOSHI_OK;
-    return hi_hsd_verify_column(ds, ci);
+    return hi_fail(HOSHI_ERR_INTERNAL, "%s: column %s read before its checksum was checked",
+                   ds->source, ds->col[ci].name);
+}
+
+/* The columns variable `name` reads: [*first, *first + *n). */
+static bool var_columns(const hoshi_codebook *cb, const char *name, size_t *first, size_t *n)
+{
+    const char *colon = strchr(name, ':');
+    const hi_question *q = hi_codebook_find(cb, name, colon ? (size_t)(colon - name) : strlen(name));
+    if (q != NULL) {
+        *first = q->first_col;
+        *n = q->type == HI_Q_MA ? q->n_codes
+             : q->type == HI_Q_GRID || q->type == HI_Q_DIAG ? q->n_items : 1;
+        return colon == NULL || q->type == HI_Q_DIAG;
+    }
+    const char *us = strrchr(name, '_');
+    q = us ? hi_codebook_find(cb, name, (size_t)(us - name)) : NULL;
+    long item;
+    if (q == NULL || (q->type != HI_Q_GRID && q->type != HI_Q_DIAG) ||
+        !hoshi_parse_long(us + 1, 1, HI_TAB_MAX_ITEMS, &item))
+        return false;
+    for (size_t i = 0; i < q->n_items; i++)
+        if (q->items[i].code == item) {
+            *first = q->first_col + i;
+            *n = 1;
+            return true;
+        }
+    return false;
+}
+
+hoshi_err hi_var_verify(const hoshi_dataset *ds, const char *name)
+{
+    size_t first = 0, n = 0;
+    if (!ds->mapped || !var_columns(ds->cb, name, &first, &n))
+        return HOSHI_OK; /* nothing to check, or hi_var_open() will say what is wrong */
+    for (size_t i = first; i < first + n && i < ds->n_col; i++) {
+        hoshi_err err = hi_hsd_verify_column(ds, i);
+        if (err != HOSHI_OK)
+            return err;
+    }
+    return HOSHI_OK;
 }
 
 hoshi_err hi_var_add_cat(hi_var *v, const char *label, long code, uint64_t *bits, bool own,
@@ -52,7 +95,7 @@ hoshi_err hi_var_add_cat(hi_var *v, const char *label, long code, uint64_t *bits
                 free(bits);
             return hi_fail(HOSHI_ERR_USAGE, "control character 0x%02X in a category label", *c);
         }
-    hi_cat *c = realloc(v->cat, (v->n + 1) * sizeof *c);
+    hi_cat *c = hi_realloc(v->cat, (v->n + 1) * sizeof *c);
     if (c == NULL)
         goto nomem;
     v->cat = c;
@@ -91,12 +134,12 @@ hoshi_err hi_var_materialize(hi_var *v)
     size_t n = v->sa_rows, words = hi_words(n), nc = v->n;
     uint64_t *bits[HI_TAB_MAX_CODES + 1];
     for (size_t i = 0; i < nc; i++) {
-        v->cat[i].bits = calloc(words ? words : 1, sizeof(uint64_t));
+        v->cat[i].bits = hi_calloc(words ? words : 1, sizeof(uint64_t));
         if (v->cat[i].bits == NULL)
             return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
         bits[i + 1] = v->cat[i].bits;
     }
-    v->present = calloc(words ? words : 1, sizeof *v->present);
+    v->present = hi_calloc(words ? words : 1, sizeof *v->present);
     if (v->present == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     hi_one_hot_column(v->sa, n, (unsigned)nc, bits + 1, v->present);
@@ -107,7 +150,7 @@ hoshi_err hi_var_materialize(hi_var *v)
 static hoshi_err open_ma(const hoshi_dataset *ds, const hi_question *q, hi_var *v)
 {
     size_t words = hi_words(ds->n_rows);
-    v->present = calloc(words ? words : 1, sizeof *v->present);
+    v->present = hi_calloc(words ? words : 1, sizeof *v->present);
     if (v->present == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     v->ma = true;
@@ -148,18 +191,18 @@ static hoshi_err open_diag(const hoshi_dataset *ds, const hi_question *q, const 
         ans_of[k + 1] = (hoshi_answer)q->codes[k].code;
     size_t ncat = kind == 0 ? 0 : kind == 1 ? 4 : 2;
     uint64_t *bits[4] = {NULL};
-    v->present = calloc(words ? words : 1, sizeof *v->present);
+    v->present = hi_calloc(words ? words : 1, sizeof *v->present);
     if (v->present == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     if (kind == 0) {
         v->is_num = true;
-        v->num_own = calloc(n ? n : 1, sizeof *v->num_own);
+        v->num_own = hi_calloc(n ? n : 1, sizeof *v->num_own);
         if (v->num_own == NULL)
             return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
         v->num = v->num_own;
     }
     for (size_t k = 0; k < ncat; k++) {
-        bits[k] = calloc(words ? words : 1, sizeof *bits[k]);
+        bits[k] = hi_calloc(words ? words : 1, sizeof *bits[k]);
         if (bits[k] == NULL)
             return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
         hoshi_err err = hi_var_add_cat(v, kind == 1 ? band_labels[k] : star_labels[k], (long)k + 1,
@@ -286,7 +329,7 @@ hoshi_err hi_var_bands(hi_var *v, size_t n_rows, const char *spec)
         return hi_fail(HOSHI_ERR_USAGE, "--bands applies to a NUM side variable, not %s", v->name);
     size_t words = hi_words(n_rows);
     const char *p = spec;
-    v->present = calloc(words ? words : 1, sizeof *v->present);
+    v->present = hi_calloc(words ? words : 1, sizeof *v->present);
     if (v->present == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     while (*p) {
@@ -317,7 +360,7 @@ hoshi_err hi_var_bands(hi_var *v, size_t n_rows, const char *spec)
         }
         if (v->n >= HI_TAB_MAX_CODES)
             return hi_fail(HOSHI_ERR_USAGE, "--bands: more than %d bands", HI_TAB_MAX_CODES);
-        uint64_t *b = calloc(words ? words : 1, sizeof *b);
+        uint64_t *b = hi_calloc(words ? words : 1, sizeof *b);
         if (b == NULL)
             return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
         for (size_t r = 0; r < n_rows; r++)

@@ -32,6 +32,11 @@ typedef struct hi_var {
     uint64_t *num_present_own;
 } hi_var;
 
+/* Checks the .hsd columns that variable `name` reads (a no-op for CSV
+ * data and for names that are not variables).  Call it on the thread that
+ * owns the run before opening the variable: hi_var_open() only confirms
+ * that the check was done, so threads opening variables never write. */
+hoshi_err hi_var_verify(const hoshi_dataset *ds, const char *name);
 /* Opens variable `name`; on failure v is left empty.  Free with hi_var_free(). */
 hoshi_err hi_var_open(const hoshi_dataset *ds, const char *name, hi_var *v);
 void hi_var_free(hi_var *v);

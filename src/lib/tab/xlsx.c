@@ -32,104 +32,123 @@ static void sheet_name(char *out, size_t cap, const hi_table *t, size_t idx)
     snprintf(out, cap, "%zu_%s", (idx + 1) % 100000, base);
 }
 
-static void make_formats(lxw_workbook *wb, formats *f)
+/* libxlsxwriter's errors as ours: its allocation failures are ours too. */
+static hoshi_err lxw_fail(lxw_error le, const char *path)
 {
-    f->title = workbook_add_format(wb);
+    if (le == LXW_ERROR_MEMORY_MALLOC_FAILED)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory writing workbook %s", path);
+    return hi_fail(HOSHI_ERR_IO, "cannot write %s: %s", path, lxw_strerror(le));
+}
+
+static lxw_format *new_format(lxw_workbook *wb, bool *ok)
+{
+    lxw_format *f = *ok ? workbook_add_format(wb) : NULL;
+    *ok = f != NULL;
+    return f;
+}
+
+/* False when libxlsxwriter ran out of memory (it returns no format then). */
+static bool make_formats(lxw_workbook *wb, formats *f)
+{
+    bool ok = true;
+    lxw_format **all[] = {&f->title, &f->head, &f->label, &f->total, &f->n, &f->pct,
+                          &f->pct_up, &f->pct_dn, &f->stat, &f->note};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        *all[i] = new_format(wb, &ok);
+    if (!ok)
+        return false;
     format_set_bold(f->title);
     format_set_font_size(f->title, 12);
-    f->head = workbook_add_format(wb);
     format_set_text_wrap(f->head);
     format_set_align(f->head, LXW_ALIGN_CENTER);
     format_set_align(f->head, LXW_ALIGN_VERTICAL_TOP);
     format_set_border(f->head, LXW_BORDER_THIN);
     format_set_bg_color(f->head, 0xEEEEFF);
-    f->label = workbook_add_format(wb);
     format_set_border(f->label, LXW_BORDER_THIN);
     format_set_text_wrap(f->label);
-    f->total = workbook_add_format(wb);
     format_set_border(f->total, LXW_BORDER_THIN);
     format_set_bold(f->total);
-    f->n = workbook_add_format(wb);
     format_set_border(f->n, LXW_BORDER_THIN);
     format_set_num_format(f->n, "#,##0");
-    f->pct = workbook_add_format(wb);
     format_set_border(f->pct, LXW_BORDER_THIN);
     format_set_num_format(f->pct, "0.0;-0.0;\"—\"");
-    f->pct_up = workbook_add_format(wb);
     format_set_border(f->pct_up, LXW_BORDER_THIN);
     format_set_num_format(f->pct_up, "0.0;-0.0;\"—\"");
     format_set_font_color(f->pct_up, LXW_COLOR_RED);
     format_set_bold(f->pct_up);
-    f->pct_dn = workbook_add_format(wb);
     format_set_border(f->pct_dn, LXW_BORDER_THIN);
     format_set_num_format(f->pct_dn, "0.0;-0.0;\"—\"");
     format_set_font_color(f->pct_dn, LXW_COLOR_BLUE);
     format_set_bold(f->pct_dn);
-    f->stat = workbook_add_format(wb);
     format_set_border(f->stat, LXW_BORDER_THIN);
     format_set_num_format(f->stat, "#,##0.0");
-    f->note = workbook_add_format(wb);
     format_set_font_size(f->note, 9);
+    return true;
 }
 
 static const char *const stat_names[] = {"N", "平均", "中央値", "最小", "最大", "標準偏差"};
 
-static void write_sheet(lxw_worksheet *ws, const hi_table *t,
-                        const formats *f, bool sig, const hoshi_datafile *tx)
+/* Writes one table; returns the first error libxlsxwriter reported. */
+static lxw_error write_sheet(lxw_worksheet *ws, const hi_table *t,
+                             const formats *f, bool sig, const hoshi_datafile *tx)
 {
+    lxw_error le = LXW_NO_ERROR;
+#define W(call) do { lxw_error e_ = (call); if (le == LXW_NO_ERROR) le = e_; } while (0)
     char title[HI_TAB_MAX_LABEL + 80];
     snprintf(title, sizeof title, "%s %s", t->id, t->title);
-    worksheet_write_string(ws, 0, 0, title, f->title);
+    W(worksheet_write_string(ws, 0, 0, title, f->title));
     if (t->side) {
         char side[HI_TAB_MAX_LABEL + 80];
         snprintf(side, sizeof side, "表側: %s", t->side);
-        worksheet_write_string(ws, 1, 0, side, NULL);
+        W(worksheet_write_string(ws, 1, 0, side, NULL));
     }
     lxw_row_t hr = 3;
     size_t nc = t->num ? HI_ST_COUNT - 1 : t->n_cols;
-    worksheet_set_column(ws, 0, 0, 28, NULL);
-    worksheet_set_column(ws, 1, 1, 8, NULL);
-    worksheet_set_column(ws, 2, (lxw_col_t)(1 + nc), 11, NULL);
-    worksheet_set_row(ws, hr, 96, NULL);
-    worksheet_write_string(ws, hr, 0, "", f->head);
-    worksheet_write_string(ws, hr, 1, "N", f->head);
+    W(worksheet_set_column(ws, 0, 0, 28, NULL));
+    W(worksheet_set_column(ws, 1, 1, 8, NULL));
+    W(worksheet_set_column(ws, 2, (lxw_col_t)(1 + nc), 11, NULL));
+    W(worksheet_set_row(ws, hr, 96, NULL));
+    W(worksheet_write_string(ws, hr, 0, "", f->head));
+    W(worksheet_write_string(ws, hr, 1, "N", f->head));
     for (size_t c = 0; c < nc; c++)
-        worksheet_write_string(ws, hr, (lxw_col_t)(2 + c),
-                               t->num ? stat_names[c + 1] : t->col_label[c], f->head);
+        W(worksheet_write_string(ws, hr, (lxw_col_t)(2 + c),
+                                 t->num ? stat_names[c + 1] : t->col_label[c], f->head));
     for (size_t r = 0; r < t->n_rows; r++) {
         lxw_row_t row = (lxw_row_t)(hr + 1 + r);
         char lab[HI_TAB_MAX_LABEL + 40];
         bool small = t->row_n[r] < HI_SMALL_BASE && !(t->grid && r == 0);
         snprintf(lab, sizeof lab, "%s%s%s", t->row_label[r], small ? " " : "",
                  small ? hi_tab_text(tx, "small_base") : "");
-        worksheet_write_string(ws, row, 0, lab, r == 0 ? f->total : f->label);
+        W(worksheet_write_string(ws, row, 0, lab, r == 0 ? f->total : f->label));
         if (t->num) {
             const double *st = &t->stat[r * HI_ST_COUNT];
-            worksheet_write_number(ws, row, 1, st[HI_ST_N], f->n);
+            W(worksheet_write_number(ws, row, 1, st[HI_ST_N], f->n));
             for (int i = HI_ST_MEAN; i < HI_ST_COUNT; i++) {
                 if (st[HI_ST_N] > 0)
-                    worksheet_write_number(ws, row, (lxw_col_t)(1 + i), st[i], f->stat);
+                    W(worksheet_write_number(ws, row, (lxw_col_t)(1 + i), st[i], f->stat));
                 else
-                    worksheet_write_blank(ws, row, (lxw_col_t)(1 + i), f->stat);
+                    W(worksheet_write_blank(ws, row, (lxw_col_t)(1 + i), f->stat));
             }
             continue;
         }
-        worksheet_write_number(ws, row, 1, (double)t->row_n[r], f->n);
+        W(worksheet_write_number(ws, row, 1, (double)t->row_n[r], f->n));
         for (size_t c = 0; c < nc; c++) {
             uint64_t p = hi_pct10(t->count[r * t->n_cols + c], t->row_n[r]);
             int8_t s = sig && !small ? t->sig[r * t->n_cols + c] : 0;
-            worksheet_write_number(ws, row, (lxw_col_t)(2 + c), (double)p / 10.0,
-                                   s > 0 ? f->pct_up : s < 0 ? f->pct_dn : f->pct);
+            W(worksheet_write_number(ws, row, (lxw_col_t)(2 + c), (double)p / 10.0,
+                                     s > 0 ? f->pct_up : s < 0 ? f->pct_dn : f->pct));
         }
     }
     worksheet_freeze_panes(ws, hr + 1, 2);
     lxw_row_t nr = (lxw_row_t)(hr + 2 + t->n_rows);
     size_t n_notes = hi_tab_note_count(tx);
     for (size_t i = 0; i < n_notes; i++)
-        worksheet_write_string(ws, nr + (lxw_row_t)i, 0, hi_tab_note(tx, i), f->note);
+        W(worksheet_write_string(ws, nr + (lxw_row_t)i, 0, hi_tab_note(tx, i), f->note));
     if (sig)
-        worksheet_write_string(ws, nr + (lxw_row_t)n_notes, 0,
-                               hi_tab_text(tx, "sig_legend_xlsx"), f->note);
+        W(worksheet_write_string(ws, nr + (lxw_row_t)n_notes, 0,
+                                 hi_tab_text(tx, "sig_legend_xlsx"), f->note));
+    return le;
+#undef W
 }
 
 hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_opts *opts,
@@ -141,49 +160,53 @@ hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_op
     hoshi_err err = hi_tab_texts_load(opts != NULL ? opts->lang : HOSHI_LANG_JA, &tx);
     if (err != HOSHI_OK)
         return err;
-    size_t tl = strlen(path) + 24;
-    char *tmp = malloc(tl);
-    if (tmp == NULL) {
-        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    /* libxlsxwriter creates the file itself: reserve a unique name with the
+     * mode of an output (0666 less the umask), which it keeps */
+    char *tmp = NULL;
+    int fd = -1;
+    if ((err = hi_file_create_temp(path, &tmp, &fd)) != HOSHI_OK)
         goto free_texts;
-    }
-    /* libxlsxwriter creates the file itself: reserve a unique name */
-    snprintf(tmp, tl, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        err = hi_fail(HOSHI_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-        goto free_tmp;
-    }
-    /* mkstemp makes it 0600 and the workbook keeps that mode: a report
-     * gets the usual 0666 & ~umask */
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
     close(fd);
     lxw_workbook *wb = workbook_new(tmp);
-    if (wb == NULL) {
-        err = hi_fail(HOSHI_ERR_IO, "cannot create workbook %s", path);
+    if (wb == NULL) { /* its only failure is an allocation */
+        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory creating workbook %s", path);
         goto unlink_tmp;
     }
     formats f;
-    make_formats(wb, &f);
+    if (!make_formats(wb, &f)) {
+        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory creating workbook %s", path);
+        goto free_wb;
+    }
     for (size_t i = 0; i < ts->n; i++) {
         char name[64];
         sheet_name(name, sizeof name, &ts->t[i], i);
-        lxw_worksheet *ws = workbook_add_worksheet(wb, name);
-        if (ws == NULL)
-            ws = workbook_add_worksheet(wb, NULL);
-        if (ws != NULL)
-            write_sheet(ws, &ts->t[i], &f, sig, tx);
+        /* the names are valid and unique by construction; a refused one
+         * gets Excel's default name rather than losing the table */
+        lxw_worksheet *ws = workbook_add_worksheet(
+            wb, workbook_validate_sheet_name(wb, name) == LXW_NO_ERROR ? name : NULL);
+        if (ws == NULL) {
+            err = hi_fail(HOSHI_ERR_NOMEM, "out of memory adding sheet %zu to %s", i + 1, path);
+            goto free_wb;
+        }
+        lxw_error le = write_sheet(ws, &ts->t[i], &f, sig, tx);
+        if (le != LXW_NO_ERROR) {
+            err = lxw_fail(le, path);
+            goto free_wb;
+        }
     }
     lxw_error le = workbook_close(wb);
-    if (le != LXW_NO_ERROR || rename(tmp, path) != 0) {
-        err = hi_fail(HOSHI_ERR_IO, "cannot write %s: %s", path,
-                      le != LXW_NO_ERROR ? lxw_strerror(le) : strerror(errno));
+    if (le != LXW_NO_ERROR) {
+        err = lxw_fail(le, path);
+        goto unlink_tmp;
+    }
+    if (rename(tmp, path) != 0) {
+        err = hi_fail(HOSHI_ERR_IO, "cannot write %s: %s", path, strerror(errno));
         goto unlink_tmp;
     }
     goto free_tmp;
 
+free_wb:
+    lxw_workbook_free(wb);
 unlink_tmp:
     unlink(tmp);
 free_tmp:
