@@ -5,6 +5,7 @@
  * absolute base URL for badges.
  */
 #include "server.h"
+#include "hoshi/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,4 +131,36 @@ void select_options(hoshi_buf *b, srv_req *r, const char *empty_label, const cha
         hoshi_buf_html(b, name);
         hoshi_buf_puts(b, "</option>");
     }
+}
+
+/* The field error of a refused typed text (form.c form_text), in the
+ * visitor's language from [input] of web.ini. */
+void text_error(hoshi_buf *b, srv_req *r, const char *label, const hoshi_text_problem *why,
+                size_t max_chars)
+{
+    static const char *const keys[] = {
+        [HOSHI_TEXT_OK] = NULL,
+        [HOSHI_TEXT_BAD_UTF8] = "bad_utf8",
+        [HOSHI_TEXT_CONTROL] = "control",
+        [HOSHI_TEXT_LINE_BREAK] = "line_break",
+        [HOSHI_TEXT_BIDI] = "bidi",
+        [HOSHI_TEXT_INVISIBLE] = "invisible",
+        [HOSHI_TEXT_NONCHARACTER] = "noncharacter",
+        [HOSHI_TEXT_PRIVATE_USE] = "private_use",
+        [HOSHI_TEXT_UNASSIGNED] = "unassigned",
+        [HOSHI_TEXT_REPLACEMENT] = "replacement",
+        [HOSHI_TEXT_EMPTY] = "empty",
+        [HOSHI_TEXT_TOO_LONG] = "too_long",
+    };
+    if ((size_t)why->fault >= sizeof keys / sizeof keys[0] || keys[why->fault] == NULL)
+        return;
+    char pos[24], cp[16], max[24], n[24];
+    snprintf(pos, sizeof pos, "%zu", why->position);
+    snprintf(cp, sizeof cp, "U+%04lX", why->code_point);
+    snprintf(max, sizeof max, "%zu", max_chars);
+    snprintf(n, sizeof n, "%zu", why->length);
+    const char *vl[] = {"field", label, "pos", pos, "cp", cp, "max", max, "n", n, NULL};
+    hoshi_buf_puts(b, "<p class=\"field-error\" role=\"alert\">");
+    hoshi_buf_subst(b, T(r, "input", keys[why->fault]), vl, hoshi_buf_html);
+    hoshi_buf_puts(b, "</p>");
 }

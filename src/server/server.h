@@ -128,10 +128,6 @@ char *trim(char *s);
  * or why->fault is HOSHI_TEXT_OK when memory ran out (an error page). */
 bool form_text(const char *typed, size_t max_chars, unsigned flags, char *out, size_t size,
                hoshi_text_problem *why);
-/* Appends the field error for *why in the visitor's language, naming the
- * field by its label ("会社名・屋号の3文字目に…"). */
-void text_error(hoshi_buf *b, srv_req *r, const char *label, const hoshi_text_problem *why,
-                size_t max_chars);
 
 /* --- session.c */
 /* Looks up the session cookie and prepares the CSRF token for forms. */
@@ -214,6 +210,11 @@ void api_declarations(srv_req *r, srv_resp *p);
 void api_declaration(srv_req *r, srv_resp *p, const char *id);
 
 /* --- shared page helpers (pages_common.c) */
+/* Appends the field error for *why in the visitor's language, naming the
+ * field by its label ("会社名・屋号の3文字目に…"). */
+void text_error(hoshi_buf *b, srv_req *r, const char *label, const hoshi_text_problem *why,
+                size_t max_chars);
+
 /* Template variables: each a name and a buffer of safe HTML. */
 #define VARS_MAX 48
 typedef struct vars {
