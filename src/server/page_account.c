@@ -22,6 +22,7 @@
 
 #define ORG_NAME_MAX 100
 #define BUSY_RETRY 2      /* seconds a client is asked to wait when the pool is full */
+
 void page_home(srv_req *r, srv_resp *p)
 {
     /* Signed-in owners are offered their page instead of sign-up. */

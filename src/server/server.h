@@ -146,7 +146,7 @@ typedef struct srv_resp {
     const char *ctype;
     hoshi_buf body;
     char location[512];
-    char cookies[4][300];
+    char cookies[6][300];
     size_t n_cookies;
     bool cacheable;               /* public: may be cached by browsers and us */
     const char *csp;              /* replaces the default policy when set */

@@ -31,16 +31,16 @@
 #define FREE_ADDRESS 20      /* failed log-ins per client address before delays */
 #define FREE_ACCOUNT 5       /* per account, from devices it has not vouched for */
 #define FREE_DEVICE 5        /* per device cookie */
-#define DELAY_MAX 900        /* seconds: the longest wait between attempts */
-#define QUIET 3600           /* seconds without a counted event before an entry goes */
-#define SIGNUP_WINDOW 3600   /* sign-ups are counted per address per hour */
+#define DELAY_MAX 900000LL  /* ms: the longest wait between attempts (15 minutes) */
+#define QUIET 3600000LL      /* ms without a counted event before an entry goes */
+#define SIGNUP_WINDOW 3600000LL /* ms: sign-ups are counted per address per hour */
 #define BOUNDED_MAX (1 << 18) /* entries for addresses and unknown e-mails */
 #define BUCKETS_MIN 64
 
 typedef struct entry {
     unsigned char key[THROTTLE_KEY];
     int n;                   /* counted failures, or sign-ups in the window */
-    long long last;          /* last counted failure, or start of the sign-up window */
+    long long last;          /* ms: last counted failure, or start of the sign-up window */
     bool bounded;            /* counts against BOUNDED_MAX */
     struct entry *next;
 } entry;
@@ -54,11 +54,17 @@ struct srv_throttle {
     int signup_limit;
 };
 
-static long long now_s(void)
+static long long now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec;
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Whole seconds for Retry-After, rounded up. */
+static long seconds(long long ms)
+{
+    return ms > 0 ? (long)((ms + 999) / 1000) : 0;
 }
 
 hoshi_err throttle_new(int signup_limit, srv_throttle **out)
@@ -74,7 +80,7 @@ hoshi_err throttle_new(int signup_limit, srv_throttle **out)
     t->n_bucket = BUCKETS_MIN;
     t->signup_limit = signup_limit;
     randombytes_buf(t->mac_key, sizeof t->mac_key);
-    t->next_sweep = now_s() + 60;
+    t->next_sweep = now_ms() + 60000;
     pthread_mutex_init(&t->lock, NULL);
     *out = t;
     return HOSHI_OK;
@@ -199,7 +205,7 @@ static void sweep(srv_throttle *t, long long now)
 {
     if (now < t->next_sweep)
         return;
-    t->next_sweep = now + 60;
+    t->next_sweep = now + 60000;
     for (size_t i = 0; i < t->n_bucket; i++) {
         entry **pp = &t->bucket[i];
         while (*pp != NULL) {
@@ -216,8 +222,8 @@ static void sweep(srv_throttle *t, long long now)
     }
 }
 
-/* Seconds that must pass after the last failure before the next attempt,
- * once n failures are counted. */
+/* Milliseconds that must pass after the last failure before the next
+ * attempt, once n failures are counted: 2 s, 4 s, 8 s ... */
 static long long delay(int n, int free_tries)
 {
     if (n < free_tries)
@@ -225,10 +231,10 @@ static long long delay(int n, int free_tries)
     int k = n - free_tries + 1;
     if (k >= 10)
         return DELAY_MAX;
-    return (1LL << k) < DELAY_MAX ? (1LL << k) : DELAY_MAX;
+    return (1000LL << k) < DELAY_MAX ? (1000LL << k) : DELAY_MAX;
 }
 
-/* Seconds to wait before e allows another attempt (0: allowed now). */
+/* Milliseconds to wait before e allows another attempt (0: allowed now). */
 static long long wait_for(const entry *e, int free_tries, long long now)
 {
     if (e == NULL || e->n == 0)
@@ -260,7 +266,7 @@ long throttle_login(srv_throttle *t, const char *ip, long long user_id, const ch
         mac(t, "account", &user_id, sizeof user_id, kacct);
     else
         mac(t, "email", email, strlen(email), kacct);
-    long long now = now_s();
+    long long now = now_ms();
     pthread_mutex_lock(&t->lock);
     sweep(t, now);
     long long wait = 0;
@@ -292,7 +298,7 @@ long throttle_login(srv_throttle *t, const char *ip, long long user_id, const ch
     }
 unlock:
     pthread_mutex_unlock(&t->lock);
-    return (long)wait;
+    return seconds(wait);
 }
 
 /* Takes back or clears what ticket counted.  undo: the attempt never ran. */
@@ -331,7 +337,7 @@ long throttle_signup(srv_throttle *t, const char *ip, throttle_ticket *tk)
     unsigned char k[THROTTLE_KEY];
     memset(tk, 0, sizeof *tk);
     address_key(t, "signup-address", ip, k);
-    long long now = now_s();
+    long long now = now_ms();
     pthread_mutex_lock(&t->lock);
     sweep(t, now);
     entry *e = get(t, k, true);
@@ -357,5 +363,5 @@ long throttle_signup(srv_throttle *t, const char *ip, throttle_ticket *tk)
         }
     }
     pthread_mutex_unlock(&t->lock);
-    return (long)(wait > 0 ? wait : 0);
+    return seconds(wait);
 }
