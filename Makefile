@@ -38,6 +38,9 @@ LIBS    += -lxlsxwriter
 # web application (hoshi serve)
 DEB_PACKAGES += libmicrohttpd-dev libsqlite3-dev libsodium-dev libqrencode-dev chromium nodejs
 LIBS    += -lmicrohttpd -lsqlite3 -lsodium -lqrencode -lpthread
+# password rules of sign-up: libpwquality with the cracklib dictionary
+DEB_PACKAGES += libpwquality-dev cracklib-runtime
+LIBS    += -lpwquality
 
 LIB_SRC := $(sort $(wildcard src/lib/*.c src/lib/*/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c src/server/*.c))

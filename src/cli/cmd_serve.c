@@ -6,6 +6,7 @@
 #include "../server/server.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,12 +31,38 @@ static const char help[] =
     "  --no-cache            do not cache public pages (for benchmarks)\n"
     "  --base-url URL        public address printed in badge code and QR codes\n"
     "                        (default: http://HOST:PORT of --listen)\n"
+    "  --max-connections N   concurrent connections in all (default 4000)\n"
+    "  --conn-per-ip N       concurrent connections per client address (default 32;\n"
+    "                        behind a reverse proxy all clients share its address)\n"
+    "  --header-timeout S    seconds a client has to send a request's headers,\n"
+    "                        in total (default 10)\n"
+    "  --hash-workers N      threads hashing passwords (default 2)\n"
+    "  --hash-queue N        password jobs that may wait; more get 503 (default 16)\n"
+    "  --signup-limit N      sign-ups per client address per hour (default 5)\n"
     "  --data-dir DIR        hoshi's data directory\n"
     "  -h, --help            show this help\n"
     "\n"
     "exit status: 0 stopped cleanly, 1 failure, 2 bad usage\n";
 
-enum { O_LISTEN = 256, O_DB, O_DEMO, O_DEMO_COUNT, O_DEMO_PW, O_THREADS, O_SECURE, O_NOCACHE, O_BASE, O_DATA };
+enum {
+    O_LISTEN = 256, O_DB, O_DEMO, O_DEMO_COUNT, O_DEMO_PW, O_THREADS, O_SECURE, O_NOCACHE, O_BASE, O_DATA,
+    O_MAXCONN, O_PERIP, O_HDRTIME, O_HASHW, O_HASHQ, O_SIGNUP
+};
+
+/* The limits against abuse (issue 7): option, range, field of srv_config. */
+static const struct {
+    int opt;
+    const char *name;
+    long lo, hi;
+    size_t field;
+} limits[] = {
+    {O_MAXCONN, "--max-connections", 16, 100000, offsetof(srv_config, max_conn)},
+    {O_PERIP, "--conn-per-ip", 1, 100000, offsetof(srv_config, conn_per_ip)},
+    {O_HDRTIME, "--header-timeout", 1, 600, offsetof(srv_config, header_timeout)},
+    {O_HASHW, "--hash-workers", 1, 16, offsetof(srv_config, hash_workers)},
+    {O_HASHQ, "--hash-queue", 1, 10000, offsetof(srv_config, hash_queue)},
+    {O_SIGNUP, "--signup-limit", 1, 100000, offsetof(srv_config, signup_limit)},
+};
 
 static bool split_listen(const char *s, char *host, size_t size, int *port)
 {
@@ -77,10 +104,18 @@ int cmd_serve(int argc, char **argv)
         {"no-cache", no_argument, NULL, O_NOCACHE},
         {"base-url", required_argument, NULL, O_BASE},
         {"data-dir", required_argument, NULL, O_DATA},
+        {"max-connections", required_argument, NULL, O_MAXCONN},
+        {"conn-per-ip", required_argument, NULL, O_PERIP},
+        {"header-timeout", required_argument, NULL, O_HDRTIME},
+        {"hash-workers", required_argument, NULL, O_HASHW},
+        {"hash-queue", required_argument, NULL, O_HASHQ},
+        {"signup-limit", required_argument, NULL, O_SIGNUP},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    srv_config cfg = {.listen_host = "127.0.0.1", .port = 8080, .threads = 4};
+    srv_config cfg = {.listen_host = "127.0.0.1", .port = 8080, .threads = 4, .max_conn = 4000,
+                      .conn_per_ip = 32, .header_timeout = 10, .hash_workers = 2, .hash_queue = 16,
+                      .signup_limit = 5};
     static char host[64];
     const char *listen = "127.0.0.1:8080", *demo_pw = "hoshi-demo-2026";
     bool demo = false;
@@ -111,6 +146,22 @@ int cmd_serve(int argc, char **argv)
             cfg.base_url = optarg;
             break;
         case O_DATA: cfg.datadir = optarg; break;
+        case O_MAXCONN:
+        case O_PERIP:
+        case O_HDRTIME:
+        case O_HASHW:
+        case O_HASHQ:
+        case O_SIGNUP:
+            for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+                long v;
+                if (limits[i].opt != ch)
+                    continue;
+                if (!hoshi_parse_long(optarg, limits[i].lo, limits[i].hi, &v))
+                    return cli_usage_error("serve", "%s needs a number %ld..%ld", limits[i].name, limits[i].lo,
+                                           limits[i].hi);
+                *(int *)(void *)((char *)&cfg + limits[i].field) = (int)v;
+            }
+            break;
         case 'h': fputs(help, stdout); return EXIT_OK;
         case ':': return cli_usage_error("serve", "option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage_error("serve", "unknown option '%s'", argv[optind - 1]);

@@ -4,6 +4,22 @@
  * every response, and graceful shutdown on SIGINT/SIGTERM.  Everything
  * about pages is elsewhere; this file only turns MHD callbacks into a
  * srv_req and a srv_resp into an MHD response.
+ *
+ * Limits (issue 7): connections in all and per client address (MHD's
+ * own options), the total time for a request's headers (connwatch.c),
+ * and requests that need a password hash: their connection is suspended
+ * (MHD_suspend_connection) while the password pool works, so no HTTP
+ * thread waits for Argon2id, and resumed when the job is done.
+ *
+ * libmicrohttpd answers a few malformed requests itself, before any
+ * callback of ours runs, and those answers carry none of our headers:
+ * a request line or headers that do not parse (400), headers larger than
+ * the connection's memory (414/431), an unsupported HTTP version (505),
+ * a Content-Length that is not a number or too large (400/413).  Their
+ * bodies are MHD's fixed texts, so nothing of the request is reflected.
+ * The one case that reaches us first, a body with Transfer-Encoding
+ * (MHD would later answer a broken chunk itself), we refuse at once with
+ * 411 and our headers: browsers send forms with a Content-Length.
  */
 #include "server.h"
 
@@ -24,10 +40,25 @@
 static const char csp[] = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                           "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/* One request on a connection, from its headers to its response. */
 typedef struct conn_state {
     hoshi_buf body;
     bool too_big;
+    struct MHD_Connection *conn;
+    srv_req *r;                   /* while the request is being answered */
+    srv_resp p;
+    struct timespec t0;
+    /* Between req_await() and the job's end: the pool thread resumes the
+     * connection only if it was suspended, and never before. */
+    pthread_mutex_t lock;
+    bool job_done, suspended;
 } conn_state;
+
+/* Requests waiting for the pool or being finished after it: shutdown
+ * waits for them so answers in flight are not cut off. */
+static pthread_mutex_t await_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t await_cond = PTHREAD_COND_INITIALIZER;
+static int awaiting;
 
 static void add_security_headers(struct MHD_Response *resp, const srv_resp *p)
 {
@@ -67,6 +98,11 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, srv_resp *p)
         MHD_add_response_header(resp, "Location", p->location);
     for (size_t i = 0; i < p->n_cookies; i++)
         MHD_add_response_header(resp, "Set-Cookie", p->cookies[i]);
+    if (p->retry_after > 0) {
+        char secs[24];
+        snprintf(secs, sizeof secs, "%ld", p->retry_after);
+        MHD_add_response_header(resp, "Retry-After", secs);
+    }
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)p->status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -107,6 +143,89 @@ static void plain(srv_resp *p, int status, const char *msg)
     hoshi_buf_puts(&p->body, msg);
 }
 
+static void free_req(srv_req *r)
+{
+    if (r == NULL)
+        return;
+    /* Form values include passwords: wiped before they go back to malloc. */
+    for (size_t i = 0; i < r->n_form; i++) {
+        sodium_memzero(r->form[i].value, strlen(r->form[i].value));
+        free(r->form[i].name);
+        free(r->form[i].value);
+    }
+    sodium_memzero(&r->job, sizeof r->job);
+    free(r);
+}
+
+static void job_done(srv_pwjob *job)
+{
+    conn_state *cs = job->arg;
+    pthread_mutex_lock(&cs->lock);
+    cs->job_done = true;
+    if (cs->suspended)
+        MHD_resume_connection(cs->conn);
+    pthread_mutex_unlock(&cs->lock);
+}
+
+bool req_await(srv_req *r, void (*cont)(srv_req *r, srv_resp *p))
+{
+    conn_state *cs = r->job.arg;
+    cs->job_done = false;
+    r->cont = cont;
+    pthread_mutex_lock(&await_lock);
+    awaiting++;
+    pthread_mutex_unlock(&await_lock);
+    if (pwpool_submit(r->s->pool, &r->job))
+        return true;
+    r->cont = NULL;
+    pthread_mutex_lock(&await_lock);
+    awaiting--;
+    pthread_cond_broadcast(&await_cond);
+    pthread_mutex_unlock(&await_lock);
+    return false;
+}
+
+/* Logs the request, sends the response and forgets the request. */
+static enum MHD_Result finish(conn_state *cs)
+{
+    srv_req *r = cs->r;
+    srv_resp *p = &cs->p;
+    if (r->lang_from_query)
+        add_cookie(r, p, "hoshi_lang", hoshi_lang_code(r->lang), 365L * 86400, false);
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    char status[8], ms[32], bytes[24];
+    snprintf(status, sizeof status, "%d", p->status);
+    snprintf(ms, sizeof ms, "%.3f",
+             (double)(t1.tv_sec - cs->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - cs->t0.tv_nsec) / 1e6);
+    snprintf(bytes, sizeof bytes, "%zu", p->body.len);
+    srv_log(r, p->status >= 500 ? "error" : "info", "request", "method", r->method, "path", r->path, "status",
+            status, "ms", ms, "bytes", bytes, (const char *)NULL);
+    enum MHD_Result ret = send_resp(cs->conn, p);
+    free_req(r);
+    cs->r = NULL;
+    return ret;
+}
+
+/* The handler's continuation once the pool has done the job. */
+static enum MHD_Result resume(conn_state *cs)
+{
+    /* Taking the lock once more waits for job_done() to let go of cs. */
+    pthread_mutex_lock(&cs->lock);
+    cs->suspended = false;
+    pthread_mutex_unlock(&cs->lock);
+    srv_req *r = cs->r;
+    void (*cont)(srv_req *, srv_resp *) = r->cont;
+    r->cont = NULL;
+    cont(r, &cs->p);
+    enum MHD_Result ret = finish(cs);
+    pthread_mutex_lock(&await_lock);
+    awaiting--;
+    pthread_cond_broadcast(&await_cond);
+    pthread_mutex_unlock(&await_lock);
+    return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
@@ -115,13 +234,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     srv *s = cls;
     conn_state *cs = *con_cls;
     if (cs == NULL) {
+        /* The headers are in: the header clock stops. */
+        connwatch_mark(s->watch, conn, false);
         cs = calloc(1, sizeof *cs);
         if (cs == NULL)
             return MHD_NO;
+        pthread_mutex_init(&cs->lock, NULL);
+        cs->conn = conn;
         /* Only the policy editor needs a large body; every other form
          * stays under the small cap. */
         cs->body.limit = strcmp(url, "/policy") == 0 ? SRV_POLICY_BODY_MAX : SRV_BODY_MAX;
         *con_cls = cs;
+        if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding") != NULL) {
+            srv_resp p = {.status = 411, .body = HOSHI_BUF_INIT};
+            plain(&p, 411, "a request body needs a Content-Length\n");
+            return send_resp(conn, &p);
+        }
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         long n = 0;
         if (cl != NULL && (!hoshi_parse_long(cl, 0, (long)cs->body.limit, &n)))
@@ -134,6 +262,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         return MHD_YES;
     }
+    if (cs->r != NULL)
+        return resume(cs);   /* called again after MHD_resume_connection */
     if (*upload_size != 0) {
         if (!cs->too_big) {
             hoshi_buf_append(&cs->body, upload, *upload_size);
@@ -143,16 +273,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
-    srv_resp p = {.status = 200, .ctype = "text/html; charset=utf-8", .body = HOSHI_BUF_INIT};
+    srv_resp *p = &cs->p;
+    *p = (srv_resp){.status = 200, .ctype = "text/html; charset=utf-8", .body = HOSHI_BUF_INIT};
     if (cs->too_big) {
-        plain(&p, 413, "request body too large\n");
-        return send_resp(conn, &p);
+        plain(p, 413, "request body too large\n");
+        return send_resp(conn, p);
     }
     bool get = strcmp(method, "GET") == 0, head = strcmp(method, "HEAD") == 0,
          post = strcmp(method, "POST") == 0;
     if (!get && !head && !post) {
-        plain(&p, 405, "method not allowed\n");
-        return send_resp(conn, &p);
+        plain(p, 405, "method not allowed\n");
+        return send_resp(conn, p);
     }
     srv_req *r = calloc(1, sizeof *r);
     if (r == NULL)
@@ -163,6 +294,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->path = url;
     r->is_post = post;
     r->is_head = head;
+    r->job.done = job_done;
+    r->job.arg = cs;
     client_ip(conn, r->client_ip, sizeof r->client_ip);
     r->lang = pick_lang(r);
     if (post) {
@@ -172,39 +305,70 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         else
             r->form_bad = cs->body.len > 0;
     }
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    route(r, &p);
-    if (r->lang_from_query)
-        add_cookie(r, &p, "hoshi_lang", hoshi_lang_code(r->lang), 365L * 86400, false);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    char status[8], ms[32], bytes[24];
-    snprintf(status, sizeof status, "%d", p.status);
-    snprintf(ms, sizeof ms, "%.3f", (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
-    snprintf(bytes, sizeof bytes, "%zu", p.body.len);
-    srv_log(r, p.status >= 500 ? "error" : "info", "request", "method", method, "path", url, "status", status,
-            "ms", ms, "bytes", bytes, (const char *)NULL);
-    enum MHD_Result ret = send_resp(conn, &p);
-    for (size_t i = 0; i < r->n_form; i++) {
-        free(r->form[i].name);
-        free(r->form[i].value);
+    /* The body's bytes (a password, say) are no longer needed. */
+    if (cs->body.data != NULL)
+        sodium_memzero(cs->body.data, cs->body.len);
+    hoshi_buf_free(&cs->body);
+    cs->r = r;
+    clock_gettime(CLOCK_MONOTONIC, &cs->t0);
+    route(r, p);
+    if (r->cont != NULL) {
+        pthread_mutex_lock(&cs->lock);
+        if (!cs->job_done) {
+            MHD_suspend_connection(conn);
+            cs->suspended = true;
+            pthread_mutex_unlock(&cs->lock);
+            return MHD_YES;
+        }
+        pthread_mutex_unlock(&cs->lock);
+        return resume(cs);
     }
-    free(r);
-    return ret;
+    return finish(cs);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)conn;
+    srv *s = cls;
     (void)toe;
     conn_state *cs = *con_cls;
     if (cs != NULL) {
+        free_req(cs->r);   /* a request cut off by shutdown */
+        hoshi_buf_free(&cs->p.body);
+        if (cs->body.data != NULL)
+            sodium_memzero(cs->body.data, cs->body.len);
         hoshi_buf_free(&cs->body);
+        pthread_mutex_destroy(&cs->lock);
         free(cs);
     }
     *con_cls = NULL;
+    /* A kept-alive connection now waits for its next request's headers. */
+    connwatch_mark(s->watch, conn, true);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    srv *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED)
+        connwatch_opened(s->watch, conn, socket_context);
+    else
+        connwatch_closed(s->watch, socket_context);
+}
+
+/* Shutdown: no new hashing jobs; wait (a while) for those in flight and
+ * for their answers. */
+static void drain_awaiting(srv *s)
+{
+    pwpool_drain(s->pool);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 10;
+    pthread_mutex_lock(&await_lock);
+    while (awaiting > 0)
+        if (pthread_cond_timedwait(&await_cond, &await_lock, &until) != 0)
+            break;
+    pthread_mutex_unlock(&await_lock);
 }
 
 int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
@@ -218,11 +382,22 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
         fprintf(stderr, "hoshi serve: libsodium failed to initialise\n");
         return 1;
     }
+    /* Blocked before any thread starts, so every thread inherits the mask
+     * and the signals wait for sigwait() below. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    randombytes_buf(s.device_key, sizeof s.device_key);
     if ((err = hoshi_store_open_sqlite(cfg->db_path, cfg->threads + 1, &s.store)) != HOSHI_OK ||
         (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_JA, &s.cat[0])) != HOSHI_OK ||
         (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_EN, &s.cat[1])) != HOSHI_OK ||
         (err = tpl_load(&s)) != HOSHI_OK || (err = cache_new(&s.cache)) != HOSHI_OK ||
-        (err = ratelimit_new(&s.rl)) != HOSHI_OK) {
+        (err = pwcheck_init()) != HOSHI_OK || (err = throttle_new(cfg->signup_limit, &s.throttle)) != HOSHI_OK ||
+        (err = pwpool_new(cfg->hash_workers, cfg->hash_queue, &s.pool)) != HOSHI_OK ||
+        (err = connwatch_start(cfg->header_timeout, &s.watch)) != HOSHI_OK) {
         fprintf(stderr, "hoshi serve: %s\n", *hoshi_error_detail() ? hoshi_error_detail()
                                                                    : hoshi_error_message(err));
         goto free_state;
@@ -246,21 +421,16 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
         fprintf(stderr, "hoshi serve: --listen needs an IPv4 address, got '%s'\n", cfg->listen_host);
         goto free_state;
     }
-    /* Blocked before the pool starts, so every thread inherits the mask
-     * and the signals wait for sigwait() below. */
-    sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    /* The idle timeout stays for bodies and slow readers; the header
+     * time is bounded in total by connwatch.c. */
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, on_request, &s,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL, on_request, &s,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
-        MHD_OPTION_CONNECTION_TIMEOUT, 30U, MHD_OPTION_CONNECTION_LIMIT, 4000U,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024U,
-        MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, &s, MHD_OPTION_CONNECTION_TIMEOUT, 30U,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_conn, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)cfg->conn_per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024U, MHD_OPTION_END);
     if (d == NULL) {
         fprintf(stderr, "hoshi serve: cannot listen on %s:%d\n", cfg->listen_host, cfg->port);
         goto free_state;
@@ -280,14 +450,21 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
     sigwait(&stop, &sig);
     if (!cfg->quiet)
         printf("hoshi serve: shutting down\n");
+    /* No connection may stay suspended when the daemon stops (MHD would
+     * abort): every hashing job ends, and so resumes its connection, first. */
+    drain_awaiting(&s);
     MHD_stop_daemon(d);
     rc = 0;
 free_state:
-    ratelimit_free(s.rl);
+    connwatch_stop(s.watch);
+    pwpool_free(s.pool);
+    throttle_free(s.throttle);
+    pwcheck_free();
     cache_free(s.cache);
     tpl_free(&s);
     hoshi_catalog_free(s.cat[1]);
     hoshi_catalog_free(s.cat[0]);
     hoshi_store_close(s.store);
+    sodium_memzero(s.device_key, sizeof s.device_key);
     return rc;
 }

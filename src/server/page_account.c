@@ -1,7 +1,16 @@
 /*
- * page_account.c — the home page, sign-up, log-in and log-out.  Passwords
- * are hashed with Argon2id (libsodium's crypto_pwhash_str); failed log-ins
- * are counted per client address and refused for a while past the limit.
+ * page_account.c — the home page, sign-up, log-in and log-out.
+ *
+ * Passwords are hashed with Argon2id on the password pool (pwpool.c):
+ * both handlers do their checks and reserve their attempt with the
+ * throttle (throttle.c) first, then hand the hash to the pool and finish
+ * in a continuation once it is done (req_await, http.c).
+ *
+ * Sign-up answers the same whether or not the address is registered:
+ * the hash is always computed, and both cases are sent to the log-in page
+ * with a notice that covers both (a taken address is logged as a
+ * security event).  Log-in failures, throttling and a full pool are
+ * logged with a keyed digest of the address, never the address itself.
  */
 #include "server.h"
 #include "hoshi/text.h"
@@ -11,10 +20,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define EMAIL_MAX 254
-#define PASSWORD_MIN 10
-#define PASSWORD_MAX 128
 #define ORG_NAME_MAX 100
+#define BUSY_RETRY 2      /* seconds a client is asked to wait when the pool is full */
 
 void page_home(srv_req *r, srv_resp *p)
 {
@@ -39,7 +46,7 @@ void page_home(srv_req *r, srv_resp *p)
  * in practice) and checks the shape: one '@' with text on both sides. */
 static bool email_ok(char *e)
 {
-    if (!hoshi_text_is_clean(e, EMAIL_MAX, false) || strlen(e) > EMAIL_MAX)
+    if (!hoshi_text_is_clean(e, SRV_EMAIL_MAX, false) || strlen(e) > SRV_EMAIL_MAX)
         return false;
     const char *at = strchr(e, '@');
     if (at == NULL || at == e || at[1] == '\0' || strchr(at + 1, '@') != NULL || strchr(e, ' '))
@@ -47,6 +54,41 @@ static bool email_ok(char *e)
     for (char *p = e; *p; p++)
         *p = (char)tolower((unsigned char)*p);
     return strchr(at, '.') != NULL;
+}
+
+/* "3 minutes", "40秒": how long to wait, in the visitor's language. */
+static void wait_text(srv_req *r, long seconds, char *out, size_t size)
+{
+    long n = seconds < 60 ? seconds : (seconds + 59) / 60;
+    const char *key = seconds < 60 ? (n == 1 ? "second" : "seconds") : (n == 1 ? "minute" : "minutes");
+    char num[24];
+    snprintf(num, sizeof num, "%ld", n);
+    const char *subst[] = {"n", num, NULL};
+    hoshi_buf b = HOSHI_BUF_INIT;
+    hoshi_buf_subst(&b, T(r, "throttle", key), subst, NULL);
+    snprintf(out, size, "%s", b.data ? b.data : num);
+    hoshi_buf_free(&b);
+}
+
+/* The error paragraph saying that attempts are paused and for how long. */
+static void throttled_error(hoshi_buf *b, srv_req *r, const char *key, long seconds)
+{
+    char wait[64];
+    wait_text(r, seconds, wait, sizeof wait);
+    const char *subst[] = {"wait", wait, NULL};
+    hoshi_buf_puts(b, "<p class=\"field-error\" role=\"alert\">");
+    hoshi_buf_subst(b, T(r, "throttle", key), subst, hoshi_buf_html);
+    hoshi_buf_puts(b, "</p>");
+}
+
+/* 503 when the password pool is full: nothing was done, try again soon. */
+static void pool_busy(srv_req *r, srv_resp *p, const char *what)
+{
+    char queued[16];
+    snprintf(queued, sizeof queued, "%d", pwpool_queued(r->s->pool));
+    srv_log(r, "warn", "pool_busy", "op", what, "queued", queued, (const char *)NULL);
+    page_message(r, p, 503, "busy");
+    p->retry_after = BUSY_RETRY;
 }
 
 static void signup_form(srv_req *r, srv_resp *p, const char *email, const char *org,
@@ -59,6 +101,8 @@ static void signup_form(srv_req *r, srv_resp *p, const char *email, const char *
     var_error(&v, r, "err_email", "signup", err_email);
     var_error(&v, r, "err_password", "signup", err_password);
     var_error(&v, r, "err_org", "signup", err_org);
+    if (p->status == 429)
+        throttled_error(var(&v, "err"), r, "signup", p->retry_after);
     hoshi_buf body = HOSHI_BUF_INIT;
     tpl_render(&body, r, "signup", "signup", vars_list(&v));
     vars_free(&v);
@@ -67,50 +111,74 @@ static void signup_form(srv_req *r, srv_resp *p, const char *email, const char *
     page_finish(r, p, T(r, "signup", "title"), &body);
 }
 
+/* After the hash: store the account unless the address is taken.  Both
+ * cases end on the same redirect, so the answer does not tell them apart. */
+static void signup_finish(srv_req *r, srv_resp *p)
+{
+    if (!r->job.ok) {
+        page_message(r, p, 503, "busy");
+        p->retry_after = BUSY_RETRY;
+        return;
+    }
+    long long uid = 0, oid = 0;
+    hoshi_err err = hoshi_store_signup(r->s->store, r->wait.email, r->job.hash, r->wait.org, &uid, &oid);
+    if (err == HOSHI_ERR_INPUT) {
+        srv_log(r, "warn", "signup_taken", "account", r->wait.account, (const char *)NULL);
+    } else if (err != HOSHI_OK) {
+        srv_log(r, "error", "store", "op", "signup", "detail", hoshi_error_detail(), (const char *)NULL);
+        page_message(r, p, 500, "internal");
+        return;
+    } else {
+        char id[24];
+        snprintf(id, sizeof id, "%lld", uid);
+        srv_log(r, "info", "signup", "user", id, (const char *)NULL);
+    }
+    redirect(p, "/login?signed_up=1");
+}
+
 void page_signup(srv_req *r, srv_resp *p)
 {
     if (!r->is_post) {
         signup_form(r, p, "", "", NULL, NULL, NULL);
         return;
     }
-    char email[EMAIL_MAX * 4 + 1], org[ORG_NAME_MAX * 4 + 1];
+    char email[SRV_EMAIL_MAX * 4 + 1], org[ORG_NAME_MAX * 4 + 1];
     const char *pw = req_form(r, "password");
     snprintf(email, sizeof email, "%s", req_form(r, "email"));
     snprintf(org, sizeof org, "%s", req_form(r, "org"));
     trim(email);
     trim(org);
     const char *e_email = NULL, *e_pw = NULL, *e_org = NULL;
-    if (strlen(req_form(r, "email")) >= sizeof email || !email_ok(email))
+    bool email_long = strlen(req_form(r, "email")) >= sizeof email, org_long = strlen(req_form(r, "org")) >= sizeof org;
+    if (email_long || !email_ok(email))
         e_email = "err_email";
-    size_t pwlen = strlen(pw);
-    if (!hoshi_text_is_clean(pw, PASSWORD_MAX, false) || pwlen > PASSWORD_MAX)
-        e_pw = "err_password";
-    else if (hoshi_utf8_count(pw) < PASSWORD_MIN)
-        e_pw = "err_password_short";
-    if (strlen(req_form(r, "org")) >= sizeof org || *org == '\0' || !hoshi_text_is_clean(org, ORG_NAME_MAX, false))
+    e_pw = pwcheck(pw, e_email ? "" : email);
+    if (org_long || *org == '\0' || !hoshi_text_is_clean(org, ORG_NAME_MAX, false))
         e_org = "err_org";
     if (e_email || e_pw || e_org) {
-        signup_form(r, p, e_email && strlen(req_form(r, "email")) >= sizeof email ? "" : email,
-                    e_org && strlen(req_form(r, "org")) >= sizeof org ? "" : org, e_email, e_pw, e_org);
+        signup_form(r, p, email_long ? "" : email, org_long ? "" : org, e_email, e_pw, e_org);
         return;
     }
-    char hash[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(hash, pw, pwlen, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-        page_message(r, p, 503, "busy");
+    long wait = throttle_signup(r->s->throttle, r->client_ip, &r->wait.ticket);
+    if (wait > 0) {
+        char secs[24];
+        snprintf(secs, sizeof secs, "%ld", wait);
+        srv_log(r, "warn", "signup_throttled", "retry_after", secs, (const char *)NULL);
+        p->status = 429;
+        p->retry_after = wait;
+        signup_form(r, p, email, org, NULL, NULL, NULL);
         return;
     }
-    long long uid, oid;
-    hoshi_err err = hoshi_store_signup(r->s->store, email, hash, org, &uid, &oid);
-    if (err == HOSHI_ERR_INPUT) {
-        signup_form(r, p, email, org, "err_email_taken", NULL, NULL);
-        return;
+    snprintf(r->wait.email, sizeof r->wait.email, "%s", email);
+    snprintf(r->wait.org, sizeof r->wait.org, "%s", org);
+    throttle_digest(r->s->throttle, email, r->wait.account);
+    r->job.verify = false;
+    snprintf(r->job.password, sizeof r->job.password, "%s", pw);
+    if (!req_await(r, signup_finish)) {
+        sodium_memzero(r->job.password, sizeof r->job.password);
+        throttle_undo(r->s->throttle, &r->wait.ticket);
+        pool_busy(r, p, "signup");
     }
-    if (err != HOSHI_OK || session_start(r, p, uid) != HOSHI_OK) {
-        page_message(r, p, 500, "internal");
-        return;
-    }
-    redirect(p, "/profile");
 }
 
 static void login_form(srv_req *r, srv_resp *p, const char *email, const char *err)
@@ -118,24 +186,42 @@ static void login_form(srv_req *r, srv_resp *p, const char *email, const char *e
     vars v = {0};
     csrf_input(var(&v, "csrf"), r);
     var_text(&v, "email", email);
-    var_error(&v, r, "err", "login", err);
+    if (p->status == 429)
+        throttled_error(var(&v, "err"), r, "login", p->retry_after);
+    else
+        var_error(&v, r, "err", "login", err);
+    if (!r->is_post && req_query(r, "signed_up") != NULL) {
+        hoshi_buf *n = var(&v, "notice");
+        hoshi_buf_puts(n, "<p class=\"notice\" role=\"status\">");
+        hoshi_buf_html(n, T(r, "login", "signed_up"));
+        hoshi_buf_puts(n, "</p>");
+    }
     page_render(r, p, "login", &v);
 }
 
-/* The rate-limit key of an account: a short digest of the typed address
- * (lower-cased), never the address itself. */
-static void account_key(const char *email, char out[40])
+/* After the password check. */
+static void login_finish(srv_req *r, srv_resp *p)
 {
-    unsigned char h[16];
-    char lower[EMAIL_MAX + 1];
-    size_t n = 0;
-    for (const char *p = email; *p && n < EMAIL_MAX; p++)
-        lower[n++] = (char)tolower((unsigned char)*p);
-    lower[n] = '\0';
-    crypto_generichash(h, sizeof h, (const unsigned char *)lower, n, NULL, 0);
-    out[0] = 'm';
-    out[1] = ':';
-    sodium_bin2hex(out + 2, 33, h, sizeof h);
+    srv_auth_wait *w = &r->wait;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", w->user_id);
+    if (!(r->job.ok && w->user_id > 0 && w->usable)) {
+        srv_log(r, "warn", "login_failed", "account", w->account, "user", w->user_id > 0 ? id : "",
+                "device", w->trusted ? "trusted" : "none", (const char *)NULL);
+        p->status = 401;
+        login_form(r, p, w->email, "err_login");
+        return;
+    }
+    throttle_login_ok(r->s->throttle, &w->ticket);
+    if (r->logged_in)
+        session_end(r, p);
+    if (session_start(r, p, w->user_id) != HOSHI_OK) {
+        page_message(r, p, 500, "internal");
+        return;
+    }
+    device_cookie_set(r, p, w->user_id);
+    srv_log(r, "info", "login", "user", id, "device", w->trusted ? "trusted" : "none", (const char *)NULL);
+    redirect(p, "/dashboard");
 }
 
 void page_login(srv_req *r, srv_resp *p)
@@ -147,39 +233,49 @@ void page_login(srv_req *r, srv_resp *p)
             login_form(r, p, "", NULL);
         return;
     }
-    char email[EMAIL_MAX * 4 + 1], account[40];
-    snprintf(email, sizeof email, "%s", req_form(r, "email"));
+    srv_auth_wait *w = &r->wait;
+    char email[SRV_EMAIL_MAX * 4 + 1];
+    const char *raw = req_form(r, "email"), *pw = req_form(r, "password");
+    bool email_long = strlen(raw) >= sizeof email;
+    snprintf(email, sizeof email, "%s", raw);
     trim(email);
-    account_key(email, account);
-    /* Limited per client address and per account, so neither one address
-     * trying many accounts nor many addresses trying one account get far. */
-    if (ratelimit_blocked(r->s->rl, r->client_ip) || ratelimit_blocked(r->s->rl, account)) {
-        page_message(r, p, 429, "too_many");
-        return;
-    }
-    const char *pw = req_form(r, "password");
+    bool shaped = !email_long && email_ok(email);
+    for (char *c = email; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    size_t pwlen = strlen(pw);
+    w->usable = pwlen < SRV_PASSWORD_BYTES && hoshi_utf8_invalid_at(pw, pwlen) == pwlen &&
+                hoshi_utf8_count(pw) <= SRV_PASSWORD_MAX;
     hoshi_user u;
-    bool known = strlen(req_form(r, "email")) < sizeof email && email_ok(email) &&
-                 strlen(pw) <= PASSWORD_MAX &&
-                 hoshi_store_user_by_email(r->s->store, email, &u) == HOSHI_OK;
-    bool ok = crypto_pwhash_str_verify(known ? u.pwhash : r->s->dummy_hash, pw,
-                                       strlen(pw) <= PASSWORD_MAX ? strlen(pw) : 0) == 0 && known;
-    if (!ok) {
-        ratelimit_fail(r->s->rl, r->client_ip);
-        ratelimit_fail(r->s->rl, account);
-        p->status = 401;
-        login_form(r, p, strlen(req_form(r, "email")) < sizeof email ? email : "", "err_login");
+    bool known = shaped && hoshi_store_user_by_email(r->s->store, email, &u) == HOSHI_OK;
+    unsigned char device[THROTTLE_KEY];
+    w->trusted = known && device_cookie_get(r, u.id, device);
+    w->user_id = known ? u.id : 0;
+    snprintf(w->email, sizeof w->email, "%s", email_long ? "" : email);
+    throttle_digest(r->s->throttle, email, w->account);
+    /* Counted before the slow check, so parallel guesses see each other. */
+    const char *scope = "";
+    long wait = throttle_login(r->s->throttle, r->client_ip, w->user_id, email, w->trusted ? device : NULL,
+                               &w->ticket, &scope);
+    if (wait > 0) {
+        char secs[24];
+        snprintf(secs, sizeof secs, "%ld", wait);
+        srv_log(r, "warn", "login_throttled", "scope", scope, "account", w->account, "retry_after", secs,
+                (const char *)NULL);
+        p->status = 429;
+        p->retry_after = wait;
+        login_form(r, p, w->email, NULL);
         return;
     }
-    ratelimit_clear(r->s->rl, r->client_ip);
-    ratelimit_clear(r->s->rl, account);
-    if (r->logged_in)
-        session_end(r, p);
-    if (session_start(r, p, u.id) != HOSHI_OK) {
-        page_message(r, p, 500, "internal");
-        return;
+    /* Unknown addresses cost the same Argon2id check as known ones, so the
+     * time a failure takes does not tell whether an address is registered. */
+    r->job.verify = true;
+    snprintf(r->job.hash, sizeof r->job.hash, "%s", known ? u.pwhash : r->s->dummy_hash);
+    snprintf(r->job.password, sizeof r->job.password, "%s", w->usable ? pw : "");
+    if (!req_await(r, login_finish)) {
+        sodium_memzero(r->job.password, sizeof r->job.password);
+        throttle_undo(r->s->throttle, &w->ticket);
+        pool_busy(r, p, "login");
     }
-    redirect(p, "/dashboard");
 }
 
 void page_logout(srv_req *r, srv_resp *p)

@@ -28,7 +28,11 @@
 #define SRV_SESSION_TTL (12 * 3600)
 
 typedef struct srv_cache srv_cache;
-typedef struct srv_ratelimit srv_ratelimit;
+typedef struct srv_throttle srv_throttle;
+typedef struct srv_pwpool srv_pwpool;
+typedef struct srv_connwatch srv_connwatch;
+typedef struct srv_req srv_req;
+typedef struct srv_resp srv_resp;
 
 typedef struct srv_config {
     const char *listen_host;
@@ -40,6 +44,13 @@ typedef struct srv_config {
     bool quiet;
     bool no_cache;                /* benchmarking: always go to the database */
     const char *base_url;         /* public address for badges and QR codes, or NULL */
+    /* Limits against abuse (issue 7; docs/web.md, Security). */
+    int max_conn;                 /* concurrent connections in all */
+    int conn_per_ip;              /* concurrent connections per client address */
+    int header_timeout;           /* seconds to receive a request's headers, in total */
+    int hash_workers;             /* threads computing password hashes */
+    int hash_queue;               /* hashing jobs that may wait; more get 503 */
+    int signup_limit;             /* sign-ups per client address per hour */
 } srv_config;
 
 typedef struct srv {
@@ -53,7 +64,10 @@ typedef struct srv {
     char *css, *js, *icon;
     size_t css_len, js_len, icon_len;
     srv_cache *cache;
-    srv_ratelimit *rl;
+    srv_throttle *throttle;
+    srv_pwpool *pool;
+    srv_connwatch *watch;
+    unsigned char device_key[32]; /* signs device cookies (made at start) */
     char base[256];               /* public address, no trailing slash */
     char dummy_hash[160];         /* verified against when an address is unknown */
 } srv;
@@ -61,6 +75,45 @@ typedef struct srv {
 typedef struct srv_field {
     char *name, *value;
 } srv_field;
+
+/* --- password pool jobs, throttling (issue 7; see pwpool.c, throttle.c) */
+#define SRV_EMAIL_MAX 254         /* bytes of an e-mail address */
+#define SRV_PASSWORD_MIN 12       /* characters */
+#define SRV_PASSWORD_MAX 128      /* characters */
+#define SRV_PASSWORD_BYTES (SRV_PASSWORD_MAX * 4 + 1)
+#define THROTTLE_KEY 16
+
+typedef struct srv_pwjob {
+    bool verify;                  /* check password against hash; else make hash */
+    char password[SRV_PASSWORD_BYTES];  /* wiped once used */
+    char hash[HOSHI_STORE_HASH];  /* verify: the stored hash; else: the result */
+    bool ok;                      /* the password matched, or the hash was made */
+    void (*done)(struct srv_pwjob *job);  /* called on a pool thread when finished */
+    void *arg;                    /* for done */
+    struct srv_pwjob *next;       /* the pool's queue */
+} srv_pwjob;
+
+enum { THROTTLE_ADDRESS = 1, THROTTLE_ACCOUNT, THROTTLE_DEVICE, THROTTLE_SIGNUP };
+
+/* What an allowed attempt counted, to take back or clear afterwards. */
+typedef struct throttle_ticket {
+    unsigned char key[2][THROTTLE_KEY];
+    int role[2];
+    long long prev_last[2];
+    long long at;
+    int n;
+} throttle_ticket;
+
+/* A log-in or sign-up waiting for the password pool. */
+typedef struct srv_auth_wait {
+    throttle_ticket ticket;
+    long long user_id;            /* log-in: the account, 0 when unknown */
+    bool trusted;                 /* log-in: a device cookie of this account came along */
+    bool usable;                  /* log-in: the password could be a valid one at all */
+    char email[SRV_EMAIL_MAX * 4 + 1];  /* as typed (trimmed), to show again */
+    char org[404];                /* sign-up: the organisation's name */
+    char account[2 * THROTTLE_KEY + 1];  /* keyed digest of the e-mail, for the log */
+} srv_auth_wait;
 
 typedef struct srv_req {
     srv *s;
@@ -80,6 +133,12 @@ typedef struct srv_req {
     char csrf[HOSHI_STORE_TOKEN]; /* the token forms on this page carry */
     bool new_csrf_cookie;         /* anonymous visitor without a hoshi_csrf cookie */
     bool csrf_used;               /* a form on this page carries the token */
+    /* A handler that needs the password pool fills job and calls
+     * req_await(); http.c suspends the connection and calls cont once
+     * the job is done.  wait keeps what the handler needs meanwhile. */
+    void (*cont)(srv_req *r, srv_resp *p);
+    srv_pwjob job;
+    srv_auth_wait wait;
 } srv_req;
 
 typedef struct srv_resp {
@@ -87,11 +146,12 @@ typedef struct srv_resp {
     const char *ctype;
     hoshi_buf body;
     char location[512];
-    char cookies[4][300];
+    char cookies[6][300];
     size_t n_cookies;
     bool cacheable;               /* public: may be cached by browsers and us */
     const char *csp;              /* replaces the default policy when set */
     bool embeddable;              /* may be framed by other sites (badge, QR code) */
+    long retry_after;             /* seconds for a Retry-After header (429, 503), or 0 */
 } srv_resp;
 
 /* --- http.c */
@@ -141,12 +201,61 @@ hoshi_err session_start(srv_req *r, srv_resp *p, long long user_id);
 void session_end(srv_req *r, srv_resp *p);
 void add_cookie(srv_req *r, srv_resp *p, const char *name, const char *value, long max_age,
                 bool http_only);
-/* Rate limiting of log-in attempts by client address. */
-hoshi_err ratelimit_new(srv_ratelimit **out);
-void ratelimit_free(srv_ratelimit *rl);
-bool ratelimit_blocked(srv_ratelimit *rl, const char *key);
-void ratelimit_fail(srv_ratelimit *rl, const char *key);
-void ratelimit_clear(srv_ratelimit *rl, const char *key);
+/* Device cookies (OWASP): after a log-in the browser keeps a signed cookie
+ * naming the account, and its attempts at that account are throttled on
+ * their own (throttle.c), so an attacker cannot keep the owner out. */
+void device_cookie_set(srv_req *r, srv_resp *p, long long user_id);
+/* True when the request carries a valid device cookie for user_id; its
+ * id (for the device's own counter) goes to id. */
+bool device_cookie_get(srv_req *r, long long user_id, unsigned char id[THROTTLE_KEY]);
+
+/* --- issue 7: log-in and sign-up protection (auth helper's block) */
+/* throttle.c: counters of log-in failures and sign-ups.  Returns 0 when
+ * the attempt may go ahead (and is counted in *tk), else the seconds to
+ * wait; *scope then says which counter refused. */
+hoshi_err throttle_new(int signup_limit, srv_throttle **out);
+void throttle_free(srv_throttle *t);
+long throttle_login(srv_throttle *t, const char *ip, long long user_id, const char *email,
+                    const unsigned char *device, throttle_ticket *tk, const char **scope);
+/* A log-in succeeded: the address's count of it is taken back, the
+ * account's or device's failures are cleared. */
+void throttle_login_ok(srv_throttle *t, const throttle_ticket *tk);
+/* The attempt never ran (the pool was full): taken back everywhere. */
+void throttle_undo(srv_throttle *t, const throttle_ticket *tk);
+long throttle_signup(srv_throttle *t, const char *ip, throttle_ticket *tk);
+/* The keyed digest of an e-mail address the log shows instead of it. */
+void throttle_digest(const srv_throttle *t, const char *email, char out[2 * THROTTLE_KEY + 1]);
+
+/* pwpool.c: Argon2id off the HTTP threads. */
+hoshi_err pwpool_new(int workers, int queue_max, srv_pwpool **out);
+/* Queues job (the pool owns it until job->done runs); false when the
+ * queue is full or the pool drains. */
+bool pwpool_submit(srv_pwpool *pool, srv_pwjob *job);
+/* Jobs queued or running. */
+int pwpool_queued(srv_pwpool *pool);
+/* Refuses new jobs and returns once every job's done has run. */
+void pwpool_drain(srv_pwpool *pool);
+void pwpool_free(srv_pwpool *pool);
+
+/* http.c: runs r->job on the pool and then r->cont with the connection
+ * suspended meanwhile; false (nothing queued, the handler answers 503)
+ * when the pool is full. */
+bool req_await(srv_req *r, void (*cont)(srv_req *r, srv_resp *p));
+
+/* pwcheck.c: password rules of sign-up.  NULL when pw is acceptable for
+ * the (lower-cased) e-mail address, else the [signup] key of what is wrong. */
+hoshi_err pwcheck_init(void);
+void pwcheck_free(void);
+const char *pwcheck(const char *pw, const char *email);
+
+/* connwatch.c: the total time allowed for a request's headers. */
+hoshi_err connwatch_start(int limit_s, srv_connwatch **out);
+void connwatch_stop(srv_connwatch *w);
+void connwatch_opened(srv_connwatch *w, void *conn, void **socket_context);
+void connwatch_closed(srv_connwatch *w, void **socket_context);
+/* receiving: the connection now waits for a request's headers (the clock
+ * restarts); false: they have arrived. */
+void connwatch_mark(srv_connwatch *w, void *conn, bool receiving);
 
 /* --- tpl.c: texts and templates */
 hoshi_err tpl_load(srv *s);

@@ -1,5 +1,5 @@
 /*
- * session.c — log-in sessions, CSRF tokens and log-in rate limiting.
+ * session.c — log-in sessions, CSRF tokens and device cookies.
  *
  * The session cookie holds 32 random bytes; the database keeps only their
  * BLAKE2b digest, so a copy of the database does not let anyone in.  Each
@@ -109,90 +109,53 @@ void session_end(srv_req *r, srv_resp *p)
     r->logged_in = false;
 }
 
-/* --- rate limiting: at most RL_MAX failed log-ins per client address in
- * RL_WINDOW seconds.  A small open-addressed table; when it is full the
- * oldest window is reused, so memory stays fixed under any load. */
+/* --- device cookies: "1.<user id>.<device id>.<MAC>", the MAC an
+ * HMAC-SHA-512-256 under a key made at start.  The key lives only in
+ * memory, as the throttle counters do: after a restart there is nothing
+ * to bypass, and the next log-in issues a fresh cookie. */
 
-#define RL_SLOTS 1024
-#define RL_MAX 10
-#define RL_WINDOW 600
+#define DEVICE_TTL (180L * 86400)
 
-typedef struct rl_slot {
-    char key[64];
-    time_t start;
-    int fails;
-} rl_slot;
-
-struct srv_ratelimit {
-    pthread_mutex_t lock;
-    rl_slot slot[RL_SLOTS];
-};
-
-hoshi_err ratelimit_new(srv_ratelimit **out)
+static void device_mac(srv *s, const char *payload, char out[2 * crypto_auth_BYTES + 1])
 {
-    *out = calloc(1, sizeof **out);
-    if (*out == NULL)
-        return HOSHI_ERR_NOMEM;
-    pthread_mutex_init(&(*out)->lock, NULL);
-    return HOSHI_OK;
+    unsigned char m[crypto_auth_BYTES];
+    crypto_auth(m, (const unsigned char *)payload, strlen(payload), s->device_key);
+    sodium_bin2hex(out, 2 * crypto_auth_BYTES + 1, m, sizeof m);
 }
 
-void ratelimit_free(srv_ratelimit *rl)
+void device_cookie_set(srv_req *r, srv_resp *p, long long user_id)
 {
-    if (rl == NULL)
-        return;
-    pthread_mutex_destroy(&rl->lock);
-    free(rl);
+    unsigned char id[THROTTLE_KEY];
+    if (device_cookie_get(r, user_id, id))
+        return;   /* this browser already speaks for the account */
+    char hex[2 * THROTTLE_KEY + 1], payload[64], mac[2 * crypto_auth_BYTES + 1], value[160];
+    randombytes_buf(id, sizeof id);
+    sodium_bin2hex(hex, sizeof hex, id, sizeof id);
+    snprintf(payload, sizeof payload, "1.%lld.%s", user_id, hex);
+    device_mac(r->s, payload, mac);
+    snprintf(value, sizeof value, "%s.%s", payload, mac);
+    add_cookie(r, p, "hoshi_device", value, DEVICE_TTL, true);
 }
 
-static rl_slot *find(srv_ratelimit *rl, const char *key, bool create)
+bool device_cookie_get(srv_req *r, long long user_id, unsigned char id[THROTTLE_KEY])
 {
-    unsigned long h = 5381;
-    for (const char *p = key; *p; p++)
-        h = h * 33 + (unsigned char)*p;
-    time_t now = time(NULL);
-    rl_slot *oldest = NULL;
-    for (int i = 0; i < 8; i++) {
-        rl_slot *s = &rl->slot[(h + (unsigned long)i) % RL_SLOTS];
-        if (strcmp(s->key, key) == 0) {
-            if (now - s->start >= RL_WINDOW) {
-                s->start = now;
-                s->fails = 0;
-            }
-            return s;
-        }
-        if (oldest == NULL || s->start < oldest->start)
-            oldest = s;
-    }
-    if (!create)
-        return NULL;
-    snprintf(oldest->key, sizeof oldest->key, "%s", key);
-    oldest->start = now;
-    oldest->fails = 0;
-    return oldest;
-}
-
-bool ratelimit_blocked(srv_ratelimit *rl, const char *key)
-{
-    pthread_mutex_lock(&rl->lock);
-    rl_slot *s = find(rl, key, false);
-    bool blocked = s != NULL && s->fails >= RL_MAX;
-    pthread_mutex_unlock(&rl->lock);
-    return blocked;
-}
-
-void ratelimit_fail(srv_ratelimit *rl, const char *key)
-{
-    pthread_mutex_lock(&rl->lock);
-    find(rl, key, true)->fails++;
-    pthread_mutex_unlock(&rl->lock);
-}
-
-void ratelimit_clear(srv_ratelimit *rl, const char *key)
-{
-    pthread_mutex_lock(&rl->lock);
-    rl_slot *s = find(rl, key, false);
-    if (s != NULL)
-        s->fails = 0;
-    pthread_mutex_unlock(&rl->lock);
+    const char *c = req_cookie(r, "hoshi_device");
+    char payload[64], want[2 * crypto_auth_BYTES + 1];
+    if (c == NULL || strlen(c) >= 200)
+        return false;
+    const char *dot = strrchr(c, '.');
+    if (dot == NULL || (size_t)(dot - c) >= sizeof payload || strlen(dot + 1) != 2 * crypto_auth_BYTES)
+        return false;
+    memcpy(payload, c, (size_t)(dot - c));
+    payload[dot - c] = '\0';
+    device_mac(r->s, payload, want);
+    if (sodium_memcmp(want, dot + 1, 2 * crypto_auth_BYTES) != 0)
+        return false;
+    /* Signed by us, so the fields are as we wrote them. */
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "1.%lld.", user_id);
+    size_t n = strlen(prefix);
+    if (strncmp(payload, prefix, n) != 0 || strlen(payload + n) != 2 * THROTTLE_KEY)
+        return false;
+    return sodium_hex2bin(id, THROTTLE_KEY, payload + n, 2 * THROTTLE_KEY, NULL, NULL, NULL) == 0;
 }

@@ -19,13 +19,16 @@ def check(name, cond, detail=""):
 
 
 class Client:
-    """A tiny browser: keeps cookies, never follows redirects."""
+    """A tiny browser: keeps cookies, never follows redirects.  source is
+    the local address to connect from (127.0.0.x: another client as the
+    server sees it)."""
 
-    def __init__(self, port):
-        self.port, self.cookies = port, {}
+    def __init__(self, port, source=None):
+        self.port, self.cookies, self.source = port, {}, source
 
     def request(self, method, path, form=None, headers=None, body=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60,
+                                       source_address=(self.source, 0) if self.source else None)
         h = dict(headers or {})
         if self.cookies:
             h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -113,7 +116,12 @@ HOSTILE = '<script>alert("x")</script>&\'"山田'
 
 
 def signup(c, email, org, password="correct horse battery"):
-    return c.post("/signup", {"email": email, "password": password, "org": org})
+    """Signs up and, since sign-up no longer logs in (issue 7, finding 6),
+    logs in; returns the sign-up's response."""
+    r = c.post("/signup", {"email": email, "password": password, "org": org})
+    if r.status == 303:
+        c.post("/login", {"email": email, "password": password})
+    return r
 
 
 def complete_profile(c):
