@@ -23,6 +23,10 @@ hoshi_err hoshi_date_parse(const char *s, hoshi_date *out);
 /* Today's date in local time. */
 hoshi_date hoshi_date_today(void);
 
+/* Days from 1970-01-01 to d (negative before), by arithmetic alone: no
+ * mktime, whose shared state makes it unsafe on the server's threads. */
+long hoshi_date_days(hoshi_date d);
+
 /* Writes "2026年11月22日" (ja) or "22 November 2026" (en) into buf (at least
  * 32 bytes is always enough); returns buf.  A month outside 1..12 (a date
  * that did not come from hoshi_date_parse) is written as "YYYY-MM-DD". */

@@ -59,6 +59,19 @@ hoshi_date hoshi_date_today(void)
     return (hoshi_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
 
+long hoshi_date_days(hoshi_date d)
+{
+    /* Howard Hinnant's days_from_civil: years counted from March, so the
+     * leap day ends a year and each 400-year era has 146,097 days. */
+    long y = d.year - (d.month <= 2);
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long mp = (d.month + 9) % 12;
+    long doy = (153 * mp + 2) / 5 + d.day - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
 char *hoshi_date_format(hoshi_date d, hoshi_lang lang, char *buf, size_t size)
 {
     static const char *const months[] = {"January", "February", "March", "April", "May", "June",

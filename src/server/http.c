@@ -24,6 +24,7 @@
 #include "server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -192,6 +193,18 @@ static enum MHD_Result finish(conn_state *cs)
     srv_resp *p = &cs->p;
     if (r->lang_from_query)
         add_cookie(r, p, "hoshi_lang", hoshi_lang_code(r->lang), 365L * 86400, false);
+    if (p->body.err != HOSHI_OK) {
+        /* The page could not be built (memory, or past the body cap):
+         * logged with its cause, and answered as the 500 it becomes. */
+        srv_log(r, "error", "error_page", "status", "500", "detail", hoshi_error_message(p->body.err),
+                (const char *)NULL);
+        hoshi_buf_free(&p->body);
+        p->status = 500;
+        p->ctype = "text/plain; charset=utf-8";
+        p->location[0] = '\0';
+        p->cacheable = false;
+        hoshi_buf_puts(&p->body, "internal error\n");
+    }
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     char status[8], ms[32], bytes[24];
@@ -421,26 +434,40 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
         fprintf(stderr, "hoshi serve: --listen needs an IPv4 address, got '%s'\n", cfg->listen_host);
         goto free_state;
     }
-    /* The idle timeout stays for bodies and slow readers; the header
-     * time is bounded in total by connwatch.c. */
-    struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL, on_request, &s,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, &s, MHD_OPTION_CONNECTION_TIMEOUT, 30U,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_conn, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)cfg->conn_per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024U, MHD_OPTION_END);
-    if (d == NULL) {
-        fprintf(stderr, "hoshi serve: cannot listen on %s:%d\n", cfg->listen_host, cfg->port);
+    /* The socket is bound here, before any worker thread exists, so the
+     * base URL (which needs the port when --listen says 0) is written
+     * once and only read afterwards. */
+    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int one = 1;
+    if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        bind(lfd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(lfd, 1024) != 0) {
+        fprintf(stderr, "hoshi serve: cannot listen on %s:%d: %s\n", cfg->listen_host, cfg->port, strerror(errno));
+        if (lfd >= 0)
+            close(lfd);
         goto free_state;
     }
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    int port = di ? di->port : cfg->port;
+    struct sockaddr_in bound;
+    socklen_t blen = sizeof bound;
+    int port = getsockname(lfd, (struct sockaddr *)&bound, &blen) == 0 ? ntohs(bound.sin_port) : cfg->port;
     if (cfg->base_url != NULL)
         snprintf(s.base, sizeof s.base, "%s", cfg->base_url);
     else
         snprintf(s.base, sizeof s.base, "http://%s:%d", cfg->listen_host, port);
+    /* The idle timeout stays for bodies and slow readers; the header
+     * time is bounded in total by connwatch.c.  The daemon owns lfd from
+     * here and closes it when stopped. */
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL, on_request, &s,
+        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)lfd, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, &s, MHD_OPTION_CONNECTION_TIMEOUT, 30U,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_conn, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)cfg->conn_per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024, MHD_OPTION_END);
+    if (d == NULL) {
+        fprintf(stderr, "hoshi serve: cannot start the HTTP server on %s:%d\n", cfg->listen_host, port);
+        close(lfd);
+        goto free_state;
+    }
     printf("hoshi serve: listening on http://%s:%d/\n", cfg->listen_host, port);
     if (demo_password != NULL)
         printf("hoshi serve: demo log-in: demo@example.jp / %s (operator: operator@example.jp, same password)\n",

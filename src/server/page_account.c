@@ -91,16 +91,22 @@ static void pool_busy(srv_req *r, srv_resp *p, const char *what)
     p->retry_after = BUSY_RETRY;
 }
 
+/* The sign-up form; org_why (or NULL) says what the name's text rule
+ * refused, shown in place of the generic err_org message. */
 static void signup_form(srv_req *r, srv_resp *p, const char *email, const char *org,
-                        const char *err_email, const char *err_password, const char *err_org)
+                        const char *err_email, const char *err_password, const char *err_org,
+                        const hoshi_text_problem *org_why)
 {
     vars v = {0};
     csrf_input(var(&v, "csrf"), r);
     var_text(&v, "email", email);
-    var_text(&v, "org", org);
+    var_shown(&v, "org", org);
     var_error(&v, r, "err_email", "signup", err_email);
     var_error(&v, r, "err_password", "signup", err_password);
-    var_error(&v, r, "err_org", "signup", err_org);
+    if (err_org != NULL && org_why != NULL && org_why->fault != HOSHI_TEXT_OK)
+        text_error(var(&v, "err_org"), r, T(r, "signup", "org"), org_why, ORG_NAME_MAX);
+    else
+        var_error(&v, r, "err_org", "signup", err_org);
     if (p->status == 429)
         throttled_error(var(&v, "err"), r, "signup", p->retry_after);
     hoshi_buf body = HOSHI_BUF_INIT;
@@ -139,24 +145,34 @@ static void signup_finish(srv_req *r, srv_resp *p)
 void page_signup(srv_req *r, srv_resp *p)
 {
     if (!r->is_post) {
-        signup_form(r, p, "", "", NULL, NULL, NULL);
+        signup_form(r, p, "", "", NULL, NULL, NULL, NULL);
         return;
     }
-    char email[SRV_EMAIL_MAX * 4 + 1], org[ORG_NAME_MAX * 4 + 1];
+    char email[SRV_EMAIL_MAX * 4 + 1], org[HOSHI_STORE_NAME];
     const char *pw = req_form(r, "password");
     snprintf(email, sizeof email, "%s", req_form(r, "email"));
-    snprintf(org, sizeof org, "%s", req_form(r, "org"));
     trim(email);
-    trim(org);
     const char *e_email = NULL, *e_pw = NULL, *e_org = NULL;
-    bool email_long = strlen(req_form(r, "email")) >= sizeof email, org_long = strlen(req_form(r, "org")) >= sizeof org;
+    bool email_long = strlen(req_form(r, "email")) >= sizeof email;
     if (email_long || !email_ok(email))
         e_email = "err_email";
     e_pw = pwcheck(pw, e_email ? "" : email);
-    if (org_long || *org == '\0' || !hoshi_text_is_clean(org, ORG_NAME_MAX, false))
+    /* The name goes through the one rule for typed text: NFC, nothing
+     * invisible or reordering, at most ORG_NAME_MAX characters. */
+    hoshi_text_problem org_why = {0};
+    if (!form_text(req_form(r, "org"), ORG_NAME_MAX, HOSHI_TEXT_REQUIRED, org, sizeof org, &org_why)) {
+        if (org_why.fault == HOSHI_TEXT_OK) {
+            page_message(r, p, 500, "internal");
+            return;
+        }
         e_org = "err_org";
+    }
     if (e_email || e_pw || e_org) {
-        signup_form(r, p, email_long ? "" : email, org_long ? "" : org, e_email, e_pw, e_org);
+        /* A refused name is shown again as typed (sanitised when shown),
+         * unless it is too long to be worth keeping. */
+        const char *typed = req_form(r, "org");
+        signup_form(r, p, email_long ? "" : email, e_org && strlen(typed) < sizeof org ? typed : org, e_email,
+                    e_pw, e_org, &org_why);
         return;
     }
     long wait = throttle_signup(r->s->throttle, r->client_ip, &r->wait.ticket);
@@ -166,7 +182,7 @@ void page_signup(srv_req *r, srv_resp *p)
         srv_log(r, "warn", "signup_throttled", "retry_after", secs, (const char *)NULL);
         p->status = 429;
         p->retry_after = wait;
-        signup_form(r, p, email, org, NULL, NULL, NULL);
+        signup_form(r, p, email, org, NULL, NULL, NULL, NULL);
         return;
     }
     snprintf(r->wait.email, sizeof r->wait.email, "%s", email);
@@ -280,6 +296,12 @@ void page_login(srv_req *r, srv_resp *p)
 
 void page_logout(srv_req *r, srv_resp *p)
 {
-    session_end(r, p);
+    /* A session the store could not delete would still open the
+     * dashboard: say so, and keep the cookie so the owner can try again. */
+    if (session_end(r, p) != HOSHI_OK) {
+        page_store_error(r, p, "session_delete", true);
+        return;
+    }
+    srv_log(r, "info", "logout", (const char *)NULL);
     redirect(p, "/");
 }

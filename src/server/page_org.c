@@ -34,13 +34,7 @@ static long days_since(const char *iso)
     hoshi_date d;
     if (hoshi_date_parse(iso, &d) != HOSHI_OK)
         return 100000;
-    struct tm tm = {0};
-    tm.tm_year = d.year - 1900;
-    tm.tm_mon = d.month - 1;
-    tm.tm_mday = d.day;
-    tm.tm_hour = 12;
-    time_t then = mktime(&tm);
-    return (long)((time(NULL) - then) / 86400);
+    return hoshi_date_days(hoshi_date_today()) - hoshi_date_days(d);
 }
 
 static void status_line(hoshi_buf *b, srv_req *r, bool done, const char *key)

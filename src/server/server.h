@@ -198,7 +198,9 @@ void session_finish(srv_req *r, srv_resp *p);
 bool csrf_ok(srv_req *r);
 /* Starts a logged-in session for user (after sign-up or log-in). */
 hoshi_err session_start(srv_req *r, srv_resp *p, long long user_id);
-void session_end(srv_req *r, srv_resp *p);
+/* Deletes the session and clears its cookie; on a store failure nothing
+ * is cleared and the error is returned (the session is still live). */
+hoshi_err session_end(srv_req *r, srv_resp *p);
 void add_cookie(srv_req *r, srv_resp *p, const char *name, const char *value, long max_age,
                 bool http_only);
 /* Device cookies (OWASP): after a log-in the browser keeps a signed cookie

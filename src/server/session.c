@@ -101,12 +101,17 @@ hoshi_err session_start(srv_req *r, srv_resp *p, long long user_id)
     return HOSHI_OK;
 }
 
-void session_end(srv_req *r, srv_resp *p)
+hoshi_err session_end(srv_req *r, srv_resp *p)
 {
-    if (r->logged_in)
-        hoshi_store_session_delete(r->s->store, r->sid_digest);
+    if (r->logged_in) {
+        hoshi_err err = hoshi_store_session_delete(r->s->store, r->sid_digest);
+        /* NOTFOUND: already gone (expired, or logged out elsewhere). */
+        if (err != HOSHI_OK && err != HOSHI_ERR_NOTFOUND)
+            return err;
+    }
     add_cookie(r, p, "hoshi_sid", "", 0, true);
     r->logged_in = false;
+    return HOSHI_OK;
 }
 
 /* --- device cookies: "1.<user id>.<device id>.<MAC>", the MAC an

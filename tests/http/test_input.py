@@ -245,6 +245,41 @@ def store_failures(port, db, server):
     check("no password or cookie in the log", "hoshi-demo-2026" not in log and "hoshi_sid" not in log)
 
 
+def signup_names_and_logout(port, db):
+    """The sign-up's organisation name follows the same rule as the
+    profile's, and log-out never claims success when the session stayed."""
+    c = Client(port, source="127.0.0.9")
+    r = c.post("/signup", {"email": "rlo@example.jp", "password": "correct horse battery",
+                           "org": "星野\u202e商店"})
+    check("sign-up: a name with a bidi override refused, and where it is said",
+          r.status == 422 and "U+202E" in r.body and "field-error" in r.body, r.status)
+    nfd = "か\u3099くしゅう商店"
+    r = signup(c, "nfd@example.jp", nfd)
+    check("sign-up: an NFD name accepted", r.status == 303, r.status)
+    con = sqlite3.connect(db, timeout=10)
+    row = con.execute("SELECT o.name FROM orgs o JOIN users u ON u.org_id = o.id WHERE u.email = ?",
+                      ("nfd@example.jp",)).fetchone()
+    con.close()
+    check("sign-up: the name stored NFC", row is not None and row[0] == "がくしゅう商店", row)
+
+    check("logged in before log-out", c.get("/dashboard").status == 200)
+    sid = c.cookies.get("hoshi_sid")
+    token = c.token("/dashboard")
+    con = locked(db)
+    try:
+        r = c.request("POST", "/logout", form={"csrf": token})
+        check("log-out while the store fails: an error, not a redirect, the cookie kept",
+              r.status == 503 and "保存できませんでした" in r.body and c.cookies.get("hoshi_sid") == sid, r.status)
+    finally:
+        con.rollback()
+        con.close()
+    r = c.request("POST", "/logout", form={"csrf": token})
+    check("log-out once the store works", r.status == 303 and "hoshi_sid" not in c.cookies, r.status)
+    c.cookies["hoshi_sid"] = sid
+    r = c.get("/dashboard")
+    check("the old session cookie no longer opens the dashboard", r.status == 303, r.status)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="hoshi-input-")
     db = os.path.join(tmp, "input.db")
@@ -253,6 +288,7 @@ def main():
         hostile_names(port, db)
         stored_before(port, db)
         store_failures(port, db, server)
+        signup_names_and_logout(port, db)
     finally:
         server.stop_checked()
     return 1 if harness.failures else 0

@@ -9,6 +9,7 @@
 #include "unit.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 static void complete_in_both_languages(void)
 {
@@ -94,6 +95,19 @@ static void dates(void)
     CHECK_STR(hoshi_date_format(d, HOSHI_LANG_JA, buf, sizeof buf), "2024年2月29日");
     CHECK_STR(hoshi_date_format(d, HOSHI_LANG_EN, buf, sizeof buf), "29 February 2024");
     CHECK_STR(hoshi_date_iso(d, buf, sizeof buf), "2024-02-29");
+    /* day numbers agree with the Unix epoch and with timegm on every day
+     * of four centuries, leap days and century years included */
+    CHECK_INT(hoshi_date_days((hoshi_date){1970, 1, 1}), 0);
+    CHECK_INT(hoshi_date_days((hoshi_date){2000, 3, 1}), 11017);
+    long mismatches = 0;
+    for (int y = 1900; y < 2300; y++)
+        for (int m = 1; m <= 12; m++)
+            for (int day = 1; day <= 28; day += 9) {
+                struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = day};
+                if (hoshi_date_days((hoshi_date){y, m, day}) != (long)(timegm(&tm) / 86400))
+                    mismatches++;
+            }
+    CHECK_INT(mismatches, 0);
     /* a hand-made date with no month has no month name to look up */
     hoshi_date none = {2026, 0, 1}, past = {2026, 13, 1};
     CHECK_STR(hoshi_date_format(none, HOSHI_LANG_EN, buf, sizeof buf), "2026-00-01");

@@ -433,7 +433,9 @@ hoshi_err hi_hsd_open(const char *path, const char *codebook_text, size_t codebo
             goto free_ds;
         }
         unsigned char *A = (unsigned char *)ds->map + e.a_off;
-        unsigned char *B = (unsigned char *)ds->map + e.b_off;
+        /* An empty second part may carry any offset: it is not added to
+         * the map's address, which could point far outside it. */
+        unsigned char *B = (unsigned char *)ds->map + (e.b_len ? e.b_off : 0);
         switch (c->type) {
         case HI_COL_SA: c->sa = A; break;
         case HI_COL_BIT: c->bits = (uint64_t *)(void *)A; break;
