@@ -350,7 +350,16 @@ static hoshi_err open_conn(const char *path, hi_conn *c)
                                 "PRAGMA foreign_keys = ON;"
                                 "PRAGMA cache_size = -16000;";
     char *msg = NULL;
-    if (sqlite3_exec(c->db, setup, NULL, NULL, &msg) != SQLITE_OK) {
+    /* Switching a new database to WAL needs an exclusive lock, and SQLite
+     * answers BUSY at once, without the busy handler, while another opener
+     * holds it (or is migrating): retry for as long as the busy timeout. */
+    int rc;
+    for (int tries = 0; (rc = sqlite3_exec(c->db, setup, NULL, NULL, &msg)) == SQLITE_BUSY && tries < 500; tries++) {
+        sqlite3_free(msg);
+        msg = NULL;
+        sqlite3_sleep(10);
+    }
+    if (rc != SQLITE_OK) {
         hoshi_err e = hi_fail(sqlite3_errcode(c->db) == SQLITE_NOMEM ? HOSHI_ERR_NOMEM : HOSHI_ERR_IO,
                               "database %s: %s", path, msg ? msg : "?");
         sqlite3_free(msg);
