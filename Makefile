@@ -7,8 +7,10 @@
 #   make bench      the benchmarks in bench/
 #   make install    PREFIX=/usr/local
 #
-# Sources are found by wildcard: a new file in src/lib/ is part of the
-# library without touching this file.
+# Sources are found by wildcard: a new file or a new folder of src/lib/
+# is part of the library without touching this file.  The headers of
+# src/lib/core/ are seen by every part of the library (-Isrc/lib/core);
+# other folders' headers are named with their folder ("tab/tab.h").
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -17,7 +19,7 @@ BUILD   := build
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral -Wvla
-CPPFLAGS_ALL := -Iinclude -Isrc/lib -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+CPPFLAGS_ALL := -Iinclude -Isrc/lib -Isrc/lib/core -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
                 -DHOSHI_DATADIR='"$(DATADIR)"' $(CPPFLAGS)
 CFLAGS_ALL   := -std=c11 $(WARN) -g $(CFLAGS)
 OPT     := -O2
@@ -42,7 +44,8 @@ LIBS    += -lmicrohttpd -lsqlite3 -lsodium -lqrencode -lpthread
 DEB_PACKAGES += libpwquality-dev cracklib-runtime
 LIBS    += -lpwquality
 
-LIB_SRC := $(sort $(wildcard src/lib/*.c src/lib/*/*.c))
+# The library is one folder per subsystem (docs/internals.md).
+LIB_SRC := $(sort $(wildcard src/lib/*/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c src/server/*.c))
 UNIT_SRC:= $(sort $(wildcard tests/unit/test_*.c))
 
@@ -167,8 +170,8 @@ FUZZ_SAN     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -f
 # Library code is compiled with gcc's -Werror elsewhere; clang's own
 # warnings about it must not break the fuzz build.
 FUZZ_CFLAGS  := -std=c11 $(filter-out -Werror,$(WARN)) $(FUZZ_SAN) -fsanitize=fuzzer-no-link
-# Only the core and the tabulation engine: no target needs the store.
-FUZZ_LIB_SRC := $(sort $(wildcard src/lib/*.c src/lib/tab/*.c))
+# The library without the store: no target needs it.
+FUZZ_LIB_SRC := $(filter-out src/lib/store/%,$(LIB_SRC))
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
 FUZZ_BIN     := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 .PHONY: fuzz fuzz-build
