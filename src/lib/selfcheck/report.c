@@ -5,10 +5,8 @@
  */
 #include "report_int.h"
 #include "internal.h"
-#include "svg.h"
 
 #include <stdio.h>
-
 #include <string.h>
 
 hoshi_err hoshi_report_format_parse(const char *s, hoshi_report_format *out)
@@ -25,29 +23,6 @@ hoshi_err hoshi_report_format_parse(const char *s, hoshi_report_format *out)
     }
     return hi_fail(HOSHI_ERR_USAGE, "unknown format '%s' (expected text, json or html)",
                    s ? s : "");
-}
-
-void hi_report_chart(hoshi_buf *b, const hoshi_catalog *c, const hoshi_diag_result *r)
-{
-    hi_hbar bars[HOSHI_DIAG_PARTS];
-    char text[HOSHI_DIAG_PARTS][32];
-    for (int p = 0; p < HOSHI_DIAG_PARTS; p++) {
-        snprintf(text[p], sizeof text[p], "%d / %d", r->part_score[p], r->part_max[p]);
-        /* Each bar is the share of its own part's maximum, so parts of
-         * different size compare fairly. */
-        double share = r->part_max[p] > 0 ? 100.0 * r->part_score[p] / r->part_max[p] : 0;
-        bars[p] = (hi_hbar){hoshi_catalog_part_title(c, p + 1), share, text[p]};
-    }
-    hi_svg_hbars(b, hoshi_catalog_text(c, "report", "parts"), bars, HOSHI_DIAG_PARTS, 100.0);
-}
-
-hoshi_err hoshi_report_parts_svg(const hoshi_catalog *c, const hoshi_diag_result *r,
-                                 char **out, size_t *len)
-{
-    hi_clear_error();
-    hoshi_buf b = HOSHI_BUF_INIT;
-    hi_report_chart(&b, c, r);
-    return hoshi_buf_finish(&b, out, len);
 }
 
 hoshi_err hoshi_report_render(const hoshi_catalog *c, const hoshi_answer answers[HOSHI_DIAG_ITEMS],
