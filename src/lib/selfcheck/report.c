@@ -25,32 +25,7 @@ hoshi_err hoshi_report_format_parse(const char *s, hoshi_report_format *out)
                    s ? s : "");
 }
 
-hoshi_err hoshi_report_render(const hoshi_catalog *c, const hoshi_answer answers[HOSHI_DIAG_ITEMS],
-                              hoshi_report_format fmt, const hoshi_report_opts *opts,
-                              char **out, size_t *len)
-{
-    static const hoshi_report_opts no_opts = {NULL, NULL};
-    hi_report m;
-    memset(&m, 0, sizeof m);
-    m.c = c;
-    m.answers = answers;
-    m.opts = opts != NULL ? opts : &no_opts;
-    hoshi_err err = hoshi_diag_score(answers, &m.r);
-    if (err != HOSHI_OK)
-        return err;
-    m.n_plan = hoshi_plan_build(c, answers, m.plan);
-    hoshi_buf b = HOSHI_BUF_INIT;
-    switch (fmt) {
-    case HOSHI_REPORT_TEXT: hi_report_text(&b, &m); break;
-    case HOSHI_REPORT_JSON: hi_report_json(&b, &m); break;
-    case HOSHI_REPORT_HTML: hi_report_html(&b, &m, true); break;
-    case HOSHI_REPORT_HTML_FRAGMENT: hi_report_html(&b, &m, false); break;
-    }
-    return hoshi_buf_finish(&b, out, len);
-}
-
-
-void hi_report_text(hoshi_buf *b, const hi_report *m)
+static void report_text(hoshi_buf *b, const hi_report *m)
 {
     const hoshi_catalog *c = m->c;
     const hoshi_diag_result *r = &m->r;
@@ -95,7 +70,7 @@ void hi_report_text(hoshi_buf *b, const hi_report *m)
     }
 }
 
-void hi_report_json(hoshi_buf *b, const hi_report *m)
+static void report_json(hoshi_buf *b, const hi_report *m)
 {
     const hoshi_catalog *c = m->c;
     const hoshi_diag_result *r = &m->r;
@@ -145,4 +120,28 @@ void hi_report_json(hoshi_buf *b, const hi_report *m)
         hoshi_buf_puts(b, "]}");
     }
     hoshi_buf_printf(b, "%s]\n}\n", m->n_plan ? "\n  " : "");
+}
+
+hoshi_err hoshi_report_render(const hoshi_catalog *c, const hoshi_answer answers[HOSHI_DIAG_ITEMS],
+                              hoshi_report_format fmt, const hoshi_report_opts *opts,
+                              char **out, size_t *len)
+{
+    static const hoshi_report_opts no_opts = {NULL, NULL};
+    hi_report m;
+    memset(&m, 0, sizeof m);
+    m.c = c;
+    m.answers = answers;
+    m.opts = opts != NULL ? opts : &no_opts;
+    hoshi_err err = hoshi_diag_score(answers, &m.r);
+    if (err != HOSHI_OK)
+        return err;
+    m.n_plan = hoshi_plan_build(c, answers, m.plan);
+    hoshi_buf b = HOSHI_BUF_INIT;
+    switch (fmt) {
+    case HOSHI_REPORT_TEXT: report_text(&b, &m); break;
+    case HOSHI_REPORT_JSON: report_json(&b, &m); break;
+    case HOSHI_REPORT_HTML: hi_report_html(&b, &m, true); break;
+    case HOSHI_REPORT_HTML_FRAGMENT: hi_report_html(&b, &m, false); break;
+    }
+    return hoshi_buf_finish(&b, out, len);
 }
