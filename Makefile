@@ -5,7 +5,8 @@
 #   make check      install missing Debian packages, build with ASan+UBSan, run every test
 #   make deps       only the package step (apt-get when root, else print the command)
 #   make bench      the benchmarks in bench/
-#   make install    PREFIX=/usr/local
+#   make install    PREFIX=/usr/local (DESTDIR too): command, man pages, data,
+#                   headers, libhoshi.a and hoshi.pc
 #
 # Sources are found by wildcard: a new file or a new folder of src/lib/
 # is part of the library without touching this file.  The headers of
@@ -28,6 +29,8 @@ SAN     := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 # Debian packages the build and the tests need (installed by `make deps`),
 # and the libraries linked, one line per subsystem.
 DEB_PACKAGES := gcc make libc6-dev python3
+# pkg-config: the install test builds a program against the installed hoshi.pc
+DEB_PACKAGES += pkgconf
 # Japanese fonts, so pages and charts render in browser screenshots and PDFs
 DEB_PACKAGES += fonts-noto-cjk
 LIBS    := -lm
@@ -124,14 +127,25 @@ check: deps web-npm
 bench: deps all
 	@LIBS="$(LIBS)" bench/run.sh $(BENCH_ROWS)
 
-# A system install: the binary is built again to read its data from
-# $(PREFIX)/share/hoshi, where data/ is copied.
+# A system install: the binary and the library are built again to read
+# their data from $(PREFIX)/share/hoshi, where data/ is copied (in a build
+# directory of their own per PREFIX, as the path is compiled in).  Besides
+# the command and its man pages: the public headers, libhoshi.a and
+# hoshi.pc for pkg-config.  DESTDIR stages the whole tree for packaging.
+VERSION     := $(shell sed -n 's/^\#define HOSHI_VERSION "\(.*\)"/\1/p' include/hoshi/hoshi.h)
+INSTALL_BUILD = $(BUILD)/install$(abspath $(PREFIX))
 install:
-	@$(MAKE) --no-print-directory BUILD=$(BUILD)/install DATADIR=$(PREFIX)/share/hoshi $(BUILD)/install/hoshi
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/hoshi
-	install -m 755 $(BUILD)/install/hoshi $(DESTDIR)$(PREFIX)/bin/hoshi
+	@$(MAKE) --no-print-directory BUILD=$(INSTALL_BUILD) DATADIR=$(PREFIX)/share/hoshi \
+	    $(INSTALL_BUILD)/hoshi $(INSTALL_BUILD)/libhoshi.a
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' hoshi.pc.in > $(INSTALL_BUILD)/hoshi.pc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/hoshi \
+	    $(DESTDIR)$(PREFIX)/include/hoshi $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(INSTALL_BUILD)/hoshi $(DESTDIR)$(PREFIX)/bin/hoshi
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	cp -R data/. $(DESTDIR)$(PREFIX)/share/hoshi/
+	install -m 644 include/hoshi/*.h $(DESTDIR)$(PREFIX)/include/hoshi/
+	install -m 644 $(INSTALL_BUILD)/libhoshi.a $(DESTDIR)$(PREFIX)/lib/libhoshi.a
+	install -m 644 $(INSTALL_BUILD)/hoshi.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/hoshi.pc
 
 clean:
 	rm -rf $(BUILD)
