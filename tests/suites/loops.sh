@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # No two files of the library or the front ends call each other in a loop:
 # calls between files go one way, so each file can be read, tested and
-# replaced with only what it calls below it.  The graph comes from the
-# objects of the sanitizer build (nm: a file's undefined symbols are edges
-# to the files that define them); every strongly connected group of more
-# than one file is a loop, of length two or longer.  One 'ok'/'FAIL' line
-# per part of the tree.
+# replaced with only what it calls below it.  The graph is read from the
+# objects of the sanitizer build (tests/suites/callgraph.py, nm); every
+# strongly connected group of more than one file is a loop, of length two
+# or longer.  One 'ok'/'FAIL' line per part of the tree.
 cd "$(dirname "$0")/../.." || exit 1
 OBJ=${BUILD:-build}/san/obj
 
@@ -23,33 +22,20 @@ src/lib/store/sqlite.c src/lib/store/sqlite_accounts.c src/lib/store/sqlite_decl
 src/server/pages_common.c src/server/tpl.c
 src/server/http.c src/server/route.c src/server/page_account.c"
 
-NM=${NM:-nm}
 edges=$(mktemp) && trap 'rm -f "$edges"' EXIT
-missing=""
-for src in src/lib/*/*.c src/server/*.c src/cli/*.c; do
-  o="$OBJ/${src%.c}.o"
-  if [ ! -f "$o" ]; then missing="$missing $src"; continue; fi
-  "$NM" "$o" | awk -v f="$src" '$1 == "U" { print "U", f, $2 } NF == 3 && $2 ~ /^[TDBRCVWG]$/ { print "D", f, $3 }'
-done > "$edges"
-if [ -n "$missing" ]; then
-  echo "FAIL objects to read (make san first):$missing"; exit 1
+if ! python3 tests/suites/callgraph.py "$OBJ" >"$edges" 2>"$edges.err"; then
+  echo "FAIL the call graph of src/: $(cat "$edges.err")"; rm -f "$edges.err"; exit 1
 fi
+rm -f "$edges.err"
 
 KNOWN="$KNOWN" python3 - "$edges" <<'EOF'
 import os, sys
-defs, uses = {}, []
+calls = {}
 for line in open(sys.argv[1]):
-    kind, f, sym = line.split()
-    if kind == "D":
-        defs.setdefault(sym, f)
-    else:
-        uses.append((f, sym))
-files = sorted({f for f, _ in uses} | set(defs.values()))
-calls = {f: set() for f in files}
-for f, sym in uses:
-    g = defs.get(sym)
-    if g is not None and g != f:
-        calls[f].add(g)
+    a, b = line.split()
+    calls.setdefault(a, set()).add(b)
+    calls.setdefault(b, set())
+files = sorted(calls)
 
 # Tarjan's strongly connected components.
 index, low, stack, on, groups = {}, {}, [], set(), []
