@@ -1,7 +1,9 @@
 /*
- * report_html.c — the printable one-page HTML report.  The page shell and
- * its stylesheet are data (data/templates/report.html); this file writes
- * the body, escaping every text it takes from the catalogue or the user.
+ * report_html.c — the printable one-page HTML report and the fragment
+ * web pages embed.  The page shell and its stylesheet are data
+ * (data/templates/report.html); this file writes the body with its part
+ * chart, escaping every text it takes from the catalogue or the user.
+ * Called only by report.c, which scores and plans once for every format.
  */
 #include "report_int.h"
 #include "catalog_int.h"
