@@ -5,10 +5,13 @@
 #   make check      install missing Debian packages, build with ASan+UBSan, run every test
 #   make deps       only the package step (apt-get when root, else print the command)
 #   make bench      the benchmarks in bench/
-#   make install    PREFIX=/usr/local
+#   make install    PREFIX=/usr/local (DESTDIR too): command, man pages, data,
+#                   headers, libhoshi.a and hoshi.pc
 #
-# Sources are found by wildcard: a new file in src/lib/ is part of the
-# library without touching this file.
+# Sources are found by wildcard: a new file or a new folder of src/lib/
+# is part of the library without touching this file.  The headers of
+# src/lib/core/ are seen by every part of the library (-Isrc/lib/core);
+# other folders' headers are named with their folder ("tab/tab.h").
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -17,7 +20,7 @@ BUILD   := build
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral -Wvla
-CPPFLAGS_ALL := -Iinclude -Isrc/lib -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+CPPFLAGS_ALL := -Iinclude -Isrc/lib -Isrc/lib/core -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
                 -DHOSHI_DATADIR='"$(DATADIR)"' $(CPPFLAGS)
 CFLAGS_ALL   := -std=c11 $(WARN) -g $(CFLAGS)
 OPT     := -O2
@@ -26,6 +29,8 @@ SAN     := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 # Debian packages the build and the tests need (installed by `make deps`),
 # and the libraries linked, one line per subsystem.
 DEB_PACKAGES := gcc make libc6-dev python3
+# pkg-config: the install test builds a program against the installed hoshi.pc
+DEB_PACKAGES += pkgconf
 # Japanese fonts, so pages and charts render in browser screenshots and PDFs
 DEB_PACKAGES += fonts-noto-cjk
 LIBS    := -lm
@@ -42,7 +47,8 @@ LIBS    += -lmicrohttpd -lsqlite3 -lsodium -lqrencode -lpthread
 DEB_PACKAGES += libpwquality-dev cracklib-runtime
 LIBS    += -lpwquality
 
-LIB_SRC := $(sort $(wildcard src/lib/*.c src/lib/*/*.c))
+# The library is one folder per subsystem (docs/internals.md).
+LIB_SRC := $(sort $(wildcard src/lib/*/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c src/server/*.c))
 UNIT_SRC:= $(sort $(wildcard tests/unit/test_*.c))
 
@@ -121,14 +127,25 @@ check: deps web-npm
 bench: deps all
 	@LIBS="$(LIBS)" bench/run.sh $(BENCH_ROWS)
 
-# A system install: the binary is built again to read its data from
-# $(PREFIX)/share/hoshi, where data/ is copied.
+# A system install: the binary and the library are built again to read
+# their data from $(PREFIX)/share/hoshi, where data/ is copied (in a build
+# directory of their own per PREFIX, as the path is compiled in).  Besides
+# the command and its man pages: the public headers, libhoshi.a and
+# hoshi.pc for pkg-config.  DESTDIR stages the whole tree for packaging.
+VERSION     := $(shell sed -n 's/^\#define HOSHI_VERSION "\(.*\)"/\1/p' include/hoshi/hoshi.h)
+INSTALL_BUILD = $(BUILD)/install$(abspath $(PREFIX))
 install:
-	@$(MAKE) --no-print-directory BUILD=$(BUILD)/install DATADIR=$(PREFIX)/share/hoshi $(BUILD)/install/hoshi
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/hoshi
-	install -m 755 $(BUILD)/install/hoshi $(DESTDIR)$(PREFIX)/bin/hoshi
+	@$(MAKE) --no-print-directory BUILD=$(INSTALL_BUILD) DATADIR=$(PREFIX)/share/hoshi \
+	    $(INSTALL_BUILD)/hoshi $(INSTALL_BUILD)/libhoshi.a
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' hoshi.pc.in > $(INSTALL_BUILD)/hoshi.pc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/hoshi \
+	    $(DESTDIR)$(PREFIX)/include/hoshi $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(INSTALL_BUILD)/hoshi $(DESTDIR)$(PREFIX)/bin/hoshi
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	cp -R data/. $(DESTDIR)$(PREFIX)/share/hoshi/
+	install -m 644 include/hoshi/*.h $(DESTDIR)$(PREFIX)/include/hoshi/
+	install -m 644 $(INSTALL_BUILD)/libhoshi.a $(DESTDIR)$(PREFIX)/lib/libhoshi.a
+	install -m 644 $(INSTALL_BUILD)/hoshi.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/hoshi.pc
 
 clean:
 	rm -rf $(BUILD)
@@ -167,8 +184,8 @@ FUZZ_SAN     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -f
 # Library code is compiled with gcc's -Werror elsewhere; clang's own
 # warnings about it must not break the fuzz build.
 FUZZ_CFLAGS  := -std=c11 $(filter-out -Werror,$(WARN)) $(FUZZ_SAN) -fsanitize=fuzzer-no-link
-# Only the core and the tabulation engine: no target needs the store.
-FUZZ_LIB_SRC := $(sort $(wildcard src/lib/*.c src/lib/tab/*.c))
+# The library without the store: no target needs it.
+FUZZ_LIB_SRC := $(filter-out src/lib/store/%,$(LIB_SRC))
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
 FUZZ_BIN     := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 .PHONY: fuzz fuzz-build

@@ -35,9 +35,4 @@ hoshi_err hoshi_report_render(const hoshi_catalog *c, const hoshi_answer answers
                               hoshi_report_format fmt, const hoshi_report_opts *opts,
                               char **out, size_t *len);
 
-/* The part-subtotal chart alone, as an SVG element (no XML prolog), for
- * embedding in HTML.  Caller frees *out with free(). */
-hoshi_err hoshi_report_parts_svg(const hoshi_catalog *c, const hoshi_diag_result *r,
-                                 char **out, size_t *len);
-
 #endif

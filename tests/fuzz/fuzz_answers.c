@@ -1,8 +1,8 @@
 /*
  * fuzz_answers.c — libFuzzer target for the parsers of what users type in
  * the self-diagnosis core: answer lists, dates, policy fields, templates,
- * and the text checks every typed field goes through (src/lib/diag.c,
- * date.c, policy.c, text.c, utf8.c).  The input, as a string, is fed to
+ * and the text checks every typed field goes through (src/lib/selfcheck/
+ * diag.c and policy.c, src/lib/core/date.c, text.c and utf8.c).  The input, as a string, is fed to
  * each; results are checked against their documented ranges and against
  * each other (hoshi_text_is_clean is hoshi_text_check as a predicate).
  * The first bytes, read as numbers, also make a date that did not come

@@ -1,5 +1,5 @@
 /*
- * fuzz_ini.c — libFuzzer target for the data-file reader (src/lib/ini.c):
+ * fuzz_ini.c — libFuzzer target for the data-file reader (src/lib/core/datafile.c):
  * any bytes must give either a parsed file or a clean HOSHI_ERR_DATA.
  */
 #include "hoshi/datafile.h"

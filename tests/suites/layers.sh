@@ -21,3 +21,43 @@ for h in include/hoshi/*.h; do
   fi
 done
 rm -f /tmp/layers.$$
+
+# The library's subsystems call only the ones below them (docs/internals.md,
+# "Layers"), read from the objects of the sanitizer build.  A subsystem not
+# listed here (a new folder) fails until its line is written.
+LAYERS="core:
+registry: core
+selfcheck: core
+tab: core selfcheck
+survey: core selfcheck tab
+store: core registry"
+if python3 tests/suites/callgraph.py "${BUILD:-build}/san/obj" >/tmp/layers.$$ 2>/tmp/layers.$$.err; then
+  LAYERS="$LAYERS" python3 - /tmp/layers.$$ <<'EOF'
+import glob, os, sys
+may = {}
+for line in os.environ["LAYERS"].splitlines():
+    name, below = line.split(":")
+    may[name] = set(below.split())
+bad = {}
+for line in open(sys.argv[1]):
+    a, b = line.split()
+    if not (a.startswith("src/lib/") and b.startswith("src/lib/")):
+        continue
+    fa, fb = a.split("/")[2], b.split("/")[2]
+    if fa != fb and fb not in may.get(fa, set()):
+        bad.setdefault(fa, []).append(f"{a} calls {b}")
+present = {f.split("/")[2] for f in glob.glob("src/lib/*/*.c")}
+for name in sorted(present):
+    allowed = ", ".join(sorted(may.get(name, ())))
+    rule = f"calls only {allowed}" if allowed else "calls nothing else of the library"
+    if bad.get(name):
+        print(f"FAIL src/lib/{name}/ {rule}")
+        for e in bad[name]:
+            print("  " + e)
+    else:
+        print(f"ok   src/lib/{name}/ {rule}")
+EOF
+else
+  echo "FAIL the library's layers: $(cat /tmp/layers.$$.err)"
+fi
+rm -f /tmp/layers.$$ /tmp/layers.$$.err

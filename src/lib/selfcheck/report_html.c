@@ -1,11 +1,15 @@
 /*
- * report_html.c — the printable one-page HTML report.  The page shell and
- * its stylesheet are data (data/templates/report.html); this file writes
- * the body, escaping every text it takes from the catalogue or the user.
+ * report_html.c — the printable one-page HTML report and the fragment
+ * web pages embed.  The page shell and its stylesheet are data
+ * (data/templates/report.html); this file writes the body with its part
+ * chart, escaping every text it takes from the catalogue or the user.
+ * Called only by report.c, which scores and plans once for every format.
  */
 #include "report_int.h"
 #include "catalog_int.h"
+#include "svg.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 /* On the printed page the first actions get up to three steps, the next
@@ -16,6 +20,20 @@
 #define MAX_STEPS_SHOWN 3
 #define FIRST_STEP_ACTIONS 5
 
+/* The part chart: one bar per part. */
+static void parts_chart(hoshi_buf *b, const hoshi_catalog *c, const hoshi_diag_result *r)
+{
+    hi_hbar bars[HOSHI_DIAG_PARTS];
+    char text[HOSHI_DIAG_PARTS][32];
+    for (int p = 0; p < HOSHI_DIAG_PARTS; p++) {
+        snprintf(text[p], sizeof text[p], "%d / %d", r->part_score[p], r->part_max[p]);
+        /* Each bar is the share of its own part's maximum, so parts of
+         * different size compare fairly. */
+        double share = r->part_max[p] > 0 ? 100.0 * r->part_score[p] / r->part_max[p] : 0;
+        bars[p] = (hi_hbar){hoshi_catalog_part_title(c, p + 1), share, text[p]};
+    }
+    hi_svg_hbars(b, hoshi_catalog_text(c, "report", "parts"), bars, HOSHI_DIAG_PARTS, 100.0);
+}
 
 /* `compact`: the printed page's limits on rows and steps (see above); the
  * fragment embedded in a web page shows every action with every step. */
@@ -57,7 +75,7 @@ static void body(hoshi_buf *b, const hi_report *m, bool compact)
     hoshi_buf_puts(b, "</p></div></div>\n<div class=\"cols\"><div class=\"parts\"><h2>");
     hoshi_buf_html(b, T(m, "parts"));
     hoshi_buf_puts(b, "</h2>");
-    hi_report_chart(b, c, r);
+    parts_chart(b, c, r);
     hoshi_buf_puts(b, "</div>\n<div class=\"followup\"><h2>");
     hoshi_buf_html(b, T(m, "followup"));
     hoshi_buf_puts(b, "</h2>");

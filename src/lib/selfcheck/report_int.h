@@ -24,10 +24,7 @@ static inline const char *T(const hi_report *m, const char *key)
     return hoshi_catalog_text(m->c, "report", key);
 }
 
-void hi_report_text(hoshi_buf *b, const hi_report *m);
-void hi_report_json(hoshi_buf *b, const hi_report *m);
+/* The HTML renderer (report_html.c), called only by report.c. */
 void hi_report_html(hoshi_buf *b, const hi_report *m, bool whole_page);
-/* Writes the part chart of m into b. */
-void hi_report_chart(hoshi_buf *b, const hoshi_catalog *c, const hoshi_diag_result *r);
 
 #endif

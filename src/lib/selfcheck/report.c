@@ -5,10 +5,8 @@
  */
 #include "report_int.h"
 #include "internal.h"
-#include "svg.h"
 
 #include <stdio.h>
-
 #include <string.h>
 
 hoshi_err hoshi_report_format_parse(const char *s, hoshi_report_format *out)
@@ -27,55 +25,7 @@ hoshi_err hoshi_report_format_parse(const char *s, hoshi_report_format *out)
                    s ? s : "");
 }
 
-void hi_report_chart(hoshi_buf *b, const hoshi_catalog *c, const hoshi_diag_result *r)
-{
-    hi_hbar bars[HOSHI_DIAG_PARTS];
-    char text[HOSHI_DIAG_PARTS][32];
-    for (int p = 0; p < HOSHI_DIAG_PARTS; p++) {
-        snprintf(text[p], sizeof text[p], "%d / %d", r->part_score[p], r->part_max[p]);
-        /* Each bar is the share of its own part's maximum, so parts of
-         * different size compare fairly. */
-        double share = r->part_max[p] > 0 ? 100.0 * r->part_score[p] / r->part_max[p] : 0;
-        bars[p] = (hi_hbar){hoshi_catalog_part_title(c, p + 1), share, text[p]};
-    }
-    hi_svg_hbars(b, hoshi_catalog_text(c, "report", "parts"), bars, HOSHI_DIAG_PARTS, 100.0);
-}
-
-hoshi_err hoshi_report_parts_svg(const hoshi_catalog *c, const hoshi_diag_result *r,
-                                 char **out, size_t *len)
-{
-    hi_clear_error();
-    hoshi_buf b = HOSHI_BUF_INIT;
-    hi_report_chart(&b, c, r);
-    return hoshi_buf_finish(&b, out, len);
-}
-
-hoshi_err hoshi_report_render(const hoshi_catalog *c, const hoshi_answer answers[HOSHI_DIAG_ITEMS],
-                              hoshi_report_format fmt, const hoshi_report_opts *opts,
-                              char **out, size_t *len)
-{
-    static const hoshi_report_opts no_opts = {NULL, NULL};
-    hi_report m;
-    memset(&m, 0, sizeof m);
-    m.c = c;
-    m.answers = answers;
-    m.opts = opts != NULL ? opts : &no_opts;
-    hoshi_err err = hoshi_diag_score(answers, &m.r);
-    if (err != HOSHI_OK)
-        return err;
-    m.n_plan = hoshi_plan_build(c, answers, m.plan);
-    hoshi_buf b = HOSHI_BUF_INIT;
-    switch (fmt) {
-    case HOSHI_REPORT_TEXT: hi_report_text(&b, &m); break;
-    case HOSHI_REPORT_JSON: hi_report_json(&b, &m); break;
-    case HOSHI_REPORT_HTML: hi_report_html(&b, &m, true); break;
-    case HOSHI_REPORT_HTML_FRAGMENT: hi_report_html(&b, &m, false); break;
-    }
-    return hoshi_buf_finish(&b, out, len);
-}
-
-
-void hi_report_text(hoshi_buf *b, const hi_report *m)
+static void report_text(hoshi_buf *b, const hi_report *m)
 {
     const hoshi_catalog *c = m->c;
     const hoshi_diag_result *r = &m->r;
@@ -120,7 +70,7 @@ void hi_report_text(hoshi_buf *b, const hi_report *m)
     }
 }
 
-void hi_report_json(hoshi_buf *b, const hi_report *m)
+static void report_json(hoshi_buf *b, const hi_report *m)
 {
     const hoshi_catalog *c = m->c;
     const hoshi_diag_result *r = &m->r;
@@ -170,4 +120,28 @@ void hi_report_json(hoshi_buf *b, const hi_report *m)
         hoshi_buf_puts(b, "]}");
     }
     hoshi_buf_printf(b, "%s]\n}\n", m->n_plan ? "\n  " : "");
+}
+
+hoshi_err hoshi_report_render(const hoshi_catalog *c, const hoshi_answer answers[HOSHI_DIAG_ITEMS],
+                              hoshi_report_format fmt, const hoshi_report_opts *opts,
+                              char **out, size_t *len)
+{
+    static const hoshi_report_opts no_opts = {NULL, NULL};
+    hi_report m;
+    memset(&m, 0, sizeof m);
+    m.c = c;
+    m.answers = answers;
+    m.opts = opts != NULL ? opts : &no_opts;
+    hoshi_err err = hoshi_diag_score(answers, &m.r);
+    if (err != HOSHI_OK)
+        return err;
+    m.n_plan = hoshi_plan_build(c, answers, m.plan);
+    hoshi_buf b = HOSHI_BUF_INIT;
+    switch (fmt) {
+    case HOSHI_REPORT_TEXT: report_text(&b, &m); break;
+    case HOSHI_REPORT_JSON: report_json(&b, &m); break;
+    case HOSHI_REPORT_HTML: hi_report_html(&b, &m, true); break;
+    case HOSHI_REPORT_HTML_FRAGMENT: hi_report_html(&b, &m, false); break;
+    }
+    return hoshi_buf_finish(&b, out, len);
 }
