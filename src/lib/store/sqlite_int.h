@@ -10,8 +10,8 @@
 #include <sqlite3.h>
 #include <stdatomic.h>
 
-#include "hoshi/store.h"
 #include "internal.h"
+#include "store_int.h"
 
 /* Statements kept prepared per connection.  Normal use prepares about 70
  * distinct ones (the registry's filter combinations alone make 72), so
@@ -106,7 +106,8 @@ hoshi_err hi_sq_write1(hoshi_store *base, const char *sql, hi_sq_binder bind, co
 void hi_sqlite_close(hoshi_store *base);
 
 /* The operations (sqlite_accounts.c, sqlite_orgs.c, sqlite_decl.c), each
- * as documented for its hoshi_store_* wrapper in store.h. */
+ * as documented for its hoshi_store_* wrapper in
+ * hoshi/store_accounts.h or hoshi/store_registry.h. */
 hoshi_err hi_sq_signup(hoshi_store *base, const char *email, const char *pwhash, const char *org_name,
                        long long *user_id, long long *org_id);
 hoshi_err hi_sq_user_by_email(hoshi_store *base, const char *email, hoshi_user *out);

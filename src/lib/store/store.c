@@ -3,8 +3,8 @@
  * call forwards to the backend's operation table, after clearing the
  * error detail so a stale message never describes a new failure.
  */
-#include "hoshi/store.h"
 #include "internal.h"
+#include "store_int.h"
 
 #include <stddef.h>
 
