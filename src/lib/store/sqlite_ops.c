@@ -1,9 +1,12 @@
 /*
  * sqlite_ops.c — the SQLite backend's operation table and the helpers its
- * operations share.  The operations themselves live by subject in
- * sqlite_accounts.c, sqlite_orgs.c and sqlite_decl.c: every query prepared
- * once per connection with bound parameters, every multi-statement change
- * inside BEGIN IMMEDIATE … COMMIT so a failure leaves nothing behind.
+ * operations share: the one shape of a read (hi_sq_read1, hi_sq_readn)
+ * and of a simple write (hi_sq_write1), so every look-up fails the same
+ * way, and the checks of text against its character limit.  The
+ * operations themselves live by subject in sqlite_accounts.c,
+ * sqlite_orgs.c and sqlite_decl.c: every query prepared once per
+ * connection with bound parameters, every multi-statement change inside
+ * BEGIN IMMEDIATE … COMMIT so a failure leaves nothing behind.
  */
 #include "sqlite_int.h"
 
@@ -90,26 +93,6 @@ static hoshi_err read_row(hi_conn *c, sqlite3_stmt *st, const hi_sq_query *q, vo
     return err;
 }
 
-hoshi_err hi_sq_read1(hoshi_store *base, const hi_sq_query *q, void *out)
-{
-    hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
-    hoshi_err err = hi_sq_prep(c, q->sql, &st);
-    if (err != HOSHI_OK)
-        goto release;
-    if (q->bind != NULL)
-        q->bind(st, q->ctx);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        err = read_row(c, st, q, out);
-    else
-        err = rc == SQLITE_DONE ? hi_fail(HOSHI_ERR_NOTFOUND, "%s", q->missing) : hi_sq_fail(c, q->what);
-    hi_sq_done(st);
-release:
-    hi_sq_release(HI_SQ(base), c);
-    return err;
-}
-
 hoshi_err hi_sq_rows(hi_conn *c, sqlite3_stmt *st, const hi_sq_query *q, void *out, size_t size,
                      size_t max, size_t *n)
 {
@@ -140,6 +123,16 @@ hoshi_err hi_sq_readn(hoshi_store *base, const hi_sq_query *q, void *out, size_t
     hi_sq_done(st);
 release:
     hi_sq_release(HI_SQ(base), c);
+    return err;
+}
+
+hoshi_err hi_sq_read1(hoshi_store *base, const hi_sq_query *q, void *out)
+{
+    /* A list of at most one (so the record size is never stepped by). */
+    size_t n;
+    hoshi_err err = hi_sq_readn(base, q, out, 0, 1, &n);
+    if (err == HOSHI_OK && n == 0)
+        err = hi_fail(HOSHI_ERR_NOTFOUND, "%s", q->missing);
     return err;
 }
 
