@@ -29,6 +29,7 @@
 #define HOSHI_STORE_NAME HOSHI_STORE_UTF8_SIZE(HOSHI_STORE_NAME_CHARS)
 #define HOSHI_STORE_FIELD HOSHI_STORE_UTF8_SIZE(HOSHI_STORE_FIELD_CHARS)
 #define HOSHI_STORE_DATE HOSHI_STORE_ASCII_SIZE(HOSHI_STORE_DATE_CHARS)
+#define HOSHI_STORE_DECL_ID HOSHI_STORE_ASCII_SIZE(HOSHI_DECL_ID_LEN) /* a declaration ID */
 
 /* Counts for the programme operator's overview. */
 typedef struct hoshi_stats {
@@ -75,7 +76,7 @@ typedef enum hoshi_decl_status { HOSHI_DECL_WITHDRAWN = 0, HOSHI_DECL_ACTIVE = 1
 
 /* A declaration joined with the public facts of its organisation. */
 typedef struct hoshi_decl {
-    char id[HOSHI_STORE_ASCII_SIZE(HOSHI_DECL_ID_LEN)];
+    char id[HOSHI_STORE_DECL_ID];
     long long org_id;
     int level;                    /* 1 ★, 2 ★★ */
     char declared_on[HOSHI_STORE_DATE];
@@ -145,7 +146,7 @@ hoshi_err hoshi_store_policy_publish(hoshi_store *s, long long org_id, const cha
  * in the same transaction, withdraws its active one if any: that is how
  * ★ steps up to ★★. */
 hoshi_err hoshi_store_decl_create(hoshi_store *s, long long org_id, int level, const char *date,
-                                  char id_out[HOSHI_DECL_ID_LEN + 1]);
+                                  char id_out[HOSHI_STORE_DECL_ID]);
 /* NOTFOUND when the organisation has no active declaration. */
 hoshi_err hoshi_store_decl_withdraw(hoshi_store *s, long long org_id, const char *date);
 hoshi_err hoshi_store_decl_get(hoshi_store *s, const char *id, hoshi_decl *out);

@@ -13,7 +13,7 @@
 #include <string.h>
 
 static hoshi_err insert_decl(hi_conn *c, long long org_id, int level, const char *date,
-                             char id_out[HOSHI_DECL_ID_LEN + 1])
+                             char id_out[HOSHI_STORE_DECL_ID])
 {
     sqlite3_stmt *st;
     hoshi_err err = hi_sq_prep(c, "INSERT INTO declarations(id, org_id, level, declared_on)"
@@ -59,7 +59,7 @@ static hoshi_err withdraw_active(hi_conn *c, long long org_id, const char *date,
 }
 
 hoshi_err hi_sq_decl_create(hoshi_store *base, long long org_id, int level, const char *date,
-                            char id_out[HOSHI_DECL_ID_LEN + 1])
+                            char id_out[HOSHI_STORE_DECL_ID])
 {
     if (level != 1 && level != 2)
         return hi_fail(HOSHI_ERR_INPUT, "level must be 1 or 2");
@@ -163,7 +163,7 @@ hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_
 {
     *n = 0;
     *total = 0;
-    char pattern[2 * HOSHI_STORE_NAME + 4];
+    char pattern[2 * HOSHI_STORE_NAME + 4]; /* a name, each byte perhaps escaped, in %…% */
     bool by_name = q->name != NULL && *q->name;
     if (by_name && !like_pattern(q->name, pattern, sizeof pattern))
         return hi_fail(HOSHI_ERR_LIMIT, "search text too long");
@@ -281,7 +281,7 @@ static hoshi_err seed_one(hi_conn *c, const hoshi_seed_decl *it)
         if (rc != SQLITE_DONE)
             return hi_sq_fail(c, "seed policy");
     }
-    char id[HOSHI_DECL_ID_LEN + 1];
+    char id[HOSHI_STORE_DECL_ID];
     return insert_decl(c, org_id, it->level, it->declared_on, id);
 }
 

@@ -168,7 +168,7 @@ hoshi_err hi_sq_policy_get_public(hoshi_store *base, long long org_id, hoshi_pol
 hoshi_err hi_sq_policy_publish(hoshi_store *base, long long org_id, const char *date);
 hoshi_err hi_sq_stats(hoshi_store *base, hoshi_stats *out);
 hoshi_err hi_sq_decl_create(hoshi_store *base, long long org_id, int level, const char *date,
-                            char id_out[HOSHI_DECL_ID_LEN + 1]);
+                            char id_out[HOSHI_STORE_DECL_ID]);
 hoshi_err hi_sq_decl_withdraw(hoshi_store *base, long long org_id, const char *date);
 hoshi_err hi_sq_decl_withdraw_id(hoshi_store *base, const char *id, const char *date);
 hoshi_err hi_sq_decl_get(hoshi_store *base, const char *id, hoshi_decl *out);

@@ -102,7 +102,7 @@ hoshi_err hoshi_store_policy_publish(hoshi_store *s, long long org_id, const cha
 }
 
 hoshi_err hoshi_store_decl_create(hoshi_store *s, long long org_id, int level, const char *date,
-                                  char id_out[HOSHI_DECL_ID_LEN + 1])
+                                  char id_out[HOSHI_STORE_DECL_ID])
 {
     FORWARD(decl_create, org_id, level, date, id_out);
 }

@@ -58,7 +58,7 @@ typedef struct hoshi_store_ops {
     hoshi_err (*policy_get_public)(hoshi_store *s, long long org_id, hoshi_policy_rec *out);
     hoshi_err (*policy_publish)(hoshi_store *s, long long org_id, const char *date);
     hoshi_err (*decl_create)(hoshi_store *s, long long org_id, int level, const char *date,
-                             char id_out[HOSHI_DECL_ID_LEN + 1]);
+                             char id_out[HOSHI_STORE_DECL_ID]);
     hoshi_err (*decl_withdraw)(hoshi_store *s, long long org_id, const char *date);
     hoshi_err (*decl_withdraw_id)(hoshi_store *s, const char *id, const char *date);
     hoshi_err (*decl_get)(hoshi_store *s, const char *id, hoshi_decl *out);
