@@ -5,8 +5,8 @@
  *
  * The store keeps these as records and does not interpret them: a session
  * is keyed by a digest of the cookie (never the cookie), carries one
- * opaque token chosen by the front end (the web application's CSRF token,
- * hence the field's name) and an expiry, and is answered with its user's
+ * opaque token chosen by the front end (the web application keeps its
+ * CSRF token there) and an expiry, and is answered with its user's
  * organisation and operator flag.  What a session means — cookies, CSRF
  * checks, which pages an operator may see — is the web application's
  * business (src/server/session.c), not the engine's.  Errors as in
@@ -40,7 +40,12 @@ typedef struct hoshi_user {
 /* A session as the store answers it. */
 typedef struct hoshi_session {
     long long user_id, org_id;
-    char csrf[HOSHI_STORE_TOKEN]; /* the token stored with the session */
+    union {
+        char token[HOSHI_STORE_TOKEN]; /* the token stored with the session */
+        /* The same, by the web application's name for it; kept while
+         * src/server/ reads it so, to go once it reads token. */
+        char csrf[HOSHI_STORE_TOKEN];
+    };
     long long expires;            /* Unix time */
     bool is_operator;             /* the user's operator flag */
 } hoshi_session;
@@ -52,10 +57,10 @@ hoshi_err hoshi_store_signup(hoshi_store *s, const char *email, const char *pwha
 hoshi_err hoshi_store_user_by_email(hoshi_store *s, const char *email, hoshi_user *out);
 
 /* Sessions are found by a digest of the cookie value, never the value.
- * Creating one also deletes the sessions that have expired.  `csrf` is
- * the session's token, kept as given. */
+ * Creating one also deletes the sessions that have expired.  `token` is
+ * kept as given and answered as hoshi_session.token. */
 hoshi_err hoshi_store_session_create(hoshi_store *s, const char *sid_digest, long long user_id,
-                                     const char *csrf, long long expires);
+                                     const char *token, long long expires);
 /* NOTFOUND when missing or expired at `now`. */
 hoshi_err hoshi_store_session_get(hoshi_store *s, const char *sid_digest, long long now,
                                   hoshi_session *out);

@@ -2,6 +2,8 @@
  * sqlite_accounts.c — users, sessions and the operator role in the SQLite
  * backend.  Sessions are looked up by the digest of the cookie, joined
  * with their user so one query answers "who is this and may they operate".
+ * A session's token lives in the column named csrf, its first use;
+ * renaming it would be a migration for nothing.
  */
 #include "sqlite_int.h"
 #include "internal.h"
@@ -88,7 +90,7 @@ hoshi_err hi_sq_user_by_email(hoshi_store *base, const char *email, hoshi_user *
 /* Inserts the session and deletes the expired ones, so the table stays the
  * size of the active users; both or neither. */
 static hoshi_err session_create_in(hi_conn *c, const char *digest, long long user_id,
-                                   const char *csrf, long long expires)
+                                   const char *token, long long expires)
 {
     sqlite3_stmt *st;
     hoshi_err err = hi_sq_prep(c, "INSERT INTO sessions(digest, user_id, csrf, expires)"
@@ -97,7 +99,7 @@ static hoshi_err session_create_in(hi_conn *c, const char *digest, long long use
         return err;
     hi_sq_bind_text(st, 1, digest);
     sqlite3_bind_int64(st, 2, user_id);
-    hi_sq_bind_text(st, 3, csrf);
+    hi_sq_bind_text(st, 3, token);
     sqlite3_bind_int64(st, 4, expires);
     if ((err = step_done(c, st, "insert session")) != HOSHI_OK)
         return err;
@@ -107,17 +109,17 @@ static hoshi_err session_create_in(hi_conn *c, const char *digest, long long use
 }
 
 hoshi_err hi_sq_session_create(hoshi_store *base, const char *digest, long long user_id,
-                               const char *csrf, long long expires)
+                               const char *token, long long expires)
 {
     hi_sq_field f[] = {HI_SQ_ASCII("session digest", digest, HOSHI_STORE_TOKEN_CHARS),
-                       HI_SQ_ASCII("CSRF token", csrf, HOSHI_STORE_TOKEN_CHARS)};
+                       HI_SQ_ASCII("session token", token, HOSHI_STORE_TOKEN_CHARS)};
     hoshi_err err = hi_sq_check(f, sizeof f / sizeof f[0]);
     if (err != HOSHI_OK)
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
     if ((err = hi_sq_exec(c, "BEGIN IMMEDIATE")) != HOSHI_OK)
         goto release;
-    if ((err = session_create_in(c, digest, user_id, csrf, expires)) != HOSHI_OK ||
+    if ((err = session_create_in(c, digest, user_id, token, expires)) != HOSHI_OK ||
         (err = hi_sq_exec(c, "COMMIT")) != HOSHI_OK)
         hi_sq_rollback(c, err);
 release:
@@ -142,7 +144,7 @@ static void copy_session(sqlite3_stmt *st, void *rec)
     hoshi_session *ses = rec;
     ses->user_id = sqlite3_column_int64(st, 0);
     ses->org_id = sqlite3_column_int64(st, 1);
-    hi_sq_text(st, 2, ses->csrf, sizeof ses->csrf);
+    hi_sq_text(st, 2, ses->token, sizeof ses->token);
     ses->expires = sqlite3_column_int64(st, 3);
     ses->is_operator = sqlite3_column_int(st, 4) != 0;
 }

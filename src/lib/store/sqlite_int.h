@@ -150,7 +150,7 @@ hoshi_err hi_sq_signup(hoshi_store *base, const char *email, const char *pwhash,
                        long long *user_id, long long *org_id);
 hoshi_err hi_sq_user_by_email(hoshi_store *base, const char *email, hoshi_user *out);
 hoshi_err hi_sq_session_create(hoshi_store *base, const char *digest, long long user_id,
-                               const char *csrf, long long expires);
+                               const char *token, long long expires);
 hoshi_err hi_sq_session_get(hoshi_store *base, const char *digest, long long now, hoshi_session *out);
 hoshi_err hi_sq_session_delete(hoshi_store *base, const char *digest);
 hoshi_err hi_sq_user_set_operator(hoshi_store *base, long long user_id, bool on);

@@ -32,9 +32,9 @@ hoshi_err hoshi_store_user_by_email(hoshi_store *s, const char *email, hoshi_use
 }
 
 hoshi_err hoshi_store_session_create(hoshi_store *s, const char *sid_digest, long long user_id,
-                                     const char *csrf, long long expires)
+                                     const char *token, long long expires)
 {
-    FORWARD(session_create, sid_digest, user_id, csrf, expires);
+    FORWARD(session_create, sid_digest, user_id, token, expires);
 }
 
 hoshi_err hoshi_store_session_get(hoshi_store *s, const char *sid_digest, long long now,

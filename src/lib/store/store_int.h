@@ -37,7 +37,7 @@ typedef struct hoshi_store_ops {
                         const char *org_name, long long *user_id, long long *org_id);
     hoshi_err (*user_by_email)(hoshi_store *s, const char *email, hoshi_user *out);
     hoshi_err (*session_create)(hoshi_store *s, const char *sid_digest, long long user_id,
-                                const char *csrf, long long expires);
+                                const char *token, long long expires);
     hoshi_err (*session_get)(hoshi_store *s, const char *sid_digest, long long now,
                              hoshi_session *out);
     hoshi_err (*session_delete)(hoshi_store *s, const char *sid_digest);
