@@ -24,6 +24,8 @@
 #include "hoshi/text.h"
 #include "hoshi/ids.h"
 #include "hoshi/store.h"
+#include "hoshi/store_accounts.h"
+#include "hoshi/store_registry.h"
 #include "hoshi/qr.h"
 
 #endif

@@ -5,6 +5,8 @@
  * with LIKE wildcards taken literally and the name index following renames.
  */
 #include "hoshi/store.h"
+#include "hoshi/store_accounts.h"
+#include "hoshi/store_registry.h"
 #include "hoshi/text.h"
 #include "unit.h"
 

@@ -9,6 +9,8 @@
  * watch) and never success that did not happen.
  */
 #include "hoshi/store.h"
+#include "hoshi/store_accounts.h"
+#include "hoshi/store_registry.h"
 #include "hoshi/testing.h"
 #include "unit.h"
 

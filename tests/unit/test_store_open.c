@@ -8,6 +8,8 @@
  * with a clear message at open.
  */
 #include "hoshi/store.h"
+#include "hoshi/store_accounts.h"
+#include "hoshi/store_registry.h"
 #include "unit.h"
 
 #include <errno.h>

@@ -2,6 +2,8 @@
  * sqlite_accounts.c — users, sessions and the operator role in the SQLite
  * backend.  Sessions are looked up by the digest of the cookie, joined
  * with their user so one query answers "who is this and may they operate".
+ * A session's token lives in the column named csrf, its first use;
+ * renaming it would be a migration for nothing.
  */
 #include "sqlite_int.h"
 #include "internal.h"
@@ -51,9 +53,9 @@ static hoshi_err signup_in(hi_conn *c, const char *email, const char *pwhash, co
 hoshi_err hi_sq_signup(hoshi_store *base, const char *email, const char *pwhash,
                        const char *org_name, long long *user_id, long long *org_id)
 {
-    hi_sq_field f[] = {{"e-mail address", email, HOSHI_STORE_EMAIL - 1, HOSHI_STORE_EMAIL - 1},
-                       {"password hash", pwhash, HOSHI_STORE_HASH - 1, HOSHI_STORE_HASH - 1},
-                       {"organisation name", org_name, HOSHI_STORE_NAME_CHARS, HOSHI_STORE_NAME - 1}};
+    hi_sq_field f[] = {HI_SQ_ASCII("e-mail address", email, HOSHI_STORE_EMAIL_CHARS),
+                       HI_SQ_ASCII("password hash", pwhash, HOSHI_STORE_HASH_CHARS),
+                       HI_SQ_UTF8("organisation name", org_name, HOSHI_STORE_NAME_CHARS)};
     hoshi_err err = hi_sq_check(f, sizeof f / sizeof f[0]);
     if (err != HOSHI_OK)
         return err;
@@ -68,34 +70,27 @@ release:
     return err;
 }
 
+static void copy_user(sqlite3_stmt *st, void *rec)
+{
+    hoshi_user *u = rec;
+    u->id = sqlite3_column_int64(st, 0);
+    u->org_id = sqlite3_column_int64(st, 1);
+    hi_sq_text(st, 2, u->email, sizeof u->email);
+    hi_sq_text(st, 3, u->pwhash, sizeof u->pwhash);
+}
+
 hoshi_err hi_sq_user_by_email(hoshi_store *base, const char *email, hoshi_user *out)
 {
-    hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
-    hoshi_err err = hi_sq_prep(c, "SELECT id, org_id, email, pwhash FROM users WHERE email = ?1", &st);
-    if (err != HOSHI_OK)
-        goto release;
-    hi_sq_bind_text(st, 1, email);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(st, 0);
-        out->org_id = sqlite3_column_int64(st, 1);
-        hi_sq_text(st, 2, out->email, sizeof out->email);
-        hi_sq_text(st, 3, out->pwhash, sizeof out->pwhash);
-        err = hi_sq_read_ok(c, "user");
-    } else {
-        err = rc == SQLITE_DONE ? hi_fail(HOSHI_ERR_NOTFOUND, "no such user") : hi_sq_fail(c, "user");
-    }
-    hi_sq_done(st);
-release:
-    hi_sq_release(HI_SQ(base), c);
-    return err;
+    hi_sq_query q = {.sql = "SELECT id, org_id, email, pwhash FROM users WHERE email = ?1",
+                     .bind = hi_sq_bind_key_text, .ctx = email, .copy = copy_user,
+                     .what = "user", .missing = "no such user"};
+    return hi_sq_read1(base, &q, out);
 }
 
 /* Inserts the session and deletes the expired ones, so the table stays the
  * size of the active users; both or neither. */
 static hoshi_err session_create_in(hi_conn *c, const char *digest, long long user_id,
-                                   const char *csrf, long long expires)
+                                   const char *token, long long expires)
 {
     sqlite3_stmt *st;
     hoshi_err err = hi_sq_prep(c, "INSERT INTO sessions(digest, user_id, csrf, expires)"
@@ -104,7 +99,7 @@ static hoshi_err session_create_in(hi_conn *c, const char *digest, long long use
         return err;
     hi_sq_bind_text(st, 1, digest);
     sqlite3_bind_int64(st, 2, user_id);
-    hi_sq_bind_text(st, 3, csrf);
+    hi_sq_bind_text(st, 3, token);
     sqlite3_bind_int64(st, 4, expires);
     if ((err = step_done(c, st, "insert session")) != HOSHI_OK)
         return err;
@@ -114,17 +109,17 @@ static hoshi_err session_create_in(hi_conn *c, const char *digest, long long use
 }
 
 hoshi_err hi_sq_session_create(hoshi_store *base, const char *digest, long long user_id,
-                               const char *csrf, long long expires)
+                               const char *token, long long expires)
 {
-    hi_sq_field f[] = {{"session digest", digest, HOSHI_STORE_TOKEN - 1, HOSHI_STORE_TOKEN - 1},
-                       {"CSRF token", csrf, HOSHI_STORE_TOKEN - 1, HOSHI_STORE_TOKEN - 1}};
+    hi_sq_field f[] = {HI_SQ_ASCII("session digest", digest, HOSHI_STORE_TOKEN_CHARS),
+                       HI_SQ_ASCII("session token", token, HOSHI_STORE_TOKEN_CHARS)};
     hoshi_err err = hi_sq_check(f, sizeof f / sizeof f[0]);
     if (err != HOSHI_OK)
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
     if ((err = hi_sq_exec(c, "BEGIN IMMEDIATE")) != HOSHI_OK)
         goto release;
-    if ((err = session_create_in(c, digest, user_id, csrf, expires)) != HOSHI_OK ||
+    if ((err = session_create_in(c, digest, user_id, token, expires)) != HOSHI_OK ||
         (err = hi_sq_exec(c, "COMMIT")) != HOSHI_OK)
         hi_sq_rollback(c, err);
 release:
@@ -132,44 +127,43 @@ release:
     return err;
 }
 
+struct session_key {
+    const char *digest;
+    long long now;
+};
+
+static void bind_session_key(sqlite3_stmt *st, const void *ctx)
+{
+    const struct session_key *k = ctx;
+    hi_sq_bind_text(st, 1, k->digest);
+    sqlite3_bind_int64(st, 2, k->now);
+}
+
+static void copy_session(sqlite3_stmt *st, void *rec)
+{
+    hoshi_session *ses = rec;
+    ses->user_id = sqlite3_column_int64(st, 0);
+    ses->org_id = sqlite3_column_int64(st, 1);
+    hi_sq_text(st, 2, ses->token, sizeof ses->token);
+    ses->expires = sqlite3_column_int64(st, 3);
+    ses->is_operator = sqlite3_column_int(st, 4) != 0;
+}
+
 hoshi_err hi_sq_session_get(hoshi_store *base, const char *digest, long long now,
                             hoshi_session *out)
 {
-    hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
-    hoshi_err err = hi_sq_prep(c, "SELECT s.user_id, u.org_id, s.csrf, s.expires, u.operator FROM sessions s"
-                                  " JOIN users u ON u.id = s.user_id"
-                                  " WHERE s.digest = ?1 AND s.expires > ?2", &st);
-    if (err != HOSHI_OK)
-        goto release;
-    hi_sq_bind_text(st, 1, digest);
-    sqlite3_bind_int64(st, 2, now);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out->user_id = sqlite3_column_int64(st, 0);
-        out->org_id = sqlite3_column_int64(st, 1);
-        hi_sq_text(st, 2, out->csrf, sizeof out->csrf);
-        out->expires = sqlite3_column_int64(st, 3);
-        out->is_operator = sqlite3_column_int(st, 4) != 0;
-        err = hi_sq_read_ok(c, "session");
-    } else {
-        err = rc == SQLITE_DONE ? hi_fail(HOSHI_ERR_NOTFOUND, "no such session")
-                                : hi_sq_fail(c, "session");
-    }
-    hi_sq_done(st);
-release:
-    hi_sq_release(HI_SQ(base), c);
-    return err;
-}
-
-static void bind_digest(sqlite3_stmt *st, const void *ctx)
-{
-    hi_sq_bind_text(st, 1, ctx);
+    struct session_key k = {digest, now};
+    hi_sq_query q = {.sql = "SELECT s.user_id, u.org_id, s.csrf, s.expires, u.operator FROM sessions s"
+                            " JOIN users u ON u.id = s.user_id"
+                            " WHERE s.digest = ?1 AND s.expires > ?2",
+                     .bind = bind_session_key, .ctx = &k, .copy = copy_session,
+                     .what = "session", .missing = "no such session"};
+    return hi_sq_read1(base, &q, out);
 }
 
 hoshi_err hi_sq_session_delete(hoshi_store *base, const char *digest)
 {
-    return hi_sq_write1(base, "DELETE FROM sessions WHERE digest = ?1", bind_digest, digest, NULL);
+    return hi_sq_write1(base, "DELETE FROM sessions WHERE digest = ?1", hi_sq_bind_key_text, digest, NULL);
 }
 
 struct operator_args {

@@ -13,7 +13,7 @@
 #include <string.h>
 
 static hoshi_err insert_decl(hi_conn *c, long long org_id, int level, const char *date,
-                             char id_out[HOSHI_DECL_ID_LEN + 1])
+                             char id_out[HOSHI_STORE_DECL_ID])
 {
     sqlite3_stmt *st;
     hoshi_err err = hi_sq_prep(c, "INSERT INTO declarations(id, org_id, level, declared_on)"
@@ -58,18 +58,12 @@ static hoshi_err withdraw_active(hi_conn *c, long long org_id, const char *date,
     return HOSHI_OK;
 }
 
-static hoshi_err check_date(const char *what, const char *date)
-{
-    hi_sq_field f[] = {{what, date, HOSHI_STORE_DATE - 1, HOSHI_STORE_DATE - 1}};
-    return hi_sq_check(f, 1);
-}
-
 hoshi_err hi_sq_decl_create(hoshi_store *base, long long org_id, int level, const char *date,
-                            char id_out[HOSHI_DECL_ID_LEN + 1])
+                            char id_out[HOSHI_STORE_DECL_ID])
 {
     if (level != 1 && level != 2)
         return hi_fail(HOSHI_ERR_INPUT, "level must be 1 or 2");
-    hoshi_err err = check_date("declaration date", date);
+    hoshi_err err = hi_sq_check_date("declaration date", date);
     if (err != HOSHI_OK)
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
@@ -91,7 +85,7 @@ release:
 
 hoshi_err hi_sq_decl_withdraw(hoshi_store *base, long long org_id, const char *date)
 {
-    hoshi_err err = check_date("withdrawal date", date);
+    hoshi_err err = hi_sq_check_date("withdrawal date", date);
     if (err != HOSHI_OK)
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
@@ -109,8 +103,9 @@ hoshi_err hi_sq_decl_withdraw(hoshi_store *base, long long org_id, const char *d
                   " o.prefecture, o.industry," \
                   " EXISTS (SELECT 1 FROM policies p WHERE p.org_id = o.id AND p.published), o.corpnum"
 
-static void read_decl(sqlite3_stmt *st, hoshi_decl *d)
+static void copy_decl(sqlite3_stmt *st, void *rec)
 {
+    hoshi_decl *d = rec;
     hi_sq_text(st, 0, d->id, sizeof d->id);
     d->org_id = sqlite3_column_int64(st, 1);
     d->level = sqlite3_column_int(st, 2);
@@ -124,42 +119,24 @@ static void read_decl(sqlite3_stmt *st, hoshi_decl *d)
     hi_sq_text(st, 10, d->corpnum, sizeof d->corpnum);
 }
 
-static hoshi_err decl_one(hoshi_store *base, const char *sql, const char *id, long long org_id,
+static hoshi_err decl_one(hoshi_store *base, const char *sql, hi_sq_binder bind, const void *key,
                           hoshi_decl *out)
 {
-    hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
-    hoshi_err err = hi_sq_prep(c, sql, &st);
-    if (err != HOSHI_OK)
-        goto release;
-    if (id != NULL)
-        hi_sq_bind_text(st, 1, id);
-    else
-        sqlite3_bind_int64(st, 1, org_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        read_decl(st, out);
-        err = hi_sq_read_ok(c, "declaration");
-    } else {
-        err = rc == SQLITE_DONE ? hi_fail(HOSHI_ERR_NOTFOUND, "no such declaration")
-                                : hi_sq_fail(c, "declaration");
-    }
-    hi_sq_done(st);
-release:
-    hi_sq_release(HI_SQ(base), c);
-    return err;
+    hi_sq_query q = {.sql = sql, .bind = bind, .ctx = key, .copy = copy_decl,
+                     .what = "declaration", .missing = "no such declaration"};
+    return hi_sq_read1(base, &q, out);
 }
 
 hoshi_err hi_sq_decl_get(hoshi_store *base, const char *id, hoshi_decl *out)
 {
     return decl_one(base, "SELECT " DECL_COLS " FROM declarations d JOIN orgs o ON o.id = d.org_id"
-                          " WHERE d.id = ?1", id ? id : "", 0, out);
+                          " WHERE d.id = ?1", hi_sq_bind_key_text, id, out);
 }
 
 hoshi_err hi_sq_decl_active(hoshi_store *base, long long org_id, hoshi_decl *out)
 {
     return decl_one(base, "SELECT " DECL_COLS " FROM declarations d JOIN orgs o ON o.id = d.org_id"
-                          " WHERE d.org_id = ?1 AND d.status = 1", NULL, org_id, out);
+                          " WHERE d.org_id = ?1 AND d.status = 1", hi_sq_bind_key_id, &org_id, out);
 }
 
 /* Copies s into dst with LIKE's wildcards escaped by '\', inside %…%. */
@@ -186,7 +163,7 @@ hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_
 {
     *n = 0;
     *total = 0;
-    char pattern[2 * HOSHI_STORE_NAME + 4];
+    char pattern[2 * HOSHI_STORE_NAME + 4]; /* a name, each byte perhaps escaped, in %…% */
     bool by_name = q->name != NULL && *q->name;
     if (by_name && !like_pattern(q->name, pattern, sizeof pattern))
         return hi_fail(HOSHI_ERR_LIMIT, "search text too long");
@@ -239,22 +216,16 @@ hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_
             hi_sq_bind_text(st, 3, q->industry);
         if (q->level)
             sqlite3_bind_int(st, 4, q->level);
-        int rc;
         if (pass == 0) {
-            if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            if (sqlite3_step(st) == SQLITE_ROW)
                 *total = sqlite3_column_int64(st, 0);
             else
                 err = hi_sq_fail(c, "count declarations");
         } else {
             sqlite3_bind_int64(st, 5, (long long)q->limit);
             sqlite3_bind_int64(st, 6, q->offset);
-            rc = SQLITE_DONE;
-            while (err == HOSHI_OK && *n < q->limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-                read_decl(st, &out[(*n)++]);
-                err = hi_sq_read_ok(c, "search declarations");
-            }
-            if (err == HOSHI_OK && *n < q->limit && rc != SQLITE_DONE)
-                err = hi_sq_fail(c, "search declarations");
+            hi_sq_query rows = {.copy = copy_decl, .what = "search declarations"};
+            err = hi_sq_rows(c, st, &rows, out, sizeof *out, q->limit, n);
         }
         hi_sq_done(st);
     }
@@ -270,7 +241,7 @@ static hoshi_err seed_one(hi_conn *c, const hoshi_seed_decl *it)
 {
     hoshi_err err;
     if ((err = hi_sq_org_check(it->org)) != HOSHI_OK ||
-        (err = check_date("declaration date", it->declared_on)) != HOSHI_OK ||
+        (err = hi_sq_check_date("declaration date", it->declared_on)) != HOSHI_OK ||
         (it->policy_body != NULL &&
          (err = hi_sq_policy_check(it->representative, it->org->contact, it->declared_on,
                                    it->policy_body)) != HOSHI_OK))
@@ -310,7 +281,7 @@ static hoshi_err seed_one(hi_conn *c, const hoshi_seed_decl *it)
         if (rc != SQLITE_DONE)
             return hi_sq_fail(c, "seed policy");
     }
-    char id[HOSHI_DECL_ID_LEN + 1];
+    char id[HOSHI_STORE_DECL_ID];
     return insert_decl(c, org_id, it->level, it->declared_on, id);
 }
 
@@ -355,7 +326,7 @@ static void bind_withdraw(sqlite3_stmt *st, const void *ctx)
 
 hoshi_err hi_sq_decl_withdraw_id(hoshi_store *base, const char *id, const char *date)
 {
-    hoshi_err err = check_date("withdrawal date", date);
+    hoshi_err err = hi_sq_check_date("withdrawal date", date);
     if (err != HOSHI_OK)
         return err;
     struct withdraw_args a = {id, date};

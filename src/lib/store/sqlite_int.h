@@ -10,8 +10,8 @@
 #include <sqlite3.h>
 #include <stdatomic.h>
 
-#include "hoshi/store.h"
 #include "internal.h"
+#include "store_int.h"
 
 /* Statements kept prepared per connection.  Normal use prepares about 70
  * distinct ones (the registry's filter combinations alone make 72), so
@@ -82,14 +82,20 @@ void hi_sq_bump(hoshi_store *base);
 void hi_sq_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* One text about to be written: refused unless valid UTF-8 of at most
  * max_chars characters and max_bytes bytes (so it fits the record's
- * buffer when read back).  NULL text is written as "" and passes. */
+ * buffer when read back).  NULL text is written as "" and passes.  Made
+ * with HI_SQ_UTF8 or HI_SQ_ASCII from the field's character limit, as the
+ * record's buffer is sized with HOSHI_STORE_UTF8_SIZE or _ASCII_SIZE. */
 typedef struct hi_sq_field {
     const char *what;
     const char *text;
     size_t max_chars, max_bytes;
 } hi_sq_field;
+#define HI_SQ_UTF8(what, text, chars) {(what), (text), (chars), (size_t)(chars) * 4}
+#define HI_SQ_ASCII(what, text, chars) {(what), (text), (chars), (chars)}
 /* HOSHI_ERR_INPUT naming the first field of f[0..n) that is refused. */
 hoshi_err hi_sq_check(const hi_sq_field *f, size_t n);
+/* hi_sq_check for one date (YYYY-MM-DD) named `what`. */
+hoshi_err hi_sq_check_date(const char *what, const char *date);
 /* The checks of hi_sq_check for an organisation's texts and a policy's. */
 hoshi_err hi_sq_org_check(const hoshi_org *o);
 hoshi_err hi_sq_policy_check(const char *representative, const char *contact, const char *established,
@@ -101,17 +107,50 @@ hoshi_err hi_sq_rollback(hi_conn *c, hoshi_err err);
 typedef void (*hi_sq_binder)(sqlite3_stmt *st, const void *ctx);
 hoshi_err hi_sq_write1(hoshi_store *base, const char *sql, hi_sq_binder bind, const void *ctx,
                        int *changes);
+/* Binders for the commonest key, parameter 1: ctx is a const char *
+ * (bound as text, NULL as "") or a const long long *. */
+void hi_sq_bind_key_text(sqlite3_stmt *st, const void *ctx);
+void hi_sq_bind_key_id(sqlite3_stmt *st, const void *ctx);
+
+/* A query that reads records, for hi_sq_read1 and hi_sq_readn: the one
+ * shape of every look-up (acquire, prepare, bind, step, copy, reset,
+ * release), so each keeps the same error paths.  copy takes the columns
+ * of the current row into a record; then hi_sq_read_ok tells whether
+ * SQLite ran out of memory converting one; then finish (if any) takes
+ * what needs allocating (HOSHI_ERR_NOMEM when that fails). */
+typedef struct hi_sq_query {
+    const char *sql;
+    hi_sq_binder bind;            /* NULL: no parameters */
+    const void *ctx;
+    void (*copy)(sqlite3_stmt *st, void *rec);
+    hoshi_err (*finish)(sqlite3_stmt *st, void *rec);
+    const char *what;             /* names the records in IO/NOMEM details */
+    const char *missing;          /* the NOTFOUND detail of hi_sq_read1 */
+} hi_sq_query;
+/* Reads the first row into *out: HOSHI_ERR_NOTFOUND (q->missing) when
+ * there is none, HOSHI_ERR_IO or HOSHI_ERR_NOMEM when the query or a
+ * column failed. */
+hoshi_err hi_sq_read1(hoshi_store *base, const hi_sq_query *q, void *out);
+/* Reads up to max rows into out[0..*n), records of `size` bytes; on
+ * failure *n is 0 and the error as for hi_sq_read1 (no NOTFOUND). */
+hoshi_err hi_sq_readn(hoshi_store *base, const hi_sq_query *q, void *out, size_t size, size_t max,
+                      size_t *n);
+/* The row loop of hi_sq_readn on a statement the caller prepared and
+ * bound on its own connection (q->sql and q->bind are not used). */
+hoshi_err hi_sq_rows(hi_conn *c, sqlite3_stmt *st, const hi_sq_query *q, void *out, size_t size,
+                     size_t max, size_t *n);
 
 /* Closes every pooled connection and frees the store. */
 void hi_sqlite_close(hoshi_store *base);
 
 /* The operations (sqlite_accounts.c, sqlite_orgs.c, sqlite_decl.c), each
- * as documented for its hoshi_store_* wrapper in store.h. */
+ * as documented for its hoshi_store_* wrapper in
+ * hoshi/store_accounts.h or hoshi/store_registry.h. */
 hoshi_err hi_sq_signup(hoshi_store *base, const char *email, const char *pwhash, const char *org_name,
                        long long *user_id, long long *org_id);
 hoshi_err hi_sq_user_by_email(hoshi_store *base, const char *email, hoshi_user *out);
 hoshi_err hi_sq_session_create(hoshi_store *base, const char *digest, long long user_id,
-                               const char *csrf, long long expires);
+                               const char *token, long long expires);
 hoshi_err hi_sq_session_get(hoshi_store *base, const char *digest, long long now, hoshi_session *out);
 hoshi_err hi_sq_session_delete(hoshi_store *base, const char *digest);
 hoshi_err hi_sq_user_set_operator(hoshi_store *base, long long user_id, bool on);
@@ -129,7 +168,7 @@ hoshi_err hi_sq_policy_get_public(hoshi_store *base, long long org_id, hoshi_pol
 hoshi_err hi_sq_policy_publish(hoshi_store *base, long long org_id, const char *date);
 hoshi_err hi_sq_stats(hoshi_store *base, hoshi_stats *out);
 hoshi_err hi_sq_decl_create(hoshi_store *base, long long org_id, int level, const char *date,
-                            char id_out[HOSHI_DECL_ID_LEN + 1]);
+                            char id_out[HOSHI_STORE_DECL_ID]);
 hoshi_err hi_sq_decl_withdraw(hoshi_store *base, long long org_id, const char *date);
 hoshi_err hi_sq_decl_withdraw_id(hoshi_store *base, const char *id, const char *date);
 hoshi_err hi_sq_decl_get(hoshi_store *base, const char *id, hoshi_decl *out);

@@ -1,9 +1,12 @@
 /*
  * sqlite_ops.c — the SQLite backend's operation table and the helpers its
- * operations share.  The operations themselves live by subject in
- * sqlite_accounts.c, sqlite_orgs.c and sqlite_decl.c: every query prepared
- * once per connection with bound parameters, every multi-statement change
- * inside BEGIN IMMEDIATE … COMMIT so a failure leaves nothing behind.
+ * operations share: the one shape of a read (hi_sq_read1, hi_sq_readn)
+ * and of a simple write (hi_sq_write1), so every look-up fails the same
+ * way, and the checks of text against its character limit.  The
+ * operations themselves live by subject in sqlite_accounts.c,
+ * sqlite_orgs.c and sqlite_decl.c: every query prepared once per
+ * connection with bound parameters, every multi-statement change inside
+ * BEGIN IMMEDIATE … COMMIT so a failure leaves nothing behind.
  */
 #include "sqlite_int.h"
 
@@ -34,6 +37,12 @@ hoshi_err hi_sq_check(const hi_sq_field *f, size_t n)
     return HOSHI_OK;
 }
 
+hoshi_err hi_sq_check_date(const char *what, const char *date)
+{
+    hi_sq_field f[] = {HI_SQ_ASCII(what, date, HOSHI_STORE_DATE_CHARS)};
+    return hi_sq_check(f, 1);
+}
+
 hoshi_err hi_sq_rollback(hi_conn *c, hoshi_err err)
 {
     /* SQLite may have rolled back already (after running out of memory,
@@ -61,6 +70,69 @@ hoshi_err hi_sq_write1(hoshi_store *base, const char *sql, hi_sq_binder bind, co
     hi_sq_done(st);
 release:
     hi_sq_release(HI_SQ(base), c);
+    return err;
+}
+
+void hi_sq_bind_key_text(sqlite3_stmt *st, const void *ctx)
+{
+    hi_sq_bind_text(st, 1, ctx);
+}
+
+void hi_sq_bind_key_id(sqlite3_stmt *st, const void *ctx)
+{
+    sqlite3_bind_int64(st, 1, *(const long long *)ctx);
+}
+
+/* Copies the current row into rec (see hi_sq_query). */
+static hoshi_err read_row(hi_conn *c, sqlite3_stmt *st, const hi_sq_query *q, void *rec)
+{
+    q->copy(st, rec);
+    hoshi_err err = hi_sq_read_ok(c, q->what);
+    if (err == HOSHI_OK && q->finish != NULL)
+        err = q->finish(st, rec);
+    return err;
+}
+
+hoshi_err hi_sq_rows(hi_conn *c, sqlite3_stmt *st, const hi_sq_query *q, void *out, size_t size,
+                     size_t max, size_t *n)
+{
+    hoshi_err err = HOSHI_OK;
+    int rc = SQLITE_DONE;
+    *n = 0;
+    while (err == HOSHI_OK && *n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        err = read_row(c, st, q, (char *)out + (*n)++ * size);
+    if (err == HOSHI_OK && *n < max && rc != SQLITE_DONE)
+        err = hi_sq_fail(c, q->what);
+    if (err != HOSHI_OK)
+        *n = 0;
+    return err;
+}
+
+hoshi_err hi_sq_readn(hoshi_store *base, const hi_sq_query *q, void *out, size_t size, size_t max,
+                      size_t *n)
+{
+    *n = 0;
+    hi_conn *c = hi_sq_acquire(HI_SQ(base));
+    sqlite3_stmt *st;
+    hoshi_err err = hi_sq_prep(c, q->sql, &st);
+    if (err != HOSHI_OK)
+        goto release;
+    if (q->bind != NULL)
+        q->bind(st, q->ctx);
+    err = hi_sq_rows(c, st, q, out, size, max, n);
+    hi_sq_done(st);
+release:
+    hi_sq_release(HI_SQ(base), c);
+    return err;
+}
+
+hoshi_err hi_sq_read1(hoshi_store *base, const hi_sq_query *q, void *out)
+{
+    /* A list of at most one (so the record size is never stepped by). */
+    size_t n;
+    hoshi_err err = hi_sq_readn(base, q, out, 0, 1, &n);
+    if (err == HOSHI_OK && n == 0)
+        err = hi_fail(HOSHI_ERR_NOTFOUND, "%s", q->missing);
     return err;
 }
 

@@ -14,8 +14,9 @@
 #define ORG_COLS "o.id, o.name, o.corpnum, o.prefecture, o.industry, o.employees, o.contact," \
                  " o.star1, o.star1_committed, o.draft"
 
-static void read_org(sqlite3_stmt *st, hoshi_org *o)
+static void copy_org(sqlite3_stmt *st, void *rec)
 {
+    hoshi_org *o = rec;
     o->id = sqlite3_column_int64(st, 0);
     hi_sq_text(st, 1, o->name, sizeof o->name);
     hi_sq_text(st, 2, o->corpnum, sizeof o->corpnum);
@@ -30,24 +31,10 @@ static void read_org(sqlite3_stmt *st, hoshi_org *o)
 
 hoshi_err hi_sq_org_get(hoshi_store *base, long long org_id, hoshi_org *out)
 {
-    hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
-    hoshi_err err = hi_sq_prep(c, "SELECT " ORG_COLS " FROM orgs o WHERE o.id = ?1", &st);
-    if (err != HOSHI_OK)
-        goto release;
-    sqlite3_bind_int64(st, 1, org_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        read_org(st, out);
-        err = hi_sq_read_ok(c, "organisation");
-    } else {
-        err = rc == SQLITE_DONE ? hi_fail(HOSHI_ERR_NOTFOUND, "no such organisation")
-                                : hi_sq_fail(c, "organisation");
-    }
-    hi_sq_done(st);
-release:
-    hi_sq_release(HI_SQ(base), c);
-    return err;
+    hi_sq_query q = {.sql = "SELECT " ORG_COLS " FROM orgs o WHERE o.id = ?1",
+                     .bind = hi_sq_bind_key_id, .ctx = &org_id, .copy = copy_org,
+                     .what = "organisation", .missing = "no such organisation"};
+    return hi_sq_read1(base, &q, out);
 }
 
 static void bind_org(sqlite3_stmt *st, const void *ctx)
@@ -74,8 +61,8 @@ hoshi_err hi_sq_org_check(const hoshi_org *o)
         memchr(o->industry, '\0', sizeof o->industry) == NULL ||
         memchr(o->star1, '\0', sizeof o->star1) == NULL)
         return hi_fail(HOSHI_ERR_INPUT, "store: an organisation field is not terminated");
-    hi_sq_field f[] = {{"organisation name", o->name, HOSHI_STORE_NAME_CHARS, HOSHI_STORE_NAME - 1},
-                       {"contact person", o->contact, HOSHI_STORE_NAME_CHARS, HOSHI_STORE_NAME - 1}};
+    hi_sq_field f[] = {HI_SQ_UTF8("organisation name", o->name, HOSHI_STORE_NAME_CHARS),
+                       HI_SQ_UTF8("contact person", o->contact, HOSHI_STORE_NAME_CHARS)};
     return hi_sq_check(f, sizeof f / sizeof f[0]);
 }
 
@@ -153,8 +140,7 @@ hoshi_err hi_sq_diagnosis_add(hoshi_store *base, long long org_id, const char *a
     if (answers == NULL || strlen(answers) != HOSHI_DIAG_ITEMS ||
         strspn(answers, "1234") != HOSHI_DIAG_ITEMS)
         return hi_fail(HOSHI_ERR_INPUT, "answers must be 25 codes 1..4");
-    hi_sq_field f[] = {{"diagnosis date", taken_on, HOSHI_STORE_DATE - 1, HOSHI_STORE_DATE - 1}};
-    hoshi_err err = hi_sq_check(f, 1);
+    hoshi_err err = hi_sq_check_date("diagnosis date", taken_on);
     if (err != HOSHI_OK)
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
@@ -168,8 +154,9 @@ release:
     return err;
 }
 
-static void read_diag(sqlite3_stmt *st, hoshi_diagnosis *d)
+static void copy_diag(sqlite3_stmt *st, void *rec)
 {
+    hoshi_diagnosis *d = rec;
     d->id = sqlite3_column_int64(st, 0);
     d->org_id = sqlite3_column_int64(st, 1);
     hi_sq_text(st, 2, d->answers, sizeof d->answers);
@@ -177,73 +164,59 @@ static void read_diag(sqlite3_stmt *st, hoshi_diagnosis *d)
     hi_sq_text(st, 4, d->taken_on, sizeof d->taken_on);
 }
 
+/* Two integers bound as ?1 and ?2. */
+struct int_pair {
+    long long first, second;
+};
+
+static void bind_int_pair(sqlite3_stmt *st, const void *ctx)
+{
+    const struct int_pair *k = ctx;
+    sqlite3_bind_int64(st, 1, k->first);
+    sqlite3_bind_int64(st, 2, k->second);
+}
+
 hoshi_err hi_sq_diagnosis_get(hoshi_store *base, long long org_id, long long id,
                               hoshi_diagnosis *out)
 {
-    hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
-    hoshi_err err = hi_sq_prep(c, "SELECT id, org_id, answers, score, taken_on FROM diagnoses"
-                                  " WHERE id = ?1 AND org_id = ?2", &st);
-    if (err != HOSHI_OK)
-        goto release;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, org_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        read_diag(st, out);
-        err = hi_sq_read_ok(c, "diagnosis");
-    } else {
-        err = rc == SQLITE_DONE ? hi_fail(HOSHI_ERR_NOTFOUND, "no such diagnosis")
-                                : hi_sq_fail(c, "diagnosis");
-    }
-    hi_sq_done(st);
-release:
-    hi_sq_release(HI_SQ(base), c);
-    return err;
+    struct int_pair k = {id, org_id};
+    hi_sq_query q = {.sql = "SELECT id, org_id, answers, score, taken_on FROM diagnoses"
+                            " WHERE id = ?1 AND org_id = ?2",
+                     .bind = bind_int_pair, .ctx = &k, .copy = copy_diag,
+                     .what = "diagnosis", .missing = "no such diagnosis"};
+    return hi_sq_read1(base, &q, out);
 }
 
 hoshi_err hi_sq_diagnosis_list(hoshi_store *base, long long org_id, hoshi_diagnosis *out,
                                size_t max, size_t *n)
 {
-    *n = 0;
-    hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
-    hoshi_err err = hi_sq_prep(c, "SELECT id, org_id, answers, score, taken_on FROM diagnoses"
-                                  " WHERE org_id = ?1 ORDER BY id DESC LIMIT ?2", &st);
-    if (err != HOSHI_OK)
-        goto release;
-    sqlite3_bind_int64(st, 1, org_id);
-    sqlite3_bind_int64(st, 2, (long long)max);
-    int rc = SQLITE_DONE;
-    while (err == HOSHI_OK && *n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        read_diag(st, &out[(*n)++]);
-        err = hi_sq_read_ok(c, "diagnoses");
-    }
-    if (err == HOSHI_OK && *n < max && rc != SQLITE_DONE)
-        err = hi_sq_fail(c, "diagnoses");
-    if (err != HOSHI_OK)
-        *n = 0;
-    hi_sq_done(st);
-release:
-    hi_sq_release(HI_SQ(base), c);
-    return err;
+    struct int_pair k = {org_id, (long long)max};
+    hi_sq_query q = {.sql = "SELECT id, org_id, answers, score, taken_on FROM diagnoses"
+                            " WHERE org_id = ?1 ORDER BY id DESC LIMIT ?2",
+                     .bind = bind_int_pair, .ctx = &k, .copy = copy_diag, .what = "diagnoses"};
+    return hi_sq_readn(base, &q, out, sizeof *out, max, n);
 }
 
-/* Reads one policy row (columns as POLICY_COLS or PUBLIC_COLS) into out;
- * body malloc'd. */
-static hoshi_err read_policy(hi_conn *c, sqlite3_stmt *st, hoshi_policy_rec *out)
+/* Copies one policy row (columns as POLICY_COLS or PUBLIC_COLS) but its
+ * body, which finish_policy copies once the columns read well. */
+static void copy_policy(sqlite3_stmt *st, void *rec)
 {
+    hoshi_policy_rec *out = rec;
     out->org_id = sqlite3_column_int64(st, 0);
     hi_sq_text(st, 1, out->representative, sizeof out->representative);
     hi_sq_text(st, 2, out->contact, sizeof out->contact);
     hi_sq_text(st, 3, out->established, sizeof out->established);
-    const char *body = (const char *)sqlite3_column_text(st, 4);
+    sqlite3_column_text(st, 4); /* converted with the others, so hi_sq_read_ok sees its failure */
     out->published = sqlite3_column_int(st, 5) != 0;
     hi_sq_text(st, 6, out->published_on, sizeof out->published_on);
     out->unpublished_changes = sqlite3_column_int(st, 7) != 0;
-    hoshi_err err = hi_sq_read_ok(c, "policy");
-    if (err != HOSHI_OK)
-        return err;
+}
+
+/* The body, malloc'd. */
+static hoshi_err finish_policy(sqlite3_stmt *st, void *rec)
+{
+    hoshi_policy_rec *out = rec;
+    const char *body = (const char *)sqlite3_column_text(st, 4);
     if ((out->body = hi_strdup(body != NULL ? body : "")) == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading a policy");
     return HOSHI_OK;
@@ -258,21 +231,9 @@ static hoshi_err read_policy(hi_conn *c, sqlite3_stmt *st, hoshi_policy_rec *out
 static hoshi_err policy_one(hoshi_store *base, const char *sql, long long org_id, hoshi_policy_rec *out)
 {
     out->body = NULL;
-    hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
-    hoshi_err err = hi_sq_prep(c, sql, &st);
-    if (err != HOSHI_OK)
-        goto release;
-    sqlite3_bind_int64(st, 1, org_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        err = read_policy(c, st, out);
-    else
-        err = rc == SQLITE_DONE ? hi_fail(HOSHI_ERR_NOTFOUND, "no policy") : hi_sq_fail(c, "policy");
-    hi_sq_done(st);
-release:
-    hi_sq_release(HI_SQ(base), c);
-    return err;
+    hi_sq_query q = {.sql = sql, .bind = hi_sq_bind_key_id, .ctx = &org_id, .copy = copy_policy,
+                     .finish = finish_policy, .what = "policy", .missing = "no policy"};
+    return hi_sq_read1(base, &q, out);
 }
 
 hoshi_err hi_sq_policy_get(hoshi_store *base, long long org_id, hoshi_policy_rec *out)
@@ -299,10 +260,10 @@ static void bind_policy(sqlite3_stmt *st, const void *ctx)
 hoshi_err hi_sq_policy_check(const char *representative, const char *contact, const char *established,
                              const char *body)
 {
-    hi_sq_field f[] = {{"representative", representative, HOSHI_STORE_FIELD_CHARS, HOSHI_STORE_FIELD - 1},
-                       {"policy contact", contact, HOSHI_STORE_FIELD_CHARS, HOSHI_STORE_FIELD - 1},
-                       {"date established", established, HOSHI_STORE_DATE - 1, HOSHI_STORE_DATE - 1},
-                       {"policy text", body, HOSHI_STORE_POLICY_CHARS, (size_t)HOSHI_STORE_POLICY_CHARS * 4}};
+    hi_sq_field f[] = {HI_SQ_UTF8("representative", representative, HOSHI_STORE_FIELD_CHARS),
+                       HI_SQ_UTF8("policy contact", contact, HOSHI_STORE_FIELD_CHARS),
+                       HI_SQ_ASCII("date established", established, HOSHI_STORE_DATE_CHARS),
+                       HI_SQ_UTF8("policy text", body, HOSHI_STORE_POLICY_CHARS)};
     return hi_sq_check(f, sizeof f / sizeof f[0]);
 }
 
@@ -338,8 +299,7 @@ static void bind_publish(sqlite3_stmt *st, const void *ctx)
 
 hoshi_err hi_sq_policy_publish(hoshi_store *base, long long org_id, const char *date)
 {
-    hi_sq_field f[] = {{"publication date", date, HOSHI_STORE_DATE - 1, HOSHI_STORE_DATE - 1}};
-    hoshi_err err = hi_sq_check(f, 1);
+    hoshi_err err = hi_sq_check_date("publication date", date);
     if (err != HOSHI_OK)
         return err;
     struct publish_args a = {org_id, date};
@@ -356,32 +316,28 @@ hoshi_err hi_sq_policy_publish(hoshi_store *base, long long org_id, const char *
     return err;
 }
 
+static void copy_stats(sqlite3_stmt *st, void *rec)
+{
+    hoshi_stats *out = rec;
+    out->orgs = sqlite3_column_int64(st, 0);
+    out->users = sqlite3_column_int64(st, 1);
+    out->diagnoses = sqlite3_column_int64(st, 2);
+    out->policies = sqlite3_column_int64(st, 3);
+    out->active[1] = sqlite3_column_int64(st, 4);
+    out->active[2] = sqlite3_column_int64(st, 5);
+    out->withdrawn = sqlite3_column_int64(st, 6);
+}
+
 hoshi_err hi_sq_stats(hoshi_store *base, hoshi_stats *out)
 {
     memset(out, 0, sizeof *out);
-    hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
-    hoshi_err err = hi_sq_prep(c, "SELECT (SELECT count(*) FROM orgs), (SELECT count(*) FROM users),"
-                                  " (SELECT count(*) FROM diagnoses),"
-                                  " (SELECT count(*) FROM policies WHERE published),"
-                                  " (SELECT count(*) FROM declarations WHERE status = 1 AND level = 1),"
-                                  " (SELECT count(*) FROM declarations WHERE status = 1 AND level = 2),"
-                                  " (SELECT count(*) FROM declarations WHERE status = 0)", &st);
-    if (err != HOSHI_OK)
-        goto release;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        out->orgs = sqlite3_column_int64(st, 0);
-        out->users = sqlite3_column_int64(st, 1);
-        out->diagnoses = sqlite3_column_int64(st, 2);
-        out->policies = sqlite3_column_int64(st, 3);
-        out->active[1] = sqlite3_column_int64(st, 4);
-        out->active[2] = sqlite3_column_int64(st, 5);
-        out->withdrawn = sqlite3_column_int64(st, 6);
-    } else {
-        err = hi_sq_fail(c, "statistics");
-    }
-    hi_sq_done(st);
-release:
-    hi_sq_release(HI_SQ(base), c);
-    return err;
+    /* One row always: scalar subqueries. */
+    hi_sq_query q = {.sql = "SELECT (SELECT count(*) FROM orgs), (SELECT count(*) FROM users),"
+                            " (SELECT count(*) FROM diagnoses),"
+                            " (SELECT count(*) FROM policies WHERE published),"
+                            " (SELECT count(*) FROM declarations WHERE status = 1 AND level = 1),"
+                            " (SELECT count(*) FROM declarations WHERE status = 1 AND level = 2),"
+                            " (SELECT count(*) FROM declarations WHERE status = 0)",
+                     .copy = copy_stats, .what = "statistics", .missing = "no statistics"};
+    return hi_sq_read1(base, &q, out);
 }

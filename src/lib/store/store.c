@@ -3,8 +3,8 @@
  * call forwards to the backend's operation table, after clearing the
  * error detail so a stale message never describes a new failure.
  */
-#include "hoshi/store.h"
 #include "internal.h"
+#include "store_int.h"
 
 #include <stddef.h>
 
@@ -32,9 +32,9 @@ hoshi_err hoshi_store_user_by_email(hoshi_store *s, const char *email, hoshi_use
 }
 
 hoshi_err hoshi_store_session_create(hoshi_store *s, const char *sid_digest, long long user_id,
-                                     const char *csrf, long long expires)
+                                     const char *token, long long expires)
 {
-    FORWARD(session_create, sid_digest, user_id, csrf, expires);
+    FORWARD(session_create, sid_digest, user_id, token, expires);
 }
 
 hoshi_err hoshi_store_session_get(hoshi_store *s, const char *sid_digest, long long now,
@@ -102,7 +102,7 @@ hoshi_err hoshi_store_policy_publish(hoshi_store *s, long long org_id, const cha
 }
 
 hoshi_err hoshi_store_decl_create(hoshi_store *s, long long org_id, int level, const char *date,
-                                  char id_out[HOSHI_DECL_ID_LEN + 1])
+                                  char id_out[HOSHI_STORE_DECL_ID])
 {
     FORWARD(decl_create, org_id, level, date, id_out);
 }

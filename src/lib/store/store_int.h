@@ -1,0 +1,77 @@
+/*
+ * store_int.h — what a store backend implements: the table of operations
+ * behind the opaque hoshi_store, and the struct every backend's handle
+ * starts with.  Only backends and store.c include it; callers see the
+ * hoshi_store_* functions of include/hoshi/store*.h, which store.c
+ * forwards here.
+ *
+ * Adding a backend (PostgreSQL, issue 12) is one more table and one open
+ * function, and no change to any caller:
+ *   - a file pg.c (and pg_*.c by subject, like sqlite_*.c) with a handle
+ *     struct that embeds `struct hoshi_store base` as its first member;
+ *   - a `const hoshi_store_ops hi_pg_ops` filling every member below, each
+ *     keeping the contract written for its hoshi_store_* function
+ *     (errors, transactions, what is read back);
+ *   - hoshi_store_open_pg(conninfo, connections, &store) in
+ *     include/hoshi/store.h, which sets base.ops = &hi_pg_ops.
+ * tests/unit/test_store*.c then run against it as they run against SQLite.
+ */
+#ifndef HOSHI_STORE_INT_H
+#define HOSHI_STORE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hoshi/store.h"
+#include "hoshi/store_accounts.h"
+#include "hoshi/store_registry.h"
+
+/* The backend's operations.  Every function gets the store as its first
+ * argument and does what its hoshi_store_* wrapper documents. */
+typedef struct hoshi_store_ops {
+    void (*close)(hoshi_store *s);
+    hoshi_err (*generation)(hoshi_store *s, long long *out);
+
+    /* accounts (hoshi/store_accounts.h) */
+    hoshi_err (*signup)(hoshi_store *s, const char *email, const char *pwhash,
+                        const char *org_name, long long *user_id, long long *org_id);
+    hoshi_err (*user_by_email)(hoshi_store *s, const char *email, hoshi_user *out);
+    hoshi_err (*session_create)(hoshi_store *s, const char *sid_digest, long long user_id,
+                                const char *token, long long expires);
+    hoshi_err (*session_get)(hoshi_store *s, const char *sid_digest, long long now,
+                             hoshi_session *out);
+    hoshi_err (*session_delete)(hoshi_store *s, const char *sid_digest);
+    hoshi_err (*user_set_operator)(hoshi_store *s, long long user_id, bool on);
+
+    /* the registry (hoshi/store_registry.h) */
+    hoshi_err (*org_get)(hoshi_store *s, long long org_id, hoshi_org *out);
+    hoshi_err (*org_update)(hoshi_store *s, const hoshi_org *org);
+    hoshi_err (*draft_save)(hoshi_store *s, long long org_id, const char *draft);
+    hoshi_err (*diagnosis_add)(hoshi_store *s, long long org_id, const char *answers,
+                               int score, const char *taken_on, long long *id);
+    hoshi_err (*diagnosis_get)(hoshi_store *s, long long org_id, long long id,
+                               hoshi_diagnosis *out);
+    hoshi_err (*diagnosis_list)(hoshi_store *s, long long org_id, hoshi_diagnosis *out,
+                                size_t max, size_t *n);
+    hoshi_err (*policy_get)(hoshi_store *s, long long org_id, hoshi_policy_rec *out);
+    hoshi_err (*policy_save)(hoshi_store *s, const hoshi_policy_rec *p);
+    hoshi_err (*policy_get_public)(hoshi_store *s, long long org_id, hoshi_policy_rec *out);
+    hoshi_err (*policy_publish)(hoshi_store *s, long long org_id, const char *date);
+    hoshi_err (*decl_create)(hoshi_store *s, long long org_id, int level, const char *date,
+                             char id_out[HOSHI_STORE_DECL_ID]);
+    hoshi_err (*decl_withdraw)(hoshi_store *s, long long org_id, const char *date);
+    hoshi_err (*decl_withdraw_id)(hoshi_store *s, const char *id, const char *date);
+    hoshi_err (*decl_get)(hoshi_store *s, const char *id, hoshi_decl *out);
+    hoshi_err (*decl_active)(hoshi_store *s, long long org_id, hoshi_decl *out);
+    hoshi_err (*decl_search)(hoshi_store *s, const hoshi_decl_query *q, hoshi_decl *out,
+                             size_t *n, long long *total);
+    hoshi_err (*seed)(hoshi_store *s, const hoshi_seed_decl *items, size_t n);
+    hoshi_err (*stats)(hoshi_store *s, hoshi_stats *out);
+} hoshi_store_ops;
+
+/* What every backend's handle starts with; the rest is the backend's own. */
+struct hoshi_store {
+    const hoshi_store_ops *ops;
+};
+
+#endif
