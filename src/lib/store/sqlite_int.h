@@ -178,7 +178,7 @@ hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_
 hoshi_err hi_sq_seed(hoshi_store *base, const hoshi_seed_decl *items, size_t n);
 hoshi_err hi_sq_generation(hoshi_store *base, long long *out);
 
-/* The backend's operation table (sqlite_ops.c). */
+/* The backend's operation table (sqlite.c). */
 extern const hoshi_store_ops hi_sqlite_ops;
 
 #endif

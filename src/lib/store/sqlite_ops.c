@@ -1,10 +1,10 @@
 /*
- * sqlite_ops.c — the SQLite backend's operation table and the helpers its
- * operations share: the one shape of a read (hi_sq_read1, hi_sq_readn)
- * and of a simple write (hi_sq_write1), so every look-up fails the same
- * way, and the checks of text against its character limit.  The
- * operations themselves live by subject in sqlite_accounts.c,
- * sqlite_orgs.c and sqlite_decl.c: every query prepared once per
+ * sqlite_ops.c — the helpers the SQLite backend's operations share: the
+ * one shape of a read (hi_sq_read1, hi_sq_readn) and of a simple write
+ * (hi_sq_write1), so every look-up fails the same way, and the checks of
+ * text against its character limit.  The operations themselves live by
+ * subject in sqlite_accounts.c, sqlite_orgs.c and sqlite_decl.c: every
+ * query prepared once per
  * connection with bound parameters, every multi-statement change inside
  * BEGIN IMMEDIATE … COMMIT so a failure leaves nothing behind.
  */
@@ -41,17 +41,6 @@ hoshi_err hi_sq_check_date(const char *what, const char *date)
 {
     hi_sq_field f[] = {HI_SQ_ASCII(what, date, HOSHI_STORE_DATE_CHARS)};
     return hi_sq_check(f, 1);
-}
-
-hoshi_err hi_sq_rollback(hi_conn *c, hoshi_err err)
-{
-    /* SQLite may have rolled back already (after running out of memory,
-     * for one). */
-    if (!sqlite3_get_autocommit(c->db)) {
-        sqlite3_step(c->rollback);
-        sqlite3_reset(c->rollback);
-    }
-    return err;
 }
 
 hoshi_err hi_sq_write1(hoshi_store *base, const char *sql, hi_sq_binder bind, const void *ctx,
@@ -141,32 +130,3 @@ hoshi_err hi_sq_generation(hoshi_store *base, long long *out)
     *out = atomic_load(&HI_SQ(base)->generation);
     return HOSHI_OK;
 }
-
-const hoshi_store_ops hi_sqlite_ops = {
-    .close = hi_sqlite_close,
-    .signup = hi_sq_signup,
-    .user_by_email = hi_sq_user_by_email,
-    .session_create = hi_sq_session_create,
-    .session_get = hi_sq_session_get,
-    .session_delete = hi_sq_session_delete,
-    .org_get = hi_sq_org_get,
-    .org_update = hi_sq_org_update,
-    .draft_save = hi_sq_draft_save,
-    .diagnosis_add = hi_sq_diagnosis_add,
-    .diagnosis_get = hi_sq_diagnosis_get,
-    .diagnosis_list = hi_sq_diagnosis_list,
-    .policy_get = hi_sq_policy_get,
-    .policy_save = hi_sq_policy_save,
-    .policy_get_public = hi_sq_policy_get_public,
-    .policy_publish = hi_sq_policy_publish,
-    .decl_create = hi_sq_decl_create,
-    .decl_withdraw = hi_sq_decl_withdraw,
-    .decl_get = hi_sq_decl_get,
-    .decl_active = hi_sq_decl_active,
-    .decl_search = hi_sq_decl_search,
-    .seed = hi_sq_seed,
-    .generation = hi_sq_generation,
-    .user_set_operator = hi_sq_user_set_operator,
-    .decl_withdraw_id = hi_sq_decl_withdraw_id,
-    .stats = hi_sq_stats,
-};
