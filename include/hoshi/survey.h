@@ -36,7 +36,8 @@ hoshi_err hoshi_encoding_parse(const char *name, hoshi_encoding *out);
 /* Loads a survey: codebook_path (may be NULL when data_path is a .hsd
  * cache, which embeds its codebook) and data_path (CSV or .hsd, told apart
  * by content).  enc applies to the CSV files.  Caller frees *out with
- * hoshi_dataset_free(). */
+ * hoshi_dataset_free().  HOSHI_ERR_IO when a file cannot be read,
+ * HOSHI_ERR_INPUT when its content is wrong, HOSHI_ERR_LIMIT over a cap. */
 hoshi_err hoshi_dataset_open(const char *codebook_path, const char *data_path,
                              hoshi_encoding enc, hoshi_dataset **out);
 

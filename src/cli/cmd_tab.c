@@ -232,7 +232,7 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         goto done;
     }
     if ((err = hoshi_dataset_open(codebook, data, enc, &ds)) != HOSHI_OK) {
-        rc = cli_lib_error(cmd, err);
+        rc = cli_input_error(cmd, err);
         goto done;
     }
     hoshi_tab_spec spec = {side, heads.v, heads.n, wheres.v, wheres.n, bands, nets.v, nets.n,
@@ -319,7 +319,7 @@ int cmd_import(int argc, char **argv)
         return cli_lib_error("import", err);
     hoshi_dataset *ds = NULL;
     if ((err = hoshi_dataset_open(codebook, data, enc, &ds)) != HOSHI_OK)
-        return cli_lib_error("import", err);
+        return cli_input_error("import", err);
     int rc = EXIT_OK;
     if ((err = hoshi_dataset_save(ds, out)) != HOSHI_OK)
         rc = cli_lib_error("import", err);

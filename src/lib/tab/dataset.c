@@ -37,11 +37,6 @@ static hoshi_err load_codebook_text(const char *path, hoshi_encoding enc, char *
     char *raw = NULL;
     size_t raw_len = 0;
     hoshi_err err = hoshi_file_read(path, HI_TAB_MAX_CODEBOOK, &raw, &raw_len);
-    if (err == HOSHI_ERR_IO) { /* a missing codebook is bad input (exit 2) */
-        char msg[1024];
-        snprintf(msg, sizeof msg, "%s", hoshi_error_detail());
-        err = hi_fail(HOSHI_ERR_INPUT, "%s", msg);
-    }
     if (err != HOSHI_OK)
         return err;
     err = hi_text_to_utf8(path, raw, raw_len, enc, text, len);
@@ -74,7 +69,7 @@ hoshi_err hoshi_dataset_open(const char *codebook_path, const char *data_path,
         goto free_text;
     int fd = open(data_path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        err = hi_fail(HOSHI_ERR_INPUT, "%s: %s", data_path, strerror(errno));
+        err = hi_fail(HOSHI_ERR_IO, "%s: %s", data_path, strerror(errno));
         hi_codebook_free(cb);
         goto free_text;
     }

@@ -345,7 +345,7 @@ hoshi_err hi_hsd_open(const char *path, const char *codebook_text, size_t codebo
         return hi_fail(HOSHI_ERR_INTERNAL, ".hsd files are read on little-endian machines only");
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return hi_fail(HOSHI_ERR_INPUT, "%s: %s", path, strerror(errno));
+        return hi_fail(HOSHI_ERR_IO, "%s: %s", path, strerror(errno));
     struct stat st;
     hoshi_err err = HOSHI_OK;
     void *map = MAP_FAILED;
