@@ -20,7 +20,6 @@
 #include "hoshi/catalog.h"
 #include "hoshi/error.h"
 
-typedef struct hoshi_codebook hoshi_codebook;
 typedef struct hoshi_dataset hoshi_dataset;
 typedef struct hoshi_tabset hoshi_tabset;
 

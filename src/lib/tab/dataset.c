@@ -64,7 +64,7 @@ hoshi_err hoshi_dataset_open(const char *codebook_path, const char *data_path,
         err = hi_fail(HOSHI_ERR_USAGE, "a CSV data file needs --codebook");
         goto free_text;
     }
-    hoshi_codebook *cb = NULL;
+    hi_codebook *cb = NULL;
     if ((err = hi_codebook_parse(codebook_path, cbtext, cblen, &cb)) != HOSHI_OK)
         goto free_text;
     int fd = open(data_path, O_RDONLY | O_CLOEXEC);
@@ -87,7 +87,7 @@ hoshi_err hoshi_dataset_parse(const char *codebook_name, const char *codebook, s
     hi_clear_error();
     char *cbtext = NULL;
     size_t cblen = 0;
-    hoshi_codebook *cb = NULL;
+    hi_codebook *cb = NULL;
     hoshi_err err = hi_text_to_utf8(codebook_name, codebook, codebook_len, enc, &cbtext, &cblen);
     if (err != HOSHI_OK)
         return err;

@@ -349,7 +349,7 @@ hoshi_err hi_hsd_open(const char *path, const char *codebook_text, size_t codebo
     struct stat st;
     hoshi_err err = HOSHI_OK;
     void *map = MAP_FAILED;
-    hoshi_codebook *cb = NULL;
+    hi_codebook *cb = NULL;
     hoshi_dataset *ds = NULL;
     if (fstat(fd, &st) != 0) {
         err = hi_fail(HOSHI_ERR_IO, "%s: %s", path, strerror(errno));

@@ -55,7 +55,7 @@ typedef struct reader {
 /* Bytes that end an unquoted field or need a closer look. */
 static const uint8_t stop[256] = {[','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [0] = 1};
 
-hoshi_err hi_dataset_alloc(hoshi_codebook *cb, hoshi_dataset **out)
+hoshi_err hi_dataset_alloc(hi_codebook *cb, hoshi_dataset **out)
 {
     hoshi_dataset *ds = hi_calloc(1, sizeof *ds);
     if (ds == NULL)
@@ -1045,7 +1045,7 @@ static hoshi_err read_all(const char *path, int fd, char **out, size_t *len)
     return HOSHI_OK;
 }
 
-hoshi_err hi_dataset_parse_csv(hoshi_codebook *cb, const char *name, int fd, const char *mem,
+hoshi_err hi_dataset_parse_csv(hi_codebook *cb, const char *name, int fd, const char *mem,
                                size_t mem_len, hoshi_encoding enc, hoshi_dataset **out)
 {
     hoshi_dataset *ds = NULL;

@@ -49,12 +49,12 @@ typedef struct hi_question {
     size_t first_col;   /* first data column of this question in the store */
 } hi_question;
 
-struct hoshi_codebook {
+typedef struct hi_codebook {
     hi_question *q;
     size_t n, cap;
     char *text;         /* the codebook as UTF-8 CSV (stored in .hsd files) */
     size_t text_len;
-};
+} hi_codebook;
 
 /* One data column of the store (the id column is not stored). */
 typedef enum hi_coltype { HI_COL_SA, HI_COL_BIT, HI_COL_NUM, HI_COL_FA } hi_coltype;
@@ -73,7 +73,7 @@ typedef struct hi_column {
 } hi_column;
 
 struct hoshi_dataset {
-    hoshi_codebook *cb;
+    hi_codebook *cb;
     hi_column *col;
     size_t n_col;
     size_t n_rows;
@@ -95,9 +95,9 @@ static inline size_t hi_words(size_t n_rows)
 
 /* codebook.c */
 hoshi_err hi_codebook_parse(const char *name, const char *text, size_t len,
-                            hoshi_codebook **out);
-void hi_codebook_free(hoshi_codebook *cb);
-const hi_question *hi_codebook_find(const hoshi_codebook *cb, const char *qid, size_t len);
+                            hi_codebook **out);
+void hi_codebook_free(hi_codebook *cb);
+const hi_question *hi_codebook_find(const hi_codebook *cb, const char *qid, size_t len);
 /* Index + 1 of code in q, 0 if not a code of q. */
 static inline unsigned hi_code_index(const hi_question *q, long code)
 {
@@ -141,9 +141,9 @@ extern size_t hi_tab_chunk;
 extern size_t hi_tab_parallel_min;
 /* tab.c: banners of at least this many respondents use two threads */
 extern size_t hi_tab_parallel_rows;
-hoshi_err hi_dataset_parse_csv(hoshi_codebook *cb, const char *name, int fd, const char *mem,
+hoshi_err hi_dataset_parse_csv(hi_codebook *cb, const char *name, int fd, const char *mem,
                                size_t mem_len, hoshi_encoding enc, hoshi_dataset **out);
-hoshi_err hi_dataset_alloc(hoshi_codebook *cb, hoshi_dataset **out);
+hoshi_err hi_dataset_alloc(hi_codebook *cb, hoshi_dataset **out);
 
 /* hsd.c */
 bool hi_hsd_sniff(const char *path);
@@ -158,8 +158,6 @@ bool hi_hsd_column_verified(const hoshi_dataset *ds, size_t i);
 
 /* Bitset helpers (bits past n_rows are always zero). */
 uint64_t hi_popcount_and(const uint64_t *a, const uint64_t *b, size_t words);
-uint64_t hi_popcount_and3(const uint64_t *a, const uint64_t *b, const uint64_t *c,
-                          size_t words);
 uint64_t hi_popcount(const uint64_t *a, size_t words);
 /* hist[k * 256 + code index] += respondents of side row k with that SA
  * value (index 0 = blank): one streaming pass over the column. */
