@@ -257,12 +257,6 @@ free_dir:
 
 /* ---- reading ---- */
 
-void hi_hsd_unmap(hoshi_dataset *ds)
-{
-    munmap(ds->map, ds->map_len);
-    ds->map = NULL;
-}
-
 static hoshi_err damaged(const char *path, const char *why)
 {
     return hi_fail(HOSHI_ERR_INPUT, "%s: damaged or not a hoshi cache: %s", path, why);

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "hoshi/buf.h"
 #include "hoshi/survey.h"
@@ -135,6 +136,27 @@ typedef struct hi_csvrec {
 hoshi_err hi_csvtok_next(hi_csvtok *t, hi_csvrec *r, bool *got);
 void hi_csvrec_free(hi_csvrec *r);
 
+/* columns.c: the store's life.  On failure of hi_dataset_alloc the caller
+ * keeps cb; on success the dataset owns it. */
+hoshi_err hi_dataset_alloc(hi_codebook *cb, hoshi_dataset **out);
+/* Makes room for `need` rows in every column; new bitset words are zero. */
+hoshi_err hi_dataset_ensure_rows(hoshi_dataset *ds, size_t need);
+/* Drops everything parsed so far, to start again. */
+void hi_dataset_reset_rows(hoshi_dataset *ds);
+/* Grows the free-text arena of c for n more bytes (4 GiB at most). */
+hoshi_err hi_column_fa_grow(hi_column *c, size_t n);
+static inline hoshi_err hi_column_fa_append(hi_column *c, const char *s, size_t n)
+{
+    hoshi_err err;
+    if (n == 0)
+        return HOSHI_OK;
+    if (n > c->fa_cap - c->fa_len && (err = hi_column_fa_grow(c, n)) != HOSHI_OK)
+        return err;
+    memcpy(c->fa_text + c->fa_len, s, n);
+    c->fa_len += n;
+    return HOSHI_OK;
+}
+
 /* ingest.c; hi_tab_chunk is the read size (tests make it tiny) */
 extern size_t hi_tab_chunk;
 /* files at least this large are parsed by two threads (tests lower it) */
@@ -143,13 +165,11 @@ extern size_t hi_tab_parallel_min;
 extern size_t hi_tab_parallel_rows;
 hoshi_err hi_dataset_parse_csv(hi_codebook *cb, const char *name, int fd, const char *mem,
                                size_t mem_len, hoshi_encoding enc, hoshi_dataset **out);
-hoshi_err hi_dataset_alloc(hi_codebook *cb, hoshi_dataset **out);
 
 /* hsd.c */
 bool hi_hsd_sniff(const char *path);
 hoshi_err hi_hsd_open(const char *path, const char *codebook_text, size_t codebook_len,
                       hoshi_dataset **out);
-void hi_hsd_unmap(hoshi_dataset *ds);
 /* Checks the checksum (and value ranges) of column i of a mapped dataset
  * once; thread-safe (see hoshi_dataset.verified). */
 hoshi_err hi_hsd_verify_column(const hoshi_dataset *ds, size_t i);
