@@ -161,7 +161,7 @@ static inline hoshi_err hi_column_fa_append(hi_column *c, const char *s, size_t 
 extern size_t hi_tab_chunk;
 /* files at least this large are parsed by two threads (tests lower it) */
 extern size_t hi_tab_parallel_min;
-/* tab.c: banners of at least this many respondents use two threads */
+/* run.c: banners of at least this many respondents use two threads */
 extern size_t hi_tab_parallel_rows;
 hoshi_err hi_dataset_parse_csv(hi_codebook *cb, const char *name, int fd, const char *mem,
                                size_t mem_len, hoshi_encoding enc, hoshi_dataset **out);
