@@ -156,7 +156,81 @@ static bool small_base(const hi_table *t, size_t r)
     return t->row_n[r] < HI_SMALL_BASE && !(t->grid && r == 0);
 }
 
-/* ---- Markdown ---- */
+/* ---- the human formats (Markdown, HTML): one walk over the rows ---- */
+
+/* What a human format writes around the parts of a table; the walk below
+ * decides what comes in which order, so the formats cannot drift apart. */
+typedef struct human_fmt {
+    void (*text)(hoshi_buf *b, const char *s);  /* a label, escaped for the format */
+    const char *doc_open;
+    const char *title_open, *title_close;       /* around "ID title" */
+    const char *side_open, *side_close;         /* around the side's "VAR title" */
+    const char *head_open;                      /* up to the first column label */
+    const char *head_cell_open, *head_cell_close;
+    void (*head_close)(hoshi_buf *b, size_t n_cols);
+    const char *row_open, *total_row_open;      /* up to the row label */
+    void (*small_base)(hoshi_buf *b, const char *mark);
+    const char *label_close;
+    /* a number cell: the base or a statistic (pct false), or a percentage
+     * with its significance s */
+    void (*cell_open)(hoshi_buf *b, bool pct, int8_t s, bool sig);
+    const char *cell_close, *row_close, *table_close;
+    void (*notes)(hoshi_buf *b, const hoshi_datafile *tx);
+} human_fmt;
+
+static void render_human(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const hoshi_datafile *tx,
+                         const human_fmt *f)
+{
+    hoshi_buf_puts(b, f->doc_open);
+    for (size_t ti = 0; ti < ts->n; ti++) {
+        const hi_table *t = &ts->t[ti];
+        hoshi_buf_puts(b, f->title_open);
+        f->text(b, t->id);
+        hoshi_buf_putc(b, ' ');
+        f->text(b, t->title);
+        hoshi_buf_puts(b, f->title_close);
+        if (t->side) {
+            hoshi_buf_puts(b, f->side_open);
+            f->text(b, t->side);
+            hoshi_buf_puts(b, f->side_close);
+        }
+        hoshi_buf_puts(b, f->head_open);
+        size_t nc = t->num ? HI_ST_COUNT - 1 : t->n_cols;
+        for (size_t c = 0; c < nc; c++) {
+            hoshi_buf_puts(b, f->head_cell_open);
+            f->text(b, t->num ? stat_names[c + 1] : t->col_label[c]);
+            hoshi_buf_puts(b, f->head_cell_close);
+        }
+        f->head_close(b, nc);
+        for (size_t r = 0; r < t->n_rows; r++) {
+            hoshi_buf_puts(b, r == 0 ? f->total_row_open : f->row_open);
+            f->text(b, t->row_label[r]);
+            if (small_base(t, r))
+                f->small_base(b, hi_tab_text(tx, "small_base"));
+            hoshi_buf_puts(b, f->label_close);
+            if (t->num) {
+                const double *st = &t->stat[r * HI_ST_COUNT];
+                for (int i = HI_ST_N; i < HI_ST_COUNT; i++) {
+                    f->cell_open(b, false, 0, sig);
+                    fmt_stat(b, st, i);
+                    hoshi_buf_puts(b, f->cell_close);
+                }
+            } else {
+                f->cell_open(b, false, 0, sig);
+                hoshi_buf_printf(b, "%llu", (unsigned long long)t->row_n[r]);
+                hoshi_buf_puts(b, f->cell_close);
+                for (size_t c = 0; c < nc; c++) {
+                    f->cell_open(b, true, t->sig[r * t->n_cols + c], sig);
+                    human_pct(b, t, r, c, sig);
+                    hoshi_buf_puts(b, f->cell_close);
+                }
+            }
+            hoshi_buf_puts(b, f->row_close);
+        }
+        hoshi_buf_puts(b, f->table_close);
+    }
+    f->notes(b, tx);
+}
 
 static void md_text(hoshi_buf *b, const char *s)
 {
@@ -168,55 +242,27 @@ static void md_text(hoshi_buf *b, const char *s)
     }
 }
 
-static void render_md(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const hoshi_datafile *tx)
+static void md_head_close(hoshi_buf *b, size_t n_cols)
 {
-    for (size_t ti = 0; ti < ts->n; ti++) {
-        const hi_table *t = &ts->t[ti];
-        hoshi_buf_puts(b, "### ");
-        md_text(b, t->id);
-        hoshi_buf_putc(b, ' ');
-        md_text(b, t->title);
-        hoshi_buf_puts(b, "\n\n");
-        if (t->side) {
-            hoshi_buf_puts(b, "表側: ");
-            md_text(b, t->side);
-            hoshi_buf_puts(b, "\n\n");
-        }
-        hoshi_buf_puts(b, "| | N |");
-        size_t nc = t->num ? HI_ST_COUNT - 1 : t->n_cols;
-        for (size_t c = 0; c < nc; c++) {
-            hoshi_buf_putc(b, ' ');
-            md_text(b, t->num ? stat_names[c + 1] : t->col_label[c]);
-            hoshi_buf_puts(b, " |");
-        }
-        hoshi_buf_puts(b, "\n|---|---:|");
-        for (size_t c = 0; c < nc; c++)
-            hoshi_buf_puts(b, "---:|");
-        hoshi_buf_putc(b, '\n');
-        for (size_t r = 0; r < t->n_rows; r++) {
-            hoshi_buf_puts(b, "| ");
-            md_text(b, t->row_label[r]);
-            if (small_base(t, r))
-                hoshi_buf_printf(b, " %s", hi_tab_text(tx, "small_base"));
-            if (t->num) {
-                const double *st = &t->stat[r * HI_ST_COUNT];
-                hoshi_buf_puts(b, " | ");
-                fmt_stat(b, st, HI_ST_N);
-                for (int i = HI_ST_MEAN; i < HI_ST_COUNT; i++) {
-                    hoshi_buf_puts(b, " | ");
-                    fmt_stat(b, st, i);
-                }
-            } else {
-                hoshi_buf_printf(b, " | %llu", (unsigned long long)t->row_n[r]);
-                for (size_t c = 0; c < nc; c++) {
-                    hoshi_buf_puts(b, " | ");
-                    human_pct(b, t, r, c, sig);
-                }
-            }
-            hoshi_buf_puts(b, " |\n");
-        }
-        hoshi_buf_putc(b, '\n');
-    }
+    hoshi_buf_puts(b, "\n|---|---:|");
+    for (size_t c = 0; c < n_cols; c++)
+        hoshi_buf_puts(b, "---:|");
+    hoshi_buf_putc(b, '\n');
+}
+
+static void md_small_base(hoshi_buf *b, const char *mark)
+{
+    hoshi_buf_printf(b, " %s", mark);
+}
+
+static void md_cell_open(hoshi_buf *b, bool pct, int8_t s, bool sig)
+{
+    (void)pct, (void)s, (void)sig;
+    hoshi_buf_puts(b, " | ");
+}
+
+static void md_notes(hoshi_buf *b, const hoshi_datafile *tx)
+{
     hoshi_buf_printf(b, "%s:\n\n", hi_tab_text(tx, "notes_title"));
     for (size_t i = 0; i < hi_tab_note_count(tx); i++) {
         hoshi_buf_puts(b, "- ");
@@ -225,70 +271,33 @@ static void render_md(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const hosh
     }
 }
 
-/* ---- HTML ---- */
+static const human_fmt md_fmt = {
+    md_text, "", "### ", "\n\n", "表側: ", "\n\n", "| | N |", " ", " |", md_head_close,
+    "| ", "| ", md_small_base, "", md_cell_open, "", " |\n", "\n", md_notes,
+};
 
-static void render_html(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const hoshi_datafile *tx)
+static void html_head_close(hoshi_buf *b, size_t n_cols)
 {
-    hoshi_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
-                   "<title>集計表</title><style>"
-                   "body{font-family:'Noto Sans CJK JP','Hiragino Sans',Meiryo,sans-serif}"
-                   "table{border-collapse:collapse;margin:1em 0}"
-                   "th,td{border:1px solid #999;padding:2px 6px;font-size:90%}"
-                   "th{background:#eef;vertical-align:bottom;max-width:9em}"
-                   "td.n,td.p{text-align:right}tr.total td{font-weight:bold}"
-                   ".ref{color:#a60}.up{color:#c00}.dn{color:#06c}"
-                   "</style></head><body>\n");
-    for (size_t ti = 0; ti < ts->n; ti++) {
-        const hi_table *t = &ts->t[ti];
-        hoshi_buf_puts(b, "<h2>");
-        hoshi_buf_html(b, t->id);
-        hoshi_buf_putc(b, ' ');
-        hoshi_buf_html(b, t->title);
-        hoshi_buf_puts(b, "</h2>\n");
-        if (t->side) {
-            hoshi_buf_puts(b, "<p>表側: ");
-            hoshi_buf_html(b, t->side);
-            hoshi_buf_puts(b, "</p>\n");
-        }
-        hoshi_buf_puts(b, "<table>\n<tr><th></th><th>N</th>");
-        size_t nc = t->num ? HI_ST_COUNT - 1 : t->n_cols;
-        for (size_t c = 0; c < nc; c++) {
-            hoshi_buf_puts(b, "<th>");
-            hoshi_buf_html(b, t->num ? stat_names[c + 1] : t->col_label[c]);
-            hoshi_buf_puts(b, "</th>");
-        }
-        hoshi_buf_puts(b, "</tr>\n");
-        for (size_t r = 0; r < t->n_rows; r++) {
-            hoshi_buf_puts(b, r == 0 ? "<tr class=\"total\"><td>" : "<tr><td>");
-            hoshi_buf_html(b, t->row_label[r]);
-            if (small_base(t, r))
-            {
-                hoshi_buf_puts(b, " <span class=\"ref\">");
-                hoshi_buf_html(b, hi_tab_text(tx, "small_base"));
-                hoshi_buf_puts(b, "</span>");
-            }
-            hoshi_buf_puts(b, "</td>");
-            if (t->num) {
-                const double *st = &t->stat[r * HI_ST_COUNT];
-                for (int i = HI_ST_N; i < HI_ST_COUNT; i++) {
-                    hoshi_buf_puts(b, "<td class=\"n\">");
-                    fmt_stat(b, st, i);
-                    hoshi_buf_puts(b, "</td>");
-                }
-            } else {
-                hoshi_buf_printf(b, "<td class=\"n\">%llu</td>", (unsigned long long)t->row_n[r]);
-                for (size_t c = 0; c < nc; c++) {
-                    int8_t s = t->sig[r * t->n_cols + c];
-                    hoshi_buf_puts(b, s > 0 && sig ? "<td class=\"p up\">"
-                                   : s < 0 && sig ? "<td class=\"p dn\">" : "<td class=\"p\">");
-                    human_pct(b, t, r, c, sig);
-                    hoshi_buf_puts(b, "</td>");
-                }
-            }
-            hoshi_buf_puts(b, "</tr>\n");
-        }
-        hoshi_buf_puts(b, "</table>\n");
-    }
+    (void)n_cols;
+    hoshi_buf_puts(b, "</tr>\n");
+}
+
+static void html_small_base(hoshi_buf *b, const char *mark)
+{
+    hoshi_buf_puts(b, " <span class=\"ref\">");
+    hoshi_buf_html(b, mark);
+    hoshi_buf_puts(b, "</span>");
+}
+
+static void html_cell_open(hoshi_buf *b, bool pct, int8_t s, bool sig)
+{
+    hoshi_buf_puts(b, !pct ? "<td class=\"n\">"
+                   : s > 0 && sig ? "<td class=\"p up\">"
+                   : s < 0 && sig ? "<td class=\"p dn\">" : "<td class=\"p\">");
+}
+
+static void html_notes(hoshi_buf *b, const hoshi_datafile *tx)
+{
     hoshi_buf_puts(b, "<h3>");
     hoshi_buf_html(b, hi_tab_text(tx, "notes_title"));
     hoshi_buf_puts(b, "</h3>\n<ul>\n");
@@ -299,6 +308,22 @@ static void render_html(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const ho
     }
     hoshi_buf_puts(b, "</ul>\n</body></html>\n");
 }
+
+static const human_fmt html_fmt = {
+    hoshi_buf_html,
+    "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
+    "<title>集計表</title><style>"
+    "body{font-family:'Noto Sans CJK JP','Hiragino Sans',Meiryo,sans-serif}"
+    "table{border-collapse:collapse;margin:1em 0}"
+    "th,td{border:1px solid #999;padding:2px 6px;font-size:90%}"
+    "th{background:#eef;vertical-align:bottom;max-width:9em}"
+    "td.n,td.p{text-align:right}tr.total td{font-weight:bold}"
+    ".ref{color:#a60}.up{color:#c00}.dn{color:#06c}"
+    "</style></head><body>\n",
+    "<h2>", "</h2>\n", "<p>表側: ", "</p>\n", "<table>\n<tr><th></th><th>N</th>", "<th>", "</th>",
+    html_head_close, "<tr><td>", "<tr class=\"total\"><td>", html_small_base, "</td>",
+    html_cell_open, "</td>", "</tr>\n", "</table>\n", html_notes,
+};
 
 /* ---- JSON ---- */
 
@@ -405,8 +430,8 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
             hoshi_buf_puts(&b, "\xEF\xBB\xBF");
         render_sv(&b, ts, fmt == HOSHI_TAB_CSV ? ',' : '\t');
         break;
-    case HOSHI_TAB_MD: render_md(&b, ts, opts->sig, tx); break;
-    case HOSHI_TAB_HTML: render_html(&b, ts, opts->sig, tx); break;
+    case HOSHI_TAB_MD: render_human(&b, ts, opts->sig, tx, &md_fmt); break;
+    case HOSHI_TAB_HTML: render_human(&b, ts, opts->sig, tx, &html_fmt); break;
     case HOSHI_TAB_JSON: render_json(&b, ts, tx); break;
     case HOSHI_TAB_SVG: hi_tab_svg(&b, ts); break;
     case HOSHI_TAB_XLSX:
