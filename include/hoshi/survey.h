@@ -88,11 +88,22 @@ typedef enum hoshi_tab_format {
 
 hoshi_err hoshi_tab_format_parse(const char *name, hoshi_tab_format *out);
 
+/* The words around the tables of the human formats (md, html, json,
+ * xlsx): notes, marks, the total row, the side, statistics' names, from
+ * DATADIR/text/<lang>/tab.ini (datadir NULL: hoshi_datadir_default()).
+ * csv, tsv and svg need none.  Caller frees *out with hoshi_tab_texts_free(). */
+typedef struct hoshi_tab_texts hoshi_tab_texts;
+hoshi_err hoshi_tab_texts_open(const char *datadir, hoshi_lang lang, hoshi_tab_texts **out);
+void hoshi_tab_texts_free(hoshi_tab_texts *tx);
+
 typedef struct hoshi_tab_render_opts {
     bool bom;              /* csv/tsv: start with a UTF-8 byte-order mark */
     bool cp932;            /* csv/tsv: encode as CP932 */
     bool sig;              /* human formats: significance marks (default on via the CLI) */
-    hoshi_lang lang;       /* human formats: language of notes and marks (ja) */
+    hoshi_lang lang;       /* human formats: language, when texts is NULL (ja) */
+    /* human formats: the texts to use (borrowed); NULL opens those of lang
+     * in the default data directory for this call */
+    const hoshi_tab_texts *texts;
 } hoshi_tab_render_opts;
 
 /* Renders every table of ts.  *out is malloc'd (caller frees with free()). */

@@ -150,21 +150,15 @@ static void human_pct(hoshi_buf *b, const hi_table *t, size_t r, size_t c, bool 
         hoshi_buf_puts(b, sig_mark(t->sig[r * t->n_cols + c]));
 }
 
-/* The 全体 row of a GRID sums the items, so its base is not a head count. */
-static bool small_base(const hi_table *t, size_t r)
-{
-    return t->row_n[r] < HI_SMALL_BASE && !(t->grid && r == 0);
-}
-
 /* ---- the human formats (Markdown, HTML): one walk over the rows ---- */
 
 /* What a human format writes around the parts of a table; the walk below
  * decides what comes in which order, so the formats cannot drift apart. */
 typedef struct human_fmt {
     void (*text)(hoshi_buf *b, const char *s);  /* a label, escaped for the format */
-    const char *doc_open;
+    void (*doc_open)(hoshi_buf *b, const hoshi_tab_texts *tx);
     const char *title_open, *title_close;       /* around "ID title" */
-    const char *side_open, *side_close;         /* around the side's "VAR title" */
+    const char *side_open, *side_close;         /* around "Side: VAR title" */
     const char *head_open;                      /* up to the first column label */
     const char *head_cell_open, *head_cell_close;
     void (*head_close)(hoshi_buf *b, size_t n_cols);
@@ -175,13 +169,13 @@ typedef struct human_fmt {
      * with its significance s */
     void (*cell_open)(hoshi_buf *b, bool pct, int8_t s, bool sig);
     const char *cell_close, *row_close, *table_close;
-    void (*notes)(hoshi_buf *b, const hoshi_datafile *tx);
+    void (*notes)(hoshi_buf *b, const hoshi_tab_texts *tx);
 } human_fmt;
 
-static void render_human(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const hoshi_datafile *tx,
+static void render_human(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const hoshi_tab_texts *tx,
                          const human_fmt *f)
 {
-    hoshi_buf_puts(b, f->doc_open);
+    f->doc_open(b, tx);
     for (size_t ti = 0; ti < ts->n; ti++) {
         const hi_table *t = &ts->t[ti];
         hoshi_buf_puts(b, f->title_open);
@@ -191,6 +185,8 @@ static void render_human(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const h
         hoshi_buf_puts(b, f->title_close);
         if (t->side) {
             hoshi_buf_puts(b, f->side_open);
+            f->text(b, hi_tab_text(tx, "side"));
+            hoshi_buf_puts(b, ": ");
             f->text(b, t->side);
             hoshi_buf_puts(b, f->side_close);
         }
@@ -198,14 +194,14 @@ static void render_human(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const h
         size_t nc = t->num ? HI_ST_COUNT - 1 : t->n_cols;
         for (size_t c = 0; c < nc; c++) {
             hoshi_buf_puts(b, f->head_cell_open);
-            f->text(b, t->num ? stat_names[c + 1] : t->col_label[c]);
+            f->text(b, t->num ? stat_names[c + 1] : hi_tab_col_label(t, c, tx));
             hoshi_buf_puts(b, f->head_cell_close);
         }
         f->head_close(b, nc);
         for (size_t r = 0; r < t->n_rows; r++) {
             hoshi_buf_puts(b, r == 0 ? f->total_row_open : f->row_open);
-            f->text(b, t->row_label[r]);
-            if (small_base(t, r))
+            f->text(b, hi_tab_row_label(t, r, tx));
+            if (hi_tab_small_base(t, r))
                 f->small_base(b, hi_tab_text(tx, "small_base"));
             hoshi_buf_puts(b, f->label_close);
             if (t->num) {
@@ -242,6 +238,11 @@ static void md_text(hoshi_buf *b, const char *s)
     }
 }
 
+static void md_doc_open(hoshi_buf *b, const hoshi_tab_texts *tx)
+{
+    (void)b, (void)tx;
+}
+
 static void md_head_close(hoshi_buf *b, size_t n_cols)
 {
     hoshi_buf_puts(b, "\n|---|---:|");
@@ -261,7 +262,7 @@ static void md_cell_open(hoshi_buf *b, bool pct, int8_t s, bool sig)
     hoshi_buf_puts(b, " | ");
 }
 
-static void md_notes(hoshi_buf *b, const hoshi_datafile *tx)
+static void md_notes(hoshi_buf *b, const hoshi_tab_texts *tx)
 {
     hoshi_buf_printf(b, "%s:\n\n", hi_tab_text(tx, "notes_title"));
     for (size_t i = 0; i < hi_tab_note_count(tx); i++) {
@@ -272,9 +273,24 @@ static void md_notes(hoshi_buf *b, const hoshi_datafile *tx)
 }
 
 static const human_fmt md_fmt = {
-    md_text, "", "### ", "\n\n", "表側: ", "\n\n", "| | N |", " ", " |", md_head_close,
+    md_text, md_doc_open, "### ", "\n\n", "", "\n\n", "| | N |", " ", " |", md_head_close,
     "| ", "| ", md_small_base, "", md_cell_open, "", " |\n", "\n", md_notes,
 };
+
+static void html_doc_open(hoshi_buf *b, const hoshi_tab_texts *tx)
+{
+    hoshi_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><title>",
+                     hi_tab_lang_code(tx));
+    hoshi_buf_html(b, hi_tab_text(tx, "html_title"));
+    hoshi_buf_puts(b, "</title><style>"
+                   "body{font-family:'Noto Sans CJK JP','Hiragino Sans',Meiryo,sans-serif}"
+                   "table{border-collapse:collapse;margin:1em 0}"
+                   "th,td{border:1px solid #999;padding:2px 6px;font-size:90%}"
+                   "th{background:#eef;vertical-align:bottom;max-width:9em}"
+                   "td.n,td.p{text-align:right}tr.total td{font-weight:bold}"
+                   ".ref{color:#a60}.up{color:#c00}.dn{color:#06c}"
+                   "</style></head><body>\n");
+}
 
 static void html_head_close(hoshi_buf *b, size_t n_cols)
 {
@@ -296,7 +312,7 @@ static void html_cell_open(hoshi_buf *b, bool pct, int8_t s, bool sig)
                    : s < 0 && sig ? "<td class=\"p dn\">" : "<td class=\"p\">");
 }
 
-static void html_notes(hoshi_buf *b, const hoshi_datafile *tx)
+static void html_notes(hoshi_buf *b, const hoshi_tab_texts *tx)
 {
     hoshi_buf_puts(b, "<h3>");
     hoshi_buf_html(b, hi_tab_text(tx, "notes_title"));
@@ -310,17 +326,8 @@ static void html_notes(hoshi_buf *b, const hoshi_datafile *tx)
 }
 
 static const human_fmt html_fmt = {
-    hoshi_buf_html,
-    "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
-    "<title>集計表</title><style>"
-    "body{font-family:'Noto Sans CJK JP','Hiragino Sans',Meiryo,sans-serif}"
-    "table{border-collapse:collapse;margin:1em 0}"
-    "th,td{border:1px solid #999;padding:2px 6px;font-size:90%}"
-    "th{background:#eef;vertical-align:bottom;max-width:9em}"
-    "td.n,td.p{text-align:right}tr.total td{font-weight:bold}"
-    ".ref{color:#a60}.up{color:#c00}.dn{color:#06c}"
-    "</style></head><body>\n",
-    "<h2>", "</h2>\n", "<p>表側: ", "</p>\n", "<table>\n<tr><th></th><th>N</th>", "<th>", "</th>",
+    hoshi_buf_html, html_doc_open,
+    "<h2>", "</h2>\n", "<p>", "</p>\n", "<table>\n<tr><th></th><th>N</th>", "<th>", "</th>",
     html_head_close, "<tr><td>", "<tr class=\"total\"><td>", html_small_base, "</td>",
     html_cell_open, "</td>", "</tr>\n", "</table>\n", html_notes,
 };
@@ -335,7 +342,7 @@ static void json_num(hoshi_buf *b, double v)
         hoshi_buf_printf(b, "%.17g", v);
 }
 
-static void render_json(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_datafile *tx)
+static void render_json(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *tx)
 {
     hoshi_buf_puts(b, "{\"tables\":[");
     for (size_t ti = 0; ti < ts->n; ti++) {
@@ -371,7 +378,7 @@ static void render_json(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_datafi
             hoshi_buf_puts(b, r ? ",{\"label\":" : "{\"label\":");
             hoshi_buf_json_str(b, t->row_label[r]);
             hoshi_buf_printf(b, ",\"n\":%llu,\"small_base\":%s", (unsigned long long)t->row_n[r],
-                          small_base(t, r) ? "true" : "false");
+                          hi_tab_small_base(t, r) ? "true" : "false");
             if (t->num) {
                 hoshi_buf_puts(b, ",\"stats\":[");
                 for (int i = 0; i < HI_ST_COUNT; i++) {
@@ -412,12 +419,13 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
                            const hoshi_tab_render_opts *opts, char **out, size_t *len)
 {
     hi_clear_error();
-    hoshi_tab_render_opts none = {false, false, false, HOSHI_LANG_JA};
+    hoshi_tab_render_opts none = {false, false, false, HOSHI_LANG_JA, NULL};
     if (opts == NULL)
         opts = &none;
-    hoshi_datafile *tx = NULL;
+    const hoshi_tab_texts *tx = NULL;
+    hoshi_tab_texts *owned = NULL;
     if (fmt == HOSHI_TAB_MD || fmt == HOSHI_TAB_HTML || fmt == HOSHI_TAB_JSON) {
-        hoshi_err terr = hi_tab_texts_load(opts->lang, &tx);
+        hoshi_err terr = hi_tab_texts_use(opts, &tx, &owned);
         if (terr != HOSHI_OK)
             return terr;
     }
@@ -438,7 +446,7 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
         hoshi_buf_free(&b);
         return hi_fail(HOSHI_ERR_USAGE, "xlsx is written to a file (use --out)");
     }
-    hoshi_datafile_free(tx);
+    hoshi_tab_texts_free(owned);
     char *s = NULL;
     size_t n = 0;
     hoshi_err err = hoshi_buf_finish(&b, &s, &n);
