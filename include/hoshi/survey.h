@@ -20,7 +20,6 @@
 #include "hoshi/catalog.h"
 #include "hoshi/error.h"
 
-typedef struct hoshi_codebook hoshi_codebook;
 typedef struct hoshi_dataset hoshi_dataset;
 typedef struct hoshi_tabset hoshi_tabset;
 
@@ -36,7 +35,8 @@ hoshi_err hoshi_encoding_parse(const char *name, hoshi_encoding *out);
 /* Loads a survey: codebook_path (may be NULL when data_path is a .hsd
  * cache, which embeds its codebook) and data_path (CSV or .hsd, told apart
  * by content).  enc applies to the CSV files.  Caller frees *out with
- * hoshi_dataset_free(). */
+ * hoshi_dataset_free().  HOSHI_ERR_IO when a file cannot be read,
+ * HOSHI_ERR_INPUT when its content is wrong, HOSHI_ERR_LIMIT over a cap. */
 hoshi_err hoshi_dataset_open(const char *codebook_path, const char *data_path,
                              hoshi_encoding enc, hoshi_dataset **out);
 
@@ -88,11 +88,22 @@ typedef enum hoshi_tab_format {
 
 hoshi_err hoshi_tab_format_parse(const char *name, hoshi_tab_format *out);
 
+/* The words around the tables of the human formats (md, html, json,
+ * xlsx): notes, marks, the total row, the side, statistics' names, from
+ * DATADIR/text/<lang>/tab.ini (datadir NULL: hoshi_datadir_default()).
+ * csv, tsv and svg need none.  Caller frees *out with hoshi_tab_texts_free(). */
+typedef struct hoshi_tab_texts hoshi_tab_texts;
+hoshi_err hoshi_tab_texts_open(const char *datadir, hoshi_lang lang, hoshi_tab_texts **out);
+void hoshi_tab_texts_free(hoshi_tab_texts *tx);
+
 typedef struct hoshi_tab_render_opts {
     bool bom;              /* csv/tsv: start with a UTF-8 byte-order mark */
     bool cp932;            /* csv/tsv: encode as CP932 */
     bool sig;              /* human formats: significance marks (default on via the CLI) */
-    hoshi_lang lang;       /* human formats: language of notes and marks (ja) */
+    hoshi_lang lang;       /* human formats: language, when texts is NULL (ja) */
+    /* human formats: the texts to use (borrowed); NULL opens those of lang
+     * in the default data directory for this call */
+    const hoshi_tab_texts *texts;
 } hoshi_tab_render_opts;
 
 /* Renders every table of ts.  *out is malloc'd (caller frees with free()). */

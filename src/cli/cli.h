@@ -16,9 +16,19 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 /* Prints "hoshi CMD: message" to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The exit status of a library error (util.c holds the one map): 2 for
+ * what the user can fix (bad usage or input, a cap), else 1.  reading: the
+ * call was reading files the user named, so failing to read one is bad
+ * input (2) rather than a failure (1). */
+int cli_exit_status(hoshi_err err, bool reading);
+
 /* Prints a library error (its detail, else its description) for cmd and
- * returns the exit status it maps to: 2 for bad input or usage, else 1. */
+ * returns its exit status (cli_exit_status(err, false)). */
 int cli_lib_error(const char *cmd, hoshi_err err);
+
+/* The same for a call that reads the user's input files: returns
+ * cli_exit_status(err, true). */
+int cli_input_error(const char *cmd, hoshi_err err);
 
 /* Writes data to path atomically (temporary file + rename), or to stdout
  * when path is NULL or "-".  Returns 0, or prints why and returns 1. */

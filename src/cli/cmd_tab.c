@@ -155,6 +155,7 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
     int rc = EXIT_USAGE;
     hoshi_dataset *ds = NULL;
     hoshi_tabset *ts = NULL;
+    hoshi_tab_texts *texts = NULL;
     char *text = NULL, *svg = NULL;
     size_t text_len = 0, svg_len = 0;
     hoshi_err err;
@@ -232,7 +233,7 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         goto done;
     }
     if ((err = hoshi_dataset_open(codebook, data, enc, &ds)) != HOSHI_OK) {
-        rc = cli_lib_error(cmd, err);
+        rc = cli_input_error(cmd, err);
         goto done;
     }
     hoshi_tab_spec spec = {side, heads.v, heads.n, wheres.v, wheres.n, bands, nets.v, nets.n,
@@ -241,7 +242,15 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         rc = cli_lib_error(cmd, err);
         goto done;
     }
-    hoshi_tab_render_opts ro = {bom, encout == HOSHI_ENC_CP932, sig, lang};
+    /* the words around the tables: only the human formats need them (csv
+     * and tsv run without a data directory) */
+    bool human = fmt == HOSHI_TAB_MD || fmt == HOSHI_TAB_HTML || fmt == HOSHI_TAB_JSON ||
+                 fmt == HOSHI_TAB_XLSX;
+    if (human && (err = hoshi_tab_texts_open(NULL, lang, &texts)) != HOSHI_OK) {
+        rc = cli_lib_error(cmd, err);
+        goto done;
+    }
+    hoshi_tab_render_opts ro = {bom, encout == HOSHI_ENC_CP932, sig, lang, texts};
     if (fmt == HOSHI_TAB_XLSX) {
         if (chart != NULL && (err = hoshi_tab_render(ts, HOSHI_TAB_SVG, &ro, &svg, &svg_len)) != HOSHI_OK) {
             rc = cli_lib_error(cmd, err);
@@ -266,6 +275,7 @@ done:
     free(text);
     free(svg);
     hoshi_tabset_free(ts);
+    hoshi_tab_texts_free(texts);
     hoshi_dataset_free(ds);
     list_free(&heads);
     list_free(&wheres);
@@ -319,7 +329,7 @@ int cmd_import(int argc, char **argv)
         return cli_lib_error("import", err);
     hoshi_dataset *ds = NULL;
     if ((err = hoshi_dataset_open(codebook, data, enc, &ds)) != HOSHI_OK)
-        return cli_lib_error("import", err);
+        return cli_input_error("import", err);
     int rc = EXIT_OK;
     if ((err = hoshi_dataset_save(ds, out)) != HOSHI_OK)
         rc = cli_lib_error("import", err);

@@ -22,12 +22,46 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-int cli_lib_error(const char *cmd, hoshi_err err)
+/* The one map from library errors to exit statuses.  What the user can fix
+ * is 2: bad usage, bad input, input over a cap, and (reading) a file they
+ * named that cannot be read.  Anything else is 1: memory, writing, a
+ * missing data directory, a bug. */
+int cli_exit_status(hoshi_err err, bool reading)
+{
+    switch (err) {
+    case HOSHI_OK:
+        return EXIT_OK;
+    case HOSHI_ERR_USAGE:
+    case HOSHI_ERR_INPUT:
+    case HOSHI_ERR_LIMIT:
+        return EXIT_USAGE;
+    case HOSHI_ERR_IO:
+    case HOSHI_ERR_NOTFOUND:
+        return reading ? EXIT_USAGE : EXIT_FAIL;
+    case HOSHI_ERR_NOMEM:
+    case HOSHI_ERR_DATA:
+    case HOSHI_ERR_INTERNAL:
+        break;
+    }
+    return EXIT_FAIL;
+}
+
+static void print_lib_error(const char *cmd, hoshi_err err)
 {
     const char *d = hoshi_error_detail();
     fprintf(stderr, "hoshi %s: %s\n", cmd, d != NULL && *d ? d : hoshi_error_message(err));
-    return err == HOSHI_ERR_INPUT || err == HOSHI_ERR_USAGE || err == HOSHI_ERR_LIMIT
-               ? EXIT_USAGE : EXIT_FAIL;
+}
+
+int cli_lib_error(const char *cmd, hoshi_err err)
+{
+    print_lib_error(cmd, err);
+    return cli_exit_status(err, false);
+}
+
+int cli_input_error(const char *cmd, hoshi_err err)
+{
+    print_lib_error(cmd, err);
+    return cli_exit_status(err, true);
 }
 
 static int write_all(FILE *f, const char *data, size_t len)
@@ -57,7 +91,7 @@ int cli_read_file(const char *cmd, const char *path, size_t max, char **out)
         return cli_lib_error(cmd, err);
     if (err != HOSHI_OK) {
         fprintf(stderr, "hoshi %s: cannot read %s\n", cmd, hoshi_error_detail());
-        return EXIT_USAGE;
+        return cli_exit_status(err, true);
     }
     if (strlen(buf) != n) {
         fprintf(stderr, "hoshi %s: %s: contains a NUL byte\n", cmd, path);

@@ -147,6 +147,21 @@ static void failed_writes_leave_nothing(void)
     clear_dir();
 }
 
+/* The engine says what happened: a file that cannot be opened is an I/O
+ * error (the CLI decides that an unreadable input is exit 2), not bad
+ * input chosen for its exit status. */
+static void unreadable_inputs_are_io_errors(void)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/nope.csv", dir);
+    hoshi_dataset *ds = NULL;
+    CHECK_INT(hoshi_dataset_open(path, DATA "/data.csv", HOSHI_ENC_AUTO, &ds), HOSHI_ERR_IO);
+    CHECK(strstr(hoshi_error_detail(), "No such file or directory") != NULL);
+    CHECK_INT(hoshi_dataset_open(DATA "/cb.csv", path, HOSHI_ENC_AUTO, &ds), HOSHI_ERR_IO);
+    CHECK(strstr(hoshi_error_detail(), "nope.csv: No such file or directory") != NULL);
+    CHECK(ds == NULL);
+}
+
 static void workbook_errors_are_errors(void)
 {
     hoshi_dataset *ds = NULL;
@@ -182,6 +197,7 @@ int main(void)
     RUN(modes_follow_the_umask);
     RUN(failed_writes_leave_nothing);
     RUN(workbook_errors_are_errors);
+    RUN(unreadable_inputs_are_io_errors);
     clear_dir();
     rmdir(dir);
     return UNIT_RESULT();

@@ -72,7 +72,7 @@ static void option_labels_must_be_utf8(void)
 static void codebook_text_must_be_utf8(void)
 {
     static const char bad[] = "qid,type,code,label\nQ1,SA,,ok\nQ1,SA,1,ab\xE3\nQ1,SA,2,x\n";
-    hoshi_codebook *cb = NULL;
+    hi_codebook *cb = NULL;
     CHECK_INT(hi_codebook_parse("c.hsd", bad, strlen(bad), &cb), HOSHI_ERR_INPUT);
     CHECK_STR(hoshi_error_detail(), "c.hsd:3:4: invalid UTF-8 byte 0xE3 in the codebook");
     hi_codebook_free(cb);

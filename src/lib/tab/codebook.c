@@ -95,7 +95,7 @@ static hoshi_err finish_question(hi_question *q, const char *name, size_t line)
     return HOSHI_OK;
 }
 
-static hoshi_err parse_rows(hoshi_codebook *cb, const char *name, const char *text, size_t len)
+static hoshi_err parse_rows(hi_codebook *cb, const char *name, const char *text, size_t len)
 {
     hi_csvtok t = {text, text + len, name, 1, HOSHI_BUF_INIT};
     hi_csvrec r = {0};
@@ -245,7 +245,7 @@ free_rec:
     return err;
 }
 
-hoshi_err hi_codebook_parse(const char *name, const char *text, size_t len, hoshi_codebook **out)
+hoshi_err hi_codebook_parse(const char *name, const char *text, size_t len, hi_codebook **out)
 {
     /* Text read from a CSV file was checked when it was converted; the
      * copy inside a .hsd cache arrives here unchecked.  Labels are shown
@@ -260,7 +260,7 @@ hoshi_err hi_codebook_parse(const char *name, const char *text, size_t len, hosh
         return hi_fail(HOSHI_ERR_INPUT, "%s:%zu:%zu: invalid UTF-8 byte 0x%02X in the codebook",
                        name, line, field, (unsigned)(unsigned char)text[at]);
     }
-    hoshi_codebook *cb = hi_calloc(1, sizeof *cb);
+    hi_codebook *cb = hi_calloc(1, sizeof *cb);
     if (cb == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     hoshi_err err = HOSHI_OK;
@@ -282,7 +282,7 @@ free_cb:
     return err;
 }
 
-const hi_question *hi_codebook_find(const hoshi_codebook *cb, const char *qid, size_t len)
+const hi_question *hi_codebook_find(const hi_codebook *cb, const char *qid, size_t len)
 {
     for (size_t i = 0; i < cb->n; i++)
         if (strlen(cb->q[i].qid) == len && memcmp(cb->q[i].qid, qid, len) == 0)
@@ -290,7 +290,7 @@ const hi_question *hi_codebook_find(const hoshi_codebook *cb, const char *qid, s
     return NULL;
 }
 
-void hi_codebook_free(hoshi_codebook *cb)
+void hi_codebook_free(hi_codebook *cb)
 {
     if (cb == NULL)
         return;

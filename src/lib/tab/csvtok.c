@@ -1,7 +1,7 @@
 /*
  * csvtok.c — a plain RFC 4180 record reader over a complete in-memory
  * buffer, for the codebook and other small files.  The data reader
- * (ingest.c) parses straight into columns and does not use this; both
+ * (csvparse.c) parses straight into columns and does not use this; both
  * accept the same syntax: quoted fields with doubled quotes, embedded
  * newlines, CRLF or LF, and nothing after a closing quote but a separator.
  */

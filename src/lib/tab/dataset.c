@@ -37,11 +37,6 @@ static hoshi_err load_codebook_text(const char *path, hoshi_encoding enc, char *
     char *raw = NULL;
     size_t raw_len = 0;
     hoshi_err err = hoshi_file_read(path, HI_TAB_MAX_CODEBOOK, &raw, &raw_len);
-    if (err == HOSHI_ERR_IO) { /* a missing codebook is bad input (exit 2) */
-        char msg[1024];
-        snprintf(msg, sizeof msg, "%s", hoshi_error_detail());
-        err = hi_fail(HOSHI_ERR_INPUT, "%s", msg);
-    }
     if (err != HOSHI_OK)
         return err;
     err = hi_text_to_utf8(path, raw, raw_len, enc, text, len);
@@ -69,12 +64,12 @@ hoshi_err hoshi_dataset_open(const char *codebook_path, const char *data_path,
         err = hi_fail(HOSHI_ERR_USAGE, "a CSV data file needs --codebook");
         goto free_text;
     }
-    hoshi_codebook *cb = NULL;
+    hi_codebook *cb = NULL;
     if ((err = hi_codebook_parse(codebook_path, cbtext, cblen, &cb)) != HOSHI_OK)
         goto free_text;
     int fd = open(data_path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        err = hi_fail(HOSHI_ERR_INPUT, "%s: %s", data_path, strerror(errno));
+        err = hi_fail(HOSHI_ERR_IO, "%s: %s", data_path, strerror(errno));
         hi_codebook_free(cb);
         goto free_text;
     }
@@ -92,7 +87,7 @@ hoshi_err hoshi_dataset_parse(const char *codebook_name, const char *codebook, s
     hi_clear_error();
     char *cbtext = NULL;
     size_t cblen = 0;
-    hoshi_codebook *cb = NULL;
+    hi_codebook *cb = NULL;
     hoshi_err err = hi_text_to_utf8(codebook_name, codebook, codebook_len, enc, &cbtext, &cblen);
     if (err != HOSHI_OK)
         return err;

@@ -257,12 +257,6 @@ free_dir:
 
 /* ---- reading ---- */
 
-void hi_hsd_unmap(hoshi_dataset *ds)
-{
-    munmap(ds->map, ds->map_len);
-    ds->map = NULL;
-}
-
 static hoshi_err damaged(const char *path, const char *why)
 {
     return hi_fail(HOSHI_ERR_INPUT, "%s: damaged or not a hoshi cache: %s", path, why);
@@ -345,11 +339,11 @@ hoshi_err hi_hsd_open(const char *path, const char *codebook_text, size_t codebo
         return hi_fail(HOSHI_ERR_INTERNAL, ".hsd files are read on little-endian machines only");
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return hi_fail(HOSHI_ERR_INPUT, "%s: %s", path, strerror(errno));
+        return hi_fail(HOSHI_ERR_IO, "%s: %s", path, strerror(errno));
     struct stat st;
     hoshi_err err = HOSHI_OK;
     void *map = MAP_FAILED;
-    hoshi_codebook *cb = NULL;
+    hi_codebook *cb = NULL;
     hoshi_dataset *ds = NULL;
     if (fstat(fd, &st) != 0) {
         err = hi_fail(HOSHI_ERR_IO, "%s: %s", path, strerror(errno));

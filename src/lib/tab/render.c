@@ -150,13 +150,83 @@ static void human_pct(hoshi_buf *b, const hi_table *t, size_t r, size_t c, bool 
         hoshi_buf_puts(b, sig_mark(t->sig[r * t->n_cols + c]));
 }
 
-/* The 全体 row of a GRID sums the items, so its base is not a head count. */
-static bool small_base(const hi_table *t, size_t r)
-{
-    return t->row_n[r] < HI_SMALL_BASE && !(t->grid && r == 0);
-}
+/* ---- the human formats (Markdown, HTML): one walk over the rows ---- */
 
-/* ---- Markdown ---- */
+/* What a human format writes around the parts of a table; the walk below
+ * decides what comes in which order, so the formats cannot drift apart. */
+typedef struct human_fmt {
+    void (*text)(hoshi_buf *b, const char *s);  /* a label, escaped for the format */
+    void (*doc_open)(hoshi_buf *b, const hoshi_tab_texts *tx);
+    const char *title_open, *title_close;       /* around "ID title" */
+    const char *side_open, *side_close;         /* around "Side: VAR title" */
+    const char *head_open;                      /* up to the first column label */
+    const char *head_cell_open, *head_cell_close;
+    void (*head_close)(hoshi_buf *b, size_t n_cols);
+    const char *row_open, *total_row_open;      /* up to the row label */
+    void (*small_base)(hoshi_buf *b, const char *mark);
+    const char *label_close;
+    /* a number cell: the base or a statistic (pct false), or a percentage
+     * with its significance s */
+    void (*cell_open)(hoshi_buf *b, bool pct, int8_t s, bool sig);
+    const char *cell_close, *row_close, *table_close;
+    void (*notes)(hoshi_buf *b, const hoshi_tab_texts *tx);
+} human_fmt;
+
+static void render_human(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const hoshi_tab_texts *tx,
+                         const human_fmt *f)
+{
+    f->doc_open(b, tx);
+    for (size_t ti = 0; ti < ts->n; ti++) {
+        const hi_table *t = &ts->t[ti];
+        hoshi_buf_puts(b, f->title_open);
+        f->text(b, t->id);
+        hoshi_buf_putc(b, ' ');
+        f->text(b, t->title);
+        hoshi_buf_puts(b, f->title_close);
+        if (t->side) {
+            hoshi_buf_puts(b, f->side_open);
+            f->text(b, hi_tab_text(tx, "side"));
+            hoshi_buf_puts(b, ": ");
+            f->text(b, t->side);
+            hoshi_buf_puts(b, f->side_close);
+        }
+        hoshi_buf_puts(b, f->head_open);
+        size_t nc = t->num ? HI_ST_COUNT - 1 : t->n_cols;
+        for (size_t c = 0; c < nc; c++) {
+            hoshi_buf_puts(b, f->head_cell_open);
+            f->text(b, t->num ? stat_names[c + 1] : hi_tab_col_label(t, c, tx));
+            hoshi_buf_puts(b, f->head_cell_close);
+        }
+        f->head_close(b, nc);
+        for (size_t r = 0; r < t->n_rows; r++) {
+            hoshi_buf_puts(b, r == 0 ? f->total_row_open : f->row_open);
+            f->text(b, hi_tab_row_label(t, r, tx));
+            if (hi_tab_small_base(t, r))
+                f->small_base(b, hi_tab_text(tx, "small_base"));
+            hoshi_buf_puts(b, f->label_close);
+            if (t->num) {
+                const double *st = &t->stat[r * HI_ST_COUNT];
+                for (int i = HI_ST_N; i < HI_ST_COUNT; i++) {
+                    f->cell_open(b, false, 0, sig);
+                    fmt_stat(b, st, i);
+                    hoshi_buf_puts(b, f->cell_close);
+                }
+            } else {
+                f->cell_open(b, false, 0, sig);
+                hoshi_buf_printf(b, "%llu", (unsigned long long)t->row_n[r]);
+                hoshi_buf_puts(b, f->cell_close);
+                for (size_t c = 0; c < nc; c++) {
+                    f->cell_open(b, true, t->sig[r * t->n_cols + c], sig);
+                    human_pct(b, t, r, c, sig);
+                    hoshi_buf_puts(b, f->cell_close);
+                }
+            }
+            hoshi_buf_puts(b, f->row_close);
+        }
+        hoshi_buf_puts(b, f->table_close);
+    }
+    f->notes(b, tx);
+}
 
 static void md_text(hoshi_buf *b, const char *s)
 {
@@ -168,55 +238,32 @@ static void md_text(hoshi_buf *b, const char *s)
     }
 }
 
-static void render_md(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const hoshi_datafile *tx)
+static void md_doc_open(hoshi_buf *b, const hoshi_tab_texts *tx)
 {
-    for (size_t ti = 0; ti < ts->n; ti++) {
-        const hi_table *t = &ts->t[ti];
-        hoshi_buf_puts(b, "### ");
-        md_text(b, t->id);
-        hoshi_buf_putc(b, ' ');
-        md_text(b, t->title);
-        hoshi_buf_puts(b, "\n\n");
-        if (t->side) {
-            hoshi_buf_puts(b, "表側: ");
-            md_text(b, t->side);
-            hoshi_buf_puts(b, "\n\n");
-        }
-        hoshi_buf_puts(b, "| | N |");
-        size_t nc = t->num ? HI_ST_COUNT - 1 : t->n_cols;
-        for (size_t c = 0; c < nc; c++) {
-            hoshi_buf_putc(b, ' ');
-            md_text(b, t->num ? stat_names[c + 1] : t->col_label[c]);
-            hoshi_buf_puts(b, " |");
-        }
-        hoshi_buf_puts(b, "\n|---|---:|");
-        for (size_t c = 0; c < nc; c++)
-            hoshi_buf_puts(b, "---:|");
-        hoshi_buf_putc(b, '\n');
-        for (size_t r = 0; r < t->n_rows; r++) {
-            hoshi_buf_puts(b, "| ");
-            md_text(b, t->row_label[r]);
-            if (small_base(t, r))
-                hoshi_buf_printf(b, " %s", hi_tab_text(tx, "small_base"));
-            if (t->num) {
-                const double *st = &t->stat[r * HI_ST_COUNT];
-                hoshi_buf_puts(b, " | ");
-                fmt_stat(b, st, HI_ST_N);
-                for (int i = HI_ST_MEAN; i < HI_ST_COUNT; i++) {
-                    hoshi_buf_puts(b, " | ");
-                    fmt_stat(b, st, i);
-                }
-            } else {
-                hoshi_buf_printf(b, " | %llu", (unsigned long long)t->row_n[r]);
-                for (size_t c = 0; c < nc; c++) {
-                    hoshi_buf_puts(b, " | ");
-                    human_pct(b, t, r, c, sig);
-                }
-            }
-            hoshi_buf_puts(b, " |\n");
-        }
-        hoshi_buf_putc(b, '\n');
-    }
+    (void)b, (void)tx;
+}
+
+static void md_head_close(hoshi_buf *b, size_t n_cols)
+{
+    hoshi_buf_puts(b, "\n|---|---:|");
+    for (size_t c = 0; c < n_cols; c++)
+        hoshi_buf_puts(b, "---:|");
+    hoshi_buf_putc(b, '\n');
+}
+
+static void md_small_base(hoshi_buf *b, const char *mark)
+{
+    hoshi_buf_printf(b, " %s", mark);
+}
+
+static void md_cell_open(hoshi_buf *b, bool pct, int8_t s, bool sig)
+{
+    (void)pct, (void)s, (void)sig;
+    hoshi_buf_puts(b, " | ");
+}
+
+static void md_notes(hoshi_buf *b, const hoshi_tab_texts *tx)
+{
     hoshi_buf_printf(b, "%s:\n\n", hi_tab_text(tx, "notes_title"));
     for (size_t i = 0; i < hi_tab_note_count(tx); i++) {
         hoshi_buf_puts(b, "- ");
@@ -225,12 +272,17 @@ static void render_md(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const hosh
     }
 }
 
-/* ---- HTML ---- */
+static const human_fmt md_fmt = {
+    md_text, md_doc_open, "### ", "\n\n", "", "\n\n", "| | N |", " ", " |", md_head_close,
+    "| ", "| ", md_small_base, "", md_cell_open, "", " |\n", "\n", md_notes,
+};
 
-static void render_html(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const hoshi_datafile *tx)
+static void html_doc_open(hoshi_buf *b, const hoshi_tab_texts *tx)
 {
-    hoshi_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
-                   "<title>集計表</title><style>"
+    hoshi_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><title>",
+                     hi_tab_lang_code(tx));
+    hoshi_buf_html(b, hi_tab_text(tx, "html_title"));
+    hoshi_buf_puts(b, "</title><style>"
                    "body{font-family:'Noto Sans CJK JP','Hiragino Sans',Meiryo,sans-serif}"
                    "table{border-collapse:collapse;margin:1em 0}"
                    "th,td{border:1px solid #999;padding:2px 6px;font-size:90%}"
@@ -238,57 +290,30 @@ static void render_html(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const ho
                    "td.n,td.p{text-align:right}tr.total td{font-weight:bold}"
                    ".ref{color:#a60}.up{color:#c00}.dn{color:#06c}"
                    "</style></head><body>\n");
-    for (size_t ti = 0; ti < ts->n; ti++) {
-        const hi_table *t = &ts->t[ti];
-        hoshi_buf_puts(b, "<h2>");
-        hoshi_buf_html(b, t->id);
-        hoshi_buf_putc(b, ' ');
-        hoshi_buf_html(b, t->title);
-        hoshi_buf_puts(b, "</h2>\n");
-        if (t->side) {
-            hoshi_buf_puts(b, "<p>表側: ");
-            hoshi_buf_html(b, t->side);
-            hoshi_buf_puts(b, "</p>\n");
-        }
-        hoshi_buf_puts(b, "<table>\n<tr><th></th><th>N</th>");
-        size_t nc = t->num ? HI_ST_COUNT - 1 : t->n_cols;
-        for (size_t c = 0; c < nc; c++) {
-            hoshi_buf_puts(b, "<th>");
-            hoshi_buf_html(b, t->num ? stat_names[c + 1] : t->col_label[c]);
-            hoshi_buf_puts(b, "</th>");
-        }
-        hoshi_buf_puts(b, "</tr>\n");
-        for (size_t r = 0; r < t->n_rows; r++) {
-            hoshi_buf_puts(b, r == 0 ? "<tr class=\"total\"><td>" : "<tr><td>");
-            hoshi_buf_html(b, t->row_label[r]);
-            if (small_base(t, r))
-            {
-                hoshi_buf_puts(b, " <span class=\"ref\">");
-                hoshi_buf_html(b, hi_tab_text(tx, "small_base"));
-                hoshi_buf_puts(b, "</span>");
-            }
-            hoshi_buf_puts(b, "</td>");
-            if (t->num) {
-                const double *st = &t->stat[r * HI_ST_COUNT];
-                for (int i = HI_ST_N; i < HI_ST_COUNT; i++) {
-                    hoshi_buf_puts(b, "<td class=\"n\">");
-                    fmt_stat(b, st, i);
-                    hoshi_buf_puts(b, "</td>");
-                }
-            } else {
-                hoshi_buf_printf(b, "<td class=\"n\">%llu</td>", (unsigned long long)t->row_n[r]);
-                for (size_t c = 0; c < nc; c++) {
-                    int8_t s = t->sig[r * t->n_cols + c];
-                    hoshi_buf_puts(b, s > 0 && sig ? "<td class=\"p up\">"
-                                   : s < 0 && sig ? "<td class=\"p dn\">" : "<td class=\"p\">");
-                    human_pct(b, t, r, c, sig);
-                    hoshi_buf_puts(b, "</td>");
-                }
-            }
-            hoshi_buf_puts(b, "</tr>\n");
-        }
-        hoshi_buf_puts(b, "</table>\n");
-    }
+}
+
+static void html_head_close(hoshi_buf *b, size_t n_cols)
+{
+    (void)n_cols;
+    hoshi_buf_puts(b, "</tr>\n");
+}
+
+static void html_small_base(hoshi_buf *b, const char *mark)
+{
+    hoshi_buf_puts(b, " <span class=\"ref\">");
+    hoshi_buf_html(b, mark);
+    hoshi_buf_puts(b, "</span>");
+}
+
+static void html_cell_open(hoshi_buf *b, bool pct, int8_t s, bool sig)
+{
+    hoshi_buf_puts(b, !pct ? "<td class=\"n\">"
+                   : s > 0 && sig ? "<td class=\"p up\">"
+                   : s < 0 && sig ? "<td class=\"p dn\">" : "<td class=\"p\">");
+}
+
+static void html_notes(hoshi_buf *b, const hoshi_tab_texts *tx)
+{
     hoshi_buf_puts(b, "<h3>");
     hoshi_buf_html(b, hi_tab_text(tx, "notes_title"));
     hoshi_buf_puts(b, "</h3>\n<ul>\n");
@@ -300,6 +325,13 @@ static void render_html(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const ho
     hoshi_buf_puts(b, "</ul>\n</body></html>\n");
 }
 
+static const human_fmt html_fmt = {
+    hoshi_buf_html, html_doc_open,
+    "<h2>", "</h2>\n", "<p>", "</p>\n", "<table>\n<tr><th></th><th>N</th>", "<th>", "</th>",
+    html_head_close, "<tr><td>", "<tr class=\"total\"><td>", html_small_base, "</td>",
+    html_cell_open, "</td>", "</tr>\n", "</table>\n", html_notes,
+};
+
 /* ---- JSON ---- */
 
 static void json_num(hoshi_buf *b, double v)
@@ -310,7 +342,7 @@ static void json_num(hoshi_buf *b, double v)
         hoshi_buf_printf(b, "%.17g", v);
 }
 
-static void render_json(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_datafile *tx)
+static void render_json(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *tx)
 {
     hoshi_buf_puts(b, "{\"tables\":[");
     for (size_t ti = 0; ti < ts->n; ti++) {
@@ -346,7 +378,7 @@ static void render_json(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_datafi
             hoshi_buf_puts(b, r ? ",{\"label\":" : "{\"label\":");
             hoshi_buf_json_str(b, t->row_label[r]);
             hoshi_buf_printf(b, ",\"n\":%llu,\"small_base\":%s", (unsigned long long)t->row_n[r],
-                          small_base(t, r) ? "true" : "false");
+                          hi_tab_small_base(t, r) ? "true" : "false");
             if (t->num) {
                 hoshi_buf_puts(b, ",\"stats\":[");
                 for (int i = 0; i < HI_ST_COUNT; i++) {
@@ -387,12 +419,13 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
                            const hoshi_tab_render_opts *opts, char **out, size_t *len)
 {
     hi_clear_error();
-    hoshi_tab_render_opts none = {false, false, false, HOSHI_LANG_JA};
+    hoshi_tab_render_opts none = {false, false, false, HOSHI_LANG_JA, NULL};
     if (opts == NULL)
         opts = &none;
-    hoshi_datafile *tx = NULL;
+    const hoshi_tab_texts *tx = NULL;
+    hoshi_tab_texts *owned = NULL;
     if (fmt == HOSHI_TAB_MD || fmt == HOSHI_TAB_HTML || fmt == HOSHI_TAB_JSON) {
-        hoshi_err terr = hi_tab_texts_load(opts->lang, &tx);
+        hoshi_err terr = hi_tab_texts_use(opts, &tx, &owned);
         if (terr != HOSHI_OK)
             return terr;
     }
@@ -405,15 +438,15 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
             hoshi_buf_puts(&b, "\xEF\xBB\xBF");
         render_sv(&b, ts, fmt == HOSHI_TAB_CSV ? ',' : '\t');
         break;
-    case HOSHI_TAB_MD: render_md(&b, ts, opts->sig, tx); break;
-    case HOSHI_TAB_HTML: render_html(&b, ts, opts->sig, tx); break;
+    case HOSHI_TAB_MD: render_human(&b, ts, opts->sig, tx, &md_fmt); break;
+    case HOSHI_TAB_HTML: render_human(&b, ts, opts->sig, tx, &html_fmt); break;
     case HOSHI_TAB_JSON: render_json(&b, ts, tx); break;
     case HOSHI_TAB_SVG: hi_tab_svg(&b, ts); break;
     case HOSHI_TAB_XLSX:
         hoshi_buf_free(&b);
         return hi_fail(HOSHI_ERR_USAGE, "xlsx is written to a file (use --out)");
     }
-    hoshi_datafile_free(tx);
+    hoshi_tab_texts_free(owned);
     char *s = NULL;
     size_t n = 0;
     hoshi_err err = hoshi_buf_finish(&b, &s, &n);

@@ -24,4 +24,41 @@ static inline bool hi_prefix_caseeq(const char *a, const char *b, size_t n)
     return true;
 }
 
+#define HI_TAB_MAX_HEADS 10000
+#define HI_TAB_MAX_CONDS 64
+
+/* The rows of the tables being built: row 0 the total, then the side's
+ * categories, each a bitset of respondents already ANDed with the filter. */
+typedef struct hi_side {
+    size_t n;           /* rows including the total */
+    uint64_t **bits;
+    char **labels;      /* borrowed from the side variable, [0] = 全体 */
+} hi_side;
+
+/* The codes a VAR!=codes condition removes from the columns of VAR. */
+typedef struct hi_drop {
+    char var[128];
+    long code[HI_TAB_MAX_CODES];
+    size_t n;
+} hi_drop;
+
+/* tab.c: a zeroed bitset of words words (at least one). */
+uint64_t *hi_bits_new(size_t words);
+/* tab.c: the tables of one head (t allocated by the caller). */
+hoshi_err hi_table_num(hi_table *t, const hi_var *h, const hi_side *sd, size_t n_rows,
+                       const char *side_title);
+hoshi_err hi_table_cat(hi_table *t, const hi_var *h, const hi_side *sd, size_t n_rows,
+                       const uint8_t *dropsel, int top_box, const char *side_title,
+                       const hoshi_tab_spec *spec);
+hoshi_err hi_table_grid(hi_table *t, const hoshi_dataset *ds, const hi_var *g,
+                        const uint64_t *filter, int top_box);
+
+/* spec.c: ANDs condition cond into the filter f; *dropped when it also
+ * removes codes from its variable's columns (dr says which). */
+hoshi_err hi_tab_where(const hoshi_dataset *ds, const char *cond, uint64_t *f, hi_drop *dr,
+                       bool *dropped);
+/* spec.c: adds the nets (or, recode, replaces the codes by) specs to v. */
+hoshi_err hi_tab_nets(hi_var *v, size_t n_rows, const char *const *specs, size_t n,
+                      bool recode);
+
 #endif

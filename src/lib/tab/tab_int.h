@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "hoshi/buf.h"
 #include "hoshi/survey.h"
@@ -49,12 +50,12 @@ typedef struct hi_question {
     size_t first_col;   /* first data column of this question in the store */
 } hi_question;
 
-struct hoshi_codebook {
+typedef struct hi_codebook {
     hi_question *q;
     size_t n, cap;
     char *text;         /* the codebook as UTF-8 CSV (stored in .hsd files) */
     size_t text_len;
-};
+} hi_codebook;
 
 /* One data column of the store (the id column is not stored). */
 typedef enum hi_coltype { HI_COL_SA, HI_COL_BIT, HI_COL_NUM, HI_COL_FA } hi_coltype;
@@ -73,7 +74,7 @@ typedef struct hi_column {
 } hi_column;
 
 struct hoshi_dataset {
-    hoshi_codebook *cb;
+    hi_codebook *cb;
     hi_column *col;
     size_t n_col;
     size_t n_rows;
@@ -95,9 +96,9 @@ static inline size_t hi_words(size_t n_rows)
 
 /* codebook.c */
 hoshi_err hi_codebook_parse(const char *name, const char *text, size_t len,
-                            hoshi_codebook **out);
-void hi_codebook_free(hoshi_codebook *cb);
-const hi_question *hi_codebook_find(const hoshi_codebook *cb, const char *qid, size_t len);
+                            hi_codebook **out);
+void hi_codebook_free(hi_codebook *cb);
+const hi_question *hi_codebook_find(const hi_codebook *cb, const char *qid, size_t len);
 /* Index + 1 of code in q, 0 if not a code of q. */
 static inline unsigned hi_code_index(const hi_question *q, long code)
 {
@@ -135,21 +136,40 @@ typedef struct hi_csvrec {
 hoshi_err hi_csvtok_next(hi_csvtok *t, hi_csvrec *r, bool *got);
 void hi_csvrec_free(hi_csvrec *r);
 
+/* columns.c: the store's life.  On failure of hi_dataset_alloc the caller
+ * keeps cb; on success the dataset owns it. */
+hoshi_err hi_dataset_alloc(hi_codebook *cb, hoshi_dataset **out);
+/* Makes room for `need` rows in every column; new bitset words are zero. */
+hoshi_err hi_dataset_ensure_rows(hoshi_dataset *ds, size_t need);
+/* Drops everything parsed so far, to start again. */
+void hi_dataset_reset_rows(hoshi_dataset *ds);
+/* Grows the free-text arena of c for n more bytes (4 GiB at most). */
+hoshi_err hi_column_fa_grow(hi_column *c, size_t n);
+static inline hoshi_err hi_column_fa_append(hi_column *c, const char *s, size_t n)
+{
+    hoshi_err err;
+    if (n == 0)
+        return HOSHI_OK;
+    if (n > c->fa_cap - c->fa_len && (err = hi_column_fa_grow(c, n)) != HOSHI_OK)
+        return err;
+    memcpy(c->fa_text + c->fa_len, s, n);
+    c->fa_len += n;
+    return HOSHI_OK;
+}
+
 /* ingest.c; hi_tab_chunk is the read size (tests make it tiny) */
 extern size_t hi_tab_chunk;
 /* files at least this large are parsed by two threads (tests lower it) */
 extern size_t hi_tab_parallel_min;
-/* tab.c: banners of at least this many respondents use two threads */
+/* run.c: banners of at least this many respondents use two threads */
 extern size_t hi_tab_parallel_rows;
-hoshi_err hi_dataset_parse_csv(hoshi_codebook *cb, const char *name, int fd, const char *mem,
+hoshi_err hi_dataset_parse_csv(hi_codebook *cb, const char *name, int fd, const char *mem,
                                size_t mem_len, hoshi_encoding enc, hoshi_dataset **out);
-hoshi_err hi_dataset_alloc(hoshi_codebook *cb, hoshi_dataset **out);
 
 /* hsd.c */
 bool hi_hsd_sniff(const char *path);
 hoshi_err hi_hsd_open(const char *path, const char *codebook_text, size_t codebook_len,
                       hoshi_dataset **out);
-void hi_hsd_unmap(hoshi_dataset *ds);
 /* Checks the checksum (and value ranges) of column i of a mapped dataset
  * once; thread-safe (see hoshi_dataset.verified). */
 hoshi_err hi_hsd_verify_column(const hoshi_dataset *ds, size_t i);
@@ -158,8 +178,6 @@ bool hi_hsd_column_verified(const hoshi_dataset *ds, size_t i);
 
 /* Bitset helpers (bits past n_rows are always zero). */
 uint64_t hi_popcount_and(const uint64_t *a, const uint64_t *b, size_t words);
-uint64_t hi_popcount_and3(const uint64_t *a, const uint64_t *b, const uint64_t *c,
-                          size_t words);
 uint64_t hi_popcount(const uint64_t *a, size_t words);
 /* hist[k * 256 + code index] += respondents of side row k with that SA
  * value (index 0 = blank): one streaming pass over the column. */

@@ -42,14 +42,28 @@ struct hoshi_tabset {
     size_t n;
 };
 
-/* Loads data/text/<lang>/tab.ini, the notes and marks of the human
- * formats; caller frees *out with hoshi_datafile_free(). */
-hoshi_err hi_tab_texts_load(hoshi_lang lang, hoshi_datafile **out);
+/* texts.c.  The texts a render uses: opts->texts, else those of
+ * opts->lang opened now into *owned (the caller frees it). */
+hoshi_err hi_tab_texts_use(const hoshi_tab_render_opts *opts, const hoshi_tab_texts **use,
+                           hoshi_tab_texts **owned);
 /* A text of tab.ini ("small_base", "notes_title", …), or "" when missing. */
-const char *hi_tab_text(const hoshi_datafile *texts, const char *key);
+const char *hi_tab_text(const hoshi_tab_texts *texts, const char *key);
 /* The notes of tab.ini: how many, and the i-th. */
-size_t hi_tab_note_count(const hoshi_datafile *texts);
-const char *hi_tab_note(const hoshi_datafile *texts, size_t i);
+size_t hi_tab_note_count(const hoshi_tab_texts *texts);
+const char *hi_tab_note(const hoshi_tab_texts *texts, size_t i);
+/* "ja" or "en": the language of the texts. */
+const char *hi_tab_lang_code(const hoshi_tab_texts *texts);
+/* Row and column labels as the human formats show them: the total row and
+ * the no-answer column in the language of the texts. */
+const char *hi_tab_row_label(const hi_table *t, size_t r, const hoshi_tab_texts *tx);
+const char *hi_tab_col_label(const hi_table *t, size_t c, const hoshi_tab_texts *tx);
+
+/* Rows whose base is too small to trust are marked in the human formats.
+ * The total row of a GRID sums the items, so its base is not a head count. */
+static inline bool hi_tab_small_base(const hi_table *t, size_t r)
+{
+    return t->row_n[r] < HI_SMALL_BASE && !(t->grid && r == 0);
+}
 
 #include "hoshi/buf.h"
 

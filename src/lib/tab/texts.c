@@ -1,36 +1,97 @@
 /*
  * texts.c — the words around the tables of the human formats (notes on
- * method, the small-base mark, the significance legend), read from
- * data/text/<lang>/tab.ini when such a format is written: the machine
- * formats (csv, tsv) and the computation never need them.
+ * method, the small-base mark, the significance legend, the total row,
+ * the side, the names of statistics), from data/text/<lang>/tab.ini
+ * through a handle the caller opens: the machine formats (csv, tsv) and
+ * the computation never need them, and no engine C code holds them.
  */
 #include "tab/table.h"
 #include "internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
-hoshi_err hi_tab_texts_load(hoshi_lang lang, hoshi_datafile **out)
+struct hoshi_tab_texts {
+    hoshi_datafile *df;
+    hoshi_lang lang;
+};
+
+hoshi_err hoshi_tab_texts_open(const char *datadir, hoshi_lang lang, hoshi_tab_texts **out)
 {
     char path[4096];
-    int n = snprintf(path, sizeof path, "%s/text/%s/tab.ini", hoshi_datadir_default(),
-                     hoshi_lang_code(lang));
+    int n = snprintf(path, sizeof path, "%s/text/%s/tab.ini",
+                     datadir != NULL ? datadir : hoshi_datadir_default(), hoshi_lang_code(lang));
     if (n < 0 || (size_t)n >= sizeof path)
         return hi_fail(HOSHI_ERR_DATA, "data directory path too long");
-    return hoshi_datafile_load(path, out);
+    hoshi_tab_texts *tx = hi_calloc(1, sizeof *tx);
+    if (tx == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    tx->lang = lang;
+    hoshi_err err = hoshi_datafile_load(path, &tx->df);
+    if (err != HOSHI_OK) {
+        free(tx);
+        return err;
+    }
+    *out = tx;
+    return HOSHI_OK;
 }
 
-const char *hi_tab_text(const hoshi_datafile *texts, const char *key)
+void hoshi_tab_texts_free(hoshi_tab_texts *tx)
 {
-    const char *v = hoshi_datafile_get(texts, "tab", key);
+    if (tx == NULL)
+        return;
+    hoshi_datafile_free(tx->df);
+    free(tx);
+}
+
+hoshi_err hi_tab_texts_use(const hoshi_tab_render_opts *opts, const hoshi_tab_texts **use,
+                           hoshi_tab_texts **owned)
+{
+    *owned = NULL;
+    if (opts != NULL && opts->texts != NULL) {
+        *use = opts->texts;
+        return HOSHI_OK;
+    }
+    hoshi_err err = hoshi_tab_texts_open(NULL, opts != NULL ? opts->lang : HOSHI_LANG_JA, owned);
+    *use = *owned;
+    return err;
+}
+
+const char *hi_tab_text(const hoshi_tab_texts *texts, const char *key)
+{
+    const char *v = hoshi_datafile_get(texts->df, "tab", key);
     return v != NULL ? v : "";
 }
 
-size_t hi_tab_note_count(const hoshi_datafile *texts)
+size_t hi_tab_note_count(const hoshi_tab_texts *texts)
 {
-    return hoshi_datafile_count(texts, "tab", "note");
+    return hoshi_datafile_count(texts->df, "tab", "note");
 }
 
-const char *hi_tab_note(const hoshi_datafile *texts, size_t i)
+const char *hi_tab_note(const hoshi_tab_texts *texts, size_t i)
 {
-    return hoshi_datafile_nth(texts, "tab", "note", i);
+    return hoshi_datafile_nth(texts->df, "tab", "note", i);
+}
+
+const char *hi_tab_lang_code(const hoshi_tab_texts *texts)
+{
+    return hoshi_lang_code(texts->lang);
+}
+
+/* A text of tab.ini, or the label the table holds when there is none. */
+static const char *text_or(const hoshi_tab_texts *tx, const char *key, const char *label)
+{
+    const char *v = hi_tab_text(tx, key);
+    return *v ? v : label;
+}
+
+const char *hi_tab_row_label(const hi_table *t, size_t r, const hoshi_tab_texts *tx)
+{
+    return r == 0 ? text_or(tx, "total", t->row_label[r]) : t->row_label[r];
+}
+
+const char *hi_tab_col_label(const hi_table *t, size_t c, const hoshi_tab_texts *tx)
+{
+    return t->col_flag[c] & HI_CF_NOANS ? text_or(tx, "no_answer", t->col_label[c])
+                                        : t->col_label[c];
 }

@@ -47,7 +47,7 @@ static hoshi_err use_column(const hoshi_dataset *ds, size_t ci)
 }
 
 /* The columns variable `name` reads: [*first, *first + *n). */
-static bool var_columns(const hoshi_codebook *cb, const char *name, size_t *first, size_t *n)
+static bool var_columns(const hi_codebook *cb, const char *name, size_t *first, size_t *n)
 {
     const char *colon = strchr(name, ':');
     const hi_question *q = hi_codebook_find(cb, name, colon ? (size_t)(colon - name) : strlen(name));
@@ -243,7 +243,7 @@ hoshi_err hi_var_open(const hoshi_dataset *ds, const char *name, hi_var *v)
 {
     memset(v, 0, sizeof *v);
     hoshi_err err = HOSHI_OK;
-    const hoshi_codebook *cb = ds->cb;
+    const hi_codebook *cb = ds->cb;
     const char *colon = strchr(name, ':');
     const hi_question *q = hi_codebook_find(cb, name, colon ? (size_t)(colon - name) : strlen(name));
     v->name = hi_strdup(name);

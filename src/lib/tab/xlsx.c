@@ -86,11 +86,13 @@ static bool make_formats(lxw_workbook *wb, formats *f)
     return true;
 }
 
-static const char *const stat_names[] = {"N", "平均", "中央値", "最小", "最大", "標準偏差"};
+/* tab.ini keys of the statistics' names, after N */
+static const char *const stat_keys[] = {"N", "stat_mean", "stat_median", "stat_min", "stat_max",
+                                        "stat_sd"};
 
 /* Writes one table; returns the first error libxlsxwriter reported. */
 static lxw_error write_sheet(lxw_worksheet *ws, const hi_table *t,
-                             const formats *f, bool sig, const hoshi_datafile *tx)
+                             const formats *f, bool sig, const hoshi_tab_texts *tx)
 {
     lxw_error le = LXW_NO_ERROR;
 #define W(call) do { lxw_error e_ = (call); if (le == LXW_NO_ERROR) le = e_; } while (0)
@@ -99,7 +101,7 @@ static lxw_error write_sheet(lxw_worksheet *ws, const hi_table *t,
     W(worksheet_write_string(ws, 0, 0, title, f->title));
     if (t->side) {
         char side[HI_TAB_MAX_LABEL + 80];
-        snprintf(side, sizeof side, "表側: %s", t->side);
+        snprintf(side, sizeof side, "%s: %s", hi_tab_text(tx, "side"), t->side);
         W(worksheet_write_string(ws, 1, 0, side, NULL));
     }
     lxw_row_t hr = 3;
@@ -112,12 +114,13 @@ static lxw_error write_sheet(lxw_worksheet *ws, const hi_table *t,
     W(worksheet_write_string(ws, hr, 1, "N", f->head));
     for (size_t c = 0; c < nc; c++)
         W(worksheet_write_string(ws, hr, (lxw_col_t)(2 + c),
-                                 t->num ? stat_names[c + 1] : t->col_label[c], f->head));
+                                 t->num ? hi_tab_text(tx, stat_keys[c + 1])
+                                        : hi_tab_col_label(t, c, tx), f->head));
     for (size_t r = 0; r < t->n_rows; r++) {
         lxw_row_t row = (lxw_row_t)(hr + 1 + r);
         char lab[HI_TAB_MAX_LABEL + 40];
-        bool small = t->row_n[r] < HI_SMALL_BASE && !(t->grid && r == 0);
-        snprintf(lab, sizeof lab, "%s%s%s", t->row_label[r], small ? " " : "",
+        bool small = hi_tab_small_base(t, r);
+        snprintf(lab, sizeof lab, "%s%s%s", hi_tab_row_label(t, r, tx), small ? " " : "",
                  small ? hi_tab_text(tx, "small_base") : "");
         W(worksheet_write_string(ws, row, 0, lab, r == 0 ? f->total : f->label));
         if (t->num) {
@@ -156,8 +159,9 @@ hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_op
 {
     hi_clear_error();
     bool sig = opts == NULL || opts->sig;
-    hoshi_datafile *tx = NULL;
-    hoshi_err err = hi_tab_texts_load(opts != NULL ? opts->lang : HOSHI_LANG_JA, &tx);
+    const hoshi_tab_texts *tx = NULL;
+    hoshi_tab_texts *owned = NULL;
+    hoshi_err err = hi_tab_texts_use(opts, &tx, &owned);
     if (err != HOSHI_OK)
         return err;
     /* libxlsxwriter creates the file itself: reserve a unique name with the
@@ -212,6 +216,6 @@ unlink_tmp:
 free_tmp:
     free(tmp);
 free_texts:
-    hoshi_datafile_free(tx);
+    hoshi_tab_texts_free(owned);
     return err;
 }

@@ -1,0 +1,395 @@
+/*
+ * run.c — hoshi_tab_run(): the steps from a spec to its tables.  The spec
+ * is checked, the --where conditions become one filter bitset, the side
+ * becomes its rows (each ANDed with the filter once), the heads are
+ * expanded (ALL, GRID items) and their .hsd columns checked, and then the
+ * heads are counted, on two threads when the data is big (tab.c builds
+ * each table).
+ */
+#include "tab/tab.h"
+#include "internal.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hoshi/text.h"
+
+size_t hi_tab_parallel_rows = 500000;
+
+/* Everything a run computes before counting the heads; read-only while
+ * the head threads run. */
+typedef struct run {
+    const hoshi_dataset *ds;
+    const hoshi_tab_spec *spec;
+    uint64_t *filter;       /* respondents every --where holds for */
+    hi_drop *drops;         /* codes dropped by VAR!=codes */
+    size_t n_drops;
+    hi_var sv;              /* the side variable (zeroed when there is none) */
+    hi_side sd;
+    char *side_title;       /* "VAR title", NULL for a GT */
+    const char **names;     /* the heads, ALL expanded */
+    size_t n_names;
+} run;
+
+static hoshi_err push_table(hoshi_tabset *ts, hi_table **out)
+{
+    hi_table *t = hi_realloc(ts->t, (ts->n + 1) * sizeof *t);
+    if (t == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    ts->t = t;
+    memset(&t[ts->n], 0, sizeof *t);
+    *out = &t[ts->n++];
+    return HOSHI_OK;
+}
+
+/* One head (which may expand to several tables). */
+static hoshi_err run_head(hoshi_tabset *ts, const run *R, const char *name)
+{
+    const hoshi_dataset *ds = R->ds;
+    const hoshi_tab_spec *spec = R->spec;
+    hi_var h;
+    hi_table *t;
+    hoshi_err err = hi_var_open(ds, name, &h);
+    if (err != HOSHI_OK)
+        return err;
+    int top_box = spec->top_box > 0 ? spec->top_box : 2;
+    if (h.grid) {
+        if (R->sd.n == 1) {
+            if ((err = push_table(ts, &t)) == HOSHI_OK)
+                err = hi_table_grid(t, ds, &h, R->filter, top_box);
+        } else {
+            for (size_t it = 0; it < h.q->n_items && err == HOSHI_OK; it++) {
+                char item[160];
+                snprintf(item, sizeof item, "%s_%ld", h.q->qid, h.q->items[it].code);
+                err = run_head(ts, R, item);
+            }
+        }
+        goto free_head;
+    }
+    if ((err = hi_tab_nets(&h, ds->n_rows, spec->nets, spec->n_nets, false)) != HOSHI_OK ||
+        (err = hi_tab_nets(&h, ds->n_rows, spec->recodes, spec->n_recodes, true)) != HOSHI_OK)
+        goto free_head;
+    if ((err = push_table(ts, &t)) != HOSHI_OK)
+        goto free_head;
+    if (h.is_num) {
+        err = hi_table_num(t, &h, &R->sd, ds->n_rows, R->side_title);
+        goto free_head;
+    }
+    uint8_t dropsel[HI_TAB_MAX_CODES + 1] = {0};
+    bool any = false;
+    for (size_t i = 0; i < R->n_drops; i++)
+        if (strcmp(R->drops[i].var, h.name) == 0)
+            for (size_t c = 0; c < h.n; c++)
+                for (size_t k = 0; k < R->drops[i].n; k++)
+                    if (!h.cat[c].net && h.cat[c].code == R->drops[i].code[k])
+                        dropsel[c] = 1, any = true;
+    bool grid_item = h.q != NULL && (h.q->type == HI_Q_GRID || h.q->type == HI_Q_DIAG);
+    err = hi_table_cat(t, &h, &R->sd, ds->n_rows, any ? dropsel : NULL, grid_item ? top_box : 0,
+                       R->side_title, spec);
+free_head:
+    hi_var_free(&h);
+    return err;
+}
+
+/* A share of the heads of a banner, for one thread. */
+typedef struct head_job {
+    hoshi_tabset *ts;
+    const run *R;
+    const char **names;
+    size_t n;
+    hoshi_err err;
+    char detail[1024];
+} head_job;
+
+static void *head_thread(void *arg)
+{
+    head_job *J = arg;
+    for (size_t i = 0; i < J->n && J->err == HOSHI_OK; i++)
+        J->err = run_head(J->ts, J->R, J->names[i]);
+    if (J->err != HOSHI_OK)
+        snprintf(J->detail, sizeof J->detail, "%s", hoshi_error_detail());
+    return NULL;
+}
+
+/* Two threads pay off from about a million respondents. */
+static bool n_rows_parallel(size_t n)
+{
+    return n >= hi_tab_parallel_rows;
+}
+
+/* Moves the tables of b to the end of a. */
+static hoshi_err append_tables(hoshi_tabset *a, hoshi_tabset *b)
+{
+    if (b->n == 0)
+        return HOSHI_OK;
+    hi_table *t = hi_realloc(a->t, (a->n + b->n) * sizeof *t);
+    if (t == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    a->t = t;
+    memcpy(a->t + a->n, b->t, b->n * sizeof *t);
+    a->n += b->n;
+    b->n = 0;
+    return HOSHI_OK;
+}
+
+
+/* Copies s into out (cap bytes) for a message, each byte that is not part
+ * of valid UTF-8 written as \xHH, cut short when out is full. */
+static void quote_bytes(char *out, size_t cap, const char *s)
+{
+    size_t k = 0, n = strlen(s);
+    while (*s && k + 5 < cap) {
+        size_t ok = hoshi_utf8_invalid_at(s, n);
+        size_t take = ok < cap - 5 - k ? ok : 0;
+        if (take > 0) {
+            memcpy(out + k, s, take);
+            k += take;
+            s += take;
+            n -= take;
+            continue;
+        }
+        if (ok > 0)
+            break; /* a valid run that does not fit */
+        k += (size_t)snprintf(out + k, cap - k, "\\x%02X", (unsigned)(unsigned char)*s);
+        s++;
+        n--;
+    }
+    out[k] = '\0';
+}
+
+
+/* Every text of a spec comes from a user and ends up in labels, titles
+ * and messages: it must be valid UTF-8.  The error names the option and
+ * the (1-based) position of the first bad byte. */
+static hoshi_err check_utf8(const char *opt, const char *s)
+{
+    if (s == NULL)
+        return HOSHI_OK;
+    size_t n = strlen(s), bad = hoshi_utf8_invalid_at(s, n);
+    if (bad == n)
+        return HOSHI_OK;
+    char shown[160];
+    quote_bytes(shown, sizeof shown, s);
+    return hi_fail(HOSHI_ERR_USAGE, "%s '%s': invalid UTF-8 at byte %zu", opt, shown, bad + 1);
+}
+
+
+static hoshi_err check_spec_text(const hoshi_tab_spec *spec)
+{
+    hoshi_err err;
+    if ((err = check_utf8("--side", spec->side)) != HOSHI_OK ||
+        (err = check_utf8("--bands", spec->bands)) != HOSHI_OK)
+        return err;
+    for (size_t i = 0; i < spec->n_heads; i++)
+        if ((err = check_utf8("--head", spec->heads[i])) != HOSHI_OK)
+            return err;
+    for (size_t i = 0; i < spec->n_wheres; i++)
+        if ((err = check_utf8("--where", spec->wheres[i])) != HOSHI_OK)
+            return err;
+    for (size_t i = 0; i < spec->n_nets; i++)
+        if ((err = check_utf8("--net", spec->nets[i])) != HOSHI_OK)
+            return err;
+    for (size_t i = 0; i < spec->n_recodes; i++)
+        if ((err = check_utf8("--recode", spec->recodes[i])) != HOSHI_OK)
+            return err;
+    return HOSHI_OK;
+}
+
+
+/* Step 1: the spec as a whole (texts, counts). */
+static hoshi_err check_spec(const hoshi_tab_spec *spec)
+{
+    hoshi_err err = check_spec_text(spec);
+    if (err != HOSHI_OK)
+        return err;
+    if (spec->n_heads == 0)
+        return hi_fail(HOSHI_ERR_USAGE, "no --head given");
+    if (spec->n_wheres > HI_TAB_MAX_CONDS || spec->n_heads > HI_TAB_MAX_HEADS)
+        return hi_fail(HOSHI_ERR_USAGE, "too many --where or --head values");
+    return HOSHI_OK;
+}
+
+/* Step 2: every respondent, less those a --where condition excludes. */
+static hoshi_err make_filter(run *R)
+{
+    size_t n = R->ds->n_rows, words = hi_words(n);
+    R->filter = hi_bits_new(words);
+    R->drops = hi_calloc(HI_TAB_MAX_CONDS, sizeof *R->drops);
+    if (R->filter == NULL || R->drops == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    for (size_t w = 0; w < words; w++)
+        R->filter[w] = ~(uint64_t)0;
+    if (n % 64 && words)
+        R->filter[words - 1] = ((uint64_t)1 << (n % 64)) - 1;
+    for (size_t i = 0; i < R->spec->n_wheres; i++) {
+        bool dropped = false;
+        hoshi_err err = hi_tab_where(R->ds, R->spec->wheres[i], R->filter,
+                                     &R->drops[R->n_drops], &dropped);
+        if (err != HOSHI_OK)
+            return err;
+        R->n_drops += dropped;
+    }
+    return HOSHI_OK;
+}
+
+/* Step 3a: the side variable with its bands and nets, and its title. */
+static hoshi_err open_side(run *R)
+{
+    const hoshi_tab_spec *spec = R->spec;
+    size_t n = R->ds->n_rows;
+    hoshi_err err;
+    if (spec->side == NULL)
+        return spec->bands != NULL ? hi_fail(HOSHI_ERR_USAGE, "--bands needs --side") : HOSHI_OK;
+    if ((err = hi_var_verify(R->ds, spec->side)) != HOSHI_OK ||
+        (err = hi_var_open(R->ds, spec->side, &R->sv)) != HOSHI_OK)
+        return err;
+    if (R->sv.grid)
+        return hi_fail(HOSHI_ERR_USAGE, "--side %s is a GRID; name one item, e.g. %s_1",
+                       spec->side, spec->side);
+    if (spec->bands != NULL) {
+        if ((err = hi_var_bands(&R->sv, n, spec->bands)) != HOSHI_OK)
+            return err;
+    } else if (R->sv.is_num) {
+        return hi_fail(HOSHI_ERR_USAGE, "--side %s is NUM; give --bands 'LABEL=LO..HI;…'",
+                       spec->side);
+    }
+    if ((err = hi_var_materialize(&R->sv)) != HOSHI_OK ||
+        (err = hi_tab_nets(&R->sv, n, spec->nets, spec->n_nets, false)) != HOSHI_OK ||
+        (err = hi_tab_nets(&R->sv, n, spec->recodes, spec->n_recodes, true)) != HOSHI_OK)
+        return err;
+    size_t tl = strlen(R->sv.name) + strlen(R->sv.title) + 2;
+    R->side_title = hi_malloc(tl);
+    if (R->side_title == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    snprintf(R->side_title, tl, "%s %s", R->sv.name, R->sv.title);
+    return HOSHI_OK;
+}
+
+/* Step 3b: the rows: the total, then each side category within the filter. */
+static hoshi_err make_rows(run *R)
+{
+    size_t words = hi_words(R->ds->n_rows), nside = R->spec->side != NULL ? R->sv.n : 0;
+    hi_side *sd = &R->sd;
+    sd->n = nside + 1;
+    sd->bits = hi_calloc(sd->n, sizeof *sd->bits);
+    sd->labels = hi_calloc(sd->n, sizeof *sd->labels);
+    if (sd->bits == NULL || sd->labels == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    sd->bits[0] = R->filter;
+    sd->labels[0] = (char *)"全体";
+    for (size_t k = 0; k < nside; k++) {
+        sd->labels[k + 1] = R->sv.cat[k].label;
+        sd->bits[k + 1] = hi_bits_new(words);
+        if (sd->bits[k + 1] == NULL)
+            return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+        for (size_t w = 0; w < words; w++)
+            sd->bits[k + 1][w] = R->sv.cat[k].bits[w] & R->filter[w];
+    }
+    return HOSHI_OK;
+}
+
+/* Step 4: the heads, ALL expanded (free text and the side left out), and
+ * the columns of a .hsd cache checked here, before the threads. */
+static hoshi_err expand_heads(run *R)
+{
+    const hoshi_tab_spec *spec = R->spec;
+    const hi_codebook *cb = R->ds->cb;
+    size_t cap = spec->n_heads + cb->n;
+    R->names = hi_calloc(cap + 1, sizeof *R->names);
+    if (R->names == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < spec->n_heads; i++) {
+        if (strcmp(spec->heads[i], "ALL") != 0) {
+            if (R->n_names < cap)
+                R->names[R->n_names++] = spec->heads[i];
+            continue;
+        }
+        for (size_t qi = 0; qi < cb->n && R->n_names < cap; qi++) {
+            const hi_question *q = &cb->q[qi];
+            if (q->type == HI_Q_FA ||
+                (R->sv.q == q && spec->side && strcmp(spec->side, q->qid) == 0))
+                continue;
+            R->names[R->n_names++] = q->qid;
+        }
+    }
+    if (R->n_names == 0)
+        return hi_fail(HOSHI_ERR_USAGE, "nothing to tabulate: the codebook has no question but free text and the side");
+    for (size_t i = 0; i < R->n_names; i++) {
+        hoshi_err err = hi_var_verify(R->ds, R->names[i]);
+        if (err != HOSHI_OK)
+            return err;
+    }
+    return HOSHI_OK;
+}
+
+/* Step 5: the tables of every head into ts, the second half of the heads
+ * on a second thread for big data (the tables keep the order of the heads). */
+static hoshi_err count_heads(const run *R, hoshi_tabset *ts)
+{
+    size_t split = n_rows_parallel(R->ds->n_rows) && R->n_names > 1 ? R->n_names / 2
+                                                                       : R->n_names;
+    hoshi_tabset *second = hi_calloc(1, sizeof *second);
+    if (second == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    head_job jobs[2];
+    memset(jobs, 0, sizeof jobs);
+    jobs[0] = (head_job){ts, R, R->names, split, HOSHI_OK, {0}};
+    jobs[1] = (head_job){second, R, R->names + split, R->n_names - split, HOSHI_OK, {0}};
+    pthread_t th;
+    bool threaded = jobs[1].n > 0 && pthread_create(&th, NULL, head_thread, &jobs[1]) == 0;
+    head_thread(&jobs[0]);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        head_thread(&jobs[1]);
+    hoshi_err err = jobs[0].err != HOSHI_OK ? jobs[0].err : jobs[1].err;
+    if (err == HOSHI_OK)
+        err = append_tables(ts, second);
+    else if (jobs[0].err == HOSHI_OK)
+        hi_fail(err, "%s", jobs[1].detail); /* the message was set in the other thread */
+    hoshi_tabset_free(second);
+    return err;
+}
+
+static void run_free(run *R)
+{
+    if (R->sd.bits != NULL)
+        for (size_t k = 1; k < R->sd.n; k++)
+            free(R->sd.bits[k]);
+    free(R->sd.bits);
+    free(R->sd.labels);
+    free(R->side_title);
+    free(R->names);
+    hi_var_free(&R->sv);
+    free(R->drops);
+    free(R->filter);
+}
+
+hoshi_err hoshi_tab_run(const hoshi_dataset *ds, const hoshi_tab_spec *spec, hoshi_tabset **out)
+{
+    hi_clear_error();
+    hoshi_err err = check_spec(spec);
+    if (err != HOSHI_OK)
+        return err;
+    run R;
+    memset(&R, 0, sizeof R);
+    R.ds = ds;
+    R.spec = spec;
+    hoshi_tabset *ts = hi_calloc(1, sizeof *ts);
+    if (ts == NULL) {
+        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+        goto free_run;
+    }
+    if ((err = make_filter(&R)) != HOSHI_OK || (err = open_side(&R)) != HOSHI_OK ||
+        (err = make_rows(&R)) != HOSHI_OK || (err = expand_heads(&R)) != HOSHI_OK ||
+        (err = count_heads(&R, ts)) != HOSHI_OK)
+        goto free_run;
+    *out = ts;
+    ts = NULL;
+free_run:
+    run_free(&R);
+    hoshi_tabset_free(ts);
+    return err;
+}
