@@ -2,7 +2,8 @@
  * pages_common.c — small helpers the page handlers share: template
  * variables, showing stored or typed text safely, the log-in guard, names
  * of prefectures and industries from web.ini, dates for display and the
- * absolute base URL for badges.
+ * absolute base URL for badges.  It builds on tpl.c (texts, templates,
+ * the layout), which never calls back here.
  */
 #include "server.h"
 #include "hoshi/text.h"
@@ -69,6 +70,14 @@ void vars_free(vars *v)
     for (size_t i = 0; i < v->n; i++)
         hoshi_buf_free(&v->val[i]);
     v->n = 0;
+}
+
+void page_render(srv_req *r, srv_resp *p, const char *name, vars *v)
+{
+    hoshi_buf body = HOSHI_BUF_INIT;
+    tpl_render(&body, r, name, name, vars_list(v));
+    vars_free(v);
+    page_finish(r, p, T(r, name, "title"), &body);
 }
 
 bool need_login(srv_req *r, srv_resp *p)

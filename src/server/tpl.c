@@ -4,6 +4,9 @@
  * and shared read-only by all threads, and the layout every page is
  * wrapped in.  Templates hold the structure, web.ini the wording, C only
  * the data: so a translator or designer never has to touch C.
+ *
+ * Calls go one way: the page helpers (pages_common.c) and handlers use
+ * this file; it uses none of them (template variables live there).
  */
 #include "server.h"
 #include "hoshi/datafile.h"
@@ -242,12 +245,4 @@ void redirect(srv_resp *p, const char *location)
 {
     p->status = 303;
     snprintf(p->location, sizeof p->location, "%s", location);
-}
-
-void page_render(srv_req *r, srv_resp *p, const char *name, vars *v)
-{
-    hoshi_buf body = HOSHI_BUF_INIT;
-    tpl_render(&body, r, name, name, vars_list(v));
-    vars_free(v);
-    page_finish(r, p, T(r, name, "title"), &body);
 }
