@@ -154,6 +154,12 @@ typedef struct srv_resp {
     long retry_after;             /* seconds for a Retry-After header (429, 503), or 0 */
 } srv_resp;
 
+/* --- main.c */
+/* `hoshi serve ARGS`: parses the options (argv[0] is "serve") and runs the
+ * server; returns the exit status.  src/cli/cli.h declares it too, as the
+ * one thing the CLI calls of the server. */
+int srv_main(int argc, char **argv);
+
 /* --- http.c */
 /* Runs the server until SIGINT or SIGTERM; demo_password non-NULL seeds
  * the demo data first.  Returns the process exit status. */
