@@ -79,61 +79,61 @@ static void healthz(srv_req *r, srv_resp *p)
 static void verify_lookup(srv_req *r, srv_resp *p)
 {
     char norm[HOSHI_DECL_ID_LEN + 1], loc[64];
-    if (hoshi_decl_id_normalize(req_query(r, "id"), norm)) {
+    if (hoshi_decl_id_normalize(srv_req_query(r, "id"), norm)) {
         snprintf(loc, sizeof loc, "/verify/%s", norm);
-        redirect(p, loc);
+        srv_redirect(p, loc);
     } else {
-        page_message(r, p, 404, "bad_id");
+        srv_page_message(r, p, 404, "bad_id");
     }
 }
 
 static void diag_part(srv_req *r, srv_resp *p, long long part, bool print)
 {
     (void)print;
-    page_diag_part(r, p, (int)part);
+    srv_page_diag_part(r, p, (int)part);
 }
 
 static void policy_public(srv_req *r, srv_resp *p, long long org, bool print)
 {
     (void)print;
-    page_policy_public(r, p, org);
+    srv_page_policy_public(r, p, org);
 }
 
 /* Exact paths first: a prefix below never shadows them. */
 static const route_entry routes[] = {
-    {GET, "/", EXACT, 0, page_home, NULL, NULL, 0},
+    {GET, "/", EXACT, 0, srv_page_home, NULL, NULL, 0},
     {GET, "/healthz", EXACT, 0, healthz, NULL, NULL, 0},
     {GET, "/static/style.css", EXACT, 0, style_css, NULL, NULL, 0},
     {GET, "/static/app.js", EXACT, 0, app_js, NULL, NULL, 0},
     {GET, "/favicon.ico", EXACT, 0, favicon, NULL, NULL, 0},
     {GET, "/static/favicon.svg", EXACT, 0, favicon, NULL, NULL, 0},
-    {GET | POST, "/signup", EXACT, 0, page_signup, NULL, NULL, 0},
-    {GET | POST, "/login", EXACT, 0, page_login, NULL, NULL, 0},
-    {POST, "/logout", EXACT, 0, page_logout, NULL, NULL, 0},
-    {GET, "/dashboard", EXACT, LOGIN, page_dashboard, NULL, NULL, 0},
-    {GET | POST, "/profile", EXACT, LOGIN, page_profile, NULL, NULL, 0},
-    {GET | POST, "/star1", EXACT, LOGIN, page_star1, NULL, NULL, 0},
+    {GET | POST, "/signup", EXACT, 0, srv_page_signup, NULL, NULL, 0},
+    {GET | POST, "/login", EXACT, 0, srv_page_login, NULL, NULL, 0},
+    {POST, "/logout", EXACT, 0, srv_page_logout, NULL, NULL, 0},
+    {GET, "/dashboard", EXACT, LOGIN, srv_page_dashboard, NULL, NULL, 0},
+    {GET | POST, "/profile", EXACT, LOGIN, srv_page_profile, NULL, NULL, 0},
+    {GET | POST, "/star1", EXACT, LOGIN, srv_page_star1, NULL, NULL, 0},
     {GET, "/diagnosis", EXACT, LOGIN, NULL, NULL, diag_part, 0},
     {GET | POST, "/diagnosis/part/1", EXACT, LOGIN, NULL, NULL, diag_part, 1},
     {GET | POST, "/diagnosis/part/2", EXACT, LOGIN, NULL, NULL, diag_part, 2},
     {GET | POST, "/diagnosis/part/3", EXACT, LOGIN, NULL, NULL, diag_part, 3},
     /* Answers JSON 401 itself: a script, not a person, calls it. */
-    {POST, "/diagnosis/autosave", EXACT, 0, page_diag_autosave, NULL, NULL, 0},
-    {GET, "/history", EXACT, LOGIN, page_history, NULL, NULL, 0},
-    {GET | POST, "/policy", EXACT, LOGIN, page_policy, NULL, NULL, 0},
-    {GET | POST, "/declare", EXACT, LOGIN, page_declare, NULL, NULL, 0},
-    {POST, "/declare/withdraw", EXACT, LOGIN, page_withdraw, NULL, NULL, 0},
+    {POST, "/diagnosis/autosave", EXACT, 0, srv_page_diag_autosave, NULL, NULL, 0},
+    {GET, "/history", EXACT, LOGIN, srv_page_history, NULL, NULL, 0},
+    {GET | POST, "/policy", EXACT, LOGIN, srv_page_policy, NULL, NULL, 0},
+    {GET | POST, "/declare", EXACT, LOGIN, srv_page_declare, NULL, NULL, 0},
+    {POST, "/declare/withdraw", EXACT, LOGIN, srv_page_withdraw, NULL, NULL, 0},
     /* Everyone but an operator gets 404 (and a POST is logged) there. */
-    {GET, "/operator", EXACT, 0, page_operator, NULL, NULL, 0},
-    {POST, "/operator/withdraw", EXACT, 0, page_operator_withdraw, NULL, NULL, 0},
+    {GET, "/operator", EXACT, 0, srv_page_operator, NULL, NULL, 0},
+    {POST, "/operator/withdraw", EXACT, 0, srv_page_operator_withdraw, NULL, NULL, 0},
     {GET, "/verify", EXACT, 0, verify_lookup, NULL, NULL, 0},
-    {GET, "/registry", EXACT, PUBLIC, page_registry, NULL, NULL, 0},
-    {GET, "/api/v1/declarations", EXACT, PUBLIC, api_declarations, NULL, NULL, 0},
-    {GET, "/diagnosis/", NUMBERED_PRINT, LOGIN, NULL, NULL, page_diag_result, 0},
-    {GET, "/verify/", NAMED, PUBLIC, NULL, page_verify, NULL, 0},
-    {GET, "/badge/", NAMED_SVG, PUBLIC, NULL, page_badge, NULL, 0},
-    {GET, "/qr/", NAMED_SVG, PUBLIC, NULL, page_qr, NULL, 0},
-    {GET, "/api/v1/declarations/", NAMED, PUBLIC, NULL, api_declaration, NULL, 0},
+    {GET, "/registry", EXACT, PUBLIC, srv_page_registry, NULL, NULL, 0},
+    {GET, "/api/v1/declarations", EXACT, PUBLIC, srv_api_declarations, NULL, NULL, 0},
+    {GET, "/diagnosis/", NUMBERED_PRINT, LOGIN, NULL, NULL, srv_page_diag_result, 0},
+    {GET, "/verify/", NAMED, PUBLIC, NULL, srv_page_verify, NULL, 0},
+    {GET, "/badge/", NAMED_SVG, PUBLIC, NULL, srv_page_badge, NULL, 0},
+    {GET, "/qr/", NAMED_SVG, PUBLIC, NULL, srv_page_qr, NULL, 0},
+    {GET, "/api/v1/declarations/", NAMED, PUBLIC, NULL, srv_api_declaration, NULL, 0},
     {GET, "/policies/", NUMBERED, PUBLIC, NULL, NULL, policy_public, 0},
 };
 
@@ -210,10 +210,10 @@ static void run(const route_entry *e, srv_req *r, srv_resp *p, char *id)
     long long n = 0;
     bool print = false;
     if (e->numbered != NULL && !take_number(e, id, &n, &print)) {
-        page_message(r, p, 404, "not_found");
+        srv_page_message(r, p, 404, "not_found");
         return;
     }
-    if ((e->flags & LOGIN) && !need_login(r, p))
+    if ((e->flags & LOGIN) && !srv_need_login(r, p))
         return;
     if (e->plain != NULL)
         e->plain(r, p);
@@ -233,14 +233,14 @@ static void run_cached(const route_entry *e, srv_req *r, srv_resp *p, char *id)
     hoshi_buf_printf(&key, "%s|%s", hoshi_lang_code(r->lang), r->path);
     static const char *const params[] = {"q", "prefecture", "industry", "level", "page", "id"};
     for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) {
-        const char *v = req_query(r, params[i]);
+        const char *v = srv_req_query(r, params[i]);
         hoshi_buf_putc(&key, '\x1f');
         hoshi_buf_puts(&key, v ? v : "");
     }
     long long gen = 0;
     hoshi_store_generation(r->s->store, &gen);
     bool cacheable = key.err == HOSHI_OK && key.data != NULL && !r->s->cfg.no_cache;
-    if (cacheable && cache_get(r->s->cache, key.data, gen, p)) {
+    if (cacheable && srv_cache_get(r->s->cache, key.data, gen, p)) {
         hoshi_buf_free(&key);
         return;
     }
@@ -248,7 +248,7 @@ static void run_cached(const route_entry *e, srv_req *r, srv_resp *p, char *id)
     if (p->status == 200 || p->status == 404)
         p->cacheable = true;
     if (cacheable && p->cacheable)
-        cache_put(r->s->cache, key.data, gen, p);
+        srv_cache_put(r->s->cache, key.data, gen, p);
     hoshi_buf_free(&key);
 }
 
@@ -256,11 +256,11 @@ static void dispatch(srv_req *r, srv_resp *p)
 {
     if (r->is_post) {
         if (r->form_bad) {
-            page_message(r, p, 400, "bad_form");
+            srv_page_message(r, p, 400, "bad_form");
             return;
         }
-        if (!csrf_ok(r)) {
-            page_message(r, p, 403, "csrf");
+        if (!srv_csrf_ok(r)) {
+            srv_page_message(r, p, 403, "csrf");
             return;
         }
     }
@@ -268,16 +268,16 @@ static void dispatch(srv_req *r, srv_resp *p)
     char id[ID_MAX];
     const route_entry *e = find(r->is_post ? POST : GET, r->path, &tail);
     if (e == NULL || !take_id(e, tail, id))
-        page_message(r, p, 404, "not_found");
+        srv_page_message(r, p, 404, "not_found");
     else if (e->flags & PUBLIC)
         run_cached(e, r, p, id);
     else
         run(e, r, p, id);
 }
 
-void route(srv_req *r, srv_resp *p)
+void srv_route(srv_req *r, srv_resp *p)
 {
-    session_load(r);
+    srv_session_load(r);
     dispatch(r, p);
-    session_finish(r, p);
+    srv_session_finish(r, p);
 }
