@@ -41,10 +41,15 @@ int cli_read_file(const char *cmd, const char *path, size_t max, char **out);
 /* Subcommands: each returns the process exit status. */
 int cmd_diagnose(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
-int cmd_serve(int argc, char **argv);
 int cmd_tab(int argc, char **argv);
 int cmd_gt(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+
+/* `hoshi serve`: the other front end, the web application, whose one
+ * entry point this is (src/server/main.c; it parses its own options and
+ * returns the exit status).  Declared here, not by including anything of
+ * src/server/, so the CLI sees nothing else of the server. */
+int srv_main(int argc, char **argv);
 
 /* The interactive diagnosis: fills answers[] or returns with *quit set.
  * Returns 0, or an exit status on failure. */

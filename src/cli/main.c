@@ -35,7 +35,7 @@ typedef struct command {
 static const command commands[] = {
     {"diagnose", cmd_diagnose},
     {"policy", cmd_policy},
-    {"serve", cmd_serve},
+    {"serve", srv_main},
     {"tab", cmd_tab},
     {"gt", cmd_gt},
     {"import", cmd_import},

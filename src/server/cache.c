@@ -36,7 +36,7 @@ struct srv_cache {
     entry slot[CACHE_SETS][CACHE_WAYS];
 };
 
-hoshi_err cache_new(srv_cache **out)
+hoshi_err srv_cache_new(srv_cache **out)
 {
     *out = calloc(1, sizeof **out);
     if (*out == NULL)
@@ -46,7 +46,7 @@ hoshi_err cache_new(srv_cache **out)
     return HOSHI_OK;
 }
 
-void cache_free(srv_cache *c)
+void srv_cache_free(srv_cache *c)
 {
     if (c == NULL)
         return;
@@ -68,7 +68,7 @@ static size_t set_of(const char *key)
     return (size_t)(h % CACHE_SETS);
 }
 
-bool cache_get(srv_cache *c, const char *key, long long gen, srv_resp *p)
+bool srv_cache_get(srv_cache *c, const char *key, long long gen, srv_resp *p)
 {
     if (strlen(key) >= CACHE_KEY_MAX)
         return false;
@@ -93,7 +93,7 @@ bool cache_get(srv_cache *c, const char *key, long long gen, srv_resp *p)
     return hit;
 }
 
-void cache_put(srv_cache *c, const char *key, long long gen, const srv_resp *p)
+void srv_cache_put(srv_cache *c, const char *key, long long gen, const srv_resp *p)
 {
     if (strlen(key) >= CACHE_KEY_MAX || p->body.err != HOSHI_OK || p->body.len > CACHE_BODY_MAX ||
         p->n_cookies > 0 || p->location[0])

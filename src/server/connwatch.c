@@ -77,7 +77,7 @@ static void *watch(void *arg)
     return NULL;
 }
 
-hoshi_err connwatch_start(int limit_s, srv_connwatch **out)
+hoshi_err srv_connwatch_start(int limit_s, srv_connwatch **out)
 {
     srv_connwatch *w = calloc(1, sizeof *w);
     if (w == NULL)
@@ -86,7 +86,7 @@ hoshi_err connwatch_start(int limit_s, srv_connwatch **out)
     pthread_cond_init(&w->wake, NULL);
     w->limit_ms = (long long)limit_s * 1000;
     if (pthread_create(&w->thread, NULL, watch, w) != 0) {
-        connwatch_stop(w);
+        srv_connwatch_stop(w);
         return HOSHI_ERR_NOMEM;
     }
     w->started = true;
@@ -94,7 +94,7 @@ hoshi_err connwatch_start(int limit_s, srv_connwatch **out)
     return HOSHI_OK;
 }
 
-void connwatch_stop(srv_connwatch *w)
+void srv_connwatch_stop(srv_connwatch *w)
 {
     if (w == NULL)
         return;
@@ -117,7 +117,7 @@ void connwatch_stop(srv_connwatch *w)
     free(w);
 }
 
-void connwatch_opened(srv_connwatch *w, void *conn, void **socket_context)
+void srv_connwatch_opened(srv_connwatch *w, void *conn, void **socket_context)
 {
     conn_rec *c = calloc(1, sizeof *c);
     const union MHD_ConnectionInfo *fd = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
@@ -140,7 +140,7 @@ void connwatch_opened(srv_connwatch *w, void *conn, void **socket_context)
     pthread_mutex_unlock(&w->lock);
 }
 
-void connwatch_closed(srv_connwatch *w, void **socket_context)
+void srv_connwatch_closed(srv_connwatch *w, void **socket_context)
 {
     conn_rec *c = *socket_context;
     *socket_context = NULL;
@@ -165,7 +165,7 @@ static conn_rec *rec_of(struct MHD_Connection *conn)
     return ci != NULL ? ci->socket_context : NULL;
 }
 
-void connwatch_mark(srv_connwatch *w, void *conn, bool receiving)
+void srv_connwatch_mark(srv_connwatch *w, void *conn, bool receiving)
 {
     conn_rec *c = rec_of(conn);
     if (w == NULL || c == NULL)

@@ -13,17 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *req_query(srv_req *r, const char *name)
+const char *srv_req_query(srv_req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
-const char *req_cookie(srv_req *r, const char *name)
+const char *srv_req_cookie(srv_req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
-const char *req_form(srv_req *r, const char *name)
+const char *srv_req_form(srv_req *r, const char *name)
 {
     for (size_t i = 0; i < r->n_form; i++)
         if (strcmp(r->form[i].name, name) == 0)
@@ -31,7 +31,7 @@ const char *req_form(srv_req *r, const char *name)
     return "";
 }
 
-bool req_form_has(srv_req *r, const char *name)
+bool srv_req_form_has(srv_req *r, const char *name)
 {
     for (size_t i = 0; i < r->n_form; i++)
         if (strcmp(r->form[i].name, name) == 0)
@@ -77,7 +77,7 @@ static char *decode(const char *s, size_t n)
     return out;
 }
 
-void req_parse_form(srv_req *r, char *body, size_t len)
+void srv_req_parse_form(srv_req *r, char *body, size_t len)
 {
     size_t i = 0;
     while (i < len) {
@@ -108,7 +108,7 @@ void req_parse_form(srv_req *r, char *body, size_t len)
     }
 }
 
-char *trim(char *s)
+char *srv_trim(char *s)
 {
     static const char *const blanks[] = {" ", "\t", "\r", "\n", "\xe3\x80\x80"};
     bool changed = true;
@@ -130,8 +130,8 @@ char *trim(char *s)
     return s;
 }
 
-bool form_text(const char *typed, size_t max_chars, unsigned flags, char *out, size_t size,
-               hoshi_text_problem *why)
+bool srv_form_text(const char *typed, size_t max_chars, unsigned flags, char *out, size_t size,
+                   hoshi_text_problem *why)
 {
     char *norm = NULL;
     out[0] = '\0';

@@ -49,7 +49,7 @@ typedef struct conn_state {
     srv_req *r;                   /* while the request is being answered */
     srv_resp p;
     struct timespec t0;
-    /* Between req_await() and the job's end: the pool thread resumes the
+    /* Between srv_req_await() and the job's end: the pool thread resumes the
      * connection only if it was suspended, and never before. */
     pthread_mutex_t lock;
     bool job_done, suspended;
@@ -125,13 +125,13 @@ static void client_ip(struct MHD_Connection *conn, char *out, size_t size)
 
 static hoshi_lang pick_lang(srv_req *r)
 {
-    const char *q = req_query(r, "lang");
+    const char *q = srv_req_query(r, "lang");
     hoshi_lang l;
     if (q != NULL && hoshi_lang_parse(q, &l) == HOSHI_OK) {
         r->lang_from_query = true;
         return l;
     }
-    const char *c = req_cookie(r, "hoshi_lang");
+    const char *c = srv_req_cookie(r, "hoshi_lang");
     if (c != NULL && hoshi_lang_parse(c, &l) == HOSHI_OK)
         return l;
     return HOSHI_LANG_JA;
@@ -168,7 +168,7 @@ static void job_done(srv_pwjob *job)
     pthread_mutex_unlock(&cs->lock);
 }
 
-bool req_await(srv_req *r, void (*cont)(srv_req *r, srv_resp *p))
+bool srv_req_await(srv_req *r, void (*cont)(srv_req *r, srv_resp *p))
 {
     conn_state *cs = r->job.arg;
     cs->job_done = false;
@@ -176,7 +176,7 @@ bool req_await(srv_req *r, void (*cont)(srv_req *r, srv_resp *p))
     pthread_mutex_lock(&await_lock);
     awaiting++;
     pthread_mutex_unlock(&await_lock);
-    if (pwpool_submit(r->s->pool, &r->job))
+    if (srv_pwpool_submit(r->s->pool, &r->job))
         return true;
     r->cont = NULL;
     pthread_mutex_lock(&await_lock);
@@ -192,7 +192,7 @@ static enum MHD_Result finish(conn_state *cs)
     srv_req *r = cs->r;
     srv_resp *p = &cs->p;
     if (r->lang_from_query)
-        add_cookie(r, p, "hoshi_lang", hoshi_lang_code(r->lang), 365L * 86400, false);
+        srv_add_cookie(r, p, "hoshi_lang", hoshi_lang_code(r->lang), 365L * 86400, false);
     if (p->body.err != HOSHI_OK) {
         /* The page could not be built (memory, or past the body cap):
          * logged with its cause, and answered as the 500 it becomes. */
@@ -248,7 +248,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     conn_state *cs = *con_cls;
     if (cs == NULL) {
         /* The headers are in: the header clock stops. */
-        connwatch_mark(s->watch, conn, false);
+        srv_connwatch_mark(s->watch, conn, false);
         cs = calloc(1, sizeof *cs);
         if (cs == NULL)
             return MHD_NO;
@@ -314,7 +314,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (post) {
         const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         if (ct != NULL && strncmp(ct, "application/x-www-form-urlencoded", 33) == 0)
-            req_parse_form(r, cs->body.data ? cs->body.data : (char *)"", cs->body.len);
+            srv_req_parse_form(r, cs->body.data ? cs->body.data : (char *)"", cs->body.len);
         else
             r->form_bad = cs->body.len > 0;
     }
@@ -324,7 +324,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     hoshi_buf_free(&cs->body);
     cs->r = r;
     clock_gettime(CLOCK_MONOTONIC, &cs->t0);
-    route(r, p);
+    srv_route(r, p);
     if (r->cont != NULL) {
         pthread_mutex_lock(&cs->lock);
         if (!cs->job_done) {
@@ -356,7 +356,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
     *con_cls = NULL;
     /* A kept-alive connection now waits for its next request's headers. */
-    connwatch_mark(s->watch, conn, true);
+    srv_connwatch_mark(s->watch, conn, true);
 }
 
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
@@ -364,16 +364,16 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 {
     srv *s = cls;
     if (code == MHD_CONNECTION_NOTIFY_STARTED)
-        connwatch_opened(s->watch, conn, socket_context);
+        srv_connwatch_opened(s->watch, conn, socket_context);
     else
-        connwatch_closed(s->watch, socket_context);
+        srv_connwatch_closed(s->watch, socket_context);
 }
 
 /* Shutdown: no new hashing jobs; wait (a while) for those in flight and
  * for their answers. */
 static void drain_awaiting(srv *s)
 {
-    pwpool_drain(s->pool);
+    srv_pwpool_drain(s->pool);
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_sec += 10;
@@ -407,10 +407,11 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
     if ((err = hoshi_store_open_sqlite(cfg->db_path, cfg->threads + 1, &s.store)) != HOSHI_OK ||
         (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_JA, &s.cat[0])) != HOSHI_OK ||
         (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_EN, &s.cat[1])) != HOSHI_OK ||
-        (err = tpl_load(&s)) != HOSHI_OK || (err = cache_new(&s.cache)) != HOSHI_OK ||
-        (err = pwcheck_init()) != HOSHI_OK || (err = throttle_new(cfg->signup_limit, &s.throttle)) != HOSHI_OK ||
-        (err = pwpool_new(cfg->hash_workers, cfg->hash_queue, &s.pool)) != HOSHI_OK ||
-        (err = connwatch_start(cfg->header_timeout, &s.watch)) != HOSHI_OK) {
+        (err = srv_tpl_load(&s)) != HOSHI_OK || (err = srv_cache_new(&s.cache)) != HOSHI_OK ||
+        (err = srv_pwcheck_init()) != HOSHI_OK ||
+        (err = srv_throttle_new(cfg->signup_limit, &s.throttle)) != HOSHI_OK ||
+        (err = srv_pwpool_new(cfg->hash_workers, cfg->hash_queue, &s.pool)) != HOSHI_OK ||
+        (err = srv_connwatch_start(cfg->header_timeout, &s.watch)) != HOSHI_OK) {
         fprintf(stderr, "hoshi serve: %s\n", *hoshi_error_detail() ? hoshi_error_detail()
                                                                    : hoshi_error_message(err));
         goto free_state;
@@ -483,12 +484,12 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
     MHD_stop_daemon(d);
     rc = 0;
 free_state:
-    connwatch_stop(s.watch);
-    pwpool_free(s.pool);
-    throttle_free(s.throttle);
-    pwcheck_free();
-    cache_free(s.cache);
-    tpl_free(&s);
+    srv_connwatch_stop(s.watch);
+    srv_pwpool_free(s.pool);
+    srv_throttle_free(s.throttle);
+    srv_pwcheck_free();
+    srv_cache_free(s.cache);
+    srv_tpl_free(&s);
     hoshi_catalog_free(s.cat[1]);
     hoshi_catalog_free(s.cat[0]);
     hoshi_store_close(s.store);

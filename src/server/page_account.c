@@ -4,7 +4,7 @@
  * Passwords are hashed with Argon2id on the password pool (pwpool.c):
  * both handlers do their checks and reserve their attempt with the
  * throttle (throttle.c) first, then hand the hash to the pool and finish
- * in a continuation once it is done (req_await, http.c).
+ * in a continuation once it is done (srv_req_await, http.c).
  *
  * Sign-up answers the same whether or not the address is registered:
  * the hash is always computed, and both cases are sent to the log-in page
@@ -23,23 +23,23 @@
 #define ORG_NAME_MAX 100
 #define BUSY_RETRY 2      /* seconds a client is asked to wait when the pool is full */
 
-void page_home(srv_req *r, srv_resp *p)
+void srv_page_home(srv_req *r, srv_resp *p)
 {
     /* Signed-in owners are offered their page instead of sign-up. */
-    vars v = {0};
-    hoshi_buf *act = var(&v, "actions");
+    srv_vars v = {0};
+    hoshi_buf *act = srv_var(&v, "actions");
     if (r->logged_in) {
         hoshi_buf_puts(act, "<a class=\"button\" href=\"/dashboard\">");
-        hoshi_buf_html(act, T(r, "home", "mypage"));
+        hoshi_buf_html(act, srv_text(r, "home", "mypage"));
         hoshi_buf_puts(act, "</a>");
     } else {
         hoshi_buf_puts(act, "<a class=\"button\" href=\"/signup\">");
-        hoshi_buf_html(act, T(r, "home", "start"));
+        hoshi_buf_html(act, srv_text(r, "home", "start"));
         hoshi_buf_puts(act, "</a> <a class=\"button secondary\" href=\"/login\">");
-        hoshi_buf_html(act, T(r, "home", "login"));
+        hoshi_buf_html(act, srv_text(r, "home", "login"));
         hoshi_buf_puts(act, "</a>");
     }
-    page_render(r, p, "home", &v);
+    srv_page_render(r, p, "home", &v);
 }
 
 /* Lower-cases ASCII in place (addresses are compared case-insensitively
@@ -65,7 +65,7 @@ static void wait_text(srv_req *r, long seconds, char *out, size_t size)
     snprintf(num, sizeof num, "%ld", n);
     const char *subst[] = {"n", num, NULL};
     hoshi_buf b = HOSHI_BUF_INIT;
-    hoshi_buf_subst(&b, T(r, "throttle", key), subst, NULL);
+    hoshi_buf_subst(&b, srv_text(r, "throttle", key), subst, NULL);
     snprintf(out, size, "%s", b.data ? b.data : num);
     hoshi_buf_free(&b);
 }
@@ -77,7 +77,7 @@ static void throttled_error(hoshi_buf *b, srv_req *r, const char *key, long seco
     wait_text(r, seconds, wait, sizeof wait);
     const char *subst[] = {"wait", wait, NULL};
     hoshi_buf_puts(b, "<p class=\"field-error\" role=\"alert\">");
-    hoshi_buf_subst(b, T(r, "throttle", key), subst, hoshi_buf_html);
+    hoshi_buf_subst(b, srv_text(r, "throttle", key), subst, hoshi_buf_html);
     hoshi_buf_puts(b, "</p>");
 }
 
@@ -85,9 +85,9 @@ static void throttled_error(hoshi_buf *b, srv_req *r, const char *key, long seco
 static void pool_busy(srv_req *r, srv_resp *p, const char *what)
 {
     char queued[16];
-    snprintf(queued, sizeof queued, "%d", pwpool_queued(r->s->pool));
+    snprintf(queued, sizeof queued, "%d", srv_pwpool_queued(r->s->pool));
     srv_log(r, "warn", "pool_busy", "op", what, "queued", queued, (const char *)NULL);
-    page_message(r, p, 503, "busy");
+    srv_page_message(r, p, 503, "busy");
     p->retry_after = BUSY_RETRY;
 }
 
@@ -97,24 +97,24 @@ static void signup_form(srv_req *r, srv_resp *p, const char *email, const char *
                         const char *err_email, const char *err_password, const char *err_org,
                         const hoshi_text_problem *org_why)
 {
-    vars v = {0};
-    csrf_input(var(&v, "csrf"), r);
-    var_text(&v, "email", email);
-    var_shown(&v, "org", org);
-    var_error(&v, r, "err_email", "signup", err_email);
-    var_error(&v, r, "err_password", "signup", err_password);
+    srv_vars v = {0};
+    srv_csrf_input(srv_var(&v, "csrf"), r);
+    srv_var_text(&v, "email", email);
+    srv_var_shown(&v, "org", org);
+    srv_var_error(&v, r, "err_email", "signup", err_email);
+    srv_var_error(&v, r, "err_password", "signup", err_password);
     if (err_org != NULL && org_why != NULL && org_why->fault != HOSHI_TEXT_OK)
-        text_error(var(&v, "err_org"), r, T(r, "signup", "org"), org_why, ORG_NAME_MAX);
+        srv_text_error(srv_var(&v, "err_org"), r, srv_text(r, "signup", "org"), org_why, ORG_NAME_MAX);
     else
-        var_error(&v, r, "err_org", "signup", err_org);
+        srv_var_error(&v, r, "err_org", "signup", err_org);
     if (p->status == 429)
-        throttled_error(var(&v, "err"), r, "signup", p->retry_after);
+        throttled_error(srv_var(&v, "err"), r, "signup", p->retry_after);
     hoshi_buf body = HOSHI_BUF_INIT;
-    tpl_render(&body, r, "signup", "signup", vars_list(&v));
-    vars_free(&v);
+    srv_tpl_render(&body, r, "signup", "signup", srv_vars_list(&v));
+    srv_vars_free(&v);
     if (err_email || err_password || err_org)
         p->status = 422;
-    page_finish(r, p, T(r, "signup", "title"), &body);
+    srv_page_finish(r, p, srv_text(r, "signup", "title"), &body);
 }
 
 /* After the hash: store the account unless the address is taken.  Both
@@ -122,7 +122,7 @@ static void signup_form(srv_req *r, srv_resp *p, const char *email, const char *
 static void signup_finish(srv_req *r, srv_resp *p)
 {
     if (!r->job.ok) {
-        page_message(r, p, 503, "busy");
+        srv_page_message(r, p, 503, "busy");
         p->retry_after = BUSY_RETRY;
         return;
     }
@@ -132,37 +132,37 @@ static void signup_finish(srv_req *r, srv_resp *p)
         srv_log(r, "warn", "signup_taken", "account", r->wait.account, (const char *)NULL);
     } else if (err != HOSHI_OK) {
         srv_log(r, "error", "store", "op", "signup", "detail", hoshi_error_detail(), (const char *)NULL);
-        page_message(r, p, 500, "internal");
+        srv_page_message(r, p, 500, "internal");
         return;
     } else {
         char id[24];
         snprintf(id, sizeof id, "%lld", uid);
         srv_log(r, "info", "signup", "user", id, (const char *)NULL);
     }
-    redirect(p, "/login?signed_up=1");
+    srv_redirect(p, "/login?signed_up=1");
 }
 
-void page_signup(srv_req *r, srv_resp *p)
+void srv_page_signup(srv_req *r, srv_resp *p)
 {
     if (!r->is_post) {
         signup_form(r, p, "", "", NULL, NULL, NULL, NULL);
         return;
     }
     char email[SRV_EMAIL_MAX * 4 + 1], org[HOSHI_STORE_NAME];
-    const char *pw = req_form(r, "password");
-    snprintf(email, sizeof email, "%s", req_form(r, "email"));
-    trim(email);
+    const char *pw = srv_req_form(r, "password");
+    snprintf(email, sizeof email, "%s", srv_req_form(r, "email"));
+    srv_trim(email);
     const char *e_email = NULL, *e_pw = NULL, *e_org = NULL;
-    bool email_long = strlen(req_form(r, "email")) >= sizeof email;
+    bool email_long = strlen(srv_req_form(r, "email")) >= sizeof email;
     if (email_long || !email_ok(email))
         e_email = "err_email";
-    e_pw = pwcheck(pw, e_email ? "" : email);
+    e_pw = srv_pwcheck(pw, e_email ? "" : email);
     /* The name goes through the one rule for typed text: NFC, nothing
      * invisible or reordering, at most ORG_NAME_MAX characters. */
     hoshi_text_problem org_why = {0};
-    if (!form_text(req_form(r, "org"), ORG_NAME_MAX, HOSHI_TEXT_REQUIRED, org, sizeof org, &org_why)) {
+    if (!srv_form_text(srv_req_form(r, "org"), ORG_NAME_MAX, HOSHI_TEXT_REQUIRED, org, sizeof org, &org_why)) {
         if (org_why.fault == HOSHI_TEXT_OK) {
-            page_message(r, p, 500, "internal");
+            srv_page_message(r, p, 500, "internal");
             return;
         }
         e_org = "err_org";
@@ -170,12 +170,12 @@ void page_signup(srv_req *r, srv_resp *p)
     if (e_email || e_pw || e_org) {
         /* A refused name is shown again as typed (sanitised when shown),
          * unless it is too long to be worth keeping. */
-        const char *typed = req_form(r, "org");
+        const char *typed = srv_req_form(r, "org");
         signup_form(r, p, email_long ? "" : email, e_org && strlen(typed) < sizeof org ? typed : org, e_email,
                     e_pw, e_org, &org_why);
         return;
     }
-    long wait = throttle_signup(r->s->throttle, r->client_ip, &r->wait.ticket);
+    long wait = srv_throttle_signup(r->s->throttle, r->client_ip, &r->wait.ticket);
     if (wait > 0) {
         char secs[24];
         snprintf(secs, sizeof secs, "%ld", wait);
@@ -187,32 +187,32 @@ void page_signup(srv_req *r, srv_resp *p)
     }
     snprintf(r->wait.email, sizeof r->wait.email, "%s", email);
     snprintf(r->wait.org, sizeof r->wait.org, "%s", org);
-    throttle_digest(r->s->throttle, email, r->wait.account);
+    srv_throttle_digest(r->s->throttle, email, r->wait.account);
     r->job.verify = false;
     snprintf(r->job.password, sizeof r->job.password, "%s", pw);
-    if (!req_await(r, signup_finish)) {
+    if (!srv_req_await(r, signup_finish)) {
         sodium_memzero(r->job.password, sizeof r->job.password);
-        throttle_undo(r->s->throttle, &r->wait.ticket);
+        srv_throttle_undo(r->s->throttle, &r->wait.ticket);
         pool_busy(r, p, "signup");
     }
 }
 
 static void login_form(srv_req *r, srv_resp *p, const char *email, const char *err)
 {
-    vars v = {0};
-    csrf_input(var(&v, "csrf"), r);
-    var_text(&v, "email", email);
+    srv_vars v = {0};
+    srv_csrf_input(srv_var(&v, "csrf"), r);
+    srv_var_text(&v, "email", email);
     if (p->status == 429)
-        throttled_error(var(&v, "err"), r, "login", p->retry_after);
+        throttled_error(srv_var(&v, "err"), r, "login", p->retry_after);
     else
-        var_error(&v, r, "err", "login", err);
-    if (!r->is_post && req_query(r, "signed_up") != NULL) {
-        hoshi_buf *n = var(&v, "notice");
+        srv_var_error(&v, r, "err", "login", err);
+    if (!r->is_post && srv_req_query(r, "signed_up") != NULL) {
+        hoshi_buf *n = srv_var(&v, "notice");
         hoshi_buf_puts(n, "<p class=\"notice\" role=\"status\">");
-        hoshi_buf_html(n, T(r, "login", "signed_up"));
+        hoshi_buf_html(n, srv_text(r, "login", "signed_up"));
         hoshi_buf_puts(n, "</p>");
     }
-    page_render(r, p, "login", &v);
+    srv_page_render(r, p, "login", &v);
 }
 
 /* After the password check. */
@@ -228,33 +228,33 @@ static void login_finish(srv_req *r, srv_resp *p)
         login_form(r, p, w->email, "err_login");
         return;
     }
-    throttle_login_ok(r->s->throttle, &w->ticket);
+    srv_throttle_login_ok(r->s->throttle, &w->ticket);
     if (r->logged_in)
-        session_end(r, p);
-    if (session_start(r, p, w->user_id) != HOSHI_OK) {
-        page_message(r, p, 500, "internal");
+        srv_session_end(r, p);
+    if (srv_session_start(r, p, w->user_id) != HOSHI_OK) {
+        srv_page_message(r, p, 500, "internal");
         return;
     }
-    device_cookie_set(r, p, w->user_id);
+    srv_device_cookie_set(r, p, w->user_id);
     srv_log(r, "info", "login", "user", id, "device", w->trusted ? "trusted" : "none", (const char *)NULL);
-    redirect(p, "/dashboard");
+    srv_redirect(p, "/dashboard");
 }
 
-void page_login(srv_req *r, srv_resp *p)
+void srv_page_login(srv_req *r, srv_resp *p)
 {
     if (!r->is_post) {
         if (r->logged_in)
-            redirect(p, "/dashboard");
+            srv_redirect(p, "/dashboard");
         else
             login_form(r, p, "", NULL);
         return;
     }
     srv_auth_wait *w = &r->wait;
     char email[SRV_EMAIL_MAX * 4 + 1];
-    const char *raw = req_form(r, "email"), *pw = req_form(r, "password");
+    const char *raw = srv_req_form(r, "email"), *pw = srv_req_form(r, "password");
     bool email_long = strlen(raw) >= sizeof email;
     snprintf(email, sizeof email, "%s", raw);
-    trim(email);
+    srv_trim(email);
     bool shaped = !email_long && email_ok(email);
     for (char *c = email; *c; c++)
         *c = (char)tolower((unsigned char)*c);
@@ -264,14 +264,14 @@ void page_login(srv_req *r, srv_resp *p)
     hoshi_user u;
     bool known = shaped && hoshi_store_user_by_email(r->s->store, email, &u) == HOSHI_OK;
     unsigned char device[THROTTLE_KEY];
-    w->trusted = known && device_cookie_get(r, u.id, device);
+    w->trusted = known && srv_device_cookie_get(r, u.id, device);
     w->user_id = known ? u.id : 0;
     snprintf(w->email, sizeof w->email, "%s", email_long ? "" : email);
-    throttle_digest(r->s->throttle, email, w->account);
+    srv_throttle_digest(r->s->throttle, email, w->account);
     /* Counted before the slow check, so parallel guesses see each other. */
     const char *scope = "";
-    long wait = throttle_login(r->s->throttle, r->client_ip, w->user_id, email, w->trusted ? device : NULL,
-                               &w->ticket, &scope);
+    long wait = srv_throttle_login(r->s->throttle, r->client_ip, w->user_id, email, w->trusted ? device : NULL,
+                                   &w->ticket, &scope);
     if (wait > 0) {
         char secs[24];
         snprintf(secs, sizeof secs, "%ld", wait);
@@ -287,21 +287,21 @@ void page_login(srv_req *r, srv_resp *p)
     r->job.verify = true;
     snprintf(r->job.hash, sizeof r->job.hash, "%s", known ? u.pwhash : r->s->dummy_hash);
     snprintf(r->job.password, sizeof r->job.password, "%s", w->usable ? pw : "");
-    if (!req_await(r, login_finish)) {
+    if (!srv_req_await(r, login_finish)) {
         sodium_memzero(r->job.password, sizeof r->job.password);
-        throttle_undo(r->s->throttle, &w->ticket);
+        srv_throttle_undo(r->s->throttle, &w->ticket);
         pool_busy(r, p, "login");
     }
 }
 
-void page_logout(srv_req *r, srv_resp *p)
+void srv_page_logout(srv_req *r, srv_resp *p)
 {
     /* A session the store could not delete would still open the
      * dashboard: say so, and keep the cookie so the owner can try again. */
-    if (session_end(r, p) != HOSHI_OK) {
-        page_store_error(r, p, "session_delete", true);
+    if (srv_session_end(r, p) != HOSHI_OK) {
+        srv_page_store_error(r, p, "session_delete", true);
         return;
     }
     srv_log(r, "info", "logout", (const char *)NULL);
-    redirect(p, "/");
+    srv_redirect(p, "/");
 }

@@ -25,7 +25,7 @@ static bool check_ready(srv_req *r, srv_resp *p, const hoshi_org *org, readiness
     hoshi_diagnosis d;
     size_t n = 0;
     if (hoshi_store_diagnosis_list(r->s->store, org->id, &d, 1, &n) != HOSHI_OK) {
-        page_store_error(r, p, "diagnosis_list", false);
+        srv_page_store_error(r, p, "diagnosis_list", false);
         return false;
     }
     rd->diagnosis = n == 1;
@@ -35,13 +35,13 @@ static bool check_ready(srv_req *r, srv_resp *p, const hoshi_org *org, readiness
     rd->policy = err == HOSHI_OK && pol.published;
     free(pol.body);
     if (err != HOSHI_OK && err != HOSHI_ERR_NOTFOUND) {
-        page_store_error(r, p, "policy_get", false);
+        srv_page_store_error(r, p, "policy_get", false);
         return false;
     }
     err = hoshi_store_decl_active(r->s->store, org->id, decl);
     *active = err == HOSHI_OK;
     if (err != HOSHI_OK && err != HOSHI_ERR_NOTFOUND) {
-        page_store_error(r, p, "decl_active", false);
+        srv_page_store_error(r, p, "decl_active", false);
         return false;
     }
     return true;
@@ -50,9 +50,9 @@ static bool check_ready(srv_req *r, srv_resp *p, const hoshi_org *org, readiness
 static void req_line(hoshi_buf *b, srv_req *r, bool ok, const char *key, const char *href)
 {
     hoshi_buf_printf(b, "<li class=\"%s\"><span class=\"status %s\">", ok ? "ok" : "missing", ok ? "done" : "todo");
-    hoshi_buf_html(b, T(r, "dashboard", ok ? "done" : "todo"));
+    hoshi_buf_html(b, srv_text(r, "dashboard", ok ? "done" : "todo"));
     hoshi_buf_printf(b, "</span> <a href=\"%s\">", href);
-    hoshi_buf_html(b, T(r, "declare", key));
+    hoshi_buf_html(b, srv_text(r, "declare", key));
     hoshi_buf_puts(b, "</a></li>");
 }
 
@@ -61,11 +61,11 @@ static void embed_code(hoshi_buf *b, srv_req *r, const char *id)
     /* The snippet is shown as text, so it is built first, then escaped. */
     hoshi_buf snip = HOSHI_BUF_INIT;
     hoshi_buf_puts(&snip, "<a href=\"");
-    base_url(r, &snip);
+    srv_base_url(r, &snip);
     hoshi_buf_printf(&snip, "/verify/%s\"><img src=\"", id);
-    base_url(r, &snip);
+    srv_base_url(r, &snip);
     hoshi_buf_printf(&snip, "/badge/%s.svg\" alt=\"", id);
-    hoshi_buf_html(&snip, T(r, "badge", "alt"));
+    hoshi_buf_html(&snip, srv_text(r, "badge", "alt"));
     hoshi_buf_puts(&snip, "\" width=\"240\" height=\"64\"></a>");
     hoshi_buf_html(b, snip.data ? snip.data : "");
     hoshi_buf_free(&snip);
@@ -78,9 +78,9 @@ static void declare_page(srv_req *r, srv_resp *p, const hoshi_org *org, const ch
     bool active;
     if (!check_ready(r, p, org, &rd, &decl, &active))
         return;
-    vars v = {0};
-    csrf_input(var(&v, "csrf"), r);
-    hoshi_buf *req1 = var(&v, "req1"), *req2 = var(&v, "req2");
+    srv_vars v = {0};
+    srv_csrf_input(srv_var(&v, "csrf"), r);
+    hoshi_buf *req1 = srv_var(&v, "req1"), *req2 = srv_var(&v, "req2");
     req_line(req1, r, rd.profile, "need_profile", "/profile");
     req_line(req1, r, rd.star1, "need_star1", "/star1");
     req_line(req2, r, rd.profile, "need_profile", "/profile");
@@ -88,44 +88,44 @@ static void declare_page(srv_req *r, srv_resp *p, const hoshi_org *org, const ch
     req_line(req2, r, rd.policy, "need_policy", "/policy");
     bool can1 = rd.profile && rd.star1 && !active;
     bool can2 = rd.profile && rd.diagnosis && rd.policy && !(active && decl.level == 2);
-    hoshi_buf_puts(var(&v, "disabled1"), can1 ? "" : " disabled");
-    hoshi_buf_puts(var(&v, "disabled2"), can2 ? "" : " disabled");
-    var_text(&v, "label2", T(r, "declare", active && decl.level == 1 ? "step_up" : "declare2"));
+    hoshi_buf_puts(srv_var(&v, "disabled1"), can1 ? "" : " disabled");
+    hoshi_buf_puts(srv_var(&v, "disabled2"), can2 ? "" : " disabled");
+    srv_var_text(&v, "label2", srv_text(r, "declare", active && decl.level == 1 ? "step_up" : "declare2"));
     if (err != NULL) {
-        var_error(&v, r, "err", "declare", err);
+        srv_var_error(&v, r, "err", "declare", err);
         p->status = 422;
     }
-    hoshi_buf *cur = var(&v, "current");
+    hoshi_buf *cur = srv_var(&v, "current");
     if (active) {
         char date[40];
-        vars c = {0};
-        hoshi_buf_puts(var(&c, "stars"), level_stars(decl.level));
-        var_text(&c, "id", decl.id);
-        var_text(&c, "date", fmt_date(r, decl.declared_on, date, sizeof date));
-        embed_code(var(&c, "embed"), r, decl.id);
-        csrf_input(var(&c, "csrf"), r);
+        srv_vars c = {0};
+        hoshi_buf_puts(srv_var(&c, "stars"), srv_level_stars(decl.level));
+        srv_var_text(&c, "id", decl.id);
+        srv_var_text(&c, "date", srv_fmt_date(r, decl.declared_on, date, sizeof date));
+        embed_code(srv_var(&c, "embed"), r, decl.id);
+        srv_csrf_input(srv_var(&c, "csrf"), r);
         if (issued) {
-            hoshi_buf_puts(var(&c, "notice"), "<p class=\"notice\" role=\"status\">");
-            hoshi_buf_html(var(&c, "notice"), T(r, "declare", "issued"));
-            hoshi_buf_puts(var(&c, "notice"), "</p>");
+            hoshi_buf_puts(srv_var(&c, "notice"), "<p class=\"notice\" role=\"status\">");
+            hoshi_buf_html(srv_var(&c, "notice"), srv_text(r, "declare", "issued"));
+            hoshi_buf_puts(srv_var(&c, "notice"), "</p>");
         }
-        tpl_render(cur, r, "declaration", "declare", vars_list(&c));
-        vars_free(&c);
+        srv_tpl_render(cur, r, "declaration", "declare", srv_vars_list(&c));
+        srv_vars_free(&c);
     }
-    page_render(r, p, "declare", &v);
+    srv_page_render(r, p, "declare", &v);
 }
 
-void page_declare(srv_req *r, srv_resp *p)
+void srv_page_declare(srv_req *r, srv_resp *p)
 {
     hoshi_org org;
-    if (!load_org(r, p, &org))
+    if (!srv_load_org(r, p, &org))
         return;
     if (!r->is_post) {
-        declare_page(r, p, &org, NULL, req_query(r, "issued") != NULL);
+        declare_page(r, p, &org, NULL, srv_req_query(r, "issued") != NULL);
         return;
     }
     long level;
-    if (!hoshi_parse_long(req_form(r, "level"), 1, 2, &level)) {
+    if (!hoshi_parse_long(srv_req_form(r, "level"), 1, 2, &level)) {
         declare_page(r, p, &org, "err_level", false);
         return;
     }
@@ -152,25 +152,24 @@ void page_declare(srv_req *r, srv_resp *p)
     char today[16], id[HOSHI_DECL_ID_LEN + 1];
     hoshi_date_iso(hoshi_date_today(), today, sizeof today);
     if (hoshi_store_decl_create(r->s->store, org.id, (int)level, today, id) != HOSHI_OK) {
-        page_store_error(r, p, "decl_create", true);
+        srv_page_store_error(r, p, "decl_create", true);
         return;
     }
-    redirect(p, "/declare?issued=1");
+    srv_redirect(p, "/declare?issued=1");
 }
 
-void page_withdraw(srv_req *r, srv_resp *p)
+void srv_page_withdraw(srv_req *r, srv_resp *p)
 {
-    if (!need_login(r, p))
-        return;
+    /* Only logged-in visitors get here (route.c, LOGIN). */
     char today[16];
     hoshi_date_iso(hoshi_date_today(), today, sizeof today);
     hoshi_err err = hoshi_store_decl_withdraw(r->s->store, r->ses.org_id, today);
     /* NOTFOUND: nothing was in force, which is what was asked for. */
     if (err != HOSHI_OK && err != HOSHI_ERR_NOTFOUND) {
-        page_store_error(r, p, "decl_withdraw", true);
+        srv_page_store_error(r, p, "decl_withdraw", true);
         return;
     }
-    redirect(p, "/declare");
+    srv_redirect(p, "/declare");
 }
 
 /* Loads declaration id; 404 only when there is no such declaration, an
@@ -180,83 +179,83 @@ static bool find_decl(srv_req *r, srv_resp *p, const char *id, hoshi_decl *d)
 {
     hoshi_err err = hoshi_decl_id_is_valid(id) ? hoshi_store_decl_get(r->s->store, id, d) : HOSHI_ERR_NOTFOUND;
     if (err == HOSHI_ERR_NOTFOUND)
-        page_message(r, p, 404, "decl_not_found");
+        srv_page_message(r, p, 404, "decl_not_found");
     else if (err != HOSHI_OK)
-        page_store_error(r, p, "decl_get", false);
+        srv_page_store_error(r, p, "decl_get", false);
     return err == HOSHI_OK;
 }
 
-void page_verify(srv_req *r, srv_resp *p, const char *id)
+void srv_page_verify(srv_req *r, srv_resp *p, const char *id)
 {
     hoshi_decl d;
     if (!find_decl(r, p, id, &d))
         return;
     char date[40];
-    vars v = {0};
+    srv_vars v = {0};
     bool active = d.status == HOSHI_DECL_ACTIVE;
-    hoshi_buf_puts(var(&v, "status_class"), active ? "active" : "withdrawn");
-    var_text(&v, "status", T(r, "verify", active ? "active" : "withdrawn"));
-    hoshi_buf_puts(var(&v, "stars"), level_stars(d.level));
-    var_text(&v, "level", T(r, "verify", d.level == 2 ? "level2" : "level1"));
-    var_text(&v, "id", d.id);
-    var_shown(&v, "org", d.org_name);
+    hoshi_buf_puts(srv_var(&v, "status_class"), active ? "active" : "withdrawn");
+    srv_var_text(&v, "status", srv_text(r, "verify", active ? "active" : "withdrawn"));
+    hoshi_buf_puts(srv_var(&v, "stars"), srv_level_stars(d.level));
+    srv_var_text(&v, "level", srv_text(r, "verify", d.level == 2 ? "level2" : "level1"));
+    srv_var_text(&v, "id", d.id);
+    srv_var_shown(&v, "org", d.org_name);
     if (d.corpnum[0]) {
         /* The corporate number lets a reader cross-check the National Tax
          * Agency's public register. */
-        hoshi_buf *cn = var(&v, "corpnum");
+        hoshi_buf *cn = srv_var(&v, "corpnum");
         hoshi_buf_puts(cn, "<dt>");
-        hoshi_buf_html(cn, T(r, "verify", "corpnum"));
+        hoshi_buf_html(cn, srv_text(r, "verify", "corpnum"));
         hoshi_buf_puts(cn, "</dt><dd class=\"declid\">");
         hoshi_buf_html(cn, d.corpnum);
         hoshi_buf_puts(cn, "</dd>");
     }
-    var_text(&v, "prefecture", prefecture_name(r, d.prefecture));
-    var_text(&v, "industry", industry_name(r, d.industry));
-    var_text(&v, "date", fmt_date(r, d.declared_on, date, sizeof date));
+    srv_var_text(&v, "prefecture", srv_prefecture_name(r, d.prefecture));
+    srv_var_text(&v, "industry", srv_industry_name(r, d.industry));
+    srv_var_text(&v, "date", srv_fmt_date(r, d.declared_on, date, sizeof date));
     hoshi_decl now;
     hoshi_err got = active ? HOSHI_ERR_NOTFOUND : hoshi_store_decl_active(r->s->store, d.org_id, &now);
     if (got != HOSHI_OK && got != HOSHI_ERR_NOTFOUND) {
-        vars_free(&v);
-        page_store_error(r, p, "decl_active", false);
+        srv_vars_free(&v);
+        srv_page_store_error(r, p, "decl_active", false);
         return;
     }
     if (got == HOSHI_OK && now.level > d.level) {
         /* Withdrawn by stepping up: point to the declaration that replaced it. */
-        hoshi_buf *su = var(&v, "superseded");
+        hoshi_buf *su = srv_var(&v, "superseded");
         const char *idv[] = {"id", now.id, NULL};
         hoshi_buf_printf(su, "<p class=\"notice\"><a href=\"/verify/%s\">", now.id);
-        hoshi_buf_subst(su, T(r, "verify", "superseded"), idv, hoshi_buf_html);
+        hoshi_buf_subst(su, srv_text(r, "verify", "superseded"), idv, hoshi_buf_html);
         hoshi_buf_puts(su, "</a></p>");
     }
     if (!active) {
-        hoshi_buf *w = var(&v, "withdrawn");
+        hoshi_buf *w = srv_var(&v, "withdrawn");
         hoshi_buf_puts(w, "<dt>");
-        hoshi_buf_html(w, T(r, "verify", "withdrawn_on"));
+        hoshi_buf_html(w, srv_text(r, "verify", "withdrawn_on"));
         hoshi_buf_puts(w, "</dt><dd>");
-        hoshi_buf_html(w, fmt_date(r, d.withdrawn_on, date, sizeof date));
+        hoshi_buf_html(w, srv_fmt_date(r, d.withdrawn_on, date, sizeof date));
         hoshi_buf_puts(w, "</dd>");
     }
     hoshi_policy_rec pol;
     memset(&pol, 0, sizeof pol);
     got = d.has_policy ? hoshi_store_policy_get_public(r->s->store, d.org_id, &pol) : HOSHI_ERR_NOTFOUND;
     if (got != HOSHI_OK && got != HOSHI_ERR_NOTFOUND) {
-        vars_free(&v);
-        page_store_error(r, p, "policy_get_public", false);
+        srv_vars_free(&v);
+        srv_page_store_error(r, p, "policy_get_public", false);
         return;
     }
     if (got == HOSHI_OK) {
         /* The policy itself, folded, and a link to its own page. */
-        hoshi_buf *pl = var(&v, "policy");
+        hoshi_buf *pl = srv_var(&v, "policy");
         hoshi_buf_puts(pl, "<details class=\"policy\"><summary>");
-        hoshi_buf_html(pl, T(r, "verify", "policy_show"));
+        hoshi_buf_html(pl, srv_text(r, "verify", "policy_show"));
         hoshi_buf_puts(pl, "</summary>");
-        policy_text_html(pl, pol.body);
+        srv_policy_text_html(pl, pol.body);
         hoshi_buf_printf(pl, "</details><p><a class=\"button secondary\" href=\"/policies/%lld\">", d.org_id);
-        hoshi_buf_html(pl, T(r, "verify", "policy"));
+        hoshi_buf_html(pl, srv_text(r, "verify", "policy"));
         hoshi_buf_puts(pl, "</a></p>");
     }
     free(pol.body);
-    page_render(r, p, "verify", &v);
+    srv_page_render(r, p, "verify", &v);
 }
 
 /* Badges and QR codes are made to be shown on other sites, also with
@@ -267,45 +266,45 @@ static void set_embeddable(srv_resp *p)
     p->csp = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 }
 
-void page_badge(srv_req *r, srv_resp *p, const char *id)
+void srv_page_badge(srv_req *r, srv_resp *p, const char *id)
 {
     hoshi_decl d;
     if (!find_decl(r, p, id, &d))
         return;
     bool active = d.status == HOSHI_DECL_ACTIVE;
-    vars v = {0};
-    hoshi_buf_puts(var(&v, "stars"), level_stars(d.level));
-    hoshi_buf_puts(var(&v, "stars_size"), d.level == 2 ? "22" : "30");
-    var_text(&v, "id", d.id);
-    var_text(&v, "label", T(r, "badge", "label"));
-    var_text(&v, "status", active ? "" : T(r, "badge", "withdrawn"));
-    hoshi_buf_puts(var(&v, "fill"), !active ? "#718096" : d.level == 2 ? "#1c4f8c" : "#2f855a");
+    srv_vars v = {0};
+    hoshi_buf_puts(srv_var(&v, "stars"), srv_level_stars(d.level));
+    hoshi_buf_puts(srv_var(&v, "stars_size"), d.level == 2 ? "22" : "30");
+    srv_var_text(&v, "id", d.id);
+    srv_var_text(&v, "label", srv_text(r, "badge", "label"));
+    srv_var_text(&v, "status", active ? "" : srv_text(r, "badge", "withdrawn"));
+    hoshi_buf_puts(srv_var(&v, "fill"), !active ? "#718096" : d.level == 2 ? "#1c4f8c" : "#2f855a");
     /* The badge links to its verification page itself too, for sites that
      * embed it with <object> or open it directly. */
     hoshi_buf url = HOSHI_BUF_INIT;
-    base_url(r, &url);
+    srv_base_url(r, &url);
     hoshi_buf_printf(&url, "/verify/%s", d.id);
-    var_text(&v, "verify_url", url.data ? url.data : "");
+    srv_var_text(&v, "verify_url", url.data ? url.data : "");
     hoshi_buf_free(&url);
-    tpl_render(&p->body, r, "badge.svg", "badge", vars_list(&v));
-    vars_free(&v);
+    srv_tpl_render(&p->body, r, "badge.svg", "badge", srv_vars_list(&v));
+    srv_vars_free(&v);
     p->ctype = "image/svg+xml";
     set_embeddable(p);
 }
 
-void page_qr(srv_req *r, srv_resp *p, const char *id)
+void srv_page_qr(srv_req *r, srv_resp *p, const char *id)
 {
     hoshi_decl d;
     if (!find_decl(r, p, id, &d))
         return;
     hoshi_buf url = HOSHI_BUF_INIT;
-    base_url(r, &url);
+    srv_base_url(r, &url);
     hoshi_buf_printf(&url, "/verify/%s", d.id);
     char *svg = NULL;
     size_t len = 0;
-    if (url.err != HOSHI_OK || hoshi_qr_svg(url.data, T(r, "badge", "qr_title"), &svg, &len) != HOSHI_OK) {
+    if (url.err != HOSHI_OK || hoshi_qr_svg(url.data, srv_text(r, "badge", "qr_title"), &svg, &len) != HOSHI_OK) {
         hoshi_buf_free(&url);
-        page_message(r, p, 500, "internal");
+        srv_page_message(r, p, 500, "internal");
         return;
     }
     hoshi_buf_free(&url);

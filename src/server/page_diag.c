@@ -22,9 +22,9 @@ static bool merge_answers(srv_req *r, char draft[HOSHI_DIAG_ITEMS + 1])
     for (int i = 1; i <= HOSHI_DIAG_ITEMS; i++) {
         char k[16];
         snprintf(k, sizeof k, "a%d", i);
-        if (!req_form_has(r, k))
+        if (!srv_req_form_has(r, k))
             continue;
-        const char *v = req_form(r, k);
+        const char *v = srv_req_form(r, k);
         if (strlen(v) != 1 || v[0] < '1' || v[0] > '4')
             return false;
         draft[i - 1] = v[0];
@@ -65,13 +65,13 @@ static void progress(hoshi_buf *b, srv_req *r, const char *draft, int part)
 static void part_page(srv_req *r, srv_resp *p, const char *draft, int part, bool show_missing)
 {
     const hoshi_catalog *c = r->s->cat[r->lang];
-    vars v = {0};
-    csrf_input(var(&v, "csrf"), r);
-    hoshi_buf_printf(var(&v, "part"), "%d", part);
-    var_text(&v, "part_title", hoshi_catalog_part_title(c, part));
-    var_text(&v, "part_summary", hoshi_catalog_part_summary(c, part));
-    progress(var(&v, "progress"), r, draft, part);
-    hoshi_buf *items = var(&v, "items");
+    srv_vars v = {0};
+    srv_csrf_input(srv_var(&v, "csrf"), r);
+    hoshi_buf_printf(srv_var(&v, "part"), "%d", part);
+    srv_var_text(&v, "part_title", hoshi_catalog_part_title(c, part));
+    srv_var_text(&v, "part_summary", hoshi_catalog_part_summary(c, part));
+    progress(srv_var(&v, "progress"), r, draft, part);
+    hoshi_buf *items = srv_var(&v, "items");
     for (int i = part_first[part]; i <= part_last[part]; i++) {
         const hoshi_item_info *it = hoshi_catalog_item(c, i);
         bool missing = show_missing && draft[i - 1] == '0';
@@ -91,9 +91,9 @@ static void part_page(srv_req *r, srv_resp *p, const char *draft, int part, bool
         }
         hoshi_buf_puts(items, "</div>");
         if (missing)
-            field_error(items, r, "diagnosis", "err_missing");
+            srv_field_error(items, r, "diagnosis", "err_missing");
         hoshi_buf_puts(items, "<details><summary>");
-        hoshi_buf_html(items, T(r, "diagnosis", "why_how"));
+        hoshi_buf_html(items, srv_text(r, "diagnosis", "why_how"));
         hoshi_buf_puts(items, "</summary><p>");
         hoshi_buf_html(items, it->why);
         hoshi_buf_puts(items, "</p><ul>");
@@ -104,47 +104,47 @@ static void part_page(srv_req *r, srv_resp *p, const char *draft, int part, bool
         }
         hoshi_buf_puts(items, "</ul></details></fieldset>\n");
     }
-    hoshi_buf *nav = var(&v, "nav");
+    hoshi_buf *nav = srv_var(&v, "nav");
     if (part > 1) {
         hoshi_buf_puts(nav, "<button type=\"submit\" name=\"nav\" value=\"prev\" class=\"secondary\">");
-        hoshi_buf_html(nav, T(r, "diagnosis", "prev"));
+        hoshi_buf_html(nav, srv_text(r, "diagnosis", "prev"));
         hoshi_buf_puts(nav, "</button>");
     }
     hoshi_buf_printf(nav, "<button type=\"submit\" name=\"nav\" value=\"%s\">", part < 3 ? "next" : "finish");
-    hoshi_buf_html(nav, T(r, "diagnosis", part < 3 ? "next" : "finish"));
+    hoshi_buf_html(nav, srv_text(r, "diagnosis", part < 3 ? "next" : "finish"));
     hoshi_buf_puts(nav, "</button>");
     if (show_missing)
-        var_error(&v, r, "err", "diagnosis", "err_incomplete");
+        srv_var_error(&v, r, "err", "diagnosis", "err_incomplete");
     if (show_missing)
         p->status = 422;
-    page_render(r, p, "diagnosis", &v);
+    srv_page_render(r, p, "diagnosis", &v);
 }
 
-void page_diag_part(srv_req *r, srv_resp *p, int part)
+void srv_page_diag_part(srv_req *r, srv_resp *p, int part)
 {
     hoshi_org org;
-    if (!load_org(r, p, &org))
+    if (!srv_load_org(r, p, &org))
         return;
     if (part == 0) {
         int first = first_unanswered_part(org.draft);
         char loc[32];
         snprintf(loc, sizeof loc, "/diagnosis/part/%d", first ? first : 1);
-        redirect(p, loc);
+        srv_redirect(p, loc);
         return;
     }
     if (!r->is_post) {
-        part_page(r, p, org.draft, part, req_query(r, "missing") != NULL);
+        part_page(r, p, org.draft, part, srv_req_query(r, "missing") != NULL);
         return;
     }
     if (!merge_answers(r, org.draft)) {
-        page_message(r, p, 400, "bad_form");
+        srv_page_message(r, p, 400, "bad_form");
         return;
     }
     if (hoshi_store_draft_save(r->s->store, org.id, org.draft) != HOSHI_OK) {
-        page_store_error(r, p, "draft_save", true);
+        srv_page_store_error(r, p, "draft_save", true);
         return;
     }
-    const char *nav = req_form(r, "nav");
+    const char *nav = srv_req_form(r, "nav");
     char loc[48];
     if (strcmp(nav, "prev") == 0 && part > 1) {
         snprintf(loc, sizeof loc, "/diagnosis/part/%d", part - 1);
@@ -152,7 +152,7 @@ void page_diag_part(srv_req *r, srv_resp *p, int part)
         int missing = first_unanswered_part(org.draft);
         if (missing != 0) {
             snprintf(loc, sizeof loc, "/diagnosis/part/%d?missing=1", missing);
-            redirect(p, loc);
+            srv_redirect(p, loc);
             return;
         }
         hoshi_answer ans[HOSHI_DIAG_ITEMS];
@@ -163,21 +163,21 @@ void page_diag_part(srv_req *r, srv_resp *p, int part)
         long long id;
         hoshi_date_iso(hoshi_date_today(), today, sizeof today);
         if (hoshi_diag_score(ans, &res) != HOSHI_OK) {
-            page_message(r, p, 500, "internal");
+            srv_page_message(r, p, 500, "internal");
             return;
         }
         if (hoshi_store_diagnosis_add(r->s->store, org.id, org.draft, res.score, today, &id) != HOSHI_OK) {
-            page_store_error(r, p, "diagnosis_add", true);
+            srv_page_store_error(r, p, "diagnosis_add", true);
             return;
         }
         snprintf(loc, sizeof loc, "/diagnosis/%lld", id);
     } else {
         snprintf(loc, sizeof loc, "/diagnosis/part/%d", part < 3 ? part + 1 : 3);
     }
-    redirect(p, loc);
+    srv_redirect(p, loc);
 }
 
-void page_diag_autosave(srv_req *r, srv_resp *p)
+void srv_page_diag_autosave(srv_req *r, srv_resp *p)
 {
     p->ctype = "application/json";
     hoshi_org org;
@@ -220,10 +220,9 @@ static bool load_answers(const hoshi_diagnosis *d, hoshi_answer ans[HOSHI_DIAG_I
     return true;
 }
 
-void page_diag_result(srv_req *r, srv_resp *p, long long id, bool print)
+void srv_page_diag_result(srv_req *r, srv_resp *p, long long id, bool print)
 {
-    if (!need_login(r, p))
-        return;
+    /* Only logged-in visitors get here (route.c, LOGIN). */
     hoshi_diagnosis d;
     hoshi_org org;
     hoshi_answer ans[HOSHI_DIAG_ITEMS];
@@ -231,28 +230,28 @@ void page_diag_result(srv_req *r, srv_resp *p, long long id, bool print)
      * organisation's id is simply not found. */
     hoshi_err err = hoshi_store_diagnosis_get(r->s->store, r->ses.org_id, id, &d);
     if (err == HOSHI_ERR_NOTFOUND) {
-        page_message(r, p, 404, "not_found");
+        srv_page_message(r, p, 404, "not_found");
         return;
     }
     if (err != HOSHI_OK) {
-        page_store_error(r, p, "diagnosis_get", false);
+        srv_page_store_error(r, p, "diagnosis_get", false);
         return;
     }
     if (hoshi_store_org_get(r->s->store, r->ses.org_id, &org) != HOSHI_OK) {
-        page_store_error(r, p, "org_get", false);
+        srv_page_store_error(r, p, "org_get", false);
         return;
     }
     if (!load_answers(&d, ans)) {
         hoshi_error_set(HOSHI_ERR_DATA, "diagnosis %lld has stored answers that are not 1-4", id);
-        page_message(r, p, 500, "internal");
+        srv_page_message(r, p, 500, "internal");
         return;
     }
     char date[40], *name = NULL;
     if (hoshi_text_sanitize(org.name, &name) != HOSHI_OK) {
-        page_message(r, p, 500, "internal");
+        srv_page_message(r, p, 500, "internal");
         return;
     }
-    hoshi_report_opts opts = {name, fmt_date(r, d.taken_on, date, sizeof date)};
+    hoshi_report_opts opts = {name, srv_fmt_date(r, d.taken_on, date, sizeof date)};
     char *html = NULL;
     size_t len = 0;
     const hoshi_catalog *c = r->s->cat[r->lang];
@@ -260,7 +259,7 @@ void page_diag_result(srv_req *r, srv_resp *p, long long id, bool print)
         err = hoshi_report_render(c, ans, HOSHI_REPORT_HTML, &opts, &html, &len);
         free(name);
         if (err != HOSHI_OK) {
-            page_message(r, p, 500, "internal");
+            srv_page_message(r, p, 500, "internal");
             return;
         }
         /* The library's printable page carries its stylesheet inline. */
@@ -273,21 +272,21 @@ void page_diag_result(srv_req *r, srv_resp *p, long long id, bool print)
     err = hoshi_report_render(c, ans, HOSHI_REPORT_HTML_FRAGMENT, &opts, &html, &len);
     free(name);
     if (err != HOSHI_OK) {
-        page_message(r, p, 500, "internal");
+        srv_page_message(r, p, 500, "internal");
         return;
     }
-    vars v = {0};
-    hoshi_buf_append(var(&v, "report"), html, len);
+    srv_vars v = {0};
+    hoshi_buf_append(srv_var(&v, "report"), html, len);
     free(html);
-    hoshi_buf_printf(var(&v, "print_href"), "/diagnosis/%lld/print", id);
+    hoshi_buf_printf(srv_var(&v, "print_href"), "/diagnosis/%lld/print", id);
     hoshi_diag_result res;
     if (hoshi_diag_score(ans, &res) == HOSHI_OK) {
-        hoshi_buf *next = var(&v, "next");
+        hoshi_buf *next = srv_var(&v, "next");
         hoshi_buf_puts(next, "<p>");
-        hoshi_buf_html(next, T(r, "result", res.star2_ready ? "star2_ready" : "star2_later"));
+        hoshi_buf_html(next, srv_text(r, "result", res.star2_ready ? "star2_ready" : "star2_later"));
         hoshi_buf_puts(next, "</p>");
     }
-    page_render(r, p, "result", &v);
+    srv_page_render(r, p, "result", &v);
 }
 
 /* A line chart of the scores, oldest on the left; −25..100 on the y axis. */
@@ -295,7 +294,7 @@ static void trend_svg(hoshi_buf *b, srv_req *r, const hoshi_diagnosis *d, size_t
 {
     const int W = 640, H = 220, L = 44, R = 16, TOP = 16, B = 36;
     hoshi_buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"trend\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"trend-title\"><title id=\"trend-title\">", W, H);
-    hoshi_buf_html(b, T(r, "history", "chart_title"));
+    hoshi_buf_html(b, srv_text(r, "history", "chart_title"));
     hoshi_buf_puts(b, "</title>");
     for (int s = -25; s <= 100; s += 25) {
         double y = TOP + (double)(100 - s) * (H - TOP - B) / 125.0;
@@ -325,37 +324,36 @@ static void trend_svg(hoshi_buf *b, srv_req *r, const hoshi_diagnosis *d, size_t
     hoshi_buf_puts(b, "</svg>");
 }
 
-void page_history(srv_req *r, srv_resp *p)
+void srv_page_history(srv_req *r, srv_resp *p)
 {
-    if (!need_login(r, p))
-        return;
+    /* Only logged-in visitors get here (route.c, LOGIN). */
     hoshi_diagnosis *d = calloc(HISTORY_MAX, sizeof *d);
     size_t n = 0;
     if (d == NULL) {
         hoshi_error_set(HOSHI_ERR_NOMEM, "out of memory for %d diagnoses", HISTORY_MAX);
-        page_message(r, p, 500, "internal");
+        srv_page_message(r, p, 500, "internal");
         return;
     }
     if (hoshi_store_diagnosis_list(r->s->store, r->ses.org_id, d, HISTORY_MAX, &n) != HOSHI_OK) {
         free(d);
-        page_store_error(r, p, "diagnosis_list", false);
+        srv_page_store_error(r, p, "diagnosis_list", false);
         return;
     }
-    vars v = {0};
-    hoshi_buf *rows = var(&v, "rows");
+    srv_vars v = {0};
+    hoshi_buf *rows = srv_var(&v, "rows");
     for (size_t i = 0; i < n; i++) {
         char date[40];
         hoshi_buf_printf(rows, "<tr><td><a href=\"/diagnosis/%lld\">", d[i].id);
-        hoshi_buf_html(rows, fmt_date(r, d[i].taken_on, date, sizeof date));
+        hoshi_buf_html(rows, srv_fmt_date(r, d[i].taken_on, date, sizeof date));
         hoshi_buf_printf(rows, "</a></td><td class=\"num\">%d</td></tr>", d[i].score);
     }
     if (n == 0) {
-        hoshi_buf_puts(var(&v, "chart"), "<p>");
-        hoshi_buf_html(var(&v, "chart"), T(r, "history", "none"));
-        hoshi_buf_puts(var(&v, "chart"), "</p>");
+        hoshi_buf_puts(srv_var(&v, "chart"), "<p>");
+        hoshi_buf_html(srv_var(&v, "chart"), srv_text(r, "history", "none"));
+        hoshi_buf_puts(srv_var(&v, "chart"), "</p>");
     } else {
-        trend_svg(var(&v, "chart"), r, d, n);
+        trend_svg(srv_var(&v, "chart"), r, d, n);
     }
     free(d);
-    page_render(r, p, "history", &v);
+    srv_page_render(r, p, "history", &v);
 }

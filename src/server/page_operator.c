@@ -26,28 +26,28 @@ static bool need_operator(srv_req *r, srv_resp *p)
         srv_log(r, "warn", "operator_denied", "path", r->path, "user", r->logged_in ? user : "anonymous",
                 (const char *)NULL);
     }
-    page_message(r, p, 404, "not_found");
+    srv_page_message(r, p, 404, "not_found");
     return false;
 }
 
 static void stat_row(hoshi_buf *b, srv_req *r, const char *key, long long n)
 {
     hoshi_buf_puts(b, "<tr><th>");
-    hoshi_buf_html(b, T(r, "operator", key));
+    hoshi_buf_html(b, srv_text(r, "operator", key));
     hoshi_buf_printf(b, "</th><td class=\"num\">%lld</td></tr>", n);
 }
 
-void page_operator(srv_req *r, srv_resp *p)
+void srv_page_operator(srv_req *r, srv_resp *p)
 {
     if (!need_operator(r, p))
         return;
     hoshi_stats st;
     if (hoshi_store_stats(r->s->store, &st) != HOSHI_OK) {
-        page_store_error(r, p, "stats", false);
+        srv_page_store_error(r, p, "stats", false);
         return;
     }
-    vars v = {0};
-    hoshi_buf *sb = var(&v, "stats");
+    srv_vars v = {0};
+    hoshi_buf *sb = srv_var(&v, "stats");
     stat_row(sb, r, "orgs", st.orgs);
     stat_row(sb, r, "users", st.users);
     stat_row(sb, r, "diagnoses", st.diagnoses);
@@ -59,66 +59,66 @@ void page_operator(srv_req *r, srv_resp *p)
     /* The search word goes through the same rule as the names it looks
      * for, so a name typed decomposed (NFD) finds the stored NFC one. */
     char name[QUERY_MAX * 4 + 1] = "";
-    const char *q = req_query(r, "q");
+    const char *q = srv_req_query(r, "q");
     hoshi_text_problem why = {0};
-    bool q_ok = q == NULL || form_text(q, QUERY_MAX, 0, name, sizeof name, &why);
+    bool q_ok = q == NULL || srv_form_text(q, QUERY_MAX, 0, name, sizeof name, &why);
     if (!q_ok && why.fault == HOSHI_TEXT_OK) {
-        vars_free(&v);
-        page_message(r, p, 500, "internal");
+        srv_vars_free(&v);
+        srv_page_message(r, p, 500, "internal");
         return;
     }
-    var_shown(&v, "q", q_ok ? name : q);
+    srv_var_shown(&v, "q", q_ok ? name : q);
     hoshi_decl rows[OPERATOR_ROWS];
     size_t n = 0;
     long long total = 0;
     hoshi_decl_query dq = {name, 0, NULL, 0, true, 0, OPERATOR_ROWS};
     if (!q_ok) {
-        text_error(var(&v, "err_q"), r, T(r, "operator", "q"), &why, QUERY_MAX);
+        srv_text_error(srv_var(&v, "err_q"), r, srv_text(r, "operator", "q"), &why, QUERY_MAX);
         p->status = 400;
     } else if (hoshi_store_decl_search(r->s->store, &dq, rows, &n, &total) != HOSHI_OK) {
-        vars_free(&v);
-        page_store_error(r, p, "decl_search", false);
+        srv_vars_free(&v);
+        srv_page_store_error(r, p, "decl_search", false);
         return;
     }
-    hoshi_buf *lb = var(&v, "rows");
+    hoshi_buf *lb = srv_var(&v, "rows");
     for (size_t i = 0; i < n; i++) {
         bool active = rows[i].status == HOSHI_DECL_ACTIVE;
         hoshi_buf_printf(lb, "<tr><td class=\"declid\"><a href=\"/verify/%s\">%s</a></td><td>", rows[i].id,
                       rows[i].id);
-        html_shown(lb, rows[i].org_name);
-        hoshi_buf_printf(lb, "</td><td class=\"stars\">%s</td><td>", level_stars(rows[i].level));
+        srv_html_shown(lb, rows[i].org_name);
+        hoshi_buf_printf(lb, "</td><td class=\"stars\">%s</td><td>", srv_level_stars(rows[i].level));
         hoshi_buf_html(lb, rows[i].declared_on);
         hoshi_buf_puts(lb, "</td><td>");
         if (active) {
             hoshi_buf_puts(lb, "<form method=\"post\" action=\"/operator/withdraw\" class=\"inline\">");
-            csrf_input(lb, r);
+            srv_csrf_input(lb, r);
             hoshi_buf_printf(lb, "<input type=\"hidden\" name=\"id\" value=\"%s\"><button type=\"submit\" class=\"danger\">",
                           rows[i].id);
-            hoshi_buf_html(lb, T(r, "operator", "withdraw"));
+            hoshi_buf_html(lb, srv_text(r, "operator", "withdraw"));
             hoshi_buf_puts(lb, "</button></form>");
         } else {
-            hoshi_buf_html(lb, T(r, "operator", "withdrawn_on"));
+            hoshi_buf_html(lb, srv_text(r, "operator", "withdrawn_on"));
             hoshi_buf_puts(lb, " ");
             hoshi_buf_html(lb, rows[i].withdrawn_on);
         }
         hoshi_buf_puts(lb, "</td></tr>");
     }
-    if (req_query(r, "done") != NULL) {
-        hoshi_buf_puts(var(&v, "notice"), "<p class=\"notice\" role=\"status\">");
-        hoshi_buf_html(var(&v, "notice"), T(r, "operator", "done"));
-        hoshi_buf_puts(var(&v, "notice"), "</p>");
+    if (srv_req_query(r, "done") != NULL) {
+        hoshi_buf_puts(srv_var(&v, "notice"), "<p class=\"notice\" role=\"status\">");
+        hoshi_buf_html(srv_var(&v, "notice"), srv_text(r, "operator", "done"));
+        hoshi_buf_puts(srv_var(&v, "notice"), "</p>");
     }
-    page_render(r, p, "operator", &v);
+    srv_page_render(r, p, "operator", &v);
 }
 
-void page_operator_withdraw(srv_req *r, srv_resp *p)
+void srv_page_operator_withdraw(srv_req *r, srv_resp *p)
 {
     if (!need_operator(r, p))
         return;
     char today[16], user[24];
     hoshi_date_iso(hoshi_date_today(), today, sizeof today);
     snprintf(user, sizeof user, "%lld", r->ses.user_id);
-    const char *id = req_form(r, "id");
+    const char *id = srv_req_form(r, "id");
     hoshi_err err = hoshi_decl_id_is_valid(id) ? hoshi_store_decl_withdraw_id(r->s->store, id, today)
                                                : HOSHI_ERR_NOTFOUND;
     const char *result = err == HOSHI_OK ? "withdrawn" : err == HOSHI_ERR_NOTFOUND ? "not_found" : "store_error";
@@ -126,12 +126,12 @@ void page_operator_withdraw(srv_req *r, srv_resp *p)
             hoshi_decl_id_is_valid(id) ? id : "(invalid)", "result", result, (const char *)NULL);
     if (err == HOSHI_ERR_NOTFOUND) {
         /* No such declaration, or already withdrawn. */
-        page_message(r, p, 404, "decl_not_found");
+        srv_page_message(r, p, 404, "decl_not_found");
         return;
     }
     if (err != HOSHI_OK) {
-        page_store_error(r, p, "decl_withdraw_id", true);
+        srv_page_store_error(r, p, "decl_withdraw_id", true);
         return;
     }
-    redirect(p, "/operator?done=1");
+    srv_redirect(p, "/operator?done=1");
 }

@@ -12,12 +12,12 @@
 #define CONTACT_MAX 100
 #define ORG_NAME_MAX 100
 
-bool load_org(srv_req *r, srv_resp *p, hoshi_org *org)
+bool srv_load_org(srv_req *r, srv_resp *p, hoshi_org *org)
 {
-    if (!need_login(r, p))
+    if (!srv_need_login(r, p))
         return false;
     if (hoshi_store_org_get(r->s->store, r->ses.org_id, org) != HOSHI_OK) {
-        page_store_error(r, p, "org_get", false);
+        srv_page_store_error(r, p, "org_get", false);
         return false;
     }
     return true;
@@ -40,22 +40,22 @@ static long days_since(const char *iso)
 static void status_line(hoshi_buf *b, srv_req *r, bool done, const char *key)
 {
     hoshi_buf_printf(b, "<span class=\"status %s\">", done ? "done" : "todo");
-    hoshi_buf_html(b, T(r, "dashboard", done ? "done" : "todo"));
+    hoshi_buf_html(b, srv_text(r, "dashboard", done ? "done" : "todo"));
     hoshi_buf_puts(b, "</span> ");
-    hoshi_buf_html(b, T(r, "dashboard", key));
+    hoshi_buf_html(b, srv_text(r, "dashboard", key));
 }
 
-void page_dashboard(srv_req *r, srv_resp *p)
+void srv_page_dashboard(srv_req *r, srv_resp *p)
 {
     hoshi_org org;
-    if (!load_org(r, p, &org))
+    if (!srv_load_org(r, p, &org))
         return;
     /* Every read first: a store that fails must give an error page, not a
      * dashboard that says "to do" for steps that are done. */
     hoshi_diagnosis last;
     size_t n = 0;
     if (hoshi_store_diagnosis_list(r->s->store, org.id, &last, 1, &n) != HOSHI_OK) {
-        page_store_error(r, p, "diagnosis_list", false);
+        srv_page_store_error(r, p, "diagnosis_list", false);
         return;
     }
     hoshi_policy_rec pol;
@@ -64,68 +64,68 @@ void page_dashboard(srv_req *r, srv_resp *p)
     bool published = got == HOSHI_OK && pol.published;
     free(pol.body); /* NULL when there is no policy */
     if (got != HOSHI_OK && got != HOSHI_ERR_NOTFOUND) {
-        page_store_error(r, p, "policy_get", false);
+        srv_page_store_error(r, p, "policy_get", false);
         return;
     }
     hoshi_decl decl;
     got = hoshi_store_decl_active(r->s->store, org.id, &decl);
     bool declared = got == HOSHI_OK;
     if (got != HOSHI_OK && got != HOSHI_ERR_NOTFOUND) {
-        page_store_error(r, p, "decl_active", false);
+        srv_page_store_error(r, p, "decl_active", false);
         return;
     }
 
-    vars v = {0};
-    var_shown(&v, "org", org.name);
-    status_line(var(&v, "profile_status"), r, profile_complete(&org),
+    srv_vars v = {0};
+    srv_var_shown(&v, "org", org.name);
+    status_line(srv_var(&v, "profile_status"), r, profile_complete(&org),
                 profile_complete(&org) ? "profile_done" : "profile_todo");
-    status_line(var(&v, "star1_status"), r, org.star1_committed,
+    status_line(srv_var(&v, "star1_status"), r, org.star1_committed,
                 org.star1_committed ? "star1_done" : "star1_todo");
 
-    hoshi_buf *d = var(&v, "diag_status");
+    hoshi_buf *d = srv_var(&v, "diag_status");
     status_line(d, r, n == 1, n == 1 ? "diag_done" : "diag_todo");
     if (n == 1) {
         char date[40];
         hoshi_buf_printf(d, " <a href=\"/diagnosis/%lld\">", last.id);
-        hoshi_buf_html(d, fmt_date(r, last.taken_on, date, sizeof date));
+        hoshi_buf_html(d, srv_fmt_date(r, last.taken_on, date, sizeof date));
         hoshi_buf_printf(d, " — %d ", last.score);
-        hoshi_buf_html(d, T(r, "common", "points"));
+        hoshi_buf_html(d, srv_text(r, "common", "points"));
         hoshi_buf_puts(d, "</a>");
         if (days_since(last.taken_on) > 365) {
-            hoshi_buf *rem = var(&v, "reminder");
+            hoshi_buf *rem = srv_var(&v, "reminder");
             hoshi_buf_puts(rem, "<p class=\"notice\" role=\"status\">");
-            hoshi_buf_html(rem, T(r, "dashboard", "reminder"));
+            hoshi_buf_html(rem, srv_text(r, "dashboard", "reminder"));
             hoshi_buf_puts(rem, "</p>");
         }
     }
     size_t answered = strlen(org.draft) - strspn(org.draft, "0") > 0 ? 1 : 0;
     if (answered) {
         hoshi_buf_puts(d, " <span class=\"muted\">");
-        hoshi_buf_html(d, T(r, "dashboard", "diag_draft"));
+        hoshi_buf_html(d, srv_text(r, "dashboard", "diag_draft"));
         hoshi_buf_puts(d, "</span>");
     }
 
-    status_line(var(&v, "policy_status"), r, published, published ? "policy_done" : "policy_todo");
+    status_line(srv_var(&v, "policy_status"), r, published, published ? "policy_done" : "policy_todo");
     if (published) {
-        hoshi_buf_printf(var(&v, "policy_status"), " <a href=\"/policies/%lld\">", org.id);
-        hoshi_buf_html(var(&v, "policy_status"), T(r, "dashboard", "policy_view"));
-        hoshi_buf_puts(var(&v, "policy_status"), "</a>");
+        hoshi_buf_printf(srv_var(&v, "policy_status"), " <a href=\"/policies/%lld\">", org.id);
+        hoshi_buf_html(srv_var(&v, "policy_status"), srv_text(r, "dashboard", "policy_view"));
+        hoshi_buf_puts(srv_var(&v, "policy_status"), "</a>");
     }
 
-    hoshi_buf *ds = var(&v, "decl_status");
+    hoshi_buf *ds = srv_var(&v, "decl_status");
     status_line(ds, r, declared, declared ? "decl_done" : "decl_todo");
     if (declared) {
         hoshi_buf_printf(ds, " <strong class=\"stars\">%s</strong> <a href=\"/verify/%s\">%s</a>",
-                      level_stars(decl.level), decl.id, decl.id);
+                      srv_level_stars(decl.level), decl.id, decl.id);
     }
     if (r->ses.is_operator) {
-        hoshi_buf *ob = var(&v, "operator");
+        hoshi_buf *ob = srv_var(&v, "operator");
         hoshi_buf_puts(ob, "<p><a class=\"button secondary\" href=\"/operator\">");
-        hoshi_buf_html(ob, T(r, "operator", "link"));
+        hoshi_buf_html(ob, srv_text(r, "operator", "link"));
         hoshi_buf_puts(ob, "</a></p>");
     }
-    csrf_input(var(&v, "csrf"), r);
-    page_render(r, p, "dashboard", &v);
+    srv_csrf_input(srv_var(&v, "csrf"), r);
+    srv_page_render(r, p, "dashboard", &v);
 }
 
 /* What the profile form shows: the organisation (the record to save, or
@@ -143,36 +143,38 @@ typedef struct profile_view {
 static void profile_form(srv_req *r, srv_resp *p, const profile_view *pv)
 {
     const hoshi_org *o = pv->org;
-    vars v = {0};
-    csrf_input(var(&v, "csrf"), r);
-    var_shown(&v, "name", pv->name);
-    var_text(&v, "corpnum", o->corpnum);
-    var_shown(&v, "contact", pv->contact);
-    hoshi_buf_puts(var(&v, "sole_checked"), pv->sole ? " checked" : "");
-    select_options(var(&v, "prefecture_options"), r, T(r, "profile", "choose"), "prefectures", 47, o->prefecture, false);
-    select_options(var(&v, "industry_options"), r, T(r, "profile", "choose"), "industries", 20,
+    srv_vars v = {0};
+    srv_csrf_input(srv_var(&v, "csrf"), r);
+    srv_var_shown(&v, "name", pv->name);
+    srv_var_text(&v, "corpnum", o->corpnum);
+    srv_var_shown(&v, "contact", pv->contact);
+    hoshi_buf_puts(srv_var(&v, "sole_checked"), pv->sole ? " checked" : "");
+    srv_select_options(srv_var(&v, "prefecture_options"), r, srv_text(r, "profile", "choose"), "prefectures", 47,
+                       o->prefecture, false);
+    srv_select_options(srv_var(&v, "industry_options"), r, srv_text(r, "profile", "choose"), "industries", 20,
             o->industry[0] ? o->industry[0] - 'A' + 1 : 0, true);
-    select_options(var(&v, "employee_options"), r, T(r, "profile", "choose"), "employees", 6, o->employees, false);
+    srv_select_options(srv_var(&v, "employee_options"), r, srv_text(r, "profile", "choose"), "employees", 6,
+                       o->employees, false);
     static const char *const names[6] = {"err_name", "err_corpnum", "err_prefecture",
                                          "err_industry", "err_employees", "err_contact"};
     bool any = pv->name_why.fault != HOSHI_TEXT_OK || pv->contact_why.fault != HOSHI_TEXT_OK;
     for (int i = 0; i < 6; i++) {
-        var_error(&v, r, names[i], "profile", pv->errs[i]);
+        srv_var_error(&v, r, names[i], "profile", pv->errs[i]);
         any = any || pv->errs[i] != NULL;
     }
-    text_error(var(&v, "err_name"), r, T(r, "profile", "name"), &pv->name_why, ORG_NAME_MAX);
-    text_error(var(&v, "err_contact"), r, T(r, "profile", "contact"), &pv->contact_why, CONTACT_MAX);
+    srv_text_error(srv_var(&v, "err_name"), r, srv_text(r, "profile", "name"), &pv->name_why, ORG_NAME_MAX);
+    srv_text_error(srv_var(&v, "err_contact"), r, srv_text(r, "profile", "contact"), &pv->contact_why, CONTACT_MAX);
     if (pv->saved) {
-        hoshi_buf *nb = var(&v, "notice");
+        hoshi_buf *nb = srv_var(&v, "notice");
         hoshi_buf_puts(nb, "<p class=\"notice\" role=\"status\">");
-        hoshi_buf_html(nb, T(r, "profile", "saved"));
+        hoshi_buf_html(nb, srv_text(r, "profile", "saved"));
         hoshi_buf_puts(nb, " <a href=\"/star1\">");
-        hoshi_buf_html(nb, T(r, "profile", "next"));
+        hoshi_buf_html(nb, srv_text(r, "profile", "next"));
         hoshi_buf_puts(nb, "</a></p>");
     }
     if (any)
         p->status = 422;
-    page_render(r, p, "profile", &v);
+    srv_page_render(r, p, "profile", &v);
 }
 
 /* Keeps only ASCII digits of a typed number (full-width digits become
@@ -200,10 +202,10 @@ static bool digits_only(const char *in, char *out, size_t size)
     return true;
 }
 
-void page_profile(srv_req *r, srv_resp *p)
+void srv_page_profile(srv_req *r, srv_resp *p)
 {
     hoshi_org org;
-    if (!load_org(r, p, &org))
+    if (!srv_load_org(r, p, &org))
         return;
     profile_view pv;
     memset(&pv, 0, sizeof pv);
@@ -220,13 +222,13 @@ void page_profile(srv_req *r, srv_resp *p)
     /* Name and contact: normalised and within their limits in characters
      * before anything reaches the store; refused text is shown back as
      * typed (sanitised), next to what is wrong with it. */
-    pv.name = req_form(r, "name");
-    pv.contact = req_form(r, "contact");
-    bool name_ok = form_text(pv.name, ORG_NAME_MAX, HOSHI_TEXT_REQUIRED, in.name, sizeof in.name, &pv.name_why);
-    bool contact_ok = form_text(pv.contact, CONTACT_MAX, HOSHI_TEXT_REQUIRED, in.contact, sizeof in.contact,
-                                &pv.contact_why);
+    pv.name = srv_req_form(r, "name");
+    pv.contact = srv_req_form(r, "contact");
+    bool name_ok = srv_form_text(pv.name, ORG_NAME_MAX, HOSHI_TEXT_REQUIRED, in.name, sizeof in.name, &pv.name_why);
+    bool contact_ok = srv_form_text(pv.contact, CONTACT_MAX, HOSHI_TEXT_REQUIRED, in.contact, sizeof in.contact,
+                                    &pv.contact_why);
     if ((!name_ok && pv.name_why.fault == HOSHI_TEXT_OK) || (!contact_ok && pv.contact_why.fault == HOSHI_TEXT_OK)) {
-        page_message(r, p, 500, "internal");
+        srv_page_message(r, p, 500, "internal");
         return;
     }
     if (name_ok)
@@ -234,9 +236,9 @@ void page_profile(srv_req *r, srv_resp *p)
     if (contact_ok)
         pv.contact = in.contact;
     /* 法人番号, unless a sole proprietor */
-    pv.sole = strcmp(req_form(r, "sole"), "1") == 0;
+    pv.sole = strcmp(srv_req_form(r, "sole"), "1") == 0;
     char digits[32];
-    const char *cn = req_form(r, "corpnum");
+    const char *cn = srv_req_form(r, "corpnum");
     in.corpnum[0] = '\0';
     if (!pv.sole) {
         if (strlen(cn) > 60 || !digits_only(cn, digits, sizeof digits)) {
@@ -251,10 +253,10 @@ void page_profile(srv_req *r, srv_resp *p)
         }
     }
     long v;
-    in.prefecture = hoshi_parse_long(req_form(r, "prefecture"), 1, 47, &v) ? (int)v : 0;
+    in.prefecture = hoshi_parse_long(srv_req_form(r, "prefecture"), 1, 47, &v) ? (int)v : 0;
     if (in.prefecture == 0)
         pv.errs[2] = "err_prefecture";
-    const char *ind = req_form(r, "industry");
+    const char *ind = srv_req_form(r, "industry");
     if (strlen(ind) == 1 && ind[0] >= 'A' && ind[0] <= 'T') {
         in.industry[0] = ind[0];
         in.industry[1] = '\0';
@@ -262,7 +264,7 @@ void page_profile(srv_req *r, srv_resp *p)
         in.industry[0] = '\0';
         pv.errs[3] = "err_industry";
     }
-    in.employees = hoshi_parse_long(req_form(r, "employees"), 1, 6, &v) ? (int)v : 0;
+    in.employees = hoshi_parse_long(srv_req_form(r, "employees"), 1, 6, &v) ? (int)v : 0;
     if (in.employees == 0)
         pv.errs[4] = "err_employees";
     bool ok = name_ok && contact_ok;
@@ -273,7 +275,7 @@ void page_profile(srv_req *r, srv_resp *p)
         return;
     }
     if (hoshi_store_org_update(r->s->store, &in) != HOSHI_OK) {
-        page_store_error(r, p, "org_update", true);
+        srv_page_store_error(r, p, "org_update", true);
         return;
     }
     pv.saved = true;

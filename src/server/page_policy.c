@@ -16,7 +16,7 @@
 
 /* Writes plain text as HTML: "Title\n=====" becomes a heading, other
  * non-blank lines paragraphs. */
-void policy_text_html(hoshi_buf *b, const char *text)
+void srv_policy_text_html(hoshi_buf *b, const char *text)
 {
     const char *line = text;
     while (*line) {
@@ -33,15 +33,15 @@ void policy_text_html(hoshi_buf *b, const char *text)
         copy[n] = '\0';
         if (n > 0 && copy[n - 1] == '\r')
             copy[n - 1] = '\0';
-        trim(copy);
+        srv_trim(copy);
         if (underline && *copy) {
             hoshi_buf_puts(b, next[0] == '=' ? "<h2>" : "<h3>");
-            html_shown(b, copy);
+            srv_html_shown(b, copy);
             hoshi_buf_puts(b, next[0] == '=' ? "</h2>\n" : "</h3>\n");
             next = nend ? nend + 1 : next + nn;
         } else if (*copy) {
             hoshi_buf_puts(b, "<p>");
-            html_shown(b, copy);
+            srv_html_shown(b, copy);
             hoshi_buf_puts(b, "</p>\n");
         }
         free(copy);
@@ -58,23 +58,23 @@ static void policy_status(hoshi_buf *st, srv_req *r, const hoshi_policy_rec *pol
         return;
     hoshi_buf_puts(st, "<p class=\"notice\" role=\"status\">");
     if (!pol->published) {
-        hoshi_buf_html(st, T(r, "policy", "saved"));
+        hoshi_buf_html(st, srv_text(r, "policy", "saved"));
         hoshi_buf_puts(st, "</p>");
         return;
     }
     if (pol->unpublished_changes) {
         char date[40], *text = NULL;
-        const char *subst[] = {"date", fmt_date(r, pol->published_on, date, sizeof date), NULL};
-        if (hoshi_text_subst(T(r, "policy", "unpublished"), subst, &text, NULL) == HOSHI_OK)
+        const char *subst[] = {"date", srv_fmt_date(r, pol->published_on, date, sizeof date), NULL};
+        if (hoshi_text_subst(srv_text(r, "policy", "unpublished"), subst, &text, NULL) == HOSHI_OK)
             hoshi_buf_html(st, text);
         free(text);
     } else {
-        hoshi_buf_html(st, T(r, "policy", done && strcmp(done, "publish") == 0 ? "published_now" : "published"));
+        hoshi_buf_html(st, srv_text(r, "policy", done && strcmp(done, "publish") == 0 ? "published_now" : "published"));
     }
     hoshi_buf_printf(st, " <a href=\"/policies/%lld\">", r->ses.org_id);
-    hoshi_buf_html(st, T(r, "policy", "view"));
+    hoshi_buf_html(st, srv_text(r, "policy", "view"));
     hoshi_buf_puts(st, "</a> · <a href=\"/declare\">");
-    hoshi_buf_html(st, T(r, "policy", "next"));
+    hoshi_buf_html(st, srv_text(r, "policy", "next"));
     hoshi_buf_puts(st, "</a></p>");
 }
 
@@ -86,36 +86,36 @@ static void policy_status(hoshi_buf *st, srv_req *r, const hoshi_policy_rec *pol
 static void policy_form(srv_req *r, srv_resp *p, const hoshi_policy_rec *pol, const char *err_field,
                         const hoshi_text_problem *why, const char *done)
 {
-    vars v = {0};
-    csrf_input(var(&v, "csrf"), r);
-    var_shown(&v, "representative", pol->representative);
-    var_text(&v, "established", pol->established);
-    var_shown(&v, "contact", pol->contact);
-    /* The owner's own text, lines kept (html_shown is for single lines). */
-    var_text(&v, "body", pol->body ? pol->body : "");
+    srv_vars v = {0};
+    srv_csrf_input(srv_var(&v, "csrf"), r);
+    srv_var_shown(&v, "representative", pol->representative);
+    srv_var_text(&v, "established", pol->established);
+    srv_var_shown(&v, "contact", pol->contact);
+    /* The owner's own text, lines kept (srv_html_shown is for single lines). */
+    srv_var_text(&v, "body", pol->body ? pol->body : "");
     if (err_field != NULL) {
         char k[40];
         snprintf(k, sizeof k, "err_%s", err_field);
         if (why != NULL && why->fault != HOSHI_TEXT_OK)
-            text_error(var(&v, k), r, T(r, "policy", err_field), why,
-                       strcmp(err_field, "body") == 0 ? HOSHI_STORE_POLICY_CHARS : HOSHI_POLICY_FIELD_MAX);
+            srv_text_error(srv_var(&v, k), r, srv_text(r, "policy", err_field), why,
+                           strcmp(err_field, "body") == 0 ? HOSHI_STORE_POLICY_CHARS : HOSHI_POLICY_FIELD_MAX);
         else
-            var_error(&v, r, k, "policy", k);
+            srv_var_error(&v, r, k, "policy", k);
         p->status = 422;
     } else {
-        policy_status(var(&v, "status"), r, pol, done);
+        policy_status(srv_var(&v, "status"), r, pol, done);
     }
-    page_render(r, p, "policy", &v);
+    srv_page_render(r, p, "policy", &v);
 }
 
-/* A typed field through the rule for typed text (form_text): trimmed,
+/* A typed field through the rule for typed text (srv_form_text): trimmed,
  * NFC, within max_chars.  False with *why filled when refused; then dst
  * keeps what was typed, cut to fit, for the form to show again. */
 static bool field(srv_req *r, const char *name, size_t max_chars, char *dst, size_t size,
                   hoshi_text_problem *why)
 {
-    const char *v = req_form(r, name);
-    if (form_text(v, max_chars, 0, dst, size, why))
+    const char *v = srv_req_form(r, name);
+    if (srv_form_text(v, max_chars, 0, dst, size, why))
         return true;
     hoshi_buf b = HOSHI_BUF_INIT;
     b.limit = size - 1;
@@ -135,15 +135,15 @@ static bool policy_store(srv_req *r, srv_resp *p, hoshi_policy_rec *pol, bool pu
     hoshi_policy_rec back;
     memset(&back, 0, sizeof back);
     if (hoshi_store_policy_save(r->s->store, pol) != HOSHI_OK) {
-        page_store_error(r, p, "policy_save", true);
+        srv_page_store_error(r, p, "policy_save", true);
         return false;
     }
     if (publish && hoshi_store_policy_publish(r->s->store, pol->org_id, today) != HOSHI_OK) {
-        page_store_error(r, p, "policy_publish", true);
+        srv_page_store_error(r, p, "policy_publish", true);
         return false;
     }
     if (hoshi_store_policy_get(r->s->store, pol->org_id, &back) != HOSHI_OK) {
-        page_store_error(r, p, "policy_get", false);
+        srv_page_store_error(r, p, "policy_get", false);
         return false;
     }
     free(pol->body);
@@ -151,16 +151,16 @@ static bool policy_store(srv_req *r, srv_resp *p, hoshi_policy_rec *pol, bool pu
     return true;
 }
 
-void page_policy(srv_req *r, srv_resp *p)
+void srv_page_policy(srv_req *r, srv_resp *p)
 {
     hoshi_org org;
-    if (!load_org(r, p, &org))
+    if (!srv_load_org(r, p, &org))
         return;
     hoshi_policy_rec pol;
     memset(&pol, 0, sizeof pol);
     hoshi_err got = hoshi_store_policy_get(r->s->store, org.id, &pol);
     if (got != HOSHI_OK && got != HOSHI_ERR_NOTFOUND) {
-        page_store_error(r, p, "policy_get", false);
+        srv_page_store_error(r, p, "policy_get", false);
         return;
     }
     if (got == HOSHI_ERR_NOTFOUND) {
@@ -190,17 +190,17 @@ void page_policy(srv_req *r, srv_resp *p)
     free(pol.body);
     pol.body = NULL;
     hoshi_text_problem body_why = {0};
-    hoshi_err body_err = hoshi_text_normalize(req_form(r, "body"), HOSHI_STORE_POLICY_CHARS,
+    hoshi_err body_err = hoshi_text_normalize(srv_req_form(r, "body"), HOSHI_STORE_POLICY_CHARS,
                                               HOSHI_TEXT_MULTILINE, &pol.body, &body_why);
     if (body_err == HOSHI_ERR_NOMEM) {
-        page_message(r, p, 500, "internal");
+        srv_page_message(r, p, 500, "internal");
         return;
     }
     if (body_err != HOSHI_OK) {
         /* Shown again as typed (sanitised when shown), with the reason. */
-        pol.body = strdup(req_form(r, "body"));
+        pol.body = strdup(srv_req_form(r, "body"));
         if (pol.body == NULL) {
-            page_message(r, p, 500, "internal");
+            srv_page_message(r, p, 500, "internal");
             return;
         }
         if (err == NULL) {
@@ -212,8 +212,8 @@ void page_policy(srv_req *r, srv_resp *p)
     const char *bad = NULL;
     if (err == NULL && hoshi_policy_check(&info, &bad) != HOSHI_OK)
         err = bad ? bad : "representative";
-    const char *action = req_form(r, "action");
-    bool generate = strcmp(action, "generate") == 0 || (err == NULL && *trim(pol.body) == '\0');
+    const char *action = srv_req_form(r, "action");
+    bool generate = strcmp(action, "generate") == 0 || (err == NULL && *srv_trim(pol.body) == '\0');
     if (err == NULL && generate) {
         char *text = NULL;
         size_t len;
@@ -238,7 +238,7 @@ void page_policy(srv_req *r, srv_resp *p)
     free(pol.body);
 }
 
-void page_policy_public(srv_req *r, srv_resp *p, long long org_id)
+void srv_page_policy_public(srv_req *r, srv_resp *p, long long org_id)
 {
     hoshi_org org;
     hoshi_policy_rec pol;
@@ -250,27 +250,27 @@ void page_policy_public(srv_req *r, srv_resp *p, long long org_id)
         free(pol.body);
         /* Only a policy that is not there is a (cacheable) 404. */
         if (err == HOSHI_ERR_NOTFOUND)
-            page_message(r, p, 404, "not_found");
+            srv_page_message(r, p, 404, "not_found");
         else
-            page_store_error(r, p, "policy_get_public", false);
+            srv_page_store_error(r, p, "policy_get_public", false);
         return;
     }
-    vars v = {0};
+    srv_vars v = {0};
     char date[40];
-    var_shown(&v, "org", org.name);
-    var_shown(&v, "representative", pol.representative);
-    var_text(&v, "published_on", fmt_date(r, pol.published_on, date, sizeof date));
-    policy_text_html(var(&v, "policy"), pol.body);
+    srv_var_shown(&v, "org", org.name);
+    srv_var_shown(&v, "representative", pol.representative);
+    srv_var_text(&v, "published_on", srv_fmt_date(r, pol.published_on, date, sizeof date));
+    srv_policy_text_html(srv_var(&v, "policy"), pol.body);
     free(pol.body);
     hoshi_buf body = HOSHI_BUF_INIT;
-    tpl_render(&body, r, "policy_public", "policy_public", vars_list(&v));
-    vars_free(&v);
+    srv_tpl_render(&body, r, "policy_public", "policy_public", srv_vars_list(&v));
+    srv_vars_free(&v);
     char *title = NULL;
     if (hoshi_text_sanitize(org.name, &title) != HOSHI_OK) {
         hoshi_buf_free(&body);
-        page_message(r, p, 500, "internal");
+        srv_page_message(r, p, 500, "internal");
         return;
     }
-    page_finish(r, p, title, &body);
+    srv_page_finish(r, p, title, &body);
     free(title);
 }

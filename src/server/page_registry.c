@@ -26,16 +26,16 @@ static void parse_search(srv_req *r, search *s)
 {
     memset(s, 0, sizeof *s);
     s->page = 1;
-    const char *q = req_query(r, "q");
+    const char *q = srv_req_query(r, "q");
     /* The name goes through the rule typed names go through, so "が"
      * typed as か + U+3099 finds the が that was stored. */
-    if (q != NULL && !form_text(q, QUERY_MAX, 0, s->name, sizeof s->name, &s->q_why)) {
+    if (q != NULL && !srv_form_text(q, QUERY_MAX, 0, s->name, sizeof s->name, &s->q_why)) {
         s->bad = true;
         s->failed = s->q_why.fault == HOSHI_TEXT_OK;
     }
     long v;
-    const char *pref = req_query(r, "prefecture"), *lvl = req_query(r, "level"),
-               *ind = req_query(r, "industry"), *page = req_query(r, "page");
+    const char *pref = srv_req_query(r, "prefecture"), *lvl = srv_req_query(r, "level"),
+               *ind = srv_req_query(r, "industry"), *page = srv_req_query(r, "page");
     if (pref && *pref) {
         if (hoshi_parse_long(pref, 1, 47, &v))
             s->prefecture = (int)v;
@@ -80,7 +80,7 @@ static void page_link(hoshi_buf *b, const search *s, long page, const char *labe
     hoshi_buf_puts(b, "</a>");
 }
 
-void page_registry(srv_req *r, srv_resp *p)
+void srv_page_registry(srv_req *r, srv_resp *p)
 {
     search s;
     parse_search(r, &s);
@@ -88,59 +88,60 @@ void page_registry(srv_req *r, srv_resp *p)
     size_t n = 0;
     long long total = 0;
     if (s.failed) {
-        page_message(r, p, 500, "internal");
+        srv_page_message(r, p, 500, "internal");
         return;
     }
     if (!s.bad && run_search(r, &s, rows, &n, &total) != HOSHI_OK) {
-        page_store_error(r, p, "decl_search", false);
+        srv_page_store_error(r, p, "decl_search", false);
         return;
     }
-    vars v = {0};
-    var_shown(&v, "q", s.q_why.fault != HOSHI_TEXT_OK ? req_query(r, "q") : s.name);
-    select_options(var(&v, "prefecture_options"), r, T(r, "registry", "any"), "prefectures", 47, s.prefecture, false);
-    select_options(var(&v, "industry_options"), r, T(r, "registry", "any"), "industries", 20,
+    srv_vars v = {0};
+    srv_var_shown(&v, "q", s.q_why.fault != HOSHI_TEXT_OK ? srv_req_query(r, "q") : s.name);
+    srv_select_options(srv_var(&v, "prefecture_options"), r, srv_text(r, "registry", "any"), "prefectures", 47,
+                       s.prefecture, false);
+    srv_select_options(srv_var(&v, "industry_options"), r, srv_text(r, "registry", "any"), "industries", 20,
                    s.industry[0] ? s.industry[0] - 'A' + 1 : 0, true);
-    hoshi_buf *lv = var(&v, "level_options");
+    hoshi_buf *lv = srv_var(&v, "level_options");
     hoshi_buf_puts(lv, "<option value=\"\">");
-    hoshi_buf_html(lv, T(r, "registry", "any"));
+    hoshi_buf_html(lv, srv_text(r, "registry", "any"));
     hoshi_buf_printf(lv, "</option><option value=\"1\"%s>\xe2\x98\x85</option><option value=\"2\"%s>\xe2\x98\x85\xe2\x98\x85</option>",
                   s.level == 1 ? " selected" : "", s.level == 2 ? " selected" : "");
     if (s.q_why.fault != HOSHI_TEXT_OK) {
-        text_error(var(&v, "err"), r, T(r, "registry", "q"), &s.q_why, QUERY_MAX);
+        srv_text_error(srv_var(&v, "err"), r, srv_text(r, "registry", "q"), &s.q_why, QUERY_MAX);
         p->status = 400;
     } else if (s.bad) {
-        var_error(&v, r, "err", "registry", "err_query");
+        srv_var_error(&v, r, "err", "registry", "err_query");
         p->status = 400;
     }
-    hoshi_buf *res = var(&v, "results");
+    hoshi_buf *res = srv_var(&v, "results");
     char num[32];
     snprintf(num, sizeof num, "%lld", total);
     const char *cnt[] = {"n", num, NULL};
     hoshi_buf_puts(res, "<p class=\"count\">");
-    hoshi_buf_subst(res, T(r, "registry", "count"), cnt, hoshi_buf_html);
+    hoshi_buf_subst(res, srv_text(r, "registry", "count"), cnt, hoshi_buf_html);
     hoshi_buf_puts(res, "</p>");
     if (n > 0) {
         hoshi_buf_puts(res, "<table class=\"list\"><thead><tr><th>");
-        hoshi_buf_html(res, T(r, "registry", "col_org"));
+        hoshi_buf_html(res, srv_text(r, "registry", "col_org"));
         hoshi_buf_puts(res, "</th><th>");
-        hoshi_buf_html(res, T(r, "registry", "col_level"));
+        hoshi_buf_html(res, srv_text(r, "registry", "col_level"));
         hoshi_buf_puts(res, "</th><th>");
-        hoshi_buf_html(res, T(r, "registry", "col_prefecture"));
+        hoshi_buf_html(res, srv_text(r, "registry", "col_prefecture"));
         hoshi_buf_puts(res, "</th><th class=\"wide\">");
-        hoshi_buf_html(res, T(r, "registry", "col_industry"));
+        hoshi_buf_html(res, srv_text(r, "registry", "col_industry"));
         hoshi_buf_puts(res, "</th><th>");
-        hoshi_buf_html(res, T(r, "registry", "col_date"));
+        hoshi_buf_html(res, srv_text(r, "registry", "col_date"));
         hoshi_buf_puts(res, "</th></tr></thead><tbody>");
         for (size_t i = 0; i < n; i++) {
             char date[40];
             hoshi_buf_printf(res, "<tr><td><a href=\"/verify/%s\">", rows[i].id);
-            html_shown(res, rows[i].org_name);
-            hoshi_buf_printf(res, "</a></td><td class=\"stars\">%s</td><td>", level_stars(rows[i].level));
-            hoshi_buf_html(res, prefecture_name(r, rows[i].prefecture));
+            srv_html_shown(res, rows[i].org_name);
+            hoshi_buf_printf(res, "</a></td><td class=\"stars\">%s</td><td>", srv_level_stars(rows[i].level));
+            hoshi_buf_html(res, srv_prefecture_name(r, rows[i].prefecture));
             hoshi_buf_puts(res, "</td><td class=\"wide\">");
-            hoshi_buf_html(res, industry_name(r, rows[i].industry));
+            hoshi_buf_html(res, srv_industry_name(r, rows[i].industry));
             hoshi_buf_puts(res, "</td><td>");
-            hoshi_buf_html(res, fmt_date(r, rows[i].declared_on, date, sizeof date));
+            hoshi_buf_html(res, srv_fmt_date(r, rows[i].declared_on, date, sizeof date));
             hoshi_buf_puts(res, "</td></tr>");
         }
         hoshi_buf_puts(res, "</tbody></table>");
@@ -149,13 +150,13 @@ void page_registry(srv_req *r, srv_resp *p)
     if (pages > 1) {
         hoshi_buf_puts(res, "<nav class=\"pager\">");
         if (s.page > 1)
-            page_link(res, &s, s.page - 1, T(r, "registry", "prev"));
+            page_link(res, &s, s.page - 1, srv_text(r, "registry", "prev"));
         hoshi_buf_printf(res, "<span>%ld / %ld</span>", s.page, pages);
         if (s.page < pages && s.page < SRV_PAGE_MAX)
-            page_link(res, &s, s.page + 1, T(r, "registry", "next"));
+            page_link(res, &s, s.page + 1, srv_text(r, "registry", "next"));
         hoshi_buf_puts(res, "</nav>");
     }
-    page_render(r, p, "registry", &v);
+    srv_page_render(r, p, "registry", &v);
 }
 
 /* A stored name as a JSON string, sanitised as on the pages. */
@@ -180,9 +181,9 @@ static void decl_json(hoshi_buf *b, srv_req *r, const hoshi_decl *d)
     hoshi_buf_printf(b, ",\"level\":%d,\"organization\":", d->level);
     json_shown(b, d->org_name);
     hoshi_buf_puts(b, ",\"prefecture\":");
-    hoshi_buf_json_str(b, prefecture_name(r, d->prefecture));
+    hoshi_buf_json_str(b, srv_prefecture_name(r, d->prefecture));
     hoshi_buf_printf(b, ",\"prefecture_code\":%d,\"industry\":", d->prefecture);
-    hoshi_buf_json_str(b, industry_name(r, d->industry));
+    hoshi_buf_json_str(b, srv_industry_name(r, d->industry));
     hoshi_buf_puts(b, ",\"industry_code\":");
     hoshi_buf_json_str(b, d->industry);
     hoshi_buf_puts(b, ",\"corporate_number\":");
@@ -216,7 +217,7 @@ static void json_error(srv_resp *p, int status, const char *code, const char *me
     hoshi_buf_puts(&p->body, "}}\n");
 }
 
-void api_declarations(srv_req *r, srv_resp *p)
+void srv_api_declarations(srv_req *r, srv_resp *p)
 {
     search s;
     parse_search(r, &s);
@@ -245,7 +246,7 @@ void api_declarations(srv_req *r, srv_resp *p)
     hoshi_buf_printf(&p->body, "],\"total\":%lld,\"page\":%ld,\"per_page\":%d}\n", total, s.page, SRV_PAGE_SIZE);
 }
 
-void api_declaration(srv_req *r, srv_resp *p, const char *id)
+void srv_api_declaration(srv_req *r, srv_resp *p, const char *id)
 {
     hoshi_decl d;
     hoshi_err err = hoshi_decl_id_is_valid(id) ? hoshi_store_decl_get(r->s->store, id, &d) : HOSHI_ERR_NOTFOUND;

@@ -2,7 +2,8 @@
  * pages_common.c — small helpers the page handlers share: template
  * variables, showing stored or typed text safely, the log-in guard, names
  * of prefectures and industries from web.ini, dates for display and the
- * absolute base URL for badges.
+ * absolute base URL for badges.  It builds on tpl.c (texts, templates,
+ * the layout), which never calls back here.
  */
 #include "server.h"
 #include "hoshi/text.h"
@@ -11,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-hoshi_buf *var(vars *v, const char *name)
+hoshi_buf *srv_var(srv_vars *v, const char *name)
 {
     for (size_t i = 0; i < v->n; i++)
         if (strcmp(v->name[i], name) == 0)
@@ -23,12 +24,12 @@ hoshi_buf *var(vars *v, const char *name)
     return &v->val[v->n++];
 }
 
-void var_text(vars *v, const char *name, const char *text)
+void srv_var_text(srv_vars *v, const char *name, const char *text)
 {
-    hoshi_buf_html(var(v, name), text);
+    hoshi_buf_html(srv_var(v, name), text);
 }
 
-void html_shown(hoshi_buf *b, const char *text)
+void srv_html_shown(hoshi_buf *b, const char *text)
 {
     char *safe = NULL;
     if (hoshi_text_sanitize(text ? text : "", &safe) != HOSHI_OK) {
@@ -43,17 +44,17 @@ void html_shown(hoshi_buf *b, const char *text)
     free(safe);
 }
 
-void var_shown(vars *v, const char *name, const char *text)
+void srv_var_shown(srv_vars *v, const char *name, const char *text)
 {
-    html_shown(var(v, name), text);
+    srv_html_shown(srv_var(v, name), text);
 }
 
-void var_error(vars *v, srv_req *r, const char *name, const char *section, const char *err_key)
+void srv_var_error(srv_vars *v, srv_req *r, const char *name, const char *section, const char *err_key)
 {
-    field_error(var(v, name), r, section, err_key);
+    srv_field_error(srv_var(v, name), r, section, err_key);
 }
 
-const char *const *vars_list(vars *v)
+const char *const *srv_vars_list(srv_vars *v)
 {
     size_t k = 0;
     for (size_t i = 0; i < v->n; i++) {
@@ -64,36 +65,44 @@ const char *const *vars_list(vars *v)
     return v->list;
 }
 
-void vars_free(vars *v)
+void srv_vars_free(srv_vars *v)
 {
     for (size_t i = 0; i < v->n; i++)
         hoshi_buf_free(&v->val[i]);
     v->n = 0;
 }
 
-bool need_login(srv_req *r, srv_resp *p)
+void srv_page_render(srv_req *r, srv_resp *p, const char *name, srv_vars *v)
+{
+    hoshi_buf body = HOSHI_BUF_INIT;
+    srv_tpl_render(&body, r, name, name, srv_vars_list(v));
+    srv_vars_free(v);
+    srv_page_finish(r, p, srv_text(r, name, "title"), &body);
+}
+
+bool srv_need_login(srv_req *r, srv_resp *p)
 {
     if (r->logged_in)
         return true;
-    redirect(p, "/login");
+    srv_redirect(p, "/login");
     return false;
 }
 
-const char *prefecture_name(srv_req *r, int code)
+const char *srv_prefecture_name(srv_req *r, int code)
 {
-    const char *v = code >= 1 && code <= 47 ? T_nth(r, "prefectures", "name", (size_t)code - 1) : NULL;
+    const char *v = code >= 1 && code <= 47 ? srv_text_nth(r, "prefectures", "name", (size_t)code - 1) : NULL;
     return v ? v : "";
 }
 
-const char *industry_name(srv_req *r, const char *code)
+const char *srv_industry_name(srv_req *r, const char *code)
 {
     if (code == NULL || code[0] < 'A' || code[0] > 'T' || code[1] != '\0')
         return "";
-    const char *v = T_nth(r, "industries", "name", (size_t)(code[0] - 'A'));
+    const char *v = srv_text_nth(r, "industries", "name", (size_t)(code[0] - 'A'));
     return v ? v : "";
 }
 
-const char *fmt_date(srv_req *r, const char *iso, char *buf, size_t size)
+const char *srv_fmt_date(srv_req *r, const char *iso, char *buf, size_t size)
 {
     hoshi_date d;
     if (hoshi_date_parse(iso, &d) != HOSHI_OK || size < 32) {
@@ -103,24 +112,24 @@ const char *fmt_date(srv_req *r, const char *iso, char *buf, size_t size)
     return hoshi_date_format(d, r->lang, buf, size);
 }
 
-const char *level_stars(int level)
+const char *srv_level_stars(int level)
 {
     return level == 2 ? "\xe2\x98\x85\xe2\x98\x85" : "\xe2\x98\x85";
 }
 
-void base_url(srv_req *r, hoshi_buf *b)
+void srv_base_url(srv_req *r, hoshi_buf *b)
 {
     hoshi_buf_puts(b, r->s->base);
 }
 
-void select_options(hoshi_buf *b, srv_req *r, const char *empty_label, const char *section,
-                    size_t count, int selected, bool letters)
+void srv_select_options(hoshi_buf *b, srv_req *r, const char *empty_label, const char *section,
+                        size_t count, int selected, bool letters)
 {
     hoshi_buf_puts(b, "<option value=\"\">");
     hoshi_buf_html(b, empty_label);
     hoshi_buf_puts(b, "</option>");
     for (size_t i = 0; i < count; i++) {
-        const char *name = T_nth(r, section, "name", i);
+        const char *name = srv_text_nth(r, section, "name", i);
         if (name == NULL)
             break;
         const char *sel = (int)i + 1 == selected ? " selected" : "";
@@ -133,10 +142,10 @@ void select_options(hoshi_buf *b, srv_req *r, const char *empty_label, const cha
     }
 }
 
-/* The field error of a refused typed text (form.c form_text), in the
+/* The field error of a refused typed text (form.c srv_form_text), in the
  * visitor's language from [input] of web.ini. */
-void text_error(hoshi_buf *b, srv_req *r, const char *label, const hoshi_text_problem *why,
-                size_t max_chars)
+void srv_text_error(hoshi_buf *b, srv_req *r, const char *label, const hoshi_text_problem *why,
+                    size_t max_chars)
 {
     static const char *const keys[] = {
         [HOSHI_TEXT_OK] = NULL,
@@ -161,6 +170,6 @@ void text_error(hoshi_buf *b, srv_req *r, const char *label, const hoshi_text_pr
     snprintf(n, sizeof n, "%zu", why->length);
     const char *vl[] = {"field", label, "pos", pos, "cp", cp, "max", max, "n", n, NULL};
     hoshi_buf_puts(b, "<p class=\"field-error\" role=\"alert\">");
-    hoshi_buf_subst(b, T(r, "input", keys[why->fault]), vl, hoshi_buf_html);
+    hoshi_buf_subst(b, srv_text(r, "input", keys[why->fault]), vl, hoshi_buf_html);
     hoshi_buf_puts(b, "</p>");
 }

@@ -25,7 +25,7 @@
 static pthread_mutex_t pwq_lock = PTHREAD_MUTEX_INITIALIZER;
 static pwquality_settings_t *pwq;
 
-hoshi_err pwcheck_init(void)
+hoshi_err srv_pwcheck_init(void)
 {
     pwq = pwquality_default_settings();
     if (pwq == NULL)
@@ -56,7 +56,7 @@ hoshi_err pwcheck_init(void)
     return HOSHI_OK;
 }
 
-void pwcheck_free(void)
+void srv_pwcheck_free(void)
 {
     if (pwq != NULL)
         pwquality_free_settings(pwq);
@@ -116,7 +116,7 @@ static const char *pwq_verdict(int rc)
     }
 }
 
-const char *pwcheck(const char *pw, const char *email)
+const char *srv_pwcheck(const char *pw, const char *email)
 {
     size_t bytes = strlen(pw);
     if (hoshi_utf8_invalid_at(pw, bytes) != bytes)

@@ -58,7 +58,7 @@ static void *worker(void *arg)
         pool->running++;
         pthread_mutex_unlock(&pool->lock);
         run_job(job);
-        /* done() before the job stops counting, so pwpool_drain returns
+        /* done() before the job stops counting, so srv_pwpool_drain returns
          * only once every waiting connection has been told. */
         job->done(job);
         pthread_mutex_lock(&pool->lock);
@@ -69,7 +69,7 @@ static void *worker(void *arg)
     return NULL;
 }
 
-hoshi_err pwpool_new(int workers, int queue_max, srv_pwpool **out)
+hoshi_err srv_pwpool_new(int workers, int queue_max, srv_pwpool **out)
 {
     srv_pwpool *pool = calloc(1, sizeof *pool);
     if (pool == NULL)
@@ -82,7 +82,7 @@ hoshi_err pwpool_new(int workers, int queue_max, srv_pwpool **out)
         workers = WORKERS_MAX;
     for (int i = 0; i < workers; i++) {
         if (pthread_create(&pool->thread[i], NULL, worker, pool) != 0) {
-            pwpool_free(pool);
+            srv_pwpool_free(pool);
             return HOSHI_ERR_NOMEM;
         }
         pool->n_thread++;
@@ -91,7 +91,7 @@ hoshi_err pwpool_new(int workers, int queue_max, srv_pwpool **out)
     return HOSHI_OK;
 }
 
-bool pwpool_submit(srv_pwpool *pool, srv_pwjob *job)
+bool srv_pwpool_submit(srv_pwpool *pool, srv_pwjob *job)
 {
     pthread_mutex_lock(&pool->lock);
     bool ok = !pool->draining && pool->queued < pool->queue_max;
@@ -109,7 +109,7 @@ bool pwpool_submit(srv_pwpool *pool, srv_pwjob *job)
     return ok;
 }
 
-int pwpool_queued(srv_pwpool *pool)
+int srv_pwpool_queued(srv_pwpool *pool)
 {
     pthread_mutex_lock(&pool->lock);
     int n = pool->queued + pool->running;
@@ -117,7 +117,7 @@ int pwpool_queued(srv_pwpool *pool)
     return n;
 }
 
-void pwpool_drain(srv_pwpool *pool)
+void srv_pwpool_drain(srv_pwpool *pool)
 {
     if (pool == NULL)
         return;
@@ -128,11 +128,11 @@ void pwpool_drain(srv_pwpool *pool)
     pthread_mutex_unlock(&pool->lock);
 }
 
-void pwpool_free(srv_pwpool *pool)
+void srv_pwpool_free(srv_pwpool *pool)
 {
     if (pool == NULL)
         return;
-    pwpool_drain(pool);
+    srv_pwpool_drain(pool);
     pthread_mutex_lock(&pool->lock);
     pool->stopping = true;
     pthread_cond_broadcast(&pool->more);

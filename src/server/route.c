@@ -1,8 +1,12 @@
 /*
- * route.c — maps a method and path to a handler.  Every POST is checked
- * for its CSRF token here, before any handler runs, so no form can forget
- * it.  Public GET pages are served from the response cache when the data
- * they show has not changed.
+ * route.c — maps a method and path to a handler through one table of
+ * routes, looked up once per request.  Every POST is checked for a
+ * well-formed body and its CSRF token here, before the table is even
+ * consulted, so no form can forget it and no route can opt out.  A route
+ * says how its path matches (whole, or a prefix and an id after it), what
+ * its handler gets of the path, whether it needs a log-in, and whether it
+ * is a public page served whole from the response cache while the data it
+ * shows has not changed.
  */
 #include "server.h"
 
@@ -10,12 +14,161 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool starts(const char *s, const char *prefix, const char **rest)
+enum { GET = 1, POST = 2 };
+
+/* How a route's path matches, and what of it reaches the handler. */
+typedef enum route_match {
+    EXACT,       /* the whole path; a numbered handler gets the route's n */
+    NAMED,       /* a prefix and an id of fewer than ID_MAX bytes after it */
+    NAMED_SVG,   /* as NAMED, the id ending in ".svg", which is taken off */
+    NUMBERED,    /* a prefix and a positive number, digits only */
+    NUMBERED_PRINT, /* as NUMBERED, optionally followed by "/print" */
+} route_match;
+
+enum {
+    PUBLIC = 1 << 0, /* the same for everyone: cached whole (200 and 404) */
+    LOGIN = 1 << 1,  /* nobody logged in: redirected to the log-in page */
+};
+
+#define ID_MAX 40
+
+typedef struct route_entry {
+    unsigned methods;   /* GET, POST or both; HEAD is served as GET */
+    const char *path;   /* the whole path, or the prefix before the id */
+    route_match match;
+    unsigned flags;
+    /* The handler: one of these, by what it needs of the path. */
+    void (*plain)(srv_req *r, srv_resp *p);
+    void (*named)(srv_req *r, srv_resp *p, const char *id);
+    void (*numbered)(srv_req *r, srv_resp *p, long long n, bool print);
+    long long n;        /* EXACT with numbered: the number it gets */
+} route_entry;
+
+/* --- handlers that live here: they are about the path, not a page */
+
+static void static_file(srv_resp *p, const char *data, size_t len, const char *ctype)
 {
-    size_t n = strlen(prefix);
-    if (strncmp(s, prefix, n) != 0)
+    hoshi_buf_append(&p->body, data, len);
+    p->ctype = ctype;
+    p->cacheable = true;
+}
+
+static void style_css(srv_req *r, srv_resp *p)
+{
+    static_file(p, r->s->css, r->s->css_len, "text/css; charset=utf-8");
+}
+
+static void app_js(srv_req *r, srv_resp *p)
+{
+    static_file(p, r->s->js, r->s->js_len, "text/javascript; charset=utf-8");
+}
+
+static void favicon(srv_req *r, srv_resp *p)
+{
+    static_file(p, r->s->icon, r->s->icon_len, "image/svg+xml");
+}
+
+static void healthz(srv_req *r, srv_resp *p)
+{
+    (void)r;
+    p->ctype = "application/json";
+    hoshi_buf_puts(&p->body, "{\"status\":\"ok\"}\n");
+}
+
+/* The look-up form of the registry sends ?id=…; normalise and go. */
+static void verify_lookup(srv_req *r, srv_resp *p)
+{
+    char norm[HOSHI_DECL_ID_LEN + 1], loc[64];
+    if (hoshi_decl_id_normalize(srv_req_query(r, "id"), norm)) {
+        snprintf(loc, sizeof loc, "/verify/%s", norm);
+        srv_redirect(p, loc);
+    } else {
+        srv_page_message(r, p, 404, "bad_id");
+    }
+}
+
+static void diag_part(srv_req *r, srv_resp *p, long long part, bool print)
+{
+    (void)print;
+    srv_page_diag_part(r, p, (int)part);
+}
+
+static void policy_public(srv_req *r, srv_resp *p, long long org, bool print)
+{
+    (void)print;
+    srv_page_policy_public(r, p, org);
+}
+
+/* Exact paths first: a prefix below never shadows them. */
+static const route_entry routes[] = {
+    {GET, "/", EXACT, 0, srv_page_home, NULL, NULL, 0},
+    {GET, "/healthz", EXACT, 0, healthz, NULL, NULL, 0},
+    {GET, "/static/style.css", EXACT, 0, style_css, NULL, NULL, 0},
+    {GET, "/static/app.js", EXACT, 0, app_js, NULL, NULL, 0},
+    {GET, "/favicon.ico", EXACT, 0, favicon, NULL, NULL, 0},
+    {GET, "/static/favicon.svg", EXACT, 0, favicon, NULL, NULL, 0},
+    {GET | POST, "/signup", EXACT, 0, srv_page_signup, NULL, NULL, 0},
+    {GET | POST, "/login", EXACT, 0, srv_page_login, NULL, NULL, 0},
+    {POST, "/logout", EXACT, 0, srv_page_logout, NULL, NULL, 0},
+    {GET, "/dashboard", EXACT, LOGIN, srv_page_dashboard, NULL, NULL, 0},
+    {GET | POST, "/profile", EXACT, LOGIN, srv_page_profile, NULL, NULL, 0},
+    {GET | POST, "/star1", EXACT, LOGIN, srv_page_star1, NULL, NULL, 0},
+    {GET, "/diagnosis", EXACT, LOGIN, NULL, NULL, diag_part, 0},
+    {GET | POST, "/diagnosis/part/1", EXACT, LOGIN, NULL, NULL, diag_part, 1},
+    {GET | POST, "/diagnosis/part/2", EXACT, LOGIN, NULL, NULL, diag_part, 2},
+    {GET | POST, "/diagnosis/part/3", EXACT, LOGIN, NULL, NULL, diag_part, 3},
+    /* Answers JSON 401 itself: a script, not a person, calls it. */
+    {POST, "/diagnosis/autosave", EXACT, 0, srv_page_diag_autosave, NULL, NULL, 0},
+    {GET, "/history", EXACT, LOGIN, srv_page_history, NULL, NULL, 0},
+    {GET | POST, "/policy", EXACT, LOGIN, srv_page_policy, NULL, NULL, 0},
+    {GET | POST, "/declare", EXACT, LOGIN, srv_page_declare, NULL, NULL, 0},
+    {POST, "/declare/withdraw", EXACT, LOGIN, srv_page_withdraw, NULL, NULL, 0},
+    /* Everyone but an operator gets 404 (and a POST is logged) there. */
+    {GET, "/operator", EXACT, 0, srv_page_operator, NULL, NULL, 0},
+    {POST, "/operator/withdraw", EXACT, 0, srv_page_operator_withdraw, NULL, NULL, 0},
+    {GET, "/verify", EXACT, 0, verify_lookup, NULL, NULL, 0},
+    {GET, "/registry", EXACT, PUBLIC, srv_page_registry, NULL, NULL, 0},
+    {GET, "/api/v1/declarations", EXACT, PUBLIC, srv_api_declarations, NULL, NULL, 0},
+    {GET, "/diagnosis/", NUMBERED_PRINT, LOGIN, NULL, NULL, srv_page_diag_result, 0},
+    {GET, "/verify/", NAMED, PUBLIC, NULL, srv_page_verify, NULL, 0},
+    {GET, "/badge/", NAMED_SVG, PUBLIC, NULL, srv_page_badge, NULL, 0},
+    {GET, "/qr/", NAMED_SVG, PUBLIC, NULL, srv_page_qr, NULL, 0},
+    {GET, "/api/v1/declarations/", NAMED, PUBLIC, NULL, srv_api_declaration, NULL, 0},
+    {GET, "/policies/", NUMBERED, PUBLIC, NULL, NULL, policy_public, 0},
+};
+
+/* The route for method and path, and in *tail what follows its prefix. */
+static const route_entry *find(unsigned method, const char *path, const char **tail)
+{
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        const route_entry *e = &routes[i];
+        if (!(e->methods & method))
+            continue;
+        if (e->match == EXACT ? strcmp(path, e->path) == 0
+                              : strncmp(path, e->path, strlen(e->path)) == 0) {
+            *tail = path + strlen(e->path);
+            return e;
+        }
+    }
+    return NULL;
+}
+
+/* Copies the id of a NAMED… or NUMBERED… route out of tail; false (the
+ * path does not exist) when it is too long or not the shape asked for. */
+static bool take_id(const route_entry *e, const char *tail, char id[ID_MAX])
+{
+    size_t n = strlen(tail);
+    id[0] = '\0';
+    if (e->match == EXACT)
+        return true;
+    if (n >= ID_MAX)
         return false;
-    *rest = s + n;
+    memcpy(id, tail, n + 1);
+    if (e->match == NAMED_SVG) {
+        if (n < 5 || strcmp(id + n - 4, ".svg") != 0)
+            return false;
+        id[n - 4] = '\0';
+    }
     return true;
 }
 
@@ -32,200 +185,99 @@ static bool parse_id(const char *s, long long *out)
     return true;
 }
 
-static void static_file(srv_req *r, srv_resp *p, const char *data, size_t len, const char *ctype)
+/* The number of a NUMBERED… route, and whether "/print" followed it. */
+static bool take_number(const route_entry *e, char *id, long long *n, bool *print)
 {
-    hoshi_buf_append(&p->body, data, len);
-    p->ctype = ctype;
-    p->cacheable = true;
-    (void)r;
-}
-
-/* The public pages, cached whole.  Returns true when it handled the path. */
-static bool public_page(srv_req *r, srv_resp *p)
-{
-    const char *rest;
-    enum { NONE, VERIFY, BADGE, QR, REGISTRY, API_LIST, API_ONE, POLICY } kind = NONE;
-    char id[40] = "";
-    if (starts(r->path, "/verify/", &rest))
-        kind = VERIFY;
-    else if (starts(r->path, "/badge/", &rest))
-        kind = BADGE;
-    else if (starts(r->path, "/qr/", &rest))
-        kind = QR;
-    else if (strcmp(r->path, "/registry") == 0)
-        kind = REGISTRY, rest = "";
-    else if (strcmp(r->path, "/api/v1/declarations") == 0)
-        kind = API_LIST, rest = "";
-    else if (starts(r->path, "/api/v1/declarations/", &rest))
-        kind = API_ONE;
-    else if (starts(r->path, "/policies/", &rest))
-        kind = POLICY;
-    if (kind == NONE)
-        return false;
-    if (strlen(rest) >= sizeof id) {
-        page_message(r, p, 404, "not_found");
+    *print = false;
+    if (e->match == EXACT) {
+        *n = e->n;
         return true;
     }
-    snprintf(id, sizeof id, "%s", rest);
-    if (kind == BADGE || kind == QR) {
-        size_t n = strlen(id);
-        if (n < 5 || strcmp(id + n - 4, ".svg") != 0) {
-            page_message(r, p, 404, "not_found");
-            return true;
-        }
-        id[n - 4] = '\0';
+    char *slash = strchr(id, '/');
+    if (slash != NULL) {
+        if (e->match != NUMBERED_PRINT || strcmp(slash, "/print") != 0)
+            return false;
+        *slash = '\0';
+        *print = true;
     }
+    return parse_id(id, n);
+}
+
+/* Runs e's handler: the id is checked before the log-in, so a path that
+ * cannot exist is 404 for everyone. */
+static void run(const route_entry *e, srv_req *r, srv_resp *p, char *id)
+{
+    long long n = 0;
+    bool print = false;
+    if (e->numbered != NULL && !take_number(e, id, &n, &print)) {
+        srv_page_message(r, p, 404, "not_found");
+        return;
+    }
+    if ((e->flags & LOGIN) && !srv_need_login(r, p))
+        return;
+    if (e->plain != NULL)
+        e->plain(r, p);
+    else if (e->named != NULL)
+        e->named(r, p, id);
+    else
+        e->numbered(r, p, n, print);
+}
+
+/* A public page, from the cache while the store's generation is the one it
+ * was made at; made by run() otherwise and kept when 200 or 404. */
+static void run_cached(const route_entry *e, srv_req *r, srv_resp *p, char *id)
+{
     /* The cache key names everything the page depends on. */
     hoshi_buf key = HOSHI_BUF_INIT;
     key.limit = 480;
     hoshi_buf_printf(&key, "%s|%s", hoshi_lang_code(r->lang), r->path);
     static const char *const params[] = {"q", "prefecture", "industry", "level", "page", "id"};
     for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) {
-        const char *v = req_query(r, params[i]);
+        const char *v = srv_req_query(r, params[i]);
         hoshi_buf_putc(&key, '\x1f');
         hoshi_buf_puts(&key, v ? v : "");
     }
     long long gen = 0;
     hoshi_store_generation(r->s->store, &gen);
     bool cacheable = key.err == HOSHI_OK && key.data != NULL && !r->s->cfg.no_cache;
-    if (cacheable && cache_get(r->s->cache, key.data, gen, p)) {
+    if (cacheable && srv_cache_get(r->s->cache, key.data, gen, p)) {
         hoshi_buf_free(&key);
-        return true;
+        return;
     }
-    switch (kind) {
-    case VERIFY: page_verify(r, p, id); break;
-    case BADGE: page_badge(r, p, id); break;
-    case QR: page_qr(r, p, id); break;
-    case REGISTRY: page_registry(r, p); break;
-    case API_LIST: api_declarations(r, p); break;
-    case API_ONE: api_declaration(r, p, id); break;
-    case POLICY: {
-        long long org;
-        if (parse_id(id, &org))
-            page_policy_public(r, p, org);
-        else
-            page_message(r, p, 404, "not_found");
-        break;
-    }
-    case NONE: break;
-    }
+    run(e, r, p, id);
     if (p->status == 200 || p->status == 404)
         p->cacheable = true;
     if (cacheable && p->cacheable)
-        cache_put(r->s->cache, key.data, gen, p);
+        srv_cache_put(r->s->cache, key.data, gen, p);
     hoshi_buf_free(&key);
-    return true;
 }
 
-static void route_get(srv_req *r, srv_resp *p)
+static void dispatch(srv_req *r, srv_resp *p)
 {
-    const char *path = r->path, *rest;
-    long long id;
-    if (strcmp(path, "/") == 0)
-        page_home(r, p);
-    else if (strcmp(path, "/healthz") == 0) {
-        p->ctype = "application/json";
-        hoshi_buf_puts(&p->body, "{\"status\":\"ok\"}\n");
-    } else if (strcmp(path, "/static/style.css") == 0)
-        static_file(r, p, r->s->css, r->s->css_len, "text/css; charset=utf-8");
-    else if (strcmp(path, "/static/app.js") == 0)
-        static_file(r, p, r->s->js, r->s->js_len, "text/javascript; charset=utf-8");
-    else if (strcmp(path, "/favicon.ico") == 0 || strcmp(path, "/static/favicon.svg") == 0)
-        static_file(r, p, r->s->icon, r->s->icon_len, "image/svg+xml");
-    else if (strcmp(path, "/signup") == 0)
-        page_signup(r, p);
-    else if (strcmp(path, "/login") == 0)
-        page_login(r, p);
-    else if (strcmp(path, "/dashboard") == 0)
-        page_dashboard(r, p);
-    else if (strcmp(path, "/profile") == 0)
-        page_profile(r, p);
-    else if (strcmp(path, "/star1") == 0)
-        page_star1(r, p);
-    else if (strcmp(path, "/diagnosis") == 0)
-        page_diag_part(r, p, 0);
-    else if (strcmp(path, "/diagnosis/part/1") == 0 || strcmp(path, "/diagnosis/part/2") == 0 ||
-             strcmp(path, "/diagnosis/part/3") == 0)
-        page_diag_part(r, p, path[16] - '0');
-    else if (strcmp(path, "/history") == 0)
-        page_history(r, p);
-    else if (strcmp(path, "/policy") == 0)
-        page_policy(r, p);
-    else if (strcmp(path, "/declare") == 0)
-        page_declare(r, p);
-    else if (strcmp(path, "/operator") == 0)
-        page_operator(r, p);
-    else if (strcmp(path, "/verify") == 0) {
-        /* The look-up form of the registry sends ?id=…; normalise and go. */
-        char norm[HOSHI_DECL_ID_LEN + 1], loc[64];
-        if (hoshi_decl_id_normalize(req_query(r, "id"), norm)) {
-            snprintf(loc, sizeof loc, "/verify/%s", norm);
-            redirect(p, loc);
-        } else {
-            page_message(r, p, 404, "bad_id");
+    if (r->is_post) {
+        if (r->form_bad) {
+            srv_page_message(r, p, 400, "bad_form");
+            return;
         }
-    } else if (starts(path, "/diagnosis/", &rest)) {
-        char num[24];
-        const char *slash = strchr(rest, '/');
-        size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
-        bool print = slash != NULL && strcmp(slash, "/print") == 0;
-        if (n < sizeof num && (slash == NULL || print)) {
-            memcpy(num, rest, n);
-            num[n] = '\0';
-            if (parse_id(num, &id)) {
-                page_diag_result(r, p, id, print);
-                return;
-            }
+        if (!srv_csrf_ok(r)) {
+            srv_page_message(r, p, 403, "csrf");
+            return;
         }
-        page_message(r, p, 404, "not_found");
-    } else if (!public_page(r, p))
-        page_message(r, p, 404, "not_found");
+    }
+    const char *tail = "";
+    char id[ID_MAX];
+    const route_entry *e = find(r->is_post ? POST : GET, r->path, &tail);
+    if (e == NULL || !take_id(e, tail, id))
+        srv_page_message(r, p, 404, "not_found");
+    else if (e->flags & PUBLIC)
+        run_cached(e, r, p, id);
+    else
+        run(e, r, p, id);
 }
 
-static void route_post(srv_req *r, srv_resp *p)
+void srv_route(srv_req *r, srv_resp *p)
 {
-    const char *path = r->path;
-    if (r->form_bad) {
-        page_message(r, p, 400, "bad_form");
-        return;
-    }
-    if (!csrf_ok(r)) {
-        page_message(r, p, 403, "csrf");
-        return;
-    }
-    if (strcmp(path, "/signup") == 0)
-        page_signup(r, p);
-    else if (strcmp(path, "/login") == 0)
-        page_login(r, p);
-    else if (strcmp(path, "/logout") == 0)
-        page_logout(r, p);
-    else if (strcmp(path, "/profile") == 0)
-        page_profile(r, p);
-    else if (strcmp(path, "/star1") == 0)
-        page_star1(r, p);
-    else if (strcmp(path, "/diagnosis/part/1") == 0 || strcmp(path, "/diagnosis/part/2") == 0 ||
-             strcmp(path, "/diagnosis/part/3") == 0)
-        page_diag_part(r, p, path[16] - '0');
-    else if (strcmp(path, "/diagnosis/autosave") == 0)
-        page_diag_autosave(r, p);
-    else if (strcmp(path, "/policy") == 0)
-        page_policy(r, p);
-    else if (strcmp(path, "/declare") == 0)
-        page_declare(r, p);
-    else if (strcmp(path, "/declare/withdraw") == 0)
-        page_withdraw(r, p);
-    else if (strcmp(path, "/operator/withdraw") == 0)
-        page_operator_withdraw(r, p);
-    else
-        page_message(r, p, 404, "not_found");
-}
-
-void route(srv_req *r, srv_resp *p)
-{
-    session_load(r);
-    if (r->is_post)
-        route_post(r, p);
-    else
-        route_get(r, p);
-    session_finish(r, p);
+    srv_session_load(r);
+    dispatch(r, p);
+    srv_session_finish(r, p);
 }

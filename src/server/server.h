@@ -96,17 +96,17 @@ typedef struct srv_pwjob {
 enum { THROTTLE_ADDRESS = 1, THROTTLE_ACCOUNT, THROTTLE_DEVICE, THROTTLE_SIGNUP };
 
 /* What an allowed attempt counted, to take back or clear afterwards. */
-typedef struct throttle_ticket {
+typedef struct srv_throttle_ticket {
     unsigned char key[2][THROTTLE_KEY];
     int role[2];
     long long prev_last[2];
     long long at;
     int n;
-} throttle_ticket;
+} srv_throttle_ticket;
 
 /* A log-in or sign-up waiting for the password pool. */
 typedef struct srv_auth_wait {
-    throttle_ticket ticket;
+    srv_throttle_ticket ticket;
     long long user_id;            /* log-in: the account, 0 when unknown */
     bool trusted;                 /* log-in: a device cookie of this account came along */
     bool usable;                  /* log-in: the password could be a valid one at all */
@@ -134,7 +134,7 @@ typedef struct srv_req {
     bool new_csrf_cookie;         /* anonymous visitor without a hoshi_csrf cookie */
     bool csrf_used;               /* a form on this page carries the token */
     /* A handler that needs the password pool fills job and calls
-     * req_await(); http.c suspends the connection and calls cont once
+     * srv_req_await(); http.c suspends the connection and calls cont once
      * the job is done.  wait keeps what the handler needs meanwhile. */
     void (*cont)(srv_req *r, srv_resp *p);
     srv_pwjob job;
@@ -154,6 +154,12 @@ typedef struct srv_resp {
     long retry_after;             /* seconds for a Retry-After header (429, 503), or 0 */
 } srv_resp;
 
+/* --- main.c */
+/* `hoshi serve ARGS`: parses the options (argv[0] is "serve") and runs the
+ * server; returns the exit status.  src/cli/cli.h declares it too, as the
+ * one thing the CLI calls of the server. */
+int srv_main(int argc, char **argv);
+
 /* --- http.c */
 /* Runs the server until SIGINT or SIGTERM; demo_password non-NULL seeds
  * the demo data first.  Returns the process exit status. */
@@ -172,207 +178,207 @@ hoshi_err srv_seed_demo(srv *s, const char *demo_password, long demo_count);
 
 /* --- form.c: request inputs */
 /* Query argument (decoded), or NULL. */
-const char *req_query(srv_req *r, const char *name);
+const char *srv_req_query(srv_req *r, const char *name);
 /* Form field from the POST body, or "" when absent. */
-const char *req_form(srv_req *r, const char *name);
-bool req_form_has(srv_req *r, const char *name);
-const char *req_cookie(srv_req *r, const char *name);
+const char *srv_req_form(srv_req *r, const char *name);
+bool srv_req_form_has(srv_req *r, const char *name);
+const char *srv_req_cookie(srv_req *r, const char *name);
 /* Parses an application/x-www-form-urlencoded body into r->form. */
-void req_parse_form(srv_req *r, char *body, size_t len);
+void srv_req_parse_form(srv_req *r, char *body, size_t len);
 /* Trims ASCII blanks and ideographic spaces at both ends, in place. */
-char *trim(char *s);
+char *srv_trim(char *s);
 /* A typed field through the library's rule for typed text: white space at
  * both ends trimmed, NFC, at most max_chars characters (flags: more
  * HOSHI_TEXT_*).  True when it passed and fits out[size]; then out holds
  * the text to store.  Otherwise out is "" and *why says what is wrong,
  * or why->fault is HOSHI_TEXT_OK when memory ran out (an error page). */
-bool form_text(const char *typed, size_t max_chars, unsigned flags, char *out, size_t size,
-               hoshi_text_problem *why);
+bool srv_form_text(const char *typed, size_t max_chars, unsigned flags, char *out, size_t size,
+                   hoshi_text_problem *why);
 
 /* --- session.c */
 /* Looks up the session cookie and prepares the CSRF token for forms. */
-void session_load(srv_req *r);
+void srv_session_load(srv_req *r);
 /* Sets the hoshi_csrf cookie when a form used a freshly made token. */
-void session_finish(srv_req *r, srv_resp *p);
+void srv_session_finish(srv_req *r, srv_resp *p);
 /* True when the POST carries the right CSRF token. */
-bool csrf_ok(srv_req *r);
+bool srv_csrf_ok(srv_req *r);
 /* Starts a logged-in session for user (after sign-up or log-in). */
-hoshi_err session_start(srv_req *r, srv_resp *p, long long user_id);
+hoshi_err srv_session_start(srv_req *r, srv_resp *p, long long user_id);
 /* Deletes the session and clears its cookie; on a store failure nothing
  * is cleared and the error is returned (the session is still live). */
-hoshi_err session_end(srv_req *r, srv_resp *p);
-void add_cookie(srv_req *r, srv_resp *p, const char *name, const char *value, long max_age,
-                bool http_only);
+hoshi_err srv_session_end(srv_req *r, srv_resp *p);
+void srv_add_cookie(srv_req *r, srv_resp *p, const char *name, const char *value, long max_age,
+                    bool http_only);
 /* Device cookies (OWASP): after a log-in the browser keeps a signed cookie
  * naming the account, and its attempts at that account are throttled on
  * their own (throttle.c), so an attacker cannot keep the owner out. */
-void device_cookie_set(srv_req *r, srv_resp *p, long long user_id);
+void srv_device_cookie_set(srv_req *r, srv_resp *p, long long user_id);
 /* True when the request carries a valid device cookie for user_id; its
  * id (for the device's own counter) goes to id. */
-bool device_cookie_get(srv_req *r, long long user_id, unsigned char id[THROTTLE_KEY]);
+bool srv_device_cookie_get(srv_req *r, long long user_id, unsigned char id[THROTTLE_KEY]);
 
 /* --- issue 7: log-in and sign-up protection (auth helper's block) */
 /* throttle.c: counters of log-in failures and sign-ups.  Returns 0 when
  * the attempt may go ahead (and is counted in *tk), else the seconds to
  * wait; *scope then says which counter refused. */
-hoshi_err throttle_new(int signup_limit, srv_throttle **out);
-void throttle_free(srv_throttle *t);
-long throttle_login(srv_throttle *t, const char *ip, long long user_id, const char *email,
-                    const unsigned char *device, throttle_ticket *tk, const char **scope);
+hoshi_err srv_throttle_new(int signup_limit, srv_throttle **out);
+void srv_throttle_free(srv_throttle *t);
+long srv_throttle_login(srv_throttle *t, const char *ip, long long user_id, const char *email,
+                        const unsigned char *device, srv_throttle_ticket *tk, const char **scope);
 /* A log-in succeeded: the address's count of it is taken back, the
  * account's or device's failures are cleared. */
-void throttle_login_ok(srv_throttle *t, const throttle_ticket *tk);
+void srv_throttle_login_ok(srv_throttle *t, const srv_throttle_ticket *tk);
 /* The attempt never ran (the pool was full): taken back everywhere. */
-void throttle_undo(srv_throttle *t, const throttle_ticket *tk);
-long throttle_signup(srv_throttle *t, const char *ip, throttle_ticket *tk);
+void srv_throttle_undo(srv_throttle *t, const srv_throttle_ticket *tk);
+long srv_throttle_signup(srv_throttle *t, const char *ip, srv_throttle_ticket *tk);
 /* The keyed digest of an e-mail address the log shows instead of it. */
-void throttle_digest(const srv_throttle *t, const char *email, char out[2 * THROTTLE_KEY + 1]);
+void srv_throttle_digest(const srv_throttle *t, const char *email, char out[2 * THROTTLE_KEY + 1]);
 
 /* pwpool.c: Argon2id off the HTTP threads. */
-hoshi_err pwpool_new(int workers, int queue_max, srv_pwpool **out);
+hoshi_err srv_pwpool_new(int workers, int queue_max, srv_pwpool **out);
 /* Queues job (the pool owns it until job->done runs); false when the
  * queue is full or the pool drains. */
-bool pwpool_submit(srv_pwpool *pool, srv_pwjob *job);
+bool srv_pwpool_submit(srv_pwpool *pool, srv_pwjob *job);
 /* Jobs queued or running. */
-int pwpool_queued(srv_pwpool *pool);
+int srv_pwpool_queued(srv_pwpool *pool);
 /* Refuses new jobs and returns once every job's done has run. */
-void pwpool_drain(srv_pwpool *pool);
-void pwpool_free(srv_pwpool *pool);
+void srv_pwpool_drain(srv_pwpool *pool);
+void srv_pwpool_free(srv_pwpool *pool);
 
 /* http.c: runs r->job on the pool and then r->cont with the connection
  * suspended meanwhile; false (nothing queued, the handler answers 503)
  * when the pool is full. */
-bool req_await(srv_req *r, void (*cont)(srv_req *r, srv_resp *p));
+bool srv_req_await(srv_req *r, void (*cont)(srv_req *r, srv_resp *p));
 
 /* pwcheck.c: password rules of sign-up.  NULL when pw is acceptable for
  * the (lower-cased) e-mail address, else the [signup] key of what is wrong. */
-hoshi_err pwcheck_init(void);
-void pwcheck_free(void);
-const char *pwcheck(const char *pw, const char *email);
+hoshi_err srv_pwcheck_init(void);
+void srv_pwcheck_free(void);
+const char *srv_pwcheck(const char *pw, const char *email);
 
 /* connwatch.c: the total time allowed for a request's headers. */
-hoshi_err connwatch_start(int limit_s, srv_connwatch **out);
-void connwatch_stop(srv_connwatch *w);
-void connwatch_opened(srv_connwatch *w, void *conn, void **socket_context);
-void connwatch_closed(srv_connwatch *w, void **socket_context);
+hoshi_err srv_connwatch_start(int limit_s, srv_connwatch **out);
+void srv_connwatch_stop(srv_connwatch *w);
+void srv_connwatch_opened(srv_connwatch *w, void *conn, void **socket_context);
+void srv_connwatch_closed(srv_connwatch *w, void **socket_context);
 /* receiving: the connection now waits for a request's headers (the clock
  * restarts); false: they have arrived. */
-void connwatch_mark(srv_connwatch *w, void *conn, bool receiving);
+void srv_connwatch_mark(srv_connwatch *w, void *conn, bool receiving);
 
 /* --- tpl.c: texts and templates */
-hoshi_err tpl_load(srv *s);
-void tpl_free(srv *s);
+hoshi_err srv_tpl_load(srv *s);
+void srv_tpl_free(srv *s);
 /* A text of web.ini ([section] key, else [common] key); never NULL. */
-const char *T(srv_req *r, const char *section, const char *key);
+const char *srv_text(srv_req *r, const char *section, const char *key);
 /* The n-th value (0-based) of a list in web.ini, or NULL. */
-const char *T_nth(srv_req *r, const char *section, const char *key, size_t n);
+const char *srv_text_nth(srv_req *r, const char *section, const char *key, size_t n);
 /* Renders template `name`: {x} takes the value of x from vars (already
  * safe HTML, written verbatim; nothing when not set), {@key} the
  * HTML-escaped text `key` of `section` in web.ini. */
-void tpl_render(hoshi_buf *b, srv_req *r, const char *name, const char *section,
-                const char *const *vars);
+void srv_tpl_render(hoshi_buf *b, srv_req *r, const char *name, const char *section,
+                    const char *const *vars);
 /* Wraps body_html in the layout and makes it the response. */
-void page_finish(srv_req *r, srv_resp *p, const char *title, hoshi_buf *body);
+void srv_page_finish(srv_req *r, srv_resp *p, const char *title, hoshi_buf *body);
 /* A short page with a title and a message (errors, 404, 403).  A 5xx
  * page logs its cause (hoshi_error_detail()) as event error_page. */
-void page_message(srv_req *r, srv_resp *p, int status, const char *key);
+void srv_page_message(srv_req *r, srv_resp *p, int status, const char *key);
 /* The page for a store operation `op` that failed with err: logged as
  * event store_error with the detail, then 503 "your change was not saved,
  * try again" when `saving`, else 500.  Never a success, never a 404. */
-void page_store_error(srv_req *r, srv_resp *p, const char *op, bool saving);
-void redirect(srv_resp *p, const char *location);
+void srv_page_store_error(srv_req *r, srv_resp *p, const char *op, bool saving);
+void srv_redirect(srv_resp *p, const char *location);
 /* Appends the HTML of an error message for field `key` if `errs` names it. */
-void field_error(hoshi_buf *b, srv_req *r, const char *section, const char *err_key);
+void srv_field_error(hoshi_buf *b, srv_req *r, const char *section, const char *err_key);
 /* Hidden CSRF input. */
-void csrf_input(hoshi_buf *b, srv_req *r);
+void srv_csrf_input(hoshi_buf *b, srv_req *r);
 
 /* --- cache.c: public responses, invalidated by the store's generation */
-hoshi_err cache_new(srv_cache **out);
-void cache_free(srv_cache *c);
-bool cache_get(srv_cache *c, const char *key, long long gen, srv_resp *p);
-void cache_put(srv_cache *c, const char *key, long long gen, const srv_resp *p);
+hoshi_err srv_cache_new(srv_cache **out);
+void srv_cache_free(srv_cache *c);
+bool srv_cache_get(srv_cache *c, const char *key, long long gen, srv_resp *p);
+void srv_cache_put(srv_cache *c, const char *key, long long gen, const srv_resp *p);
 
 /* --- pages */
-void route(srv_req *r, srv_resp *p);
-void page_home(srv_req *r, srv_resp *p);
-void page_signup(srv_req *r, srv_resp *p);
-void page_login(srv_req *r, srv_resp *p);
-void page_logout(srv_req *r, srv_resp *p);
-void page_dashboard(srv_req *r, srv_resp *p);
-void page_profile(srv_req *r, srv_resp *p);
-void page_star1(srv_req *r, srv_resp *p);
-void page_diag_part(srv_req *r, srv_resp *p, int part);
-void page_diag_autosave(srv_req *r, srv_resp *p);
-void page_diag_result(srv_req *r, srv_resp *p, long long id, bool print);
-void page_history(srv_req *r, srv_resp *p);
-void page_policy(srv_req *r, srv_resp *p);
-void page_policy_public(srv_req *r, srv_resp *p, long long org_id);
+void srv_route(srv_req *r, srv_resp *p);
+void srv_page_home(srv_req *r, srv_resp *p);
+void srv_page_signup(srv_req *r, srv_resp *p);
+void srv_page_login(srv_req *r, srv_resp *p);
+void srv_page_logout(srv_req *r, srv_resp *p);
+void srv_page_dashboard(srv_req *r, srv_resp *p);
+void srv_page_profile(srv_req *r, srv_resp *p);
+void srv_page_star1(srv_req *r, srv_resp *p);
+void srv_page_diag_part(srv_req *r, srv_resp *p, int part);
+void srv_page_diag_autosave(srv_req *r, srv_resp *p);
+void srv_page_diag_result(srv_req *r, srv_resp *p, long long id, bool print);
+void srv_page_history(srv_req *r, srv_resp *p);
+void srv_page_policy(srv_req *r, srv_resp *p);
+void srv_page_policy_public(srv_req *r, srv_resp *p, long long org_id);
 /* Writes a policy's plain text as HTML (headings from the underlines). */
-void policy_text_html(hoshi_buf *b, const char *text);
-void page_declare(srv_req *r, srv_resp *p);
-void page_withdraw(srv_req *r, srv_resp *p);
-void page_verify(srv_req *r, srv_resp *p, const char *id);
-void page_badge(srv_req *r, srv_resp *p, const char *id);
-void page_qr(srv_req *r, srv_resp *p, const char *id);
-void page_registry(srv_req *r, srv_resp *p);
-void page_operator(srv_req *r, srv_resp *p);
-void page_operator_withdraw(srv_req *r, srv_resp *p);
-void api_declarations(srv_req *r, srv_resp *p);
-void api_declaration(srv_req *r, srv_resp *p, const char *id);
+void srv_policy_text_html(hoshi_buf *b, const char *text);
+void srv_page_declare(srv_req *r, srv_resp *p);
+void srv_page_withdraw(srv_req *r, srv_resp *p);
+void srv_page_verify(srv_req *r, srv_resp *p, const char *id);
+void srv_page_badge(srv_req *r, srv_resp *p, const char *id);
+void srv_page_qr(srv_req *r, srv_resp *p, const char *id);
+void srv_page_registry(srv_req *r, srv_resp *p);
+void srv_page_operator(srv_req *r, srv_resp *p);
+void srv_page_operator_withdraw(srv_req *r, srv_resp *p);
+void srv_api_declarations(srv_req *r, srv_resp *p);
+void srv_api_declaration(srv_req *r, srv_resp *p, const char *id);
 
 /* --- shared page helpers (pages_common.c) */
 /* Appends the field error for *why in the visitor's language, naming the
  * field by its label ("会社名・屋号の3文字目に…"). */
-void text_error(hoshi_buf *b, srv_req *r, const char *label, const hoshi_text_problem *why,
-                size_t max_chars);
+void srv_text_error(hoshi_buf *b, srv_req *r, const char *label, const hoshi_text_problem *why,
+                    size_t max_chars);
 
 /* Template variables: each a name and a buffer of safe HTML. */
 #define VARS_MAX 48
-typedef struct vars {
+typedef struct srv_vars {
     char name[VARS_MAX][32];
     hoshi_buf val[VARS_MAX];
     const char *list[2 * VARS_MAX + 1];
     size_t n;
-} vars;
+} srv_vars;
 /* The buffer of variable `name` (created empty on first use). */
-hoshi_buf *var(vars *v, const char *name);
+hoshi_buf *srv_var(srv_vars *v, const char *name);
 /* Sets name to the HTML-escaped text. */
-void var_text(vars *v, const char *name, const char *text);
+void srv_var_text(srv_vars *v, const char *name, const char *text);
 /* Appends text that came from the store or a visitor as HTML, through
  * hoshi_text_sanitize: text saved before the input rule, or echoed back
  * after failing it, shows refused characters as U+FFFD, never invisible
  * or reordering ones, and never bytes that are not UTF-8. */
-void html_shown(hoshi_buf *b, const char *text);
-/* Sets name to html_shown(text). */
-void var_shown(vars *v, const char *name, const char *text);
+void srv_html_shown(hoshi_buf *b, const char *text);
+/* Sets name to srv_html_shown(text). */
+void srv_var_shown(srv_vars *v, const char *name, const char *text);
 /* Sets name to the error paragraph of err_key in section, or nothing. */
-void var_error(vars *v, srv_req *r, const char *name, const char *section, const char *err_key);
-/* The name/value list for tpl_render (valid until the next var call). */
-const char *const *vars_list(vars *v);
-void vars_free(vars *v);
+void srv_var_error(srv_vars *v, srv_req *r, const char *name, const char *section, const char *err_key);
+/* The name/value list for srv_tpl_render (valid until the next var call). */
+const char *const *srv_vars_list(srv_vars *v);
+void srv_vars_free(srv_vars *v);
 /* The common ending of a page handler: renders template `name` with the
  * texts of section `name` and the variables v, frees v, and finishes the
  * page titled by that section's "title". */
-void page_render(srv_req *r, srv_resp *p, const char *name, vars *v);
+void srv_page_render(srv_req *r, srv_resp *p, const char *name, srv_vars *v);
 /* Redirects to the log-in page and returns false when nobody is logged in. */
-bool need_login(srv_req *r, srv_resp *p);
-/* need_login, then loads the session's organisation into *org; on failure
+bool srv_need_login(srv_req *r, srv_resp *p);
+/* srv_need_login, then loads the session's organisation into *org; on failure
  * the response is already made and it returns false. */
-bool load_org(srv_req *r, srv_resp *p, hoshi_org *org);
+bool srv_load_org(srv_req *r, srv_resp *p, hoshi_org *org);
 /* <option>s of a <select>: first an empty choice labelled empty_label, then
  * the count names of `section` in web.ini, valued 1.. (or A.. when
  * letters, as JSIC divisions are); the selected-th is marked. */
-void select_options(hoshi_buf *b, srv_req *r, const char *empty_label, const char *section,
-                    size_t count, int selected, bool letters);
-const char *prefecture_name(srv_req *r, int code);
-const char *industry_name(srv_req *r, const char *code);
+void srv_select_options(hoshi_buf *b, srv_req *r, const char *empty_label, const char *section,
+                        size_t count, int selected, bool letters);
+const char *srv_prefecture_name(srv_req *r, int code);
+const char *srv_industry_name(srv_req *r, const char *code);
 /* "2026年11月22日" / "22 November 2026" from YYYY-MM-DD (or the input). */
-const char *fmt_date(srv_req *r, const char *iso, char *buf, size_t size);
+const char *srv_fmt_date(srv_req *r, const char *iso, char *buf, size_t size);
 /* The ★ / ★★ label. */
-const char *level_stars(int level);
+const char *srv_level_stars(int level);
 /* Absolute URL base for links printed on badges and QR codes: --base-url,
  * else the listening address.  Never the Host header, which a client
  * chooses and which would end up in cached pages. */
-void base_url(srv_req *r, hoshi_buf *b);
+void srv_base_url(srv_req *r, hoshi_buf *b);
 
 #endif

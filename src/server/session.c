@@ -40,8 +40,8 @@ static bool is_hex64(const char *s)
     return true;
 }
 
-void add_cookie(srv_req *r, srv_resp *p, const char *name, const char *value, long max_age,
-                bool http_only)
+void srv_add_cookie(srv_req *r, srv_resp *p, const char *name, const char *value, long max_age,
+                    bool http_only)
 {
     if (p->n_cookies == sizeof p->cookies / sizeof p->cookies[0])
         return;
@@ -50,9 +50,9 @@ void add_cookie(srv_req *r, srv_resp *p, const char *name, const char *value, lo
              http_only ? "; HttpOnly" : "", r->s->cfg.secure_cookies ? "; Secure" : "");
 }
 
-void session_load(srv_req *r)
+void srv_session_load(srv_req *r)
 {
-    const char *sid = req_cookie(r, "hoshi_sid");
+    const char *sid = srv_req_cookie(r, "hoshi_sid");
     if (is_hex64(sid)) {
         digest_hex(sid, r->sid_digest);
         if (hoshi_store_session_get(r->s->store, r->sid_digest, (long long)time(NULL), &r->ses) ==
@@ -62,7 +62,7 @@ void session_load(srv_req *r)
             return;
         }
     }
-    const char *tok = req_cookie(r, "hoshi_csrf");
+    const char *tok = srv_req_cookie(r, "hoshi_csrf");
     if (is_hex64(tok)) {
         snprintf(r->csrf, sizeof r->csrf, "%s", tok);
         return;
@@ -71,23 +71,23 @@ void session_load(srv_req *r)
     r->new_csrf_cookie = true;
 }
 
-void session_finish(srv_req *r, srv_resp *p)
+void srv_session_finish(srv_req *r, srv_resp *p)
 {
     /* Only pages with a form set the cookie, so public pages stay
      * cacheable and free of Set-Cookie. */
     if (r->new_csrf_cookie && r->csrf_used)
-        add_cookie(r, p, "hoshi_csrf", r->csrf, SRV_SESSION_TTL, true);
+        srv_add_cookie(r, p, "hoshi_csrf", r->csrf, SRV_SESSION_TTL, true);
 }
 
-bool csrf_ok(srv_req *r)
+bool srv_csrf_ok(srv_req *r)
 {
-    const char *sent = req_form(r, "csrf");
+    const char *sent = srv_req_form(r, "csrf");
     if (r->new_csrf_cookie || strlen(sent) != 64 || strlen(r->csrf) != 64)
         return false;
     return sodium_memcmp(sent, r->csrf, 64) == 0;
 }
 
-hoshi_err session_start(srv_req *r, srv_resp *p, long long user_id)
+hoshi_err srv_session_start(srv_req *r, srv_resp *p, long long user_id)
 {
     char sid[65], digest[HOSHI_STORE_TOKEN], csrf[65];
     random_hex(sid, 32);
@@ -97,11 +97,11 @@ hoshi_err session_start(srv_req *r, srv_resp *p, long long user_id)
                                                (long long)time(NULL) + SRV_SESSION_TTL);
     if (err != HOSHI_OK)
         return err;
-    add_cookie(r, p, "hoshi_sid", sid, SRV_SESSION_TTL, true);
+    srv_add_cookie(r, p, "hoshi_sid", sid, SRV_SESSION_TTL, true);
     return HOSHI_OK;
 }
 
-hoshi_err session_end(srv_req *r, srv_resp *p)
+hoshi_err srv_session_end(srv_req *r, srv_resp *p)
 {
     if (r->logged_in) {
         hoshi_err err = hoshi_store_session_delete(r->s->store, r->sid_digest);
@@ -109,7 +109,7 @@ hoshi_err session_end(srv_req *r, srv_resp *p)
         if (err != HOSHI_OK && err != HOSHI_ERR_NOTFOUND)
             return err;
     }
-    add_cookie(r, p, "hoshi_sid", "", 0, true);
+    srv_add_cookie(r, p, "hoshi_sid", "", 0, true);
     r->logged_in = false;
     return HOSHI_OK;
 }
@@ -128,10 +128,10 @@ static void device_mac(srv *s, const char *payload, char out[2 * crypto_auth_BYT
     sodium_bin2hex(out, 2 * crypto_auth_BYTES + 1, m, sizeof m);
 }
 
-void device_cookie_set(srv_req *r, srv_resp *p, long long user_id)
+void srv_device_cookie_set(srv_req *r, srv_resp *p, long long user_id)
 {
     unsigned char id[THROTTLE_KEY];
-    if (device_cookie_get(r, user_id, id))
+    if (srv_device_cookie_get(r, user_id, id))
         return;   /* this browser already speaks for the account */
     char hex[2 * THROTTLE_KEY + 1], payload[64], mac[2 * crypto_auth_BYTES + 1], value[160];
     randombytes_buf(id, sizeof id);
@@ -139,12 +139,12 @@ void device_cookie_set(srv_req *r, srv_resp *p, long long user_id)
     snprintf(payload, sizeof payload, "1.%lld.%s", user_id, hex);
     device_mac(r->s, payload, mac);
     snprintf(value, sizeof value, "%s.%s", payload, mac);
-    add_cookie(r, p, "hoshi_device", value, DEVICE_TTL, true);
+    srv_add_cookie(r, p, "hoshi_device", value, DEVICE_TTL, true);
 }
 
-bool device_cookie_get(srv_req *r, long long user_id, unsigned char id[THROTTLE_KEY])
+bool srv_device_cookie_get(srv_req *r, long long user_id, unsigned char id[THROTTLE_KEY])
 {
-    const char *c = req_cookie(r, "hoshi_device");
+    const char *c = srv_req_cookie(r, "hoshi_device");
     char payload[64], want[2 * crypto_auth_BYTES + 1];
     if (c == NULL || strlen(c) >= 200)
         return false;

@@ -67,7 +67,7 @@ static long seconds(long long ms)
     return ms > 0 ? (long)((ms + 999) / 1000) : 0;
 }
 
-hoshi_err throttle_new(int signup_limit, srv_throttle **out)
+hoshi_err srv_throttle_new(int signup_limit, srv_throttle **out)
 {
     srv_throttle *t = calloc(1, sizeof *t);
     if (t == NULL)
@@ -86,7 +86,7 @@ hoshi_err throttle_new(int signup_limit, srv_throttle **out)
     return HOSHI_OK;
 }
 
-void throttle_free(srv_throttle *t)
+void srv_throttle_free(srv_throttle *t)
 {
     if (t == NULL)
         return;
@@ -116,7 +116,7 @@ static void mac(const srv_throttle *t, const char *tag, const void *data, size_t
     crypto_generichash_final(&st, out, THROTTLE_KEY);
 }
 
-void throttle_digest(const srv_throttle *t, const char *email, char out[2 * THROTTLE_KEY + 1])
+void srv_throttle_digest(const srv_throttle *t, const char *email, char out[2 * THROTTLE_KEY + 1])
 {
     unsigned char k[THROTTLE_KEY];
     mac(t, "log", email, strlen(email), k);
@@ -243,7 +243,7 @@ static long long wait_for(const entry *e, int free_tries, long long now)
     return ready > now ? ready - now : 0;
 }
 
-static void count(entry *e, throttle_ticket *tk, int role, long long now)
+static void count(entry *e, srv_throttle_ticket *tk, int role, long long now)
 {
     int i = tk->n++;
     memcpy(tk->key[i], e->key, THROTTLE_KEY);
@@ -254,8 +254,8 @@ static void count(entry *e, throttle_ticket *tk, int role, long long now)
     e->last = now;
 }
 
-long throttle_login(srv_throttle *t, const char *ip, long long user_id, const char *email,
-                    const unsigned char *device, throttle_ticket *tk, const char **scope)
+long srv_throttle_login(srv_throttle *t, const char *ip, long long user_id, const char *email,
+                        const unsigned char *device, srv_throttle_ticket *tk, const char **scope)
 {
     unsigned char kaddr[THROTTLE_KEY], kacct[THROTTLE_KEY], kdev[THROTTLE_KEY];
     memset(tk, 0, sizeof *tk);
@@ -302,7 +302,7 @@ unlock:
 }
 
 /* Takes back or clears what ticket counted.  undo: the attempt never ran. */
-static void settle(srv_throttle *t, const throttle_ticket *tk, bool undo)
+static void settle(srv_throttle *t, const srv_throttle_ticket *tk, bool undo)
 {
     pthread_mutex_lock(&t->lock);
     for (int i = 0; i < tk->n; i++) {
@@ -322,17 +322,17 @@ static void settle(srv_throttle *t, const throttle_ticket *tk, bool undo)
     pthread_mutex_unlock(&t->lock);
 }
 
-void throttle_login_ok(srv_throttle *t, const throttle_ticket *tk)
+void srv_throttle_login_ok(srv_throttle *t, const srv_throttle_ticket *tk)
 {
     settle(t, tk, false);
 }
 
-void throttle_undo(srv_throttle *t, const throttle_ticket *tk)
+void srv_throttle_undo(srv_throttle *t, const srv_throttle_ticket *tk)
 {
     settle(t, tk, true);
 }
 
-long throttle_signup(srv_throttle *t, const char *ip, throttle_ticket *tk)
+long srv_throttle_signup(srv_throttle *t, const char *ip, srv_throttle_ticket *tk)
 {
     unsigned char k[THROTTLE_KEY];
     memset(tk, 0, sizeof *tk);

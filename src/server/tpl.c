@@ -4,6 +4,9 @@
  * and shared read-only by all threads, and the layout every page is
  * wrapped in.  Templates hold the structure, web.ini the wording, C only
  * the data: so a translator or designer never has to touch C.
+ *
+ * Calls go one way: the page helpers (pages_common.c) and handlers use
+ * this file; it uses none of them (template variables live there).
  */
 #include "server.h"
 #include "hoshi/datafile.h"
@@ -22,7 +25,7 @@ static hoshi_err load_file(const char *dir, const char *rel, char **out, size_t 
     return hoshi_file_read(path, TPL_MAX_BYTES, out, len);
 }
 
-hoshi_err tpl_load(srv *s)
+hoshi_err srv_tpl_load(srv *s)
 {
     const char *dir = s->cfg.datadir ? s->cfg.datadir : hoshi_datadir_default();
     char path[1024];
@@ -70,7 +73,7 @@ hoshi_err tpl_load(srv *s)
     return err;
 }
 
-void tpl_free(srv *s)
+void srv_tpl_free(srv *s)
 {
     for (int l = 0; l < 2; l++)
         hoshi_datafile_free(s->text[l]);
@@ -81,7 +84,7 @@ void tpl_free(srv *s)
     free(s->icon);
 }
 
-const char *T(srv_req *r, const char *section, const char *key)
+const char *srv_text(srv_req *r, const char *section, const char *key)
 {
     const hoshi_datafile *ini = r->s->text[r->lang];
     const char *v = hoshi_datafile_get(ini, section, key);
@@ -90,7 +93,7 @@ const char *T(srv_req *r, const char *section, const char *key)
     return v ? v : "[missing text]";
 }
 
-const char *T_nth(srv_req *r, const char *section, const char *key, size_t n)
+const char *srv_text_nth(srv_req *r, const char *section, const char *key, size_t n)
 {
     return hoshi_datafile_nth(r->s->text[r->lang], section, key, n);
 }
@@ -103,8 +106,8 @@ static const char *find_tpl(srv *s, const char *name)
     return NULL;
 }
 
-void tpl_render(hoshi_buf *b, srv_req *r, const char *name, const char *section,
-                const char *const *vl)
+void srv_tpl_render(hoshi_buf *b, srv_req *r, const char *name, const char *section,
+                    const char *const *vl)
 {
     const char *t = find_tpl(r->s, name);
     if (t == NULL) {
@@ -130,7 +133,7 @@ void tpl_render(hoshi_buf *b, srv_req *r, const char *name, const char *section,
         key[n] = '\0';
         bool done = false;
         if (key[0] == '@') {
-            hoshi_buf_html(b, T(r, section, key + 1));
+            hoshi_buf_html(b, srv_text(r, section, key + 1));
             done = true;
         } else {
             for (size_t i = 0; vl != NULL && vl[i] != NULL; i += 2) {
@@ -150,7 +153,7 @@ void tpl_render(hoshi_buf *b, srv_req *r, const char *name, const char *section,
     }
 }
 
-void csrf_input(hoshi_buf *b, srv_req *r)
+void srv_csrf_input(hoshi_buf *b, srv_req *r)
 {
     r->csrf_used = true;
     hoshi_buf_puts(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
@@ -158,16 +161,16 @@ void csrf_input(hoshi_buf *b, srv_req *r)
     hoshi_buf_puts(b, "\">");
 }
 
-void field_error(hoshi_buf *b, srv_req *r, const char *section, const char *err_key)
+void srv_field_error(hoshi_buf *b, srv_req *r, const char *section, const char *err_key)
 {
     if (err_key == NULL)
         return;
     hoshi_buf_puts(b, "<p class=\"field-error\" role=\"alert\">");
-    hoshi_buf_html(b, T(r, section, err_key));
+    hoshi_buf_html(b, srv_text(r, section, err_key));
     hoshi_buf_puts(b, "</p>");
 }
 
-void page_finish(srv_req *r, srv_resp *p, const char *title, hoshi_buf *body)
+void srv_page_finish(srv_req *r, srv_resp *p, const char *title, hoshi_buf *body)
 {
     hoshi_buf title_h = HOSHI_BUF_INIT, other = HOSHI_BUF_INIT;
     hoshi_buf_html(&title_h, title);
@@ -186,7 +189,7 @@ void page_finish(srv_req *r, srv_resp *p, const char *title, hoshi_buf *body)
         "lang_href", other.data ? other.data : "",
         NULL,
     };
-    tpl_render(&p->body, r, "layout", "layout", vl);
+    srv_tpl_render(&p->body, r, "layout", "layout", vl);
     if (body->err != HOSHI_OK && p->body.err == HOSHI_OK)
         p->body.err = body->err;
     hoshi_buf_free(&title_h);
@@ -201,21 +204,21 @@ static void message_page(srv_req *r, srv_resp *p, int status, const char *key)
     hoshi_buf body = HOSHI_BUF_INIT;
     const char *sect = "messages";
     hoshi_buf msg = HOSHI_BUF_INIT;
-    hoshi_buf_html(&msg, T(r, sect, key));
+    hoshi_buf_html(&msg, srv_text(r, sect, key));
     const char *vl[] = {"message", msg.data ? msg.data : "", NULL};
     hoshi_buf_puts(&body, "<section class=\"card narrow\"><h1>");
-    hoshi_buf_html(&body, T(r, sect, k));
+    hoshi_buf_html(&body, srv_text(r, sect, k));
     hoshi_buf_puts(&body, "</h1>");
-    tpl_render(&body, r, "message", sect, vl);
+    srv_tpl_render(&body, r, "message", sect, vl);
     hoshi_buf_puts(&body, "</section>");
     hoshi_buf_free(&msg);
     p->status = status;
     p->ctype = "text/html; charset=utf-8";
     hoshi_buf_free(&p->body);
-    page_finish(r, p, T(r, sect, k), &body);
+    srv_page_finish(r, p, srv_text(r, sect, k), &body);
 }
 
-void page_message(srv_req *r, srv_resp *p, int status, const char *key)
+void srv_page_message(srv_req *r, srv_resp *p, int status, const char *key)
 {
     if (status >= 500) {
         char st[12];
@@ -227,7 +230,7 @@ void page_message(srv_req *r, srv_resp *p, int status, const char *key)
     message_page(r, p, status, key);
 }
 
-void page_store_error(srv_req *r, srv_resp *p, const char *op, bool saving)
+void srv_page_store_error(srv_req *r, srv_resp *p, const char *op, bool saving)
 {
     const char *detail = hoshi_error_detail();
     srv_log(r, "error", "store_error", "op", op, "path", r->path, "detail", *detail ? detail : "(no detail)",
@@ -238,16 +241,8 @@ void page_store_error(srv_req *r, srv_resp *p, const char *op, bool saving)
         message_page(r, p, 500, "internal");
 }
 
-void redirect(srv_resp *p, const char *location)
+void srv_redirect(srv_resp *p, const char *location)
 {
     p->status = 303;
     snprintf(p->location, sizeof p->location, "%s", location);
-}
-
-void page_render(srv_req *r, srv_resp *p, const char *name, vars *v)
-{
-    hoshi_buf body = HOSHI_BUF_INIT;
-    tpl_render(&body, r, name, name, vars_list(v));
-    vars_free(v);
-    page_finish(r, p, T(r, name, "title"), &body);
 }

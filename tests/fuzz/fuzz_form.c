@@ -1,14 +1,14 @@
 /*
  * fuzz_form.c — libFuzzer target for the parser of url-encoded POST
- * bodies of the web application, req_parse_form() in src/server/form.c,
+ * bodies of the web application, srv_req_parse_form() in src/server/form.c,
  * which is compiled into this target as it is (with the library; no
  * server is started).  The body is handed over as the server does: a
  * pointer and a length, with no terminating NUL, so a read past the end
  * is caught.
  *
  * Beyond not crashing or leaking: the field count stays within
- * SRV_FIELDS_MAX, names are never empty, req_form() finds the first field
- * by its name, trim() only shortens, and the fields, percent-encoded again
+ * SRV_FIELDS_MAX, names are never empty, srv_req_form() finds the first field
+ * by its name, srv_trim() only shortens, and the fields, percent-encoded again
  * and parsed a second time, come back the same.
  */
 #include <stddef.h>
@@ -42,7 +42,7 @@ static void parse(srv_req *r, const void *body, size_t len)
         abort();
     memcpy(copy, body, len);
     memset(r, 0, sizeof *r);
-    req_parse_form(r, copy, len);
+    srv_req_parse_form(r, copy, len);
     free(copy);
 }
 
@@ -61,15 +61,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fail("a decoded field longer than the body");
     }
     if (r.n_form > 0) {
-        if (req_form(&r, r.form[0].name) != r.form[0].value || !req_form_has(&r, r.form[0].name))
-            fail("req_form does not find the first field");
+        if (srv_req_form(&r, r.form[0].name) != r.form[0].value || !srv_req_form_has(&r, r.form[0].name))
+            fail("srv_req_form does not find the first field");
     }
     for (size_t i = 0; i < r.n_form; i++) {
         size_t before = strlen(r.form[i].value);
         char *t = strdup(r.form[i].value);
         if (t == NULL)
             abort();
-        if (strlen(trim(t)) > before)
+        if (strlen(srv_trim(t)) > before)
             fail("trim made a value longer");
         free(t);
     }

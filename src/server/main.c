@@ -1,15 +1,21 @@
 /*
- * cmd_serve.c — `hoshi serve`: parses the options and runs the web
- * application (src/server/) until SIGINT or SIGTERM.
+ * main.c — the web application's one entry point, srv_main(): `hoshi
+ * serve` hands its arguments here (the CLI's command table names it in
+ * src/cli/cli.h and includes nothing of src/server/).  It parses the
+ * options into a srv_config and runs the server (http.c) until SIGINT or
+ * SIGTERM.  Help, usage errors and exit statuses are those of every
+ * hoshi subcommand: 0 stopped cleanly, 1 failure, 2 bad usage.
  */
-#include "cli.h"
-#include "../server/server.h"
+#include "server.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+enum { SERVE_USAGE = 2 };
 
 static const char help[] =
     "usage: hoshi serve --db FILE [options]\n"
@@ -64,6 +70,20 @@ static const struct {
     {O_SIGNUP, "--signup-limit", 1, 100000, offsetof(srv_config, signup_limit)},
 };
 
+/* "hoshi serve: message" and the pointer to the help, as the CLI's
+ * cli_usage_error() writes it for every other subcommand. */
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("hoshi serve: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n(see 'hoshi serve --help')\n", stderr);
+    return SERVE_USAGE;
+}
+
 static bool split_listen(const char *s, char *host, size_t size, int *port)
 {
     const char *colon = strrchr(s, ':');
@@ -91,7 +111,7 @@ static bool url_ok(const char *u)
     return true;
 }
 
-int cmd_serve(int argc, char **argv)
+int srv_main(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN},
@@ -130,18 +150,18 @@ int cmd_serve(int argc, char **argv)
         case O_DEMO: demo = true; break;
         case O_DEMO_COUNT:
             if (!hoshi_parse_long(optarg, 0, 10000000, &demo_count))
-                return cli_usage_error("serve", "--demo-count needs a number 0..10000000");
+                return usage_error("--demo-count needs a number 0..10000000");
             break;
         case O_DEMO_PW: demo_pw = optarg; break;
         case O_THREADS:
             if (!hoshi_parse_long(optarg, 1, 64, &threads))
-                return cli_usage_error("serve", "--threads needs a number 1..64");
+                return usage_error("--threads needs a number 1..64");
             break;
         case O_SECURE: cfg.secure_cookies = true; break;
         case O_NOCACHE: cfg.no_cache = true; break;
         case O_BASE:
             if (!url_ok(optarg))
-                return cli_usage_error("serve", "--base-url needs http:// or https:// and a host, got '%s'",
+                return usage_error("--base-url needs http:// or https:// and a host, got '%s'",
                                        optarg);
             cfg.base_url = optarg;
             break;
@@ -157,24 +177,24 @@ int cmd_serve(int argc, char **argv)
                 if (limits[i].opt != ch)
                     continue;
                 if (!hoshi_parse_long(optarg, limits[i].lo, limits[i].hi, &v))
-                    return cli_usage_error("serve", "%s needs a number %ld..%ld", limits[i].name, limits[i].lo,
+                    return usage_error("%s needs a number %ld..%ld", limits[i].name, limits[i].lo,
                                            limits[i].hi);
                 *(int *)(void *)((char *)&cfg + limits[i].field) = (int)v;
             }
             break;
-        case 'h': fputs(help, stdout); return EXIT_OK;
-        case ':': return cli_usage_error("serve", "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("serve", "unknown option '%s'", argv[optind - 1]);
+        case 'h': fputs(help, stdout); return 0;
+        case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)
-        return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+        return usage_error("unexpected argument '%s'", argv[optind]);
     if (cfg.db_path == NULL)
-        return cli_usage_error("serve", "--db is required");
+        return usage_error("--db is required");
     if (!split_listen(listen, host, sizeof host, &cfg.port))
-        return cli_usage_error("serve", "--listen needs HOST:PORT, got '%s'", listen);
+        return usage_error("--listen needs HOST:PORT, got '%s'", listen);
     if (strlen(demo_pw) < 10)
-        return cli_usage_error("serve", "--demo-password needs at least 10 characters");
+        return usage_error("--demo-password needs at least 10 characters");
     cfg.listen_host = host;
     cfg.threads = (int)threads;
     return srv_run(&cfg, demo ? demo_pw : NULL, demo_count);
