@@ -40,12 +40,8 @@ typedef struct hoshi_user {
 /* A session as the store answers it. */
 typedef struct hoshi_session {
     long long user_id, org_id;
-    union {
-        char token[HOSHI_STORE_TOKEN]; /* the token stored with the session */
-        /* The same, by the web application's name for it; kept while
-         * src/server/ reads it so, to go once it reads token. */
-        char csrf[HOSHI_STORE_TOKEN];
-    };
+    char token[HOSHI_STORE_TOKEN]; /* the token stored with the session (the web
+                                      application's CSRF token) */
     long long expires;            /* Unix time */
     bool is_operator;             /* the user's operator flag */
 } hoshi_session;

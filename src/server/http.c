@@ -49,17 +49,8 @@ typedef struct conn_state {
     srv_req *r;                   /* while the request is being answered */
     srv_resp p;
     struct timespec t0;
-    /* Between srv_req_await() and the job's end: the pool thread resumes the
-     * connection only if it was suspended, and never before. */
-    pthread_mutex_t lock;
-    bool job_done, suspended;
+    srv_await wait;               /* while a request waits for the password pool */
 } conn_state;
-
-/* Requests waiting for the pool or being finished after it: shutdown
- * waits for them so answers in flight are not cut off. */
-static pthread_mutex_t await_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t await_cond = PTHREAD_COND_INITIALIZER;
-static int awaiting;
 
 static void add_security_headers(struct MHD_Response *resp, const srv_resp *p)
 {
@@ -158,34 +149,6 @@ static void free_req(srv_req *r)
     free(r);
 }
 
-static void job_done(srv_pwjob *job)
-{
-    conn_state *cs = job->arg;
-    pthread_mutex_lock(&cs->lock);
-    cs->job_done = true;
-    if (cs->suspended)
-        MHD_resume_connection(cs->conn);
-    pthread_mutex_unlock(&cs->lock);
-}
-
-bool srv_req_await(srv_req *r, void (*cont)(srv_req *r, srv_resp *p))
-{
-    conn_state *cs = r->job.arg;
-    cs->job_done = false;
-    r->cont = cont;
-    pthread_mutex_lock(&await_lock);
-    awaiting++;
-    pthread_mutex_unlock(&await_lock);
-    if (srv_pwpool_submit(r->s->pool, &r->job))
-        return true;
-    r->cont = NULL;
-    pthread_mutex_lock(&await_lock);
-    awaiting--;
-    pthread_cond_broadcast(&await_cond);
-    pthread_mutex_unlock(&await_lock);
-    return false;
-}
-
 /* Logs the request, sends the response and forgets the request. */
 static enum MHD_Result finish(conn_state *cs)
 {
@@ -223,19 +186,13 @@ static enum MHD_Result finish(conn_state *cs)
 /* The handler's continuation once the pool has done the job. */
 static enum MHD_Result resume(conn_state *cs)
 {
-    /* Taking the lock once more waits for job_done() to let go of cs. */
-    pthread_mutex_lock(&cs->lock);
-    cs->suspended = false;
-    pthread_mutex_unlock(&cs->lock);
+    srv_await_resumed(&cs->wait);
     srv_req *r = cs->r;
     void (*cont)(srv_req *, srv_resp *) = r->cont;
     r->cont = NULL;
     cont(r, &cs->p);
     enum MHD_Result ret = finish(cs);
-    pthread_mutex_lock(&await_lock);
-    awaiting--;
-    pthread_cond_broadcast(&await_cond);
-    pthread_mutex_unlock(&await_lock);
+    srv_await_finished();
     return ret;
 }
 
@@ -252,7 +209,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         cs = calloc(1, sizeof *cs);
         if (cs == NULL)
             return MHD_NO;
-        pthread_mutex_init(&cs->lock, NULL);
+        srv_await_init(&cs->wait, conn);
         cs->conn = conn;
         /* Only the policy editor needs a large body; every other form
          * stays under the small cap. */
@@ -307,8 +264,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->path = url;
     r->is_post = post;
     r->is_head = head;
-    r->job.done = job_done;
-    r->job.arg = cs;
+    srv_await_attach(r, &cs->wait);
     client_ip(conn, r->client_ip, sizeof r->client_ip);
     r->lang = pick_lang(r);
     if (post) {
@@ -325,17 +281,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     cs->r = r;
     clock_gettime(CLOCK_MONOTONIC, &cs->t0);
     srv_route(r, p);
-    if (r->cont != NULL) {
-        pthread_mutex_lock(&cs->lock);
-        if (!cs->job_done) {
-            MHD_suspend_connection(conn);
-            cs->suspended = true;
-            pthread_mutex_unlock(&cs->lock);
-            return MHD_YES;
-        }
-        pthread_mutex_unlock(&cs->lock);
-        return resume(cs);
-    }
+    if (r->cont != NULL)
+        return srv_await_suspend(&cs->wait) ? MHD_YES : resume(cs);
     return finish(cs);
 }
 
@@ -351,7 +298,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         if (cs->body.data != NULL)
             sodium_memzero(cs->body.data, cs->body.len);
         hoshi_buf_free(&cs->body);
-        pthread_mutex_destroy(&cs->lock);
+        srv_await_destroy(&cs->wait);
         free(cs);
     }
     *con_cls = NULL;
@@ -374,14 +321,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 static void drain_awaiting(srv *s)
 {
     srv_pwpool_drain(s->pool);
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += 10;
-    pthread_mutex_lock(&await_lock);
-    while (awaiting > 0)
-        if (pthread_cond_timedwait(&await_cond, &await_lock, &until) != 0)
-            break;
-    pthread_mutex_unlock(&await_lock);
+    srv_await_drain(10);
 }
 
 int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)

@@ -134,7 +134,7 @@ typedef struct srv_req {
     bool new_csrf_cookie;         /* anonymous visitor without a hoshi_csrf cookie */
     bool csrf_used;               /* a form on this page carries the token */
     /* A handler that needs the password pool fills job and calls
-     * srv_req_await(); http.c suspends the connection and calls cont once
+     * srv_req_await(); await.c and http.c suspend the connection and call cont once
      * the job is done.  wait keeps what the handler needs meanwhile. */
     void (*cont)(srv_req *r, srv_resp *p);
     srv_pwjob job;
@@ -245,10 +245,31 @@ int srv_pwpool_queued(srv_pwpool *pool);
 void srv_pwpool_drain(srv_pwpool *pool);
 void srv_pwpool_free(srv_pwpool *pool);
 
-/* http.c: runs r->job on the pool and then r->cont with the connection
- * suspended meanwhile; false (nothing queued, the handler answers 503)
- * when the pool is full. */
+/* --- await.c: a request waiting for the password pool */
+/* What a connection needs while its request waits; the request layer
+ * embeds one per connection. */
+typedef struct srv_await {
+    pthread_mutex_t lock;
+    void *conn;                   /* struct MHD_Connection * */
+    bool job_done, suspended;
+} srv_await;
+void srv_await_init(srv_await *a, void *conn);
+void srv_await_destroy(srv_await *a);
+/* Makes r's pool job report to a when it ends. */
+void srv_await_attach(srv_req *r, srv_await *a);
+/* For handlers: runs r->job on the pool and then r->cont with the
+ * connection suspended meanwhile; false (nothing queued, the handler
+ * answers 503) when the pool is full. */
 bool srv_req_await(srv_req *r, void (*cont)(srv_req *r, srv_resp *p));
+/* For the request layer, after the handler asked to wait: suspends the
+ * connection unless the job is already done (true when suspended). */
+bool srv_await_suspend(srv_await *a);
+/* The connection was resumed (or never suspended): before r->cont runs. */
+void srv_await_resumed(srv_await *a);
+/* The waiting request has been answered. */
+void srv_await_finished(void);
+/* Shutdown: waits up to seconds for every waiting request's answer. */
+void srv_await_drain(int seconds);
 
 /* pwcheck.c: password rules of sign-up.  NULL when pw is acceptable for
  * the (lower-cased) e-mail address, else the [signup] key of what is wrong. */

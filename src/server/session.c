@@ -58,7 +58,7 @@ void srv_session_load(srv_req *r)
         if (hoshi_store_session_get(r->s->store, r->sid_digest, (long long)time(NULL), &r->ses) ==
             HOSHI_OK) {
             r->logged_in = true;
-            snprintf(r->csrf, sizeof r->csrf, "%s", r->ses.csrf);
+            snprintf(r->csrf, sizeof r->csrf, "%s", r->ses.token);
             return;
         }
     }

@@ -67,7 +67,7 @@ static void signup_and_sessions(void)
     CHECK_INT(hoshi_store_session_get(s, "old", now - 20, &ses), HOSHI_ERR_NOTFOUND);
     CHECK_INT(hoshi_store_session_get(s, "d1", now + 999, &ses), HOSHI_OK);
     CHECK_INT(ses.org_id, oid);
-    CHECK_STR(ses.csrf, "tok");
+    CHECK_STR(ses.token, "tok");
     CHECK_INT(hoshi_store_session_get(s, "d1", now + 1000, &ses), HOSHI_ERR_NOTFOUND);
     CHECK_INT(hoshi_store_session_delete(s, "d1"), HOSHI_OK);
     CHECK_INT(hoshi_store_session_get(s, "d1", 0, &ses), HOSHI_ERR_NOTFOUND);

@@ -147,7 +147,7 @@ static hoshi_err run_session_get(ctx *x, void *out)
 static const char *read_session(ctx *x, hoshi_err err, void *out)
 {
     const hoshi_session *ses = out;
-    if (err == HOSHI_OK && (ses->user_id != x->uid || ses->org_id != x->oid || strcmp(ses->csrf, "csrf") != 0))
+    if (err == HOSHI_OK && (ses->user_id != x->uid || ses->org_id != x->oid || strcmp(ses->token, "csrf") != 0))
         return "wrong session";
     return NULL;
 }

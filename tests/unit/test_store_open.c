@@ -195,7 +195,7 @@ static void upgrade_keeps_every_row(void)
     hoshi_session ses;
     CHECK_INT(hoshi_store_session_get(s, "digest1", (long long)time(NULL), &ses), HOSHI_OK);
     CHECK_INT(ses.user_id, 1);
-    CHECK_STR(ses.csrf, "csrf1");
+    CHECK_STR(ses.token, "csrf1");
     CHECK(!ses.is_operator); /* migration 4's column, at its default */
     hoshi_org o;
     CHECK_INT(hoshi_store_org_get(s, 1, &o), HOSHI_OK);
