@@ -115,6 +115,15 @@ hoshi_err hi_file_create_temp(const char *path, char **tmp, int *fd)
     return err;
 }
 
+hoshi_err hi_file_commit(const char *tmp, const char *path, hoshi_err err)
+{
+    if (err == HOSHI_OK && rename(tmp, path) != 0)
+        err = hi_fail(HOSHI_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    if (err != HOSHI_OK)
+        unlink(tmp);
+    return err;
+}
+
 hoshi_err hoshi_file_write(const char *path, const void *data, size_t len)
 {
     hi_clear_error();
@@ -139,10 +148,7 @@ hoshi_err hoshi_file_write(const char *path, const void *data, size_t len)
     }
     if (close(fd) != 0 && err == HOSHI_OK)
         err = hi_fail(HOSHI_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-    if (err == HOSHI_OK && rename(tmp, path) != 0)
-        err = hi_fail(HOSHI_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-    if (err != HOSHI_OK)
-        unlink(tmp);
+    err = hi_file_commit(tmp, path, err);
     free(tmp);
     return err;
 }

@@ -21,10 +21,14 @@
  * that may fail, so a stale message never describes a new error). */
 void hi_clear_error(void);
 
-/* Creates a new file "<path>.tmpXXXXXX" beside path for writing, with mode
- * 0666 less the umask (fileio.c).  *tmp (malloc'd) is its name, *fd open
- * for writing; the caller renames or unlinks it. */
+/* The one way the library writes a file whole or not at all (fileio.c):
+ * hi_file_create_temp makes a new file "<path>.tmpXXXXXX" beside path,
+ * with mode 0666 less the umask; *tmp (malloc'd, caller frees) is its name,
+ * *fd open for writing.  Once it is written and closed, hi_file_commit
+ * renames it over path when err is HOSHI_OK, else (or when the rename
+ * fails) removes it; it returns err, or the rename's failure. */
 hoshi_err hi_file_create_temp(const char *path, char **tmp, int *fd);
+hoshi_err hi_file_commit(const char *tmp, const char *path, hoshi_err err);
 
 /* hi_strdup and the other allocators with fault injection. */
 #include "alloc.h"

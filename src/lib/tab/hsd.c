@@ -245,10 +245,9 @@ hoshi_err hoshi_dataset_save(const hoshi_dataset *ds, const char *path)
         ok = false;
     if (ok && pos != off)
         ok = false;
-    if (!ok || rename(tmp, path) != 0) {
+    if (!ok)
         err = hi_fail(HOSHI_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-        unlink(tmp);
-    }
+    err = hi_file_commit(tmp, path, err);
 free_dir:
     free(tmp);
     free(dir);

@@ -199,14 +199,9 @@ hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_op
         }
     }
     lxw_error le = workbook_close(wb);
-    if (le != LXW_NO_ERROR) {
+    if (le != LXW_NO_ERROR)
         err = lxw_fail(le, path);
-        goto unlink_tmp;
-    }
-    if (rename(tmp, path) != 0) {
-        err = hi_fail(HOSHI_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-        goto unlink_tmp;
-    }
+    err = hi_file_commit(tmp, path, err);
     goto free_tmp;
 
 free_wb:
