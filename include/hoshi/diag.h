@@ -50,6 +50,12 @@ int hoshi_diag_item_part(int item);
 /* Band (1..4) of a total score. */
 int hoshi_diag_band(int score);
 
+/* The scheme's own name of band 1..4 ("100点", "70~99点", "50~69点",
+ * "49点以下"): the same in every language, as survey data and the JSON
+ * report carry it (the label for readers is hoshi_catalog_band_label).
+ * A static string; "" for a band out of range. */
+const char *hoshi_diag_band_name(int band);
+
 /* Parses "1,1,2,…" (exactly 25 codes 1..4, comma-separated, blanks around
  * commas allowed).  On error the detail names the position and the value. */
 hoshi_err hoshi_diag_parse_answers(const char *text, hoshi_answer out[HOSHI_DIAG_ITEMS]);

@@ -38,6 +38,13 @@ static void band_edges(void)
         CHECK_INT(r.band, cases[i].band);
         CHECK_INT(hoshi_diag_band(cases[i].score), cases[i].band);
     }
+    /* the scheme's band names, one per band, named by the same edges */
+    CHECK_STR(hoshi_diag_band_name(1), "100点");
+    CHECK_STR(hoshi_diag_band_name(2), "70~99点");
+    CHECK_STR(hoshi_diag_band_name(3), "50~69点");
+    CHECK_STR(hoshi_diag_band_name(4), "49点以下");
+    CHECK_STR(hoshi_diag_band_name(0), "");
+    CHECK_STR(hoshi_diag_band_name(5), "");
 }
 
 static void points(void)

@@ -49,6 +49,13 @@ int hoshi_diag_band(int score)
     return 4;
 }
 
+const char *hoshi_diag_band_name(int band)
+{
+    /* Named by their score ranges, which hoshi_diag_band above defines. */
+    static const char *const names[] = {"100点", "70~99点", "50~69点", "49点以下"};
+    return band >= 1 && band <= 4 ? names[band - 1] : "";
+}
+
 static bool is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r';

@@ -76,9 +76,8 @@ static void report_json(hoshi_buf *b, const hi_report *m)
     const hoshi_diag_result *r = &m->r;
     /* `band` is always the scheme's own label (as the survey tables use it);
      * `band_label` is the label in the report's language. */
-    static const char *const band_ja[] = {"100点", "70~99点", "50~69点", "49点以下"};
     hoshi_buf_printf(b, "{\n  \"score\": %d,\n  \"max\": 100,\n  \"band\": ", r->score);
-    hoshi_buf_json_str(b, band_ja[r->band - 1]);
+    hoshi_buf_json_str(b, hoshi_diag_band_name(r->band));
     hoshi_buf_printf(b, ",\n  \"band_number\": %d,\n  \"band_label\": ", r->band);
     hoshi_buf_json_str(b, hoshi_catalog_band_label(c, r->band));
     hoshi_buf_puts(b, ",\n  \"message\": ");

@@ -16,7 +16,6 @@
 
 #include "hoshi/diag.h"
 
-static const char *const band_labels[] = {"100点", "70~99点", "50~69点", "49点以下"};
 static const char *const star_labels[] = {"該当", "非該当"};
 
 void hi_var_free(hi_var *v)
@@ -205,7 +204,7 @@ static hoshi_err open_diag(const hoshi_dataset *ds, const hi_question *q, const 
         bits[k] = hi_calloc(words ? words : 1, sizeof *bits[k]);
         if (bits[k] == NULL)
             return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-        hoshi_err err = hi_var_add_cat(v, kind == 1 ? band_labels[k] : star_labels[k], (long)k + 1,
+        hoshi_err err = hi_var_add_cat(v, kind == 1 ? hoshi_diag_band_name((int)k + 1) : star_labels[k], (long)k + 1,
                                        bits[k], true, v->n);
         if (err != HOSHI_OK)
             return err;
