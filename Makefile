@@ -30,7 +30,8 @@ SAN     := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 # and the libraries linked, one line per subsystem.
 DEB_PACKAGES := gcc make libc6-dev python3
 # pkg-config: the install test builds a program against the installed hoshi.pc
-DEB_PACKAGES += pkgconf
+# (--static: libxlsxwriter's zlib needs its -dev package for -lz)
+DEB_PACKAGES += pkgconf zlib1g-dev
 # Japanese fonts, so pages and charts render in browser screenshots and PDFs
 DEB_PACKAGES += fonts-noto-cjk
 LIBS    := -lm
