@@ -176,23 +176,38 @@ static hoshi_err check_utf8(const char *opt, const char *s)
 }
 
 
+/* A net or recode: its variable, its label, and a label given at all. */
+static hoshi_err check_net_text(const char *opt, const hoshi_tab_net *net)
+{
+    if (net->var == NULL || net->label == NULL)
+        return hi_fail(HOSHI_ERR_USAGE, "%s: a variable and a label are needed", opt);
+    hoshi_err err = check_utf8(opt, net->var);
+    return err != HOSHI_OK ? err : check_utf8(opt, net->label);
+}
+
 static hoshi_err check_spec_text(const hoshi_tab_spec *spec)
 {
     hoshi_err err;
-    if ((err = check_utf8("--side", spec->side)) != HOSHI_OK ||
-        (err = check_utf8("--bands", spec->bands)) != HOSHI_OK)
+    if ((err = check_utf8("--side", spec->side)) != HOSHI_OK)
         return err;
+    for (size_t i = 0; i < spec->n_bands; i++)
+        if (spec->bands[i].label == NULL)
+            return hi_fail(HOSHI_ERR_USAGE, "--bands: a band has no label");
+        else if ((err = check_utf8("--bands", spec->bands[i].label)) != HOSHI_OK)
+            return err;
     for (size_t i = 0; i < spec->n_heads; i++)
         if ((err = check_utf8("--head", spec->heads[i])) != HOSHI_OK)
             return err;
     for (size_t i = 0; i < spec->n_wheres; i++)
-        if ((err = check_utf8("--where", spec->wheres[i])) != HOSHI_OK)
+        if (spec->wheres[i].var == NULL)
+            return hi_fail(HOSHI_ERR_USAGE, "--where: no variable given");
+        else if ((err = check_utf8("--where", spec->wheres[i].var)) != HOSHI_OK)
             return err;
     for (size_t i = 0; i < spec->n_nets; i++)
-        if ((err = check_utf8("--net", spec->nets[i])) != HOSHI_OK)
+        if ((err = check_net_text("--net", &spec->nets[i])) != HOSHI_OK)
             return err;
     for (size_t i = 0; i < spec->n_recodes; i++)
-        if ((err = check_utf8("--recode", spec->recodes[i])) != HOSHI_OK)
+        if ((err = check_net_text("--recode", &spec->recodes[i])) != HOSHI_OK)
             return err;
     return HOSHI_OK;
 }
@@ -225,7 +240,7 @@ static hoshi_err make_filter(run *R)
         R->filter[words - 1] = ((uint64_t)1 << (n % 64)) - 1;
     for (size_t i = 0; i < R->spec->n_wheres; i++) {
         bool dropped = false;
-        hoshi_err err = hi_tab_where(R->ds, R->spec->wheres[i], R->filter,
+        hoshi_err err = hi_tab_where(R->ds, &R->spec->wheres[i], R->filter,
                                      &R->drops[R->n_drops], &dropped);
         if (err != HOSHI_OK)
             return err;
@@ -241,15 +256,15 @@ static hoshi_err open_side(run *R)
     size_t n = R->ds->n_rows;
     hoshi_err err;
     if (spec->side == NULL)
-        return spec->bands != NULL ? hi_fail(HOSHI_ERR_USAGE, "--bands needs --side") : HOSHI_OK;
+        return spec->n_bands > 0 ? hi_fail(HOSHI_ERR_USAGE, "--bands needs --side") : HOSHI_OK;
     if ((err = hi_var_verify(R->ds, spec->side)) != HOSHI_OK ||
         (err = hi_var_open(R->ds, spec->side, &R->sv)) != HOSHI_OK)
         return err;
     if (R->sv.grid)
         return hi_fail(HOSHI_ERR_USAGE, "--side %s is a GRID; name one item, e.g. %s_1",
                        spec->side, spec->side);
-    if (spec->bands != NULL) {
-        if ((err = hi_var_bands(&R->sv, n, spec->bands)) != HOSHI_OK)
+    if (spec->n_bands > 0) {
+        if ((err = hi_var_bands(&R->sv, n, spec->bands, spec->n_bands)) != HOSHI_OK)
             return err;
     } else if (R->sv.is_num) {
         return hi_fail(HOSHI_ERR_USAGE, "--side %s is NUM; give --bands 'LABEL=LO..HI;…'",
