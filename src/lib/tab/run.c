@@ -135,44 +135,22 @@ static hoshi_err append_tables(hoshi_tabset *a, hoshi_tabset *b)
 }
 
 
-/* Copies s into out (cap bytes) for a message, each byte that is not part
- * of valid UTF-8 written as \xHH, cut short when out is full. */
-static void quote_bytes(char *out, size_t cap, const char *s)
-{
-    size_t k = 0, n = strlen(s);
-    while (*s && k + 5 < cap) {
-        size_t ok = hoshi_utf8_invalid_at(s, n);
-        size_t take = ok < cap - 5 - k ? ok : 0;
-        if (take > 0) {
-            memcpy(out + k, s, take);
-            k += take;
-            s += take;
-            n -= take;
-            continue;
-        }
-        if (ok > 0)
-            break; /* a valid run that does not fit */
-        k += (size_t)snprintf(out + k, cap - k, "\\x%02X", (unsigned)(unsigned char)*s);
-        s++;
-        n--;
-    }
-    out[k] = '\0';
-}
-
-
 /* Every text of a spec comes from a user and ends up in labels, titles
- * and messages: it must be valid UTF-8.  The error names the option and
- * the (1-based) position of the first bad byte. */
+ * and messages: it must be valid UTF-8.  The error names the option, the
+ * valid text before the first bad byte (at most 60 bytes of it, whole
+ * characters) and the (1-based) position of that byte.  The CLI checks the
+ * whole option text first, quoting it (src/cli/tab_options.c). */
 static hoshi_err check_utf8(const char *opt, const char *s)
 {
     if (s == NULL)
         return HOSHI_OK;
-    size_t n = strlen(s), bad = hoshi_utf8_invalid_at(s, n);
+    size_t n = strlen(s), bad = hoshi_utf8_invalid_at(s, n), shown = bad < 60 ? bad : 60;
     if (bad == n)
         return HOSHI_OK;
-    char shown[160];
-    quote_bytes(shown, sizeof shown, s);
-    return hi_fail(HOSHI_ERR_USAGE, "%s '%s': invalid UTF-8 at byte %zu", opt, shown, bad + 1);
+    while (shown > 0 && ((unsigned char)s[shown] & 0xC0) == 0x80)
+        shown--; /* not inside a character */
+    return hi_fail(HOSHI_ERR_USAGE, "%s '%.*s': invalid UTF-8 at byte %zu", opt, (int)shown, s,
+                   bad + 1);
 }
 
 
