@@ -210,6 +210,7 @@ $(BUILD)/fuzz/server.a: $(FUZZ_SERVER_OBJ)
 	$(Q)ar rcs $@ $^
 
 $(BUILD)/fuzz/fuzz_form: $(BUILD)/fuzz/server.a
+$(BUILD)/fuzz/fuzz_options $(BUILD)/san/tests/test_tab $(BUILD)/san/tests/test_tab_text $(BUILD)/tsan/tests/test_tab: src/cli/tab_options.c src/cli/tab_options.h
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fixture.h $(BUILD)/fuzz/libhoshi.a
 	$(call say,FUZZ,$@)
 	$(Q)$(FUZZ_CC) $(CPPFLAGS_ALL) -Isrc/server -std=c11 $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer \

@@ -51,19 +51,48 @@ hoshi_err hoshi_dataset_save(const hoshi_dataset *ds, const char *path);
 size_t hoshi_dataset_rows(const hoshi_dataset *ds);
 void hoshi_dataset_free(hoshi_dataset *ds);
 
+/* A filter: respondents whose var is (op IS) or is not (op IS_NOT) one of
+ * values.  For a NUM variable the values are numbers; for a coded one each
+ * must be one of its codes.  IS_NOT on a head also drops those columns. */
+typedef enum hoshi_tab_op { HOSHI_TAB_IS = 0, HOSHI_TAB_IS_NOT } hoshi_tab_op;
+typedef struct hoshi_tab_where {
+    const char *var;
+    hoshi_tab_op op;
+    const double *values;
+    size_t n_values;
+} hoshi_tab_where;
+
+/* A net (added category) or a recode (one category replacing codes) of
+ * the categorical variable var, labelled label (UTF-8). */
+typedef struct hoshi_tab_net {
+    const char *var;
+    const char *label;
+    const long *codes;
+    size_t n_codes;
+} hoshi_tab_net;
+
+/* A category of a NUM side: lo <= value <= hi (bounds may be infinite). */
+typedef struct hoshi_tab_band {
+    const char *label;
+    double lo, hi;
+} hoshi_tab_band;
+
 /* What to tabulate.  Variables are question ids (SA, MA, NUM, GRID, DIAG),
  * GRID/DIAG items as QID_n, and DIAG derived variables QID:score,
- * QID:band, QID:star1, QID:star2. */
+ * QID:band, QID:star1, QID:star2.  Every pointer is borrowed for the call;
+ * texts must be UTF-8.  The command line's syntax for these is the CLI's
+ * (src/cli/tab_options.c), not the engine's. */
 typedef struct hoshi_tab_spec {
     const char *side;                 /* row variable, or NULL for the total row only */
     const char *const *heads;         /* column variables; "ALL" means every question */
     size_t n_heads;
-    const char *const *wheres;        /* "VAR=c1,c2" or "VAR!=c1,c2", all must hold */
+    const hoshi_tab_where *wheres;    /* all must hold */
     size_t n_wheres;
-    const char *bands;                /* "LABEL=LO..HI;…" for a NUM side, or NULL */
-    const char *const *nets;          /* "VAR:LABEL=c1,c2": adds a net category */
+    const hoshi_tab_band *bands;      /* categories of a NUM side */
+    size_t n_bands;
+    const hoshi_tab_net *nets;        /* each adds a net category to its variable */
     size_t n_nets;
-    const char *const *recodes;       /* "VAR:LABEL=c1,c2": replaces the codes by one */
+    const hoshi_tab_net *recodes;     /* each replaces codes of its variable by one */
     size_t n_recodes;
     bool sort;                        /* columns by total, descending; "other" kept last */
     int top_box;                      /* GRID heads: codes counted in the top box (default 2) */

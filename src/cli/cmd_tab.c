@@ -2,9 +2,11 @@
  * cmd_tab.c — `hoshi tab` (cross tabulation and banners), `hoshi gt`
  * (simple tabulation of every question) and `hoshi import` (CSV to a .hsd
  * cache).  Everything is computed and rendered before anything is
- * written, so bad input leaves stdout and --out untouched.
+ * written, so bad input leaves stdout and --out untouched.  The option
+ * languages (--where, --net, …) are parsed by tab_options.c.
  */
 #include "cli.h"
+#include "tab_options.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -57,60 +59,6 @@ enum {
     O_TOPBOX, O_FORMAT, O_CHART, O_NOSIG, O_ENC, O_BOM, O_ENC_OUT, O_OUT, O_LANG
 };
 
-#define MAX_LIST 10000
-
-typedef struct list {
-    const char **v;
-    size_t n;
-    char **own;
-    size_t n_own;
-} list;
-
-static int list_add(list *l, const char *s)
-{
-    if (l->n >= MAX_LIST)
-        return -1;
-    const char **v = realloc(l->v, (l->n + 1) * sizeof *v);
-    if (v == NULL)
-        return -1;
-    l->v = v;
-    l->v[l->n++] = s;
-    return 0;
-}
-
-/* Adds each comma-separated part of s. */
-static int list_add_split(list *l, const char *s)
-{
-    char *copy = strdup(s);
-    char **own = copy ? realloc(l->own, (l->n_own + 1) * sizeof *own) : NULL;
-    if (own == NULL) {
-        free(copy);
-        return -1;
-    }
-    l->own = own;
-    l->own[l->n_own++] = copy;
-    char *p = copy;
-    for (;;) {
-        char *comma = strchr(p, ',');
-        if (comma)
-            *comma = '\0';
-        if (*p && list_add(l, p) != 0)
-            return -1;
-        if (!comma)
-            break;
-        p = comma + 1;
-    }
-    return 0;
-}
-
-static void list_free(list *l)
-{
-    for (size_t i = 0; i < l->n_own; i++)
-        free(l->own[i]);
-    free(l->own);
-    free(l->v);
-}
-
 /* Writes the chart after the tables went to out; if that fails, the
  * tables are removed again, so a failed command leaves no output. */
 static int write_chart(const char *cmd, const char *out, const char *chart, const char *svg,
@@ -146,12 +94,11 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *codebook = NULL, *data = NULL, *side = NULL, *bands = NULL, *format = "csv";
+    const char *codebook = NULL, *data = NULL, *format = "csv";
     const char *chart = NULL, *enc_s = "auto", *enc_out = "utf-8", *out = NULL;
-    list heads = {0}, wheres = {0}, nets = {0}, recodes = {0};
-    bool sort = false, sig = true, bom = false;
+    tab_opts to;
+    bool sig = true, bom = false;
     const char *lang_s = "ja";
-    long top_box = 2;
     int rc = EXIT_USAGE;
     hoshi_dataset *ds = NULL;
     hoshi_tabset *ts = NULL;
@@ -160,30 +107,23 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
     size_t text_len = 0, svg_len = 0;
     hoshi_err err;
 
+    tab_opts_init(&to);
     opterr = 0;
     optind = 1;
     int ch;
     while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        int bad = 0;
+        int bad = TAB_OPT_OK;
         switch (ch) {
         case O_CODEBOOK: codebook = optarg; break;
         case O_DATA: data = optarg; break;
-        case O_SIDE: side = optarg; break;
-        case O_HEAD: bad = list_add_split(&heads, optarg); break;
-        case O_WHERE: bad = list_add(&wheres, optarg); break;
-        case O_BANDS: bands = optarg; break;
-        case O_NET: bad = list_add(&nets, optarg); break;
-        case O_RECODE: bad = list_add(&recodes, optarg); break;
-        case O_SORT: sort = true; break;
-        case O_TOPBOX: {
-            char *end = NULL;
-            top_box = strtol(optarg, &end, 10);
-            if (end == optarg || *end != '\0' || top_box < 0 || top_box > 250) {
-                rc = cli_usage_error(cmd, "--top-box needs a number 0..250");
-                goto done;
-            }
-            break;
-        }
+        case O_SIDE: bad = tab_opts_side(&to, optarg); break;
+        case O_HEAD: bad = tab_opts_head(&to, optarg); break;
+        case O_WHERE: bad = tab_opts_where(&to, optarg); break;
+        case O_BANDS: bad = tab_opts_bands(&to, optarg); break;
+        case O_NET: bad = tab_opts_net(&to, optarg, false); break;
+        case O_RECODE: bad = tab_opts_net(&to, optarg, true); break;
+        case O_SORT: to.sort = true; break;
+        case O_TOPBOX: bad = tab_opts_top_box(&to, optarg); break;
         case O_FORMAT: format = optarg; break;
         case O_CHART: chart = optarg; break;
         case O_NOSIG: sig = false; break;
@@ -196,7 +136,17 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         case ':': rc = cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]); goto done;
         default: rc = cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]); goto done;
         }
-        if (bad) {
+        if (bad == TAB_OPT_BAD && ch == O_TOPBOX) {
+            rc = cli_usage_error(cmd, "%s", to.msg);
+            goto done;
+        }
+        if (bad == TAB_OPT_BAD) {
+            /* said as the engine said it when it parsed these: no --help hint */
+            fprintf(stderr, "hoshi %s: %s\n", cmd, to.msg);
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        if (bad != TAB_OPT_OK) {
             rc = cli_usage_error(cmd, "too many values or out of memory");
             goto done;
         }
@@ -209,12 +159,12 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         rc = cli_usage_error(cmd, "--data is required");
         goto done;
     }
-    if (gt && heads.n == 0 && list_add(&heads, "ALL") != 0) {
+    if (gt && to.n_heads == 0 && tab_opts_head(&to, "ALL") != TAB_OPT_OK) {
         fprintf(stderr, "hoshi %s: out of memory\n", cmd);
         rc = EXIT_FAIL;
         goto done;
     }
-    if (heads.n == 0) {
+    if (to.n_heads == 0) {
         rc = cli_usage_error(cmd, "--head is required (a question id, a list, or ALL)");
         goto done;
     }
@@ -236,8 +186,7 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         rc = cli_input_error(cmd, err);
         goto done;
     }
-    hoshi_tab_spec spec = {side, heads.v, heads.n, wheres.v, wheres.n, bands, nets.v, nets.n,
-                           recodes.v, recodes.n, sort, (int)top_box};
+    hoshi_tab_spec spec = tab_opts_spec(&to);
     if ((err = hoshi_tab_run(ds, &spec, &ts)) != HOSHI_OK) {
         rc = cli_lib_error(cmd, err);
         goto done;
@@ -277,10 +226,7 @@ done:
     hoshi_tabset_free(ts);
     hoshi_tab_texts_free(texts);
     hoshi_dataset_free(ds);
-    list_free(&heads);
-    list_free(&wheres);
-    list_free(&nets);
-    list_free(&recodes);
+    tab_opts_free(&to);
     return rc;
 }
 

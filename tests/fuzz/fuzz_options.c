@@ -1,10 +1,11 @@
 /*
  * fuzz_options.c — libFuzzer target for the option languages of `hoshi
- * tab`: --where, --net, --recode, --bands, and the variable names of
- * --side and --head (parsed in src/lib/tab/tab.c and vars.c).  The CLI
- * hands these strings to hoshi_tab_run() in a hoshi_tab_spec unchanged
- * (--head split at commas); so does this target, over the fixed survey of
- * fixture.h, then renders the tables in every format.
+ * tab`: --where, --net, --recode, --bands, --top-box and the variable
+ * names of --side and --head.  The CLI parses them into a typed
+ * hoshi_tab_spec with src/cli/tab_options.c (included below) and hands
+ * that to hoshi_tab_run(); so does this target, over the fixed survey of
+ * fixture.h, then renders the tables in every format.  Text the parser
+ * refuses never reaches the engine, as on the command line.
  *
  * Input: lines "KIND VALUE", the command line spelled one option a line:
  *   s VAR     --side            w COND    --where (repeatable)
@@ -18,8 +19,7 @@
 #include <stdint.h>
 
 #include "fixture.h"
-
-#define MAX_VALUES 64
+#include "../../src/cli/tab_options.c"
 
 static hoshi_dataset *survey;
 
@@ -33,17 +33,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-typedef struct values {
-    const char *v[MAX_VALUES];
-    size_t n;
-} values;
-
-static void add(values *l, const char *s)
-{
-    if (l->n < MAX_VALUES)
-        l->v[l->n++] = s;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -53,47 +42,39 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(text, data, size);
     text[size] = '\0';
-    values heads = {{0}, 0}, wheres = {{0}, 0}, nets = {{0}, 0}, recodes = {{0}, 0};
-    const char *side = NULL, *bands = NULL;
-    bool sort = false;
-    long top_box = 2, flags = 0;
+    tab_opts o;
+    tab_opts_init(&o);
+    long flags = 0;
+    int rc = TAB_OPT_OK;
     char *line = text;
-    while (line != NULL) {
+    while (line != NULL && rc == TAB_OPT_OK) {
         char *nl = strchr(line, '\n');
         if (nl != NULL)
             *nl = '\0';
         if (line[0] != '\0' && (line[1] == ' ' || line[1] == '\0')) {
             char *v = line[1] ? line + 2 : line + 1;
             switch (line[0]) {
-            case 's': side = v; break;
-            case 'b': bands = v; break;
-            case 'w': add(&wheres, v); break;
-            case 'n': add(&nets, v); break;
-            case 'r': add(&recodes, v); break;
-            case 'o': sort = true; break;
-            case 't': if (!hoshi_parse_long(v, 0, 250, &top_box)) top_box = 2; break;
+            case 's': rc = tab_opts_side(&o, v); break;
+            case 'b': rc = tab_opts_bands(&o, v); break;
+            case 'w': rc = tab_opts_where(&o, v); break;
+            case 'n': rc = tab_opts_net(&o, v, false); break;
+            case 'r': rc = tab_opts_net(&o, v, true); break;
+            case 'h': rc = tab_opts_head(&o, v); break;
+            case 'o': o.sort = true; break;
+            case 't': rc = tab_opts_top_box(&o, v); break;
             case 'f': if (!hoshi_parse_long(v, 0, 15, &flags)) flags = 0; break;
-            case 'h':
-                /* as the CLI's --head: comma-separated, empty parts dropped */
-                for (char *p = v; p != NULL;) {
-                    char *comma = strchr(p, ',');
-                    if (comma != NULL)
-                        *comma = '\0';
-                    if (*p)
-                        add(&heads, p);
-                    p = comma ? comma + 1 : NULL;
-                }
-                break;
             default: break;
             }
         }
         line = nl ? nl + 1 : NULL;
     }
-    if (heads.n == 0)
-        add(&heads, "ALL");
-    hoshi_tab_spec spec = {side, heads.v, heads.n, wheres.v, wheres.n, bands, nets.v, nets.n,
-                           recodes.v, recodes.n, sort, (int)top_box};
-    fx_tabulate(survey, &spec, (unsigned)flags);
+    if (rc == TAB_OPT_OK && o.n_heads == 0)
+        rc = tab_opts_head(&o, "ALL");
+    if (rc == TAB_OPT_OK) {
+        hoshi_tab_spec spec = tab_opts_spec(&o);
+        fx_tabulate(survey, &spec, (unsigned)flags);
+    }
+    tab_opts_free(&o);
     free(text);
     return 0;
 }

@@ -85,8 +85,9 @@ static char *tab_scenario(hoshi_err *err)
     hoshi_tabset *ts = NULL;
     char *json = NULL, *svg = NULL, *out = NULL;
     const char *heads[] = {"M", "S", "V"};
-    const char *nets[] = {"M:xy=1,2"};
-    hoshi_tab_spec spec = {"S", heads, 3, NULL, 0, NULL, nets, 1, NULL, 0, true, 2};
+    const long xy[] = {1, 2};
+    const hoshi_tab_net nets[] = {{"M", "xy", xy, 2}}; /* --net M:xy=1,2 */
+    hoshi_tab_spec spec = {"S", heads, 3, NULL, 0, NULL, 0, nets, 1, NULL, 0, true, 2};
     size_t n1 = 0, n2 = 0;
     if ((*err = hoshi_dataset_parse("cb", cb, sizeof cb - 1, "d", data, sizeof data - 1,
                                     HOSHI_ENC_UTF8, &ds)) == HOSHI_OK &&

@@ -4,11 +4,15 @@
  * filters that leave nobody, NUM statistics, DIAG derived variables,
  * nets/recodes/sorting, and the CSV reader's syntax and error positions.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hoshi/hoshi.h"
 #include "unit.h"
+
+/* the CLI's parser of the option languages, whose spec the engine runs */
+#include "../../src/cli/tab_options.c"
 
 static const char CB[] =
     "qid,type,code,label\n"
@@ -49,17 +53,26 @@ static char *tab(const char *cb, const char *data, const char *side, const char 
         printf("  parse: %s\n", hoshi_error_detail());
         return NULL;
     }
-    const char *heads[] = {head};
-    const char *wheres[] = {where};
-    const char *nets[] = {net};
-    hoshi_tab_spec spec = {side, heads, 1, wheres, where ? 1 : 0, NULL, nets, net ? 1 : 0,
-                           NULL, 0, sort, 2};
+    /* the options as the command line spells them, parsed by the CLI's parser */
+    tab_opts o;
+    tab_opts_init(&o);
+    o.sort = sort;
+    if ((side && tab_opts_side(&o, side) != TAB_OPT_OK) || tab_opts_head(&o, head) != TAB_OPT_OK ||
+        (where && tab_opts_where(&o, where) != TAB_OPT_OK) ||
+        (net && tab_opts_net(&o, net, false) != TAB_OPT_OK)) {
+        printf("  options: %s\n", o.msg);
+        tab_opts_free(&o);
+        hoshi_dataset_free(ds);
+        return NULL;
+    }
+    hoshi_tab_spec spec = tab_opts_spec(&o);
     if (hoshi_tab_run(ds, &spec, &ts) != HOSHI_OK)
         printf("  run: %s\n", hoshi_error_detail());
     else if (hoshi_tab_render(ts, HOSHI_TAB_CSV, NULL, &out, &len) != HOSHI_OK)
         printf("  render: %s\n", hoshi_error_detail());
     hoshi_tabset_free(ts);
     hoshi_dataset_free(ds);
+    tab_opts_free(&o);
     return out;
 }
 
@@ -166,7 +179,9 @@ static void num_where_and_bands(void)
     CHECK(hoshi_dataset_parse("cb", CB, strlen(CB), "d", SMALL, strlen(SMALL), HOSHI_ENC_AUTO,
                               &ds) == HOSHI_OK);
     const char *heads[] = {"H"};
-    hoshi_tab_spec spec = {"V", heads, 1, NULL, 0, "低=..9.99;高=10..", NULL, 0, NULL, 0, false, 2};
+    /* the typed bands of '低=..9.99;高=10..' */
+    const hoshi_tab_band bands[] = {{"低", -INFINITY, 9.99}, {"高", 10, INFINITY}};
+    hoshi_tab_spec spec = {"V", heads, 1, NULL, 0, bands, 2, NULL, 0, NULL, 0, false, 2};
     CHECK(hoshi_tab_run(ds, &spec, &ts) == HOSHI_OK);
     CHECK(ts && hoshi_tab_render(ts, HOSHI_TAB_CSV, NULL, &out, &len) == HOSHI_OK);
     CHECK_STR(out, ",N,one,two,three,無回答\r\n"
@@ -301,7 +316,7 @@ static char *tab_file(const char *cbpath, const char *datapath, const char *head
         return NULL;
     }
     const char *heads[] = {head};
-    hoshi_tab_spec spec = {"S", heads, 1, NULL, 0, NULL, NULL, 0, NULL, 0, false, 2};
+    hoshi_tab_spec spec = {"S", heads, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2};
     if (hoshi_tab_run(ds, &spec, &ts) == HOSHI_OK)
         hoshi_tab_render(ts, HOSHI_TAB_CSV, NULL, &out, &len);
     hoshi_tabset_free(ts);
@@ -392,7 +407,7 @@ static void banner_threads(void)
     CHECK(hoshi_dataset_parse("cb", CB, strlen(CB), "d", SMALL, strlen(SMALL), HOSHI_ENC_AUTO,
                               &ds) == HOSHI_OK);
     const char *heads[] = {"ALL", "M", "V"};
-    hoshi_tab_spec spec = {"S", heads, 3, NULL, 0, NULL, NULL, 0, NULL, 0, false, 2};
+    hoshi_tab_spec spec = {"S", heads, 3, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2};
     char *out[2] = {NULL, NULL};
     size_t saved = hi_tab_parallel_rows;
     for (int par = 0; par < 2 && ds; par++) {
@@ -408,7 +423,7 @@ static void banner_threads(void)
     CHECK(out[0] && out[1] && strcmp(out[0], out[1]) == 0);
     /* an error in the second thread's share keeps its message */
     const char *bad[] = {"H", "M", "Nope"};
-    hoshi_tab_spec spec2 = {"S", bad, 3, NULL, 0, NULL, NULL, 0, NULL, 0, false, 2};
+    hoshi_tab_spec spec2 = {"S", bad, 3, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2};
     hoshi_tabset *ts = NULL;
     hi_tab_parallel_rows = 0;
     CHECK(ds && hoshi_tab_run(ds, &spec2, &ts) == HOSHI_ERR_USAGE);
@@ -427,7 +442,7 @@ static void formats(void)
     CHECK(hoshi_dataset_parse("cb", CB, strlen(CB), "d", SMALL, strlen(SMALL), HOSHI_ENC_AUTO,
                               &ds) == HOSHI_OK);
     const char *heads[] = {"ALL"};
-    hoshi_tab_spec spec = {"S", heads, 1, NULL, 0, NULL, NULL, 0, NULL, 0, false, 2};
+    hoshi_tab_spec spec = {"S", heads, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2};
     CHECK(hoshi_tab_run(ds, &spec, &ts) == HOSHI_OK);
     CHECK(ts != NULL && hoshi_tabset_count(ts) == 3); /* H, M, V (not S itself, not FA) */
     hoshi_tab_render_opts ro = {false, false, true, HOSHI_LANG_JA, NULL};

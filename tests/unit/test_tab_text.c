@@ -1,11 +1,12 @@
 /*
  * test_tab_text.c — text that reaches the tables from outside is UTF-8:
  * the labels of --net, --recode and --bands (and every other option text)
- * are checked where they enter, with the option and the byte position in
- * the message; a codebook is checked even when it comes out of a .hsd
+ * are checked where they enter, by the CLI's parser (quoting the option)
+ * and by the engine for a typed spec, with the byte position in the message; a codebook is checked even when it comes out of a .hsd
  * cache; and the chart writer, given bad bytes anyway, reads no further
  * than the end of its string (AddressSanitizer watches).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,9 @@
 #include "tab/table.h"
 #include "tab/tab_int.h"
 #include "unit.h"
+
+/* the CLI's parser of the option languages, whose spec the engine runs */
+#include "../../src/cli/tab_options.c"
 
 static const char CB[] =
     "qid,type,code,label\n"
@@ -38,33 +42,68 @@ static hoshi_err run(hoshi_tab_spec *spec)
     return err;
 }
 
+/* The options as the command line gives them: parsed by the CLI's
+ * parser, then run by the engine.  Returns true when refused as bad usage
+ * (by either), with the message in msg ("" when it ran). */
+static char msg[600];
+static bool refused(const char *side, const char *head, char kind, const char *text)
+{
+    tab_opts o;
+    tab_opts_init(&o);
+    int rc = side ? tab_opts_side(&o, side) : TAB_OPT_OK;
+    if (rc == TAB_OPT_OK)
+        rc = tab_opts_head(&o, head);
+    if (rc == TAB_OPT_OK && kind != 0)
+        rc = kind == 'b' ? tab_opts_bands(&o, text) : tab_opts_net(&o, text, kind == 'r');
+    bool bad_usage = rc == TAB_OPT_BAD;
+    msg[0] = '\0';
+    if (rc == TAB_OPT_BAD) {
+        snprintf(msg, sizeof msg, "%s", o.msg);
+    } else if (rc == TAB_OPT_OK) {
+        hoshi_tab_spec spec = tab_opts_spec(&o);
+        hoshi_err err = run(&spec);
+        bad_usage = err == HOSHI_ERR_USAGE;
+        if (err != HOSHI_OK)
+            snprintf(msg, sizeof msg, "%s", hoshi_error_detail());
+    }
+    CHECK(rc != TAB_OPT_NOMEM);
+    tab_opts_free(&o);
+    return bad_usage;
+}
+
 static void option_labels_must_be_utf8(void)
 {
-    const char *heads[] = {"Q1"};
-    const char *net[] = {"Q1:ab\xE3=1,2"};
-    hoshi_tab_spec spec = {NULL, heads, 1, NULL, 0, NULL, net, 1, NULL, 0, false, 2};
-    CHECK_INT(run(&spec), HOSHI_ERR_USAGE);
-    CHECK_STR(hoshi_error_detail(), "--net 'Q1:ab\\xE3=1,2': invalid UTF-8 at byte 6");
+    CHECK(refused(NULL, "Q1", 'n', "Q1:ab\xE3=1,2"));
+    CHECK_STR(msg, "--net 'Q1:ab\\xE3=1,2': invalid UTF-8 at byte 6");
 
-    const char *recode[] = {"Q1:\xE3\x81\xAA\xC0\xAF=1,2"}; /* an overlong '/' */
-    hoshi_tab_spec spec2 = {NULL, heads, 1, NULL, 0, NULL, NULL, 0, recode, 1, false, 2};
-    CHECK_INT(run(&spec2), HOSHI_ERR_USAGE);
-    CHECK_STR(hoshi_error_detail(), "--recode 'Q1:な\\xC0\\xAF=1,2': invalid UTF-8 at byte 7");
+    CHECK(refused(NULL, "Q1", 'r', "Q1:\xE3\x81\xAA\xC0\xAF=1,2")); /* an overlong '/' */
+    CHECK_STR(msg, "--recode 'Q1:な\\xC0\\xAF=1,2': invalid UTF-8 at byte 7");
 
-    hoshi_tab_spec spec3 = {"N", heads, 1, NULL, 0, "small\xFF=..9;big=10..", NULL, 0, NULL, 0,
-                            false, 2};
-    CHECK_INT(run(&spec3), HOSHI_ERR_USAGE);
-    CHECK_STR(hoshi_error_detail(), "--bands 'small\\xFF=..9;big=10..': invalid UTF-8 at byte 6");
+    CHECK(refused("N", "Q1", 'b', "small\xFF=..9;big=10.."));
+    CHECK_STR(msg, "--bands 'small\\xFF=..9;big=10..': invalid UTF-8 at byte 6");
 
-    const char *bad_head[] = {"Q1", "Q\xE3\x81"};
-    hoshi_tab_spec spec4 = {NULL, bad_head, 2, NULL, 0, NULL, NULL, 0, NULL, 0, false, 2};
-    CHECK_INT(run(&spec4), HOSHI_ERR_USAGE);
-    CHECK(strstr(hoshi_error_detail(), "--head 'Q\\xE3\\x81': invalid UTF-8 at byte 2") != NULL);
+    CHECK(refused(NULL, "Q1,Q\xE3\x81", 0, NULL));
+    CHECK(strstr(msg, "--head 'Q\\xE3\\x81': invalid UTF-8 at byte 2") != NULL);
 
     /* good UTF-8 passes and the label is used as given */
-    const char *net_ok[] = {"Q1:製造・小売=1,2"};
-    hoshi_tab_spec ok = {NULL, heads, 1, NULL, 0, NULL, net_ok, 1, NULL, 0, false, 2};
-    CHECK_INT(run(&ok), HOSHI_OK);
+    CHECK(!refused(NULL, "Q1", 'n', "Q1:製造・小売=1,2"));
+    CHECK_STR(msg, "");
+}
+
+/* A program that gives the engine a typed spec directly meets the same
+ * check: every text is UTF-8. */
+static void typed_labels_must_be_utf8(void)
+{
+    const char *heads[] = {"Q1"};
+    const long codes[] = {1, 2};
+    const hoshi_tab_net net[] = {{"Q1", "ab\xE3", codes, 2}};
+    hoshi_tab_spec spec = {NULL, heads, 1, NULL, 0, NULL, 0, net, 1, NULL, 0, false, 2};
+    CHECK_INT(run(&spec), HOSHI_ERR_USAGE);
+    CHECK_STR(hoshi_error_detail(), "--net 'ab': invalid UTF-8 at byte 3");
+    const hoshi_tab_band bands[] = {{"small\xFF", 0, 9}};
+    hoshi_tab_spec spec2 = {"N", heads, 1, NULL, 0, bands, 1, NULL, 0, NULL, 0, false, 2};
+    CHECK_INT(run(&spec2), HOSHI_ERR_USAGE);
+    CHECK_STR(hoshi_error_detail(), "--bands 'small': invalid UTF-8 at byte 6");
 }
 
 /* The codebook inside a .hsd cache reaches the parser without the
@@ -131,6 +170,7 @@ static void chart_reads_no_further_than_a_label(void)
 int main(void)
 {
     RUN(option_labels_must_be_utf8);
+    RUN(typed_labels_must_be_utf8);
     RUN(codebook_text_must_be_utf8);
     RUN(chart_reads_no_further_than_a_label);
     return UNIT_RESULT();

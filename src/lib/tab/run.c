@@ -135,64 +135,57 @@ static hoshi_err append_tables(hoshi_tabset *a, hoshi_tabset *b)
 }
 
 
-/* Copies s into out (cap bytes) for a message, each byte that is not part
- * of valid UTF-8 written as \xHH, cut short when out is full. */
-static void quote_bytes(char *out, size_t cap, const char *s)
-{
-    size_t k = 0, n = strlen(s);
-    while (*s && k + 5 < cap) {
-        size_t ok = hoshi_utf8_invalid_at(s, n);
-        size_t take = ok < cap - 5 - k ? ok : 0;
-        if (take > 0) {
-            memcpy(out + k, s, take);
-            k += take;
-            s += take;
-            n -= take;
-            continue;
-        }
-        if (ok > 0)
-            break; /* a valid run that does not fit */
-        k += (size_t)snprintf(out + k, cap - k, "\\x%02X", (unsigned)(unsigned char)*s);
-        s++;
-        n--;
-    }
-    out[k] = '\0';
-}
-
-
 /* Every text of a spec comes from a user and ends up in labels, titles
- * and messages: it must be valid UTF-8.  The error names the option and
- * the (1-based) position of the first bad byte. */
+ * and messages: it must be valid UTF-8.  The error names the option, the
+ * valid text before the first bad byte (at most 60 bytes of it, whole
+ * characters) and the (1-based) position of that byte.  The CLI checks the
+ * whole option text first, quoting it (src/cli/tab_options.c). */
 static hoshi_err check_utf8(const char *opt, const char *s)
 {
     if (s == NULL)
         return HOSHI_OK;
-    size_t n = strlen(s), bad = hoshi_utf8_invalid_at(s, n);
+    size_t n = strlen(s), bad = hoshi_utf8_invalid_at(s, n), shown = bad < 60 ? bad : 60;
     if (bad == n)
         return HOSHI_OK;
-    char shown[160];
-    quote_bytes(shown, sizeof shown, s);
-    return hi_fail(HOSHI_ERR_USAGE, "%s '%s': invalid UTF-8 at byte %zu", opt, shown, bad + 1);
+    while (shown > 0 && ((unsigned char)s[shown] & 0xC0) == 0x80)
+        shown--; /* not inside a character */
+    return hi_fail(HOSHI_ERR_USAGE, "%s '%.*s': invalid UTF-8 at byte %zu", opt, (int)shown, s,
+                   bad + 1);
 }
 
+
+/* A net or recode: its variable, its label, and a label given at all. */
+static hoshi_err check_net_text(const char *opt, const hoshi_tab_net *net)
+{
+    if (net->var == NULL || net->label == NULL)
+        return hi_fail(HOSHI_ERR_USAGE, "%s: a variable and a label are needed", opt);
+    hoshi_err err = check_utf8(opt, net->var);
+    return err != HOSHI_OK ? err : check_utf8(opt, net->label);
+}
 
 static hoshi_err check_spec_text(const hoshi_tab_spec *spec)
 {
     hoshi_err err;
-    if ((err = check_utf8("--side", spec->side)) != HOSHI_OK ||
-        (err = check_utf8("--bands", spec->bands)) != HOSHI_OK)
+    if ((err = check_utf8("--side", spec->side)) != HOSHI_OK)
         return err;
+    for (size_t i = 0; i < spec->n_bands; i++)
+        if (spec->bands[i].label == NULL)
+            return hi_fail(HOSHI_ERR_USAGE, "--bands: a band has no label");
+        else if ((err = check_utf8("--bands", spec->bands[i].label)) != HOSHI_OK)
+            return err;
     for (size_t i = 0; i < spec->n_heads; i++)
         if ((err = check_utf8("--head", spec->heads[i])) != HOSHI_OK)
             return err;
     for (size_t i = 0; i < spec->n_wheres; i++)
-        if ((err = check_utf8("--where", spec->wheres[i])) != HOSHI_OK)
+        if (spec->wheres[i].var == NULL)
+            return hi_fail(HOSHI_ERR_USAGE, "--where: no variable given");
+        else if ((err = check_utf8("--where", spec->wheres[i].var)) != HOSHI_OK)
             return err;
     for (size_t i = 0; i < spec->n_nets; i++)
-        if ((err = check_utf8("--net", spec->nets[i])) != HOSHI_OK)
+        if ((err = check_net_text("--net", &spec->nets[i])) != HOSHI_OK)
             return err;
     for (size_t i = 0; i < spec->n_recodes; i++)
-        if ((err = check_utf8("--recode", spec->recodes[i])) != HOSHI_OK)
+        if ((err = check_net_text("--recode", &spec->recodes[i])) != HOSHI_OK)
             return err;
     return HOSHI_OK;
 }
@@ -225,7 +218,7 @@ static hoshi_err make_filter(run *R)
         R->filter[words - 1] = ((uint64_t)1 << (n % 64)) - 1;
     for (size_t i = 0; i < R->spec->n_wheres; i++) {
         bool dropped = false;
-        hoshi_err err = hi_tab_where(R->ds, R->spec->wheres[i], R->filter,
+        hoshi_err err = hi_tab_where(R->ds, &R->spec->wheres[i], R->filter,
                                      &R->drops[R->n_drops], &dropped);
         if (err != HOSHI_OK)
             return err;
@@ -241,15 +234,15 @@ static hoshi_err open_side(run *R)
     size_t n = R->ds->n_rows;
     hoshi_err err;
     if (spec->side == NULL)
-        return spec->bands != NULL ? hi_fail(HOSHI_ERR_USAGE, "--bands needs --side") : HOSHI_OK;
+        return spec->n_bands > 0 ? hi_fail(HOSHI_ERR_USAGE, "--bands needs --side") : HOSHI_OK;
     if ((err = hi_var_verify(R->ds, spec->side)) != HOSHI_OK ||
         (err = hi_var_open(R->ds, spec->side, &R->sv)) != HOSHI_OK)
         return err;
     if (R->sv.grid)
         return hi_fail(HOSHI_ERR_USAGE, "--side %s is a GRID; name one item, e.g. %s_1",
                        spec->side, spec->side);
-    if (spec->bands != NULL) {
-        if ((err = hi_var_bands(&R->sv, n, spec->bands)) != HOSHI_OK)
+    if (spec->n_bands > 0) {
+        if ((err = hi_var_bands(&R->sv, n, spec->bands, spec->n_bands)) != HOSHI_OK)
             return err;
     } else if (R->sv.is_num) {
         return hi_fail(HOSHI_ERR_USAGE, "--side %s is NUM; give --bands 'LABEL=LO..HI;…'",

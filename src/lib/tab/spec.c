@@ -2,7 +2,9 @@
  * spec.c — what the conditions and the nets of a spec mean for the
  * counting: a --where condition ANDed into the filter bitset (and the
  * codes it drops from a head), a --net or --recode turned into a category
- * of its variable.
+ * of its variable.  The spec comes typed; the command line's spelling of
+ * it is parsed by the CLI (src/cli/tab_options.c), so here are only the
+ * checks of meaning: the variable exists, each value is one of its codes.
  */
 #include "tab/tab.h"
 #include "internal.h"
@@ -11,64 +13,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Splits "a,b,c" and finds each code among v's categories. */
-static hoshi_err parse_code_list(const hi_var *v, const char *list, const char *what,
-                                 uint8_t *sel)
+/* Finds code among v's categories (nets left out) and selects it. */
+static hoshi_err find_code(const hi_var *v, long code, const char *what, uint8_t *sel)
 {
-    const char *p = list;
-    if (*p == '\0')
-        return hi_fail(HOSHI_ERR_USAGE, "%s: no codes given", what);
-    while (*p) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        char tok[32];
-        long code;
-        if (len == 0 || len >= sizeof tok)
-            return hi_fail(HOSHI_ERR_USAGE, "%s: bad code list '%s'", what, list);
-        memcpy(tok, p, len);
-        tok[len] = '\0';
-        if (!hoshi_parse_long(tok, 0, HI_TAB_MAX_CODE, &code))
-            return hi_fail(HOSHI_ERR_USAGE, "%s: '%s' is not a code", what, tok);
-        size_t i = 0;
-        while (i < v->n && (v->cat[i].code != code || v->cat[i].net))
-            i++;
-        if (i == v->n)
-            return hi_fail(HOSHI_ERR_USAGE, "%s: %s has no code %ld", what, v->name, code);
-        sel[i] = 1;
-        p += len;
-        if (*p == ',')
-            p++;
-    }
+    size_t i = 0;
+    while (i < v->n && (v->cat[i].code != code || v->cat[i].net))
+        i++;
+    if (i == v->n)
+        return hi_fail(HOSHI_ERR_USAGE, "%s: %s has no code %ld", what, v->name, code);
+    sel[i] = 1;
     return HOSHI_OK;
 }
 
-/* Parses "VAR=list" / "VAR!=list". */
-static hoshi_err split_cond(const char *cond, char *var, size_t cap, bool *neg, const char **list)
+/* The condition as the command line spells it, for messages. */
+static void spell_where(const hoshi_tab_where *w, char *out, size_t cap)
 {
-    const char *eq = strchr(cond, '=');
-    if (eq == NULL || eq == cond)
-        return hi_fail(HOSHI_ERR_USAGE, "--where '%s': expected VAR=codes or VAR!=codes", cond);
-    *neg = eq[-1] == '!';
-    size_t len = (size_t)(eq - cond) - (*neg ? 1 : 0);
-    if (len == 0 || len >= cap)
-        return hi_fail(HOSHI_ERR_USAGE, "--where '%s': bad variable", cond);
-    memcpy(var, cond, len);
-    var[len] = '\0';
-    *list = eq + 1;
-    return HOSHI_OK;
+    size_t k = (size_t)snprintf(out, cap, "--where %.100s%s", w->var,
+                                w->op == HOSHI_TAB_IS_NOT ? "!=" : "=");
+    for (size_t i = 0; i < w->n_values && k < cap; i++)
+        k += (size_t)snprintf(out + k, cap - k, "%s%.15g", i ? "," : "", w->values[i]);
 }
 
 /* Codes of the head excluded by --where HEAD!=codes. */
-hoshi_err hi_tab_where(const hoshi_dataset *ds, const char *cond, uint64_t *f, hi_drop *dr,
-                       bool *dropped)
+hoshi_err hi_tab_where(const hoshi_dataset *ds, const hoshi_tab_where *w, uint64_t *f,
+                       hi_drop *dr, bool *dropped)
 {
-    char var[128];
-    bool neg = false;
-    const char *list = "";
+    const char *var = w->var;
+    bool neg = w->op == HOSHI_TAB_IS_NOT;
     size_t n = ds->n_rows, words = hi_words(n);
-    hoshi_err err = split_cond(cond, var, sizeof var, &neg, &list);
-    if (err != HOSHI_OK)
-        return err;
+    hoshi_err err;
+    if (w->op != HOSHI_TAB_IS && w->op != HOSHI_TAB_IS_NOT)
+        return hi_fail(HOSHI_ERR_USAGE, "--where %s: unknown comparison", var);
     hi_var v;
     if ((err = hi_var_verify(ds, var)) != HOSHI_OK || (err = hi_var_open(ds, var, &v)) != HOSHI_OK)
         return err;
@@ -84,29 +59,31 @@ hoshi_err hi_tab_where(const hoshi_dataset *ds, const char *cond, uint64_t *f, h
         goto free_m;
     }
     if (v.is_num) {
-        const char *p = list;
-        while (*p) {
-            char *end;
-            double x = strtod(p, &end);
-            if (end == p || (*end != ',' && *end != '\0')) {
-                err = hi_fail(HOSHI_ERR_USAGE, "--where '%s': '%s' is not a number", cond, p);
-                goto free_m;
-            }
+        for (size_t k = 0; k < w->n_values; k++)
             for (size_t r = 0; r < n; r++)
-                if ((v.num_present[r >> 6] >> (r & 63) & 1) && v.num[r] == x)
+                if ((v.num_present[r >> 6] >> (r & 63) & 1) && v.num[r] == w->values[k])
                     m[r >> 6] |= (uint64_t)1 << (r & 63);
-            p = *end == ',' ? end + 1 : end;
-        }
     } else {
         uint8_t sel[HI_TAB_MAX_CODES + 1] = {0};
-        char what[160];
-        snprintf(what, sizeof what, "--where %.100s", cond);
-        if ((err = parse_code_list(&v, list, what, sel)) != HOSHI_OK)
+        char what[400];
+        spell_where(w, what, sizeof what);
+        if (w->n_values == 0) {
+            err = hi_fail(HOSHI_ERR_USAGE, "%s: no codes given", what);
             goto free_m;
+        }
+        for (size_t k = 0; k < w->n_values; k++) {
+            double x = w->values[k];
+            if (!(x >= 0 && x <= HI_TAB_MAX_CODE && x == (double)(long)x)) {
+                err = hi_fail(HOSHI_ERR_USAGE, "%s: '%.15g' is not a code", what, x);
+                goto free_m;
+            }
+            if ((err = find_code(&v, (long)x, what, sel)) != HOSHI_OK)
+                goto free_m;
+        }
         for (size_t i = 0; i < v.n; i++)
             if (sel[i])
-                for (size_t w = 0; w < words; w++)
-                    m[w] |= v.cat[i].bits[w];
+                for (size_t k = 0; k < words; k++)
+                    m[k] |= v.cat[i].bits[k];
         if (neg) {
             snprintf(dr->var, sizeof dr->var, "%s", var);
             dr->n = 0;
@@ -116,8 +93,8 @@ hoshi_err hi_tab_where(const hoshi_dataset *ds, const char *cond, uint64_t *f, h
             *dropped = true;
         }
     }
-    for (size_t w = 0; w < words; w++)
-        f[w] &= neg ? ~m[w] : m[w];
+    for (size_t k = 0; k < words; k++)
+        f[k] &= neg ? ~m[k] : m[k];
     if (n % 64 && words)
         f[words - 1] &= ((uint64_t)1 << (n % 64)) - 1;
 free_m:
@@ -127,36 +104,31 @@ free_var:
     return err;
 }
 
-/* Applies --net / --recode "VAR:LABEL=codes" entries that name v. */
-hoshi_err hi_tab_nets(hi_var *v, size_t n_rows, const char *const *specs, size_t n,
+/* Applies the nets (or recodes) that name v. */
+hoshi_err hi_tab_nets(hi_var *v, size_t n_rows, const hoshi_tab_net *nets, size_t n,
                       bool recode)
 {
     size_t words = hi_words(n_rows);
     for (size_t s = 0; s < n; s++) {
-        const char *spec = specs[s];
-        size_t vl = strlen(v->name);
-        if (strncmp(spec, v->name, vl) != 0 || spec[vl] != ':')
+        const hoshi_tab_net *net = &nets[s];
+        if (strcmp(net->var, v->name) != 0)
             continue;
-        const char *label = spec + vl + 1;
-        const char *eq = strrchr(label, '=');
         const char *opt = recode ? "--recode" : "--net";
-        if (eq == NULL || eq == label)
-            return hi_fail(HOSHI_ERR_USAGE, "%s '%s': expected VAR:LABEL=codes", opt, spec);
         if (v->is_num || v->grid)
             return hi_fail(HOSHI_ERR_USAGE, "%s: %s is not a categorical variable", opt, v->name);
         hoshi_err merr = hi_var_materialize(v);
         if (merr != HOSHI_OK)
             return merr;
-        char lab[HI_TAB_MAX_LABEL];
-        size_t ll = (size_t)(eq - label);
-        if (ll >= sizeof lab)
+        if (strlen(net->label) >= HI_TAB_MAX_LABEL)
             return hi_fail(HOSHI_ERR_USAGE, "%s: label too long", opt);
-        memcpy(lab, label, ll);
-        lab[ll] = '\0';
+        const char *lab = net->label;
         uint8_t sel[HI_TAB_MAX_CODES + 1] = {0};
-        hoshi_err err = parse_code_list(v, eq + 1, opt, sel);
-        if (err != HOSHI_OK)
-            return err;
+        if (net->n_codes == 0)
+            return hi_fail(HOSHI_ERR_USAGE, "%s: no codes given", opt);
+        hoshi_err err = HOSHI_OK;
+        for (size_t k = 0; k < net->n_codes; k++)
+            if ((err = find_code(v, net->codes[k], opt, sel)) != HOSHI_OK)
+                return err;
         if (v->n >= HI_TAB_MAX_CODES)
             return hi_fail(HOSHI_ERR_USAGE, "%s: too many categories", opt);
         uint64_t *b = hi_bits_new(words);

@@ -53,12 +53,12 @@ hoshi_err hi_table_cat(hi_table *t, const hi_var *h, const hi_side *sd, size_t n
 hoshi_err hi_table_grid(hi_table *t, const hoshi_dataset *ds, const hi_var *g,
                         const uint64_t *filter, int top_box);
 
-/* spec.c: ANDs condition cond into the filter f; *dropped when it also
+/* spec.c: ANDs condition w into the filter f; *dropped when it also
  * removes codes from its variable's columns (dr says which). */
-hoshi_err hi_tab_where(const hoshi_dataset *ds, const char *cond, uint64_t *f, hi_drop *dr,
-                       bool *dropped);
-/* spec.c: adds the nets (or, recode, replaces the codes by) specs to v. */
-hoshi_err hi_tab_nets(hi_var *v, size_t n_rows, const char *const *specs, size_t n,
+hoshi_err hi_tab_where(const hoshi_dataset *ds, const hoshi_tab_where *w, uint64_t *f,
+                       hi_drop *dr, bool *dropped);
+/* spec.c: adds the nets (or, recode, replaces the codes by) of v to v. */
+hoshi_err hi_tab_nets(hi_var *v, size_t n_rows, const hoshi_tab_net *nets, size_t n,
                       bool recode);
 
 #endif

@@ -322,43 +322,20 @@ fail:
     return err;
 }
 
-hoshi_err hi_var_bands(hi_var *v, size_t n_rows, const char *spec)
+hoshi_err hi_var_bands(hi_var *v, size_t n_rows, const hoshi_tab_band *bands, size_t n)
 {
     if (!v->is_num)
         return hi_fail(HOSHI_ERR_USAGE, "--bands applies to a NUM side variable, not %s", v->name);
+    if (n == 0)
+        return hi_fail(HOSHI_ERR_USAGE, "--bands: no bands given");
+    if (n > HI_TAB_MAX_CODES)
+        return hi_fail(HOSHI_ERR_USAGE, "--bands: more than %d bands", HI_TAB_MAX_CODES);
     size_t words = hi_words(n_rows);
-    const char *p = spec;
     v->present = hi_calloc(words ? words : 1, sizeof *v->present);
     if (v->present == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-    while (*p) {
-        const char *semi = strchr(p, ';');
-        size_t len = semi ? (size_t)(semi - p) : strlen(p);
-        char part[512];
-        if (len >= sizeof part)
-            return hi_fail(HOSHI_ERR_USAGE, "--bands: a band is too long");
-        memcpy(part, p, len);
-        part[len] = '\0';
-        char *eq = strrchr(part, '=');
-        char *dots = eq ? strstr(eq + 1, "..") : NULL;
-        if (eq == NULL || dots == NULL || eq == part)
-            return hi_fail(HOSHI_ERR_USAGE, "--bands: '%s' is not LABEL=LO..HI", part);
-        *eq = '\0';
-        *dots = '\0';
-        double lo = -INFINITY, hi = INFINITY;
-        char *end;
-        if (eq[1] != '\0') {
-            lo = strtod(eq + 1, &end);
-            if (*end != '\0')
-                return hi_fail(HOSHI_ERR_USAGE, "--bands: bad lower bound '%s'", eq + 1);
-        }
-        if (dots[2] != '\0') {
-            hi = strtod(dots + 2, &end);
-            if (*end != '\0')
-                return hi_fail(HOSHI_ERR_USAGE, "--bands: bad upper bound '%s'", dots + 2);
-        }
-        if (v->n >= HI_TAB_MAX_CODES)
-            return hi_fail(HOSHI_ERR_USAGE, "--bands: more than %d bands", HI_TAB_MAX_CODES);
+    for (size_t i = 0; i < n; i++) {
+        double lo = bands[i].lo, hi = bands[i].hi;
         uint64_t *b = hi_calloc(words ? words : 1, sizeof *b);
         if (b == NULL)
             return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
@@ -367,15 +344,10 @@ hoshi_err hi_var_bands(hi_var *v, size_t n_rows, const char *spec)
                 b[r >> 6] |= (uint64_t)1 << (r & 63);
         for (size_t w = 0; w < words; w++)
             v->present[w] |= b[w];
-        hoshi_err err = hi_var_add_cat(v, part, (long)v->n + 1, b, true, v->n);
+        hoshi_err err = hi_var_add_cat(v, bands[i].label, (long)v->n + 1, b, true, v->n);
         if (err != HOSHI_OK)
             return err;
-        p += len;
-        if (*p == ';')
-            p++;
     }
-    if (v->n == 0)
-        return hi_fail(HOSHI_ERR_USAGE, "--bands: no bands given");
     v->is_num = false;
     return HOSHI_OK;
 }

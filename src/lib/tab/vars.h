@@ -43,8 +43,8 @@ void hi_var_free(hi_var *v);
 /* Builds the category bitsets of a lazy SA variable (a no-op otherwise);
  * everything but the streaming counter in tab.c needs them. */
 hoshi_err hi_var_materialize(hi_var *v);
-/* Turns a NUM variable into categories from "LABEL=LO..HI;…". */
-hoshi_err hi_var_bands(hi_var *v, size_t n_rows, const char *spec);
+/* Turns a NUM variable into the categories of bands. */
+hoshi_err hi_var_bands(hi_var *v, size_t n_rows, const hoshi_tab_band *bands, size_t n);
 /* Inserts a category at position at (takes bits when own). */
 hoshi_err hi_var_add_cat(hi_var *v, const char *label, long code, uint64_t *bits, bool own,
                          size_t at);
