@@ -6,8 +6,9 @@
  *
  * Checksums guard every part of the file, so random changes would stop at
  * the first one.  When bit 0 of the mode byte is set the target first
- * writes correct checksums into the bytes (a copy of hsd.c's function,
- * kept honest by the self-check at start-up), so mutations reach the
+ * writes correct checksums into the bytes (with the library's own
+ * checksum; the self-check at start-up keeps the layout copied here
+ * honest), so mutations reach the
  * directory checks, the codebook inside and the per-column value checks.
  * Bits 1-4 are the render options of fx_tabulate.
  *
@@ -19,8 +20,9 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "tab/tab_int.h"
 
-/* ---- a copy of the layout and checksum of src/lib/tab/hsd.c ---- */
+/* ---- the layout of src/lib/tab/hsd.c; its checksum is the library's own ---- */
 
 #define HSD_HEADER 72u
 #define HSD_ENTRY 48u
@@ -28,35 +30,6 @@
 static uint64_t rotl(uint64_t x, int r)
 {
     return (x << r) | (x >> (64 - r));
-}
-
-static uint64_t checksum(const void *data, size_t len, uint64_t seed)
-{
-    const unsigned char *p = data;
-    const uint64_t P1 = 0x9E3779B185EBCA87ull, P2 = 0xC2B2AE3D27D4EB4Full;
-    uint64_t a[4] = {seed, seed + P1, seed + P2, seed ^ P1}, b[4] = {0, 0, 0, 0};
-    size_t i = 0;
-    for (; i + 32 <= len; i += 32) {
-        for (int k = 0; k < 4; k++) {
-            uint64_t w;
-            memcpy(&w, p + i + 8 * k, 8);
-            a[k] += w;
-            b[k] += a[k];
-        }
-    }
-    uint64_t last = 0;
-    memcpy(&last, p + i, len - i < 8 ? len - i : 8);
-    uint64_t rest = 0;
-    for (size_t j = i + 8; j < len; j++)
-        rest = rotl(rest, 8) ^ p[j];
-    uint64_t acc = len * P1;
-    for (int k = 0; k < 4; k++)
-        acc = rotl(acc ^ (a[k] * P1), 27) * P2 ^ (b[k] * P2);
-    acc ^= (last + rest * P1) * P2;
-    acc ^= acc >> 33;
-    acc *= P2;
-    acc ^= acc >> 29;
-    return acc;
 }
 
 static uint64_t rd64(const unsigned char *p)
@@ -93,12 +66,12 @@ static void fix_checksums(unsigned char *f, size_t size)
         uint64_t a_off = rd64(e + 8), a_len = rd64(e + 16), b_off = rd64(e + 24), b_len = rd64(e + 32);
         if (!inside(a_off, a_len, size) || (b_len && !inside(b_off, b_len, size)))
             continue;
-        uint64_t sum = checksum(a_len ? f + a_off : (const void *)&zero, a_len, 1);
-        sum ^= rotl(checksum(b_len ? f + b_off : (const void *)&zero, b_len, 2), 17);
+        uint64_t sum = hi_hsd_checksum(a_len ? f + a_off : (const void *)&zero, a_len, 1);
+        sum ^= rotl(hi_hsd_checksum(b_len ? f + b_off : (const void *)&zero, b_len, 2), 17);
         wr64(e + 40, sum);
     }
-    wr64(f + 64, checksum(f, 64, 3) ^ rotl(checksum(f + cb_off, cb_len, 4), 13) ^
-                     rotl(checksum(f + dir_off, nc * HSD_ENTRY, 5), 29));
+    wr64(f + 64, hi_hsd_checksum(f, 64, 3) ^ rotl(hi_hsd_checksum(f + cb_off, cb_len, 4), 13) ^
+                     rotl(hi_hsd_checksum(f + dir_off, nc * HSD_ENTRY, 5), 29));
 }
 
 /* ---- the target ---- */
@@ -124,8 +97,9 @@ static char *read_back(const char *path, size_t *n)
     return s;
 }
 
-/* Checks that fix_checksums is still hsd.c's checksum: a file the
- * library wrote, its checksums zeroed and fixed up, is the same file. */
+/* Checks that fix_checksums still writes what hsd.c expects (the layout
+ * copied above): a file the library wrote, its checksums zeroed and fixed
+ * up, is the same file. */
 static void self_check(void)
 {
     hoshi_dataset *ds = fx_dataset();
@@ -146,7 +120,7 @@ static void self_check(void)
         memset(f + dir_off + i * HSD_ENTRY + 40, 0, 8);
     fix_checksums(f, n);
     if (memcmp(f, good, n) != 0) {
-        fprintf(stderr, "fuzz_hsd: the checksum copied from src/lib/tab/hsd.c is out of date; "
+        fprintf(stderr, "fuzz_hsd: the layout copied from src/lib/tab/hsd.c is out of date; "
                         "copy it again\n");
         abort();
     }

@@ -48,7 +48,7 @@ static uint64_t rotl(uint64_t x, int r)
  * additions per word, so checking a column costs less than reading it),
  * finished with a multiply-xorshift mix.  Any single changed word changes
  * the sums; it detects damage, it is not a cryptographic hash. */
-static uint64_t checksum(const void *data, size_t len, uint64_t seed)
+uint64_t hi_hsd_checksum(const void *data, size_t len, uint64_t seed)
 {
     const unsigned char *p = data;
     const uint64_t P1 = 0x9E3779B185EBCA87ull, P2 = 0xC2B2AE3D27D4EB4Full;
@@ -214,8 +214,8 @@ hoshi_err hoshi_dataset_save(const hoshi_dataset *ds, const char *path)
         wr64(e + 24, b.len ? off : 0);
         wr64(e + 32, b.len);
         off += pad8(b.len);
-        uint64_t sum = checksum(a.p ? a.p : (const void *)&zero, a.len, 1);
-        sum ^= rotl(checksum(b.p ? b.p : (const void *)&zero, b.len, 2), 17);
+        uint64_t sum = hi_hsd_checksum(a.p ? a.p : (const void *)&zero, a.len, 1);
+        sum ^= rotl(hi_hsd_checksum(b.p ? b.p : (const void *)&zero, b.len, 2), 17);
         wr64(e + 40, sum);
     }
     unsigned char hdr[HSD_HEADER] = {0};
@@ -228,8 +228,8 @@ hoshi_err hoshi_dataset_save(const hoshi_dataset *ds, const char *path)
     wr64(hdr + 40, cb_len);
     wr64(hdr + 48, dir_off);
     wr64(hdr + 56, off);
-    uint64_t meta = checksum(hdr, 64, 3) ^ rotl(checksum(ds->cb->text, cb_len, 4), 13) ^
-                    rotl(checksum(dir, nc * HSD_ENTRY, 5), 29);
+    uint64_t meta = hi_hsd_checksum(hdr, 64, 3) ^ rotl(hi_hsd_checksum(ds->cb->text, cb_len, 4), 13) ^
+                    rotl(hi_hsd_checksum(dir, nc * HSD_ENTRY, 5), 29);
     wr64(hdr + 64, meta);
     size_t pos = 0;
     bool ok = put(f, hdr, HSD_HEADER, &pos) && put(f, ds->cb->text, cb_len, &pos) &&
@@ -288,8 +288,8 @@ hoshi_err hi_hsd_verify_column(const hoshi_dataset *ds, size_t i)
     entry e = get_entry(ds, i);
     const unsigned char *base = ds->map;
     const uint64_t zero = 0;
-    uint64_t sum = checksum(e.a_len ? base + e.a_off : (const void *)&zero, e.a_len, 1);
-    sum ^= rotl(checksum(e.b_len ? base + e.b_off : (const void *)&zero, e.b_len, 2), 17);
+    uint64_t sum = hi_hsd_checksum(e.a_len ? base + e.a_off : (const void *)&zero, e.a_len, 1);
+    sum ^= rotl(hi_hsd_checksum(e.b_len ? base + e.b_off : (const void *)&zero, e.b_len, 2), 17);
     if (sum != e.sum)
         return hi_fail(HOSHI_ERR_INPUT, "%s: damaged cache: checksum of column %s does not match",
                        ds->source, c->name);
@@ -379,8 +379,8 @@ hoshi_err hi_hsd_open(const char *path, const char *codebook_text, size_t codebo
         err = damaged(path, "header sizes out of range");
         goto unmap;
     }
-    uint64_t meta = checksum(h, 64, 3) ^ rotl(checksum(h + cb_off, cb_len, 4), 13) ^
-                    rotl(checksum(h + dir_off, nc * HSD_ENTRY, 5), 29);
+    uint64_t meta = hi_hsd_checksum(h, 64, 3) ^ rotl(hi_hsd_checksum(h + cb_off, cb_len, 4), 13) ^
+                    rotl(hi_hsd_checksum(h + dir_off, nc * HSD_ENTRY, 5), 29);
     if (meta != rd64(h + 64)) {
         err = damaged(path, "header checksum does not match");
         goto unmap;

@@ -167,6 +167,9 @@ hoshi_err hi_dataset_parse_csv(hi_codebook *cb, const char *name, int fd, const 
                                size_t mem_len, hoshi_encoding enc, hoshi_dataset **out);
 
 /* hsd.c */
+/* The checksum of the .hsd format over data[0..len) with a seed per use
+ * (exported so the fuzz target can write files that pass it). */
+uint64_t hi_hsd_checksum(const void *data, size_t len, uint64_t seed);
 bool hi_hsd_sniff(const char *path);
 hoshi_err hi_hsd_open(const char *path, const char *codebook_text, size_t codebook_len,
                       hoshi_dataset **out);
