@@ -3,7 +3,7 @@ keeping client, starting `hoshi serve` on a free loopback port with its
 stderr (the structured log) captured in a file, raw sockets, and the
 'ok NAME' / 'FAIL NAME' lines tests/run.py counts.
 """
-import http.client, json, os, re, signal, socket, subprocess, sys, tempfile, time, urllib.parse
+import http.client, json, os, re, signal, socket, sqlite3, subprocess, sys, tempfile, time, urllib.parse
 
 HOSHI = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("HOSHI", "build/san/hoshi")
 failures = 0
@@ -113,6 +113,14 @@ def start(db, extra=()):
 
 
 HOSTILE = '<script>alert("x")</script>&\'"山田'
+
+
+def locked(db):
+    """Holds the database's write lock until closed, so the server's writes
+    fail (SQLITE_BUSY after its busy timeout) as on a locked or full disk."""
+    con = sqlite3.connect(db, timeout=10, isolation_level=None)
+    con.execute("BEGIN EXCLUSIVE")
+    return con
 
 
 def signup(c, email, org, password="correct horse battery"):

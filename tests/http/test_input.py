@@ -17,7 +17,7 @@ import http.client, json, os, re, sqlite3, sys, tempfile, urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness
-from harness import Client, check, signup, start
+from harness import locked, Client, check, signup, start
 
 PROFILE = {"corpnum": "", "sole": "1", "prefecture": "13", "industry": "G", "employees": "2",
            "contact": "星野"}
@@ -171,13 +171,6 @@ def stored_before(port, db):
     check("the registry never shows a bidi override, zero-width space or bad byte",
           is_utf8(body) and "\u202e" not in text and "\u200b" not in text and text.count("\ufffd") >= 3,
           text.count("\ufffd"))
-
-
-def locked(db):
-    """Holds the database's write lock until closed."""
-    con = sqlite3.connect(db, timeout=10, isolation_level=None)
-    con.execute("BEGIN EXCLUSIVE")
-    return con
 
 
 def store_failures(port, db, server):

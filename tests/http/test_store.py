@@ -8,7 +8,7 @@ import datetime, html, os, re, sqlite3, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness
-from harness import Client, check, complete_profile, signup, start
+from harness import locked, Client, check, complete_profile, signup, start
 
 REP = "代表取締役 星野花子"
 
@@ -105,8 +105,7 @@ def policy_text_rules(port, db):
     rep = con.execute("SELECT representative FROM policies WHERE org_id = ?", (int(org_id),)).fetchone()
     con.close()
     check("representative stored NFC", rep is not None and rep[0] == "代表取締役 がんぱる", rep)
-    lock = sqlite3.connect(db, timeout=10, isolation_level=None)
-    lock.execute("BEGIN EXCLUSIVE")
+    lock = locked(db)
     try:
         r = a.post("/policy", policy_form("保存できないはずの本文。", "publish"))
         check("policy publish while the store fails: an error, not 'published'",
