@@ -84,16 +84,17 @@ hoshi_err hi_sq_org_update(hoshi_store *base, const hoshi_org *org)
     return err;
 }
 
-struct draft_args {
+/* An organisation and one text: ?1 and ?2 of the draft and publish updates. */
+struct org_text {
     long long org_id;
-    const char *draft;
+    const char *text;
 };
 
-static void bind_draft(sqlite3_stmt *st, const void *ctx)
+static void bind_org_text(sqlite3_stmt *st, const void *ctx)
 {
-    const struct draft_args *a = ctx;
+    const struct org_text *a = ctx;
     sqlite3_bind_int64(st, 1, a->org_id);
-    hi_sq_bind_text(st, 2, a->draft);
+    hi_sq_bind_text(st, 2, a->text);
 }
 
 hoshi_err hi_sq_draft_save(hoshi_store *base, long long org_id, const char *draft)
@@ -101,9 +102,9 @@ hoshi_err hi_sq_draft_save(hoshi_store *base, long long org_id, const char *draf
     if (draft == NULL || strlen(draft) != HOSHI_DIAG_ITEMS ||
         strspn(draft, "01234") != HOSHI_DIAG_ITEMS)
         return hi_fail(HOSHI_ERR_INPUT, "draft must be 25 codes 0..4");
-    struct draft_args a = {org_id, draft};
+    struct org_text a = {org_id, draft};
     int changes = 0;
-    hoshi_err err = hi_sq_write1(base, "UPDATE orgs SET draft = ?2 WHERE id = ?1", bind_draft, &a, &changes);
+    hoshi_err err = hi_sq_write1(base, "UPDATE orgs SET draft = ?2 WHERE id = ?1", bind_org_text, &a, &changes);
     if (err == HOSHI_OK && changes == 0)
         return hi_fail(HOSHI_ERR_NOTFOUND, "no such organisation");
     return err;
@@ -285,30 +286,18 @@ hoshi_err hi_sq_policy_save(hoshi_store *base, const hoshi_policy_rec *p)
                         bind_policy, p, NULL);
 }
 
-struct publish_args {
-    long long org_id;
-    const char *date;
-};
-
-static void bind_publish(sqlite3_stmt *st, const void *ctx)
-{
-    const struct publish_args *a = ctx;
-    sqlite3_bind_int64(st, 1, a->org_id);
-    hi_sq_bind_text(st, 2, a->date);
-}
-
 hoshi_err hi_sq_policy_publish(hoshi_store *base, long long org_id, const char *date)
 {
     hoshi_err err = hi_sq_check_date("publication date", date);
     if (err != HOSHI_OK)
         return err;
-    struct publish_args a = {org_id, date};
+    struct org_text a = {org_id, date};
     int changes = 0;
     err = hi_sq_write1(base,
                        "UPDATE policies SET pub_representative = representative, pub_contact = contact,"
                        " pub_established = established, pub_body = body, published = 1,"
                        " published_on = ?2 WHERE org_id = ?1",
-                       bind_publish, &a, &changes);
+                       bind_org_text, &a, &changes);
     if (err == HOSHI_OK && changes == 0)
         return hi_fail(HOSHI_ERR_NOTFOUND, "no policy to publish");
     if (err == HOSHI_OK)
