@@ -82,6 +82,16 @@ static void t_table_end(void *ctx, const hi_walk_table *w)
 
 static const hi_walk_fmt tracer = {t_table, t_head, NULL, t_row, t_cell, t_row_end, t_table_end};
 
+/* The trace of walking t, the index-th of count, with o. */
+static const char *walked(trace *tr, const hi_table *t, size_t index, size_t count,
+                          const hi_walk_opts *o)
+{
+    tr->len = 0;
+    tr->text[0] = '\0';
+    hi_tab_walk_table(t, index, count, o, &tracer, tr);
+    return tr->text;
+}
+
 /* A cross table: total, a side category of 40 and one of 10 (small);
  * columns "a", "b" and 無回答. */
 static char *row_label[] = {"全体", "big", "small"};
@@ -113,9 +123,8 @@ static void human_view_of_a_cross_table(void)
         return;
     hi_table t = cat_table();
     hi_walk_opts o = {tx, true, false, HI_ST_SD, true};
-    trace tr = {.len = 0};
-    hi_tab_walk_table(&t, 1, 3, &o, &tracer, &tr);
-    CHECK_STR(tr.text, "table Q1 1/3 cols 4\n"
+    trace tr;
+    CHECK_STR(walked(&tr, &t, 1, 3, &o), "table Q1 1/3 cols 4\n"
                        "head 0 k0 N f0\nhead 1 k1 a f0\nhead 2 k1 b f4\nhead 3 k1 No answer f1\n"
                        "row 0 Total n50\n base 50 25/50=500 s0 m0 20/50=400 s0 m0 5/50=100 s0 m0\n"
                        "row 1 big n40\n base 40 30/40=750 s2 m2 0/40=0 zero s-1 m-1 4/40=100 s0 m0\n"
@@ -128,9 +137,8 @@ static void machine_view_without_marks(void)
 {
     hi_table t = cat_table();
     hi_walk_opts o = {NULL, false, false, HI_ST_MAX, false};
-    trace tr = {.len = 0};
-    hi_tab_walk_table(&t, 0, 1, &o, &tracer, &tr);
-    CHECK_STR(tr.text, "table Q1 0/1 cols 4\n"
+    trace tr;
+    CHECK_STR(walked(&tr, &t, 0, 1, &o), "table Q1 0/1 cols 4\n"
                        "head 0 k0 N f0\nhead 1 k1 a f0\nhead 2 k1 b f4\nhead 3 k1 無回答 f1\n"
                        "row 0 全体 n50\n base 50 25/50=500 s0 m0 20/50=400 s0 m0 5/50=100 s0 m0\n"
                        "row 1 big n40\n base 40 30/40=750 s2 m0 0/40=0 zero s-1 m0 4/40=100 s0 m0\n"
@@ -148,9 +156,8 @@ static void statistics_of_a_num_head(void)
     hi_table t = {.id = "N", .title = "T", .n_rows = 2, .row_label = labels, .row_n = n,
                   .num = true, .stat = stat};
     hi_walk_opts csv = {NULL, false, false, HI_ST_MAX, false};
-    trace tr = {.len = 0};
-    hi_tab_walk_table(&t, 0, 1, &csv, &tracer, &tr);
-    CHECK_STR(tr.text, "table N 0/1 cols 5\n"
+    trace tr;
+    CHECK_STR(walked(&tr, &t, 0, 1, &csv), "table N 0/1 cols 5\n"
                        "head 0 k2 N f0\nhead 1 k2 mean f0\nhead 2 k2 median f0\nhead 3 k2 min f0\n"
                        "head 4 k2 max f0\n"
                        "row 0 全体 n40\n st0 2 st1 1.5 st2 1.5 st3 1 st4 2\n"
@@ -161,10 +168,8 @@ static void statistics_of_a_num_head(void)
     if (tx == NULL)
         return;
     hi_walk_opts xlsx = {tx, true, true, HI_ST_SD, true};
-    tr.len = 0;
-    tr.text[0] = '\0';
     t.n_rows = 1;
-    hi_tab_walk_table(&t, 0, 1, &xlsx, &tracer, &tr);
+    walked(&tr, &t, 0, 1, &xlsx);
     char want[512];
     snprintf(want, sizeof want,
              "table N 0/1 cols 6\nhead 0 k2 N f0\nhead 1 k2 %s f0\nhead 2 k2 %s f0\n"
@@ -191,9 +196,8 @@ static void grid_total_is_never_small(void)
                   .n_cols = 1, .col_label = cols, .col_flag = flags, .count = cnt, .sig = sg,
                   .grid = true};
     hi_walk_opts o = {NULL, false, false, HI_ST_SD, true};
-    trace tr = {.len = 0};
-    hi_tab_walk_table(&t, 0, 1, &o, &tracer, &tr);
-    CHECK_STR(tr.text, "table G 0/1 cols 2\nhead 0 k0 N f0\nhead 1 k1 x f0\n"
+    trace tr;
+    CHECK_STR(walked(&tr, &t, 0, 1, &o), "table G 0/1 cols 2\nhead 0 k0 N f0\nhead 1 k1 x f0\n"
                        "row 0 全体 n20\n base 20 20/20=1000 s0 m0\n"
                        "row 1 item n10 small\n base 10 10/10=1000 s0 m0\nend\n");
 }
