@@ -3,10 +3,12 @@
  * through libxlsxwriter: one sheet per table, title and side above, wrapped
  * column headers, an N column, percentages as numbers with one decimal and
  * — for zero, small bases marked 参考値, significant cells coloured (red
- * higher, blue lower), and the notes on method below.  The workbook is
- * written to a temporary name and renamed, so a failure leaves nothing.
+ * higher, blue lower), and the notes on method below; what each sheet
+ * shows is decided by the row walk of walk.c.  The workbook is written to
+ * a temporary name and renamed, so a failure leaves nothing.
  */
 #include "tab/tab.h"
+#include "tab/walk.h"
 #include "internal.h"
 
 #include <errno.h>
@@ -86,72 +88,106 @@ static bool make_formats(lxw_workbook *wb, formats *f)
     return true;
 }
 
-/* tab.ini keys of the statistics' names, after N */
-static const char *const stat_keys[] = {"N", "stat_mean", "stat_median", "stat_min", "stat_max",
-                                        "stat_sd"};
+/* One sheet being written: where its header row is, and the first error
+ * libxlsxwriter reported (later calls are still made, as before). */
+typedef struct sheet_out {
+    lxw_worksheet *ws;
+    const formats *f;
+    lxw_row_t hr;
+    lxw_error le;
+} sheet_out;
 
-/* Writes one table; returns the first error libxlsxwriter reported. */
-static lxw_error write_sheet(lxw_worksheet *ws, const hi_table *t,
-                             const formats *f, bool sig, const hoshi_tab_texts *tx)
+static void keep(sheet_out *o, lxw_error e)
 {
-    lxw_error le = LXW_NO_ERROR;
-#define W(call) do { lxw_error e_ = (call); if (le == LXW_NO_ERROR) le = e_; } while (0)
+    if (o->le == LXW_NO_ERROR)
+        o->le = e;
+}
+
+static void sheet_table(void *ctx, const hi_walk_table *w)
+{
+    sheet_out *o = ctx;
     char title[HI_TAB_MAX_LABEL + 80];
-    snprintf(title, sizeof title, "%s %s", t->id, t->title);
-    W(worksheet_write_string(ws, 0, 0, title, f->title));
-    if (t->side) {
+    snprintf(title, sizeof title, "%s %s", w->t->id, w->t->title);
+    keep(o, worksheet_write_string(o->ws, 0, 0, title, o->f->title));
+    if (w->t->side) {
         char side[HI_TAB_MAX_LABEL + 80];
-        snprintf(side, sizeof side, "%s: %s", hi_tab_text(tx, "side"), t->side);
-        W(worksheet_write_string(ws, 1, 0, side, NULL));
+        snprintf(side, sizeof side, "%s: %s", hi_tab_text(w->o->tx, "side"), w->t->side);
+        keep(o, worksheet_write_string(o->ws, 1, 0, side, NULL));
     }
-    lxw_row_t hr = 3;
-    size_t nc = t->num ? HI_ST_COUNT - 1 : t->n_cols;
-    W(worksheet_set_column(ws, 0, 0, 28, NULL));
-    W(worksheet_set_column(ws, 1, 1, 8, NULL));
-    W(worksheet_set_column(ws, 2, (lxw_col_t)(1 + nc), 11, NULL));
-    W(worksheet_set_row(ws, hr, 96, NULL));
-    W(worksheet_write_string(ws, hr, 0, "", f->head));
-    W(worksheet_write_string(ws, hr, 1, "N", f->head));
-    for (size_t c = 0; c < nc; c++)
-        W(worksheet_write_string(ws, hr, (lxw_col_t)(2 + c),
-                                 t->num ? hi_tab_text(tx, stat_keys[c + 1])
-                                        : hi_tab_col_label(t, c, tx), f->head));
-    for (size_t r = 0; r < t->n_rows; r++) {
-        lxw_row_t row = (lxw_row_t)(hr + 1 + r);
-        char lab[HI_TAB_MAX_LABEL + 40];
-        bool small = hi_tab_small_base(t, r);
-        snprintf(lab, sizeof lab, "%s%s%s", hi_tab_row_label(t, r, tx), small ? " " : "",
-                 small ? hi_tab_text(tx, "small_base") : "");
-        W(worksheet_write_string(ws, row, 0, lab, r == 0 ? f->total : f->label));
-        if (t->num) {
-            const double *st = &t->stat[r * HI_ST_COUNT];
-            W(worksheet_write_number(ws, row, 1, st[HI_ST_N], f->n));
-            for (int i = HI_ST_MEAN; i < HI_ST_COUNT; i++) {
-                if (st[HI_ST_N] > 0)
-                    W(worksheet_write_number(ws, row, (lxw_col_t)(1 + i), st[i], f->stat));
-                else
-                    W(worksheet_write_blank(ws, row, (lxw_col_t)(1 + i), f->stat));
-            }
-            continue;
-        }
-        W(worksheet_write_number(ws, row, 1, (double)t->row_n[r], f->n));
-        for (size_t c = 0; c < nc; c++) {
-            uint64_t p = hi_pct10(t->count[r * t->n_cols + c], t->row_n[r]);
-            int8_t s = sig && !small ? t->sig[r * t->n_cols + c] : 0;
-            W(worksheet_write_number(ws, row, (lxw_col_t)(2 + c), (double)p / 10.0,
-                                     s > 0 ? f->pct_up : s < 0 ? f->pct_dn : f->pct));
-        }
-    }
-    worksheet_freeze_panes(ws, hr + 1, 2);
-    lxw_row_t nr = (lxw_row_t)(hr + 2 + t->n_rows);
+    keep(o, worksheet_set_column(o->ws, 0, 0, 28, NULL));
+    keep(o, worksheet_set_column(o->ws, 1, 1, 8, NULL));
+    keep(o, worksheet_set_column(o->ws, 2, (lxw_col_t)w->n_cols, 11, NULL));
+    keep(o, worksheet_set_row(o->ws, o->hr, 96, NULL));
+    keep(o, worksheet_write_string(o->ws, o->hr, 0, "", o->f->head));
+}
+
+static void sheet_head(void *ctx, const hi_walk_table *w, const hi_walk_col *col)
+{
+    sheet_out *o = ctx;
+    (void)w;
+    keep(o, worksheet_write_string(o->ws, o->hr, (lxw_col_t)(1 + col->c), col->label, o->f->head));
+}
+
+static void sheet_row(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
+{
+    sheet_out *o = ctx;
+    char lab[HI_TAB_MAX_LABEL + 40];
+    snprintf(lab, sizeof lab, "%s%s%s", row->label, row->small ? " " : "",
+             row->small ? hi_tab_text(w->o->tx, "small_base") : "");
+    keep(o, worksheet_write_string(o->ws, (lxw_row_t)(o->hr + 1 + row->r), 0, lab,
+                                   row->r == 0 ? o->f->total : o->f->label));
+}
+
+/* the base and N as counts, statistics with one decimal (blank when the
+ * row has no value), percentages as numbers coloured by their mark */
+static void sheet_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row,
+                       const hi_walk_cell *cell)
+{
+    sheet_out *o = ctx;
+    (void)w;
+    lxw_row_t r = (lxw_row_t)(o->hr + 1 + row->r);
+    lxw_col_t c = (lxw_col_t)(1 + cell->c);
+    if (cell->kind == HI_WALK_BASE)
+        keep(o, worksheet_write_number(o->ws, r, c, (double)cell->base, o->f->n));
+    else if (cell->kind == HI_WALK_STAT && cell->st == HI_ST_N)
+        keep(o, worksheet_write_number(o->ws, r, c, cell->value, o->f->n));
+    else if (cell->kind == HI_WALK_STAT && cell->no_values)
+        keep(o, worksheet_write_blank(o->ws, r, c, o->f->stat));
+    else if (cell->kind == HI_WALK_STAT)
+        keep(o, worksheet_write_number(o->ws, r, c, cell->value, o->f->stat));
+    else
+        keep(o, worksheet_write_number(o->ws, r, c, (double)cell->pct10 / 10.0,
+                                       cell->mark > 0   ? o->f->pct_up
+                                       : cell->mark < 0 ? o->f->pct_dn
+                                                        : o->f->pct));
+}
+
+/* frozen panes below the header, then the notes below the table */
+static void sheet_table_end(void *ctx, const hi_walk_table *w)
+{
+    sheet_out *o = ctx;
+    const hoshi_tab_texts *tx = w->o->tx;
+    worksheet_freeze_panes(o->ws, o->hr + 1, 2);
+    lxw_row_t nr = (lxw_row_t)(o->hr + 2 + w->t->n_rows);
     size_t n_notes = hi_tab_note_count(tx);
     for (size_t i = 0; i < n_notes; i++)
-        W(worksheet_write_string(ws, nr + (lxw_row_t)i, 0, hi_tab_note(tx, i), f->note));
-    if (sig)
-        W(worksheet_write_string(ws, nr + (lxw_row_t)n_notes, 0,
-                                 hi_tab_text(tx, "sig_legend_xlsx"), f->note));
-    return le;
-#undef W
+        keep(o, worksheet_write_string(o->ws, nr + (lxw_row_t)i, 0, hi_tab_note(tx, i), o->f->note));
+    if (w->o->sig)
+        keep(o, worksheet_write_string(o->ws, nr + (lxw_row_t)n_notes, 0,
+                                       hi_tab_text(tx, "sig_legend_xlsx"), o->f->note));
+}
+
+static const hi_walk_fmt sheet_walk = {sheet_table, sheet_head, NULL, sheet_row,
+                                       sheet_cell, NULL, sheet_table_end};
+
+/* Writes table t, the i-th of n; returns the first error libxlsxwriter reported. */
+static lxw_error write_sheet(lxw_worksheet *ws, const hi_table *t, size_t i, size_t n,
+                             const formats *f, bool sig, const hoshi_tab_texts *tx)
+{
+    hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig};
+    sheet_out o = {ws, f, 3, LXW_NO_ERROR};
+    hi_tab_walk_table(t, i, n, &wo, &sheet_walk, &o);
+    return o.le;
 }
 
 hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_opts *opts,
@@ -192,7 +228,7 @@ hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_op
             err = hi_fail(HOSHI_ERR_NOMEM, "out of memory adding sheet %zu to %s", i + 1, path);
             goto free_wb;
         }
-        lxw_error le = write_sheet(ws, &ts->t[i], &f, sig, tx);
+        lxw_error le = write_sheet(ws, &ts->t[i], i, ts->n, &f, sig, tx);
         if (le != LXW_NO_ERROR) {
             err = lxw_fail(le, path);
             goto free_wb;
