@@ -58,6 +58,7 @@ typedef struct srv {
     hoshi_store *store;
     hoshi_catalog *cat[2];        /* by hoshi_lang */
     hoshi_datafile *text[2];              /* data/text/<lang>/web.ini */
+    hoshi_attrs *attrs[2];                /* data/text/<lang>/attrs.ini: sizes, industries, prefectures */
     char *tpl_src[32];            /* data/templates/web/<name>.html */
     char tpl_name[32][32];
     size_t n_tpl;
@@ -387,10 +388,10 @@ bool srv_need_login(srv_req *r, srv_resp *p);
  * the response is already made and it returns false. */
 bool srv_load_org(srv_req *r, srv_resp *p, hoshi_org *org);
 /* <option>s of a <select>: first an empty choice labelled empty_label, then
- * the count names of `section` in web.ini, valued 1.. (or A.. when
- * letters, as JSIC divisions are); the selected-th is marked. */
-void srv_select_options(hoshi_buf *b, srv_req *r, const char *empty_label, const char *section,
-                        size_t count, int selected, bool letters);
+ * the labels of attribute `which` (hoshi/attrs.h, attrs.ini), valued 1..
+ * (or A.. when letters, as JSIC divisions are); the selected-th is marked. */
+void srv_select_options(hoshi_buf *b, srv_req *r, const char *empty_label, hoshi_attr which,
+                        int selected, bool letters);
 const char *srv_prefecture_name(srv_req *r, int code);
 const char *srv_industry_name(srv_req *r, const char *code);
 /* "2026年11月22日" / "22 November 2026" from YYYY-MM-DD (or the input). */
