@@ -28,6 +28,7 @@
 #define SRV_SESSION_TTL (12 * 3600)
 
 typedef struct srv_cache srv_cache;
+typedef struct srv_regcache srv_regcache;
 typedef struct srv_throttle srv_throttle;
 typedef struct srv_pwpool srv_pwpool;
 typedef struct srv_connwatch srv_connwatch;
@@ -65,6 +66,7 @@ typedef struct srv {
     char *css, *js, *icon;
     size_t css_len, js_len, icon_len;
     srv_cache *cache;
+    srv_regcache *regcache;               /* the operator's registry tables (page_operator_registry.c) */
     srv_throttle *throttle;
     srv_pwpool *pool;
     srv_connwatch *watch;
@@ -345,6 +347,15 @@ void srv_page_qr(srv_req *r, srv_resp *p, const char *id);
 void srv_page_registry(srv_req *r, srv_resp *p);
 void srv_page_operator(srv_req *r, srv_resp *p);
 void srv_page_operator_withdraw(srv_req *r, srv_resp *p);
+/* True for an operator; anyone else gets the 404 page (a POST is logged
+ * as a security event) and false. */
+bool srv_need_operator(srv_req *r, srv_resp *p);
+/* --- page_operator_registry.c: the registry's tables, and the dataset
+ * they are counted from, kept per language until the store's generation
+ * moves (the texts around tables from datadir, NULL: the default). */
+void srv_page_operator_registry(srv_req *r, srv_resp *p);
+hoshi_err srv_regcache_new(const char *datadir, srv_regcache **out);
+void srv_regcache_free(srv_regcache *c);
 void srv_api_declarations(srv_req *r, srv_resp *p);
 void srv_api_declaration(srv_req *r, srv_resp *p, const char *id);
 
