@@ -1,8 +1,8 @@
 /*
  * pages_common.c — small helpers the page handlers share: template
  * variables, showing stored or typed text safely, the log-in guard, names
- * of prefectures and industries from attrs.ini (through hoshi/attrs.h), dates for display and the
- * absolute base URL for badges.  It builds on tpl.c (texts, templates,
+ * of prefectures and industries (hoshi/attrs.h, attrs.ini), dates for
+ * display and the absolute base URL for badges.  It builds on tpl.c (texts, templates,
  * the layout), which never calls back here.
  */
 #include "server.h"

@@ -171,6 +171,13 @@ static const char expected_tail[] =
     "DIAG,DIAG,,情報セキュリティ自社診断（最新）\r\nDIAG,DIAG,1,実施している\r\n"
     "DIAG,DIAG,2,一部実施している\r\nDIAG,DIAG,3,実施していない\r\nDIAG,DIAG,4,わからない\r\n";
 
+/* The Japanese attribute texts and catalogue of the default data directory. */
+static void open_ja(hoshi_attrs **a, hoshi_catalog **c)
+{
+    CHECK_INT(hoshi_attrs_open(NULL, HOSHI_LANG_JA, a), HOSHI_OK);
+    CHECK_INT(hoshi_catalog_open(NULL, HOSHI_LANG_JA, c), HOSHI_OK);
+}
+
 /* Runs the writer over row_a and row_b; HOSHI_OK and both files, or the error. */
 static hoshi_err write_two(const hoshi_attrs *a, const hoshi_catalog *c, hoshi_encoding enc,
                            char **cb, size_t *cb_len, char **data, size_t *data_len)
@@ -190,8 +197,7 @@ static void writer_exact_output(void)
 {
     hoshi_attrs *a = NULL;
     hoshi_catalog *c = NULL;
-    CHECK_INT(hoshi_attrs_open(NULL, HOSHI_LANG_JA, &a), HOSHI_OK);
-    CHECK_INT(hoshi_catalog_open(NULL, HOSHI_LANG_JA, &c), HOSHI_OK);
+    open_ja(&a, &c);
     if (a == NULL || c == NULL)
         goto free_all;
     hoshi_registry_data *w = NULL;
@@ -232,8 +238,7 @@ static void writer_refuses_bad_rows(void)
 {
     hoshi_attrs *a = NULL;
     hoshi_catalog *c = NULL;
-    CHECK_INT(hoshi_attrs_open(NULL, HOSHI_LANG_JA, &a), HOSHI_OK);
-    CHECK_INT(hoshi_catalog_open(NULL, HOSHI_LANG_JA, &c), HOSHI_OK);
+    open_ja(&a, &c);
     hoshi_registry_data *w = NULL;
     CHECK_INT(hoshi_registry_data_new(a, c, &w), HOSHI_OK);
     if (w == NULL)
@@ -289,8 +294,7 @@ static void writer_allocation_faults(void)
 {
     hoshi_attrs *a = NULL;
     hoshi_catalog *c = NULL;
-    CHECK_INT(hoshi_attrs_open(NULL, HOSHI_LANG_JA, &a), HOSHI_OK);
-    CHECK_INT(hoshi_catalog_open(NULL, HOSHI_LANG_JA, &c), HOSHI_OK);
+    open_ja(&a, &c);
     if (a == NULL || c == NULL)
         goto free_all;
     char *want_cb = NULL, *want_data = NULL;

@@ -9,6 +9,7 @@
 #include "hoshi/attrs.h"
 #include "hoshi/datafile.h"
 #include "internal.h"
+#include "tab/tab_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,32 +107,16 @@ int hoshi_attrs_industry_code(const char *letter)
     return letter[0] - 'A' + 1;
 }
 
-/* One CSV field: quoted when it holds a comma, quote or line break. */
-static void csv_field(hoshi_buf *b, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        hoshi_buf_puts(b, s);
-        return;
-    }
-    hoshi_buf_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            hoshi_buf_putc(b, '"');
-        hoshi_buf_putc(b, *s);
-    }
-    hoshi_buf_putc(b, '"');
-}
-
 void hoshi_codebook_row(hoshi_buf *b, const char *qid, const char *type, const char *code,
                         const char *label)
 {
-    csv_field(b, qid);
+    hi_csv_cell(b, qid, ',');
     hoshi_buf_putc(b, ',');
-    csv_field(b, type);
+    hi_csv_cell(b, type, ',');
     hoshi_buf_putc(b, ',');
-    csv_field(b, code);
+    hi_csv_cell(b, code, ',');
     hoshi_buf_putc(b, ',');
-    csv_field(b, label);
+    hi_csv_cell(b, label, ',');
     hoshi_buf_puts(b, "\r\n");
 }
 
