@@ -135,6 +135,22 @@ static void body_of(hoshi_buf *b, const char *html)
     hoshi_buf_append(b, from, to != NULL ? (size_t)(to - from) : strlen(from));
 }
 
+/* The engine's chart, its table groups' ids ("t0", "t1", …, unique in one
+ * SVG file) prefixed with the section's key, so they stay unique in a
+ * page of several charts. */
+static void chart_of(hoshi_buf *b, const char *svg, const char *key)
+{
+    static const char mark[] = "<g class=\"table\" id=\"";
+    const char *at;
+    while ((at = strstr(svg, mark)) != NULL) {
+        at += sizeof mark - 1;
+        hoshi_buf_append(b, svg, (size_t)(at - svg));
+        hoshi_buf_printf(b, "%s-", key);
+        svg = at;
+    }
+    hoshi_buf_puts(b, svg);
+}
+
 /* One table: its heading, the chart the engine draws and the table. */
 static hoshi_err one_table(hoshi_buf *b, srv_req *r, const hoshi_dataset *ds,
                            const hoshi_tab_texts *texts, const struct reg_table *t)
@@ -153,7 +169,7 @@ static hoshi_err one_table(hoshi_buf *b, srv_req *r, const hoshi_dataset *ds,
         hoshi_buf_printf(b, "<section class=\"card regtab\" id=\"%s\"><h2>", t->key);
         hoshi_buf_html(b, srv_text(r, "operator_registry", t->key));
         hoshi_buf_puts(b, "</h2><div class=\"chart\">");
-        hoshi_buf_puts(b, svg);
+        chart_of(b, svg, t->key);
         hoshi_buf_puts(b, "</div><div class=\"table-wrap\">");
         body_of(b, html);
         hoshi_buf_puts(b, "</div></section>\n");

@@ -88,6 +88,14 @@ def main():
     check("the count is the export's number of rows", m is not None and int(m.group(1)) == export_rows,
           (m and m.group(1), export_rows))
     check("the page says it in the visitor's language (ja)", "登録簿の集計" in r.body)
+    ids = re.findall(r' id="([^"]+)"', r.body)
+    check("every id on the page is unique (the charts' too)", len(ids) == len(set(ids)),
+          sorted({i for i in ids if ids.count(i) > 1}))
+    en = o.get("/operator/registry?lang=en")
+    check("the page in English: headings and the codebook's labels",
+          en.status == 200 and "Registry tables" in en.body and "★★ Two stars" in en.body
+          and "Declarations in force: level by prefecture" in en.body and "宣言" not in en.body, en.status)
+    o.get("/operator/registry?lang=ja")  # the language cookie back to Japanese, as the export's labels
 
     # a change to the registry: the page is rebuilt (the store's generation moved)
     op = o.get("/operator").body
