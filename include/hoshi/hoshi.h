@@ -21,6 +21,8 @@
 #include "hoshi/policy.h"
 #include "hoshi/report.h"
 #include "hoshi/survey.h"
+#include "hoshi/attrs.h"
+#include "hoshi/registry_data.h"
 #include "hoshi/text.h"
 #include "hoshi/ids.h"
 #include "hoshi/store.h"

@@ -15,6 +15,7 @@
 #include "hoshi/error.h"
 #include "hoshi/ids.h"
 #include "hoshi/policy.h"
+#include "hoshi/registry_data.h"
 #include "hoshi/store.h"
 
 /* Limits in characters. */
@@ -161,5 +162,17 @@ hoshi_err hoshi_store_decl_withdraw_id(hoshi_store *s, const char *id, const cha
 /* Inserts organisations with declarations in one transaction (demo data). */
 hoshi_err hoshi_store_seed(hoshi_store *s, const hoshi_seed_decl *items, size_t n);
 hoshi_err hoshi_store_stats(hoshi_store *s, hoshi_stats *out);
+
+/* Called once per row of hoshi_store_registry_rows(); the row is borrowed
+ * for the call.  Any error but HOSHI_OK stops the read and is returned. */
+typedef hoshi_err (*hoshi_registry_row_fn)(const hoshi_registry_row *row, void *ctx);
+/* Streams every organisation that has declared (its latest declaration
+ * in force or withdrawn), in the order of its number, with its attributes,
+ * its latest declaration (level, month, status, whether it stepped up
+ * from ★ to ★★) and its latest self-diagnosis: the rows of the registry
+ * dataset (hoshi/registry_data.h).  One read of one snapshot, so the rows
+ * agree with each other however many there are and whatever is written
+ * meanwhile; the store holds one connection until fn has seen the last. */
+hoshi_err hoshi_store_registry_rows(hoshi_store *s, hoshi_registry_row_fn fn, void *ctx);
 
 #endif

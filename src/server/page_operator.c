@@ -15,7 +15,7 @@
 #define OPERATOR_ROWS 50
 #define QUERY_MAX 100 /* characters of a name search */
 
-static bool need_operator(srv_req *r, srv_resp *p)
+bool srv_need_operator(srv_req *r, srv_resp *p)
 {
     if (r->logged_in && r->ses.is_operator)
         return true;
@@ -39,7 +39,7 @@ static void stat_row(hoshi_buf *b, srv_req *r, const char *key, long long n)
 
 void srv_page_operator(srv_req *r, srv_resp *p)
 {
-    if (!need_operator(r, p))
+    if (!srv_need_operator(r, p))
         return;
     hoshi_stats st;
     if (hoshi_store_stats(r->s->store, &st) != HOSHI_OK) {
@@ -113,7 +113,7 @@ void srv_page_operator(srv_req *r, srv_resp *p)
 
 void srv_page_operator_withdraw(srv_req *r, srv_resp *p)
 {
-    if (!need_operator(r, p))
+    if (!srv_need_operator(r, p))
         return;
     char today[16], user[24];
     hoshi_date_iso(hoshi_date_today(), today, sizeof today);

@@ -149,12 +149,11 @@ static void profile_form(srv_req *r, srv_resp *p, const profile_view *pv)
     srv_var_text(&v, "corpnum", o->corpnum);
     srv_var_shown(&v, "contact", pv->contact);
     hoshi_buf_puts(srv_var(&v, "sole_checked"), pv->sole ? " checked" : "");
-    srv_select_options(srv_var(&v, "prefecture_options"), r, srv_text(r, "profile", "choose"), "prefectures", 47,
-                       o->prefecture, false);
-    srv_select_options(srv_var(&v, "industry_options"), r, srv_text(r, "profile", "choose"), "industries", 20,
-            o->industry[0] ? o->industry[0] - 'A' + 1 : 0, true);
-    srv_select_options(srv_var(&v, "employee_options"), r, srv_text(r, "profile", "choose"), "employees", 6,
-                       o->employees, false);
+    const char *choose = srv_text(r, "profile", "choose");
+    srv_select_options(srv_var(&v, "prefecture_options"), r, choose, HOSHI_ATTR_PREF, o->prefecture, false);
+    srv_select_options(srv_var(&v, "industry_options"), r, choose, HOSHI_ATTR_INDUSTRY,
+                       hoshi_attrs_industry_code(o->industry), true);
+    srv_select_options(srv_var(&v, "employee_options"), r, choose, HOSHI_ATTR_SIZE, o->employees, false);
     static const char *const names[6] = {"err_name", "err_corpnum", "err_prefecture",
                                          "err_industry", "err_employees", "err_contact"};
     bool any = pv->name_why.fault != HOSHI_TEXT_OK || pv->contact_why.fault != HOSHI_TEXT_OK;

@@ -97,10 +97,10 @@ void srv_page_registry(srv_req *r, srv_resp *p)
     }
     srv_vars v = {0};
     srv_var_shown(&v, "q", s.q_why.fault != HOSHI_TEXT_OK ? srv_req_query(r, "q") : s.name);
-    srv_select_options(srv_var(&v, "prefecture_options"), r, srv_text(r, "registry", "any"), "prefectures", 47,
-                       s.prefecture, false);
-    srv_select_options(srv_var(&v, "industry_options"), r, srv_text(r, "registry", "any"), "industries", 20,
-                   s.industry[0] ? s.industry[0] - 'A' + 1 : 0, true);
+    const char *any = srv_text(r, "registry", "any");
+    srv_select_options(srv_var(&v, "prefecture_options"), r, any, HOSHI_ATTR_PREF, s.prefecture, false);
+    srv_select_options(srv_var(&v, "industry_options"), r, any, HOSHI_ATTR_INDUSTRY,
+                       hoshi_attrs_industry_code(s.industry), true);
     hoshi_buf *lv = srv_var(&v, "level_options");
     hoshi_buf_puts(lv, "<option value=\"\">");
     hoshi_buf_html(lv, srv_text(r, "registry", "any"));

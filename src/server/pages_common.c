@@ -1,8 +1,8 @@
 /*
  * pages_common.c — small helpers the page handlers share: template
  * variables, showing stored or typed text safely, the log-in guard, names
- * of prefectures and industries from web.ini, dates for display and the
- * absolute base URL for badges.  It builds on tpl.c (texts, templates,
+ * of prefectures and industries (hoshi/attrs.h, attrs.ini), dates for
+ * display and the absolute base URL for badges.  It builds on tpl.c (texts, templates,
  * the layout), which never calls back here.
  */
 #include "server.h"
@@ -90,15 +90,14 @@ bool srv_need_login(srv_req *r, srv_resp *p)
 
 const char *srv_prefecture_name(srv_req *r, int code)
 {
-    const char *v = code >= 1 && code <= 47 ? srv_text_nth(r, "prefectures", "name", (size_t)code - 1) : NULL;
+    const char *v = hoshi_attrs_label(r->s->attrs[r->lang], HOSHI_ATTR_PREF, code);
     return v ? v : "";
 }
 
 const char *srv_industry_name(srv_req *r, const char *code)
 {
-    if (code == NULL || code[0] < 'A' || code[0] > 'T' || code[1] != '\0')
-        return "";
-    const char *v = srv_text_nth(r, "industries", "name", (size_t)(code[0] - 'A'));
+    const char *v = hoshi_attrs_label(r->s->attrs[r->lang], HOSHI_ATTR_INDUSTRY,
+                                      hoshi_attrs_industry_code(code));
     return v ? v : "";
 }
 
@@ -122,14 +121,15 @@ void srv_base_url(srv_req *r, hoshi_buf *b)
     hoshi_buf_puts(b, r->s->base);
 }
 
-void srv_select_options(hoshi_buf *b, srv_req *r, const char *empty_label, const char *section,
-                        size_t count, int selected, bool letters)
+void srv_select_options(hoshi_buf *b, srv_req *r, const char *empty_label, hoshi_attr which,
+                        int selected, bool letters)
 {
+    size_t count = (size_t)hoshi_attrs_count(which);
     hoshi_buf_puts(b, "<option value=\"\">");
     hoshi_buf_html(b, empty_label);
     hoshi_buf_puts(b, "</option>");
     for (size_t i = 0; i < count; i++) {
-        const char *name = srv_text_nth(r, section, "name", i);
+        const char *name = hoshi_attrs_label(r->s->attrs[r->lang], which, (int)i + 1);
         if (name == NULL)
             break;
         const char *sel = (int)i + 1 == selected ? " selected" : "";

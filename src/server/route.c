@@ -126,6 +126,7 @@ static const route_entry routes[] = {
     /* Everyone but an operator gets 404 (and a POST is logged) there. */
     {GET, "/operator", EXACT, 0, srv_page_operator, NULL, NULL, 0},
     {POST, "/operator/withdraw", EXACT, 0, srv_page_operator_withdraw, NULL, NULL, 0},
+    {GET, "/operator/registry", EXACT, 0, srv_page_operator_registry, NULL, NULL, 0},
     {GET, "/verify", EXACT, 0, verify_lookup, NULL, NULL, 0},
     {GET, "/registry", EXACT, PUBLIC, srv_page_registry, NULL, NULL, 0},
     {GET, "/api/v1/declarations", EXACT, PUBLIC, srv_api_declarations, NULL, NULL, 0},

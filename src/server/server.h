@@ -28,6 +28,7 @@
 #define SRV_SESSION_TTL (12 * 3600)
 
 typedef struct srv_cache srv_cache;
+typedef struct srv_regcache srv_regcache;
 typedef struct srv_throttle srv_throttle;
 typedef struct srv_pwpool srv_pwpool;
 typedef struct srv_connwatch srv_connwatch;
@@ -58,12 +59,14 @@ typedef struct srv {
     hoshi_store *store;
     hoshi_catalog *cat[2];        /* by hoshi_lang */
     hoshi_datafile *text[2];              /* data/text/<lang>/web.ini */
+    hoshi_attrs *attrs[2];                /* data/text/<lang>/attrs.ini: sizes, industries, prefectures */
     char *tpl_src[32];            /* data/templates/web/<name>.html */
     char tpl_name[32][32];
     size_t n_tpl;
     char *css, *js, *icon;
     size_t css_len, js_len, icon_len;
     srv_cache *cache;
+    srv_regcache *regcache;               /* the operator's registry tables (page_operator_registry.c) */
     srv_throttle *throttle;
     srv_pwpool *pool;
     srv_connwatch *watch;
@@ -344,6 +347,15 @@ void srv_page_qr(srv_req *r, srv_resp *p, const char *id);
 void srv_page_registry(srv_req *r, srv_resp *p);
 void srv_page_operator(srv_req *r, srv_resp *p);
 void srv_page_operator_withdraw(srv_req *r, srv_resp *p);
+/* True for an operator; anyone else gets the 404 page (a POST is logged
+ * as a security event) and false. */
+bool srv_need_operator(srv_req *r, srv_resp *p);
+/* --- page_operator_registry.c: the registry's tables, and the dataset
+ * they are counted from, kept per language until the store's generation
+ * moves (the texts around tables from datadir, NULL: the default). */
+void srv_page_operator_registry(srv_req *r, srv_resp *p);
+hoshi_err srv_regcache_new(const char *datadir, srv_regcache **out);
+void srv_regcache_free(srv_regcache *c);
 void srv_api_declarations(srv_req *r, srv_resp *p);
 void srv_api_declaration(srv_req *r, srv_resp *p, const char *id);
 
@@ -387,10 +399,10 @@ bool srv_need_login(srv_req *r, srv_resp *p);
  * the response is already made and it returns false. */
 bool srv_load_org(srv_req *r, srv_resp *p, hoshi_org *org);
 /* <option>s of a <select>: first an empty choice labelled empty_label, then
- * the count names of `section` in web.ini, valued 1.. (or A.. when
- * letters, as JSIC divisions are); the selected-th is marked. */
-void srv_select_options(hoshi_buf *b, srv_req *r, const char *empty_label, const char *section,
-                        size_t count, int selected, bool letters);
+ * the labels of attribute `which` (hoshi/attrs.h, attrs.ini), valued 1..
+ * (or A.. when letters, as JSIC divisions are); the selected-th is marked. */
+void srv_select_options(hoshi_buf *b, srv_req *r, const char *empty_label, hoshi_attr which,
+                        int selected, bool letters);
 const char *srv_prefecture_name(srv_req *r, int code);
 const char *srv_industry_name(srv_req *r, const char *code);
 /* "2026年11月22日" / "22 November 2026" from YYYY-MM-DD (or the input). */

@@ -32,7 +32,8 @@ hoshi_err srv_tpl_load(srv *s)
     hoshi_err err;
     for (int l = 0; l < 2; l++) {
         snprintf(path, sizeof path, "%s/text/%s/web.ini", dir, hoshi_lang_code((hoshi_lang)l));
-        if ((err = hoshi_datafile_load(path, &s->text[l])) != HOSHI_OK)
+        if ((err = hoshi_datafile_load(path, &s->text[l])) != HOSHI_OK ||
+            (err = hoshi_attrs_open(dir, (hoshi_lang)l, &s->attrs[l])) != HOSHI_OK)
             return err;
     }
     if ((err = load_file(dir, "web/style.css", &s->css, &s->css_len)) != HOSHI_OK ||
@@ -75,8 +76,10 @@ hoshi_err srv_tpl_load(srv *s)
 
 void srv_tpl_free(srv *s)
 {
-    for (int l = 0; l < 2; l++)
+    for (int l = 0; l < 2; l++) {
         hoshi_datafile_free(s->text[l]);
+        hoshi_attrs_free(s->attrs[l]);
+    }
     for (size_t i = 0; i < s->n_tpl; i++)
         free(s->tpl_src[i]);
     free(s->css);

@@ -341,4 +341,5 @@ const hoshi_store_ops hi_sqlite_ops = {
     .user_set_operator = hi_sq_user_set_operator,
     .decl_withdraw_id = hi_sq_decl_withdraw_id,
     .stats = hi_sq_stats,
+    .registry_rows = hi_sq_registry_rows,
 };

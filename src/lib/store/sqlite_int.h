@@ -167,6 +167,7 @@ hoshi_err hi_sq_policy_save(hoshi_store *base, const hoshi_policy_rec *p);
 hoshi_err hi_sq_policy_get_public(hoshi_store *base, long long org_id, hoshi_policy_rec *out);
 hoshi_err hi_sq_policy_publish(hoshi_store *base, long long org_id, const char *date);
 hoshi_err hi_sq_stats(hoshi_store *base, hoshi_stats *out);
+hoshi_err hi_sq_registry_rows(hoshi_store *base, hoshi_registry_row_fn fn, void *ctx);
 hoshi_err hi_sq_decl_create(hoshi_store *base, long long org_id, int level, const char *date,
                             char id_out[HOSHI_STORE_DECL_ID]);
 hoshi_err hi_sq_decl_withdraw(hoshi_store *base, long long org_id, const char *date);

@@ -152,3 +152,8 @@ hoshi_err hoshi_store_stats(hoshi_store *s, hoshi_stats *out)
 {
     FORWARD(stats, out);
 }
+
+hoshi_err hoshi_store_registry_rows(hoshi_store *s, hoshi_registry_row_fn fn, void *ctx)
+{
+    FORWARD(registry_rows, fn, ctx);
+}

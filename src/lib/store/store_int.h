@@ -67,6 +67,7 @@ typedef struct hoshi_store_ops {
                              size_t *n, long long *total);
     hoshi_err (*seed)(hoshi_store *s, const hoshi_seed_decl *items, size_t n);
     hoshi_err (*stats)(hoshi_store *s, hoshi_stats *out);
+    hoshi_err (*registry_rows)(hoshi_store *s, hoshi_registry_row_fn fn, void *ctx);
 } hoshi_store_ops;
 
 /* What every backend's handle starts with; the rest is the backend's own. */

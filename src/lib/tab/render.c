@@ -67,7 +67,7 @@ typedef struct sv_out {
     char sep;
 } sv_out;
 
-static void csv_cell(hoshi_buf *b, const char *s, char sep)
+void hi_csv_cell(hoshi_buf *b, const char *s, char sep)
 {
     bool q = strchr(s, sep) || strchr(s, '"') || strchr(s, '\n') || strchr(s, '\r');
     if (!q) {
@@ -95,7 +95,7 @@ static void sv_table(void *ctx, const hi_walk_table *w)
         hoshi_buf_puts(o->b, sv_nl);
     char title[HI_TAB_MAX_LABEL + 200];
     snprintf(title, sizeof title, "[%s] %s", w->t->id, w->t->title);
-    csv_cell(o->b, title, o->sep);
+    hi_csv_cell(o->b, title, o->sep);
     hoshi_buf_puts(o->b, sv_nl);
 }
 
@@ -104,7 +104,7 @@ static void sv_head(void *ctx, const hi_walk_table *w, const hi_walk_col *col)
     sv_out *o = ctx;
     (void)w;
     hoshi_buf_putc(o->b, o->sep);
-    csv_cell(o->b, col->label, o->sep);
+    hi_csv_cell(o->b, col->label, o->sep);
 }
 
 static void sv_end(void *ctx, const hi_walk_table *w)
@@ -117,7 +117,7 @@ static void sv_row(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
 {
     sv_out *o = ctx;
     (void)w;
-    csv_cell(o->b, row->label, o->sep);
+    hi_csv_cell(o->b, row->label, o->sep);
 }
 
 static void sv_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row,

@@ -1,0 +1,206 @@
+/*
+ * cmd_registry.c — `hoshi registry export`: the registry and the latest
+ * self-diagnoses as a survey dataset (codebook.csv + data.csv in the
+ * format of hoshi tab), so the operator's figures of the platform's own
+ * data come from the same engine as any survey.  The glue between the
+ * store (which reads the rows) and the dataset writer (which knows
+ * nothing of the store).  The pair is written all or nothing: both files
+ * are staged under temporary names in DIR and renamed only when both are
+ * complete.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char help[] =
+    "usage: hoshi registry export --db DB --out DIR [options]\n"
+    "\n"
+    "Writes the registry as survey data: DIR/codebook.csv and DIR/data.csv,\n"
+    "one row per organisation that has declared (in force or withdrawn),\n"
+    "with its declaration level, employees, industry, prefecture, latest\n"
+    "self-diagnosis score, declaration status and month, whether it stepped\n"
+    "up from ★ to ★★, and its latest self-diagnosis (DIAG).  'hoshi tab'\n"
+    "reads the pair as it is, e.g. --side DPREF --head DLEVEL, or\n"
+    "--head DIAG:band.  Both files are written, or neither.\n"
+    "\n"
+    "options:\n"
+    "  --db DB                 the database of 'hoshi serve' (required)\n"
+    "  --out DIR               the directory to write to (required; made if\n"
+    "                          missing)\n"
+    "  --encoding ENC          utf-8 (default) or cp932\n"
+    "  --lang LANG             ja (default) or en: the labels of the codebook\n"
+    "  --data-dir DIR          hoshi's data directory\n"
+    "  -h, --help              show this help\n"
+    "\n"
+    "exit status: 0 done, 1 failure, 2 bad usage or input\n";
+
+enum { O_DB = 256, O_OUT, O_ENC, O_LANG, O_DATA };
+
+static hoshi_err add_row(const hoshi_registry_row *row, void *ctx)
+{
+    return hoshi_registry_data_add(ctx, row);
+}
+
+/* Writes data to DIR/NAME's staging name (path gets it). */
+static hoshi_err stage(const char *dir, const char *name, const char *data, size_t len, char *path,
+                       size_t size)
+{
+    int n = snprintf(path, size, "%s/.%s.%ld.part", dir, name, (long)getpid());
+    if (n < 0 || (size_t)n >= size)
+        return hoshi_error_set(HOSHI_ERR_INPUT, "--out path too long: %s", dir);
+    return hoshi_file_write(path, data, len);
+}
+
+/* Stages both files, then renames them into place; on failure nothing of
+ * ours is left in DIR. */
+static int write_pair(const char *dir, const char *cb, size_t cb_len, const char *data,
+                      size_t data_len)
+{
+    char cb_tmp[4096] = "", data_tmp[4096] = "", cb_path[4096], data_path[4096];
+    snprintf(cb_path, sizeof cb_path, "%s/codebook.csv", dir);
+    snprintf(data_path, sizeof data_path, "%s/data.csv", dir);
+    hoshi_err err = stage(dir, "codebook.csv", cb, cb_len, cb_tmp, sizeof cb_tmp);
+    if (err == HOSHI_OK)
+        err = stage(dir, "data.csv", data, data_len, data_tmp, sizeof data_tmp);
+    if (err != HOSHI_OK) {
+        unlink(cb_tmp);
+        fprintf(stderr, "hoshi registry: cannot write to %s: %s\n", dir, hoshi_error_detail());
+        return cli_exit_status(err, true);
+    }
+    if (rename(cb_tmp, cb_path) != 0 || rename(data_tmp, data_path) != 0) {
+        fprintf(stderr, "hoshi registry: cannot rename into %s: %s\n", dir, strerror(errno));
+        unlink(cb_tmp);
+        unlink(data_tmp);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+/* Reads every row from the store at db_path into w. */
+static int read_rows(const char *db_path, hoshi_registry_data *w)
+{
+    struct stat st;
+    if (stat(db_path, &st) != 0 || !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "hoshi registry: no database at %s\n", db_path);
+        return EXIT_USAGE;
+    }
+    hoshi_store *s;
+    hoshi_err err = hoshi_store_open_sqlite(db_path, 1, &s);
+    if (err != HOSHI_OK)
+        return cli_input_error("registry", err);
+    err = hoshi_store_registry_rows(s, add_row, w);
+    hoshi_store_close(s);
+    return err == HOSHI_OK ? EXIT_OK : cli_lib_error("registry", err);
+}
+
+/* Makes DIR when it is missing; *made tells the caller to remove it again
+ * if nothing is written. */
+static int ensure_dir(const char *dir, bool *made)
+{
+    *made = false;
+    struct stat st;
+    if (stat(dir, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return EXIT_OK;
+        fprintf(stderr, "hoshi registry: --out %s is not a directory\n", dir);
+        return EXIT_USAGE;
+    }
+    if (mkdir(dir, 0777) != 0) {
+        fprintf(stderr, "hoshi registry: cannot make directory %s: %s\n", dir, strerror(errno));
+        return EXIT_USAGE;
+    }
+    *made = true;
+    return EXIT_OK;
+}
+
+static int export(const char *db, const char *dir, hoshi_encoding enc, hoshi_lang lang,
+                  const char *datadir)
+{
+    hoshi_attrs *attrs = NULL;
+    hoshi_catalog *cat = NULL;
+    hoshi_registry_data *w = NULL;
+    char *cb = NULL, *data = NULL;
+    size_t cb_len, data_len;
+    int rc;
+    hoshi_err err;
+    if ((err = hoshi_attrs_open(datadir, lang, &attrs)) != HOSHI_OK ||
+        (err = hoshi_catalog_open(datadir, lang, &cat)) != HOSHI_OK ||
+        (err = hoshi_registry_data_new(attrs, cat, &w)) != HOSHI_OK) {
+        rc = cli_lib_error("registry", err);
+        goto free_all;
+    }
+    if ((rc = read_rows(db, w)) != EXIT_OK)
+        goto free_all;
+    if ((err = hoshi_registry_data_finish(w, enc, &cb, &cb_len, &data, &data_len)) != HOSHI_OK) {
+        rc = cli_lib_error("registry", err);
+        goto free_all;
+    }
+    bool made;
+    if ((rc = ensure_dir(dir, &made)) != EXIT_OK)
+        goto free_all;
+    if ((rc = write_pair(dir, cb, cb_len, data, data_len)) != EXIT_OK && made)
+        rmdir(dir);
+free_all:
+    free(cb);
+    free(data);
+    hoshi_registry_data_free(w);
+    hoshi_catalog_free(cat);
+    hoshi_attrs_free(attrs);
+    return rc;
+}
+
+int cmd_registry(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, O_DB},
+        {"out", required_argument, NULL, O_OUT},
+        {"encoding", required_argument, NULL, O_ENC},
+        {"lang", required_argument, NULL, O_LANG},
+        {"data-dir", required_argument, NULL, O_DATA},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(help, stdout);
+        return EXIT_OK;
+    }
+    if (argc < 2)
+        return cli_usage_error("registry", "missing subcommand (export)");
+    if (strcmp(argv[1], "export") != 0)
+        return cli_usage_error("registry", "unknown subcommand '%s' (expected export)", argv[1]);
+    const char *db = NULL, *out = NULL, *enc_s = "utf-8", *lang_s = "ja", *datadir = NULL;
+    opterr = 0;
+    optind = 2;
+    int ch;
+    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (ch) {
+        case O_DB: db = optarg; break;
+        case O_OUT: out = optarg; break;
+        case O_ENC: enc_s = optarg; break;
+        case O_LANG: lang_s = optarg; break;
+        case O_DATA: datadir = optarg; break;
+        case 'h': fputs(help, stdout); return EXIT_OK;
+        case ':': return cli_usage_error("registry", "option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error("registry", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("registry", "unexpected argument '%s'", argv[optind]);
+    if (db == NULL)
+        return cli_usage_error("registry", "--db is required");
+    if (out == NULL)
+        return cli_usage_error("registry", "--out is required");
+    hoshi_encoding enc;
+    if (hoshi_encoding_parse(enc_s, &enc) != HOSHI_OK || enc == HOSHI_ENC_AUTO)
+        return cli_usage_error("registry", "--encoding must be utf-8 or cp932, not '%s'", enc_s);
+    hoshi_lang lang;
+    if (hoshi_lang_parse(lang_s, &lang) != HOSHI_OK)
+        return cli_usage_error("registry", "--lang must be ja or en, not '%s'", lang_s);
+    return export(db, out, enc, lang, datadir);
+}
