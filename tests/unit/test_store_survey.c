@@ -341,6 +341,7 @@ static void invite_refusals_leave_nothing(void)
     CHECK_INT(p.all.invited, 0);
     hoshi_invitation found;
     CHECK_INT(hoshi_store_invitation_by_token(s, g.inv[0].token, "2026-03-02", &found), HOSHI_ERR_NOTFOUND);
+    free(found.answers); /* NULL unless found */
     /* Not yet open: invitations may go out before. */
     long long later = make_survey(s, "2026-04-01", NULL);
     CHECK_INT(hoshi_store_survey_invite(s, later, &any, "2026-03-02", NULL, NULL, &inv, &skip), HOSHI_OK);
@@ -442,6 +443,27 @@ static void tokens_are_stored_hashed(void)
 
 /* --- answering ----------------------------------------------------------- */
 
+/* Checks what the token's invitation says on `today`. */
+static void expect_invitation(hoshi_store *s, const char *token, const char *today, hoshi_survey_state survey,
+                              hoshi_response_state response, const char *answers)
+{
+    hoshi_invitation found;
+    CHECK_INT(hoshi_store_invitation_by_token(s, token, today, &found), HOSHI_OK);
+    CHECK_INT(found.survey_state, survey);
+    CHECK_INT(found.response_state, response);
+    CHECK_STR(found.answers, answers);
+    free(found.answers);
+}
+
+/* How many surveys wait for the organisation on `today`. */
+static size_t pending(hoshi_store *s, long long org_id, const char *today)
+{
+    hoshi_survey_pending p[4];
+    size_t n = 99;
+    CHECK_INT(hoshi_store_survey_pending(s, org_id, today, p, 4, &n), HOSHI_OK);
+    return n;
+}
+
 /* A store with one open survey and `n` invited organisations; ids in g. */
 static hoshi_store *answering(long long *survey, got *g, int n, const char *opens, const char *closes)
 {
@@ -468,10 +490,10 @@ static void save_and_resume(void)
     CHECK_INT(hoshi_store_response_save(s, inv, "Q1=2&Q2=こんにちは", 3, "2026-03-03", &out), HOSHI_OK);
     hoshi_invitation found;
     CHECK_INT(hoshi_store_invitation_by_token(s, g.inv[0].token, "2026-03-04", &found), HOSHI_OK);
-    CHECK_INT(found.response_state, HOSHI_RESPONSE_STARTED);
     CHECK_INT(found.page, 3);
-    CHECK_STR(found.answers, "Q1=2&Q2=こんにちは");
     free(found.answers);
+    expect_invitation(s, g.inv[0].token, "2026-03-04", HOSHI_SURVEY_OPEN, HOSHI_RESPONSE_STARTED,
+                      "Q1=2&Q2=こんにちは");
     hoshi_survey_pending p[4];
     size_t n = 9;
     CHECK_INT(hoshi_store_survey_pending(s, g.inv[0].org_id, "2026-03-04", p, 4, &n), HOSHI_OK);
@@ -523,15 +545,9 @@ static void submit_once(void)
     CHECK_INT(r, 0);
     CHECK_INT(hoshi_store_response_save(s, inv, "Q1=4", 2, "2026-03-03", &out), HOSHI_ERR_INPUT);
     CHECK_INT(out, HOSHI_ANSWERS_ALREADY_SUBMITTED);
-    hoshi_invitation found;
-    CHECK_INT(hoshi_store_invitation_by_token(s, g.inv[1].token, "2026-03-03", &found), HOSHI_OK);
-    CHECK_INT(found.response_state, HOSHI_RESPONSE_SUBMITTED);
-    CHECK_STR(found.answers, "Q1=3");
-    free(found.answers);
-    hoshi_survey_pending p[2];
-    size_t n = 9;
-    CHECK_INT(hoshi_store_survey_pending(s, g.inv[1].org_id, "2026-03-04", p, 2, &n), HOSHI_OK);
-    CHECK_INT(n, 0);
+    expect_invitation(s, g.inv[1].token, "2026-03-03", HOSHI_SURVEY_OPEN, HOSHI_RESPONSE_SUBMITTED, "Q1=3");
+    CHECK_INT(pending(s, g.inv[1].org_id, "2026-03-04"), 0);
+    CHECK_INT(pending(s, g.inv[2].org_id, "2026-03-04"), 1);
     /* Without a draft first, numbered next. */
     CHECK_INT(hoshi_store_response_submit(s, g.inv[0].invitation_id, "Q1=1", "2026-03-03", &out, &r), HOSHI_OK);
     CHECK_INT(r, 2);
@@ -606,10 +622,12 @@ static void refused_unless_open(void)
     hoshi_answers_outcome out;
     long long r;
     long long inv = g.inv[0].invitation_id;
-    hoshi_invitation found;
-    CHECK_INT(hoshi_store_invitation_by_token(s, g.inv[0].token, "2026-03-31", &found), HOSHI_OK);
-    CHECK_INT(found.survey_state, HOSHI_SURVEY_NOT_YET_OPEN);
-    free(found.answers);
+    expect_invitation(s, g.inv[0].token, "2026-03-31", HOSHI_SURVEY_NOT_YET_OPEN, HOSHI_RESPONSE_NONE, "");
+    CHECK_INT(pending(s, g.inv[0].org_id, "2026-03-31"), 0);
+    CHECK_INT(pending(s, g.inv[0].org_id, "2026-04-01"), 1);
+    CHECK_INT(pending(s, g.inv[0].org_id, "2026-04-30"), 1);
+    CHECK_INT(pending(s, g.inv[0].org_id, "2026-05-01"), 0);
+    expect_invitation(s, g.inv[0].token, "2026-05-01", HOSHI_SURVEY_ENDED, HOSHI_RESPONSE_NONE, "");
     CHECK_INT(hoshi_store_response_save(s, inv, "Q1=1", 1, "2026-03-31", &out), HOSHI_ERR_INPUT);
     CHECK_INT(out, HOSHI_ANSWERS_NOT_OPEN);
     CHECK_INT(hoshi_store_response_submit(s, inv, "Q1=1", "2026-03-31", &out, &r), HOSHI_ERR_INPUT);
@@ -622,15 +640,8 @@ static void refused_unless_open(void)
     CHECK_INT(out, HOSHI_ANSWERS_NOT_OPEN);
     CHECK_INT(hoshi_store_response_submit(s, inv, "Q1=2", "2026-04-16", &out, &r), HOSHI_ERR_INPUT);
     CHECK_INT(out, HOSHI_ANSWERS_NOT_OPEN);
-    CHECK_INT(hoshi_store_invitation_by_token(s, g.inv[0].token, "2026-04-16", &found), HOSHI_OK);
-    CHECK_INT(found.survey_state, HOSHI_SURVEY_CLOSED);
-    CHECK_INT(found.response_state, HOSHI_RESPONSE_STARTED);
-    CHECK_STR(found.answers, "Q1=1");
-    free(found.answers);
-    hoshi_survey_pending p[2];
-    size_t n = 9;
-    CHECK_INT(hoshi_store_survey_pending(s, g.inv[1].org_id, "2026-04-16", p, 2, &n), HOSHI_OK);
-    CHECK_INT(n, 0);
+    expect_invitation(s, g.inv[0].token, "2026-04-16", HOSHI_SURVEY_CLOSED, HOSHI_RESPONSE_STARTED, "Q1=1");
+    CHECK_INT(pending(s, g.inv[1].org_id, "2026-04-16"), 0);
     hoshi_survey_progress pr;
     CHECK_INT(hoshi_store_survey_progress(s, survey, &pr), HOSHI_OK);
     CHECK_INT(pr.all.submitted, 0);

@@ -205,10 +205,11 @@ hoshi_err hi_sq_survey_progress(hoshi_store *base, long long survey_id, hoshi_su
 /* A date the caller must give (`today`, the day of closing): HOSHI_ERR_INPUT
  * naming `what` unless a real day as YYYY-MM-DD (sqlite_survey.c). */
 hoshi_err hi_sq_check_day(const char *what, const char *date);
-/* The state of a survey on `today` from its stored dates (sqlite_survey.c);
- * today must be a checked date. */
-hoshi_survey_state hi_sq_survey_state(const char *closed_on, const char *opens_on,
-                                      const char *closes_on, const char *today);
+/* The state on `today` (a checked date) of the survey whose closed_on,
+ * opens_on and closes_on are columns col..col+2 of st's current row
+ * (sqlite_survey.c); HOSHI_ERR_NOMEM when SQLite could not convert one. */
+hoshi_err hi_sq_survey_state_at(hi_conn *c, sqlite3_stmt *st, int col, const char *today,
+                                hoshi_survey_state *out);
 
 /* The backend's operation table (sqlite.c). */
 extern const hoshi_store_ops hi_sqlite_ops;

@@ -47,19 +47,16 @@ static hoshi_err check_gate(hi_conn *c, long long invitation_id, const char *tod
         return err;
     sqlite3_bind_int64(st, 1, invitation_id);
     int rc = sqlite3_step(st);
+    hoshi_survey_state state;
     if (rc == SQLITE_ROW) {
-        char closed[HOSHI_STORE_DATE], opens[HOSHI_STORE_DATE], closes[HOSHI_STORE_DATE];
         g->survey_id = sqlite3_column_int64(st, 0);
         g->org_id = sqlite3_column_int64(st, 1);
-        hi_sq_text(st, 2, closed, sizeof closed);
-        hi_sq_text(st, 3, opens, sizeof opens);
-        hi_sq_text(st, 4, closes, sizeof closes);
         bool submitted = sqlite3_column_int(st, 5) != 0;
-        err = hi_sq_read_ok(c, "invitation");
+        err = hi_sq_survey_state_at(c, st, 2, today, &state);
         if (err == HOSHI_OK && submitted) {
             *outcome = HOSHI_ANSWERS_ALREADY_SUBMITTED;
             err = hi_fail(HOSHI_ERR_INPUT, "store: invitation %lld has already been answered", invitation_id);
-        } else if (err == HOSHI_OK && hi_sq_survey_state(closed, opens, closes, today) != HOSHI_SURVEY_OPEN) {
+        } else if (err == HOSHI_OK && state != HOSHI_SURVEY_OPEN) {
             *outcome = HOSHI_ANSWERS_NOT_OPEN;
             err = hi_fail(HOSHI_ERR_INPUT, "store: survey %lld is not open on %s", g->survey_id, today);
         }

@@ -42,8 +42,8 @@ static hoshi_err check_window(const char *opens_on, const char *closes_on)
     return HOSHI_OK;
 }
 
-hoshi_survey_state hi_sq_survey_state(const char *closed_on, const char *opens_on,
-                                      const char *closes_on, const char *today)
+static hoshi_survey_state survey_state(const char *closed_on, const char *opens_on, const char *closes_on,
+                                       const char *today)
 {
     /* ISO dates compare as text. */
     if (*closed_on)
@@ -53,6 +53,17 @@ hoshi_survey_state hi_sq_survey_state(const char *closed_on, const char *opens_o
     if (*closes_on && strcmp(today, closes_on) > 0)
         return HOSHI_SURVEY_ENDED;
     return HOSHI_SURVEY_OPEN;
+}
+
+hoshi_err hi_sq_survey_state_at(hi_conn *c, sqlite3_stmt *st, int col, const char *today,
+                                hoshi_survey_state *out)
+{
+    char closed[HOSHI_STORE_DATE], opens[HOSHI_STORE_DATE], closes[HOSHI_STORE_DATE];
+    hi_sq_text(st, col, closed, sizeof closed);
+    hi_sq_text(st, col + 1, opens, sizeof opens);
+    hi_sq_text(st, col + 2, closes, sizeof closes);
+    *out = survey_state(closed, opens, closes, today);
+    return hi_sq_read_ok(c, "survey dates");
 }
 
 /* --- surveys ------------------------------------------------------------- */
@@ -148,7 +159,7 @@ hoshi_err hi_sq_survey_get(hoshi_store *base, long long id, const char *today, h
                      .finish = finish_survey, .what = "survey", .missing = "no such survey"};
     if ((err = hi_sq_read1(base, &q, out)) != HOSHI_OK)
         return err;
-    out->state = hi_sq_survey_state(out->closed_on, out->opens_on, out->closes_on, today);
+    out->state = survey_state(out->closed_on, out->opens_on, out->closes_on, today);
     return HOSHI_OK;
 }
 
@@ -169,7 +180,7 @@ hoshi_err hi_sq_survey_list(hoshi_store *base, const char *today, hoshi_survey *
     if ((err = hi_sq_readn(base, &q, out, sizeof *out, max, n)) != HOSHI_OK)
         return err;
     for (size_t i = 0; i < *n; i++)
-        out[i].state = hi_sq_survey_state(out[i].closed_on, out[i].opens_on, out[i].closes_on, today);
+        out[i].state = survey_state(out[i].closed_on, out[i].opens_on, out[i].closes_on, today);
     return HOSHI_OK;
 }
 
@@ -248,17 +259,12 @@ static hoshi_err survey_invitable(hi_conn *c, long long survey_id, const char *t
         return err;
     sqlite3_bind_int64(st, 1, survey_id);
     int rc = sqlite3_step(st);
+    hoshi_survey_state state;
     if (rc == SQLITE_ROW) {
-        char closed[HOSHI_STORE_DATE], opens[HOSHI_STORE_DATE], closes[HOSHI_STORE_DATE];
-        hi_sq_text(st, 0, closed, sizeof closed);
-        hi_sq_text(st, 1, opens, sizeof opens);
-        hi_sq_text(st, 2, closes, sizeof closes);
-        if ((err = hi_sq_read_ok(c, "survey")) == HOSHI_OK) {
-            hoshi_survey_state state = hi_sq_survey_state(closed, opens, closes, today);
-            if (state == HOSHI_SURVEY_CLOSED || state == HOSHI_SURVEY_ENDED)
-                err = hi_fail(HOSHI_ERR_INPUT, "store: survey %lld is %s: no more invitations", survey_id,
-                              state == HOSHI_SURVEY_CLOSED ? "closed" : "past its closing date");
-        }
+        err = hi_sq_survey_state_at(c, st, 0, today, &state);
+        if (err == HOSHI_OK && (state == HOSHI_SURVEY_CLOSED || state == HOSHI_SURVEY_ENDED))
+            err = hi_fail(HOSHI_ERR_INPUT, "store: survey %lld is %s: no more invitations", survey_id,
+                          state == HOSHI_SURVEY_CLOSED ? "closed" : "past its closing date");
     } else if (rc == SQLITE_DONE) {
         err = hi_fail(HOSHI_ERR_NOTFOUND, "no such survey");
     } else {
@@ -418,7 +424,7 @@ static hoshi_err inv_read(hoshi_store *base, const char *sql, hi_sq_binder bind,
         free(r.inv.answers);
         return err;
     }
-    r.inv.survey_state = hi_sq_survey_state(r.closed, r.opens, r.closes, today);
+    r.inv.survey_state = survey_state(r.closed, r.opens, r.closes, today);
     *out = r.inv;
     return HOSHI_OK;
 }
