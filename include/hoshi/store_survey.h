@@ -61,14 +61,15 @@ typedef enum hoshi_response_state {
     HOSHI_RESPONSE_SUBMITTED
 } hoshi_response_state;
 
-/* What became of answers handed to the store. */
+/* What became of answers handed to the store (the HTTP status the
+ * answering page gives for each). */
 typedef enum hoshi_answers_outcome {
     HOSHI_ANSWERS_STORED = 0,
     HOSHI_ANSWERS_UNKNOWN,           /* no such invitation (404) */
     HOSHI_ANSWERS_ALREADY_SUBMITTED, /* nothing changed (409) */
-    HOSHI_ANSWERS_NOT_OPEN,          /* closed, not yet open or ended; nothing changed (410) */
-    HOSHI_ANSWERS_BAD_INPUT,         /* answers too long or not UTF-8, a bad page or day (HOSHI_ERR_INPUT): a caller's bug */
-    HOSHI_ANSWERS_FAILED             /* the store failed (HOSHI_ERR_IO, _NOMEM); nothing changed */
+    HOSHI_ANSWERS_NOT_OPEN,          /* closed, not yet open or ended: nothing changed (410) */
+    HOSHI_ANSWERS_BAD_INPUT,         /* text too long or not UTF-8, a bad page or day: a caller's bug */
+    HOSHI_ANSWERS_FAILED             /* the store failed (HOSHI_ERR_IO, _NOMEM): nothing changed */
 } hoshi_answers_outcome;
 
 /* Invited, started (a draft saved, not submitted) and submitted: disjoint,
@@ -223,7 +224,7 @@ hoshi_err hoshi_store_response_submit(hoshi_store *s, long long invitation_id, c
  * declaration then). */
 typedef struct hoshi_response_row {
     long long respondent;         /* the export's id */
-    const char *answers;          /* valid during the callback only */
+    const char *answers;          /* NUL-terminated, valid during the callback only */
     size_t answers_len;
     int level;                    /* DLEVEL 1 ★ / 2 ★★ */
     int size;                     /* DSIZE employee band 1..6 */

@@ -134,18 +134,19 @@ struct submit_args {
     long long *respondent;
 };
 
-/* The next respondent number of the survey (its unique index makes the
- * max a look-up). */
+/* The next respondent number of the survey: one step down the
+ * (survey_id, respondent) index from its end, however many answered. */
 static hoshi_err next_respondent(hi_conn *c, long long survey_id, long long *out)
 {
     sqlite3_stmt *st;
-    hoshi_err err = hi_sq_prep(c, "SELECT coalesce(max(respondent), 0) + 1 FROM responses"
-                                  " WHERE survey_id = ?1", &st);
+    hoshi_err err = hi_sq_prep(c, "SELECT respondent FROM responses WHERE survey_id = ?1"
+                                  " AND respondent IS NOT NULL ORDER BY respondent DESC LIMIT 1", &st);
     if (err != HOSHI_OK)
         return err;
     sqlite3_bind_int64(st, 1, survey_id);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        *out = (rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0) + 1;
     else
         err = hi_sq_fail(c, "number the response");
     hi_sq_done(st);
