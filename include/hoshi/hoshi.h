@@ -28,6 +28,7 @@
 #include "hoshi/store.h"
 #include "hoshi/store_accounts.h"
 #include "hoshi/store_registry.h"
+#include "hoshi/store_survey.h"
 #include "hoshi/qr.h"
 
 #endif

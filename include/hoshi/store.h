@@ -7,12 +7,14 @@
  *                           diagnoses, basic policies, declarations, the
  *                           registry search and the operator's figures;
  *   hoshi/store_accounts.h  who may sign in: users, their sessions and the
- *                           operator flag.
+ *                           operator flag;
+ *   hoshi/store_survey.h    surveys of declarants: invitations, responses,
+ *                           the export read and progress.
  *
  * The split keeps the engine's vocabulary (the registry, which the
  * self-declaration scheme defines) apart from the web application's
  * (accounts, which any front end with sign-in needs and which the store
- * only keeps, never interprets).  hoshi/hoshi.h includes all three.
+ * only keeps, never interprets).  hoshi/hoshi.h includes them all.
  *
  * A hoshi_store is opaque: callers hold a pointer and call the
  * hoshi_store_* functions.  Backends live behind it (see

@@ -11,6 +11,7 @@
 #include "hoshi/store.h"
 #include "hoshi/store_accounts.h"
 #include "hoshi/store_registry.h"
+#include "hoshi/store_survey.h"
 #include "hoshi/testing.h"
 #include "unit.h"
 
@@ -102,6 +103,9 @@ typedef struct ctx {
     char decl[12];
     int attempt;
     hoshi_org org;
+    long long survey, inv;        /* the survey of setup, its invitation */
+    char token[HOSHI_STORE_INVITE_TOKEN];
+    long long fresh, fresh_inv;   /* made by an operation's prepare */
 } ctx;
 
 static int problems;
@@ -658,6 +662,330 @@ static const char *check_open(ctx *x, hoshi_err err, void *out)
     return bad;
 }
 
+
+/* --- surveys (hoshi/store_survey.h) -------------------------------------- */
+
+#define TODAY "2026-04-10"
+
+static long long survey_new(ctx *x)
+{
+    hoshi_survey_new in = {"faults", "故障調査", "1", "definition", 10, "2026-04-01", NULL, NULL};
+    long long id = 0;
+    if (hoshi_store_survey_create(x->s, &in, &id) != HOSHI_OK)
+        return 0;
+    return id;
+}
+
+/* The id of the newest survey (0 when none, -1 when unreadable). */
+static long long newest_survey(ctx *x)
+{
+    hoshi_survey v[1];
+    size_t n = 0;
+    if (hoshi_store_survey_list(x->s, TODAY, v, 1, &n) != HOSHI_OK)
+        return -1;
+    return n == 1 ? v[0].id : 0;
+}
+
+static long long newest_before;
+
+static void prepare_survey_create(ctx *x)
+{
+    newest_before = newest_survey(x);
+}
+
+static hoshi_err run_survey_create(ctx *x, void *out)
+{
+    hoshi_survey_new in = {"faults", "故障調査", "1", "definition", 10, "2026-04-01", NULL, "2026-12-31"};
+    return hoshi_store_survey_create(x->s, &in, out);
+}
+
+static const char *check_survey_create(ctx *x, hoshi_err err, void *out)
+{
+    long long newest = newest_survey(x);
+    if (err != HOSHI_OK)
+        return newest == newest_before ? NULL : "failure, but a survey was added";
+    hoshi_survey v;
+    if (newest != *(long long *)out || newest <= newest_before ||
+        hoshi_store_survey_get(x->s, newest, TODAY, &v) != HOSHI_OK)
+        return "success, but no such survey";
+    bool right = strcmp(v.closes_on, "2026-12-31") == 0 && v.definition_len == 10;
+    free(v.definition);
+    return right ? NULL : "success, but the wrong survey";
+}
+
+static hoshi_err run_survey_get(ctx *x, void *out)
+{
+    return hoshi_store_survey_get(x->s, x->survey, TODAY, out);
+}
+
+static const char *check_survey_get(ctx *x, hoshi_err err, void *out)
+{
+    hoshi_survey *v = out;
+    const char *bad = NULL;
+    if (err == HOSHI_OK && (v->id != x->survey || v->definition == NULL ||
+                            memcmp(v->definition, "definition", 10) != 0 || v->counts.invited != 1))
+        bad = "wrong survey";
+    if (err != HOSHI_OK && v->definition != NULL)
+        bad = "failure, but a definition to free";
+    free(v->definition);
+    v->definition = NULL;
+    return bad;
+}
+
+static hoshi_err run_survey_list(ctx *x, void *out)
+{
+    hoshi_survey list[2];
+    size_t n = 0;
+    hoshi_err err = hoshi_store_survey_list(x->s, TODAY, list, 2, &n);
+    *(size_t *)out = n;
+    return err;
+}
+
+static const char *check_survey_list(ctx *x, hoshi_err err, void *out)
+{
+    (void)x; /* setup made one survey, survey_create more */
+    if (err == HOSHI_OK && *(size_t *)out != 2)
+        return "success, but rows missing";
+    if (err != HOSHI_OK && *(size_t *)out != 0)
+        return "failure, but rows given";
+    return NULL;
+}
+
+static char closes_want[16];
+
+static void prepare_set_dates(ctx *x)
+{
+    snprintf(closes_want, sizeof closes_want, "2027-01-%02d", 1 + ++x->attempt % 28);
+}
+
+static hoshi_err run_set_dates(ctx *x, void *out)
+{
+    (void)out;
+    return hoshi_store_survey_set_dates(x->s, x->survey, "", closes_want);
+}
+
+static const char *check_set_dates(ctx *x, hoshi_err err, void *out)
+{
+    (void)out;
+    hoshi_survey v;
+    if (hoshi_store_survey_get(x->s, x->survey, TODAY, &v) != HOSHI_OK)
+        return "survey unreadable";
+    free(v.definition);
+    if (err == HOSHI_OK && strcmp(v.closes_on, closes_want) != 0)
+        return "success, but the date is unchanged";
+    return NULL;
+}
+
+/* A new survey, and the organisation declared so it can be invited. */
+static void prepare_fresh_survey(ctx *x)
+{
+    ensure_active(x);
+    x->fresh = survey_new(x);
+}
+
+static hoshi_err run_survey_close(ctx *x, void *out)
+{
+    (void)out;
+    return hoshi_store_survey_close(x->s, x->fresh, TODAY);
+}
+
+static const char *check_survey_close(ctx *x, hoshi_err err, void *out)
+{
+    (void)out;
+    hoshi_survey v;
+    if (hoshi_store_survey_get(x->s, x->fresh, TODAY, &v) != HOSHI_OK)
+        return "survey unreadable";
+    free(v.definition);
+    if ((err == HOSHI_OK) != (v.state == HOSHI_SURVEY_CLOSED))
+        return err == HOSHI_OK ? "success, but still open" : "failure, but closed";
+    return NULL;
+}
+
+static hoshi_err take_token(void *arg, const hoshi_invitation_new *inv)
+{
+    memcpy(arg, inv->token, HOSHI_STORE_INVITE_TOKEN);
+    return HOSHI_OK;
+}
+
+static hoshi_err run_survey_invite(ctx *x, void *out)
+{
+    hoshi_invite_filter any = {0};
+    long long invited, skipped;
+    return hoshi_store_survey_invite(x->s, x->fresh, &any, TODAY, take_token, out, &invited, &skipped);
+}
+
+static const char *check_survey_invite(ctx *x, hoshi_err err, void *out)
+{
+    hoshi_survey_progress p;
+    hoshi_invitation inv;
+    if (hoshi_store_survey_progress(x->s, x->fresh, &p) != HOSHI_OK)
+        return "progress fails";
+    if (err != HOSHI_OK)
+        return p.all.invited == 0 ? NULL : "failure, but invited";
+    /* Every declared organisation (seed and sign-up made more). */
+    hoshi_stats st;
+    if (hoshi_store_stats(x->s, &st) != HOSHI_OK || p.all.invited != st.active[1] + st.active[2] ||
+        hoshi_store_invitation_by_token(x->s, out, TODAY, &inv) != HOSHI_OK)
+        return "success, but not every one invited";
+    free(inv.answers);
+    return inv.survey_id == x->fresh ? NULL : "success, but the wrong invitation";
+}
+
+static hoshi_err run_by_token(ctx *x, void *out)
+{
+    return hoshi_store_invitation_by_token(x->s, x->token, TODAY, out);
+}
+
+static hoshi_err run_by_org(ctx *x, void *out)
+{
+    return hoshi_store_invitation_by_org(x->s, x->oid, x->survey, TODAY, out);
+}
+
+static const char *check_invitation(ctx *x, hoshi_err err, void *out)
+{
+    hoshi_invitation *inv = out;
+    const char *bad = NULL;
+    if (err == HOSHI_OK && (inv->id != x->inv || inv->answers == NULL ||
+                            inv->response_state != HOSHI_RESPONSE_STARTED || inv->page != 2))
+        bad = "wrong invitation";
+    if (err != HOSHI_OK && inv->answers != NULL)
+        bad = "failure, but answers to free";
+    free(inv->answers);
+    inv->answers = NULL;
+    return bad;
+}
+
+typedef struct pending_out {
+    hoshi_survey_pending p[2];
+    size_t n;
+} pending_out;
+
+static hoshi_err run_pending(ctx *x, void *out)
+{
+    pending_out *o = out;
+    return hoshi_store_survey_pending(x->s, x->oid, TODAY, o->p, 2, &o->n);
+}
+
+static const char *check_pending(ctx *x, hoshi_err err, void *out)
+{
+    const pending_out *o = out;
+    pending_out want;
+    if (hoshi_store_survey_pending(x->s, x->oid, TODAY, want.p, 2, &want.n) != HOSHI_OK)
+        return "pending surveys fail";
+    if (err == HOSHI_OK && (o->n != want.n || o->n == 0 || o->p[0].invitation_id != want.p[0].invitation_id ||
+                            strcmp(o->p[0].title, want.p[0].title) != 0))
+        return "success, but wrong results";
+    if (err != HOSHI_OK && o->n != 0)
+        return "failure, but results given";
+    return NULL;
+}
+
+static char answers_want[32];
+
+static void prepare_response_save(ctx *x)
+{
+    snprintf(answers_want, sizeof answers_want, "Q1=%d", ++x->attempt);
+}
+
+static hoshi_err run_response_save(ctx *x, void *out)
+{
+    return hoshi_store_response_save(x->s, x->inv, answers_want, 2, TODAY, out);
+}
+
+static const char *check_response_save(ctx *x, hoshi_err err, void *out)
+{
+    hoshi_invitation inv;
+    if (hoshi_store_invitation_by_org(x->s, x->oid, x->survey, TODAY, &inv) != HOSHI_OK)
+        return "invitation unreadable";
+    bool saved = strcmp(inv.answers, answers_want) == 0;
+    free(inv.answers);
+    if ((err == HOSHI_OK) != (*(hoshi_answers_outcome *)out == HOSHI_ANSWERS_STORED))
+        return "outcome does not match the result";
+    if (err == HOSHI_OK && !saved)
+        return "success, but not saved";
+    if (err != HOSHI_OK && saved)
+        return "failure, but saved";
+    return NULL;
+}
+
+static void prepare_fresh_invitation(ctx *x)
+{
+    hoshi_invite_filter any = {0};
+    long long invited, skipped;
+    hoshi_invitation inv;
+    prepare_fresh_survey(x);
+    x->fresh_inv = 0;
+    if (hoshi_store_survey_invite(x->s, x->fresh, &any, TODAY, NULL, NULL, &invited, &skipped) == HOSHI_OK &&
+        hoshi_store_invitation_by_org(x->s, x->oid, x->fresh, TODAY, &inv) == HOSHI_OK) {
+        x->fresh_inv = inv.id;
+        free(inv.answers);
+    }
+}
+
+static hoshi_err run_response_submit(ctx *x, void *out)
+{
+    long long *r = out;
+    hoshi_answers_outcome outcome;
+    return hoshi_store_response_submit(x->s, x->fresh_inv, "Q1=1", TODAY, &outcome, r);
+}
+
+static const char *check_response_submit(ctx *x, hoshi_err err, void *out)
+{
+    hoshi_invitation inv;
+    if (hoshi_store_invitation_by_org(x->s, x->oid, x->fresh, TODAY, &inv) != HOSHI_OK)
+        return "invitation unreadable";
+    free(inv.answers);
+    bool submitted = inv.response_state == HOSHI_RESPONSE_SUBMITTED;
+    if (err == HOSHI_OK && (!submitted || *(long long *)out != 1))
+        return "success, but not submitted";
+    if (err != HOSHI_OK && (inv.response_state != HOSHI_RESPONSE_NONE || *(long long *)out != 0))
+        return "failure, but something stored";
+    return NULL;
+}
+
+static hoshi_err count_row(void *arg, const hoshi_response_row *row)
+{
+    if (row->respondent >= 1 && strcmp(row->answers, "Q1=9") == 0 && row->prefecture == 13)
+        ++*(size_t *)arg;
+    return HOSHI_OK;
+}
+
+static hoshi_err run_responses(ctx *x, void *out)
+{
+    return hoshi_store_survey_responses(x->s, x->fresh, count_row, out);
+}
+
+static void prepare_responses(ctx *x)
+{
+    hoshi_answers_outcome outcome;
+    long long r;
+    prepare_fresh_invitation(x);
+    hoshi_store_response_submit(x->s, x->fresh_inv, "Q1=9", TODAY, &outcome, &r);
+}
+
+static const char *check_responses(ctx *x, hoshi_err err, void *out)
+{
+    (void)x;
+    if (err == HOSHI_OK && *(size_t *)out != 1)
+        return "success, but not the response";
+    return NULL;
+}
+
+static hoshi_err run_progress(ctx *x, void *out)
+{
+    return hoshi_store_survey_progress(x->s, x->survey, out);
+}
+
+static const char *check_progress(ctx *x, hoshi_err err, void *out)
+{
+    const hoshi_survey_progress *p = out;
+    (void)x;
+    if (err == HOSHI_OK && (p->all.invited != 1 || p->level[1].invited + p->level[2].invited != 1 ||
+                            p->prefecture[13].invited != 1))
+        return "success, but wrong counts";
+    return NULL;
+}
+
 static const op ops[] = {
     {"open", NULL, run_open, check_open},
     {"user_by_email", NULL, run_user, read_user},
@@ -683,7 +1011,36 @@ static const op ops[] = {
     {"user_set_operator", prepare_operator, run_operator, check_operator},
     {"stats", NULL, run_stats, check_stats},
     {"seed", prepare_seed, run_seed, check_seed},
+    {"survey_create", prepare_survey_create, run_survey_create, check_survey_create},
+    {"survey_get", NULL, run_survey_get, check_survey_get},
+    {"survey_list", NULL, run_survey_list, check_survey_list},
+    {"survey_set_dates", prepare_set_dates, run_set_dates, check_set_dates},
+    {"survey_close", prepare_fresh_survey, run_survey_close, check_survey_close},
+    {"survey_invite", prepare_fresh_survey, run_survey_invite, check_survey_invite},
+    {"invitation_by_token", NULL, run_by_token, check_invitation},
+    {"invitation_by_org", NULL, run_by_org, check_invitation},
+    {"survey_pending", NULL, run_pending, check_pending},
+    {"response_save", prepare_response_save, run_response_save, check_response_save},
+    {"response_submit", prepare_fresh_invitation, run_response_submit, check_response_submit},
+    {"survey_responses", prepare_responses, run_responses, check_responses},
+    {"survey_progress", NULL, run_progress, check_progress},
 };
+
+/* The survey of setup: the organisation invited, a draft saved on page 2. */
+static bool setup_survey(ctx *x)
+{
+    hoshi_invite_filter any = {0};
+    long long invited, skipped;
+    hoshi_invitation inv;
+    hoshi_answers_outcome outcome;
+    if ((x->survey = survey_new(x)) == 0 ||
+        hoshi_store_survey_invite(x->s, x->survey, &any, TODAY, take_token, x->token, &invited, &skipped) != HOSHI_OK ||
+        hoshi_store_invitation_by_token(x->s, x->token, TODAY, &inv) != HOSHI_OK)
+        return false;
+    x->inv = inv.id;
+    free(inv.answers);
+    return hoshi_store_response_save(x->s, x->inv, "Q1=0", 2, TODAY, &outcome) == HOSHI_OK;
+}
 
 /* A store with one organisation that has done everything. */
 static bool setup(ctx *x, const char *dir, int k)
@@ -704,7 +1061,7 @@ static bool setup(ctx *x, const char *dir, int k)
            hoshi_store_diagnosis_add(x->s, x->oid, "1111111111111111111111111", 100, "2026-01-01", &d) == HOSHI_OK &&
            hoshi_store_policy_save(x->s, &p) == HOSHI_OK &&
            hoshi_store_policy_publish(x->s, x->oid, "2026-04-01") == HOSHI_OK &&
-           hoshi_store_decl_create(x->s, x->oid, 1, "2026-04-01", x->decl) == HOSHI_OK;
+           hoshi_store_decl_create(x->s, x->oid, 1, "2026-04-01", x->decl) == HOSHI_OK && setup_survey(x);
 }
 
 static bool allowed(fault_kind k, hoshi_err err)
@@ -745,6 +1102,12 @@ static void run_kind(fault_kind k, const char *dir)
                 hoshi_decl decl;
                 search_out search;
                 hoshi_stats st;
+                hoshi_survey survey;
+                hoshi_invitation invitation;
+                hoshi_survey_progress progress;
+                pending_out pending;
+                hoshi_answers_outcome outcome;
+                char token[HOSHI_STORE_INVITE_TOKEN];
                 hoshi_store *store;
                 long long ids[2];
                 size_t count;

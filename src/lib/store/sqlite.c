@@ -110,6 +110,44 @@ static const char *const migrations[] = {
     "ALTER TABLE policies ADD COLUMN pub_body TEXT NOT NULL DEFAULT '';"
     "UPDATE policies SET pub_representative = representative, pub_contact = contact,"
     " pub_established = established, pub_body = body WHERE published;",
+    /* 6: surveys of declarants (issue 9; sqlite_survey.c).  An invitation
+     * keeps only its token's hash, and the attributes its organisation
+     * had when invited (for the progress tables); a response is its
+     * invitation's, a draft until it has a respondent number, and keeps
+     * the organisation's attributes as they were at submission. */
+    "CREATE TABLE surveys("
+    " id INTEGER PRIMARY KEY,"
+    " form_id TEXT NOT NULL,"
+    " title TEXT NOT NULL,"
+    " version TEXT NOT NULL,"
+    " definition BLOB NOT NULL,"
+    " created_on TEXT NOT NULL,"
+    " opens_on TEXT NOT NULL DEFAULT '',"
+    " closes_on TEXT NOT NULL DEFAULT '',"
+    " closed_on TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE invitations("
+    " id INTEGER PRIMARY KEY,"
+    " survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,"
+    " org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    " token_hash BLOB NOT NULL UNIQUE,"
+    " decl_id TEXT NOT NULL,"
+    " level INTEGER NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " industry TEXT NOT NULL,"
+    " prefecture INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL DEFAULT (unixepoch()),"
+    " UNIQUE (survey_id, org_id));"
+    "CREATE INDEX invitations_org ON invitations(org_id);"
+    "CREATE TABLE responses("
+    " invitation_id INTEGER PRIMARY KEY REFERENCES invitations(id) ON DELETE CASCADE,"
+    " survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,"
+    " answers TEXT NOT NULL,"
+    " page INTEGER NOT NULL DEFAULT 0,"
+    " saved_at INTEGER NOT NULL DEFAULT (unixepoch()),"
+    " respondent INTEGER,"
+    " submitted_at INTEGER,"
+    " dlevel INTEGER, dsize INTEGER, dindustry TEXT, dpref INTEGER, dscore INTEGER,"
+    " UNIQUE (survey_id, respondent));",
 };
 
 int hoshi_store_schema_version(void)
@@ -342,4 +380,17 @@ const hoshi_store_ops hi_sqlite_ops = {
     .decl_withdraw_id = hi_sq_decl_withdraw_id,
     .stats = hi_sq_stats,
     .registry_rows = hi_sq_registry_rows,
+    .survey_create = hi_sq_survey_create,
+    .survey_get = hi_sq_survey_get,
+    .survey_list = hi_sq_survey_list,
+    .survey_set_dates = hi_sq_survey_set_dates,
+    .survey_close = hi_sq_survey_close,
+    .survey_invite = hi_sq_survey_invite,
+    .invitation_by_token = hi_sq_invitation_by_token,
+    .invitation_by_org = hi_sq_invitation_by_org,
+    .survey_pending = hi_sq_survey_pending,
+    .response_save = hi_sq_response_save,
+    .response_submit = hi_sq_response_submit,
+    .survey_responses = hi_sq_survey_responses,
+    .survey_progress = hi_sq_survey_progress,
 };

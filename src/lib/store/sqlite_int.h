@@ -179,6 +179,39 @@ hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_
 hoshi_err hi_sq_seed(hoshi_store *base, const hoshi_seed_decl *items, size_t n);
 hoshi_err hi_sq_generation(hoshi_store *base, long long *out);
 
+/* Surveys and invitations (sqlite_survey.c), responses and the figures
+ * over them (sqlite_response.c), as documented in hoshi/store_survey.h. */
+hoshi_err hi_sq_survey_create(hoshi_store *base, const hoshi_survey_new *in, long long *id);
+hoshi_err hi_sq_survey_get(hoshi_store *base, long long id, const char *today, hoshi_survey *out);
+hoshi_err hi_sq_survey_list(hoshi_store *base, const char *today, hoshi_survey *out, size_t max,
+                            size_t *n);
+hoshi_err hi_sq_survey_set_dates(hoshi_store *base, long long id, const char *opens_on,
+                                 const char *closes_on);
+hoshi_err hi_sq_survey_close(hoshi_store *base, long long id, const char *date);
+hoshi_err hi_sq_survey_invite(hoshi_store *base, long long survey_id, const hoshi_invite_filter *f,
+                              const char *today, hoshi_invite_fn fn, void *ctx, long long *invited,
+                              long long *skipped);
+hoshi_err hi_sq_invitation_by_token(hoshi_store *base, const char *token, const char *today,
+                                    hoshi_invitation *out);
+hoshi_err hi_sq_invitation_by_org(hoshi_store *base, long long org_id, long long survey_id,
+                                  const char *today, hoshi_invitation *out);
+hoshi_err hi_sq_survey_pending(hoshi_store *base, long long org_id, const char *today,
+                               hoshi_survey_pending *out, size_t max, size_t *n);
+hoshi_err hi_sq_response_save(hoshi_store *base, long long invitation_id, const char *answers, int page,
+                              const char *today, hoshi_answers_outcome *outcome);
+hoshi_err hi_sq_response_submit(hoshi_store *base, long long invitation_id, const char *answers,
+                                const char *today, hoshi_answers_outcome *outcome, long long *respondent);
+hoshi_err hi_sq_survey_responses(hoshi_store *base, long long survey_id, hoshi_response_fn fn, void *ctx);
+hoshi_err hi_sq_survey_progress(hoshi_store *base, long long survey_id, hoshi_survey_progress *out);
+/* A date the caller must give (`today`, the day of closing): HOSHI_ERR_INPUT
+ * naming `what` unless a real day as YYYY-MM-DD (sqlite_survey.c). */
+hoshi_err hi_sq_check_day(const char *what, const char *date);
+/* The state on `today` (a checked date) of the survey whose closed_on,
+ * opens_on and closes_on are columns col..col+2 of st's current row
+ * (sqlite_survey.c); HOSHI_ERR_NOMEM when SQLite could not convert one. */
+hoshi_err hi_sq_survey_state_at(hi_conn *c, sqlite3_stmt *st, int col, const char *today,
+                                hoshi_survey_state *out);
+
 /* The backend's operation table (sqlite.c). */
 extern const hoshi_store_ops hi_sqlite_ops;
 

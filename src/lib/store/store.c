@@ -157,3 +157,79 @@ hoshi_err hoshi_store_registry_rows(hoshi_store *s, hoshi_registry_row_fn fn, vo
 {
     FORWARD(registry_rows, fn, ctx);
 }
+
+hoshi_err hoshi_store_survey_create(hoshi_store *s, const hoshi_survey_new *in, long long *id)
+{
+    FORWARD(survey_create, in, id);
+}
+
+hoshi_err hoshi_store_survey_get(hoshi_store *s, long long id, const char *today, hoshi_survey *out)
+{
+    FORWARD(survey_get, id, today, out);
+}
+
+hoshi_err hoshi_store_survey_list(hoshi_store *s, const char *today, hoshi_survey *out, size_t max,
+                                  size_t *n)
+{
+    FORWARD(survey_list, today, out, max, n);
+}
+
+hoshi_err hoshi_store_survey_set_dates(hoshi_store *s, long long id, const char *opens_on,
+                                       const char *closes_on)
+{
+    FORWARD(survey_set_dates, id, opens_on, closes_on);
+}
+
+hoshi_err hoshi_store_survey_close(hoshi_store *s, long long id, const char *date)
+{
+    FORWARD(survey_close, id, date);
+}
+
+hoshi_err hoshi_store_survey_invite(hoshi_store *s, long long survey_id, const hoshi_invite_filter *f,
+                                    const char *today, hoshi_invite_fn fn, void *ctx,
+                                    long long *invited, long long *skipped)
+{
+    FORWARD(survey_invite, survey_id, f, today, fn, ctx, invited, skipped);
+}
+
+hoshi_err hoshi_store_invitation_by_token(hoshi_store *s, const char *token, const char *today,
+                                          hoshi_invitation *out)
+{
+    FORWARD(invitation_by_token, token, today, out);
+}
+
+hoshi_err hoshi_store_invitation_by_org(hoshi_store *s, long long org_id, long long survey_id,
+                                        const char *today, hoshi_invitation *out)
+{
+    FORWARD(invitation_by_org, org_id, survey_id, today, out);
+}
+
+hoshi_err hoshi_store_survey_pending(hoshi_store *s, long long org_id, const char *today,
+                                     hoshi_survey_pending *out, size_t max, size_t *n)
+{
+    FORWARD(survey_pending, org_id, today, out, max, n);
+}
+
+hoshi_err hoshi_store_response_save(hoshi_store *s, long long invitation_id, const char *answers,
+                                    int page, const char *today, hoshi_answers_outcome *outcome)
+{
+    FORWARD(response_save, invitation_id, answers, page, today, outcome);
+}
+
+hoshi_err hoshi_store_response_submit(hoshi_store *s, long long invitation_id, const char *answers,
+                                      const char *today, hoshi_answers_outcome *outcome,
+                                      long long *respondent)
+{
+    FORWARD(response_submit, invitation_id, answers, today, outcome, respondent);
+}
+
+hoshi_err hoshi_store_survey_responses(hoshi_store *s, long long survey_id, hoshi_response_fn fn,
+                                       void *ctx)
+{
+    FORWARD(survey_responses, survey_id, fn, ctx);
+}
+
+hoshi_err hoshi_store_survey_progress(hoshi_store *s, long long survey_id, hoshi_survey_progress *out)
+{
+    FORWARD(survey_progress, survey_id, out);
+}

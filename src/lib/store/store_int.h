@@ -25,6 +25,7 @@
 #include "hoshi/store.h"
 #include "hoshi/store_accounts.h"
 #include "hoshi/store_registry.h"
+#include "hoshi/store_survey.h"
 
 /* The backend's operations.  Every function gets the store as its first
  * argument and does what its hoshi_store_* wrapper documents. */
@@ -68,6 +69,32 @@ typedef struct hoshi_store_ops {
     hoshi_err (*seed)(hoshi_store *s, const hoshi_seed_decl *items, size_t n);
     hoshi_err (*stats)(hoshi_store *s, hoshi_stats *out);
     hoshi_err (*registry_rows)(hoshi_store *s, hoshi_registry_row_fn fn, void *ctx);
+
+    /* surveys (hoshi/store_survey.h) */
+    hoshi_err (*survey_create)(hoshi_store *s, const hoshi_survey_new *in, long long *id);
+    hoshi_err (*survey_get)(hoshi_store *s, long long id, const char *today, hoshi_survey *out);
+    hoshi_err (*survey_list)(hoshi_store *s, const char *today, hoshi_survey *out, size_t max,
+                             size_t *n);
+    hoshi_err (*survey_set_dates)(hoshi_store *s, long long id, const char *opens_on,
+                                  const char *closes_on);
+    hoshi_err (*survey_close)(hoshi_store *s, long long id, const char *date);
+    hoshi_err (*survey_invite)(hoshi_store *s, long long survey_id, const hoshi_invite_filter *f,
+                               const char *today, hoshi_invite_fn fn, void *ctx,
+                               long long *invited, long long *skipped);
+    hoshi_err (*invitation_by_token)(hoshi_store *s, const char *token, const char *today,
+                                     hoshi_invitation *out);
+    hoshi_err (*invitation_by_org)(hoshi_store *s, long long org_id, long long survey_id,
+                                   const char *today, hoshi_invitation *out);
+    hoshi_err (*survey_pending)(hoshi_store *s, long long org_id, const char *today,
+                                hoshi_survey_pending *out, size_t max, size_t *n);
+    hoshi_err (*response_save)(hoshi_store *s, long long invitation_id, const char *answers,
+                               int page, const char *today, hoshi_answers_outcome *outcome);
+    hoshi_err (*response_submit)(hoshi_store *s, long long invitation_id, const char *answers,
+                                 const char *today, hoshi_answers_outcome *outcome,
+                                 long long *respondent);
+    hoshi_err (*survey_responses)(hoshi_store *s, long long survey_id, hoshi_response_fn fn,
+                                  void *ctx);
+    hoshi_err (*survey_progress)(hoshi_store *s, long long survey_id, hoshi_survey_progress *out);
 } hoshi_store_ops;
 
 /* What every backend's handle starts with; the rest is the backend's own. */
