@@ -21,6 +21,7 @@
 #include "hoshi/policy.h"
 #include "hoshi/report.h"
 #include "hoshi/survey.h"
+#include "hoshi/form.h"
 #include "hoshi/text.h"
 #include "hoshi/ids.h"
 #include "hoshi/store.h"
