@@ -298,6 +298,16 @@ static hoshi_err parse_call(parser *P, int32_t *out)
     hoshi_err err = add_node(P, functions[f].kind, out);
     if (err == HOSHI_OK)
         err = lex(P);                       /* '(' */
+    if (err == HOSHI_OK && functions[f].args == 0) {
+        /* true() and false(): nothing nests inside, nothing to parse */
+        if ((err = lex(P)) != HOSHI_OK)
+            return err;
+        if (P->tok == T_END)
+            return fail(P, HOSHI_ERR_INPUT, P->at, "expected ')'");
+        if (P->tok != T_RP)
+            return fail(P, HOSHI_ERR_INPUT, at, "%s() takes no arguments", functions[f].name);
+        return lex(P);
+    }
     if (err == HOSHI_OK)
         err = enter(P, P->at);
     if (err == HOSHI_OK)
@@ -318,7 +328,8 @@ static hoshi_err parse_call(parser *P, int32_t *out)
         }
     }
     if (err == HOSHI_OK && P->tok != T_RP)
-        return fail(P, HOSHI_ERR_INPUT, P->at, args ? "expected ',' or ')'" : "expected ')'");
+        return fail(P, HOSHI_ERR_INPUT, P->at,
+                    args < functions[f].args ? "expected ',' or ')'" : "expected ')'");
     if (err == HOSHI_OK && args != functions[f].args)
         return fail(P, HOSHI_ERR_INPUT, at, "%s() takes %zu argument%s, not %zu", functions[f].name,
                     functions[f].args, functions[f].args == 1 ? "" : "s", args);
