@@ -47,6 +47,9 @@ LIBS    += -lmicrohttpd -lsqlite3 -lsodium -lqrencode -lpthread
 # password rules of sign-up: libpwquality with the cracklib dictionary
 DEB_PACKAGES += libpwquality-dev cracklib-runtime
 LIBS    += -lpwquality
+# questionnaire definitions (XLSForm) from .xlsx: libzip and expat
+DEB_PACKAGES += libzip-dev libexpat1-dev
+LIBS    += -lzip -lexpat
 
 # The library is one folder per subsystem (docs/internals.md).
 LIB_SRC := $(sort $(wildcard src/lib/*/*.c))

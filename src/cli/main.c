@@ -22,6 +22,7 @@ static const char usage[] =
     "  tab        cross tabulations and banners of survey data\n"
     "  gt         simple tabulation (GT) of every survey question\n"
     "  import     validate survey CSV and write a .hsd binary cache\n"
+    "  survey     questionnaires (XLSForm): check a definition, print its codebook\n"
     "  help       show this help, or 'hoshi help COMMAND' for a command\n"
     "  version    print the version\n"
     "\n"
@@ -39,6 +40,7 @@ static const command commands[] = {
     {"tab", cmd_tab},
     {"gt", cmd_gt},
     {"import", cmd_import},
+    {"survey", cmd_survey},
 };
 
 static const command *find(const char *name)

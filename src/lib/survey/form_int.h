@@ -10,7 +10,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "hoshi/datafile.h"
 #include "hoshi/form.h"
+#include "hoshi/text.h"
 #include "internal.h"
 #include "survey/expr.h"
 

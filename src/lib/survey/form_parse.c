@@ -32,7 +32,7 @@ static hoshi_err fail_at(const hi_sheet *s, size_t row, size_t col, hoshi_err co
     return hi_fail(code, "%s: %s%s", where, msg, arg != NULL ? arg : "");
 }
 
-bool hi_name_ok(const char *s)
+static bool name_ok(const char *s)
 {
     if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
         return false;
@@ -88,7 +88,7 @@ static hoshi_err add_choice(hoshi_form *f, const hi_sheet *s, const hi_cols *m, 
     const char *ln = hi_cols_cell(s, m, HI_C_LIST, r), *code = hi_cols_cell(s, m, HI_C_NAME, r);
     if (ln[0] == '\0')
         return fail_at(s, r, m->col[HI_C_LIST], HOSHI_ERR_INPUT, "list_name missing", NULL);
-    if (!hi_name_ok(ln))
+    if (!name_ok(ln))
         return fail_at(s, r, m->col[HI_C_LIST], HOSHI_ERR_INPUT,
                        "a list name is a letter then letters or digits: ", ln);
     long c = 0;
@@ -230,7 +230,7 @@ static hoshi_err check_name(builder *b, size_t row, const char *name)
     size_t nc = b->cols.col[HI_C_NAME];
     if (name[0] == '\0')
         return fail_at(s, row, nc, HOSHI_ERR_INPUT, "name missing", NULL);
-    if (!hi_name_ok(name))
+    if (!name_ok(name))
         return fail_at(s, row, nc, HOSHI_ERR_INPUT,
                        "a name is a letter then letters or digits (no '_'), at most 64: ", name);
     if (hi_form_find(b->f, name) != HI_FORM_NONE)
