@@ -29,8 +29,15 @@ hoshi_err hoshi_answers_post(hoshi_answers *a, size_t page, const hoshi_form_fie
     hi_clear_error();
     const hoshi_form *f = a->f;
     const char **vals = hi_calloc(n + 1, sizeof *vals);
-    if (vals == NULL)
+    /* The problem of each slot, kept until the routing of all the answers
+     * is known: a question that ends up hidden has its answer discarded,
+     * and its problem with it. */
+    int *kinds = hi_calloc(f->n_slots + 1, sizeof *kinds);
+    if (vals == NULL || kinds == NULL) {
+        free(vals);
+        free(kinds);
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    }
     hoshi_err err = HOSHI_OK;
     for (size_t s = 0; s < f->n_slots && err == HOSHI_OK; s++) {
         size_t ent = f->slots[s];
@@ -40,12 +47,22 @@ hoshi_err hoshi_answers_post(hoshi_answers *a, size_t page, const hoshi_form_fie
             continue; /* not posted and not on this page: kept */
         hoshi_form_problem_kind kind;
         err = hi_answer_set(a, ent, vals, k, &kind);
-        if (err == HOSHI_ERR_INPUT)
-            err = hi_problem_add(problems, kind, e->name, hi_problem_message(f, ent, kind, tx));
+        if (err == HOSHI_ERR_INPUT) {
+            kinds[s] = (int)kind + 1;
+            err = HOSHI_OK;
+        }
     }
     free(vals);
     if (err == HOSHI_OK)
         hoshi_answers_prune(a);
+    for (size_t s = 0; s < f->n_slots && err == HOSHI_OK; s++) {
+        size_t ent = f->slots[s];
+        if (kinds[s] == 0 || !hi_ent_relevant(a, ent))
+            continue;
+        hoshi_form_problem_kind kind = (hoshi_form_problem_kind)(kinds[s] - 1);
+        err = hi_problem_add(problems, kind, f->ents[ent].name, hi_problem_message(f, ent, kind, tx));
+    }
+    free(kinds);
     return err;
 }
 

@@ -113,8 +113,9 @@ hoshi_err hi_cols_check_default(const hi_sheet *s, const hi_cols *m, hi_col c, h
 
 hoshi_err hi_cols_text(const hi_sheet *s, const hi_cols *m, hi_col c, size_t row, hi_text *out)
 {
-    for (int l = 0; l < HI_LANGS; l++) {
+    for (int l = 0; l < HI_LANGS; l++)
         out->t[l] = NULL;
+    for (int l = 0; l < HI_LANGS; l++) {
         if (m->lang[c][l] == HI_FORM_NONE || hi_cell(s, row, m->lang[c][l])[0] == '\0')
             continue;
         out->t[l] = hi_strdup(hi_cell(s, row, m->lang[c][l]));

@@ -22,14 +22,30 @@ typedef struct book {
     char *target[3];       /* its part name */
 } book;
 
+static void out_of_memory(hi_xml *x)
+{
+    x->err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading the workbook");
+    hi_xml_stop(x, "out of memory");
+}
+
 static char *dup_or_stop(hi_xml *x, const char *s)
 {
     char *d = hi_strdup(s);
-    if (d == NULL) {
-        x->err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-        hi_xml_stop(x, "out of memory");
-    }
+    if (d == NULL)
+        out_of_memory(x);
     return d;
+}
+
+/* Stops on a failed text buffer: out of memory, or over the cell cap. */
+static bool text_failed(hi_xml *x, const hoshi_buf *b, const char *over)
+{
+    if (b->err == HOSHI_OK)
+        return false;
+    if (b->err == HOSHI_ERR_NOMEM)
+        out_of_memory(x);
+    else
+        hi_xml_stop(x, over);
+    return true;
 }
 
 static void XMLCALL book_start(void *ud, const XML_Char *name, const XML_Char **atts)
@@ -120,10 +136,8 @@ static void XMLCALL ss_end(void *ud, const XML_Char *name)
         s->in_rph--;
     } else if (strcmp(l, "si") == 0) {
         s->in_si = false;
-        if (s->text.err != HOSHI_OK) {
-            hi_xml_stop(x, "a shared string longer than a cell may be");
+        if (text_failed(x, &s->text, "a shared string longer than a cell may be"))
             return;
-        }
         if (s->n == s->cap) {
             if (s->n >= HI_XLSX_MAX_STRINGS) {
                 hi_xml_stop(x, "too many shared strings");
@@ -132,8 +146,7 @@ static void XMLCALL ss_end(void *ud, const XML_Char *name)
             size_t cap = s->cap ? s->cap * 2 : 64;
             char **v = hi_realloc(s->v, cap * sizeof *v);
             if (v == NULL) {
-                x->err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-                hi_xml_stop(x, "out of memory");
+                out_of_memory(x);
                 return;
             }
             s->v = v;
@@ -233,10 +246,8 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
 static char *cell_value(hi_xml *x, sheet_rd *s)
 {
     const char *raw = s->text.len > 0 ? s->text.data : "";
-    if (s->text.err != HOSHI_OK) {
-        hi_xml_stop(x, "a cell longer than 8192 bytes");
+    if (text_failed(x, &s->text, "a cell longer than 8192 bytes"))
         return NULL;
-    }
     if (strcmp(s->type, "s") == 0) {
         long i = 0;
         if (!hoshi_parse_long(raw, 0, (long)s->ss->n - 1, &i)) {
@@ -280,7 +291,10 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
             cell *c = s->n < HI_XLSX_MAX_CELLS ? hi_realloc(s->cells, cap * sizeof *c) : NULL;
             if (c == NULL) {
                 free(v);
-                hi_xml_stop(x, s->n < HI_XLSX_MAX_CELLS ? "out of memory" : "too many cells");
+                if (s->n < HI_XLSX_MAX_CELLS)
+                    out_of_memory(x);
+                else
+                    hi_xml_stop(x, "too many cells");
                 return;
             }
             s->cells = c;
