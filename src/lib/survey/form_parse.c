@@ -354,7 +354,8 @@ static hoshi_err compile(builder *b, const hi_ent *e, hi_col c, const char *src,
     if (err != HOSHI_OK) {
         char detail[512];
         snprintf(detail, sizeof detail, "%s", hoshi_error_detail());
-        return hi_fail(err, "%s: %s (at character %zu of \"%s\")", where, detail, at, src);
+        (void)at; /* the expression module's message names the character */
+        return hi_fail(err, "%s: %s (\"%s\")", where, detail, src);
     }
     if (hi_expr_uses_dot(*out) && !dot_ok)
         return hi_fail(HOSHI_ERR_INPUT, "%s: '.' (this question) is only for a question's "
