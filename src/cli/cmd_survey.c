@@ -25,17 +25,18 @@ static const char survey_help[] =
     "\n"
     "exit status: 0 done, 1 failure, 2 bad usage or bad definition\n";
 
-/* Parses [--lang L] and exactly one DEF; returns EXIT_OK, an exit status,
- * or -1 when the help was asked for (and printed). */
-static int def_args(const char *cmd, int argc, char **argv, bool lang_ok, const char **def,
-                    bool *have_lang, hoshi_lang *lang)
+/* Parses [--lang L] and exactly one DEF and loads DEF into *f; returns
+ * EXIT_OK, an exit status, or -1 when the help was asked for (and
+ * printed).  *lang is the form's default language unless --lang is given. */
+static int open_def(const char *cmd, int argc, char **argv, bool lang_ok, hoshi_form **f,
+                    hoshi_lang *lang)
 {
     static const struct option opts[] = {
         {"lang", required_argument, NULL, 'l'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    *have_lang = false;
+    bool have_lang = false;
     optind = 1;
     int ch;
     while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -46,7 +47,7 @@ static int def_args(const char *cmd, int argc, char **argv, bool lang_ok, const 
                 return cli_usage_error(cmd, "unknown option '--lang'");
             if (hoshi_lang_parse(optarg, lang) != HOSHI_OK)
                 return cli_usage_error(cmd, "--lang takes ja or en, not '%s'", optarg);
-            *have_lang = true;
+            have_lang = true;
             break;
         case ':': return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
@@ -55,22 +56,21 @@ static int def_args(const char *cmd, int argc, char **argv, bool lang_ok, const 
     if (optind != argc - 1)
         return cli_usage_error(cmd, optind >= argc ? "a definition (DEF) is needed"
                                                    : "one definition (DEF) only");
-    *def = argv[optind];
+    hoshi_err err = hoshi_form_load(argv[optind], f);
+    if (err != HOSHI_OK)
+        return cli_input_error(cmd, err);
+    if (!have_lang)
+        *lang = hoshi_form_default_lang(*f);
     return EXIT_OK;
 }
 
 static int survey_check(int argc, char **argv)
 {
-    const char *cmd = "survey check", *def = NULL;
-    bool have_lang;
+    hoshi_form *f = NULL;
     hoshi_lang lang;
-    int rc = def_args(cmd, argc, argv, false, &def, &have_lang, &lang);
+    int rc = open_def("survey check", argc, argv, false, &f, &lang);
     if (rc != EXIT_OK)
         return rc < 0 ? EXIT_OK : rc;
-    hoshi_form *f = NULL;
-    hoshi_err err = hoshi_form_load(def, &f);
-    if (err != HOSHI_OK)
-        return cli_input_error(cmd, err);
     size_t pages = hoshi_form_page_count(f);
     printf("%s: %zu questions on %zu page%s\n", hoshi_form_id(f), hoshi_form_question_count(f),
            pages, pages == 1 ? "" : "s");
@@ -80,18 +80,14 @@ static int survey_check(int argc, char **argv)
 
 static int survey_codebook(int argc, char **argv)
 {
-    const char *cmd = "survey codebook", *def = NULL;
-    bool have_lang;
+    const char *cmd = "survey codebook";
+    hoshi_form *f = NULL;
     hoshi_lang lang = HOSHI_LANG_JA;
-    int rc = def_args(cmd, argc, argv, true, &def, &have_lang, &lang);
+    int rc = open_def(cmd, argc, argv, true, &f, &lang);
     if (rc != EXIT_OK)
         return rc < 0 ? EXIT_OK : rc;
-    hoshi_form *f = NULL;
-    hoshi_err err = hoshi_form_load(def, &f);
-    if (err != HOSHI_OK)
-        return cli_input_error(cmd, err);
     hoshi_buf b = HOSHI_BUF_INIT;
-    err = hoshi_form_codebook(f, have_lang ? lang : hoshi_form_default_lang(f), &b);
+    hoshi_err err = hoshi_form_codebook(f, lang, &b);
     hoshi_form_free(f);
     char *text = NULL;
     size_t len = 0;

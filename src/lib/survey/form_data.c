@@ -14,21 +14,6 @@ static const char *const cb_type[] = {
     [HI_E_TEXT] = "FA", [HI_E_GRID] = "GRID",
 };
 
-static void csv_field(hoshi_buf *b, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        hoshi_buf_puts(b, s);
-        return;
-    }
-    hoshi_buf_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            hoshi_buf_putc(b, '"');
-        hoshi_buf_putc(b, *s);
-    }
-    hoshi_buf_putc(b, '"');
-}
-
 static void cb_row(hoshi_buf *b, const char *qid, const char *type, const char *code,
                    const char *label)
 {
@@ -38,7 +23,7 @@ static void cb_row(hoshi_buf *b, const char *qid, const char *type, const char *
     hoshi_buf_putc(b, ',');
     hoshi_buf_puts(b, code);
     hoshi_buf_putc(b, ',');
-    csv_field(b, label);
+    hoshi_buf_csv(b, label, ',');
     hoshi_buf_putc(b, '\n');
 }
 
@@ -90,7 +75,7 @@ static void one_value(hoshi_buf *b, const hi_ans *x)
 {
     hoshi_buf_putc(b, ',');
     if (x->n > 0)
-        csv_field(b, x->v[0]);
+        hoshi_buf_csv(b, x->v[0], ',');
 }
 
 void hoshi_answers_data_row(const hoshi_answers *a, hoshi_buf *b)

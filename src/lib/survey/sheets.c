@@ -209,27 +209,12 @@ bool hi_sheets_is_blob(const char *data, size_t len)
     return len >= sizeof blob_magic - 1 && memcmp(data, blob_magic, sizeof blob_magic - 1) == 0;
 }
 
-static void csv_cell(hoshi_buf *b, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        hoshi_buf_puts(b, s);
-        return;
-    }
-    hoshi_buf_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            hoshi_buf_putc(b, '"');
-        hoshi_buf_putc(b, *s);
-    }
-    hoshi_buf_putc(b, '"');
-}
-
 static void sheet_csv(hoshi_buf *b, const hi_sheet *s)
 {
     for (size_t c = 0; c < s->ncols; c++) {
         if (c > 0)
             hoshi_buf_putc(b, ',');
-        csv_cell(b, s->head[c]);
+        hoshi_buf_csv(b, s->head[c], ',');
     }
     if (s->ncols > 0)
         hoshi_buf_putc(b, '\n');
@@ -237,7 +222,7 @@ static void sheet_csv(hoshi_buf *b, const hi_sheet *s)
         for (size_t c = 0; c < s->ncols; c++) {
             if (c > 0)
                 hoshi_buf_putc(b, ',');
-            csv_cell(b, hi_cell(s, r, c));
+            hoshi_buf_csv(b, hi_cell(s, r, c), ',');
         }
         hoshi_buf_putc(b, '\n');
     }

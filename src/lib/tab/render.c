@@ -62,22 +62,6 @@ static void fmt_stat(hoshi_buf *b, const double *st, int i)
 
 /* ---- csv / tsv ---- */
 
-static void csv_cell(hoshi_buf *b, const char *s, char sep)
-{
-    bool q = strchr(s, sep) || strchr(s, '"') || strchr(s, '\n') || strchr(s, '\r');
-    if (!q) {
-        hoshi_buf_puts(b, s);
-        return;
-    }
-    hoshi_buf_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            hoshi_buf_putc(b, '"');
-        hoshi_buf_putc(b, *s);
-    }
-    hoshi_buf_putc(b, '"');
-}
-
 static void render_sv(hoshi_buf *b, const hoshi_tabset *ts, char sep)
 {
     const char *nl = "\r\n";
@@ -88,7 +72,7 @@ static void render_sv(hoshi_buf *b, const hoshi_tabset *ts, char sep)
                 hoshi_buf_puts(b, nl);
             char title[HI_TAB_MAX_LABEL + 200];
             snprintf(title, sizeof title, "[%s] %s", t->id, t->title);
-            csv_cell(b, title, sep);
+            hoshi_buf_csv(b, title, sep);
             hoshi_buf_puts(b, nl);
         }
         /* header */
@@ -102,12 +86,12 @@ static void render_sv(hoshi_buf *b, const hoshi_tabset *ts, char sep)
         } else {
             for (size_t c = 0; c < t->n_cols; c++) {
                 hoshi_buf_putc(b, sep);
-                csv_cell(b, t->col_label[c], sep);
+                hoshi_buf_csv(b, t->col_label[c], sep);
             }
         }
         hoshi_buf_puts(b, nl);
         for (size_t r = 0; r < t->n_rows; r++) {
-            csv_cell(b, t->row_label[r], sep);
+            hoshi_buf_csv(b, t->row_label[r], sep);
             if (t->num) {
                 const double *st = &t->stat[r * HI_ST_COUNT];
                 for (int i = HI_ST_N; i <= HI_ST_MAX; i++) {
