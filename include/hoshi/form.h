@@ -41,7 +41,7 @@
 
 #define HOSHI_FORM_MAX_DEF ((size_t)1 << 20)      /* bytes of a serialised definition */
 #define HOSHI_FORM_MAX_XLSX ((size_t)8 << 20)     /* bytes of an .xlsx file */
-#define HOSHI_FORM_MAX_TEXT 2000                  /* bytes of one free-text / number answer */
+#define HOSHI_FORM_MAX_TEXT 2000                  /* characters of one free-text / number answer */
 #define HOSHI_FORM_MAX_ANSWERS ((size_t)256 << 10) /* bytes of an encoded response */
 #define HOSHI_FORM_ALL ((size_t)-1)               /* "every page" for validate and post */
 
@@ -163,7 +163,7 @@ typedef enum hoshi_form_problem_kind {
     HOSHI_FORM_P_ONE_VALUE,     /* several values for a question that takes one */
     HOSHI_FORM_P_NOT_INTEGER,
     HOSHI_FORM_P_NOT_NUMBER,
-    HOSHI_FORM_P_TOO_LONG,      /* over HOSHI_FORM_MAX_TEXT bytes */
+    HOSHI_FORM_P_TOO_LONG,      /* over HOSHI_FORM_MAX_TEXT characters */
     HOSHI_FORM_P_BAD_TEXT       /* not valid UTF-8, or control characters */
 } hoshi_form_problem_kind;
 

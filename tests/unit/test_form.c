@@ -213,7 +213,8 @@ static const bad_case bad[] = {
     {HEAD "integer,Q1,x,${Q1} >,,,\n", YN, NULL, HOSHI_ERR_INPUT, NULL},
     {HEAD "integer,Q1,,,,,\n", YN, NULL, HOSHI_ERR_INPUT, "survey:2:label: a question needs a label"},
     {"type,name,label::English (en)\ninteger,Q1,x\n", NULL, NULL, HOSHI_ERR_INPUT,
-     "survey:1:label::English (en): a language column without one for the default language (ja)"},
+     "survey:1:label::English (en): a language column without one for the default language (ja); "
+     "the settings sheet's default_language names it"},
     {"type,name,label::Deutsch (de)\ninteger,Q1,x\n", NULL, NULL, HOSHI_ERR_INPUT,
      "survey:1:label::Deutsch (de): unknown language 'Deutsch (de)' (ja or en)"},
     {"type,name,label,label::日本語 (ja)\ninteger,Q1,x,y\n", NULL, NULL, HOSHI_ERR_INPUT,
@@ -261,6 +262,49 @@ static void t_bad_definitions(void)
     CHECK_INT(hoshi_form_parse_sheets(s, strlen(s), YN, strlen(YN), NULL, 0, &f), HOSHI_ERR_INPUT);
     CHECK_STR(hoshi_error_detail(), "survey:2:relevant: expected a value at the end of the "
                                     "expression at character 8 (\"${Q1} >\")");
+}
+
+/* The caps of a definition: columns, cell length, rows. */
+static void t_caps(void)
+{
+    hoshi_buf b = HOSHI_BUF_INIT;
+    hoshi_form *f = NULL;
+    hoshi_buf_puts(&b, "type,name,label");
+    for (int i = 0; i < 62; i++)
+        hoshi_buf_printf(&b, ",c%d", i);
+    hoshi_buf_puts(&b, "\ninteger,Q1,x\n");
+    CHECK_INT(hoshi_form_parse_sheets(b.data, b.len, NULL, 0, NULL, 0, &f), HOSHI_ERR_LIMIT);
+    CHECK_STR(hoshi_error_detail(), "survey:1: more than 64 columns");
+    hoshi_buf_free(&b);
+    hoshi_buf_puts(&b, "type,name,label\ninteger,Q1,");
+    for (int i = 0; i < 8193; i++)
+        hoshi_buf_putc(&b, 'x');
+    hoshi_buf_putc(&b, '\n');
+    CHECK_INT(hoshi_form_parse_sheets(b.data, b.len, NULL, 0, NULL, 0, &f), HOSHI_ERR_LIMIT);
+    CHECK_STR(hoshi_error_detail(), "survey:2:label: more than 8192 bytes in a cell");
+    hoshi_buf_free(&b);
+    hoshi_buf_puts(&b, "type,name,label\n");
+    for (int i = 0; i < 5001; i++)
+        hoshi_buf_printf(&b, "integer,Q%d,x\n", i);
+    CHECK_INT(hoshi_form_parse_sheets(b.data, b.len, NULL, 0, NULL, 0, &f), HOSHI_ERR_LIMIT);
+    CHECK_STR(hoshi_error_detail(), "survey:5002: more than 5000 rows");
+    hoshi_buf_free(&b);
+    /* 250 choices fit a list, the 251st does not */
+    hoshi_buf_puts(&b, "list_name,name,label\n");
+    for (int i = 1; i <= 251; i++)
+        hoshi_buf_printf(&b, "l,%d,c\n", i);
+    const char *s = "type,name,label\nselect_one l,Q1,x\n";
+    CHECK_INT(hoshi_form_parse_sheets(s, strlen(s), b.data, b.len, NULL, 0, &f), HOSHI_ERR_LIMIT);
+    CHECK_STR(hoshi_error_detail(), "choices:252:name: more than 250 choices in a list");
+    hoshi_buf_free(&b);
+    /* groups nested 16 deep are fine, 17 are not */
+    hoshi_buf_puts(&b, "type,name,label\n");
+    for (int i = 0; i < 17; i++)
+        hoshi_buf_printf(&b, "begin_group,g%d,x\n", i);
+    CHECK_INT(hoshi_form_parse_sheets(b.data, b.len, NULL, 0, NULL, 0, &f), HOSHI_ERR_LIMIT);
+    CHECK_STR(hoshi_error_detail(), "survey:18:type: groups nested more than 16 deep");
+    hoshi_buf_free(&b);
+    CHECK(f == NULL);
 }
 
 static void t_languages(void)
@@ -782,6 +826,7 @@ int main(void)
     RUN(t_model);
     RUN(t_codebook);
     RUN(t_bad_definitions);
+    RUN(t_caps);
     RUN(t_languages);
     RUN(t_xlsx);
     RUN(t_blob);

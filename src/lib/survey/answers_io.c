@@ -194,14 +194,21 @@ hoshi_err hoshi_answers_decode(hoshi_answers *a, const char *text, size_t len)
         err = hoshi_answers_new(f, &tmp);
     if (err == HOSHI_OK && (vals = hi_calloc(p.n + 1, sizeof *vals)) == NULL)
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    size_t *slot_of = err == HOSHI_OK ? hi_calloc(p.n + 1, sizeof *slot_of) : NULL;
+    if (err == HOSHI_OK && slot_of == NULL)
+        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < p.n && err == HOSHI_OK; i++) {
         size_t ent = hi_form_find(f, p.v[i].name);
         if (ent == HI_FORM_NONE || !hi_ent_answerable(&f->ents[ent]))
             err = hi_fail(HOSHI_ERR_INPUT, "stored answers: no question named %s", p.v[i].name);
+        else
+            slot_of[i] = f->ents[ent].slot;
     }
     for (size_t s = 0; s < f->n_slots && err == HOSHI_OK; s++) {
-        const hi_ent *e = &f->ents[f->slots[s]];
-        size_t k = gather(p.v, p.n, e->name, vals);
+        size_t k = 0;
+        for (size_t i = 0; i < p.n; i++)
+            if (slot_of[i] == s)
+                vals[k++] = p.v[i].value;
         hoshi_form_problem_kind kind;
         if (k > 0 && (err = hi_answer_set(tmp, f->slots[s], vals, k, &kind)) == HOSHI_ERR_INPUT) {
             char detail[256];
@@ -209,6 +216,7 @@ hoshi_err hoshi_answers_decode(hoshi_answers *a, const char *text, size_t len)
             err = hi_fail(err, "stored answers: %s", detail);
         }
     }
+    free(slot_of);
     if (err == HOSHI_OK) { /* swap the checked answers in */
         hi_ans *old = a->a;
         a->a = tmp->a;

@@ -105,7 +105,8 @@ hoshi_err hi_cols_check_default(const hi_sheet *s, const hi_cols *m, hi_col c, h
             char where[160];
             hi_sheet_where(s, HI_FORM_NONE, m->lang[c][l], where, sizeof where);
             return hi_fail(HOSHI_ERR_INPUT, "%s: a language column without one for the default "
-                           "language (%s)", where, hoshi_lang_code(deflang));
+                           "language (%s); the settings sheet's default_language names it",
+                           where, hoshi_lang_code(deflang));
         }
     }
     return HOSHI_OK;

@@ -130,6 +130,7 @@ struct hoshi_form {
     size_t n_questions;
     size_t *slots;         /* answerable entities by slot */
     size_t n_slots;
+    size_t *by_name;       /* entities sorted by name (NULL while building) */
 };
 
 /* form_parse.c: the model from sheets (takes the sheets on success). */

@@ -34,10 +34,54 @@ bool hi_ent_answerable(const hi_ent *e)
 
 size_t hi_form_find(const hoshi_form *f, const char *name)
 {
-    for (size_t i = 0; i < f->n_ents; i++)
-        if (f->ents[i].name != NULL && strcmp(f->ents[i].name, name) == 0)
-            return i;
+    if (f->by_name == NULL) { /* while building: the names so far */
+        for (size_t i = 0; i < f->n_ents; i++)
+            if (f->ents[i].name != NULL && strcmp(f->ents[i].name, name) == 0)
+                return i;
+        return HI_FORM_NONE;
+    }
+    size_t lo = 0, hi = f->n_ents;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(f->ents[f->by_name[mid]].name, name);
+        if (c == 0)
+            return f->by_name[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return HI_FORM_NONE;
+}
+
+typedef struct name_ent {
+    const char *name;
+    size_t ent;
+} name_ent;
+
+static int name_ent_cmp(const void *a, const void *b)
+{
+    return strcmp(((const name_ent *)a)->name, ((const name_ent *)b)->name);
+}
+
+/* The entities sorted by name, for lookups by binary search. */
+static hoshi_err name_index(hoshi_form *f)
+{
+    name_ent *tmp = hi_calloc(f->n_ents + 1, sizeof *tmp);
+    size_t *v = hi_calloc(f->n_ents + 1, sizeof *v);
+    if (tmp == NULL || v == NULL) {
+        free(tmp);
+        free(v);
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading the form");
+    }
+    for (size_t i = 0; i < f->n_ents; i++)
+        tmp[i] = (name_ent){f->ents[i].name, i};
+    qsort(tmp, f->n_ents, sizeof *tmp, name_ent_cmp);
+    for (size_t i = 0; i < f->n_ents; i++)
+        v[i] = tmp[i].ent;
+    free(tmp);
+    f->by_name = v;
+    return HOSHI_OK;
 }
 
 static hoshi_err list_views(hoshi_form *f)
@@ -79,7 +123,9 @@ static void ent_view(const hoshi_form *f, size_t i, hoshi_lang g, hoshi_form_ite
 
 hoshi_err hi_form_views(hoshi_form *f)
 {
-    hoshi_err err = list_views(f);
+    hoshi_err err = name_index(f);
+    if (err == HOSHI_OK)
+        err = list_views(f);
     if (err != HOSHI_OK)
         return err;
     for (int g = 0; g < HI_LANGS; g++) {
@@ -151,6 +197,7 @@ void hoshi_form_free(hoshi_form *f)
         free(f->items[g]);
     free(f->questions);
     free(f->slots);
+    free(f->by_name);
     free(f);
 }
 
