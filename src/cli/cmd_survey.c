@@ -14,25 +14,28 @@
 
 static const char survey_help[] =
     "usage: hoshi survey check DEF\n"
-    "       hoshi survey codebook DEF [--lang ja|en]\n"
+    "       hoshi survey codebook DEF [--lang ja|en] [--out FILE]\n"
     "\n"
     "Questionnaires in XLSForm: DEF is an .xlsx workbook (sheets survey, choices,\n"
     "settings) or a directory holding survey.csv, choices.csv and settings.csv.\n"
     "\n"
     "  check       validate DEF; prints a one-line summary, or sheet:row:column: message\n"
     "  codebook    print the codebook.csv of DEF (qid,type,code,label) for 'hoshi tab';\n"
-    "              labels in --lang (default: the form's default language)\n"
+    "              labels in --lang (default: the form's default language),\n"
+    "              to --out FILE (written whole or not at all) or standard output\n"
     "\n"
     "exit status: 0 done, 1 failure, 2 bad usage or bad definition\n";
 
-/* Parses [--lang L] and exactly one DEF and loads DEF into *f; returns
- * EXIT_OK, an exit status, or -1 when the help was asked for (and
- * printed).  *lang is the form's default language unless --lang is given. */
-static int open_def(const char *cmd, int argc, char **argv, bool lang_ok, hoshi_form **f,
+/* Parses [--lang L] [--out FILE] (when out is not NULL) and exactly one
+ * DEF, and loads DEF into *f; returns EXIT_OK, an exit status, or -1 when
+ * the help was asked for (and printed).  *lang is the form's default
+ * language unless --lang is given. */
+static int open_def(const char *cmd, int argc, char **argv, const char **out, hoshi_form **f,
                     hoshi_lang *lang)
 {
     static const struct option opts[] = {
         {"lang", required_argument, NULL, 'l'},
+        {"out", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -42,8 +45,13 @@ static int open_def(const char *cmd, int argc, char **argv, bool lang_ok, hoshi_
     while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (ch) {
         case 'h': fputs(survey_help, stdout); return -1;
+        case 'o':
+            if (out == NULL)
+                return cli_usage_error(cmd, "unknown option '--out'");
+            *out = optarg;
+            break;
         case 'l':
-            if (!lang_ok)
+            if (out == NULL)
                 return cli_usage_error(cmd, "unknown option '--lang'");
             if (hoshi_lang_parse(optarg, lang) != HOSHI_OK)
                 return cli_usage_error(cmd, "--lang takes ja or en, not '%s'", optarg);
@@ -68,7 +76,7 @@ static int survey_check(int argc, char **argv)
 {
     hoshi_form *f = NULL;
     hoshi_lang lang;
-    int rc = open_def("survey check", argc, argv, false, &f, &lang);
+    int rc = open_def("survey check", argc, argv, NULL, &f, &lang);
     if (rc != EXIT_OK)
         return rc < 0 ? EXIT_OK : rc;
     size_t pages = hoshi_form_page_count(f);
@@ -80,10 +88,10 @@ static int survey_check(int argc, char **argv)
 
 static int survey_codebook(int argc, char **argv)
 {
-    const char *cmd = "survey codebook";
+    const char *cmd = "survey codebook", *out = NULL;
     hoshi_form *f = NULL;
     hoshi_lang lang = HOSHI_LANG_JA;
-    int rc = open_def(cmd, argc, argv, true, &f, &lang);
+    int rc = open_def(cmd, argc, argv, &out, &f, &lang);
     if (rc != EXIT_OK)
         return rc < 0 ? EXIT_OK : rc;
     hoshi_buf b = HOSHI_BUF_INIT;
@@ -96,7 +104,7 @@ static int survey_codebook(int argc, char **argv)
     hoshi_buf_free(&b);
     if (err != HOSHI_OK)
         return cli_lib_error(cmd, err);
-    rc = cli_write_output(cmd, NULL, text, len);
+    rc = cli_write_output(cmd, out, text, len);
     free(text);
     return rc;
 }

@@ -87,6 +87,8 @@ hoshi_err hoshi_answers_encode(const hoshi_answers *a, char **out, size_t *len)
         return *out != NULL ? HOSHI_OK : hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     }
     hoshi_err err = hoshi_buf_finish(&b, out, len);
+    if (err == HOSHI_ERR_NOMEM)
+        return hi_fail(err, "out of memory encoding the answers");
     return err == HOSHI_OK ? HOSHI_OK : hi_fail(err, "encoded answers over %zu bytes",
                                                 HOSHI_FORM_MAX_ANSWERS);
 }

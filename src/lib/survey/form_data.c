@@ -49,6 +49,8 @@ hoshi_err hoshi_form_codebook(const hoshi_form *f, hoshi_lang lang, hoshi_buf *b
             cb_row(b, e->name, type, code, hi_text_get(&l->label[k], lang, f->deflang));
         }
     }
+    if (b->err == HOSHI_ERR_NOMEM)
+        return hi_fail(b->err, "out of memory writing the codebook");
     if (b->err != HOSHI_OK)
         return hi_fail(b->err, "the codebook does not fit in its buffer");
     return HOSHI_OK;

@@ -228,6 +228,13 @@ static void sheet_csv(hoshi_buf *b, const hi_sheet *s)
     }
 }
 
+static hoshi_err blob_failed(hoshi_err err)
+{
+    if (err == HOSHI_ERR_NOMEM)
+        return hi_fail(err, "out of memory storing the definition");
+    return hi_fail(err, "the definition is larger than %zu bytes", HOSHI_FORM_MAX_DEF);
+}
+
 hoshi_err hi_sheets_to_blob(const hi_sheets *sh, char **out, size_t *len)
 {
     hoshi_buf b = HOSHI_BUF_INIT;
@@ -241,7 +248,7 @@ hoshi_err hi_sheets_to_blob(const hi_sheets *sh, char **out, size_t *len)
             hoshi_err e = one.err;
             hoshi_buf_free(&one);
             hoshi_buf_free(&b);
-            return hi_fail(e, "the definition is larger than %zu bytes", HOSHI_FORM_MAX_DEF);
+            return blob_failed(e);
         }
         hoshi_buf_printf(&b, "sheet %s %zu\n", sh->s[i].name, one.len);
         hoshi_buf_append(&b, one.data, one.len);
@@ -249,9 +256,7 @@ hoshi_err hi_sheets_to_blob(const hi_sheets *sh, char **out, size_t *len)
         hoshi_buf_free(&one);
     }
     hoshi_err err = hoshi_buf_finish(&b, out, len);
-    if (err != HOSHI_OK)
-        return hi_fail(err, "the definition is larger than %zu bytes", HOSHI_FORM_MAX_DEF);
-    return HOSHI_OK;
+    return err == HOSHI_OK ? HOSHI_OK : blob_failed(err);
 }
 
 hoshi_err hi_sheets_from_blob(hi_sheets *sh, const char *data, size_t len)
