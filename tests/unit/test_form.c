@@ -237,7 +237,7 @@ static const bad_case bad[] = {
     {"type,name,label\ninteger,Q1,\"x\n", NULL, NULL, HOSHI_ERR_INPUT,
      "survey:2:3: quoted field never closed"},
     {"type,name,label\ninteger,Q1,\xff\n", NULL, NULL, HOSHI_ERR_INPUT,
-     "survey: invalid UTF-8 at byte 28"},
+     "survey: invalid UTF-8 at byte 28 (save the sheet as CSV UTF-8)"},
 };
 
 static void t_bad_definitions(void)
@@ -484,6 +484,21 @@ static void t_answers(void)
     CHECK_INT(hoshi_answers_set(a, "Q3", num, 1), HOSHI_OK);
     hoshi_answers_get(a, "Q3", &v, &n);
     CHECK_STR(v[0], "0012");
+    const char *wide[] = {"\xe3\x80\x80\xef\xbc\x8d\xef\xbc\x91\xef\xbc\x92"}; /* "　－１２" */
+    CHECK_INT(hoshi_answers_set(a, "Q3", wide, 1), HOSHI_OK);
+    hoshi_answers_get(a, "Q3", &v, &n);
+    CHECK_STR(n ? v[0] : "", "-12");
+    const char *wdec[] = {"\xef\xbc\x90\xef\xbc\x8e\xef\xbc\x95"}; /* "０．５" */
+    CHECK_INT(hoshi_answers_set(a, "Q4", wdec, 1), HOSHI_OK);
+    hoshi_answers_get(a, "Q4", &v, &n);
+    CHECK_STR(n ? v[0] : "", "0.5");
+    const char *wtext[] = {"\xef\xbc\x91"}; /* text keeps "１" */
+    CHECK_INT(hoshi_answers_set(a, "Q2x", wtext, 1), HOSHI_OK);
+    hoshi_answers_get(a, "Q2x", &v, &n);
+    CHECK_STR(n ? v[0] : "", "\xef\xbc\x91");
+    CHECK_INT(hoshi_answers_set(a, "Q2x", NULL, 0), HOSHI_OK);
+    CHECK_INT(hoshi_answers_set(a, "Q4", NULL, 0), HOSHI_OK);
+    CHECK_INT(hoshi_answers_set(a, "Q3", num, 1), HOSHI_OK);
 
     /* a posted page: fields by name, every problem kind; problems of
      * questions that end up hidden are dropped with their answers */

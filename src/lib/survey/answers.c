@@ -76,6 +76,28 @@ static bool is_number(const char *s, bool integer)
     return *p == '\0' && digits > 0 && digits + frac <= 15;
 }
 
+/* Full-width digits, minus and full stop (as Japanese phones type them)
+ * become ASCII, in place: a number is the same number either way. */
+static void ascii_number(char *s)
+{
+    char *o = s;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        if (p[0] == 0xEF && p[1] == 0xBC && p[2] >= 0x90 && p[2] <= 0x99) {
+            *o++ = (char)('0' + (p[2] - 0x90));
+            p += 3;
+        } else if (p[0] == 0xEF && p[1] == 0xBC && (p[2] == 0x8D || p[2] == 0x8E)) {
+            *o++ = p[2] == 0x8D ? '-' : '.';
+            p += 3;
+        } else if (p[0] == 0xE2 && p[1] == 0x88 && p[2] == 0x92) { /* U+2212 MINUS SIGN */
+            *o++ = '-';
+            p += 3;
+        } else {
+            *o++ = (char)*p++;
+        }
+    }
+    *o = '\0';
+}
+
 /* The values kept for entity e (malloc'd strings, in *kept) or the problem. */
 static hoshi_err check_values(const hoshi_form *f, const hi_ent *e, const char *const *vals,
                               size_t n, hi_ans *kept, hoshi_form_problem_kind *kind)
@@ -144,6 +166,8 @@ static hoshi_err check_values(const hoshi_form *f, const hi_ent *e, const char *
         free(norm);
         return HOSHI_OK;
     }
+    if (e->kind != HI_E_TEXT)
+        ascii_number(norm);
     if (e->kind != HI_E_TEXT && !is_number(norm, e->kind == HI_E_INT)) {
         free(norm);
         *kind = e->kind == HI_E_INT ? HOSHI_FORM_P_NOT_INTEGER : HOSHI_FORM_P_NOT_NUMBER;

@@ -282,7 +282,7 @@ static hoshi_err grid_row(builder *b, size_t row, hi_ekind kind, size_t list, in
 
 static hoshi_err survey_row(builder *b, size_t row)
 {
-    hi_ekind kind;
+    hi_ekind kind = HI_E_NOTE;
     size_t list;
     int group;
     hoshi_err err = parse_type(b, row, &kind, &list, &group);
@@ -296,7 +296,7 @@ static hoshi_err survey_row(builder *b, size_t row)
     const char *name = hi_cols_cell(b->sv, &b->cols, HI_C_NAME, row);
     if ((err = check_name(b, row, name)) != HOSHI_OK)
         return err;
-    hi_ent *e;
+    hi_ent *e = NULL;
     if ((err = new_ent(b, row, kind, &e)) != HOSHI_OK)
         return err;
     e->list = list;

@@ -177,7 +177,8 @@ hoshi_err hi_sheet_from_csv(hi_sheet *s, const char *name, const char *text, siz
     }
     size_t bad = hoshi_utf8_invalid_at(text, len);
     if (bad < len)
-        return hi_fail(HOSHI_ERR_INPUT, "%s: invalid UTF-8 at byte %zu", name, bad + 1);
+        return hi_fail(HOSHI_ERR_INPUT, "%s: invalid UTF-8 at byte %zu (save the sheet as "
+                       "CSV UTF-8)", name, bad + 1);
     hi_csvtok t = {text, text + len, name, 1, HOSHI_BUF_INIT};
     hi_csvrec rec = {NULL, 0, 0, 0};
     hoshi_err err = HOSHI_OK;
