@@ -201,7 +201,8 @@ const hoshi_form *hoshi_answers_form(const hoshi_answers *a);
  * are cleared, so an unticked checkbox clears an MA.  An empty value is no
  * answer.  A bad value (not a code, not an integer, …) leaves the
  * question unanswered and adds a problem to *problems, with messages from
- * tx.  Answers of questions that are then not relevant are pruned.
+ * tx.  Answers of questions that are then not relevant are pruned, and
+ * the problems of those questions dropped with them.
  * Returns HOSHI_OK (problems or not) or HOSHI_ERR_NOMEM. */
 hoshi_err hoshi_answers_post(hoshi_answers *a, size_t page, const hoshi_form_field *fields,
                              size_t n, const hoshi_form_texts *tx,
@@ -233,7 +234,9 @@ bool hoshi_form_relevant(const hoshi_answers *a, const char *name);
 bool hoshi_form_page_relevant(const hoshi_answers *a, size_t page);
 /* The next relevant page after `page` (forward) or before it (!forward);
  * returns hoshi_form_page_count() when there is none forward and
- * HOSHI_FORM_ALL when none backward. */
+ * HOSHI_FORM_ALL when none backward.  page = HOSHI_FORM_ALL forward gives
+ * the first relevant page; page = hoshi_form_page_count() backward the
+ * last. */
 size_t hoshi_form_page_step(const hoshi_answers *a, size_t page, bool forward);
 
 /* Drops the answers of questions that are not relevant (SPEC: an answer

@@ -111,8 +111,12 @@ static void col_letters(size_t col, char *out, size_t size)
 void hi_sheet_where(const hi_sheet *s, size_t row, size_t col, char *buf, size_t size)
 {
     size_t rowno = row == HI_FORM_NONE ? 1 : s->rowno[row];
-    const char *cname = col < s->ncols ? s->head[col] : "";
-    if (s->colno != NULL && col < s->ncols) {
+    if (col >= s->ncols) { /* a message about the row as a whole */
+        snprintf(buf, size, "%s:%zu", s->name, rowno);
+        return;
+    }
+    const char *cname = s->head[col];
+    if (s->colno != NULL) {
         char letters[8];
         col_letters(s->colno[col], letters, sizeof letters);
         snprintf(buf, size, "%s:%zu:%s (%s%zu)", s->name, rowno, cname, letters, rowno);
