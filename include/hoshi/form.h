@@ -169,8 +169,9 @@ typedef enum hoshi_form_problem_kind {
 
 typedef struct hoshi_form_problem {
     hoshi_form_problem_kind kind;
-    const char *name;     /* the question (a GRID row by its own name) */
-    const char *message;  /* the constraint_message in the texts' language, or survey.ini's */
+    const char *name;     /* the question (a GRID row by its own name); the form's */
+    const char *message;  /* the constraint_message in the texts' language, or survey.ini's;
+                             the form's or the texts' (both must outlive the list) */
 } hoshi_form_problem;
 
 /* A list of problems; fill with the calls below, release with

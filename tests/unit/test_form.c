@@ -13,6 +13,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
 
 #define FORMS "tests/data/forms"
 
@@ -407,6 +409,85 @@ static void t_xlsx(void)
             CHECK_STR(hoshi_error_detail(), cases[i].detail);
     }
     CHECK_INT(hoshi_form_load(FORMS "/none", &a), HOSHI_ERR_IO);
+}
+
+/* A workbook as a real spreadsheet writer makes it (libxlsxwriter: shared
+ * strings, styles, document properties, numbers as numbers), its sheets in
+ * another order than the form's and a blank row in the survey sheet. */
+static void t_xlsx_writer(void)
+{
+    static const char *const sv[][6] = {
+        {"type", "name", "label::日本語 (ja)", "label::English (en)", "relevant", "appearance"},
+        {"select_one yn", "Q1", "担当者はいますか", "Anyone in charge?", "", ""},
+        {"", "", "", "", "", ""},
+        {"integer", "Q2", "人数", "People", "${Q1} = '1'", ""},
+        {"begin_group", "G", "対策", "Measures", "", "table-list"},
+        {"select_one yn", "Ga", "更新", "Updates", "", ""},
+        {"select_one yn", "Gb", "バックアップ", "Backups", "", ""},
+        {"end_group", "G", "", "", "", ""},
+    };
+    char path[] = "/tmp/hoshi-test-form-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0)
+        return;
+    close(fd);
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *st = workbook_add_worksheet(wb, "settings");
+    lxw_worksheet *ch = workbook_add_worksheet(wb, "choices");
+    lxw_worksheet *su = workbook_add_worksheet(wb, "survey");
+    worksheet_write_string(st, 0, 0, "form_id", NULL);
+    worksheet_write_string(st, 0, 1, "version", NULL);
+    worksheet_write_string(st, 1, 0, "xw", NULL);
+    worksheet_write_number(st, 1, 1, 20260401, NULL);
+    worksheet_write_string(ch, 0, 0, "list_name", NULL);
+    worksheet_write_string(ch, 0, 1, "name", NULL);
+    worksheet_write_string(ch, 0, 2, "label::日本語 (ja)", NULL);
+    worksheet_write_string(ch, 0, 3, "label::English (en)", NULL);
+    static const char *const yn[][2] = {{"はい", "Yes"}, {"いいえ", "No"}};
+    for (int r = 0; r < 2; r++) {
+        worksheet_write_string(ch, (lxw_row_t)(r + 1), 0, "yn", NULL);
+        worksheet_write_number(ch, (lxw_row_t)(r + 1), 1, r + 1, NULL);
+        worksheet_write_string(ch, (lxw_row_t)(r + 1), 2, yn[r][0], NULL);
+        worksheet_write_string(ch, (lxw_row_t)(r + 1), 3, yn[r][1], NULL);
+    }
+    for (int r = 0; r < 8; r++)
+        for (int c = 0; c < 6; c++)
+            if (sv[r][c][0] != '\0')
+                worksheet_write_string(su, (lxw_row_t)r, (lxw_col_t)c, sv[r][c], NULL);
+    CHECK_INT(workbook_close(wb), LXW_NO_ERROR);
+    hoshi_form *f = NULL;
+    CHECK_INT(hoshi_form_load(path, &f), HOSHI_OK);
+    if (f != NULL) {
+        CHECK_STR(hoshi_form_id(f), "xw");
+        CHECK_STR(hoshi_form_version(f), "20260401");
+        char *cb = codebook(f, HOSHI_LANG_EN);
+        CHECK_STR(cb, "qid,type,code,label\nQ1,SA,,Anyone in charge?\nQ1,SA,1,Yes\nQ1,SA,2,No\n"
+                      "Q2,NUM,,People\nG,GRID,,Measures\nG,GRID,item:1,Updates\n"
+                      "G,GRID,item:2,Backups\nG,GRID,1,Yes\nG,GRID,2,No\n");
+        free(cb);
+        hoshi_form_free(f);
+    } else {
+        printf("  %s\n", hoshi_error_detail());
+    }
+    /* a message names the row the user sees, after the blank row 3 */
+    lxw_workbook *wb2 = workbook_new(path);
+    lxw_worksheet *su2 = workbook_add_worksheet(wb2, "survey");
+    worksheet_write_string(su2, 0, 0, "type", NULL);
+    worksheet_write_string(su2, 0, 1, "name", NULL);
+    worksheet_write_string(su2, 0, 3, "label", NULL);
+    worksheet_write_string(su2, 1, 0, "integer", NULL);
+    worksheet_write_string(su2, 1, 1, "Q1", NULL);
+    worksheet_write_string(su2, 1, 3, "x", NULL);
+    worksheet_write_string(su2, 3, 0, "text", NULL);
+    worksheet_write_string(su2, 3, 1, "Q1", NULL);
+    worksheet_write_string(su2, 3, 3, "y", NULL);
+    CHECK_INT(workbook_close(wb2), LXW_NO_ERROR);
+    f = NULL;
+    CHECK_INT(hoshi_form_load(path, &f), HOSHI_ERR_INPUT);
+    CHECK_STR(hoshi_error_detail(), "survey:4:name (B4): duplicate name: Q1");
+    hoshi_form_free(f);
+    unlink(path);
 }
 
 static void t_blob(void)
@@ -844,6 +925,7 @@ int main(void)
     RUN(t_caps);
     RUN(t_languages);
     RUN(t_xlsx);
+    RUN(t_xlsx_writer);
     RUN(t_blob);
     RUN(t_answers);
     RUN(t_sa2018);
