@@ -47,6 +47,9 @@ LIBS    += -lmicrohttpd -lsqlite3 -lsodium -lqrencode -lpthread
 # password rules of sign-up: libpwquality with the cracklib dictionary
 DEB_PACKAGES += libpwquality-dev cracklib-runtime
 LIBS    += -lpwquality
+# questionnaire definitions (XLSForm) from .xlsx: libzip and expat
+DEB_PACKAGES += libzip-dev libexpat1-dev
+LIBS    += -lzip -lexpat
 
 # The library is one folder per subsystem (docs/internals.md).
 LIB_SRC := $(sort $(wildcard src/lib/*/*.c))
@@ -180,7 +183,7 @@ bench-web: all
 # seeds, keeping what they learn in build/fuzz/corpus_<target>/.
 DEB_PACKAGES += clang libclang-rt-14-dev
 FUZZ_CC      ?= clang
-FUZZ_TARGETS := csv codebook hsd options answers ini form
+FUZZ_TARGETS := csv codebook hsd options answers ini form xlsform
 FUZZ_SAN     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # Library code is compiled with gcc's -Werror elsewhere; clang's own
 # warnings about it must not break the fuzz build.

@@ -39,6 +39,9 @@ void hoshi_buf_json(hoshi_buf *b, const char *s);
 void hoshi_buf_json_str(hoshi_buf *b, const char *s);
 /* Percent-encodes s for a URL query value or path segment. */
 void hoshi_buf_url(hoshi_buf *b, const char *s);
+/* Writes s as one RFC 4180 field separated by sep (',' or '\t'): quoted,
+ * with quotes doubled, when it holds sep, a quote or a line break. */
+void hoshi_buf_csv(hoshi_buf *b, const char *s, char sep);
 
 /* Replaces every {name} in tmpl by the value of vars (name/value pairs,
  * NULL-terminated), passed through esc (or verbatim when esc is NULL).

@@ -45,6 +45,7 @@ int cmd_tab(int argc, char **argv);
 int cmd_gt(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
+int cmd_survey(int argc, char **argv);
 
 /* `hoshi serve`: the other front end, the web application, whose one
  * entry point this is (src/server/main.c; it parses its own options and

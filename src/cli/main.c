@@ -23,6 +23,7 @@ static const char usage[] =
     "  gt         simple tabulation (GT) of every survey question\n"
     "  import     validate survey CSV and write a .hsd binary cache\n"
     "  registry   export the registry and self-diagnoses as survey data\n"
+    "  survey     questionnaires (XLSForm): check a definition, print its codebook\n"
     "  help       show this help, or 'hoshi help COMMAND' for a command\n"
     "  version    print the version\n"
     "\n"
@@ -41,6 +42,7 @@ static const command commands[] = {
     {"gt", cmd_gt},
     {"import", cmd_import},
     {"registry", cmd_registry},
+    {"survey", cmd_survey},
 };
 
 static const command *find(const char *name)

@@ -124,6 +124,24 @@ def main():
         ("policy", "csrf=x&org=%E6%98%9F&body=%E5%9F%BA%E6%9C%AC%E6%96%B9%E9%87%9D%0D%0A&save=1"),
     ]:
         write("form", name, text)
+    xlsform_seeds()
+
+
+def xlsform_seeds():
+    """xlsform: mode byte 0 then a workbook or a stored definition; mode 1
+    then the three CSV sheets with --choices-- and --settings-- lines."""
+    forms = os.path.join(ROOT, "tests", "data", "forms")
+    write("xlsform", "sample_xlsx", b"\0" + open(os.path.join(forms, "sample.xlsx"), "rb").read())
+    for name, d in (("sample", os.path.join(forms, "sample")),
+                    ("sa2018", os.path.join(ROOT, "data", "surveys", "sa2018"))):
+        sheets = [open(os.path.join(d, f + ".csv"), encoding="utf-8").read()
+                  for f in ("survey", "choices", "settings")]
+        write("xlsform", name + "_sheets", "\1" + sheets[0] + "--choices--\n" + sheets[1]
+              + "--settings--\n" + sheets[2])
+        blob = "hoshi-form 1\n"
+        for sheet, text in zip(("survey", "choices", "settings"), sheets):
+            blob += "sheet %s %d\n%s\n" % (sheet, len(text.encode("utf-8")), text)
+        write("xlsform", name + "_blob", "\0" + blob)
 
 
 if __name__ == "__main__":

@@ -175,6 +175,10 @@ cases = [
                      "--out", "{dir}/p.html"]),
     ("policy md en", ["policy", "--org", "Hoshino", "--representative", "CEO", "--lang", "en",
                       "--date", "2026-04-01", "--out", "{dir}/p.md"]),
+    ("survey codebook of an xlsx", ["survey", "codebook", f"{data}/forms/sample.xlsx",
+                                    "--out", "{dir}/cb.csv"]),
+    ("survey codebook of CSV sheets in en", ["survey", "codebook", f"{data}/forms/sample",
+                                             "--lang", "en", "--out", "{dir}/cb.csv"]),
 ]
 ok = True
 with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:

@@ -157,6 +157,21 @@ void hoshi_buf_url(hoshi_buf *b, const char *s)
     }
 }
 
+void hoshi_buf_csv(hoshi_buf *b, const char *s, char sep)
+{
+    if (strchr(s, sep) == NULL && strpbrk(s, "\"\r\n") == NULL) {
+        hoshi_buf_puts(b, s);
+        return;
+    }
+    hoshi_buf_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            hoshi_buf_putc(b, '"');
+        hoshi_buf_putc(b, *s);
+    }
+    hoshi_buf_putc(b, '"');
+}
+
 void hoshi_buf_subst(hoshi_buf *b, const char *tmpl, const char *const *vars,
                   void (*esc)(hoshi_buf *, const char *))
 {

@@ -110,13 +110,13 @@ int hoshi_attrs_industry_code(const char *letter)
 void hoshi_codebook_row(hoshi_buf *b, const char *qid, const char *type, const char *code,
                         const char *label)
 {
-    hi_csv_cell(b, qid, ',');
+    hoshi_buf_csv(b, qid, ',');
     hoshi_buf_putc(b, ',');
-    hi_csv_cell(b, type, ',');
+    hoshi_buf_csv(b, type, ',');
     hoshi_buf_putc(b, ',');
-    hi_csv_cell(b, code, ',');
+    hoshi_buf_csv(b, code, ',');
     hoshi_buf_putc(b, ',');
-    hi_csv_cell(b, label, ',');
+    hoshi_buf_csv(b, label, ',');
     hoshi_buf_puts(b, "\r\n");
 }
 

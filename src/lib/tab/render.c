@@ -67,22 +67,6 @@ typedef struct sv_out {
     char sep;
 } sv_out;
 
-void hi_csv_cell(hoshi_buf *b, const char *s, char sep)
-{
-    bool q = strchr(s, sep) || strchr(s, '"') || strchr(s, '\n') || strchr(s, '\r');
-    if (!q) {
-        hoshi_buf_puts(b, s);
-        return;
-    }
-    hoshi_buf_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            hoshi_buf_putc(b, '"');
-        hoshi_buf_putc(b, *s);
-    }
-    hoshi_buf_putc(b, '"');
-}
-
 static const char *const sv_nl = "\r\n";
 
 /* several tables: each after a line "[ID] title", apart by an empty line */
@@ -95,7 +79,7 @@ static void sv_table(void *ctx, const hi_walk_table *w)
         hoshi_buf_puts(o->b, sv_nl);
     char title[HI_TAB_MAX_LABEL + 200];
     snprintf(title, sizeof title, "[%s] %s", w->t->id, w->t->title);
-    hi_csv_cell(o->b, title, o->sep);
+    hoshi_buf_csv(o->b, title, o->sep);
     hoshi_buf_puts(o->b, sv_nl);
 }
 
@@ -104,7 +88,7 @@ static void sv_head(void *ctx, const hi_walk_table *w, const hi_walk_col *col)
     sv_out *o = ctx;
     (void)w;
     hoshi_buf_putc(o->b, o->sep);
-    hi_csv_cell(o->b, col->label, o->sep);
+    hoshi_buf_csv(o->b, col->label, o->sep);
 }
 
 static void sv_end(void *ctx, const hi_walk_table *w)
@@ -117,7 +101,7 @@ static void sv_row(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
 {
     sv_out *o = ctx;
     (void)w;
-    hi_csv_cell(o->b, row->label, o->sep);
+    hoshi_buf_csv(o->b, row->label, o->sep);
 }
 
 static void sv_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row,

@@ -118,9 +118,6 @@ hoshi_err hi_text_to_utf8(const char *name, const char *raw, size_t len, hoshi_e
                           char **out, size_t *out_len);
 /* Line and field (1-based) of byte offset off in CSV text, honouring quotes. */
 void hi_csv_position(const char *text, size_t off, size_t *line, size_t *field);
-/* render.c: appends s as one field of a sep-separated file, quoted (RFC 4180)
- * when it holds sep, a quote or a line break. */
-void hi_csv_cell(hoshi_buf *b, const char *s, char sep);
 
 /* csvtok.c: a simple RFC 4180 record reader over a complete buffer (the
  * codebook and small files; the data reader has its own fast path). */
