@@ -783,8 +783,10 @@ static void t_sa2018(void)
     const char *q11[] = {"2", "8"};
     CHECK_INT(hoshi_answers_set(a, "Q11", q11, 2), HOSHI_OK);
     hoshi_form_problems pr = HOSHI_FORM_PROBLEMS_INIT;
-    CHECK_INT(hoshi_answers_validate(a, hoshi_form_find(f, "Q11", HOSHI_LANG_JA) ? 4 : 0, ja, &pr),
-              HOSHI_OK);
+    CHECK_INT(hoshi_form_page_count(f), 8);
+    CHECK_STR(hoshi_form_page_get(f, 4, HOSHI_LANG_EN)->items[0].name, "Q11");
+    CHECK_STR(hoshi_form_page_get(f, 4, HOSHI_LANG_EN)->label, "Incidents");
+    CHECK_INT(hoshi_answers_validate(a, 4, ja, &pr), HOSHI_OK);
     CHECK_INT(pr.n, 1);
     if (pr.n == 1)
         CHECK_STR(pr.v[0].message, "「いずれも起きていない」は他の選択肢と同時に選べません。");
