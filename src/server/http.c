@@ -90,6 +90,11 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, srv_resp *p)
         MHD_add_response_header(resp, "Location", p->location);
     for (size_t i = 0; i < p->n_cookies; i++)
         MHD_add_response_header(resp, "Set-Cookie", p->cookies[i]);
+    if (p->filename[0]) {
+        char disp[160];
+        snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", p->filename);
+        MHD_add_response_header(resp, "Content-Disposition", disp);
+    }
     if (p->retry_after > 0) {
         char secs[24];
         snprintf(secs, sizeof secs, "%ld", p->retry_after);
@@ -349,6 +354,7 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
         (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_EN, &s.cat[1])) != HOSHI_OK ||
         (err = srv_tpl_load(&s)) != HOSHI_OK || (err = srv_cache_new(&s.cache)) != HOSHI_OK ||
         (err = srv_regcache_new(cfg->datadir, &s.regcache)) != HOSHI_OK ||
+        (err = srv_svcache_new(&s.svcache)) != HOSHI_OK ||
         (err = srv_pwcheck_init()) != HOSHI_OK ||
         (err = srv_throttle_new(cfg->signup_limit, &s.throttle)) != HOSHI_OK ||
         (err = srv_pwpool_new(cfg->hash_workers, cfg->hash_queue, &s.pool)) != HOSHI_OK ||
@@ -431,6 +437,7 @@ free_state:
     srv_pwcheck_free();
     srv_cache_free(s.cache);
     srv_regcache_free(s.regcache);
+    srv_svcache_free(s.svcache);
     srv_tpl_free(&s);
     hoshi_catalog_free(s.cat[1]);
     hoshi_catalog_free(s.cat[0]);

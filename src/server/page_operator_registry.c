@@ -125,7 +125,7 @@ static const struct reg_table {
 
 /* The inside of the <body> of a rendered HTML document, up to its notes
  * (the page states them once). */
-static void body_of(hoshi_buf *b, const char *html)
+void srv_tab_body_of(hoshi_buf *b, const char *html)
 {
     const char *from = strstr(html, "<body>");
     from = from != NULL ? from + strlen("<body>") : html;
@@ -138,7 +138,7 @@ static void body_of(hoshi_buf *b, const char *html)
 /* The engine's chart, its table groups' ids ("t0", "t1", …, unique in one
  * SVG file) prefixed with the section's key, so they stay unique in a
  * page of several charts. */
-static void chart_of(hoshi_buf *b, const char *svg, const char *key)
+void srv_tab_chart_of(hoshi_buf *b, const char *svg, const char *key)
 {
     static const char mark[] = "<g class=\"table\" id=\"";
     const char *at;
@@ -169,9 +169,9 @@ static hoshi_err one_table(hoshi_buf *b, srv_req *r, const hoshi_dataset *ds,
         hoshi_buf_printf(b, "<section class=\"card regtab\" id=\"%s\"><h2>", t->key);
         hoshi_buf_html(b, srv_text(r, "operator_registry", t->key));
         hoshi_buf_puts(b, "</h2><div class=\"chart\">");
-        chart_of(b, svg, t->key);
+        srv_tab_chart_of(b, svg, t->key);
         hoshi_buf_puts(b, "</div><div class=\"table-wrap\">");
-        body_of(b, html);
+        srv_tab_body_of(b, html);
         hoshi_buf_puts(b, "</div></section>\n");
     }
     free(html);
