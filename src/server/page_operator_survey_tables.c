@@ -98,7 +98,7 @@ static void bad_request(srv_req *r, srv_resp *p, const char *detail)
 
 static void failed(srv_req *r, srv_resp *p, hoshi_err err)
 {
-    if (err == HOSHI_ERR_INPUT || err == HOSHI_ERR_NOTFOUND || err == HOSHI_ERR_LIMIT)
+    if (err == HOSHI_ERR_INPUT || err == HOSHI_ERR_USAGE || err == HOSHI_ERR_NOTFOUND || err == HOSHI_ERR_LIMIT)
         bad_request(r, p, hoshi_error_detail());
     else
         srv_page_store_error(r, p, "survey_tables", false);
