@@ -216,12 +216,9 @@ static hoshi_err one_section(hoshi_buf *b, srv_req *r, const srv_svdata *d, cons
                              size_t i, const char *head, const char *side)
 {
     hoshi_tabset *ts = NULL;
-    char *html = NULL, *svg = NULL, key[24];
-    size_t len;
+    char key[24];
     hoshi_tab_render_opts opts = {.lang = r->lang, .texts = tx};
     hoshi_err err = run_one(r, d, head, side, &ts);
-    if (err == HOSHI_OK && (err = hoshi_tab_render(ts, HOSHI_TAB_HTML, &opts, &html, &len)) == HOSHI_OK)
-        err = hoshi_tab_render(ts, HOSHI_TAB_SVG, &opts, &svg, &len);
     if (err == HOSHI_OK) {
         snprintf(key, sizeof key, "t%zu", i);
         hoshi_buf_printf(b, "<section class=\"card regtab svtab\" id=\"%s\" data-head=\"", key);
@@ -235,14 +232,10 @@ static hoshi_err one_section(hoshi_buf *b, srv_req *r, const srv_svdata *d, cons
         hoshi_buf_puts(b, "\">CSV</a> · ");
         hoshi_buf_printf(b, "<a href=\"/operator/surveys/%lld/table.xlsx", d->survey_id);
         query_of(b, head, side);
-        hoshi_buf_puts(b, "\">xlsx</a></p><div class=\"chart\">");
-        srv_tab_chart_of(b, svg, key);
-        hoshi_buf_puts(b, "</div><div class=\"table-wrap\">");
-        srv_tab_body_of(b, html);
-        hoshi_buf_puts(b, "</div></section>\n");
+        hoshi_buf_puts(b, "\">xlsx</a></p>");
+        err = srv_tab_section(b, ts, &opts, key);
+        hoshi_buf_puts(b, "</section>\n");
     }
-    free(html);
-    free(svg);
     hoshi_tabset_free(ts);
     return err;
 }

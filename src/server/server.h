@@ -376,11 +376,11 @@ void srv_survey_filter_fields(hoshi_buf *b, srv_req *r);
  * when a value is not one of its choices.  f->industry points into the
  * request. */
 bool srv_survey_filter_read(srv_req *r, hoshi_invite_filter *f);
-/* page_operator_registry.c: the inside of a rendered HTML table document
- * up to its notes, and an SVG chart with its table ids prefixed by key
- * (unique in a page of several charts). */
-void srv_tab_body_of(hoshi_buf *b, const char *html);
-void srv_tab_chart_of(hoshi_buf *b, const char *svg, const char *key);
+/* page_operator_registry.c: the tables of ts as a page shows them: the
+ * engine's chart (its table ids prefixed by key, unique in a page of
+ * several charts) and its HTML table up to the notes, appended to b. */
+hoshi_err srv_tab_section(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_render_opts *opts,
+                          const char *key);
 /* A survey's analysis data, built from its submitted responses and kept
  * per survey and language until another response is submitted. */
 typedef struct srv_svfa {
