@@ -6,10 +6,11 @@
 # dataset: tabulation and rendering only), and one table.csv.
 #
 # Fixture: `hoshi serve --demo --demo-count N` seeds N organisations and
-# the demo survey (all invited, the first 3,000 answering); then the
-# remaining invitations get a response copied from the demo's submitted
-# ones (round robin, attributes from the invitation) straight into the
-# database, so the survey has about N submitted responses.
+# the demo survey (a few thousand invited and answering); then every other
+# organisation with a declaration in force gets an invitation (a random
+# token hash) and a response copied from the demo's submitted ones (round
+# robin, attributes from the invitation), straight into the database, so
+# the survey has N-odd submitted responses.
 # Usage: bench/survey_tables.sh [N]   (release build: HOSHI=build/hoshi)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +38,10 @@ stop_server
 python3 - "$tmp/b.db" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
+db.execute("INSERT INTO invitations(survey_id, org_id, token_hash, decl_id, level, size, industry, prefecture) "
+           "SELECT 1, o.id, randomblob(32), d.id, d.level, o.employees, o.industry, o.prefecture "
+           "FROM declarations d JOIN orgs o ON o.id = d.org_id WHERE d.status = 1 AND NOT EXISTS "
+           "(SELECT 1 FROM invitations i WHERE i.survey_id = 1 AND i.org_id = o.id)")
 answers = [r[0] for r in db.execute("SELECT answers FROM responses WHERE survey_id = 1 AND respondent IS NOT NULL")]
 last = db.execute("SELECT MAX(respondent) FROM responses WHERE survey_id = 1").fetchone()[0]
 rows = db.execute("SELECT id, level, size, industry, prefecture FROM invitations WHERE survey_id = 1 AND id NOT IN "
