@@ -150,6 +150,7 @@ static void free_req(srv_req *r)
         free(r->form[i].name);
         free(r->form[i].value);
     }
+    free(r->upload);
     sodium_memzero(&r->job, sizeof r->job);
     free(r);
 }
@@ -218,7 +219,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         cs->conn = conn;
         /* Only the policy editor needs a large body; every other form
          * stays under the small cap. */
-        cs->body.limit = strcmp(url, "/policy") == 0 ? SRV_POLICY_BODY_MAX : SRV_BODY_MAX;
+        cs->body.limit = strcmp(url, "/policy") == 0          ? SRV_POLICY_BODY_MAX
+                         : strcmp(url, SRV_UPLOAD_PATH) == 0 ? SRV_UPLOAD_MAX
+                                                             : SRV_BODY_MAX;
         *con_cls = cs;
         if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding") != NULL) {
             srv_resp p = {.status = 411, .body = HOSHI_BUF_INIT};
@@ -276,6 +279,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         if (ct != NULL && strncmp(ct, "application/x-www-form-urlencoded", 33) == 0)
             srv_req_parse_form(r, cs->body.data ? cs->body.data : (char *)"", cs->body.len);
+        else if (ct != NULL && strncmp(ct, "multipart/form-data", 19) == 0 && strcmp(url, SRV_UPLOAD_PATH) == 0)
+            srv_req_parse_multipart(r, cs->body.data ? cs->body.data : "", cs->body.len);
         else
             r->form_bad = cs->body.len > 0;
     }

@@ -149,23 +149,40 @@ static hoshi_err create_from(srv_req *r, const hoshi_form *f, long long *id)
     return err;
 }
 
+/* The form to create from: the uploaded definition, else the shipped
+ * questionnaire named; NULL (the page made) when it cannot be read. */
+static hoshi_form *chosen_form(srv_req *r, srv_resp *p, const char **name)
+{
+    char path[1024];
+    hoshi_form *f = NULL;
+    *name = r->upload != NULL ? r->upload_name : srv_req_form(r, "shipped");
+    if (r->upload == NULL && !shipped_name_ok(*name)) {
+        p->status = 422;
+        list_page(r, p, r->upload_name[0] || srv_req_form_has(r, "upload") ? "err_no_file" : "err_shipped", NULL);
+        return NULL;
+    }
+    snprintf(path, sizeof path, "%s/surveys/%s", datadir(r), *name);
+    hoshi_err err = r->upload != NULL ? hoshi_form_parse(r->upload_name, r->upload, r->upload_len, &f)
+                                      : hoshi_form_load(path, &f);
+    if (err != HOSHI_OK) {
+        /* The message is copied: the list's reads set the error detail anew. */
+        char detail[512];
+        snprintf(detail, sizeof detail, "%s", hoshi_error_detail());
+        p->status = 422;
+        list_page(r, p, err == HOSHI_ERR_IO && r->upload == NULL ? "err_shipped" : "err_definition", detail);
+        return NULL;
+    }
+    return f;
+}
+
 static void create(srv_req *r, srv_resp *p)
 {
-    const char *name = srv_req_form(r, "shipped");
+    const char *name;
     char path[1024], user[24], sid[24];
-    hoshi_form *f = NULL;
-    if (!shipped_name_ok(name)) {
-        p->status = 422;
-        list_page(r, p, "err_shipped", NULL);
+    hoshi_form *f = chosen_form(r, p, &name);
+    hoshi_err err;
+    if (f == NULL)
         return;
-    }
-    snprintf(path, sizeof path, "%s/surveys/%s", datadir(r), name);
-    hoshi_err err = hoshi_form_load(path, &f);
-    if (err != HOSHI_OK) {
-        p->status = 422;
-        list_page(r, p, err == HOSHI_ERR_IO ? "err_shipped" : "err_definition", hoshi_error_detail());
-        return;
-    }
     long long id = 0;
     err = create_from(r, f, &id);
     hoshi_form_free(f);
@@ -180,8 +197,8 @@ static void create(srv_req *r, srv_resp *p)
     }
     snprintf(user, sizeof user, "%lld", r->ses.user_id);
     snprintf(sid, sizeof sid, "%lld", id);
-    srv_log(r, "info", "survey_created", "operator", user, "survey", sid, "definition", name,
-            (const char *)NULL);
+    srv_log(r, "info", "survey_created", "operator", user, "survey", sid, "definition",
+            r->upload != NULL ? "upload" : name, (const char *)NULL);
     snprintf(path, sizeof path, "/operator/surveys/%lld", id);
     srv_redirect(p, path);
 }

@@ -131,6 +131,10 @@ typedef struct srv_req {
     srv_field form[SRV_FIELDS_MAX];
     size_t n_form;
     bool form_bad;                /* the body was not a well-formed form */
+    /* The file part of a multipart body (upload.c), malloc'd, or NULL. */
+    char *upload;
+    size_t upload_len;
+    char upload_name[128];
     /* Session, when logged in. */
     bool logged_in;
     hoshi_session ses;
@@ -191,6 +195,13 @@ bool srv_req_form_has(srv_req *r, const char *name);
 const char *srv_req_cookie(srv_req *r, const char *name);
 /* Parses an application/x-www-form-urlencoded body into r->form. */
 void srv_req_parse_form(srv_req *r, char *body, size_t len);
+/* --- upload.c: the one path that takes a multipart/form-data body (a
+ * questionnaire's .xlsx), and its cap. */
+#define SRV_UPLOAD_PATH "/operator/surveys"
+#define SRV_UPLOAD_MAX (HOSHI_FORM_MAX_XLSX + 64 * 1024)
+/* Its text parts into r->form (as srv_req_parse_form), its file part into
+ * r->upload; form_bad when malformed. */
+void srv_req_parse_multipart(srv_req *r, const char *body, size_t len);
 /* Trims ASCII blanks and ideographic spaces at both ends, in place. */
 char *srv_trim(char *s);
 /* A typed field through the library's rule for typed text: white space at

@@ -16,7 +16,7 @@ Prints 'ok NAME' / 'FAIL NAME'.
 import csv, io, os, re, subprocess, sys, tempfile, zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import HOSHI, Client, check, signup, start
+from harness import HOSHI, Client, check, raw, signup, start
 
 OP = {"email": "operator@example.jp", "password": "hoshi-demo-2026"}
 
@@ -256,6 +256,72 @@ def create_and_invite(o, tmp):
     return [x[1] for x in rows[1:]]
 
 
+FORMS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "forms")
+
+
+def multipart(fields, files):
+    """A multipart/form-data body: fields {name: value}, files {name: (filename, bytes)}."""
+    b = "hoshiBoundary7MA4YWxk"
+    out = b""
+    for k, v in fields.items():
+        out += f'--{b}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+    for k, (fn, data) in files.items():
+        out += (f'--{b}\r\nContent-Disposition: form-data; name="{k}"; filename="{fn}"\r\n'
+                f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + b"\r\n"
+    out += f"--{b}--\r\n".encode()
+    return out, {"Content-Type": f"multipart/form-data; boundary={b}"}
+
+
+def upload(c, files, fields=None, path="/operator/surveys", csrf=True):
+    f = {"upload": "1", **(fields or {})}
+    if csrf:
+        f["csrf"] = c.token("/operator/surveys") or c.token("/dashboard")
+    body, h = multipart(f, files)
+    return c.request("POST", path, headers=h, body=body)
+
+
+def uploads(port, o):
+    count = lambda: o.get("/operator/surveys").body.count('href="/operator/surveys/')
+    before = count()
+    read = lambda n: open(os.path.join(FORMS, n), "rb").read()
+    for fn, what, want in (("badlist.xlsx", "a list that does not exist", "survey:5:type (A5)"),
+                           ("doctype.xlsx", "a DOCTYPE", "DOCTYPE"),
+                           ("nosurvey.xlsx", "no survey sheet", "no sheet named survey")):
+        r = upload(o, {"definition": (fn, read(fn))})
+        check(f"upload with {what}: 422 naming sheet:row:column or the part", r.status == 422 and want in r.body,
+              (r.status, re.findall(r'<p class="error".*?</p>', r.body, re.S)))
+    r = upload(o, {"definition": ("notes.xlsx", b"hello, not a workbook")})
+    check("upload of something else: 422 with a message", r.status == 422 and 'class="error"' in r.body, r.status)
+    r = upload(o, {"definition": ("", b"")})
+    check("upload with no file chosen: 422", r.status == 422 and "xlsx" in r.body, r.status)
+    r = upload(o, {"definition": ("sample.xlsx", read("sample.xlsx"))}, {"opens_on": "2026-99-01"})
+    check("upload with a bad date: 422", r.status == 422, r.status)
+    r = upload(o, {"definition": ("sample.xlsx", read("sample.xlsx"))}, csrf=False)
+    check("upload without the CSRF token: 403", r.status == 403, r.status)
+    r = upload(o, {"definition": ("a.xlsx", b"x"), "other": ("b.xlsx", b"y")})
+    check("upload of two files: 400", r.status == 400, r.status)
+    r = upload(o, {"definition": ("sample.xlsx", read("sample.xlsx"))}, path="/profile")
+    check("multipart body anywhere else: 400", r.status == 400, r.status)
+    out = raw(port, ("POST /operator/surveys HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                     "Content-Length: %d\r\n\r\n" % ((8 << 20) + 64 * 1024 + 1)).encode())
+    check("upload over the cap (8 MB and the form): 413 at once", out.startswith(b"HTTP/1.1 413"), out[:80])
+    out = raw(port, ("POST /profile HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                     "Content-Length: %d\r\n\r\n" % (1 << 20)).encode())
+    check("other forms keep the small cap for multipart too: 413", out.startswith(b"HTTP/1.1 413"), out[:80])
+    check("bad uploads created nothing", count() == before, (before, count()))
+    u = Client(port)
+    signup(u, "uploader@example.jp", "アップロード社")
+    r = upload(u, {"definition": ("sample.xlsx", read("sample.xlsx"))})
+    check("upload by an ordinary user: 404", r.status == 404, r.status)
+    r = upload(o, {"definition": ("sample.xlsx", read("sample.xlsx"))})
+    loc = r.getheader("Location") or ""
+    check("upload of a good definition: 303 to the new survey", r.status == 303 and re.match(r"/operator/surveys/\d+$", loc),
+          (r.status, loc))
+    r = o.get(loc)
+    check("the uploaded survey is there, with its form id", r.status == 200 and ">sample<" in r.body, r.status)
+    check("a good upload created one survey", count() == before + 1)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="hoshi-opsurvey-")
     server, port = start(os.path.join(tmp, "t.db"), ["--demo"])
@@ -266,6 +332,7 @@ def main():
     tables(o, tmp, drows)
     downloads(port, o)
     names = create_and_invite(o, tmp)
+    uploads(port, o)
     free_answers(o, names + ["ほしぞら製作所株式会社"])
     server.stop_checked("operator survey server")
 
