@@ -5,6 +5,13 @@
  * "shown" columns of routed bases, CP932, every kind of bad row (a stored
  * text that no longer decodes names its respondent), and every allocation
  * failed in turn.
+ *
+ * With arguments it is the test driver of tests/suites/survey_cli.sh,
+ * which answers surveys through the store's API as the answering page
+ * does (the CLI has no command to answer):
+ *   test_survey_export submit DB TOKEN ANSWERS   prints the respondent number
+ *   test_survey_export lookup DB TOKEN           prints "survey S org O" or "not found"
+ *   test_survey_export shown DB SURVEY DIR       the export with HOSHI_EXPORT_SHOWN
  */
 #include "hoshi/hoshi.h"
 #include "hoshi/testing.h"
@@ -302,8 +309,81 @@ free_all:
     hoshi_form_free(f);
 }
 
-int main(void)
+static hoshi_err export_row(void *ctx, const hoshi_response_row *row)
 {
+    hoshi_org_attrs a = {row->level, row->size, hoshi_attrs_industry_code(row->industry),
+                         row->prefecture, row->has_score, row->score};
+    return hoshi_survey_export_add(ctx, row->respondent, row->answers, row->answers_len, &a);
+}
+
+/* The driver's commands (see the top of the file); exit 0 or 1. */
+static int driver(int argc, char **argv)
+{
+    hoshi_store *s = NULL;
+    if (argc < 4 || hoshi_store_open_sqlite(argv[2], 1, &s) != HOSHI_OK) {
+        fprintf(stderr, "driver: bad arguments or database\n");
+        return 1;
+    }
+    char today[16];
+    hoshi_date_iso(hoshi_date_today(), today, sizeof today);
+    hoshi_err err = HOSHI_ERR_USAGE;
+    if (strcmp(argv[1], "lookup") == 0) {
+        hoshi_invitation inv;
+        err = hoshi_store_invitation_by_token(s, argv[3], today, &inv);
+        if (err == HOSHI_OK)
+            printf("survey %lld org %lld\n", inv.survey_id, inv.org_id);
+        else if (err == HOSHI_ERR_NOTFOUND)
+            printf("not found\n"), err = HOSHI_OK;
+        if (err == HOSHI_OK)
+            free(inv.answers);
+    } else if (strcmp(argv[1], "submit") == 0 && argc == 5) {
+        hoshi_invitation inv;
+        hoshi_answers_outcome outcome = HOSHI_ANSWERS_FAILED;
+        long long respondent = 0;
+        if ((err = hoshi_store_invitation_by_token(s, argv[3], today, &inv)) == HOSHI_OK) {
+            free(inv.answers);
+            err = hoshi_store_response_submit(s, inv.id, argv[4], today, &outcome, &respondent);
+        }
+        if (err == HOSHI_OK)
+            printf("%lld\n", respondent);
+        else if (err != HOSHI_ERR_NOTFOUND)
+            fprintf(stderr, "driver submit: outcome %d\n", (int)outcome);
+    } else if (strcmp(argv[1], "shown") == 0 && argc == 5) {
+        hoshi_survey sv = {0};
+        hoshi_form *f = NULL;
+        hoshi_attrs *a = NULL;
+        hoshi_survey_export *w = NULL;
+        char *cb = NULL, *data = NULL, path[4096];
+        size_t cb_len, data_len;
+        if ((err = hoshi_store_survey_get(s, atoll(argv[3]), today, &sv)) == HOSHI_OK &&
+            (err = hoshi_form_parse("db", (const char *)sv.definition, sv.definition_len, &f)) == HOSHI_OK &&
+            (err = hoshi_attrs_open(NULL, HOSHI_LANG_JA, &a)) == HOSHI_OK &&
+            (err = hoshi_survey_export_new(f, a, HOSHI_LANG_JA, HOSHI_EXPORT_SHOWN, &w)) == HOSHI_OK &&
+            (err = hoshi_store_survey_responses(s, atoll(argv[3]), export_row, w)) == HOSHI_OK &&
+            (err = hoshi_survey_export_finish(w, HOSHI_ENC_UTF8, &cb, &cb_len, &data, &data_len)) == HOSHI_OK) {
+            snprintf(path, sizeof path, "%s/codebook.csv", argv[4]);
+            err = hoshi_file_write(path, cb, cb_len);
+            snprintf(path, sizeof path, "%s/data.csv", argv[4]);
+            if (err == HOSHI_OK)
+                err = hoshi_file_write(path, data, data_len);
+        }
+        free(cb);
+        free(data);
+        hoshi_survey_export_free(w);
+        hoshi_attrs_free(a);
+        hoshi_form_free(f);
+        free(sv.definition);
+    }
+    if (err != HOSHI_OK)
+        fprintf(stderr, "driver %s: %s\n", argv[1], hoshi_error_detail());
+    hoshi_store_close(s);
+    return err == HOSHI_OK ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        return driver(argc, argv);
     RUN(exact_output);
     RUN(english_labels);
     RUN(cp932);
