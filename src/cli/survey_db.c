@@ -100,16 +100,18 @@ static int parse(const char *cmd, unsigned allowed, int argc, char **argv, db_op
     hoshi_date_iso(hoshi_date_today(), o->today, sizeof o->today);
     opterr = 0;
     optind = 1;
-    int ch;
-    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    int ch, li = -1;
+    while ((ch = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
         if (ch == 'h') {
             fputs(db_help, stdout);
             return -1;
         }
         if (ch == ':')
             return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
-        if (ch == '?' || !((unsigned)ch & allowed))
+        if (ch == '?')
             return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        if (!((unsigned)ch & allowed)) /* a known option, but another subcommand's */
+            return cli_usage_error(cmd, "option '--%s' is not one of %s", opts[li].name, cmd);
         long v;
         hoshi_date d;
         switch (ch) {
