@@ -355,11 +355,14 @@ static int driver(int argc, char **argv)
         hoshi_survey_export *w = NULL;
         char *cb = NULL, *data = NULL, path[4096];
         size_t cb_len, data_len;
-        if ((err = hoshi_store_survey_get(s, atoll(argv[3]), today, &sv)) == HOSHI_OK &&
+        long id = 0;
+        if (!hoshi_parse_long(argv[3], 1, 1000000, &id))
+            err = hoshi_error_set(HOSHI_ERR_USAGE, "bad survey id %s", argv[3]);
+        else if ((err = hoshi_store_survey_get(s, id, today, &sv)) == HOSHI_OK &&
             (err = hoshi_form_parse("db", (const char *)sv.definition, sv.definition_len, &f)) == HOSHI_OK &&
             (err = hoshi_attrs_open(NULL, HOSHI_LANG_JA, &a)) == HOSHI_OK &&
             (err = hoshi_survey_export_new(f, a, HOSHI_LANG_JA, HOSHI_EXPORT_SHOWN, &w)) == HOSHI_OK &&
-            (err = hoshi_store_survey_responses(s, atoll(argv[3]), export_row, w)) == HOSHI_OK &&
+            (err = hoshi_store_survey_responses(s, id, export_row, w)) == HOSHI_OK &&
             (err = hoshi_survey_export_finish(w, HOSHI_ENC_UTF8, &cb, &cb_len, &data, &data_len)) == HOSHI_OK) {
             snprintf(path, sizeof path, "%s/codebook.csv", argv[4]);
             err = hoshi_file_write(path, cb, cb_len);
