@@ -10,7 +10,7 @@
  */
 #include "hoshi/survey_export.h"
 #include "internal.h"
-#include "tab/tab_int.h"
+#include "pair_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,25 +150,6 @@ static hoshi_err extra_codebook(const hoshi_survey_export *w, hoshi_buf *cb)
     return HOSHI_OK;
 }
 
-/* Converts *text in place to CP932 when asked. */
-static hoshi_err encode(hoshi_encoding enc, const char *what, char **text, size_t *len)
-{
-    if (enc != HOSHI_ENC_CP932)
-        return HOSHI_OK;
-    char *out;
-    size_t out_len;
-    hoshi_err err = hi_utf8_to_cp932(*text, *len, &out, &out_len);
-    if (err != HOSHI_OK) {
-        char why[512];
-        snprintf(why, sizeof why, "%s", hoshi_error_detail());
-        return hi_fail(err, "%s in CP932: %s", what, why);
-    }
-    free(*text);
-    *text = out;
-    *len = out_len;
-    return HOSHI_OK;
-}
-
 hoshi_err hoshi_survey_export_finish(hoshi_survey_export *w, hoshi_encoding enc, char **codebook,
                                      size_t *codebook_len, char **data, size_t *data_len)
 {
@@ -184,10 +165,7 @@ hoshi_err hoshi_survey_export_finish(hoshi_survey_export *w, hoshi_encoding enc,
         goto fail;
     if ((err = hoshi_buf_finish(&w->data, data, data_len)) != HOSHI_OK)
         goto fail;
-    if ((err = encode(enc, "codebook.csv", codebook, codebook_len)) != HOSHI_OK ||
-        (err = encode(enc, "data.csv", data, data_len)) != HOSHI_OK)
-        goto fail;
-    return HOSHI_OK;
+    return hi_pair_encode(enc, codebook, codebook_len, data, data_len);
 fail:
     free(*codebook);
     free(*data);
