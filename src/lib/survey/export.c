@@ -158,17 +158,9 @@ hoshi_err hoshi_survey_export_finish(hoshi_survey_export *w, hoshi_encoding enc,
     hoshi_err err = hoshi_form_codebook(w->form, w->lang, &cb);
     if (err == HOSHI_OK)
         err = extra_codebook(w, &cb);
-    if (err == HOSHI_OK)
-        err = hoshi_buf_finish(&cb, codebook, codebook_len);
-    hoshi_buf_free(&cb);
-    if (err != HOSHI_OK)
-        goto fail;
-    if ((err = hoshi_buf_finish(&w->data, data, data_len)) != HOSHI_OK)
-        goto fail;
-    return hi_pair_encode(enc, codebook, codebook_len, data, data_len);
-fail:
-    free(*codebook);
-    free(*data);
-    *codebook = *data = NULL;
-    return err;
+    if (err != HOSHI_OK) {
+        hoshi_buf_free(&cb);
+        return err;
+    }
+    return hi_pair_finish(&cb, &w->data, enc, codebook, codebook_len, data, data_len);
 }

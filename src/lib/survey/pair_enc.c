@@ -28,18 +28,25 @@ static hoshi_err to_cp932(const char *what, char **text, size_t *len)
     return HOSHI_OK;
 }
 
-hoshi_err hi_pair_encode(hoshi_encoding enc, char **codebook, size_t *codebook_len, char **data,
-                         size_t *data_len)
+hoshi_err hi_pair_finish(hoshi_buf *cb, hoshi_buf *data, hoshi_encoding enc, char **codebook,
+                         size_t *codebook_len, char **out, size_t *out_len)
 {
-    if (enc != HOSHI_ENC_CP932)
-        return HOSHI_OK;
-    hoshi_err err = to_cp932("codebook.csv", codebook, codebook_len);
+    *codebook = *out = NULL;
+    hoshi_err err = hoshi_buf_finish(cb, codebook, codebook_len);
+    hoshi_err err2 = hoshi_buf_finish(data, out, out_len);
+    hoshi_buf_free(cb);
+    hoshi_buf_free(data);
     if (err == HOSHI_OK)
-        err = to_cp932("data.csv", data, data_len);
+        err = err2;
+    if (err == HOSHI_OK && enc == HOSHI_ENC_CP932) {
+        err = to_cp932("codebook.csv", codebook, codebook_len);
+        if (err == HOSHI_OK)
+            err = to_cp932("data.csv", out, out_len);
+    }
     if (err != HOSHI_OK) {
         free(*codebook);
-        free(*data);
-        *codebook = *data = NULL;
+        free(*out);
+        *codebook = *out = NULL;
     }
     return err;
 }

@@ -8,13 +8,16 @@
 
 #include <stddef.h>
 
+#include "hoshi/buf.h"
 #include "hoshi/error.h"
 #include "hoshi/survey.h"
 
-/* Converts both malloc'd UTF-8 texts in place to CP932 when enc asks for
- * it (AUTO and UTF8 leave them).  On failure both are freed and set to
- * NULL, and the detail names the file ("data.csv in CP932: …"). */
-hoshi_err hi_pair_encode(hoshi_encoding enc, char **codebook, size_t *codebook_len, char **data,
-                         size_t *data_len);
+/* Hands the finished buffers cb and data (both released, whatever
+ * happens) to the caller as *codebook and *out (malloc'd), converted to
+ * CP932 when enc asks for it (AUTO and UTF8 leave UTF-8).  On failure
+ * both are NULL, and a conversion's detail names the file ("data.csv in
+ * CP932: …"). */
+hoshi_err hi_pair_finish(hoshi_buf *cb, hoshi_buf *data, hoshi_encoding enc, char **codebook,
+                         size_t *codebook_len, char **out, size_t *out_len);
 
 #endif

@@ -168,18 +168,9 @@ hoshi_err hoshi_registry_data_finish(hoshi_registry_data *w, hoshi_encoding enc,
     hoshi_err err = month_question(w, &cb);
     if (err != HOSHI_OK) {
         hoshi_buf_free(&cb);
-        goto fail;
+        return err;
     }
     list_question(w, &cb, "DSTEP", "steps", 2);
     diag_question(w, &cb);
-    if ((err = hoshi_buf_finish(&cb, codebook, codebook_len)) != HOSHI_OK)
-        goto fail;
-    if ((err = hoshi_buf_finish(&w->data, data, data_len)) != HOSHI_OK)
-        goto fail;
-    return hi_pair_encode(enc, codebook, codebook_len, data, data_len);
-fail:
-    free(*codebook);
-    free(*data);
-    *codebook = *data = NULL;
-    return err;
+    return hi_pair_finish(&cb, &w->data, enc, codebook, codebook_len, data, data_len);
 }
