@@ -65,6 +65,10 @@ static const char want_data_shown[] =
     "2,2,,,,,,1,,,,,1,2,1,1\n"
     "7,,,,,,,,,,,,1,2,1,1\n";
 
+/* The tiny form and the Japanese attribute texts, shared by the tests. */
+static hoshi_form *tiny;
+static hoshi_attrs *ja;
+
 static hoshi_form *tiny_form(void)
 {
     hoshi_form *f = NULL;
@@ -113,16 +117,15 @@ static hoshi_err write_three(const hoshi_form *f, const hoshi_attrs *a, unsigned
 
 static void exact_output(void)
 {
-    hoshi_form *f = tiny_form();
-    hoshi_attrs *a = NULL;
-    CHECK_INT(hoshi_attrs_open(NULL, HOSHI_LANG_JA, &a), HOSHI_OK);
+    const hoshi_form *f = tiny;
+    const hoshi_attrs *a = ja;
     if (f == NULL || a == NULL)
-        goto free_all;
+        return;
     char *cb = NULL, *data = NULL;
     size_t cb_len = 0, data_len = 0;
     CHECK_INT(write_three(f, a, 0, HOSHI_ENC_UTF8, &cb, &cb_len, &data, &data_len), HOSHI_OK);
     if (cb == NULL)
-        goto free_all;
+        return;
     CHECK_STR(data, want_data);
     CHECK_INT((long)data_len, (long)strlen(want_data));
     CHECK(strncmp(cb, want_form_codebook, strlen(want_form_codebook)) == 0);
@@ -154,9 +157,6 @@ static void exact_output(void)
     hoshi_dataset_free(ds);
     free(cb);
     free(data);
-free_all:
-    hoshi_attrs_free(a);
-    hoshi_form_free(f);
 }
 
 static void english_labels(void)
@@ -199,11 +199,10 @@ free_all:
 
 static void cp932(void)
 {
-    hoshi_form *f = tiny_form();
-    hoshi_attrs *a = NULL;
-    CHECK_INT(hoshi_attrs_open(NULL, HOSHI_LANG_JA, &a), HOSHI_OK);
+    const hoshi_form *f = tiny;
+    const hoshi_attrs *a = ja;
     if (f == NULL || a == NULL)
-        goto free_all;
+        return;
     char *cb = NULL, *data = NULL;
     size_t cb_len = 0, data_len = 0;
     CHECK_INT(write_three(f, a, 0, HOSHI_ENC_CP932, &cb, &cb_len, &data, &data_len), HOSHI_OK);
@@ -229,19 +228,15 @@ static void cp932(void)
     CHECK(cb == NULL && data == NULL);
     CHECK(strncmp(hoshi_error_detail(), "data.csv in CP932: ", 19) == 0);
     hoshi_survey_export_free(w);
-free_all:
-    hoshi_attrs_free(a);
-    hoshi_form_free(f);
 }
 
 static void bad_rows(void)
 {
-    hoshi_form *f = tiny_form();
-    hoshi_attrs *a = NULL;
-    CHECK_INT(hoshi_attrs_open(NULL, HOSHI_LANG_JA, &a), HOSHI_OK);
+    const hoshi_form *f = tiny;
+    const hoshi_attrs *a = ja;
     hoshi_survey_export *w = NULL;
     if (f == NULL || a == NULL || hoshi_survey_export_new(f, a, HOSHI_LANG_JA, 0, &w) != HOSHI_OK)
-        goto free_all;
+        return;
     hoshi_org_attrs o = {1, 1, 1, 1, false, 0};
     static const struct {
         long long respondent;
@@ -271,19 +266,15 @@ static void bad_rows(void)
     CHECK(data != NULL && ends_with(data, "\n11,2,,,,,,1,1,1,1,\n"));
     free(cb);
     free(data);
-free_all:
     hoshi_survey_export_free(w);
-    hoshi_attrs_free(a);
-    hoshi_form_free(f);
 }
 
 static void allocation_faults(void)
 {
-    hoshi_form *f = tiny_form();
-    hoshi_attrs *a = NULL;
-    CHECK_INT(hoshi_attrs_open(NULL, HOSHI_LANG_JA, &a), HOSHI_OK);
+    const hoshi_form *f = tiny;
+    const hoshi_attrs *a = ja;
     if (f == NULL || a == NULL)
-        goto free_all;
+        return;
     bool done = false;
     for (long n = 0; !done && n < 2000; n++) {
         char *cb = NULL, *data = NULL;
@@ -304,9 +295,6 @@ static void allocation_faults(void)
         free(data);
     }
     CHECK(done);
-free_all:
-    hoshi_attrs_free(a);
-    hoshi_form_free(f);
 }
 
 static hoshi_err export_row(void *ctx, const hoshi_response_row *row)
@@ -387,10 +375,14 @@ int main(int argc, char **argv)
 {
     if (argc > 1)
         return driver(argc, argv);
+    tiny = tiny_form();
+    CHECK_INT(hoshi_attrs_open(NULL, HOSHI_LANG_JA, &ja), HOSHI_OK);
     RUN(exact_output);
     RUN(english_labels);
     RUN(cp932);
     RUN(bad_rows);
     RUN(allocation_faults);
+    hoshi_attrs_free(ja);
+    hoshi_form_free(tiny);
     return UNIT_RESULT();
 }
