@@ -2,13 +2,12 @@
  * page_operator_survey_data.c — a survey's submitted responses as the
  * data the operator's tables are counted from (issue 9 item 5).  The
  * responses are read once, decoded with the survey's form and written as
- * the export's codebook and data (the form's columns, then the
- * respondent's attributes DLEVEL … DSCORE), which the engine of `hoshi
- * tab` parses into its in-memory columns.  For the tables one SA column
- * "shown.NAME" per question is added (1 when the question was shown to
- * the respondent), so a routed question's base is the respondents it was
- * shown to.  Free answers are kept aside with the respondent's attributes
- * only.  The result is kept per survey and language until the survey's
+ * the export's codebook and data by the one export writer
+ * (hoshi/survey_export.h, as `hoshi survey export`), which the engine of
+ * `hoshi tab` parses into its in-memory columns.  For the tables the
+ * writer adds its R__NAME "shown" columns, so a routed question's base is
+ * the respondents it was shown to.  Free answers are kept aside with
+ * the respondent's attributes only.  The result is kept per survey and language until the survey's
  * submitted count moves (responses are never deleted, so the count is a
  * generation), so a page view does not rebuild it.  One lock guards the
  * cache and is held while a page is tabulated (operators are few).
@@ -60,14 +59,12 @@ void srv_svcache_free(srv_svcache *c)
 
 /* What the reading of responses writes to. */
 typedef struct build_ctx {
+    hoshi_survey_export *w;
     const hoshi_form *form;
+    hoshi_answers *a;             /* NULL: free answers not kept */
     hoshi_lang lang;
-    hoshi_answers *a;
-    hoshi_buf *data;
-    bool shown;                   /* add the shown.NAME columns */
-    srv_svfa *fa;                 /* NULL: free answers not kept */
+    srv_svfa *fa;
     size_t n_fa, cap_fa;
-    bool keep_fa;
 } build_ctx;
 
 static hoshi_err keep_fa(build_ctx *c, const hoshi_org_attrs *who, size_t q, const char *text)
@@ -87,79 +84,63 @@ static hoshi_err keep_fa(build_ctx *c, const hoshi_org_attrs *who, size_t q, con
     return HOSHI_OK;
 }
 
-static hoshi_err add_response(void *ctx, const hoshi_response_row *row)
+/* The free answers of one response, kept with its attributes. */
+static hoshi_err add_fa(build_ctx *c, const hoshi_response_row *row, const hoshi_org_attrs *who)
 {
-    build_ctx *c = ctx;
     hoshi_err err = hoshi_answers_decode(c->a, row->answers, row->answers_len);
-    if (err != HOSHI_OK)
-        return err;
-    hoshi_org_attrs who = {row->level, row->size, hoshi_attrs_industry_code(row->industry),
-                           row->prefecture, row->has_score, row->score};
-    hoshi_buf_printf(c->data, "%lld", row->respondent);
-    hoshi_answers_data_row(c->a, c->data);
-    hoshi_attrs_cells(c->data, &who);
     size_t nq = hoshi_form_question_count(c->form);
-    for (size_t i = 0; c->shown && i < nq; i++) {
-        const hoshi_form_item *q = hoshi_form_question(c->form, i, c->lang);
-        hoshi_buf_puts(c->data, hoshi_form_relevant(c->a, q->name) ? ",1" : ",");
-    }
-    hoshi_buf_puts(c->data, "\r\n");
-    for (size_t i = 0; c->keep_fa && i < nq; i++) {
+    for (size_t i = 0; err == HOSHI_OK && i < nq; i++) {
         const hoshi_form_item *q = hoshi_form_question(c->form, i, c->lang);
         const char *const *v;
         size_t n;
         if (q->kind != HOSHI_FORM_TEXT)
             continue;
         hoshi_answers_get(c->a, q->name, &v, &n);
-        if (n > 0 && (err = keep_fa(c, &who, i, v[0])) != HOSHI_OK)
-            return err;
+        if (n > 0)
+            err = keep_fa(c, who, i, v[0]);
     }
-    return c->data->err;
-}
-
-/* The codebook and data of survey sv with form f, labelled in lang; with
- * shown, the shown.NAME columns too and the free answers into c. */
-static hoshi_err write_data(srv *s, const hoshi_survey *sv, const hoshi_form *f, hoshi_lang lang,
-                            build_ctx *c, hoshi_buf *cb, hoshi_buf *data)
-{
-    hoshi_err err = hoshi_form_codebook(f, lang, cb);
-    if (err != HOSHI_OK)
-        return err;
-    hoshi_attrs_codebook(s->attrs[lang], cb);
-    hoshi_buf_puts(data, "id");
-    hoshi_form_data_header(f, data);
-    hoshi_attrs_header(data);
-    size_t nq = hoshi_form_question_count(f);
-    for (size_t i = 0; c->shown && i < nq; i++) {
-        const hoshi_form_item *q = hoshi_form_question(f, i, lang);
-        char qid[80];
-        snprintf(qid, sizeof qid, "shown.%s", q->name);
-        hoshi_codebook_row(cb, qid, "SA", "", qid);
-        hoshi_codebook_row(cb, qid, "SA", "1", "shown");
-        hoshi_buf_printf(data, ",%s", qid);
-    }
-    hoshi_buf_puts(data, "\r\n");
-    c->form = f;
-    c->lang = lang;
-    c->data = data;
-    if ((err = hoshi_answers_new(f, &c->a)) != HOSHI_OK)
-        return err;
-    err = hoshi_store_survey_responses(s->store, sv->id, add_response, c);
-    hoshi_answers_free(c->a);
-    c->a = NULL;
-    if (err == HOSHI_OK)
-        err = cb->err != HOSHI_OK ? cb->err : data->err;
     return err;
 }
 
-hoshi_err srv_survey_export(srv *s, const hoshi_survey *sv, hoshi_lang lang, hoshi_buf *cb,
-                            hoshi_buf *data)
+static hoshi_err add_response(void *ctx, const hoshi_response_row *row)
+{
+    build_ctx *c = ctx;
+    hoshi_org_attrs who = {row->level, row->size, hoshi_attrs_industry_code(row->industry),
+                           row->prefecture, row->has_score, row->score};
+    hoshi_err err = hoshi_survey_export_add(c->w, row->respondent, row->answers, row->answers_len, &who);
+    if (err == HOSHI_OK && c->a != NULL)
+        err = add_fa(c, row, &who);
+    return err;
+}
+
+/* The export of survey sv with form f in lang and enc (flags as
+ * hoshi_survey_export_new's); with keep_fa, the free answers into c. */
+static hoshi_err write_pair(srv *s, const hoshi_survey *sv, const hoshi_form *f, hoshi_lang lang,
+                            unsigned flags, hoshi_encoding enc, bool keep_fa, build_ctx *c, char **cb,
+                            size_t *cb_len, char **data, size_t *data_len)
+{
+    c->form = f;
+    c->lang = lang;
+    hoshi_err err = hoshi_survey_export_new(f, s->attrs[lang], lang, flags, &c->w);
+    if (err == HOSHI_OK && keep_fa)
+        err = hoshi_answers_new(f, &c->a);
+    if (err == HOSHI_OK && (err = hoshi_store_survey_responses(s->store, sv->id, add_response, c)) == HOSHI_OK)
+        err = hoshi_survey_export_finish(c->w, enc, cb, cb_len, data, data_len);
+    hoshi_answers_free(c->a);
+    c->a = NULL;
+    hoshi_survey_export_free(c->w);
+    c->w = NULL;
+    return err;
+}
+
+hoshi_err srv_survey_export(srv *s, const hoshi_survey *sv, hoshi_lang lang, hoshi_encoding enc,
+                            char **cb, size_t *cb_len, char **data, size_t *data_len)
 {
     hoshi_form *f = NULL;
     hoshi_err err = hoshi_form_parse("definition", (const char *)sv->definition, sv->definition_len, &f);
     build_ctx c = {0};
     if (err == HOSHI_OK)
-        err = write_data(s, sv, f, lang, &c, cb, data);
+        err = write_pair(s, sv, f, lang, 0, enc, false, &c, cb, cb_len, data, data_len);
     hoshi_form_free(f);
     return err;
 }
@@ -167,21 +148,23 @@ hoshi_err srv_survey_export(srv *s, const hoshi_survey *sv, hoshi_lang lang, hos
 /* Builds d for sv in lang from scratch. */
 static hoshi_err build(srv *s, const hoshi_survey *sv, hoshi_lang lang, srv_svdata *d)
 {
-    hoshi_buf cb = HOSHI_BUF_INIT, data = HOSHI_BUF_INIT;
-    cb.limit = data.limit = (size_t)1 << 30;
-    build_ctx c = {.shown = true, .keep_fa = true};
+    char *cb = NULL, *data = NULL;
+    size_t cb_len = 0, data_len = 0;
+    build_ctx c = {0};
     d->survey_id = sv->id;
     d->submitted = sv->counts.submitted;
     d->lang = lang;
     hoshi_err err = hoshi_form_parse("definition", (const char *)sv->definition, sv->definition_len,
                                      &d->form);
-    if (err == HOSHI_OK && (err = write_data(s, sv, d->form, lang, &c, &cb, &data)) == HOSHI_OK)
-        err = hoshi_dataset_parse("codebook.csv", cb.data, cb.len, "data.csv", data.data, data.len,
-                                  HOSHI_ENC_UTF8, &d->ds);
+    if (err == HOSHI_OK &&
+        (err = write_pair(s, sv, d->form, lang, HOSHI_EXPORT_SHOWN, HOSHI_ENC_UTF8, true, &c, &cb, &cb_len,
+                          &data, &data_len)) == HOSHI_OK)
+        err = hoshi_dataset_parse("codebook.csv", cb, cb_len, "data.csv", data, data_len, HOSHI_ENC_UTF8,
+                                  &d->ds);
     d->fa = c.fa;
     d->n_fa = c.n_fa;
-    hoshi_buf_free(&cb);
-    hoshi_buf_free(&data);
+    free(cb);
+    free(data);
     if (err != HOSHI_OK)
         data_clear(d);
     return err;

@@ -6,7 +6,7 @@
  * bands), counted by the engine of `hoshi tab` on the survey's cached
  * dataset and rendered by it (HTML and its SVG charts), with the report's
  * conventions.  A head's base is the respondents it was shown to: each
- * table filters on the head question's shown.NAME column, which is what
+ * table filters on the head question's R__NAME ("shown") column, which is what
  * `hoshi tab --where <routing>` does on the export.  Downloads: one table
  * in the SPEC's machine format (table.csv), the page's tables as CSV
  * (UTF-8 or CP932) or xlsx, and the export's codebook and data.  Free
@@ -39,11 +39,12 @@ typedef struct tab_req {
     hoshi_tab_band bands[4];
 } tab_req;
 
-/* Whether v may name a variable: not empty, not an internal shown.NAME
+/* Whether v may name a variable: not empty, not an internal R__NAME
  * column, not "ALL" (a routed base is per question). */
 static bool var_ok(const char *v)
 {
-    return v != NULL && v[0] != '\0' && strlen(v) <= VAR_MAX && strchr(v, '.') == NULL &&
+    return v != NULL && v[0] != '\0' && strlen(v) <= VAR_MAX &&
+           strncmp(v, HOSHI_EXPORT_SHOWN_PREFIX, strlen(HOSHI_EXPORT_SHOWN_PREFIX)) != 0 &&
            strcmp(v, "ALL") != 0;
 }
 
@@ -61,7 +62,7 @@ static void spec_of(srv_req *r, const srv_svdata *d, tab_req *t, hoshi_tab_spec 
     for (size_t i = 0; it != NULL && i < hoshi_form_question_count(d->form); i++)
         is_question = is_question || strcmp(hoshi_form_question(d->form, i, r->lang)->name, q) == 0;
     if (is_question) {
-        snprintf(t->shown, sizeof t->shown, "shown.%s", q);
+        snprintf(t->shown, sizeof t->shown, "%s%s", HOSHI_EXPORT_SHOWN_PREFIX, q);
         t->where = (hoshi_tab_where){t->shown, HOSHI_TAB_IS, shown_code, 1};
         spec->wheres = &t->where;
         spec->n_wheres = 1;
@@ -393,24 +394,34 @@ static void answers_page(srv_req *r, srv_resp *p, const srv_svdata *d)
     srv_page_render(r, p, "operator_survey_answers", &v);
 }
 
-/* GET …/codebook.csv and …/data.csv: the export (UTF-8), as `hoshi
+/* GET …/codebook.csv and …/data.csv[?enc=cp932]: the export, as `hoshi
  * survey export` writes it. */
 static void export_file(srv_req *r, srv_resp *p, const hoshi_survey *sv, bool codebook)
 {
-    hoshi_buf cb = HOSHI_BUF_INIT, data = HOSHI_BUF_INIT;
-    cb.limit = data.limit = (size_t)1 << 30;
-    hoshi_err err = srv_survey_export(r->s, sv, r->lang, &cb, &data);
+    const char *enc = srv_req_query(r, "enc");
+    bool cp932 = enc != NULL && strcmp(enc, "cp932") == 0;
+    if (enc != NULL && !cp932 && strcmp(enc, "utf-8") != 0) {
+        bad_request(r, p, "enc: utf-8 or cp932");
+        return;
+    }
+    char *cb = NULL, *data = NULL;
+    size_t cb_len = 0, data_len = 0;
+    hoshi_err err = srv_survey_export(r->s, sv, r->lang, cp932 ? HOSHI_ENC_CP932 : HOSHI_ENC_UTF8, &cb, &cb_len,
+                                      &data, &data_len);
+    if (err == HOSHI_ERR_INPUT && cp932) {
+        bad_request(r, p, hoshi_error_detail()); /* a character CP932 lacks */
+        return;
+    }
     if (err != HOSHI_OK) {
-        hoshi_buf_free(&cb);
-        hoshi_buf_free(&data);
         srv_page_store_error(r, p, "survey_export", false);
         return;
     }
-    hoshi_buf_free(&p->body);
-    p->body = codebook ? cb : data;
-    hoshi_buf_free(codebook ? &data : &cb);
-    p->ctype = "text/csv; charset=utf-8";
-    snprintf(p->filename, sizeof p->filename, "survey-%lld-%s.csv", sv->id, codebook ? "codebook" : "data");
+    hoshi_buf_append(&p->body, codebook ? cb : data, codebook ? cb_len : data_len);
+    free(cb);
+    free(data);
+    p->ctype = cp932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8";
+    snprintf(p->filename, sizeof p->filename, "survey-%lld-%s%s.csv", sv->id, codebook ? "codebook" : "data",
+             cp932 ? "-cp932" : "");
 }
 
 void srv_survey_tables(srv_req *r, srv_resp *p, const hoshi_survey *sv, const char *what)

@@ -403,7 +403,7 @@ typedef struct srv_svdata {
     long long survey_id, submitted;
     hoshi_lang lang;
     hoshi_form *form;
-    hoshi_dataset *ds;            /* the export's columns plus one "shown.NAME" per question */
+    hoshi_dataset *ds;            /* the export's columns and its R__NAME "shown" columns */
     srv_svfa *fa;                 /* free answers by respondent, in form order */
     size_t n_fa;
     unsigned long long used;
@@ -415,10 +415,10 @@ void srv_svcache_free(srv_svcache *c);
  * srv_svdata_release() when done with it, on success or failure. */
 hoshi_err srv_svdata_get(srv *s, const hoshi_survey *sv, hoshi_lang lang, const srv_svdata **out);
 void srv_svdata_release(srv *s);
-/* The export of sv (SPEC-survey-data.md codebook and data, as `hoshi
- * survey export` writes them), appended to cb and data. */
-hoshi_err srv_survey_export(srv *s, const hoshi_survey *sv, hoshi_lang lang, hoshi_buf *cb,
-                            hoshi_buf *data);
+/* The export of sv in enc (as `hoshi survey export` writes it); *cb and
+ * *data malloc'd, the caller frees both. */
+hoshi_err srv_survey_export(srv *s, const hoshi_survey *sv, hoshi_lang lang, hoshi_encoding enc,
+                            char **cb, size_t *cb_len, char **data, size_t *data_len);
 /* --- demo_survey.c: the 2018 questionnaire as a closed demo survey
  * answered by the demo organisations, once. */
 hoshi_err srv_seed_demo_survey(srv *s, const hoshi_datafile *ini);

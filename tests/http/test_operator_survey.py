@@ -26,6 +26,7 @@ def rows_of(text):
 
 
 def cli_table(tmp, args):
+    """`hoshi tab` on the export `hoshi survey export` wrote to tmp."""
     p = subprocess.run([HOSHI, "tab", "--codebook", os.path.join(tmp, "codebook.csv"), "--data",
                         os.path.join(tmp, "data.csv"), "--format", "csv", *args],
                        capture_output=True, timeout=60)
@@ -57,7 +58,7 @@ def access(port, o):
     check("operator page links to the surveys", 'href="/operator/surveys"' in r.body)
 
 
-def demo_survey(o, tmp):
+def demo_survey(o, tmp, db):
     r = o.get("/operator/surveys")
     check("list shows the demo survey, closed", r.status == 200 and "/operator/surveys/1\"" in r.body
           and "締め切り" in r.body, r.status)
@@ -67,10 +68,14 @@ def demo_survey(o, tmp):
     cb = o.get("/operator/surveys/1/codebook.csv")
     check("codebook and data download as attachments",
           data.status == 200 and cb.status == 200 and "attachment" in (data.getheader("Content-Disposition") or ""))
-    with open(os.path.join(tmp, "data.csv"), "w", encoding="utf-8") as f:
-        f.write(data.body)
-    with open(os.path.join(tmp, "codebook.csv"), "w", encoding="utf-8") as f:
-        f.write(cb.body)
+    p = subprocess.run([HOSHI, "survey", "export", "--db", db, "--survey", "1", "--out", tmp],
+                       capture_output=True, timeout=60)
+    check("hoshi survey export of the demo survey", p.returncode == 0, p.stderr[-500:])
+    read = lambda n: open(os.path.join(tmp, n), "rb").read().decode("utf-8")
+    check("the downloads equal hoshi survey export, byte for byte",
+          data.body == read("data.csv") and cb.body == read("codebook.csv"))
+    cp = o.request("GET", "/operator/surveys/1/data.csv?enc=cp932")
+    check("data.csv?enc=cp932 is the export in CP932", cp.status == 200 and "Shift_JIS" in cp.getheader("Content-Type"))
     drows = rows_of(data.body)
     n = len(drows) - 1
     check("demo survey has responses", n >= 8, n)
@@ -82,8 +87,8 @@ def demo_survey(o, tmp):
     lv = [progress_row(r.body, "★ 一つ星"), progress_row(r.body, "★★ 二つ星")]
     check("progress by level adds up to the total",
           None not in lv and allrow and sum(x[0] for x in lv) == allrow[0] and sum(x[2] for x in lv) == allrow[2], lv)
-    check("data has no shown.* columns and the attributes last",
-          not any(c.startswith("shown") for c in drows[0]) and drows[0][-5:] == ["DLEVEL", "DSIZE", "DINDUSTRY", "DPREF", "DSCORE"],
+    check("data has no R__ (shown) columns and the attributes last",
+          not any(c.startswith("R__") for c in drows[0]) and drows[0][-5:] == ["DLEVEL", "DSIZE", "DINDUSTRY", "DPREF", "DSCORE"],
           drows[0][-6:])
     return drows
 
@@ -123,7 +128,7 @@ def tables(o, tmp, drows):
     check("routed Q14 by size equals hoshi tab --where Q13=4", r.status == 200 and r.body == want)
 
     for q, what in (("", "no head"), ("?head=", "empty head"), ("?head=ZZ", "unknown head"),
-                    ("?head=Q1&side=ZZ", "unknown side"), ("?head=shown.Q14", "internal column"),
+                    ("?head=Q1&side=ZZ", "unknown side"), ("?head=R__Q14", "internal column"), ("?head=Q1&side=R__Q14", "internal side"),
                     ("?head=ALL", "ALL"), ("?head=Q8x", "free-text head"), ("?head=Q1&side=Q16", "free-text side"),
                     ("?head=" + "Q" * 300, "overlong head")):
         r = o.get("/operator/surveys/1/table.csv" + q)
@@ -144,7 +149,7 @@ def tables(o, tmp, drows):
     check("tables page: one head crossed by a side", r2.status == 200 and r2.body.count('class="card regtab svtab"') == 1)
 
 
-def downloads(port, o):
+def downloads(port, o, tmp, db):
     import http.client
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     cookie = "; ".join(f"{k}={v}" for k, v in o.cookies.items())
@@ -168,6 +173,17 @@ def downloads(port, o):
     except UnicodeDecodeError:
         text = ""
     check("tables.csv in CP932 decodes and holds the total rows", st == 200 and "全体" in text and "Shift_JIS" in ct, (st, ct))
+    out = os.path.join(tmp, "cp932")
+    p = subprocess.run([HOSHI, "survey", "export", "--db", db, "--survey", "1", "--out", out, "--encoding", "cp932"],
+                       capture_output=True, timeout=60)
+    st, ct, body = fetch("/operator/surveys/1/data.csv?enc=cp932")
+    st2, _, body2 = fetch("/operator/surveys/1/codebook.csv?enc=cp932")
+    same = p.returncode == 0 and body == open(os.path.join(out, "data.csv"), "rb").read() and \
+        body2 == open(os.path.join(out, "codebook.csv"), "rb").read()
+    check("CP932 codebook and data equal hoshi survey export --encoding cp932 and decode",
+          st == 200 and st2 == 200 and same and "全体" not in body2.decode("cp932"), (st, st2, p.stderr[-300:]))
+    st, ct, body = fetch("/operator/surveys/1/data.csv?enc=latin1")
+    check("data.csv with an unknown encoding: 400", st == 400, st)
     st, ct, body = fetch("/operator/surveys/1/tables.csv")
     check("tables.csv in UTF-8 starts with a BOM", st == 200 and body.startswith(b"\xef\xbb\xbf") and "全体" in body.decode(), st)
     c.close()
@@ -328,9 +344,9 @@ def main():
     o = Client(port)
     o.post("/login", OP)
     access(port, o)
-    drows = demo_survey(o, tmp)
+    drows = demo_survey(o, tmp, os.path.join(tmp, "t.db"))
     tables(o, tmp, drows)
-    downloads(port, o)
+    downloads(port, o, tmp, os.path.join(tmp, "t.db"))
     names = create_and_invite(o, tmp)
     uploads(port, o)
     free_answers(o, names + ["ほしぞら製作所株式会社"])
