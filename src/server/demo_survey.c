@@ -163,24 +163,13 @@ typedef struct demo_inv {
     long long id, org_id;
 } demo_inv;
 
-typedef struct inv_list {
-    demo_inv *v;
-    size_t n, cap;
-} inv_list;
-
+/* Appends the invitation to the hoshi_buf ctx, as a demo_inv. */
 static hoshi_err collect(void *ctx, const hoshi_invitation_new *inv)
 {
-    inv_list *l = ctx;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 256;
-        demo_inv *v = realloc(l->v, cap * sizeof *v);
-        if (v == NULL)
-            return HOSHI_ERR_NOMEM;
-        l->v = v;
-        l->cap = cap;
-    }
-    l->v[l->n++] = (demo_inv){inv->invitation_id, inv->org_id};
-    return HOSHI_OK;
+    hoshi_buf *b = ctx;
+    demo_inv one = {inv->invitation_id, inv->org_id};
+    hoshi_buf_append(b, &one, sizeof one);
+    return b->err;
 }
 
 static hoshi_err already(srv *s, const char *today, bool *yes)
@@ -211,7 +200,8 @@ hoshi_err srv_seed_demo_survey(srv *s, const hoshi_datafile *ini)
     hoshi_form *f = NULL;
     char *blob = NULL;
     size_t len = 0;
-    inv_list invs = {0};
+    hoshi_buf invs = HOSHI_BUF_INIT;
+    size_t n_invs = 0;
     long long id = 0, invited = 0, skipped = 0;
     if ((err = hoshi_form_load(path, &f)) != HOSHI_OK || (err = hoshi_form_serialize(f, &blob, &len)) != HOSHI_OK ||
         (err = hoshi_form_texts_open(s->cfg.datadir, HOSHI_LANG_JA, &c.tx)) != HOSHI_OK)
@@ -223,12 +213,15 @@ hoshi_err srv_seed_demo_survey(srv *s, const hoshi_datafile *ini)
         goto free_form;
     /* Prefecture by prefecture until enough are invited: a registry of
      * 100,000 gets a sample of a few thousand, a small one everybody. */
-    for (int pref = 1; pref <= 47 && invs.n < DEMO_ANSWERS && err == HOSHI_OK; pref++) {
+    for (int pref = 1; pref <= 47 && invs.len / sizeof(demo_inv) < DEMO_ANSWERS && err == HOSHI_OK; pref++) {
         hoshi_invite_filter one = {.prefecture = pref};
         err = hoshi_store_survey_invite(s->store, id, &one, c.today, collect, &invs, &invited, &skipped);
     }
-    for (size_t i = 0; i < invs.n && i < DEMO_ANSWERS && err == HOSHI_OK; i++) {
-        hoshi_invitation_new inv = {.invitation_id = invs.v[i].id, .org_id = invs.v[i].org_id};
+    n_invs = invs.len / sizeof(demo_inv);
+    for (size_t i = 0; i < n_invs && i < DEMO_ANSWERS && err == HOSHI_OK; i++) {
+        demo_inv one;
+        memcpy(&one, invs.data + i * sizeof one, sizeof one);
+        hoshi_invitation_new inv = {.invitation_id = one.id, .org_id = one.org_id};
         char *text = NULL;
         size_t tlen;
         hoshi_answers_outcome outcome;
@@ -248,7 +241,7 @@ hoshi_err srv_seed_demo_survey(srv *s, const hoshi_datafile *ini)
 free_form:
     hoshi_answers_free(c.a);
     hoshi_form_texts_free(c.tx);
-    free(invs.v);
+    hoshi_buf_free(&invs);
     free(blob);
     hoshi_form_free(f);
     return err;
