@@ -23,6 +23,7 @@
 #include "hoshi/survey.h"
 #include "hoshi/attrs.h"
 #include "hoshi/registry_data.h"
+#include "hoshi/survey_export.h"
 #include "hoshi/form.h"
 #include "hoshi/text.h"
 #include "hoshi/ids.h"

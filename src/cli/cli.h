@@ -34,6 +34,12 @@ int cli_input_error(const char *cmd, hoshi_err err);
  * when path is NULL or "-".  Returns 0, or prints why and returns 1. */
 int cli_write_output(const char *cmd, const char *path, const char *data, size_t len);
 
+/* Writes DIR/codebook.csv and DIR/data.csv, both or neither (DIR is
+ * made when missing).  Returns 0, or prints why (as "hoshi CMD: …") and
+ * returns the exit status. */
+int cli_write_pair(const char *cmd, const char *dir, const char *cb, size_t cb_len, const char *data,
+                   size_t data_len);
+
 /* Reads a whole (small, at most max bytes) file; caller frees *out with
  * free().  Returns 0, or prints why and returns 2 (1 when out of memory). */
 int cli_read_file(const char *cmd, const char *path, size_t max, char **out);

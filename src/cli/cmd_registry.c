@@ -4,19 +4,16 @@
  * format of hoshi tab), so the operator's figures of the platform's own
  * data come from the same engine as any survey.  The glue between the
  * store (which reads the rows) and the dataset writer (which knows
- * nothing of the store).  The pair is written all or nothing: both files
- * are staged under temporary names in DIR and renamed only when both are
- * complete.
+ * nothing of the store).  The pair is written all or nothing
+ * (cli_write_pair).
  */
 #include "cli.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 static const char help[] =
     "usage: hoshi registry export --db DB --out DIR [options]\n"
@@ -47,41 +44,6 @@ static hoshi_err add_row(const hoshi_registry_row *row, void *ctx)
     return hoshi_registry_data_add(ctx, row);
 }
 
-/* Writes data to DIR/NAME's staging name (path gets it). */
-static hoshi_err stage(const char *dir, const char *name, const char *data, size_t len, char *path,
-                       size_t size)
-{
-    int n = snprintf(path, size, "%s/.%s.%ld.part", dir, name, (long)getpid());
-    if (n < 0 || (size_t)n >= size)
-        return hoshi_error_set(HOSHI_ERR_INPUT, "--out path too long: %s", dir);
-    return hoshi_file_write(path, data, len);
-}
-
-/* Stages both files, then renames them into place; on failure nothing of
- * ours is left in DIR. */
-static int write_pair(const char *dir, const char *cb, size_t cb_len, const char *data,
-                      size_t data_len)
-{
-    char cb_tmp[4096] = "", data_tmp[4096] = "", cb_path[4096], data_path[4096];
-    snprintf(cb_path, sizeof cb_path, "%s/codebook.csv", dir);
-    snprintf(data_path, sizeof data_path, "%s/data.csv", dir);
-    hoshi_err err = stage(dir, "codebook.csv", cb, cb_len, cb_tmp, sizeof cb_tmp);
-    if (err == HOSHI_OK)
-        err = stage(dir, "data.csv", data, data_len, data_tmp, sizeof data_tmp);
-    if (err != HOSHI_OK) {
-        unlink(cb_tmp);
-        fprintf(stderr, "hoshi registry: cannot write to %s: %s\n", dir, hoshi_error_detail());
-        return cli_exit_status(err, true);
-    }
-    if (rename(cb_tmp, cb_path) != 0 || rename(data_tmp, data_path) != 0) {
-        fprintf(stderr, "hoshi registry: cannot rename into %s: %s\n", dir, strerror(errno));
-        unlink(cb_tmp);
-        unlink(data_tmp);
-        return EXIT_FAIL;
-    }
-    return EXIT_OK;
-}
-
 /* Reads every row from the store at db_path into w. */
 static int read_rows(const char *db_path, hoshi_registry_data *w)
 {
@@ -97,26 +59,6 @@ static int read_rows(const char *db_path, hoshi_registry_data *w)
     err = hoshi_store_registry_rows(s, add_row, w);
     hoshi_store_close(s);
     return err == HOSHI_OK ? EXIT_OK : cli_lib_error("registry", err);
-}
-
-/* Makes DIR when it is missing; *made tells the caller to remove it again
- * if nothing is written. */
-static int ensure_dir(const char *dir, bool *made)
-{
-    *made = false;
-    struct stat st;
-    if (stat(dir, &st) == 0) {
-        if (S_ISDIR(st.st_mode))
-            return EXIT_OK;
-        fprintf(stderr, "hoshi registry: --out %s is not a directory\n", dir);
-        return EXIT_USAGE;
-    }
-    if (mkdir(dir, 0777) != 0) {
-        fprintf(stderr, "hoshi registry: cannot make directory %s: %s\n", dir, strerror(errno));
-        return EXIT_USAGE;
-    }
-    *made = true;
-    return EXIT_OK;
 }
 
 static int export(const char *db, const char *dir, hoshi_encoding enc, hoshi_lang lang,
@@ -141,11 +83,7 @@ static int export(const char *db, const char *dir, hoshi_encoding enc, hoshi_lan
         rc = cli_lib_error("registry", err);
         goto free_all;
     }
-    bool made;
-    if ((rc = ensure_dir(dir, &made)) != EXIT_OK)
-        goto free_all;
-    if ((rc = write_pair(dir, cb, cb_len, data, data_len)) != EXIT_OK && made)
-        rmdir(dir);
+    rc = cli_write_pair("registry", dir, cb, cb_len, data, data_len);
 free_all:
     free(cb);
     free(data);

@@ -6,6 +6,7 @@
  * is written, so bad input leaves stdout untouched.
  */
 #include "cli.h"
+#include "survey_db.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 static const char survey_help[] =
     "usage: hoshi survey check DEF\n"
     "       hoshi survey codebook DEF [--lang ja|en] [--out FILE]\n"
+    "       hoshi survey create|invite|close|export|list --db DB ...\n"
     "\n"
     "Questionnaires in XLSForm: DEF is an .xlsx workbook (sheets survey, choices,\n"
     "settings) or a directory holding survey.csv, choices.csv and settings.csv.\n"
@@ -23,6 +25,8 @@ static const char survey_help[] =
     "  codebook    print the codebook.csv of DEF (qid,type,code,label) for 'hoshi tab';\n"
     "              labels in --lang (default: the form's default language),\n"
     "              to --out FILE (written whole or not at all) or standard output\n"
+    "  create, invite, close, export, list: the surveys of a database\n"
+    "              (hoshi survey create --help tells more)\n"
     "\n"
     "exit status: 0 done, 1 failure, 2 bad usage or bad definition\n";
 
@@ -117,6 +121,11 @@ typedef struct subcommand {
 static const subcommand subcommands[] = {
     {"check", survey_check},
     {"codebook", survey_codebook},
+    {"create", survey_create},
+    {"invite", survey_invite},
+    {"close", survey_close},
+    {"export", survey_export},
+    {"list", survey_list},
 };
 
 int cmd_survey(int argc, char **argv)
@@ -132,5 +141,5 @@ int cmd_survey(int argc, char **argv)
     for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
         if (strcmp(subcommands[i].name, argv[1]) == 0)
             return subcommands[i].run(argc - 1, argv + 1);
-    return cli_usage_error("survey", "unknown subcommand '%s' (check, codebook)", argv[1]);
+    return cli_usage_error("survey", "unknown subcommand '%s' (check, codebook, create, invite, close, export, list)", argv[1]);
 }

@@ -196,8 +196,9 @@ hoshi_err srv_seed_demo(srv *s, const char *password, long demo_count)
     if (err != HOSHI_OK)
         return err;
     if ((err = seed_account(s, ini, password)) == HOSHI_OK &&
-        (err = seed_operator(s, ini, password)) == HOSHI_OK)
-        err = seed_orgs(s, ini, demo_count);
+        (err = seed_operator(s, ini, password)) == HOSHI_OK &&
+        (err = seed_orgs(s, ini, demo_count)) == HOSHI_OK)
+        err = srv_seed_demo_survey(s, ini);
     hoshi_datafile_free(ini);
     return err;
 }

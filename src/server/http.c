@@ -90,6 +90,11 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, srv_resp *p)
         MHD_add_response_header(resp, "Location", p->location);
     for (size_t i = 0; i < p->n_cookies; i++)
         MHD_add_response_header(resp, "Set-Cookie", p->cookies[i]);
+    if (p->filename[0]) {
+        char disp[160];
+        snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", p->filename);
+        MHD_add_response_header(resp, "Content-Disposition", disp);
+    }
     if (p->retry_after > 0) {
         char secs[24];
         snprintf(secs, sizeof secs, "%ld", p->retry_after);
@@ -145,6 +150,7 @@ static void free_req(srv_req *r)
         free(r->form[i].name);
         free(r->form[i].value);
     }
+    free(r->upload);
     sodium_memzero(&r->job, sizeof r->job);
     free(r);
 }
@@ -213,7 +219,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         cs->conn = conn;
         /* Only the policy editor needs a large body; every other form
          * stays under the small cap. */
-        cs->body.limit = strcmp(url, "/policy") == 0 ? SRV_POLICY_BODY_MAX : SRV_BODY_MAX;
+        cs->body.limit = strcmp(url, "/policy") == 0          ? SRV_POLICY_BODY_MAX
+                         : strcmp(url, SRV_UPLOAD_PATH) == 0 ? SRV_UPLOAD_MAX
+                                                             : SRV_BODY_MAX;
         *con_cls = cs;
         if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding") != NULL) {
             srv_resp p = {.status = 411, .body = HOSHI_BUF_INIT};
@@ -271,6 +279,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         if (ct != NULL && strncmp(ct, "application/x-www-form-urlencoded", 33) == 0)
             srv_req_parse_form(r, cs->body.data ? cs->body.data : (char *)"", cs->body.len);
+        else if (ct != NULL && strncmp(ct, "multipart/form-data", 19) == 0 && strcmp(url, SRV_UPLOAD_PATH) == 0)
+            srv_req_parse_multipart(r, cs->body.data ? cs->body.data : "", cs->body.len);
         else
             r->form_bad = cs->body.len > 0;
     }
@@ -349,6 +359,7 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
         (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_EN, &s.cat[1])) != HOSHI_OK ||
         (err = srv_tpl_load(&s)) != HOSHI_OK || (err = srv_cache_new(&s.cache)) != HOSHI_OK ||
         (err = srv_regcache_new(cfg->datadir, &s.regcache)) != HOSHI_OK ||
+        (err = srv_svcache_new(&s.svcache)) != HOSHI_OK ||
         (err = srv_pwcheck_init()) != HOSHI_OK ||
         (err = srv_throttle_new(cfg->signup_limit, &s.throttle)) != HOSHI_OK ||
         (err = srv_pwpool_new(cfg->hash_workers, cfg->hash_queue, &s.pool)) != HOSHI_OK ||
@@ -431,6 +442,7 @@ free_state:
     srv_pwcheck_free();
     srv_cache_free(s.cache);
     srv_regcache_free(s.regcache);
+    srv_svcache_free(s.svcache);
     srv_tpl_free(&s);
     hoshi_catalog_free(s.cat[1]);
     hoshi_catalog_free(s.cat[0]);

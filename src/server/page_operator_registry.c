@@ -151,6 +151,26 @@ static void chart_of(hoshi_buf *b, const char *svg, const char *key)
     hoshi_buf_puts(b, svg);
 }
 
+hoshi_err srv_tab_section(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_render_opts *opts,
+                          const char *key)
+{
+    char *html = NULL, *svg = NULL;
+    size_t html_len, svg_len;
+    hoshi_err err = hoshi_tab_render(ts, HOSHI_TAB_HTML, opts, &html, &html_len);
+    if (err == HOSHI_OK)
+        err = hoshi_tab_render(ts, HOSHI_TAB_SVG, opts, &svg, &svg_len);
+    if (err == HOSHI_OK) {
+        hoshi_buf_puts(b, "<div class=\"chart\">");
+        chart_of(b, svg, key);
+        hoshi_buf_puts(b, "</div><div class=\"table-wrap\">");
+        body_of(b, html);
+        hoshi_buf_puts(b, "</div>");
+    }
+    free(html);
+    free(svg);
+    return err;
+}
+
 /* One table: its heading, the chart the engine draws and the table. */
 static hoshi_err one_table(hoshi_buf *b, srv_req *r, const hoshi_dataset *ds,
                            const hoshi_tab_texts *texts, const struct reg_table *t)
@@ -159,23 +179,14 @@ static hoshi_err one_table(hoshi_buf *b, srv_req *r, const hoshi_dataset *ds,
                            .wheres = t->where, .n_wheres = t->where != NULL ? 1 : 0};
     hoshi_tab_render_opts opts = {.lang = r->lang, .texts = texts};
     hoshi_tabset *ts = NULL;
-    char *html = NULL, *svg = NULL;
-    size_t html_len, svg_len;
     hoshi_err err = hoshi_tab_run(ds, &spec, &ts);
-    if (err == HOSHI_OK &&
-        (err = hoshi_tab_render(ts, HOSHI_TAB_HTML, &opts, &html, &html_len)) == HOSHI_OK)
-        err = hoshi_tab_render(ts, HOSHI_TAB_SVG, &opts, &svg, &svg_len);
     if (err == HOSHI_OK) {
         hoshi_buf_printf(b, "<section class=\"card regtab\" id=\"%s\"><h2>", t->key);
         hoshi_buf_html(b, srv_text(r, "operator_registry", t->key));
-        hoshi_buf_puts(b, "</h2><div class=\"chart\">");
-        chart_of(b, svg, t->key);
-        hoshi_buf_puts(b, "</div><div class=\"table-wrap\">");
-        body_of(b, html);
-        hoshi_buf_puts(b, "</div></section>\n");
+        hoshi_buf_puts(b, "</h2>");
+        err = srv_tab_section(b, ts, &opts, t->key);
+        hoshi_buf_puts(b, "</section>\n");
     }
-    free(html);
-    free(svg);
     hoshi_tabset_free(ts);
     return err;
 }

@@ -127,6 +127,7 @@ static const route_entry routes[] = {
     {GET, "/operator", EXACT, 0, srv_page_operator, NULL, NULL, 0},
     {POST, "/operator/withdraw", EXACT, 0, srv_page_operator_withdraw, NULL, NULL, 0},
     {GET, "/operator/registry", EXACT, 0, srv_page_operator_registry, NULL, NULL, 0},
+    {GET | POST, "/operator/surveys", EXACT, 0, srv_page_operator_surveys, NULL, NULL, 0},
     {GET, "/verify", EXACT, 0, verify_lookup, NULL, NULL, 0},
     {GET, "/registry", EXACT, PUBLIC, srv_page_registry, NULL, NULL, 0},
     {GET, "/api/v1/declarations", EXACT, PUBLIC, srv_api_declarations, NULL, NULL, 0},
@@ -136,6 +137,8 @@ static const route_entry routes[] = {
     {GET, "/qr/", NAMED_SVG, PUBLIC, NULL, srv_page_qr, NULL, 0},
     {GET, "/api/v1/declarations/", NAMED, PUBLIC, NULL, srv_api_declaration, NULL, 0},
     {GET, "/policies/", NUMBERED, PUBLIC, NULL, NULL, policy_public, 0},
+    /* ID/WHAT: the handler reads the survey's number and what of it. */
+    {GET | POST, "/operator/surveys/", NAMED, 0, NULL, srv_page_operator_survey, NULL, 0},
 };
 
 /* The route for method and path, and in *tail what follows its prefix. */

@@ -29,6 +29,7 @@
 
 typedef struct srv_cache srv_cache;
 typedef struct srv_regcache srv_regcache;
+typedef struct srv_svcache srv_svcache;
 typedef struct srv_throttle srv_throttle;
 typedef struct srv_pwpool srv_pwpool;
 typedef struct srv_connwatch srv_connwatch;
@@ -67,6 +68,7 @@ typedef struct srv {
     size_t css_len, js_len, icon_len;
     srv_cache *cache;
     srv_regcache *regcache;               /* the operator's registry tables (page_operator_registry.c) */
+    srv_svcache *svcache;                 /* surveys' datasets (page_operator_survey_data.c) */
     srv_throttle *throttle;
     srv_pwpool *pool;
     srv_connwatch *watch;
@@ -129,6 +131,10 @@ typedef struct srv_req {
     srv_field form[SRV_FIELDS_MAX];
     size_t n_form;
     bool form_bad;                /* the body was not a well-formed form */
+    /* The file part of a multipart body (upload.c), malloc'd, or NULL. */
+    char *upload;
+    size_t upload_len;
+    char upload_name[128];
     /* Session, when logged in. */
     bool logged_in;
     hoshi_session ses;
@@ -155,6 +161,7 @@ typedef struct srv_resp {
     const char *csp;              /* replaces the default policy when set */
     bool embeddable;              /* may be framed by other sites (badge, QR code) */
     long retry_after;             /* seconds for a Retry-After header (429, 503), or 0 */
+    char filename[96];            /* a download: Content-Disposition attachment with this name */
 } srv_resp;
 
 /* --- main.c */
@@ -188,6 +195,13 @@ bool srv_req_form_has(srv_req *r, const char *name);
 const char *srv_req_cookie(srv_req *r, const char *name);
 /* Parses an application/x-www-form-urlencoded body into r->form. */
 void srv_req_parse_form(srv_req *r, char *body, size_t len);
+/* --- upload.c: the one path that takes a multipart/form-data body (a
+ * questionnaire's .xlsx), and its cap. */
+#define SRV_UPLOAD_PATH "/operator/surveys"
+#define SRV_UPLOAD_MAX (HOSHI_FORM_MAX_XLSX + 64 * 1024)
+/* Its text parts into r->form (as srv_req_parse_form), its file part into
+ * r->upload; form_bad when malformed. */
+void srv_req_parse_multipart(srv_req *r, const char *body, size_t len);
 /* Trims ASCII blanks and ideographic spaces at both ends, in place. */
 char *srv_trim(char *s);
 /* A typed field through the library's rule for typed text: white space at
@@ -356,6 +370,58 @@ bool srv_need_operator(srv_req *r, srv_resp *p);
 void srv_page_operator_registry(srv_req *r, srv_resp *p);
 hoshi_err srv_regcache_new(const char *datadir, srv_regcache **out);
 void srv_regcache_free(srv_regcache *c);
+/* --- page_operator_survey*.c: the operator's surveys (issue 9 items 3, 5).
+ * /operator/surveys lists and creates; /operator/surveys/{id}[/what] is
+ * one survey's page, preview, dates, close, invitations, tables and
+ * downloads (the handler reads the tail after the prefix). */
+void srv_page_operator_surveys(srv_req *r, srv_resp *p);
+void srv_page_operator_survey(srv_req *r, srv_resp *p, const char *tail);
+/* The parts of one survey's pages, each given the survey as read today
+ * (definition included) and its parsed form. */
+void srv_survey_invite(srv_req *r, srv_resp *p, const hoshi_survey *sv, bool issue);
+void srv_survey_tables(srv_req *r, srv_resp *p, const hoshi_survey *sv, const char *what);
+/* Appends to b the invitation conditions' form fields (level, prefecture,
+ * industry, size) as chosen in the request. */
+void srv_survey_filter_fields(hoshi_buf *b, srv_req *r);
+/* The conditions of the request (query for GET, form for POST); false
+ * when a value is not one of its choices.  f->industry points into the
+ * request. */
+bool srv_survey_filter_read(srv_req *r, hoshi_invite_filter *f);
+/* page_operator_registry.c: the tables of ts as a page shows them: the
+ * engine's chart (its table ids prefixed by key, unique in a page of
+ * several charts) and its HTML table up to the notes, appended to b. */
+hoshi_err srv_tab_section(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_render_opts *opts,
+                          const char *key);
+/* A survey's analysis data, built from its submitted responses and kept
+ * per survey and language until another response is submitted. */
+typedef struct srv_svfa {
+    hoshi_org_attrs who;          /* the respondent's attributes, never the organisation */
+    size_t question;              /* index among hoshi_form_question() */
+    char *text;
+} srv_svfa;
+typedef struct srv_svdata {
+    long long survey_id, submitted;
+    hoshi_lang lang;
+    hoshi_form *form;
+    hoshi_dataset *ds;            /* the export's columns and its R__NAME "shown" columns */
+    srv_svfa *fa;                 /* free answers by respondent, in form order */
+    size_t n_fa;
+    unsigned long long used;
+} srv_svdata;
+hoshi_err srv_svcache_new(srv_svcache **out);
+void srv_svcache_free(srv_svcache *c);
+/* Locks the cache and gives the current data of sv in lang (built when
+ * missing or older than sv's submitted count); the caller calls
+ * srv_svdata_release() when done with it, on success or failure. */
+hoshi_err srv_svdata_get(srv *s, const hoshi_survey *sv, hoshi_lang lang, const srv_svdata **out);
+void srv_svdata_release(srv *s);
+/* The export of sv in enc (as `hoshi survey export` writes it); *cb and
+ * *data malloc'd, the caller frees both. */
+hoshi_err srv_survey_export(srv *s, const hoshi_survey *sv, hoshi_lang lang, hoshi_encoding enc,
+                            char **cb, size_t *cb_len, char **data, size_t *data_len);
+/* --- demo_survey.c: the 2018 questionnaire as a closed demo survey
+ * answered by the demo organisations, once. */
+hoshi_err srv_seed_demo_survey(srv *s, const hoshi_datafile *ini);
 void srv_api_declarations(srv_req *r, srv_resp *p);
 void srv_api_declaration(srv_req *r, srv_resp *p, const char *id);
 

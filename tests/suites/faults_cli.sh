@@ -129,6 +129,24 @@ def answers_file(d):
     with open(os.path.join(d, "answers.txt"), "w") as f:
         f.write(answers.replace(",", "\n") + "\n")
 
+def survey_db(d):
+    """A registry (tests/data/registry/seed.py) with survey 1 of the
+    sample form, three organisations invited and two answers submitted
+    through the store (the driver mode of the unit test test_survey_export)."""
+    env = dict(os.environ)
+    env.pop("HOSHI_TESTING_FAIL_ALLOC_AFTER", None)
+    db = os.path.join(d, "db")
+    open(db, "w").close()
+    run_ok = lambda *a: subprocess.run(list(a), check=True, env=env, capture_output=True).stdout.decode()
+    run_ok(hoshi, "survey", "list", "--db", db)
+    run_ok(sys.executable, os.path.join(data, "registry", "seed.py"), db)
+    run_ok(hoshi, "survey", "create", "--db", db, "--def", f"{data}/forms/sample")
+    links = run_ok(hoshi, "survey", "invite", "--db", db, "--survey", "1", "--where", "level=2")
+    tokens = [l.rsplit("/s/", 1)[1].strip() for l in links.splitlines()[1:]]
+    driver = os.path.join(os.path.dirname(hoshi), "tests", "test_survey_export")
+    run_ok(driver, "submit", db, tokens[0], "Q1=1&Q2=1&Q2=3&Q2x=%E3%81%82&Q3=12")
+    run_ok(driver, "submit", db, tokens[1], "Q1=2&Q3=3")
+
 cb, dat = ["--codebook", f"{tab}/cb.csv"], ["--data", f"{tab}/data.csv"]
 answers = "1,2,3,4,1,2,3,4,1,2,3,4,1,2,3,4,1,2,3,4,1,2,3,4,1"
 threads = {"HOSHI_TESTING_THREADS": "1"}
@@ -177,6 +195,8 @@ cases = [
                       "--date", "2026-04-01", "--out", "{dir}/p.md"]),
     ("survey codebook of an xlsx", ["survey", "codebook", f"{data}/forms/sample.xlsx",
                                     "--out", "{dir}/cb.csv"]),
+    ("survey export cp932", ["survey", "export", "--db", "{inp}/db", "--survey", "1",
+                             "--encoding", "cp932", "--out", "{dir}/ex"], None, [survey_db]),
     ("survey codebook of CSV sheets in en", ["survey", "codebook", f"{data}/forms/sample",
                                              "--lang", "en", "--out", "{dir}/cb.csv"]),
 ]

@@ -10,7 +10,7 @@
 #include "hoshi/registry_data.h"
 #include "hoshi/datafile.h"
 #include "internal.h"
-#include "tab/tab_int.h"
+#include "pair_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,22 +157,6 @@ static void diag_question(const hoshi_registry_data *w, hoshi_buf *b)
     }
 }
 
-/* Converts *text in place to CP932 when asked. */
-static hoshi_err encode(hoshi_encoding enc, char **text, size_t *len)
-{
-    if (enc != HOSHI_ENC_CP932)
-        return HOSHI_OK;
-    char *out;
-    size_t out_len;
-    hoshi_err err = hi_utf8_to_cp932(*text, *len, &out, &out_len);
-    if (err != HOSHI_OK)
-        return err;
-    free(*text);
-    *text = out;
-    *len = out_len;
-    return HOSHI_OK;
-}
-
 hoshi_err hoshi_registry_data_finish(hoshi_registry_data *w, hoshi_encoding enc, char **codebook,
                                      size_t *codebook_len, char **data, size_t *data_len)
 {
@@ -184,21 +168,9 @@ hoshi_err hoshi_registry_data_finish(hoshi_registry_data *w, hoshi_encoding enc,
     hoshi_err err = month_question(w, &cb);
     if (err != HOSHI_OK) {
         hoshi_buf_free(&cb);
-        goto fail;
+        return err;
     }
     list_question(w, &cb, "DSTEP", "steps", 2);
     diag_question(w, &cb);
-    if ((err = hoshi_buf_finish(&cb, codebook, codebook_len)) != HOSHI_OK)
-        goto fail;
-    if ((err = hoshi_buf_finish(&w->data, data, data_len)) != HOSHI_OK)
-        goto fail;
-    if ((err = encode(enc, codebook, codebook_len)) != HOSHI_OK ||
-        (err = encode(enc, data, data_len)) != HOSHI_OK)
-        goto fail;
-    return HOSHI_OK;
-fail:
-    free(*codebook);
-    free(*data);
-    *codebook = *data = NULL;
-    return err;
+    return hi_pair_finish(&cb, &w->data, enc, codebook, codebook_len, data, data_len);
 }
