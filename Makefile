@@ -164,7 +164,7 @@ clean:
 .PHONY: web-npm bench-web e2e
 web-npm:
 	@command -v npm >/dev/null 2>&1 || tools/install-deps.sh npm
-	@npm ls playwright-core >/dev/null 2>&1 || npm install --no-audit --no-fund --loglevel=error
+	@npm ls playwright-core @axe-core/playwright >/dev/null 2>&1 || npm install --no-audit --no-fund --loglevel=error
 
 # The browser journey alone, screenshots in build/e2e/.
 e2e: deps web-npm san
