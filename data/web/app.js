@@ -113,9 +113,18 @@ document.addEventListener("DOMContentLoaded", function () {
       while (peek("name", "and")) { p++; var b = cmp(); a = B(bool(a) && bool(b)); }
       return a;
     }
+    // XPath: = and != bind looser than < <= > >=; each level left to right.
     function cmp() {
+      var a = rel();
+      while (peek("op") && /^(=|!=)$/.test(t[p].v)) {
+        var op = t[p++].v, b = rel();
+        a = B(compare(op, a, b));
+      }
+      return a;
+    }
+    function rel() {
       var a = unary();
-      while (peek("op") && /^(=|!=|<|<=|>|>=)$/.test(t[p].v)) {
+      while (peek("op") && /^(<|<=|>|>=)$/.test(t[p].v)) {
         var op = t[p++].v, b = unary();
         a = B(compare(op, a, b));
       }

@@ -12,7 +12,7 @@
 import { chromium } from "playwright-core";
 import axe from "@axe-core/playwright";
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -78,6 +78,22 @@ async function pageNo(page) {
   return parseInt(await page.getAttribute("input[name=page]", "value"), 10);
 }
 
+// app.js's evaluator against every TRUE_/FALSE_ case of the C unit test
+// of expressions (tests/unit/test_expr.c), with the same answers, so the
+// live routing and the server's agree.
+async function sameAsC(page) {
+  const src = readFileSync("tests/unit/test_expr.c", "utf-8");
+  const cases = [...src.matchAll(/\b(TRUE_|FALSE_)\("((?:[^"\\]|\\.)*)"\)/g)]
+    .map((m) => [JSON.parse('"' + m[2] + '"'), m[1] === "TRUE_"]);
+  const table = { sa: ["1"], ma: ["1", "3"], num: ["18"], nine: ["9"], ten: ["10"], fa: ["星野 商店"],
+    pad: [" 7 "], none: [], ".": ["8"] };
+  const wrong = await page.evaluate(([cases, table]) => cases.filter(([e, want]) => {
+    try { return window.hoshiSurveyEval(e, (n) => table[n] || [], ".") !== want; } catch (x) { return true; }
+  }).map((c) => c[0]), [cases, table]);
+  check(`app.js evaluates the ${cases.length} cases of test_expr.c as the C evaluator does`,
+    cases.length > 50 && wrong.length === 0, wrong.join(" | "));
+}
+
 async function main() {
   const { p: server, base } = await startServer();
   const token = seedToken();
@@ -104,6 +120,7 @@ async function main() {
     check("the questionnaire opens from its link", (await page.textContent("h1")).includes("アンケート"));
     check("progress: page 1 of 8", (await page.textContent(".sv-progress")).includes("1 / 8"));
     await shot(page, "01-intro");
+    await sameAsC(page);
     await axeClean(page, "the introduction");
     await next(page);
 
