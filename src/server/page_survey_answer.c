@@ -318,26 +318,30 @@ static void today(answering *A)
     hoshi_date_iso(hoshi_date_today(), A->today, sizeof A->today);
 }
 
+/* What a look-up of the invitation found: 404, a store error, or the pages. */
+static void answer_found(srv_req *r, srv_resp *p, answering *A, hoshi_err err, const char *op)
+{
+    if (err == HOSHI_ERR_NOTFOUND) {
+        srv_page_message(r, p, 404, "not_found");
+    } else if (err != HOSHI_OK) {
+        srv_page_store_error(r, p, op, false);
+    } else {
+        answer(r, p, A);
+        free(A->inv.answers);
+    }
+}
+
 void srv_page_survey_token(srv_req *r, srv_resp *p, const char *token)
 {
     answering A = {0};
     today(&A);
-    hoshi_err err = hoshi_store_invitation_by_token(r->s->store, token, A.today, &A.inv);
-    if (err == HOSHI_ERR_NOTFOUND) {
-        srv_page_message(r, p, 404, "not_found");
-        return;
-    }
-    if (err != HOSHI_OK) {
-        srv_page_store_error(r, p, "invitation_by_token", false);
-        return;
-    }
     hoshi_buf u = HOSHI_BUF_INIT;
     hoshi_buf_puts(&u, "/s/");
     hoshi_buf_url(&u, token);
     snprintf(A.url, sizeof A.url, "%s", u.data ? u.data : "/s/");
     hoshi_buf_free(&u);
-    answer(r, p, &A);
-    free(A.inv.answers);
+    hoshi_err err = hoshi_store_invitation_by_token(r->s->store, token, A.today, &A.inv);
+    answer_found(r, p, &A, err, "invitation_by_token");
 }
 
 void srv_page_survey_owner(srv_req *r, srv_resp *p, long long survey_id, bool print)
@@ -348,18 +352,9 @@ void srv_page_survey_owner(srv_req *r, srv_resp *p, long long survey_id, bool pr
         return;
     answering A = {0};
     today(&A);
-    hoshi_err err = hoshi_store_invitation_by_org(r->s->store, org.id, survey_id, A.today, &A.inv);
-    if (err == HOSHI_ERR_NOTFOUND) {
-        srv_page_message(r, p, 404, "not_found");
-        return;
-    }
-    if (err != HOSHI_OK) {
-        srv_page_store_error(r, p, "invitation_by_org", false);
-        return;
-    }
     snprintf(A.url, sizeof A.url, "/surveys/%lld", survey_id);
-    answer(r, p, &A);
-    free(A.inv.answers);
+    hoshi_err err = hoshi_store_invitation_by_org(r->s->store, org.id, survey_id, A.today, &A.inv);
+    answer_found(r, p, &A, err, "invitation_by_org");
 }
 
 void srv_page_survey_thanks(srv_req *r, srv_resp *p)

@@ -98,20 +98,28 @@ static void required_mark(hoshi_buf *b, item_ctx *x, const hoshi_form_item *it)
     hoshi_buf_puts(b, "</span>");
 }
 
+/* One choice of question it as a labelled radio or checkbox; span_class
+ * ("" or "gl") styles the label text, label_id as for control_attrs. */
+static void option(hoshi_buf *b, item_ctx *x, const hoshi_form_item *it, const hoshi_form_choice *c,
+                   bool multi, bool shown, const char *label_id, const char *span_class)
+{
+    hoshi_buf_printf(b, "<label class=\"opt\"><input type=\"%s\" name=\"", multi ? "checkbox" : "radio");
+    hoshi_buf_html(b, it->name);
+    hoshi_buf_printf(b, "\" value=\"%ld\"%s", c->code, hoshi_answers_chosen(x->a, it->name, c->code) ? " checked" : "");
+    control_attrs(b, x, it, shown, label_id);
+    hoshi_buf_puts(b, *span_class ? "> <span class=\"" : "> <span");
+    if (*span_class)
+        hoshi_buf_printf(b, "%s\"", span_class);
+    hoshi_buf_puts(b, ">");
+    hoshi_buf_html(b, c->label);
+    hoshi_buf_puts(b, "</span></label>");
+}
+
 static void choices(hoshi_buf *b, item_ctx *x, const hoshi_form_item *it, bool shown, bool multi)
 {
     hoshi_buf_puts(b, "<div class=\"opts\">");
-    for (size_t i = 0; i < it->n_choices; i++) {
-        const hoshi_form_choice *c = &it->choices[i];
-        hoshi_buf_printf(b, "<label class=\"opt\"><input type=\"%s\" name=\"", multi ? "checkbox" : "radio");
-        hoshi_buf_html(b, it->name);
-        hoshi_buf_printf(b, "\" value=\"%ld\"%s", c->code,
-                         hoshi_answers_chosen(x->a, it->name, c->code) ? " checked" : "");
-        control_attrs(b, x, it, shown, NULL);
-        hoshi_buf_puts(b, "> <span>");
-        hoshi_buf_html(b, c->label);
-        hoshi_buf_puts(b, "</span></label>");
-    }
+    for (size_t i = 0; i < it->n_choices; i++)
+        option(b, x, it, &it->choices[i], multi, shown, NULL, "");
     hoshi_buf_puts(b, "</div>");
 }
 
@@ -161,15 +169,9 @@ static void grid(hoshi_buf *b, item_ctx *x, const hoshi_form_item *it, bool show
         char lid[80];
         snprintf(lid, sizeof lid, "l-%s", row->name);
         for (size_t i = 0; i < row->n_choices; i++) {
-            const hoshi_form_choice *c = &row->choices[i];
-            hoshi_buf_puts(b, "<td><label class=\"opt\"><input type=\"radio\" name=\"");
-            hoshi_buf_html(b, row->name);
-            hoshi_buf_printf(b, "\" value=\"%ld\"%s", c->code,
-                             hoshi_answers_chosen(x->a, row->name, c->code) ? " checked" : "");
-            control_attrs(b, x, row, row_shown, lid);
-            hoshi_buf_puts(b, "> <span class=\"gl\">");
-            hoshi_buf_html(b, c->label);
-            hoshi_buf_puts(b, "</span></label></td>");
+            hoshi_buf_puts(b, "<td>");
+            option(b, x, row, &row->choices[i], false, row_shown, lid, "gl");
+            hoshi_buf_puts(b, "</td>");
         }
         hoshi_buf_puts(b, "</tr>");
     }

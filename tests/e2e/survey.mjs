@@ -9,45 +9,16 @@
 // Q12 stacks with no horizontal scrolling; the answers are sent and the
 // link then says so.  Screenshots go to build/e2e/survey-*.png.
 // Prints 'ok NAME' / 'FAIL NAME' lines for tests/run.py.
-import { chromium } from "playwright-core";
 import axe from "@axe-core/playwright";
-import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { check, failed, launch, stopServer, shot as fullShot, startServer } from "./harness.mjs";
 
 const AxeBuilder = axe.default || axe.AxeBuilder || axe;
-const hoshi = process.env.HOSHI || "build/san/hoshi";
-const shots = resolve("build/e2e");
-mkdirSync(shots, { recursive: true });
 const tmp = mkdtempSync(join(tmpdir(), "hoshi-e2e-survey-"));
 const db = join(tmp, "e2e.db");
-let failures = 0;
-let serverErr = "";
-
-function check(name, cond, detail = "") {
-  if (cond) console.log(`ok ${name}`);
-  else {
-    failures++;
-    console.log(`FAIL ${name}${detail ? ": " + detail : ""}`);
-  }
-}
-
-function startServer() {
-  return new Promise((ok, fail) => {
-    const p = spawn(hoshi, ["serve", "--listen", "127.0.0.1:0", "--db", db, "--demo"],
-      { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    p.stderr.on("data", (d) => { serverErr += d; });
-    p.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/[0-9.:]+)\//);
-      if (m) ok({ p, base: m[1] });
-    });
-    p.on("exit", (code) => fail(new Error(`server exited ${code}: ${out} ${serverErr}`)));
-    setTimeout(() => fail(new Error("server did not start")), 30000);
-  });
-}
 
 function seedToken() {
   const py = "import sys; sys.path.insert(0, 'tests/http'); import survey_seed as s;" +
@@ -56,7 +27,7 @@ function seedToken() {
 }
 
 async function shot(page, name) {
-  await page.screenshot({ path: join(shots, `survey-${name}.png`), fullPage: true });
+  await fullShot(page, `survey-${name}`);
 }
 
 async function axeClean(page, what) {
@@ -95,17 +66,14 @@ async function sameAsC(page) {
 }
 
 async function main() {
-  const { p: server, base } = await startServer();
+  const server = await startServer(db);
+  const base = server.base;
   const token = seedToken();
-  const context = await chromium.launchPersistentContext(join(tmp, "profile"), {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
+  const context = await launch(join(tmp, "profile"), {
     viewport: { width: 390, height: 844 },
     isMobile: true,
     hasTouch: true,
     locale: "ja-JP",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-      "--no-first-run", "--disable-component-update", "--disable-sync"],
   });
   const page = context.pages()[0] || await context.newPage();
   const errors = [];
@@ -211,12 +179,9 @@ async function main() {
     await shot(page, "zz-failure").catch(() => {});
   }
   await context.close();
-  const exited = new Promise((ok) => server.on("exit", ok));
-  server.kill("SIGTERM");
-  await exited;
-  check("server: no sanitizer report", !/Sanitizer|runtime error/.test(serverErr), serverErr.slice(-3000));
+  await stopServer(server);
   rmSync(tmp, { recursive: true, force: true });
-  process.exit(failures ? 1 : 0);
+  process.exit(failed() ? 1 : 0);
 }
 
 main();
