@@ -132,6 +132,12 @@ static void show(srv_req *r, srv_resp *p, const answering *A, size_t page, const
                  bool reshow, const char *notice, int status)
 {
     const hoshi_form_page *pg = hoshi_form_page_get(A->form, page, r->lang);
+    if (pg == NULL) { /* a form without pages: nothing to answer */
+        hoshi_error_set(HOSHI_ERR_INPUT, "survey %s: page %zu of %zu", A->sid, page + 1,
+                        hoshi_form_page_count(A->form));
+        srv_page_message(r, p, 500, "internal");
+        return;
+    }
     size_t n = hoshi_form_page_count(A->form), pos = 0, total = 0;
     for (size_t i = 0; i < n; i++) {
         if (!hoshi_form_page_relevant(A->ans, i) && i != page)
@@ -360,37 +366,4 @@ void srv_page_survey_owner(srv_req *r, srv_resp *p, long long survey_id, bool pr
 void srv_page_survey_thanks(srv_req *r, srv_resp *p)
 {
     survey_message(r, p, 200, "thanks");
-}
-
-hoshi_err srv_survey_pending_block(srv_req *r, long long org_id, hoshi_buf *b)
-{
-    hoshi_survey_pending ps[8];
-    size_t n = 0;
-    char day[HOSHI_STORE_DATE], date[40];
-    hoshi_date_iso(hoshi_date_today(), day, sizeof day);
-    hoshi_err err = hoshi_store_survey_pending(r->s->store, org_id, day, ps, sizeof ps / sizeof ps[0], &n);
-    if (err != HOSHI_OK || n == 0)
-        return err;
-    hoshi_buf_puts(b, "<section class=\"card survey-waiting\"><h2>");
-    hoshi_buf_html(b, srv_text(r, "survey", "waiting"));
-    hoshi_buf_puts(b, "</h2><ul>");
-    for (size_t i = 0; i < n; i++) {
-        hoshi_buf_printf(b, "<li><a href=\"/surveys/%lld\">", ps[i].survey_id);
-        srv_html_shown(b, ps[i].title);
-        hoshi_buf_puts(b, "</a>");
-        if (ps[i].closes_on[0] != '\0') {
-            hoshi_buf_puts(b, " <span class=\"muted\">");
-            hoshi_buf_html(b, srv_text(r, "survey", "closes"));
-            hoshi_buf_html(b, srv_fmt_date(r, ps[i].closes_on, date, sizeof date));
-            hoshi_buf_puts(b, "</span>");
-        }
-        if (ps[i].started) {
-            hoshi_buf_puts(b, " <span class=\"muted\">");
-            hoshi_buf_html(b, srv_text(r, "survey", "started"));
-            hoshi_buf_puts(b, "</span>");
-        }
-        hoshi_buf_puts(b, "</li>");
-    }
-    hoshi_buf_puts(b, "</ul></section>");
-    return HOSHI_OK;
 }
