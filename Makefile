@@ -161,10 +161,10 @@ clean:
 # npm comes with nodejs from some sources and as its own Debian package in
 # bookworm; once node_modules satisfies package.json nothing is fetched,
 # so this works offline after the first time.
-.PHONY: web-npm bench-web e2e
+.PHONY: web-npm bench-web bench-survey e2e
 web-npm:
 	@command -v npm >/dev/null 2>&1 || tools/install-deps.sh npm
-	@npm ls playwright-core >/dev/null 2>&1 || npm install --no-audit --no-fund --loglevel=error
+	@npm ls playwright-core @axe-core/playwright >/dev/null 2>&1 || npm install --no-audit --no-fund --loglevel=error
 
 # The browser journey alone, screenshots in build/e2e/.
 e2e: deps web-npm san
@@ -174,6 +174,11 @@ e2e: deps web-npm san
 bench-web: all
 	@tools/install-deps.sh wrk
 	@bench/web/run.sh
+
+# 200 respondents submitting complete survey responses at once (issue 9;
+# bench/RESULTS.md, "Survey submission").
+bench-survey: all
+	@python3 bench/survey_submit.py --hoshi $(BUILD)/hoshi
 
 # --- fuzzing and ThreadSanitizer (issue 7, finding 13)
 # libFuzzer targets (tests/fuzz/fuzz_*.c) built with clang, ASan and UBSan

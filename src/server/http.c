@@ -360,6 +360,7 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
         (err = srv_tpl_load(&s)) != HOSHI_OK || (err = srv_cache_new(&s.cache)) != HOSHI_OK ||
         (err = srv_regcache_new(cfg->datadir, &s.regcache)) != HOSHI_OK ||
         (err = srv_svcache_new(&s.svcache)) != HOSHI_OK ||
+        (err = srv_surveyforms_new(cfg->datadir, &s.surveyforms)) != HOSHI_OK ||
         (err = srv_pwcheck_init()) != HOSHI_OK ||
         (err = srv_throttle_new(cfg->signup_limit, &s.throttle)) != HOSHI_OK ||
         (err = srv_pwpool_new(cfg->hash_workers, cfg->hash_queue, &s.pool)) != HOSHI_OK ||
@@ -443,6 +444,7 @@ free_state:
     srv_cache_free(s.cache);
     srv_regcache_free(s.regcache);
     srv_svcache_free(s.svcache);
+    srv_surveyforms_free(s.surveyforms);
     srv_tpl_free(&s);
     hoshi_catalog_free(s.cat[1]);
     hoshi_catalog_free(s.cat[0]);

@@ -68,6 +68,9 @@ void srv_log(srv_req *r, const char *level, const char *event, ...)
             break;
         const char *v = va_arg(ap, const char *);
         hoshi_buf_printf(&b, " %s=", k);
+        /* A survey link's path is its token (issue 9): never logged. */
+        if (strcmp(k, "path") == 0 && v != NULL && strncmp(v, "/s/", 3) == 0 && strcmp(v, "/s/thanks") != 0)
+            v = "/s/(token)";
         put_value(&b, v ? v : "");
     }
     va_end(ap);

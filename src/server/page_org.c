@@ -76,6 +76,11 @@ void srv_page_dashboard(srv_req *r, srv_resp *p)
     }
 
     srv_vars v = {0};
+    if (srv_survey_pending_block(r, org.id, srv_var(&v, "surveys")) != HOSHI_OK) {
+        srv_vars_free(&v);
+        srv_page_store_error(r, p, "survey_pending", false);
+        return;
+    }
     srv_var_shown(&v, "org", org.name);
     status_line(srv_var(&v, "profile_status"), r, profile_complete(&org),
                 profile_complete(&org) ? "profile_done" : "profile_todo");

@@ -30,7 +30,7 @@ enum {
     LOGIN = 1 << 1,  /* nobody logged in: redirected to the log-in page */
 };
 
-#define ID_MAX 40
+#define ID_MAX 48 /* a survey invitation's token is 43 */
 
 typedef struct route_entry {
     unsigned methods;   /* GET, POST or both; HEAD is served as GET */
@@ -129,6 +129,7 @@ static const route_entry routes[] = {
     {GET, "/operator/registry", EXACT, 0, srv_page_operator_registry, NULL, NULL, 0},
     {GET | POST, "/operator/surveys", EXACT, 0, srv_page_operator_surveys, NULL, NULL, 0},
     {GET, "/verify", EXACT, 0, verify_lookup, NULL, NULL, 0},
+    {GET, "/s/thanks", EXACT, 0, srv_page_survey_thanks, NULL, NULL, 0},
     {GET, "/registry", EXACT, PUBLIC, srv_page_registry, NULL, NULL, 0},
     {GET, "/api/v1/declarations", EXACT, PUBLIC, srv_api_declarations, NULL, NULL, 0},
     {GET, "/diagnosis/", NUMBERED_PRINT, LOGIN, NULL, NULL, srv_page_diag_result, 0},
@@ -139,6 +140,10 @@ static const route_entry routes[] = {
     {GET, "/policies/", NUMBERED, PUBLIC, NULL, NULL, policy_public, 0},
     /* ID/WHAT: the handler reads the survey's number and what of it. */
     {GET | POST, "/operator/surveys/", NAMED, 0, NULL, srv_page_operator_survey, NULL, 0},
+    /* Answering a survey (issue 9): by an invitation's link, or as the
+     * signed-in owner of an invited organisation. */
+    {GET | POST, "/s/", NAMED, 0, NULL, srv_page_survey_token, NULL, 0},
+    {GET | POST, "/surveys/", NUMBERED, LOGIN, NULL, NULL, srv_page_survey_owner, 0},
 };
 
 /* The route for method and path, and in *tail what follows its prefix. */

@@ -30,6 +30,7 @@
 typedef struct srv_cache srv_cache;
 typedef struct srv_regcache srv_regcache;
 typedef struct srv_svcache srv_svcache;
+typedef struct srv_surveyforms srv_surveyforms;
 typedef struct srv_throttle srv_throttle;
 typedef struct srv_pwpool srv_pwpool;
 typedef struct srv_connwatch srv_connwatch;
@@ -69,6 +70,7 @@ typedef struct srv {
     srv_cache *cache;
     srv_regcache *regcache;               /* the operator's registry tables (page_operator_registry.c) */
     srv_svcache *svcache;                 /* surveys' datasets (page_operator_survey_data.c) */
+    srv_surveyforms *surveyforms;         /* parsed questionnaires, respondent texts (survey_forms.c) */
     srv_throttle *throttle;
     srv_pwpool *pool;
     srv_connwatch *watch;
@@ -423,6 +425,28 @@ hoshi_err srv_survey_export(srv *s, const hoshi_survey *sv, hoshi_lang lang, hos
  * answered by the demo organisations, once. */
 hoshi_err srv_seed_demo_survey(srv *s, const hoshi_datafile *ini);
 void srv_api_declarations(srv_req *r, srv_resp *p);
+/* --- survey_forms.c: questionnaires parsed once per survey (issue 9) */
+hoshi_err srv_surveyforms_new(const char *datadir, srv_surveyforms **out);
+void srv_surveyforms_free(srv_surveyforms *c);
+/* The respondent messages (survey.ini) in lang; owned by the cache. */
+const hoshi_form_texts *srv_surveyforms_texts(srv_surveyforms *c, hoshi_lang lang);
+/* The parsed questionnaire of survey_id: the cache's (shared, read-only)
+ * or, when *owned, the caller's to free with hoshi_form_free(). */
+hoshi_err srv_surveyforms_get(srv_surveyforms *c, hoshi_store *st, long long survey_id,
+                              const char *today, hoshi_form **form, bool *owned);
+/* --- page_survey_answer.c: answering a survey (issue 9 item 4) */
+void srv_page_survey_token(srv_req *r, srv_resp *p, const char *token);
+void srv_page_survey_owner(srv_req *r, srv_resp *p, long long survey_id, bool print);
+void srv_page_survey_thanks(srv_req *r, srv_resp *p);
+/* survey_render.c: the items of page pg as accessible controls with the
+ * answers of a and the problems pr (may be NULL); reshow: the page comes
+ * back after a POST, so a refused typed value is shown again. */
+void srv_survey_render_items(hoshi_buf *b, srv_req *r, const hoshi_form_page *pg, const hoshi_answers *a,
+                             const hoshi_form_problems *pr, bool reshow);
+/* Every answer of a as JSON {"NAME":["v",...],...} for app.js. */
+void srv_survey_answers_json(hoshi_buf *b, const hoshi_answers *a);
+/* The dashboard's "a survey is waiting for you" block (nothing when none). */
+hoshi_err srv_survey_pending_block(srv_req *r, long long org_id, hoshi_buf *b);
 void srv_api_declaration(srv_req *r, srv_resp *p, const char *id);
 
 /* --- shared page helpers (pages_common.c) */

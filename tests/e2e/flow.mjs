@@ -4,56 +4,19 @@
 // declares ★★, then finds and verifies the declaration in the public
 // registry, in Japanese and in English.  Screenshots go to build/e2e/.
 // Prints 'ok NAME' / 'FAIL NAME' lines for tests/run.py.
-import { chromium } from "playwright-core";
-import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { check, failed, launch, stopServer, shot, startServer } from "./harness.mjs";
 
-const hoshi = process.env.HOSHI || "build/san/hoshi";
-const shots = resolve("build/e2e");
-mkdirSync(shots, { recursive: true });
 const tmp = mkdtempSync(join(tmpdir(), "hoshi-e2e-"));
-let failures = 0;
-let serverErr = "";
-
-function check(name, cond, detail = "") {
-  if (cond) console.log(`ok ${name}`);
-  else {
-    failures++;
-    console.log(`FAIL ${name}${detail ? ": " + detail : ""}`);
-  }
-}
-
-function startServer() {
-  return new Promise((ok, fail) => {
-    const p = spawn(hoshi, ["serve", "--listen", "127.0.0.1:0", "--db", join(tmp, "e2e.db"), "--demo"],
-      { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    p.stderr.on("data", (d) => { serverErr += d; });
-    p.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/[0-9.:]+)\//);
-      if (m) ok({ p, base: m[1] });
-    });
-    p.on("exit", (code) => fail(new Error(`server exited ${code}: ${out} ${serverErr}`)));
-    setTimeout(() => fail(new Error("server did not start")), 30000);
-  });
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
 
 async function main() {
-  const { p: server, base } = await startServer();
-  const context = await chromium.launchPersistentContext(join(tmp, "profile"), {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
+  const server = await startServer(join(tmp, "e2e.db"));
+  const base = server.base;
+  const context = await launch(join(tmp, "profile"), {
     viewport: { width: 1100, height: 800 },
     locale: "ja-JP",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-      "--no-first-run", "--disable-component-update", "--disable-sync"],
   });
   const page = context.pages()[0] || await context.newPage();
   const errors = [];
@@ -177,24 +140,17 @@ async function main() {
   await context.close();
   await englishJourney(base).catch(async (e) => check("English journey completed", false, String(e).slice(0, 2000)));
   {
-    const exited = new Promise((ok) => server.on("exit", ok));
-    server.kill("SIGTERM");
-    await exited;
-    check("server: no sanitizer report", !/Sanitizer|runtime error/.test(serverErr), serverErr.slice(-3000));
+    await stopServer(server);
     rmSync(tmp, { recursive: true, force: true });
   }
-  process.exit(failures ? 1 : 0);
+  process.exit(failed() ? 1 : 0);
 }
 
 // The same journey in English, in a fresh browser, led by the English
 // labels a visitor would click.
 async function englishJourney(base) {
-  const context = await chromium.launchPersistentContext(join(tmp, "profile-en"), {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
+  const context = await launch(join(tmp, "profile-en"), {
     viewport: { width: 1100, height: 800 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-      "--no-first-run", "--disable-component-update", "--disable-sync"],
   });
   const page = context.pages()[0] || await context.newPage();
   try {

@@ -4,8 +4,12 @@
 # $HOSHI.  Screenshots in build/e2e/.  Prints ok/FAIL lines.
 cd "$(dirname "$0")/../.." || exit 1
 export HOSHI=${HOSHI:-build/san/hoshi}
-if ! command -v node >/dev/null || [ ! -x /usr/bin/chromium ] || [ ! -d node_modules/playwright-core ]; then
-  echo "FAIL browser test prerequisites: node, /usr/bin/chromium and node_modules/playwright-core (make check installs them)"
+if ! command -v node >/dev/null || [ ! -x /usr/bin/chromium ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/@axe-core/playwright ]; then
+  echo "FAIL browser test prerequisites: node, /usr/bin/chromium and node_modules/playwright-core and @axe-core/playwright (make check installs them)"
   exit 1
 fi
-exec timeout 600 node tests/e2e/flow.mjs
+timeout 600 node tests/e2e/flow.mjs
+rc=$?
+# Answering a survey on a phone, with axe-core (issue 9 item 4).
+timeout 600 node tests/e2e/survey.mjs || rc=1
+exit $rc
