@@ -185,6 +185,9 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count);
 void srv_log(srv_req *r, const char *level, const char *event, ...) __attribute__((sentinel));
 
 /* --- demo.c */
+/* Demo organisations of plain --demo: the demo survey (demo_survey.c)
+ * invites up to this many, so it gets a few thousand responses. */
+#define SRV_DEMO_COUNT 4000
 /* Seeds the demo log-in and demo_count demo organisations, once. */
 hoshi_err srv_seed_demo(srv *s, const char *demo_password, long demo_count);
 
