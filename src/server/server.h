@@ -446,6 +446,10 @@ void srv_page_survey_thanks(srv_req *r, srv_resp *p);
  * back after a POST, so a refused typed value is shown again. */
 void srv_survey_render_items(hoshi_buf *b, srv_req *r, const hoshi_form_page *pg, const hoshi_answers *a,
                              const hoshi_form_problems *pr, bool reshow);
+/* The same markup read-only for the operator's preview: every item of pg
+ * shown whatever its routing (the condition written out), every control
+ * disabled; a is an empty hoshi_answers of the form (borrowed). */
+void srv_survey_render_preview(hoshi_buf *b, srv_req *r, const hoshi_form_page *pg, const hoshi_answers *a);
 /* Every answer of a as JSON {"NAME":["v",...],...} for app.js. */
 void srv_survey_answers_json(hoshi_buf *b, const hoshi_answers *a);
 /* The dashboard's "a survey is waiting for you" block (nothing when none). */

@@ -2,12 +2,13 @@
 benchmark, made with the commands an operator uses: `hoshi survey create`
 (the shipped 2018 questionnaire as a new open survey) and `hoshi survey
 invite` (one link per organisation with a declaration in force, as the
-CSV declaration_id,organization,url).  The binary is harness.HOSHI (argv[1]
-or $HOSHI) unless a caller names one.
+CSV declaration_id,organization,url); and Resp, a respondent without an
+account who posts pages with the page's own CSRF field.  The binary is
+harness.HOSHI (argv[1] or $HOSHI) unless a caller names one.
 """
-import csv, io, os, subprocess
+import csv, io, os, re, subprocess, urllib.parse
 
-from harness import HOSHI
+from harness import HOSHI, Client
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SA2018 = os.path.join(ROOT, "data", "surveys", "sa2018")
@@ -54,3 +55,30 @@ def invite(db, survey_id, hoshi=None):
 def close(db, survey_id, hoshi=None):
     """Closes the survey (its links answer 410 from now on)."""
     _run(hoshi, ["close", "--db", db, "--survey", str(survey_id)])
+
+
+def form_post(c, url, fields):
+    """POSTs a list of (name, value) pairs (repeats for MA) with the page's csrf."""
+    body = urllib.parse.urlencode(fields + [("csrf", c.csrf)])
+    return c.request("POST", url, body=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def pairs(page_answers):
+    out = []
+    for k, v in page_answers.items():
+        for x in (v if isinstance(v, list) else [v]):
+            out.append((k, x))
+    return out
+
+
+class Resp(Client):
+    """A respondent: open() keeps the page's csrf, step() posts a page."""
+
+    def open(self, url):
+        r = self.get(url)
+        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', r.body)
+        self.csrf = m.group(1) if m else ""
+        return r
+
+    def step(self, url, page, answers, action="next"):
+        return form_post(self, url, pairs(answers) + [("page", str(page)), ("action", action)])

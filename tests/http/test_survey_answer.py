@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness
 from harness import Client, check, start
 import survey_seed as seed
-from survey_seed import FULL
+from survey_seed import FULL, Resp, form_post, pairs
 
 PAGES = 8  # the intro note and seven groups
 
@@ -42,31 +42,6 @@ def answers_of(db, sid, token_index, invs):
                       " WHERE i.survey_id = ? AND i.decl_id = ?", (sid, invs[token_index][0])).fetchone()
     con.close()
     return row
-
-
-def form_post(c, url, fields):
-    """POSTs a list of (name, value) pairs (repeats for MA) with the page's csrf."""
-    body = urllib.parse.urlencode(fields + [("csrf", c.csrf)])
-    return c.request("POST", url, body=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
-
-
-def pairs(page_answers):
-    out = []
-    for k, v in page_answers.items():
-        for x in (v if isinstance(v, list) else [v]):
-            out.append((k, x))
-    return out
-
-
-class Resp(Client):
-    def open(self, url):
-        r = self.get(url)
-        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', r.body)
-        self.csrf = m.group(1) if m else ""
-        return r
-
-    def step(self, url, page, answers, action="next"):
-        return form_post(self, url, pairs(answers) + [("page", str(page)), ("action", action)])
 
 
 def main():

@@ -10,30 +10,15 @@ Starts $HOSHI (or argv[1]) with --demo --demo-count 12 (13 organisations
 with a declaration in force: the 12 and the demo log-in's).
 Prints 'ok NAME' / 'FAIL NAME'.
 """
-import csv, io, os, re, subprocess, sys, tempfile, urllib.parse
+import csv, io, os, re, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness
 from harness import HOSHI, Client, check, start
 import survey_seed as seed
-from survey_seed import FULL
+from survey_seed import FULL, Resp
 
 OP = {"email": "operator@example.jp", "password": "hoshi-demo-2026"}
-
-
-class Resp(Client):
-    """A respondent without an account: the page's own csrf field."""
-
-    def open(self, url):
-        r = self.get(url)
-        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', r.body)
-        self.csrf = m.group(1) if m else ""
-        return r
-
-    def step(self, url, page, answers, action="next"):
-        fields = [(k, x) for k, v in answers.items() for x in (v if isinstance(v, list) else [v])]
-        body = urllib.parse.urlencode(fields + [("page", str(page)), ("action", action), ("csrf", self.csrf)])
-        return self.request("POST", url, body=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
 
 
 def answer(port, token, q1, submit=True):
@@ -107,6 +92,23 @@ def main():
         check("progress before any answer: 13 invited, none started or submitted",
               progress(o, sid) == (13, 0, 0, "0.0%"), progress(o, sid))
         check("list: open, 13 invited", listed(o, sid) == ("受付中", 13, 0, 0), listed(o, sid))
+
+        # --- the preview: the respondent's markup, read-only
+        pv = o.get(f"/operator/surveys/{sid}/preview")
+        main_part = pv.body.split("<main", 1)[-1].split("</main>")[0]
+        controls = re.findall(r"<(?:input|textarea)\b[^>]*>", main_part)
+        check("preview: every page, no form", pv.status == 200 and main_part.count('class="card page"') == 8
+              and "<form" not in main_part, pv.status)
+        check("preview: every control disabled", len(controls) > 50 and all(" disabled" in c for c in controls),
+              [c for c in controls if " disabled" not in c][:3])
+        check("preview: the respondent's markup (fieldsets, the GRID table, labelled options)",
+              '<fieldset class="q grid" id="q-Q12"' in main_part and '<label class="opt"><input type="radio" name="Q1" value="1"'
+              in main_part and '<fieldset class="q" id="q-Q1" data-name="Q1"><legend class="ql">' in main_part,
+              main_part[:1500])
+        check("preview: routed Q14 shown with its condition", re.search(r'id="q-Q14"[^>]*hidden', main_part) is None
+              and re.search(r'id="q-Q14".*?<p class="hint cond">⇢ <code>selected\(\$\{Q13\}, &#39;4&#39;\)</code>',
+                            main_part, re.S) is not None, main_part[main_part.find('id="q-Q14"'):][:600])
+        check("preview: opening it started nobody", progress(o, sid) == (13, 0, 0, "0.0%"), progress(o, sid))
 
         # --- the first respondent; the table is viewed (and cached) after it
         r = answer(port, invs[1][1], "5")
