@@ -116,8 +116,8 @@ def main():
     try:
         line = srv.stdout.readline()
         port = int(re.search(r":(\d+)/", line).group(1))
-        sid = survey_seed.create(db)
-        tokens = [t for _, t in survey_seed.invite(db, sid)][:a.responses]
+        sid = survey_seed.create(db, hoshi=a.hoshi)
+        tokens = [t for _, t in survey_seed.invite(db, sid, hoshi=a.hoshi)][:a.responses]
         print(f"hoshi serve ({a.threads} threads), {len(tokens)} invitations, {a.respondents} concurrent respondents"
               + (f", arriving at {a.rate:,.0f}/s" if a.rate else ", each sending as soon as answered"))
         cpu0, client0 = server_cpu(srv.pid), time.process_time()

@@ -108,6 +108,8 @@ typedef struct hoshi_seed_decl {
     const char *declared_on;
     const char *policy_body;      /* NULL: no published policy */
     const char *representative;
+    const char *diagnosis;        /* NULL: none; else 25 codes 1..4 taken on declared_on */
+    int score;                    /* the diagnosis's score (hoshi_diag_score) */
 } hoshi_seed_decl;
 
 hoshi_err hoshi_store_org_get(hoshi_store *s, long long org_id, hoshi_org *out);

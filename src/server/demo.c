@@ -1,13 +1,15 @@
 /*
  * demo.c — `hoshi serve --demo`: a demo log-in whose organisation has
- * walked the whole way to ★★, a dozen named demo organisations with ★ and
- * ★★ declarations, and (with --demo-count N) N generated ones for load
- * tests.  Names come from data/web/demo.ini.  Seeding is idempotent: a
- * restart with --demo adds nothing that is already there.
+ * walked the whole way to ★★ and --demo-count generated organisations
+ * (SRV_DEMO_COUNT by default: enough for the demo survey's few thousand
+ * responses) with ★ and ★★ declarations, every ★★ with its diagnosis
+ * and published policy.  Names come from data/web/demo.ini.  Seeding is
+ * idempotent: a restart with --demo adds nothing that is already there.
  */
 #include "server.h"
 
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +144,29 @@ static void make_org(const hoshi_datafile *ini, size_t i, hoshi_org *o, char *re
     snprintf(rep, rep_size, "%s %s", nth(ini, "title", i), fam);
 }
 
+/* The i-th ★★ organisation's diagnosis (a ★★ declaration rests on
+ * one): mostly "done" (1), the rest spread over 2..4, more gaps in
+ * smaller organisations; scored as the diagnosis page scores it. */
+static hoshi_err make_diagnosis(size_t i, char out[HOSHI_DIAG_ITEMS + 1], int *score)
+{
+    hoshi_answer ans[HOSHI_DIAG_ITEMS];
+    hoshi_diag_result res;
+    uint64_t x = (uint64_t)i * 0x9E3779B97F4A7C15ULL + 2024u;
+    unsigned gaps = 20 + 8 * (unsigned)(6 - (i % 6 + 1));
+    for (int k = 0; k < HOSHI_DIAG_ITEMS; k++) {
+        x ^= x >> 29;
+        x *= 0xBF58476D1CE4E5B9ULL;
+        x ^= x >> 32;
+        unsigned r = (unsigned)(x % 100);
+        ans[k] = (hoshi_answer)(r < 100 - gaps ? 1 : 2 + (int)(r % 3));
+        out[k] = (char)('0' + ans[k]);
+    }
+    out[HOSHI_DIAG_ITEMS] = '\0';
+    hoshi_err err = hoshi_diag_score(ans, &res);
+    *score = res.score;
+    return err;
+}
+
 static hoshi_err seed_orgs(srv *s, const hoshi_datafile *ini, long count)
 {
     hoshi_decl_query q = {NULL, 0, NULL, 0, true, 0, 1};
@@ -156,6 +181,7 @@ static hoshi_err seed_orgs(srv *s, const hoshi_datafile *ini, long count)
     hoshi_org *orgs = calloc(BATCH, sizeof *orgs);
     hoshi_seed_decl *items = calloc(BATCH, sizeof *items);
     char (*reps)[120] = calloc(BATCH, sizeof *reps);
+    char (*diags)[HOSHI_DIAG_ITEMS + 1] = calloc(BATCH, sizeof *diags);
     char today[16];
     hoshi_date_iso(hoshi_date_today(), today, sizeof today);
     hoshi_buf joined = HOSHI_BUF_INIT;
@@ -164,7 +190,7 @@ static hoshi_err seed_orgs(srv *s, const hoshi_datafile *ini, long count)
         hoshi_buf_putc(&joined, '\n');
     }
     const char *body = joined.data ? joined.data : "";
-    if (orgs == NULL || items == NULL || reps == NULL || joined.err != HOSHI_OK) {
+    if (orgs == NULL || items == NULL || reps == NULL || diags == NULL || joined.err != HOSHI_OK) {
         err = HOSHI_ERR_NOMEM;
         goto free_batch;
     }
@@ -173,7 +199,13 @@ static hoshi_err seed_orgs(srv *s, const hoshi_datafile *ini, long count)
         for (long i = start; i < count && k < BATCH; i++, k++) {
             make_org(ini, (size_t)i, &orgs[k], reps[k], sizeof reps[k]);
             int level = i % 3 == 0 ? 1 : 2;
-            items[k] = (hoshi_seed_decl){&orgs[k], level, today, level == 2 ? body : NULL, reps[k]};
+            items[k] = (hoshi_seed_decl){&orgs[k], level, today, NULL, reps[k], NULL, 0};
+            if (level == 2) {
+                items[k].policy_body = body;
+                items[k].diagnosis = diags[k];
+                if ((err = make_diagnosis((size_t)i, diags[k], &items[k].score)) != HOSHI_OK)
+                    goto free_batch;
+            }
         }
         if ((err = hoshi_store_seed(s->store, items, k)) != HOSHI_OK)
             break;
@@ -183,6 +215,7 @@ free_batch:
     free(orgs);
     free(items);
     free(reps);
+    free(diags);
     return err;
 }
 

@@ -21,8 +21,10 @@
 #define DEMO_FORM "sa2018"
 #define DEMO_OPENED "2018-10-01"
 /* Organisations invited and answering at most about this many (the 2018
- * survey had 5,162): a demo of 100,000 organisations still starts fast. */
-#define DEMO_ANSWERS 3000
+ * survey had 5,162): plain --demo (SRV_DEMO_COUNT organisations) gets
+ * about 3,000 submitted responses, and a demo of 100,000 organisations
+ * still starts fast. */
+#define DEMO_ANSWERS SRV_DEMO_COUNT
 
 typedef struct demo_ctx {
     srv *s;

@@ -30,7 +30,7 @@ static const char help[] =
     "                        port 0 picks a free port, printed at start)\n"
     "  --db FILE             SQLite database, created if missing (required)\n"
     "  --demo                add a demo log-in and demo organisations\n"
-    "  --demo-count N        with --demo: N demo declarations (default 12)\n"
+    "  --demo-count N        with --demo: N demo declarations (default 4000)\n"
     "  --demo-password PW    with --demo: the demo log-in's password\n"
     "  --threads N           worker threads (default 4)\n"
     "  --secure-cookies      mark cookies Secure (when served over HTTPS)\n"
@@ -139,7 +139,7 @@ int srv_main(int argc, char **argv)
     static char host[64];
     const char *listen = "127.0.0.1:8080", *demo_pw = "hoshi-demo-2026";
     bool demo = false;
-    long demo_count = 12, threads = 4;
+    long demo_count = SRV_DEMO_COUNT, threads = 4;
     opterr = 0;
     optind = 1;
     int ch;

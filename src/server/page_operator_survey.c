@@ -314,62 +314,13 @@ static void close_survey(srv_req *r, srv_resp *p, const hoshi_survey *sv)
     srv_redirect(p, loc);
 }
 
-static void preview_item(hoshi_buf *b, const hoshi_form_item *it)
-{
-    hoshi_buf_puts(b, "<div class=\"question\"><p class=\"qlabel\"><strong>");
-    srv_html_shown(b, it->label);
-    hoshi_buf_puts(b, "</strong>");
-    if (it->required)
-        hoshi_buf_puts(b, " <span class=\"req\">*</span>");
-    hoshi_buf_puts(b, "</p>");
-    if (it->hint[0]) {
-        hoshi_buf_puts(b, "<p class=\"hint\">");
-        srv_html_shown(b, it->hint);
-        hoshi_buf_puts(b, "</p>");
-    }
-    if (it->relevant[0]) {
-        hoshi_buf_puts(b, "<p class=\"hint\">⇢ <code>");
-        srv_html_shown(b, it->relevant);
-        hoshi_buf_puts(b, "</code></p>");
-    }
-    const char *input = it->kind == HOSHI_FORM_MA ? "checkbox" : "radio";
-    if (it->kind == HOSHI_FORM_GRID) {
-        hoshi_buf_puts(b, "<table class=\"list\"><tr><th></th>");
-        for (size_t c = 0; c < it->n_choices; c++) {
-            hoshi_buf_puts(b, "<th>");
-            srv_html_shown(b, it->choices[c].label);
-            hoshi_buf_puts(b, "</th>");
-        }
-        hoshi_buf_puts(b, "</tr>");
-        for (size_t i = 0; i < it->n_rows; i++) {
-            hoshi_buf_puts(b, "<tr><th>");
-            srv_html_shown(b, it->rows[i].label);
-            hoshi_buf_puts(b, "</th>");
-            for (size_t c = 0; c < it->n_choices; c++)
-                hoshi_buf_puts(b, "<td><input type=\"radio\" disabled></td>");
-            hoshi_buf_puts(b, "</tr>");
-        }
-        hoshi_buf_puts(b, "</table>");
-    } else if (it->kind == HOSHI_FORM_SA || it->kind == HOSHI_FORM_MA) {
-        hoshi_buf_puts(b, "<ul class=\"choices\">");
-        for (size_t c = 0; c < it->n_choices; c++) {
-            hoshi_buf_printf(b, "<li><label><input type=\"%s\" disabled> ", input);
-            srv_html_shown(b, it->choices[c].label);
-            hoshi_buf_puts(b, "</label></li>");
-        }
-        hoshi_buf_puts(b, "</ul>");
-    } else if (it->kind == HOSHI_FORM_TEXT) {
-        hoshi_buf_puts(b, "<textarea disabled rows=\"3\"></textarea>");
-    } else if (it->kind != HOSHI_FORM_NOTE) {
-        hoshi_buf_puts(b, "<input type=\"text\" inputmode=\"decimal\" disabled>");
-    }
-    hoshi_buf_puts(b, "</div>");
-}
-
 static void preview(srv_req *r, srv_resp *p, const hoshi_survey *sv)
 {
     hoshi_form *f = NULL;
-    if (hoshi_form_parse("definition", (const char *)sv->definition, sv->definition_len, &f) != HOSHI_OK) {
+    hoshi_answers *none = NULL;
+    if (hoshi_form_parse("definition", (const char *)sv->definition, sv->definition_len, &f) != HOSHI_OK ||
+        hoshi_answers_new(f, &none) != HOSHI_OK) {
+        hoshi_form_free(f);
         srv_page_message(r, p, 500, "internal");
         return;
     }
@@ -383,10 +334,10 @@ static void preview(srv_req *r, srv_resp *p, const hoshi_survey *sv)
         hoshi_buf_printf(b, "<section class=\"card page\"><h2>%zu / %zu ", i + 1, np);
         srv_html_shown(b, pg->label);
         hoshi_buf_puts(b, "</h2>");
-        for (size_t k = 0; k < pg->n_items; k++)
-            preview_item(b, &pg->items[k]);
+        srv_survey_render_preview(b, r, pg, none);
         hoshi_buf_puts(b, "</section>");
     }
+    hoshi_answers_free(none);
     hoshi_form_free(f);
     srv_page_render(r, p, "operator_survey_preview", &v);
 }

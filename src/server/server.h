@@ -185,6 +185,9 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count);
 void srv_log(srv_req *r, const char *level, const char *event, ...) __attribute__((sentinel));
 
 /* --- demo.c */
+/* Demo organisations of plain --demo: the demo survey (demo_survey.c)
+ * invites up to this many, so it gets a few thousand responses. */
+#define SRV_DEMO_COUNT 4000
 /* Seeds the demo log-in and demo_count demo organisations, once. */
 hoshi_err srv_seed_demo(srv *s, const char *demo_password, long demo_count);
 
@@ -443,6 +446,10 @@ void srv_page_survey_thanks(srv_req *r, srv_resp *p);
  * back after a POST, so a refused typed value is shown again. */
 void srv_survey_render_items(hoshi_buf *b, srv_req *r, const hoshi_form_page *pg, const hoshi_answers *a,
                              const hoshi_form_problems *pr, bool reshow);
+/* The same markup read-only for the operator's preview: every item of pg
+ * shown whatever its routing (the condition written out), every control
+ * disabled; a is an empty hoshi_answers of the form (borrowed). */
+void srv_survey_render_preview(hoshi_buf *b, srv_req *r, const hoshi_form_page *pg, const hoshi_answers *a);
 /* Every answer of a as JSON {"NAME":["v",...],...} for app.js. */
 void srv_survey_answers_json(hoshi_buf *b, const hoshi_answers *a);
 /* The dashboard's "a survey is waiting for you" block (nothing when none). */

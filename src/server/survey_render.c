@@ -8,6 +8,8 @@
  * page but hidden with its inputs disabled, so nothing of it is posted
  * and app.js can show it the moment it becomes relevant.  Its relevant
  * expression goes as written into data-relevant for app.js to evaluate.
+ * The operator's preview uses the same markup read-only: every item shown,
+ * every control disabled, each routing condition written out.
  */
 #include "server.h"
 
@@ -29,7 +31,14 @@ typedef struct item_ctx {
     const hoshi_form_problems *pr;
     bool reshow;         /* the page is shown again after a POST: typed values come back */
     bool focused;        /* the first invalid control has its autofocus */
+    bool preview;        /* read-only: every item shown, every control disabled */
 } item_ctx;
+
+/* Whether question name is shown: always in the preview. */
+static bool shown_now(const item_ctx *x, const char *name)
+{
+    return x->preview || hoshi_form_relevant(x->a, name);
+}
 
 /* Attributes shared by every control of question name. */
 static void control_attrs(hoshi_buf *b, item_ctx *x, const hoshi_form_item *it, bool shown,
@@ -51,7 +60,7 @@ static void control_attrs(hoshi_buf *b, item_ctx *x, const hoshi_form_item *it, 
             x->focused = true;
         }
     }
-    if (!shown)
+    if (!shown || x->preview)
         hoshi_buf_puts(b, " disabled");
 }
 
@@ -70,6 +79,11 @@ static void hint_error(hoshi_buf *b, item_ctx *x, const hoshi_form_item *it)
     if (pb != NULL)
         hoshi_buf_html(b, pb->message);
     hoshi_buf_puts(b, "</p>");
+    if (x->preview && it->relevant[0] != '\0') {
+        hoshi_buf_puts(b, "<p class=\"hint cond\">⇢ <code>");
+        hoshi_buf_html(b, it->relevant);
+        hoshi_buf_puts(b, "</code></p>");
+    }
 }
 
 /* id, data-name, data-relevant and hidden of an item's wrapper. */
@@ -155,7 +169,7 @@ static void grid(hoshi_buf *b, item_ctx *x, const hoshi_form_item *it, bool show
     hoshi_buf_puts(b, "</tr></thead><tbody>");
     for (size_t k = 0; k < it->n_rows; k++) {
         const hoshi_form_item *row = &it->rows[k];
-        bool row_shown = shown && hoshi_form_relevant(x->a, row->name);
+        bool row_shown = shown && shown_now(x, row->name);
         hoshi_buf_puts(b, "<tr");
         wrapper_attrs(b, row, row_shown);
         hoshi_buf_puts(b, "><th scope=\"row\"><span id=\"l-");
@@ -180,7 +194,7 @@ static void grid(hoshi_buf *b, item_ctx *x, const hoshi_form_item *it, bool show
 
 static void item(hoshi_buf *b, item_ctx *x, const hoshi_form_item *it)
 {
-    bool shown = hoshi_form_relevant(x->a, it->name);
+    bool shown = shown_now(x, it->name);
     switch (it->kind) {
     case HOSHI_FORM_GRID:
         grid(b, x, it, shown);
@@ -244,7 +258,14 @@ static void item(hoshi_buf *b, item_ctx *x, const hoshi_form_item *it)
 void srv_survey_render_items(hoshi_buf *b, srv_req *r, const hoshi_form_page *pg, const hoshi_answers *a,
                              const hoshi_form_problems *pr, bool reshow)
 {
-    item_ctx x = {r, a, pr, reshow, false};
+    item_ctx x = {r, a, pr, reshow, false, false};
+    for (size_t i = 0; i < pg->n_items; i++)
+        item(b, &x, &pg->items[i]);
+}
+
+void srv_survey_render_preview(hoshi_buf *b, srv_req *r, const hoshi_form_page *pg, const hoshi_answers *a)
+{
+    item_ctx x = {r, a, NULL, false, false, true};
     for (size_t i = 0; i < pg->n_items; i++)
         item(b, &x, &pg->items[i]);
 }

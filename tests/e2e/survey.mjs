@@ -1,8 +1,8 @@
 // Browser test of answering a survey (issue 9 item 4) on a phone
 // (390x844): Debian's chromium driven by playwright-core, with axe-core
 // (@axe-core/playwright) checking every page.  The 2018 questionnaire is
-// seeded straight into the database (tests/http/survey_seed.py) and
-// answered start to end through its link: a required question left out
+// made a survey with `hoshi survey create|invite` (tests/http/survey_seed.py)
+// and answered start to end through its link: a required question left out
 // gives the page again with the message and the focus on it; "other" of
 // Q8 shows its text box at once; Q14 appears the moment Q13's "management's
 // awareness is low" is ticked and hides when it is unticked; the GRID of

@@ -1,12 +1,14 @@
-"""Seeds a survey and its invitations straight into a hoshi database, for
-the answering tests and the benchmark (the `hoshi survey create/invite`
-commands are another helper's, built at the same time).  It writes what
-the store itself writes (store/sqlite_survey.c): the definition blob of
-hoshi_form_serialize() made from the CSV sheets, and one invitation per
-active declaration keyed by the BLAKE2b-256 hash of a random 43-character
-base64url token, returned here since only its hash is kept.
+"""Surveys and invitations for the answering tests, the e2e test and the
+benchmark, made with the commands an operator uses: `hoshi survey create`
+(the shipped 2018 questionnaire as a new open survey) and `hoshi survey
+invite` (one link per organisation with a declaration in force, as the
+CSV declaration_id,organization,url); and Resp, a respondent without an
+account who posts pages with the page's own CSRF field.  The binary is
+harness.HOSHI (argv[1] or $HOSHI) unless a caller names one.
 """
-import datetime, hashlib, os, secrets, sqlite3
+import csv, io, os, re, subprocess, urllib.parse
+
+from harness import HOSHI, Client
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SA2018 = os.path.join(ROOT, "data", "surveys", "sa2018")
@@ -25,43 +27,58 @@ FULL = [
 ]
 
 
-def definition(path=SA2018):
-    out = b"hoshi-form 1\n"
-    for sheet in ("survey", "choices", "settings"):
-        with open(os.path.join(path, sheet + ".csv"), "rb") as f:
-            data = f.read()
-        out += b"sheet %s %d\n" % (sheet.encode(), len(data)) + data + b"\n"
-    return out
+def _run(hoshi, args):
+    p = subprocess.run([hoshi or HOSHI, "survey", *args], capture_output=True, text=True, timeout=120)
+    if p.returncode != 0:
+        raise RuntimeError("hoshi survey %s: exit %d: %s" % (args[0], p.returncode, p.stderr.strip()))
+    return p.stdout
 
 
-def create(db, opens_on="", closes_on="", path=SA2018):
+def create(db, opens_on="", closes_on="", path=SA2018, hoshi=None):
     """A new open survey of the questionnaire at path; returns its id."""
-    con = sqlite3.connect(db, timeout=30)
-    with con:
-        cur = con.execute(
-            "INSERT INTO surveys(form_id, title, version, definition, created_on, opens_on, closes_on)"
-            " VALUES ('sa2018', 'SECURITY ACTION 2018', '1', ?, ?, ?, ?)",
-            (definition(path), datetime.date.today().isoformat(), opens_on, closes_on))
-    sid = cur.lastrowid
-    con.close()
-    return sid
+    args = ["create", "--db", db, "--def", path]
+    if opens_on:
+        args += ["--opens", opens_on]
+    if closes_on:
+        args += ["--closes", closes_on]
+    return int(_run(hoshi, args).strip())
 
 
-def invite(db, survey_id):
-    """Invites every organisation with an active declaration; returns
-    [(org_id, token)] in declaration order."""
-    con = sqlite3.connect(db, timeout=30)
-    rows = con.execute(
-        "SELECT d.id, o.id, d.level, o.employees, o.industry, o.prefecture FROM declarations d"
-        " JOIN orgs o ON o.id = d.org_id WHERE d.status = 1 ORDER BY d.seq").fetchall()
+def invite(db, survey_id, hoshi=None):
+    """Invites every organisation with a declaration in force not yet
+    invited; returns [(declaration_id, token)] in the command's order."""
+    out = _run(hoshi, ["invite", "--db", db, "--survey", str(survey_id)])
+    rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"))))
+    return [(r[0], r[2].rsplit("/s/", 1)[1]) for r in rows[1:]]
+
+
+def close(db, survey_id, hoshi=None):
+    """Closes the survey (its links answer 410 from now on)."""
+    _run(hoshi, ["close", "--db", db, "--survey", str(survey_id)])
+
+
+def form_post(c, url, fields):
+    """POSTs a list of (name, value) pairs (repeats for MA) with the page's csrf."""
+    body = urllib.parse.urlencode(fields + [("csrf", c.csrf)])
+    return c.request("POST", url, body=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def pairs(page_answers):
     out = []
-    with con:
-        for decl, org, level, size, industry, pref in rows:
-            token = secrets.token_urlsafe(32)
-            h = hashlib.blake2b(token.encode(), digest_size=32).digest()
-            con.execute("INSERT INTO invitations(survey_id, org_id, token_hash, decl_id, level, size,"
-                        " industry, prefecture) VALUES (?,?,?,?,?,?,?,?)",
-                        (survey_id, org, h, decl, level, size or 0, industry or "", pref or 0))
-            out.append((org, token))
-    con.close()
+    for k, v in page_answers.items():
+        for x in (v if isinstance(v, list) else [v]):
+            out.append((k, x))
     return out
+
+
+class Resp(Client):
+    """A respondent: open() keeps the page's csrf, step() posts a page."""
+
+    def open(self, url):
+        r = self.get(url)
+        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', r.body)
+        self.csrf = m.group(1) if m else ""
+        return r
+
+    def step(self, url, page, answers, action="next"):
+        return form_post(self, url, pairs(answers) + [("page", str(page)), ("action", action)])

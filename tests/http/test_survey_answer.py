@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness
 from harness import Client, check, start
 import survey_seed as seed
-from survey_seed import FULL
+from survey_seed import FULL, Resp, form_post, pairs
 
 PAGES = 8  # the intro note and seven groups
 
@@ -33,38 +33,15 @@ def err_of(body, name):
     return m.group(1) if m else None
 
 
-def answers_of(db, token_index, invs):
-    """The stored answers text of an invitation, or None without a response."""
+def answers_of(db, sid, token_index, invs):
+    """The stored answers text of an invitation of survey sid (the demo
+    survey has answers of the same organisations), or None without a
+    response."""
     con = sqlite3.connect(db, timeout=30)
     row = con.execute("SELECT r.answers, r.respondent FROM responses r JOIN invitations i ON i.id = r.invitation_id"
-                      " WHERE i.org_id = ?", (invs[token_index][0],)).fetchone()
+                      " WHERE i.survey_id = ? AND i.decl_id = ?", (sid, invs[token_index][0])).fetchone()
     con.close()
     return row
-
-
-def form_post(c, url, fields):
-    """POSTs a list of (name, value) pairs (repeats for MA) with the page's csrf."""
-    body = urllib.parse.urlencode(fields + [("csrf", c.csrf)])
-    return c.request("POST", url, body=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
-
-
-def pairs(page_answers):
-    out = []
-    for k, v in page_answers.items():
-        for x in (v if isinstance(v, list) else [v]):
-            out.append((k, x))
-    return out
-
-
-class Resp(Client):
-    def open(self, url):
-        r = self.get(url)
-        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', r.body)
-        self.csrf = m.group(1) if m else ""
-        return r
-
-    def step(self, url, page, answers, action="next"):
-        return form_post(self, url, pairs(answers) + [("page", str(page)), ("action", action)])
 
 
 def main():
@@ -93,7 +70,7 @@ def main():
     r = c.request("POST", url(0), body="page=0&action=next",
                   headers={"Content-Type": "application/x-www-form-urlencoded"})
     check("POST without csrf: 403", r.status == 403, r.status)
-    check("POST without csrf: nothing saved", answers_of(db, 0, invs) is None)
+    check("POST without csrf: nothing saved", answers_of(db, first_sid, 0, invs) is None)
 
     # --- walking forward, required, bad values
     r = c.step(url(0), 0, {})
@@ -153,7 +130,7 @@ def main():
     # --- routing: Q14 only with Q13 code 4, and discarded otherwise
     r = c.step(url(0), 6, {"Q13": ["1"], "Q14": "2"})
     check("Q13 without 4: on to the last page", r.status == 200 and page_no(r.body) == 7, (r.status, page_no(r.body)))
-    stored = answers_of(db, 0, invs)[0]
+    stored = answers_of(db, first_sid, 0, invs)[0]
     check("Q14 posted while not relevant: discarded", "Q14" not in stored and "Q13=1" in stored, stored)
     check("last page: submit, back and save buttons", 'value="submit"' in r.body and 'value="back"' in r.body
           and 'value="next"' not in r.body)
@@ -169,7 +146,7 @@ def main():
     check("Q14 now shown", re.search(r'id="q-Q14"[^>]*hidden', r.body) is None)
     r = c.step(url(0), 6, {"Q13": ["1", "4"], "Q14": "2"})
     check("Q13 with 4 and Q14: on", r.status == 200 and page_no(r.body) == 7)
-    stored = answers_of(db, 0, invs)[0]
+    stored = answers_of(db, first_sid, 0, invs)[0]
     check("Q14 kept when relevant", "Q14=2" in stored, stored)
 
     # --- save and resume
@@ -192,7 +169,7 @@ def main():
     check("submit incomplete: 422 on the first page with a problem", r.status == 422 and page_no(r.body) == 2,
           (r.status, page_no(r.body)))
     check("submit incomplete: message at Q4", err_of(r.body, "Q4") == "この質問への回答は必須です。")
-    check("submit incomplete: nothing submitted", answers_of(db, 1, invs)[1] is None)
+    check("submit incomplete: nothing submitted", answers_of(db, first_sid, 1, invs)[1] is None)
 
     # --- a valid submission, then 409
     r = other.step(url(0), 7, FULL[7], action="submit")
@@ -200,7 +177,7 @@ def main():
           (r.status, r.getheader("Location")))
     r = other.get("/s/thanks")
     check("thank-you page: 200", r.status == 200 and "ご回答ありがとうございました" in r.body)
-    row = answers_of(db, 0, invs)
+    row = answers_of(db, first_sid, 0, invs)
     check("submitted: respondent number 1", row[1] == 1, row)
     check("submitted: Q14 and Q11 stored", "Q14=2" in row[0] and "Q11=1&Q11=4" in row[0], row[0])
     r = other.get(url(0))
@@ -209,7 +186,7 @@ def main():
     check("after submit: POST submit 409", r.status == 409, r.status)
     r = other.step(url(0), 7, {"Q15": "5"}, action="save")
     check("after submit: POST save 409", r.status == 409, r.status)
-    check("after submit: nothing changed", answers_of(db, 0, invs) == row)
+    check("after submit: nothing changed", answers_of(db, first_sid, 0, invs) == row)
 
     # --- two racing submits store one response
     racers = [Resp(port), Resp(port)]
@@ -252,15 +229,18 @@ def main():
     # --- 410: closed, ended, not yet open
     yesterday = (today - datetime.timedelta(days=1)).isoformat()
     tomorrow = (today + datetime.timedelta(days=1)).isoformat()
-    cases = [("ended", seed.create(db, closes_on=yesterday), "回答期間は終わりました"),
+    cases = [("ended", seed.create(db), "回答期間は終わりました"),
              ("not yet open", seed.create(db, opens_on=tomorrow), "調査はまだ始まっていません"),
              ("closed", seed.create(db), "調査は終了しました")]
+    toks = [seed.invite(db, s2)[0][1] for _, s2, _ in cases]
+    seed.close(db, cases[2][1])
+    # No command dates a survey's end in the past once it has links (the
+    # store invites no one past the closing date): age this one by hand.
     con = sqlite3.connect(db)
     with con:
-        con.execute("UPDATE surveys SET closed_on = ? WHERE id = ?", (today.isoformat(), cases[2][1]))
+        con.execute("UPDATE surveys SET closes_on = ? WHERE id = ?", (yesterday, cases[0][1]))
     con.close()
-    for what, s2, text in cases:
-        tok = seed.invite(db, s2)[0][1]
+    for (what, s2, text), tok in zip(cases, toks):
         y = Resp(port)
         r = y.open("/s/" + tok)
         check(f"survey {what}: GET 410 saying so", r.status == 410 and text in r.body, r.status)

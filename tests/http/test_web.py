@@ -31,7 +31,9 @@ def main():
     tmp = tempfile.mkdtemp(prefix="hoshi-http-")
     usage_errors(tmp)
     db = os.path.join(tmp, "web.db")
-    server, port = start(db, ["--demo"])
+    # The registry checks count and page a small registry: the 12 first demo
+    # organisations (plain --demo seeds thousands for the demo survey).
+    server, port = start(db, ["--demo", "--demo-count", "12"])
     try:
         run(port)
         demo_and_reminder(port, db)

@@ -185,9 +185,9 @@ static void policy_and_seed(void)
     hoshi_org org = {0};
     snprintf(org.name, sizeof org.name, "デモ");
     org.prefecture = 27;
-    hoshi_seed_decl items[3] = {{&org, 1, "2026-01-01", NULL, NULL},
-                                {&org, 2, "2026-01-01", "方針", "代表"},
-                                {&org, 2, "2026-01-01", "方針", "代表"}};
+    hoshi_seed_decl items[3] = {{&org, 1, "2026-01-01", NULL, NULL, NULL, 0},
+                                {&org, 2, "2026-01-01", "方針", "代表", NULL, 0},
+                                {&org, 2, "2026-01-01", "方針", "代表", NULL, 0}};
     long long g0, g1;
     CHECK_INT(hoshi_store_generation(s, &g0), HOSHI_OK);
     CHECK_INT(hoshi_store_seed(s, items, 3), HOSHI_OK);
@@ -200,6 +200,30 @@ static void policy_and_seed(void)
     CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
     CHECK_INT(total, 2);
     CHECK(out[0].has_policy);
+    /* A seeded ★★ carries its diagnosis, dated with the declaration; a
+     * malformed one stops the whole batch. */
+    snprintf(org.name, sizeof org.name, "診断つき");
+    hoshi_seed_decl diag = {&org, 2, "2026-01-03", "方針", "代表", "1111111111111111111111112", 97};
+    CHECK_INT(hoshi_store_seed(s, &diag, 1), HOSHI_OK);
+    hoshi_decl_query dq = {"診断つき", 0, NULL, 0, false, 0, 5};
+    CHECK_INT(hoshi_store_decl_search(s, &dq, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, 1);
+    hoshi_diagnosis dg[2];
+    CHECK_INT(hoshi_store_diagnosis_list(s, out[0].org_id, dg, 2, &n), HOSHI_OK);
+    CHECK_INT(n, 1);
+    CHECK_STR(dg[0].answers, "1111111111111111111111112");
+    CHECK_INT(dg[0].score, 97);
+    CHECK_STR(dg[0].taken_on, "2026-01-03");
+    const char *bad[] = {"111111111111111111111111", "1111111111111111111111110", "11111111111111111111111115"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(org.name, sizeof org.name, "不正%zu", i);
+        hoshi_seed_decl b[2] = {{&org, 1, "2026-01-01", NULL, NULL, NULL, 0},
+                                {&org, 2, "2026-01-01", "方針", "代表", bad[i], 1}};
+        CHECK_INT(hoshi_store_seed(s, b, 2), HOSHI_ERR_INPUT);
+        hoshi_decl_query bq = {"不正", 0, NULL, 0, true, 0, 5};
+        CHECK_INT(hoshi_store_decl_search(s, &bq, out, &n, &total), HOSHI_OK);
+        CHECK_INT(total, 0);
+    }
     hoshi_store_close(s);
 }
 

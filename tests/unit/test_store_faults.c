@@ -622,7 +622,8 @@ static hoshi_err run_seed(ctx *x, void *out)
     hoshi_org o = {0};
     snprintf(o.name, sizeof o.name, "デモ商店");
     o.prefecture = 27;
-    hoshi_seed_decl items[2] = {{&o, 1, "2026-01-01", NULL, NULL}, {&o, 2, "2026-01-01", "方針", "代表"}};
+    hoshi_seed_decl items[2] = {{&o, 1, "2026-01-01", NULL, NULL, NULL, 0},
+                                {&o, 2, "2026-01-01", "方針", "代表", "1111111111111111111111111", 100}};
     return hoshi_store_seed(x->s, items, 2);
 }
 

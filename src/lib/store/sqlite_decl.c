@@ -248,6 +248,9 @@ static hoshi_err seed_one(hi_conn *c, const hoshi_seed_decl *it)
         return err;
     if (it->level != 1 && it->level != 2)
         return hi_fail(HOSHI_ERR_INPUT, "level must be 1 or 2");
+    if (it->diagnosis != NULL &&
+        (strlen(it->diagnosis) != HOSHI_DIAG_ITEMS || strspn(it->diagnosis, "1234") != HOSHI_DIAG_ITEMS))
+        return hi_fail(HOSHI_ERR_INPUT, "seed diagnosis must be 25 codes 1..4");
     sqlite3_stmt *st;
     if ((err = hi_sq_prep(c, "INSERT INTO orgs(name, corpnum, prefecture, industry, employees,"
                              " contact, star1, star1_committed) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
@@ -280,6 +283,20 @@ static hoshi_err seed_one(hi_conn *c, const hoshi_seed_decl *it)
         hi_sq_done(st);
         if (rc != SQLITE_DONE)
             return hi_sq_fail(c, "seed policy");
+    }
+    if (it->diagnosis != NULL) {
+        /* Taken the day of the declaration: a ★★ declaration rests on one. */
+        if ((err = hi_sq_prep(c, "INSERT INTO diagnoses(org_id, answers, score, taken_on)"
+                                 " VALUES (?1, ?2, ?3, ?4)", &st)) != HOSHI_OK)
+            return err;
+        sqlite3_bind_int64(st, 1, org_id);
+        hi_sq_bind_text(st, 2, it->diagnosis);
+        sqlite3_bind_int(st, 3, it->score);
+        hi_sq_bind_text(st, 4, it->declared_on);
+        rc = sqlite3_step(st);
+        hi_sq_done(st);
+        if (rc != SQLITE_DONE)
+            return hi_sq_fail(c, "seed diagnosis");
     }
     char id[HOSHI_STORE_DECL_ID];
     return insert_decl(c, org_id, it->level, it->declared_on, id);
