@@ -164,7 +164,9 @@ clean:
 .PHONY: web-npm bench-web bench-survey e2e
 web-npm:
 	@command -v npm >/dev/null 2>&1 || tools/install-deps.sh npm
-	@npm ls playwright-core @axe-core/playwright >/dev/null 2>&1 || npm install --no-audit --no-fund --loglevel=error
+	@# npm ls exits 0 when a listed package is missing, so look for the packages themselves
+	@test -f node_modules/playwright-core/package.json && test -f node_modules/@axe-core/playwright/package.json \
+	  || npm install --no-audit --no-fund --loglevel=error
 
 # The browser journey alone, screenshots in build/e2e/.
 e2e: deps web-npm san
