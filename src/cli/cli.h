@@ -34,6 +34,10 @@ int cli_input_error(const char *cmd, hoshi_err err);
  * when path is NULL or "-".  Returns 0, or prints why and returns 1. */
 int cli_write_output(const char *cmd, const char *path, const char *data, size_t len);
 
+/* The same for the text built in b, which it frees in every case (a
+ * buffer that failed while growing is reported, nothing written). */
+int cli_write_buf(const char *cmd, const char *path, hoshi_buf *b);
+
 /* Writes DIR/codebook.csv and DIR/data.csv, both or neither (DIR is
  * made when missing).  Returns 0, or prints why (as "hoshi CMD: …") and
  * returns the exit status. */

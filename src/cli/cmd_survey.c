@@ -101,16 +101,11 @@ static int survey_codebook(int argc, char **argv)
     hoshi_buf b = HOSHI_BUF_INIT;
     hoshi_err err = hoshi_form_codebook(f, lang, &b);
     hoshi_form_free(f);
-    char *text = NULL;
-    size_t len = 0;
-    if (err == HOSHI_OK)
-        err = hoshi_buf_finish(&b, &text, &len);
-    hoshi_buf_free(&b);
-    if (err != HOSHI_OK)
+    if (err != HOSHI_OK) {
+        hoshi_buf_free(&b);
         return cli_lib_error(cmd, err);
-    rc = cli_write_output(cmd, out, text, len);
-    free(text);
-    return rc;
+    }
+    return cli_write_buf(cmd, out, &b);
 }
 
 typedef struct subcommand {

@@ -340,15 +340,11 @@ int survey_invite(int argc, char **argv)
     hoshi_err err = hoshi_store_survey_invite(s, o.survey, &flt, o.today, add_invitation, &c, &invited,
                                               &skipped);
     hoshi_store_close(s);
-    char *text = NULL;
-    size_t len = 0;
-    if (err == HOSHI_OK)
-        err = hoshi_buf_finish(&c.csv, &text, &len);
-    hoshi_buf_free(&c.csv);
-    if (err != HOSHI_OK)
+    if (err != HOSHI_OK) {
+        hoshi_buf_free(&c.csv);
         return survey_error(&o, err);
-    rc = cli_write_output(o.cmd, o.out, text, len);
-    free(text);
+    }
+    rc = cli_write_buf(o.cmd, o.out, &c.csv);
     if (rc != EXIT_OK)
         fprintf(stderr, "hoshi %s: the %lld invitations are stored but their links are lost; "
                         "close this survey and make a new one\n", o.cmd, invited);
@@ -467,14 +463,9 @@ int survey_list(int argc, char **argv)
                          v[i].counts.submitted);
     }
     free(v);
-    char *text = NULL;
-    size_t len = 0;
-    if (err == HOSHI_OK)
-        err = hoshi_buf_finish(&b, &text, &len);
-    hoshi_buf_free(&b);
-    if (err != HOSHI_OK)
+    if (err != HOSHI_OK) {
+        hoshi_buf_free(&b);
         return cli_lib_error(o.cmd, err);
-    rc = cli_write_output(o.cmd, NULL, text, len);
-    free(text);
-    return rc;
+    }
+    return cli_write_buf(o.cmd, NULL, &b);
 }

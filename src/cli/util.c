@@ -82,6 +82,19 @@ int cli_write_output(const char *cmd, const char *path, const char *data, size_t
     return err == HOSHI_OK ? EXIT_OK : cli_lib_error(cmd, err);
 }
 
+int cli_write_buf(const char *cmd, const char *path, hoshi_buf *b)
+{
+    char *text = NULL;
+    size_t len = 0;
+    hoshi_err err = hoshi_buf_finish(b, &text, &len);
+    hoshi_buf_free(b);
+    if (err != HOSHI_OK)
+        return cli_lib_error(cmd, err);
+    int rc = cli_write_output(cmd, path, text, len);
+    free(text);
+    return rc;
+}
+
 int cli_read_file(const char *cmd, const char *path, size_t max, char **out)
 {
     char *buf = NULL;
