@@ -51,6 +51,15 @@ static void table_free(hi_table *t)
     free(t->count);
     free(t->sig);
     free(t->stat);
+    if (t->w != NULL) {
+        free(t->w->count);
+        free(t->w->row_n);
+        free(t->w->ess);
+        free(t->w);
+    }
+    for (size_t i = 0; i < t->n_blocks; i++)
+        free(t->block[i].label);
+    free(t->block);
     free(t->id);
     free(t->title);
     free(t->side);

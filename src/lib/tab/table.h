@@ -19,6 +19,27 @@ enum { HI_ST_N, HI_ST_MEAN, HI_ST_MEDIAN, HI_ST_MIN, HI_ST_MAX, HI_ST_SD, HI_ST_
 
 #define HI_SMALL_BASE 30  /* bases below this are marked 参考値 in human formats */
 
+/* A weighted table (--weight, --rake) keeps the respondent counts in
+ * hi_table.count and row_n and adds the weighted ones here; an unweighted
+ * table has none (hi_table.w is NULL).  Code that computes or shows a
+ * share or a statistic reads counts through hi_tab_cell(), hi_tab_base()
+ * and hi_tab_ess() below, so it is right for both. */
+typedef struct hi_table_w {
+    double *count;      /* n_rows * n_cols: the sum of the weights of each cell */
+    double *row_n;      /* n_rows: the weighted bases */
+    double *ess;        /* n_rows: effective bases, (Σw)² / Σw² (Kish) */
+} hi_table_w;
+
+/* A block of side rows that belong together: the categories of one side
+ * variable in a banner of several, or the inner categories under one
+ * outer category of a nested banner.  Statistics compare rows within a
+ * block, never across blocks.  A table without blocks (n_blocks 0) has
+ * one: every row after the total. */
+typedef struct hi_block {
+    size_t first, n;    /* rows [first, first + n) */
+    char *label;        /* what the block is ("Q2 従業員規模"), or NULL */
+} hi_block;
+
 typedef struct hi_table {
     char *id;           /* the head variable (or item), e.g. "Q8" */
     char *title;        /* its codebook title */
@@ -35,7 +56,40 @@ typedef struct hi_table {
     double *stat;
     bool grid;          /* rows are the items of a GRID, not side categories */
     bool chart_ma;      /* the head is multiple answer (bars, not stacked) */
+    hi_table_w *w;      /* weighted counts, NULL when unweighted (owned) */
+    hi_block *block;    /* the side's blocks, NULL for one block (owned, labels too) */
+    size_t n_blocks;
 } hi_table;
+
+/* Cell (r, c), the base of row r and its effective base: weighted when
+ * the table is, else the respondent counts. */
+static inline double hi_tab_cell(const hi_table *t, size_t r, size_t c)
+{
+    return t->w != NULL ? t->w->count[r * t->n_cols + c] : (double)t->count[r * t->n_cols + c];
+}
+static inline double hi_tab_base(const hi_table *t, size_t r)
+{
+    return t->w != NULL ? t->w->row_n[r] : (double)t->row_n[r];
+}
+static inline double hi_tab_ess(const hi_table *t, size_t r)
+{
+    return t->w != NULL ? t->w->ess[r] : (double)t->row_n[r];
+}
+
+/* The blocks of a table's side rows: how many (0 for a table of the total
+ * row only or of a GRID's items), and block i. */
+static inline size_t hi_tab_block_count(const hi_table *t)
+{
+    if (t->n_blocks > 0)
+        return t->n_blocks;
+    return t->n_rows > 1 && !t->grid ? 1 : 0;
+}
+static inline hi_block hi_tab_block(const hi_table *t, size_t i)
+{
+    if (t->n_blocks > 0)
+        return t->block[i];
+    return (hi_block){1, t->n_rows - 1, NULL};
+}
 
 struct hoshi_tabset {
     hi_table *t;
