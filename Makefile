@@ -52,6 +52,10 @@ DEB_PACKAGES += libpwquality-dev cracklib-runtime
 LIBS    += -lpwquality
 # questionnaire definitions (XLSForm) from .xlsx: libzip and expat
 DEB_PACKAGES += libzip-dev libexpat1-dev
+# libzip's static link (pkg-config --static hoshi, tests/suites/install.sh) names -lbz2
+DEB_PACKAGES += libbz2-dev
+# the sqlite3 shell: tests look into the database a command left behind
+DEB_PACKAGES += sqlite3
 LIBS    += -lzip -lexpat
 
 # The library is one folder per subsystem (docs/internals.md).
