@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char book_help[] =
     "usage: hoshi book run BOOK.ini [--xlsx FILE] [--html FILE] [--csv-dir DIR]\n"
@@ -157,10 +158,11 @@ static int keep_written(written *w, const char *dir, const char *name)
     return EXIT_OK;
 }
 
-/* The CSV files, each ID.csv in the directory (made when missing). */
-static int write_csvs(const book_run *r, written *w)
+/* The CSV files, each ID.csv in the directory (made when missing: *made). */
+static int write_csvs(const book_run *r, written *w, bool *made)
 {
-    if (mkdir(r->csv_dir, 0777) != 0 && errno != EEXIST) {
+    *made = mkdir(r->csv_dir, 0777) == 0;
+    if (!*made && errno != EEXIST) {
         fprintf(stderr, "hoshi book: cannot make %s: %s\n", r->csv_dir, strerror(errno));
         return EXIT_FAIL;
     }
@@ -187,12 +189,13 @@ static int write_outputs(book_run *r, const hoshi_tab_render_opts *ro)
     if (w == NULL)
         return EXIT_FAIL;
     int rc = EXIT_OK;
+    bool made = false;
     if (r->html != NULL &&
         (err = hoshi_book_render_html(r->all, hoshi_book_title(r->book), ro, &html, &html_len)) != HOSHI_OK) {
         rc = cli_lib_error("book", err);
         goto done;
     }
-    if (r->csv_dir != NULL && (rc = write_csvs(r, w)) != EXIT_OK)
+    if (r->csv_dir != NULL && (rc = write_csvs(r, w, &made)) != EXIT_OK)
         goto undo;
     if (r->html != NULL) {
         if ((rc = keep_written(w, r->html, "")) != EXIT_OK ||
@@ -211,6 +214,8 @@ static int write_outputs(book_run *r, const hoshi_tab_render_opts *ro)
 undo:
     for (size_t i = 0; i < w->n; i++)
         remove(w->path[i]);
+    if (made)
+        rmdir(r->csv_dir);
 done:
     for (size_t i = 0; i < w->n; i++)
         free(w->path[i]);
@@ -264,7 +269,9 @@ static int book_run_cmd(int argc, char **argv)
     hoshi_encoding enc;
     if ((err = hoshi_lang_parse(lang_s, &lang)) != HOSHI_OK ||
         (err = hoshi_encoding_parse(enc_s, &enc)) != HOSHI_OK) {
-        rc = cli_lib_error("book", err);
+        /* a setting of the book (or --lang): said with the book's name */
+        fprintf(stderr, "hoshi book: %s: %s\n", r.path, hoshi_error_detail());
+        rc = cli_exit_status(err, true);
         goto free_book;
     }
     if (hoshi_book_data(r.book) == NULL) {
