@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,34 +110,90 @@ static int apply_key(const book_run *r, tab_cli *c, const hoshi_book_opt *o)
     }
 }
 
-/* Every table of the book, computed and gathered into r->all. */
+/* One table of the book: its `hoshi tab` state, then its tables (computed
+ * on one of the worker threads) or why they failed. */
+typedef struct table_job {
+    tab_cli c;
+    hoshi_tabset *ts;
+    hoshi_err err;
+    char detail[1024];      /* the error's detail, set on the worker's thread */
+} table_job;
+
+typedef struct job_pool {
+    const hoshi_dataset *ds;
+    table_job *jobs;
+    size_t n;
+    atomic_size_t next;     /* the next table to take */
+    atomic_size_t failed;   /* the first table that failed (n: none): later ones are skipped */
+} job_pool;
+
+static void *table_worker(void *arg)
+{
+    job_pool *p = arg;
+    for (;;) {
+        size_t i = atomic_fetch_add(&p->next, 1);
+        if (i >= p->n || i > atomic_load(&p->failed))
+            return NULL;
+        table_job *j = &p->jobs[i];
+        j->err = tab_cli_run(&j->c, p->ds, &j->ts);
+        if (j->err == HOSHI_OK)
+            continue;
+        snprintf(j->detail, sizeof j->detail, "%s",
+                 *hoshi_error_detail() ? hoshi_error_detail() : hoshi_error_message(j->err));
+        size_t f = atomic_load(&p->failed);
+        while (i < f && !atomic_compare_exchange_weak(&p->failed, &f, i))
+            ;
+    }
+}
+
+/* Every table of the book: each one's keys applied in order (the first
+ * mistake reported), then the tables computed on two threads (they are
+ * independent and share the read-only dataset), then, in the book's order,
+ * each one's CSV made and its tables gathered into r->all. */
 static int run_tables(book_run *r, const hoshi_tab_render_opts *csv_opts)
 {
-    size_t n = hoshi_book_table_count(r->book);
-    for (size_t i = 0; i < n; i++) {
-        const hoshi_book_table *bt = hoshi_book_table_get(r->book, i);
-        tab_cli c;
-        tab_cli_init(&c);
-        int rc = EXIT_OK;
-        hoshi_tabset *ts = NULL;
+    size_t n = hoshi_book_table_count(r->book), made = 0;
+    job_pool p = {r->ds, calloc(n, sizeof *p.jobs), n, 0, n};
+    if (p.jobs == NULL) {
+        fputs("hoshi book: out of memory\n", stderr);
+        return EXIT_FAIL;
+    }
+    int rc = EXIT_OK;
+    for (; made < n && rc == EXIT_OK; made++) {
+        const hoshi_book_table *bt = hoshi_book_table_get(r->book, made);
+        tab_cli_init(&p.jobs[made].c);
         for (size_t k = 0; k < bt->n_opts && rc == EXIT_OK; k++)
-            rc = apply_key(r, &c, &bt->opts[k]);
-        hoshi_err err = HOSHI_OK;
-        if (rc == EXIT_OK && (err = tab_cli_run(&c, r->ds, &ts)) == HOSHI_OK && r->csv != NULL)
-            err = hoshi_tab_render(ts, HOSHI_TAB_CSV, csv_opts, &r->csv[i], &r->csv_len[i]);
-        if (rc == EXIT_OK && err == HOSHI_OK)
-            err = hoshi_tabset_append(r->all, ts, bt->id, bt->title, bt->base);
-        if (rc == EXIT_OK && err != HOSHI_OK) {
+            rc = apply_key(r, &p.jobs[made].c, &bt->opts[k]);
+    }
+    if (rc != EXIT_OK)
+        goto free_jobs;
+    pthread_t th;
+    bool threaded = n > 1 && pthread_create(&th, NULL, table_worker, &p) == 0;
+    table_worker(&p);
+    if (threaded)
+        pthread_join(th, NULL);
+    for (size_t i = 0; i < n && rc == EXIT_OK; i++) {
+        const hoshi_book_table *bt = hoshi_book_table_get(r->book, i);
+        table_job *j = &p.jobs[i];
+        hoshi_err err = j->err;
+        if (err == HOSHI_OK && r->csv != NULL &&
+            (err = hoshi_tab_render(j->ts, HOSHI_TAB_CSV, csv_opts, &r->csv[i], &r->csv_len[i])) != HOSHI_OK)
+            snprintf(j->detail, sizeof j->detail, "%s", hoshi_error_detail());
+        if (err == HOSHI_OK && (err = hoshi_tabset_append(r->all, j->ts, bt->id, bt->title, bt->base)) != HOSHI_OK)
+            snprintf(j->detail, sizeof j->detail, "%s", hoshi_error_detail());
+        if (err != HOSHI_OK) {
             fprintf(stderr, "hoshi book: %s:%zu: table %s: %s\n", hoshi_book_name(r->book), bt->line,
-                    bt->id, *hoshi_error_detail() ? hoshi_error_detail() : hoshi_error_message(err));
+                    bt->id, *j->detail ? j->detail : hoshi_error_message(err));
             rc = cli_exit_status(err, false);
         }
-        hoshi_tabset_free(ts);
-        tab_cli_free(&c);
-        if (rc != EXIT_OK)
-            return rc;
     }
-    return EXIT_OK;
+free_jobs:
+    for (size_t i = 0; i < made; i++) {
+        hoshi_tabset_free(p.jobs[i].ts);
+        tab_cli_free(&p.jobs[i].c);
+    }
+    free(p.jobs);
+    return rc;
 }
 
 /* The outputs, in memory (all but the workbook), then written. */
