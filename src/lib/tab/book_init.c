@@ -1,10 +1,9 @@
 /*
  * book_init.c — the default book (hoshi/book.h): the simple table of every
- * question, from a survey definition (each routed question over the
- * respondents it was shown to, through the R__QID column of an export
- * with HOSHI_EXPORT_SHOWN) or from a codebook.  The analyst edits the
- * result by hand, so it is written plainly, one [table] per question in
- * the questionnaire's order.
+ * question of a codebook, one [table] per question in its order, written
+ * plainly since the analyst edits it by hand.  The same from a survey
+ * definition is src/lib/survey/book_form.c (the layers: tab does not call
+ * survey), through hi_book_head() and hi_book_table() here.
  */
 #include "tab/tab.h"
 #include "internal.h"
@@ -14,6 +13,7 @@
 
 #include "hoshi/book.h"
 #include "hoshi/survey_export.h"
+#include "tab/book_int.h"
 
 /* An ini value is one line: line breaks become spaces. */
 static void value(hoshi_buf *b, const char *s)
@@ -23,7 +23,7 @@ static void value(hoshi_buf *b, const char *s)
     hoshi_buf_putc(b, '\n');
 }
 
-static void book_head(hoshi_buf *b, const char *title, const char *codebook, const char *data)
+void hi_book_head(hoshi_buf *b, const char *title, const char *codebook, const char *data)
 {
     hoshi_buf_puts(b, "# hoshi table book: one [table ID] per table; keys are the options of\n"
                       "# 'hoshi tab' without --, plus title and base.  Run: hoshi book run FILE\n"
@@ -39,29 +39,13 @@ static void book_head(hoshi_buf *b, const char *title, const char *codebook, con
     }
 }
 
-static void book_table(hoshi_buf *b, const char *qid, const char *title, bool routed)
+void hi_book_table(hoshi_buf *b, const char *qid, const char *title, bool routed)
 {
     hoshi_buf_printf(b, "\n[table %s]\ntitle = ", qid);
     value(b, title);
     hoshi_buf_printf(b, "head = %s\n", qid);
     if (routed)
         hoshi_buf_printf(b, "where = " HOSHI_EXPORT_SHOWN_PREFIX "%s=1\n", qid);
-}
-
-hoshi_err hoshi_book_from_form(const hoshi_form *f, hoshi_lang lang, const char *codebook,
-                               const char *data, hoshi_buf *b)
-{
-    hi_clear_error();
-    book_head(b, hoshi_form_title(f, lang), codebook, data);
-    for (size_t i = 0; i < hoshi_form_question_count(f); i++) {
-        const hoshi_form_item *q = hoshi_form_question(f, i, lang);
-        /* TODO(t-fa): free answers (TEXT) get a listing table once hoshi
-         * tab lists them; until then a book leaves them out */
-        if (q == NULL || q->kind == HOSHI_FORM_TEXT || q->kind == HOSHI_FORM_NOTE)
-            continue;
-        book_table(b, q->name, q->label, q->relevant[0] != '\0');
-    }
-    return b->err;
 }
 
 hoshi_err hoshi_book_from_codebook(const char *name, const char *codebook_text, size_t len,
@@ -77,12 +61,13 @@ hoshi_err hoshi_book_from_codebook(const char *name, const char *codebook_text, 
     if ((err = hi_codebook_parse(name, text, tl, &cb)) != HOSHI_OK)
         goto free_text;
     const char *slash = strrchr(name, '/');
-    book_head(b, slash != NULL ? slash + 1 : name, codebook, data);
+    hi_book_head(b, slash != NULL ? slash + 1 : name, codebook, data);
     for (size_t i = 0; i < cb->n; i++) {
         const hi_question *q = &cb->q[i];
-        /* TODO(t-fa): free answers, as above */
+        /* TODO(t-fa): free answers (FA) get a listing table once hoshi tab
+         * lists them; until then a book leaves them out */
         if (q->type != HI_Q_FA)
-            book_table(b, q->qid, q->title, false);
+            hi_book_table(b, q->qid, q->title, false);
     }
     err = b->err;
     hi_codebook_free(cb);
