@@ -167,11 +167,18 @@ static const char CB[] = "qid,type,code,label\nQ1,SA,,Size\nQ1,SA,1,small\nQ1,SA
                          "Q2,SA,,Q\nQ2,SA,1,yes\nQ2,SA,2,no\nQ3,FA,,Free\n";
 static const char DATA[] = "id,Q1,Q2,Q3\n1,1,1,a\n2,2,1,b\n3,1,2,\n";
 
-static void append_moves_tables(void)
+/* The small survey above, or NULL (the check fails). */
+static hoshi_dataset *small_survey(void)
 {
     hoshi_dataset *ds = NULL;
     CHECK_INT(hoshi_dataset_parse("cb", CB, strlen(CB), "d", DATA, strlen(DATA), HOSHI_ENC_UTF8, &ds),
               HOSHI_OK);
+    return ds;
+}
+
+static void append_moves_tables(void)
+{
+    hoshi_dataset *ds = small_survey();
     if (ds == NULL)
         return;
     const char *heads[] = {"Q1", "Q2"};
@@ -212,9 +219,7 @@ static void append_moves_tables(void)
 /* A failed append leaves both tabsets as they were. */
 static void append_failure_changes_nothing(void)
 {
-    hoshi_dataset *ds = NULL;
-    CHECK_INT(hoshi_dataset_parse("cb", CB, strlen(CB), "d", DATA, strlen(DATA), HOSHI_ENC_UTF8, &ds),
-              HOSHI_OK);
+    hoshi_dataset *ds = small_survey();
     if (ds == NULL)
         return;
     const char *heads[] = {"Q1", "Q2"};

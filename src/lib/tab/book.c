@@ -38,16 +38,6 @@ struct hoshi_book {
     hoshi_book_opt *merged;     /* the tables' option lists, end to end */
 };
 
-static char *trim(char *s, char *end)
-{
-    while (s < end && (*s == ' ' || *s == '\t'))
-        s++;
-    while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
-        end--;
-    *end = '\0';
-    return s;
-}
-
 static bool id_ok(const char *id)
 {
     if (*id == '\0' || *id == '.' || strlen(id) > 64)
@@ -81,7 +71,7 @@ static hoshi_err open_section(hoshi_book *b, char *line, size_t lineno, bool *in
     if (l < 3 || line[l - 1] != ']')
         return hi_fail(HOSHI_ERR_INPUT, "%s:%zu: malformed section header", b->name, lineno);
     line[l - 1] = '\0';
-    char *sec = trim(line + 1, line + l - 1);
+    char *sec = hi_trim_blanks(line + 1, line + l - 1);
     if (strcmp(sec, "book") == 0) {
         if (b->seen_book || b->n_tables > 0)
             return hi_fail(HOSHI_ERR_INPUT, "%s:%zu: [book] must come once, before the tables",
@@ -93,7 +83,7 @@ static hoshi_err open_section(hoshi_book *b, char *line, size_t lineno, bool *in
     if (strncmp(sec, "table", 5) != 0 || (sec[5] != ' ' && sec[5] != '\t'))
         return hi_fail(HOSHI_ERR_INPUT, "%s:%zu: unknown section [%s] (expected [book] or [table ID])",
                        b->name, lineno, sec);
-    char *id = trim(sec + 5, sec + strlen(sec));
+    char *id = hi_trim_blanks(sec + 5, sec + strlen(sec));
     if (!id_ok(id))
         return hi_fail(HOSHI_ERR_INPUT,
                        "%s:%zu: bad table id '%s' (letters, digits, _ - . and at most 64, not starting with .)",
@@ -160,7 +150,7 @@ static hoshi_err read_lines(hoshi_book *b, size_t len)
     for (size_t lineno = 1; p < end; lineno++) {
         char *nl = memchr(p, '\n', (size_t)(end - p));
         char *next = nl ? nl + 1 : end;
-        char *line = trim(p, nl ? nl : end);
+        char *line = hi_trim_blanks(p, nl ? nl : end);
         p = next;
         if (*line == '\0' || *line == '#')
             continue;
@@ -174,8 +164,8 @@ static hoshi_err read_lines(hoshi_book *b, size_t len)
         if (eq == NULL || (!in_book && b->n_tables == 0))
             return hi_fail(HOSHI_ERR_INPUT, "%s:%zu: expected 'key = value'%s", b->name, lineno,
                            eq != NULL ? " inside [book] or a [table ID]" : "");
-        char *key = trim(line, eq);
-        char *value = trim(eq + 1, eq + 1 + strlen(eq + 1));
+        char *key = hi_trim_blanks(line, eq);
+        char *value = hi_trim_blanks(eq + 1, eq + 1 + strlen(eq + 1));
         if (*key == '\0')
             return hi_fail(HOSHI_ERR_INPUT, "%s:%zu: empty key", b->name, lineno);
         bool option = true;

@@ -344,16 +344,21 @@ static void html_cell_open(hoshi_buf *b, bool pct, int8_t s, bool sig)
                    : s < 0 && sig ? "<td class=\"p dn\">" : "<td class=\"p\">");
 }
 
-static void html_notes(hoshi_buf *b, const hoshi_tab_texts *tx)
+void hi_tab_html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *h)
 {
-    hoshi_buf_puts(b, "<h3>");
+    hoshi_buf_printf(b, "<%s>", h);
     hoshi_buf_html(b, hi_tab_text(tx, "notes_title"));
-    hoshi_buf_puts(b, "</h3>\n<ul>\n");
+    hoshi_buf_printf(b, "</%s>\n<ul>\n", h);
     for (size_t i = 0; i < hi_tab_note_count(tx); i++) {
         hoshi_buf_puts(b, "<li>");
         hoshi_buf_html(b, hi_tab_note(tx, i));
         hoshi_buf_puts(b, "</li>\n");
     }
+}
+
+static void html_notes(hoshi_buf *b, const hoshi_tab_texts *tx)
+{
+    hi_tab_html_notes(b, tx, "h3");
     hoshi_buf_puts(b, "</ul>\n</body></html>\n");
 }
 

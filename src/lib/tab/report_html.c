@@ -193,14 +193,8 @@ static void toc(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *tx)
 
 static void notes(hoshi_buf *b, const hoshi_tab_texts *tx, bool sig)
 {
-    hoshi_buf_puts(b, "</main>\n<footer><h2>");
-    hoshi_buf_html(b, hi_tab_text(tx, "notes_title"));
-    hoshi_buf_puts(b, "</h2>\n<ul>\n");
-    for (size_t i = 0; i < hi_tab_note_count(tx); i++) {
-        hoshi_buf_puts(b, "<li>");
-        hoshi_buf_html(b, hi_tab_note(tx, i));
-        hoshi_buf_puts(b, "</li>\n");
-    }
+    hoshi_buf_puts(b, "</main>\n<footer>");
+    hi_tab_html_notes(b, tx, "h2");
     if (sig) {
         hoshi_buf_puts(b, "<li>");
         hoshi_buf_html(b, hi_tab_text(tx, "sig_legend_xlsx"));

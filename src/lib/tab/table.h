@@ -138,6 +138,10 @@ void hi_tab_svg(hoshi_buf *b, const hoshi_tabset *ts);
 void hi_tab_base_line(hoshi_buf *b, const hi_table *t, const hoshi_tab_texts *tx,
                       void (*esc)(hoshi_buf *, const char *));
 
+/* render.c: the heading (element h) of the notes on method and the list
+ * of them, its <ul> left open for the caller to add to and close. */
+void hi_tab_html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *h);
+
 /* Percent of n, in tenths, rounded half up on the exact ratio. */
 static inline uint64_t hi_pct10(uint64_t count, uint64_t n)
 {
