@@ -40,6 +40,8 @@ DEB_PACKAGES += libicu-dev
 LIBS    += -licuuc
 # survey tabulation (hoshi tab): workbooks; differential tests against pandas
 DEB_PACKAGES += libxlsxwriter-dev python3-pandas
+# the table-book benchmark's peer: pandas writing a workbook (bench/book_pandas.py)
+DEB_PACKAGES += python3-xlsxwriter
 LIBS    += -lxlsxwriter
 # analyst tables: SPSS .sav files (ReadStat); differential tests against R
 # (weights and raking with survey, statistics with base R, .sav with haven)
@@ -168,7 +170,7 @@ clean:
 # npm comes with nodejs from some sources and as its own Debian package in
 # bookworm; once node_modules satisfies package.json nothing is fetched,
 # so this works offline after the first time.
-.PHONY: web-npm bench-web bench-survey e2e
+.PHONY: web-npm bench-web bench-survey bench-book e2e
 web-npm:
 	@command -v npm >/dev/null 2>&1 || tools/install-deps.sh npm
 	@# npm ls exits 0 when a listed package is missing, so look for the packages themselves
@@ -189,6 +191,11 @@ bench-web: all
 bench-survey: all
 	@python3 bench/survey_submit.py --hoshi $(BUILD)/hoshi
 
+# a book of 200 tables on 1,000,000 respondents to xlsx, hoshi and pandas
+# in the same run (bench/RESULTS.md, "Table books").
+bench-book: all
+	@HOSHI=$(BUILD)/hoshi bench/book_bench.sh 1000000
+
 # --- fuzzing and ThreadSanitizer (issue 7, finding 13)
 # libFuzzer targets (tests/fuzz/fuzz_*.c) built with clang, ASan and UBSan
 # into build/fuzz/.  `make check` builds them and tests/suites/fuzz.sh runs
@@ -197,7 +204,7 @@ bench-survey: all
 # seeds, keeping what they learn in build/fuzz/corpus_<target>/.
 DEB_PACKAGES += clang libclang-rt-14-dev
 FUZZ_CC      ?= clang
-FUZZ_TARGETS := csv codebook hsd options answers ini form xlsform
+FUZZ_TARGETS := csv codebook hsd options answers ini form xlsform book
 FUZZ_SAN     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # Library code is compiled with gcc's -Werror elsewhere; clang's own
 # warnings about it must not break the fuzz build.

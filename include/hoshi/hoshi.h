@@ -24,6 +24,7 @@
 #include "hoshi/attrs.h"
 #include "hoshi/registry_data.h"
 #include "hoshi/survey_export.h"
+#include "hoshi/book.h"
 #include "hoshi/form.h"
 #include "hoshi/text.h"
 #include "hoshi/ids.h"

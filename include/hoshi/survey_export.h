@@ -28,7 +28,7 @@
  * which equals `hoshi tab --where` with the routing condition on the
  * plain export.  No question name holds `_` and MA columns are NAME_<code>
  * with a number, so `R__…` never clashes with the form's columns.  The
- * flag is for in-memory datasets; downloads and `hoshi survey export`
+ * flag is for in-memory datasets and `hoshi survey export --shown`; downloads
  * leave it out.  Labels come from data/text/<lang>/attrs.ini [shown].
  */
 #ifndef HOSHI_SURVEY_EXPORT_H

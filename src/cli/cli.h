@@ -54,6 +54,7 @@ int cmd_policy(int argc, char **argv);
 int cmd_tab(int argc, char **argv);
 int cmd_gt(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_book(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
 int cmd_survey(int argc, char **argv);
 

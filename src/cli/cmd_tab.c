@@ -3,10 +3,12 @@
  * (simple tabulation of every question) and `hoshi import` (CSV to a .hsd
  * cache).  Everything is computed and rendered before anything is
  * written, so bad input leaves stdout and --out untouched.  The option
- * languages (--where, --net, …) are parsed by tab_options.c.
+ * languages (--where, --net, …) are parsed by tab_options.c; one option
+ * is applied to the state by apply() (tab_cli.h), which table books use
+ * too (cmd_book.c).
  */
 #include "cli.h"
-#include "tab_options.h"
+#include "tab_cli.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -59,6 +61,99 @@ enum {
     O_TOPBOX, O_FORMAT, O_CHART, O_NOSIG, O_ENC, O_BOM, O_ENC_OUT, O_OUT, O_LANG
 };
 
+static const struct option tab_long_opts[] = {
+    {"codebook", required_argument, NULL, O_CODEBOOK},
+    {"data", required_argument, NULL, O_DATA},
+    {"side", required_argument, NULL, O_SIDE},
+    {"head", required_argument, NULL, O_HEAD},
+    {"where", required_argument, NULL, O_WHERE},
+    {"bands", required_argument, NULL, O_BANDS},
+    {"net", required_argument, NULL, O_NET},
+    {"recode", required_argument, NULL, O_RECODE},
+    {"sort", no_argument, NULL, O_SORT},
+    {"top-box", required_argument, NULL, O_TOPBOX},
+    {"format", required_argument, NULL, O_FORMAT},
+    {"chart", required_argument, NULL, O_CHART},
+    {"no-sig", no_argument, NULL, O_NOSIG},
+    {"lang", required_argument, NULL, O_LANG},
+    {"encoding", required_argument, NULL, O_ENC},
+    {"bom", no_argument, NULL, O_BOM},
+    {"encoding-out", required_argument, NULL, O_ENC_OUT},
+    {"out", required_argument, NULL, O_OUT},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+void tab_cli_init(tab_cli *c)
+{
+    memset(c, 0, sizeof *c);
+    tab_opts_init(&c->to);
+    c->format = "csv";
+    c->enc_s = "auto";
+    c->enc_out = "utf-8";
+    c->lang_s = "ja";
+    c->sig = true;
+}
+
+void tab_cli_free(tab_cli *c)
+{
+    tab_opts_free(&c->to);
+}
+
+/* One option (getopt's code ch, its value arg) applied to c. */
+static int apply(tab_cli *c, int ch, const char *arg)
+{
+    switch (ch) {
+    case O_CODEBOOK: c->codebook = arg; return TAB_OPT_OK;
+    case O_DATA: c->data = arg; return TAB_OPT_OK;
+    case O_SIDE: return tab_opts_side(&c->to, arg);
+    case O_HEAD: return tab_opts_head(&c->to, arg);
+    case O_WHERE: return tab_opts_where(&c->to, arg);
+    case O_BANDS: return tab_opts_bands(&c->to, arg);
+    case O_NET: return tab_opts_net(&c->to, arg, false);
+    case O_RECODE: return tab_opts_net(&c->to, arg, true);
+    case O_SORT: c->to.sort = true; return TAB_OPT_OK;
+    case O_TOPBOX: return tab_opts_top_box(&c->to, arg);
+    case O_FORMAT: c->format = arg; return TAB_OPT_OK;
+    case O_CHART: c->chart = arg; return TAB_OPT_OK;
+    case O_NOSIG: c->sig = false; return TAB_OPT_OK;
+    case O_LANG: c->lang_s = arg; return TAB_OPT_OK;
+    case O_ENC: c->enc_s = arg; return TAB_OPT_OK;
+    case O_BOM: c->bom = true; return TAB_OPT_OK;
+    case O_ENC_OUT: c->enc_out = arg; return TAB_OPT_OK;
+    case O_OUT: c->out = arg; return TAB_OPT_OK;
+    default: return TAB_CLI_UNKNOWN;
+    }
+}
+
+int tab_cli_option_kind(const char *name)
+{
+    for (const struct option *o = tab_long_opts; o->name != NULL; o++)
+        if (strcmp(o->name, name) == 0 && o->val != 'h')
+            return o->has_arg == no_argument ? 0 : 1;
+    return -1;
+}
+
+int tab_cli_apply_name(tab_cli *c, const char *name, const char *value)
+{
+    for (const struct option *o = tab_long_opts; o->name != NULL; o++) {
+        if (strcmp(o->name, name) != 0 || o->val == 'h')
+            continue;
+        if (o->has_arg == no_argument && value != NULL)
+            return TAB_CLI_FLAG;
+        if (o->has_arg == required_argument && value == NULL)
+            return TAB_CLI_NEEDS_VALUE;
+        return apply(c, o->val, value);
+    }
+    return TAB_CLI_UNKNOWN;
+}
+
+hoshi_err tab_cli_run(const tab_cli *c, const hoshi_dataset *ds, hoshi_tabset **out)
+{
+    hoshi_tab_spec spec = tab_opts_spec(&c->to);
+    return hoshi_tab_run(ds, &spec, out);
+}
+
 /* Writes the chart after the tables went to out; if that fails, the
  * tables are removed again, so a failed command leaves no output. */
 static int write_chart(const char *cmd, const char *out, const char *chart, const char *svg,
@@ -72,33 +167,7 @@ static int write_chart(const char *cmd, const char *out, const char *chart, cons
 
 static int run(const char *cmd, int argc, char **argv, bool gt)
 {
-    static const struct option opts[] = {
-        {"codebook", required_argument, NULL, O_CODEBOOK},
-        {"data", required_argument, NULL, O_DATA},
-        {"side", required_argument, NULL, O_SIDE},
-        {"head", required_argument, NULL, O_HEAD},
-        {"where", required_argument, NULL, O_WHERE},
-        {"bands", required_argument, NULL, O_BANDS},
-        {"net", required_argument, NULL, O_NET},
-        {"recode", required_argument, NULL, O_RECODE},
-        {"sort", no_argument, NULL, O_SORT},
-        {"top-box", required_argument, NULL, O_TOPBOX},
-        {"format", required_argument, NULL, O_FORMAT},
-        {"chart", required_argument, NULL, O_CHART},
-        {"no-sig", no_argument, NULL, O_NOSIG},
-        {"lang", required_argument, NULL, O_LANG},
-        {"encoding", required_argument, NULL, O_ENC},
-        {"bom", no_argument, NULL, O_BOM},
-        {"encoding-out", required_argument, NULL, O_ENC_OUT},
-        {"out", required_argument, NULL, O_OUT},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *codebook = NULL, *data = NULL, *format = "csv";
-    const char *chart = NULL, *enc_s = "auto", *enc_out = "utf-8", *out = NULL;
-    tab_opts to;
-    bool sig = true, bom = false;
-    const char *lang_s = "ja";
+    tab_cli c;
     int rc = EXIT_USAGE;
     hoshi_dataset *ds = NULL;
     hoshi_tabset *ts = NULL;
@@ -107,42 +176,25 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
     size_t text_len = 0, svg_len = 0;
     hoshi_err err;
 
-    tab_opts_init(&to);
+    tab_cli_init(&c);
     opterr = 0;
     optind = 1;
     int ch;
-    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":h", tab_long_opts, NULL)) != -1) {
         int bad = TAB_OPT_OK;
         switch (ch) {
-        case O_CODEBOOK: codebook = optarg; break;
-        case O_DATA: data = optarg; break;
-        case O_SIDE: bad = tab_opts_side(&to, optarg); break;
-        case O_HEAD: bad = tab_opts_head(&to, optarg); break;
-        case O_WHERE: bad = tab_opts_where(&to, optarg); break;
-        case O_BANDS: bad = tab_opts_bands(&to, optarg); break;
-        case O_NET: bad = tab_opts_net(&to, optarg, false); break;
-        case O_RECODE: bad = tab_opts_net(&to, optarg, true); break;
-        case O_SORT: to.sort = true; break;
-        case O_TOPBOX: bad = tab_opts_top_box(&to, optarg); break;
-        case O_FORMAT: format = optarg; break;
-        case O_CHART: chart = optarg; break;
-        case O_NOSIG: sig = false; break;
-        case O_LANG: lang_s = optarg; break;
-        case O_ENC: enc_s = optarg; break;
-        case O_BOM: bom = true; break;
-        case O_ENC_OUT: enc_out = optarg; break;
-        case O_OUT: out = optarg; break;
         case 'h': fputs(tab_help, stdout); rc = EXIT_OK; goto done;
         case ':': rc = cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]); goto done;
-        default: rc = cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]); goto done;
+        case '?': rc = cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]); goto done;
+        default: bad = apply(&c, ch, optarg); break;
         }
         if (bad == TAB_OPT_BAD && ch == O_TOPBOX) {
-            rc = cli_usage_error(cmd, "%s", to.msg);
+            rc = cli_usage_error(cmd, "%s", c.to.msg);
             goto done;
         }
         if (bad == TAB_OPT_BAD) {
             /* said as the engine said it when it parsed these: no --help hint */
-            fprintf(stderr, "hoshi %s: %s\n", cmd, to.msg);
+            fprintf(stderr, "hoshi %s: %s\n", cmd, c.to.msg);
             rc = EXIT_USAGE;
             goto done;
         }
@@ -155,39 +207,39 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         rc = cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
         goto done;
     }
-    if (data == NULL) {
+    if (c.data == NULL) {
         rc = cli_usage_error(cmd, "--data is required");
         goto done;
     }
-    if (gt && to.n_heads == 0 && tab_opts_head(&to, "ALL") != TAB_OPT_OK) {
+    if (gt && c.to.n_heads == 0 && tab_opts_head(&c.to, "ALL") != TAB_OPT_OK) {
         fprintf(stderr, "hoshi %s: out of memory\n", cmd);
         rc = EXIT_FAIL;
         goto done;
     }
-    if (to.n_heads == 0) {
+    if (c.to.n_heads == 0) {
         rc = cli_usage_error(cmd, "--head is required (a question id, a list, or ALL)");
         goto done;
     }
     hoshi_encoding enc, encout;
     hoshi_tab_format fmt;
     hoshi_lang lang;
-    if ((err = hoshi_lang_parse(lang_s, &lang)) != HOSHI_OK ||
-        (err = hoshi_encoding_parse(enc_s, &enc)) != HOSHI_OK ||
-        (err = hoshi_encoding_parse(enc_out, &encout)) != HOSHI_OK ||
-        (err = hoshi_tab_format_parse(format, &fmt)) != HOSHI_OK) {
+    if ((err = hoshi_lang_parse(c.lang_s, &lang)) != HOSHI_OK ||
+        (err = hoshi_encoding_parse(c.enc_s, &enc)) != HOSHI_OK ||
+        (err = hoshi_encoding_parse(c.enc_out, &encout)) != HOSHI_OK ||
+        (err = hoshi_tab_format_parse(c.format, &fmt)) != HOSHI_OK) {
         rc = cli_lib_error(cmd, err);
         goto done;
     }
+    const char *out = c.out, *chart = c.chart;
     if (fmt == HOSHI_TAB_XLSX && (out == NULL || strcmp(out, "-") == 0)) {
         rc = cli_usage_error(cmd, "--format xlsx needs --out FILE.xlsx");
         goto done;
     }
-    if ((err = hoshi_dataset_open(codebook, data, enc, &ds)) != HOSHI_OK) {
+    if ((err = hoshi_dataset_open(c.codebook, c.data, enc, &ds)) != HOSHI_OK) {
         rc = cli_input_error(cmd, err);
         goto done;
     }
-    hoshi_tab_spec spec = tab_opts_spec(&to);
-    if ((err = hoshi_tab_run(ds, &spec, &ts)) != HOSHI_OK) {
+    if ((err = tab_cli_run(&c, ds, &ts)) != HOSHI_OK) {
         rc = cli_lib_error(cmd, err);
         goto done;
     }
@@ -199,7 +251,7 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         rc = cli_lib_error(cmd, err);
         goto done;
     }
-    hoshi_tab_render_opts ro = {bom, encout == HOSHI_ENC_CP932, sig, lang, texts};
+    hoshi_tab_render_opts ro = {c.bom, encout == HOSHI_ENC_CP932, c.sig, lang, texts};
     if (fmt == HOSHI_TAB_XLSX) {
         if (chart != NULL && (err = hoshi_tab_render(ts, HOSHI_TAB_SVG, &ro, &svg, &svg_len)) != HOSHI_OK) {
             rc = cli_lib_error(cmd, err);
@@ -226,7 +278,7 @@ done:
     hoshi_tabset_free(ts);
     hoshi_tab_texts_free(texts);
     hoshi_dataset_free(ds);
-    tab_opts_free(&to);
+    tab_cli_free(&c);
     return rc;
 }
 

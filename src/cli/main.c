@@ -22,6 +22,7 @@ static const char usage[] =
     "  tab        cross tabulations and banners of survey data\n"
     "  gt         simple tabulation (GT) of every survey question\n"
     "  import     validate survey CSV and write a .hsd binary cache\n"
+    "  book       table books: many tables, one run (xlsx, HTML report, CSVs)\n"
     "  registry   export the registry and self-diagnoses as survey data\n"
     "  survey     questionnaires (XLSForm): check a definition, print its codebook\n"
     "  help       show this help, or 'hoshi help COMMAND' for a command\n"
@@ -41,6 +42,7 @@ static const command commands[] = {
     {"tab", cmd_tab},
     {"gt", cmd_gt},
     {"import", cmd_import},
+    {"book", cmd_book},
     {"registry", cmd_registry},
     {"survey", cmd_survey},
 };

@@ -25,7 +25,7 @@
 enum {
     O_DB = 1 << 0, O_SURVEY = 1 << 1, O_DEF = 1 << 2, O_OPENS = 1 << 3, O_CLOSES = 1 << 4,
     O_WHERE = 1 << 5, O_OUT = 1 << 6, O_BASE = 1 << 7, O_ENC = 1 << 8, O_LANG = 1 << 9,
-    O_DATA = 1 << 10, O_DATE = 1 << 11
+    O_DATA = 1 << 10, O_DATE = 1 << 11, O_SHOWN = 1 << 12
 };
 
 typedef struct db_opts {
@@ -36,6 +36,7 @@ typedef struct db_opts {
     size_t n_where;
     hoshi_encoding enc;
     hoshi_lang lang;
+    unsigned export_flags;  /* export: HOSHI_EXPORT_SHOWN with --shown */
     char today[16];
 } db_opts;
 
@@ -45,7 +46,7 @@ static const char db_help[] =
     "                           [--base-url URL]\n"
     "       hoshi survey close  --db DB --survey ID\n"
     "       hoshi survey export --db DB --survey ID --out DIR [--encoding utf-8|cp932]\n"
-    "                           [--lang ja|en]\n"
+    "                           [--lang ja|en] [--shown]\n"
     "       hoshi survey list   --db DB\n"
     "\n"
     "Surveys of the declarants in the database of 'hoshi serve' (DB).\n"
@@ -64,7 +65,9 @@ static const char db_help[] =
     "  close    close the survey for good: no more answers or invitations\n"
     "  export   the submitted responses as DIR/codebook.csv and DIR/data.csv for\n"
     "           'hoshi tab' (both files or neither); id is the respondent number,\n"
-    "           then the questions, then DLEVEL DSIZE DINDUSTRY DPREF DSCORE\n"
+    "           then the questions, then DLEVEL DSIZE DINDUSTRY DPREF DSCORE;\n"
+    "           --shown adds R__QID (1 shown, 2 not shown) per question, the\n"
+    "           routed bases of 'hoshi book init --form'\n"
     "  list     the surveys: id,title,state,opens,closes,invited,started,submitted\n"
     "\n"
     "Also: --date YYYY-MM-DD (the day the command acts on; default today),\n"
@@ -89,6 +92,7 @@ static int parse(const char *cmd, unsigned allowed, int argc, char **argv, db_op
         {"lang", required_argument, NULL, O_LANG},
         {"data-dir", required_argument, NULL, O_DATA},
         {"date", required_argument, NULL, O_DATE},
+        {"shown", no_argument, NULL, O_SHOWN},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -116,6 +120,7 @@ static int parse(const char *cmd, unsigned allowed, int argc, char **argv, db_op
         hoshi_date d;
         switch (ch) {
         case O_DB: o->db = optarg; break;
+        case O_SHOWN: o->export_flags |= HOSHI_EXPORT_SHOWN; break;
         case O_SURVEY:
             if (!hoshi_parse_long(optarg, 1, LONG_MAX, &v))
                 return cli_usage_error(cmd, "--survey takes a survey id (a number), not '%s'", optarg);
@@ -389,7 +394,7 @@ static int make_export(const db_opts *o, hoshi_store *s, const hoshi_attrs *attr
     char name[64];
     snprintf(name, sizeof name, "survey %lld", o->survey);
     if ((err = hoshi_form_parse(name, (const char *)sv.definition, sv.definition_len, &f)) != HOSHI_OK ||
-        (err = hoshi_survey_export_new(f, attrs, o->lang, 0, &w)) != HOSHI_OK ||
+        (err = hoshi_survey_export_new(f, attrs, o->lang, o->export_flags, &w)) != HOSHI_OK ||
         (err = hoshi_store_survey_responses(s, o->survey, add_response, w)) != HOSHI_OK ||
         (err = hoshi_survey_export_finish(w, o->enc, cb, cb_len, data, data_len)) != HOSHI_OK) {
         fprintf(stderr, "hoshi %s: survey %lld: %s\n", o->cmd, o->survey,
@@ -404,7 +409,7 @@ static int make_export(const db_opts *o, hoshi_store *s, const hoshi_attrs *attr
 int survey_export(int argc, char **argv)
 {
     db_opts o;
-    int rc = parse("survey export", O_DB | O_SURVEY | O_OUT | O_ENC | O_LANG | O_DATA | O_DATE, argc,
+    int rc = parse("survey export", O_DB | O_SURVEY | O_OUT | O_ENC | O_LANG | O_DATA | O_DATE | O_SHOWN, argc,
                    argv, &o);
     if (rc != EXIT_OK)
         return rc < 0 ? EXIT_OK : rc;

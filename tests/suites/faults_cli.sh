@@ -147,6 +147,13 @@ def survey_db(d):
     run_ok(driver, "submit", db, tokens[0], "Q1=1&Q2=1&Q2=3&Q2x=%E3%81%82&Q3=12")
     run_ok(driver, "submit", db, tokens[1], "Q1=2&Q3=3")
 
+def book_file(d):
+    """A table book over the small survey: defaults, a filter, a net, a GRID by a side."""
+    with open(os.path.join(d, "book.ini"), "w", encoding="utf-8") as f:
+        f.write(f"[book]\ntitle = 報告書\ncodebook = {tab}/cb.csv\ndata = {tab}/data.csv\n"
+                "side = Q1\n[table a]\nhead = Q2\nwhere = Q1!=3\nnet = Q2:計=1,2\n"
+                "[table b]\ntitle = 取組み\nhead = Q5,Q3\nbase = 全員\n")
+
 cb, dat = ["--codebook", f"{tab}/cb.csv"], ["--data", f"{tab}/data.csv"]
 answers = "1,2,3,4,1,2,3,4,1,2,3,4,1,2,3,4,1,2,3,4,1,2,3,4,1"
 threads = {"HOSHI_TESTING_THREADS": "1"}
@@ -199,6 +206,11 @@ cases = [
                              "--encoding", "cp932", "--out", "{dir}/ex"], None, [survey_db]),
     ("survey codebook of CSV sheets in en", ["survey", "codebook", f"{data}/forms/sample",
                                              "--lang", "en", "--out", "{dir}/cb.csv"]),
+    ("book run to every output", ["book", "run", "{inp}/book.ini", "--csv-dir", "{dir}",
+                                  "--html", "{dir}/r.html", "--xlsx", "{dir}/r.xlsx"],
+     None, [book_file]),
+    ("book init of a form", ["book", "init", "--form", f"{data}/forms/sample.xlsx",
+                             "--out", "{dir}/b.ini"]),
 ]
 ok = True
 with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:

@@ -68,6 +68,9 @@ if python3 tests/tsan/gen_survey.py "$d"; then
         --where 'Q5_2!=4' --net 'Q1:retail=2,3' --recode 'Q5_1:done=1,2' --format svg --out "$d/t.svg"
     step "tab: one .hsd column in both banner threads (--head Q1,Q1)" \
         "$H" tab --data "$d/s.hsd" --head Q1,Q1 --out "$d/q.csv"
+    printf '[book]\ndata = s.hsd\nside = Q1\n[table a]\nhead = Q2\n[table b]\nhead = Q1,Q5\nwhere = Q5_2!=4\n[table c]\nhead = Q2\nside = Q5_1\n[table d]\nhead = ALL\n' >"$d/book.ini"
+    step "book run: the book's two table threads on one .hsd (and banner threads inside)" \
+        "$H" book run "$d/book.ini" --xlsx "$d/b.xlsx" --html "$d/b.html" --csv-dir "$d/csv"
 else
     echo "FAIL tsan: cannot generate the survey"
 fi

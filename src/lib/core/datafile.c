@@ -26,7 +26,7 @@ struct hoshi_datafile {
     size_t n;
 };
 
-static char *trim(char *s, char *end)
+char *hi_trim_blanks(char *s, char *end)
 {
     while (s < end && (*s == ' ' || *s == '\t'))
         s++;
@@ -83,7 +83,7 @@ hoshi_err hoshi_datafile_parse(char *text, size_t len, const char *path, hoshi_d
         char *nl = memchr(p, '\n', (size_t)(end - p));
         char *eol = nl ? nl : end;
         char *next = nl ? nl + 1 : end;
-        char *line = trim(p, eol);
+        char *line = hi_trim_blanks(p, eol);
         if (*line == '\0' || *line == '#') {
             p = next;
             continue;
@@ -95,7 +95,7 @@ hoshi_err hoshi_datafile_parse(char *text, size_t len, const char *path, hoshi_d
                 goto fail_free;
             }
             line[l - 1] = '\0';
-            section = trim(line + 1, line + l - 1);
+            section = hi_trim_blanks(line + 1, line + l - 1);
             p = next;
             continue;
         }
@@ -105,8 +105,8 @@ hoshi_err hoshi_datafile_parse(char *text, size_t len, const char *path, hoshi_d
                           lineno, section == NULL ? " inside a [section]" : "");
             goto fail_free;
         }
-        char *key = trim(line, eq);
-        char *value = trim(eq + 1, eq + 1 + strlen(eq + 1));
+        char *key = hi_trim_blanks(line, eq);
+        char *value = hi_trim_blanks(eq + 1, eq + 1 + strlen(eq + 1));
         if (*key == '\0') {
             err = hi_fail(HOSHI_ERR_DATA, "%s:%zu: empty key", path, lineno);
             goto fail_free;

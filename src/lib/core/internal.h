@@ -30,6 +30,10 @@ void hi_clear_error(void);
 hoshi_err hi_file_create_temp(const char *path, char **tmp, int *fd);
 hoshi_err hi_file_commit(const char *tmp, const char *path, hoshi_err err);
 
+/* datafile.c: the text of [s, end) without blanks (spaces, tabs, a CR) at
+ * either end; *end becomes the terminating NUL.  The ini readers' trim. */
+char *hi_trim_blanks(char *s, char *end);
+
 /* hi_strdup and the other allocators with fault injection. */
 #include "alloc.h"
 

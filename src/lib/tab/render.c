@@ -157,6 +157,7 @@ typedef struct human_fmt {
      * with its significance s */
     void (*cell_open)(hoshi_buf *b, bool pct, int8_t s, bool sig);
     const char *cell_close, *row_close, *table_close;
+    const char *base_open, *base_close;         /* around the base line under the table */
     void (*notes)(hoshi_buf *b, const hoshi_tab_texts *tx);
 } human_fmt;
 
@@ -241,8 +242,10 @@ static void human_row_end(void *ctx, const hi_walk_table *w, const hi_walk_row *
 static void human_table_end(void *ctx, const hi_walk_table *w)
 {
     human_out *o = ctx;
-    (void)w;
     hoshi_buf_puts(o->b, o->f->table_close);
+    hoshi_buf_puts(o->b, o->f->base_open);
+    hi_tab_base_line(o->b, w->t, w->o->tx, o->f->text);
+    hoshi_buf_puts(o->b, o->f->base_close);
 }
 
 static const hi_walk_fmt human_walk = {human_table, human_head, human_head_end, human_row,
@@ -303,7 +306,7 @@ static void md_notes(hoshi_buf *b, const hoshi_tab_texts *tx)
 
 static const human_fmt md_fmt = {
     md_text, md_doc_open, "### ", "\n\n", "", "\n\n", "| |", " ", " |", md_head_close,
-    "| ", "| ", md_small_base, "", md_cell_open, "", " |\n", "\n", md_notes,
+    "| ", "| ", md_small_base, "", md_cell_open, "", " |\n", "\n", "", "\n\n", md_notes,
 };
 
 static void html_doc_open(hoshi_buf *b, const hoshi_tab_texts *tx)
@@ -341,16 +344,21 @@ static void html_cell_open(hoshi_buf *b, bool pct, int8_t s, bool sig)
                    : s < 0 && sig ? "<td class=\"p dn\">" : "<td class=\"p\">");
 }
 
-static void html_notes(hoshi_buf *b, const hoshi_tab_texts *tx)
+void hi_tab_html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *h)
 {
-    hoshi_buf_puts(b, "<h3>");
+    hoshi_buf_printf(b, "<%s>", h);
     hoshi_buf_html(b, hi_tab_text(tx, "notes_title"));
-    hoshi_buf_puts(b, "</h3>\n<ul>\n");
+    hoshi_buf_printf(b, "</%s>\n<ul>\n", h);
     for (size_t i = 0; i < hi_tab_note_count(tx); i++) {
         hoshi_buf_puts(b, "<li>");
         hoshi_buf_html(b, hi_tab_note(tx, i));
         hoshi_buf_puts(b, "</li>\n");
     }
+}
+
+static void html_notes(hoshi_buf *b, const hoshi_tab_texts *tx)
+{
+    hi_tab_html_notes(b, tx, "h3");
     hoshi_buf_puts(b, "</ul>\n</body></html>\n");
 }
 
@@ -358,7 +366,8 @@ static const human_fmt html_fmt = {
     hoshi_buf_html, html_doc_open,
     "<h2>", "</h2>\n", "<p>", "</p>\n", "<table>\n<tr><th></th>", "<th>", "</th>",
     html_head_close, "<tr><td>", "<tr class=\"total\"><td>", html_small_base, "</td>",
-    html_cell_open, "</td>", "</tr>\n", "</table>\n", html_notes,
+    html_cell_open, "</td>", "</tr>\n", "</table>\n", "<p class=\"base\">", "</p>\n",
+    html_notes,
 };
 
 /* ---- JSON ---- */
@@ -456,10 +465,16 @@ static void json_row_end(void *ctx, const hi_walk_table *w, const hi_walk_row *r
     hoshi_buf_puts(b, "]}");
 }
 
+/* the base: its words (null for every respondent) and its respondents */
 static void json_table_end(void *ctx, const hi_walk_table *w)
 {
-    (void)w;
-    hoshi_buf_puts(ctx, "]}");
+    hoshi_buf *b = ctx;
+    hoshi_buf_puts(b, "],\"base\":{\"text\":");
+    if (w->t->base != NULL)
+        hoshi_buf_json_str(b, w->t->base);
+    else
+        hoshi_buf_puts(b, "null");
+    hoshi_buf_printf(b, ",\"n\":%llu}}", (unsigned long long)w->t->base_n);
 }
 
 static const hi_walk_fmt json_walk = {json_table, json_head, json_head_end, json_row,

@@ -346,6 +346,19 @@ static hoshi_err count_heads(const run *R, hoshi_tabset *ts)
     return err;
 }
 
+/* Step 6: the base printed under every table: the conditions in words
+ * and the respondents they keep. */
+static hoshi_err fill_base(const run *R, hoshi_tabset *ts)
+{
+    char *words = NULL;
+    hoshi_err err = hi_tab_base_words(R->ds, R->spec, &words);
+    if (err == HOSHI_OK)
+        err = hi_tab_set_base(ts, 0, words,
+                              hi_popcount(R->filter, hi_words(R->ds->n_rows)));
+    free(words);
+    return err;
+}
+
 static void run_free(run *R)
 {
     if (R->sd.bits != NULL)
@@ -377,7 +390,7 @@ hoshi_err hoshi_tab_run(const hoshi_dataset *ds, const hoshi_tab_spec *spec, hos
     }
     if ((err = make_filter(&R)) != HOSHI_OK || (err = open_side(&R)) != HOSHI_OK ||
         (err = make_rows(&R)) != HOSHI_OK || (err = expand_heads(&R)) != HOSHI_OK ||
-        (err = count_heads(&R, ts)) != HOSHI_OK)
+        (err = count_heads(&R, ts)) != HOSHI_OK || (err = fill_base(&R, ts)) != HOSHI_OK)
         goto free_run;
     *out = ts;
     ts = NULL;

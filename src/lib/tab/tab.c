@@ -63,6 +63,9 @@ static void table_free(hi_table *t)
     free(t->id);
     free(t->title);
     free(t->side);
+    free(t->base);
+    free(t->book_id);
+    free(t->book_title);
     memset(t, 0, sizeof *t);
 }
 

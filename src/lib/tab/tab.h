@@ -61,4 +61,11 @@ hoshi_err hi_tab_where(const hoshi_dataset *ds, const hoshi_tab_where *w, uint64
 hoshi_err hi_tab_nets(hi_var *v, size_t n_rows, const hoshi_tab_net *nets, size_t n,
                       bool recode);
 
+/* base.c: the --where conditions of spec in words with the codebook's
+ * labels (*out malloc'd; NULL when there is none). */
+hoshi_err hi_tab_base_words(const hoshi_dataset *ds, const hoshi_tab_spec *spec, char **out);
+/* base.c: sets the base words (copied; NULL for every respondent) and n of
+ * the tables of ts from first on. */
+hoshi_err hi_tab_set_base(hoshi_tabset *ts, size_t first, const char *words, uint64_t n);
+
 #endif

@@ -59,6 +59,15 @@ typedef struct hi_table {
     hi_table_w *w;      /* weighted counts, NULL when unweighted (owned) */
     hi_block *block;    /* the side's blocks, NULL for one block (owned, labels too) */
     size_t n_blocks;
+    /* base.c: who was counted, printed under the table ("基数: … (n = …)"):
+     * the --where conditions in words or a book's base label (owned), NULL
+     * for every respondent; base_n the respondents the filter keeps */
+    char *base;
+    uint64_t base_n;
+    /* book.c: the book table this table belongs to and its title (owned),
+     * NULL outside a book */
+    char *book_id;
+    char *book_title;
 } hi_table;
 
 /* Cell (r, c), the base of row r and its effective base: weighted when
@@ -123,6 +132,15 @@ static inline bool hi_tab_small_base(const hi_table *t, size_t r)
 
 /* chart.c: SVG charts of every table of ts. */
 void hi_tab_svg(hoshi_buf *b, const hoshi_tabset *ts);
+
+/* base.c: the line under a table, "基数: Q11 ≠ … (n = 1,234)", its texts
+ * passed through esc (the format's escaping; hoshi_buf_puts for none). */
+void hi_tab_base_line(hoshi_buf *b, const hi_table *t, const hoshi_tab_texts *tx,
+                      void (*esc)(hoshi_buf *, const char *));
+
+/* render.c: the heading (element h) of the notes on method and the list
+ * of them, its <ul> left open for the caller to add to and close. */
+void hi_tab_html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *h);
 
 /* Percent of n, in tenths, rounded half up on the exact ratio. */
 static inline uint64_t hi_pct10(uint64_t count, uint64_t n)

@@ -3,9 +3,12 @@
  * through libxlsxwriter: one sheet per table, title and side above, wrapped
  * column headers, an N column, percentages as numbers with one decimal and
  * — for zero, small bases marked 参考値, significant cells coloured (red
- * higher, blue lower), and the notes on method below; what each sheet
- * shows is decided by the row walk of walk.c.  The workbook is written to
- * a temporary name and renamed, so a failure leaves nothing.
+ * higher, blue lower), the base line and the notes on method below; what
+ * each sheet shows is decided by the row walk of walk.c.  A book's
+ * workbook (hoshi_book_write_xlsx) starts with a contents sheet linking to
+ * every table's sheet, named by the book's table ids, each sheet headed by
+ * its book title.  The workbook is written to a temporary name and
+ * renamed, so a failure leaves nothing.
  */
 #include "tab/tab.h"
 #include "tab/walk.h"
@@ -19,19 +22,44 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "hoshi/book.h"
+
 typedef struct formats {
-    lxw_format *title, *head, *label, *total, *n, *pct, *pct_up, *pct_dn, *stat, *note;
+    lxw_format *title, *head, *label, *total, *n, *pct, *pct_up, *pct_dn, *stat, *note, *link;
 } formats;
 
-static void sheet_name(char *out, size_t cap, const hi_table *t, size_t idx)
+/* Excel: at most 31 characters, none of []:*?/\ ; names must be unique */
+static void sheet_safe(char *out, size_t cap, const char *s)
 {
-    /* Excel: at most 31 characters, none of []:*?/\ ; names must be unique */
-    char base[24];
     size_t k = 0;
-    for (const char *s = t->id; *s && k < 20; s++)
-        base[k++] = strchr("[]:*?/\\'", *s) ? '_' : *s;
-    base[k] = '\0';
-    snprintf(out, cap, "%zu_%s", (idx + 1) % 100000, base);
+    for (; *s && k + 1 < cap; s++)
+        out[k++] = strchr("[]:*?/\\'", *s) ? '_' : *s;
+    out[k] = '\0';
+}
+
+/* A table's sheet: "3_Q8" (its place and head), or in a book the book
+ * table's id, with "_2", "_3"… when one book table made several tables
+ * (a list of heads, a GRID by a side). */
+static void sheet_name(char *out, size_t cap, const hoshi_tabset *ts, size_t idx)
+{
+    const hi_table *t = &ts->t[idx];
+    char base[24];
+    if (t->book_id == NULL) {
+        sheet_safe(base, 21, t->id);
+        snprintf(out, cap, "%zu_%s", (idx + 1) % 100000, base);
+        return;
+    }
+    size_t k = 1;
+    while (k <= idx && ts->t[idx - k].book_id != NULL &&
+           strcmp(ts->t[idx - k].book_id, t->book_id) == 0)
+        k++;
+    bool alone = k == 1 && (idx + 1 >= ts->n || ts->t[idx + 1].book_id == NULL ||
+                            strcmp(ts->t[idx + 1].book_id, t->book_id) != 0);
+    sheet_safe(base, 24, t->book_id);
+    if (alone)
+        snprintf(out, cap, "%s", base);
+    else
+        snprintf(out, cap, "%s_%zu", base, k % 100000);
 }
 
 /* libxlsxwriter's errors as ours: its allocation failures are ours too. */
@@ -54,7 +82,7 @@ static bool make_formats(lxw_workbook *wb, formats *f)
 {
     bool ok = true;
     lxw_format **all[] = {&f->title, &f->head, &f->label, &f->total, &f->n, &f->pct,
-                          &f->pct_up, &f->pct_dn, &f->stat, &f->note};
+                          &f->pct_up, &f->pct_dn, &f->stat, &f->note, &f->link};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         *all[i] = new_format(wb, &ok);
     if (!ok)
@@ -85,6 +113,8 @@ static bool make_formats(lxw_workbook *wb, formats *f)
     format_set_border(f->stat, LXW_BORDER_THIN);
     format_set_num_format(f->stat, "#,##0.0");
     format_set_font_size(f->note, 9);
+    format_set_underline(f->link, LXW_UNDERLINE_SINGLE);
+    format_set_font_color(f->link, LXW_COLOR_BLUE);
     return true;
 }
 
@@ -107,12 +137,16 @@ static void sheet_table(void *ctx, const hi_walk_table *w)
 {
     sheet_out *o = ctx;
     char title[HI_TAB_MAX_LABEL + 80];
+    lxw_row_t r = 0;
+    if (w->t->book_title != NULL)
+        keep(o, worksheet_write_string(o->ws, r++, 0, w->t->book_title, o->f->title));
     snprintf(title, sizeof title, "%s %s", w->t->id, w->t->title);
-    keep(o, worksheet_write_string(o->ws, 0, 0, title, o->f->title));
+    keep(o, worksheet_write_string(o->ws, r++, 0, title,
+                                   w->t->book_title != NULL ? NULL : o->f->title));
     if (w->t->side) {
         char side[HI_TAB_MAX_LABEL + 80];
         snprintf(side, sizeof side, "%s: %s", hi_tab_text(w->o->tx, "side"), w->t->side);
-        keep(o, worksheet_write_string(o->ws, 1, 0, side, NULL));
+        keep(o, worksheet_write_string(o->ws, r, 0, side, NULL));
     }
     keep(o, worksheet_set_column(o->ws, 0, 0, 28, NULL));
     keep(o, worksheet_set_column(o->ws, 1, 1, 8, NULL));
@@ -169,6 +203,14 @@ static void sheet_table_end(void *ctx, const hi_walk_table *w)
     const hoshi_tab_texts *tx = w->o->tx;
     worksheet_freeze_panes(o->ws, o->hr + 1, 2);
     lxw_row_t nr = (lxw_row_t)(o->hr + 2 + w->t->n_rows);
+    hoshi_buf base = HOSHI_BUF_INIT;
+    hi_tab_base_line(&base, w->t, tx, hoshi_buf_puts);
+    if (base.err != HOSHI_OK)
+        keep(o, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    else
+        keep(o, worksheet_write_string(o->ws, nr, 0, base.data, NULL));
+    hoshi_buf_free(&base);
+    nr += 2;
     size_t n_notes = hi_tab_note_count(tx);
     for (size_t i = 0; i < n_notes; i++)
         keep(o, worksheet_write_string(o->ws, nr + (lxw_row_t)i, 0, hi_tab_note(tx, i), o->f->note));
@@ -185,13 +227,87 @@ static lxw_error write_sheet(lxw_worksheet *ws, const hi_table *t, size_t i, siz
                              const formats *f, bool sig, const hoshi_tab_texts *tx)
 {
     hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig};
-    sheet_out o = {ws, f, 3, LXW_NO_ERROR};
+    sheet_out o = {ws, f, t->book_title != NULL ? 4 : 3, LXW_NO_ERROR};
     hi_tab_walk_table(t, i, n, &wo, &sheet_walk, &o);
     return o.le;
 }
 
-hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_opts *opts,
-                               const char *path)
+/* The contents sheet of a book: its title, then a row per table: the
+ * sheet as a link, the book title (or the head's), the base line. */
+static lxw_error write_contents(lxw_worksheet *ws, const hoshi_tabset *ts, char (*names)[64],
+                               const char *title, const formats *f, const hoshi_tab_texts *tx)
+{
+    sheet_out o = {ws, f, 2, LXW_NO_ERROR};
+    keep(&o, worksheet_write_string(ws, 0, 0, title != NULL ? title : "", f->title));
+    keep(&o, worksheet_set_column(ws, 0, 0, 12, NULL));
+    keep(&o, worksheet_set_column(ws, 1, 1, 60, NULL));
+    keep(&o, worksheet_set_column(ws, 2, 2, 60, NULL));
+    const char *heads[] = {"contents_sheet", "contents_title", "contents_base"};
+    for (lxw_col_t c = 0; c < 3; c++)
+        keep(&o, worksheet_write_string(ws, 2, c, hi_tab_text(tx, heads[c]), f->head));
+    for (size_t i = 0; i < ts->n && o.le == LXW_NO_ERROR; i++) {
+        const hi_table *t = &ts->t[i];
+        lxw_row_t r = (lxw_row_t)(3 + i);
+        char url[128], head[HI_TAB_MAX_LABEL + 80];
+        snprintf(url, sizeof url, "internal:'%s'!A1", names[i]);
+        keep(&o, worksheet_write_url_opt(ws, r, 0, url, f->link, names[i], NULL));
+        snprintf(head, sizeof head, "%s %s", t->id, t->title);
+        keep(&o, worksheet_write_string(ws, r, 1, t->book_title != NULL ? t->book_title : head,
+                                        NULL));
+        hoshi_buf base = HOSHI_BUF_INIT;
+        hi_tab_base_line(&base, t, tx, hoshi_buf_puts);
+        keep(&o, base.err != HOSHI_OK ? LXW_ERROR_MEMORY_MALLOC_FAILED
+                                      : worksheet_write_string(ws, r, 2, base.data, NULL));
+        hoshi_buf_free(&base);
+    }
+    return o.le;
+}
+
+/* The sheets of the tables, after the contents sheet when contents. */
+static hoshi_err write_sheets(lxw_workbook *wb, const hoshi_tabset *ts, const formats *f,
+                              bool sig, const hoshi_tab_texts *tx, bool contents,
+                              const char *title, const char *path)
+{
+    char (*names)[64] = hi_calloc(ts->n ? ts->n : 1, sizeof *names);
+    if (names == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory writing workbook %s", path);
+    hoshi_err err = HOSHI_OK;
+    for (size_t i = 0; i < ts->n; i++)
+        sheet_name(names[i], sizeof names[i], ts, i);
+    if (contents) {
+        lxw_worksheet *ws = workbook_add_worksheet(wb, hi_tab_text(tx, "contents"));
+        lxw_error le = ws == NULL ? LXW_ERROR_MEMORY_MALLOC_FAILED
+                                  : write_contents(ws, ts, names, title, f, tx);
+        if (le != LXW_NO_ERROR) {
+            err = lxw_fail(le, path);
+            goto free_names;
+        }
+    }
+    for (size_t i = 0; i < ts->n; i++) {
+        /* the names are valid and unique by construction; a refused one
+         * gets Excel's default name rather than losing the table */
+        lxw_worksheet *ws = workbook_add_worksheet(
+            wb, workbook_validate_sheet_name(wb, names[i]) == LXW_NO_ERROR ? names[i] : NULL);
+        if (ws == NULL) {
+            err = hi_fail(HOSHI_ERR_NOMEM, "out of memory adding sheet %zu to %s", i + 1, path);
+            goto free_names;
+        }
+        lxw_error le = write_sheet(ws, &ts->t[i], i, ts->n, f, sig, tx);
+        /* native Excel charts (t-chart) go here: one call per table sheet,
+         * e.g. le = hi_xlsx_chart(wb, ws, &ts->t[i], row below the notes) */
+        if (le != LXW_NO_ERROR) {
+            err = lxw_fail(le, path);
+            goto free_names;
+        }
+    }
+free_names:
+    free(names);
+    return err;
+}
+
+/* One workbook of the tables of ts, all or nothing. */
+static hoshi_err write_workbook(const hoshi_tabset *ts, const hoshi_tab_render_opts *opts,
+                                const char *path, bool contents, const char *title)
 {
     hi_clear_error();
     bool sig = opts == NULL || opts->sig;
@@ -217,23 +333,8 @@ hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_op
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory creating workbook %s", path);
         goto free_wb;
     }
-    for (size_t i = 0; i < ts->n; i++) {
-        char name[64];
-        sheet_name(name, sizeof name, &ts->t[i], i);
-        /* the names are valid and unique by construction; a refused one
-         * gets Excel's default name rather than losing the table */
-        lxw_worksheet *ws = workbook_add_worksheet(
-            wb, workbook_validate_sheet_name(wb, name) == LXW_NO_ERROR ? name : NULL);
-        if (ws == NULL) {
-            err = hi_fail(HOSHI_ERR_NOMEM, "out of memory adding sheet %zu to %s", i + 1, path);
-            goto free_wb;
-        }
-        lxw_error le = write_sheet(ws, &ts->t[i], i, ts->n, &f, sig, tx);
-        if (le != LXW_NO_ERROR) {
-            err = lxw_fail(le, path);
-            goto free_wb;
-        }
-    }
+    if ((err = write_sheets(wb, ts, &f, sig, tx, contents, title, path)) != HOSHI_OK)
+        goto free_wb;
     lxw_error le = workbook_close(wb);
     if (le != LXW_NO_ERROR)
         err = lxw_fail(le, path);
@@ -249,4 +350,16 @@ free_tmp:
 free_texts:
     hoshi_tab_texts_free(owned);
     return err;
+}
+
+hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_opts *opts,
+                               const char *path)
+{
+    return write_workbook(ts, opts, path, false, NULL);
+}
+
+hoshi_err hoshi_book_write_xlsx(const hoshi_tabset *ts, const char *title,
+                                const hoshi_tab_render_opts *opts, const char *path)
+{
+    return write_workbook(ts, opts, path, true, title);
 }
