@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 #include "tab_options.h"
+#include "tab_fa.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -41,6 +42,11 @@ static const char tab_help[] =
     "  --bom                csv/tsv: start with a UTF-8 byte-order mark (for Excel)\n"
     "  --encoding-out ENC   csv/tsv: utf-8 (default) or cp932\n"
     "  --out FILE           write to FILE instead of standard output\n"
+    "  --list VAR           list the answers of a free-text (FA) question instead of\n"
+    "                       tables, with --attrs VAR[,VAR…], --contains TEXT,\n"
+    "                       --sort-by id|VAR, --max-answers N, --show-bytes N\n"
+    "  --coding VAR=FILE    code free-text VAR with a coding file into an MA\n"
+    "                       question (VARC, or named in the file); repeatable\n"
     "  -h, --help           show this help\n"
     "\n"
     "Variables: question ids; GRID/DIAG items as QID_n; DIAG derived variables\n"
@@ -56,7 +62,8 @@ static const char import_help[] =
 
 enum {
     O_CODEBOOK = 256, O_DATA, O_SIDE, O_HEAD, O_WHERE, O_BANDS, O_NET, O_RECODE, O_SORT,
-    O_TOPBOX, O_FORMAT, O_CHART, O_NOSIG, O_ENC, O_BOM, O_ENC_OUT, O_OUT, O_LANG
+    O_TOPBOX, O_FORMAT, O_CHART, O_NOSIG, O_ENC, O_BOM, O_ENC_OUT, O_OUT, O_LANG,
+    O_FA /* the free-answer options, TAB_FA_N of them */
 };
 
 /* Writes the chart after the tables went to out; if that fails, the
@@ -91,12 +98,20 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         {"bom", no_argument, NULL, O_BOM},
         {"encoding-out", required_argument, NULL, O_ENC_OUT},
         {"out", required_argument, NULL, O_OUT},
+        {"list", required_argument, NULL, O_FA + TAB_FA_LIST},
+        {"attrs", required_argument, NULL, O_FA + TAB_FA_ATTRS},
+        {"contains", required_argument, NULL, O_FA + TAB_FA_CONTAINS},
+        {"sort-by", required_argument, NULL, O_FA + TAB_FA_SORT_BY},
+        {"max-answers", required_argument, NULL, O_FA + TAB_FA_MAX_ANSWERS},
+        {"show-bytes", required_argument, NULL, O_FA + TAB_FA_SHOW_BYTES},
+        {"coding", required_argument, NULL, O_FA + TAB_FA_CODING},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *codebook = NULL, *data = NULL, *format = "csv";
     const char *chart = NULL, *enc_s = "auto", *enc_out = "utf-8", *out = NULL;
     tab_opts to;
+    tab_fa_opts fo;
     bool sig = true, bom = false;
     const char *lang_s = "ja";
     int rc = EXIT_USAGE;
@@ -108,6 +123,7 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
     hoshi_err err;
 
     tab_opts_init(&to);
+    tab_fa_init(&fo);
     opterr = 0;
     optind = 1;
     int ch;
@@ -133,6 +149,14 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         case O_ENC_OUT: enc_out = optarg; break;
         case O_OUT: out = optarg; break;
         case 'h': fputs(tab_help, stdout); rc = EXIT_OK; goto done;
+        case O_FA + TAB_FA_LIST: case O_FA + TAB_FA_ATTRS: case O_FA + TAB_FA_CONTAINS:
+        case O_FA + TAB_FA_SORT_BY: case O_FA + TAB_FA_MAX_ANSWERS: case O_FA + TAB_FA_SHOW_BYTES:
+        case O_FA + TAB_FA_CODING:
+            if (!tab_fa_option(&fo, ch - O_FA, optarg)) {
+                rc = cli_usage_error(cmd, "%s", fo.msg);
+                goto done;
+            }
+            break;
         case ':': rc = cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]); goto done;
         default: rc = cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]); goto done;
         }
@@ -159,12 +183,20 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         rc = cli_usage_error(cmd, "--data is required");
         goto done;
     }
-    if (gt && to.n_heads == 0 && tab_opts_head(&to, "ALL") != TAB_OPT_OK) {
+    if (gt && to.n_heads == 0 && fo.list == NULL && tab_opts_head(&to, "ALL") != TAB_OPT_OK) {
         fprintf(stderr, "hoshi %s: out of memory\n", cmd);
         rc = EXIT_FAIL;
         goto done;
     }
-    if (to.n_heads == 0) {
+    if (fo.list != NULL && to.n_heads > 0) {
+        rc = cli_usage_error(cmd, "--list lists free answers; tables (--head) are another run");
+        goto done;
+    }
+    if (fo.list != NULL && chart != NULL) {
+        rc = cli_usage_error(cmd, "--chart charts tables, not a listing of free answers");
+        goto done;
+    }
+    if (to.n_heads == 0 && fo.list == NULL) {
         rc = cli_usage_error(cmd, "--head is required (a question id, a list, or ALL)");
         goto done;
     }
@@ -186,7 +218,14 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         rc = cli_input_error(cmd, err);
         goto done;
     }
+    if ((rc = tab_fa_code(cmd, ds, &fo)) != EXIT_OK)
+        goto done;
     hoshi_tab_spec spec = tab_opts_spec(&to);
+    if (fo.list != NULL) {
+        hoshi_fa_render_opts fro = {bom, encout == HOSHI_ENC_CP932, fo.show_bytes, lang, NULL};
+        rc = tab_fa_list(cmd, ds, &fo, &spec, fmt, &fro, out);
+        goto done;
+    }
     if ((err = hoshi_tab_run(ds, &spec, &ts)) != HOSHI_OK) {
         rc = cli_lib_error(cmd, err);
         goto done;
@@ -227,6 +266,7 @@ done:
     hoshi_tab_texts_free(texts);
     hoshi_dataset_free(ds);
     tab_opts_free(&to);
+    tab_fa_free(&fo);
     return rc;
 }
 

@@ -71,6 +71,7 @@ typedef struct hi_column {
     uint64_t *fa_off;  /* FA: n_rows + 1 offsets into fa_text */
     char *fa_text;
     size_t fa_len, fa_cap;
+    bool own;          /* its arrays are freed even in a mapped dataset (a coded FA) */
 } hi_column;
 
 struct hoshi_dataset {
@@ -87,6 +88,10 @@ struct hoshi_dataset {
      * from 0 to 1 (two runs on one dataset may check a column twice). */
     atomic_uchar *verified;
     char *source;       /* .hsd: the file name, for messages */
+    /* The respondents' ids (the data's first column), kept like free text
+     * but outside col: not a question.  fa_off is NULL when a .hsd cache
+     * holds no ids; rows are then known by their number (hi_dataset_id). */
+    hi_column id;
 };
 
 static inline size_t hi_words(size_t n_rows)
@@ -141,6 +146,10 @@ void hi_csvrec_free(hi_csvrec *r);
 hoshi_err hi_dataset_alloc(hi_codebook *cb, hoshi_dataset **out);
 /* Makes room for `need` rows in every column; new bitset words are zero. */
 hoshi_err hi_dataset_ensure_rows(hoshi_dataset *ds, size_t need);
+/* The id of respondent r (its row number when the data has no ids):
+ * a pointer into the store (*len bytes, not NUL-terminated) or into buf. */
+const char *hi_dataset_id(const hoshi_dataset *ds, size_t r, char *buf, size_t cap,
+                          size_t *len);
 /* Drops everything parsed so far, to start again. */
 void hi_dataset_reset_rows(hoshi_dataset *ds);
 /* Grows the free-text arena of c for n more bytes (4 GiB at most). */
