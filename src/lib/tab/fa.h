@@ -78,6 +78,7 @@ typedef struct hi_fa_manual {
 typedef struct hi_fa_coding {
     char *name;             /* the file, for messages */
     char *qid, *title;      /* of the coded question; NULL: derived from the FA one */
+    size_t name_line;       /* the line of the name row, 0 without one */
     char *uncoded;          /* label of the uncoded category; NULL: the default */
     hi_fa_cat *cat;
     size_t n_cat;

@@ -75,6 +75,9 @@ static hoshi_err make_question(const hoshi_dataset *ds, const hi_question *fa,
     snprintf(qid, sizeof qid, "%s", c->qid ? c->qid : fa->qid);
     if (c->qid == NULL && strlen(qid) < 64)
         snprintf(qid, sizeof qid, "%sC", fa->qid);
+    if (hi_codebook_find(ds->cb, qid, strlen(qid)) != NULL && c->name_line > 0)
+        return hi_fail(HOSHI_ERR_INPUT, "%s:%zu:2: the codebook already has a question %s",
+                       c->name, c->name_line, qid);
     if (hi_codebook_find(ds->cb, qid, strlen(qid)) != NULL)
         return hi_fail(HOSHI_ERR_INPUT, "%s: the codebook already has %s; name the coded question with a row name,QID,title",
                        c->name, qid);
@@ -87,11 +90,15 @@ static hoshi_err make_question(const hoshi_dataset *ds, const hi_question *fa,
     if (k->q.codes == NULL || k->q.qid == NULL || k->q.title == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     long max = 0;
+    size_t max_line = 0;
     for (size_t i = 0; i < c->n_cat; i++)
-        max = c->cat[i].code > max ? c->cat[i].code : max;
+        if (c->cat[i].code > max) {
+            max = c->cat[i].code;
+            max_line = c->cat[i].line;
+        }
     if (max >= HI_TAB_MAX_CODE)
-        return hi_fail(HOSHI_ERR_INPUT, "%s:%zu: code %d leaves no code for the uncoded category",
-                       c->name, c->cat[c->n_cat - 1].line, HI_TAB_MAX_CODE);
+        return hi_fail(HOSHI_ERR_INPUT, "%s:%zu:1: code %d leaves no code for the uncoded category",
+                       c->name, max_line, HI_TAB_MAX_CODE);
     for (size_t i = 0; i <= c->n_cat; i++) {
         k->q.codes[i].code = i < c->n_cat ? c->cat[i].code : max + 1;
         k->q.codes[i].label = hi_strdup(i < c->n_cat ? c->cat[i].label
@@ -254,7 +261,11 @@ hoshi_err hoshi_fa_code_file(hoshi_dataset *ds, const char *var, const char *pat
     hi_clear_error();
     char *raw = NULL;
     size_t len = 0;
-    hoshi_err err = hoshi_file_read(path, HI_FA_MAX_FILE, &raw, &len);
+    const hi_question *fa = NULL;
+    hoshi_err err = hi_fa_question(ds, var, &fa); /* before the file: the usage first */
+    if (err != HOSHI_OK)
+        return err;
+    err = hoshi_file_read(path, HI_FA_MAX_FILE, &raw, &len);
     if (err != HOSHI_OK)
         return err;
     err = hoshi_fa_code(ds, var, path, raw, len);

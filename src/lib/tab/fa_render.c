@@ -54,7 +54,7 @@ typedef struct human {
     void (*text)(hoshi_buf *b, const char *s, size_t n);
     const char *title_open, *title_close, *para_open, *para_close;
     const char *table_open, *head_open, *head_sep, *head_close, *row_open, *cell_sep, *row_close,
-        *table_close, *doc_close;
+        *table_close, *note_open, *note_close, *doc_close;
 } human;
 
 static void md_text(hoshi_buf *b, const char *s, size_t n)
@@ -90,12 +90,13 @@ static void html_text(hoshi_buf *b, const char *s, size_t n)
 }
 
 static const human md = {
-    md_text, "### ", "\n\n", "", "\n\n", "", "| ", " | ", " |\n", "| ", " | ", " |\n", "\n", "",
+    md_text, "### ", "\n\n", "", "\n\n", "", "| ", " | ", " |\n", "| ", " | ", " |\n", "", "\n", "\n", "",
 };
 
 static const human html = {
     html_text, "<h2>", "</h2>\n", "<p>", "</p>\n", "<table>\n", "<tr><th>", "</th><th>",
-    "</th></tr>\n", "<tr><td>", "</td><td>", "</td></tr>\n", "</table>\n", "</body></html>\n",
+    "</th></tr>\n", "<tr><td>", "</td><td>", "</td></tr>\n", "</table>\n", "<p>", "</p>\n",
+    "</body></html>\n",
 };
 
 static void put_text(hoshi_buf *b, const human *h, const char *s)
@@ -184,9 +185,9 @@ static void render_human(hoshi_buf *b, const hoshi_falist *l, const human *h, si
     }
     hoshi_buf_puts(b, h->table_close);
     if (any_cut) {
-        hoshi_buf_puts(b, h->para_open);
+        hoshi_buf_puts(b, h->note_open);
         put_text(b, h, hi_tab_text(tx, "fa_cut"));
-        hoshi_buf_puts(b, h->para_close);
+        hoshi_buf_puts(b, h->note_close);
     }
     hoshi_buf_puts(b, h->doc_close);
 }

@@ -218,7 +218,8 @@ static hoshi_err resolve_manual(hi_fa_coding *c)
             m->cat[k] = j;
         }
     }
-    qsort(c->man, c->n_man, sizeof *c->man, cmp_manual);
+    if (c->n_man > 1)
+        qsort(c->man, c->n_man, sizeof *c->man, cmp_manual);
     for (size_t i = 1; i < c->n_man; i++)
         if (strcmp(c->man[i].id, c->man[i - 1].id) == 0)
             return hi_fail(HOSHI_ERR_INPUT, "%s:%zu:1: id %s is assigned twice (first on line %zu)",
@@ -252,6 +253,7 @@ static hoshi_err set_text(hi_fa_coding *c, const hi_csvrec *r)
     }
     if ((c->qid = hi_strdup(v)) == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    c->name_line = r->line;
     return HOSHI_OK;
 }
 
