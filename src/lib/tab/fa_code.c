@@ -83,8 +83,8 @@ static hoshi_err make_question(const hoshi_dataset *ds, const hi_question *fa,
                        c->name, qid);
     snprintf(title, sizeof title, "%s", c->title ? c->title : fa->title);
     k->q.type = HI_Q_MA;
-    k->q.n_codes = c->n_cat + 1;
-    k->q.codes = hi_calloc(k->q.n_codes, sizeof *k->q.codes);
+    k->q.codes = hi_calloc(c->n_cat + 1, sizeof *k->q.codes);
+    k->q.n_codes = k->q.codes != NULL ? c->n_cat + 1 : 0;
     k->q.qid = hi_strdup(qid);
     k->q.title = hi_strdup(title);
     if (k->q.codes == NULL || k->q.qid == NULL || k->q.title == NULL)
