@@ -36,6 +36,9 @@ hoshi_err hi_fa_question(const hoshi_dataset *ds, const char *var, const hi_ques
  * tells whether anything was left out (the caller shows "…"). */
 size_t hi_fa_cut(const char *s, size_t max, bool *cut);
 
+/* fa_render.c: "N of M answers shown" in the texts' language (*out malloc'd). */
+hoshi_err hi_fa_count_text(const hoshi_falist *l, const hoshi_tab_texts *tx, char **out);
+
 /* fa_xlsx.c: writes listing l on worksheet ws of a workbook being made
  * (a table book adds one sheet per listing this way).  ws and wb are
  * libxlsxwriter's lxw_worksheet and lxw_workbook, as void to keep its

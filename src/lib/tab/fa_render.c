@@ -114,17 +114,22 @@ static void put_named(hoshi_buf *b, const human *h, const char *name, const char
     }
 }
 
-static void put_count(hoshi_buf *b, const human *h, const hoshi_falist *l, const hoshi_tab_texts *tx)
+hoshi_err hi_fa_count_text(const hoshi_falist *l, const hoshi_tab_texts *tx, char **out)
 {
     char shown[32], matched[32], base[32];
     snprintf(shown, sizeof shown, "%zu", l->n);
     snprintf(matched, sizeof matched, "%zu", l->matched);
     snprintf(base, sizeof base, "%zu", l->base);
     const char *vars[] = {"shown", shown, "matched", matched, "base", base, NULL};
-    char *s = NULL;
     size_t n = 0;
-    if (hoshi_text_subst(hi_tab_text(tx, "fa_count"), vars, &s, &n) != HOSHI_OK) {
-        hoshi_buf_puts(b, shown); /* out of memory: the number at least */
+    return hoshi_text_subst(hi_tab_text(tx, "fa_count"), vars, out, &n);
+}
+
+static void put_count(hoshi_buf *b, const human *h, const hoshi_falist *l, const hoshi_tab_texts *tx)
+{
+    char *s = NULL;
+    if (hi_fa_count_text(l, tx, &s) != HOSHI_OK) {
+        b->err = HOSHI_ERR_NOMEM; /* the render fails as a whole */
         return;
     }
     hoshi_buf_puts(b, h->para_open);
@@ -256,22 +261,6 @@ hoshi_err hoshi_falist_render(const hoshi_falist *l, hoshi_tab_format fmt,
     default: render_json(&b, l); break;
     }
     hoshi_tab_texts_free(owned);
-    char *s = NULL;
-    size_t n = 0;
-    hoshi_err err = hoshi_buf_finish(&b, &s, &n);
-    if (err != HOSHI_OK)
-        return err;
-    if (opts->cp932 && (fmt == HOSHI_TAB_CSV || fmt == HOSHI_TAB_TSV)) {
-        char *c = NULL;
-        size_t cn = 0;
-        err = hi_utf8_to_cp932(s, n, &c, &cn);
-        free(s);
-        if (err != HOSHI_OK)
-            return err;
-        s = c;
-        n = cn;
-    }
-    *out = s;
-    *len = n;
-    return HOSHI_OK;
+    return hi_buf_finish_enc(&b, opts->cp932 && (fmt == HOSHI_TAB_CSV || fmt == HOSHI_TAB_TSV),
+                             out, len);
 }

@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "tab/xlsx_file.h"
+
 #include "hoshi/text.h"
 
 #define CELL_BYTES 32000    /* an Excel cell holds 32,767 characters */
@@ -81,14 +83,8 @@ hoshi_err hi_fa_xlsx_sheet(void *wbv, void *wsv, const hoshi_falist *l,
     char title[2 * HI_TAB_MAX_LABEL];
     snprintf(title, sizeof title, "%s %s", l->var, l->title);
     put(&s, 0, 0, title, s.title);
-    char shown[32], matched[32], base[32];
-    snprintf(shown, sizeof shown, "%zu", l->n);
-    snprintf(matched, sizeof matched, "%zu", l->matched);
-    snprintf(base, sizeof base, "%zu", l->base);
-    const char *vars[] = {"shown", shown, "matched", matched, "base", base, NULL};
     char *count = NULL;
-    size_t count_len = 0;
-    hoshi_err err = hoshi_text_subst(hi_tab_text(tx, "fa_count"), vars, &count, &count_len);
+    hoshi_err err = hi_fa_count_text(l, tx, &count);
     if (err != HOSHI_OK)
         return err;
     put(&s, 1, 0, count, NULL);
@@ -130,20 +126,15 @@ hoshi_err hoshi_falist_write_xlsx(const hoshi_falist *l, const hoshi_fa_render_o
     if (err != HOSHI_OK)
         return err;
     char *tmp = NULL;
-    int fd = -1;
-    if ((err = hi_file_create_temp(path, &tmp, &fd)) != HOSHI_OK)
+    lxw_workbook *wb = NULL;
+    if ((err = hi_xlsx_create(path, &tmp, &wb)) != HOSHI_OK)
         goto free_texts;
-    close(fd);
-    lxw_workbook *wb = workbook_new(tmp);
-    lxw_worksheet *ws = wb != NULL ? workbook_add_worksheet(wb, l->var) : NULL;
-    if (ws == NULL) {
+    lxw_worksheet *ws = workbook_add_worksheet(wb, l->var);
+    if (ws == NULL)
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory creating workbook %s", path);
-        if (wb != NULL)
-            lxw_workbook_free(wb);
-        unlink(tmp);
-        goto free_tmp;
-    }
-    if ((err = hi_fa_xlsx_sheet(wb, ws, l, opts, tx)) != HOSHI_OK) {
+    else
+        err = hi_fa_xlsx_sheet(wb, ws, l, opts, tx);
+    if (err != HOSHI_OK) {
         lxw_workbook_free(wb);
         unlink(tmp);
         goto free_tmp;

@@ -117,6 +117,9 @@ hoshi_err hi_cp932_to_utf8(const char *name, const char *in, size_t len, char **
                            size_t *out_len);
 /* Converts UTF-8 to CP932 (output encodings); unmappable characters are an error. */
 hoshi_err hi_utf8_to_cp932(const char *in, size_t len, char **out, size_t *out_len);
+/* Finishes text b into *out (malloc'd, caller frees), as CP932 when
+ * cp932 (csv and tsv output); b is freed either way. */
+hoshi_err hi_buf_finish_enc(hoshi_buf *b, bool cp932, char **out, size_t *len);
 /* Turns raw file bytes into UTF-8 (BOM dropped; AUTO: valid UTF-8 stays,
  * anything else is read as CP932).  *out is malloc'd, caller frees. */
 hoshi_err hi_text_to_utf8(const char *name, const char *raw, size_t len, hoshi_encoding enc,
