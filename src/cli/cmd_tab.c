@@ -192,6 +192,10 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         rc = cli_usage_error(cmd, "--list lists free answers; tables (--head) are another run");
         goto done;
     }
+    if (fo.list != NULL && (to.side != NULL || to.n_bands || to.n_nets || to.n_recodes || to.sort)) {
+        rc = cli_usage_error(cmd, "--side, --bands, --net, --recode and --sort shape tables, not a listing of free answers");
+        goto done;
+    }
     if (fo.list != NULL && chart != NULL) {
         rc = cli_usage_error(cmd, "--chart charts tables, not a listing of free answers");
         goto done;

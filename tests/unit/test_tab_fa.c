@@ -172,6 +172,46 @@ static void failed_coding_changes_nothing(void)
     hoshi_dataset_free(ds);
 }
 
+/* The ids of a .hsd cache are checked when a listing or a coding first
+ * reads them: damaged ids do not stop tables, and are never shown. */
+static void damaged_ids_are_found(void)
+{
+    hoshi_dataset *ds = open_data(), *back = NULL;
+    char path[] = "/tmp/hoshi-test-fa-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0 && ds != NULL);
+    close(fd);
+    CHECK_INT(hoshi_dataset_save(ds, path), HOSHI_OK);
+    hoshi_dataset_free(ds);
+    FILE *f = fopen(path, "r+b");
+    char buf[65536];
+    size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
+    char *at = NULL;
+    for (size_t i = 0; i + 10 <= n && at == NULL; i++)
+        if (memcmp(buf + i, "a7b2c3d4e5", 10) == 0) /* the ids' text */
+            at = buf + i;
+    CHECK(at != NULL);
+    if (f != NULL && at != NULL) {
+        fseek(f, (long)(at - buf) + 1, SEEK_SET);
+        fputc('8', f);
+    }
+    if (f != NULL)
+        fclose(f);
+    CHECK_INT(hoshi_dataset_open(NULL, path, HOSHI_ENC_AUTO, &back), HOSHI_OK);
+    char *t = back ? table(back, "Q1") : NULL;
+    CHECK_STR(t, ",N,小,大\r\n全体,5,60.0,40.0\r\n");
+    free(t);
+    hoshi_fa_spec fs = {"Q10", NULL, 0, NULL, 0, NULL, NULL, 0};
+    hoshi_falist *l = NULL;
+    CHECK_INT(back ? hoshi_fa_list(back, &fs, &l) : HOSHI_OK, HOSHI_ERR_INPUT);
+    CHECK(strstr(hoshi_error_detail(), "damaged cache: checksum of column id does not match") != NULL);
+    CHECK(l == NULL);
+    CHECK_INT(back ? hoshi_fa_code(back, "Q10", "codes", CODES, strlen(CODES)) : HOSHI_OK,
+              HOSHI_ERR_INPUT);
+    hoshi_dataset_free(back);
+    unlink(path);
+}
+
 /* Every allocation of a coding and of a listing may fail: each failure is
  * HOSHI_ERR_NOMEM, the dataset stays as it was, nothing leaks. */
 static void allocation_failures(void)
@@ -235,6 +275,7 @@ int main(void)
     RUN(rules_match);
     RUN(coded_question_tabulates_and_is_saved);
     RUN(failed_coding_changes_nothing);
+    RUN(damaged_ids_are_found);
     RUN(allocation_failures);
     return unit_total_failed != 0;
 }

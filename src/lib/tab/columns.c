@@ -72,6 +72,12 @@ hoshi_err hi_dataset_alloc(hi_codebook *cb, hoshi_dataset **out)
     ds->n_col = c;
     ds->id.type = HI_COL_FA;
     ds->id.q = SIZE_MAX;
+    ds->id.name = hi_strdup("id");
+    if (ds->id.name == NULL) {
+        ds->cb = NULL; /* on failure the caller keeps the codebook */
+        hoshi_dataset_free(ds);
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    }
     *out = ds;
     return HOSHI_OK;
 }
@@ -91,6 +97,7 @@ void hoshi_dataset_free(hoshi_dataset *ds)
             free(c->fa_text);
         }
     }
+    free(ds->id.name);
     if (!ds->mapped) {
         free(ds->id.fa_off);
         free(ds->id.fa_text);

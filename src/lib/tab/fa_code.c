@@ -241,6 +241,8 @@ hoshi_err hoshi_fa_code(hoshi_dataset *ds, const char *var, const char *name, co
     char *utf8 = NULL;
     size_t utf8_len = 0;
     hoshi_err err = hi_fa_question(ds, var, &fa);
+    if (err == HOSHI_OK)
+        err = hi_hsd_verify_ids(ds);
     if (err != HOSHI_OK)
         return err;
     if ((err = hi_text_to_utf8(name, text, len, HOSHI_ENC_AUTO, &utf8, &utf8_len)) != HOSHI_OK ||

@@ -309,7 +309,8 @@ hoshi_err hoshi_fa_list(const hoshi_dataset *ds, const hoshi_fa_spec *spec, hosh
     hoshi_falist *l = NULL;
     attr *attrs = hi_calloc(spec->n_attrs ? spec->n_attrs : 1, sizeof *attrs);
     hoshi_err err = attrs == NULL ? hi_fail(HOSHI_ERR_NOMEM, "out of memory") : check_spec(spec);
-    if (err != HOSHI_OK || (err = hi_fa_question(ds, spec->var, &q)) != HOSHI_OK)
+    if (err != HOSHI_OK || (err = hi_fa_question(ds, spec->var, &q)) != HOSHI_OK ||
+        (err = hi_hsd_verify_ids(ds)) != HOSHI_OK)
         goto free_all;
     const hi_column *col = &ds->col[q->first_col];
     size_t opened = 0;

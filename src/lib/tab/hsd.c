@@ -181,8 +181,9 @@ hoshi_err hoshi_dataset_save(const hoshi_dataset *ds, const char *path)
     const uint64_t zero = 0;
     if (nc > HI_TAB_MAX_COLUMNS)
         return hi_fail(HOSHI_ERR_INTERNAL, "too many columns");
-    for (size_t i = 0; i < n_q; i++) {
-        hoshi_err err = ds->mapped ? hi_hsd_verify_column(ds, i) : HOSHI_OK;
+    for (size_t i = 0; i <= n_q; i++) {
+        hoshi_err err = i == n_q ? hi_hsd_verify_ids(ds)
+                        : ds->mapped ? hi_hsd_verify_column(ds, i) : HOSHI_OK;
         if (err != HOSHI_OK)
             return err;
     }
@@ -336,6 +337,17 @@ hoshi_err hi_hsd_verify_column(const hoshi_dataset *ds, size_t i)
     return HOSHI_OK;
 }
 
+hoshi_err hi_hsd_verify_ids(const hoshi_dataset *ds)
+{
+    if (!ds->mapped || ds->id.fa_off == NULL ||
+        atomic_load_explicit(&ds->id_verified, memory_order_acquire) != 0)
+        return HOSHI_OK;
+    hoshi_err err = check_column(ds, &ds->id, ds->id_entry);
+    if (err == HOSHI_OK)
+        atomic_store_explicit((atomic_uchar *)&ds->id_verified, 1, memory_order_release);
+    return err;
+}
+
 static bool in_file(uint64_t off, uint64_t len, size_t size)
 {
     return off % 8 == 0 && off <= size && len <= size - off;
@@ -453,12 +465,7 @@ hoshi_err hi_hsd_open(const char *path, const char *codebook_text, size_t codebo
             break;
         }
     }
-    /* the ids are checked now: only listings and codings read them, from
-     * a dataset they may not change */
-    if (nc > ds->n_col) {
-        if ((err = check_column(ds, &ds->id, ds->n_col)) != HOSHI_OK)
-            goto free_ds;
-    }
+    ds->id_entry = ds->n_col; /* the ids are checked when first read */
     madvise(ds->map, size, MADV_WILLNEED);
     *out = ds;
     close(fd);

@@ -92,6 +92,11 @@ struct hoshi_dataset {
      * but outside col: not a question.  fa_off is NULL when a .hsd cache
      * holds no ids; rows are then known by their number (hi_dataset_id). */
     hi_column id;
+    /* .hsd: the ids' directory entry, and 1 once they were checked (only
+     * listings and codings read them, so tables never pay for it); like
+     * verified, a flag that only goes from 0 to 1 in an open dataset */
+    size_t id_entry;
+    atomic_uchar id_verified;
 };
 
 static inline size_t hi_words(size_t n_rows)
@@ -188,6 +193,9 @@ hoshi_err hi_hsd_open(const char *path, const char *codebook_text, size_t codebo
 /* Checks the checksum (and value ranges) of column i of a mapped dataset
  * once; thread-safe (see hoshi_dataset.verified). */
 hoshi_err hi_hsd_verify_column(const hoshi_dataset *ds, size_t i);
+/* Checks the ids of a mapped dataset once (a no-op for CSV data and for
+ * caches without ids); call before hi_dataset_id().  Thread-safe. */
+hoshi_err hi_hsd_verify_ids(const hoshi_dataset *ds);
 /* True when column i may be read: CSV data, or a checked .hsd column. */
 bool hi_hsd_column_verified(const hoshi_dataset *ds, size_t i);
 
