@@ -7,7 +7,8 @@
 # katakana as hiragana (what docs/tab.md promises), codes each answer and
 # counts the coded MA question by an SA side; hoshi's JSON counts must be
 # equal, from the CSV data and from a .hsd cache, and the listing with
-# --contains must hold exactly the ids Python finds, from both.  Prints
+# --contains must hold exactly the ids Python finds, from both; a listing
+# of CSV data parsed on two threads equals the one of one thread.  Prints
 # ok/FAIL lines; seed from TAB_SEED, rounds from TAB_ROUNDS (6).
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -132,6 +133,13 @@ for rnd in range(rounds):
                     bad.append(f"{k}: hoshi n={r['n']} {r['counts']}, python n={base[k]} {exp_counts}")
             print(("ok   " if not bad else "FAIL ") + f"coded counts {name}" + ("" if not bad else ": " + "; ".join(bad[:3])))
             ok = ok and not bad
+            if kind == "csv":
+                # the CSV parsed on two threads keeps every id with its row
+                one = run(["tab"] + src + ["--list", "T", "--attrs", "S", "--format", "csv"])
+                two = subprocess.run([hoshi, "tab"] + src + ["--list", "T", "--attrs", "S", "--format", "csv"],
+                                     capture_output=True, env=dict(os.environ, HOSHI_TESTING_THREADS="1")).stdout.decode()
+                print(("ok   " if one == two else "FAIL ") + f"listing on two threads {name}")
+                ok = ok and one == two
             got_ids = sorted(a["id"] for a in json.loads(listing)["answers"])
             same = got_ids == sorted(want_ids)
             print(("ok   " if same else "FAIL ") + f"listing --contains {needle!r} {name}" +
