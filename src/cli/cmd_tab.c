@@ -9,6 +9,7 @@
  */
 #include "cli.h"
 #include "tab_cli.h"
+#include "tab_fa.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -43,6 +44,11 @@ static const char tab_help[] =
     "  --bom                csv/tsv: start with a UTF-8 byte-order mark (for Excel)\n"
     "  --encoding-out ENC   csv/tsv: utf-8 (default) or cp932\n"
     "  --out FILE           write to FILE instead of standard output\n"
+    "  --list VAR           list the answers of a free-text (FA) question instead of\n"
+    "                       tables, with --attrs VAR[,VAR…], --contains TEXT,\n"
+    "                       --sort-by id|VAR, --max-answers N, --show-bytes N\n"
+    "  --coding VAR=FILE    code free-text VAR with a coding file into an MA\n"
+    "                       question (VARC, or named in the file); repeatable\n"
     "  -h, --help           show this help\n"
     "\n"
     "Variables: question ids; GRID/DIAG items as QID_n; DIAG derived variables\n"
@@ -58,7 +64,8 @@ static const char import_help[] =
 
 enum {
     O_CODEBOOK = 256, O_DATA, O_SIDE, O_HEAD, O_WHERE, O_BANDS, O_NET, O_RECODE, O_SORT,
-    O_TOPBOX, O_FORMAT, O_CHART, O_NOSIG, O_ENC, O_BOM, O_ENC_OUT, O_OUT, O_LANG
+    O_TOPBOX, O_FORMAT, O_CHART, O_NOSIG, O_ENC, O_BOM, O_ENC_OUT, O_OUT, O_LANG,
+    O_FA /* the free-answer options, TAB_FA_N of them */
 };
 
 static const struct option tab_long_opts[] = {
@@ -80,9 +87,25 @@ static const struct option tab_long_opts[] = {
     {"bom", no_argument, NULL, O_BOM},
     {"encoding-out", required_argument, NULL, O_ENC_OUT},
     {"out", required_argument, NULL, O_OUT},
+    /* the free answers: a listing or a coding is a run of its own (it
+     * changes the dataset), so books do not take these (is_book_option) */
+    {"list", required_argument, NULL, O_FA + TAB_FA_LIST},
+    {"attrs", required_argument, NULL, O_FA + TAB_FA_ATTRS},
+    {"contains", required_argument, NULL, O_FA + TAB_FA_CONTAINS},
+    {"sort-by", required_argument, NULL, O_FA + TAB_FA_SORT_BY},
+    {"max-answers", required_argument, NULL, O_FA + TAB_FA_MAX_ANSWERS},
+    {"show-bytes", required_argument, NULL, O_FA + TAB_FA_SHOW_BYTES},
+    {"coding", required_argument, NULL, O_FA + TAB_FA_CODING},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
+
+/* Options a book's table may set: every option but help and the free
+ * answers' run-only ones. */
+static bool is_book_option(const struct option *o)
+{
+    return o->val != 'h' && o->val < O_FA;
+}
 
 void tab_cli_init(tab_cli *c)
 {
@@ -129,7 +152,7 @@ static int apply(tab_cli *c, int ch, const char *arg)
 int tab_cli_option_kind(const char *name)
 {
     for (const struct option *o = tab_long_opts; o->name != NULL; o++)
-        if (strcmp(o->name, name) == 0 && o->val != 'h')
+        if (strcmp(o->name, name) == 0 && is_book_option(o))
             return o->has_arg == no_argument ? 0 : 1;
     return -1;
 }
@@ -137,7 +160,7 @@ int tab_cli_option_kind(const char *name)
 int tab_cli_apply_name(tab_cli *c, const char *name, const char *value)
 {
     for (const struct option *o = tab_long_opts; o->name != NULL; o++) {
-        if (strcmp(o->name, name) != 0 || o->val == 'h')
+        if (strcmp(o->name, name) != 0 || !is_book_option(o))
             continue;
         if (o->has_arg == no_argument && value != NULL)
             return TAB_CLI_FLAG;
@@ -168,6 +191,7 @@ static int write_chart(const char *cmd, const char *out, const char *chart, cons
 static int run(const char *cmd, int argc, char **argv, bool gt)
 {
     tab_cli c;
+    tab_fa_opts fo;
     int rc = EXIT_USAGE;
     hoshi_dataset *ds = NULL;
     hoshi_tabset *ts = NULL;
@@ -177,6 +201,7 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
     hoshi_err err;
 
     tab_cli_init(&c);
+    tab_fa_init(&fo);
     opterr = 0;
     optind = 1;
     int ch;
@@ -184,6 +209,14 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         int bad = TAB_OPT_OK;
         switch (ch) {
         case 'h': fputs(tab_help, stdout); rc = EXIT_OK; goto done;
+        case O_FA + TAB_FA_LIST: case O_FA + TAB_FA_ATTRS: case O_FA + TAB_FA_CONTAINS:
+        case O_FA + TAB_FA_SORT_BY: case O_FA + TAB_FA_MAX_ANSWERS: case O_FA + TAB_FA_SHOW_BYTES:
+        case O_FA + TAB_FA_CODING:
+            if (!tab_fa_option(&fo, ch - O_FA, optarg)) {
+                rc = cli_usage_error(cmd, "%s", fo.msg);
+                goto done;
+            }
+            break;
         case ':': rc = cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]); goto done;
         case '?': rc = cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]); goto done;
         default: bad = apply(&c, ch, optarg); break;
@@ -211,12 +244,24 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         rc = cli_usage_error(cmd, "--data is required");
         goto done;
     }
-    if (gt && c.to.n_heads == 0 && tab_opts_head(&c.to, "ALL") != TAB_OPT_OK) {
+    if (gt && c.to.n_heads == 0 && fo.list == NULL && tab_opts_head(&c.to, "ALL") != TAB_OPT_OK) {
         fprintf(stderr, "hoshi %s: out of memory\n", cmd);
         rc = EXIT_FAIL;
         goto done;
     }
-    if (c.to.n_heads == 0) {
+    if (fo.list != NULL && c.to.n_heads > 0) {
+        rc = cli_usage_error(cmd, "--list lists free answers; tables (--head) are another run");
+        goto done;
+    }
+    if (fo.list != NULL && (c.to.side != NULL || c.to.n_bands || c.to.n_nets || c.to.n_recodes || c.to.sort)) {
+        rc = cli_usage_error(cmd, "--side, --bands, --net, --recode and --sort shape tables, not a listing of free answers");
+        goto done;
+    }
+    if (fo.list != NULL && c.chart != NULL) {
+        rc = cli_usage_error(cmd, "--chart charts tables, not a listing of free answers");
+        goto done;
+    }
+    if (c.to.n_heads == 0 && fo.list == NULL) {
         rc = cli_usage_error(cmd, "--head is required (a question id, a list, or ALL)");
         goto done;
     }
@@ -237,6 +282,14 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
     }
     if ((err = hoshi_dataset_open(c.codebook, c.data, enc, &ds)) != HOSHI_OK) {
         rc = cli_input_error(cmd, err);
+        goto done;
+    }
+    if ((rc = tab_fa_code(cmd, ds, &fo)) != EXIT_OK)
+        goto done;
+    if (fo.list != NULL) {
+        hoshi_tab_spec spec = tab_opts_spec(&c.to);
+        hoshi_fa_render_opts fro = {c.bom, encout == HOSHI_ENC_CP932, fo.show_bytes, lang, NULL};
+        rc = tab_fa_list(cmd, ds, &fo, &spec, fmt, &fro, out);
         goto done;
     }
     if ((err = tab_cli_run(&c, ds, &ts)) != HOSHI_OK) {
@@ -279,6 +332,7 @@ done:
     hoshi_tab_texts_free(texts);
     hoshi_dataset_free(ds);
     tab_cli_free(&c);
+    tab_fa_free(&fo);
     return rc;
 }
 

@@ -70,6 +70,14 @@ hoshi_err hi_dataset_alloc(hi_codebook *cb, hoshi_dataset **out)
         }
     }
     ds->n_col = c;
+    ds->id.type = HI_COL_FA;
+    ds->id.q = SIZE_MAX;
+    ds->id.name = hi_strdup("id");
+    if (ds->id.name == NULL) {
+        ds->cb = NULL; /* on failure the caller keeps the codebook */
+        hoshi_dataset_free(ds);
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    }
     *out = ds;
     return HOSHI_OK;
 }
@@ -81,13 +89,18 @@ void hoshi_dataset_free(hoshi_dataset *ds)
     for (size_t i = 0; i < ds->n_col; i++) {
         hi_column *c = &ds->col[i];
         free(c->name);
-        if (!ds->mapped) {
+        if (!ds->mapped || c->own) {
             free(c->sa);
             free(c->bits);
             free(c->num);
             free(c->fa_off);
             free(c->fa_text);
         }
+    }
+    free(ds->id.name);
+    if (!ds->mapped) {
+        free(ds->id.fa_off);
+        free(ds->id.fa_text);
     }
     free(ds->col);
     free(ds->verified);
@@ -157,10 +170,28 @@ hoshi_err hi_dataset_ensure_rows(hoshi_dataset *ds, size_t need)
         }
         }
     }
+    uint64_t *ids = hi_realloc(ds->id.fa_off, (cap + 1) * sizeof *ids);
+    if (ids == NULL)
+        goto nomem;
+    if (ds->cap_rows == 0)
+        ids[0] = 0;
+    ds->id.fa_off = ids;
     ds->cap_rows = cap;
     return HOSHI_OK;
 nomem:
     return hi_fail(HOSHI_ERR_NOMEM, "out of memory for %zu respondents", need);
+}
+
+const char *hi_dataset_id(const hoshi_dataset *ds, size_t r, char *buf, size_t cap,
+                          size_t *len)
+{
+    if (ds->id.fa_off == NULL) {
+        int n = snprintf(buf, cap, "%zu", r + 1);
+        *len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+        return buf;
+    }
+    *len = (size_t)(ds->id.fa_off[r + 1] - ds->id.fa_off[r]);
+    return ds->id.fa_text + ds->id.fa_off[r];
 }
 
 hoshi_err hi_column_fa_grow(hi_column *c, size_t n)
@@ -187,5 +218,6 @@ void hi_dataset_reset_rows(hoshi_dataset *ds)
             memset(c->bits, 0, hi_words(ds->cap_rows) * sizeof *c->bits);
         c->fa_len = 0;
     }
+    ds->id.fa_len = 0;
     ds->n_rows = 0;
 }

@@ -53,6 +53,7 @@ static hoshi_err plan_header(hi_csv_reader *R, hi_csvrec *h)
         byname[ci] = &ds->col[ci];
     qsort(byname, ds->n_col, sizeof *byname, cmp_col_name);
     R->n_fields = h->n;
+    R->plan[0] = (hi_fplan){F_FA, 0, &ds->id, NULL}; /* the ids, kept for listings */
     for (size_t f = 1; f < h->n; f++) {
         const char *nm = h->f[f];
         if (strlen(nm) > HI_TAB_MAX_LABEL) {

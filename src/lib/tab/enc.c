@@ -169,3 +169,24 @@ hoshi_err hi_text_to_utf8(const char *name, const char *raw, size_t len, hoshi_e
                        HI_TAB_MAX_CP932);
     return hi_cp932_to_utf8(name, raw, len, out, out_len);
 }
+
+hoshi_err hi_buf_finish_enc(hoshi_buf *b, bool cp932, char **out, size_t *len)
+{
+    char *s = NULL;
+    size_t n = 0;
+    hoshi_err err = hoshi_buf_finish(b, &s, &n);
+    if (err != HOSHI_OK || !cp932) {
+        *out = s;
+        *len = n;
+        return err;
+    }
+    char *c = NULL;
+    size_t cn = 0;
+    err = hi_utf8_to_cp932(s, n, &c, &cn);
+    free(s);
+    if (err != HOSHI_OK)
+        return err;
+    *out = c;
+    *len = cn;
+    return HOSHI_OK;
+}

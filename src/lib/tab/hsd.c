@@ -13,6 +13,8 @@
  *            length of part A, of part B, u64 checksum of both parts
  *   columns  SA: A = one byte per row; MA: A = bitset; NUM: A = doubles,
  *            B = presence bitset; FA: A = n+1 u64 offsets, B = text
+ *   ids      the respondents' ids as one more FA column after those of the
+ *            codebook (absent from caches written before ids were kept)
  *
  * Opening checks the magic, version, sizes, the metadata checksum, and that
  * every offset and length lies inside the file and matches the codebook,
@@ -174,12 +176,14 @@ hoshi_err hoshi_dataset_save(const hoshi_dataset *ds, const char *path)
     hi_clear_error();
     if (!little_endian())
         return hi_fail(HOSHI_ERR_INTERNAL, ".hsd files are written on little-endian machines only");
-    size_t nc = ds->n_col, n = ds->n_rows;
+    size_t n_q = ds->n_col, n = ds->n_rows;
+    size_t nc = n_q + (ds->id.fa_off != NULL); /* the ids last */
     const uint64_t zero = 0;
     if (nc > HI_TAB_MAX_COLUMNS)
         return hi_fail(HOSHI_ERR_INTERNAL, "too many columns");
-    for (size_t i = 0; i < nc; i++) {
-        hoshi_err err = ds->mapped ? hi_hsd_verify_column(ds, i) : HOSHI_OK;
+    for (size_t i = 0; i <= n_q; i++) {
+        hoshi_err err = i == n_q ? hi_hsd_verify_ids(ds)
+                        : ds->mapped ? hi_hsd_verify_column(ds, i) : HOSHI_OK;
         if (err != HOSHI_OK)
             return err;
     }
@@ -205,9 +209,9 @@ hoshi_err hoshi_dataset_save(const hoshi_dataset *ds, const char *path)
     /* directory first (offsets are known in advance) */
     for (size_t i = 0; i < nc; i++) {
         part a, b;
-        col_parts(ds, &ds->col[i], &a, &b, &zero);
+        col_parts(ds, i < n_q ? &ds->col[i] : &ds->id, &a, &b, &zero);
         unsigned char *e = dir + i * HSD_ENTRY;
-        wr32(e, (uint32_t)ds->col[i].type);
+        wr32(e, (uint32_t)(i < n_q ? ds->col[i].type : HI_COL_FA));
         wr64(e + 8, off);
         wr64(e + 16, a.len);
         off += pad8(a.len);
@@ -236,7 +240,7 @@ hoshi_err hoshi_dataset_save(const hoshi_dataset *ds, const char *path)
               put(f, dir, nc * HSD_ENTRY, &pos);
     for (size_t i = 0; ok && i < nc; i++) {
         part a, b;
-        col_parts(ds, &ds->col[i], &a, &b, &zero);
+        col_parts(ds, i < n_q ? &ds->col[i] : &ds->id, &a, &b, &zero);
         ok = put(f, a.p, a.len, &pos) && put(f, b.p, b.len, &pos);
     }
     if (fflush(f) != 0)
@@ -280,11 +284,9 @@ bool hi_hsd_column_verified(const hoshi_dataset *ds, size_t i)
     return !ds->mapped || atomic_load_explicit(&ds->verified[i], memory_order_acquire) != 0;
 }
 
-hoshi_err hi_hsd_verify_column(const hoshi_dataset *ds, size_t i)
+/* The checksum and value ranges of column c, directory entry i. */
+static hoshi_err check_column(const hoshi_dataset *ds, const hi_column *c, size_t i)
 {
-    if (hi_hsd_column_verified(ds, i))
-        return HOSHI_OK;
-    const hi_column *c = &ds->col[i];
     entry e = get_entry(ds, i);
     const unsigned char *base = ds->map;
     const uint64_t zero = 0;
@@ -294,11 +296,10 @@ hoshi_err hi_hsd_verify_column(const hoshi_dataset *ds, size_t i)
         return hi_fail(HOSHI_ERR_INPUT, "%s: damaged cache: checksum of column %s does not match",
                        ds->source, c->name);
     size_t n = ds->n_rows;
-    const hi_question *q = &ds->cb->q[c->q];
     switch (c->type) {
     case HI_COL_SA: {
         uint8_t m = hi_max_byte(c->sa, n);
-        if (m > q->n_codes)
+        if (m > ds->cb->q[c->q].n_codes)
             return hi_fail(HOSHI_ERR_INPUT, "%s: damaged cache: column %s holds code index %u",
                            ds->source, c->name, m);
         break;
@@ -322,8 +323,29 @@ hoshi_err hi_hsd_verify_column(const hoshi_dataset *ds, size_t i)
                 return hi_fail(HOSHI_ERR_INPUT, "%s: damaged cache: text offsets of %s", ds->source, c->name);
         break;
     }
+    return HOSHI_OK;
+}
+
+hoshi_err hi_hsd_verify_column(const hoshi_dataset *ds, size_t i)
+{
+    if (hi_hsd_column_verified(ds, i))
+        return HOSHI_OK;
+    hoshi_err err = check_column(ds, &ds->col[i], i);
+    if (err != HOSHI_OK)
+        return err;
     atomic_store_explicit(&ds->verified[i], 1, memory_order_release);
     return HOSHI_OK;
+}
+
+hoshi_err hi_hsd_verify_ids(const hoshi_dataset *ds)
+{
+    if (!ds->mapped || ds->id.fa_off == NULL ||
+        atomic_load_explicit(&ds->id_verified, memory_order_acquire) != 0)
+        return HOSHI_OK;
+    hoshi_err err = check_column(ds, &ds->id, ds->id_entry);
+    if (err == HOSHI_OK)
+        atomic_store_explicit((atomic_uchar *)&ds->id_verified, 1, memory_order_release);
+    return err;
 }
 
 static bool in_file(uint64_t off, uint64_t len, size_t size)
@@ -407,13 +429,13 @@ hoshi_err hi_hsd_open(const char *path, const char *codebook_text, size_t codebo
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
         goto free_ds;
     }
-    if (nc != ds->n_col) {
+    if (nc != ds->n_col && nc != ds->n_col + 1) { /* + 1: the ids */
         err = damaged(path, "column count differs from its codebook");
         goto free_ds;
     }
     size_t wb = hi_words(n) * 8;
     for (size_t i = 0; i < nc; i++) {
-        hi_column *c = &ds->col[i];
+        hi_column *c = i < ds->n_col ? &ds->col[i] : &ds->id;
         entry e = get_entry(ds, i);
         uint64_t want_a = c->type == HI_COL_SA ? n : c->type == HI_COL_BIT ? wb
                           : c->type == HI_COL_NUM ? n * 8 : (n + 1) * 8;
@@ -443,6 +465,7 @@ hoshi_err hi_hsd_open(const char *path, const char *codebook_text, size_t codebo
             break;
         }
     }
+    ds->id_entry = ds->n_col; /* the ids are checked when first read */
     madvise(ds->map, size, MADV_WILLNEED);
     *out = ds;
     close(fd);

@@ -149,9 +149,10 @@ static hoshi_err merge_rows(hoshi_dataset *ds, const hoshi_dataset *part)
     if (err != HOSHI_OK)
         return err;
     size_t s = n1 & 63, d0 = n1 >> 6, w2 = hi_words(n2), wall = hi_words(ds->cap_rows);
-    for (size_t i = 0; i < ds->n_col; i++) {
-        hi_column *a = &ds->col[i];
-        const hi_column *b = &part->col[i];
+    for (size_t i = 0; i <= ds->n_col; i++) {
+        /* the columns, then the ids */
+        hi_column *a = i < ds->n_col ? &ds->col[i] : &ds->id;
+        const hi_column *b = i < ds->n_col ? &part->col[i] : &part->id;
         if (n2 == 0)
             break;
         switch (a->type) {
@@ -228,7 +229,9 @@ static hoshi_err parse_parallel(hoshi_dataset *ds, const char *name, int fd, uin
     }
     for (size_t f = 0; f < A.R.n_fields; f++) {
         B.R.plan[f] = A.R.plan[f];
-        if (A.R.plan[f].col != NULL)
+        if (A.R.plan[f].col == &ds->id)
+            B.R.plan[f].col = &part->id;
+        else if (A.R.plan[f].col != NULL)
             B.R.plan[f].col = part->col + (A.R.plan[f].col - ds->col);
     }
     B.fd = fd;

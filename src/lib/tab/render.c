@@ -530,22 +530,6 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
         return hi_fail(HOSHI_ERR_USAGE, "xlsx is written to a file (use --out)");
     }
     hoshi_tab_texts_free(owned);
-    char *s = NULL;
-    size_t n = 0;
-    hoshi_err err = hoshi_buf_finish(&b, &s, &n);
-    if (err != HOSHI_OK)
-        return err;
-    if (opts->cp932 && (fmt == HOSHI_TAB_CSV || fmt == HOSHI_TAB_TSV)) {
-        char *c = NULL;
-        size_t cn = 0;
-        err = hi_utf8_to_cp932(s, n, &c, &cn);
-        free(s);
-        if (err != HOSHI_OK)
-            return err;
-        s = c;
-        n = cn;
-    }
-    *out = s;
-    *len = n;
-    return HOSHI_OK;
+    return hi_buf_finish_enc(&b, opts->cp932 && (fmt == HOSHI_TAB_CSV || fmt == HOSHI_TAB_TSV),
+                             out, len);
 }

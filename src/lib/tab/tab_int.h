@@ -71,6 +71,7 @@ typedef struct hi_column {
     uint64_t *fa_off;  /* FA: n_rows + 1 offsets into fa_text */
     char *fa_text;
     size_t fa_len, fa_cap;
+    bool own;          /* its arrays are freed even in a mapped dataset (a coded FA) */
 } hi_column;
 
 struct hoshi_dataset {
@@ -87,6 +88,15 @@ struct hoshi_dataset {
      * from 0 to 1 (two runs on one dataset may check a column twice). */
     atomic_uchar *verified;
     char *source;       /* .hsd: the file name, for messages */
+    /* The respondents' ids (the data's first column), kept like free text
+     * but outside col: not a question.  fa_off is NULL when a .hsd cache
+     * holds no ids; rows are then known by their number (hi_dataset_id). */
+    hi_column id;
+    /* .hsd: the ids' directory entry, and 1 once they were checked (only
+     * listings and codings read them, so tables never pay for it); like
+     * verified, a flag that only goes from 0 to 1 in an open dataset */
+    size_t id_entry;
+    atomic_uchar id_verified;
 };
 
 static inline size_t hi_words(size_t n_rows)
@@ -112,6 +122,9 @@ hoshi_err hi_cp932_to_utf8(const char *name, const char *in, size_t len, char **
                            size_t *out_len);
 /* Converts UTF-8 to CP932 (output encodings); unmappable characters are an error. */
 hoshi_err hi_utf8_to_cp932(const char *in, size_t len, char **out, size_t *out_len);
+/* Finishes text b into *out (malloc'd, caller frees), as CP932 when
+ * cp932 (csv and tsv output); b is freed either way. */
+hoshi_err hi_buf_finish_enc(hoshi_buf *b, bool cp932, char **out, size_t *len);
 /* Turns raw file bytes into UTF-8 (BOM dropped; AUTO: valid UTF-8 stays,
  * anything else is read as CP932).  *out is malloc'd, caller frees. */
 hoshi_err hi_text_to_utf8(const char *name, const char *raw, size_t len, hoshi_encoding enc,
@@ -141,6 +154,10 @@ void hi_csvrec_free(hi_csvrec *r);
 hoshi_err hi_dataset_alloc(hi_codebook *cb, hoshi_dataset **out);
 /* Makes room for `need` rows in every column; new bitset words are zero. */
 hoshi_err hi_dataset_ensure_rows(hoshi_dataset *ds, size_t need);
+/* The id of respondent r (its row number when the data has no ids):
+ * a pointer into the store (*len bytes, not NUL-terminated) or into buf. */
+const char *hi_dataset_id(const hoshi_dataset *ds, size_t r, char *buf, size_t cap,
+                          size_t *len);
 /* Drops everything parsed so far, to start again. */
 void hi_dataset_reset_rows(hoshi_dataset *ds);
 /* Grows the free-text arena of c for n more bytes (4 GiB at most). */
@@ -176,6 +193,9 @@ hoshi_err hi_hsd_open(const char *path, const char *codebook_text, size_t codebo
 /* Checks the checksum (and value ranges) of column i of a mapped dataset
  * once; thread-safe (see hoshi_dataset.verified). */
 hoshi_err hi_hsd_verify_column(const hoshi_dataset *ds, size_t i);
+/* Checks the ids of a mapped dataset once (a no-op for CSV data and for
+ * caches without ids); call before hi_dataset_id().  Thread-safe. */
+hoshi_err hi_hsd_verify_ids(const hoshi_dataset *ds);
 /* True when column i may be read: CSV data, or a checked .hsd column. */
 bool hi_hsd_column_verified(const hoshi_dataset *ds, size_t i);
 

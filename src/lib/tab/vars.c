@@ -287,7 +287,7 @@ hoshi_err hi_var_open(const hoshi_dataset *ds, const char *name, hi_var *v)
             v->grid = true;
             return HOSHI_OK;
         case HI_Q_FA:
-            err = hi_fail(HOSHI_ERR_USAGE, "%s is free text (FA) and cannot be tabulated", name);
+            err = hi_fail(HOSHI_ERR_USAGE, "%s is free text (FA): list it with --list %s, or code it into categories with --coding %s=FILE", name, name, name);
             goto fail;
         }
     }

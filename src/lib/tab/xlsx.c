@@ -12,6 +12,7 @@
  */
 #include "tab/tab.h"
 #include "tab/walk.h"
+#include "tab/xlsx_file.h"
 #include "internal.h"
 
 #include <errno.h>
@@ -316,18 +317,10 @@ static hoshi_err write_workbook(const hoshi_tabset *ts, const hoshi_tab_render_o
     hoshi_err err = hi_tab_texts_use(opts, &tx, &owned);
     if (err != HOSHI_OK)
         return err;
-    /* libxlsxwriter creates the file itself: reserve a unique name with the
-     * mode of an output (0666 less the umask), which it keeps */
     char *tmp = NULL;
-    int fd = -1;
-    if ((err = hi_file_create_temp(path, &tmp, &fd)) != HOSHI_OK)
+    lxw_workbook *wb = NULL;
+    if ((err = hi_xlsx_create(path, &tmp, &wb)) != HOSHI_OK)
         goto free_texts;
-    close(fd);
-    lxw_workbook *wb = workbook_new(tmp);
-    if (wb == NULL) { /* its only failure is an allocation */
-        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory creating workbook %s", path);
-        goto unlink_tmp;
-    }
     formats f;
     if (!make_formats(wb, &f)) {
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory creating workbook %s", path);
@@ -343,7 +336,6 @@ static hoshi_err write_workbook(const hoshi_tabset *ts, const hoshi_tab_render_o
 
 free_wb:
     lxw_workbook_free(wb);
-unlink_tmp:
     unlink(tmp);
 free_tmp:
     free(tmp);
