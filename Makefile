@@ -44,6 +44,7 @@ LIBS    += -lxlsxwriter
 # analyst tables: SPSS .sav files (ReadStat); differential tests against R
 # (weights and raking with survey, statistics with base R, .sav with haven)
 DEB_PACKAGES += libreadstat-dev r-base-core r-cran-survey r-cran-haven
+LIBS    += -lreadstat
 # web application (hoshi serve)
 DEB_PACKAGES += libmicrohttpd-dev libsqlite3-dev libsodium-dev libqrencode-dev chromium nodejs
 LIBS    += -lmicrohttpd -lsqlite3 -lsodium -lqrencode -lpthread

@@ -1,0 +1,52 @@
+/*
+ * sav.h — what the SPSS .sav writer (sav_write.c) and reader (sav_read.c)
+ * agree on beyond the format itself, which ReadStat handles.
+ *
+ * A .sav file has no place for a question made of several variables, so
+ * hoshi writes one line per MA, GRID and DIAG question into the file's
+ * document record (ReadStat "notes", 80 bytes a line):
+ *
+ *   hoshi:QID TYPE TITLE        the question, its type and its title
+ *   hoshi+MORE                  the title goes on (no line ends in a space)
+ *
+ * Its variables are QID_<code> (MA, 0/1) or QID_<item> (GRID, DIAG, coded
+ * with the scale's value labels), labelled with the code or item label.
+ * SA, NUM and FA questions are single variables labelled with their title;
+ * a reader rebuilds them from their types and value labels alone, so an
+ * SPSS or R file needs no document at all.
+ */
+#ifndef HOSHI_TAB_SAV_H
+#define HOSHI_TAB_SAV_H
+
+#include "tab/tab_int.h"
+
+#define HI_SAV_NOTE_HEAD "hoshi:"
+#define HI_SAV_NOTE_MORE "hoshi+"
+#define HI_SAV_NOTE_LEN 80      /* bytes in a document line */
+#define HI_SAV_MAX_VAR_LABEL 255 /* bytes SPSS keeps of a variable label */
+#define HI_SAV_MAX_VALUE_LABEL 120 /* bytes SPSS keeps of a value label */
+#define HI_SAV_MAX_STRING 32767 /* bytes in an SPSS string variable */
+
+/* True when path starts with the magic of a .sav file ("$FL2" or "$FL3"). */
+bool hi_sav_sniff(const char *path);
+/* Reads a .sav file into a dataset.  codebook_text (codebook_name in
+ * messages) overrides the labels of the file when not NULL. */
+hoshi_err hi_sav_open(const char *path, const char *codebook_name, const char *codebook_text,
+                      size_t codebook_len, hoshi_dataset **out);
+/* The same over the bytes of a file in memory (the fuzz target). */
+hoshi_err hi_sav_parse(const char *name, const void *data, size_t len, const char *codebook_name,
+                       const char *codebook_text, size_t codebook_len, hoshi_dataset **out);
+
+/* The length of the longest prefix of s[0..len) of at most max bytes
+ * that does not cut a UTF-8 character. */
+static inline size_t hi_sav_cut(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+#endif

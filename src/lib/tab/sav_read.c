@@ -1,0 +1,667 @@
+/*
+ * sav_read.c — reads an SPSS .sav file (through ReadStat) into a dataset.
+ * Without a codebook the file's labels become one: a numeric variable
+ * with value labels is an SA question, one without is NUM, a string is
+ * FA, and the document lines hoshi writes (sav.h) group variables into MA,
+ * GRID and DIAG questions.  With a codebook the variables are matched by
+ * name, as the columns of a CSV file are.  User-defined missing values
+ * are no answer, like the system-missing value.  Values are checked as
+ * strictly as CSV fields: a number that is not a code is an error naming
+ * the variable and the respondent (the case number, from 1).
+ */
+#include "tab/sav.h"
+#include "internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <readstat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hoshi/text.h"
+
+typedef struct vlabel {
+    double value;
+    char *label;
+} vlabel;
+
+typedef struct lset {
+    char *name;
+    vlabel *v;
+    size_t n;
+} lset;
+
+typedef struct svar {
+    char *name;
+    char *label;
+    char *lset;          /* value label set name, NULL when none */
+    bool string;
+    int n_missing;       /* user-missing ranges */
+    double lo[32], hi[32];
+    size_t col;          /* store column, SIZE_MAX when skipped */
+} svar;
+
+typedef struct reader {
+    const char *name;
+    const char *cb_name, *cb_text;
+    size_t cb_len;
+    svar *var;
+    size_t n_var, cap_var;
+    lset *set;
+    size_t n_set;
+    hoshi_buf notes;     /* the hoshi lines of the document, one per line */
+    hoshi_dataset *ds;
+    size_t row;          /* the row being read + 1 (0 before the first) */
+    hoshi_err err;       /* set by a handler that aborted */
+} reader;
+
+static int fail_nomem(reader *R)
+{
+    R->err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
+    return READSTAT_HANDLER_ABORT;
+}
+
+static int on_note(int index, const char *note, void *ctx)
+{
+    reader *R = ctx;
+    (void)index;
+    if (strncmp(note, HI_SAV_NOTE_HEAD, 6) == 0 || strncmp(note, HI_SAV_NOTE_MORE, 6) == 0) {
+        hoshi_buf_puts(&R->notes, note);
+        hoshi_buf_putc(&R->notes, '\n');
+    }
+    return R->notes.err == HOSHI_OK ? READSTAT_HANDLER_OK : fail_nomem(R);
+}
+
+static int on_variable(int index, readstat_variable_t *v, const char *val_labels, void *ctx)
+{
+    reader *R = ctx;
+    (void)index;
+    if (R->n_var >= HI_TAB_MAX_COLUMNS) {
+        R->err = hi_fail(HOSHI_ERR_LIMIT, "%s: more than %d variables", R->name, HI_TAB_MAX_COLUMNS);
+        return READSTAT_HANDLER_ABORT;
+    }
+    if (R->n_var == R->cap_var) {
+        size_t cap = R->cap_var ? R->cap_var * 2 : 64;
+        svar *p = hi_realloc(R->var, cap * sizeof *p);
+        if (p == NULL)
+            return fail_nomem(R);
+        R->var = p;
+        R->cap_var = cap;
+    }
+    svar *s = &R->var[R->n_var];
+    memset(s, 0, sizeof *s);
+    s->col = SIZE_MAX;
+    R->n_var++;
+    const char *label = readstat_variable_get_label(v);
+    s->name = hi_strdup(readstat_variable_get_name(v));
+    s->label = hi_strdup(label ? label : "");
+    s->lset = val_labels ? hi_strdup(val_labels) : NULL;
+    if (s->name == NULL || s->label == NULL || (val_labels && s->lset == NULL))
+        return fail_nomem(R);
+    s->string = readstat_variable_get_type_class(v) == READSTAT_TYPE_CLASS_STRING;
+    int n = readstat_variable_get_missing_ranges_count(v);
+    for (int i = 0; i < n && i < 32 && !s->string; i++) {
+        readstat_value_t lo = readstat_variable_get_missing_range_lo(v, i);
+        readstat_value_t hi = readstat_variable_get_missing_range_hi(v, i);
+        s->lo[s->n_missing] = readstat_double_value(lo);
+        s->hi[s->n_missing++] = readstat_double_value(hi);
+    }
+    return READSTAT_HANDLER_OK;
+}
+
+static int on_value_label(const char *val_labels, readstat_value_t value, const char *label,
+                          void *ctx)
+{
+    reader *R = ctx;
+    if (readstat_value_type_class(value) != READSTAT_TYPE_CLASS_NUMERIC)
+        return READSTAT_HANDLER_OK; /* labels of strings: an FA keeps its text */
+    lset *s = R->n_set ? &R->set[R->n_set - 1] : NULL;
+    if (s == NULL || strcmp(s->name, val_labels) != 0) {
+        lset *p = hi_realloc(R->set, (R->n_set + 1) * sizeof *p);
+        if (p == NULL)
+            return fail_nomem(R);
+        R->set = p;
+        s = &R->set[R->n_set++];
+        memset(s, 0, sizeof *s);
+        if ((s->name = hi_strdup(val_labels)) == NULL)
+            return fail_nomem(R);
+    }
+    if (s->n >= HI_TAB_MAX_CODES) {
+        R->err = hi_fail(HOSHI_ERR_LIMIT, "%s: value labels %s: more than %d codes", R->name,
+                         val_labels, HI_TAB_MAX_CODES);
+        return READSTAT_HANDLER_ABORT;
+    }
+    vlabel *p = hi_realloc(s->v, (s->n + 1) * sizeof *p);
+    if (p == NULL)
+        return fail_nomem(R);
+    s->v = p;
+    p[s->n].value = readstat_double_value(value);
+    if ((p[s->n].label = hi_strdup(label ? label : "")) == NULL)
+        return fail_nomem(R);
+    s->n++;
+    return READSTAT_HANDLER_OK;
+}
+
+static const lset *find_set(const reader *R, const char *name)
+{
+    for (size_t i = 0; name != NULL && i < R->n_set; i++)
+        if (strcmp(R->set[i].name, name) == 0)
+            return &R->set[i];
+    return NULL;
+}
+
+static bool user_missing(const svar *s, double v)
+{
+    for (int i = 0; i < s->n_missing; i++)
+        if (v >= s->lo[i] && v <= s->hi[i])
+            return true;
+    return false;
+}
+
+/* ---- the codebook from the labels ---- */
+
+/* The type and title of question qid from the document lines, or false. */
+static bool note_question(const reader *R, const char *qid, size_t qlen, hoshi_buf *title,
+                          const char **type, size_t *type_len)
+{
+    const char *p = R->notes.data, *end = p ? p + R->notes.len : NULL;
+    while (p != NULL && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *q = p + 6;
+        if (strncmp(p, HI_SAV_NOTE_HEAD, 6) == 0 && (size_t)(nl - q) > qlen &&
+            memcmp(q, qid, qlen) == 0 && q[qlen] == ' ') {
+            const char *t = q + qlen + 1, *sp = memchr(t, ' ', (size_t)(nl - t));
+            *type = t;
+            *type_len = sp ? (size_t)(sp - t) : (size_t)(nl - t);
+            if (sp != NULL)
+                hoshi_buf_append(title, sp + 1, (size_t)(nl - sp - 1));
+            for (p = nl + 1; p < end && strncmp(p, HI_SAV_NOTE_MORE, 6) == 0;) {
+                nl = memchr(p, '\n', (size_t)(end - p));
+                hoshi_buf_append(title, p + 6, (size_t)(nl - p - 6));
+                p = nl + 1;
+            }
+            return true;
+        }
+        p = nl + 1;
+    }
+    return false;
+}
+
+/* The question a variable QID_<n> of a grouped question belongs to:
+ * *qlen its length and *sub the number; false for a plain variable. */
+static bool member_of(const reader *R, const char *name, size_t *qlen, long *sub)
+{
+    const char *us = strrchr(name, '_');
+    if (us == NULL || us == name || !hoshi_parse_long(us + 1, 0, HI_TAB_MAX_CODE, sub))
+        return false;
+    hoshi_buf t = HOSHI_BUF_INIT;
+    const char *type;
+    size_t tl;
+    bool hit = note_question(R, name, (size_t)(us - name), &t, &type, &tl);
+    hoshi_buf_free(&t);
+    *qlen = (size_t)(us - name);
+    return hit;
+}
+
+static void csv_row(hoshi_buf *b, const char *qid, size_t qlen, const char *type,
+                    const char *code, const char *label)
+{
+    hoshi_buf_append(b, qid, qlen);
+    hoshi_buf_printf(b, ",%s,%s,", type, code);
+    hoshi_buf_csv(b, label, ',');
+    hoshi_buf_putc(b, '\n');
+}
+
+static hoshi_err bad_name(const reader *R, const svar *s)
+{
+    return hi_fail(HOSHI_ERR_INPUT,
+                   "%s: variable %s: a question id is 1-64 of A-Z a-z 0-9 _ - . (rename it)",
+                   R->name, s->name);
+}
+
+static bool valid_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 64)
+        return false;
+    for (const char *c = s; *c; c++)
+        if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+              *c == '_' || *c == '-' || *c == '.'))
+            return false;
+    return true;
+}
+
+/* The rows of the value labels of s (SA, or the scale of GRID/DIAG). */
+static hoshi_err code_rows(const reader *R, hoshi_buf *b, const svar *s, const char *qid,
+                           size_t qlen, const char *type)
+{
+    const lset *ls = find_set(R, s->lset);
+    for (size_t i = 0; ls != NULL && i < ls->n; i++) {
+        double v = ls->v[i].value;
+        if (user_missing(s, v))
+            continue; /* "無回答" and the like: no answer, not a code */
+        if (!(v >= 0 && v <= HI_TAB_MAX_CODE && v == floor(v)))
+            return hi_fail(HOSHI_ERR_INPUT, "%s: variable %s: value label %g is not a code 0..%d",
+                           R->name, s->name, v, HI_TAB_MAX_CODE);
+        char code[16];
+        snprintf(code, sizeof code, "%ld", (long)v);
+        csv_row(b, qid, qlen, type, code, ls->v[i].label[0] ? ls->v[i].label : code);
+    }
+    return HOSHI_OK;
+}
+
+/* A question of several variables, from its first member s. */
+static hoshi_err group_rows(const reader *R, hoshi_buf *b, size_t first, size_t qlen)
+{
+    const svar *s = &R->var[first];
+    hoshi_buf title = HOSHI_BUF_INIT;
+    const char *type;
+    size_t tl;
+    note_question(R, s->name, qlen, &title, &type, &tl);
+    char ty[8];
+    snprintf(ty, sizeof ty, "%.*s", (int)(tl < 7 ? tl : 7), type);
+    hoshi_buf_putc(&title, '\0');
+    bool ma = strcmp(ty, "MA") == 0;
+    if (!ma && strcmp(ty, "GRID") != 0 && strcmp(ty, "DIAG") != 0) {
+        hoshi_buf_free(&title);
+        return hi_fail(HOSHI_ERR_INPUT, "%s: document line of %.*s: unknown type %s", R->name,
+                       (int)qlen, s->name, ty);
+    }
+    csv_row(b, s->name, qlen, ty, "", title.data ? title.data : "");
+    hoshi_buf_free(&title);
+    for (size_t i = first; i < R->n_var; i++) {
+        const svar *m = &R->var[i];
+        long sub;
+        if (strlen(m->name) <= qlen + 1 || memcmp(m->name, s->name, qlen) != 0 ||
+            m->name[qlen] != '_' || !hoshi_parse_long(m->name + qlen + 1, 0, HI_TAB_MAX_CODE, &sub))
+            continue;
+        if (m->string)
+            return hi_fail(HOSHI_ERR_INPUT, "%s: variable %s of %s question %.*s is a string",
+                           R->name, m->name, ty, (int)qlen, s->name);
+        char code[24];
+        snprintf(code, sizeof code, ma ? "%ld" : "item:%ld", sub);
+        csv_row(b, s->name, qlen, ty, code, m->label[0] ? m->label : m->name);
+    }
+    return ma ? HOSHI_OK : code_rows(R, b, s, s->name, qlen, ty);
+}
+
+static hoshi_err labels_codebook(const reader *R, hoshi_buf *b)
+{
+    hoshi_buf_puts(b, "qid,type,code,label\n");
+    for (size_t i = 0; i < R->n_var; i++) {
+        const svar *s = &R->var[i];
+        size_t qlen;
+        long sub;
+        hoshi_err err = HOSHI_OK;
+        if (strcmp(s->name, "id") == 0)
+            continue;
+        if (member_of(R, s->name, &qlen, &sub)) {
+            bool first = true;
+            for (size_t j = 0; j < i && first; j++)
+                first = !(strncmp(R->var[j].name, s->name, qlen) == 0 &&
+                          R->var[j].name[qlen] == '_');
+            if (first && (err = group_rows(R, b, i, qlen)) != HOSHI_OK)
+                return err;
+            continue;
+        }
+        if (!valid_name(s->name))
+            return bad_name(R, s);
+        size_t n = strlen(s->name);
+        const char *title = s->label[0] ? s->label : s->name;
+        if (s->string) {
+            csv_row(b, s->name, n, "FA", "", title);
+        } else if (find_set(R, s->lset) != NULL) {
+            csv_row(b, s->name, n, "SA", "", title);
+            err = code_rows(R, b, s, s->name, n, "SA");
+        } else {
+            csv_row(b, s->name, n, "NUM", "", title);
+        }
+        if (err != HOSHI_OK)
+            return err;
+    }
+    return b->err == HOSHI_OK ? HOSHI_OK : hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
+}
+
+/* ---- the store ---- */
+
+static int cmp_col(const void *a, const void *b)
+{
+    const hi_column *x = *(const hi_column *const *)a, *y = *(const hi_column *const *)b;
+    return strcmp(x->name, y->name);
+}
+
+/* Matches variables to columns; every column needs its variable. */
+static hoshi_err match(reader *R)
+{
+    hoshi_dataset *ds = R->ds;
+    hoshi_err err = HOSHI_OK;
+    const hi_column **byname = hi_malloc((ds->n_col ? ds->n_col : 1) * sizeof *byname);
+    uint8_t *seen = hi_calloc(ds->n_col ? ds->n_col : 1, 1);
+    if (byname == NULL || seen == NULL) {
+        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
+        goto free_index;
+    }
+    for (size_t i = 0; i < ds->n_col; i++)
+        byname[i] = &ds->col[i];
+    qsort(byname, ds->n_col, sizeof *byname, cmp_col);
+    for (size_t i = 0; i < R->n_var; i++) {
+        svar *s = &R->var[i];
+        hi_column key = {0};
+        key.name = s->name;
+        const hi_column *kp = &key;
+        const hi_column **hit = ds->n_col ? bsearch(&kp, byname, ds->n_col, sizeof *byname, cmp_col)
+                                          : NULL;
+        if (hit == NULL)
+            continue; /* not in the codebook: skipped, as a CSV column is */
+        size_t ci = (size_t)(*hit - ds->col);
+        if (seen[ci]++) {
+            err = hi_fail(HOSHI_ERR_INPUT, "%s: variable %s appears twice", R->name, s->name);
+            goto free_index;
+        }
+        if (s->string != (ds->col[ci].type == HI_COL_FA)) {
+            err = hi_fail(HOSHI_ERR_INPUT, "%s: variable %s is %s but question %s is %s", R->name,
+                          s->name, s->string ? "a string" : "numeric", ds->cb->q[ds->col[ci].q].qid,
+                          s->string ? "not FA" : "FA");
+            goto free_index;
+        }
+        s->col = ci;
+    }
+    for (size_t ci = 0; ci < ds->n_col; ci++)
+        if (!seen[ci]) {
+            err = hi_fail(HOSHI_ERR_INPUT, "%s: no variable %s (question %s)", R->name,
+                          ds->col[ci].name, ds->cb->q[ds->col[ci].q].qid);
+            goto free_index;
+        }
+free_index:
+    free(seen);
+    free(byname);
+    return err;
+}
+
+/* The codebook (given, or from the labels) and an empty store. */
+static hoshi_err build(reader *R, size_t rows_hint)
+{
+    hi_codebook *cb = NULL;
+    hoshi_err err;
+    if (R->cb_text != NULL) {
+        err = hi_codebook_parse(R->cb_name, R->cb_text, R->cb_len, &cb);
+    } else {
+        hoshi_buf b = HOSHI_BUF_INIT;
+        char *text = NULL, name[300];
+        size_t len = 0;
+        snprintf(name, sizeof name, "%s (the codebook from its labels)", R->name);
+        if ((err = labels_codebook(R, &b)) == HOSHI_OK && (err = hoshi_buf_finish(&b, &text, &len)) != HOSHI_OK)
+            err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
+        hoshi_buf_free(&b);
+        if (err == HOSHI_OK)
+            err = hi_codebook_parse(name, text, len, &cb);
+        free(text);
+    }
+    if (err != HOSHI_OK)
+        return err;
+    if ((err = hi_dataset_alloc(cb, &R->ds)) != HOSHI_OK) {
+        hi_codebook_free(cb);
+        return err;
+    }
+    if ((err = match(R)) != HOSHI_OK)
+        return err;
+    /* room for the rows the header announces, within reason (it may lie) */
+    size_t want = rows_hint < ((size_t)1 << 16) ? rows_hint : (size_t)1 << 16;
+    return hi_dataset_ensure_rows(R->ds, want ? want : 1);
+}
+
+static int row_fail(reader *R, const svar *s, const char *what, double v)
+{
+    char num[40];
+    snprintf(num, sizeof num, "%.17g", v);
+    R->err = hi_fail(HOSHI_ERR_INPUT, "%s: variable %s, respondent %zu: %s%s", R->name, s->name,
+                     R->row, isnan(v) ? "" : num, what);
+    return READSTAT_HANDLER_ABORT;
+}
+
+/* Starts row r: the free answers of the rows before it are complete. */
+static hoshi_err next_row(reader *R, size_t r)
+{
+    hoshi_dataset *ds = R->ds;
+    hoshi_err err = hi_dataset_ensure_rows(ds, r + 1);
+    if (err != HOSHI_OK)
+        return err;
+    for (size_t i = 0; i < ds->n_col; i++)
+        if (ds->col[i].type == HI_COL_FA)
+            ds->col[i].fa_off[r] = ds->col[i].fa_len;
+    ds->n_rows = r + 1;
+    R->row = r + 1;
+    return HOSHI_OK;
+}
+
+static int put_number(reader *R, const svar *s, hi_column *c, double v, size_t r)
+{
+    const hi_question *q = &R->ds->cb->q[c->q];
+    switch (c->type) {
+    case HI_COL_SA: {
+        unsigned k = v >= 0 && v <= HI_TAB_MAX_CODE && v == floor(v) ? hi_code_index(q, (long)v) : 0;
+        if (k == 0)
+            return row_fail(R, s, " is not a code of the question", v);
+        c->sa[r] = (uint8_t)k;
+        break;
+    }
+    case HI_COL_BIT:
+        if (v != 0 && v != 1)
+            return row_fail(R, s, " where an MA variable holds 0 or 1", v);
+        if (v == 1)
+            c->bits[r / 64] |= (uint64_t)1 << (r % 64);
+        break;
+    case HI_COL_NUM:
+        if (!isfinite(v))
+            return row_fail(R, s, " is not a finite number", v);
+        c->num[r] = v;
+        c->bits[r / 64] |= (uint64_t)1 << (r % 64);
+        break;
+    case HI_COL_FA:
+        break;
+    }
+    return READSTAT_HANDLER_OK;
+}
+
+static int on_value(int obs, readstat_variable_t *v, readstat_value_t value, void *ctx)
+{
+    reader *R = ctx;
+    if (R->ds == NULL && (R->err = build(R, (size_t)obs + 1)) != HOSHI_OK)
+        return READSTAT_HANDLER_ABORT;
+    size_t r = (size_t)obs;
+    if (obs < 0 || r + 1 < R->row) {
+        R->err = hi_fail(HOSHI_ERR_INPUT, "%s: respondents out of order", R->name);
+        return READSTAT_HANDLER_ABORT;
+    }
+    if (r + 1 > R->row && (R->err = next_row(R, r)) != HOSHI_OK)
+        return READSTAT_HANDLER_ABORT;
+    int idx = readstat_variable_get_index(v);
+    if (idx < 0 || (size_t)idx >= R->n_var)
+        return READSTAT_HANDLER_OK;
+    const svar *s = &R->var[idx];
+    if (s->col == SIZE_MAX)
+        return READSTAT_HANDLER_OK;
+    hi_column *c = &R->ds->col[s->col];
+    if (c->type == HI_COL_FA) {
+        const char *t = readstat_value_type_class(value) == READSTAT_TYPE_CLASS_STRING
+                            ? readstat_string_value(value) : NULL;
+        size_t n = t ? strlen(t) : 0;
+        if (hoshi_utf8_invalid_at(t ? t : "", n) != n)
+            return row_fail(R, s, "invalid UTF-8 in the text", NAN);
+        if ((R->err = hi_column_fa_append(c, t, n)) != HOSHI_OK)
+            return READSTAT_HANDLER_ABORT;
+        return READSTAT_HANDLER_OK;
+    }
+    if (readstat_value_is_missing(value, v))
+        return READSTAT_HANDLER_OK;
+    double d;
+    switch (readstat_value_type(value)) {
+    case READSTAT_TYPE_INT8: d = readstat_int8_value(value); break;
+    case READSTAT_TYPE_INT16: d = readstat_int16_value(value); break;
+    case READSTAT_TYPE_INT32: d = readstat_int32_value(value); break;
+    case READSTAT_TYPE_FLOAT: d = readstat_float_value(value); break;
+    case READSTAT_TYPE_DOUBLE: d = readstat_double_value(value); break;
+    default: return READSTAT_HANDLER_OK;
+    }
+    return put_number(R, s, c, d, r);
+}
+
+static int on_metadata(readstat_metadata_t *m, void *ctx)
+{
+    reader *R = ctx;
+    int64_t n = readstat_get_var_count(m);
+    if (n > HI_TAB_MAX_COLUMNS) {
+        R->err = hi_fail(HOSHI_ERR_LIMIT, "%s: more than %d variables", R->name, HI_TAB_MAX_COLUMNS);
+        return READSTAT_HANDLER_ABORT;
+    }
+    int64_t rows = readstat_get_row_count(m);
+    if (rows > (int64_t)HI_TAB_MAX_ROWS) {
+        R->err = hi_fail(HOSHI_ERR_LIMIT, "%s: more than %u respondents", R->name, HI_TAB_MAX_ROWS);
+        return READSTAT_HANDLER_ABORT;
+    }
+    return READSTAT_HANDLER_OK;
+}
+
+/* ---- reading from memory (the fuzz target) ---- */
+
+typedef struct memio {
+    const unsigned char *p;
+    size_t len, pos;
+} memio;
+
+static int mem_open(const char *path, void *io)
+{
+    (void)path;
+    ((memio *)io)->pos = 0;
+    return 0;
+}
+
+static int mem_close(void *io)
+{
+    (void)io;
+    return 0;
+}
+
+static readstat_off_t mem_seek(readstat_off_t off, readstat_io_flags_t whence, void *io)
+{
+    memio *m = io;
+    readstat_off_t base = whence == READSTAT_SEEK_SET ? 0
+                          : whence == READSTAT_SEEK_CUR ? (readstat_off_t)m->pos
+                                                        : (readstat_off_t)m->len;
+    if (off < -base || off > (readstat_off_t)m->len - base)
+        return -1;
+    m->pos = (size_t)(base + off);
+    return (readstat_off_t)m->pos;
+}
+
+static ssize_t mem_read(void *buf, size_t n, void *io)
+{
+    memio *m = io;
+    size_t k = m->len - m->pos < n ? m->len - m->pos : n;
+    memcpy(buf, m->p + m->pos, k);
+    m->pos += k;
+    return (ssize_t)k;
+}
+
+static readstat_error_t mem_update(long size, readstat_progress_handler h, void *user, void *io)
+{
+    (void)size, (void)h, (void)user, (void)io;
+    return READSTAT_OK;
+}
+
+/* ---- the parse ---- */
+
+static void free_reader(reader *R)
+{
+    for (size_t i = 0; i < R->n_var; i++) {
+        free(R->var[i].name);
+        free(R->var[i].label);
+        free(R->var[i].lset);
+    }
+    free(R->var);
+    for (size_t i = 0; i < R->n_set; i++) {
+        for (size_t k = 0; k < R->set[i].n; k++)
+            free(R->set[i].v[k].label);
+        free(R->set[i].v);
+        free(R->set[i].name);
+    }
+    free(R->set);
+    hoshi_buf_free(&R->notes);
+    hoshi_dataset_free(R->ds);
+}
+
+static hoshi_err parse(reader *R, const char *path, memio *mem, hoshi_dataset **out)
+{
+    hoshi_err err = HOSHI_OK;
+    readstat_parser_t *p = readstat_parser_init();
+    if (p == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
+    readstat_set_metadata_handler(p, on_metadata);
+    readstat_set_note_handler(p, on_note);
+    readstat_set_variable_handler(p, on_variable);
+    readstat_set_value_label_handler(p, on_value_label);
+    readstat_set_value_handler(p, on_value);
+    if (mem != NULL) {
+        readstat_set_open_handler(p, mem_open);
+        readstat_set_close_handler(p, mem_close);
+        readstat_set_seek_handler(p, mem_seek);
+        readstat_set_read_handler(p, mem_read);
+        readstat_set_update_handler(p, mem_update);
+        readstat_set_io_ctx(p, mem);
+    }
+    readstat_error_t e = readstat_parse_sav(p, path, R);
+    readstat_parser_free(p);
+    if (R->err != HOSHI_OK) {
+        err = R->err;
+    } else if (e == READSTAT_ERROR_OPEN) {
+        err = hi_fail(HOSHI_ERR_IO, "%s: cannot open: %s", R->name, strerror(errno));
+    } else if (e == READSTAT_ERROR_MALLOC) {
+        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
+    } else if (e != READSTAT_OK) {
+        err = hi_fail(HOSHI_ERR_INPUT, "%s: not a readable SPSS file (%s)", R->name,
+                      readstat_error_message(e));
+    } else if (R->ds == NULL) {
+        err = build(R, 0); /* no respondents */
+    }
+    if (err == HOSHI_OK) {
+        hoshi_dataset *ds = R->ds;
+        for (size_t i = 0; i < ds->n_col; i++)
+            if (ds->col[i].type == HI_COL_FA)
+                ds->col[i].fa_off[ds->n_rows] = ds->col[i].fa_len;
+        *out = ds;
+        R->ds = NULL;
+    }
+    free_reader(R);
+    return err;
+}
+
+hoshi_err hi_sav_open(const char *path, const char *codebook_name, const char *codebook_text,
+                      size_t codebook_len, hoshi_dataset **out)
+{
+    reader R = {.name = path, .cb_name = codebook_name, .cb_text = codebook_text,
+                .cb_len = codebook_len, .notes = HOSHI_BUF_INIT};
+    return parse(&R, path, NULL, out);
+}
+
+hoshi_err hi_sav_parse(const char *name, const void *data, size_t len, const char *codebook_name,
+                       const char *codebook_text, size_t codebook_len, hoshi_dataset **out)
+{
+    hi_clear_error();
+    reader R = {.name = name, .cb_name = codebook_name, .cb_text = codebook_text,
+                .cb_len = codebook_len, .notes = HOSHI_BUF_INIT};
+    memio m = {data, len, 0};
+    return parse(&R, name, &m, out);
+}
+
+bool hi_sav_sniff(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return false;
+    char magic[4];
+    bool yes = fread(magic, 1, 4, f) == 4 &&
+               (memcmp(magic, "$FL2", 4) == 0 || memcmp(magic, "$FL3", 4) == 0);
+    fclose(f);
+    return yes;
+}
