@@ -49,14 +49,25 @@ hoshi_err hoshi_dataset_parse(const char *codebook_name, const char *codebook, s
 /* Writes the dataset as a .hsd cache (all or nothing). */
 hoshi_err hoshi_dataset_save(const hoshi_dataset *ds, const char *path);
 
-/* Writes the dataset as an SPSS .sav file (all or nothing): SA questions
+/* The respondents' ids of a data file, in row order: the id column of a
+ * CSV file (enc as for hoshi_dataset_open), the id variable of a .sav
+ * file; *out is NULL for a .hsd cache, which keeps none.  The dataset's
+ * store keeps no ids, so `hoshi import` reads them again for the .sav
+ * file it writes.  Caller frees *out with hoshi_ids_free(). */
+typedef struct hoshi_ids hoshi_ids;
+hoshi_err hoshi_ids_read(const char *data_path, hoshi_encoding enc, hoshi_ids **out);
+void hoshi_ids_free(hoshi_ids *ids);
+
+/* Writes the dataset as an SPSS .sav file (all or nothing), with the id
+ * variable from ids (numeric when every id is a whole number; NULL: the
+ * row numbers 1..n): SA questions
  * and GRID/DIAG items numeric with value labels, MA one 0/1 variable per
  * code, NUM numeric, FA UTF-8 strings, titles as variable labels, no
  * answer as system-missing; MA, GRID and DIAG questions are described in
  * the document record so that hoshi_dataset_open() reads them back.
  * HOSHI_ERR_INPUT/LIMIT for what SPSS cannot hold (a variable name,
  * a free answer over 32767 bytes), HOSHI_ERR_IO when it cannot write. */
-hoshi_err hoshi_dataset_save_sav(const hoshi_dataset *ds, const char *path);
+hoshi_err hoshi_dataset_save_sav(const hoshi_dataset *ds, const hoshi_ids *ids, const char *path);
 
 size_t hoshi_dataset_rows(const hoshi_dataset *ds);
 void hoshi_dataset_free(hoshi_dataset *ds);

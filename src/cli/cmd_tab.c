@@ -251,6 +251,18 @@ static bool is_sav(const char *path)
     return n >= 4 && strcasecmp(path + n - 4, ".sav") == 0;
 }
 
+/* The .sav file of `hoshi import`, with the ids of the data file. */
+static int import_sav(const hoshi_dataset *ds, const char *data, hoshi_encoding enc,
+                      const char *out)
+{
+    hoshi_ids *ids = NULL;
+    hoshi_err err = hoshi_ids_read(data, enc, &ids);
+    if (err == HOSHI_OK)
+        err = hoshi_dataset_save_sav(ds, ids, out);
+    hoshi_ids_free(ids);
+    return err == HOSHI_OK ? EXIT_OK : cli_lib_error("import", err);
+}
+
 int cmd_import(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -288,7 +300,9 @@ int cmd_import(int argc, char **argv)
     if ((err = hoshi_dataset_open(codebook, data, enc, &ds)) != HOSHI_OK)
         return cli_input_error("import", err);
     int rc = EXIT_OK;
-    if ((err = is_sav(out) ? hoshi_dataset_save_sav(ds, out) : hoshi_dataset_save(ds, out)) != HOSHI_OK)
+    if (is_sav(out))
+        rc = import_sav(ds, data, enc, out);
+    else if ((err = hoshi_dataset_save(ds, out)) != HOSHI_OK)
         rc = cli_lib_error("import", err);
     hoshi_dataset_free(ds);
     return rc;

@@ -27,6 +27,12 @@
 #define HI_SAV_MAX_VALUE_LABEL 120 /* bytes SPSS keeps of a value label */
 #define HI_SAV_MAX_STRING 32767 /* bytes in an SPSS string variable */
 
+/* The ids of hoshi_ids_read(), one string per respondent. */
+struct hoshi_ids {
+    char **v;
+    size_t n, cap;
+};
+
 /* True when path starts with the magic of a .sav file ("$FL2" or "$FL3"). */
 bool hi_sav_sniff(const char *path);
 /* Reads a .sav file into a dataset.  codebook_text (codebook_name in

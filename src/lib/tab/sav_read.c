@@ -420,16 +420,23 @@ static int row_fail(reader *R, const svar *s, const char *what, double v)
     return READSTAT_HANDLER_ABORT;
 }
 
-/* Starts row r: the free answers of the rows before it are complete. */
+/* Starts row r with no answers; the free answers of the rows before it
+ * are complete. */
 static hoshi_err next_row(reader *R, size_t r)
 {
     hoshi_dataset *ds = R->ds;
     hoshi_err err = hi_dataset_ensure_rows(ds, r + 1);
     if (err != HOSHI_OK)
         return err;
-    for (size_t i = 0; i < ds->n_col; i++)
-        if (ds->col[i].type == HI_COL_FA)
-            ds->col[i].fa_off[r] = ds->col[i].fa_len;
+    for (size_t i = 0; i < ds->n_col; i++) {
+        hi_column *c = &ds->col[i];
+        if (c->type == HI_COL_FA)
+            c->fa_off[r] = c->fa_len;
+        else if (c->type == HI_COL_SA)
+            c->sa[r] = 0; /* grown rows are not zeroed; bitsets are */
+        else if (c->type == HI_COL_NUM)
+            c->num[r] = 0;
+    }
     ds->n_rows = r + 1;
     R->row = r + 1;
     return HOSHI_OK;

@@ -2,8 +2,8 @@
  * sav_write.c — writes a dataset as an SPSS .sav file through ReadStat:
  * SA questions and GRID/DIAG items as numeric variables with the value
  * labels of their codes, MA questions as one 0/1 variable per code, NUM
- * as numbers, FA as UTF-8 strings, and an id variable (the respondent's
- * row number: the store keeps no ids).  A respondent without an answer
+ * as numbers, FA as UTF-8 strings, and the id variable (the ids read
+ * by hoshi_ids_read(), or the row numbers).  A respondent without an answer
  * gets the system-missing value, in every variable of an MA question.
  * What SPSS cannot hold is refused before anything is written; the file
  * appears whole under its name or not at all (see sav.h for the document
@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "hoshi/text.h"
 
 typedef struct sink {
     int fd;
@@ -68,9 +70,24 @@ static size_t fa_width(const hoshi_dataset *ds, const hi_column *c, size_t *row)
     return w;
 }
 
-/* Everything SPSS would refuse, said before a file is made. */
-static hoshi_err check(const hoshi_dataset *ds, const char *path)
+/* True when every id is a whole number a double holds exactly. */
+static bool numeric_ids(const hoshi_ids *ids)
 {
+    for (size_t i = 0; i < ids->n; i++) {
+        long v;
+        if (strlen(ids->v[i]) > 15 || !hoshi_parse_long(ids->v[i], -999999999999999L,
+                                                        999999999999999L, &v))
+            return false;
+    }
+    return true;
+}
+
+/* Everything SPSS would refuse, said before a file is made. */
+static hoshi_err check(const hoshi_dataset *ds, const hoshi_ids *ids, const char *path)
+{
+    if (ids != NULL && ids->n != ds->n_rows)
+        return hi_fail(HOSHI_ERR_INTERNAL, "%s: %zu ids for %zu respondents", path, ids->n,
+                       ds->n_rows);
     for (size_t i = 0; i < ds->n_col; i++) {
         const hi_column *c = &ds->col[i];
         size_t row = 0;
@@ -142,11 +159,17 @@ static readstat_variable_t *add_var(readstat_writer_t *w, const char *name, read
 }
 
 /* The variables (vars[0] the id, then one per column) and the notes. */
-static hoshi_err define(readstat_writer_t *w, const hoshi_dataset *ds, readstat_variable_t **vars)
+static hoshi_err define(readstat_writer_t *w, const hoshi_dataset *ds, const hoshi_ids *ids,
+                        bool num_ids, readstat_variable_t **vars)
 {
     static const char *const type_names[] = {"SA", "MA", "NUM", "FA", "GRID", "DIAG"};
-    vars[0] = add_var(w, "id", READSTAT_TYPE_DOUBLE, 0, NULL, "F10.0", READSTAT_MEASURE_NOMINAL,
-                      NULL);
+    size_t id_width = 1;
+    for (size_t i = 0; ids != NULL && i < ids->n; i++)
+        id_width = strlen(ids->v[i]) > id_width ? strlen(ids->v[i]) : id_width;
+    vars[0] = num_ids ? add_var(w, "id", READSTAT_TYPE_DOUBLE, 0, NULL, "F15.0",
+                                READSTAT_MEASURE_NOMINAL, NULL)
+                      : add_var(w, "id", READSTAT_TYPE_STRING, id_width, NULL, NULL,
+                                READSTAT_MEASURE_NOMINAL, NULL);
     if (vars[0] == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory defining SPSS variables");
     for (size_t qi = 0; qi < ds->cb->n; qi++) {
@@ -204,9 +227,15 @@ static bool bit(const uint64_t *b, size_t r)
 
 /* One respondent's values, in the order of define(). */
 static readstat_error_t put_row(readstat_writer_t *w, const hoshi_dataset *ds,
-                                readstat_variable_t **vars, size_t r, char *text)
+                                const hoshi_ids *ids, bool num_ids, readstat_variable_t **vars,
+                                size_t r, char *text)
 {
-    readstat_error_t e = readstat_insert_double_value(w, vars[0], (double)(r + 1));
+    long id = (long)r + 1;
+    if (ids != NULL && num_ids)
+        hoshi_parse_long(ids->v[r], -999999999999999L, 999999999999999L, &id);
+    readstat_error_t e = ids != NULL && !num_ids
+                             ? readstat_insert_string_value(w, vars[0], ids->v[r])
+                             : readstat_insert_double_value(w, vars[0], (double)id);
     for (size_t qi = 0; e == READSTAT_OK && qi < ds->cb->n; qi++) {
         const hi_question *q = &ds->cb->q[qi];
         const hi_column *c = &ds->col[q->first_col];
@@ -238,7 +267,8 @@ static readstat_error_t put_row(readstat_writer_t *w, const hoshi_dataset *ds,
             break;
         case HI_Q_FA: {
             size_t n = (size_t)(c->fa_off[r + 1] - c->fa_off[r]);
-            memcpy(text, c->fa_text + c->fa_off[r], n);
+            if (n > 0)
+                memcpy(text, c->fa_text + c->fa_off[r], n);
             text[n] = '\0';
             e = readstat_insert_string_value(w, v[0], text);
             break;
@@ -260,8 +290,10 @@ static size_t longest_text(const hoshi_dataset *ds)
     return most;
 }
 
-static hoshi_err write_file(const hoshi_dataset *ds, const char *path, sink *out)
+static hoshi_err write_file(const hoshi_dataset *ds, const hoshi_ids *ids, const char *path,
+                            sink *out)
 {
+    bool num_ids = ids == NULL || numeric_ids(ids);
     hoshi_err err = HOSHI_OK;
     readstat_error_t e = READSTAT_OK;
     readstat_variable_t **vars = hi_calloc(ds->n_col + 1, sizeof *vars);
@@ -273,7 +305,7 @@ static hoshi_err write_file(const hoshi_dataset *ds, const char *path, sink *out
     }
     readstat_set_data_writer(w, sink_write);
     readstat_writer_set_compression(w, READSTAT_COMPRESS_ROWS);
-    if ((err = define(w, ds, vars)) != HOSHI_OK)
+    if ((err = define(w, ds, ids, num_ids, vars)) != HOSHI_OK)
         goto free_writer;
     if ((e = readstat_begin_writing_sav(w, out, (long)ds->n_rows)) != READSTAT_OK)
         goto report;
@@ -287,7 +319,7 @@ static hoshi_err write_file(const hoshi_dataset *ds, const char *path, sink *out
         goto report;
     for (size_t r = 0; r < ds->n_rows && e == READSTAT_OK; r++) {
         if ((e = readstat_begin_row(w)) == READSTAT_OK &&
-            (e = put_row(w, ds, vars, r, text)) == READSTAT_OK)
+            (e = put_row(w, ds, ids, num_ids, vars, r, text)) == READSTAT_OK)
             e = readstat_end_row(w);
     }
     if (e == READSTAT_OK)
@@ -307,20 +339,20 @@ free_writer:
     return err;
 }
 
-hoshi_err hoshi_dataset_save_sav(const hoshi_dataset *ds, const char *path)
+hoshi_err hoshi_dataset_save_sav(const hoshi_dataset *ds, const hoshi_ids *ids, const char *path)
 {
     hi_clear_error();
     hoshi_err err = HOSHI_OK;
     for (size_t i = 0; i < ds->n_col; i++)
         if (ds->mapped && (err = hi_hsd_verify_column(ds, i)) != HOSHI_OK)
             return err;
-    if ((err = check(ds, path)) != HOSHI_OK)
+    if ((err = check(ds, ids, path)) != HOSHI_OK)
         return err;
     char *tmp = NULL;
     sink out = {-1, false, 0};
     if ((err = hi_file_create_temp(path, &tmp, &out.fd)) != HOSHI_OK)
         return err;
-    err = write_file(ds, path, &out);
+    err = write_file(ds, ids, path, &out);
     if (close(out.fd) != 0 && err == HOSHI_OK)
         err = hi_fail(HOSHI_ERR_IO, "cannot write %s: %s", path, strerror(errno));
     err = hi_file_commit(tmp, path, err);
