@@ -7,8 +7,14 @@
  * document record (ReadStat "notes", 80 bytes a line):
  *
  *   hoshi:QID TYPE TITLE        the question, its type and its title
- *   hoshi+MORE                  the title goes on (no line ends in a space)
+ *   hoshi=NAME LABEL            the whole of a variable label SPSS cuts
+ *   hoshi=QID:CODE LABEL        the whole of a value label SPSS cuts
+ *   hoshi+MORE                  the record goes on (no line ends in a space)
  *
+ * SPSS keeps 255 bytes of a variable label and 120 of a value label (85
+ * and 40 Japanese characters); the reader takes the whole label from the
+ * document while the file's label is still its cut start, so a label
+ * edited in SPSS wins.
  * Its variables are QID_<code> (MA, 0/1) or QID_<item> (GRID, DIAG, coded
  * with the scale's value labels), labelled with the code or item label.
  * SA, NUM and FA questions are single variables labelled with their title;
@@ -22,6 +28,7 @@
 
 #define HI_SAV_NOTE_HEAD "hoshi:"
 #define HI_SAV_NOTE_MORE "hoshi+"
+#define HI_SAV_NOTE_LABEL "hoshi="
 #define HI_SAV_NOTE_LEN 80      /* bytes in a document line */
 #define HI_SAV_MAX_VAR_LABEL 255 /* bytes SPSS keeps of a variable label */
 #define HI_SAV_MAX_VALUE_LABEL 120 /* bytes SPSS keeps of a value label */

@@ -66,7 +66,8 @@ static int on_note(int index, const char *note, void *ctx)
 {
     reader *R = ctx;
     (void)index;
-    if (strncmp(note, HI_SAV_NOTE_HEAD, 6) == 0 || strncmp(note, HI_SAV_NOTE_MORE, 6) == 0) {
+    if (strncmp(note, HI_SAV_NOTE_HEAD, 6) == 0 || strncmp(note, HI_SAV_NOTE_MORE, 6) == 0 ||
+        strncmp(note, HI_SAV_NOTE_LABEL, 6) == 0) {
         hoshi_buf_puts(&R->notes, note);
         hoshi_buf_putc(&R->notes, '\n');
     }
@@ -161,24 +162,21 @@ static bool user_missing(const svar *s, double v)
 
 /* ---- the codebook from the labels ---- */
 
-/* The type and title of question qid from the document lines, or false. */
-static bool note_question(const reader *R, const char *qid, size_t qlen, hoshi_buf *title,
-                          const char **type, size_t *type_len)
+/* The text of the document record kind (HI_SAV_NOTE_HEAD or _LABEL) for
+ * key, continuation lines joined, appended to text; false when none. */
+static bool note_find(const reader *R, const char *kind, const char *key, size_t klen,
+                      hoshi_buf *text)
 {
     const char *p = R->notes.data, *end = p ? p + R->notes.len : NULL;
     while (p != NULL && p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *q = p + 6;
-        if (strncmp(p, HI_SAV_NOTE_HEAD, 6) == 0 && (size_t)(nl - q) > qlen &&
-            memcmp(q, qid, qlen) == 0 && q[qlen] == ' ') {
-            const char *t = q + qlen + 1, *sp = memchr(t, ' ', (size_t)(nl - t));
-            *type = t;
-            *type_len = sp ? (size_t)(sp - t) : (size_t)(nl - t);
-            if (sp != NULL)
-                hoshi_buf_append(title, sp + 1, (size_t)(nl - sp - 1));
+        if (strncmp(p, kind, 6) == 0 && (size_t)(nl - q) > klen && memcmp(q, key, klen) == 0 &&
+            q[klen] == ' ') {
+            hoshi_buf_append(text, q + klen + 1, (size_t)(nl - q - klen - 1));
             for (p = nl + 1; p < end && strncmp(p, HI_SAV_NOTE_MORE, 6) == 0;) {
                 nl = memchr(p, '\n', (size_t)(end - p));
-                hoshi_buf_append(title, p + 6, (size_t)(nl - p - 6));
+                hoshi_buf_append(text, p + 6, (size_t)(nl - p - 6));
                 p = nl + 1;
             }
             return true;
@@ -186,6 +184,40 @@ static bool note_question(const reader *R, const char *qid, size_t qlen, hoshi_b
         p = nl + 1;
     }
     return false;
+}
+
+/* The type and title of question qid from the document, or false. */
+static bool note_question(const reader *R, const char *qid, size_t qlen, hoshi_buf *title,
+                          char type[8])
+{
+    hoshi_buf t = HOSHI_BUF_INIT;
+    bool hit = note_find(R, HI_SAV_NOTE_HEAD, qid, qlen, &t);
+    if (hit) {
+        const char *sp = memchr(t.data, ' ', t.len);
+        size_t tl = sp ? (size_t)(sp - t.data) : t.len;
+        snprintf(type, 8, "%.*s", (int)(tl < 7 ? tl : 7), t.data);
+        if (sp != NULL)
+            hoshi_buf_append(title, sp + 1, t.len - tl - 1);
+    }
+    hoshi_buf_free(&t);
+    return hit;
+}
+
+/* A label as SPSS keeps it, or the whole of it from the document when the
+ * label is still the cut start of that (an edited label wins); key names
+ * it there.  Written into b, NUL-terminated. */
+static void whole_label(const reader *R, const char *key, size_t klen, const char *label,
+                        hoshi_buf *b)
+{
+    size_t n = strlen(label);
+    if (note_find(R, HI_SAV_NOTE_LABEL, key, klen, b) && b->len > n && b->data != NULL &&
+        memcmp(b->data, label, n) == 0) {
+        hoshi_buf_putc(b, '\0');
+        return;
+    }
+    b->len = 0;
+    hoshi_buf_append(b, label, n);
+    hoshi_buf_putc(b, '\0');
 }
 
 /* The question a variable QID_<n> of a grouped question belongs to:
@@ -196,9 +228,8 @@ static bool member_of(const reader *R, const char *name, size_t *qlen, long *sub
     if (us == NULL || us == name || !hoshi_parse_long(us + 1, 0, HI_TAB_MAX_CODE, sub))
         return false;
     hoshi_buf t = HOSHI_BUF_INIT;
-    const char *type;
-    size_t tl;
-    bool hit = note_question(R, name, (size_t)(us - name), &t, &type, &tl);
+    char type[8];
+    bool hit = note_question(R, name, (size_t)(us - name), &t, type);
     hoshi_buf_free(&t);
     *qlen = (size_t)(us - name);
     return hit;
@@ -237,90 +268,111 @@ static hoshi_err code_rows(const reader *R, hoshi_buf *b, const svar *s, const c
                            size_t qlen, const char *type)
 {
     const lset *ls = find_set(R, s->lset);
+    hoshi_buf whole = HOSHI_BUF_INIT;
     for (size_t i = 0; ls != NULL && i < ls->n; i++) {
         double v = ls->v[i].value;
         if (user_missing(s, v))
             continue; /* "無回答" and the like: no answer, not a code */
-        if (!(v >= 0 && v <= HI_TAB_MAX_CODE && v == floor(v)))
+        if (!(v >= 0 && v <= HI_TAB_MAX_CODE && v == floor(v))) {
+            hoshi_buf_free(&whole);
             return hi_fail(HOSHI_ERR_INPUT, "%s: variable %s: value label %g is not a code 0..%d",
                            R->name, s->name, v, HI_TAB_MAX_CODE);
-        char code[16];
+        }
+        char code[16], key[100];
         snprintf(code, sizeof code, "%ld", (long)v);
-        csv_row(b, qid, qlen, type, code, ls->v[i].label[0] ? ls->v[i].label : code);
+        int kl = snprintf(key, sizeof key, "%.*s:%s", (int)qlen, qid, code);
+        whole.len = 0;
+        whole_label(R, key, (size_t)kl, ls->v[i].label[0] ? ls->v[i].label : code, &whole);
+        csv_row(b, qid, qlen, type, code, whole.data ? whole.data : "");
     }
+    hoshi_buf_free(&whole);
     return HOSHI_OK;
 }
 
-/* A question of several variables, from its first member s. */
-static hoshi_err group_rows(const reader *R, hoshi_buf *b, size_t first, size_t qlen)
+/* A question of several variables, from its first member s; marks its
+ * members done. */
+static hoshi_err group_rows(const reader *R, hoshi_buf *b, size_t first, size_t qlen,
+                            uint8_t *done)
 {
     const svar *s = &R->var[first];
-    hoshi_buf title = HOSHI_BUF_INIT;
-    const char *type;
-    size_t tl;
-    note_question(R, s->name, qlen, &title, &type, &tl);
+    hoshi_buf title = HOSHI_BUF_INIT, whole = HOSHI_BUF_INIT;
     char ty[8];
-    snprintf(ty, sizeof ty, "%.*s", (int)(tl < 7 ? tl : 7), type);
+    note_question(R, s->name, qlen, &title, ty);
     hoshi_buf_putc(&title, '\0');
     bool ma = strcmp(ty, "MA") == 0;
+    hoshi_err err = HOSHI_OK;
     if (!ma && strcmp(ty, "GRID") != 0 && strcmp(ty, "DIAG") != 0) {
-        hoshi_buf_free(&title);
-        return hi_fail(HOSHI_ERR_INPUT, "%s: document line of %.*s: unknown type %s", R->name,
-                       (int)qlen, s->name, ty);
+        err = hi_fail(HOSHI_ERR_INPUT, "%s: document line of %.*s: unknown type %s", R->name,
+                      (int)qlen, s->name, ty);
+        goto free_title;
     }
     csv_row(b, s->name, qlen, ty, "", title.data ? title.data : "");
-    hoshi_buf_free(&title);
     for (size_t i = first; i < R->n_var; i++) {
         const svar *m = &R->var[i];
         long sub;
         if (strlen(m->name) <= qlen + 1 || memcmp(m->name, s->name, qlen) != 0 ||
             m->name[qlen] != '_' || !hoshi_parse_long(m->name + qlen + 1, 0, HI_TAB_MAX_CODE, &sub))
             continue;
-        if (m->string)
-            return hi_fail(HOSHI_ERR_INPUT, "%s: variable %s of %s question %.*s is a string",
-                           R->name, m->name, ty, (int)qlen, s->name);
+        if (m->string) {
+            err = hi_fail(HOSHI_ERR_INPUT, "%s: variable %s of %s question %.*s is a string",
+                          R->name, m->name, ty, (int)qlen, s->name);
+            goto free_title;
+        }
+        done[i] = 1;
         char code[24];
         snprintf(code, sizeof code, ma ? "%ld" : "item:%ld", sub);
-        csv_row(b, s->name, qlen, ty, code, m->label[0] ? m->label : m->name);
+        whole.len = 0;
+        whole_label(R, m->name, strlen(m->name), m->label[0] ? m->label : m->name, &whole);
+        csv_row(b, s->name, qlen, ty, code, whole.data ? whole.data : "");
     }
-    return ma ? HOSHI_OK : code_rows(R, b, s, s->name, qlen, ty);
+    if (!ma)
+        err = code_rows(R, b, s, s->name, qlen, ty);
+free_title:
+    hoshi_buf_free(&whole);
+    hoshi_buf_free(&title);
+    return err;
 }
 
 static hoshi_err labels_codebook(const reader *R, hoshi_buf *b)
 {
+    hoshi_err err = HOSHI_OK;
+    hoshi_buf title = HOSHI_BUF_INIT;
+    uint8_t *done = hi_calloc(R->n_var ? R->n_var : 1, 1);
+    if (done == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
     hoshi_buf_puts(b, "qid,type,code,label\n");
-    for (size_t i = 0; i < R->n_var; i++) {
+    for (size_t i = 0; i < R->n_var && err == HOSHI_OK; i++) {
         const svar *s = &R->var[i];
         size_t qlen;
         long sub;
-        hoshi_err err = HOSHI_OK;
-        if (strcmp(s->name, "id") == 0)
+        if (done[i] || strcmp(s->name, "id") == 0)
             continue;
         if (member_of(R, s->name, &qlen, &sub)) {
-            bool first = true;
-            for (size_t j = 0; j < i && first; j++)
-                first = !(strncmp(R->var[j].name, s->name, qlen) == 0 &&
-                          R->var[j].name[qlen] == '_');
-            if (first && (err = group_rows(R, b, i, qlen)) != HOSHI_OK)
-                return err;
+            err = group_rows(R, b, i, qlen, done);
             continue;
         }
-        if (!valid_name(s->name))
-            return bad_name(R, s);
+        if (!valid_name(s->name)) {
+            err = bad_name(R, s);
+            break;
+        }
         size_t n = strlen(s->name);
-        const char *title = s->label[0] ? s->label : s->name;
+        title.len = 0;
+        whole_label(R, s->name, n, s->label[0] ? s->label : s->name, &title);
+        const char *t = title.data ? title.data : "";
         if (s->string) {
-            csv_row(b, s->name, n, "FA", "", title);
+            csv_row(b, s->name, n, "FA", "", t);
         } else if (find_set(R, s->lset) != NULL) {
-            csv_row(b, s->name, n, "SA", "", title);
+            csv_row(b, s->name, n, "SA", "", t);
             err = code_rows(R, b, s, s->name, n, "SA");
         } else {
-            csv_row(b, s->name, n, "NUM", "", title);
+            csv_row(b, s->name, n, "NUM", "", t);
         }
-        if (err != HOSHI_OK)
-            return err;
     }
-    return b->err == HOSHI_OK ? HOSHI_OK : hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
+    if (err == HOSHI_OK && (b->err != HOSHI_OK || title.err != HOSHI_OK))
+        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
+    hoshi_buf_free(&title);
+    free(done);
+    return err;
 }
 
 /* ---- the store ---- */

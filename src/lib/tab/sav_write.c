@@ -102,30 +102,44 @@ static hoshi_err check(const hoshi_dataset *ds, const hoshi_ids *ids, const char
     return HOSHI_OK;
 }
 
-/* The document lines of a question of several variables (sav.h). */
-static void add_notes(readstat_writer_t *w, const hi_question *q, const char *type)
+/* One record of the document (sav.h): head, then text over as many
+ * lines as it takes. */
+static void add_note(readstat_writer_t *w, const char *head, const char *t)
 {
     char line[HI_SAV_NOTE_LEN + 1];
-    int head = snprintf(line, sizeof line, "%s%s %s ", HI_SAV_NOTE_HEAD, q->qid, type);
-    const char *t = q->title;
+    int n0 = snprintf(line, sizeof line, "%s", head);
+    size_t at = n0 < 0 ? 0 : (size_t)n0 < sizeof line ? (size_t)n0 : sizeof line - 1;
     size_t left = strlen(t);
-    size_t room = HI_SAV_NOTE_LEN - (size_t)head;
+    if (at + 8 > HI_SAV_NOTE_LEN)
+        return; /* cannot happen: ids are at most 64 bytes */
     for (;;) {
+        size_t room = HI_SAV_NOTE_LEN - at;
         size_t n = hi_sav_cut(t, left, room);
         while (n < left && n > 0 && t[n - 1] == ' ')
             n--; /* ReadStat drops a line's trailing spaces */
         if (n == 0 && left > 0)
             n = hi_sav_cut(t, left, room); /* a run of spaces longer than a line */
-        memcpy(line + head, t, n);
-        line[(size_t)head + n] = '\0';
+        memcpy(line + at, t, n);
+        line[at + n] = '\0';
         readstat_add_note(w, line);
         t += n;
         left -= n;
         if (left == 0)
             break;
-        head = snprintf(line, sizeof line, "%s", HI_SAV_NOTE_MORE);
-        room = HI_SAV_NOTE_LEN - (size_t)head;
+        at = strlen(HI_SAV_NOTE_MORE);
+        memcpy(line, HI_SAV_NOTE_MORE, at);
     }
+}
+
+/* The whole of a label SPSS keeps only max bytes of, in the document,
+ * keyed by a variable name (or QID:code for a value label). */
+static void keep_long(readstat_writer_t *w, const char *key, const char *label, size_t max)
+{
+    if (strlen(label) <= max)
+        return;
+    char head[HI_SAV_NOTE_LEN + 1];
+    snprintf(head, sizeof head, "%s%s ", HI_SAV_NOTE_LABEL, key);
+    add_note(w, head, label);
 }
 
 static readstat_label_set_t *code_labels(readstat_writer_t *w, const hi_question *q)
@@ -134,9 +148,13 @@ static readstat_label_set_t *code_labels(readstat_writer_t *w, const hi_question
     readstat_label_set_t *ls = readstat_add_label_set(w, READSTAT_TYPE_DOUBLE, q->qid);
     if (ls == NULL)
         return NULL;
-    for (size_t k = 0; k < q->n_codes; k++)
+    for (size_t k = 0; k < q->n_codes; k++) {
+        char key[100];
+        snprintf(key, sizeof key, "%s:%ld", q->qid, q->codes[k].code);
+        keep_long(w, key, q->codes[k].label, HI_SAV_MAX_VALUE_LABEL);
         readstat_label_double_value(ls, (double)q->codes[k].code,
                                     cut(buf, q->codes[k].label, HI_SAV_MAX_VALUE_LABEL));
+    }
     return ls;
 }
 
@@ -148,8 +166,10 @@ static readstat_variable_t *add_var(readstat_writer_t *w, const char *name, read
     readstat_variable_t *v = readstat_add_variable(w, name, type, width);
     if (v == NULL)
         return NULL;
-    if (label != NULL)
+    if (label != NULL) {
+        keep_long(w, name, label, HI_SAV_MAX_VAR_LABEL);
         readstat_variable_set_label(v, cut(buf, label, HI_SAV_MAX_VAR_LABEL));
+    }
     if (format != NULL)
         readstat_variable_set_format(v, format);
     readstat_variable_set_measure(v, measure);
@@ -179,8 +199,11 @@ static hoshi_err define(readstat_writer_t *w, const hoshi_dataset *ds, const hos
             if ((ls = code_labels(w, q)) == NULL)
                 return hi_fail(HOSHI_ERR_NOMEM, "out of memory defining SPSS value labels");
         }
-        if (q->type == HI_Q_MA || q->type == HI_Q_GRID || q->type == HI_Q_DIAG)
-            add_notes(w, q, type_names[q->type]);
+        if (q->type == HI_Q_MA || q->type == HI_Q_GRID || q->type == HI_Q_DIAG) {
+            char head[HI_SAV_NOTE_LEN + 1];
+            snprintf(head, sizeof head, "%s%s %s ", HI_SAV_NOTE_HEAD, q->qid, type_names[q->type]);
+            add_note(w, head, q->title);
+        }
         size_t k = q->type == HI_Q_MA ? q->n_codes
                    : q->type == HI_Q_GRID || q->type == HI_Q_DIAG ? q->n_items : 1;
         for (size_t j = 0; j < k; j++) {
