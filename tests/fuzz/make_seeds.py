@@ -125,6 +125,26 @@ def main():
     ]:
         write("form", name, text)
     xlsform_seeds()
+    sav_seeds()
+
+
+def sav_seeds():
+    """sav: .sav files as they are (no mode byte): hoshi's own of the fixture
+    and of tests/data/tab, and the R-written ones of tests/data/tab/sav."""
+    shutil.rmtree(os.path.join(ROOT, "tests", "fuzz", "corpus_sav"), ignore_errors=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        def imp(cb, d, name):
+            out = os.path.join(tmp, name)
+            subprocess.run([HOSHI, "import", "--codebook", cb, "--data", d, "--out", out], check=True)
+            return open(out, "rb").read()
+        cbp, dp = os.path.join(tmp, "cb.csv"), os.path.join(tmp, "d.csv")
+        open(cbp, "w", encoding="utf-8").write(FX_CB)
+        open(dp, "w", encoding="utf-8").write(fixture_data())
+        write("sav", "fixture", imp(cbp, dp, "fx.sav"))
+        write("sav", "tab", imp(os.path.join(TAB, "cb.csv"), os.path.join(TAB, "data.csv"), "tab.sav"))
+        write("sav", "diag", imp(os.path.join(TAB, "diag_cb.csv"), os.path.join(TAB, "diag.csv"), "diag.sav"))
+    for name in ("plain", "not_code", "m012", "bad_note"):
+        write("sav", "r_" + name, open(os.path.join(TAB, "sav", name + ".sav"), "rb").read())
 
 
 def xlsform_seeds():

@@ -4,7 +4,8 @@
  * `hoshi import --out F.sav` reads them again from the data file: the
  * first field of every record of a CSV file (already checked when the
  * dataset was loaded, so this scan only splits records), or the id
- * variable of a .sav file.  A .hsd cache has none.
+ * variable of a .sav file.  A .hsd cache has none, nor a .sav file
+ * without a variable named id.
  */
 #include "tab/sav.h"
 #include "internal.h"
@@ -157,6 +158,10 @@ hoshi_err hoshi_ids_read(const char *data_path, hoshi_encoding enc, hoshi_ids **
     hoshi_err err;
     if (hi_sav_sniff(data_path)) {
         err = sav_ids(ids, data_path);
+        if (err == HOSHI_OK && ids->n == 0) { /* no id variable: row numbers */
+            hoshi_ids_free(ids);
+            return HOSHI_OK;
+        }
     } else {
         char *raw = NULL, *text = NULL;
         size_t raw_len = 0, len = 0;

@@ -56,6 +56,22 @@ typedef struct reader {
     hoshi_err err;       /* set by a handler that aborted */
 } reader;
 
+/* A copy of a label without its trailing spaces: SPSS pads labels with
+ * them, and ReadStat drops them or not depending on the padding. */
+static char *label_dup(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    while (n > 0 && s[n - 1] == ' ')
+        n--;
+    char *c = hi_malloc(n + 1);
+    if (c != NULL) {
+        if (n > 0)
+            memcpy(c, s, n);
+        c[n] = '\0';
+    }
+    return c;
+}
+
 static int fail_nomem(reader *R)
 {
     R->err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
@@ -68,7 +84,12 @@ static int on_note(int index, const char *note, void *ctx)
     (void)index;
     if (strncmp(note, HI_SAV_NOTE_HEAD, 6) == 0 || strncmp(note, HI_SAV_NOTE_MORE, 6) == 0 ||
         strncmp(note, HI_SAV_NOTE_LABEL, 6) == 0) {
-        hoshi_buf_puts(&R->notes, note);
+        /* a document line is 80 bytes padded with spaces: trailing spaces
+         * are padding, never text (the writer ends no line in one) */
+        size_t n = strlen(note);
+        while (n > 6 && note[n - 1] == ' ')
+            n--;
+        hoshi_buf_append(&R->notes, note, n);
         hoshi_buf_putc(&R->notes, '\n');
     }
     return R->notes.err == HOSHI_OK ? READSTAT_HANDLER_OK : fail_nomem(R);
@@ -96,7 +117,7 @@ static int on_variable(int index, readstat_variable_t *v, const char *val_labels
     R->n_var++;
     const char *label = readstat_variable_get_label(v);
     s->name = hi_strdup(readstat_variable_get_name(v));
-    s->label = hi_strdup(label ? label : "");
+    s->label = label_dup(label);
     s->lset = val_labels ? hi_strdup(val_labels) : NULL;
     if (s->name == NULL || s->label == NULL || (val_labels && s->lset == NULL))
         return fail_nomem(R);
@@ -138,7 +159,7 @@ static int on_value_label(const char *val_labels, readstat_value_t value, const 
         return fail_nomem(R);
     s->v = p;
     p[s->n].value = readstat_double_value(value);
-    if ((p[s->n].label = hi_strdup(label ? label : "")) == NULL)
+    if ((p[s->n].label = label_dup(label)) == NULL)
         return fail_nomem(R);
     s->n++;
     return READSTAT_HANDLER_OK;
@@ -618,6 +639,8 @@ static ssize_t mem_read(void *buf, size_t n, void *io)
 {
     memio *m = io;
     size_t k = m->len - m->pos < n ? m->len - m->pos : n;
+    if (k == 0)
+        return 0; /* ReadStat asks for 0 bytes into a NULL buffer */
     memcpy(buf, m->p + m->pos, k);
     m->pos += k;
     return (ssize_t)k;
