@@ -81,6 +81,8 @@ static int fail_nomem(reader *R)
 static int on_note(int index, const char *note, void *ctx)
 {
     reader *R = ctx;
+    if (R->err != HOSHI_OK)
+        return READSTAT_HANDLER_ABORT; /* ReadStat goes on after some aborts */
     (void)index;
     if (strncmp(note, HI_SAV_NOTE_HEAD, 6) == 0 || strncmp(note, HI_SAV_NOTE_MORE, 6) == 0 ||
         strncmp(note, HI_SAV_NOTE_LABEL, 6) == 0) {
@@ -98,6 +100,8 @@ static int on_note(int index, const char *note, void *ctx)
 static int on_variable(int index, readstat_variable_t *v, const char *val_labels, void *ctx)
 {
     reader *R = ctx;
+    if (R->err != HOSHI_OK)
+        return READSTAT_HANDLER_ABORT; /* ReadStat goes on after some aborts */
     (void)index;
     if (R->n_var >= HI_TAB_MAX_COLUMNS) {
         R->err = hi_fail(HOSHI_ERR_LIMIT, "%s: more than %d variables", R->name, HI_TAB_MAX_COLUMNS);
@@ -136,6 +140,8 @@ static int on_value_label(const char *val_labels, readstat_value_t value, const 
                           void *ctx)
 {
     reader *R = ctx;
+    if (R->err != HOSHI_OK)
+        return READSTAT_HANDLER_ABORT; /* ReadStat goes on after some aborts */
     if (readstat_value_type_class(value) != READSTAT_TYPE_CLASS_NUMERIC)
         return READSTAT_HANDLER_OK; /* labels of strings: an FA keeps its text */
     lset *s = R->n_set ? &R->set[R->n_set - 1] : NULL;
@@ -183,62 +189,68 @@ static bool user_missing(const svar *s, double v)
 
 /* ---- the codebook from the labels ---- */
 
-/* The text of the document record kind (HI_SAV_NOTE_HEAD or _LABEL) for
- * key, continuation lines joined, appended to text; false when none. */
-static bool note_find(const reader *R, const char *kind, const char *key, size_t klen,
-                      hoshi_buf *text)
+/* The text after "key " on the document line of kind (HI_SAV_NOTE_HEAD or
+ * _LABEL) for key, or NULL when there is none. */
+static const char *note_line(const reader *R, const char *kind, const char *key, size_t klen)
 {
     const char *p = R->notes.data, *end = p ? p + R->notes.len : NULL;
     while (p != NULL && p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *nl = memchr(p, '\n', (size_t)(end - p)); /* every line ends in one */
         const char *q = p + 6;
         if (strncmp(p, kind, 6) == 0 && (size_t)(nl - q) > klen && memcmp(q, key, klen) == 0 &&
-            q[klen] == ' ') {
-            hoshi_buf_append(text, q + klen + 1, (size_t)(nl - q - klen - 1));
-            for (p = nl + 1; p < end && strncmp(p, HI_SAV_NOTE_MORE, 6) == 0;) {
-                nl = memchr(p, '\n', (size_t)(end - p));
-                hoshi_buf_append(text, p + 6, (size_t)(nl - p - 6));
-                p = nl + 1;
-            }
-            return true;
-        }
+            q[klen] == ' ')
+            return q + klen + 1;
         p = nl + 1;
     }
-    return false;
+    return NULL;
 }
 
-/* The type and title of question qid from the document, or false. */
+/* Appends to text what follows from on its line and the lines that go on
+ * from it. */
+static void note_text(const reader *R, const char *from, hoshi_buf *text)
+{
+    const char *end = R->notes.data + R->notes.len;
+    const char *nl = memchr(from, '\n', (size_t)(end - from));
+    hoshi_buf_append(text, from, (size_t)(nl - from));
+    for (const char *p = nl + 1; p < end && strncmp(p, HI_SAV_NOTE_MORE, 6) == 0;) {
+        nl = memchr(p, '\n', (size_t)(end - p));
+        hoshi_buf_append(text, p + 6, (size_t)(nl - p - 6));
+        p = nl + 1;
+    }
+}
+
+/* The type of question qid from the document (false when it has no line
+ * there); its title is appended to title when that is not NULL. */
 static bool note_question(const reader *R, const char *qid, size_t qlen, hoshi_buf *title,
                           char type[8])
 {
-    hoshi_buf t = HOSHI_BUF_INIT;
-    bool hit = note_find(R, HI_SAV_NOTE_HEAD, qid, qlen, &t);
-    if (hit) {
-        const char *sp = memchr(t.data, ' ', t.len);
-        size_t tl = sp ? (size_t)(sp - t.data) : t.len;
-        snprintf(type, 8, "%.*s", (int)(tl < 7 ? tl : 7), t.data);
-        if (sp != NULL)
-            hoshi_buf_append(title, sp + 1, t.len - tl - 1);
-    }
-    hoshi_buf_free(&t);
-    return hit;
+    const char *t = note_line(R, HI_SAV_NOTE_HEAD, qid, qlen);
+    if (t == NULL)
+        return false;
+    size_t tl = strcspn(t, " \n");
+    snprintf(type, 8, "%.*s", (int)(tl < 7 ? tl : 7), t);
+    if (title != NULL)
+        note_text(R, t[tl] == ' ' ? t + tl + 1 : t + tl, title);
+    return true;
 }
 
 /* A label as SPSS keeps it, or the whole of it from the document when the
  * label is still the cut start of that (an edited label wins); key names
- * it there.  Written into b, NUL-terminated. */
-static void whole_label(const reader *R, const char *key, size_t klen, const char *label,
+ * it there.  Written into b, NUL-terminated; false when out of memory. */
+static bool whole_label(const reader *R, const char *key, size_t klen, const char *label,
                         hoshi_buf *b)
 {
     size_t n = strlen(label);
-    if (note_find(R, HI_SAV_NOTE_LABEL, key, klen, b) && b->len > n && b->data != NULL &&
-        memcmp(b->data, label, n) == 0) {
-        hoshi_buf_putc(b, '\0');
-        return;
-    }
+    const char *t = note_line(R, HI_SAV_NOTE_LABEL, key, klen);
     b->len = 0;
-    hoshi_buf_append(b, label, n);
+    if (t != NULL)
+        note_text(R, t, b);
+    if (t == NULL || b->len <= n || b->data == NULL || memcmp(b->data, label, n) != 0) {
+        b->len = 0;
+        hoshi_buf_append(b, label, n);
+    }
     hoshi_buf_putc(b, '\0');
+    return b->err == HOSHI_OK;
 }
 
 /* The question a variable QID_<n> of a grouped question belongs to:
@@ -248,12 +260,14 @@ static bool member_of(const reader *R, const char *name, size_t *qlen, long *sub
     const char *us = strrchr(name, '_');
     if (us == NULL || us == name || !hoshi_parse_long(us + 1, 0, HI_TAB_MAX_CODE, sub))
         return false;
-    hoshi_buf t = HOSHI_BUF_INIT;
     char type[8];
-    bool hit = note_question(R, name, (size_t)(us - name), &t, type);
-    hoshi_buf_free(&t);
     *qlen = (size_t)(us - name);
-    return hit;
+    return note_question(R, name, *qlen, NULL, type);
+}
+
+static hoshi_err no_memory(const reader *R)
+{
+    return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
 }
 
 static void csv_row(hoshi_buf *b, const char *qid, size_t qlen, const char *type,
@@ -302,9 +316,11 @@ static hoshi_err code_rows(const reader *R, hoshi_buf *b, const svar *s, const c
         char code[16], key[100];
         snprintf(code, sizeof code, "%ld", (long)v);
         int kl = snprintf(key, sizeof key, "%.*s:%s", (int)qlen, qid, code);
-        whole.len = 0;
-        whole_label(R, key, (size_t)kl, ls->v[i].label[0] ? ls->v[i].label : code, &whole);
-        csv_row(b, qid, qlen, type, code, whole.data ? whole.data : "");
+        if (!whole_label(R, key, (size_t)kl, ls->v[i].label[0] ? ls->v[i].label : code, &whole)) {
+            hoshi_buf_free(&whole);
+            return no_memory(R);
+        }
+        csv_row(b, qid, qlen, type, code, whole.data);
     }
     hoshi_buf_free(&whole);
     return HOSHI_OK;
@@ -322,12 +338,16 @@ static hoshi_err group_rows(const reader *R, hoshi_buf *b, size_t first, size_t 
     hoshi_buf_putc(&title, '\0');
     bool ma = strcmp(ty, "MA") == 0;
     hoshi_err err = HOSHI_OK;
+    if (title.err != HOSHI_OK) {
+        err = no_memory(R);
+        goto free_title;
+    }
     if (!ma && strcmp(ty, "GRID") != 0 && strcmp(ty, "DIAG") != 0) {
         err = hi_fail(HOSHI_ERR_INPUT, "%s: document line of %.*s: unknown type %s", R->name,
                       (int)qlen, s->name, ty);
         goto free_title;
     }
-    csv_row(b, s->name, qlen, ty, "", title.data ? title.data : "");
+    csv_row(b, s->name, qlen, ty, "", title.data);
     for (size_t i = first; i < R->n_var; i++) {
         const svar *m = &R->var[i];
         long sub;
@@ -342,9 +362,11 @@ static hoshi_err group_rows(const reader *R, hoshi_buf *b, size_t first, size_t 
         done[i] = 1;
         char code[24];
         snprintf(code, sizeof code, ma ? "%ld" : "item:%ld", sub);
-        whole.len = 0;
-        whole_label(R, m->name, strlen(m->name), m->label[0] ? m->label : m->name, &whole);
-        csv_row(b, s->name, qlen, ty, code, whole.data ? whole.data : "");
+        if (!whole_label(R, m->name, strlen(m->name), m->label[0] ? m->label : m->name, &whole)) {
+            err = no_memory(R);
+            goto free_title;
+        }
+        csv_row(b, s->name, qlen, ty, code, whole.data);
     }
     if (!ma)
         err = code_rows(R, b, s, s->name, qlen, ty);
@@ -377,9 +399,11 @@ static hoshi_err labels_codebook(const reader *R, hoshi_buf *b)
             break;
         }
         size_t n = strlen(s->name);
-        title.len = 0;
-        whole_label(R, s->name, n, s->label[0] ? s->label : s->name, &title);
-        const char *t = title.data ? title.data : "";
+        if (!whole_label(R, s->name, n, s->label[0] ? s->label : s->name, &title)) {
+            err = no_memory(R);
+            break;
+        }
+        const char *t = title.data;
         if (s->string) {
             csv_row(b, s->name, n, "FA", "", t);
         } else if (find_set(R, s->lset) != NULL) {
@@ -389,8 +413,8 @@ static hoshi_err labels_codebook(const reader *R, hoshi_buf *b)
             csv_row(b, s->name, n, "NUM", "", t);
         }
     }
-    if (err == HOSHI_OK && (b->err != HOSHI_OK || title.err != HOSHI_OK))
-        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
+    if (err == HOSHI_OK && b->err != HOSHI_OK)
+        err = no_memory(R);
     hoshi_buf_free(&title);
     free(done);
     return err;
@@ -547,6 +571,8 @@ static int put_number(reader *R, const svar *s, hi_column *c, double v, size_t r
 static int on_value(int obs, readstat_variable_t *v, readstat_value_t value, void *ctx)
 {
     reader *R = ctx;
+    if (R->err != HOSHI_OK)
+        return READSTAT_HANDLER_ABORT; /* ReadStat goes on after some aborts */
     if (R->ds == NULL && (R->err = build(R, (size_t)obs + 1)) != HOSHI_OK)
         return READSTAT_HANDLER_ABORT;
     size_t r = (size_t)obs;
