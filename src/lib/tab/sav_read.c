@@ -53,6 +53,7 @@ typedef struct reader {
     hoshi_buf notes;     /* the hoshi lines of the document, one per line */
     hoshi_dataset *ds;
     size_t row;          /* the row being read + 1 (0 before the first) */
+    size_t rows_hint;    /* respondents the header announces (it may lie) */
     hoshi_err err;       /* set by a handler that aborted */
 } reader;
 
@@ -503,7 +504,8 @@ static hoshi_err build(reader *R, size_t rows_hint)
     }
     if ((err = match(R)) != HOSHI_OK)
         return err;
-    /* room for the rows the header announces, within reason (it may lie) */
+    /* room for the rows the header announces, within reason (it may lie:
+     * the store grows as rows arrive) */
     size_t want = rows_hint < ((size_t)1 << 16) ? rows_hint : (size_t)1 << 16;
     return hi_dataset_ensure_rows(R->ds, want ? want : 1);
 }
@@ -573,7 +575,7 @@ static int on_value(int obs, readstat_variable_t *v, readstat_value_t value, voi
     reader *R = ctx;
     if (R->err != HOSHI_OK)
         return READSTAT_HANDLER_ABORT; /* ReadStat goes on after some aborts */
-    if (R->ds == NULL && (R->err = build(R, (size_t)obs + 1)) != HOSHI_OK)
+    if (R->ds == NULL && (R->err = build(R, R->rows_hint)) != HOSHI_OK)
         return READSTAT_HANDLER_ABORT;
     size_t r = (size_t)obs;
     if (obs < 0 || r + 1 < R->row) {
@@ -626,6 +628,7 @@ static int on_metadata(readstat_metadata_t *m, void *ctx)
         R->err = hi_fail(HOSHI_ERR_LIMIT, "%s: more than %u respondents", R->name, HI_TAB_MAX_ROWS);
         return READSTAT_HANDLER_ABORT;
     }
+    R->rows_hint = rows > 0 ? (size_t)rows : 0;
     return READSTAT_HANDLER_OK;
 }
 

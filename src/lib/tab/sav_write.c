@@ -137,7 +137,7 @@ static void keep_long(readstat_writer_t *w, const char *key, const char *label, 
 {
     if (strlen(label) <= max)
         return;
-    char head[HI_SAV_NOTE_LEN + 1];
+    char head[160]; /* the key is at most 64 + 6 bytes (add_note checks) */
     snprintf(head, sizeof head, "%s%s ", HI_SAV_NOTE_LABEL, key);
     add_note(w, head, label);
 }
@@ -200,7 +200,7 @@ static hoshi_err define(readstat_writer_t *w, const hoshi_dataset *ds, const hos
                 return hi_fail(HOSHI_ERR_NOMEM, "out of memory defining SPSS value labels");
         }
         if (q->type == HI_Q_MA || q->type == HI_Q_GRID || q->type == HI_Q_DIAG) {
-            char head[HI_SAV_NOTE_LEN + 1];
+            char head[160]; /* ids are at most 64 bytes (add_note checks) */
             snprintf(head, sizeof head, "%s%s %s ", HI_SAV_NOTE_HEAD, q->qid, type_names[q->type]);
             add_note(w, head, q->title);
         }
