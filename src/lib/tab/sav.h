@@ -40,6 +40,41 @@ struct hoshi_ids {
     size_t n, cap;
 };
 
+/* What a .sav file says of its variables (gathered by sav_read.c). */
+typedef struct hi_sav_vlabel {
+    double value;
+    char *label;
+} hi_sav_vlabel;
+
+typedef struct hi_sav_lset {
+    char *name;
+    hi_sav_vlabel *v;
+    size_t n;
+} hi_sav_lset;
+
+typedef struct hi_sav_var {
+    char *name;
+    char *label;
+    char *lset;          /* value label set name, NULL when none */
+    bool string;
+    int n_missing;       /* user-missing ranges */
+    double lo[32], hi[32];
+    size_t col;          /* store column, SIZE_MAX when skipped */
+} hi_sav_var;
+
+typedef struct hi_sav_meta {
+    const char *name;    /* the file, for messages */
+    hi_sav_var *var;
+    size_t n_var, cap_var;
+    hi_sav_lset *set;
+    size_t n_set;
+    hoshi_buf notes;     /* the hoshi lines of the document, one per line */
+} hi_sav_meta;
+
+/* sav_labels.c: the codebook CSV text the labels and document lines of m
+ * make, appended to b. */
+hoshi_err hi_sav_labels_codebook(const hi_sav_meta *m, hoshi_buf *b);
+
 /* True when path starts with the magic of a .sav file ("$FL2" or "$FL3"). */
 bool hi_sav_sniff(const char *path);
 /* Reads a .sav file into a dataset.  codebook_text (codebook_name in

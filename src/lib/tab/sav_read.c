@@ -1,9 +1,9 @@
 /*
  * sav_read.c — reads an SPSS .sav file (through ReadStat) into a dataset.
- * Without a codebook the file's labels become one: a numeric variable
- * with value labels is an SA question, one without is NUM, a string is
- * FA, and the document lines hoshi writes (sav.h) group variables into MA,
- * GRID and DIAG questions.  With a codebook the variables are matched by
+ * It gathers what the file says of its variables; without a codebook
+ * sav_labels.c makes one of that, and the store is filled as the values
+ * arrive (the first value comes after the whole dictionary, so the
+ * codebook is made there).  With a codebook the variables are matched by
  * name, as the columns of a CSV file are.  User-defined missing values
  * are no answer, like the system-missing value.  Values are checked as
  * strictly as CSV fields: a number that is not a code is an error naming
@@ -21,36 +21,10 @@
 
 #include "hoshi/text.h"
 
-typedef struct vlabel {
-    double value;
-    char *label;
-} vlabel;
-
-typedef struct lset {
-    char *name;
-    vlabel *v;
-    size_t n;
-} lset;
-
-typedef struct svar {
-    char *name;
-    char *label;
-    char *lset;          /* value label set name, NULL when none */
-    bool string;
-    int n_missing;       /* user-missing ranges */
-    double lo[32], hi[32];
-    size_t col;          /* store column, SIZE_MAX when skipped */
-} svar;
-
 typedef struct reader {
-    const char *name;
+    hi_sav_meta m;       /* what the file says of its variables */
     const char *cb_name, *cb_text;
     size_t cb_len;
-    svar *var;
-    size_t n_var, cap_var;
-    lset *set;
-    size_t n_set;
-    hoshi_buf notes;     /* the hoshi lines of the document, one per line */
     hoshi_dataset *ds;
     size_t row;          /* the row being read + 1 (0 before the first) */
     size_t rows_hint;    /* respondents the header announces (it may lie) */
@@ -75,7 +49,7 @@ static char *label_dup(const char *s)
 
 static int fail_nomem(reader *R)
 {
-    R->err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
+    R->err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->m.name);
     return READSTAT_HANDLER_ABORT;
 }
 
@@ -92,10 +66,10 @@ static int on_note(int index, const char *note, void *ctx)
         size_t n = strlen(note);
         while (n > 6 && note[n - 1] == ' ')
             n--;
-        hoshi_buf_append(&R->notes, note, n);
-        hoshi_buf_putc(&R->notes, '\n');
+        hoshi_buf_append(&R->m.notes, note, n);
+        hoshi_buf_putc(&R->m.notes, '\n');
     }
-    return R->notes.err == HOSHI_OK ? READSTAT_HANDLER_OK : fail_nomem(R);
+    return R->m.notes.err == HOSHI_OK ? READSTAT_HANDLER_OK : fail_nomem(R);
 }
 
 static int on_variable(int index, readstat_variable_t *v, const char *val_labels, void *ctx)
@@ -104,22 +78,22 @@ static int on_variable(int index, readstat_variable_t *v, const char *val_labels
     if (R->err != HOSHI_OK)
         return READSTAT_HANDLER_ABORT; /* ReadStat goes on after some aborts */
     (void)index;
-    if (R->n_var >= HI_TAB_MAX_COLUMNS) {
-        R->err = hi_fail(HOSHI_ERR_LIMIT, "%s: more than %d variables", R->name, HI_TAB_MAX_COLUMNS);
+    if (R->m.n_var >= HI_TAB_MAX_COLUMNS) {
+        R->err = hi_fail(HOSHI_ERR_LIMIT, "%s: more than %d variables", R->m.name, HI_TAB_MAX_COLUMNS);
         return READSTAT_HANDLER_ABORT;
     }
-    if (R->n_var == R->cap_var) {
-        size_t cap = R->cap_var ? R->cap_var * 2 : 64;
-        svar *p = hi_realloc(R->var, cap * sizeof *p);
+    if (R->m.n_var == R->m.cap_var) {
+        size_t cap = R->m.cap_var ? R->m.cap_var * 2 : 64;
+        hi_sav_var *p = hi_realloc(R->m.var, cap * sizeof *p);
         if (p == NULL)
             return fail_nomem(R);
-        R->var = p;
-        R->cap_var = cap;
+        R->m.var = p;
+        R->m.cap_var = cap;
     }
-    svar *s = &R->var[R->n_var];
+    hi_sav_var *s = &R->m.var[R->m.n_var];
     memset(s, 0, sizeof *s);
     s->col = SIZE_MAX;
-    R->n_var++;
+    R->m.n_var++;
     const char *label = readstat_variable_get_label(v);
     s->name = hi_strdup(readstat_variable_get_name(v));
     s->label = label_dup(label);
@@ -145,23 +119,23 @@ static int on_value_label(const char *val_labels, readstat_value_t value, const 
         return READSTAT_HANDLER_ABORT; /* ReadStat goes on after some aborts */
     if (readstat_value_type_class(value) != READSTAT_TYPE_CLASS_NUMERIC)
         return READSTAT_HANDLER_OK; /* labels of strings: an FA keeps its text */
-    lset *s = R->n_set ? &R->set[R->n_set - 1] : NULL;
+    hi_sav_lset *s = R->m.n_set ? &R->m.set[R->m.n_set - 1] : NULL;
     if (s == NULL || strcmp(s->name, val_labels) != 0) {
-        lset *p = hi_realloc(R->set, (R->n_set + 1) * sizeof *p);
+        hi_sav_lset *p = hi_realloc(R->m.set, (R->m.n_set + 1) * sizeof *p);
         if (p == NULL)
             return fail_nomem(R);
-        R->set = p;
-        s = &R->set[R->n_set++];
+        R->m.set = p;
+        s = &R->m.set[R->m.n_set++];
         memset(s, 0, sizeof *s);
         if ((s->name = hi_strdup(val_labels)) == NULL)
             return fail_nomem(R);
     }
     if (s->n >= HI_TAB_MAX_CODES) {
-        R->err = hi_fail(HOSHI_ERR_LIMIT, "%s: value labels %s: more than %d codes", R->name,
+        R->err = hi_fail(HOSHI_ERR_LIMIT, "%s: value labels %s: more than %d codes", R->m.name,
                          val_labels, HI_TAB_MAX_CODES);
         return READSTAT_HANDLER_ABORT;
     }
-    vlabel *p = hi_realloc(s->v, (s->n + 1) * sizeof *p);
+    hi_sav_vlabel *p = hi_realloc(s->v, (s->n + 1) * sizeof *p);
     if (p == NULL)
         return fail_nomem(R);
     s->v = p;
@@ -170,255 +144,6 @@ static int on_value_label(const char *val_labels, readstat_value_t value, const 
         return fail_nomem(R);
     s->n++;
     return READSTAT_HANDLER_OK;
-}
-
-static const lset *find_set(const reader *R, const char *name)
-{
-    for (size_t i = 0; name != NULL && i < R->n_set; i++)
-        if (strcmp(R->set[i].name, name) == 0)
-            return &R->set[i];
-    return NULL;
-}
-
-static bool user_missing(const svar *s, double v)
-{
-    for (int i = 0; i < s->n_missing; i++)
-        if (v >= s->lo[i] && v <= s->hi[i])
-            return true;
-    return false;
-}
-
-/* ---- the codebook from the labels ---- */
-
-/* The text after "key " on the document line of kind (HI_SAV_NOTE_HEAD or
- * _LABEL) for key, or NULL when there is none. */
-static const char *note_line(const reader *R, const char *kind, const char *key, size_t klen)
-{
-    const char *p = R->notes.data, *end = p ? p + R->notes.len : NULL;
-    while (p != NULL && p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p)); /* every line ends in one */
-        const char *q = p + 6;
-        if (strncmp(p, kind, 6) == 0 && (size_t)(nl - q) > klen && memcmp(q, key, klen) == 0 &&
-            q[klen] == ' ')
-            return q + klen + 1;
-        p = nl + 1;
-    }
-    return NULL;
-}
-
-/* Appends to text what follows from on its line and the lines that go on
- * from it. */
-static void note_text(const reader *R, const char *from, hoshi_buf *text)
-{
-    const char *end = R->notes.data + R->notes.len;
-    const char *nl = memchr(from, '\n', (size_t)(end - from));
-    hoshi_buf_append(text, from, (size_t)(nl - from));
-    for (const char *p = nl + 1; p < end && strncmp(p, HI_SAV_NOTE_MORE, 6) == 0;) {
-        nl = memchr(p, '\n', (size_t)(end - p));
-        hoshi_buf_append(text, p + 6, (size_t)(nl - p - 6));
-        p = nl + 1;
-    }
-}
-
-/* The type of question qid from the document (false when it has no line
- * there); its title is appended to title when that is not NULL. */
-static bool note_question(const reader *R, const char *qid, size_t qlen, hoshi_buf *title,
-                          char type[8])
-{
-    const char *t = note_line(R, HI_SAV_NOTE_HEAD, qid, qlen);
-    if (t == NULL)
-        return false;
-    size_t tl = strcspn(t, " \n");
-    snprintf(type, 8, "%.*s", (int)(tl < 7 ? tl : 7), t);
-    if (title != NULL)
-        note_text(R, t[tl] == ' ' ? t + tl + 1 : t + tl, title);
-    return true;
-}
-
-/* A label as SPSS keeps it, or the whole of it from the document when the
- * label is still the cut start of that (an edited label wins); key names
- * it there.  Written into b, NUL-terminated; false when out of memory. */
-static bool whole_label(const reader *R, const char *key, size_t klen, const char *label,
-                        hoshi_buf *b)
-{
-    size_t n = strlen(label);
-    const char *t = note_line(R, HI_SAV_NOTE_LABEL, key, klen);
-    b->len = 0;
-    if (t != NULL)
-        note_text(R, t, b);
-    if (t == NULL || b->len <= n || b->data == NULL || memcmp(b->data, label, n) != 0) {
-        b->len = 0;
-        hoshi_buf_append(b, label, n);
-    }
-    hoshi_buf_putc(b, '\0');
-    return b->err == HOSHI_OK;
-}
-
-/* The question a variable QID_<n> of a grouped question belongs to:
- * *qlen its length and *sub the number; false for a plain variable. */
-static bool member_of(const reader *R, const char *name, size_t *qlen, long *sub)
-{
-    const char *us = strrchr(name, '_');
-    if (us == NULL || us == name || !hoshi_parse_long(us + 1, 0, HI_TAB_MAX_CODE, sub))
-        return false;
-    char type[8];
-    *qlen = (size_t)(us - name);
-    return note_question(R, name, *qlen, NULL, type);
-}
-
-static hoshi_err no_memory(const reader *R)
-{
-    return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
-}
-
-static void csv_row(hoshi_buf *b, const char *qid, size_t qlen, const char *type,
-                    const char *code, const char *label)
-{
-    hoshi_buf_append(b, qid, qlen);
-    hoshi_buf_printf(b, ",%s,%s,", type, code);
-    hoshi_buf_csv(b, label, ',');
-    hoshi_buf_putc(b, '\n');
-}
-
-static hoshi_err bad_name(const reader *R, const svar *s)
-{
-    return hi_fail(HOSHI_ERR_INPUT,
-                   "%s: variable %s: a question id is 1-64 of A-Z a-z 0-9 _ - . (rename it)",
-                   R->name, s->name);
-}
-
-static bool valid_name(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 64)
-        return false;
-    for (const char *c = s; *c; c++)
-        if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
-              *c == '_' || *c == '-' || *c == '.'))
-            return false;
-    return true;
-}
-
-/* The rows of the value labels of s (SA, or the scale of GRID/DIAG). */
-static hoshi_err code_rows(const reader *R, hoshi_buf *b, const svar *s, const char *qid,
-                           size_t qlen, const char *type)
-{
-    const lset *ls = find_set(R, s->lset);
-    hoshi_buf whole = HOSHI_BUF_INIT;
-    for (size_t i = 0; ls != NULL && i < ls->n; i++) {
-        double v = ls->v[i].value;
-        if (user_missing(s, v))
-            continue; /* "無回答" and the like: no answer, not a code */
-        if (!(v >= 0 && v <= HI_TAB_MAX_CODE && v == floor(v))) {
-            hoshi_buf_free(&whole);
-            return hi_fail(HOSHI_ERR_INPUT, "%s: variable %s: value label %g is not a code 0..%d",
-                           R->name, s->name, v, HI_TAB_MAX_CODE);
-        }
-        char code[16], key[100];
-        snprintf(code, sizeof code, "%ld", (long)v);
-        int kl = snprintf(key, sizeof key, "%.*s:%s", (int)qlen, qid, code);
-        if (!whole_label(R, key, (size_t)kl, ls->v[i].label[0] ? ls->v[i].label : code, &whole)) {
-            hoshi_buf_free(&whole);
-            return no_memory(R);
-        }
-        csv_row(b, qid, qlen, type, code, whole.data);
-    }
-    hoshi_buf_free(&whole);
-    return HOSHI_OK;
-}
-
-/* A question of several variables, from its first member s; marks its
- * members done. */
-static hoshi_err group_rows(const reader *R, hoshi_buf *b, size_t first, size_t qlen,
-                            uint8_t *done)
-{
-    const svar *s = &R->var[first];
-    hoshi_buf title = HOSHI_BUF_INIT, whole = HOSHI_BUF_INIT;
-    char ty[8];
-    note_question(R, s->name, qlen, &title, ty);
-    hoshi_buf_putc(&title, '\0');
-    bool ma = strcmp(ty, "MA") == 0;
-    hoshi_err err = HOSHI_OK;
-    if (title.err != HOSHI_OK) {
-        err = no_memory(R);
-        goto free_title;
-    }
-    if (!ma && strcmp(ty, "GRID") != 0 && strcmp(ty, "DIAG") != 0) {
-        err = hi_fail(HOSHI_ERR_INPUT, "%s: document line of %.*s: unknown type %s", R->name,
-                      (int)qlen, s->name, ty);
-        goto free_title;
-    }
-    csv_row(b, s->name, qlen, ty, "", title.data);
-    for (size_t i = first; i < R->n_var; i++) {
-        const svar *m = &R->var[i];
-        long sub;
-        if (strlen(m->name) <= qlen + 1 || memcmp(m->name, s->name, qlen) != 0 ||
-            m->name[qlen] != '_' || !hoshi_parse_long(m->name + qlen + 1, 0, HI_TAB_MAX_CODE, &sub))
-            continue;
-        if (m->string) {
-            err = hi_fail(HOSHI_ERR_INPUT, "%s: variable %s of %s question %.*s is a string",
-                          R->name, m->name, ty, (int)qlen, s->name);
-            goto free_title;
-        }
-        done[i] = 1;
-        char code[24];
-        snprintf(code, sizeof code, ma ? "%ld" : "item:%ld", sub);
-        if (!whole_label(R, m->name, strlen(m->name), m->label[0] ? m->label : m->name, &whole)) {
-            err = no_memory(R);
-            goto free_title;
-        }
-        csv_row(b, s->name, qlen, ty, code, whole.data);
-    }
-    if (!ma)
-        err = code_rows(R, b, s, s->name, qlen, ty);
-free_title:
-    hoshi_buf_free(&whole);
-    hoshi_buf_free(&title);
-    return err;
-}
-
-static hoshi_err labels_codebook(const reader *R, hoshi_buf *b)
-{
-    hoshi_err err = HOSHI_OK;
-    hoshi_buf title = HOSHI_BUF_INIT;
-    uint8_t *done = hi_calloc(R->n_var ? R->n_var : 1, 1);
-    if (done == NULL)
-        return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
-    hoshi_buf_puts(b, "qid,type,code,label\n");
-    for (size_t i = 0; i < R->n_var && err == HOSHI_OK; i++) {
-        const svar *s = &R->var[i];
-        size_t qlen;
-        long sub;
-        if (done[i] || strcmp(s->name, "id") == 0)
-            continue;
-        if (member_of(R, s->name, &qlen, &sub)) {
-            err = group_rows(R, b, i, qlen, done);
-            continue;
-        }
-        if (!valid_name(s->name)) {
-            err = bad_name(R, s);
-            break;
-        }
-        size_t n = strlen(s->name);
-        if (!whole_label(R, s->name, n, s->label[0] ? s->label : s->name, &title)) {
-            err = no_memory(R);
-            break;
-        }
-        const char *t = title.data;
-        if (s->string) {
-            csv_row(b, s->name, n, "FA", "", t);
-        } else if (find_set(R, s->lset) != NULL) {
-            csv_row(b, s->name, n, "SA", "", t);
-            err = code_rows(R, b, s, s->name, n, "SA");
-        } else {
-            csv_row(b, s->name, n, "NUM", "", t);
-        }
-    }
-    if (err == HOSHI_OK && b->err != HOSHI_OK)
-        err = no_memory(R);
-    hoshi_buf_free(&title);
-    free(done);
-    return err;
 }
 
 /* ---- the store ---- */
@@ -437,14 +162,14 @@ static hoshi_err match(reader *R)
     const hi_column **byname = hi_malloc((ds->n_col ? ds->n_col : 1) * sizeof *byname);
     uint8_t *seen = hi_calloc(ds->n_col ? ds->n_col : 1, 1);
     if (byname == NULL || seen == NULL) {
-        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
+        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->m.name);
         goto free_index;
     }
     for (size_t i = 0; i < ds->n_col; i++)
         byname[i] = &ds->col[i];
     qsort(byname, ds->n_col, sizeof *byname, cmp_col);
-    for (size_t i = 0; i < R->n_var; i++) {
-        svar *s = &R->var[i];
+    for (size_t i = 0; i < R->m.n_var; i++) {
+        hi_sav_var *s = &R->m.var[i];
         hi_column key = {0};
         key.name = s->name;
         const hi_column *kp = &key;
@@ -454,11 +179,11 @@ static hoshi_err match(reader *R)
             continue; /* not in the codebook: skipped, as a CSV column is */
         size_t ci = (size_t)(*hit - ds->col);
         if (seen[ci]++) {
-            err = hi_fail(HOSHI_ERR_INPUT, "%s: variable %s appears twice", R->name, s->name);
+            err = hi_fail(HOSHI_ERR_INPUT, "%s: variable %s appears twice", R->m.name, s->name);
             goto free_index;
         }
         if (s->string != (ds->col[ci].type == HI_COL_FA)) {
-            err = hi_fail(HOSHI_ERR_INPUT, "%s: variable %s is %s but question %s is %s", R->name,
+            err = hi_fail(HOSHI_ERR_INPUT, "%s: variable %s is %s but question %s is %s", R->m.name,
                           s->name, s->string ? "a string" : "numeric", ds->cb->q[ds->col[ci].q].qid,
                           s->string ? "not FA" : "FA");
             goto free_index;
@@ -467,7 +192,7 @@ static hoshi_err match(reader *R)
     }
     for (size_t ci = 0; ci < ds->n_col; ci++)
         if (!seen[ci]) {
-            err = hi_fail(HOSHI_ERR_INPUT, "%s: no variable %s (question %s)", R->name,
+            err = hi_fail(HOSHI_ERR_INPUT, "%s: no variable %s (question %s)", R->m.name,
                           ds->col[ci].name, ds->cb->q[ds->col[ci].q].qid);
             goto free_index;
         }
@@ -488,9 +213,9 @@ static hoshi_err build(reader *R, size_t rows_hint)
         hoshi_buf b = HOSHI_BUF_INIT;
         char *text = NULL, name[300];
         size_t len = 0;
-        snprintf(name, sizeof name, "%s (the codebook from its labels)", R->name);
-        if ((err = labels_codebook(R, &b)) == HOSHI_OK && (err = hoshi_buf_finish(&b, &text, &len)) != HOSHI_OK)
-            err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
+        snprintf(name, sizeof name, "%s (the codebook from its labels)", R->m.name);
+        if ((err = hi_sav_labels_codebook(&R->m, &b)) == HOSHI_OK && (err = hoshi_buf_finish(&b, &text, &len)) != HOSHI_OK)
+            err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->m.name);
         hoshi_buf_free(&b);
         if (err == HOSHI_OK)
             err = hi_codebook_parse(name, text, len, &cb);
@@ -510,11 +235,11 @@ static hoshi_err build(reader *R, size_t rows_hint)
     return hi_dataset_ensure_rows(R->ds, want ? want : 1);
 }
 
-static int row_fail(reader *R, const svar *s, const char *what, double v)
+static int row_fail(reader *R, const hi_sav_var *s, const char *what, double v)
 {
     char num[40];
     snprintf(num, sizeof num, "%.17g", v);
-    R->err = hi_fail(HOSHI_ERR_INPUT, "%s: variable %s, respondent %zu: %s%s", R->name, s->name,
+    R->err = hi_fail(HOSHI_ERR_INPUT, "%s: variable %s, respondent %zu: %s%s", R->m.name, s->name,
                      R->row, isnan(v) ? "" : num, what);
     return READSTAT_HANDLER_ABORT;
 }
@@ -541,7 +266,7 @@ static hoshi_err next_row(reader *R, size_t r)
     return HOSHI_OK;
 }
 
-static int put_number(reader *R, const svar *s, hi_column *c, double v, size_t r)
+static int put_number(reader *R, const hi_sav_var *s, hi_column *c, double v, size_t r)
 {
     const hi_question *q = &R->ds->cb->q[c->q];
     switch (c->type) {
@@ -579,15 +304,15 @@ static int on_value(int obs, readstat_variable_t *v, readstat_value_t value, voi
         return READSTAT_HANDLER_ABORT;
     size_t r = (size_t)obs;
     if (obs < 0 || r + 1 < R->row) {
-        R->err = hi_fail(HOSHI_ERR_INPUT, "%s: respondents out of order", R->name);
+        R->err = hi_fail(HOSHI_ERR_INPUT, "%s: respondents out of order", R->m.name);
         return READSTAT_HANDLER_ABORT;
     }
     if (r + 1 > R->row && (R->err = next_row(R, r)) != HOSHI_OK)
         return READSTAT_HANDLER_ABORT;
     int idx = readstat_variable_get_index(v);
-    if (idx < 0 || (size_t)idx >= R->n_var)
+    if (idx < 0 || (size_t)idx >= R->m.n_var)
         return READSTAT_HANDLER_OK;
-    const svar *s = &R->var[idx];
+    const hi_sav_var *s = &R->m.var[idx];
     if (s->col == SIZE_MAX)
         return READSTAT_HANDLER_OK;
     hi_column *c = &R->ds->col[s->col];
@@ -620,12 +345,12 @@ static int on_metadata(readstat_metadata_t *m, void *ctx)
     reader *R = ctx;
     int64_t n = readstat_get_var_count(m);
     if (n > HI_TAB_MAX_COLUMNS) {
-        R->err = hi_fail(HOSHI_ERR_LIMIT, "%s: more than %d variables", R->name, HI_TAB_MAX_COLUMNS);
+        R->err = hi_fail(HOSHI_ERR_LIMIT, "%s: more than %d variables", R->m.name, HI_TAB_MAX_COLUMNS);
         return READSTAT_HANDLER_ABORT;
     }
     int64_t rows = readstat_get_row_count(m);
     if (rows > (int64_t)HI_TAB_MAX_ROWS) {
-        R->err = hi_fail(HOSHI_ERR_LIMIT, "%s: more than %u respondents", R->name, HI_TAB_MAX_ROWS);
+        R->err = hi_fail(HOSHI_ERR_LIMIT, "%s: more than %u respondents", R->m.name, HI_TAB_MAX_ROWS);
         return READSTAT_HANDLER_ABORT;
     }
     R->rows_hint = rows > 0 ? (size_t)rows : 0;
@@ -685,20 +410,20 @@ static readstat_error_t mem_update(long size, readstat_progress_handler h, void 
 
 static void free_reader(reader *R)
 {
-    for (size_t i = 0; i < R->n_var; i++) {
-        free(R->var[i].name);
-        free(R->var[i].label);
-        free(R->var[i].lset);
+    for (size_t i = 0; i < R->m.n_var; i++) {
+        free(R->m.var[i].name);
+        free(R->m.var[i].label);
+        free(R->m.var[i].lset);
     }
-    free(R->var);
-    for (size_t i = 0; i < R->n_set; i++) {
-        for (size_t k = 0; k < R->set[i].n; k++)
-            free(R->set[i].v[k].label);
-        free(R->set[i].v);
-        free(R->set[i].name);
+    free(R->m.var);
+    for (size_t i = 0; i < R->m.n_set; i++) {
+        for (size_t k = 0; k < R->m.set[i].n; k++)
+            free(R->m.set[i].v[k].label);
+        free(R->m.set[i].v);
+        free(R->m.set[i].name);
     }
-    free(R->set);
-    hoshi_buf_free(&R->notes);
+    free(R->m.set);
+    hoshi_buf_free(&R->m.notes);
     hoshi_dataset_free(R->ds);
 }
 
@@ -707,7 +432,7 @@ static hoshi_err parse(reader *R, const char *path, memio *mem, hoshi_dataset **
     hoshi_err err = HOSHI_OK;
     readstat_parser_t *p = readstat_parser_init();
     if (p == NULL)
-        return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->m.name);
     readstat_set_metadata_handler(p, on_metadata);
     readstat_set_note_handler(p, on_note);
     readstat_set_variable_handler(p, on_variable);
@@ -726,11 +451,11 @@ static hoshi_err parse(reader *R, const char *path, memio *mem, hoshi_dataset **
     if (R->err != HOSHI_OK) {
         err = R->err;
     } else if (e == READSTAT_ERROR_OPEN) {
-        err = hi_fail(HOSHI_ERR_IO, "%s: cannot open: %s", R->name, strerror(errno));
+        err = hi_fail(HOSHI_ERR_IO, "%s: cannot open: %s", R->m.name, strerror(errno));
     } else if (e == READSTAT_ERROR_MALLOC) {
-        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->name);
+        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading %s", R->m.name);
     } else if (e != READSTAT_OK) {
-        err = hi_fail(HOSHI_ERR_INPUT, "%s: not a readable SPSS file (%s)", R->name,
+        err = hi_fail(HOSHI_ERR_INPUT, "%s: not a readable SPSS file (%s)", R->m.name,
                       readstat_error_message(e));
     } else if (R->ds == NULL) {
         err = build(R, 0); /* no respondents */
@@ -750,8 +475,8 @@ static hoshi_err parse(reader *R, const char *path, memio *mem, hoshi_dataset **
 hoshi_err hi_sav_open(const char *path, const char *codebook_name, const char *codebook_text,
                       size_t codebook_len, hoshi_dataset **out)
 {
-    reader R = {.name = path, .cb_name = codebook_name, .cb_text = codebook_text,
-                .cb_len = codebook_len, .notes = HOSHI_BUF_INIT};
+    reader R = {.m = {.name = path, .notes = HOSHI_BUF_INIT}, .cb_name = codebook_name, .cb_text = codebook_text,
+                .cb_len = codebook_len};
     return parse(&R, path, NULL, out);
 }
 
@@ -759,8 +484,8 @@ hoshi_err hi_sav_parse(const char *name, const void *data, size_t len, const cha
                        const char *codebook_text, size_t codebook_len, hoshi_dataset **out)
 {
     hi_clear_error();
-    reader R = {.name = name, .cb_name = codebook_name, .cb_text = codebook_text,
-                .cb_len = codebook_len, .notes = HOSHI_BUF_INIT};
+    reader R = {.m = {.name = name, .notes = HOSHI_BUF_INIT}, .cb_name = codebook_name, .cb_text = codebook_text,
+                .cb_len = codebook_len};
     memio m = {data, len, 0};
     return parse(&R, name, &m, out);
 }
