@@ -85,7 +85,7 @@ static bool whole_label(const hi_sav_meta *R, const char *key, size_t klen, cons
                         hoshi_buf *b)
 {
     size_t n = strlen(label);
-    const char *t = note_line(R, HI_SAV_NOTE_LABEL, key, klen);
+    const char *t = klen > 0 ? note_line(R, HI_SAV_NOTE_LABEL, key, klen) : NULL;
     b->len = 0;
     if (t != NULL)
         note_text(R, t, b);
@@ -160,6 +160,8 @@ static hoshi_err code_rows(const hi_sav_meta *R, hoshi_buf *b, const hi_sav_var 
         char code[16], key[100];
         snprintf(code, sizeof code, "%ld", (long)v);
         int kl = snprintf(key, sizeof key, "%.*s:%s", (int)qlen, qid, code);
+        if (kl < 0 || (size_t)kl >= sizeof key)
+            kl = 0; /* a name longer than SPSS allows: no document line is looked for */
         if (!whole_label(R, key, (size_t)kl, ls->v[i].label[0] ? ls->v[i].label : code, &whole)) {
             hoshi_buf_free(&whole);
             return no_memory(R);
