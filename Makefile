@@ -46,6 +46,7 @@ LIBS    += -lxlsxwriter
 # analyst tables: SPSS .sav files (ReadStat); differential tests against R
 # (weights and raking with survey, statistics with base R, .sav with haven)
 DEB_PACKAGES += libreadstat-dev r-base-core r-cran-survey r-cran-haven
+LIBS    += -lreadstat
 # web application (hoshi serve)
 DEB_PACKAGES += libmicrohttpd-dev libsqlite3-dev libsodium-dev libqrencode-dev chromium nodejs
 LIBS    += -lmicrohttpd -lsqlite3 -lsodium -lqrencode -lpthread
@@ -204,7 +205,7 @@ bench-book: all
 # seeds, keeping what they learn in build/fuzz/corpus_<target>/.
 DEB_PACKAGES += clang libclang-rt-14-dev
 FUZZ_CC      ?= clang
-FUZZ_TARGETS := csv codebook hsd options answers ini form xlsform book coding
+FUZZ_TARGETS := csv codebook hsd options answers ini form xlsform book coding sav
 FUZZ_SAN     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # Library code is compiled with gcc's -Werror elsewhere; clang's own
 # warnings about it must not break the fuzz build.

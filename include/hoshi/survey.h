@@ -33,8 +33,9 @@ typedef enum hoshi_encoding {
 hoshi_err hoshi_encoding_parse(const char *name, hoshi_encoding *out);
 
 /* Loads a survey: codebook_path (may be NULL when data_path is a .hsd
- * cache, which embeds its codebook) and data_path (CSV or .hsd, told apart
- * by content).  enc applies to the CSV files.  Caller frees *out with
+ * cache, which embeds its codebook, or an SPSS .sav file, whose variable
+ * and value labels become the codebook) and data_path (CSV, .hsd or .sav,
+ * told apart by content).  enc applies to the CSV files.  Caller frees *out with
  * hoshi_dataset_free().  HOSHI_ERR_IO when a file cannot be read,
  * HOSHI_ERR_INPUT when its content is wrong, HOSHI_ERR_LIMIT over a cap. */
 hoshi_err hoshi_dataset_open(const char *codebook_path, const char *data_path,
@@ -47,6 +48,26 @@ hoshi_err hoshi_dataset_parse(const char *codebook_name, const char *codebook, s
 
 /* Writes the dataset as a .hsd cache (all or nothing). */
 hoshi_err hoshi_dataset_save(const hoshi_dataset *ds, const char *path);
+
+/* The respondents' ids of a data file, in row order: the id column of a
+ * CSV file (enc as for hoshi_dataset_open), the id variable of a .sav
+ * file; *out is NULL for a .hsd cache, which keeps none.  The dataset's
+ * store keeps no ids, so `hoshi import` reads them again for the .sav
+ * file it writes.  Caller frees *out with hoshi_ids_free(). */
+typedef struct hoshi_ids hoshi_ids;
+hoshi_err hoshi_ids_read(const char *data_path, hoshi_encoding enc, hoshi_ids **out);
+void hoshi_ids_free(hoshi_ids *ids);
+
+/* Writes the dataset as an SPSS .sav file (all or nothing), with the id
+ * variable from ids (numeric when every id is a whole number; NULL: the
+ * row numbers 1..n): SA questions
+ * and GRID/DIAG items numeric with value labels, MA one 0/1 variable per
+ * code, NUM numeric, FA UTF-8 strings, titles as variable labels, no
+ * answer as system-missing; MA, GRID and DIAG questions are described in
+ * the document record so that hoshi_dataset_open() reads them back.
+ * HOSHI_ERR_INPUT/LIMIT for what SPSS cannot hold (a variable name,
+ * a free answer over 32767 bytes), HOSHI_ERR_IO when it cannot write. */
+hoshi_err hoshi_dataset_save_sav(const hoshi_dataset *ds, const hoshi_ids *ids, const char *path);
 
 size_t hoshi_dataset_rows(const hoshi_dataset *ds);
 void hoshi_dataset_free(hoshi_dataset *ds);

@@ -1,7 +1,7 @@
 /*
  * cmd_tab.c — `hoshi tab` (cross tabulation and banners), `hoshi gt`
  * (simple tabulation of every question) and `hoshi import` (CSV to a .hsd
- * cache).  Everything is computed and rendered before anything is
+ * cache or an SPSS .sav file).  Everything is computed and rendered before anything is
  * written, so bad input leaves stdout and --out untouched.  The option
  * languages (--where, --net, …) are parsed by tab_options.c; one option
  * is applied to the state by apply() (tab_cli.h), which table books use
@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char tab_help[] =
     "usage: hoshi tab --codebook FILE --data FILE [--side VAR] --head VAR[,VAR…]\n"
@@ -23,11 +24,12 @@ static const char tab_help[] =
     "\n"
     "Tabulates survey data: a simple tabulation (no --side), a cross table\n"
     "(--side × --head) or a banner (several heads, or ALL).  The data is CSV\n"
-    "(UTF-8 with or without BOM, or CP932) or a .hsd cache from 'hoshi import'.\n"
+    "(UTF-8 with or without BOM, or CP932), a .hsd cache from 'hoshi import',\n"
+    "or an SPSS .sav file (its variable and value labels are the codebook).\n"
     "\n"
     "options:\n"
-    "  --codebook FILE      codebook.csv (qid,type,code,label); optional for .hsd data\n"
-    "  --data FILE          raw data: CSV with an id column, or a .hsd cache\n"
+    "  --codebook FILE      codebook.csv (qid,type,code,label); optional for .hsd and .sav\n"
+    "  --data FILE          raw data: CSV with an id column, a .hsd cache or a .sav file\n"
     "  --side VAR           row variable (表側)\n"
     "  --head VAR[,VAR…]    column variable(s) (表頭); ALL for every question; repeatable\n"
     "  --where COND         VAR=c1,c2 or VAR!=c1,c2; repeatable, all must hold\n"
@@ -56,10 +58,12 @@ static const char tab_help[] =
     "exit status: 0 done, 1 failure, 2 bad usage or bad input\n";
 
 static const char import_help[] =
-    "usage: hoshi import --codebook FILE --data FILE --out FILE.hsd [--encoding ENC]\n"
+    "usage: hoshi import --codebook FILE --data FILE --out FILE.hsd|FILE.sav [--encoding ENC]\n"
     "\n"
     "Validates the raw data against the codebook and writes a binary cache that\n"
-    "'hoshi tab --data FILE.hsd' memory-maps, skipping CSV parsing.\n"
+    "'hoshi tab --data FILE.hsd' memory-maps, skipping CSV parsing, or (when\n"
+    "--out ends in .sav) an SPSS file with variable and value labels.  --codebook\n"
+    "is optional when --data is a .hsd or .sav file.\n"
     "exit status: 0 done, 1 failure, 2 bad usage or bad input\n";
 
 enum {
@@ -346,6 +350,25 @@ int cmd_gt(int argc, char **argv)
     return run("gt", argc, argv, true);
 }
 
+/* The extension chooses the format of `hoshi import --out`. */
+static bool is_sav(const char *path)
+{
+    size_t n = strlen(path);
+    return n >= 4 && strcasecmp(path + n - 4, ".sav") == 0;
+}
+
+/* The .sav file of `hoshi import`, with the ids of the data file. */
+static int import_sav(const hoshi_dataset *ds, const char *data, hoshi_encoding enc,
+                      const char *out)
+{
+    hoshi_ids *ids = NULL;
+    hoshi_err err = hoshi_ids_read(data, enc, &ids);
+    if (err == HOSHI_OK)
+        err = hoshi_dataset_save_sav(ds, ids, out);
+    hoshi_ids_free(ids);
+    return err == HOSHI_OK ? EXIT_OK : cli_lib_error("import", err);
+}
+
 int cmd_import(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -373,8 +396,8 @@ int cmd_import(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("import", "unexpected argument '%s'", argv[optind]);
-    if (codebook == NULL || data == NULL || out == NULL)
-        return cli_usage_error("import", "--codebook, --data and --out are required");
+    if (data == NULL || out == NULL)
+        return cli_usage_error("import", "--data and --out are required");
     hoshi_encoding enc;
     hoshi_err err = hoshi_encoding_parse(enc_s, &enc);
     if (err != HOSHI_OK)
@@ -383,7 +406,9 @@ int cmd_import(int argc, char **argv)
     if ((err = hoshi_dataset_open(codebook, data, enc, &ds)) != HOSHI_OK)
         return cli_input_error("import", err);
     int rc = EXIT_OK;
-    if ((err = hoshi_dataset_save(ds, out)) != HOSHI_OK)
+    if (is_sav(out))
+        rc = import_sav(ds, data, enc, out);
+    else if ((err = hoshi_dataset_save(ds, out)) != HOSHI_OK)
         rc = cli_lib_error("import", err);
     hoshi_dataset_free(ds);
     return rc;

@@ -21,7 +21,7 @@ static const char usage[] =
     "  serve      run the web application (sign-up, declarations, registry)\n"
     "  tab        cross tabulations and banners of survey data\n"
     "  gt         simple tabulation (GT) of every survey question\n"
-    "  import     validate survey CSV and write a .hsd binary cache\n"
+    "  import     validate survey data and write a .hsd cache or an SPSS .sav\n"
     "  book       table books: many tables, one run (xlsx, HTML report, CSVs)\n"
     "  registry   export the registry and self-diagnoses as survey data\n"
     "  survey     questionnaires (XLSForm): check a definition, print its codebook\n"

@@ -135,4 +135,33 @@ FX_HELPER void fx_tabulate(const hoshi_dataset *ds, const hoshi_tab_spec *spec, 
     hoshi_tabset_free(ts);
 }
 
+/* The JSON of a simple tabulation of everything, or NULL when ds cannot
+ * be tabulated (the targets that write a dataset out compare the copy's
+ * tables with the original's). */
+FX_HELPER char *fx_tables(const hoshi_dataset *ds)
+{
+    static const char *const all[] = {"ALL"};
+    hoshi_tab_spec spec = {.heads = all, .n_heads = 1, .top_box = 2};
+    hoshi_tabset *ts = NULL;
+    char *out = NULL;
+    size_t len;
+    if (hoshi_tab_run(ds, &spec, &ts) == HOSHI_OK &&
+        hoshi_tab_render(ts, HOSHI_TAB_JSON, NULL, &out, &len) != HOSHI_OK)
+        out = NULL;
+    hoshi_tabset_free(ts);
+    return out;
+}
+
+/* A new scratch directory under $TMPDIR (or /tmp) named for the target,
+ * written into dir; aborts when it cannot be made. */
+FX_HELPER void fx_scratch_dir(const char *target, char *dir, size_t size)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, size, "%s/%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", target);
+    if (mkdtemp(dir) == NULL) {
+        perror("mkdtemp");
+        abort();
+    }
+}
+
 #endif

@@ -134,32 +134,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *tmp = getenv("TMPDIR");
     char dir[4000];
-    snprintf(dir, sizeof dir, "%s/fuzz_hsd.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(dir) == NULL) {
-        perror("fuzz_hsd: mkdtemp");
-        abort();
-    }
+    fx_scratch_dir("fuzz_hsd", dir, sizeof dir);
     snprintf(in_path, sizeof in_path, "%s/in.hsd", dir);
     snprintf(out_path, sizeof out_path, "%s/out.hsd", dir);
     self_check();
     return 0;
-}
-
-/* The JSON of a simple tabulation of everything, or NULL when ds cannot
- * be tabulated. */
-static char *tables(const hoshi_dataset *ds)
-{
-    static const char *const all[] = {"ALL"};
-    hoshi_tab_spec spec = {NULL, all, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2};
-    hoshi_tabset *ts = NULL;
-    char *out = NULL;
-    size_t len;
-    if (hoshi_tab_run(ds, &spec, &ts) == HOSHI_OK && hoshi_tab_render(ts, HOSHI_TAB_JSON, NULL, &out, &len) != HOSHI_OK)
-        out = NULL;
-    hoshi_tabset_free(ts);
-    return out;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -193,7 +173,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fprintf(stderr, "fuzz_hsd: a saved cache does not open: %s\n", hoshi_error_detail());
             abort();
         }
-        char *a = tables(ds), *b = tables(copy);
+        char *a = fx_tables(ds), *b = fx_tables(copy);
         if ((a == NULL) != (b == NULL) || (a != NULL && strcmp(a, b) != 0)) {
             fprintf(stderr, "fuzz_hsd: the saved cache gives other tables\n");
             abort();

@@ -47,6 +47,22 @@ def fixture_data():
     return "\n".join(lines) + "\n"
 
 
+def imported(ext):
+    """The fixture survey, tests/data/tab's and its DIAG survey, each
+    written by `hoshi import --out x.EXT` (hsd or sav): their bytes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        def imp(cb, d, name):
+            out = os.path.join(tmp, name)
+            subprocess.run([HOSHI, "import", "--codebook", cb, "--data", d, "--out", out], check=True)
+            return open(out, "rb").read()
+        cbp, dp = os.path.join(tmp, "cb.csv"), os.path.join(tmp, "d.csv")
+        open(cbp, "w", encoding="utf-8").write(FX_CB)
+        open(dp, "w", encoding="utf-8").write(fixture_data())
+        return (imp(cbp, dp, "fx." + ext),
+                imp(os.path.join(TAB, "cb.csv"), os.path.join(TAB, "data.csv"), "tab." + ext),
+                imp(os.path.join(TAB, "diag_cb.csv"), os.path.join(TAB, "diag.csv"), "diag." + ext))
+
+
 def main():
     for t in ("csv", "codebook", "hsd", "options", "answers", "ini", "form"):
         shutil.rmtree(os.path.join(ROOT, "tests", "fuzz", f"corpus_{t}"), ignore_errors=True)
@@ -69,17 +85,7 @@ def main():
     write("codebook", "fixture", b"\x01" + FX_CB.rstrip("\n").encode() + sep + data.encode())
     write("codebook", "codebook_only", b"\x01" + FX_CB.encode())
     # hsd: mode byte (bit 0: write correct checksums first), then the file
-    with tempfile.TemporaryDirectory() as tmp:
-        def imp(cb, d, name):
-            out = os.path.join(tmp, name)
-            subprocess.run([HOSHI, "import", "--codebook", cb, "--data", d, "--out", out], check=True)
-            return open(out, "rb").read()
-        cbp, dp = os.path.join(tmp, "cb.csv"), os.path.join(tmp, "d.csv")
-        open(cbp, "w", encoding="utf-8").write(FX_CB)
-        open(dp, "w", encoding="utf-8").write(data)
-        fx = imp(cbp, dp, "fx.hsd")
-        tab = imp(os.path.join(TAB, "cb.csv"), os.path.join(TAB, "data.csv"), "tab.hsd")
-        diag = imp(os.path.join(TAB, "diag_cb.csv"), os.path.join(TAB, "diag.csv"), "diag.hsd")
+    fx, tab, diag = imported("hsd")
     write("hsd", "fixture_fixup", b"\x01" + fx)
     write("hsd", "fixture_raw", b"\x00" + fx)
     write("hsd", "tab_fixup", b"\x03" + tab)
@@ -125,6 +131,17 @@ def main():
     ]:
         write("form", name, text)
     xlsform_seeds()
+    sav_seeds()
+
+
+def sav_seeds():
+    """sav: .sav files as they are (no mode byte): hoshi's own of the fixture
+    and of tests/data/tab, and the R-written ones of tests/data/tab/sav."""
+    shutil.rmtree(os.path.join(ROOT, "tests", "fuzz", "corpus_sav"), ignore_errors=True)
+    for name, blob in zip(("fixture", "tab", "diag"), imported("sav")):
+        write("sav", name, blob)
+    for name in ("plain", "not_code", "m012", "bad_note"):
+        write("sav", "r_" + name, open(os.path.join(TAB, "sav", name + ".sav"), "rb").read())
 
 
 def xlsform_seeds():

@@ -19,13 +19,13 @@ secs=${FUZZ_SECONDS:-10}
 seed=${FUZZ_SEED:-1}
 jobs=${FUZZ_JOBS:-2}
 keep=${FUZZ_KEEP:-0}
-targets=${*:-csv codebook hsd options answers ini form xlsform book coding}
+targets=${*:-csv codebook hsd options answers ini form xlsform book coding sav}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 # Longest input per target: big enough for its seeds.
 max_len() {
     case $1 in
-    hsd | xlsform) echo 16384 ;;
+    hsd | xlsform | sav) echo 16384 ;;
     codebook) echo 8192 ;;
     options | answers) echo 1024 ;;
     *) echo 4096 ;;

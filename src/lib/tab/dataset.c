@@ -1,7 +1,9 @@
 /*
- * dataset.c — opening a survey: the codebook file, then the data as CSV or
- * as a .hsd cache (told apart by the file's magic, not its name).
+ * dataset.c — opening a survey: the codebook file, then the data as CSV,
+ * as a .hsd cache or as an SPSS .sav file (told apart by the file's magic,
+ * not its name).
  */
+#include "tab/sav.h"
 #include "tab/tab_int.h"
 #include "internal.h"
 
@@ -58,6 +60,10 @@ hoshi_err hoshi_dataset_open(const char *codebook_path, const char *data_path,
         return err;
     if (hi_hsd_sniff(data_path)) {
         err = hi_hsd_open(data_path, cbtext, cblen, out);
+        goto free_text;
+    }
+    if (hi_sav_sniff(data_path)) {
+        err = hi_sav_open(data_path, codebook_path, cbtext, cblen, out);
         goto free_text;
     }
     if (codebook_path == NULL) {
