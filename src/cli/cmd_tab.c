@@ -25,7 +25,9 @@ static const char tab_help[] =
     "options:\n"
     "  --codebook FILE      codebook.csv (qid,type,code,label); optional for .hsd data\n"
     "  --data FILE          raw data: CSV with an id column, or a .hsd cache\n"
-    "  --side VAR           row variable (表側)\n"
+    "  --side VAR           row variable (表側); repeatable or VAR,VAR: a banner of\n"
+    "                       blocks; OUTER/INNER nests INNER within each OUTER category\n"
+    "  --cells KINDS        count,row,col: what each row shows, in that order (row)\n"
     "  --head VAR[,VAR…]    column variable(s) (表頭); ALL for every question; repeatable\n"
     "  --where COND         VAR=c1,c2 or VAR!=c1,c2; repeatable, all must hold\n"
     "  --bands SPEC         'LABEL=LO..HI;…' categories for a NUM side (bounds inclusive)\n"
@@ -56,7 +58,7 @@ static const char import_help[] =
 
 enum {
     O_CODEBOOK = 256, O_DATA, O_SIDE, O_HEAD, O_WHERE, O_BANDS, O_NET, O_RECODE, O_SORT,
-    O_TOPBOX, O_FORMAT, O_CHART, O_NOSIG, O_ENC, O_BOM, O_ENC_OUT, O_OUT, O_LANG
+    O_TOPBOX, O_FORMAT, O_CHART, O_NOSIG, O_ENC, O_BOM, O_ENC_OUT, O_OUT, O_LANG, O_CELLS
 };
 
 /* Writes the chart after the tables went to out; if that fails, the
@@ -79,6 +81,7 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         {"head", required_argument, NULL, O_HEAD},
         {"where", required_argument, NULL, O_WHERE},
         {"bands", required_argument, NULL, O_BANDS},
+        {"cells", required_argument, NULL, O_CELLS},
         {"net", required_argument, NULL, O_NET},
         {"recode", required_argument, NULL, O_RECODE},
         {"sort", no_argument, NULL, O_SORT},
@@ -120,6 +123,7 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         case O_HEAD: bad = tab_opts_head(&to, optarg); break;
         case O_WHERE: bad = tab_opts_where(&to, optarg); break;
         case O_BANDS: bad = tab_opts_bands(&to, optarg); break;
+        case O_CELLS: bad = tab_opts_cells(&to, optarg); break;
         case O_NET: bad = tab_opts_net(&to, optarg, false); break;
         case O_RECODE: bad = tab_opts_net(&to, optarg, true); break;
         case O_SORT: to.sort = true; break;

@@ -59,6 +59,13 @@ typedef struct hi_table {
     hi_table_w *w;      /* weighted counts, NULL when unweighted (owned) */
     hi_block *block;    /* the side's blocks, NULL for one block (owned, labels too) */
     size_t n_blocks;
+    /* banners (side.c): rows n_rows .. n_rows + n_hidden - 1 are not shown;
+     * with column % asked, row n_rows + i holds block i's column bases (the
+     * respondents of the block's union in each column) */
+    size_t n_hidden;
+    bool banner;        /* several side variables or a nested side: show the blocks */
+    uint8_t cells[HOSHI_TAB_CELL_KINDS];  /* hoshi_tab_cell kinds each row shows, in order */
+    size_t n_cells;     /* 0: row % only, as without a banner */
 } hi_table;
 
 /* Cell (r, c), the base of row r and its effective base: weighted when
@@ -89,6 +96,18 @@ static inline hi_block hi_tab_block(const hi_table *t, size_t i)
     if (t->n_blocks > 0)
         return t->block[i];
     return (hi_block){1, t->n_rows - 1, NULL};
+}
+
+/* The column base of column c in block i (SIZE_MAX: the total row, its own
+ * base) and the block's base: the respondents of the block's rows, each
+ * once.  Only tables with column % keep them (n_hidden > 0). */
+static inline double hi_tab_col_base(const hi_table *t, size_t i, size_t c)
+{
+    return i == SIZE_MAX ? hi_tab_cell(t, 0, c) : hi_tab_cell(t, t->n_rows + i, c);
+}
+static inline double hi_tab_block_base(const hi_table *t, size_t i)
+{
+    return i == SIZE_MAX ? hi_tab_base(t, 0) : hi_tab_base(t, t->n_rows + i);
 }
 
 struct hoshi_tabset {
