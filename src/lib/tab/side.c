@@ -254,8 +254,11 @@ static hoshi_err open_vars(hi_sides *S, const hoshi_dataset *ds, const hoshi_tab
     if (spec->n_bands > 0 && S->banded == NULL) {
         if (n_es == 0)
             return hi_fail(HOSHI_ERR_USAGE, "--bands needs --side");
-        return hi_fail(HOSHI_ERR_USAGE, "--bands applies to a NUM side variable, not %s",
-                       n_es == 1 && S->n_vars == 1 ? S->vars[0].name : "any of the sides");
+        char names[512] = "";
+        for (size_t i = 0, k = 0; i < S->n_vars && k < sizeof names; i++)
+            k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", i ? ", " : "",
+                                  S->vars[i].name);
+        return hi_fail(HOSHI_ERR_USAGE, "--bands applies to a NUM side variable, not %s", names);
     }
     return HOSHI_OK;
 }
