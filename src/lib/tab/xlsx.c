@@ -117,7 +117,7 @@ static void sheet_table(void *ctx, const hi_walk_table *w)
     }
     keep(o, worksheet_set_column(o->ws, 0, 0, 28, NULL));
     keep(o, worksheet_set_column(o->ws, 1, 1, 8, NULL));
-    keep(o, worksheet_set_column(o->ws, 2, (lxw_col_t)w->n_cols, 11, NULL));
+    keep(o, worksheet_set_column(o->ws, 2, (lxw_col_t)(w->n_cols + w->kinds), 11, NULL));
     keep(o, worksheet_set_row(o->ws, o->hr, 96, NULL));
     keep(o, worksheet_write_string(o->ws, o->hr, 0, "", o->f->head));
 }
