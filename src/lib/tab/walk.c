@@ -110,6 +110,20 @@ hi_walk_cell hi_walk_cell_at(const hi_walk_table *w, const hi_walk_row *row, siz
     return cell;
 }
 
+/* One line: the row, its cells, its end. */
+static void walk_line(const hi_walk_table *w, const hi_walk_row *row, const hi_walk_fmt *f,
+                      void *ctx)
+{
+    if (f->row)
+        f->row(ctx, w, row);
+    for (size_t c = 0; c < w->n_cols && f->cell; c++) {
+        hi_walk_cell cell = hi_walk_cell_at(w, row, c);
+        f->cell(ctx, w, row, &cell);
+    }
+    if (f->row_end)
+        f->row_end(ctx, w, row);
+}
+
 /* The lines of row r (one per kind, or one), in block b. */
 static void walk_row(const hi_walk_table *w, size_t r, size_t b, const hi_walk_fmt *f, void *ctx)
 {
@@ -123,14 +137,7 @@ static void walk_row(const hi_walk_table *w, size_t r, size_t b, const hi_walk_f
                            NULL};
         if (w->kinds)
             row.kind = o->shown_labels ? hi_tab_text(o->tx, line_keys[line]) : line_names[line];
-        if (f->row)
-            f->row(ctx, w, &row);
-        for (size_t c = 0; c < w->n_cols && f->cell; c++) {
-            hi_walk_cell cell = hi_walk_cell_at(w, &row, c);
-            f->cell(ctx, w, &row, &cell);
-        }
-        if (f->row_end)
-            f->row_end(ctx, w, &row);
+        walk_line(w, &row, f, ctx);
     }
 }
 
@@ -142,14 +149,7 @@ static void walk_base(const hi_walk_table *w, size_t r, size_t b, const hi_walk_
                        false, HI_LINE_BASE, true, b,
                        o->shown_labels ? hi_tab_text(o->tx, line_keys[HI_LINE_BASE])
                                        : line_names[HI_LINE_BASE]};
-    if (f->row)
-        f->row(ctx, w, &row);
-    for (size_t c = 0; c < w->n_cols && f->cell; c++) {
-        hi_walk_cell cell = hi_walk_cell_at(w, &row, c);
-        f->cell(ctx, w, &row, &cell);
-    }
-    if (f->row_end)
-        f->row_end(ctx, w, &row);
+    walk_line(w, &row, f, ctx);
 }
 
 /* Which lines a table shows: its cells (row % alone by default). */
