@@ -185,7 +185,8 @@ typedef struct human_fmt {
      * with its significance s */
     void (*cell_open)(hoshi_buf *b, bool pct, int8_t s, bool sig);
     const char *cell_close, *row_close, *table_close;
-    void (*notes)(hoshi_buf *b, const hoshi_tab_texts *tx);
+    /* the notes; cells_note (or NULL) one more, on column % */
+    void (*notes)(hoshi_buf *b, const hoshi_tab_texts *tx, const char *cells_note);
     /* a row spanning the table: a banner's block label over span cells */
     void (*block_row)(hoshi_buf *b, const char *label, size_t span);
 } human_fmt;
@@ -296,6 +297,15 @@ static void human_table_end(void *ctx, const hi_walk_table *w)
 static const hi_walk_fmt human_walk = {human_table, human_head, human_head_end, human_row,
                                        human_cell, human_row_end, human_table_end, human_block};
 
+/* The note on column %, when a table shows it; else NULL. */
+static const char *cells_note_of(const hoshi_tabset *ts, const hoshi_tab_texts *tx)
+{
+    for (size_t i = 0; i < ts->n; i++)
+        if (hi_walk_shows_col(&ts->t[i]))
+            return hi_tab_text(tx, "note_col");
+    return NULL;
+}
+
 static void render_human(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const hoshi_tab_texts *tx,
                          const human_fmt *f)
 {
@@ -303,7 +313,7 @@ static void render_human(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const h
     human_out o = {b, f};
     f->doc_open(b, tx);
     hi_tab_walk(ts, &wo, &human_walk, &o);
-    f->notes(b, tx);
+    f->notes(b, tx, cells_note_of(ts, tx));
 }
 static void md_text(hoshi_buf *b, const char *s)
 {
@@ -339,12 +349,13 @@ static void md_cell_open(hoshi_buf *b, bool pct, int8_t s, bool sig)
     hoshi_buf_puts(b, " | ");
 }
 
-static void md_notes(hoshi_buf *b, const hoshi_tab_texts *tx)
+static void md_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *cells_note)
 {
     hoshi_buf_printf(b, "%s:\n\n", hi_tab_text(tx, "notes_title"));
-    for (size_t i = 0; i < hi_tab_note_count(tx); i++) {
+    size_t n = hi_tab_note_count(tx);
+    for (size_t i = 0; i < n + (cells_note != NULL); i++) {
         hoshi_buf_puts(b, "- ");
-        md_text(b, hi_tab_note(tx, i));
+        md_text(b, i < n ? hi_tab_note(tx, i) : cells_note);
         hoshi_buf_putc(b, '\n');
     }
 }
@@ -399,14 +410,15 @@ static void html_cell_open(hoshi_buf *b, bool pct, int8_t s, bool sig)
                    : s < 0 && sig ? "<td class=\"p dn\">" : "<td class=\"p\">");
 }
 
-static void html_notes(hoshi_buf *b, const hoshi_tab_texts *tx)
+static void html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *cells_note)
 {
     hoshi_buf_puts(b, "<h3>");
     hoshi_buf_html(b, hi_tab_text(tx, "notes_title"));
     hoshi_buf_puts(b, "</h3>\n<ul>\n");
-    for (size_t i = 0; i < hi_tab_note_count(tx); i++) {
+    size_t n = hi_tab_note_count(tx);
+    for (size_t i = 0; i < n + (cells_note != NULL); i++) {
         hoshi_buf_puts(b, "<li>");
-        hoshi_buf_html(b, hi_tab_note(tx, i));
+        hoshi_buf_html(b, i < n ? hi_tab_note(tx, i) : cells_note);
         hoshi_buf_puts(b, "</li>\n");
     }
     hoshi_buf_puts(b, "</ul>\n</body></html>\n");
@@ -436,15 +448,6 @@ static void json_num(hoshi_buf *b, double v)
         hoshi_buf_printf(b, "%.17g", v);
 }
 
-/* Whether column % is among the cells of a categorical table. */
-static bool json_col(const hi_walk_table *w)
-{
-    for (size_t k = 0; k < w->n_cells && !w->t->num && !w->t->grid; k++)
-        if (w->cells[k] == HI_LINE_COL)
-            return true;
-    return false;
-}
-
 /* A banner's or other cells' fields: the kinds, and the blocks with their
  * bases (with column %: the column bases too). */
 static void json_banner(hoshi_buf *b, const hi_walk_table *w)
@@ -458,7 +461,7 @@ static void json_banner(hoshi_buf *b, const hi_walk_table *w)
         hoshi_buf_puts(b, i ? ",{\"label\":" : "{\"label\":");
         hoshi_buf_json_str(b, t->block[i].label ? t->block[i].label : "");
         hoshi_buf_printf(b, ",\"first\":%zu,\"rows\":%zu", t->block[i].first, t->block[i].n);
-        if (json_col(w) && i < t->n_hidden) {
+        if (hi_walk_shows_col(t) && i < t->n_hidden) {
             hoshi_buf_puts(b, ",\"base\":");
             json_num(b, hi_tab_block_base(t, i));
             hoshi_buf_puts(b, ",\"col_base\":[");
@@ -565,7 +568,7 @@ static void json_row_end(void *ctx, const hi_walk_table *w, const hi_walk_row *r
     hoshi_buf_puts(b, "],\"sig\":[");
     for (size_t c = 1; c < w->n_cols; c++)
         hoshi_buf_printf(b, "%s%d", c > 1 ? "," : "", hi_walk_cell_at(w, row, c).sig);
-    if (json_col(w)) {
+    if (hi_walk_shows_col(w->t)) {
         hoshi_buf_puts(b, "],\"col_percent\":[");
         for (size_t c = 1; c < w->n_cols; c++) {
             if (c > 1)
@@ -595,6 +598,11 @@ static void render_json(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_te
         if (i)
             hoshi_buf_putc(b, ',');
         hoshi_buf_json_str(b, hi_tab_note(tx, i));
+    }
+    const char *cells_note = cells_note_of(ts, tx);
+    if (cells_note != NULL) {
+        hoshi_buf_puts(b, hi_tab_note_count(tx) ? "," : "");
+        hoshi_buf_json_str(b, cells_note);
     }
     hoshi_buf_puts(b, "]}\n");
 }

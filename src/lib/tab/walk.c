@@ -152,6 +152,14 @@ static void walk_base(const hi_walk_table *w, size_t r, size_t b, const hi_walk_
     walk_line(w, &row, f, ctx);
 }
 
+bool hi_walk_shows_col(const hi_table *t)
+{
+    for (size_t k = 0; k < t->n_cells && !t->num && !t->grid; k++)
+        if (t->cells[k] == HI_LINE_COL)
+            return true;
+    return false;
+}
+
 /* Which lines a table shows: its cells (row % alone by default). */
 static void table_lines(hi_walk_table *w)
 {
@@ -161,8 +169,7 @@ static void table_lines(hi_walk_table *w)
     w->n_cells = t->n_cells > 0 ? t->n_cells : 1;
     w->kinds = !t->num && !(w->n_cells == 1 && w->cells[0] == HI_LINE_ROW);
     w->banner = t->banner;
-    for (size_t k = 0; k < w->n_cells && !t->num && !t->grid && !w->o->one_line; k++)
-        w->col |= w->cells[k] == HI_LINE_COL;
+    w->col = hi_walk_shows_col(t) && !w->o->one_line;
 }
 
 void hi_tab_walk_table(const hi_table *t, size_t index, size_t count, const hi_walk_opts *o,

@@ -117,6 +117,9 @@ hi_walk_cell hi_walk_cell_at(const hi_walk_table *w, const hi_walk_row *row, siz
 /* The column % of cell c (0 the first category) of row r in block b, in
  * tenths (JSON's col_percent). */
 uint64_t hi_walk_col_pct10(const hi_table *t, size_t r, size_t b, size_t c);
+/* Whether table t shows column % (a categorical table with col among its
+ * cells; never GRID items without a side). */
+bool hi_walk_shows_col(const hi_table *t);
 /* The names of the kinds of lines in csv and json: "row", "count", "col", "base". */
 const char *hi_walk_line_name(hi_walk_line l);
 

@@ -201,6 +201,9 @@ static void sheet_table_end(void *ctx, const hi_walk_table *w)
     size_t n_notes = hi_tab_note_count(tx);
     for (size_t i = 0; i < n_notes; i++)
         keep(o, worksheet_write_string(o->ws, nr + (lxw_row_t)i, 0, hi_tab_note(tx, i), o->f->note));
+    if (w->col) /* one more note, after the legend */
+        keep(o, worksheet_write_string(o->ws, nr + (lxw_row_t)(n_notes + w->o->sig), 0,
+                                       hi_tab_text(tx, "note_col"), o->f->note));
     if (w->o->sig)
         keep(o, worksheet_write_string(o->ws, nr + (lxw_row_t)n_notes, 0,
                                        hi_tab_text(tx, "sig_legend_xlsx"), o->f->note));
