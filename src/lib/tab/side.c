@@ -17,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hoshi/text.h"
-
 /* Keeps a composed text (freed with the sides); NULL when out of memory. */
 static char *own_text(hi_sides *S, char *s)
 {
@@ -241,11 +239,8 @@ static hoshi_err open_vars(hi_sides *S, const hoshi_dataset *ds, const hoshi_tab
         char outer[HI_TAB_MAX_LABEL], inner[HI_TAB_MAX_LABEL];
         bool nested;
         hi_var *o, *in;
-        if (es[i] == NULL)
+        if (es[i] == NULL) /* the texts were checked for UTF-8 with the spec (run.c) */
             return hi_fail(HOSHI_ERR_USAGE, "--side: no variable given");
-        size_t n = strlen(es[i]), bad = hoshi_utf8_invalid_at(es[i], n);
-        if (bad != n)
-            return hi_fail(HOSHI_ERR_USAGE, "--side: invalid UTF-8 at byte %zu", bad + 1);
         if ((err = split_entry(es[i], outer, inner, sizeof outer, &nested)) != HOSHI_OK ||
             (err = open_var(S, ds, spec, outer, &o)) != HOSHI_OK ||
             (nested && (err = open_var(S, ds, spec, inner, &in)) != HOSHI_OK))
