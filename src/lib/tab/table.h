@@ -25,6 +25,8 @@ enum { HI_ST_N, HI_ST_MEAN, HI_ST_MEDIAN, HI_ST_MIN, HI_ST_MAX, HI_ST_SD, HI_ST_
  * share or a statistic reads counts through hi_tab_cell(), hi_tab_base()
  * and hi_tab_ess() below, so it is right for both. */
 typedef struct hi_table_w {
+    /* every row the table was counted over: n_rows + n_hidden (the hidden
+     * rows of a banner hold its column bases, weighted like the rest) */
     double *count;      /* n_rows * n_cols: the sum of the weights of each cell */
     double *row_n;      /* n_rows: the weighted bases */
     double *ess;        /* n_rows: effective bases, (Σw)² / Σw² (Kish) */
