@@ -2,15 +2,15 @@
  * test_tab_banner.c — banners through the engine's API (issue 10, part 3):
  * the blocks and hidden column-base rows that hoshi_tab_run() gives a table
  * of stacked and nested sides, the cell kinds a spec may ask for (checked
- * by the engine, not only the CLI), and every allocation of a banner
- * failing in turn (HOSHI_ERR_NOMEM, never a leak or other output).
+ * by the engine, not only the CLI), and what the walk hands a format of a
+ * weighted banner.  Every allocation of a banner failing in turn is in
+ * test_faults.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hoshi/hoshi.h"
-#include "hoshi/testing.h"
 #include "tab/walk.h"
 #include "unit.h"
 
@@ -117,66 +117,6 @@ static void bad_cells_are_refused(void)
     hoshi_dataset_free(ds);
 }
 
-/* A banner with every kind, rendered as csv, md and json; NULL with *err. */
-static char *banner_scenario(hoshi_err *err)
-{
-    hoshi_dataset *ds = NULL;
-    hoshi_tabset *ts = NULL;
-    char *a = NULL, *b = NULL, *c = NULL, *out = NULL;
-    size_t na = 0, nb = 0, nc = 0;
-    const char *heads[] = {"H", "M"}, *sides[] = {"S", "M/S"};
-    const hoshi_tab_cell cells[] = {HOSHI_TAB_CELL_COL, HOSHI_TAB_CELL_COUNT, HOSHI_TAB_CELL_ROW};
-    hoshi_tab_spec spec = {.heads = heads, .n_heads = 2, .top_box = 2, .sides = sides,
-                           .n_sides = 2, .cells = cells, .n_cells = 3};
-    hoshi_tab_render_opts ro = {.sig = true, .lang = HOSHI_LANG_EN};
-    if ((*err = hoshi_dataset_parse("cb", cb, sizeof cb - 1, "d", data, sizeof data - 1,
-                                    HOSHI_ENC_UTF8, &ds)) == HOSHI_OK &&
-        (*err = hoshi_tab_run(ds, &spec, &ts)) == HOSHI_OK &&
-        (*err = hoshi_tab_render(ts, HOSHI_TAB_CSV, &ro, &a, &na)) == HOSHI_OK &&
-        (*err = hoshi_tab_render(ts, HOSHI_TAB_MD, &ro, &b, &nb)) == HOSHI_OK &&
-        (*err = hoshi_tab_render(ts, HOSHI_TAB_JSON, &ro, &c, &nc)) == HOSHI_OK) {
-        out = malloc(na + nb + nc + 1);
-        if (out != NULL) {
-            memcpy(out, a, na);
-            memcpy(out + na, b, nb);
-            memcpy(out + na + nb, c, nc + 1);
-        }
-    }
-    free(a);
-    free(b);
-    free(c);
-    hoshi_tabset_free(ts);
-    hoshi_dataset_free(ds);
-    return out;
-}
-
-static void every_banner_allocation_can_fail(void)
-{
-    hoshi_err err;
-    char *ref = banner_scenario(&err);
-    CHECK(ref != NULL);
-    long n = 0;
-    for (; ref != NULL && n < 100000; n++) {
-        hoshi_testing_fail_alloc(n, true);
-        char *out = banner_scenario(&err);
-        bool fired = hoshi_testing_alloc_failed();
-        hoshi_testing_fail_alloc_after(-1);
-        if (out != NULL && strcmp(out, ref) != 0) {
-            printf("  n=%ld: other output (an error was swallowed)\n", n);
-            unit_case_failed = 1;
-        }
-        if (out == NULL && err != HOSHI_ERR_NOMEM) {
-            printf("  n=%ld: error %d: %s\n", n, (int)err, hoshi_error_detail());
-            unit_case_failed = 1;
-        }
-        free(out);
-        if (!fired)
-            break;
-    }
-    CHECK(n > 50 && n < 100000);
-    free(ref);
-}
-
 /* What the walk hands a format, one line per call. */
 static void w_row(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
 {
@@ -250,6 +190,5 @@ int main(void)
     RUN(blocks_and_column_bases);
     RUN(one_side_is_one_block);
     RUN(bad_cells_are_refused);
-    RUN(every_banner_allocation_can_fail);
     return UNIT_RESULT();
 }
