@@ -98,6 +98,17 @@ typedef struct hoshi_tab_band {
     double lo, hi;
 } hoshi_tab_band;
 
+/* What each row of a categorical table shows, in the order asked:
+ * ROW the percent of the row's base (the default), COUNT the respondents
+ * (weighted when the table is), COL the percent of the column's total
+ * within the row's block of the side (the total row: 100). */
+typedef enum hoshi_tab_cell {
+    HOSHI_TAB_CELL_ROW = 0,
+    HOSHI_TAB_CELL_COUNT,
+    HOSHI_TAB_CELL_COL
+} hoshi_tab_cell;
+#define HOSHI_TAB_CELL_KINDS 3
+
 /* What to tabulate.  Variables are question ids (SA, MA, NUM, GRID, DIAG),
  * GRID/DIAG items as QID_n, and DIAG derived variables QID:score,
  * QID:band, QID:star1, QID:star2.  Every pointer is borrowed for the call;
@@ -117,6 +128,14 @@ typedef struct hoshi_tab_spec {
     size_t n_recodes;
     bool sort;                        /* columns by total, descending; "other" kept last */
     int top_box;                      /* GRID heads: codes counted in the top box (default 2) */
+    /* A banner: several sides stacked, each a block of rows after the
+     * total; an entry "OUTER/INNER" nests INNER within each category of
+     * OUTER.  When n_sides > 0, side is not read; side may also be
+     * "OUTER/INNER".  --bands apply to the one NUM side variable. */
+    const char *const *sides;
+    size_t n_sides;
+    const hoshi_tab_cell *cells;      /* the kinds each row shows; none: ROW only */
+    size_t n_cells;
 } hoshi_tab_spec;
 
 /* Computes the tables of spec (one per head; a GRID head with a side

@@ -30,7 +30,9 @@ static const char tab_help[] =
     "options:\n"
     "  --codebook FILE      codebook.csv (qid,type,code,label); optional for .hsd and .sav\n"
     "  --data FILE          raw data: CSV with an id column, a .hsd cache or a .sav file\n"
-    "  --side VAR           row variable (表側)\n"
+    "  --side VAR           row variable (表側); repeatable or VAR,VAR: a banner of\n"
+    "                       blocks; OUTER/INNER nests INNER within each OUTER category\n"
+    "  --cells KINDS        count,row,col: what each row shows, in that order (row)\n"
     "  --head VAR[,VAR…]    column variable(s) (表頭); ALL for every question; repeatable\n"
     "  --where COND         VAR=c1,c2 or VAR!=c1,c2; repeatable, all must hold\n"
     "  --bands SPEC         'LABEL=LO..HI;…' categories for a NUM side (bounds inclusive)\n"
@@ -68,7 +70,7 @@ static const char import_help[] =
 
 enum {
     O_CODEBOOK = 256, O_DATA, O_SIDE, O_HEAD, O_WHERE, O_BANDS, O_NET, O_RECODE, O_SORT,
-    O_TOPBOX, O_FORMAT, O_CHART, O_NOSIG, O_ENC, O_BOM, O_ENC_OUT, O_OUT, O_LANG,
+    O_TOPBOX, O_FORMAT, O_CHART, O_NOSIG, O_ENC, O_BOM, O_ENC_OUT, O_OUT, O_LANG, O_CELLS,
     O_FA /* the free-answer options, TAB_FA_N of them */
 };
 
@@ -79,6 +81,7 @@ static const struct option tab_long_opts[] = {
     {"head", required_argument, NULL, O_HEAD},
     {"where", required_argument, NULL, O_WHERE},
     {"bands", required_argument, NULL, O_BANDS},
+    {"cells", required_argument, NULL, O_CELLS},
     {"net", required_argument, NULL, O_NET},
     {"recode", required_argument, NULL, O_RECODE},
     {"sort", no_argument, NULL, O_SORT},
@@ -137,6 +140,7 @@ static int apply(tab_cli *c, int ch, const char *arg)
     case O_HEAD: return tab_opts_head(&c->to, arg);
     case O_WHERE: return tab_opts_where(&c->to, arg);
     case O_BANDS: return tab_opts_bands(&c->to, arg);
+    case O_CELLS: return tab_opts_cells(&c->to, arg);
     case O_NET: return tab_opts_net(&c->to, arg, false);
     case O_RECODE: return tab_opts_net(&c->to, arg, true);
     case O_SORT: c->to.sort = true; return TAB_OPT_OK;

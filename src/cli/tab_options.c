@@ -114,6 +114,7 @@ void tab_opts_free(tab_opts *o)
         free(o->own[i]);
     free(o->own);
     free(o->heads);
+    free(o->sides);
     free(o->wheres);
     free(o->bands);
     free(o->nets);
@@ -127,7 +128,47 @@ int tab_opts_side(tab_opts *o, const char *var)
     if (rc != TAB_OPT_OK)
         return rc;
     o->side = keep_copy(o, var, strlen(var));
-    return o->side ? TAB_OPT_OK : TAB_OPT_NOMEM;
+    if (o->side == NULL)
+        return TAB_OPT_NOMEM;
+    for (const char *p = var; *p;) {
+        size_t len = strcspn(p, ",");
+        if (len == 0)
+            return bad(o, "--side '%s': an empty variable in the list", var);
+        char *e = keep_copy(o, p, len);
+        void *v = o->sides;
+        const char **slot = e ? grow(v, &o->n_sides, sizeof *o->sides, &v) : NULL;
+        o->sides = v;
+        if (slot == NULL)
+            return TAB_OPT_NOMEM;
+        *slot = e;
+        p += len;
+        if (*p == ',' && *++p == '\0')
+            return bad(o, "--side '%s': an empty variable in the list", var);
+    }
+    return o->n_sides > 0 ? TAB_OPT_OK : bad(o, "--side: no variable given");
+}
+
+int tab_opts_cells(tab_opts *o, const char *list)
+{
+    static const char *const names[] = {"row", "count", "col"}; /* as hoshi_tab_cell */
+    o->n_cells = 0; /* the last --cells counts */
+    for (const char *p = list; *p || o->n_cells == 0;) {
+        size_t len = strcspn(p, ","), k = 0;
+        while (k < HOSHI_TAB_CELL_KINDS && !(strlen(names[k]) == len && strncmp(p, names[k], len) == 0))
+            k++;
+        if (len == 0)
+            return bad(o, "--cells '%s': expected a list of count, row, col", list);
+        if (k == HOSHI_TAB_CELL_KINDS)
+            return bad(o, "--cells: unknown kind '%.*s' (count, row, col)", (int)(len < 40 ? len : 40), p);
+        for (size_t j = 0; j < o->n_cells; j++)
+            if (o->cells[j] == (hoshi_tab_cell)k)
+                return bad(o, "--cells: '%s' given twice", names[k]);
+        o->cells[o->n_cells++] = (hoshi_tab_cell)k;
+        p += len;
+        if (*p == ',' && *++p == '\0')
+            return bad(o, "--cells '%s': expected a list of count, row, col", list);
+    }
+    return TAB_OPT_OK;
 }
 
 int tab_opts_head(tab_opts *o, const char *list)
@@ -320,5 +361,6 @@ hoshi_tab_spec tab_opts_spec(const tab_opts *o)
 {
     return (hoshi_tab_spec){o->side, o->heads, o->n_heads, o->wheres, o->n_wheres,
                             o->bands, o->n_bands, o->nets, o->n_nets, o->recodes,
-                            o->n_recodes, o->sort, o->top_box};
+                            o->n_recodes, o->sort, o->top_box, o->sides, o->n_sides,
+                            o->cells, o->n_cells};
 }

@@ -19,7 +19,11 @@
  * owned by the struct (texts copied); free with tab_opts_free().  Start
  * from tab_opts_init(). */
 typedef struct tab_opts {
-    const char *side;
+    const char *side;    /* the last --side (the spec reads sides) */
+    const char **sides;  /* every side entry: VAR or OUTER/INNER */
+    size_t n_sides;
+    hoshi_tab_cell cells[HOSHI_TAB_CELL_KINDS];
+    size_t n_cells;
     const char **heads;
     size_t n_heads;
     hoshi_tab_where *wheres;
@@ -43,7 +47,11 @@ enum { TAB_OPT_OK = 0, TAB_OPT_BAD = 1, TAB_OPT_NOMEM = 2 };
 void tab_opts_init(tab_opts *o);
 void tab_opts_free(tab_opts *o);
 
+/* "VAR", "OUTER/INNER" or a list "A,B/C" of them; repeatable: the
+ * entries stack as blocks of one banner. */
 int tab_opts_side(tab_opts *o, const char *var);
+/* "count,row,col": a non-empty list of cell kinds, each once. */
+int tab_opts_cells(tab_opts *o, const char *list);
 /* "A,B,C": each non-empty part a head; repeatable. */
 int tab_opts_head(tab_opts *o, const char *list);
 /* "VAR=v1,v2" or "VAR!=v1,v2"; values are numbers. */

@@ -8,7 +8,8 @@
  * refuses never reaches the engine, as on the command line.
  *
  * Input: lines "KIND VALUE", the command line spelled one option a line:
- *   s VAR     --side            w COND    --where (repeatable)
+ *   s VAR     --side (repeat.)  w COND    --where (repeatable)
+ *   c KINDS   --cells
  *   h A,B     --head (repeat.)  n SPEC    --net (repeatable)
  *   b SPEC    --bands           r SPEC    --recode (repeatable)
  *   o         --sort            t N       --top-box (0..250, as the CLI)
@@ -62,6 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             case 'h': rc = tab_opts_head(&o, v); break;
             case 'o': o.sort = true; break;
             case 't': rc = tab_opts_top_box(&o, v); break;
+            case 'c': rc = tab_opts_cells(&o, v); break;
             case 'f': if (!hoshi_parse_long(v, 0, 15, &flags)) flags = 0; break;
             default: break;
             }

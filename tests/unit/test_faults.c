@@ -87,21 +87,33 @@ static char *tab_scenario(hoshi_err *err)
     const char *heads[] = {"M", "S", "V"};
     const long xy[] = {1, 2};
     const hoshi_tab_net nets[] = {{"M", "xy", xy, 2}}; /* --net M:xy=1,2 */
-    hoshi_tab_spec spec = {"S", heads, 3, NULL, 0, NULL, 0, nets, 1, NULL, 0, true, 2};
-    size_t n1 = 0, n2 = 0;
+    hoshi_tab_spec spec = {"S", heads, 3, NULL, 0, NULL, 0, nets, 1, NULL, 0, true, 2, NULL, 0, NULL, 0};
+    /* a banner too: stacked and nested sides, every cell kind (issue 10) */
+    const char *sides[] = {"M", "S/M"};
+    const hoshi_tab_cell cells[] = {HOSHI_TAB_CELL_COL, HOSHI_TAB_CELL_COUNT, HOSHI_TAB_CELL_ROW};
+    hoshi_tab_spec banner = {.heads = heads, .n_heads = 2, .top_box = 2, .sides = sides,
+                             .n_sides = 2, .cells = cells, .n_cells = 3};
+    hoshi_tabset *bs = NULL;
+    char *md = NULL;
+    size_t n1 = 0, n2 = 0, n3 = 0;
     if ((*err = hoshi_dataset_parse("cb", cb, sizeof cb - 1, "d", data, sizeof data - 1,
                                     HOSHI_ENC_UTF8, &ds)) == HOSHI_OK &&
         (*err = hoshi_tab_run(ds, &spec, &ts)) == HOSHI_OK &&
         (*err = hoshi_tab_render(ts, HOSHI_TAB_JSON, NULL, &json, &n1)) == HOSHI_OK &&
-        (*err = hoshi_tab_render(ts, HOSHI_TAB_SVG, NULL, &svg, &n2)) == HOSHI_OK) {
-        out = malloc(n1 + n2 + 1);
+        (*err = hoshi_tab_render(ts, HOSHI_TAB_SVG, NULL, &svg, &n2)) == HOSHI_OK &&
+        (*err = hoshi_tab_run(ds, &banner, &bs)) == HOSHI_OK &&
+        (*err = hoshi_tab_render(bs, HOSHI_TAB_MD, NULL, &md, &n3)) == HOSHI_OK) {
+        out = malloc(n1 + n2 + n3 + 1);
         if (out != NULL) {
             memcpy(out, json, n1);
-            memcpy(out + n1, svg, n2 + 1);
+            memcpy(out + n1, svg, n2);
+            memcpy(out + n1 + n2, md, n3 + 1);
         }
     }
     free(json);
     free(svg);
+    free(md);
+    hoshi_tabset_free(bs);
     hoshi_tabset_free(ts);
     hoshi_dataset_free(ds);
     return out;

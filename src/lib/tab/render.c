@@ -69,18 +69,38 @@ typedef struct sv_out {
 
 static const char *const sv_nl = "\r\n";
 
+/* A banner or other cells than row % alone: each line also says its
+ * block (the side column) and its kind (the cell column). */
+static bool sv_extended(const hi_walk_table *w)
+{
+    return w->banner || w->kinds;
+}
+
+/* The label of block b ("" for the total). */
+static const char *block_label(const hi_walk_table *w, size_t b)
+{
+    if (b == HI_WALK_NO_BLOCK || b >= w->t->n_blocks || w->t->block[b].label == NULL)
+        return "";
+    return w->t->block[b].label;
+}
+
 /* several tables: each after a line "[ID] title", apart by an empty line */
 static void sv_table(void *ctx, const hi_walk_table *w)
 {
     sv_out *o = ctx;
-    if (w->count < 2)
+    if (w->count < 2) {
+        if (sv_extended(w))
+            hoshi_buf_printf(o->b, "side%c%ccell", o->sep, o->sep);
         return;
+    }
     if (w->index > 0)
         hoshi_buf_puts(o->b, sv_nl);
     char title[HI_TAB_MAX_LABEL + 200];
     snprintf(title, sizeof title, "[%s] %s", w->t->id, w->t->title);
     hoshi_buf_csv(o->b, title, o->sep);
     hoshi_buf_puts(o->b, sv_nl);
+    if (sv_extended(w))
+        hoshi_buf_printf(o->b, "side%c%ccell", o->sep, o->sep);
 }
 
 static void sv_head(void *ctx, const hi_walk_table *w, const hi_walk_col *col)
@@ -100,8 +120,15 @@ static void sv_end(void *ctx, const hi_walk_table *w)
 static void sv_row(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
 {
     sv_out *o = ctx;
-    (void)w;
+    if (sv_extended(w)) {
+        hoshi_buf_csv(o->b, block_label(w, row->block), o->sep);
+        hoshi_buf_putc(o->b, o->sep);
+    }
     hoshi_buf_csv(o->b, row->label, o->sep);
+    if (sv_extended(w)) {
+        hoshi_buf_putc(o->b, o->sep);
+        hoshi_buf_puts(o->b, hi_walk_line_name(row->line));
+    }
 }
 
 static void sv_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row,
@@ -114,6 +141,7 @@ static void sv_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row,
     case HI_WALK_BASE: hoshi_buf_printf(o->b, "%llu", (unsigned long long)cell->base); break;
     case HI_WALK_STAT: fmt_stat(o->b, cell->value, cell->st); break;
     case HI_WALK_PCT: pct(o->b, cell->pct10); break;
+    case HI_WALK_COUNT: hoshi_buf_printf(o->b, "%llu", (unsigned long long)cell->count); break;
     }
 }
 
@@ -123,7 +151,7 @@ static void sv_row_end(void *ctx, const hi_walk_table *w, const hi_walk_row *row
     sv_end(ctx, w);
 }
 
-static const hi_walk_fmt sv_fmt = {sv_table, sv_head, sv_end, sv_row, sv_cell, sv_row_end, NULL};
+static const hi_walk_fmt sv_fmt = {sv_table, sv_head, sv_end, sv_row, sv_cell, sv_row_end, NULL, NULL};
 
 /* ---- human formats: shared cell text ---- */
 
@@ -158,7 +186,10 @@ typedef struct human_fmt {
     void (*cell_open)(hoshi_buf *b, bool pct, int8_t s, bool sig);
     const char *cell_close, *row_close, *table_close;
     const char *base_open, *base_close;         /* around the base line under the table */
-    void (*notes)(hoshi_buf *b, const hoshi_tab_texts *tx);
+    /* the notes; cells_note (or NULL) one more, on column % */
+    void (*notes)(hoshi_buf *b, const hoshi_tab_texts *tx, const char *cells_note);
+    /* a row spanning the table: a banner's block label over span cells */
+    void (*block_row)(hoshi_buf *b, const char *label, size_t span);
 } human_fmt;
 
 typedef struct human_out {
@@ -183,6 +214,10 @@ static void human_table(void *ctx, const hi_walk_table *w)
         hoshi_buf_puts(o->b, f->side_close);
     }
     hoshi_buf_puts(o->b, f->head_open);
+    if (w->kinds) { /* over the column that names each line's kind */
+        hoshi_buf_puts(o->b, f->head_cell_open);
+        hoshi_buf_puts(o->b, f->head_cell_close);
+    }
 }
 
 static void human_head(void *ctx, const hi_walk_table *w, const hi_walk_col *col)
@@ -197,17 +232,30 @@ static void human_head(void *ctx, const hi_walk_table *w, const hi_walk_col *col
 static void human_head_end(void *ctx, const hi_walk_table *w)
 {
     human_out *o = ctx;
-    o->f->head_close(o->b, w->n_cols - 1);
+    o->f->head_close(o->b, w->n_cols - 1 + w->kinds);
 }
 
 static void human_row(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
 {
     human_out *o = ctx;
     hoshi_buf_puts(o->b, row->r == 0 ? o->f->total_row_open : o->f->row_open);
-    o->f->text(o->b, row->label);
+    if (row->first) /* a row of several lines is labelled once */
+        o->f->text(o->b, row->label);
     if (row->small)
         o->f->small_base(o->b, hi_tab_text(w->o->tx, "small_base"));
     hoshi_buf_puts(o->b, o->f->label_close);
+    if (w->kinds) {
+        o->f->cell_open(o->b, false, 0, false);
+        o->f->text(o->b, row->kind);
+        hoshi_buf_puts(o->b, o->f->cell_close);
+    }
+}
+
+static void human_block(void *ctx, const hi_walk_table *w, size_t i, const char *label)
+{
+    human_out *o = ctx;
+    (void)i;
+    o->f->block_row(o->b, label, w->n_cols + w->kinds);
 }
 
 static void human_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row,
@@ -228,6 +276,7 @@ static void human_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row
             pct(o->b, cell->pct10);
         hoshi_buf_puts(o->b, sig_mark(cell->mark));
         break;
+    case HI_WALK_COUNT: hoshi_buf_printf(o->b, "%llu", (unsigned long long)cell->count); break;
     }
     hoshi_buf_puts(o->b, o->f->cell_close);
 }
@@ -249,16 +298,24 @@ static void human_table_end(void *ctx, const hi_walk_table *w)
 }
 
 static const hi_walk_fmt human_walk = {human_table, human_head, human_head_end, human_row,
-                                       human_cell, human_row_end, human_table_end};
+                                       human_cell, human_row_end, human_table_end, human_block};
+
+const char *hi_tab_cells_note(const hoshi_tabset *ts, const hoshi_tab_texts *tx)
+{
+    for (size_t i = 0; i < ts->n; i++)
+        if (hi_walk_shows_col(&ts->t[i]))
+            return hi_tab_text(tx, "note_col");
+    return NULL;
+}
 
 static void render_human(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const hoshi_tab_texts *tx,
                          const human_fmt *f)
 {
-    hi_walk_opts wo = {tx, true, false, HI_ST_SD, sig};
+    hi_walk_opts wo = {tx, true, false, HI_ST_SD, sig, false};
     human_out o = {b, f};
     f->doc_open(b, tx);
     hi_tab_walk(ts, &wo, &human_walk, &o);
-    f->notes(b, tx);
+    f->notes(b, tx, hi_tab_cells_note(ts, tx));
 }
 static void md_text(hoshi_buf *b, const char *s)
 {
@@ -294,19 +351,30 @@ static void md_cell_open(hoshi_buf *b, bool pct, int8_t s, bool sig)
     hoshi_buf_puts(b, " | ");
 }
 
-static void md_notes(hoshi_buf *b, const hoshi_tab_texts *tx)
+static void md_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *cells_note)
 {
     hoshi_buf_printf(b, "%s:\n\n", hi_tab_text(tx, "notes_title"));
-    for (size_t i = 0; i < hi_tab_note_count(tx); i++) {
+    size_t n = hi_tab_note_count(tx);
+    for (size_t i = 0; i < n + (cells_note != NULL); i++) {
         hoshi_buf_puts(b, "- ");
-        md_text(b, hi_tab_note(tx, i));
+        md_text(b, i < n ? hi_tab_note(tx, i) : cells_note);
         hoshi_buf_putc(b, '\n');
     }
 }
 
+static void md_block_row(hoshi_buf *b, const char *label, size_t span)
+{
+    hoshi_buf_puts(b, "| **");
+    md_text(b, label);
+    hoshi_buf_puts(b, "** |");
+    for (size_t i = 0; i < span; i++)
+        hoshi_buf_puts(b, " |");
+    hoshi_buf_putc(b, '\n');
+}
+
 static const human_fmt md_fmt = {
     md_text, md_doc_open, "### ", "\n\n", "", "\n\n", "| |", " ", " |", md_head_close,
-    "| ", "| ", md_small_base, "", md_cell_open, "", " |\n", "\n", "", "\n\n", md_notes,
+    "| ", "| ", md_small_base, "", md_cell_open, "", " |\n", "\n", "", "\n\n", md_notes, md_block_row,
 };
 
 static void html_doc_open(hoshi_buf *b, const hoshi_tab_texts *tx)
@@ -344,22 +412,30 @@ static void html_cell_open(hoshi_buf *b, bool pct, int8_t s, bool sig)
                    : s < 0 && sig ? "<td class=\"p dn\">" : "<td class=\"p\">");
 }
 
-void hi_tab_html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *h)
+void hi_tab_html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *h, const char *cells_note)
 {
     hoshi_buf_printf(b, "<%s>", h);
     hoshi_buf_html(b, hi_tab_text(tx, "notes_title"));
     hoshi_buf_printf(b, "</%s>\n<ul>\n", h);
-    for (size_t i = 0; i < hi_tab_note_count(tx); i++) {
+    size_t n = hi_tab_note_count(tx);
+    for (size_t i = 0; i < n + (cells_note != NULL); i++) {
         hoshi_buf_puts(b, "<li>");
-        hoshi_buf_html(b, hi_tab_note(tx, i));
+        hoshi_buf_html(b, i < n ? hi_tab_note(tx, i) : cells_note);
         hoshi_buf_puts(b, "</li>\n");
     }
 }
 
-static void html_notes(hoshi_buf *b, const hoshi_tab_texts *tx)
+static void html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *cells_note)
 {
-    hi_tab_html_notes(b, tx, "h3");
+    hi_tab_html_notes(b, tx, "h3", cells_note);
     hoshi_buf_puts(b, "</ul>\n</body></html>\n");
+}
+
+static void html_block_row(hoshi_buf *b, const char *label, size_t span)
+{
+    hoshi_buf_printf(b, "<tr class=\"block\"><th colspan=\"%zu\">", span + 1);
+    hoshi_buf_html(b, label);
+    hoshi_buf_puts(b, "</th></tr>\n");
 }
 
 static const human_fmt html_fmt = {
@@ -367,7 +443,7 @@ static const human_fmt html_fmt = {
     "<h2>", "</h2>\n", "<p>", "</p>\n", "<table>\n<tr><th></th>", "<th>", "</th>",
     html_head_close, "<tr><td>", "<tr class=\"total\"><td>", html_small_base, "</td>",
     html_cell_open, "</td>", "</tr>\n", "</table>\n", "<p class=\"base\">", "</p>\n",
-    html_notes,
+    html_notes, html_block_row,
 };
 
 /* ---- JSON ---- */
@@ -378,6 +454,35 @@ static void json_num(hoshi_buf *b, double v)
         hoshi_buf_puts(b, "null");
     else
         hoshi_buf_printf(b, "%.17g", v);
+}
+
+/* A banner's or other cells' fields: the kinds, and the blocks with their
+ * bases (with column %: the column bases too). */
+static void json_banner(hoshi_buf *b, const hi_walk_table *w)
+{
+    const hi_table *t = w->t;
+    hoshi_buf_puts(b, "\"cells\":[");
+    for (size_t k = 0; k < w->n_cells; k++)
+        hoshi_buf_printf(b, "%s\"%s\"", k ? "," : "", hi_walk_line_name((hi_walk_line)w->cells[k]));
+    hoshi_buf_puts(b, "],\"blocks\":[");
+    for (size_t i = 0; i < t->n_blocks; i++) {
+        hoshi_buf_puts(b, i ? ",{\"label\":" : "{\"label\":");
+        hoshi_buf_json_str(b, t->block[i].label ? t->block[i].label : "");
+        hoshi_buf_printf(b, ",\"first\":%zu,\"rows\":%zu", t->block[i].first, t->block[i].n);
+        if (hi_walk_shows_col(t) && i < t->n_hidden) {
+            hoshi_buf_puts(b, ",\"base\":");
+            json_num(b, hi_tab_block_base(t, i));
+            hoshi_buf_puts(b, ",\"col_base\":[");
+            for (size_t c = 0; c < t->n_cols; c++) {
+                if (c)
+                    hoshi_buf_putc(b, ',');
+                json_num(b, hi_tab_col_base(t, i, c));
+            }
+            hoshi_buf_putc(b, ']');
+        }
+        hoshi_buf_putc(b, '}');
+    }
+    hoshi_buf_puts(b, "],");
 }
 
 /* JSON puts a row's counts, percentages and marks in arrays of their own,
@@ -396,7 +501,10 @@ static void json_table(void *ctx, const hi_walk_table *w)
         hoshi_buf_json_str(b, t->side);
     else
         hoshi_buf_puts(b, "null");
-    hoshi_buf_printf(b, ",\"kind\":\"%s\",\"columns\":[", t->num ? "num" : t->grid ? "grid" : "cat");
+    hoshi_buf_printf(b, ",\"kind\":\"%s\",", t->num ? "num" : t->grid ? "grid" : "cat");
+    if (sv_extended(w))
+        json_banner(b, w);
+    hoshi_buf_puts(b, "\"columns\":[");
 }
 
 /* the columns: the statistics of a NUM table, N among them; else the
@@ -434,6 +542,12 @@ static void json_row(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
     hoshi_buf_json_str(b, row->label);
     hoshi_buf_printf(b, ",\"n\":%llu,\"small_base\":%s", (unsigned long long)row->n,
                      row->small ? "true" : "false");
+    if (sv_extended(w)) {
+        if (row->block == HI_WALK_NO_BLOCK)
+            hoshi_buf_puts(b, ",\"block\":null");
+        else
+            hoshi_buf_printf(b, ",\"block\":%zu", row->block);
+    }
 }
 
 static void json_row_end(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
@@ -462,6 +576,14 @@ static void json_row_end(void *ctx, const hi_walk_table *w, const hi_walk_row *r
     hoshi_buf_puts(b, "],\"sig\":[");
     for (size_t c = 1; c < w->n_cols; c++)
         hoshi_buf_printf(b, "%s%d", c > 1 ? "," : "", hi_walk_cell_at(w, row, c).sig);
+    if (hi_walk_shows_col(w->t)) {
+        hoshi_buf_puts(b, "],\"col_percent\":[");
+        for (size_t c = 1; c < w->n_cols; c++) {
+            if (c > 1)
+                hoshi_buf_putc(b, ',');
+            pct(b, hi_walk_col_pct10(w->t, row->r, row->block, c - 1));
+        }
+    }
     hoshi_buf_puts(b, "]}");
 }
 
@@ -478,11 +600,11 @@ static void json_table_end(void *ctx, const hi_walk_table *w)
 }
 
 static const hi_walk_fmt json_walk = {json_table, json_head, json_head_end, json_row,
-                                      NULL, json_row_end, json_table_end};
+                                      NULL, json_row_end, json_table_end, NULL};
 
 static void render_json(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *tx)
 {
-    hi_walk_opts wo = {tx, false, false, HI_ST_SD, false};
+    hi_walk_opts wo = {tx, false, false, HI_ST_SD, false, true};
     hoshi_buf_puts(b, "{\"tables\":[");
     hi_tab_walk(ts, &wo, &json_walk, b);
     hoshi_buf_puts(b, "\n],\"notes\":[");
@@ -490,6 +612,11 @@ static void render_json(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_te
         if (i)
             hoshi_buf_putc(b, ',');
         hoshi_buf_json_str(b, hi_tab_note(tx, i));
+    }
+    const char *cells_note = hi_tab_cells_note(ts, tx);
+    if (cells_note != NULL) {
+        hoshi_buf_puts(b, hi_tab_note_count(tx) ? "," : "");
+        hoshi_buf_json_str(b, cells_note);
     }
     hoshi_buf_puts(b, "]}\n");
 }
@@ -516,7 +643,7 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
         if (opts->bom && !opts->cp932)
             hoshi_buf_puts(&b, "\xEF\xBB\xBF");
     {
-        hi_walk_opts wo = {NULL, false, false, HI_ST_MAX, false};
+        hi_walk_opts wo = {NULL, false, false, HI_ST_MAX, false, false};
         sv_out o = {&b, fmt == HOSHI_TAB_CSV ? ',' : '\t'};
         hi_tab_walk(ts, &wo, &sv_fmt, &o);
         break;

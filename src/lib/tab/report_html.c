@@ -53,6 +53,8 @@ static void rep_table(void *ctx, const hi_walk_table *w)
         hoshi_buf_html(b, t->side);
     }
     hoshi_buf_puts(b, "</caption>\n<thead><tr><td></td>");
+    if (w->kinds) /* over the column that names each line's kind (--cells) */
+        hoshi_buf_puts(b, "<td></td>");
 }
 
 static void rep_head(void *ctx, const hi_walk_table *w, const hi_walk_col *col)
@@ -74,13 +76,30 @@ static void rep_row(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
 {
     hoshi_buf *b = ctx;
     hoshi_buf_puts(b, row->r == 0 ? "<tr class=\"total\"><th scope=\"row\">" : "<tr><th scope=\"row\">");
-    hoshi_buf_html(b, row->label);
+    if (row->first) /* a row of several lines is labelled once */
+        hoshi_buf_html(b, row->label);
     if (row->small) {
         hoshi_buf_puts(b, " <span class=\"ref\">");
         hoshi_buf_html(b, hi_tab_text(w->o->tx, "small_base"));
         hoshi_buf_puts(b, "</span>");
     }
     hoshi_buf_puts(b, "</th>");
+    if (w->kinds) {
+        hoshi_buf_puts(b, "<td>");
+        hoshi_buf_html(b, row->kind);
+        hoshi_buf_puts(b, "</td>");
+    }
+}
+
+/* a banner's block: a row spanning the table with the block's label */
+static void rep_block(void *ctx, const hi_walk_table *w, size_t i, const char *label)
+{
+    hoshi_buf *b = ctx;
+    (void)i;
+    hoshi_buf_printf(b, "<tr class=\"block\"><th scope=\"rowgroup\" colspan=\"%zu\">",
+                     w->n_cols + w->kinds + 1);
+    hoshi_buf_html(b, label);
+    hoshi_buf_puts(b, "</th></tr>\n");
 }
 
 /* a mark is coloured only where it is shown (not on a small base) */
@@ -92,6 +111,9 @@ static void rep_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row,
     switch (cell->kind) {
     case HI_WALK_BASE:
         hoshi_buf_printf(b, "<td class=\"n\">%llu</td>", (unsigned long long)cell->base);
+        return;
+    case HI_WALK_COUNT:
+        hoshi_buf_printf(b, "<td class=\"n\">%llu</td>", (unsigned long long)cell->count);
         return;
     case HI_WALK_STAT:
         if (cell->no_values)
@@ -148,7 +170,7 @@ static void rep_table_end(void *ctx, const hi_walk_table *w)
 }
 
 static const hi_walk_fmt report_walk = {rep_table, rep_head, rep_head_end, rep_row,
-                                        rep_cell, rep_row_end, rep_table_end};
+                                        rep_cell, rep_row_end, rep_table_end, rep_block};
 
 static void doc_open(hoshi_buf *b, const char *title, const hoshi_tab_texts *tx)
 {
@@ -191,10 +213,10 @@ static void toc(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *tx)
     hoshi_buf_puts(b, "</ol></nav>\n<main>\n");
 }
 
-static void notes(hoshi_buf *b, const hoshi_tab_texts *tx, bool sig)
+static void notes(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *tx, bool sig)
 {
     hoshi_buf_puts(b, "</main>\n<footer>");
-    hi_tab_html_notes(b, tx, "h2");
+    hi_tab_html_notes(b, tx, "h2", hi_tab_cells_note(ts, tx));
     if (sig) {
         hoshi_buf_puts(b, "<li>");
         hoshi_buf_html(b, hi_tab_text(tx, "sig_legend_xlsx"));
@@ -219,9 +241,9 @@ hoshi_err hoshi_book_render_html(const hoshi_tabset *ts, const char *title,
     b.limit = (size_t)1 << 30;
     doc_open(&b, title, tx);
     toc(&b, ts, tx);
-    hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig};
+    hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig, false};
     hi_tab_walk(ts, &wo, &report_walk, &b);
-    notes(&b, tx, sig);
+    notes(&b, ts, tx, sig);
     hoshi_tab_texts_free(owned);
     return hoshi_buf_finish(&b, out, len);
 }

@@ -6,6 +6,7 @@
  * heads are counted, on two threads when the data is big (tab.c builds
  * each table).
  */
+#include "tab/side.h"
 #include "tab/tab.h"
 #include "internal.h"
 
@@ -26,9 +27,7 @@ typedef struct run {
     uint64_t *filter;       /* respondents every --where holds for */
     hi_drop *drops;         /* codes dropped by VAR!=codes */
     size_t n_drops;
-    hi_var sv;              /* the side variable (zeroed when there is none) */
-    hi_side sd;
-    char *side_title;       /* "VAR title", NULL for a GT */
+    hi_sides S;             /* the side's rows and blocks (side.c) */
     const char **names;     /* the heads, ALL expanded */
     size_t n_names;
 } run;
@@ -56,9 +55,11 @@ static hoshi_err run_head(hoshi_tabset *ts, const run *R, const char *name)
         return err;
     int top_box = spec->top_box > 0 ? spec->top_box : 2;
     if (h.grid) {
-        if (R->sd.n == 1) {
+        if (R->S.n_shown == 1) {
             if ((err = push_table(ts, &t)) == HOSHI_OK)
                 err = hi_table_grid(t, ds, &h, R->filter, top_box);
+            if (err == HOSHI_OK)
+                err = hi_sides_table(&R->S, t);
         } else {
             for (size_t it = 0; it < h.q->n_items && err == HOSHI_OK; it++) {
                 char item[160];
@@ -74,7 +75,9 @@ static hoshi_err run_head(hoshi_tabset *ts, const run *R, const char *name)
     if ((err = push_table(ts, &t)) != HOSHI_OK)
         goto free_head;
     if (h.is_num) {
-        err = hi_table_num(t, &h, &R->sd, ds->n_rows, R->side_title);
+        err = hi_table_num(t, &h, &R->S.sd, ds->n_rows, R->S.title);
+        if (err == HOSHI_OK)
+            err = hi_sides_table(&R->S, t);
         goto free_head;
     }
     uint8_t dropsel[HI_TAB_MAX_CODES + 1] = {0};
@@ -86,8 +89,10 @@ static hoshi_err run_head(hoshi_tabset *ts, const run *R, const char *name)
                     if (!h.cat[c].net && h.cat[c].code == R->drops[i].code[k])
                         dropsel[c] = 1, any = true;
     bool grid_item = h.q != NULL && (h.q->type == HI_Q_GRID || h.q->type == HI_Q_DIAG);
-    err = hi_table_cat(t, &h, &R->sd, ds->n_rows, any ? dropsel : NULL, grid_item ? top_box : 0,
-                       R->side_title, spec);
+    err = hi_table_cat(t, &h, &R->S.sd, ds->n_rows, any ? dropsel : NULL, grid_item ? top_box : 0,
+                       R->S.title, spec);
+    if (err == HOSHI_OK)
+        err = hi_sides_table(&R->S, t);
 free_head:
     hi_var_free(&h);
     return err;
@@ -168,6 +173,9 @@ static hoshi_err check_spec_text(const hoshi_tab_spec *spec)
     hoshi_err err;
     if ((err = check_utf8("--side", spec->side)) != HOSHI_OK)
         return err;
+    for (size_t i = 0; i < spec->n_sides; i++)
+        if ((err = check_utf8("--side", spec->sides[i])) != HOSHI_OK)
+            return err;
     for (size_t i = 0; i < spec->n_bands; i++)
         if (spec->bands[i].label == NULL)
             return hi_fail(HOSHI_ERR_USAGE, "--bands: a band has no label");
@@ -227,60 +235,10 @@ static hoshi_err make_filter(run *R)
     return HOSHI_OK;
 }
 
-/* Step 3a: the side variable with its bands and nets, and its title. */
-static hoshi_err open_side(run *R)
+/* Step 3: the side's rows: the total, then each side block (side.c). */
+static hoshi_err open_sides(run *R)
 {
-    const hoshi_tab_spec *spec = R->spec;
-    size_t n = R->ds->n_rows;
-    hoshi_err err;
-    if (spec->side == NULL)
-        return spec->n_bands > 0 ? hi_fail(HOSHI_ERR_USAGE, "--bands needs --side") : HOSHI_OK;
-    if ((err = hi_var_verify(R->ds, spec->side)) != HOSHI_OK ||
-        (err = hi_var_open(R->ds, spec->side, &R->sv)) != HOSHI_OK)
-        return err;
-    if (R->sv.grid)
-        return hi_fail(HOSHI_ERR_USAGE, "--side %s is a GRID; name one item, e.g. %s_1",
-                       spec->side, spec->side);
-    if (spec->n_bands > 0) {
-        if ((err = hi_var_bands(&R->sv, n, spec->bands, spec->n_bands)) != HOSHI_OK)
-            return err;
-    } else if (R->sv.is_num) {
-        return hi_fail(HOSHI_ERR_USAGE, "--side %s is NUM; give --bands 'LABEL=LO..HI;…'",
-                       spec->side);
-    }
-    if ((err = hi_var_materialize(&R->sv)) != HOSHI_OK ||
-        (err = hi_tab_nets(&R->sv, n, spec->nets, spec->n_nets, false)) != HOSHI_OK ||
-        (err = hi_tab_nets(&R->sv, n, spec->recodes, spec->n_recodes, true)) != HOSHI_OK)
-        return err;
-    size_t tl = strlen(R->sv.name) + strlen(R->sv.title) + 2;
-    R->side_title = hi_malloc(tl);
-    if (R->side_title == NULL)
-        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-    snprintf(R->side_title, tl, "%s %s", R->sv.name, R->sv.title);
-    return HOSHI_OK;
-}
-
-/* Step 3b: the rows: the total, then each side category within the filter. */
-static hoshi_err make_rows(run *R)
-{
-    size_t words = hi_words(R->ds->n_rows), nside = R->spec->side != NULL ? R->sv.n : 0;
-    hi_side *sd = &R->sd;
-    sd->n = nside + 1;
-    sd->bits = hi_calloc(sd->n, sizeof *sd->bits);
-    sd->labels = hi_calloc(sd->n, sizeof *sd->labels);
-    if (sd->bits == NULL || sd->labels == NULL)
-        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-    sd->bits[0] = R->filter;
-    sd->labels[0] = (char *)"全体";
-    for (size_t k = 0; k < nside; k++) {
-        sd->labels[k + 1] = R->sv.cat[k].label;
-        sd->bits[k + 1] = hi_bits_new(words);
-        if (sd->bits[k + 1] == NULL)
-            return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-        for (size_t w = 0; w < words; w++)
-            sd->bits[k + 1][w] = R->sv.cat[k].bits[w] & R->filter[w];
-    }
-    return HOSHI_OK;
+    return hi_sides_open(&R->S, R->ds, R->spec, R->filter);
 }
 
 /* Step 4: the heads, ALL expanded (free text and the side left out), and
@@ -301,8 +259,7 @@ static hoshi_err expand_heads(run *R)
         }
         for (size_t qi = 0; qi < cb->n && R->n_names < cap; qi++) {
             const hi_question *q = &cb->q[qi];
-            if (q->type == HI_Q_FA ||
-                (R->sv.q == q && spec->side && strcmp(spec->side, q->qid) == 0))
+            if (q->type == HI_Q_FA || hi_sides_has(&R->S, q))
                 continue;
             R->names[R->n_names++] = q->qid;
         }
@@ -361,14 +318,8 @@ static hoshi_err fill_base(const run *R, hoshi_tabset *ts)
 
 static void run_free(run *R)
 {
-    if (R->sd.bits != NULL)
-        for (size_t k = 1; k < R->sd.n; k++)
-            free(R->sd.bits[k]);
-    free(R->sd.bits);
-    free(R->sd.labels);
-    free(R->side_title);
+    hi_sides_free(&R->S);
     free(R->names);
-    hi_var_free(&R->sv);
     free(R->drops);
     free(R->filter);
 }
@@ -388,8 +339,8 @@ hoshi_err hoshi_tab_run(const hoshi_dataset *ds, const hoshi_tab_spec *spec, hos
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
         goto free_run;
     }
-    if ((err = make_filter(&R)) != HOSHI_OK || (err = open_side(&R)) != HOSHI_OK ||
-        (err = make_rows(&R)) != HOSHI_OK || (err = expand_heads(&R)) != HOSHI_OK ||
+    if ((err = make_filter(&R)) != HOSHI_OK || (err = open_sides(&R)) != HOSHI_OK ||
+        (err = expand_heads(&R)) != HOSHI_OK ||
         (err = count_heads(&R, ts)) != HOSHI_OK || (err = fill_base(&R, ts)) != HOSHI_OK)
         goto free_run;
     *out = ts;

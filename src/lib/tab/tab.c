@@ -40,7 +40,7 @@ static bool is_last_label(const char *s)
 
 static void table_free(hi_table *t)
 {
-    for (size_t i = 0; t->row_label != NULL && i < t->n_rows; i++)
+    for (size_t i = 0; t->row_label != NULL && i < t->n_rows + t->n_hidden; i++)
         free(t->row_label[i]);
     for (size_t i = 0; t->col_label != NULL && i < t->n_cols; i++)
         free(t->col_label[i]);

@@ -25,6 +25,8 @@ enum { HI_ST_N, HI_ST_MEAN, HI_ST_MEDIAN, HI_ST_MIN, HI_ST_MAX, HI_ST_SD, HI_ST_
  * share or a statistic reads counts through hi_tab_cell(), hi_tab_base()
  * and hi_tab_ess() below, so it is right for both. */
 typedef struct hi_table_w {
+    /* every row the table was counted over: n_rows + n_hidden (the hidden
+     * rows of a banner hold its column bases, weighted like the rest) */
     double *count;      /* n_rows * n_cols: the sum of the weights of each cell */
     double *row_n;      /* n_rows: the weighted bases */
     double *ess;        /* n_rows: effective bases, (Σw)² / Σw² (Kish) */
@@ -68,6 +70,13 @@ typedef struct hi_table {
      * NULL outside a book */
     char *book_id;
     char *book_title;
+    /* banners (side.c): rows n_rows .. n_rows + n_hidden - 1 are not shown;
+     * with column % asked, row n_rows + i holds block i's column bases (the
+     * respondents of the block's union in each column) */
+    size_t n_hidden;
+    bool banner;        /* several side variables or a nested side: show the blocks */
+    uint8_t cells[HOSHI_TAB_CELL_KINDS];  /* hoshi_tab_cell kinds each row shows, in order */
+    size_t n_cells;     /* 0: row % only, as without a banner */
 } hi_table;
 
 /* Cell (r, c), the base of row r and its effective base: weighted when
@@ -98,6 +107,18 @@ static inline hi_block hi_tab_block(const hi_table *t, size_t i)
     if (t->n_blocks > 0)
         return t->block[i];
     return (hi_block){1, t->n_rows - 1, NULL};
+}
+
+/* The column base of column c in block i (SIZE_MAX: the total row, its own
+ * base) and the block's base: the respondents of the block's rows, each
+ * once.  Only tables with column % keep them (n_hidden > 0). */
+static inline double hi_tab_col_base(const hi_table *t, size_t i, size_t c)
+{
+    return i == SIZE_MAX ? hi_tab_cell(t, 0, c) : hi_tab_cell(t, t->n_rows + i, c);
+}
+static inline double hi_tab_block_base(const hi_table *t, size_t i)
+{
+    return i == SIZE_MAX ? hi_tab_base(t, 0) : hi_tab_base(t, t->n_rows + i);
 }
 
 struct hoshi_tabset {
@@ -140,7 +161,10 @@ void hi_tab_base_line(hoshi_buf *b, const hi_table *t, const hoshi_tab_texts *tx
 
 /* render.c: the heading (element h) of the notes on method and the list
  * of them, its <ul> left open for the caller to add to and close. */
-void hi_tab_html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *h);
+void hi_tab_html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *h,
+                       const char *cells_note);
+/* render.c: the note on column %, when a table of ts shows it; else NULL. */
+const char *hi_tab_cells_note(const hoshi_tabset *ts, const hoshi_tab_texts *tx);
 
 /* Percent of n, in tenths, rounded half up on the exact ratio. */
 static inline uint64_t hi_pct10(uint64_t count, uint64_t n)

@@ -7,6 +7,8 @@
  */
 #include "tab/walk.h"
 
+#include <math.h>
+
 /* English names of the statistics (md, html, json, csv), and their tab.ini
  * keys after N (xlsx) */
 static const char *const stat_names[] = {"N", "mean", "median", "min", "max", "sd"};
@@ -29,10 +31,67 @@ static hi_walk_col column(const hi_walk_table *w, size_t c)
     return col;
 }
 
+static const char *const line_names[] = {"row", "count", "col", "base"};
+static const char *const line_keys[] = {"cell_row", "cell_count", "cell_col", "cell_base"};
+
+const char *hi_walk_line_name(hi_walk_line l)
+{
+    return line_names[l];
+}
+
+/* A weighted count shown as a whole number: half up. */
+static uint64_t whole(double x)
+{
+    return x > 0 ? (uint64_t)floor(x + 0.5) : 0;
+}
+
+/* x of n in tenths of a percent, half up: exact integers unweighted. */
+static uint64_t share10(const hi_table *t, double x, double n)
+{
+    if (t->w == NULL)
+        return hi_pct10((uint64_t)x, (uint64_t)n);
+    return n > 0 ? (uint64_t)floor(1000.0 * x / n + 0.5) : 0;
+}
+
+/* The column base of category c in block b; 0 when the table kept none. */
+static double col_base(const hi_table *t, size_t b, size_t c)
+{
+    return b == HI_WALK_NO_BLOCK || b < t->n_hidden ? hi_tab_col_base(t, b, c) : 0;
+}
+
+uint64_t hi_walk_col_pct10(const hi_table *t, size_t r, size_t b, size_t c)
+{
+    return share10(t, hi_tab_cell(t, r, c), col_base(t, b, c));
+}
+
+/* Cells of the lines other than row %: counts, column %, column bases. */
+static void other_line(const hi_walk_table *w, const hi_walk_row *row, hi_walk_cell *cell)
+{
+    const hi_table *t = w->t;
+    size_t c = cell->c - 1;
+    double x = row->line == HI_LINE_BASE ? col_base(t, row->block, c) : hi_tab_cell(t, row->r, c);
+    if (row->line == HI_LINE_COL) {
+        cell->base = whole(col_base(t, row->block, c));
+        cell->count = whole(x);
+        cell->pct10 = share10(t, x, col_base(t, row->block, c));
+        cell->zero = !(x > 0) || cell->base == 0;
+        return;
+    }
+    cell->kind = HI_WALK_COUNT;
+    cell->count = whole(x);
+    cell->value = x;
+    cell->zero = !(x > 0);
+}
+
 hi_walk_cell hi_walk_cell_at(const hi_walk_table *w, const hi_walk_row *row, size_t c)
 {
     const hi_table *t = w->t;
     hi_walk_cell cell = {.c = c, .kind = HI_WALK_BASE, .base = row->n};
+    if (!t->num && c > 0 && row->line != HI_LINE_ROW) {
+        cell.kind = HI_WALK_PCT;
+        other_line(w, row, &cell);
+        return cell;
+    }
     if (t->num) {
         const double *st = &t->stat[row->r * HI_ST_COUNT];
         cell.kind = HI_WALK_STAT;
@@ -51,10 +110,74 @@ hi_walk_cell hi_walk_cell_at(const hi_walk_table *w, const hi_walk_row *row, siz
     return cell;
 }
 
+/* One line: the row, its cells, its end. */
+static void walk_line(const hi_walk_table *w, const hi_walk_row *row, const hi_walk_fmt *f,
+                      void *ctx)
+{
+    if (f->row)
+        f->row(ctx, w, row);
+    for (size_t c = 0; c < w->n_cols && f->cell; c++) {
+        hi_walk_cell cell = hi_walk_cell_at(w, row, c);
+        f->cell(ctx, w, row, &cell);
+    }
+    if (f->row_end)
+        f->row_end(ctx, w, row);
+}
+
+/* The lines of row r (one per kind, or one), in block b. */
+static void walk_row(const hi_walk_table *w, size_t r, size_t b, const hi_walk_fmt *f, void *ctx)
+{
+    const hi_table *t = w->t;
+    const hi_walk_opts *o = w->o;
+    size_t n_lines = o->one_line || t->num ? 1 : w->n_cells;
+    for (size_t k = 0; k < n_lines; k++) {
+        hi_walk_line line = o->one_line || t->num ? HI_LINE_ROW : (hi_walk_line)w->cells[k];
+        hi_walk_row row = {r, o->shown_labels ? hi_tab_row_label(t, r, o->tx) : t->row_label[r],
+                           t->row_n[r], k == 0 && hi_tab_small_base(t, r), line, k == 0, b,
+                           NULL};
+        if (w->kinds)
+            row.kind = o->shown_labels ? hi_tab_text(o->tx, line_keys[line]) : line_names[line];
+        walk_line(w, &row, f, ctx);
+    }
+}
+
+/* The base line of block b (the total's: HI_WALK_NO_BLOCK), first row r. */
+static void walk_base(const hi_walk_table *w, size_t r, size_t b, const hi_walk_fmt *f, void *ctx)
+{
+    const hi_walk_opts *o = w->o;
+    hi_walk_row row = {r, "", whole(hi_tab_block_base(w->t, b < w->t->n_hidden ? b : HI_WALK_NO_BLOCK)),
+                       false, HI_LINE_BASE, true, b,
+                       o->shown_labels ? hi_tab_text(o->tx, line_keys[HI_LINE_BASE])
+                                       : line_names[HI_LINE_BASE]};
+    walk_line(w, &row, f, ctx);
+}
+
+bool hi_walk_shows_col(const hi_table *t)
+{
+    for (size_t k = 0; k < t->n_cells && !t->num && !t->grid; k++)
+        if (t->cells[k] == HI_LINE_COL)
+            return true;
+    return false;
+}
+
+/* Which lines a table shows: its cells (row % alone by default). */
+static void table_lines(hi_walk_table *w)
+{
+    static const uint8_t row_only[] = {HI_LINE_ROW};
+    const hi_table *t = w->t;
+    w->cells = t->n_cells > 0 ? t->cells : row_only;
+    w->n_cells = t->n_cells > 0 ? t->n_cells : 1;
+    w->kinds = !t->num && !(w->n_cells == 1 && w->cells[0] == HI_LINE_ROW);
+    w->banner = t->banner;
+    w->col = hi_walk_shows_col(t) && !w->o->one_line;
+}
+
 void hi_tab_walk_table(const hi_table *t, size_t index, size_t count, const hi_walk_opts *o,
                        const hi_walk_fmt *f, void *ctx)
 {
-    hi_walk_table w = {t, index, count, t->num ? (size_t)o->last_stat + 1 : t->n_cols + 1, o};
+    hi_walk_table w = {t, index, count, t->num ? (size_t)o->last_stat + 1 : t->n_cols + 1, o,
+                       false, false, false, NULL, 0};
+    table_lines(&w);
     if (f->table)
         f->table(ctx, &w);
     for (size_t c = 0; c < w.n_cols && f->head; c++) {
@@ -63,17 +186,21 @@ void hi_tab_walk_table(const hi_table *t, size_t index, size_t count, const hi_w
     }
     if (f->head_end)
         f->head_end(ctx, &w);
-    for (size_t r = 0; r < t->n_rows; r++) {
-        hi_walk_row row = {r, o->shown_labels ? hi_tab_row_label(t, r, o->tx) : t->row_label[r],
-                           t->row_n[r], hi_tab_small_base(t, r)};
-        if (f->row)
-            f->row(ctx, &w, &row);
-        for (size_t c = 0; c < w.n_cols && f->cell; c++) {
-            hi_walk_cell cell = hi_walk_cell_at(&w, &row, c);
-            f->cell(ctx, &w, &row, &cell);
-        }
-        if (f->row_end)
-            f->row_end(ctx, &w, &row);
+    if (w.col)
+        walk_base(&w, 0, HI_WALK_NO_BLOCK, f, ctx);
+    walk_row(&w, 0, HI_WALK_NO_BLOCK, f, ctx);
+    size_t nb = hi_tab_block_count(t);
+    if (nb == 0)
+        for (size_t r = 1; r < t->n_rows; r++)
+            walk_row(&w, r, HI_WALK_NO_BLOCK, f, ctx);
+    for (size_t b = 0; b < nb; b++) {
+        hi_block blk = hi_tab_block(t, b);
+        if (w.banner && f->block)
+            f->block(ctx, &w, b, blk.label ? blk.label : "");
+        if (w.col)
+            walk_base(&w, blk.first, b, f, ctx);
+        for (size_t r = blk.first; r < blk.first + blk.n; r++)
+            walk_row(&w, r, b, f, ctx);
     }
     if (f->table_end)
         f->table_end(ctx, &w);

@@ -25,12 +25,26 @@ typedef struct hi_walk_opts {
     bool stat_texts;    /* names of statistics from tab.ini, else the English ones */
     int last_stat;      /* the last statistic shown: HI_ST_MAX or HI_ST_SD */
     bool sig;           /* significance marks shown (--no-sig turns them off) */
+    bool one_line;      /* one line per row whatever the cells (JSON lays out every kind itself) */
 } hi_walk_opts;
 
 /* What a column or a cell holds: the row's base N (column 0 of a table
  * of categories), a percentage, or a statistic of a NUM head (whose column
  * 0 is the statistic N, the respondents with a value). */
-typedef enum hi_walk_kind { HI_WALK_BASE, HI_WALK_PCT, HI_WALK_STAT } hi_walk_kind;
+typedef enum hi_walk_kind { HI_WALK_BASE, HI_WALK_PCT, HI_WALK_STAT, HI_WALK_COUNT } hi_walk_kind;
+
+/* What one line of a row shows (--cells, one line per kind asked, in
+ * order): row %, the count, column %, or (BASE, before the total row and
+ * each block when column % is asked) the column bases as counts, with the
+ * block's base in N. */
+typedef enum hi_walk_line {
+    HI_LINE_ROW = HOSHI_TAB_CELL_ROW,
+    HI_LINE_COUNT = HOSHI_TAB_CELL_COUNT,
+    HI_LINE_COL = HOSHI_TAB_CELL_COL,
+    HI_LINE_BASE
+} hi_walk_line;
+
+#define HI_WALK_NO_BLOCK ((size_t)-1)  /* the total row belongs to no block */
 
 /* One table as the walk hands it to a format. */
 typedef struct hi_walk_table {
@@ -38,6 +52,11 @@ typedef struct hi_walk_table {
     size_t index, count;    /* its place among the tables rendered together */
     size_t n_cols;          /* columns after the row label, N included */
     const hi_walk_opts *o;
+    bool kinds;             /* the lines say their kind: cells other than row % alone */
+    bool banner;            /* the rows come in blocks that formats show */
+    bool col;               /* column % shown: base lines come before the total and each block */
+    const uint8_t *cells;   /* the kinds of a row's lines (hi_walk_line) */
+    size_t n_cells;
 } hi_walk_table;
 
 typedef struct hi_walk_col {
@@ -52,18 +71,22 @@ typedef struct hi_walk_row {
     const char *label;
     uint64_t n;             /* the row's base */
     bool small;             /* marked 参考値: the base is too small to trust */
+    hi_walk_line line;      /* what this line of the row shows */
+    bool first;             /* the row's first line (human formats label only it) */
+    size_t block;           /* the row's block, HI_WALK_NO_BLOCK for the total */
+    const char *kind;       /* the line's kind as a format names it (kinds only) */
 } hi_walk_row;
 
 typedef struct hi_walk_cell {
     size_t c;
     hi_walk_kind kind;
-    uint64_t count, base;   /* BASE: base is the row's N; PCT: count of base */
+    uint64_t count, base;   /* BASE: base is the row's N; PCT: count of base; COUNT: count */
     uint64_t pct10;         /* PCT: percent of base in tenths, rounded half up */
     bool zero;              /* PCT: no one (or no base); human formats show — */
     int8_t sig;             /* PCT: significance as computed (±1 at 95%, ±2 at 99%) */
     int8_t mark;            /* PCT: as shown: 0 without marks or on a small base */
     int st;                 /* STAT: which statistic (HI_ST_*) */
-    double value;           /* STAT: its value, NaN when there is none */
+    double value;           /* STAT: its value, NaN when there is none; COUNT: the exact count */
     bool no_values;         /* STAT: nobody in the row has a value of the head */
 } hi_walk_cell;
 
@@ -79,6 +102,8 @@ typedef struct hi_walk_fmt {
                  const hi_walk_cell *cell);
     void (*row_end)(void *ctx, const hi_walk_table *w, const hi_walk_row *row);
     void (*table_end)(void *ctx, const hi_walk_table *w);
+    /* a banner's block i starts (before its base line and rows) */
+    void (*block)(void *ctx, const hi_walk_table *w, size_t i, const char *label);
 } hi_walk_fmt;
 
 /* Walks table t, the index-th of count rendered together. */
@@ -89,5 +114,13 @@ void hi_tab_walk(const hoshi_tabset *ts, const hi_walk_opts *o, const hi_walk_fm
 /* Cell c of a row, for a format that lays a row's cells out by kind
  * (JSON's counts, percent and sig arrays) rather than in column order. */
 hi_walk_cell hi_walk_cell_at(const hi_walk_table *w, const hi_walk_row *row, size_t c);
+/* The column % of cell c (0 the first category) of row r in block b, in
+ * tenths (JSON's col_percent). */
+uint64_t hi_walk_col_pct10(const hi_table *t, size_t r, size_t b, size_t c);
+/* Whether table t shows column % (a categorical table with col among its
+ * cells; never GRID items without a side). */
+bool hi_walk_shows_col(const hi_table *t);
+/* The names of the kinds of lines in csv and json: "row", "count", "col", "base". */
+const char *hi_walk_line_name(hi_walk_line l);
 
 #endif

@@ -126,6 +126,7 @@ typedef struct sheet_out {
     const formats *f;
     lxw_row_t hr;
     lxw_error le;
+    lxw_row_t line;     /* where the next line of the table goes */
 } sheet_out;
 
 static void keep(sheet_out *o, lxw_error e)
@@ -151,7 +152,7 @@ static void sheet_table(void *ctx, const hi_walk_table *w)
     }
     keep(o, worksheet_set_column(o->ws, 0, 0, 28, NULL));
     keep(o, worksheet_set_column(o->ws, 1, 1, 8, NULL));
-    keep(o, worksheet_set_column(o->ws, 2, (lxw_col_t)w->n_cols, 11, NULL));
+    keep(o, worksheet_set_column(o->ws, 2, (lxw_col_t)(w->n_cols + w->kinds), 11, NULL));
     keep(o, worksheet_set_row(o->ws, o->hr, 96, NULL));
     keep(o, worksheet_write_string(o->ws, o->hr, 0, "", o->f->head));
 }
@@ -159,18 +160,44 @@ static void sheet_table(void *ctx, const hi_walk_table *w)
 static void sheet_head(void *ctx, const hi_walk_table *w, const hi_walk_col *col)
 {
     sheet_out *o = ctx;
-    (void)w;
-    keep(o, worksheet_write_string(o->ws, o->hr, (lxw_col_t)(1 + col->c), col->label, o->f->head));
+    keep(o, worksheet_write_string(o->ws, o->hr, (lxw_col_t)(1 + w->kinds + col->c), col->label,
+                                   o->f->head));
+}
+
+/* the column naming each line's kind, and the lines below the header */
+static void sheet_head_end(void *ctx, const hi_walk_table *w)
+{
+    sheet_out *o = ctx;
+    if (w->kinds)
+        keep(o, worksheet_write_string(o->ws, o->hr, 1, "", o->f->head));
+    o->line = o->hr + 1;
+}
+
+/* a banner's block: its label across the table */
+static void sheet_block(void *ctx, const hi_walk_table *w, size_t i, const char *label)
+{
+    sheet_out *o = ctx;
+    (void)i;
+    keep(o, worksheet_merge_range(o->ws, o->line, 0, o->line, (lxw_col_t)(w->kinds + w->n_cols),
+                                  label, o->f->total));
+    o->line++;
 }
 
 static void sheet_row(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
 {
     sheet_out *o = ctx;
     char lab[HI_TAB_MAX_LABEL + 40];
-    snprintf(lab, sizeof lab, "%s%s%s", row->label, row->small ? " " : "",
+    snprintf(lab, sizeof lab, "%s%s%s", row->first ? row->label : "", row->small ? " " : "",
              row->small ? hi_tab_text(w->o->tx, "small_base") : "");
-    keep(o, worksheet_write_string(o->ws, (lxw_row_t)(o->hr + 1 + row->r), 0, lab,
-                                   row->r == 0 ? o->f->total : o->f->label));
+    keep(o, worksheet_write_string(o->ws, o->line, 0, lab, row->r == 0 ? o->f->total : o->f->label));
+    if (w->kinds)
+        keep(o, worksheet_write_string(o->ws, o->line, 1, row->kind, o->f->label));
+}
+
+static void sheet_row_end(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
+{
+    (void)w, (void)row;
+    ((sheet_out *)ctx)->line++;
 }
 
 /* the base and N as counts, statistics with one decimal (blank when the
@@ -179,9 +206,9 @@ static void sheet_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row
                        const hi_walk_cell *cell)
 {
     sheet_out *o = ctx;
-    (void)w;
-    lxw_row_t r = (lxw_row_t)(o->hr + 1 + row->r);
-    lxw_col_t c = (lxw_col_t)(1 + cell->c);
+    (void)row;
+    lxw_row_t r = o->line;
+    lxw_col_t c = (lxw_col_t)(1 + w->kinds + cell->c);
     if (cell->kind == HI_WALK_BASE)
         keep(o, worksheet_write_number(o->ws, r, c, (double)cell->base, o->f->n));
     else if (cell->kind == HI_WALK_STAT && cell->st == HI_ST_N)
@@ -190,6 +217,8 @@ static void sheet_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row
         keep(o, worksheet_write_blank(o->ws, r, c, o->f->stat));
     else if (cell->kind == HI_WALK_STAT)
         keep(o, worksheet_write_number(o->ws, r, c, cell->value, o->f->stat));
+    else if (cell->kind == HI_WALK_COUNT)
+        keep(o, worksheet_write_number(o->ws, r, c, (double)cell->count, o->f->n));
     else
         keep(o, worksheet_write_number(o->ws, r, c, (double)cell->pct10 / 10.0,
                                        cell->mark > 0   ? o->f->pct_up
@@ -202,8 +231,8 @@ static void sheet_table_end(void *ctx, const hi_walk_table *w)
 {
     sheet_out *o = ctx;
     const hoshi_tab_texts *tx = w->o->tx;
-    worksheet_freeze_panes(o->ws, o->hr + 1, 2);
-    lxw_row_t nr = (lxw_row_t)(o->hr + 2 + w->t->n_rows);
+    worksheet_freeze_panes(o->ws, o->hr + 1, (lxw_col_t)(2 + w->kinds));
+    lxw_row_t nr = o->line + 1;
     hoshi_buf base = HOSHI_BUF_INIT;
     hi_tab_base_line(&base, w->t, tx, hoshi_buf_puts);
     if (base.err != HOSHI_OK)
@@ -215,20 +244,24 @@ static void sheet_table_end(void *ctx, const hi_walk_table *w)
     size_t n_notes = hi_tab_note_count(tx);
     for (size_t i = 0; i < n_notes; i++)
         keep(o, worksheet_write_string(o->ws, nr + (lxw_row_t)i, 0, hi_tab_note(tx, i), o->f->note));
+    if (w->col) /* one more note, after the legend */
+        keep(o, worksheet_write_string(o->ws, nr + (lxw_row_t)(n_notes + w->o->sig), 0,
+                                       hi_tab_text(tx, "note_col"), o->f->note));
     if (w->o->sig)
         keep(o, worksheet_write_string(o->ws, nr + (lxw_row_t)n_notes, 0,
                                        hi_tab_text(tx, "sig_legend_xlsx"), o->f->note));
 }
 
-static const hi_walk_fmt sheet_walk = {sheet_table, sheet_head, NULL, sheet_row,
-                                       sheet_cell, NULL, sheet_table_end};
+static const hi_walk_fmt sheet_walk = {sheet_table, sheet_head, sheet_head_end, sheet_row,
+                                       sheet_cell, sheet_row_end, sheet_table_end, sheet_block};
 
 /* Writes table t, the i-th of n; returns the first error libxlsxwriter reported. */
 static lxw_error write_sheet(lxw_worksheet *ws, const hi_table *t, size_t i, size_t n,
                              const formats *f, bool sig, const hoshi_tab_texts *tx)
 {
-    hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig};
-    sheet_out o = {ws, f, t->book_title != NULL ? 4 : 3, LXW_NO_ERROR};
+    hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig, false};
+    lxw_row_t hr = t->book_title != NULL ? 4 : 3;
+    sheet_out o = {ws, f, hr, LXW_NO_ERROR, hr + 1};
     hi_tab_walk_table(t, i, n, &wo, &sheet_walk, &o);
     return o.le;
 }
@@ -238,7 +271,7 @@ static lxw_error write_sheet(lxw_worksheet *ws, const hi_table *t, size_t i, siz
 static lxw_error write_contents(lxw_worksheet *ws, const hoshi_tabset *ts, char (*names)[64],
                                const char *title, const formats *f, const hoshi_tab_texts *tx)
 {
-    sheet_out o = {ws, f, 2, LXW_NO_ERROR};
+    sheet_out o = {ws, f, 2, LXW_NO_ERROR, 3};
     keep(&o, worksheet_write_string(ws, 0, 0, title != NULL ? title : "", f->title));
     keep(&o, worksheet_set_column(ws, 0, 0, 12, NULL));
     keep(&o, worksheet_set_column(ws, 1, 1, 60, NULL));
