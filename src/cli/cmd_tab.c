@@ -199,7 +199,8 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         rc = cli_lib_error(cmd, err);
         goto done;
     }
-    hoshi_tab_render_opts ro = {bom, encout == HOSHI_ENC_CP932, sig, lang, texts};
+    hoshi_tab_render_opts ro = {.bom = bom, .cp932 = encout == HOSHI_ENC_CP932, .sig = sig,
+                                .lang = lang, .texts = texts};
     if (fmt == HOSHI_TAB_XLSX) {
         if (chart != NULL && (err = hoshi_tab_render(ts, HOSHI_TAB_SVG, &ro, &svg, &svg_len)) != HOSHI_OK) {
             rc = cli_lib_error(cmd, err);

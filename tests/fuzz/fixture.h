@@ -119,8 +119,9 @@ FX_HELPER void fx_tabulate(const hoshi_dataset *ds, const hoshi_tab_spec *spec, 
         abort();
     }
     static const char *const names[] = {"csv", "tsv", "md", "html", "json", "svg"};
-    hoshi_tab_render_opts ro = {(flags & 4) != 0, (flags & 8) != 0, (flags & 2) == 0,
-                                (flags & 1) ? HOSHI_LANG_EN : HOSHI_LANG_JA, NULL};
+    hoshi_tab_render_opts ro = {.bom = (flags & 4) != 0, .cp932 = (flags & 8) != 0,
+                                .sig = (flags & 2) == 0,
+                                .lang = (flags & 1) ? HOSHI_LANG_EN : HOSHI_LANG_JA};
     /* every format first, so a memory error shows before a wrong byte */
     char *out[HOSHI_TAB_SVG + 1] = {NULL};
     size_t len[HOSHI_TAB_SVG + 1] = {0};

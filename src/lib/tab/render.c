@@ -483,7 +483,7 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
                            const hoshi_tab_render_opts *opts, char **out, size_t *len)
 {
     hi_clear_error();
-    hoshi_tab_render_opts none = {false, false, false, HOSHI_LANG_JA, NULL};
+    hoshi_tab_render_opts none = {.lang = HOSHI_LANG_JA};
     if (opts == NULL)
         opts = &none;
     const hoshi_tab_texts *tx = NULL;
