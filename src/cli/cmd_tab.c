@@ -36,6 +36,10 @@ static const char tab_help[] =
     "  --format FMT         csv (default), tsv, md, html, json, svg, xlsx\n"
     "  --chart FILE.svg     also write a chart of the tables\n"
     "  --no-sig             human formats: no significance marks\n"
+    "  --stats LIST         tests: chisq, letters (column letters), anova, all (md, html,\n"
+    "                       json, xlsx; csv and tsv never change)\n"
+    "  --sig-level P        level of the --stats tests: 0.05 (default) or 0.01\n"
+    "  --correction C       of the letters: bonferroni (default), holm, none\n"
     "  --lang LANG          language of notes and marks: ja (default) or en\n"
     "  --encoding ENC       input encoding: auto (default), utf-8, cp932\n"
     "  --bom                csv/tsv: start with a UTF-8 byte-order mark (for Excel)\n"
@@ -56,7 +60,8 @@ static const char import_help[] =
 
 enum {
     O_CODEBOOK = 256, O_DATA, O_SIDE, O_HEAD, O_WHERE, O_BANDS, O_NET, O_RECODE, O_SORT,
-    O_TOPBOX, O_FORMAT, O_CHART, O_NOSIG, O_ENC, O_BOM, O_ENC_OUT, O_OUT, O_LANG
+    O_TOPBOX, O_FORMAT, O_CHART, O_NOSIG, O_ENC, O_BOM, O_ENC_OUT, O_OUT, O_LANG,
+    O_STATS, O_SIG_LEVEL, O_CORRECTION
 };
 
 /* Writes the chart after the tables went to out; if that fails, the
@@ -91,9 +96,13 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         {"bom", no_argument, NULL, O_BOM},
         {"encoding-out", required_argument, NULL, O_ENC_OUT},
         {"out", required_argument, NULL, O_OUT},
+        {"stats", required_argument, NULL, O_STATS},
+        {"sig-level", required_argument, NULL, O_SIG_LEVEL},
+        {"correction", required_argument, NULL, O_CORRECTION},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    const char *stats_s = "none", *sig_level_s = "0.05", *correction_s = "bonferroni";
     const char *codebook = NULL, *data = NULL, *format = "csv";
     const char *chart = NULL, *enc_s = "auto", *enc_out = "utf-8", *out = NULL;
     tab_opts to;
@@ -132,6 +141,9 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         case O_BOM: bom = true; break;
         case O_ENC_OUT: enc_out = optarg; break;
         case O_OUT: out = optarg; break;
+        case O_STATS: stats_s = optarg; break;
+        case O_SIG_LEVEL: sig_level_s = optarg; break;
+        case O_CORRECTION: correction_s = optarg; break;
         case 'h': fputs(tab_help, stdout); rc = EXIT_OK; goto done;
         case ':': rc = cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]); goto done;
         default: rc = cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]); goto done;
@@ -171,7 +183,13 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
     hoshi_encoding enc, encout;
     hoshi_tab_format fmt;
     hoshi_lang lang;
-    if ((err = hoshi_lang_parse(lang_s, &lang)) != HOSHI_OK ||
+    unsigned stats;
+    double sig_level;
+    hoshi_tab_correction correction;
+    if ((err = hoshi_tab_stats_parse(stats_s, &stats)) != HOSHI_OK ||
+        (err = hoshi_tab_sig_level_parse(sig_level_s, &sig_level)) != HOSHI_OK ||
+        (err = hoshi_tab_correction_parse(correction_s, &correction)) != HOSHI_OK ||
+        (err = hoshi_lang_parse(lang_s, &lang)) != HOSHI_OK ||
         (err = hoshi_encoding_parse(enc_s, &enc)) != HOSHI_OK ||
         (err = hoshi_encoding_parse(enc_out, &encout)) != HOSHI_OK ||
         (err = hoshi_tab_format_parse(format, &fmt)) != HOSHI_OK) {
@@ -200,7 +218,8 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         goto done;
     }
     hoshi_tab_render_opts ro = {.bom = bom, .cp932 = encout == HOSHI_ENC_CP932, .sig = sig,
-                                .lang = lang, .texts = texts};
+                                .lang = lang, .texts = texts, .stats = stats,
+                                .sig_level = sig_level, .correction = correction};
     if (fmt == HOSHI_TAB_XLSX) {
         if (chart != NULL && (err = hoshi_tab_render(ts, HOSHI_TAB_SVG, &ro, &svg, &svg_len)) != HOSHI_OK) {
             rc = cli_lib_error(cmd, err);

@@ -88,7 +88,17 @@ char hi_tab_stats_letter(const hi_tab_stats *s, size_t r);
  * than, NUL-terminated in out (at least HI_STATS_MAX_LETTERS + 1 bytes);
  * "" when none. */
 void hi_tab_stats_letters(const hi_tab_stats *s, size_t r, size_t col, char *out);
-/* True when any table of the array of n is weighted / has letters. */
+/* True when any table of the array of n is weighted. */
 bool hi_tab_stats_any_weighted(const hi_tab_stats *s, size_t n);
+
+/* stats_text.c: what the human formats show, one line of text at a time
+ * (UTF-8, not escaped: the callback escapes it for its format). */
+typedef void (*hi_line_fn)(void *ctx, const char *text);
+/* The lines under table t: one per test s holds for it. */
+void hi_tab_test_lines(const hi_table *t, const hi_tab_stats *s, const hoshi_tab_texts *tx,
+                       hi_line_fn line, void *ctx);
+/* The notes on the tests of the n tables of s (none when s is NULL). */
+void hi_tab_stats_notes(const hi_tab_stats *s, size_t n, const hoshi_tab_texts *tx,
+                        hi_line_fn line, void *ctx);
 
 #endif

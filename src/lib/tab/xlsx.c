@@ -8,6 +8,7 @@
  * a temporary name and renamed, so a failure leaves nothing.
  */
 #include "tab/tab.h"
+#include "tab/stats.h"
 #include "tab/walk.h"
 #include "internal.h"
 
@@ -88,6 +89,21 @@ static bool make_formats(lxw_workbook *wb, formats *f)
     return true;
 }
 
+/* The formats of cells that show column letters after their number
+ * (--stats letters): one per letters and kind of cell, made when first
+ * needed, so the cell stays a number Excel can compute with. */
+typedef struct letter_format {
+    char letters[HI_STATS_MAX_LETTERS + 1];
+    int kind;               /* the mark of a percentage (-2…2), or 9 for a mean */
+    lxw_format *f;
+} letter_format;
+
+typedef struct letter_formats {
+    lxw_workbook *wb;
+    letter_format *v;
+    size_t n;
+} letter_formats;
+
 /* One sheet being written: where its header row is, and the first error
  * libxlsxwriter reported (later calls are still made, as before). */
 typedef struct sheet_out {
@@ -95,12 +111,76 @@ typedef struct sheet_out {
     const formats *f;
     lxw_row_t hr;
     lxw_error le;
+    const hi_tab_stats *st;     /* the table's tests, NULL without --stats */
+    letter_formats *lf;
 } sheet_out;
 
 static void keep(sheet_out *o, lxw_error e)
 {
     if (o->le == LXW_NO_ERROR)
         o->le = e;
+}
+
+/* The format of a cell with letters; NULL (the error kept) without memory. */
+static lxw_format *letter_fmt(sheet_out *o, const char *letters, int kind)
+{
+    letter_formats *lf = o->lf;
+    for (size_t i = 0; i < lf->n; i++)
+        if (lf->v[i].kind == kind && strcmp(lf->v[i].letters, letters) == 0)
+            return lf->v[i].f;
+    letter_format *v = hi_realloc(lf->v, (lf->n + 1) * sizeof *v);
+    lxw_format *f = v != NULL ? workbook_add_format(lf->wb) : NULL;
+    if (v != NULL)
+        lf->v = v;
+    if (f == NULL) {
+        keep(o, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return NULL;
+    }
+    char num[128];
+    if (kind == 9)
+        snprintf(num, sizeof num, "#,##0.0\" %s\"", letters);
+    else
+        snprintf(num, sizeof num, "0.0\" %s\";-0.0;\"—\"", letters);
+    format_set_border(f, LXW_BORDER_THIN);
+    format_set_num_format(f, num);
+    if (kind > 0 && kind != 9)
+        format_set_font_color(f, LXW_COLOR_RED);
+    if (kind < 0)
+        format_set_font_color(f, LXW_COLOR_BLUE);
+    if (kind != 0 && kind != 9)
+        format_set_bold(f);
+    snprintf(lf->v[lf->n].letters, sizeof lf->v[lf->n].letters, "%s", letters);
+    lf->v[lf->n].kind = kind;
+    lf->v[lf->n].f = f;
+    lf->n++;
+    return f;
+}
+
+/* The format of a percentage or a mean that has letters, else dflt. */
+static lxw_format *cell_fmt(sheet_out *o, const hi_walk_row *row, const hi_walk_cell *cell,
+                            lxw_format *dflt)
+{
+    char let[HI_STATS_MAX_LETTERS + 1];
+    if (o->st == NULL || !(o->st->which & HOSHI_TAB_STAT_LETTERS) || row->small)
+        return dflt;
+    bool mean = cell->kind == HI_WALK_STAT;
+    hi_tab_stats_letters(o->st, row->r, mean ? (size_t)HI_ST_MEAN : cell->c - 1, let);
+    if (*let == '\0')
+        return dflt;
+    lxw_format *f = letter_fmt(o, let, mean ? 9 : cell->mark);
+    return f != NULL ? f : dflt;
+}
+
+/* A line under the table (a test, or a note); the row advances. */
+typedef struct sheet_lines {
+    sheet_out *o;
+    lxw_row_t row;
+} sheet_lines;
+
+static void sheet_line(void *ctx, const char *text)
+{
+    sheet_lines *l = ctx;
+    keep(l->o, worksheet_write_string(l->o->ws, l->row++, 0, text, l->o->f->note));
 }
 
 static void sheet_table(void *ctx, const hi_walk_table *w)
@@ -132,8 +212,11 @@ static void sheet_row(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
 {
     sheet_out *o = ctx;
     char lab[HI_TAB_MAX_LABEL + 40];
-    snprintf(lab, sizeof lab, "%s%s%s", row->label, row->small ? " " : "",
-             row->small ? hi_tab_text(w->o->tx, "small_base") : "");
+    char letter = hi_tab_stats_letter(o->st, row->r), suffix[8] = "";
+    if (letter != 0)
+        snprintf(suffix, sizeof suffix, " (%c)", letter);
+    snprintf(lab, sizeof lab, "%s%s%s%s", row->label, row->small ? " " : "",
+             row->small ? hi_tab_text(w->o->tx, "small_base") : "", suffix);
     keep(o, worksheet_write_string(o->ws, (lxw_row_t)(o->hr + 1 + row->r), 0, lab,
                                    row->r == 0 ? o->f->total : o->f->label));
 }
@@ -154,12 +237,15 @@ static void sheet_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row
     else if (cell->kind == HI_WALK_STAT && cell->no_values)
         keep(o, worksheet_write_blank(o->ws, r, c, o->f->stat));
     else if (cell->kind == HI_WALK_STAT)
-        keep(o, worksheet_write_number(o->ws, r, c, cell->value, o->f->stat));
+        keep(o, worksheet_write_number(o->ws, r, c, cell->value,
+                                       cell->st == HI_ST_MEAN ? cell_fmt(o, row, cell, o->f->stat)
+                                                              : o->f->stat));
     else
         keep(o, worksheet_write_number(o->ws, r, c, (double)cell->pct10 / 10.0,
-                                       cell->mark > 0   ? o->f->pct_up
-                                       : cell->mark < 0 ? o->f->pct_dn
-                                                        : o->f->pct));
+                                       cell_fmt(o, row, cell,
+                                                cell->mark > 0   ? o->f->pct_up
+                                                : cell->mark < 0 ? o->f->pct_dn
+                                                                 : o->f->pct)));
 }
 
 /* frozen panes below the header, then the notes below the table */
@@ -169,12 +255,18 @@ static void sheet_table_end(void *ctx, const hi_walk_table *w)
     const hoshi_tab_texts *tx = w->o->tx;
     worksheet_freeze_panes(o->ws, o->hr + 1, 2);
     lxw_row_t nr = (lxw_row_t)(o->hr + 2 + w->t->n_rows);
+    sheet_lines tests = {o, nr};
+    hi_tab_test_lines(w->t, o->st, tx, sheet_line, &tests);
+    if (tests.row > nr) /* an empty row between the tests and the notes */
+        nr = tests.row + 1;
     size_t n_notes = hi_tab_note_count(tx);
     for (size_t i = 0; i < n_notes; i++)
         keep(o, worksheet_write_string(o->ws, nr + (lxw_row_t)i, 0, hi_tab_note(tx, i), o->f->note));
     if (w->o->sig)
         keep(o, worksheet_write_string(o->ws, nr + (lxw_row_t)n_notes, 0,
                                        hi_tab_text(tx, "sig_legend_xlsx"), o->f->note));
+    sheet_lines notes = {o, nr + (lxw_row_t)n_notes + (w->o->sig ? 1 : 0)};
+    hi_tab_stats_notes(o->st, 1, tx, sheet_line, &notes);
 }
 
 static const hi_walk_fmt sheet_walk = {sheet_table, sheet_head, NULL, sheet_row,
@@ -182,10 +274,11 @@ static const hi_walk_fmt sheet_walk = {sheet_table, sheet_head, NULL, sheet_row,
 
 /* Writes table t, the i-th of n; returns the first error libxlsxwriter reported. */
 static lxw_error write_sheet(lxw_worksheet *ws, const hi_table *t, size_t i, size_t n,
-                             const formats *f, bool sig, const hoshi_tab_texts *tx)
+                             const formats *f, bool sig, const hoshi_tab_texts *tx,
+                             const hi_tab_stats *st, letter_formats *lf)
 {
     hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig};
-    sheet_out o = {ws, f, 3, LXW_NO_ERROR};
+    sheet_out o = {ws, f, 3, LXW_NO_ERROR, st, lf};
     hi_tab_walk_table(t, i, n, &wo, &sheet_walk, &o);
     return o.le;
 }
@@ -197,9 +290,13 @@ hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_op
     bool sig = opts == NULL || opts->sig;
     const hoshi_tab_texts *tx = NULL;
     hoshi_tab_texts *owned = NULL;
+    hi_tab_stats *stats = NULL;
+    letter_formats lf = {NULL, NULL, 0};
     hoshi_err err = hi_tab_texts_use(opts, &tx, &owned);
     if (err != HOSHI_OK)
         return err;
+    if ((err = hi_tab_stats_all(ts, opts, &stats)) != HOSHI_OK)
+        goto free_texts;
     /* libxlsxwriter creates the file itself: reserve a unique name with the
      * mode of an output (0666 less the umask), which it keeps */
     char *tmp = NULL;
@@ -212,6 +309,7 @@ hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_op
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory creating workbook %s", path);
         goto unlink_tmp;
     }
+    lf.wb = wb;
     formats f;
     if (!make_formats(wb, &f)) {
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory creating workbook %s", path);
@@ -228,7 +326,8 @@ hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_op
             err = hi_fail(HOSHI_ERR_NOMEM, "out of memory adding sheet %zu to %s", i + 1, path);
             goto free_wb;
         }
-        lxw_error le = write_sheet(ws, &ts->t[i], i, ts->n, &f, sig, tx);
+        lxw_error le = write_sheet(ws, &ts->t[i], i, ts->n, &f, sig, tx,
+                                   stats != NULL ? &stats[i] : NULL, &lf);
         if (le != LXW_NO_ERROR) {
             err = lxw_fail(le, path);
             goto free_wb;
@@ -247,6 +346,8 @@ unlink_tmp:
 free_tmp:
     free(tmp);
 free_texts:
+    free(lf.v);
+    hi_tab_stats_free(stats, ts->n);
     hoshi_tab_texts_free(owned);
     return err;
 }
