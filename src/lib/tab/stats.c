@@ -73,8 +73,7 @@ hoshi_err hoshi_tab_correction_parse(const char *name, hoshi_tab_correction *out
             *out = (hoshi_tab_correction)i;
             return HOSHI_OK;
         }
-    return hi_fail(HOSHI_ERR_USAGE, "unknown correction '%s' (bonferroni, holm, none)",
-                   name ? name : "");
+    return hi_fail(HOSHI_ERR_USAGE, "--correction '%s': bonferroni, holm or none", name ? name : "");
 }
 
 hoshi_err hoshi_tab_sig_level_parse(const char *text, double *out)
@@ -87,7 +86,7 @@ hoshi_err hoshi_tab_sig_level_parse(const char *text, double *out)
         *out = 0.01;
         return HOSHI_OK;
     }
-    return hi_fail(HOSHI_ERR_USAGE, "significance level '%s': 0.05 or 0.01", text ? text : "");
+    return hi_fail(HOSHI_ERR_USAGE, "--sig-level '%s': 0.05 or 0.01", text ? text : "");
 }
 
 /* ---- what a row weighs in a test ---- */

@@ -42,8 +42,8 @@ static void chisq_line(char *out, size_t cap, const char *block, const char *nam
     n = snprintf(out, cap, "%s%s%s%s%s%s: χ²=%.2f, df=%g, %s", block ? "[" : "", block ? block : "",
                  block ? "] " : "", name, col ? " " : "", col ? col : "", ts->stat, ts->df1, p);
     if (ts->low_expected > 0 && n > 0 && (size_t)n < cap)
-        snprintf(out + n, cap - (size_t)n, " (%s %zu/%zu %s)", hi_tab_text(tx, "test_low_expected"),
-                 ts->low_expected, ts->cells, hi_tab_text(tx, "test_cells"));
+        snprintf(out + n, cap - (size_t)n, " (%s: %zu/%zu)", hi_tab_text(tx, "test_low_expected"),
+                 ts->low_expected, ts->cells);
 }
 
 void hi_tab_test_lines(const hi_table *t, const hi_tab_stats *s, const hoshi_tab_texts *tx,
