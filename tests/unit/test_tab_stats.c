@@ -263,6 +263,45 @@ static void weighted_effective_base(void)
     hi_tab_stats_clear(&s);
 }
 
+/* The ▲/▼ marks: a row against the rest of the total; weighted, on the
+ * effective bases of the row and of the rest (from Σw and Σw² = base² /
+ * ess), so a design effect of 4 takes a ▲▲ (z 2.83) down to nothing
+ * (z 1.41, prop.test(c(15, 10), c(25, 25)) gives X-squared 2). */
+static void rest_marks_weighted(void)
+{
+    uint64_t count[] = {100, 0, 60, 0, 40, 0};
+    uint64_t row_n[] = {200, 100, 100};
+    uint8_t flags[] = {0, HI_CF_NOANS};
+    int8_t sig[6] = {0};
+    hi_table t = {0};
+    t.id = "Q";
+    t.n_rows = 3;
+    t.n_cols = 2;
+    t.row_n = row_n;
+    t.count = count;
+    t.col_flag = flags;
+    t.sig = sig;
+    hi_tab_rest_marks(&t);
+    CHECK_INT(sig[2], 2);
+    CHECK_INT(sig[4], -2);
+    CHECK_INT(sig[0], 0);
+    CHECK_INT(sig[3], 0);   /* 無回答 is not marked */
+
+    double wc[] = {100, 0, 60, 0, 40, 0}, wn[] = {200, 100, 100}, ess[] = {50, 25, 25};
+    hi_table_w w = {wc, wn, ess};
+    t.w = &w;
+    memset(sig, 0, sizeof sig);
+    hi_tab_rest_marks(&t);
+    CHECK_INT(sig[2], 0);
+    CHECK_INT(sig[4], 0);
+    /* an effective base of 50 each: z = 2 */
+    double ess2[] = {100, 50, 50};
+    w.ess = ess2;
+    hi_tab_rest_marks(&t);
+    CHECK_INT(sig[2], 1);
+    CHECK_INT(sig[4], -1);
+}
+
 static void num_anova_welch(void)
 {
     double stat[4 * HI_ST_COUNT] = {0};
@@ -357,6 +396,7 @@ int main(void)
     RUN(chisq_ma_per_column);
     RUN(blocks_apart);
     RUN(weighted_effective_base);
+    RUN(rest_marks_weighted);
     RUN(num_anova_welch);
     RUN(grid_and_total_only);
     RUN(option_parsers);

@@ -338,6 +338,50 @@ static hoshi_err block_pairs(const hi_table *t, const hi_block *b, hoshi_tab_cor
     return HOSHI_OK;
 }
 
+/* ---- the ▲/▼ marks ---- */
+
+/* The sum of the squared weights of row r, from its base and effective
+ * base ((Σw)² / Σw² = ess); the respondent count when unweighted. */
+static double row_sum_w2(const hi_table *t, size_t r)
+{
+    double base = hi_tab_base(t, r), ess = hi_tab_ess(t, r);
+    if (t->w == NULL)
+        return base;
+    return ess > 0 ? base * base / ess : 0.0;
+}
+
+void hi_tab_rest_marks(hi_table *t)
+{
+    if (t->grid || t->num || t->n_rows < 3)
+        return;
+    double N = hi_tab_base(t, 0), S2 = row_sum_w2(t, 0);
+    for (size_t c = 0; c < t->n_cols; c++) {
+        if (t->col_flag[c] & HI_CF_NOANS)
+            continue;
+        double X = hi_tab_cell(t, 0, c);
+        for (size_t k = 1; k < t->n_rows; k++) {
+            double b1 = hi_tab_base(t, k), c1 = hi_tab_cell(t, k, c);
+            if (!(b1 > 0) || !(b1 < N))
+                continue;
+            /* the rest is the total less the row (a row is within the
+             * total), its effective base from the sums of weights */
+            double b2 = N - b1, c2 = X >= c1 ? X - c1 : 0, s2 = S2 - row_sum_w2(t, k);
+            double n1 = t->w != NULL ? hi_tab_ess(t, k) : b1;
+            double n2 = t->w != NULL ? (s2 > 0 ? b2 * b2 / s2 : 0) : b2;
+            if (!(n2 > 0))
+                continue;
+            double x1 = t->w != NULL ? c1 * (n1 / b1) : c1, x2 = t->w != NULL ? c2 * (n2 / b2) : c2;
+            double p1 = x1 / n1, p2 = x2 / n2, p = (x1 + x2) / (n1 + n2);
+            double se = sqrt(p * (1 - p) * (1.0 / n1 + 1.0 / n2));
+            if (!(se > 0))
+                continue;
+            double z = (p1 - p2) / se;
+            int8_t m = fabs(z) >= 2.5758293035489 ? 2 : fabs(z) >= 1.959963984540 ? 1 : 0;
+            t->sig[k * t->n_cols + c] = (int8_t)(z < 0 ? -m : m);
+        }
+    }
+}
+
 /* ---- a table ---- */
 
 hoshi_err hi_tab_stats_table(const hi_table *t, unsigned which, double alpha,

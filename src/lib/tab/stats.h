@@ -29,6 +29,12 @@ double hi_chisq_upper(double x, double df);
 double hi_t_two_sided(double t, double df);
 double hi_f_upper(double f, double d1, double d2);
 
+/* The ▲/▼ marks of a table of categories (t->sig): each side row's
+ * proportion against that of the rest of the total (pooled two-sided
+ * z-test, ±1 at 95%, ±2 at 99%); a weighted table is tested on the
+ * effective bases of the row and of the rest. */
+void hi_tab_rest_marks(hi_table *t);
+
 /* Rows of a block beyond this many get no letter and take no part in
  * the pairwise tests (A–Z, then a–z). */
 #define HI_STATS_MAX_LETTERS 52
