@@ -358,6 +358,13 @@ static void grid_and_total_only(void)
     CHECK(hi_tab_stats_table(&t, HOSHI_TAB_STAT_CHISQ, 0, HOSHI_TAB_BONFERRONI, &s) == HOSHI_OK);
     CHECK_INT(s.n_blocks, 0);
     hi_tab_stats_clear(&s);
+    t.grid = false;
+    t.n_rows = 1; /* a simple tabulation: the total row alone */
+    CHECK(hi_tab_stats_table(&t, HOSHI_TAB_STAT_CHISQ | HOSHI_TAB_STAT_LETTERS, 0,
+                             HOSHI_TAB_BONFERRONI, &s) == HOSHI_OK);
+    CHECK_INT(s.n_blocks, 0);
+    CHECK(hi_tab_stats_letter(&s, 0) == 0);
+    hi_tab_stats_clear(&s);
 }
 
 static void option_parsers(void)

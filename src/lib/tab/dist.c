@@ -31,6 +31,20 @@ static double gamma_p_series(double a, double x)
     return sum * exp(-x + a * log(x) - lgamma(a));
 }
 
+/* One step of the modified Lentz method for the term an / (bn + …):
+ * updates c and d and returns the factor the fraction is multiplied by. */
+static double lentz_step(double an, double bn, double *c, double *d)
+{
+    *d = bn + an * *d;
+    if (fabs(*d) < DIST_TINY)
+        *d = DIST_TINY;
+    *c = bn + an / *c;
+    if (fabs(*c) < DIST_TINY)
+        *c = DIST_TINY;
+    *d = 1.0 / *d;
+    return *d * *c;
+}
+
 /* Q(a, x) by its continued fraction (Lentz); converges fast for x > a + 1. */
 static double gamma_q_cf(double a, double x)
 {
@@ -38,14 +52,7 @@ static double gamma_q_cf(double a, double x)
     for (int i = 1; i < DIST_MAX_ITER; i++) {
         double an = -i * (i - a);
         b += 2.0;
-        d = an * d + b;
-        if (fabs(d) < DIST_TINY)
-            d = DIST_TINY;
-        c = b + an / c;
-        if (fabs(c) < DIST_TINY)
-            c = DIST_TINY;
-        d = 1.0 / d;
-        double del = d * c;
+        double del = lentz_step(an, b, &c, &d);
         h *= del;
         if (fabs(del - 1.0) < DIST_EPS)
             break;
@@ -76,24 +83,8 @@ static double beta_cf(double a, double b, double x)
     double h = d;
     for (int m = 1; m < DIST_MAX_ITER; m++) {
         double m2 = 2.0 * m;
-        double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-        d = 1.0 + aa * d;
-        if (fabs(d) < DIST_TINY)
-            d = DIST_TINY;
-        c = 1.0 + aa / c;
-        if (fabs(c) < DIST_TINY)
-            c = DIST_TINY;
-        d = 1.0 / d;
-        h *= d * c;
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-        d = 1.0 + aa * d;
-        if (fabs(d) < DIST_TINY)
-            d = DIST_TINY;
-        c = 1.0 + aa / c;
-        if (fabs(c) < DIST_TINY)
-            c = DIST_TINY;
-        d = 1.0 / d;
-        double del = d * c;
+        h *= lentz_step(m * (b - m) * x / ((qam + m2) * (a + m2)), 1.0, &c, &d);
+        double del = lentz_step(-(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)), 1.0, &c, &d);
         h *= del;
         if (fabs(del - 1.0) < DIST_EPS)
             break;
