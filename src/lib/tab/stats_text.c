@@ -88,7 +88,10 @@ void hi_tab_stats_notes(const hi_tab_stats *s, size_t n, const hoshi_tab_texts *
 {
     static const char *const corr_keys[] = {"correction_bonferroni", "correction_holm",
                                             "correction_none"};
-    if (s == NULL || n == 0)
+    size_t tested = 0;
+    for (size_t i = 0; s != NULL && i < n; i++)
+        tested += s[i].n_blocks;
+    if (tested == 0) /* simple tabulations and grids: nothing was tested */
         return;
     char out[LINE_MAX_BYTES];
     if (s->which & HOSHI_TAB_STAT_LETTERS) {
