@@ -578,89 +578,6 @@ static void jst_table_end(void *ctx, const hi_walk_table *w)
 static const hi_walk_fmt json_stats_walk = {jst_table, jst_head, jst_head_end, jst_row,
                                             NULL, jst_row_end, jst_table_end};
 
-/* One test as an object, null when it could not be made. */
-static void json_test(hoshi_buf *b, const hi_test *ts, bool anova)
-{
-    if (!ts->ok) {
-        hoshi_buf_puts(b, "null");
-        return;
-    }
-    hoshi_buf_puts(b, anova ? "{\"F\":" : "{\"chisq\":");
-    json_num(b, ts->stat);
-    hoshi_buf_puts(b, anova ? ",\"df1\":" : ",\"df\":");
-    json_num(b, ts->df1);
-    if (anova) {
-        hoshi_buf_puts(b, ",\"df2\":");
-        json_num(b, ts->df2);
-    }
-    hoshi_buf_puts(b, ",\"p\":");
-    json_num(b, ts->p);
-    if (!anova)
-        hoshi_buf_printf(b, ",\"low_expected\":%zu,\"cells\":%zu", ts->low_expected, ts->cells);
-    hoshi_buf_putc(b, '}');
-}
-
-static void json_block_tests(hoshi_buf *b, const hi_table *t, const hi_block_stats *bs)
-{
-    hoshi_buf_printf(b, "{\"first\":%zu,\"rows\":%zu,\"label\":", bs->first, bs->n);
-    if (bs->label)
-        hoshi_buf_json_str(b, bs->label);
-    else
-        hoshi_buf_puts(b, "null");
-    hoshi_buf_puts(b, ",\"chisq\":");
-    json_test(b, &bs->chisq, false);
-    if (bs->col_chisq != NULL) {
-        hoshi_buf_puts(b, ",\"chisq_columns\":[");
-        for (size_t c = 0; c < t->n_cols; c++) {
-            if (c)
-                hoshi_buf_putc(b, ',');
-            json_test(b, &bs->col_chisq[c], false);
-        }
-        hoshi_buf_putc(b, ']');
-    }
-    hoshi_buf_puts(b, ",\"anova\":");
-    json_test(b, &bs->anova, true);
-    hoshi_buf_puts(b, ",\"pairs\":[");
-    for (size_t i = 0; i < bs->n_pairs; i++) {
-        const hi_pair *p = &bs->pair[i];
-        hoshi_buf_printf(b, "%s{\"col\":%zu,\"a\":%zu,\"b\":%zu,\"%s\":", i ? "," : "", p->col, p->a,
-                         p->b, t->num ? "t" : "z");
-        json_num(b, p->stat);
-        if (t->num) {
-            hoshi_buf_puts(b, ",\"df\":");
-            json_num(b, p->df);
-        }
-        hoshi_buf_puts(b, ",\"p\":");
-        json_num(b, p->p);
-        hoshi_buf_puts(b, ",\"p_adj\":");
-        json_num(b, p->p_adj);
-        hoshi_buf_putc(b, '}');
-    }
-    hoshi_buf_puts(b, "]}");
-}
-
-/* "tests": one entry per table (row and column numbers as in the table:
- * row 0 is the total, col indexes "columns"). */
-static void json_tests(hoshi_buf *b, const hoshi_tabset *ts, const hi_tab_stats *stats)
-{
-    static const char *const corr[] = {"bonferroni", "holm", "none"};
-    hoshi_buf_puts(b, ",\"tests\":[");
-    for (size_t i = 0; i < ts->n; i++) {
-        const hi_tab_stats *st = &stats[i];
-        hoshi_buf_puts(b, i ? ",\n{\"id\":" : "\n{\"id\":");
-        hoshi_buf_json_str(b, ts->t[i].id);
-        hoshi_buf_printf(b, ",\"level\":%g,\"correction\":\"%s\",\"effective_base\":%s,\"blocks\":[",
-                         st->alpha, corr[st->correction], st->weighted ? "true" : "false");
-        for (size_t k = 0; k < st->n_blocks; k++) {
-            if (k)
-                hoshi_buf_putc(b, ',');
-            json_block_tests(b, &ts->t[i], &st->block[k]);
-        }
-        hoshi_buf_puts(b, "]}");
-    }
-    hoshi_buf_puts(b, "\n]");
-}
-
 /* A note as an element of the notes array: n counts those written. */
 typedef struct json_notes {
     hoshi_buf *b;
@@ -687,7 +604,7 @@ static void render_json(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_te
         hi_tab_walk(ts, &wo, &json_walk, b);
     hoshi_buf_puts(b, "\n]");
     if (stats != NULL)
-        json_tests(b, ts, stats);
+        hi_tab_stats_json(b, ts, stats);
     hoshi_buf_puts(b, ",\"notes\":[");
     json_notes notes = {b, 0};
     for (size_t i = 0; i < hi_tab_note_count(tx); i++)

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "hoshi/buf.h"
 #include "tab/table.h"
 
 /* dist.c: regularized upper incomplete gamma Q(a, x) and regularized
@@ -103,6 +104,10 @@ typedef void (*hi_line_fn)(void *ctx, const char *text);
 /* The lines under table t: one per test s holds for it. */
 void hi_tab_test_lines(const hi_table *t, const hi_tab_stats *s, const hoshi_tab_texts *tx,
                        hi_line_fn line, void *ctx);
+/* stats_json.c: ,"tests":[…] — the tests of every table of ts (stats
+ * has ts->n entries), rows and columns numbered as in the tables (row 0
+ * the total; col indexes "columns"). */
+void hi_tab_stats_json(hoshi_buf *b, const hoshi_tabset *ts, const hi_tab_stats *stats);
 /* The notes on the tests of the n tables of s (none when s is NULL). */
 void hi_tab_stats_notes(const hi_tab_stats *s, size_t n, const hoshi_tab_texts *tx,
                         hi_line_fn line, void *ctx);
