@@ -165,6 +165,25 @@ typedef struct hoshi_tab_texts hoshi_tab_texts;
 hoshi_err hoshi_tab_texts_open(const char *datadir, hoshi_lang lang, hoshi_tab_texts **out);
 void hoshi_tab_texts_free(hoshi_tab_texts *tx);
 
+/* Statistical tests (hoshi_tab_render_opts.stats, a set of these): the
+ * chi-square test of independence per table, the pairwise column letters
+ * (proportions, and means of NUM heads) and the one-way ANOVA of NUM
+ * heads.  Shown by md, html, json and xlsx; csv and tsv never change. */
+enum { HOSHI_TAB_STAT_CHISQ = 1, HOSHI_TAB_STAT_LETTERS = 2, HOSHI_TAB_STAT_ANOVA = 4 };
+/* The multiple-comparison correction of the letters, over the pairs of
+ * rows of one block in one column. */
+typedef enum hoshi_tab_correction {
+    HOSHI_TAB_BONFERRONI = 0,
+    HOSHI_TAB_HOLM,
+    HOSHI_TAB_UNCORRECTED
+} hoshi_tab_correction;
+/* "chisq,letters,anova" (any of them, or "all", or "none") into *out. */
+hoshi_err hoshi_tab_stats_parse(const char *list, unsigned *out);
+/* "bonferroni", "holm" or "none". */
+hoshi_err hoshi_tab_correction_parse(const char *name, hoshi_tab_correction *out);
+/* The significance level of the tests: "0.05" or "0.01". */
+hoshi_err hoshi_tab_sig_level_parse(const char *text, double *out);
+
 typedef struct hoshi_tab_render_opts {
     bool bom;              /* csv/tsv: start with a UTF-8 byte-order mark */
     bool cp932;            /* csv/tsv: encode as CP932 */
@@ -173,7 +192,16 @@ typedef struct hoshi_tab_render_opts {
     /* human formats: the texts to use (borrowed); NULL opens those of lang
      * in the default data directory for this call */
     const hoshi_tab_texts *texts;
+    unsigned stats;        /* HOSHI_TAB_STAT_* to add (0: none, the output as before) */
+    double sig_level;      /* of stats: 0.05 or 0.01 (0 means 0.05) */
+    hoshi_tab_correction correction;  /* of the letters (Bonferroni by default) */
 } hoshi_tab_render_opts;
+
+/* Gives every table of ts these statistics (HOSHI_TAB_STAT_*, 0 for none),
+ * which then stand instead of those of the render options: each table of
+ * a table book keeps the tests its own options asked for. */
+void hoshi_tabset_set_stats(hoshi_tabset *ts, unsigned stats, double sig_level,
+                            hoshi_tab_correction correction);
 
 /* Renders every table of ts.  *out is malloc'd (caller frees with free()). */
 hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,

@@ -349,14 +349,14 @@ static int book_run_cmd(int argc, char **argv)
         rc = EXIT_FAIL;
         goto free_all;
     }
-    hoshi_tab_render_opts csv_opts = {false, false, false, lang, NULL};
+    hoshi_tab_render_opts csv_opts = {.lang = lang};
     if ((rc = run_tables(&r, &csv_opts)) != EXIT_OK)
         goto free_all;
     if ((err = hoshi_tab_texts_open(NULL, lang, &texts)) != HOSHI_OK) {
         rc = cli_lib_error("book", err);
         goto free_all;
     }
-    hoshi_tab_render_opts ro = {false, false, r.sig, lang, texts};
+    hoshi_tab_render_opts ro = {.sig = r.sig, .lang = lang, .texts = texts};
     rc = write_outputs(&r, &ro);
 free_all:
     for (size_t i = 0; r.csv != NULL && i < n; i++)

@@ -43,6 +43,10 @@ static const char tab_help[] =
     "  --format FMT         csv (default), tsv, md, html, json, svg, xlsx\n"
     "  --chart FILE.svg     also write a chart of the tables\n"
     "  --no-sig             human formats: no significance marks\n"
+    "  --stats LIST         tests: chisq, letters (column letters), anova, all (md, html,\n"
+    "                       json, xlsx; csv and tsv never change)\n"
+    "  --sig-level P        level of the --stats tests: 0.05 (default) or 0.01\n"
+    "  --correction C       of the letters: bonferroni (default), holm, none\n"
     "  --lang LANG          language of notes and marks: ja (default) or en\n"
     "  --encoding ENC       input encoding: auto (default), utf-8, cp932\n"
     "  --bom                csv/tsv: start with a UTF-8 byte-order mark (for Excel)\n"
@@ -71,6 +75,7 @@ static const char import_help[] =
 enum {
     O_CODEBOOK = 256, O_DATA, O_SIDE, O_HEAD, O_WHERE, O_BANDS, O_NET, O_RECODE, O_SORT,
     O_TOPBOX, O_FORMAT, O_CHART, O_NOSIG, O_ENC, O_BOM, O_ENC_OUT, O_OUT, O_LANG, O_CELLS,
+    O_STATS, O_SIG_LEVEL, O_CORRECTION,
     O_FA /* the free-answer options, TAB_FA_N of them */
 };
 
@@ -82,6 +87,9 @@ static const struct option tab_long_opts[] = {
     {"where", required_argument, NULL, O_WHERE},
     {"bands", required_argument, NULL, O_BANDS},
     {"cells", required_argument, NULL, O_CELLS},
+    {"stats", required_argument, NULL, O_STATS},
+    {"sig-level", required_argument, NULL, O_SIG_LEVEL},
+    {"correction", required_argument, NULL, O_CORRECTION},
     {"net", required_argument, NULL, O_NET},
     {"recode", required_argument, NULL, O_RECODE},
     {"sort", no_argument, NULL, O_SORT},
@@ -123,6 +131,9 @@ void tab_cli_init(tab_cli *c)
     c->enc_out = "utf-8";
     c->lang_s = "ja";
     c->sig = true;
+    c->stats_s = "none";
+    c->sig_level_s = "0.05";
+    c->correction_s = "bonferroni";
 }
 
 void tab_cli_free(tab_cli *c)
@@ -141,6 +152,9 @@ static int apply(tab_cli *c, int ch, const char *arg)
     case O_WHERE: return tab_opts_where(&c->to, arg);
     case O_BANDS: return tab_opts_bands(&c->to, arg);
     case O_CELLS: return tab_opts_cells(&c->to, arg);
+    case O_STATS: c->stats_s = arg; return TAB_OPT_OK;
+    case O_SIG_LEVEL: c->sig_level_s = arg; return TAB_OPT_OK;
+    case O_CORRECTION: c->correction_s = arg; return TAB_OPT_OK;
     case O_NET: return tab_opts_net(&c->to, arg, false);
     case O_RECODE: return tab_opts_net(&c->to, arg, true);
     case O_SORT: c->to.sort = true; return TAB_OPT_OK;
@@ -182,7 +196,18 @@ int tab_cli_apply_name(tab_cli *c, const char *name, const char *value)
 hoshi_err tab_cli_run(const tab_cli *c, const hoshi_dataset *ds, hoshi_tabset **out)
 {
     hoshi_tab_spec spec = tab_opts_spec(&c->to);
-    return hoshi_tab_run(ds, &spec, out);
+    unsigned stats;
+    double sig_level;
+    hoshi_tab_correction correction;
+    hoshi_err err;
+    if ((err = hoshi_tab_stats_parse(c->stats_s, &stats)) != HOSHI_OK ||
+        (err = hoshi_tab_sig_level_parse(c->sig_level_s, &sig_level)) != HOSHI_OK ||
+        (err = hoshi_tab_correction_parse(c->correction_s, &correction)) != HOSHI_OK ||
+        (err = hoshi_tab_run(ds, &spec, out)) != HOSHI_OK)
+        return err;
+    /* the tests travel with the tables, so each table of a book keeps its own */
+    hoshi_tabset_set_stats(*out, stats, sig_level, correction);
+    return HOSHI_OK;
 }
 
 /* Writes the chart after the tables went to out; if that fails, the
@@ -276,7 +301,13 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
     hoshi_encoding enc, encout;
     hoshi_tab_format fmt;
     hoshi_lang lang;
-    if ((err = hoshi_lang_parse(c.lang_s, &lang)) != HOSHI_OK ||
+    unsigned stats;
+    double sig_level;
+    hoshi_tab_correction correction;
+    if ((err = hoshi_tab_stats_parse(c.stats_s, &stats)) != HOSHI_OK ||
+        (err = hoshi_tab_sig_level_parse(c.sig_level_s, &sig_level)) != HOSHI_OK ||
+        (err = hoshi_tab_correction_parse(c.correction_s, &correction)) != HOSHI_OK ||
+        (err = hoshi_lang_parse(c.lang_s, &lang)) != HOSHI_OK ||
         (err = hoshi_encoding_parse(c.enc_s, &enc)) != HOSHI_OK ||
         (err = hoshi_encoding_parse(c.enc_out, &encout)) != HOSHI_OK ||
         (err = hoshi_tab_format_parse(c.format, &fmt)) != HOSHI_OK) {
@@ -312,7 +343,8 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         rc = cli_lib_error(cmd, err);
         goto done;
     }
-    hoshi_tab_render_opts ro = {c.bom, encout == HOSHI_ENC_CP932, c.sig, lang, texts};
+    hoshi_tab_render_opts ro = {.bom = c.bom, .cp932 = encout == HOSHI_ENC_CP932, .sig = c.sig,
+                                .lang = lang, .texts = texts};
     if (fmt == HOSHI_TAB_XLSX) {
         if (chart != NULL && (err = hoshi_tab_render(ts, HOSHI_TAB_SVG, &ro, &svg, &svg_len)) != HOSHI_OK) {
             rc = cli_lib_error(cmd, err);

@@ -18,6 +18,7 @@
 typedef struct tab_cli {
     tab_opts to;
     const char *codebook, *data, *format, *chart, *enc_s, *enc_out, *out, *lang_s;
+    const char *stats_s, *sig_level_s, *correction_s;   /* --stats, --sig-level, --correction */
     bool sig, bom;
 } tab_cli;
 

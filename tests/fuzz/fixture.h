@@ -108,7 +108,8 @@ FX_HELPER void fx_check_utf8(const char *what, const char *s, size_t len)
 
 /* Computes spec over ds and renders the tables in every text format;
  * flags picks the render options (bit 0 English, bit 1 no significance
- * marks, bit 2 BOM, bit 3 CP932 csv/tsv). */
+ * marks, bit 2 BOM, bit 3 CP932 csv/tsv, bit 4 every --stats test, bit 5
+ * with the Holm correction). */
 FX_HELPER void fx_tabulate(const hoshi_dataset *ds, const hoshi_tab_spec *spec, unsigned flags)
 {
     hoshi_tabset *ts = NULL;
@@ -119,8 +120,11 @@ FX_HELPER void fx_tabulate(const hoshi_dataset *ds, const hoshi_tab_spec *spec, 
         abort();
     }
     static const char *const names[] = {"csv", "tsv", "md", "html", "json", "svg"};
-    hoshi_tab_render_opts ro = {(flags & 4) != 0, (flags & 8) != 0, (flags & 2) == 0,
-                                (flags & 1) ? HOSHI_LANG_EN : HOSHI_LANG_JA, NULL};
+    hoshi_tab_render_opts ro = {.bom = (flags & 4) != 0, .cp932 = (flags & 8) != 0,
+                                .sig = (flags & 2) == 0,
+                                .lang = (flags & 1) ? HOSHI_LANG_EN : HOSHI_LANG_JA,
+                                .stats = (flags & 16) ? 7u : 0u,
+                                .correction = (flags & 32) ? HOSHI_TAB_HOLM : HOSHI_TAB_BONFERRONI};
     /* every format first, so a memory error shows before a wrong byte */
     char *out[HOSHI_TAB_SVG + 1] = {NULL};
     size_t len[HOSHI_TAB_SVG + 1] = {0};

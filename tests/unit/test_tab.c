@@ -445,7 +445,7 @@ static void formats(void)
     hoshi_tab_spec spec = {"S", heads, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0};
     CHECK(hoshi_tab_run(ds, &spec, &ts) == HOSHI_OK);
     CHECK(ts != NULL && hoshi_tabset_count(ts) == 3); /* H, M, V (not S itself, not FA) */
-    hoshi_tab_render_opts ro = {false, false, true, HOSHI_LANG_JA, NULL};
+    hoshi_tab_render_opts ro = {.sig = true, .lang = HOSHI_LANG_JA};
     for (int f = HOSHI_TAB_CSV; f <= HOSHI_TAB_SVG && ts; f++) {
         char *out = NULL;
         size_t len = 0;

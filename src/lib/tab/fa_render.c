@@ -243,7 +243,7 @@ hoshi_err hoshi_falist_render(const hoshi_falist *l, hoshi_tab_format fmt,
     const hoshi_tab_texts *tx = NULL;
     hoshi_tab_texts *owned = NULL;
     if (fmt == HOSHI_TAB_MD || fmt == HOSHI_TAB_HTML) {
-        hoshi_tab_render_opts ro = {false, false, false, opts->lang, opts->texts};
+        hoshi_tab_render_opts ro = {.lang = opts->lang, .texts = opts->texts};
         hoshi_err terr = hi_tab_texts_use(&ro, &tx, &owned);
         if (terr != HOSHI_OK)
             return terr;

@@ -121,7 +121,7 @@ hoshi_err hoshi_falist_write_xlsx(const hoshi_falist *l, const hoshi_fa_render_o
         opts = &none;
     const hoshi_tab_texts *tx = NULL;
     hoshi_tab_texts *owned = NULL;
-    hoshi_tab_render_opts ro = {false, false, false, opts->lang, opts->texts};
+    hoshi_tab_render_opts ro = {.lang = opts->lang, .texts = opts->texts};
     hoshi_err err = hi_tab_texts_use(&ro, &tx, &owned);
     if (err != HOSHI_OK)
         return err;

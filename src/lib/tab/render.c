@@ -8,6 +8,7 @@
  * with notes on method.  Every label is escaped for the format it lands in.
  */
 #include "tab/tab.h"
+#include "tab/stats.h"
 #include "tab/walk.h"
 #include "internal.h"
 
@@ -186,8 +187,10 @@ typedef struct human_fmt {
     void (*cell_open)(hoshi_buf *b, bool pct, int8_t s, bool sig);
     const char *cell_close, *row_close, *table_close;
     const char *base_open, *base_close;         /* around the base line under the table */
-    /* the notes; cells_note (or NULL) one more, on column % */
-    void (*notes)(hoshi_buf *b, const hoshi_tab_texts *tx, const char *cells_note);
+    /* the notes; cells_note (or NULL) one more, on column %; then those on
+     * the tests of stats (n tables, or NULL) */
+    void (*notes)(hoshi_buf *b, const hoshi_tab_texts *tx, const char *cells_note,
+                  const hi_tab_stats *stats, size_t n);
     /* a row spanning the table: a banner's block label over span cells */
     void (*block_row)(hoshi_buf *b, const char *label, size_t span);
 } human_fmt;
@@ -195,7 +198,43 @@ typedef struct human_fmt {
 typedef struct human_out {
     hoshi_buf *b;
     const human_fmt *f;
+    const hi_tab_stats *stats;  /* per table, NULL without --stats */
 } human_out;
+
+/* The tests of the table being walked, or NULL. */
+static const hi_tab_stats *walk_stats(const hi_tab_stats *stats, const hi_walk_table *w)
+{
+    return stats != NULL ? &stats[w->index] : NULL;
+}
+
+/* A line of text as its own paragraph (the test lines under a table). */
+static void human_line(void *ctx, const char *text)
+{
+    human_out *o = ctx;
+    hoshi_buf_puts(o->b, o->f->side_open);
+    o->f->text(o->b, text);
+    hoshi_buf_puts(o->b, o->f->side_close);
+}
+
+/* The letters a cell shows after its percentage or mean (" BC"). */
+static void human_letters(human_out *o, const hi_walk_table *w, const hi_walk_row *row,
+                          const hi_walk_cell *cell)
+{
+    const hi_tab_stats *st = walk_stats(o->stats, w);
+    char let[HI_STATS_MAX_LETTERS + 1];
+    if (st == NULL || !(st->which & HOSHI_TAB_STAT_LETTERS))
+        return;
+    if (cell->kind == HI_WALK_PCT)
+        hi_tab_stats_letters(st, row->r, cell->c - 1, let);
+    else if (cell->kind == HI_WALK_STAT && cell->st == HI_ST_MEAN)
+        hi_tab_stats_letters(st, row->r, HI_ST_MEAN, let);
+    else
+        return;
+    if (*let) {
+        hoshi_buf_putc(o->b, ' ');
+        o->f->text(o->b, let);
+    }
+}
 
 static void human_table(void *ctx, const hi_walk_table *w)
 {
@@ -243,6 +282,9 @@ static void human_row(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
         o->f->text(o->b, row->label);
     if (row->small)
         o->f->small_base(o->b, hi_tab_text(w->o->tx, "small_base"));
+    char letter = row->first ? hi_tab_stats_letter(walk_stats(o->stats, w), row->r) : 0;
+    if (letter != 0)
+        hoshi_buf_printf(o->b, " (%c)", letter);
     hoshi_buf_puts(o->b, o->f->label_close);
     if (w->kinds) {
         o->f->cell_open(o->b, false, 0, false);
@@ -278,6 +320,8 @@ static void human_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row
         break;
     case HI_WALK_COUNT: hoshi_buf_printf(o->b, "%llu", (unsigned long long)cell->count); break;
     }
+    if (!row->small)
+        human_letters(o, w, row, cell);
     hoshi_buf_puts(o->b, o->f->cell_close);
 }
 
@@ -295,6 +339,7 @@ static void human_table_end(void *ctx, const hi_walk_table *w)
     hoshi_buf_puts(o->b, o->f->base_open);
     hi_tab_base_line(o->b, w->t, w->o->tx, o->f->text);
     hoshi_buf_puts(o->b, o->f->base_close);
+    hi_tab_test_lines(w->t, walk_stats(o->stats, w), w->o->tx, human_line, o);
 }
 
 static const hi_walk_fmt human_walk = {human_table, human_head, human_head_end, human_row,
@@ -309,13 +354,13 @@ const char *hi_tab_cells_note(const hoshi_tabset *ts, const hoshi_tab_texts *tx)
 }
 
 static void render_human(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const hoshi_tab_texts *tx,
-                         const human_fmt *f)
+                         const human_fmt *f, const hi_tab_stats *stats)
 {
     hi_walk_opts wo = {tx, true, false, HI_ST_SD, sig, false};
-    human_out o = {b, f};
+    human_out o = {b, f, stats};
     f->doc_open(b, tx);
     hi_tab_walk(ts, &wo, &human_walk, &o);
-    f->notes(b, tx, hi_tab_cells_note(ts, tx));
+    f->notes(b, tx, hi_tab_cells_note(ts, tx), stats, ts->n);
 }
 static void md_text(hoshi_buf *b, const char *s)
 {
@@ -351,15 +396,22 @@ static void md_cell_open(hoshi_buf *b, bool pct, int8_t s, bool sig)
     hoshi_buf_puts(b, " | ");
 }
 
-static void md_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *cells_note)
+static void md_note(void *ctx, const char *text)
+{
+    hoshi_buf_puts(ctx, "- ");
+    md_text(ctx, text);
+    hoshi_buf_putc(ctx, '\n');
+}
+
+static void md_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *cells_note,
+                     const hi_tab_stats *stats, size_t n)
 {
     hoshi_buf_printf(b, "%s:\n\n", hi_tab_text(tx, "notes_title"));
-    size_t n = hi_tab_note_count(tx);
-    for (size_t i = 0; i < n + (cells_note != NULL); i++) {
-        hoshi_buf_puts(b, "- ");
-        md_text(b, i < n ? hi_tab_note(tx, i) : cells_note);
-        hoshi_buf_putc(b, '\n');
-    }
+    for (size_t i = 0; i < hi_tab_note_count(tx); i++)
+        md_note(b, hi_tab_note(tx, i));
+    if (cells_note != NULL)
+        md_note(b, cells_note);
+    hi_tab_stats_notes(stats, n, tx, md_note, b);
 }
 
 static void md_block_row(hoshi_buf *b, const char *label, size_t span)
@@ -412,22 +464,29 @@ static void html_cell_open(hoshi_buf *b, bool pct, int8_t s, bool sig)
                    : s < 0 && sig ? "<td class=\"p dn\">" : "<td class=\"p\">");
 }
 
+static void html_note(void *ctx, const char *text)
+{
+    hoshi_buf_puts(ctx, "<li>");
+    hoshi_buf_html(ctx, text);
+    hoshi_buf_puts(ctx, "</li>\n");
+}
+
 void hi_tab_html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *h, const char *cells_note)
 {
     hoshi_buf_printf(b, "<%s>", h);
     hoshi_buf_html(b, hi_tab_text(tx, "notes_title"));
     hoshi_buf_printf(b, "</%s>\n<ul>\n", h);
-    size_t n = hi_tab_note_count(tx);
-    for (size_t i = 0; i < n + (cells_note != NULL); i++) {
-        hoshi_buf_puts(b, "<li>");
-        hoshi_buf_html(b, i < n ? hi_tab_note(tx, i) : cells_note);
-        hoshi_buf_puts(b, "</li>\n");
-    }
+    for (size_t i = 0; i < hi_tab_note_count(tx); i++)
+        html_note(b, hi_tab_note(tx, i));
+    if (cells_note != NULL)
+        html_note(b, cells_note);
 }
 
-static void html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *cells_note)
+static void html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *cells_note,
+                       const hi_tab_stats *stats, size_t n)
 {
     hi_tab_html_notes(b, tx, "h3", cells_note);
+    hi_tab_stats_notes(stats, n, tx, html_note, b);
     hoshi_buf_puts(b, "</ul>\n</body></html>\n");
 }
 
@@ -602,22 +661,101 @@ static void json_table_end(void *ctx, const hi_walk_table *w)
 static const hi_walk_fmt json_walk = {json_table, json_head, json_head_end, json_row,
                                       NULL, json_row_end, json_table_end, NULL};
 
-static void render_json(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *tx)
+/* ---- JSON with --stats: the walk above, each row given its letter and
+ * its cells' letters; the tests of every table follow the tables ---- */
+
+typedef struct json_out {
+    hoshi_buf *b;
+    const hi_tab_stats *stats;  /* per table */
+} json_out;
+
+static void jst_table(void *ctx, const hi_walk_table *w)
+{
+    json_table(((json_out *)ctx)->b, w);
+}
+
+static void jst_head(void *ctx, const hi_walk_table *w, const hi_walk_col *col)
+{
+    json_head(((json_out *)ctx)->b, w, col);
+}
+
+static void jst_head_end(void *ctx, const hi_walk_table *w)
+{
+    json_head_end(((json_out *)ctx)->b, w);
+}
+
+/* "letter" of the row (null without one) and "letters" of each column */
+static void jst_row(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
+{
+    json_out *o = ctx;
+    const hi_tab_stats *st = &o->stats[w->index];
+    json_row(o->b, w, row);
+    char let[HI_STATS_MAX_LETTERS + 1] = {hi_tab_stats_letter(st, row->r), '\0'};
+    hoshi_buf_puts(o->b, ",\"letter\":");
+    if (*let)
+        hoshi_buf_json_str(o->b, let);
+    else
+        hoshi_buf_puts(o->b, "null");
+    hoshi_buf_puts(o->b, ",\"letters\":[");
+    for (size_t c = w->t->num ? 0 : 1; c < w->n_cols; c++) {
+        if (c > (w->t->num ? 0u : 1u))
+            hoshi_buf_putc(o->b, ',');
+        *let = '\0';
+        if (!w->t->num || c == HI_ST_MEAN)
+            hi_tab_stats_letters(st, row->r, w->t->num ? c : c - 1, let);
+        hoshi_buf_json_str(o->b, let);
+    }
+    hoshi_buf_putc(o->b, ']');
+}
+
+static void jst_row_end(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
+{
+    json_row_end(((json_out *)ctx)->b, w, row);
+}
+
+static void jst_table_end(void *ctx, const hi_walk_table *w)
+{
+    json_table_end(((json_out *)ctx)->b, w);
+}
+
+static const hi_walk_fmt json_stats_walk = {jst_table, jst_head, jst_head_end, jst_row,
+                                            NULL, jst_row_end, jst_table_end, NULL};
+
+/* A note as an element of the notes array: n counts those written. */
+typedef struct json_notes {
+    hoshi_buf *b;
+    size_t n;
+} json_notes;
+
+static void json_note(void *ctx, const char *text)
+{
+    json_notes *o = ctx;
+    if (o->n++)
+        hoshi_buf_putc(o->b, ',');
+    hoshi_buf_json_str(o->b, text);
+}
+
+static void render_json(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *tx,
+                        const hi_tab_stats *stats)
 {
     hi_walk_opts wo = {tx, false, false, HI_ST_SD, false, true};
+    json_out o = {b, stats};
     hoshi_buf_puts(b, "{\"tables\":[");
-    hi_tab_walk(ts, &wo, &json_walk, b);
-    hoshi_buf_puts(b, "\n],\"notes\":[");
-    for (size_t i = 0; i < hi_tab_note_count(tx); i++) {
-        if (i)
-            hoshi_buf_putc(b, ',');
-        hoshi_buf_json_str(b, hi_tab_note(tx, i));
-    }
+    if (stats != NULL)
+        hi_tab_walk(ts, &wo, &json_stats_walk, &o);
+    else
+        hi_tab_walk(ts, &wo, &json_walk, b);
+    hoshi_buf_puts(b, "\n]");
+    if (stats != NULL)
+        hi_tab_stats_json(b, ts, stats);
+    hoshi_buf_puts(b, ",\"notes\":[");
+    json_notes notes = {b, 0};
+    for (size_t i = 0; i < hi_tab_note_count(tx); i++)
+        json_note(&notes, hi_tab_note(tx, i));
     const char *cells_note = hi_tab_cells_note(ts, tx);
-    if (cells_note != NULL) {
-        hoshi_buf_puts(b, hi_tab_note_count(tx) ? "," : "");
-        hoshi_buf_json_str(b, cells_note);
-    }
+    if (cells_note != NULL)
+        json_note(&notes, cells_note);
+    hi_tab_stats_notes(stats, ts->n, tx, json_note, &notes);
     hoshi_buf_puts(b, "]}\n");
 }
 
@@ -625,13 +763,16 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
                            const hoshi_tab_render_opts *opts, char **out, size_t *len)
 {
     hi_clear_error();
-    hoshi_tab_render_opts none = {false, false, false, HOSHI_LANG_JA, NULL};
+    hoshi_tab_render_opts none = {.lang = HOSHI_LANG_JA};
     if (opts == NULL)
         opts = &none;
     const hoshi_tab_texts *tx = NULL;
     hoshi_tab_texts *owned = NULL;
+    hi_tab_stats *stats = NULL;
     if (fmt == HOSHI_TAB_MD || fmt == HOSHI_TAB_HTML || fmt == HOSHI_TAB_JSON) {
         hoshi_err terr = hi_tab_texts_use(opts, &tx, &owned);
+        if (terr == HOSHI_OK && (terr = hi_tab_stats_all(ts, opts, &stats)) != HOSHI_OK)
+            hoshi_tab_texts_free(owned);
         if (terr != HOSHI_OK)
             return terr;
     }
@@ -648,14 +789,15 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
         hi_tab_walk(ts, &wo, &sv_fmt, &o);
         break;
     }
-    case HOSHI_TAB_MD: render_human(&b, ts, opts->sig, tx, &md_fmt); break;
-    case HOSHI_TAB_HTML: render_human(&b, ts, opts->sig, tx, &html_fmt); break;
-    case HOSHI_TAB_JSON: render_json(&b, ts, tx); break;
+    case HOSHI_TAB_MD: render_human(&b, ts, opts->sig, tx, &md_fmt, stats); break;
+    case HOSHI_TAB_HTML: render_human(&b, ts, opts->sig, tx, &html_fmt, stats); break;
+    case HOSHI_TAB_JSON: render_json(&b, ts, tx, stats); break;
     case HOSHI_TAB_SVG: hi_tab_svg(&b, ts); break;
     case HOSHI_TAB_XLSX:
         hoshi_buf_free(&b);
         return hi_fail(HOSHI_ERR_USAGE, "xlsx is written to a file (use --out)");
     }
+    hi_tab_stats_free(stats, ts->n);
     hoshi_tab_texts_free(owned);
     return hi_buf_finish_enc(&b, opts->cp932 && (fmt == HOSHI_TAB_CSV || fmt == HOSHI_TAB_TSV),
                              out, len);

@@ -9,6 +9,7 @@
  * the median.  Which tables a spec asks for, and the threads, are run.c;
  * the filter and the nets are spec.c.
  */
+#include "tab/stats.h"
 #include "tab/tab.h"
 #include "internal.h"
 #include "hoshi/datafile.h"
@@ -189,33 +190,6 @@ hoshi_err hi_table_num(hi_table *t, const hi_var *h, const hi_side *sd, size_t n
     return HOSHI_OK;
 }
 
-/* Column-proportion z-test of each side row against the rest of the sample. */
-static void significance(hi_table *t)
-{
-    if (t->grid || t->n_rows < 3)
-        return;
-    uint64_t N = t->row_n[0];
-    for (size_t c = 0; c < t->n_cols; c++) {
-        if (t->col_flag[c] & HI_CF_NOANS)
-            continue;
-        uint64_t X = t->count[c];
-        for (size_t k = 1; k < t->n_rows; k++) {
-            uint64_t n1 = t->row_n[k], x1 = t->count[k * t->n_cols + c];
-            if (n1 == 0 || n1 >= N)
-                continue;
-            uint64_t n2 = N - n1, x2 = X >= x1 ? X - x1 : 0;
-            double p1 = (double)x1 / (double)n1, p2 = (double)x2 / (double)n2;
-            double p = (double)X / (double)N;
-            double se = sqrt(p * (1 - p) * (1.0 / (double)n1 + 1.0 / (double)n2));
-            if (!(se > 0))
-                continue;
-            double z = (p1 - p2) / se;
-            int8_t m = fabs(z) >= 2.5758293035489 ? 2 : fabs(z) >= 1.959963984540 ? 1 : 0;
-            t->sig[k * t->n_cols + c] = (int8_t)(z < 0 ? -m : m);
-        }
-    }
-}
-
 /* Reorders columns by total count, descending; "other"-like labels,
  * the top box and 無回答 keep their places at the end. */
 static hoshi_err sort_columns(hi_table *t)
@@ -347,7 +321,7 @@ hoshi_err hi_table_cat(hi_table *t, const hi_var *h, const hi_side *sd, size_t n
     }
     if (spec->sort && !topbox && (err = sort_columns(t)) != HOSHI_OK) /* a GRID scale keeps its order */
         return err;
-    significance(t);
+    hi_tab_rest_marks(t);
     return HOSHI_OK;
 }
 

@@ -59,6 +59,12 @@ typedef struct hi_table {
     bool grid;          /* rows are the items of a GRID, not side categories */
     bool chart_ma;      /* the head is multiple answer (bars, not stacked) */
     hi_table_w *w;      /* weighted counts, NULL when unweighted (owned) */
+    /* the tests hoshi_tabset_set_stats() gave the table, which stand
+     * instead of the render options' when stats_set */
+    bool stats_set;
+    unsigned stats;
+    double sig_level;
+    hoshi_tab_correction correction;
     hi_block *block;    /* the side's blocks, NULL for one block (owned, labels too) */
     size_t n_blocks;
     /* base.c: who was counted, printed under the table ("基数: … (n = …)"):

@@ -11,6 +11,7 @@
  * renamed, so a failure leaves nothing.
  */
 #include "tab/tab.h"
+#include "tab/stats.h"
 #include "tab/walk.h"
 #include "tab/xlsx_file.h"
 #include "internal.h"
@@ -119,6 +120,21 @@ static bool make_formats(lxw_workbook *wb, formats *f)
     return true;
 }
 
+/* The formats of cells that show column letters after their number
+ * (--stats letters): one per letters and kind of cell, made when first
+ * needed, so the cell stays a number Excel can compute with. */
+typedef struct letter_format {
+    char letters[HI_STATS_MAX_LETTERS + 1];
+    int kind;               /* the mark of a percentage (-2…2), or 9 for a mean */
+    lxw_format *f;
+} letter_format;
+
+typedef struct letter_formats {
+    lxw_workbook *wb;
+    letter_format *v;
+    size_t n;
+} letter_formats;
+
 /* One sheet being written: where its header row is, and the first error
  * libxlsxwriter reported (later calls are still made, as before). */
 typedef struct sheet_out {
@@ -127,12 +143,76 @@ typedef struct sheet_out {
     lxw_row_t hr;
     lxw_error le;
     lxw_row_t line;     /* where the next line of the table goes */
+    const hi_tab_stats *st;     /* the table's tests, NULL without --stats */
+    letter_formats *lf;
 } sheet_out;
 
 static void keep(sheet_out *o, lxw_error e)
 {
     if (o->le == LXW_NO_ERROR)
         o->le = e;
+}
+
+/* The format of a cell with letters; NULL (the error kept) without memory. */
+static lxw_format *letter_fmt(sheet_out *o, const char *letters, int kind)
+{
+    letter_formats *lf = o->lf;
+    for (size_t i = 0; i < lf->n; i++)
+        if (lf->v[i].kind == kind && strcmp(lf->v[i].letters, letters) == 0)
+            return lf->v[i].f;
+    letter_format *v = hi_realloc(lf->v, (lf->n + 1) * sizeof *v);
+    lxw_format *f = v != NULL ? workbook_add_format(lf->wb) : NULL;
+    if (v != NULL)
+        lf->v = v;
+    if (f == NULL) {
+        keep(o, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return NULL;
+    }
+    char num[128];
+    if (kind == 9)
+        snprintf(num, sizeof num, "#,##0.0\" %s\"", letters);
+    else
+        snprintf(num, sizeof num, "0.0\" %s\";-0.0;\"—\"", letters);
+    format_set_border(f, LXW_BORDER_THIN);
+    format_set_num_format(f, num);
+    if (kind > 0 && kind != 9)
+        format_set_font_color(f, LXW_COLOR_RED);
+    if (kind < 0)
+        format_set_font_color(f, LXW_COLOR_BLUE);
+    if (kind != 0 && kind != 9)
+        format_set_bold(f);
+    snprintf(lf->v[lf->n].letters, sizeof lf->v[lf->n].letters, "%s", letters);
+    lf->v[lf->n].kind = kind;
+    lf->v[lf->n].f = f;
+    lf->n++;
+    return f;
+}
+
+/* The format of a percentage or a mean that has letters, else dflt. */
+static lxw_format *cell_fmt(sheet_out *o, const hi_walk_row *row, const hi_walk_cell *cell,
+                            lxw_format *dflt)
+{
+    char let[HI_STATS_MAX_LETTERS + 1];
+    if (o->st == NULL || !(o->st->which & HOSHI_TAB_STAT_LETTERS) || row->small)
+        return dflt;
+    bool mean = cell->kind == HI_WALK_STAT;
+    hi_tab_stats_letters(o->st, row->r, mean ? (size_t)HI_ST_MEAN : cell->c - 1, let);
+    if (*let == '\0')
+        return dflt;
+    lxw_format *f = letter_fmt(o, let, mean ? 9 : cell->mark);
+    return f != NULL ? f : dflt;
+}
+
+/* A line under the table (a test, or a note); the row advances. */
+typedef struct sheet_lines {
+    sheet_out *o;
+    lxw_row_t row;
+} sheet_lines;
+
+static void sheet_line(void *ctx, const char *text)
+{
+    sheet_lines *l = ctx;
+    keep(l->o, worksheet_write_string(l->o->ws, l->row++, 0, text, l->o->f->note));
 }
 
 static void sheet_table(void *ctx, const hi_walk_table *w)
@@ -187,8 +267,11 @@ static void sheet_row(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
 {
     sheet_out *o = ctx;
     char lab[HI_TAB_MAX_LABEL + 40];
-    snprintf(lab, sizeof lab, "%s%s%s", row->first ? row->label : "", row->small ? " " : "",
-             row->small ? hi_tab_text(w->o->tx, "small_base") : "");
+    char letter = row->first ? hi_tab_stats_letter(o->st, row->r) : 0, suffix[8] = "";
+    if (letter != 0)
+        snprintf(suffix, sizeof suffix, " (%c)", letter);
+    snprintf(lab, sizeof lab, "%s%s%s%s", row->first ? row->label : "", row->small ? " " : "",
+             row->small ? hi_tab_text(w->o->tx, "small_base") : "", suffix);
     keep(o, worksheet_write_string(o->ws, o->line, 0, lab, row->r == 0 ? o->f->total : o->f->label));
     if (w->kinds)
         keep(o, worksheet_write_string(o->ws, o->line, 1, row->kind, o->f->label));
@@ -216,14 +299,17 @@ static void sheet_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row
     else if (cell->kind == HI_WALK_STAT && cell->no_values)
         keep(o, worksheet_write_blank(o->ws, r, c, o->f->stat));
     else if (cell->kind == HI_WALK_STAT)
-        keep(o, worksheet_write_number(o->ws, r, c, cell->value, o->f->stat));
+        keep(o, worksheet_write_number(o->ws, r, c, cell->value,
+                                       cell->st == HI_ST_MEAN ? cell_fmt(o, row, cell, o->f->stat)
+                                                              : o->f->stat));
     else if (cell->kind == HI_WALK_COUNT)
         keep(o, worksheet_write_number(o->ws, r, c, (double)cell->count, o->f->n));
     else
         keep(o, worksheet_write_number(o->ws, r, c, (double)cell->pct10 / 10.0,
-                                       cell->mark > 0   ? o->f->pct_up
-                                       : cell->mark < 0 ? o->f->pct_dn
-                                                        : o->f->pct));
+                                       cell_fmt(o, row, cell,
+                                                cell->mark > 0   ? o->f->pct_up
+                                                : cell->mark < 0 ? o->f->pct_dn
+                                                                 : o->f->pct)));
 }
 
 /* frozen panes below the header, then the notes below the table */
@@ -241,6 +327,10 @@ static void sheet_table_end(void *ctx, const hi_walk_table *w)
         keep(o, worksheet_write_string(o->ws, nr, 0, base.data, NULL));
     hoshi_buf_free(&base);
     nr += 2;
+    sheet_lines tests = {o, nr};
+    hi_tab_test_lines(w->t, o->st, tx, sheet_line, &tests);
+    if (tests.row > nr) /* an empty row between the tests and the notes */
+        nr = tests.row + 1;
     size_t n_notes = hi_tab_note_count(tx);
     for (size_t i = 0; i < n_notes; i++)
         keep(o, worksheet_write_string(o->ws, nr + (lxw_row_t)i, 0, hi_tab_note(tx, i), o->f->note));
@@ -250,6 +340,8 @@ static void sheet_table_end(void *ctx, const hi_walk_table *w)
     if (w->o->sig)
         keep(o, worksheet_write_string(o->ws, nr + (lxw_row_t)n_notes, 0,
                                        hi_tab_text(tx, "sig_legend_xlsx"), o->f->note));
+    sheet_lines notes = {o, nr + (lxw_row_t)(n_notes + w->o->sig + w->col)};
+    hi_tab_stats_notes(o->st, 1, tx, sheet_line, &notes);
 }
 
 static const hi_walk_fmt sheet_walk = {sheet_table, sheet_head, sheet_head_end, sheet_row,
@@ -257,11 +349,12 @@ static const hi_walk_fmt sheet_walk = {sheet_table, sheet_head, sheet_head_end, 
 
 /* Writes table t, the i-th of n; returns the first error libxlsxwriter reported. */
 static lxw_error write_sheet(lxw_worksheet *ws, const hi_table *t, size_t i, size_t n,
-                             const formats *f, bool sig, const hoshi_tab_texts *tx)
+                             const formats *f, bool sig, const hoshi_tab_texts *tx,
+                             const hi_tab_stats *st, letter_formats *lf)
 {
     hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig, false};
     lxw_row_t hr = t->book_title != NULL ? 4 : 3;
-    sheet_out o = {ws, f, hr, LXW_NO_ERROR, hr + 1};
+    sheet_out o = {ws, f, hr, LXW_NO_ERROR, hr + 1, st, lf};
     hi_tab_walk_table(t, i, n, &wo, &sheet_walk, &o);
     return o.le;
 }
@@ -271,7 +364,7 @@ static lxw_error write_sheet(lxw_worksheet *ws, const hi_table *t, size_t i, siz
 static lxw_error write_contents(lxw_worksheet *ws, const hoshi_tabset *ts, char (*names)[64],
                                const char *title, const formats *f, const hoshi_tab_texts *tx)
 {
-    sheet_out o = {ws, f, 2, LXW_NO_ERROR, 3};
+    sheet_out o = {ws, f, 2, LXW_NO_ERROR, 3, NULL, NULL};
     keep(&o, worksheet_write_string(ws, 0, 0, title != NULL ? title : "", f->title));
     keep(&o, worksheet_set_column(ws, 0, 0, 12, NULL));
     keep(&o, worksheet_set_column(ws, 1, 1, 60, NULL));
@@ -300,8 +393,9 @@ static lxw_error write_contents(lxw_worksheet *ws, const hoshi_tabset *ts, char 
 /* The sheets of the tables, after the contents sheet when contents. */
 static hoshi_err write_sheets(lxw_workbook *wb, const hoshi_tabset *ts, const formats *f,
                               bool sig, const hoshi_tab_texts *tx, bool contents,
-                              const char *title, const char *path)
+                              const char *title, const char *path, const hi_tab_stats *stats)
 {
+    letter_formats lf = {wb, NULL, 0};
     char (*names)[64] = hi_calloc(ts->n ? ts->n : 1, sizeof *names);
     if (names == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory writing workbook %s", path);
@@ -326,7 +420,8 @@ static hoshi_err write_sheets(lxw_workbook *wb, const hoshi_tabset *ts, const fo
             err = hi_fail(HOSHI_ERR_NOMEM, "out of memory adding sheet %zu to %s", i + 1, path);
             goto free_names;
         }
-        lxw_error le = write_sheet(ws, &ts->t[i], i, ts->n, f, sig, tx);
+        lxw_error le = write_sheet(ws, &ts->t[i], i, ts->n, f, sig, tx,
+                                   stats != NULL ? &stats[i] : NULL, &lf);
         /* native Excel charts (t-chart) go here: one call per table sheet,
          * e.g. le = hi_xlsx_chart(wb, ws, &ts->t[i], row below the notes) */
         if (le != LXW_NO_ERROR) {
@@ -335,6 +430,7 @@ static hoshi_err write_sheets(lxw_workbook *wb, const hoshi_tabset *ts, const fo
         }
     }
 free_names:
+    free(lf.v);
     free(names);
     return err;
 }
@@ -347,11 +443,14 @@ static hoshi_err write_workbook(const hoshi_tabset *ts, const hoshi_tab_render_o
     bool sig = opts == NULL || opts->sig;
     const hoshi_tab_texts *tx = NULL;
     hoshi_tab_texts *owned = NULL;
+    hi_tab_stats *stats = NULL;
+    char *tmp = NULL;
+    lxw_workbook *wb = NULL;
     hoshi_err err = hi_tab_texts_use(opts, &tx, &owned);
     if (err != HOSHI_OK)
         return err;
-    char *tmp = NULL;
-    lxw_workbook *wb = NULL;
+    if ((err = hi_tab_stats_all(ts, opts, &stats)) != HOSHI_OK)
+        goto free_texts;
     if ((err = hi_xlsx_create(path, &tmp, &wb)) != HOSHI_OK)
         goto free_texts;
     formats f;
@@ -359,7 +458,7 @@ static hoshi_err write_workbook(const hoshi_tabset *ts, const hoshi_tab_render_o
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory creating workbook %s", path);
         goto free_wb;
     }
-    if ((err = write_sheets(wb, ts, &f, sig, tx, contents, title, path)) != HOSHI_OK)
+    if ((err = write_sheets(wb, ts, &f, sig, tx, contents, title, path, stats)) != HOSHI_OK)
         goto free_wb;
     lxw_error le = workbook_close(wb);
     if (le != LXW_NO_ERROR)
@@ -373,6 +472,7 @@ free_wb:
 free_tmp:
     free(tmp);
 free_texts:
+    hi_tab_stats_free(stats, ts->n);
     hoshi_tab_texts_free(owned);
     return err;
 }
