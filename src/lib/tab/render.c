@@ -113,7 +113,10 @@ static void sv_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row,
     switch (cell->kind) {
     case HI_WALK_BASE: hoshi_buf_printf(o->b, "%llu", (unsigned long long)cell->base); break;
     case HI_WALK_STAT: fmt_stat(o->b, cell->value, cell->st); break;
-    case HI_WALK_PCT: pct(o->b, cell->pct10); break;
+    case HI_WALK_PCT:
+        if (!cell->none)
+            pct(o->b, cell->pct10);
+        break;
     }
 }
 
@@ -154,10 +157,10 @@ typedef struct human_fmt {
     void (*small_base)(hoshi_buf *b, const char *mark);
     const char *label_close;
     /* a number cell: the base or a statistic (pct false), or a percentage
-     * with its significance s */
-    void (*cell_open)(hoshi_buf *b, bool pct, int8_t s, bool sig);
+     * with the significance mark shown, s */
+    void (*cell_open)(hoshi_buf *b, bool pct, int8_t s);
     const char *cell_close, *row_close, *table_close;
-    void (*notes)(hoshi_buf *b, const hoshi_tab_texts *tx);
+    void (*notes)(hoshi_buf *b, const hoshi_tab_texts *tx, bool sig);
 } human_fmt;
 
 typedef struct human_out {
@@ -214,13 +217,15 @@ static void human_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row
 {
     human_out *o = ctx;
     (void)row;
-    /* known (issue 10): HTML colours by the computed mark, also one the
-     * walk withholds on a small base; kept until that issue decides */
-    o->f->cell_open(o->b, cell->kind == HI_WALK_PCT, cell->sig, w->o->sig);
+    (void)w;
+    /* coloured by the mark shown: none where the walk withholds it */
+    o->f->cell_open(o->b, cell->kind == HI_WALK_PCT, cell->mark);
     switch (cell->kind) {
     case HI_WALK_BASE: hoshi_buf_printf(o->b, "%llu", (unsigned long long)cell->base); break;
     case HI_WALK_STAT: fmt_stat(o->b, cell->value, cell->st); break;
     case HI_WALK_PCT:
+        if (cell->none)
+            break;
         if (cell->zero)
             hoshi_buf_puts(o->b, "—");
         else
@@ -251,11 +256,11 @@ static const hi_walk_fmt human_walk = {human_table, human_head, human_head_end, 
 static void render_human(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const hoshi_tab_texts *tx,
                          const human_fmt *f)
 {
-    hi_walk_opts wo = {tx, true, false, HI_ST_SD, sig};
+    hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig};
     human_out o = {b, f};
     f->doc_open(b, tx);
     hi_tab_walk(ts, &wo, &human_walk, &o);
-    f->notes(b, tx);
+    f->notes(b, tx, sig);
 }
 static void md_text(hoshi_buf *b, const char *s)
 {
@@ -285,18 +290,18 @@ static void md_small_base(hoshi_buf *b, const char *mark)
     hoshi_buf_printf(b, " %s", mark);
 }
 
-static void md_cell_open(hoshi_buf *b, bool pct, int8_t s, bool sig)
+static void md_cell_open(hoshi_buf *b, bool pct, int8_t s)
 {
-    (void)pct, (void)s, (void)sig;
+    (void)pct, (void)s;
     hoshi_buf_puts(b, " | ");
 }
 
-static void md_notes(hoshi_buf *b, const hoshi_tab_texts *tx)
+static void md_notes(hoshi_buf *b, const hoshi_tab_texts *tx, bool sig)
 {
     hoshi_buf_printf(b, "%s:\n\n", hi_tab_text(tx, "notes_title"));
-    for (size_t i = 0; i < hi_tab_note_count(tx); i++) {
+    for (size_t i = 0; i < hi_tab_note_count(tx, sig); i++) {
         hoshi_buf_puts(b, "- ");
-        md_text(b, hi_tab_note(tx, i));
+        md_text(b, hi_tab_note(tx, sig, i));
         hoshi_buf_putc(b, '\n');
     }
 }
@@ -334,21 +339,21 @@ static void html_small_base(hoshi_buf *b, const char *mark)
     hoshi_buf_puts(b, "</span>");
 }
 
-static void html_cell_open(hoshi_buf *b, bool pct, int8_t s, bool sig)
+static void html_cell_open(hoshi_buf *b, bool pct, int8_t s)
 {
     hoshi_buf_puts(b, !pct ? "<td class=\"n\">"
-                   : s > 0 && sig ? "<td class=\"p up\">"
-                   : s < 0 && sig ? "<td class=\"p dn\">" : "<td class=\"p\">");
+                   : s > 0 ? "<td class=\"p up\">"
+                   : s < 0 ? "<td class=\"p dn\">" : "<td class=\"p\">");
 }
 
-static void html_notes(hoshi_buf *b, const hoshi_tab_texts *tx)
+static void html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, bool sig)
 {
     hoshi_buf_puts(b, "<h3>");
     hoshi_buf_html(b, hi_tab_text(tx, "notes_title"));
     hoshi_buf_puts(b, "</h3>\n<ul>\n");
-    for (size_t i = 0; i < hi_tab_note_count(tx); i++) {
+    for (size_t i = 0; i < hi_tab_note_count(tx, sig); i++) {
         hoshi_buf_puts(b, "<li>");
-        hoshi_buf_html(b, hi_tab_note(tx, i));
+        hoshi_buf_html(b, hi_tab_note(tx, sig, i));
         hoshi_buf_puts(b, "</li>\n");
     }
     hoshi_buf_puts(b, "</ul>\n</body></html>\n");
@@ -448,7 +453,11 @@ static void json_row_end(void *ctx, const hi_walk_table *w, const hi_walk_row *r
     for (size_t c = 1; c < w->n_cols; c++) {
         if (c > 1)
             hoshi_buf_putc(b, ',');
-        pct(b, hi_walk_cell_at(w, row, c).pct10);
+        hi_walk_cell cell = hi_walk_cell_at(w, row, c);
+        if (cell.none)
+            hoshi_buf_puts(b, "null");
+        else
+            pct(b, cell.pct10);
     }
     hoshi_buf_puts(b, "],\"sig\":[");
     for (size_t c = 1; c < w->n_cols; c++)
@@ -471,10 +480,12 @@ static void render_json(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_te
     hoshi_buf_puts(b, "{\"tables\":[");
     hi_tab_walk(ts, &wo, &json_walk, b);
     hoshi_buf_puts(b, "\n],\"notes\":[");
-    for (size_t i = 0; i < hi_tab_note_count(tx); i++) {
+    /* the sig arrays are always there (--no-sig is of the human formats),
+     * so is the note on them */
+    for (size_t i = 0; i < hi_tab_note_count(tx, true); i++) {
         if (i)
             hoshi_buf_putc(b, ',');
-        hoshi_buf_json_str(b, hi_tab_note(tx, i));
+        hoshi_buf_json_str(b, hi_tab_note(tx, true, i));
     }
     hoshi_buf_puts(b, "]}\n");
 }

@@ -102,9 +102,10 @@ hoshi_err hi_tab_texts_use(const hoshi_tab_render_opts *opts, const hoshi_tab_te
                            hoshi_tab_texts **owned);
 /* A text of tab.ini ("small_base", "notes_title", …), or "" when missing. */
 const char *hi_tab_text(const hoshi_tab_texts *texts, const char *key);
-/* The notes of tab.ini: how many, and the i-th. */
-size_t hi_tab_note_count(const hoshi_tab_texts *texts);
-const char *hi_tab_note(const hoshi_tab_texts *texts, size_t i);
+/* The notes of tab.ini: how many, and the i-th; the note on significance
+ * marks only when sig (they are shown). */
+size_t hi_tab_note_count(const hoshi_tab_texts *texts, bool sig);
+const char *hi_tab_note(const hoshi_tab_texts *texts, bool sig, size_t i);
 /* "ja" or "en": the language of the texts. */
 const char *hi_tab_lang_code(const hoshi_tab_texts *texts);
 /* Row and column labels as the human formats show them: the total row and
@@ -113,10 +114,13 @@ const char *hi_tab_row_label(const hi_table *t, size_t r, const hoshi_tab_texts 
 const char *hi_tab_col_label(const hi_table *t, size_t c, const hoshi_tab_texts *tx);
 
 /* Rows whose base is too small to trust are marked in the human formats.
- * The total row of a GRID sums the items, so its base is not a head count. */
+ * A NUM head's statistics are of the respondents with a value, so its
+ * mark follows that N (the one shown), not the row base. */
 static inline bool hi_tab_small_base(const hi_table *t, size_t r)
 {
-    return t->row_n[r] < HI_SMALL_BASE && !(t->grid && r == 0);
+    if (t->num)
+        return !(t->stat[r * HI_ST_COUNT + HI_ST_N] >= HI_SMALL_BASE);
+    return t->row_n[r] < HI_SMALL_BASE;
 }
 
 #include "hoshi/buf.h"

@@ -7,8 +7,8 @@
  */
 #include "tab/walk.h"
 
-/* English names of the statistics (md, html, json, csv), and their tab.ini
- * keys after N (xlsx) */
+/* English names of the statistics (csv, tsv, json), and their tab.ini
+ * keys after N (md, html, xlsx) */
 static const char *const stat_names[] = {"N", "mean", "median", "min", "max", "sd"};
 static const char *const stat_keys[] = {"N", "stat_mean", "stat_median", "stat_min", "stat_max",
                                         "stat_sd"};
@@ -45,6 +45,7 @@ hi_walk_cell hi_walk_cell_at(const hi_walk_table *w, const hi_walk_row *row, siz
         cell.count = t->count[i];
         cell.pct10 = hi_pct10(cell.count, cell.base);
         cell.zero = cell.count == 0 || cell.base == 0;
+        cell.none = cell.base == 0 || (t->grid && row->r == 0);
         cell.sig = t->sig[i];
         cell.mark = w->o->sig && !row->small ? cell.sig : 0;
     }

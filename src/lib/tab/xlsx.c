@@ -155,6 +155,8 @@ static void sheet_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row
         keep(o, worksheet_write_blank(o->ws, r, c, o->f->stat));
     else if (cell->kind == HI_WALK_STAT)
         keep(o, worksheet_write_number(o->ws, r, c, cell->value, o->f->stat));
+    else if (cell->none)
+        keep(o, worksheet_write_blank(o->ws, r, c, o->f->pct));
     else
         keep(o, worksheet_write_number(o->ws, r, c, (double)cell->pct10 / 10.0,
                                        cell->mark > 0   ? o->f->pct_up
@@ -169,9 +171,10 @@ static void sheet_table_end(void *ctx, const hi_walk_table *w)
     const hoshi_tab_texts *tx = w->o->tx;
     worksheet_freeze_panes(o->ws, o->hr + 1, 2);
     lxw_row_t nr = (lxw_row_t)(o->hr + 2 + w->t->n_rows);
-    size_t n_notes = hi_tab_note_count(tx);
+    size_t n_notes = hi_tab_note_count(tx, w->o->sig);
     for (size_t i = 0; i < n_notes; i++)
-        keep(o, worksheet_write_string(o->ws, nr + (lxw_row_t)i, 0, hi_tab_note(tx, i), o->f->note));
+        keep(o, worksheet_write_string(o->ws, nr + (lxw_row_t)i, 0, hi_tab_note(tx, w->o->sig, i),
+                                       o->f->note));
     if (w->o->sig)
         keep(o, worksheet_write_string(o->ws, nr + (lxw_row_t)n_notes, 0,
                                        hi_tab_text(tx, "sig_legend_xlsx"), o->f->note));
