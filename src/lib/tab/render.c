@@ -499,7 +499,8 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
         opts = &none;
     const hoshi_tab_texts *tx = NULL;
     hoshi_tab_texts *owned = NULL;
-    if (fmt == HOSHI_TAB_MD || fmt == HOSHI_TAB_HTML || fmt == HOSHI_TAB_JSON) {
+    if (fmt == HOSHI_TAB_MD || fmt == HOSHI_TAB_HTML || fmt == HOSHI_TAB_JSON ||
+        fmt == HOSHI_TAB_SVG) {
         hoshi_err terr = hi_tab_texts_use(opts, &tx, &owned);
         if (terr != HOSHI_OK)
             return terr;
@@ -520,7 +521,7 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
     case HOSHI_TAB_MD: render_human(&b, ts, opts->sig, tx, &md_fmt); break;
     case HOSHI_TAB_HTML: render_human(&b, ts, opts->sig, tx, &html_fmt); break;
     case HOSHI_TAB_JSON: render_json(&b, ts, tx); break;
-    case HOSHI_TAB_SVG: hi_tab_svg(&b, ts); break;
+    case HOSHI_TAB_SVG: hi_tab_svg(&b, ts, tx); break;
     case HOSHI_TAB_XLSX:
         hoshi_buf_free(&b);
         return hi_fail(HOSHI_ERR_USAGE, "xlsx is written to a file (use --out)");

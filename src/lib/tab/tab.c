@@ -278,7 +278,9 @@ hoshi_err hi_table_cat(hi_table *t, const hi_var *h, const hi_side *sd, size_t n
     hoshi_err err = table_alloc(t, sd->n, cols);
     if (err != HOSHI_OK || (err = head_titles(t, h, sd, side_title)) != HOSHI_OK)
         return err;
-    t->chart_ma = h->ma;
+    /* a net makes the categories overlap too, but an SA head with nets is
+     * still charted as SA (stacked, the nets left out) */
+    t->chart_ma = h->q != NULL && h->q->type == HI_Q_MA;
     /* a lazy SA head is counted in one streaming pass, no bitsets built */
     uint64_t *hist = NULL;
     if (h->sa != NULL) {

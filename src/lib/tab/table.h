@@ -125,8 +125,12 @@ static inline bool hi_tab_small_base(const hi_table *t, size_t r)
 
 #include "hoshi/buf.h"
 
-/* chart.c: SVG charts of every table of ts. */
-void hi_tab_svg(hoshi_buf *b, const hoshi_tabset *ts);
+/* chart.c: the SVG chart of table t, a whole <svg> element with the texts
+ * of tx; n numbers its ids (unique among charts on one page, e.g. the
+ * table's place), y >= 0 places it in an enclosing <svg>.  Returns its
+ * height.  hi_tab_svg: every table's chart, stacked in one document. */
+int hi_tab_svg_table(hoshi_buf *b, const hi_table *t, size_t n, const hoshi_tab_texts *tx, int y);
+void hi_tab_svg(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *tx);
 
 /* Percent of n, in tenths, rounded half up on the exact ratio. */
 static inline uint64_t hi_pct10(uint64_t count, uint64_t n)
