@@ -34,18 +34,20 @@ static const char *const palette[] = {
 };
 #define NO_ANSWER_FILL "#bbb"
 
-/* The kind of chart of a table (see the top of the file). */
-typedef enum chart_kind { CH_BARS, CH_GROUPED, CH_STACKED, CH_MEAN } chart_kind;
-
-static chart_kind kind_of(const hi_table *t)
+hi_chart_kind hi_tab_chart_kind(const hi_table *t)
 {
     if (t->num)
-        return CH_MEAN;
+        return HI_CHART_MEAN;
     if (t->grid)
-        return CH_STACKED;
+        return HI_CHART_STACKED;
     if (t->n_rows < 2)
-        return CH_BARS;
-    return t->chart_ma ? CH_GROUPED : CH_STACKED;
+        return HI_CHART_BARS;
+    return t->chart_ma ? HI_CHART_GROUPED : HI_CHART_STACKED;
+}
+
+bool hi_tab_chart_stacks(const hi_table *t, size_t c)
+{
+    return !(t->col_flag[c] & (HI_CF_TOPBOX | HI_CF_NET));
 }
 
 /* Bytes of the character at p.  Labels are checked as UTF-8 where they
@@ -128,19 +130,12 @@ static double share(const hi_table *t, size_t r, size_t c, char *text, size_t ca
     return n > 0 ? x / n : 0;
 }
 
-/* Columns a 100% stacked bar is made of: the answers and 無回答, not the
- * top box or nets (they repeat answers and would count them twice). */
-static bool stacked_col(const hi_table *t, size_t c)
-{
-    return !(t->col_flag[c] & (HI_CF_TOPBOX | HI_CF_NET));
-}
-
 /* The colour of column c: by its place among the columns drawn, 無回答 grey. */
 static const char *col_fill(const hi_table *t, size_t c)
 {
     size_t k = 0;
     for (size_t i = 0; i < c; i++)
-        k += stacked_col(t, i);
+        k += hi_tab_chart_stacks(t, i);
     return t->col_flag[c] & HI_CF_NOANS ? NO_ANSWER_FILL : palette[k % 12];
 }
 
@@ -174,13 +169,14 @@ static void legend_entry(hoshi_buf *b, const char *label, const char *fill, int 
 
 /* The legend of a stacked chart (the columns) or of a grouped one (the
  * rows); returns y below it. */
-static int legend(hoshi_buf *b, const hi_table *t, const hoshi_tab_texts *tx, chart_kind k, int y)
+static int legend(hoshi_buf *b, const hi_table *t, const hoshi_tab_texts *tx, hi_chart_kind k,
+                  int y)
 {
     int x = 8;
     hoshi_buf_puts(b, "<g class=\"legend\">");
-    if (k == CH_STACKED) {
+    if (k == HI_CHART_STACKED) {
         for (size_t c = 0; c < t->n_cols; c++)
-            if (stacked_col(t, c))
+            if (hi_tab_chart_stacks(t, c))
                 legend_entry(b, hi_tab_col_label(t, c, tx), col_fill(t, c), &x, &y);
     } else {
         for (size_t r = 0; r < t->n_rows; r++)
@@ -270,7 +266,7 @@ static int stacked(hoshi_buf *b, const hi_table *t, const hoshi_tab_texts *tx, i
         band_label(b, lab, l, y, h);
         double x = LABEL_W;
         for (size_t c = 0; c < t->n_cols; c++) {
-            if (!stacked_col(t, c))
+            if (!hi_tab_chart_stacks(t, c))
                 continue;
             char v[32];
             double w = share(t, r, c, v, sizeof v) * PLOT_W;
@@ -328,13 +324,13 @@ static int means(hoshi_buf *b, const hi_table *t, const hoshi_tab_texts *tx, int
     return y;
 }
 
-static const char *desc_key(const hi_table *t, chart_kind k)
+static const char *desc_key(const hi_table *t, hi_chart_kind k)
 {
     switch (k) {
-    case CH_GROUPED: return "chart_grouped";
-    case CH_STACKED: return t->grid ? "chart_stacked_items" : "chart_stacked";
-    case CH_MEAN: return "chart_mean";
-    case CH_BARS: break;
+    case HI_CHART_GROUPED: return "chart_grouped";
+    case HI_CHART_STACKED: return t->grid ? "chart_stacked_items" : "chart_stacked";
+    case HI_CHART_MEAN: return "chart_mean";
+    case HI_CHART_BARS: break;
     }
     return "chart_bars";
 }
@@ -342,20 +338,20 @@ static const char *desc_key(const hi_table *t, chart_kind k)
 /* The chart of t below its title, from y; returns y below it. */
 static int chart_body(hoshi_buf *b, const hi_table *t, const hoshi_tab_texts *tx, int y)
 {
-    chart_kind k = kind_of(t);
-    if (k == CH_STACKED || k == CH_GROUPED)
+    hi_chart_kind k = hi_tab_chart_kind(t);
+    if (k == HI_CHART_STACKED || k == HI_CHART_GROUPED)
         y = legend(b, t, tx, k, y);
-    if (k == CH_MEAN) {
+    if (k == HI_CHART_MEAN) {
         hoshi_buf_printf(b, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">", LABEL_W, y + FONT);
         text_key(b, tx, "stat_mean");
         hoshi_buf_puts(b, "</text>");
         y += LINE_H + 6;
     }
     switch (k) {
-    case CH_BARS: return bars(b, t, tx, y);
-    case CH_GROUPED: return grouped(b, t, tx, y);
-    case CH_STACKED: return stacked(b, t, tx, y);
-    case CH_MEAN: return means(b, t, tx, y);
+    case HI_CHART_BARS: return bars(b, t, tx, y);
+    case HI_CHART_GROUPED: return grouped(b, t, tx, y);
+    case HI_CHART_STACKED: return stacked(b, t, tx, y);
+    case HI_CHART_MEAN: return means(b, t, tx, y);
     }
     return y;
 }
@@ -387,7 +383,7 @@ int hi_tab_svg_table(hoshi_buf *b, const hi_table *t, size_t n, const hoshi_tab_
                      WIDTH, h, WIDTH, h, n, n, FONT, n);
     hoshi_buf_html(b, title);
     hoshi_buf_printf(b, "</title>\n<desc id=\"chart%zu-desc\">", n);
-    text_key(b, tx, desc_key(t, kind_of(t)));
+    text_key(b, tx, desc_key(t, hi_tab_chart_kind(t)));
     hoshi_buf_puts(b, "</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n");
     if (body.err != HOSHI_OK)
         b->err = body.err;

@@ -125,6 +125,18 @@ static inline bool hi_tab_small_base(const hi_table *t, size_t r)
 
 #include "hoshi/buf.h"
 
+/* chart.c: which chart a table gets, the same in SVG and in a workbook:
+ * plain bars of the total row (a simple tabulation), grouped bars (an MA
+ * head by a side: a cluster per answer, a bar per row), 100% stacked bars
+ * (an SA head by a side: a bar per row; a GRID: a bar per item), bars of
+ * the mean per row (a NUM head). */
+typedef enum hi_chart_kind {
+    HI_CHART_BARS, HI_CHART_GROUPED, HI_CHART_STACKED, HI_CHART_MEAN
+} hi_chart_kind;
+hi_chart_kind hi_tab_chart_kind(const hi_table *t);
+/* Whether column c is a segment of a stacked bar: the answers and 無回答,
+ * not the top box or nets (they repeat answers and would count them twice). */
+bool hi_tab_chart_stacks(const hi_table *t, size_t c);
 /* chart.c: the SVG chart of table t, a whole <svg> element with the texts
  * of tx; n numbers its ids (unique among charts on one page, e.g. the
  * table's place), y >= 0 places it in an enclosing <svg>.  Returns its

@@ -9,6 +9,7 @@
  */
 #include "tab/tab.h"
 #include "tab/walk.h"
+#include "tab/xlsx_chart.h"
 #include "internal.h"
 
 #include <errno.h>
@@ -232,6 +233,7 @@ hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_op
             goto free_wb;
         }
         lxw_error le = write_sheet(ws, &ts->t[i], i, ts->n, &f, sig, tx);
+        le = le != LXW_NO_ERROR ? le : hi_xlsx_chart(wb, ws, &ts->t[i], 3 /* write_sheet's header row */);
         if (le != LXW_NO_ERROR) {
             err = lxw_fail(le, path);
             goto free_wb;
