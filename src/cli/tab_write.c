@@ -110,10 +110,14 @@ static int write_files(const char *cmd, outfile *f, size_t n, const hoshi_tabset
     for (size_t i = 0; i < n; i++) {
         hoshi_err err = stage(&f[i], ts, ro);
         if (err != HOSHI_OK) {
-            /* say it with the name the user gave, not the staging name */
-            fprintf(stderr, "hoshi %s: cannot write %s: %s\n", cmd, f[i].path,
-                    strerror(errno != 0 ? errno : EIO));
             undo(f, n);
+            if (err != HOSHI_ERR_IO)
+                return cli_lib_error(cmd, err);
+            /* said with the name the user gave, not the staging name: the
+             * reason is what the detail says after its last ": " */
+            const char *why = strrchr(hoshi_error_detail(), ':');
+            fprintf(stderr, "hoshi %s: cannot write %s: %s\n", cmd, f[i].path,
+                    why != NULL && why[1] == ' ' ? why + 2 : hoshi_error_detail());
             return cli_exit_status(err, false);
         }
     }
