@@ -71,7 +71,7 @@ static void one_svg_per_table(void)
     if (svg != NULL) {
         CHECK(strncmp(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=", 48) == 0);
         CHECK(strlen(svg) == len);
-        CHECK(strstr(svg, "role=\"img\" aria-labelledby=\"chart1-title chart1-desc\"") != NULL);
+        CHECK(strstr(svg, "role=\"img\" aria-labelledby=\"chart1-title\" aria-describedby=\"chart1-desc\"") != NULL);
         CHECK(strstr(svg, "<title id=\"chart1-title\">H Head &quot;h&quot; (N=3)</title>") != NULL);
         CHECK(strstr(svg, "<desc id=\"chart1-desc\">100% stacked bars:") != NULL);
         CHECK(strstr(svg, "A&amp;B (2)") != NULL);     /* a row label, escaped */

@@ -377,7 +377,7 @@ int hi_tab_svg_table(hoshi_buf *b, const hi_table *t, size_t n, const hoshi_tab_
     if (y >= 0)
         hoshi_buf_printf(b, " y=\"%d\"", y);
     hoshi_buf_printf(b, " viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
-                     "aria-labelledby=\"chart%zu-title chart%zu-desc\" "
+                     "aria-labelledby=\"chart%zu-title\" aria-describedby=\"chart%zu-desc\" "
                      "font-family=\"'Noto Sans CJK JP','Hiragino Sans','Yu Gothic',Meiryo,sans-serif\" "
                      "font-size=\"%d\" fill=\"#222\">\n<title id=\"chart%zu-title\">",
                      WIDTH, h, WIDTH, h, n, n, FONT, n);

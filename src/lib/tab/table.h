@@ -140,7 +140,9 @@ bool hi_tab_chart_stacks(const hi_table *t, size_t c);
 /* chart.c: the SVG chart of table t, a whole <svg> element with the texts
  * of tx; n numbers its ids (unique among charts on one page, e.g. the
  * table's place), y >= 0 places it in an enclosing <svg>.  Returns its
- * height.  hi_tab_svg: every table's chart, stacked in one document. */
+ * height.  Every id is in an attribute as "chart<n>-…" (a page that
+ * shows several documents prefixes them there).  hi_tab_svg: every
+ * table's chart, stacked in one document. */
 int hi_tab_svg_table(hoshi_buf *b, const hi_table *t, size_t n, const hoshi_tab_texts *tx, int y);
 void hi_tab_svg(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *tx);
 
