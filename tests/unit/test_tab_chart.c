@@ -1,6 +1,6 @@
 /*
- * test_tab_chart.c — the chart of a table (issue 10, part 7): which kind a
- * table gets (the same for SVG and the workbook), what a 100% stacked bar
+ * test_tab_chart.c — the chart of a table (issue 10, part 7): the kind of
+ * chart of each table (the same for SVG and the workbook), what a 100% stacked bar
  * leaves out, and hoshi_tab_chart(): one accessible SVG document per table,
  * its words in the texts' language, every label escaped, a table number out
  * of range refused.  Tables are built by hand, or run on a small survey.
