@@ -356,6 +356,17 @@ static int chart_body(hoshi_buf *b, const hi_table *t, const hoshi_tab_texts *tx
     return y;
 }
 
+/* Appends what was drawn into the scratch buffer body (or its error) to b,
+ * and frees it. */
+static void take_body(hoshi_buf *b, hoshi_buf *body)
+{
+    if (body->err != HOSHI_OK)
+        b->err = body->err;
+    else if (body->len)
+        hoshi_buf_append(b, body->data, body->len);
+    hoshi_buf_free(body);
+}
+
 int hi_tab_svg_table(hoshi_buf *b, const hi_table *t, size_t n, const hoshi_tab_texts *tx, int y)
 {
     char title[HI_TAB_MAX_LABEL * 2 + 160];
@@ -385,12 +396,8 @@ int hi_tab_svg_table(hoshi_buf *b, const hi_table *t, size_t n, const hoshi_tab_
     hoshi_buf_printf(b, "</title>\n<desc id=\"chart%zu-desc\">", n);
     text_key(b, tx, desc_key(t, hi_tab_chart_kind(t)));
     hoshi_buf_puts(b, "</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n");
-    if (body.err != HOSHI_OK)
-        b->err = body.err;
-    else if (body.len)
-        hoshi_buf_append(b, body.data, body.len);
+    take_body(b, &body);
     hoshi_buf_puts(b, "\n</svg>\n");
-    hoshi_buf_free(&body);
     return h;
 }
 
@@ -406,12 +413,8 @@ void hi_tab_svg(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *tx)
                      "width=\"%d\" height=\"%d\">\n<title>", WIDTH, y, WIDTH, y);
     text_key(b, tx, "html_title");
     hoshi_buf_puts(b, "</title>\n");
-    if (body.err != HOSHI_OK)
-        b->err = body.err;
-    else if (body.len)
-        hoshi_buf_append(b, body.data, body.len);
+    take_body(b, &body);
     hoshi_buf_puts(b, "</svg>\n");
-    hoshi_buf_free(&body);
 }
 
 hoshi_err hoshi_tab_chart(const hoshi_tabset *ts, size_t i, const hoshi_tab_render_opts *opts,
