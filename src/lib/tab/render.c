@@ -216,8 +216,7 @@ static void human_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row
                        const hi_walk_cell *cell)
 {
     human_out *o = ctx;
-    (void)row;
-    (void)w;
+    (void)w, (void)row;
     /* coloured by the mark shown: none where the walk withholds it */
     o->f->cell_open(o->b, cell->kind == HI_WALK_PCT, cell->mark);
     switch (cell->kind) {
