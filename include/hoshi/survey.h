@@ -158,9 +158,10 @@ typedef enum hoshi_tab_format {
 hoshi_err hoshi_tab_format_parse(const char *name, hoshi_tab_format *out);
 
 /* The words around the tables of the human formats (md, html, json,
- * xlsx): notes, marks, the total row, the side, statistics' names, from
+ * xlsx) and of the charts (svg): notes, marks, the total row, the side,
+ * statistics' names, what a chart shows, from
  * DATADIR/text/<lang>/tab.ini (datadir NULL: hoshi_datadir_default()).
- * csv, tsv and svg need none.  Caller frees *out with hoshi_tab_texts_free(). */
+ * csv and tsv need none.  Caller frees *out with hoshi_tab_texts_free(). */
 typedef struct hoshi_tab_texts hoshi_tab_texts;
 hoshi_err hoshi_tab_texts_open(const char *datadir, hoshi_lang lang, hoshi_tab_texts **out);
 void hoshi_tab_texts_free(hoshi_tab_texts *tx);
@@ -206,6 +207,14 @@ void hoshi_tabset_set_stats(hoshi_tabset *ts, unsigned stats, double sig_level,
 /* Renders every table of ts.  *out is malloc'd (caller frees with free()). */
 hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
                            const hoshi_tab_render_opts *opts, char **out, size_t *len);
+
+/* The chart of table i (0-based) of ts as one SVG document, its kind
+ * following the table (docs/tab.md): bars, grouped bars for an MA head by
+ * a side, 100% stacked bars for an SA head by a side and for a GRID, bars
+ * of the mean for a NUM head.  Its words are in opts' texts or language.
+ * *out is malloc'd (caller frees with free()). */
+hoshi_err hoshi_tab_chart(const hoshi_tabset *ts, size_t i, const hoshi_tab_render_opts *opts,
+                          char **out, size_t *len);
 
 /* Writes an .xlsx workbook (one sheet per table) to path, all or nothing. */
 hoshi_err hoshi_tab_write_xlsx(const hoshi_tabset *ts, const hoshi_tab_render_opts *opts,

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "tab_cli.h"
 #include "tab_fa.h"
+#include "tab_write.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -41,7 +42,7 @@ static const char tab_help[] =
     "  --sort               order columns by the total, その他/特にない/… kept last\n"
     "  --top-box N          GRID heads: the first N scale codes form the TOP column (2)\n"
     "  --format FMT         csv (default), tsv, md, html, json, svg, xlsx\n"
-    "  --chart FILE.svg     also write a chart of the tables\n"
+    "  --chart FILE.svg     also write a chart of each table (FILE-1.svg … for several)\n"
     "  --no-sig             human formats: no significance marks\n"
     "  --stats LIST         tests: chisq, letters (column letters), anova, all (md, html,\n"
     "                       json, xlsx; csv and tsv never change)\n"
@@ -210,17 +211,6 @@ hoshi_err tab_cli_run(const tab_cli *c, const hoshi_dataset *ds, hoshi_tabset **
     return HOSHI_OK;
 }
 
-/* Writes the chart after the tables went to out; if that fails, the
- * tables are removed again, so a failed command leaves no output. */
-static int write_chart(const char *cmd, const char *out, const char *chart, const char *svg,
-                       size_t len)
-{
-    int rc = cli_write_output(cmd, chart, svg, len);
-    if (rc != EXIT_OK && out != NULL && strcmp(out, "-") != 0)
-        remove(out);
-    return rc;
-}
-
 static int run(const char *cmd, int argc, char **argv, bool gt)
 {
     tab_cli c;
@@ -229,8 +219,6 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
     hoshi_dataset *ds = NULL;
     hoshi_tabset *ts = NULL;
     hoshi_tab_texts *texts = NULL;
-    char *text = NULL, *svg = NULL;
-    size_t text_len = 0, svg_len = 0;
     hoshi_err err;
 
     tab_cli_init(&c);
@@ -338,36 +326,15 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
     /* the words around the tables: only the human formats need them (csv
      * and tsv run without a data directory) */
     bool human = fmt == HOSHI_TAB_MD || fmt == HOSHI_TAB_HTML || fmt == HOSHI_TAB_JSON ||
-                 fmt == HOSHI_TAB_XLSX;
+                 fmt == HOSHI_TAB_XLSX || fmt == HOSHI_TAB_SVG || chart != NULL;
     if (human && (err = hoshi_tab_texts_open(NULL, lang, &texts)) != HOSHI_OK) {
         rc = cli_lib_error(cmd, err);
         goto done;
     }
     hoshi_tab_render_opts ro = {.bom = c.bom, .cp932 = encout == HOSHI_ENC_CP932, .sig = c.sig,
                                 .lang = lang, .texts = texts};
-    if (fmt == HOSHI_TAB_XLSX) {
-        if (chart != NULL && (err = hoshi_tab_render(ts, HOSHI_TAB_SVG, &ro, &svg, &svg_len)) != HOSHI_OK) {
-            rc = cli_lib_error(cmd, err);
-            goto done;
-        }
-        if ((err = hoshi_tab_write_xlsx(ts, &ro, out)) != HOSHI_OK) {
-            rc = cli_lib_error(cmd, err);
-            goto done;
-        }
-        rc = chart ? write_chart(cmd, out, chart, svg, svg_len) : EXIT_OK;
-        goto done;
-    }
-    if ((err = hoshi_tab_render(ts, fmt, &ro, &text, &text_len)) != HOSHI_OK ||
-        (chart != NULL && (err = hoshi_tab_render(ts, HOSHI_TAB_SVG, &ro, &svg, &svg_len)) != HOSHI_OK)) {
-        rc = cli_lib_error(cmd, err);
-        goto done;
-    }
-    rc = cli_write_output(cmd, out, text, text_len);
-    if (rc == EXIT_OK && chart != NULL)
-        rc = write_chart(cmd, out, chart, svg, svg_len);
+    rc = tab_write(cmd, ts, fmt, &ro, out, chart);
 done:
-    free(text);
-    free(svg);
     hoshi_tabset_free(ts);
     hoshi_tab_texts_free(texts);
     hoshi_dataset_free(ds);

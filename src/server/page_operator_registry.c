@@ -135,15 +135,16 @@ static void body_of(hoshi_buf *b, const char *html)
     hoshi_buf_append(b, from, to != NULL ? (size_t)(to - from) : strlen(from));
 }
 
-/* The engine's chart, its table groups' ids ("t0", "t1", …, unique in one
- * SVG file) prefixed with the section's key, so they stay unique in a
- * page of several charts. */
+/* The engine's charts, their ids ("chart1-title", …, unique in one SVG
+ * document, each in an attribute as "chart…") prefixed with the section's
+ * key, so they stay unique in a page of several charts.  Labels are
+ * escaped, so a quote only opens or closes an attribute. */
 static void chart_of(hoshi_buf *b, const char *svg, const char *key)
 {
-    static const char mark[] = "<g class=\"table\" id=\"";
+    static const char mark[] = "\"chart";
     const char *at;
     while ((at = strstr(svg, mark)) != NULL) {
-        at += sizeof mark - 1;
+        at += 1;
         hoshi_buf_append(b, svg, (size_t)(at - svg));
         hoshi_buf_printf(b, "%s-", key);
         svg = at;

@@ -19,7 +19,9 @@ hoshi, seed, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rng = random.Random(seed)
 
 def pct(c, n):
-    p = 0 if n == 0 else (2000 * c + n) // (2 * n)
+    if n == 0:
+        return ""   # a row with no base has no percentage (an empty cell)
+    p = (2000 * c + n) // (2 * n)
     return f"{p // 10}.{p % 10}"
 
 def gen(tmp):

@@ -68,6 +68,14 @@ static void t_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row,
         put(ctx, " st%d %g%s", c->st, c->value, c->no_values ? " novalues" : "");
 }
 
+static void t_cell_none(void *ctx, const hi_walk_table *w, const hi_walk_row *row,
+                        const hi_walk_cell *c)
+{
+    t_cell(ctx, w, row, c);
+    if (c->kind == HI_WALK_PCT && c->none)
+        put(ctx, " nopct");
+}
+
 static void t_row_end(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
 {
     (void)w, (void)row;
@@ -80,7 +88,7 @@ static void t_table_end(void *ctx, const hi_walk_table *w)
     put(ctx, "end\n");
 }
 
-static const hi_walk_fmt tracer = {t_table, t_head, NULL, t_row, t_cell, t_row_end, t_table_end, NULL};
+static const hi_walk_fmt tracer = {t_table, t_head, NULL, t_row, t_cell_none, t_row_end, t_table_end, NULL};
 
 /* The trace of walking t, the index-th of count, with o. */
 static const char *walked(trace *tr, const hi_table *t, size_t index, size_t count,
@@ -146,8 +154,9 @@ static void machine_view_without_marks(void)
                        "end\n");
 }
 
-/* A NUM head: csv stops at max, the others show sd; xlsx names them from
- * tab.ini; a row with no value has none. */
+/* A NUM head: csv stops at max, the others show sd; the human formats name
+ * them from tab.ini; a row with no value has none.  A row is small by the
+ * statistic N shown (2 of 40 here), not by its base (issue 10). */
 static void statistics_of_a_num_head(void)
 {
     static char *labels[] = {"全体", "none"};
@@ -160,7 +169,7 @@ static void statistics_of_a_num_head(void)
     CHECK_STR(walked(&tr, &t, 0, 1, &csv), "table N 0/1 cols 5\n"
                        "head 0 k2 N f0\nhead 1 k2 mean f0\nhead 2 k2 median f0\nhead 3 k2 min f0\n"
                        "head 4 k2 max f0\n"
-                       "row 0 全体 n40\n st0 2 st1 1.5 st2 1.5 st3 1 st4 2\n"
+                       "row 0 全体 n40 small\n st0 2 st1 1.5 st2 1.5 st3 1 st4 2\n"
                        "row 1 none n3 small\n st0 0 novalues st1 none novalues st2 none novalues"
                        " st3 none novalues st4 none novalues\n"
                        "end\n");
@@ -174,7 +183,7 @@ static void statistics_of_a_num_head(void)
     snprintf(want, sizeof want,
              "table N 0/1 cols 6\nhead 0 k2 N f0\nhead 1 k2 %s f0\nhead 2 k2 %s f0\n"
              "head 3 k2 %s f0\nhead 4 k2 %s f0\nhead 5 k2 %s f0\n"
-             "row 0 Total n40\n st0 2 st1 1.5 st2 1.5 st3 1 st4 2 st5 0.707107\nend\n",
+             "row 0 Total n40 small\n st0 2 st1 1.5 st2 1.5 st3 1 st4 2 st5 0.707107\nend\n",
              hi_tab_text(tx, "stat_mean"), hi_tab_text(tx, "stat_median"),
              hi_tab_text(tx, "stat_min"), hi_tab_text(tx, "stat_max"), hi_tab_text(tx, "stat_sd"));
     CHECK_STR(tr.text, want);
@@ -182,15 +191,16 @@ static void statistics_of_a_num_head(void)
     hoshi_tab_texts_free(tx);
 }
 
-/* The total row of a GRID sums the items: its base is no head count and
- * never small; an item's small base is. */
-static void grid_total_is_never_small(void)
+/* The total row of a GRID counts the respondents (each item's base) and
+ * has no percentages: it pools no items (issue 10); its base is small as
+ * any other below 30. */
+static void grid_total_has_no_percentages(void)
 {
     static char *labels[] = {"全体", "item"};
-    static uint64_t n[] = {20, 10};
+    static uint64_t n[] = {40, 10};
     static char *cols[] = {"x"};
     static uint8_t flags[] = {0};
-    static uint64_t cnt[] = {20, 10};
+    static uint64_t cnt[] = {0, 10};
     static int8_t sg[] = {0, 0};
     hi_table t = {.id = "G", .title = "T", .n_rows = 2, .row_label = labels, .row_n = n,
                   .n_cols = 1, .col_label = cols, .col_flag = flags, .count = cnt, .sig = sg,
@@ -198,8 +208,31 @@ static void grid_total_is_never_small(void)
     hi_walk_opts o = {NULL, false, false, HI_ST_SD, true, false};
     trace tr;
     CHECK_STR(walked(&tr, &t, 0, 1, &o), "table G 0/1 cols 2\nhead 0 k0 N f0\nhead 1 k1 x f0\n"
-                       "row 0 全体 n20\n base 20 20/20=1000 s0 m0\n"
+                       "row 0 全体 n40\n base 40 0/40=0 zero s0 m0 nopct\n"
                        "row 1 item n10 small\n base 10 10/10=1000 s0 m0\nend\n");
+    n[0] = 20;
+    CHECK_STR(walked(&tr, &t, 0, 1, &o), "table G 0/1 cols 2\nhead 0 k0 N f0\nhead 1 k1 x f0\n"
+                       "row 0 全体 n20 small\n base 20 0/20=0 zero s0 m0 nopct\n"
+                       "row 1 item n10 small\n base 10 10/10=1000 s0 m0\nend\n");
+}
+
+/* A row with no base has no percentages (every format leaves the cells
+ * empty), while a zero count in a row with a base is a zero (issue 10). */
+static void row_without_base_has_no_percentages(void)
+{
+    static char *labels[] = {"全体", "empty"};
+    static uint64_t n[] = {5, 0};
+    static char *cols[] = {"x"};
+    static uint8_t flags[] = {0};
+    static uint64_t cnt[] = {0, 0};
+    static int8_t sg[] = {0, 0};
+    hi_table t = {.id = "E", .title = "T", .n_rows = 2, .row_label = labels, .row_n = n,
+                  .n_cols = 1, .col_label = cols, .col_flag = flags, .count = cnt, .sig = sg};
+    hi_walk_opts o = {NULL, false, false, HI_ST_MAX, false};
+    trace tr;
+    CHECK_STR(walked(&tr, &t, 0, 1, &o), "table E 0/1 cols 2\nhead 0 k0 N f0\nhead 1 k1 x f0\n"
+                       "row 0 全体 n5 small\n base 5 0/5=0 zero s0 m0\n"
+                       "row 1 empty n0 small\n base 0 0/0=0 zero s0 m0 nopct\nend\n");
 }
 
 /* cell_at gives what the walk hands the cell callback (JSON reads it). */
@@ -224,7 +257,8 @@ int main(void)
     RUN(human_view_of_a_cross_table);
     RUN(machine_view_without_marks);
     RUN(statistics_of_a_num_head);
-    RUN(grid_total_is_never_small);
+    RUN(grid_total_has_no_percentages);
+    RUN(row_without_base_has_no_percentages);
     RUN(cell_at_is_the_cell_the_walk_gives);
     return UNIT_RESULT();
 }

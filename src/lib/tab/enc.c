@@ -96,11 +96,36 @@ close_cd:
     return err;
 }
 
-hoshi_err hi_cp932_to_utf8(const char *name, const char *in, size_t len, char **out,
-                           size_t *out_len)
+/* A file that is neither UTF-8 (it breaks at utf8_bad) nor CP932 (at
+ * cp932_bad): the bad byte is most likely in the encoding that reads
+ * further (a UTF-8 file with one stray byte near its end breaks as CP932
+ * at its first kanji), so that byte is named, and where the other breaks. */
+static hoshi_err neither(const char *name, const char *in, size_t utf8_bad, size_t cp932_bad)
+{
+    bool utf8 = utf8_bad >= cp932_bad;
+    size_t at = utf8 ? utf8_bad : cp932_bad, other = utf8 ? cp932_bad : utf8_bad;
+    size_t line, field, oline, ofield;
+    hi_csv_position(in, at, &line, &field);
+    hi_csv_position(in, other, &oline, &ofield);
+    const char *enc = utf8 ? "UTF-8" : "CP932", *oenc = utf8 ? "CP932" : "UTF-8";
+    unsigned byte = (unsigned)(unsigned char)in[at];
+    if (at == other)
+        return hi_fail(HOSHI_ERR_INPUT, "%s:%zu:%zu: invalid byte 0x%02X: the file is neither "
+                       "%s nor %s", name, line, field, byte, enc, oenc);
+    return hi_fail(HOSHI_ERR_INPUT, "%s:%zu:%zu: invalid byte 0x%02X: the file is neither %s nor "
+                   "%s (read as %s, it breaks at %zu:%zu)", name, line, field, byte, enc, oenc,
+                   oenc, oline, ofield);
+}
+
+/* CP932 to UTF-8; utf8_bad is where the bytes stop being UTF-8 when they
+ * were read as CP932 only because of it (encoding detected), else len. */
+static hoshi_err from_cp932(const char *name, const char *in, size_t len, size_t utf8_bad,
+                            char **out, size_t *out_len)
 {
     size_t bad = 0;
     hoshi_err err = convert("UTF-8", "CP932", in, len, HI_TAB_MAX_CP932 * 2, out, out_len, &bad);
+    if (err == HOSHI_ERR_INPUT && utf8_bad < len)
+        return neither(name, in, utf8_bad, bad);
     if (err == HOSHI_ERR_INPUT) {
         size_t line, field;
         hi_csv_position(in, bad, &line, &field);
@@ -116,6 +141,12 @@ hoshi_err hi_cp932_to_utf8(const char *name, const char *in, size_t len, char **
         return hi_fail(HOSHI_ERR_INPUT, "%s:%zu:%zu: NUL byte", name, line, field);
     }
     return err;
+}
+
+hoshi_err hi_cp932_to_utf8(const char *name, const char *in, size_t len, char **out,
+                           size_t *out_len)
+{
+    return from_cp932(name, in, len, len, out, out_len);
 }
 
 hoshi_err hi_utf8_to_cp932(const char *in, size_t len, char **out, size_t *out_len)
@@ -139,8 +170,9 @@ hoshi_err hi_text_to_utf8(const char *name, const char *raw, size_t len, hoshi_e
         len -= 3;
         enc = HOSHI_ENC_UTF8;
     }
+    size_t bad = len;
     if (enc != HOSHI_ENC_CP932) {
-        size_t bad = hoshi_utf8_invalid_at(raw, len);
+        bad = hoshi_utf8_invalid_at(raw, len);
         if (bad == len) {
             const char *nul = memchr(raw, '\0', len);
             if (nul != NULL) {
@@ -167,7 +199,7 @@ hoshi_err hi_text_to_utf8(const char *name, const char *raw, size_t len, hoshi_e
     if (len > HI_TAB_MAX_CP932)
         return hi_fail(HOSHI_ERR_LIMIT, "%s: CP932 files are limited to %zu bytes", name,
                        HI_TAB_MAX_CP932);
-    return hi_cp932_to_utf8(name, raw, len, out, out_len);
+    return from_cp932(name, raw, len, bad, out, out_len);
 }
 
 hoshi_err hi_buf_finish_enc(hoshi_buf *b, bool cp932, char **out, size_t *len)

@@ -343,8 +343,9 @@ hoshi_err hi_dataset_parse_csv(hi_codebook *cb, const char *name, int fd, const 
             goto fail;
         if (!redo)
             goto done;
+        /* enc stays AUTO: a file that is not CP932 either is reported at
+         * its first byte that is not UTF-8 */
         hi_dataset_reset_rows(ds);
-        enc = HOSHI_ENC_CP932;
     }
     if (fd >= 0) {
         if ((err = read_all(name, fd, &raw, &raw_len)) != HOSHI_OK)

@@ -141,8 +141,14 @@ static void sv_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row,
     switch (cell->kind) {
     case HI_WALK_BASE: hoshi_buf_printf(o->b, "%llu", (unsigned long long)cell->base); break;
     case HI_WALK_STAT: fmt_stat(o->b, cell->value, cell->st); break;
-    case HI_WALK_PCT: pct(o->b, cell->pct10); break;
-    case HI_WALK_COUNT: hoshi_buf_printf(o->b, "%llu", (unsigned long long)cell->count); break;
+    case HI_WALK_PCT:
+        if (!cell->none)
+            pct(o->b, cell->pct10);
+        break;
+    case HI_WALK_COUNT:
+        if (!cell->none)
+            hoshi_buf_printf(o->b, "%llu", (unsigned long long)cell->count);
+        break;
     }
 }
 
@@ -183,13 +189,13 @@ typedef struct human_fmt {
     void (*small_base)(hoshi_buf *b, const char *mark);
     const char *label_close;
     /* a number cell: the base or a statistic (pct false), or a percentage
-     * with its significance s */
-    void (*cell_open)(hoshi_buf *b, bool pct, int8_t s, bool sig);
+     * with the significance mark shown, s */
+    void (*cell_open)(hoshi_buf *b, bool pct, int8_t s);
     const char *cell_close, *row_close, *table_close;
     const char *base_open, *base_close;         /* around the base line under the table */
-    /* the notes; cells_note (or NULL) one more, on column %; then those on
+    /* the notes (that on the marks only with sig); cells_note (or NULL) one more, on column %; then those on
      * the tests of stats (n tables, or NULL) */
-    void (*notes)(hoshi_buf *b, const hoshi_tab_texts *tx, const char *cells_note,
+    void (*notes)(hoshi_buf *b, const hoshi_tab_texts *tx, bool sig, const char *cells_note,
                   const hi_tab_stats *stats, size_t n);
     /* a row spanning the table: a banner's block label over span cells */
     void (*block_row)(hoshi_buf *b, const char *label, size_t span);
@@ -287,7 +293,7 @@ static void human_row(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
         hoshi_buf_printf(o->b, " (%c)", letter);
     hoshi_buf_puts(o->b, o->f->label_close);
     if (w->kinds) {
-        o->f->cell_open(o->b, false, 0, false);
+        o->f->cell_open(o->b, false, 0);
         o->f->text(o->b, row->kind);
         hoshi_buf_puts(o->b, o->f->cell_close);
     }
@@ -304,21 +310,25 @@ static void human_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row
                        const hi_walk_cell *cell)
 {
     human_out *o = ctx;
-    (void)row;
-    /* known (issue 10): HTML colours by the computed mark, also one the
-     * walk withholds on a small base; kept until that issue decides */
-    o->f->cell_open(o->b, cell->kind == HI_WALK_PCT, cell->sig, w->o->sig);
+    (void)w, (void)row;
+    /* coloured by the mark shown: none where the walk withholds it */
+    o->f->cell_open(o->b, cell->kind == HI_WALK_PCT, cell->mark);
     switch (cell->kind) {
     case HI_WALK_BASE: hoshi_buf_printf(o->b, "%llu", (unsigned long long)cell->base); break;
     case HI_WALK_STAT: fmt_stat(o->b, cell->value, cell->st); break;
     case HI_WALK_PCT:
+        if (cell->none)
+            break;
         if (cell->zero)
             hoshi_buf_puts(o->b, "—");
         else
             pct(o->b, cell->pct10);
         hoshi_buf_puts(o->b, sig_mark(cell->mark));
         break;
-    case HI_WALK_COUNT: hoshi_buf_printf(o->b, "%llu", (unsigned long long)cell->count); break;
+    case HI_WALK_COUNT:
+        if (!cell->none)
+            hoshi_buf_printf(o->b, "%llu", (unsigned long long)cell->count);
+        break;
     }
     if (!row->small)
         human_letters(o, w, row, cell);
@@ -356,11 +366,11 @@ const char *hi_tab_cells_note(const hoshi_tabset *ts, const hoshi_tab_texts *tx)
 static void render_human(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const hoshi_tab_texts *tx,
                          const human_fmt *f, const hi_tab_stats *stats)
 {
-    hi_walk_opts wo = {tx, true, false, HI_ST_SD, sig, false};
+    hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig, false};
     human_out o = {b, f, stats};
     f->doc_open(b, tx);
     hi_tab_walk(ts, &wo, &human_walk, &o);
-    f->notes(b, tx, hi_tab_cells_note(ts, tx), stats, ts->n);
+    f->notes(b, tx, sig, hi_tab_cells_note(ts, tx), stats, ts->n);
 }
 static void md_text(hoshi_buf *b, const char *s)
 {
@@ -390,9 +400,9 @@ static void md_small_base(hoshi_buf *b, const char *mark)
     hoshi_buf_printf(b, " %s", mark);
 }
 
-static void md_cell_open(hoshi_buf *b, bool pct, int8_t s, bool sig)
+static void md_cell_open(hoshi_buf *b, bool pct, int8_t s)
 {
-    (void)pct, (void)s, (void)sig;
+    (void)pct, (void)s;
     hoshi_buf_puts(b, " | ");
 }
 
@@ -403,12 +413,12 @@ static void md_note(void *ctx, const char *text)
     hoshi_buf_putc(ctx, '\n');
 }
 
-static void md_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *cells_note,
+static void md_notes(hoshi_buf *b, const hoshi_tab_texts *tx, bool sig, const char *cells_note,
                      const hi_tab_stats *stats, size_t n)
 {
     hoshi_buf_printf(b, "%s:\n\n", hi_tab_text(tx, "notes_title"));
-    for (size_t i = 0; i < hi_tab_note_count(tx); i++)
-        md_note(b, hi_tab_note(tx, i));
+    for (size_t i = 0; i < hi_tab_note_count(tx, sig); i++)
+        md_note(b, hi_tab_note(tx, sig, i));
     if (cells_note != NULL)
         md_note(b, cells_note);
     hi_tab_stats_notes(stats, n, tx, md_note, b);
@@ -457,11 +467,11 @@ static void html_small_base(hoshi_buf *b, const char *mark)
     hoshi_buf_puts(b, "</span>");
 }
 
-static void html_cell_open(hoshi_buf *b, bool pct, int8_t s, bool sig)
+static void html_cell_open(hoshi_buf *b, bool pct, int8_t s)
 {
     hoshi_buf_puts(b, !pct ? "<td class=\"n\">"
-                   : s > 0 && sig ? "<td class=\"p up\">"
-                   : s < 0 && sig ? "<td class=\"p dn\">" : "<td class=\"p\">");
+                   : s > 0 ? "<td class=\"p up\">"
+                   : s < 0 ? "<td class=\"p dn\">" : "<td class=\"p\">");
 }
 
 static void html_note(void *ctx, const char *text)
@@ -471,21 +481,22 @@ static void html_note(void *ctx, const char *text)
     hoshi_buf_puts(ctx, "</li>\n");
 }
 
-void hi_tab_html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *h, const char *cells_note)
+void hi_tab_html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *h, bool sig,
+                       const char *cells_note)
 {
     hoshi_buf_printf(b, "<%s>", h);
     hoshi_buf_html(b, hi_tab_text(tx, "notes_title"));
     hoshi_buf_printf(b, "</%s>\n<ul>\n", h);
-    for (size_t i = 0; i < hi_tab_note_count(tx); i++)
-        html_note(b, hi_tab_note(tx, i));
+    for (size_t i = 0; i < hi_tab_note_count(tx, sig); i++)
+        html_note(b, hi_tab_note(tx, sig, i));
     if (cells_note != NULL)
         html_note(b, cells_note);
 }
 
-static void html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *cells_note,
+static void html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, bool sig, const char *cells_note,
                        const hi_tab_stats *stats, size_t n)
 {
-    hi_tab_html_notes(b, tx, "h3", cells_note);
+    hi_tab_html_notes(b, tx, "h3", sig, cells_note);
     hi_tab_stats_notes(stats, n, tx, html_note, b);
     hoshi_buf_puts(b, "</ul>\n</body></html>\n");
 }
@@ -630,7 +641,11 @@ static void json_row_end(void *ctx, const hi_walk_table *w, const hi_walk_row *r
     for (size_t c = 1; c < w->n_cols; c++) {
         if (c > 1)
             hoshi_buf_putc(b, ',');
-        pct(b, hi_walk_cell_at(w, row, c).pct10);
+        hi_walk_cell cell = hi_walk_cell_at(w, row, c);
+        if (cell.none)
+            hoshi_buf_puts(b, "null");
+        else
+            pct(b, cell.pct10);
     }
     hoshi_buf_puts(b, "],\"sig\":[");
     for (size_t c = 1; c < w->n_cols; c++)
@@ -750,8 +765,10 @@ static void render_json(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_te
         hi_tab_stats_json(b, ts, stats);
     hoshi_buf_puts(b, ",\"notes\":[");
     json_notes notes = {b, 0};
-    for (size_t i = 0; i < hi_tab_note_count(tx); i++)
-        json_note(&notes, hi_tab_note(tx, i));
+    /* the sig arrays are always there (--no-sig is of the human formats),
+     * so is the note on them */
+    for (size_t i = 0; i < hi_tab_note_count(tx, true); i++)
+        json_note(&notes, hi_tab_note(tx, true, i));
     const char *cells_note = hi_tab_cells_note(ts, tx);
     if (cells_note != NULL)
         json_note(&notes, cells_note);
@@ -769,7 +786,8 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
     const hoshi_tab_texts *tx = NULL;
     hoshi_tab_texts *owned = NULL;
     hi_tab_stats *stats = NULL;
-    if (fmt == HOSHI_TAB_MD || fmt == HOSHI_TAB_HTML || fmt == HOSHI_TAB_JSON) {
+    if (fmt == HOSHI_TAB_MD || fmt == HOSHI_TAB_HTML || fmt == HOSHI_TAB_JSON ||
+        fmt == HOSHI_TAB_SVG) {
         hoshi_err terr = hi_tab_texts_use(opts, &tx, &owned);
         if (terr == HOSHI_OK && (terr = hi_tab_stats_all(ts, opts, &stats)) != HOSHI_OK)
             hoshi_tab_texts_free(owned);
@@ -792,7 +810,7 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
     case HOSHI_TAB_MD: render_human(&b, ts, opts->sig, tx, &md_fmt, stats); break;
     case HOSHI_TAB_HTML: render_human(&b, ts, opts->sig, tx, &html_fmt, stats); break;
     case HOSHI_TAB_JSON: render_json(&b, ts, tx, stats); break;
-    case HOSHI_TAB_SVG: hi_tab_svg(&b, ts); break;
+    case HOSHI_TAB_SVG: hi_tab_svg(&b, ts, tx); break;
     case HOSHI_TAB_XLSX:
         hoshi_buf_free(&b);
         return hi_fail(HOSHI_ERR_USAGE, "xlsx is written to a file (use --out)");

@@ -153,7 +153,7 @@ static void rep_table_end(void *ctx, const hi_walk_table *w)
     if (!t->num) {
         hoshi_buf svg = HOSHI_BUF_INIT;
         svg.limit = (size_t)1 << 30;
-        hi_tab_svg(&svg, &(hoshi_tabset){.t = (hi_table *)t, .n = 1});
+        hi_tab_svg_table(&svg, t, w->index + 1, w->o->tx, -1);
         hoshi_buf_puts(b, "<figure><img src=\"data:image/svg+xml,");
         if (svg.err != HOSHI_OK)
             b->err = svg.err;
@@ -216,7 +216,7 @@ static void toc(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *tx)
 static void notes(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *tx, bool sig)
 {
     hoshi_buf_puts(b, "</main>\n<footer>");
-    hi_tab_html_notes(b, tx, "h2", hi_tab_cells_note(ts, tx));
+    hi_tab_html_notes(b, tx, "h2", sig, hi_tab_cells_note(ts, tx));
     if (sig) {
         hoshi_buf_puts(b, "<li>");
         hoshi_buf_html(b, hi_tab_text(tx, "sig_legend_xlsx"));

@@ -255,7 +255,9 @@ hoshi_err hi_table_cat(hi_table *t, const hi_var *h, const hi_side *sd, size_t n
     hoshi_err err = table_alloc(t, sd->n, cols);
     if (err != HOSHI_OK || (err = head_titles(t, h, sd, side_title)) != HOSHI_OK)
         return err;
-    t->chart_ma = h->ma;
+    /* a net makes the categories overlap too, but an SA head with nets is
+     * still charted as SA (stacked, the nets left out) */
+    t->chart_ma = h->q != NULL && h->q->type == HI_Q_MA;
     /* a lazy SA head is counted in one streaming pass, no bitsets built */
     uint64_t *hist = NULL;
     if (h->sa != NULL) {
@@ -352,7 +354,9 @@ hoshi_err hi_table_grid(hi_table *t, const hoshi_dataset *ds, const hi_var *g,
         (err = set_label(&t->row_label[0], "全体")) != HOSHI_OK)
         return err;
     t->col_flag[cols - 1] = HI_CF_NOANS;
-    t->row_n[0] = total * q->n_items;
+    /* the total row counts the respondents; it pools no items (each item
+     * has its own row and base), so it has no percentages (walk.c) */
+    t->row_n[0] = total;
     for (size_t it = 0; it < q->n_items; it++) {
         char name[160];
         snprintf(name, sizeof name, "%s_%ld", q->qid, q->items[it].code);
@@ -373,15 +377,11 @@ hoshi_err hi_table_grid(hi_table *t, const hoshi_dataset *ds, const hi_var *g,
         for (size_t i = 0; i < nc; i++) {
             uint64_t x = hi_popcount_and(filter, v.cat[i].bits, words);
             t->count[row * cols + i] = x;
-            t->count[i] += x;
             answered += x;
             if ((int)i < top_box)
                 t->count[row * cols + nc] += x;
         }
-        if (top_box > 0)
-            t->count[nc] += t->count[row * cols + nc];
         t->count[row * cols + cols - 1] = total - answered;
-        t->count[cols - 1] += total - answered;
         hi_var_free(&v);
     }
     return HOSHI_OK;

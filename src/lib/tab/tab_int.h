@@ -126,7 +126,8 @@ hoshi_err hi_utf8_to_cp932(const char *in, size_t len, char **out, size_t *out_l
  * cp932 (csv and tsv output); b is freed either way. */
 hoshi_err hi_buf_finish_enc(hoshi_buf *b, bool cp932, char **out, size_t *len);
 /* Turns raw file bytes into UTF-8 (BOM dropped; AUTO: valid UTF-8 stays,
- * anything else is read as CP932).  *out is malloc'd, caller frees. */
+ * anything else is read as CP932, and bytes that are neither are reported
+ * at the first that is not UTF-8).  *out is malloc'd, caller frees. */
 hoshi_err hi_text_to_utf8(const char *name, const char *raw, size_t len, hoshi_encoding enc,
                           char **out, size_t *out_len);
 /* Line and field (1-based) of byte offset off in CSV text, honouring quotes. */

@@ -138,9 +138,10 @@ hoshi_err hi_tab_texts_use(const hoshi_tab_render_opts *opts, const hoshi_tab_te
                            hoshi_tab_texts **owned);
 /* A text of tab.ini ("small_base", "notes_title", …), or "" when missing. */
 const char *hi_tab_text(const hoshi_tab_texts *texts, const char *key);
-/* The notes of tab.ini: how many, and the i-th. */
-size_t hi_tab_note_count(const hoshi_tab_texts *texts);
-const char *hi_tab_note(const hoshi_tab_texts *texts, size_t i);
+/* The notes of tab.ini: how many, and the i-th; the note on significance
+ * marks only when sig (they are shown). */
+size_t hi_tab_note_count(const hoshi_tab_texts *texts, bool sig);
+const char *hi_tab_note(const hoshi_tab_texts *texts, bool sig, size_t i);
 /* "ja" or "en": the language of the texts. */
 const char *hi_tab_lang_code(const hoshi_tab_texts *texts);
 /* Row and column labels as the human formats show them: the total row and
@@ -149,16 +150,37 @@ const char *hi_tab_row_label(const hi_table *t, size_t r, const hoshi_tab_texts 
 const char *hi_tab_col_label(const hi_table *t, size_t c, const hoshi_tab_texts *tx);
 
 /* Rows whose base is too small to trust are marked in the human formats.
- * The total row of a GRID sums the items, so its base is not a head count. */
+ * A NUM head's statistics are of the respondents with a value, so its
+ * mark follows that N (the one shown), not the row base. */
 static inline bool hi_tab_small_base(const hi_table *t, size_t r)
 {
-    return t->row_n[r] < HI_SMALL_BASE && !(t->grid && r == 0);
+    if (t->num)
+        return !(t->stat[r * HI_ST_COUNT + HI_ST_N] >= HI_SMALL_BASE);
+    return t->row_n[r] < HI_SMALL_BASE;
 }
 
 #include "hoshi/buf.h"
 
-/* chart.c: SVG charts of every table of ts. */
-void hi_tab_svg(hoshi_buf *b, const hoshi_tabset *ts);
+/* chart.c: which chart a table gets, the same in SVG and in a workbook:
+ * plain bars of the total row (a simple tabulation), grouped bars (an MA
+ * head by a side: a cluster per answer, a bar per row), 100% stacked bars
+ * (an SA head by a side: a bar per row; a GRID: a bar per item), bars of
+ * the mean per row (a NUM head). */
+typedef enum hi_chart_kind {
+    HI_CHART_BARS, HI_CHART_GROUPED, HI_CHART_STACKED, HI_CHART_MEAN
+} hi_chart_kind;
+hi_chart_kind hi_tab_chart_kind(const hi_table *t);
+/* Whether column c is a segment of a stacked bar: the answers and 無回答,
+ * not the top box or nets (they repeat answers and would count them twice). */
+bool hi_tab_chart_stacks(const hi_table *t, size_t c);
+/* chart.c: the SVG chart of table t, a whole <svg> element with the texts
+ * of tx; n numbers its ids (unique among charts on one page, e.g. the
+ * table's place), y >= 0 places it in an enclosing <svg>.  Returns its
+ * height.  Every id is in an attribute as "chart<n>-…" (a page that
+ * shows several documents prefixes them there).  hi_tab_svg: every
+ * table's chart, stacked in one document. */
+int hi_tab_svg_table(hoshi_buf *b, const hi_table *t, size_t n, const hoshi_tab_texts *tx, int y);
+void hi_tab_svg(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *tx);
 
 /* base.c: the line under a table, "基数: Q11 ≠ … (n = 1,234)", its texts
  * passed through esc (the format's escaping; hoshi_buf_puts for none). */
@@ -167,7 +189,7 @@ void hi_tab_base_line(hoshi_buf *b, const hi_table *t, const hoshi_tab_texts *tx
 
 /* render.c: the heading (element h) of the notes on method and the list
  * of them, its <ul> left open for the caller to add to and close. */
-void hi_tab_html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *h,
+void hi_tab_html_notes(hoshi_buf *b, const hoshi_tab_texts *tx, const char *h, bool sig,
                        const char *cells_note);
 /* render.c: the note on column %, when a table of ts shows it; else NULL. */
 const char *hi_tab_cells_note(const hoshi_tabset *ts, const hoshi_tab_texts *tx);

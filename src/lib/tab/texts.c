@@ -63,13 +63,21 @@ const char *hi_tab_text(const hoshi_tab_texts *texts, const char *key)
     return v != NULL ? v : "";
 }
 
-size_t hi_tab_note_count(const hoshi_tab_texts *texts)
+/* The note on significance (note_sig) comes second, after the one on
+ * percentages, and only when the marks are shown. */
+size_t hi_tab_note_count(const hoshi_tab_texts *texts, bool sig)
 {
-    return hoshi_datafile_count(texts->df, "tab", "note");
+    size_t n = hoshi_datafile_count(texts->df, "tab", "note");
+    return n + (sig && *hi_tab_text(texts, "note_sig") ? 1 : 0);
 }
 
-const char *hi_tab_note(const hoshi_tab_texts *texts, size_t i)
+const char *hi_tab_note(const hoshi_tab_texts *texts, bool sig, size_t i)
 {
+    if (sig && *hi_tab_text(texts, "note_sig") && i >= 1) {
+        if (i == 1)
+            return hi_tab_text(texts, "note_sig");
+        i--;
+    }
     return hoshi_datafile_nth(texts->df, "tab", "note", i);
 }
 

@@ -9,8 +9,8 @@
 
 #include <math.h>
 
-/* English names of the statistics (md, html, json, csv), and their tab.ini
- * keys after N (xlsx) */
+/* English names of the statistics (csv, tsv, json), and their tab.ini
+ * keys after N (md, html, xlsx) */
 static const char *const stat_names[] = {"N", "mean", "median", "min", "max", "sd"};
 static const char *const stat_keys[] = {"N", "stat_mean", "stat_median", "stat_min", "stat_max",
                                         "stat_sd"};
@@ -70,6 +70,8 @@ static void other_line(const hi_walk_table *w, const hi_walk_row *row, hi_walk_c
     const hi_table *t = w->t;
     size_t c = cell->c - 1;
     double x = row->line == HI_LINE_BASE ? col_base(t, row->block, c) : hi_tab_cell(t, row->r, c);
+    /* a GRID's total row counts respondents, not answers: no cells */
+    cell->none = t->grid && row->r == 0;
     if (row->line == HI_LINE_COL) {
         cell->base = whole(col_base(t, row->block, c));
         cell->count = whole(x);
@@ -104,6 +106,7 @@ hi_walk_cell hi_walk_cell_at(const hi_walk_table *w, const hi_walk_row *row, siz
         cell.count = t->count[i];
         cell.pct10 = hi_pct10(cell.count, cell.base);
         cell.zero = cell.count == 0 || cell.base == 0;
+        cell.none = cell.base == 0 || (t->grid && row->r == 0);
         cell.sig = t->sig[i];
         cell.mark = w->o->sig && !row->small ? cell.sig : 0;
     }

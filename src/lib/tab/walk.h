@@ -18,7 +18,8 @@
 
 /* What a format shows of a table; the walk decides the rest from it.  The
  * differences between the formats that these keep are known: csv and tsv
- * omit sd, and xlsx alone names the statistics in the texts' language. */
+ * omit sd, and the machine formats (csv, tsv, json) name the statistics
+ * in English, the human ones (md, html, xlsx) in the texts' language. */
 typedef struct hi_walk_opts {
     const hoshi_tab_texts *tx;  /* the texts; NULL only without shown_labels or stat_texts */
     bool shown_labels;  /* the total row and 無回答 in the texts' language (human formats) */
@@ -83,6 +84,9 @@ typedef struct hi_walk_cell {
     uint64_t count, base;   /* BASE: base is the row's N; PCT: count of base; COUNT: count */
     uint64_t pct10;         /* PCT: percent of base in tenths, rounded half up */
     bool zero;              /* PCT: no one (or no base); human formats show — */
+    bool none;              /* PCT: there is no percentage: the row has no base, or it is
+                             * the total row of a GRID (its items have a base each);
+                             * every format leaves the cell empty (json: null) */
     int8_t sig;             /* PCT: significance as computed (±1 at 95%, ±2 at 99%) */
     int8_t mark;            /* PCT: as shown: 0 without marks or on a small base */
     int st;                 /* STAT: which statistic (HI_ST_*) */

@@ -14,6 +14,7 @@
 #include "tab/stats.h"
 #include "tab/walk.h"
 #include "tab/xlsx_file.h"
+#include "tab/xlsx_chart.h"
 #include "internal.h"
 
 #include <errno.h>
@@ -302,6 +303,8 @@ static void sheet_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row
         keep(o, worksheet_write_number(o->ws, r, c, cell->value,
                                        cell->st == HI_ST_MEAN ? cell_fmt(o, row, cell, o->f->stat)
                                                               : o->f->stat));
+    else if (cell->none)
+        keep(o, worksheet_write_blank(o->ws, r, c, o->f->pct));
     else if (cell->kind == HI_WALK_COUNT)
         keep(o, worksheet_write_number(o->ws, r, c, (double)cell->count, o->f->n));
     else
@@ -331,9 +334,10 @@ static void sheet_table_end(void *ctx, const hi_walk_table *w)
     hi_tab_test_lines(w->t, o->st, tx, sheet_line, &tests);
     if (tests.row > nr) /* an empty row between the tests and the notes */
         nr = tests.row + 1;
-    size_t n_notes = hi_tab_note_count(tx);
+    size_t n_notes = hi_tab_note_count(tx, w->o->sig);
     for (size_t i = 0; i < n_notes; i++)
-        keep(o, worksheet_write_string(o->ws, nr + (lxw_row_t)i, 0, hi_tab_note(tx, i), o->f->note));
+        keep(o, worksheet_write_string(o->ws, nr + (lxw_row_t)i, 0, hi_tab_note(tx, w->o->sig, i),
+                                       o->f->note));
     if (w->col) /* one more note, after the legend */
         keep(o, worksheet_write_string(o->ws, nr + (lxw_row_t)(n_notes + w->o->sig), 0,
                                        hi_tab_text(tx, "note_col"), o->f->note));
@@ -347,13 +351,20 @@ static void sheet_table_end(void *ctx, const hi_walk_table *w)
 static const hi_walk_fmt sheet_walk = {sheet_table, sheet_head, sheet_head_end, sheet_row,
                                        sheet_cell, sheet_row_end, sheet_table_end, sheet_block};
 
+/* The header row of a table's sheet: below the title and the side, and
+ * the book's title in a book. */
+static lxw_row_t sheet_header_row(const hi_table *t)
+{
+    return t->book_title != NULL ? 4 : 3;
+}
+
 /* Writes table t, the i-th of n; returns the first error libxlsxwriter reported. */
 static lxw_error write_sheet(lxw_worksheet *ws, const hi_table *t, size_t i, size_t n,
                              const formats *f, bool sig, const hoshi_tab_texts *tx,
                              const hi_tab_stats *st, letter_formats *lf)
 {
     hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig, false};
-    lxw_row_t hr = t->book_title != NULL ? 4 : 3;
+    lxw_row_t hr = sheet_header_row(t);
     sheet_out o = {ws, f, hr, LXW_NO_ERROR, hr + 1, st, lf};
     hi_tab_walk_table(t, i, n, &wo, &sheet_walk, &o);
     return o.le;
@@ -422,8 +433,9 @@ static hoshi_err write_sheets(lxw_workbook *wb, const hoshi_tabset *ts, const fo
         }
         lxw_error le = write_sheet(ws, &ts->t[i], i, ts->n, f, sig, tx,
                                    stats != NULL ? &stats[i] : NULL, &lf);
-        /* native Excel charts (t-chart) go here: one call per table sheet,
-         * e.g. le = hi_xlsx_chart(wb, ws, &ts->t[i], row below the notes) */
+        /* the native chart beside the table, from its header row */
+        if (le == LXW_NO_ERROR)
+            le = hi_xlsx_chart(wb, ws, &ts->t[i], sheet_header_row(&ts->t[i]));
         if (le != LXW_NO_ERROR) {
             err = lxw_fail(le, path);
             goto free_names;
