@@ -21,6 +21,7 @@
 #include "hoshi/policy.h"
 #include "hoshi/report.h"
 #include "hoshi/survey.h"
+#include "hoshi/weights.h"
 #include "hoshi/attrs.h"
 #include "hoshi/registry_data.h"
 #include "hoshi/survey_export.h"

@@ -22,6 +22,7 @@
 
 typedef struct hoshi_dataset hoshi_dataset;
 typedef struct hoshi_tabset hoshi_tabset;
+typedef struct hoshi_weights hoshi_weights; /* hoshi/weights.h */
 
 typedef enum hoshi_encoding {
     HOSHI_ENC_AUTO = 0,  /* valid UTF-8 (BOM optional) is UTF-8, anything else CP932 */
@@ -96,6 +97,7 @@ typedef struct hoshi_tab_spec {
     size_t n_recodes;
     bool sort;                        /* columns by total, descending; "other" kept last */
     int top_box;                      /* GRID heads: codes counted in the top box (default 2) */
+    const hoshi_weights *weights;     /* respondent weights (hoshi/weights.h), NULL = unweighted */
 } hoshi_tab_spec;
 
 /* Computes the tables of spec (one per head; a GRID head with a side

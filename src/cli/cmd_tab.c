@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 #include "tab_options.h"
+#include "tab_weight.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -41,6 +42,13 @@ static const char tab_help[] =
     "  --bom                csv/tsv: start with a UTF-8 byte-order mark (for Excel)\n"
     "  --encoding-out ENC   csv/tsv: utf-8 (default) or cp932\n"
     "  --out FILE           write to FILE instead of standard output\n"
+    "  --weight VAR         weight respondents by the NUM variable VAR\n"
+    "  --rake TARGETS.csv   weight by raking to target shares (variable,code,target)\n"
+    "  --rake-tol X         raking: largest margin error accepted (1e-9)\n"
+    "  --rake-iter N        raking: iterations at most (1000)\n"
+    "  --weight-cap LO..HI  raking: keep weights within LO..HI times the mean (trim and rake again)\n"
+    "  --rake-report FILE   raking: write the convergence report to FILE (else stderr)\n"
+    "  --save-weights FILE  write the weights as id,weight CSV\n"
     "  -h, --help           show this help\n"
     "\n"
     "Variables: question ids; GRID/DIAG items as QID_n; DIAG derived variables\n"
@@ -56,7 +64,8 @@ static const char import_help[] =
 
 enum {
     O_CODEBOOK = 256, O_DATA, O_SIDE, O_HEAD, O_WHERE, O_BANDS, O_NET, O_RECODE, O_SORT,
-    O_TOPBOX, O_FORMAT, O_CHART, O_NOSIG, O_ENC, O_BOM, O_ENC_OUT, O_OUT, O_LANG
+    O_TOPBOX, O_FORMAT, O_CHART, O_NOSIG, O_ENC, O_BOM, O_ENC_OUT, O_OUT, O_LANG,
+    O_WEIGHT /* … O_WEIGHT + TAB_W_COUNT - 1: the weighting options (tab_weight.h) */
 };
 
 /* Writes the chart after the tables went to out; if that fails, the
@@ -91,9 +100,20 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         {"bom", no_argument, NULL, O_BOM},
         {"encoding-out", required_argument, NULL, O_ENC_OUT},
         {"out", required_argument, NULL, O_OUT},
+        {"weight", required_argument, NULL, O_WEIGHT + TAB_W_WEIGHT},
+        {"rake", required_argument, NULL, O_WEIGHT + TAB_W_RAKE},
+        {"rake-tol", required_argument, NULL, O_WEIGHT + TAB_W_TOL},
+        {"rake-iter", required_argument, NULL, O_WEIGHT + TAB_W_ITER},
+        {"weight-cap", required_argument, NULL, O_WEIGHT + TAB_W_CAP},
+        {"rake-report", required_argument, NULL, O_WEIGHT + TAB_W_REPORT},
+        {"save-weights", required_argument, NULL, O_WEIGHT + TAB_W_SAVE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    tab_wopts wo = {0};
+    hoshi_weights *weights = NULL;
+    char *rake_report = NULL;
+    size_t rake_report_len = 0;
     const char *codebook = NULL, *data = NULL, *format = "csv";
     const char *chart = NULL, *enc_s = "auto", *enc_out = "utf-8", *out = NULL;
     tab_opts to;
@@ -133,6 +153,14 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         case O_ENC_OUT: enc_out = optarg; break;
         case O_OUT: out = optarg; break;
         case 'h': fputs(tab_help, stdout); rc = EXIT_OK; goto done;
+        case O_WEIGHT + TAB_W_WEIGHT: case O_WEIGHT + TAB_W_RAKE: case O_WEIGHT + TAB_W_TOL:
+        case O_WEIGHT + TAB_W_ITER: case O_WEIGHT + TAB_W_CAP: case O_WEIGHT + TAB_W_REPORT:
+        case O_WEIGHT + TAB_W_SAVE:
+            if (!tab_wopts_set(&wo, ch - O_WEIGHT, optarg)) {
+                rc = cli_usage_error(cmd, "%s", wo.msg);
+                goto done;
+            }
+            break;
         case ':': rc = cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]); goto done;
         default: rc = cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]); goto done;
         }
@@ -157,6 +185,10 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
     }
     if (data == NULL) {
         rc = cli_usage_error(cmd, "--data is required");
+        goto done;
+    }
+    if (!tab_wopts_check(&wo)) {
+        rc = cli_usage_error(cmd, "%s", wo.msg);
         goto done;
     }
     if (gt && to.n_heads == 0 && tab_opts_head(&to, "ALL") != TAB_OPT_OK) {
@@ -186,7 +218,11 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         rc = cli_input_error(cmd, err);
         goto done;
     }
+    if ((rc = tab_wopts_make(cmd, &wo, ds, &weights, &rake_report, &rake_report_len)) != EXIT_OK)
+        goto done;
+    rc = EXIT_USAGE;
     hoshi_tab_spec spec = tab_opts_spec(&to);
+    spec.weights = weights;
     if ((err = hoshi_tab_run(ds, &spec, &ts)) != HOSHI_OK) {
         rc = cli_lib_error(cmd, err);
         goto done;
@@ -200,6 +236,9 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         goto done;
     }
     hoshi_tab_render_opts ro = {bom, encout == HOSHI_ENC_CP932, sig, lang, texts};
+    if ((rc = tab_wopts_write(cmd, &wo, weights, data, rake_report, rake_report_len)) != EXIT_OK)
+        goto done;
+    rc = EXIT_USAGE;
     if (fmt == HOSHI_TAB_XLSX) {
         if (chart != NULL && (err = hoshi_tab_render(ts, HOSHI_TAB_SVG, &ro, &svg, &svg_len)) != HOSHI_OK) {
             rc = cli_lib_error(cmd, err);
@@ -221,6 +260,8 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
     if (rc == EXIT_OK && chart != NULL)
         rc = write_chart(cmd, out, chart, svg, svg_len);
 done:
+    free(rake_report);
+    hoshi_weights_free(weights);
     free(text);
     free(svg);
     hoshi_tabset_free(ts);

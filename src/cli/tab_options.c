@@ -320,5 +320,5 @@ hoshi_tab_spec tab_opts_spec(const tab_opts *o)
 {
     return (hoshi_tab_spec){o->side, o->heads, o->n_heads, o->wheres, o->n_wheres,
                             o->bands, o->n_bands, o->nets, o->n_nets, o->recodes,
-                            o->n_recodes, o->sort, o->top_box};
+                            o->n_recodes, o->sort, o->top_box, NULL};
 }

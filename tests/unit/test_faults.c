@@ -87,7 +87,7 @@ static char *tab_scenario(hoshi_err *err)
     const char *heads[] = {"M", "S", "V"};
     const long xy[] = {1, 2};
     const hoshi_tab_net nets[] = {{"M", "xy", xy, 2}}; /* --net M:xy=1,2 */
-    hoshi_tab_spec spec = {"S", heads, 3, NULL, 0, NULL, 0, nets, 1, NULL, 0, true, 2};
+    hoshi_tab_spec spec = {"S", heads, 3, NULL, 0, NULL, 0, nets, 1, NULL, 0, true, 2, NULL};
     size_t n1 = 0, n2 = 0;
     if ((*err = hoshi_dataset_parse("cb", cb, sizeof cb - 1, "d", data, sizeof data - 1,
                                     HOSHI_ENC_UTF8, &ds)) == HOSHI_OK &&

@@ -50,8 +50,8 @@ static void fmt_stat(hoshi_buf *b, double v, int i)
 {
     if (isnan(v))
         return;
-    if (i == HI_ST_N)
-        hoshi_buf_printf(b, "%.0f", v);
+    if (i == HI_ST_N) /* weighted: half up, as every N */
+        hoshi_buf_printf(b, "%.0f", floor(v + 0.5 + 1e-9 * (v > 1 ? v : 1)));
     else if (i == HI_ST_MIN || i == HI_ST_MAX)
         hoshi_buf_printf(b, "%.15g", v);
     else if (fabs(v) < 1e15)
@@ -181,6 +181,13 @@ static void human_table(void *ctx, const hi_walk_table *w)
         f->text(o->b, w->t->side);
         hoshi_buf_puts(o->b, f->side_close);
     }
+    if (w->t->w != NULL) { /* what the table is weighted by */
+        hoshi_buf_puts(o->b, f->side_open);
+        f->text(o->b, hi_tab_text(w->o->tx, "weighted"));
+        hoshi_buf_puts(o->b, ": ");
+        f->text(o->b, w->t->w->by);
+        hoshi_buf_puts(o->b, f->side_close);
+    }
     hoshi_buf_puts(o->b, f->head_open);
 }
 
@@ -218,7 +225,12 @@ static void human_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row
      * walk withholds on a small base; kept until that issue decides */
     o->f->cell_open(o->b, cell->kind == HI_WALK_PCT, cell->sig, w->o->sig);
     switch (cell->kind) {
-    case HI_WALK_BASE: hoshi_buf_printf(o->b, "%llu", (unsigned long long)cell->base); break;
+    case HI_WALK_BASE:
+        if (cell->base_kind == HI_WALK_EFFECTIVE)
+            one_decimal(o->b, cell->value);
+        else
+            hoshi_buf_printf(o->b, "%llu", (unsigned long long)cell->base);
+        break;
     case HI_WALK_STAT: fmt_stat(o->b, cell->value, cell->st); break;
     case HI_WALK_PCT:
         if (cell->zero)
@@ -251,7 +263,7 @@ static const hi_walk_fmt human_walk = {human_table, human_head, human_head_end, 
 static void render_human(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const hoshi_tab_texts *tx,
                          const human_fmt *f)
 {
-    hi_walk_opts wo = {tx, true, false, HI_ST_SD, sig};
+    hi_walk_opts wo = {tx, true, false, HI_ST_SD, sig, true};
     human_out o = {b, f};
     f->doc_open(b, tx);
     hi_tab_walk(ts, &wo, &human_walk, &o);
@@ -387,6 +399,10 @@ static void json_table(void *ctx, const hi_walk_table *w)
         hoshi_buf_json_str(b, t->side);
     else
         hoshi_buf_puts(b, "null");
+    if (t->w != NULL) {
+        hoshi_buf_puts(b, ",\"weight\":");
+        hoshi_buf_json_str(b, t->w->by);
+    }
     hoshi_buf_printf(b, ",\"kind\":\"%s\",\"columns\":[", t->num ? "num" : t->grid ? "grid" : "cat");
 }
 
@@ -425,6 +441,12 @@ static void json_row(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
     hoshi_buf_json_str(b, row->label);
     hoshi_buf_printf(b, ",\"n\":%llu,\"small_base\":%s", (unsigned long long)row->n,
                      row->small ? "true" : "false");
+    if (row->weighted) { /* n is the weighted base rounded; the exact bases too */
+        hoshi_buf_printf(b, ",\"unweighted_n\":%llu,\"weighted_n\":", (unsigned long long)row->unweighted);
+        json_num(b, row->wbase);
+        hoshi_buf_puts(b, ",\"effective_n\":");
+        json_num(b, row->ess);
+    }
 }
 
 static void json_row_end(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
@@ -444,6 +466,14 @@ static void json_row_end(void *ctx, const hi_walk_table *w, const hi_walk_row *r
     for (size_t c = 1; c < w->n_cols; c++)
         hoshi_buf_printf(b, "%s%llu", c > 1 ? "," : "",
                          (unsigned long long)hi_walk_cell_at(w, row, c).count);
+    if (row->weighted) {
+        hoshi_buf_puts(b, "],\"weighted_counts\":[");
+        for (size_t c = 1; c < w->n_cols; c++) {
+            if (c > 1)
+                hoshi_buf_putc(b, ',');
+            json_num(b, hi_walk_cell_at(w, row, c).wcount);
+        }
+    }
     hoshi_buf_puts(b, "],\"percent\":[");
     for (size_t c = 1; c < w->n_cols; c++) {
         if (c > 1)
@@ -467,7 +497,7 @@ static const hi_walk_fmt json_walk = {json_table, json_head, json_head_end, json
 
 static void render_json(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *tx)
 {
-    hi_walk_opts wo = {tx, false, false, HI_ST_SD, false};
+    hi_walk_opts wo = {tx, false, false, HI_ST_SD, false, false};
     hoshi_buf_puts(b, "{\"tables\":[");
     hi_tab_walk(ts, &wo, &json_walk, b);
     hoshi_buf_puts(b, "\n],\"notes\":[");
@@ -501,7 +531,7 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
         if (opts->bom && !opts->cp932)
             hoshi_buf_puts(&b, "\xEF\xBB\xBF");
     {
-        hi_walk_opts wo = {NULL, false, false, HI_ST_MAX, false};
+        hi_walk_opts wo = {NULL, false, false, HI_ST_MAX, false, false};
         sv_out o = {&b, fmt == HOSHI_TAB_CSV ? ',' : '\t'};
         hi_tab_walk(ts, &wo, &sv_fmt, &o);
         break;

@@ -7,6 +7,7 @@
  * each table).
  */
 #include "tab/tab.h"
+#include "tab/weights.h"
 #include "internal.h"
 
 #include <pthread.h>
@@ -58,7 +59,7 @@ static hoshi_err run_head(hoshi_tabset *ts, const run *R, const char *name)
     if (h.grid) {
         if (R->sd.n == 1) {
             if ((err = push_table(ts, &t)) == HOSHI_OK)
-                err = hi_table_grid(t, ds, &h, R->filter, top_box);
+                err = hi_table_grid(t, ds, &h, R->filter, top_box, &R->sd);
         } else {
             for (size_t it = 0; it < h.q->n_items && err == HOSHI_OK; it++) {
                 char item[160];
@@ -302,8 +303,9 @@ static hoshi_err expand_heads(run *R)
         for (size_t qi = 0; qi < cb->n && R->n_names < cap; qi++) {
             const hi_question *q = &cb->q[qi];
             if (q->type == HI_Q_FA ||
-                (R->sv.q == q && spec->side && strcmp(spec->side, q->qid) == 0))
-                continue;
+                (R->sv.q == q && spec->side && strcmp(spec->side, q->qid) == 0) ||
+                (spec->weights && strcmp(hoshi_weights_label(spec->weights), q->qid) == 0))
+                continue; /* nor the weight variable */
             R->names[R->n_names++] = q->qid;
         }
     }
@@ -346,8 +348,22 @@ static hoshi_err count_heads(const run *R, hoshi_tabset *ts)
     return err;
 }
 
+/* Step 3c: the weighted bases of the rows, for a weighted run. */
+static hoshi_err weigh_rows(run *R)
+{
+    const hoshi_weights *w = R->spec->weights;
+    if (w == NULL)
+        return HOSHI_OK;
+    if (w->n != R->ds->n_rows)
+        return hi_fail(HOSHI_ERR_USAGE, "the weights are for %zu respondents, the data has %zu",
+                       w->n, R->ds->n_rows);
+    R->sd.w_label = w->label;
+    return hi_wside_init(&R->sd, w->w, R->ds->n_rows);
+}
+
 static void run_free(run *R)
 {
+    hi_wside_free(&R->sd);
     if (R->sd.bits != NULL)
         for (size_t k = 1; k < R->sd.n; k++)
             free(R->sd.bits[k]);
@@ -376,7 +392,8 @@ hoshi_err hoshi_tab_run(const hoshi_dataset *ds, const hoshi_tab_spec *spec, hos
         goto free_run;
     }
     if ((err = make_filter(&R)) != HOSHI_OK || (err = open_side(&R)) != HOSHI_OK ||
-        (err = make_rows(&R)) != HOSHI_OK || (err = expand_heads(&R)) != HOSHI_OK ||
+        (err = make_rows(&R)) != HOSHI_OK || (err = weigh_rows(&R)) != HOSHI_OK ||
+        (err = expand_heads(&R)) != HOSHI_OK ||
         (err = count_heads(&R, ts)) != HOSHI_OK)
         goto free_run;
     *out = ts;

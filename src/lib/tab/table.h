@@ -27,7 +27,9 @@ enum { HI_ST_N, HI_ST_MEAN, HI_ST_MEDIAN, HI_ST_MIN, HI_ST_MAX, HI_ST_SD, HI_ST_
 typedef struct hi_table_w {
     double *count;      /* n_rows * n_cols: the sum of the weights of each cell */
     double *row_n;      /* n_rows: the weighted bases */
-    double *ess;        /* n_rows: effective bases, (Σw)² / Σw² (Kish) */
+    double *ess;        /* n_rows: effective bases, (Σw)² / Σw² (Kish); NUM rows: of
+                         * the respondents with a value */
+    char *by;           /* what the weights are: the variable, or "rake: FILE" */
 } hi_table_w;
 
 /* A block of side rows that belong together: the categories of one side

@@ -25,6 +25,8 @@ typedef struct hi_walk_opts {
     bool stat_texts;    /* names of statistics from tab.ini, else the English ones */
     int last_stat;      /* the last statistic shown: HI_ST_MAX or HI_ST_SD */
     bool sig;           /* significance marks shown (--no-sig turns them off) */
+    bool w_cols;        /* weighted tables of categories: the unweighted n and the
+                         * effective n as two more base columns after N */
 } hi_walk_opts;
 
 /* What a column or a cell holds: the row's base N (column 0 of a table
@@ -45,20 +47,30 @@ typedef struct hi_walk_col {
     hi_walk_kind kind;
     const char *label;
     uint8_t flags;          /* PCT: the HI_CF_* flags of the category */
+    int base_kind;          /* BASE: HI_WALK_N, HI_WALK_UNWEIGHTED or HI_WALK_EFFECTIVE */
 } hi_walk_col;
+
+/* The base columns of a weighted table (w_cols): N is the weighted base. */
+enum { HI_WALK_N = 0, HI_WALK_UNWEIGHTED, HI_WALK_EFFECTIVE };
 
 typedef struct hi_walk_row {
     size_t r;               /* 0 is the total */
     const char *label;
-    uint64_t n;             /* the row's base */
+    uint64_t n;             /* the row's base as N shows it (weighted: rounded half up) */
     bool small;             /* marked 参考値: the base is too small to trust */
+    bool weighted;          /* the table is weighted; then: */
+    uint64_t unweighted;    /* the respondents of the row */
+    double wbase, ess;      /* its weighted base and effective base */
 } hi_walk_row;
 
 typedef struct hi_walk_cell {
     size_t c;
     hi_walk_kind kind;
     uint64_t count, base;   /* BASE: base is the row's N; PCT: count of base */
-    uint64_t pct10;         /* PCT: percent of base in tenths, rounded half up */
+    uint64_t pct10;         /* PCT: percent of base in tenths, rounded half up
+                             * (weighted: of the weighted count and base) */
+    double wcount;          /* PCT of a weighted table: the weighted count */
+    int base_kind;          /* BASE: which base (HI_WALK_N, …); EFFECTIVE has it in value */
     bool zero;              /* PCT: no one (or no base); human formats show — */
     int8_t sig;             /* PCT: significance as computed (±1 at 95%, ±2 at 99%) */
     int8_t mark;            /* PCT: as shown: 0 without marks or on a small base */

@@ -114,6 +114,11 @@ static void sheet_table(void *ctx, const hi_walk_table *w)
         snprintf(side, sizeof side, "%s: %s", hi_tab_text(w->o->tx, "side"), w->t->side);
         keep(o, worksheet_write_string(o->ws, 1, 0, side, NULL));
     }
+    if (w->t->w != NULL) {
+        char by[HI_TAB_MAX_LABEL + 80];
+        snprintf(by, sizeof by, "%s: %s", hi_tab_text(w->o->tx, "weighted"), w->t->w->by);
+        keep(o, worksheet_write_string(o->ws, 2, 0, by, NULL));
+    }
     keep(o, worksheet_set_column(o->ws, 0, 0, 28, NULL));
     keep(o, worksheet_set_column(o->ws, 1, 1, 8, NULL));
     keep(o, worksheet_set_column(o->ws, 2, (lxw_col_t)w->n_cols, 11, NULL));
@@ -147,7 +152,9 @@ static void sheet_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row
     (void)w;
     lxw_row_t r = (lxw_row_t)(o->hr + 1 + row->r);
     lxw_col_t c = (lxw_col_t)(1 + cell->c);
-    if (cell->kind == HI_WALK_BASE)
+    if (cell->kind == HI_WALK_BASE && cell->base_kind == HI_WALK_EFFECTIVE)
+        keep(o, worksheet_write_number(o->ws, r, c, cell->value, o->f->stat));
+    else if (cell->kind == HI_WALK_BASE)
         keep(o, worksheet_write_number(o->ws, r, c, (double)cell->base, o->f->n));
     else if (cell->kind == HI_WALK_STAT && cell->st == HI_ST_N)
         keep(o, worksheet_write_number(o->ws, r, c, cell->value, o->f->n));
@@ -184,7 +191,7 @@ static const hi_walk_fmt sheet_walk = {sheet_table, sheet_head, NULL, sheet_row,
 static lxw_error write_sheet(lxw_worksheet *ws, const hi_table *t, size_t i, size_t n,
                              const formats *f, bool sig, const hoshi_tab_texts *tx)
 {
-    hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig};
+    hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig, true};
     sheet_out o = {ws, f, 3, LXW_NO_ERROR};
     hi_tab_walk_table(t, i, n, &wo, &sheet_walk, &o);
     return o.le;
