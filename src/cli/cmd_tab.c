@@ -45,7 +45,7 @@ static const char tab_help[] =
     "  --weight VAR         weight respondents by the NUM variable VAR\n"
     "  --rake TARGETS.csv   weight by raking to target shares (variable,code,target)\n"
     "  --rake-tol X         raking: largest margin error accepted (1e-9)\n"
-    "  --rake-iter N        raking: iterations at most (1000)\n"
+    "  --rake-iter N        raking: iterations at most (10000)\n"
     "  --weight-cap LO..HI  raking: keep weights within LO..HI times the mean (trim and rake again)\n"
     "  --rake-report FILE   raking: write the convergence report to FILE (else stderr)\n"
     "  --save-weights FILE  write the weights as id,weight CSV\n"

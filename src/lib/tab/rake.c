@@ -23,7 +23,7 @@
 #define MAX_RAKE_VARS 100
 #define MAX_TARGETS_FILE ((size_t)16 << 20)
 #define SHARE_SUM_TOL 1e-3  /* targets of a variable may sum to 1 ± this */
-#define CAP_SLACK 1e-6      /* relative: a weight this close to a cap is within it */
+#define CAP_SLACK 1e-4      /* relative: a weight this close to a cap is within it */
 
 typedef struct rvar {
     const hi_question *q;
@@ -238,12 +238,10 @@ static bool trim(double *w, size_t n, double lo, double hi)
     double mean = n ? sum / (double)n : 0;
     double l = lo * mean, h = hi > 0 ? hi * mean : INFINITY;
     bool any = false;
-    for (size_t r = 0; r < n; r++) {
-        if (w[r] < l * (1 - CAP_SLACK))
-            w[r] = l, any = true;
-        else if (w[r] > h * (1 + CAP_SLACK))
-            w[r] = h, any = true;
-    }
+    for (size_t r = 0; r < n && !any; r++)
+        any = w[r] < l * (1 - CAP_SLACK) || w[r] > h * (1 + CAP_SLACK);
+    for (size_t r = 0; r < n && any; r++) /* then every weight past a cap goes to it */
+        w[r] = w[r] < l ? l : w[r] > h ? h : w[r];
     return any;
 }
 
@@ -274,13 +272,13 @@ static void report(const rake *R, const double *w, hoshi_rake_report *rep)
 
 static hoshi_err check_opts(const hoshi_rake_opts *o, hoshi_rake_opts *use)
 {
-    hoshi_rake_opts d = {1e-9, 1000, 0, 0};
+    hoshi_rake_opts d = {1e-9, 10000, 0, 0};
     if (o != NULL)
         d = *o;
     if (d.tolerance == 0)
         d.tolerance = 1e-9;
     if (d.max_iter == 0)
-        d.max_iter = 1000;
+        d.max_iter = 10000;
     if (!(d.tolerance > 0 && d.tolerance < 1) || d.max_iter < 1)
         return hi_fail(HOSHI_ERR_USAGE, "rake: the tolerance must be in (0, 1) and the iterations 1 or more");
     if (!(d.cap_lo >= 0 && d.cap_lo <= 1) || !(d.cap_hi == 0 || d.cap_hi >= 1) || isinf(d.cap_hi))
