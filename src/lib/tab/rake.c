@@ -159,8 +159,8 @@ static hoshi_err check_targets(rake *R)
             while (v->sa[r] != 0)
                 r++;
             return hi_fail(HOSHI_ERR_INPUT,
-                           "%s: %s: the respondent of data row %zu has no answer (%zu respondents "
-                           "have none); every respondent needs an answer to a rake variable",
+                           "%s: %s: the respondent of data row %zu has no answer (respondents "
+                           "without one: %zu); every respondent needs an answer to a rake variable",
                            R->name, v->q->qid, r + 1, cnt[0]);
         }
         for (size_t c = 1; c <= v->q->n_codes; c++) {
@@ -313,6 +313,13 @@ hoshi_err hoshi_weights_rake_parse(const hoshi_dataset *ds, const char *name, co
     }
     report(&R, w->w, &rp);
     rp.converged = done;
+    if (!done && rp.max_error <= o.tolerance) { /* the margins were met, the caps not */
+        err = hi_fail(HOSHI_ERR_INPUT,
+                      "%s: raking did not converge in %d iterations: after %d trimming rounds "
+                      "some weights are still outside the caps; the caps and the targets may "
+                      "not be met together: loosen the caps", name, rp.iterations, rp.trims);
+        goto free_vars;
+    }
     if (!done) {
         err = hi_fail(HOSHI_ERR_INPUT,
                       "%s: raking did not converge in %d iterations (%d trimming rounds): the "
