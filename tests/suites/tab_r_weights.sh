@@ -170,6 +170,37 @@ for rd, dir_, n, cap, js, csvtext in cases:
     st = tV["rows"][0]["stats"]
     check(close(st[1], stats["mean"]) and close(st[5], math.sqrt(stats["var"])),
           f"round {rd}: weighted mean {st[1]} and sd {st[5]} equal svymean {stats['mean']} and sqrt(svyvar) {math.sqrt(stats['var'])}")
+    # significance: the z-test of each side row against the rest with the
+    # effective bases (Kish) of both, recomputed from R's weights
+    data = list(csv.DictReader(open(os.path.join(dir_, "data.csv"))))
+    ok, why, tested = True, "", 0
+    for ri in range(1, len(tH["rows"])):
+        for ci, lab in enumerate(labels):
+            if not lab.startswith("H"):
+                continue
+            h = lab[1:]
+            def sums(sel):
+                ws = [rw[d["id"]] for d in data if sel(d)]
+                return sum(ws), sum(x * x for x in ws)
+            n1, q1 = sums(lambda d: d["S"] == str(ri))
+            n2, q2 = sums(lambda d: d["S"] != str(ri))
+            x1, _ = sums(lambda d: d["S"] == str(ri) and d["H"] == h)
+            x2, _ = sums(lambda d: d["S"] != str(ri) and d["H"] == h)
+            if n1 <= 0 or n2 <= 0:
+                continue
+            p = (x1 + x2) / (n1 + n2)
+            se = math.sqrt(p * (1 - p) * (q1 / n1 ** 2 + q2 / n2 ** 2))
+            if se <= 0:
+                continue
+            z = (x1 / n1 - x2 / n2) / se
+            if min(abs(abs(z) - 1.959963984540), abs(abs(z) - 2.5758293035489)) < 1e-6:
+                continue
+            m = 2 if abs(z) >= 2.5758293035489 else 1 if abs(z) >= 1.959963984540 else 0
+            want = -m if z < 0 else m
+            tested += 1
+            if tH["rows"][ri]["sig"][ci] != want:
+                ok, why = False, f"row {ri} {lab}: z={z:.4f} want {want} got {tH['rows'][ri]['sig'][ci]}"
+    check(ok, f"round {rd}: z-tests with effective bases ({tested} cells)" + (": " + why if why else ""))
     # csv: the first table's total row, percentages from R's counts rounded half up
     lines = csvtext.split("\r\n")
     head, tot = lines[1].split(","), lines[2].split(",")
