@@ -24,6 +24,13 @@ typedef struct hoshi_weights hoshi_weights;
  * *out with hoshi_weights_free(). */
 hoshi_err hoshi_weights_from_var(const hoshi_dataset *ds, const char *var, hoshi_weights **out);
 
+/* Weights from an array of n (the dataset's respondents, in data order),
+ * copied; label says what they are in the tables ("W", "design").  A
+ * negative, NaN or infinite weight is HOSHI_ERR_INPUT naming its row.
+ * Caller frees *out with hoshi_weights_free(). */
+hoshi_err hoshi_weights_from_array(const double *w, size_t n, const char *label,
+                                   hoshi_weights **out);
+
 /* How raking runs.  Zeroed fields take the defaults. */
 typedef struct hoshi_rake_opts {
     double tolerance;     /* largest |weighted share − target| accepted (1e-9) */

@@ -75,7 +75,7 @@ static hoshi_err target_line(rake *R, const hi_csvrec *rec)
     if (rec->n != 3)
         return hi_fail(HOSHI_ERR_INPUT, "%s:%zu: expected 3 fields (variable,code,target), found %zu",
                        R->name, line, rec->n);
-    rvar *v;
+    rvar *v = NULL;
     hoshi_err err = find_var(R, rec->f[0], line, &v);
     if (err != HOSHI_OK)
         return err;
@@ -292,7 +292,7 @@ hoshi_err hoshi_weights_rake_parse(const hoshi_dataset *ds, const char *name, co
                                    hoshi_rake_report *rep)
 {
     hi_clear_error();
-    hoshi_rake_opts o;
+    hoshi_rake_opts o = {0, 0, 0, 0};
     hoshi_err err = check_opts(opts, &o);
     if (err != HOSHI_OK)
         return err;

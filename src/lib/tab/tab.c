@@ -403,6 +403,32 @@ static hoshi_err sort_columns(hi_table *t)
     return HOSHI_OK;
 }
 
+/* The weighted counts of the category bitsets of h (all in one pass), into
+ * the first *nc columns of t->w. */
+static hoshi_err weigh_bitsets(hi_table *t, const hi_var *h, const hi_side *sd, size_t n_rows,
+                               const uint8_t *dropsel, size_t *nc)
+{
+    const uint64_t **bits = hi_malloc((h->n ? h->n : 1) * sizeof *bits);
+    double *acc = hi_calloc((h->n ? h->n : 1) * sd->n, sizeof *acc);
+    hoshi_err err = HOSHI_OK;
+    if (bits == NULL || acc == NULL) {
+        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+        goto free_acc;
+    }
+    for (size_t i = 0; i < h->n; i++)
+        if (!(dropsel && dropsel[i]))
+            bits[(*nc)++] = h->cat[i].bits;
+    if ((err = hi_wcount_cats(bits, *nc, false, sd, n_rows, acc)) != HOSHI_OK)
+        goto free_acc;
+    for (size_t c = 0; c < *nc; c++)
+        for (size_t k = 0; k < sd->n; k++)
+            t->w->count[k * t->n_cols + c] = acc[c * sd->n + k];
+free_acc:
+    free(acc);
+    free(bits);
+    return err;
+}
+
 /* The weighted counts of a categorical head, in the columns hi_table_cat
  * laid out (before 無回答 may be dropped): one pass over the SA column of
  * a lazy head, else one per category bitset. */
@@ -418,16 +444,15 @@ static hoshi_err weigh_cat(hi_table *t, const hi_var *h, const hi_side *sd, size
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     if (h->sa != NULL)
         hi_wcount_sa(h->sa, sd, n_rows, acc);
-    for (size_t i = 0; i < h->n; i++) {
-        if (dropsel && dropsel[i])
-            continue;
-        if (h->sa == NULL) {
-            memset(acc, 0, (sd->n + 1) * sizeof *acc);
-            hi_wcount_bits(h->cat[i].bits, sd, n_rows, acc);
+    for (size_t i = 0; i < h->n && h->sa != NULL; i++)
+        if (!(dropsel && dropsel[i])) {
+            for (size_t k = 0; k < sd->n; k++)
+                W[k * cols + nc] = acc[k * 256 + i + 1];
+            nc++;
         }
-        for (size_t k = 0; k < sd->n; k++)
-            W[k * cols + nc] = acc[k * stride + (h->sa != NULL ? i + 1 : 0)];
-        nc++;
+    if (h->sa == NULL && (err = weigh_bitsets(t, h, sd, n_rows, dropsel, &nc)) != HOSHI_OK) {
+        free(acc);
+        return err;
     }
     if (top_box > 0) {
         for (size_t k = 0; k < sd->n; k++)
@@ -436,7 +461,11 @@ static hoshi_err weigh_cat(hi_table *t, const hi_var *h, const hi_side *sd, size
     }
     if (h->sa == NULL) {
         memset(acc, 0, (sd->n + 1) * sizeof *acc);
-        hi_wcount_not_bits(h->present, sd, n_rows, acc);
+        const uint64_t *present[1] = {h->present};
+        if ((err = hi_wcount_cats(present, 1, true, sd, n_rows, acc)) != HOSHI_OK) {
+            free(acc);
+            return err;
+        }
     }
     for (size_t k = 0; k < sd->n; k++)
         W[k * cols + cols - 1] = acc[k * stride];

@@ -57,6 +57,20 @@ const char *hoshi_weights_label(const hoshi_weights *w)
     return w->label;
 }
 
+hoshi_err hoshi_weights_from_array(const double *w, size_t n, const char *label,
+                                   hoshi_weights **out)
+{
+    hi_clear_error();
+    for (size_t r = 0; r < n; r++)
+        if (!(w[r] >= 0) || isinf(w[r]))
+            return hi_fail(HOSHI_ERR_INPUT, "weight %zu is %.15g (weights are 0 or more)", r + 1,
+                           w[r]);
+    hoshi_err err = hi_weights_new(n, label ? label : "", out);
+    if (err == HOSHI_OK && n > 0)
+        memcpy((*out)->w, w, n * sizeof *w);
+    return err;
+}
+
 hoshi_err hoshi_weights_from_var(const hoshi_dataset *ds, const char *var, hoshi_weights **out)
 {
     hi_clear_error();

@@ -30,6 +30,11 @@ void hi_wcount_sa(const uint8_t *sa, const hi_side *sd, size_t n_rows, double *h
 void hi_wcount_bits(const uint64_t *bits, const hi_side *sd, size_t n_rows, double *acc);
 /* The same for the respondents of each row NOT in bits. */
 void hi_wcount_not_bits(const uint64_t *bits, const hi_side *sd, size_t n_rows, double *acc);
+/* acc[c * sd->n + k] += the weights of the respondents of side row k in
+ * bits[c] (not in it when negate), for nc categories at once (acc zeroed
+ * by the caller). */
+hoshi_err hi_wcount_cats(const uint64_t *const *bits, size_t nc, bool negate, const hi_side *sd,
+                         size_t n_rows, double *acc);
 /* Kish effective base of weights summing to sum with squares summing to sq. */
 static inline double hi_ess(double sum, double sq)
 {
