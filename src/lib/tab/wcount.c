@@ -12,6 +12,7 @@
  */
 #include "tab/weights.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,12 +241,12 @@ hoshi_err hi_wcount_cats(const uint64_t *const *bits, size_t nc, bool negate, co
 #if defined(__x86_64__) && defined(__GNUC__)
     if (sd->n <= 8 && __builtin_cpu_supports("avx512f")) {
         size_t cells = nc * sd->n > 0 ? nc * sd->n : 1;
-        __m512d *va = _mm_malloc(cells * sizeof *va, 64);
-        if (va == NULL)
+        char *raw = hi_calloc(cells + 1, sizeof(__m512d)); /* aligned to 64 below */
+        if (raw == NULL)
             return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-        memset(va, 0, nc * sd->n * sizeof *va);
+        __m512d *va = (__m512d *)(void *)(raw + (64 - (uintptr_t)raw % 64) % 64);
         wcount_cats_avx512(bits, nc, negate, sd, n_rows, acc, va);
-        _mm_free(va);
+        free(raw);
         return HOSHI_OK;
     }
 #endif
