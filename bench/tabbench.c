@@ -21,7 +21,7 @@ static double now(void)
 static double run(const hoshi_dataset *ds, const char *side, const char *head)
 {
     const char *heads[] = {head};
-    hoshi_tab_spec spec = {side, heads, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0};
+    hoshi_tab_spec spec = {side, heads, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0, NULL};
     hoshi_tabset *ts = NULL;
     double t0 = now();
     if (hoshi_tab_run(ds, &spec, &ts) != HOSHI_OK) {

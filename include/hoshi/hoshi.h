@@ -22,6 +22,7 @@
 #include "hoshi/report.h"
 #include "hoshi/survey.h"
 #include "hoshi/survey_fa.h"
+#include "hoshi/weights.h"
 #include "hoshi/attrs.h"
 #include "hoshi/registry_data.h"
 #include "hoshi/survey_export.h"

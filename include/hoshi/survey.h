@@ -22,6 +22,7 @@
 
 typedef struct hoshi_dataset hoshi_dataset;
 typedef struct hoshi_tabset hoshi_tabset;
+typedef struct hoshi_weights hoshi_weights; /* hoshi/weights.h */
 
 typedef enum hoshi_encoding {
     HOSHI_ENC_AUTO = 0,  /* valid UTF-8 (BOM optional) is UTF-8, anything else CP932 */
@@ -136,6 +137,7 @@ typedef struct hoshi_tab_spec {
     size_t n_sides;
     const hoshi_tab_cell *cells;      /* the kinds each row shows; none: ROW only */
     size_t n_cells;
+    const hoshi_weights *weights;     /* respondent weights (hoshi/weights.h), NULL = unweighted */
 } hoshi_tab_spec;
 
 /* Computes the tables of spec (one per head; a GRID head with a side

@@ -135,7 +135,7 @@ static void *table_worker(void *arg)
         if (i >= p->n || i > atomic_load(&p->failed))
             return NULL;
         table_job *j = &p->jobs[i];
-        j->err = tab_cli_run(&j->c, p->ds, &j->ts);
+        j->err = tab_cli_run(&j->c, p->ds, NULL, &j->ts);
         if (j->err == HOSHI_OK)
             continue;
         snprintf(j->detail, sizeof j->detail, "%s",
@@ -164,6 +164,8 @@ static int run_tables(book_run *r, const hoshi_tab_render_opts *csv_opts)
         tab_cli_init(&p.jobs[made].c);
         for (size_t k = 0; k < bt->n_opts && rc == EXIT_OK; k++)
             rc = apply_key(r, &p.jobs[made].c, &bt->opts[k]);
+        if (rc == EXIT_OK && tab_cli_check(&p.jobs[made].c) != TAB_OPT_OK)
+            rc = key_error(r, bt->line, "table %s: %s", bt->id, p.jobs[made].c.to.msg);
     }
     if (rc != EXIT_OK)
         goto free_jobs;

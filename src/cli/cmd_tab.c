@@ -53,6 +53,13 @@ static const char tab_help[] =
     "  --bom                csv/tsv: start with a UTF-8 byte-order mark (for Excel)\n"
     "  --encoding-out ENC   csv/tsv: utf-8 (default) or cp932\n"
     "  --out FILE           write to FILE instead of standard output\n"
+    "  --weight VAR         weight respondents by the NUM variable VAR\n"
+    "  --rake TARGETS.csv   weight by raking to target shares (variable,code,target)\n"
+    "  --rake-tol X         raking: largest margin error accepted (1e-9)\n"
+    "  --rake-iter N        raking: iterations at most (10000)\n"
+    "  --weight-cap LO..HI  raking: keep weights within LO..HI times the mean (trim and rake again)\n"
+    "  --rake-report FILE   raking: write the convergence report to FILE (else stderr)\n"
+    "  --save-weights FILE  write the weights as id,weight CSV\n"
     "  --list VAR           list the answers of a free-text (FA) question instead of\n"
     "                       tables, with --attrs VAR[,VAR…], --contains TEXT,\n"
     "                       --sort-by id|VAR, --max-answers N, --show-bytes N\n"
@@ -77,7 +84,8 @@ enum {
     O_CODEBOOK = 256, O_DATA, O_SIDE, O_HEAD, O_WHERE, O_BANDS, O_NET, O_RECODE, O_SORT,
     O_TOPBOX, O_FORMAT, O_CHART, O_NOSIG, O_ENC, O_BOM, O_ENC_OUT, O_OUT, O_LANG, O_CELLS,
     O_STATS, O_SIG_LEVEL, O_CORRECTION,
-    O_FA /* the free-answer options, TAB_FA_N of them */
+    O_WEIGHT, /* … O_WEIGHT + TAB_W_COUNT - 1: the weighting options (tab_weight.h) */
+    O_FA = O_WEIGHT + TAB_W_COUNT /* the free-answer options, TAB_FA_N of them */
 };
 
 static const struct option tab_long_opts[] = {
@@ -91,6 +99,13 @@ static const struct option tab_long_opts[] = {
     {"stats", required_argument, NULL, O_STATS},
     {"sig-level", required_argument, NULL, O_SIG_LEVEL},
     {"correction", required_argument, NULL, O_CORRECTION},
+    {"weight", required_argument, NULL, O_WEIGHT + TAB_W_WEIGHT},
+    {"rake", required_argument, NULL, O_WEIGHT + TAB_W_RAKE},
+    {"rake-tol", required_argument, NULL, O_WEIGHT + TAB_W_TOL},
+    {"rake-iter", required_argument, NULL, O_WEIGHT + TAB_W_ITER},
+    {"weight-cap", required_argument, NULL, O_WEIGHT + TAB_W_CAP},
+    {"rake-report", required_argument, NULL, O_WEIGHT + TAB_W_REPORT},
+    {"save-weights", required_argument, NULL, O_WEIGHT + TAB_W_SAVE},
     {"net", required_argument, NULL, O_NET},
     {"recode", required_argument, NULL, O_RECODE},
     {"sort", no_argument, NULL, O_SORT},
@@ -116,11 +131,13 @@ static const struct option tab_long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Options a book's table may set: every option but help and the free
- * answers' run-only ones. */
+/* Options a book's table may set: every option but help and the run-only
+ * ones: the free answers', and the rake report and saved weights (files
+ * of their own). */
 static bool is_book_option(const struct option *o)
 {
-    return o->val != 'h' && o->val < O_FA;
+    return o->val != 'h' && o->val < O_FA && o->val != O_WEIGHT + TAB_W_REPORT &&
+           o->val != O_WEIGHT + TAB_W_SAVE;
 }
 
 void tab_cli_init(tab_cli *c)
@@ -168,7 +185,14 @@ static int apply(tab_cli *c, int ch, const char *arg)
     case O_BOM: c->bom = true; return TAB_OPT_OK;
     case O_ENC_OUT: c->enc_out = arg; return TAB_OPT_OK;
     case O_OUT: c->out = arg; return TAB_OPT_OK;
-    default: return TAB_CLI_UNKNOWN;
+    default:
+        if (ch >= O_WEIGHT && ch < O_WEIGHT + TAB_W_COUNT) {
+            if (tab_wopts_set(&c->wo, ch - O_WEIGHT, arg))
+                return TAB_OPT_OK;
+            snprintf(c->to.msg, sizeof c->to.msg, "%s", c->wo.msg);
+            return TAB_OPT_BAD;
+        }
+        return TAB_CLI_UNKNOWN;
     }
 }
 
@@ -194,13 +218,24 @@ int tab_cli_apply_name(tab_cli *c, const char *name, const char *value)
     return TAB_CLI_UNKNOWN;
 }
 
-hoshi_err tab_cli_run(const tab_cli *c, const hoshi_dataset *ds, hoshi_tabset **out)
+int tab_cli_check(tab_cli *c)
 {
-    hoshi_tab_spec spec = tab_opts_spec(&c->to);
+    if (tab_wopts_check(&c->wo))
+        return TAB_OPT_OK;
+    snprintf(c->to.msg, sizeof c->to.msg, "%s", c->wo.msg);
+    return TAB_OPT_BAD;
+}
+
+/* The tables of spec with the tests of c's --stats given to them. */
+static hoshi_err run_stats(const tab_cli *c, const hoshi_dataset *ds, const hoshi_tab_spec *specp,
+                           hoshi_tabset **out)
+{
+    hoshi_tab_spec spec = *specp;
     unsigned stats;
     double sig_level;
     hoshi_tab_correction correction;
     hoshi_err err;
+    *out = NULL;
     if ((err = hoshi_tab_stats_parse(c->stats_s, &stats)) != HOSHI_OK ||
         (err = hoshi_tab_sig_level_parse(c->sig_level_s, &sig_level)) != HOSHI_OK ||
         (err = hoshi_tab_correction_parse(c->correction_s, &correction)) != HOSHI_OK ||
@@ -211,10 +246,41 @@ hoshi_err tab_cli_run(const tab_cli *c, const hoshi_dataset *ds, hoshi_tabset **
     return HOSHI_OK;
 }
 
+/* The weights of c's --weight or --rake when w was not given (a book's
+ * table), into *own (NULL for none); the rake report is not kept. */
+static hoshi_err own_weights(const tab_cli *c, const hoshi_dataset *ds, hoshi_weights **own)
+{
+    *own = NULL;
+    if (c->wo.weight != NULL)
+        return hoshi_weights_from_var(ds, c->wo.weight, own);
+    if (c->wo.rake == NULL)
+        return HOSHI_OK;
+    hoshi_rake_report rep;
+    return hoshi_weights_rake(ds, c->wo.rake, &c->wo.ro, own, &rep);
+}
+
+hoshi_err tab_cli_run(const tab_cli *c, const hoshi_dataset *ds, const hoshi_weights *w,
+                      hoshi_tabset **out)
+{
+    hoshi_tab_spec spec = tab_opts_spec(&c->to);
+    hoshi_weights *own = NULL;
+    hoshi_err err;
+    if (w == NULL && (err = own_weights(c, ds, &own)) != HOSHI_OK)
+        return err;
+    spec.weights = w != NULL ? w : own;
+    err = run_stats(c, ds, &spec, out);
+    hoshi_weights_free(own);
+    return err;
+}
+
+
 static int run(const char *cmd, int argc, char **argv, bool gt)
 {
     tab_cli c;
     tab_fa_opts fo;
+    hoshi_weights *weights = NULL;
+    char *rake_report = NULL;
+    size_t rake_report_len = 0;
     int rc = EXIT_USAGE;
     hoshi_dataset *ds = NULL;
     hoshi_tabset *ts = NULL;
@@ -242,7 +308,7 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         case '?': rc = cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]); goto done;
         default: bad = apply(&c, ch, optarg); break;
         }
-        if (bad == TAB_OPT_BAD && ch == O_TOPBOX) {
+        if (bad == TAB_OPT_BAD && (ch == O_TOPBOX || (ch >= O_WEIGHT && ch < O_WEIGHT + TAB_W_COUNT))) {
             rc = cli_usage_error(cmd, "%s", c.to.msg);
             goto done;
         }
@@ -263,6 +329,10 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
     }
     if (c.data == NULL) {
         rc = cli_usage_error(cmd, "--data is required");
+        goto done;
+    }
+    if (!tab_wopts_check(&c.wo)) {
+        rc = cli_usage_error(cmd, "%s", c.wo.msg);
         goto done;
     }
     if (gt && c.to.n_heads == 0 && fo.list == NULL && tab_opts_head(&c.to, "ALL") != TAB_OPT_OK) {
@@ -319,7 +389,10 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
         rc = tab_fa_list(cmd, ds, &fo, &spec, fmt, &fro, out);
         goto done;
     }
-    if ((err = tab_cli_run(&c, ds, &ts)) != HOSHI_OK) {
+    if ((rc = tab_wopts_make(cmd, &c.wo, ds, &weights, &rake_report, &rake_report_len)) != EXIT_OK)
+        goto done;
+    rc = EXIT_USAGE;
+    if ((err = tab_cli_run(&c, ds, weights, &ts)) != HOSHI_OK) {
         rc = cli_lib_error(cmd, err);
         goto done;
     }
@@ -333,8 +406,12 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
     }
     hoshi_tab_render_opts ro = {.bom = c.bom, .cp932 = encout == HOSHI_ENC_CP932, .sig = c.sig,
                                 .lang = lang, .texts = texts};
+    if ((rc = tab_wopts_write(cmd, &c.wo, weights, c.data, rake_report, rake_report_len)) != EXIT_OK)
+        goto done;
     rc = tab_write(cmd, ts, fmt, &ro, out, chart);
 done:
+    free(rake_report);
+    hoshi_weights_free(weights);
     hoshi_tabset_free(ts);
     hoshi_tab_texts_free(texts);
     hoshi_dataset_free(ds);

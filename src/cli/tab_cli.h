@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "tab_options.h"
+#include "tab_weight.h"
 
 /* Everything the options of `hoshi tab` set.  Borrowed texts point into
  * argv (or the book); tab_opts owns its copies.  Start from
@@ -19,6 +20,7 @@ typedef struct tab_cli {
     tab_opts to;
     const char *codebook, *data, *format, *chart, *enc_s, *enc_out, *out, *lang_s;
     const char *stats_s, *sig_level_s, *correction_s;   /* --stats, --sig-level, --correction */
+    tab_wopts wo;       /* --weight, --rake and the raking options */
     bool sig, bom;
 } tab_cli;
 
@@ -38,7 +40,14 @@ int tab_cli_apply_name(tab_cli *c, const char *name, const char *value);
  * taking a value. */
 int tab_cli_option_kind(const char *name);
 
-/* Runs the tabulation the options of c ask for on ds. */
-hoshi_err tab_cli_run(const tab_cli *c, const hoshi_dataset *ds, hoshi_tabset **out);
+/* Checks the options of c together once all are applied: TAB_OPT_OK, or
+ * TAB_OPT_BAD with the message in c->to.msg (--weight with --rake, …). */
+int tab_cli_check(tab_cli *c);
+
+/* Runs the tabulation the options of c ask for on ds, weighted by w, or
+ * when w is NULL by the weights c's --weight or --rake make (a book's
+ * table: the rake report is not kept). */
+hoshi_err tab_cli_run(const tab_cli *c, const hoshi_dataset *ds, const hoshi_weights *w,
+                      hoshi_tabset **out);
 
 #endif

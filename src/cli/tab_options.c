@@ -362,5 +362,5 @@ hoshi_tab_spec tab_opts_spec(const tab_opts *o)
     return (hoshi_tab_spec){o->side, o->heads, o->n_heads, o->wheres, o->n_wheres,
                             o->bands, o->n_bands, o->nets, o->n_nets, o->recodes,
                             o->n_recodes, o->sort, o->top_box, o->sides, o->n_sides,
-                            o->cells, o->n_cells};
+                            o->cells, o->n_cells, NULL};
 }

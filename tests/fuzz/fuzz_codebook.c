@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hoshi_dataset *ds = NULL;
     if (hoshi_dataset_parse("codebook.csv", cb, cb_len, "data.csv", d, d_len, enc, &ds) == HOSHI_OK) {
         static const char *const all[] = {"ALL"};
-        hoshi_tab_spec simple = {NULL, all, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, true, 2, NULL, 0, NULL, 0};
+        hoshi_tab_spec simple = {NULL, all, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, true, 2, NULL, 0, NULL, 0, NULL};
         fx_tabulate(ds, &simple, flags);
         /* a side: the first question id the codebook names on line 2 */
         char side[80];
@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 side[n++] = *p;
         side[n] = '\0';
         if (n > 0) {
-            hoshi_tab_spec cross = {side, all, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0};
+            hoshi_tab_spec cross = {side, all, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0, NULL};
             fx_tabulate(ds, &cross, flags);
         }
     }

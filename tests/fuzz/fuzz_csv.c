@@ -25,9 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                             (const char *)data + 1, size - 1, enc, &ds) == HOSHI_OK) {
         static const char *const all[] = {"ALL"};
         static const char *const some[] = {"M", "G_1", "D_3"};
-        hoshi_tab_spec simple = {NULL, all, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0};
-        hoshi_tab_spec cross = {"S", all, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, true, 2, NULL, 0, NULL, 0};
-        hoshi_tab_spec derived = {"D:band", some, 3, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 1, NULL, 0, NULL, 0};
+        hoshi_tab_spec simple = {NULL, all, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0, NULL};
+        hoshi_tab_spec cross = {"S", all, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, true, 2, NULL, 0, NULL, 0, NULL};
+        hoshi_tab_spec derived = {"D:band", some, 3, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 1, NULL, 0, NULL, 0, NULL};
         fx_tabulate(ds, &simple, flags);
         fx_tabulate(ds, &cross, flags);
         fx_tabulate(ds, &derived, flags);

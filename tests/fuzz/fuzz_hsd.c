@@ -147,7 +147,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static char *tables(const hoshi_dataset *ds)
 {
     static const char *const all[] = {"ALL"};
-    hoshi_tab_spec spec = {NULL, all, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0};
+    hoshi_tab_spec spec = {NULL, all, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0, NULL};
     hoshi_tabset *ts = NULL;
     char *out = NULL;
     size_t len;
@@ -177,8 +177,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (hoshi_dataset_open(NULL, in_path, HOSHI_ENC_AUTO, &ds) != HOSHI_OK)
         return 0;
     static const char *const all[] = {"ALL"};
-    hoshi_tab_spec simple = {NULL, all, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, true, 2, NULL, 0, NULL, 0};
-    hoshi_tab_spec cross = {"S", all, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0};
+    hoshi_tab_spec simple = {NULL, all, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, true, 2, NULL, 0, NULL, 0, NULL};
+    hoshi_tab_spec cross = {"S", all, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0, NULL};
     fx_tabulate(ds, &simple, (unsigned)data[0] >> 1);
     fx_tabulate(ds, &cross, (unsigned)data[0] >> 1);
     if (hoshi_dataset_save(ds, out_path) == HOSHI_OK) {

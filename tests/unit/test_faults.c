@@ -87,7 +87,7 @@ static char *tab_scenario(hoshi_err *err)
     const char *heads[] = {"M", "S", "V"};
     const long xy[] = {1, 2};
     const hoshi_tab_net nets[] = {{"M", "xy", xy, 2}}; /* --net M:xy=1,2 */
-    hoshi_tab_spec spec = {"S", heads, 3, NULL, 0, NULL, 0, nets, 1, NULL, 0, true, 2, NULL, 0, NULL, 0};
+    hoshi_tab_spec spec = {"S", heads, 3, NULL, 0, NULL, 0, nets, 1, NULL, 0, true, 2, NULL, 0, NULL, 0, NULL};
     /* a banner too: stacked and nested sides, every cell kind (issue 10) */
     const char *sides[] = {"M", "S/M"};
     const hoshi_tab_cell cells[] = {HOSHI_TAB_CELL_COL, HOSHI_TAB_CELL_COUNT, HOSHI_TAB_CELL_ROW};

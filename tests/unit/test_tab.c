@@ -182,7 +182,7 @@ static void num_where_and_bands(void)
     const char *heads[] = {"H"};
     /* the typed bands of '低=..9.99;高=10..' */
     const hoshi_tab_band bands[] = {{"低", -INFINITY, 9.99}, {"高", 10, INFINITY}};
-    hoshi_tab_spec spec = {"V", heads, 1, NULL, 0, bands, 2, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0};
+    hoshi_tab_spec spec = {"V", heads, 1, NULL, 0, bands, 2, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0, NULL};
     CHECK(hoshi_tab_run(ds, &spec, &ts) == HOSHI_OK);
     CHECK(ts && hoshi_tab_render(ts, HOSHI_TAB_CSV, NULL, &out, &len) == HOSHI_OK);
     CHECK_STR(out, ",N,one,two,three,無回答\r\n"
@@ -318,7 +318,7 @@ static char *tab_file(const char *cbpath, const char *datapath, const char *head
         return NULL;
     }
     const char *heads[] = {head};
-    hoshi_tab_spec spec = {"S", heads, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0};
+    hoshi_tab_spec spec = {"S", heads, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0, NULL};
     if (hoshi_tab_run(ds, &spec, &ts) == HOSHI_OK)
         hoshi_tab_render(ts, HOSHI_TAB_CSV, NULL, &out, &len);
     hoshi_tabset_free(ts);
@@ -409,7 +409,7 @@ static void banner_threads(void)
     CHECK(hoshi_dataset_parse("cb", CB, strlen(CB), "d", SMALL, strlen(SMALL), HOSHI_ENC_AUTO,
                               &ds) == HOSHI_OK);
     const char *heads[] = {"ALL", "M", "V"};
-    hoshi_tab_spec spec = {"S", heads, 3, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0};
+    hoshi_tab_spec spec = {"S", heads, 3, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0, NULL};
     char *out[2] = {NULL, NULL};
     size_t saved = hi_tab_parallel_rows;
     for (int par = 0; par < 2 && ds; par++) {
@@ -425,7 +425,7 @@ static void banner_threads(void)
     CHECK(out[0] && out[1] && strcmp(out[0], out[1]) == 0);
     /* an error in the second thread's share keeps its message */
     const char *bad[] = {"H", "M", "Nope"};
-    hoshi_tab_spec spec2 = {"S", bad, 3, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0};
+    hoshi_tab_spec spec2 = {"S", bad, 3, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0, NULL};
     hoshi_tabset *ts = NULL;
     hi_tab_parallel_rows = 0;
     CHECK(ds && hoshi_tab_run(ds, &spec2, &ts) == HOSHI_ERR_USAGE);
@@ -444,7 +444,7 @@ static void formats(void)
     CHECK(hoshi_dataset_parse("cb", CB, strlen(CB), "d", SMALL, strlen(SMALL), HOSHI_ENC_AUTO,
                               &ds) == HOSHI_OK);
     const char *heads[] = {"ALL"};
-    hoshi_tab_spec spec = {"S", heads, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0};
+    hoshi_tab_spec spec = {"S", heads, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0, NULL};
     CHECK(hoshi_tab_run(ds, &spec, &ts) == HOSHI_OK);
     CHECK(ts != NULL && hoshi_tabset_count(ts) == 3); /* H, M, V (not S itself, not FA) */
     hoshi_tab_render_opts ro = {.sig = true, .lang = HOSHI_LANG_JA};

@@ -99,7 +99,7 @@ static hoshi_tabset *banner(hoshi_dataset **ds)
 {
     hoshi_tabset *ts = NULL;
     const char *heads[] = {"ALL"};
-    hoshi_tab_spec spec = {"Q1", heads, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0};
+    hoshi_tab_spec spec = {"Q1", heads, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0, NULL};
     CHECK(hoshi_dataset_open(DATA "/cb.csv", DATA "/data.csv", HOSHI_ENC_AUTO, ds) == HOSHI_OK);
     CHECK(*ds && hoshi_tab_run(*ds, &spec, &ts) == HOSHI_OK);
     return ts;

@@ -20,7 +20,7 @@ static char hsd[64], bad[64];
 static char *table(hoshi_dataset *ds, hoshi_err *err)
 {
     const char *heads[] = {"ALL"};
-    hoshi_tab_spec spec = {"Q1", heads, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0};
+    hoshi_tab_spec spec = {"Q1", heads, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0, NULL};
     hoshi_tabset *ts = NULL;
     char *out = NULL;
     size_t len;
@@ -92,7 +92,7 @@ extern size_t hi_tab_parallel_rows; /* internal: banners on two threads from thi
 static void banner_threads_on_a_cache(void)
 {
     const char *heads[] = {"Q1", "Q1", "Q2", "Q3", "Q5", "Q1"};
-    hoshi_tab_spec spec = {"Q5_1", heads, 6, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0};
+    hoshi_tab_spec spec = {"Q5_1", heads, 6, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0, NULL};
     char *out[2] = {NULL, NULL};
     size_t saved = hi_tab_parallel_rows;
     for (int par = 0; par < 2; par++) {

@@ -97,11 +97,11 @@ static void typed_labels_must_be_utf8(void)
     const char *heads[] = {"Q1"};
     const long codes[] = {1, 2};
     const hoshi_tab_net net[] = {{"Q1", "ab\xE3", codes, 2}};
-    hoshi_tab_spec spec = {NULL, heads, 1, NULL, 0, NULL, 0, net, 1, NULL, 0, false, 2, NULL, 0, NULL, 0};
+    hoshi_tab_spec spec = {NULL, heads, 1, NULL, 0, NULL, 0, net, 1, NULL, 0, false, 2, NULL, 0, NULL, 0, NULL};
     CHECK_INT(run(&spec), HOSHI_ERR_USAGE);
     CHECK_STR(hoshi_error_detail(), "--net 'ab': invalid UTF-8 at byte 3");
     const hoshi_tab_band bands[] = {{"small\xFF", 0, 9}};
-    hoshi_tab_spec spec2 = {"N", heads, 1, NULL, 0, bands, 1, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0};
+    hoshi_tab_spec spec2 = {"N", heads, 1, NULL, 0, bands, 1, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0, NULL};
     CHECK_INT(run(&spec2), HOSHI_ERR_USAGE);
     CHECK_STR(hoshi_error_detail(), "--bands 'small': invalid UTF-8 at byte 6");
 }

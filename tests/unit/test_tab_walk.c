@@ -241,7 +241,7 @@ static void cell_at_is_the_cell_the_walk_gives(void)
     hi_table t = cat_table();
     hi_walk_opts o = {NULL, false, false, HI_ST_SD, true, false};
     hi_walk_table w = {&t, 0, 1, 4, &o, false, false, false, NULL, 0};
-    hi_walk_row big = {1, "big", 40, false, HI_LINE_ROW, true, 0, NULL};
+    hi_walk_row big = {1, "big", 40, false, HI_LINE_ROW, true, 0, NULL, false, 40, 0, 0};
     hi_walk_cell c = hi_walk_cell_at(&w, &big, 1);
     CHECK_INT(c.kind, HI_WALK_PCT);
     CHECK_INT(c.count, 30);

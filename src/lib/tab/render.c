@@ -51,8 +51,8 @@ static void fmt_stat(hoshi_buf *b, double v, int i)
 {
     if (isnan(v))
         return;
-    if (i == HI_ST_N)
-        hoshi_buf_printf(b, "%.0f", v);
+    if (i == HI_ST_N) /* weighted: half up, as every N */
+        hoshi_buf_printf(b, "%.0f", floor(v + 0.5 + 1e-9 * (v > 1 ? v : 1)));
     else if (i == HI_ST_MIN || i == HI_ST_MAX)
         hoshi_buf_printf(b, "%.15g", v);
     else if (fabs(v) < 1e15)
@@ -231,7 +231,7 @@ static void human_letters(human_out *o, const hi_walk_table *w, const hi_walk_ro
     if (st == NULL || !(st->which & HOSHI_TAB_STAT_LETTERS))
         return;
     if (cell->kind == HI_WALK_PCT)
-        hi_tab_stats_letters(st, row->r, cell->c - 1, let);
+        hi_tab_stats_letters(st, row->r, cell->cat, let);
     else if (cell->kind == HI_WALK_STAT && cell->st == HI_ST_MEAN)
         hi_tab_stats_letters(st, row->r, HI_ST_MEAN, let);
     else
@@ -256,6 +256,13 @@ static void human_table(void *ctx, const hi_walk_table *w)
         f->text(o->b, hi_tab_text(w->o->tx, "side"));
         hoshi_buf_puts(o->b, ": ");
         f->text(o->b, w->t->side);
+        hoshi_buf_puts(o->b, f->side_close);
+    }
+    if (w->t->w != NULL) { /* what the table is weighted by */
+        hoshi_buf_puts(o->b, f->side_open);
+        f->text(o->b, hi_tab_text(w->o->tx, "weighted"));
+        hoshi_buf_puts(o->b, ": ");
+        f->text(o->b, w->t->w->by);
         hoshi_buf_puts(o->b, f->side_close);
     }
     hoshi_buf_puts(o->b, f->head_open);
@@ -314,7 +321,12 @@ static void human_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row
     /* coloured by the mark shown: none where the walk withholds it */
     o->f->cell_open(o->b, cell->kind == HI_WALK_PCT, cell->mark);
     switch (cell->kind) {
-    case HI_WALK_BASE: hoshi_buf_printf(o->b, "%llu", (unsigned long long)cell->base); break;
+    case HI_WALK_BASE:
+        if (cell->base_kind == HI_WALK_EFFECTIVE)
+            one_decimal(o->b, cell->value);
+        else
+            hoshi_buf_printf(o->b, "%llu", (unsigned long long)cell->base);
+        break;
     case HI_WALK_STAT: fmt_stat(o->b, cell->value, cell->st); break;
     case HI_WALK_PCT:
         if (cell->none)
@@ -366,7 +378,7 @@ const char *hi_tab_cells_note(const hoshi_tabset *ts, const hoshi_tab_texts *tx)
 static void render_human(hoshi_buf *b, const hoshi_tabset *ts, bool sig, const hoshi_tab_texts *tx,
                          const human_fmt *f, const hi_tab_stats *stats)
 {
-    hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig, false};
+    hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig, false, true};
     human_out o = {b, f, stats};
     f->doc_open(b, tx);
     hi_tab_walk(ts, &wo, &human_walk, &o);
@@ -571,6 +583,10 @@ static void json_table(void *ctx, const hi_walk_table *w)
         hoshi_buf_json_str(b, t->side);
     else
         hoshi_buf_puts(b, "null");
+    if (t->w != NULL) {
+        hoshi_buf_puts(b, ",\"weight\":");
+        hoshi_buf_json_str(b, t->w->by);
+    }
     hoshi_buf_printf(b, ",\"kind\":\"%s\",", t->num ? "num" : t->grid ? "grid" : "cat");
     if (sv_extended(w))
         json_banner(b, w);
@@ -618,6 +634,12 @@ static void json_row(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
         else
             hoshi_buf_printf(b, ",\"block\":%zu", row->block);
     }
+    if (row->weighted) { /* n is the weighted base rounded; the exact bases too */
+        hoshi_buf_printf(b, ",\"unweighted_n\":%llu,\"weighted_n\":", (unsigned long long)row->unweighted);
+        json_num(b, row->wbase);
+        hoshi_buf_puts(b, ",\"effective_n\":");
+        json_num(b, row->ess);
+    }
 }
 
 static void json_row_end(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
@@ -637,6 +659,14 @@ static void json_row_end(void *ctx, const hi_walk_table *w, const hi_walk_row *r
     for (size_t c = 1; c < w->n_cols; c++)
         hoshi_buf_printf(b, "%s%llu", c > 1 ? "," : "",
                          (unsigned long long)hi_walk_cell_at(w, row, c).count);
+    if (row->weighted) {
+        hoshi_buf_puts(b, "],\"weighted_counts\":[");
+        for (size_t c = 1; c < w->n_cols; c++) {
+            if (c > 1)
+                hoshi_buf_putc(b, ',');
+            json_num(b, hi_walk_cell_at(w, row, c).wcount);
+        }
+    }
     hoshi_buf_puts(b, "],\"percent\":[");
     for (size_t c = 1; c < w->n_cols; c++) {
         if (c > 1)
@@ -753,7 +783,7 @@ static void json_note(void *ctx, const char *text)
 static void render_json(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *tx,
                         const hi_tab_stats *stats)
 {
-    hi_walk_opts wo = {tx, false, false, HI_ST_SD, false, true};
+    hi_walk_opts wo = {tx, false, false, HI_ST_SD, false, true, false};
     json_out o = {b, stats};
     hoshi_buf_puts(b, "{\"tables\":[");
     if (stats != NULL)
@@ -802,7 +832,7 @@ hoshi_err hoshi_tab_render(const hoshi_tabset *ts, hoshi_tab_format fmt,
         if (opts->bom && !opts->cp932)
             hoshi_buf_puts(&b, "\xEF\xBB\xBF");
     {
-        hi_walk_opts wo = {NULL, false, false, HI_ST_MAX, false, false};
+        hi_walk_opts wo = {NULL, false, false, HI_ST_MAX, false, false, false};
         sv_out o = {&b, fmt == HOSHI_TAB_CSV ? ',' : '\t'};
         hi_tab_walk(ts, &wo, &sv_fmt, &o);
         break;

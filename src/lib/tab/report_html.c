@@ -241,7 +241,7 @@ hoshi_err hoshi_book_render_html(const hoshi_tabset *ts, const char *title,
     b.limit = (size_t)1 << 30;
     doc_open(&b, title, tx);
     toc(&b, ts, tx);
-    hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig, false};
+    hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig, false, true};
     hi_tab_walk(ts, &wo, &report_walk, &b);
     notes(&b, ts, tx, sig);
     hoshi_tab_texts_free(owned);

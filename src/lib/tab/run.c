@@ -8,6 +8,7 @@
  */
 #include "tab/side.h"
 #include "tab/tab.h"
+#include "tab/weights.h"
 #include "internal.h"
 
 #include <pthread.h>
@@ -57,7 +58,7 @@ static hoshi_err run_head(hoshi_tabset *ts, const run *R, const char *name)
     if (h.grid) {
         if (R->S.n_shown == 1) {
             if ((err = push_table(ts, &t)) == HOSHI_OK)
-                err = hi_table_grid(t, ds, &h, R->filter, top_box);
+                err = hi_table_grid(t, ds, &h, R->filter, top_box, &R->S.sd);
             if (err == HOSHI_OK)
                 err = hi_sides_table(&R->S, t);
         } else {
@@ -259,8 +260,9 @@ static hoshi_err expand_heads(run *R)
         }
         for (size_t qi = 0; qi < cb->n && R->n_names < cap; qi++) {
             const hi_question *q = &cb->q[qi];
-            if (q->type == HI_Q_FA || hi_sides_has(&R->S, q))
-                continue;
+            if (q->type == HI_Q_FA || hi_sides_has(&R->S, q) ||
+                (spec->weights && strcmp(hoshi_weights_label(spec->weights), q->qid) == 0))
+                continue; /* nor the weight variable */
             R->names[R->n_names++] = q->qid;
         }
     }
@@ -316,8 +318,22 @@ static hoshi_err fill_base(const run *R, hoshi_tabset *ts)
     return err;
 }
 
+/* Step 3c: the weighted bases of the rows, for a weighted run. */
+static hoshi_err weigh_rows(run *R)
+{
+    const hoshi_weights *w = R->spec->weights;
+    if (w == NULL)
+        return HOSHI_OK;
+    if (w->n != R->ds->n_rows)
+        return hi_fail(HOSHI_ERR_USAGE, "the weights are for %zu respondents, the data has %zu",
+                       w->n, R->ds->n_rows);
+    R->S.sd.w_label = w->label;
+    return hi_wside_init(&R->S.sd, w->w, R->ds->n_rows);
+}
+
 static void run_free(run *R)
 {
+    hi_wside_free(&R->S.sd);
     hi_sides_free(&R->S);
     free(R->names);
     free(R->drops);
@@ -340,7 +356,7 @@ hoshi_err hoshi_tab_run(const hoshi_dataset *ds, const hoshi_tab_spec *spec, hos
         goto free_run;
     }
     if ((err = make_filter(&R)) != HOSHI_OK || (err = open_sides(&R)) != HOSHI_OK ||
-        (err = expand_heads(&R)) != HOSHI_OK ||
+        (err = weigh_rows(&R)) != HOSHI_OK || (err = expand_heads(&R)) != HOSHI_OK ||
         (err = count_heads(&R, ts)) != HOSHI_OK || (err = fill_base(&R, ts)) != HOSHI_OK)
         goto free_run;
     *out = ts;

@@ -371,7 +371,8 @@ void hi_tab_rest_marks(hi_table *t)
             if (!(n2 > 0))
                 continue;
             double x1 = t->w != NULL ? c1 * (n1 / b1) : c1, x2 = t->w != NULL ? c2 * (n2 / b2) : c2;
-            double p1 = x1 / n1, p2 = x2 / n2, p = (x1 + x2) / (n1 + n2);
+            /* pooled: the (weighted) share of the whole, b1 + b2 = N */
+            double p1 = x1 / n1, p2 = x2 / n2, p = (c1 + c2) / N;
             double se = sqrt(p * (1 - p) * (1.0 / n1 + 1.0 / n2));
             if (!(se > 0))
                 continue;

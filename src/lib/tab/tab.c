@@ -11,6 +11,7 @@
  */
 #include "tab/stats.h"
 #include "tab/tab.h"
+#include "tab/weights.h"
 #include "internal.h"
 #include "hoshi/datafile.h"
 
@@ -56,6 +57,7 @@ static void table_free(hi_table *t)
         free(t->w->count);
         free(t->w->row_n);
         free(t->w->ess);
+        free(t->w->by);
         free(t->w);
     }
     for (size_t i = 0; i < t->n_blocks; i++)
@@ -109,6 +111,102 @@ static hoshi_err set_label(char **dst, const char *s)
 {
     *dst = hi_strdup(s);
     return *dst ? HOSHI_OK : hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+}
+
+/* The weighted counts of a weighted table (sized as t already is), with
+ * the row bases and effective bases of the side. */
+static hoshi_err table_alloc_w(hi_table *t, const hi_side *sd)
+{
+    size_t cells = t->n_rows * (t->n_cols ? t->n_cols : 1);
+    t->w = hi_calloc(1, sizeof *t->w);
+    if (t->w == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    t->w->count = hi_calloc(cells, sizeof *t->w->count);
+    t->w->row_n = hi_calloc(t->n_rows, sizeof *t->w->row_n);
+    t->w->ess = hi_calloc(t->n_rows, sizeof *t->w->ess);
+    t->w->by = hi_strdup(sd->w_label ? sd->w_label : "");
+    if (!t->w->count || !t->w->row_n || !t->w->ess || !t->w->by)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    for (size_t k = 0; k < sd->n && k < t->n_rows; k++) {
+        t->w->row_n[k] = sd->wsum[k];
+        t->w->ess[k] = hi_ess(sd->wsum[k], sd->wsq[k]);
+    }
+    return HOSHI_OK;
+}
+
+typedef struct wval {
+    double x, w;
+} wval;
+
+static int cmp_wval(const void *a, const void *b)
+{
+    double x = ((const wval *)a)->x, y = ((const wval *)b)->x;
+    return x < y ? -1 : x > y;
+}
+
+/* NUM statistics under weights: the weighted mean, the weighted median
+ * (the value where the cumulative weight reaches half, the mean of two
+ * values on an exact tie, as unweighted), the sd of R's svyvar (weighted
+ * variance × k/(k−1)); min and max of the values.  N is the weighted count
+ * of the respondents with a value, *ess their effective base. */
+static void num_stats_w(const hi_var *h, const uint64_t *rowbits, size_t words, const double *wt,
+                        double *out, double *ess, wval *scratch)
+{
+    size_t k = 0;
+    double W = 0, sq = 0;
+    for (size_t i = 0; i < words; i++)
+        for (uint64_t b = rowbits[i] & h->num_present[i]; b; b &= b - 1) {
+            size_t r = i * 64 + (size_t)__builtin_ctzll(b);
+            scratch[k++] = (wval){h->num[r], wt[r]};
+            W += wt[r];
+            sq += wt[r] * wt[r];
+        }
+    *ess = hi_ess(W, sq);
+    out[HI_ST_N] = W;
+    for (int i = HI_ST_MEAN; i < HI_ST_COUNT; i++)
+        out[i] = NAN;
+    if (k == 0)
+        return;
+    qsort(scratch, k, sizeof *scratch, cmp_wval);
+    out[HI_ST_MIN] = scratch[0].x;
+    out[HI_ST_MAX] = scratch[k - 1].x;
+    if (!(W > 0))
+        return;
+    long double sx = 0;
+    for (size_t i = 0; i < k; i++)
+        sx += (long double)scratch[i].w * scratch[i].x;
+    double mean = (double)(sx / W);
+    long double ss = 0;
+    for (size_t i = 0; i < k; i++)
+        ss += (long double)scratch[i].w * (scratch[i].x - mean) * (scratch[i].x - mean);
+    out[HI_ST_MEAN] = mean;
+    out[HI_ST_SD] = k > 1 ? sqrt((double)(ss / W) * (double)k / (double)(k - 1)) : 0.0;
+    double half = W / 2, cum = 0, eps = 1e-12 * W;
+    size_t i = 0;
+    while (i < k && (cum += scratch[i].w) < half - eps)
+        i++;
+    out[HI_ST_MEDIAN] = scratch[i].x;
+    if (fabs(cum - half) <= eps) { /* an exact tie: halfway to the next weighted value */
+        size_t j = i + 1;
+        while (j < k && !(scratch[j].w > 0))
+            j++;
+        if (j < k)
+            out[HI_ST_MEDIAN] = (scratch[i].x + scratch[j].x) / 2;
+    }
+}
+
+/* The NUM rows of a weighted table. */
+static hoshi_err weigh_num(hi_table *t, const hi_var *h, const hi_side *sd, size_t n_rows)
+{
+    hoshi_err err = table_alloc_w(t, sd);
+    wval *scratch = err == HOSHI_OK ? hi_malloc((n_rows ? n_rows : 1) * sizeof *scratch) : NULL;
+    if (err != HOSHI_OK || scratch == NULL)
+        return err != HOSHI_OK ? err : hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    for (size_t k = 0; k < sd->n; k++)
+        num_stats_w(h, sd->bits[k], hi_words(n_rows), sd->w, &t->stat[k * HI_ST_COUNT],
+                    &t->w->ess[k], scratch);
+    free(scratch);
+    return HOSHI_OK;
 }
 
 /* The side: row bitsets (already ANDed with the filter), row 0 the total. */
@@ -187,7 +285,7 @@ hoshi_err hi_table_num(hi_table *t, const hi_var *h, const hi_side *sd, size_t n
         num_stats(h, sd->bits[k], words, &t->stat[k * HI_ST_COUNT], scratch);
     }
     free(scratch);
-    return HOSHI_OK;
+    return sd->w != NULL ? weigh_num(t, h, sd, n_rows) : HOSHI_OK;
 }
 
 /* Reorders columns by total count, descending; "other"-like labels,
@@ -213,7 +311,7 @@ static hoshi_err sort_columns(hi_table *t)
     /* insertion sort: stable and the column count is small */
     for (size_t i = 1; i < k; i++) {
         size_t x = ord[i], j = i;
-        while (j > 0 && t->count[ord[j - 1]] < t->count[x]) {
+        while (j > 0 && hi_tab_cell(t, 0, ord[j - 1]) < hi_tab_cell(t, 0, x)) {
             ord[j] = ord[j - 1];
             j--;
         }
@@ -234,10 +332,87 @@ static hoshi_err sort_columns(hi_table *t)
     memcpy(t->col_label, lab, nc * sizeof *lab);
     memcpy(t->col_flag, fl, nc);
     memcpy(t->count, cnt, nc * t->n_rows * sizeof *cnt);
+    if (t->w != NULL) { /* the weighted counts in the same order (cnt has room) */
+        double *wc = (double *)(void *)cnt;
+        for (size_t c = 0; c < nc; c++)
+            for (size_t r = 0; r < t->n_rows; r++)
+                wc[r * nc + c] = t->w->count[r * nc + ord[c]];
+        memcpy(t->w->count, wc, nc * t->n_rows * sizeof *wc);
+    }
     free(lab);
     free(fl);
     free(cnt);
     free(ord);
+    return HOSHI_OK;
+}
+
+/* The weighted counts of the category bitsets of h (all in one pass), into
+ * the first *nc columns of t->w. */
+static hoshi_err weigh_bitsets(hi_table *t, const hi_var *h, const hi_side *sd, size_t n_rows,
+                               const uint8_t *dropsel, size_t *nc)
+{
+    const uint64_t **bits = hi_malloc((h->n ? h->n : 1) * sizeof *bits);
+    double *acc = hi_calloc((h->n ? h->n : 1) * sd->n, sizeof *acc);
+    hoshi_err err = HOSHI_OK;
+    if (bits == NULL || acc == NULL) {
+        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+        goto free_acc;
+    }
+    for (size_t i = 0; i < h->n; i++)
+        if (!(dropsel && dropsel[i]))
+            bits[(*nc)++] = h->cat[i].bits;
+    if ((err = hi_wcount_cats(bits, *nc, false, sd, n_rows, acc)) != HOSHI_OK)
+        goto free_acc;
+    for (size_t c = 0; c < *nc; c++)
+        for (size_t k = 0; k < sd->n; k++)
+            t->w->count[k * t->n_cols + c] = acc[c * sd->n + k];
+free_acc:
+    free(acc);
+    free(bits);
+    return err;
+}
+
+/* The weighted counts of a categorical head, in the columns hi_table_cat
+ * laid out (before 無回答 may be dropped): one pass over the SA column of
+ * a lazy head, else one per category bitset. */
+static hoshi_err weigh_cat(hi_table *t, const hi_var *h, const hi_side *sd, size_t n_rows,
+                           const uint8_t *dropsel, int top_box)
+{
+    size_t cols = t->n_cols, stride = h->sa != NULL ? 256 : 1, nc = 0;
+    hoshi_err err = table_alloc_w(t, sd);
+    if (err != HOSHI_OK)
+        return err;
+    double *acc = hi_calloc((sd->n + 1) * stride, sizeof *acc), *W = t->w->count;
+    if (acc == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    if (h->sa != NULL)
+        hi_wcount_sa(h->sa, sd, n_rows, acc);
+    for (size_t i = 0; i < h->n && h->sa != NULL; i++)
+        if (!(dropsel && dropsel[i])) {
+            for (size_t k = 0; k < sd->n; k++)
+                W[k * cols + nc] = acc[k * 256 + i + 1];
+            nc++;
+        }
+    if (h->sa == NULL && (err = weigh_bitsets(t, h, sd, n_rows, dropsel, &nc)) != HOSHI_OK) {
+        free(acc);
+        return err;
+    }
+    if (top_box > 0) {
+        for (size_t k = 0; k < sd->n; k++)
+            for (size_t i = 0; i < (size_t)top_box && i < nc; i++)
+                W[k * cols + nc] += W[k * cols + i];
+    }
+    if (h->sa == NULL) {
+        memset(acc, 0, (sd->n + 1) * sizeof *acc);
+        const uint64_t *present[1] = {h->present};
+        if ((err = hi_wcount_cats(present, 1, true, sd, n_rows, acc)) != HOSHI_OK) {
+            free(acc);
+            return err;
+        }
+    }
+    for (size_t k = 0; k < sd->n; k++)
+        W[k * cols + cols - 1] = acc[k * stride];
+    free(acc);
     return HOSHI_OK;
 }
 
@@ -313,10 +488,15 @@ hoshi_err hi_table_cat(hi_table *t, const hi_var *h, const hi_side *sd, size_t n
         }
     }
     free(hist);
+    if (sd->w != NULL && (err = weigh_cat(t, h, sd, n_rows, dropsel, top_box)) != HOSHI_OK)
+        return err;
     if (t->count[c] == 0) { /* nobody in the table left the head blank: drop 無回答 */
         for (size_t k = 0; k < sd->n; k++)
             for (size_t j = 0; j < cols - 1; j++)
                 t->count[k * (cols - 1) + j] = t->count[k * cols + j];
+        for (size_t k = 0; t->w != NULL && k < sd->n; k++)
+            for (size_t j = 0; j < cols - 1; j++)
+                t->w->count[k * (cols - 1) + j] = t->w->count[k * cols + j];
         free(t->col_label[c]);
         t->col_label[c] = NULL;
         t->n_cols = cols - 1;
@@ -327,9 +507,34 @@ hoshi_err hi_table_cat(hi_table *t, const hi_var *h, const hi_side *sd, size_t n
     return HOSHI_OK;
 }
 
+/* The weighted cells of GRID item row `row` (item variable v), added to
+ * the total row too. */
+static void weigh_grid_item(hi_table *t, const hi_var *v, const hi_side *sd, size_t n_rows,
+                            size_t row, int top_box)
+{
+    size_t cols = t->n_cols, nc = v->n;
+    double *W = t->w->count, answered = 0;
+    for (size_t i = 0; i < nc; i++) {
+        double acc[2] = {0, 0};
+        hi_wcount_bits(v->cat[i].bits, sd, n_rows, acc);
+        W[row * cols + i] = acc[0];
+        W[i] += acc[0];
+        answered += acc[0];
+        if ((int)i < top_box)
+            W[row * cols + nc] += acc[0];
+    }
+    if (top_box > 0)
+        W[nc] += W[row * cols + nc];
+    double blank = sd->wsum[0] - answered;
+    if (t->count[row * cols + cols - 1] == 0 || blank < 0)
+        blank = 0; /* no one blank: no rounding residue either */
+    W[row * cols + cols - 1] = blank;
+    W[cols - 1] += blank;
+}
+
 /* A GRID or DIAG head without a side: one row per item. */
 hoshi_err hi_table_grid(hi_table *t, const hoshi_dataset *ds, const hi_var *g,
-                        const uint64_t *filter, int top_box)
+                        const uint64_t *filter, int top_box, const hi_side *sd)
 {
     const hi_question *q = g->q;
     size_t words = hi_words(ds->n_rows);
@@ -357,6 +562,13 @@ hoshi_err hi_table_grid(hi_table *t, const hoshi_dataset *ds, const hi_var *g,
     /* the total row counts the respondents; it pools no items (each item
      * has its own row and base), so it has no percentages (walk.c) */
     t->row_n[0] = total;
+    /* weighted: every item row, and the total, has the filter's weighted base */
+    if (sd->w != NULL && (err = table_alloc_w(t, sd)) != HOSHI_OK)
+        return err;
+    for (size_t it = 0; sd->w != NULL && it <= q->n_items; it++) {
+        t->w->row_n[it] = sd->wsum[0];
+        t->w->ess[it] = hi_ess(sd->wsum[0], sd->wsq[0]);
+    }
     for (size_t it = 0; it < q->n_items; it++) {
         char name[160];
         snprintf(name, sizeof name, "%s_%ld", q->qid, q->items[it].code);
@@ -382,6 +594,8 @@ hoshi_err hi_table_grid(hi_table *t, const hoshi_dataset *ds, const hi_var *g,
                 t->count[row * cols + nc] += x;
         }
         t->count[row * cols + cols - 1] = total - answered;
+        if (sd->w != NULL)
+            weigh_grid_item(t, &v, sd, ds->n_rows, row, top_box);
         hi_var_free(&v);
     }
     return HOSHI_OK;

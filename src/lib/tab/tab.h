@@ -33,6 +33,12 @@ typedef struct hi_side {
     size_t n;           /* rows including the total */
     uint64_t **bits;
     char **labels;      /* borrowed from the side variable, [0] = 全体 */
+    /* weighted runs only (tab/weights.h), else NULL */
+    const double *w;    /* the weight of each respondent */
+    const char *w_label;/* what the weights are (hoshi_weights_label) */
+    double *wsum, *wsq; /* per row: the sum of the weights and of their squares */
+    uint8_t *row_of;    /* the one row (1..n-1) of each respondent, n when in none;
+                         * NULL when rows overlap or are too many */
 } hi_side;
 
 /* The codes a VAR!=codes condition removes from the columns of VAR. */
@@ -51,7 +57,7 @@ hoshi_err hi_table_cat(hi_table *t, const hi_var *h, const hi_side *sd, size_t n
                        const uint8_t *dropsel, int top_box, const char *side_title,
                        const hoshi_tab_spec *spec);
 hoshi_err hi_table_grid(hi_table *t, const hoshi_dataset *ds, const hi_var *g,
-                        const uint64_t *filter, int top_box);
+                        const uint64_t *filter, int top_box, const hi_side *sd);
 
 /* spec.c: ANDs condition w into the filter f; *dropped when it also
  * removes codes from its variable's columns (dr says which). */

@@ -29,7 +29,9 @@ typedef struct hi_table_w {
      * rows of a banner hold its column bases, weighted like the rest) */
     double *count;      /* n_rows * n_cols: the sum of the weights of each cell */
     double *row_n;      /* n_rows: the weighted bases */
-    double *ess;        /* n_rows: effective bases, (Σw)² / Σw² (Kish) */
+    double *ess;        /* n_rows: effective bases, (Σw)² / Σw² (Kish); NUM rows: of
+                         * the respondents with a value */
+    char *by;           /* what the weights are: the variable, or "rake: FILE" */
 } hi_table_w;
 
 /* A block of side rows that belong together: the categories of one side

@@ -15,10 +15,36 @@ static const char *const stat_names[] = {"N", "mean", "median", "min", "max", "s
 static const char *const stat_keys[] = {"N", "stat_mean", "stat_median", "stat_min", "stat_max",
                                         "stat_sd"};
 
+/* Base columns after N: two in a weighted table of categories when the
+ * format shows them (w_cols), else none. */
+static size_t extra_bases(const hi_table *t, const hi_walk_opts *o)
+{
+    return o->w_cols && t->w != NULL && !t->num ? 2 : 0;
+}
+
+/* A weighted share in tenths of a percent, half up on the ratio (the tiny
+ * slack keeps a sum of weights that lands a hair under .5 from rounding down). */
+static uint64_t pct10_w(double x, double n)
+{
+    return n > 0 && x > 0 ? (uint64_t)floor(1000.0 * x / n + 0.5 + 1e-9) : 0;
+}
+
+static uint64_t round_half_up(double v)
+{
+    return v > 0 ? (uint64_t)floor(v + 0.5 + 1e-9 * (v > 1 ? v : 1)) : 0;
+}
+
 static hi_walk_col column(const hi_walk_table *w, size_t c)
 {
     const hi_table *t = w->t;
-    hi_walk_col col = {c, HI_WALK_BASE, "N", 0};
+    hi_walk_col col = {c, HI_WALK_BASE, "N", 0, HI_WALK_N};
+    size_t extra = extra_bases(t, w->o);
+    if (c > 0 && c <= extra) {
+        col.base_kind = (int)c;
+        col.label = hi_tab_text(w->o->tx, c == HI_WALK_UNWEIGHTED ? "unweighted_n" : "effective_n");
+        return col;
+    }
+    c -= c > 0 ? extra : 0;
     if (t->num) {
         col.kind = HI_WALK_STAT;
         if (c > 0)
@@ -39,18 +65,12 @@ const char *hi_walk_line_name(hi_walk_line l)
     return line_names[l];
 }
 
-/* A weighted count shown as a whole number: half up. */
-static uint64_t whole(double x)
-{
-    return x > 0 ? (uint64_t)floor(x + 0.5) : 0;
-}
-
 /* x of n in tenths of a percent, half up: exact integers unweighted. */
 static uint64_t share10(const hi_table *t, double x, double n)
 {
     if (t->w == NULL)
         return hi_pct10((uint64_t)x, (uint64_t)n);
-    return n > 0 ? (uint64_t)floor(1000.0 * x / n + 0.5) : 0;
+    return pct10_w(x, n);
 }
 
 /* The column base of category c in block b; 0 when the table kept none. */
@@ -68,19 +88,19 @@ uint64_t hi_walk_col_pct10(const hi_table *t, size_t r, size_t b, size_t c)
 static void other_line(const hi_walk_table *w, const hi_walk_row *row, hi_walk_cell *cell)
 {
     const hi_table *t = w->t;
-    size_t c = cell->c - 1;
+    size_t c = cell->cat;
     double x = row->line == HI_LINE_BASE ? col_base(t, row->block, c) : hi_tab_cell(t, row->r, c);
     /* a GRID's total row counts respondents, not answers: no cells */
     cell->none = t->grid && row->r == 0;
     if (row->line == HI_LINE_COL) {
-        cell->base = whole(col_base(t, row->block, c));
-        cell->count = whole(x);
+        cell->base = round_half_up(col_base(t, row->block, c));
+        cell->count = round_half_up(x);
         cell->pct10 = share10(t, x, col_base(t, row->block, c));
         cell->zero = !(x > 0) || cell->base == 0;
         return;
     }
     cell->kind = HI_WALK_COUNT;
-    cell->count = whole(x);
+    cell->count = round_half_up(x);
     cell->value = x;
     cell->zero = !(x > 0);
 }
@@ -89,6 +109,15 @@ hi_walk_cell hi_walk_cell_at(const hi_walk_table *w, const hi_walk_row *row, siz
 {
     const hi_table *t = w->t;
     hi_walk_cell cell = {.c = c, .kind = HI_WALK_BASE, .base = row->n};
+    size_t extra = extra_bases(t, w->o);
+    if (c > 0 && c <= extra) {
+        cell.base_kind = (int)c;
+        cell.base = c == HI_WALK_UNWEIGHTED ? row->unweighted : round_half_up(row->ess);
+        cell.value = row->ess;
+        return cell;
+    }
+    c -= c > 0 ? extra : 0;
+    cell.cat = c > 0 ? c - 1 : 0;
     if (!t->num && c > 0 && row->line != HI_LINE_ROW) {
         cell.kind = HI_WALK_PCT;
         other_line(w, row, &cell);
@@ -107,6 +136,12 @@ hi_walk_cell hi_walk_cell_at(const hi_walk_table *w, const hi_walk_row *row, siz
         cell.pct10 = hi_pct10(cell.count, cell.base);
         cell.zero = cell.count == 0 || cell.base == 0;
         cell.none = cell.base == 0 || (t->grid && row->r == 0);
+        if (t->w != NULL) {
+            cell.wcount = t->w->count[i];
+            cell.pct10 = pct10_w(cell.wcount, row->wbase);
+            cell.zero = !(cell.wcount > 0) || !(row->wbase > 0);
+            cell.none = !(row->wbase > 0) || (t->grid && row->r == 0);
+        }
         cell.sig = t->sig[i];
         cell.mark = w->o->sig && !row->small ? cell.sig : 0;
     }
@@ -137,7 +172,13 @@ static void walk_row(const hi_walk_table *w, size_t r, size_t b, const hi_walk_f
         hi_walk_line line = o->one_line || t->num ? HI_LINE_ROW : (hi_walk_line)w->cells[k];
         hi_walk_row row = {r, o->shown_labels ? hi_tab_row_label(t, r, o->tx) : t->row_label[r],
                            t->row_n[r], k == 0 && hi_tab_small_base(t, r), line, k == 0, b,
-                           NULL};
+                           NULL, false, t->row_n[r], 0, 0};
+        if (t->w != NULL) { /* N shows the weighted base, rounded */
+            row.weighted = true;
+            row.wbase = t->w->row_n[r];
+            row.ess = t->w->ess[r];
+            row.n = round_half_up(row.wbase);
+        }
         if (w->kinds)
             row.kind = o->shown_labels ? hi_tab_text(o->tx, line_keys[line]) : line_names[line];
         walk_line(w, &row, f, ctx);
@@ -148,10 +189,11 @@ static void walk_row(const hi_walk_table *w, size_t r, size_t b, const hi_walk_f
 static void walk_base(const hi_walk_table *w, size_t r, size_t b, const hi_walk_fmt *f, void *ctx)
 {
     const hi_walk_opts *o = w->o;
-    hi_walk_row row = {r, "", whole(hi_tab_block_base(w->t, b < w->t->n_hidden ? b : HI_WALK_NO_BLOCK)),
+    hi_walk_row row = {r, "", round_half_up(hi_tab_block_base(w->t, b < w->t->n_hidden ? b : HI_WALK_NO_BLOCK)),
                        false, HI_LINE_BASE, true, b,
                        o->shown_labels ? hi_tab_text(o->tx, line_keys[HI_LINE_BASE])
-                                       : line_names[HI_LINE_BASE]};
+                                       : line_names[HI_LINE_BASE],
+                       w->t->w != NULL, 0, 0, 0};
     walk_line(w, &row, f, ctx);
 }
 
@@ -178,7 +220,8 @@ static void table_lines(hi_walk_table *w)
 void hi_tab_walk_table(const hi_table *t, size_t index, size_t count, const hi_walk_opts *o,
                        const hi_walk_fmt *f, void *ctx)
 {
-    hi_walk_table w = {t, index, count, t->num ? (size_t)o->last_stat + 1 : t->n_cols + 1, o,
+    hi_walk_table w = {t, index, count,
+                       t->num ? (size_t)o->last_stat + 1 : t->n_cols + 1 + extra_bases(t, o), o,
                        false, false, false, NULL, 0};
     table_lines(&w);
     if (f->table)

@@ -27,6 +27,8 @@ typedef struct hi_walk_opts {
     int last_stat;      /* the last statistic shown: HI_ST_MAX or HI_ST_SD */
     bool sig;           /* significance marks shown (--no-sig turns them off) */
     bool one_line;      /* one line per row whatever the cells (JSON lays out every kind itself) */
+    bool w_cols;        /* weighted tables of categories: the unweighted n and the
+                         * effective n as two more base columns after N */
 } hi_walk_opts;
 
 /* What a column or a cell holds: the row's base N (column 0 of a table
@@ -65,24 +67,36 @@ typedef struct hi_walk_col {
     hi_walk_kind kind;
     const char *label;
     uint8_t flags;          /* PCT: the HI_CF_* flags of the category */
+    int base_kind;          /* BASE: HI_WALK_N, HI_WALK_UNWEIGHTED or HI_WALK_EFFECTIVE */
 } hi_walk_col;
+
+/* The base columns of a weighted table (w_cols): N is the weighted base. */
+enum { HI_WALK_N = 0, HI_WALK_UNWEIGHTED, HI_WALK_EFFECTIVE };
 
 typedef struct hi_walk_row {
     size_t r;               /* 0 is the total */
     const char *label;
-    uint64_t n;             /* the row's base */
+    uint64_t n;             /* the row's base as N shows it (weighted: rounded half up) */
     bool small;             /* marked 参考値: the base is too small to trust */
     hi_walk_line line;      /* what this line of the row shows */
     bool first;             /* the row's first line (human formats label only it) */
     size_t block;           /* the row's block, HI_WALK_NO_BLOCK for the total */
     const char *kind;       /* the line's kind as a format names it (kinds only) */
+    bool weighted;          /* the table is weighted; then: */
+    uint64_t unweighted;    /* the respondents of the row */
+    double wbase, ess;      /* its weighted base and effective base */
 } hi_walk_row;
 
 typedef struct hi_walk_cell {
-    size_t c;
+    size_t c;               /* the column shown (0 is N) */
+    size_t cat;             /* PCT and COUNT: the category (the table's column c - 1
+                             * but for the extra base columns of a weighted table) */
     hi_walk_kind kind;
     uint64_t count, base;   /* BASE: base is the row's N; PCT: count of base; COUNT: count */
-    uint64_t pct10;         /* PCT: percent of base in tenths, rounded half up */
+    uint64_t pct10;         /* PCT: percent of base in tenths, rounded half up
+                             * (weighted: of the weighted count and base) */
+    double wcount;          /* PCT of a weighted table: the weighted count */
+    int base_kind;          /* BASE: which base (HI_WALK_N, …); EFFECTIVE has it in value */
     bool zero;              /* PCT: no one (or no base); human formats show — */
     bool none;              /* PCT: there is no percentage: the row has no base, or it is
                              * the total row of a GRID (its items have a base each);

@@ -197,7 +197,7 @@ static lxw_format *cell_fmt(sheet_out *o, const hi_walk_row *row, const hi_walk_
     if (o->st == NULL || !(o->st->which & HOSHI_TAB_STAT_LETTERS) || row->small)
         return dflt;
     bool mean = cell->kind == HI_WALK_STAT;
-    hi_tab_stats_letters(o->st, row->r, mean ? (size_t)HI_ST_MEAN : cell->c - 1, let);
+    hi_tab_stats_letters(o->st, row->r, mean ? (size_t)HI_ST_MEAN : cell->cat, let);
     if (*let == '\0')
         return dflt;
     lxw_format *f = letter_fmt(o, let, mean ? 9 : cell->mark);
@@ -230,6 +230,11 @@ static void sheet_table(void *ctx, const hi_walk_table *w)
         char side[HI_TAB_MAX_LABEL + 80];
         snprintf(side, sizeof side, "%s: %s", hi_tab_text(w->o->tx, "side"), w->t->side);
         keep(o, worksheet_write_string(o->ws, r, 0, side, NULL));
+    }
+    if (w->t->w != NULL) {
+        char by[HI_TAB_MAX_LABEL + 80];
+        snprintf(by, sizeof by, "%s: %s", hi_tab_text(w->o->tx, "weighted"), w->t->w->by);
+        keep(o, worksheet_write_string(o->ws, 2, 0, by, NULL));
     }
     keep(o, worksheet_set_column(o->ws, 0, 0, 28, NULL));
     keep(o, worksheet_set_column(o->ws, 1, 1, 8, NULL));
@@ -293,7 +298,9 @@ static void sheet_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row
     (void)row;
     lxw_row_t r = o->line;
     lxw_col_t c = (lxw_col_t)(1 + w->kinds + cell->c);
-    if (cell->kind == HI_WALK_BASE)
+    if (cell->kind == HI_WALK_BASE && cell->base_kind == HI_WALK_EFFECTIVE)
+        keep(o, worksheet_write_number(o->ws, r, c, cell->value, o->f->stat));
+    else if (cell->kind == HI_WALK_BASE)
         keep(o, worksheet_write_number(o->ws, r, c, (double)cell->base, o->f->n));
     else if (cell->kind == HI_WALK_STAT && cell->st == HI_ST_N)
         keep(o, worksheet_write_number(o->ws, r, c, cell->value, o->f->n));
@@ -363,7 +370,7 @@ static lxw_error write_sheet(lxw_worksheet *ws, const hi_table *t, size_t i, siz
                              const formats *f, bool sig, const hoshi_tab_texts *tx,
                              const hi_tab_stats *st, letter_formats *lf)
 {
-    hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig, false};
+    hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig, false, true};
     lxw_row_t hr = sheet_header_row(t);
     sheet_out o = {ws, f, hr, LXW_NO_ERROR, hr + 1, st, lf};
     hi_tab_walk_table(t, i, n, &wo, &sheet_walk, &o);
