@@ -76,8 +76,10 @@ while read -r t; do
 done <"$tmp/tokens"
 check "no token is in the database, each one's BLAKE2b hash is" '[ $leak = 0 ]'
 t1=$(sed -n 1p "$tmp/tokens")
+# the same token with its last character changed (A, or B when it ends in A)
+t1x="${t1%?}A"; [ "$t1x" = "$t1" ] && t1x="${t1%?}B"
 check "a token opens its own invitation (survey 1, 二葉システム) and nothing else" \
-  '[ "$("$drv" lookup "$db" "$t1")" = "survey 1 org 2" ] && [ "$("$drv" lookup "$db" "${t1%?}A")" = "not found" ] && [ "$("$drv" lookup "$db" "${t1:0:42}")" = "not found" ]'
+  '[ "$("$drv" lookup "$db" "$t1")" = "survey 1 org 2" ] && [ "$("$drv" lookup "$db" "$t1x")" = "not found" ] && [ "$("$drv" lookup "$db" "${t1:0:42}")" = "not found" ]'
 
 # ---- answers through the store, then export ---------------------------------
 # tokens: 1 二葉 (★★), 2 三河 (★★), 3 七尾 (★★), 4 一番 (★), 5 五月 (★, does not answer)
