@@ -57,10 +57,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hoshi_dataset *ds = fx_dataset();
     if (hoshi_fa_code(ds, "T", "codes.csv", text, len) == HOSHI_OK) {
         static const char *const all[] = {"ALL"};
-        hoshi_tab_spec simple = {NULL, all, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, true, 2};
+        hoshi_tab_spec simple = {.heads = all, .n_heads = 1, .sort = true, .top_box = 2};
         fx_tabulate(ds, &simple, flags);
         /* the coded question is the last one; TC unless the file names it */
-        hoshi_tab_spec by = {"TC", all, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2};
+        hoshi_tab_spec by = {.side = "TC", .heads = all, .n_heads = 1, .top_box = 2};
         fx_tabulate(ds, &by, flags);
         list(ds, contains, "TC", flags);
     }

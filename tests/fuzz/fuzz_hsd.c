@@ -142,21 +142,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-/* The JSON of a simple tabulation of everything, or NULL when ds cannot
- * be tabulated. */
-static char *tables(const hoshi_dataset *ds)
-{
-    static const char *const all[] = {"ALL"};
-    hoshi_tab_spec spec = {NULL, all, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, false, 2, NULL, 0, NULL, 0, NULL};
-    hoshi_tabset *ts = NULL;
-    char *out = NULL;
-    size_t len;
-    if (hoshi_tab_run(ds, &spec, &ts) == HOSHI_OK && hoshi_tab_render(ts, HOSHI_TAB_JSON, NULL, &out, &len) != HOSHI_OK)
-        out = NULL;
-    hoshi_tabset_free(ts);
-    return out;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -155,7 +155,7 @@ static void weighted_counts_and_column_percent(void)
     int8_t sig[8] = {0, 0, 1, 0, 0, 0, 0, 0};
     double wcount[] = {2.5, 3.5, 2.0, 0.5, 0.5, 3.0, 2.5, 3.5};
     double wrow[] = {6.0, 2.5, 3.5, 6.0}, ess[] = {4, 2, 2, 4};
-    hi_table_w tw = {wcount, wrow, ess};
+    hi_table_w tw = {wcount, wrow, ess, NULL};
     char *cols[] = {"p", "q"};
     uint8_t flags[2] = {0, 0};
     hi_block blk = {1, 2, "S Side"};
@@ -164,7 +164,7 @@ static void weighted_counts_and_column_percent(void)
                   .w = &tw, .block = &blk, .n_blocks = 1, .n_hidden = 1,
                   .cells = {HOSHI_TAB_CELL_COUNT, HOSHI_TAB_CELL_ROW, HOSHI_TAB_CELL_COL},
                   .n_cells = 3};
-    hi_walk_opts o = {NULL, false, false, HI_ST_MAX, true, false};
+    hi_walk_opts o = {NULL, false, false, HI_ST_MAX, true, false, false};
     hi_walk_fmt f = {.row = w_row, .cell = w_cell, .row_end = w_row_end};
     char out[1024] = "";
     hi_tab_walk_table(&t, 0, 1, &o, &f, out);

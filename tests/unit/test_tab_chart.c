@@ -64,7 +64,7 @@ static void one_svg_per_table(void)
     CHECK(hoshi_tab_texts_open(HOSHI_DATADIR, HOSHI_LANG_EN, &tx) == HOSHI_OK);
     if (ts == NULL || tx == NULL)
         goto free_all;
-    hoshi_tab_render_opts ro = {false, false, true, HOSHI_LANG_EN, tx};
+    hoshi_tab_render_opts ro = {.bom = false, .cp932 = false, .sig = true, .lang = HOSHI_LANG_EN, .texts = tx};
     char *svg = NULL;
     size_t len = 0;
     CHECK(hoshi_tab_chart(ts, 0, &ro, &svg, &len) == HOSHI_OK);

@@ -130,7 +130,7 @@ static void human_view_of_a_cross_table(void)
     if (tx == NULL)
         return;
     hi_table t = cat_table();
-    hi_walk_opts o = {tx, true, false, HI_ST_SD, true, false};
+    hi_walk_opts o = {tx, true, false, HI_ST_SD, true, false, false};
     trace tr;
     CHECK_STR(walked(&tr, &t, 1, 3, &o), "table Q1 1/3 cols 4\n"
                        "head 0 k0 N f0\nhead 1 k1 a f0\nhead 2 k1 b f4\nhead 3 k1 No answer f1\n"
@@ -144,7 +144,7 @@ static void human_view_of_a_cross_table(void)
 static void machine_view_without_marks(void)
 {
     hi_table t = cat_table();
-    hi_walk_opts o = {NULL, false, false, HI_ST_MAX, false, false};
+    hi_walk_opts o = {NULL, false, false, HI_ST_MAX, false, false, false};
     trace tr;
     CHECK_STR(walked(&tr, &t, 0, 1, &o), "table Q1 0/1 cols 4\n"
                        "head 0 k0 N f0\nhead 1 k1 a f0\nhead 2 k1 b f4\nhead 3 k1 無回答 f1\n"
@@ -164,7 +164,7 @@ static void statistics_of_a_num_head(void)
     double stat[2 * HI_ST_COUNT] = {2, 1.5, 1.5, 1, 2, 0.70710678, 0, NAN, NAN, NAN, NAN, NAN};
     hi_table t = {.id = "N", .title = "T", .n_rows = 2, .row_label = labels, .row_n = n,
                   .num = true, .stat = stat};
-    hi_walk_opts csv = {NULL, false, false, HI_ST_MAX, false, false};
+    hi_walk_opts csv = {NULL, false, false, HI_ST_MAX, false, false, false};
     trace tr;
     CHECK_STR(walked(&tr, &t, 0, 1, &csv), "table N 0/1 cols 5\n"
                        "head 0 k2 N f0\nhead 1 k2 mean f0\nhead 2 k2 median f0\nhead 3 k2 min f0\n"
@@ -176,7 +176,7 @@ static void statistics_of_a_num_head(void)
     hoshi_tab_texts *tx = english();
     if (tx == NULL)
         return;
-    hi_walk_opts xlsx = {tx, true, true, HI_ST_SD, true, false};
+    hi_walk_opts xlsx = {tx, true, true, HI_ST_SD, true, false, false};
     t.n_rows = 1;
     walked(&tr, &t, 0, 1, &xlsx);
     char want[512];
@@ -205,7 +205,7 @@ static void grid_total_has_no_percentages(void)
     hi_table t = {.id = "G", .title = "T", .n_rows = 2, .row_label = labels, .row_n = n,
                   .n_cols = 1, .col_label = cols, .col_flag = flags, .count = cnt, .sig = sg,
                   .grid = true};
-    hi_walk_opts o = {NULL, false, false, HI_ST_SD, true, false};
+    hi_walk_opts o = {NULL, false, false, HI_ST_SD, true, false, false};
     trace tr;
     CHECK_STR(walked(&tr, &t, 0, 1, &o), "table G 0/1 cols 2\nhead 0 k0 N f0\nhead 1 k1 x f0\n"
                        "row 0 全体 n40\n base 40 0/40=0 zero s0 m0 nopct\n"
@@ -228,7 +228,7 @@ static void row_without_base_has_no_percentages(void)
     static int8_t sg[] = {0, 0};
     hi_table t = {.id = "E", .title = "T", .n_rows = 2, .row_label = labels, .row_n = n,
                   .n_cols = 1, .col_label = cols, .col_flag = flags, .count = cnt, .sig = sg};
-    hi_walk_opts o = {NULL, false, false, HI_ST_MAX, false};
+    hi_walk_opts o = {NULL, false, false, HI_ST_MAX, false, false, false};
     trace tr;
     CHECK_STR(walked(&tr, &t, 0, 1, &o), "table E 0/1 cols 2\nhead 0 k0 N f0\nhead 1 k1 x f0\n"
                        "row 0 全体 n5 small\n base 5 0/5=0 zero s0 m0\n"
@@ -239,7 +239,7 @@ static void row_without_base_has_no_percentages(void)
 static void cell_at_is_the_cell_the_walk_gives(void)
 {
     hi_table t = cat_table();
-    hi_walk_opts o = {NULL, false, false, HI_ST_SD, true, false};
+    hi_walk_opts o = {NULL, false, false, HI_ST_SD, true, false, false};
     hi_walk_table w = {&t, 0, 1, 4, &o, false, false, false, NULL, 0};
     hi_walk_row big = {1, "big", 40, false, HI_LINE_ROW, true, 0, NULL, false, 40, 0, 0};
     hi_walk_cell c = hi_walk_cell_at(&w, &big, 1);
