@@ -88,6 +88,8 @@ static int apply_key(const book_run *r, tab_cli *c, const hoshi_book_opt *o)
             return key_error(r, o->line, "'%s' is not a table option (it belongs to the run or [book])",
                              o->name);
     int kind = tab_cli_option_kind(o->name), rc;
+    if (kind == -2)
+        return key_error(r, o->line, "'%s' is a run of its own, not an option of a table", o->name);
     if (kind < 0)
         return key_error(r, o->line, "unknown key '%s' (not an option of hoshi tab)", o->name);
     if (kind == 0 && (strcmp(o->value, "yes") == 0 || strcmp(o->value, "true") == 0))

@@ -199,8 +199,8 @@ static int apply(tab_cli *c, int ch, const char *arg)
 int tab_cli_option_kind(const char *name)
 {
     for (const struct option *o = tab_long_opts; o->name != NULL; o++)
-        if (strcmp(o->name, name) == 0 && is_book_option(o))
-            return o->has_arg == no_argument ? 0 : 1;
+        if (strcmp(o->name, name) == 0)
+            return !is_book_option(o) ? -2 : o->has_arg == no_argument ? 0 : 1;
     return -1;
 }
 

@@ -36,8 +36,9 @@ enum { TAB_CLI_UNKNOWN = 10, TAB_CLI_FLAG = 11, TAB_CLI_NEEDS_VALUE = 12 };
  * TAB_CLI_FLAG (a value given to a flag); TAB_CLI_NEEDS_VALUE. */
 int tab_cli_apply_name(tab_cli *c, const char *name, const char *value);
 
-/* Whether --name is an option of `hoshi tab`: -1 no, 0 a flag, 1 one
- * taking a value. */
+/* Whether --name is an option of `hoshi tab`: -1 no, -2 one a book's table
+ * cannot take (a run of its own: help, free answers, the rake report,
+ * saved weights), 0 a flag, 1 one taking a value. */
 int tab_cli_option_kind(const char *name);
 
 /* Checks the options of c together once all are applied: TAB_OPT_OK, or

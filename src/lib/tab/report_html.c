@@ -7,6 +7,7 @@
  * then the notes on method.  Printing starts each table on a new page when
  * it does not fit.  The cells are the walk's (walk.c), as in every format.
  */
+#include "tab/stats.h"
 #include "tab/tab.h"
 #include "tab/walk.h"
 #include "internal.h"
@@ -26,6 +27,56 @@ static const char *mark(int8_t s)
     return s == 2 ? "▲▲" : s == 1 ? "▲" : s == -1 ? "▼" : s == -2 ? "▼▼" : "";
 }
 
+/* What the walk writes to: the report, and the tests of each table
+ * (NULL when no table asked for any). */
+typedef struct rep_out {
+    hoshi_buf *b;
+    const hi_tab_stats *stats;
+} rep_out;
+
+/* The tests of the table being walked, or NULL. */
+static const hi_tab_stats *rep_stats(void *ctx, const hi_walk_table *w)
+{
+    const rep_out *o = ctx;
+    return o->stats != NULL ? &o->stats[w->index] : NULL;
+}
+
+/* A line of text as a paragraph (the tests under a table). */
+static void rep_line(void *ctx, const char *text)
+{
+    hoshi_buf *b = ctx;
+    hoshi_buf_puts(b, "<p class=\"test\">");
+    hoshi_buf_html(b, text);
+    hoshi_buf_puts(b, "</p>\n");
+}
+
+/* A note as an item of the notes' list. */
+static void rep_note(void *ctx, const char *text)
+{
+    hoshi_buf *b = ctx;
+    hoshi_buf_puts(b, "<li>");
+    hoshi_buf_html(b, text);
+    hoshi_buf_puts(b, "</li>\n");
+}
+
+/* The letters a cell shows after its percentage or mean (" BC"). */
+static void rep_letters(void *ctx, const hi_walk_table *w, const hi_walk_row *row,
+                        const hi_walk_cell *cell)
+{
+    const hi_tab_stats *st = rep_stats(ctx, w);
+    char let[HI_STATS_MAX_LETTERS + 1] = "";
+    if (st == NULL || !(st->which & HOSHI_TAB_STAT_LETTERS) || row->small)
+        return;
+    if (cell->kind == HI_WALK_PCT && row->line == HI_LINE_ROW)
+        hi_tab_stats_letters(st, row->r, cell->cat, let);
+    else if (cell->kind == HI_WALK_STAT && cell->st == HI_ST_MEAN)
+        hi_tab_stats_letters(st, row->r, HI_ST_MEAN, let);
+    if (*let) {
+        hoshi_buf_putc(((rep_out *)ctx)->b, ' ');
+        hoshi_buf_html(((rep_out *)ctx)->b, let);
+    }
+}
+
 /* "Q8 title" of a table, escaped */
 static void head_title(hoshi_buf *b, const hi_table *t)
 {
@@ -36,7 +87,7 @@ static void head_title(hoshi_buf *b, const hi_table *t)
 
 static void rep_table(void *ctx, const hi_walk_table *w)
 {
-    hoshi_buf *b = ctx;
+    hoshi_buf *b = ((rep_out *)ctx)->b;
     const hi_table *t = w->t;
     hoshi_buf_printf(b, "<section id=\"tab-%zu\" aria-labelledby=\"tab-%zu-h\">\n<h2 id=\"tab-%zu-h\">",
                      w->index + 1, w->index + 1, w->index + 1);
@@ -59,7 +110,7 @@ static void rep_table(void *ctx, const hi_walk_table *w)
 
 static void rep_head(void *ctx, const hi_walk_table *w, const hi_walk_col *col)
 {
-    hoshi_buf *b = ctx;
+    hoshi_buf *b = ((rep_out *)ctx)->b;
     (void)w;
     hoshi_buf_puts(b, "<th scope=\"col\">");
     hoshi_buf_html(b, col->label);
@@ -69,12 +120,12 @@ static void rep_head(void *ctx, const hi_walk_table *w, const hi_walk_col *col)
 static void rep_head_end(void *ctx, const hi_walk_table *w)
 {
     (void)w;
-    hoshi_buf_puts(ctx, "</tr></thead>\n<tbody>\n");
+    hoshi_buf_puts(((rep_out *)ctx)->b, "</tr></thead>\n<tbody>\n");
 }
 
 static void rep_row(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
 {
-    hoshi_buf *b = ctx;
+    hoshi_buf *b = ((rep_out *)ctx)->b;
     hoshi_buf_puts(b, row->r == 0 ? "<tr class=\"total\"><th scope=\"row\">" : "<tr><th scope=\"row\">");
     if (row->first) /* a row of several lines is labelled once */
         hoshi_buf_html(b, row->label);
@@ -83,6 +134,9 @@ static void rep_row(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
         hoshi_buf_html(b, hi_tab_text(w->o->tx, "small_base"));
         hoshi_buf_puts(b, "</span>");
     }
+    char letter = row->first ? hi_tab_stats_letter(rep_stats(ctx, w), row->r) : 0;
+    if (letter != 0)
+        hoshi_buf_printf(b, " (%c)", letter);
     hoshi_buf_puts(b, "</th>");
     if (w->kinds) {
         hoshi_buf_puts(b, "<td>");
@@ -94,7 +148,7 @@ static void rep_row(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
 /* a banner's block: a row spanning the table with the block's label */
 static void rep_block(void *ctx, const hi_walk_table *w, size_t i, const char *label)
 {
-    hoshi_buf *b = ctx;
+    hoshi_buf *b = ((rep_out *)ctx)->b;
     (void)i;
     hoshi_buf_printf(b, "<tr class=\"block\"><th scope=\"rowgroup\" colspan=\"%zu\">",
                      w->n_cols + w->kinds + 1);
@@ -106,7 +160,7 @@ static void rep_block(void *ctx, const hi_walk_table *w, size_t i, const char *l
 static void rep_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row,
                      const hi_walk_cell *cell)
 {
-    hoshi_buf *b = ctx;
+    hoshi_buf *b = ((rep_out *)ctx)->b;
     (void)w, (void)row;
     switch (cell->kind) {
     case HI_WALK_BASE:
@@ -121,7 +175,11 @@ static void rep_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row,
         else if (cell->st == HI_ST_N)
             hoshi_buf_printf(b, "<td class=\"n\">%.0f</td>", cell->value);
         else
-            hoshi_buf_printf(b, "<td class=\"n\">%.1f</td>", cell->value);
+            hoshi_buf_printf(b, "<td class=\"n\">%.1f", cell->value);
+        if (!cell->no_values && cell->st != HI_ST_N) {
+            rep_letters(ctx, w, row, cell);
+            hoshi_buf_puts(b, "</td>");
+        }
         return;
     case HI_WALK_PCT:
         hoshi_buf_puts(b, cell->mark > 0 ? "<td class=\"p up\">"
@@ -131,6 +189,7 @@ static void rep_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row,
         else
             pct(b, cell->pct10);
         hoshi_buf_puts(b, mark(cell->mark));
+        rep_letters(ctx, w, row, cell);
         hoshi_buf_puts(b, "</td>");
         return;
     }
@@ -139,17 +198,18 @@ static void rep_cell(void *ctx, const hi_walk_table *w, const hi_walk_row *row,
 static void rep_row_end(void *ctx, const hi_walk_table *w, const hi_walk_row *row)
 {
     (void)w, (void)row;
-    hoshi_buf_puts(ctx, "</tr>\n");
+    hoshi_buf_puts(((rep_out *)ctx)->b, "</tr>\n");
 }
 
 /* the base line, then the chart of this one table as an image */
 static void rep_table_end(void *ctx, const hi_walk_table *w)
 {
-    hoshi_buf *b = ctx;
+    hoshi_buf *b = ((rep_out *)ctx)->b;
     const hi_table *t = w->t;
     hoshi_buf_puts(b, "</tbody>\n</table>\n<p class=\"base\">");
     hi_tab_base_line(b, t, w->o->tx, hoshi_buf_html);
     hoshi_buf_puts(b, "</p>\n");
+    hi_tab_test_lines(t, rep_stats(ctx, w), w->o->tx, rep_line, b);
     if (!t->num) {
         hoshi_buf svg = HOSHI_BUF_INIT;
         svg.limit = (size_t)1 << 30;
@@ -213,7 +273,8 @@ static void toc(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *tx)
     hoshi_buf_puts(b, "</ol></nav>\n<main>\n");
 }
 
-static void notes(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *tx, bool sig)
+static void notes(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *tx, bool sig,
+                  const hi_tab_stats *stats)
 {
     hoshi_buf_puts(b, "</main>\n<footer>");
     hi_tab_html_notes(b, tx, "h2", sig, hi_tab_cells_note(ts, tx));
@@ -222,6 +283,7 @@ static void notes(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_texts *t
         hoshi_buf_html(b, hi_tab_text(tx, "sig_legend_xlsx"));
         hoshi_buf_puts(b, "</li>\n");
     }
+    hi_tab_stats_notes(stats, ts->n, tx, rep_note, b);
     hoshi_buf_puts(b, "</ul></footer>\n</body></html>\n");
 }
 
@@ -235,6 +297,11 @@ hoshi_err hoshi_book_render_html(const hoshi_tabset *ts, const char *title,
     if (err != HOSHI_OK)
         return err;
     bool sig = opts == NULL || opts->sig;
+    hi_tab_stats *stats = NULL;
+    if ((err = hi_tab_stats_all(ts, opts, &stats)) != HOSHI_OK) {
+        hoshi_tab_texts_free(owned);
+        return err;
+    }
     if (title == NULL || *title == '\0')
         title = hi_tab_text(tx, "report_title");
     hoshi_buf b = HOSHI_BUF_INIT;
@@ -242,8 +309,10 @@ hoshi_err hoshi_book_render_html(const hoshi_tabset *ts, const char *title,
     doc_open(&b, title, tx);
     toc(&b, ts, tx);
     hi_walk_opts wo = {tx, true, true, HI_ST_SD, sig, false, true};
-    hi_tab_walk(ts, &wo, &report_walk, &b);
-    notes(&b, ts, tx, sig);
+    rep_out o = {&b, stats};
+    hi_tab_walk(ts, &wo, &report_walk, &o);
+    notes(&b, ts, tx, sig, stats);
+    hi_tab_stats_free(stats, ts->n);
     hoshi_tab_texts_free(owned);
     return hoshi_buf_finish(&b, out, len);
 }
