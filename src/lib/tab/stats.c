@@ -102,12 +102,14 @@ static double row_scale(const hi_table *t, size_t r)
 }
 
 /* The effective number of values of row r of a NUM table: the statistic
- * N, scaled to the effective base when the table is weighted (stat N is
- * then on the scale of the weighted base). */
+ * N, or when the table is weighted the effective base of the respondents
+ * with a value (tab.c keeps it as the row's ess of a NUM table). */
 static double num_n(const hi_table *t, size_t r)
 {
     double n = t->stat[r * HI_ST_COUNT + HI_ST_N];
-    return n > 0 ? n * row_scale(t, r) : 0.0;
+    if (!(n > 0))
+        return 0.0;
+    return t->w != NULL ? t->w->ess[r] : n;
 }
 
 /* May row r of block b take part in pairwise tests? */
