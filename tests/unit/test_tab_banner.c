@@ -171,17 +171,18 @@ static void weighted_counts_and_column_percent(void)
     /* row % still reads the unweighted counts until --weight makes it
      * weighted (another part of issue 10); counts and column % are weighted:
      * 0.5 is 1 (half up), a's p is 2.0 of the block's 2.5 (80.0%) */
+    /* N and row % are weighted too: N the weighted base half up (2.5 -> 3) */
     CHECK_STR(out, "base||6 3 4\n"
-                   "count|全体|4 3 4\n"
-                   "row|全体|4 500 500\n"
-                   "col|全体|4 1000 1000\n"
+                   "count|全体|6 3 4\n"
+                   "row|全体|6 417 583\n"
+                   "col|全体|6 1000 1000\n"
                    "base||6 3 4\n"
-                   "count|a|2 2 1\n"
-                   "row|a|2 500* 500\n"
-                   "col|a|2 800 143\n"
-                   "count|b|2 1 3\n"
-                   "row|b|2 500 500\n"
-                   "col|b|2 200 857\n");
+                   "count|a|3 2 1\n"
+                   "row|a|3 800* 200\n"
+                   "col|a|3 800 143\n"
+                   "count|b|4 1 3\n"
+                   "row|b|4 143 857\n"
+                   "col|b|4 200 857\n");
 }
 
 int main(void)

@@ -131,7 +131,7 @@ typedef struct part {
 } part;
 
 static void col_parts(const hoshi_dataset *ds, const hi_column *c, part *a, part *b,
-                      const uint64_t *zero)
+                      const uint64_t *zeros)
 {
     size_t n = ds->n_rows, wb = hi_words(n) * 8;
     b->p = NULL;
@@ -146,7 +146,7 @@ static void col_parts(const hoshi_dataset *ds, const hi_column *c, part *a, part
         b->len = wb;
         break;
     case HI_COL_FA:
-        a->p = c->fa_off ? (const void *)c->fa_off : (const void *)zero;
+        a->p = c->fa_off ? (const void *)c->fa_off : (const void *)zeros;
         a->len = (n + 1) * 8;
         b->p = c->fa_text;
         b->len = c->fa_off ? c->fa_off[n] : 0;
@@ -187,9 +187,15 @@ hoshi_err hoshi_dataset_save(const hoshi_dataset *ds, const char *path)
         if (err != HOSHI_OK)
             return err;
     }
+    /* a free-text column with no text at all has no offsets: it is written
+     * as n + 1 zero offsets */
+    uint64_t *zeros = hi_calloc(n + 1, sizeof *zeros);
     unsigned char *dir = hi_calloc(nc ? nc : 1, HSD_ENTRY);
-    if (dir == NULL)
+    if (dir == NULL || zeros == NULL) {
+        free(zeros);
+        free(dir);
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory writing %s", path);
+    }
     char *tmp = NULL;
     int fd = -1;
     hoshi_err err = hi_file_create_temp(path, &tmp, &fd);
@@ -209,7 +215,7 @@ hoshi_err hoshi_dataset_save(const hoshi_dataset *ds, const char *path)
     /* directory first (offsets are known in advance) */
     for (size_t i = 0; i < nc; i++) {
         part a, b;
-        col_parts(ds, i < n_q ? &ds->col[i] : &ds->id, &a, &b, &zero);
+        col_parts(ds, i < n_q ? &ds->col[i] : &ds->id, &a, &b, zeros);
         unsigned char *e = dir + i * HSD_ENTRY;
         wr32(e, (uint32_t)(i < n_q ? ds->col[i].type : HI_COL_FA));
         wr64(e + 8, off);
@@ -240,7 +246,7 @@ hoshi_err hoshi_dataset_save(const hoshi_dataset *ds, const char *path)
               put(f, dir, nc * HSD_ENTRY, &pos);
     for (size_t i = 0; ok && i < nc; i++) {
         part a, b;
-        col_parts(ds, i < n_q ? &ds->col[i] : &ds->id, &a, &b, &zero);
+        col_parts(ds, i < n_q ? &ds->col[i] : &ds->id, &a, &b, zeros);
         ok = put(f, a.p, a.len, &pos) && put(f, b.p, b.len, &pos);
     }
     if (fflush(f) != 0)
@@ -255,6 +261,7 @@ hoshi_err hoshi_dataset_save(const hoshi_dataset *ds, const char *path)
 free_dir:
     free(tmp);
     free(dir);
+    free(zeros);
     return err;
 }
 

@@ -465,6 +465,14 @@ static hoshi_err parse(reader *R, const char *path, memio *mem, hoshi_dataset **
         for (size_t i = 0; i < ds->n_col; i++)
             if (ds->col[i].type == HI_COL_FA)
                 ds->col[i].fa_off[ds->n_rows] = ds->col[i].fa_len;
+        /* the store's id column was made room for but not filled: a .sav
+         * read here names its respondents by row (hi_dataset_id), so it
+         * has none; its ids for an import are read by hoshi_ids_read() */
+        free(ds->id.fa_off);
+        free(ds->id.fa_text);
+        ds->id.fa_off = NULL;
+        ds->id.fa_text = NULL;
+        ds->id.fa_len = ds->id.fa_cap = 0;
         *out = ds;
         R->ds = NULL;
     }
