@@ -90,7 +90,7 @@ def expected(codes, df, entries, head, cells, where):
         for label, mask in rows:
             n, cnt = int(mask.sum()), counts(mask)
             for k in cells:
-                vals = {"count": [str(x) for x in cnt], "row": [pct(x, n) for x in cnt],
+                vals = {"count": [str(x) for x in cnt], "row": [pct(x, n) if n else "" for x in cnt],
                         "col": [pct(x, b) for x, b in zip(cnt, cb)]}[k]
                 out.append([side, label, k, str(n)] + vals)
     section("", [(total[1], keep)], keep)
