@@ -24,6 +24,9 @@
 #define HOSHI_SIGN_ORG_MAX 400        /* bytes of an organisation's name (UTF-8) */
 #define HOSHI_SIGN_TOKEN_MAX 1000     /* bytes of a token: it must fit a QR code */
 #define HOSHI_SIGN_KEYS_MAX 64        /* keys in one keyring */
+/* The server's key file is its database's path with this added, unless
+ * named otherwise (hoshi serve --key-file, hoshi keys --key-file). */
+#define HOSHI_SIGN_KEYFILE_SUFFIX ".keys"
 
 /* The signed facts of one declaration (all text NUL-terminated). */
 typedef struct hoshi_sign_decl {
