@@ -10,7 +10,7 @@ never in the log; a withdrawal changes the token and its QR code; after
 `hoshi keys rotate` and a restart new tokens name the new key and the old
 tokens still verify against the published keys.
 """
-import json, os, re, sqlite3, stat, subprocess, sys, tempfile, urllib.parse
+import ctypes, ctypes.util, json, os, re, sqlite3, stat, subprocess, sys, tempfile, urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness
@@ -34,6 +34,34 @@ def first_active(c):
     r = c.get("/api/v1/declarations")
     items = json.loads(r.body)["items"]
     return items
+
+
+class QRcode(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_int), ("width", ctypes.c_int), ("data", ctypes.POINTER(ctypes.c_ubyte))]
+
+
+def qr_modules(text):
+    """The dark modules of text's QR code as libqrencode makes it (level M,
+    8-bit mode, as src/lib/registry/qr.c asks), or None without the library."""
+    name = ctypes.util.find_library("qrencode")
+    if not name:
+        return None
+    lib = ctypes.CDLL(name)
+    lib.QRcode_encodeString.restype = ctypes.POINTER(QRcode)
+    lib.QRcode_encodeString.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int]
+    lib.QRcode_free.argtypes = [ctypes.POINTER(QRcode)]
+    q = lib.QRcode_encodeString(text.encode(), 0, 1, 2, 1)
+    if not q:
+        return None
+    w = q.contents.width
+    dark = {(x, y) for y in range(w) for x in range(w) if q.contents.data[y * w + x] & 1}
+    lib.QRcode_free(q)
+    return dark
+
+
+def svg_modules(svg):
+    """The dark modules drawn by a QR code SVG (M x y h1v1h-1z, quiet zone of 4)."""
+    return {(int(x) - 4, int(y) - 4) for x, y in re.findall(r"M(\d+) (\d+)h1v1h-1z", svg)}
 
 
 def tamper(token, i):
@@ -96,6 +124,10 @@ def main():
         link = f"http://127.0.0.1:{port}/verify/{d['id']}?sig={token}"
         rc, out, _ = verify(keys, link)
         check("hoshi verify takes the QR code's link", rc == 0 and json.loads(out)["declaration"]["id"] == d["id"])
+        want = qr_modules(link)
+        check("the QR code encodes the verification link with the token",
+              want is not None and svg_modules(qr.body) == want, f"{len(want or ())} modules wanted")
+        check("the QR code is not the bare link", svg_modules(qr.body) != qr_modules(link.split("?")[0]))
         r = c.get(f"/verify/{d['id']}?sig={urllib.parse.quote(token)}")
         check("the QR code's link opens the verification page", r.status == 200 and "verdict active" in r.body,
               r.status)
@@ -125,7 +157,9 @@ def main():
         wd = json.loads(out)["declaration"] if rc == 0 else {}
         check("the withdrawn token verifies as withdrawn",
               wd.get("status") == "withdrawn" and wd.get("withdrawn_at") == "2026-06-01", out)
-        check("a withdrawal changes the QR code", c.get(f"/qr/{d['id']}.svg").body != qr.body)
+        wqr = c.get(f"/qr/{d['id']}.svg").body
+        check("a withdrawal changes the QR code to the new token's",
+              wqr != qr.body and svg_modules(wqr) == qr_modules(f"http://127.0.0.1:{port}/verify/{d['id']}?sig={w['signed']}"))
         check("the token is not in the log", token not in server.log() and seed not in server.log())
     finally:
         server.stop_checked()
