@@ -61,7 +61,7 @@ static hoshi_err string(reader *r, char keep[STR_KEEP], bool *kept)
                 if (r->end - r->p < 6 || !hex4(r->p + 2))
                     return bad(r, "a bad \\u escape");
                 r->p += 6;
-            } else if (strchr("\"\\/bfnrt", e) != NULL && e != '\0') {
+            } else if (e != '\0' && strchr("\"\\/bfnrt", e) != NULL) {
                 r->p += 2;
             } else {
                 return bad(r, "an unknown escape");
@@ -90,7 +90,6 @@ static hoshi_err string(reader *r, char keep[STR_KEEP], bool *kept)
 
 static hoshi_err number(reader *r)
 {
-    const char *s = r->p;
     if (r->p < r->end && *r->p == '-')
         r->p++;
     if (r->p < r->end && *r->p == '0')
@@ -117,7 +116,6 @@ static hoshi_err number(reader *r)
         if (r->p == f)
             return bad(r, "digits of an exponent were expected");
     }
-    (void)s;
     return HOSHI_OK;
 }
 
