@@ -3,9 +3,11 @@
  * byte for byte, a token that verifies to the same facts, every changed,
  * cut or added byte of a token refused, an unknown key refused, rotation
  * (old tokens still verify, new ones name the new key), the key file's
- * mode and checks, and the public keys JSON read back strictly.
+ * mode and checks, the public keys JSON read back strictly, and every
+ * allocation failing in turn.
  */
 #include "hoshi/sign.h"
+#include "hoshi/testing.h"
 #include "unit.h"
 
 #include <stdlib.h>
@@ -291,7 +293,6 @@ static void key_file_checks(void)
     /* A key line whose id is not its key's: refused. */
     CHECK_INT(hoshi_keyring_open(keyfile, true, &k), HOSHI_OK);
     hoshi_keyring_free(k);
-    char *text = NULL;
     f = fopen(keyfile, "r");
     char line[512] = "";
     while (fgets(line, sizeof line, f) != NULL && line[0] == '#')
@@ -303,8 +304,54 @@ static void key_file_checks(void)
     fclose(f);
     CHECK_INT(hoshi_keyring_open(path, true, &k), HOSHI_ERR_INPUT);
     CHECK(strstr(hoshi_error_detail(), "does not match") != NULL);
-    free(text);
     unlink(path);
+}
+
+static bool step(hoshi_err err, bool *all_ok)
+{
+    if (err != HOSHI_OK && err != HOSHI_ERR_NOMEM) {
+        printf("  unexpected error %d: %s\n", (int)err, hoshi_error_detail());
+        unit_case_failed = 1;
+    }
+    if (err != HOSHI_OK)
+        *all_ok = false;
+    return err == HOSHI_OK;
+}
+
+/* Load the key file, sign, publish, read the keys back, verify: true when
+ * every step succeeded; a step may only fail with NOMEM. */
+static bool sign_scenario(void)
+{
+    bool all_ok = true;
+    hoshi_keyring *k = NULL, *pub = NULL;
+    hoshi_buf t = HOSHI_BUF_INIT, j = HOSHI_BUF_INIT;
+    hoshi_sign_decl d = sample(), got;
+    if (step(hoshi_keyring_open(keyfile, true, &k), &all_ok) && step(hoshi_sign_token(k, &d, &t), &all_ok)) {
+        hoshi_keyring_json(k, &j);
+        if (step(j.err, &all_ok) && step(hoshi_keyring_from_json(j.data, j.len, &pub), &all_ok) &&
+            step(hoshi_sign_verify(pub, t.data, &got, NULL), &all_ok))
+            CHECK(same(&d, &got));
+    }
+    hoshi_buf_free(&t);
+    hoshi_buf_free(&j);
+    hoshi_keyring_free(pub);
+    hoshi_keyring_free(k);
+    return all_ok;
+}
+
+static void every_allocation_can_fail(void)
+{
+    long n = 0;
+    for (; n < 10000; n++) {
+        hoshi_testing_fail_alloc_after(n);
+        bool ok = sign_scenario();
+        hoshi_testing_fail_alloc_after(-1);
+        if (ok)
+            break;
+    }
+    CHECK(n > 3);
+    CHECK(n < 10000);
+    CHECK(sign_scenario());
 }
 
 int main(void)
@@ -321,6 +368,7 @@ int main(void)
     RUN(rotation);
     RUN(keys_json_strict);
     RUN(key_file_checks);
+    RUN(every_allocation_can_fail);
     char other[80];
     snprintf(other, sizeof other, "%s/other.keys", dir);
     unlink(other);
