@@ -35,5 +35,6 @@
 #include "hoshi/store_registry.h"
 #include "hoshi/store_survey.h"
 #include "hoshi/qr.h"
+#include "hoshi/sign.h"
 
 #endif

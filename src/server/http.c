@@ -354,7 +354,18 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
     randombytes_buf(s.device_key, sizeof s.device_key);
-    if ((err = hoshi_store_open_sqlite(cfg->db_path, cfg->threads + 1, &s.store)) != HOSHI_OK ||
+    hoshi_buf keyfile = HOSHI_BUF_INIT;
+    if (cfg->key_file != NULL)
+        hoshi_buf_puts(&keyfile, cfg->key_file);
+    else
+        hoshi_buf_printf(&keyfile, "%s%s", cfg->db_path, HOSHI_SIGN_KEYFILE_SUFFIX);
+    /* The store first: a database that cannot be opened is the clearer
+     * message when its directory is missing. */
+    err = hoshi_store_open_sqlite(cfg->db_path, cfg->threads + 1, &s.store);
+    if (err == HOSHI_OK)
+        err = keyfile.err == HOSHI_OK ? hoshi_keyring_open(keyfile.data, true, &s.keys) : keyfile.err;
+    hoshi_buf_free(&keyfile);
+    if (err != HOSHI_OK ||
         (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_JA, &s.cat[0])) != HOSHI_OK ||
         (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_EN, &s.cat[1])) != HOSHI_OK ||
         (err = srv_tpl_load(&s)) != HOSHI_OK || (err = srv_cache_new(&s.cache)) != HOSHI_OK ||
@@ -449,6 +460,7 @@ free_state:
     hoshi_catalog_free(s.cat[1]);
     hoshi_catalog_free(s.cat[0]);
     hoshi_store_close(s.store);
+    hoshi_keyring_free(s.keys);
     sodium_memzero(s.device_key, sizeof s.device_key);
     return rc;
 }

@@ -45,6 +45,8 @@ static const char help[] =
     "  --hash-workers N      threads hashing passwords (default 2)\n"
     "  --hash-queue N        password jobs that may wait; more get 503 (default 16)\n"
     "  --signup-limit N      sign-ups per client address per hour (default 5)\n"
+    "  --key-file FILE       the keys that sign declarations (default: the --db\n"
+    "                        file's name with .keys added; made at first start)\n"
     "  --data-dir DIR        hoshi's data directory\n"
     "  -h, --help            show this help\n"
     "\n"
@@ -52,7 +54,7 @@ static const char help[] =
 
 enum {
     O_LISTEN = 256, O_DB, O_DEMO, O_DEMO_COUNT, O_DEMO_PW, O_THREADS, O_SECURE, O_NOCACHE, O_BASE, O_DATA,
-    O_MAXCONN, O_PERIP, O_HDRTIME, O_HASHW, O_HASHQ, O_SIGNUP
+    O_MAXCONN, O_PERIP, O_HDRTIME, O_HASHW, O_HASHQ, O_SIGNUP, O_KEYFILE
 };
 
 /* The limits against abuse (issue 7): option, range, field of srv_config. */
@@ -124,6 +126,7 @@ int srv_main(int argc, char **argv)
         {"no-cache", no_argument, NULL, O_NOCACHE},
         {"base-url", required_argument, NULL, O_BASE},
         {"data-dir", required_argument, NULL, O_DATA},
+        {"key-file", required_argument, NULL, O_KEYFILE},
         {"max-connections", required_argument, NULL, O_MAXCONN},
         {"conn-per-ip", required_argument, NULL, O_PERIP},
         {"header-timeout", required_argument, NULL, O_HDRTIME},
@@ -166,6 +169,7 @@ int srv_main(int argc, char **argv)
             cfg.base_url = optarg;
             break;
         case O_DATA: cfg.datadir = optarg; break;
+        case O_KEYFILE: cfg.key_file = optarg; break;
         case O_MAXCONN:
         case O_PERIP:
         case O_HDRTIME:

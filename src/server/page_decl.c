@@ -297,9 +297,15 @@ void srv_page_qr(srv_req *r, srv_resp *p, const char *id)
     hoshi_decl d;
     if (!find_decl(r, p, id, &d))
         return;
+    /* The link carries the signed token, so a printed code can be checked
+     * offline (hoshi verify takes the link as it is). */
     hoshi_buf url = HOSHI_BUF_INIT;
     srv_base_url(r, &url);
     hoshi_buf_printf(&url, "/verify/%s", d.id);
+    hoshi_buf tok = HOSHI_BUF_INIT;
+    if (srv_decl_token(r, &d, &tok) && tok.err == HOSHI_OK)
+        hoshi_buf_printf(&url, "?sig=%s", tok.data);
+    hoshi_buf_free(&tok);
     char *svg = NULL;
     size_t len = 0;
     if (url.err != HOSHI_OK || hoshi_qr_svg(url.data, srv_text(r, "badge", "qr_title"), &svg, &len) != HOSHI_OK) {

@@ -203,6 +203,14 @@ static void decl_json(hoshi_buf *b, srv_req *r, const hoshi_decl *d)
     hoshi_buf_printf(&path, "/verify/%s", d->id);
     hoshi_buf_json_str(b, path.data ? path.data : "");
     hoshi_buf_free(&path);
+    /* null only when it could not be signed (logged by srv_decl_token). */
+    hoshi_buf_puts(b, ",\"signed\":");
+    hoshi_buf tok = HOSHI_BUF_INIT;
+    if (srv_decl_token(r, d, &tok) && tok.err == HOSHI_OK)
+        hoshi_buf_json_str(b, tok.data);
+    else
+        hoshi_buf_puts(b, "null");
+    hoshi_buf_free(&tok);
     hoshi_buf_puts(b, "}");
 }
 

@@ -132,6 +132,7 @@ static const route_entry routes[] = {
     {GET, "/s/thanks", EXACT, 0, srv_page_survey_thanks, NULL, NULL, 0},
     {GET, "/registry", EXACT, PUBLIC, srv_page_registry, NULL, NULL, 0},
     {GET, "/api/v1/declarations", EXACT, PUBLIC, srv_api_declarations, NULL, NULL, 0},
+    {GET, "/api/v1/keys", EXACT, PUBLIC, srv_api_keys, NULL, NULL, 0},
     {GET, "/diagnosis/", NUMBERED_PRINT, LOGIN, NULL, NULL, srv_page_diag_result, 0},
     {GET, "/verify/", NAMED, PUBLIC, NULL, srv_page_verify, NULL, 0},
     {GET, "/badge/", NAMED_SVG, PUBLIC, NULL, srv_page_badge, NULL, 0},

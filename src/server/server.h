@@ -47,6 +47,7 @@ typedef struct srv_config {
     bool quiet;
     bool no_cache;                /* benchmarking: always go to the database */
     const char *base_url;         /* public address for badges and QR codes, or NULL */
+    const char *key_file;         /* signing keys (issue 11), or NULL for DB.keys */
     /* Limits against abuse (issue 7; docs/web.md, Security). */
     int max_conn;                 /* concurrent connections in all */
     int conn_per_ip;              /* concurrent connections per client address */
@@ -75,6 +76,7 @@ typedef struct srv {
     srv_pwpool *pool;
     srv_connwatch *watch;
     unsigned char device_key[32]; /* signs device cookies (made at start) */
+    hoshi_keyring *keys;          /* signs declarations (page_signed.c); read-only once started */
     char base[256];               /* public address, no trailing slash */
     char dummy_hash[160];         /* verified against when an address is unknown */
 } srv;
@@ -455,6 +457,13 @@ void srv_survey_answers_json(hoshi_buf *b, const hoshi_answers *a);
 /* The dashboard's "a survey is waiting for you" block (nothing when none). */
 hoshi_err srv_survey_pending_block(srv_req *r, long long org_id, hoshi_buf *b);
 void srv_api_declaration(srv_req *r, srv_resp *p, const char *id);
+
+/* --- signed declarations (issue 11, part 5; page_signed.c) */
+/* GET /api/v1/keys: the public keys that verify the tokens. */
+void srv_api_keys(srv_req *r, srv_resp *p);
+/* Appends the token of d (hoshi/sign.h) to b; false (b unchanged, the
+ * failure logged) when it cannot be made. */
+bool srv_decl_token(srv_req *r, const hoshi_decl *d, hoshi_buf *b);
 
 /* --- shared page helpers (pages_common.c) */
 /* Appends the field error for *why in the visitor's language, naming the
