@@ -8,7 +8,6 @@
  */
 #include "hoshi/namekey.h"
 #include "hoshi/buf.h"
-#include "hoshi/catalog.h"
 #include "hoshi/datafile.h"
 #include "alloc.h"
 #include "internal.h"
