@@ -141,19 +141,6 @@ hoshi_err hi_sq_decl_active(hoshi_store *base, long long org_id, hoshi_decl *out
                           " WHERE d.org_id = ?1 AND d.status = 1", hi_sq_bind_key_id, &org_id, out);
 }
 
-/* A text and a row limit: ?1 and ?2. */
-struct text_limit {
-    const char *text;
-    long long limit;
-};
-
-static void bind_text_limit(sqlite3_stmt *st, const void *ctx)
-{
-    const struct text_limit *a = ctx;
-    hi_sq_bind_text(st, 1, a->text);
-    sqlite3_bind_int64(st, 2, a->limit);
-}
-
 /* The search key of a name query as a LIKE pattern %key% in *out
  * (malloc'd; NULL when the key is empty, so nothing can match).  A key
  * holds only letters, marks and numbers: never a wildcard to escape. */
@@ -266,7 +253,7 @@ hoshi_err hi_sq_decl_by_corpnum(hoshi_store *base, const char *corpnum, hoshi_de
         return hi_fail(HOSHI_ERR_INPUT, "not a valid 法人番号");
     hi_sq_query q = {.sql = "SELECT " DECL_COLS " FROM orgs o JOIN declarations d ON d.org_id = o.id"
                             " WHERE o.corpnum = ?1 AND d.status = 1 ORDER BY d.seq DESC LIMIT ?2",
-                     .bind = bind_text_limit, .ctx = &(struct text_limit){corpnum, (long long)max},
+                     .bind = hi_sq_bind_text_int, .ctx = &(hi_sq_text_int){corpnum, (long long)max},
                      .copy = copy_decl, .what = "declarations by 法人番号"};
     return hi_sq_readn(base, &q, out, sizeof *out, max, n);
 }

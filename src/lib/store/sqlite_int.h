@@ -115,6 +115,13 @@ hoshi_err hi_sq_write1(hoshi_store *base, const char *sql, hi_sq_binder bind, co
 /* Binders for the commonest key, parameter 1: ctx is a const char *
  * (bound as text, NULL as "") or a const long long *. */
 void hi_sq_bind_key_text(sqlite3_stmt *st, const void *ctx);
+/* A text and an integer bound as ?1 and ?2 (a key and a limit, a digest
+ * and a time): ctx is a const hi_sq_text_int *. */
+typedef struct hi_sq_text_int {
+    const char *text;
+    long long number;
+} hi_sq_text_int;
+void hi_sq_bind_text_int(sqlite3_stmt *st, const void *ctx);
 void hi_sq_bind_key_id(sqlite3_stmt *st, const void *ctx);
 
 /* A query that reads records, for hi_sq_read1 and hi_sq_readn: the one
