@@ -38,6 +38,12 @@ void hoshi_namekey_free(hoshi_namekey *nk);
  * the life of the process (shared, never freed by the caller).  A failed
  * load is not remembered: the next call tries again. */
 hoshi_err hoshi_namekey_default(const hoshi_namekey **out);
+/* Loads the default table now, from datadir (NULL: hoshi_datadir_default()),
+ * so a front end with its own data directory (hoshi serve --data-dir) has
+ * the store use its forms, and a broken file stops it at start.  Call it
+ * before opening a store.  HOSHI_ERR_USAGE when the default was already
+ * loaded from another directory; errors of hoshi_namekey_open. */
+hoshi_err hoshi_namekey_default_dir(const char *datadir);
 
 #define HOSHI_NAMEKEY_DROP_FORMS 0x1u /* step 4 drops legal forms instead */
 /* Longest text a key is made of, in bytes (far past any name). */

@@ -354,7 +354,8 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
     randombytes_buf(s.device_key, sizeof s.device_key);
-    if ((err = hoshi_store_open_sqlite(cfg->db_path, cfg->threads + 1, &s.store)) != HOSHI_OK ||
+    if ((err = hoshi_namekey_default_dir(cfg->datadir)) != HOSHI_OK ||
+        (err = hoshi_store_open_sqlite(cfg->db_path, cfg->threads + 1, &s.store)) != HOSHI_OK ||
         (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_JA, &s.cat[0])) != HOSHI_OK ||
         (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_EN, &s.cat[1])) != HOSHI_OK ||
         (err = srv_tpl_load(&s)) != HOSHI_OK || (err = srv_cache_new(&s.cache)) != HOSHI_OK ||

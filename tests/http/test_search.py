@@ -6,7 +6,7 @@ straight to its verification page, on the page and in the JSON API; a
 search that finds nothing says so; hostile input is refused or harmless.
 Prints 'ok NAME' / 'FAIL NAME' lines.
 """
-import json, os, re, sys, tempfile, urllib.parse
+import json, os, re, shutil, subprocess, sys, tempfile, urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness
@@ -151,6 +151,33 @@ def hostile(c):
     check("13 ones: text, nothing", r.status == 200 and count(r.body) == 0, r.status)
 
 
+def own_legal_forms(tmp):
+    """--data-dir's legal forms are the ones used; a broken file stops the
+    start and names its line."""
+    data = os.path.join(tmp, "data")
+    shutil.copytree(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data"), data)
+    forms = os.path.join(data, "registry", "legal_forms.ini")
+    with open(forms, "w", encoding="utf-8") as f:
+        f.write("[forms]\nform = 株式会社 KK\n")
+    db = os.path.join(tmp, "own.db")
+    server, port = start(db, ["--data-dir", data])
+    try:
+        declare(port, 9, "さくらKK", "", "13")
+        c = Client(port)
+        r = c.get(q("株式会社さくら"))
+        check("--data-dir: the operator's own form folds", r.status == 200 and count(r.body) == 1, count(r.body))
+        r = c.get(q("(株)さくら"))
+        check("--data-dir: a form not in the file is text", r.status == 200 and count(r.body) == 0, count(r.body))
+    finally:
+        server.stop_checked("own forms")
+    with open(forms, "w", encoding="utf-8") as f:
+        f.write("[forms]\nform = 株式会社 (株)\nform = ・・\n")
+    p = subprocess.run([harness.HOSHI, "serve", "--db", db, "--listen", "127.0.0.1:0", "--data-dir", data],
+                       capture_output=True, text=True, timeout=60)
+    check("a broken legal_forms.ini stops the start, naming the line",
+          p.returncode != 0 and "legal_forms.ini: form 2" in p.stderr, (p.returncode, p.stderr[-300:]))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="hoshi-search-http-")
     db = os.path.join(tmp, "search.db")
@@ -165,6 +192,7 @@ def main():
         hostile(c)
     finally:
         server.stop_checked()
+    own_legal_forms(tmp)
     return 1 if harness.failures else 0
 
 

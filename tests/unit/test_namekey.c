@@ -216,6 +216,19 @@ static void lookup_kind(void)
     CHECK_INT(hoshi_lookup_of(NULL, out), HOSHI_LOOKUP_NAME);
 }
 
+static void default_dir(void)
+{
+    /* The default came from the default directory: asking for it again
+     * is fine, another directory is refused. */
+    CHECK_INT(hoshi_namekey_default_dir(NULL), HOSHI_OK);
+    CHECK_INT(hoshi_namekey_default_dir(hoshi_datadir_default()), HOSHI_OK);
+    CHECK_INT(hoshi_namekey_default_dir("/nonexistent/hoshi"), HOSHI_ERR_USAGE);
+    CHECK(strstr(hoshi_error_detail(), "already read from") != NULL);
+    const hoshi_namekey *again = NULL;
+    CHECK_INT(hoshi_namekey_default(&again), HOSHI_OK);
+    CHECK(again == nk);
+}
+
 int main(void)
 {
     if (hoshi_namekey_default(&nk) != HOSHI_OK) {
@@ -228,5 +241,6 @@ int main(void)
     RUN(odd_input);
     RUN(bad_forms_file);
     RUN(lookup_kind);
+    RUN(default_dir);
     return UNIT_RESULT();
 }

@@ -267,14 +267,35 @@ fail:
 
 static pthread_mutex_t default_lock = PTHREAD_MUTEX_INITIALIZER;
 static hoshi_namekey *default_nk;
+static char default_dir[4096];    /* where default_nk came from */
+
+/* Under default_lock: the default table, loaded from datadir if there is
+ * none yet. */
+static hoshi_err load_default(const char *datadir)
+{
+    if (default_nk != NULL)
+        return strcmp(default_dir, datadir) == 0
+                   ? HOSHI_OK
+                   : hi_fail(HOSHI_ERR_USAGE, "legal forms already read from %s, not %s", default_dir, datadir);
+    hoshi_err err = hoshi_namekey_open(datadir, &default_nk);
+    if (err == HOSHI_OK)
+        snprintf(default_dir, sizeof default_dir, "%s", datadir);
+    return err;
+}
 
 hoshi_err hoshi_namekey_default(const hoshi_namekey **out)
 {
-    hoshi_err err = HOSHI_OK;
     pthread_mutex_lock(&default_lock);
-    if (default_nk == NULL)
-        err = hoshi_namekey_open(NULL, &default_nk);
+    hoshi_err err = default_nk != NULL ? HOSHI_OK : load_default(hoshi_datadir_default());
     *out = default_nk;
+    pthread_mutex_unlock(&default_lock);
+    return err;
+}
+
+hoshi_err hoshi_namekey_default_dir(const char *datadir)
+{
+    pthread_mutex_lock(&default_lock);
+    hoshi_err err = load_default(datadir != NULL ? datadir : hoshi_datadir_default());
     pthread_mutex_unlock(&default_lock);
     return err;
 }
