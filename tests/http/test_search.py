@@ -193,6 +193,7 @@ def main():
     finally:
         server.stop_checked()
     own_legal_forms(tmp)
+    shutil.rmtree(tmp, ignore_errors=True)
     return 1 if harness.failures else 0
 
 
