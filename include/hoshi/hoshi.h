@@ -30,6 +30,7 @@
 #include "hoshi/form.h"
 #include "hoshi/text.h"
 #include "hoshi/ids.h"
+#include "hoshi/namekey.h"
 #include "hoshi/store.h"
 #include "hoshi/store_accounts.h"
 #include "hoshi/store_registry.h"

@@ -361,7 +361,9 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
         hoshi_buf_printf(&keyfile, "%s%s", cfg->db_path, HOSHI_SIGN_KEYFILE_SUFFIX);
     /* The store first: a database that cannot be opened is the clearer
      * message when its directory is missing. */
-    err = hoshi_store_open_sqlite(cfg->db_path, cfg->threads + 1, &s.store);
+    err = hoshi_namekey_default_dir(cfg->datadir);
+    if (err == HOSHI_OK)
+        err = hoshi_store_open_sqlite(cfg->db_path, cfg->threads + 1, &s.store);
     if (err == HOSHI_OK)
         err = keyfile.err == HOSHI_OK ? hoshi_keyring_open(keyfile.data, true, &s.keys) : keyfile.err;
     hoshi_buf_free(&keyfile);

@@ -249,6 +249,12 @@ static void upgrade_keeps_every_row(void)
     q.name = "yamada";
     CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
     CHECK_INT(total, 1);
+    /* Migration 7 gave the names already there their search key. */
+    q.name = "ＹＡＭＡＤＡ ｗｏｒｋｓ";
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, 1);
+    CHECK_INT(hoshi_store_decl_by_corpnum(s, "7000012050002", out, 4, &n), HOSHI_OK);
+    CHECK_INT(n, 1);
     hoshi_stats st;
     CHECK_INT(hoshi_store_stats(s, &st), HOSHI_OK);
     CHECK_INT(st.orgs, 2);

@@ -148,6 +148,31 @@ static const char *const migrations[] = {
     " submitted_at INTEGER,"
     " dlevel INTEGER, dsize INTEGER, dindustry TEXT, dpref INTEGER, dscore INTEGER,"
     " UNIQUE (survey_id, respondent));",
+    /* 7: the search key of each organisation's name (hoshi/namekey.h:
+     * サクラ, ｻｸﾗ and さくら alike, (株) as 株式会社), written with the name
+     * through the SQL function hoshi_name_key (sqlite_namekey.c) and
+     * back-filled here.  The bigram index and the name indexes move from
+     * the name to its key; 法人番号 gets an index of its own, for look-ups
+     * by number. */
+    "ALTER TABLE orgs ADD COLUMN name_key TEXT NOT NULL DEFAULT '';"
+    "DROP TRIGGER orgs_grams_insert;"
+    "DROP TRIGGER orgs_grams_update;"
+    "CREATE TRIGGER orgs_grams_insert AFTER INSERT ON orgs BEGIN"
+    " INSERT OR IGNORE INTO org_grams(gram, org_id)"
+    "  SELECT substr(NEW.name_key, n, 2), NEW.id FROM gram_pos WHERE n < length(NEW.name_key);"
+    " END;"
+    "CREATE TRIGGER orgs_grams_update AFTER UPDATE OF name_key ON orgs BEGIN"
+    " DELETE FROM org_grams WHERE org_id = NEW.id;"
+    " INSERT OR IGNORE INTO org_grams(gram, org_id)"
+    "  SELECT substr(NEW.name_key, n, 2), NEW.id FROM gram_pos WHERE n < length(NEW.name_key);"
+    " END;"
+    "DELETE FROM org_grams;"
+    "UPDATE orgs SET name_key = hoshi_name_key(name);"
+    "DROP INDEX orgs_name;"
+    "DROP INDEX orgs_pref_name;"
+    "CREATE INDEX orgs_name_key ON orgs(name_key);"
+    "CREATE INDEX orgs_pref_key ON orgs(prefecture, name_key);"
+    "CREATE INDEX IF NOT EXISTS orgs_corpnum ON orgs(corpnum);",
 };
 
 int hoshi_store_schema_version(void)
@@ -237,6 +262,8 @@ static hoshi_err open_conn(const char *path, hi_conn *c)
         return hi_fail(HOSHI_ERR_IO, "database %s is read-only: this process may not write the file"
                        " (check its permissions and owner)", path);
     sqlite3_busy_timeout(c->db, 5000);
+    if (hi_sq_namekey_register(c->db) != SQLITE_OK)
+        return hi_sq_fail(c, "register hoshi_name_key");
     if (sqlite3_prepare_v3(c->db, "ROLLBACK", -1, SQLITE_PREPARE_PERSISTENT, &c->rollback, NULL) != SQLITE_OK)
         return hi_sq_fail(c, "prepare");
     static const char setup[] = "PRAGMA journal_mode = WAL;"
@@ -374,6 +401,7 @@ const hoshi_store_ops hi_sqlite_ops = {
     .decl_get = hi_sq_decl_get,
     .decl_active = hi_sq_decl_active,
     .decl_search = hi_sq_decl_search,
+    .decl_by_corpnum = hi_sq_decl_by_corpnum,
     .seed = hi_sq_seed,
     .generation = hi_sq_generation,
     .user_set_operator = hi_sq_user_set_operator,

@@ -100,6 +100,11 @@ hoshi_err hi_sq_check_date(const char *what, const char *date);
 hoshi_err hi_sq_org_check(const hoshi_org *o);
 hoshi_err hi_sq_policy_check(const char *representative, const char *contact, const char *established,
                              const char *body);
+/* Makes the SQL function hoshi_name_key(name) — the name's search key
+ * (hoshi_namekey_make with the default legal forms) — known to db.  The
+ * writes of a name set name_key with it; the schema never calls it, so
+ * other programs may still open and write the database. */
+int hi_sq_namekey_register(sqlite3 *db);
 /* Rolls back the open transaction, if any, and returns err. */
 hoshi_err hi_sq_rollback(hi_conn *c, hoshi_err err);
 /* Runs one bound write statement on a pooled connection: the common shape
@@ -110,6 +115,13 @@ hoshi_err hi_sq_write1(hoshi_store *base, const char *sql, hi_sq_binder bind, co
 /* Binders for the commonest key, parameter 1: ctx is a const char *
  * (bound as text, NULL as "") or a const long long *. */
 void hi_sq_bind_key_text(sqlite3_stmt *st, const void *ctx);
+/* A text and an integer bound as ?1 and ?2 (a key and a limit, a digest
+ * and a time): ctx is a const hi_sq_text_int *. */
+typedef struct hi_sq_text_int {
+    const char *text;
+    long long number;
+} hi_sq_text_int;
+void hi_sq_bind_text_int(sqlite3_stmt *st, const void *ctx);
 void hi_sq_bind_key_id(sqlite3_stmt *st, const void *ctx);
 
 /* A query that reads records, for hi_sq_read1 and hi_sq_readn: the one
@@ -176,6 +188,8 @@ hoshi_err hi_sq_decl_get(hoshi_store *base, const char *id, hoshi_decl *out);
 hoshi_err hi_sq_decl_active(hoshi_store *base, long long org_id, hoshi_decl *out);
 hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_decl *out, size_t *n,
                             long long *total);
+hoshi_err hi_sq_decl_by_corpnum(hoshi_store *base, const char *corpnum, hoshi_decl *out, size_t max,
+                                size_t *n);
 hoshi_err hi_sq_seed(hoshi_store *base, const hoshi_seed_decl *items, size_t n);
 hoshi_err hi_sq_generation(hoshi_store *base, long long *out);
 

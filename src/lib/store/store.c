@@ -122,6 +122,12 @@ hoshi_err hoshi_store_decl_active(hoshi_store *s, long long org_id, hoshi_decl *
     FORWARD(decl_active, org_id, out);
 }
 
+hoshi_err hoshi_store_decl_by_corpnum(hoshi_store *s, const char *corpnum, hoshi_decl *out, size_t max,
+                                      size_t *n)
+{
+    FORWARD(decl_by_corpnum, corpnum, out, max, n);
+}
+
 hoshi_err hoshi_store_decl_search(hoshi_store *s, const hoshi_decl_query *q, hoshi_decl *out,
                                   size_t *n, long long *total)
 {

@@ -66,6 +66,8 @@ typedef struct hoshi_store_ops {
     hoshi_err (*decl_active)(hoshi_store *s, long long org_id, hoshi_decl *out);
     hoshi_err (*decl_search)(hoshi_store *s, const hoshi_decl_query *q, hoshi_decl *out,
                              size_t *n, long long *total);
+    hoshi_err (*decl_by_corpnum)(hoshi_store *s, const char *corpnum, hoshi_decl *out, size_t max,
+                                 size_t *n);
     hoshi_err (*seed)(hoshi_store *s, const hoshi_seed_decl *items, size_t n);
     hoshi_err (*stats)(hoshi_store *s, hoshi_stats *out);
     hoshi_err (*registry_rows)(hoshi_store *s, hoshi_registry_row_fn fn, void *ctx);
