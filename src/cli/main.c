@@ -45,6 +45,7 @@ static const command commands[] = {
     {"book", cmd_book},
     {"registry", cmd_registry},
     {"survey", cmd_survey},
+    {"nta", cmd_nta},
 };
 
 static const command *find(const char *name)
