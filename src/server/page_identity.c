@@ -75,7 +75,8 @@ bool srv_org_history(srv_req *r, hoshi_buf *b, long long org_id)
         hoshi_buf_printf(b, "<li><time datetime=\"%s\">", h[i].changed_on);
         hoshi_buf_html(b, srv_fmt_date(r, h[i].changed_on, date, sizeof date));
         hoshi_buf_puts(b, "</time> ");
-        hoshi_buf_subst(b, srv_text(r, "verify", keys[h[i].field]), vars, hoshi_buf_html);
+        /* Names were stored as typed then, maybe before today's rule. */
+        hoshi_buf_subst(b, srv_text(r, "verify", keys[h[i].field]), vars, srv_html_shown);
         hoshi_buf_puts(b, "</li>");
     }
     hoshi_buf_puts(b, "</ul></section>");
