@@ -49,6 +49,21 @@ typedef struct hoshi_nta_corp {
  * HOSHI_ERR_LIMIT when the line is longer than HOSHI_NTA_LINE_MAX. */
 hoshi_err hoshi_nta_parse_line(const char *line, size_t len, hoshi_nta_corp *out);
 
+/* The agency's file opened for reading: the .zip it is published as
+ * (exactly one .csv inside) or that .csv.  HOSHI_ERR_IO when it cannot
+ * be read, HOSHI_ERR_INPUT for an archive that is not one or holds no
+ * single .csv.  The caller closes it with hoshi_nta_file_close. */
+typedef struct hoshi_nta_file hoshi_nta_file;
+hoshi_err hoshi_nta_file_open(const char *path, hoshi_nta_file **out);
+/* The next line's record (line breaks LF or CR LF, a UTF-8 byte-order
+ * mark before line 1 ignored), or *end after the last.  Errors as for
+ * hoshi_nta_parse_line; HOSHI_ERR_LIMIT for a line longer than
+ * HOSHI_NTA_LINE_MAX; hoshi_nta_file_line() names the line. */
+hoshi_err hoshi_nta_file_next(hoshi_nta_file *f, hoshi_nta_corp *out, bool *end);
+/* Lines read so far: the number of the line last returned or refused. */
+long hoshi_nta_file_line(const hoshi_nta_file *f);
+void hoshi_nta_file_close(hoshi_nta_file *f);
+
 /* The form of a name that registered and typed names are compared in:
  * NFKC (so full-width, half-width kana and ㈱ meet their plain forms),
  * legal forms such as 株式会社 and (株) folded away, white space removed,

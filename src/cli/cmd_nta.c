@@ -7,22 +7,22 @@
  */
 #include "cli.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
 static const char help[] =
-    "usage: hoshi nta import --db DB FILE.csv\n"
+    "usage: hoshi nta import --db DB FILE\n"
     "\n"
     "Imports the National Tax Agency's register of corporate numbers\n"
-    "(法人番号公表サイト, 全件データ or 差分データ, CSV, Unicode edition,\n"
-    "unzipped) into the database of 'hoshi serve', which then checks the\n"
-    "法人番号 of every declaration against it.  Every line is checked; the\n"
-    "first bad one is reported as FILE:LINE and nothing is imported.  A\n"
-    "number's newest record wins, so importing a file again, or an older\n"
-    "one after a newer one, changes nothing.\n"
+    "(法人番号公表サイト, 全件データ or 差分データ, CSV, Unicode edition:\n"
+    "FILE is the .zip as published or the .csv in it) into the database of\n"
+    "'hoshi serve', which then checks the 法人番号 of every declaration\n"
+    "against it.  Every line is checked; the first bad one is reported as\n"
+    "FILE:LINE and nothing is imported.  A number's newest record wins, so\n"
+    "importing a file again, or an older one after a newer one, changes\n"
+    "nothing.\n"
     "\n"
     "options:\n"
     "  --db DB                 the database of 'hoshi serve' (required)\n"
@@ -33,41 +33,12 @@ static const char help[] =
 /* Far above the agency's whole file (about 5.5 million numbers). */
 #define NTA_LINES_MAX 20000000L
 
-typedef struct reader {
-    FILE *f;
-    const char *path;
-    long line;
-    char buf[HOSHI_NTA_LINE_MAX + 3];
-    char where[512];              /* FILE:LINE of a bad line, "" else */
-} reader;
-
 static hoshi_err next_record(void *ctx, hoshi_nta_corp *out, bool *end)
 {
-    reader *r = ctx;
-    if (fgets(r->buf, sizeof r->buf, r->f) == NULL) {
-        *end = true;
-        return ferror(r->f) ? HOSHI_ERR_IO : HOSHI_OK;
-    }
-    r->line++;
-    snprintf(r->where, sizeof r->where, "%s:%ld", r->path, r->line);
-    if (r->line > NTA_LINES_MAX)
+    hoshi_nta_file *f = ctx;
+    if (hoshi_nta_file_line(f) >= NTA_LINES_MAX)
         return HOSHI_ERR_LIMIT;
-    size_t len = strlen(r->buf);
-    const char *p = r->buf;
-    if (len > 0 && p[len - 1] == '\n')
-        len--;
-    else if (!feof(r->f))
-        return hoshi_nta_parse_line(p, HOSHI_NTA_LINE_MAX + 1, out); /* too long */
-    if (len > 0 && p[len - 1] == '\r')
-        len--;
-    if (r->line == 1 && len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
-        p += 3;
-        len -= 3;
-    }
-    hoshi_err err = hoshi_nta_parse_line(p, len, out);
-    if (err == HOSHI_OK)
-        r->where[0] = '\0';
-    return err;
+    return hoshi_nta_file_next(f, out, end);
 }
 
 static int import(const char *db, const char *path)
@@ -77,44 +48,34 @@ static int import(const char *db, const char *path)
         fprintf(stderr, "hoshi nta: no database at %s\n", db);
         return EXIT_USAGE;
     }
-    static reader r;
-    memset(&r, 0, sizeof r);
-    r.path = path;
-    if ((r.f = fopen(path, "rb")) == NULL) {
-        fprintf(stderr, "hoshi nta: cannot read %s: %s\n", path, strerror(errno));
-        return EXIT_USAGE;
-    }
-    char magic[4] = {0};
-    if (fread(magic, 1, 4, r.f) == 4 && memcmp(magic, "PK\x03\x04", 4) == 0) {
-        fprintf(stderr, "hoshi nta: %s is a zip archive: unzip it and import the .csv inside\n", path);
-        fclose(r.f);
-        return EXIT_USAGE;
-    }
-    rewind(r.f);
+    hoshi_nta_file *f;
+    hoshi_err err = hoshi_nta_file_open(path, &f);
+    if (err != HOSHI_OK)
+        return cli_input_error("nta", err);
     hoshi_store *s;
-    hoshi_err err = hoshi_store_open_sqlite(db, 1, &s);
-    if (err != HOSHI_OK) {
-        fclose(r.f);
+    if ((err = hoshi_store_open_sqlite(db, 1, &s)) != HOSHI_OK) {
+        hoshi_nta_file_close(f);
         return cli_input_error("nta", err);
     }
     hoshi_nta_import_result res;
-    err = hoshi_store_nta_import(s, next_record, &r, &res);
+    err = hoshi_store_nta_import(s, next_record, f, &res);
+    long line = hoshi_nta_file_line(f);
     hoshi_store_close(s);
-    fclose(r.f);
+    hoshi_nta_file_close(f);
     if (err == HOSHI_OK) {
         printf("imported %lld records from %s: %lld kept, %lld older states left out, %lld deleted;"
                " data of %s\n", res.read, path, res.kept, res.history, res.deleted,
                res.data_date[0] ? res.data_date : "(none)");
         return EXIT_OK;
     }
-    if (r.where[0] == '\0')
-        return cli_lib_error("nta", err);
-    if (err == HOSHI_ERR_LIMIT && r.line > NTA_LINES_MAX)
-        fprintf(stderr, "hoshi nta: %s: more than %ld lines; nothing imported\n", r.where, NTA_LINES_MAX);
-    else
-        fprintf(stderr, "hoshi nta: %s: %s; nothing imported\n", r.where,
+    if (err == HOSHI_ERR_LIMIT && line >= NTA_LINES_MAX)
+        fprintf(stderr, "hoshi nta: %s: more than %ld lines; nothing imported\n", path, NTA_LINES_MAX);
+    else if (err == HOSHI_ERR_INPUT || err == HOSHI_ERR_LIMIT || err == HOSHI_ERR_IO)
+        fprintf(stderr, "hoshi nta: %s:%ld: %s; nothing imported\n", path, line,
                 hoshi_error_detail()[0] ? hoshi_error_detail() : hoshi_error_message(err));
-    return EXIT_USAGE;
+    else
+        return cli_lib_error("nta", err);
+    return cli_exit_status(err, true);
 }
 
 int cmd_nta(int argc, char **argv)
@@ -145,6 +106,6 @@ int cmd_nta(int argc, char **argv)
     if (db == NULL)
         return cli_usage_error("nta", "--db DB is required");
     if (argc - optind != 1)
-        return cli_usage_error("nta", "one FILE.csv is required");
+        return cli_usage_error("nta", "one FILE (.csv or .zip) is required");
     return import(db, argv[optind]);
 }

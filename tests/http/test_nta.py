@@ -14,7 +14,7 @@ organisation needs the owner's re-confirmation and the register's name,
 and the verification page lists the dated changes.  Prints 'ok NAME' /
 'FAIL NAME'.
 """
-import os, re, shutil, sqlite3, subprocess, sys, tempfile
+import os, re, shutil, sqlite3, subprocess, sys, tempfile, zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import HOSHI, Client, check, signup, start
@@ -67,14 +67,40 @@ def imports(db, tmp):
     check("import: a bad line is FILE:LINE and exit 2", p.returncode == 2
           and f"{bad}:3: column 3 (process): not a process code" in p.stderr, p.stderr)
     check("import: nothing of a bad file imported", con.execute("SELECT count(*) FROM nta_imports").fetchone()[0] == 2)
+    con.close()
     zipped = os.path.join(tmp, "z.zip")
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(SAMPLE, "00_zenkoku_all_20240401.csv")
+    p = nta(db, zipped)
+    check("import: the .zip as published", p.returncode == 0 and "imported 7 records" in p.stdout, p.stderr)
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr("a.csv", "")
+        z.writestr("b.csv", "")
+    p = nta(db, zipped)
+    check("import: a zip of two .csv refused", p.returncode == 2 and "more than one .csv" in p.stderr, p.stderr)
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr("readme.txt", "")
+    p = nta(db, zipped)
+    check("import: a zip without a .csv refused", p.returncode == 2 and "holds no .csv" in p.stderr, p.stderr)
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("x.csv", "\n".join(lines[:4] + [lines[4][:40]]) + "\n")
+    p = nta(db, zipped)
+    check("import: a bad line in a zip is FILE:LINE", p.returncode == 2
+          and f"{zipped}:5: " in p.stderr and "nothing imported" in p.stderr, p.stderr)
     with open(zipped, "wb") as f:
         f.write(b"PK\x03\x04rest")
     p = nta(db, zipped)
-    check("import: a zip is refused with what to do", p.returncode == 2 and "unzip it" in p.stderr, p.stderr)
+    check("import: a damaged zip refused", p.returncode == 2 and "not a readable zip archive" in p.stderr, p.stderr)
+    longline = os.path.join(tmp, "long.csv")
+    with open(longline, "w", encoding="utf-8") as f:
+        f.write(lines[0] + "\n" + "x" * 9000 + "\n")
+    p = nta(db, longline)
+    check("import: an over-long line refused", p.returncode == 2
+          and f"{longline}:2: line longer than 8192 bytes" in p.stderr, p.stderr)
     p = nta(os.path.join(tmp, "missing.db"), SAMPLE)
     check("import: a missing database is refused", p.returncode == 2 and "no database" in p.stderr, p.stderr)
-    con.close()
+    p = nta(db, os.path.join(tmp, "missing.csv"))
+    check("import: a missing file is refused", p.returncode == 2 and "cannot read" in p.stderr, p.stderr)
 
 
 def refusals(port):

@@ -150,6 +150,50 @@ static void names_compare_folded(void)
     CHECK(k == NULL);
 }
 
+/* A file: BOM, CR LF, a last line without a break, then a line too long. */
+static void file_lines(void)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/lines.csv", dir);
+    FILE *w = fopen(path, "wb");
+    CHECK(w != NULL);
+    if (w == NULL)
+        return;
+    char second[HOSHI_NTA_LINE_MAX];
+    snprintf(second, sizeof second, "%s", line_with(1, "\"7999900000002\""));
+    fprintf(w, "\xef\xbb\xbf%s\r\n%s", line_with(-1, ""), second);
+    fclose(w);
+    hoshi_nta_file *f = NULL;
+    hoshi_nta_corp r;
+    bool end = false;
+    CHECK_INT(hoshi_nta_file_open(path, &f), HOSHI_OK);
+    CHECK_INT(hoshi_nta_file_next(f, &r, &end), HOSHI_OK);
+    CHECK(!end);
+    CHECK_STR(r.corpnum, "8999900000001");
+    CHECK_STR(r.furigana, "サクラギケン");
+    CHECK_INT(hoshi_nta_file_next(f, &r, &end), HOSHI_OK);
+    CHECK_STR(r.corpnum, "7999900000002");
+    CHECK_INT(hoshi_nta_file_line(f), 2);
+    CHECK_INT(hoshi_nta_file_next(f, &r, &end), HOSHI_OK);
+    CHECK(end);
+    hoshi_nta_file_close(f);
+    w = fopen(path, "wb");
+    CHECK(w != NULL);
+    if (w == NULL)
+        return;
+    for (int i = 0; i <= HOSHI_NTA_LINE_MAX; i++)
+        fputc('a', w);
+    fputc('\n', w);
+    fclose(w);
+    CHECK_INT(hoshi_nta_file_open(path, &f), HOSHI_OK);
+    CHECK_INT(hoshi_nta_file_next(f, &r, &end), HOSHI_ERR_LIMIT);
+    CHECK_INT(hoshi_nta_file_line(f), 1);
+    hoshi_nta_file_close(f);
+    snprintf(path, sizeof path, "%s/missing.csv", dir);
+    CHECK_INT(hoshi_nta_file_open(path, &f), HOSHI_ERR_IO);
+    CHECK(f == NULL);
+}
+
 /* Records for an import, from lines in memory; a bad line stops it. */
 typedef struct lines {
     const char *const *line;
@@ -357,6 +401,7 @@ int main(void)
     RUN(good_line_read);
     RUN(bad_lines_refused);
     RUN(names_compare_folded);
+    RUN(file_lines);
     RUN(import_newest_wins_all_or_nothing);
     RUN(check_claims_and_history);
     char cmd[200];
