@@ -85,7 +85,7 @@ hoshi_err hoshi_nta_name_key(const char *name, char **out)
     size_t len = name ? strlen(name) : 0;
     if (name == NULL || hoshi_utf8_invalid_at(name, len) != len)
         return hi_fail(HOSHI_ERR_INPUT, "name is not valid UTF-8");
-    char *norm;
+    char *norm = NULL;
     hoshi_err err = nfkc(name, &norm);
     if (err != HOSHI_OK)
         return err;
