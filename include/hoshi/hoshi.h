@@ -35,6 +35,8 @@
 #include "hoshi/store_accounts.h"
 #include "hoshi/store_registry.h"
 #include "hoshi/store_survey.h"
+#include "hoshi/nta.h"
+#include "hoshi/store_nta.h"
 #include "hoshi/qr.h"
 #include "hoshi/sign.h"
 

@@ -49,6 +49,7 @@ static const command commands[] = {
     {"survey", cmd_survey},
     {"verify", cmd_verify},
     {"keys", cmd_keys},
+    {"nta", cmd_nta},
 };
 
 static const command *find(const char *name)

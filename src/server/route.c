@@ -127,6 +127,7 @@ static const route_entry routes[] = {
     {GET, "/operator", EXACT, 0, srv_page_operator, NULL, NULL, 0},
     {POST, "/operator/withdraw", EXACT, 0, srv_page_operator_withdraw, NULL, NULL, 0},
     {GET, "/operator/registry", EXACT, 0, srv_page_operator_registry, NULL, NULL, 0},
+    {GET | POST, "/operator/disputes", EXACT, 0, srv_page_operator_disputes, NULL, NULL, 0},
     {GET | POST, "/operator/surveys", EXACT, 0, srv_page_operator_surveys, NULL, NULL, 0},
     {GET, "/verify", EXACT, 0, verify_lookup, NULL, NULL, 0},
     {GET, "/s/thanks", EXACT, 0, srv_page_survey_thanks, NULL, NULL, 0},

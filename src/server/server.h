@@ -371,6 +371,18 @@ void srv_page_operator_withdraw(srv_req *r, srv_resp *p);
 /* True for an operator; anyone else gets the 404 page (a POST is logged
  * as a security event) and false. */
 bool srv_need_operator(srv_req *r, srv_resp *p);
+/* --- page_identity.c, page_operator_disputes.c: the 法人番号 against the
+ * National Tax Agency's register, disputes, history (issue 11 parts 1, 2).
+ * The web.ini key ([declare], [profile]) refusing a declaration or a
+ * rename for the verdict, NULL when it passes. */
+const char *srv_nta_refusal(hoshi_nta_verdict v);
+/* The register's line of the verification page's facts for d (nothing
+ * when unchecked); false when the store failed. */
+bool srv_nta_facts(srv_req *r, hoshi_buf *b, const hoshi_decl *d);
+/* The dated changes of a declared organisation (nothing when none);
+ * false when the store failed. */
+bool srv_org_history(srv_req *r, hoshi_buf *b, long long org_id);
+void srv_page_operator_disputes(srv_req *r, srv_resp *p);
 /* --- page_operator_registry.c: the registry's tables, and the dataset
  * they are counted from, kept per language until the store's generation
  * moves (the texts around tables from datadir, NULL: the default). */

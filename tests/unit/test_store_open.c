@@ -9,6 +9,7 @@
  */
 #include "hoshi/store.h"
 #include "hoshi/store_accounts.h"
+#include "hoshi/store_nta.h"
 #include "hoshi/store_registry.h"
 #include "unit.h"
 
@@ -268,6 +269,24 @@ static void upgrade_keeps_every_row(void)
     long long uid, oid;
     CHECK_INT(hoshi_store_signup(s, "new@example.jp", "h", "新しい会社", &uid, &oid), HOSHI_OK);
     CHECK_INT(oid, 3);
+    /* Issue 11 parts 1 and 2: no register, no dispute, no history yet;
+     * then a rename of an organisation declared before is recorded. */
+    char nta_date[HOSHI_STORE_DATE];
+    CHECK_INT(hoshi_store_nta_date(s, nta_date), HOSHI_OK);
+    CHECK_STR(nta_date, "");
+    hoshi_dispute dsp[1];
+    CHECK_INT(hoshi_store_dispute_list(s, dsp, 1, &n), HOSHI_OK);
+    CHECK_INT(n, 0);
+    hoshi_org_change ch[2];
+    CHECK_INT(hoshi_store_org_history(s, 1, ch, 2, &n), HOSHI_OK);
+    CHECK_INT(n, 0);
+    snprintf(o.name, sizeof o.name, "%s", "星野商店株式会社");
+    CHECK_INT(hoshi_store_org_update(s, &o), HOSHI_OK);
+    CHECK_INT(hoshi_store_org_history(s, 1, ch, 2, &n), HOSHI_OK);
+    CHECK_INT(n, 1);
+    CHECK_INT(ch[0].field, HOSHI_CHANGE_NAME);
+    CHECK_STR(ch[0].before, "星野商店");
+    CHECK_STR(ch[0].after, "星野商店株式会社");
     hoshi_store_close(s);
     /* Opening again changes nothing. */
     CHECK_INT(hoshi_store_open_sqlite(path, 1, &s), HOSHI_OK);

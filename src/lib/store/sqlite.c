@@ -173,6 +173,62 @@ static const char *const migrations[] = {
     "CREATE INDEX orgs_name_key ON orgs(name_key);"
     "CREATE INDEX orgs_pref_key ON orgs(prefecture, name_key);"
     "CREATE INDEX IF NOT EXISTS orgs_corpnum ON orgs(corpnum);",
+    /* Issue 11 parts 1 and 2: the register of corporate numbers, disputes
+     * over a number, and the history of a declared organisation, which
+     * the triggers record whatever path writes the change. */
+    "CREATE TABLE nta_corps("
+    " corpnum TEXT PRIMARY KEY,"
+    " update_date TEXT NOT NULL,"
+    " name TEXT NOT NULL,"
+    " furigana TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " prefecture TEXT NOT NULL,"
+    " city TEXT NOT NULL,"
+    " street TEXT NOT NULL,"
+    " pref_code INTEGER NOT NULL,"
+    " close_date TEXT NOT NULL,"
+    " close_cause TEXT NOT NULL,"
+    " successor TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE nta_imports("
+    " id INTEGER PRIMARY KEY,"
+    " data_date TEXT NOT NULL,"
+    " records INTEGER NOT NULL,"
+    " imported_at INTEGER NOT NULL DEFAULT (unixepoch()));"
+    "CREATE TABLE disputes("
+    " id INTEGER PRIMARY KEY,"
+    " corpnum TEXT NOT NULL,"
+    " org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    " holder_org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    " level INTEGER NOT NULL,"
+    " opened_on TEXT NOT NULL,"
+    " status INTEGER NOT NULL DEFAULT 0,"
+    " resolved_on TEXT NOT NULL DEFAULT '');"
+    "CREATE UNIQUE INDEX disputes_open ON disputes(org_id) WHERE status = 0;"
+    "CREATE TABLE org_history("
+    " id INTEGER PRIMARY KEY,"
+    " org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    " changed_on TEXT NOT NULL,"
+    " field INTEGER NOT NULL,"
+    " before TEXT NOT NULL,"
+    " after TEXT NOT NULL);"
+    "CREATE INDEX org_history_org ON org_history(org_id);"
+    "CREATE TRIGGER org_history_name AFTER UPDATE OF name ON orgs"
+    " WHEN NEW.name <> OLD.name"
+    "  AND EXISTS (SELECT 1 FROM declarations d WHERE d.org_id = NEW.id AND d.status = 1)"
+    " BEGIN INSERT INTO org_history(org_id, changed_on, field, before, after)"
+    "  VALUES (NEW.id, date('now', 'localtime'), 1, OLD.name, NEW.name); END;"
+    "CREATE TRIGGER org_history_prefecture AFTER UPDATE OF prefecture ON orgs"
+    " WHEN NEW.prefecture <> OLD.prefecture"
+    "  AND EXISTS (SELECT 1 FROM declarations d WHERE d.org_id = NEW.id AND d.status = 1)"
+    " BEGIN INSERT INTO org_history(org_id, changed_on, field, before, after)"
+    "  VALUES (NEW.id, date('now', 'localtime'), 2, OLD.prefecture, NEW.prefecture); END;"
+    "CREATE TRIGGER org_history_level AFTER INSERT ON declarations"
+    " WHEN EXISTS (SELECT 1 FROM declarations p WHERE p.org_id = NEW.org_id AND p.id <> NEW.id"
+    "  AND p.status = 0 AND p.withdrawn_on = NEW.declared_on AND p.level <> NEW.level)"
+    " BEGIN INSERT INTO org_history(org_id, changed_on, field, before, after)"
+    "  VALUES (NEW.org_id, NEW.declared_on, 3, (SELECT p.level FROM declarations p"
+    "   WHERE p.org_id = NEW.org_id AND p.id <> NEW.id AND p.status = 0"
+    "   AND p.withdrawn_on = NEW.declared_on ORDER BY p.rowid DESC LIMIT 1), NEW.level); END;",
 };
 
 int hoshi_store_schema_version(void)
@@ -421,4 +477,12 @@ const hoshi_store_ops hi_sqlite_ops = {
     .response_submit = hi_sq_response_submit,
     .survey_responses = hi_sq_survey_responses,
     .survey_progress = hi_sq_survey_progress,
+    .nta_import = hi_sq_nta_import,
+    .nta_get = hi_sq_nta_get,
+    .nta_date = hi_sq_nta_date,
+    .decl_claim = hi_sq_decl_claim,
+    .dispute_list = hi_sq_dispute_list,
+    .dispute_pending = hi_sq_dispute_pending,
+    .dispute_resolve = hi_sq_dispute_resolve,
+    .org_history = hi_sq_org_history,
 };

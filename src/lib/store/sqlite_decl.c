@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static hoshi_err insert_decl(hi_conn *c, long long org_id, int level, const char *date,
+hoshi_err hi_sq_insert_decl(hi_conn *c, long long org_id, int level, const char *date,
                              char id_out[HOSHI_STORE_DECL_ID])
 {
     sqlite3_stmt *st;
@@ -42,7 +42,7 @@ static hoshi_err insert_decl(hi_conn *c, long long org_id, int level, const char
     return hi_fail(HOSHI_ERR_INTERNAL, "could not find a free declaration ID");
 }
 
-static hoshi_err withdraw_active(hi_conn *c, long long org_id, const char *date, int *changes)
+hoshi_err hi_sq_withdraw_active(hi_conn *c, long long org_id, const char *date, int *changes)
 {
     sqlite3_stmt *st;
     hoshi_err err = hi_sq_prep(c, "UPDATE declarations SET status = 0, withdrawn_on = ?2"
@@ -71,8 +71,8 @@ hoshi_err hi_sq_decl_create(hoshi_store *base, long long org_id, int level, cons
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
     if ((err = hi_sq_exec(c, "BEGIN IMMEDIATE")) != HOSHI_OK)
         goto release;
-    if ((err = withdraw_active(c, org_id, date, NULL)) != HOSHI_OK ||
-        (err = insert_decl(c, org_id, level, date, id_out)) != HOSHI_OK) {
+    if ((err = hi_sq_withdraw_active(c, org_id, date, NULL)) != HOSHI_OK ||
+        (err = hi_sq_insert_decl(c, org_id, level, date, id_out)) != HOSHI_OK) {
         hi_sq_rollback(c, err);
         goto release;
     }
@@ -92,7 +92,7 @@ hoshi_err hi_sq_decl_withdraw(hoshi_store *base, long long org_id, const char *d
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
     int changes = 0;
-    err = withdraw_active(c, org_id, date, &changes);
+    err = hi_sq_withdraw_active(c, org_id, date, &changes);
     hi_sq_release(HI_SQ(base), c);
     if (err == HOSHI_OK && changes == 0)
         return hi_fail(HOSHI_ERR_NOTFOUND, "no active declaration");
@@ -320,7 +320,7 @@ static hoshi_err seed_one(hi_conn *c, const hoshi_seed_decl *it)
             return hi_sq_fail(c, "seed diagnosis");
     }
     char id[HOSHI_STORE_DECL_ID];
-    return insert_decl(c, org_id, it->level, it->declared_on, id);
+    return hi_sq_insert_decl(c, org_id, it->level, it->declared_on, id);
 }
 
 hoshi_err hi_sq_seed(hoshi_store *base, const hoshi_seed_decl *items, size_t n)

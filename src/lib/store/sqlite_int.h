@@ -152,6 +152,26 @@ hoshi_err hi_sq_readn(hoshi_store *base, const hi_sq_query *q, void *out, size_t
 hoshi_err hi_sq_rows(hi_conn *c, sqlite3_stmt *st, const hi_sq_query *q, void *out, size_t size,
                      size_t max, size_t *n);
 
+/* Inside the caller's transaction on c (sqlite_decl.c): issue a new
+ * declaration with a fresh random ID, and withdraw the organisation's
+ * active one (*changes, if not NULL, gets how many were). */
+hoshi_err hi_sq_insert_decl(hi_conn *c, long long org_id, int level, const char *date,
+                            char id_out[HOSHI_STORE_DECL_ID]);
+hoshi_err hi_sq_withdraw_active(hi_conn *c, long long org_id, const char *date, int *changes);
+
+/* Identity (sqlite_nta.c), as documented in hoshi/store_nta.h. */
+hoshi_err hi_sq_nta_import(hoshi_store *base, hoshi_nta_next_fn next, void *ctx,
+                           hoshi_nta_import_result *out);
+hoshi_err hi_sq_nta_get(hoshi_store *base, const char *corpnum, hoshi_nta_corp *out);
+hoshi_err hi_sq_nta_date(hoshi_store *base, char out[HOSHI_STORE_DATE]);
+hoshi_err hi_sq_decl_claim(hoshi_store *base, long long org_id, int level, const char *date,
+                           char id_out[HOSHI_STORE_DECL_ID], long long *dispute_id);
+hoshi_err hi_sq_dispute_list(hoshi_store *base, hoshi_dispute *out, size_t max, size_t *n);
+hoshi_err hi_sq_dispute_pending(hoshi_store *base, long long org_id, hoshi_dispute *out);
+hoshi_err hi_sq_dispute_resolve(hoshi_store *base, long long id, bool upheld, const char *date);
+hoshi_err hi_sq_org_history(hoshi_store *base, long long org_id, hoshi_org_change *out, size_t max,
+                            size_t *n);
+
 /* Closes every pooled connection and frees the store. */
 void hi_sqlite_close(hoshi_store *base);
 

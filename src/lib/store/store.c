@@ -239,3 +239,46 @@ hoshi_err hoshi_store_survey_progress(hoshi_store *s, long long survey_id, hoshi
 {
     FORWARD(survey_progress, survey_id, out);
 }
+
+hoshi_err hoshi_store_nta_import(hoshi_store *s, hoshi_nta_next_fn next, void *ctx,
+                                 hoshi_nta_import_result *out)
+{
+    FORWARD(nta_import, next, ctx, out);
+}
+
+hoshi_err hoshi_store_nta_get(hoshi_store *s, const char *corpnum, hoshi_nta_corp *out)
+{
+    FORWARD(nta_get, corpnum, out);
+}
+
+hoshi_err hoshi_store_nta_date(hoshi_store *s, char out[HOSHI_STORE_DATE])
+{
+    FORWARD(nta_date, out);
+}
+
+hoshi_err hoshi_store_decl_claim(hoshi_store *s, long long org_id, int level, const char *date,
+                                 char id_out[HOSHI_STORE_DECL_ID], long long *dispute_id)
+{
+    FORWARD(decl_claim, org_id, level, date, id_out, dispute_id);
+}
+
+hoshi_err hoshi_store_dispute_list(hoshi_store *s, hoshi_dispute *out, size_t max, size_t *n)
+{
+    FORWARD(dispute_list, out, max, n);
+}
+
+hoshi_err hoshi_store_dispute_pending(hoshi_store *s, long long org_id, hoshi_dispute *out)
+{
+    FORWARD(dispute_pending, org_id, out);
+}
+
+hoshi_err hoshi_store_dispute_resolve(hoshi_store *s, long long id, bool upheld, const char *date)
+{
+    FORWARD(dispute_resolve, id, upheld, date);
+}
+
+hoshi_err hoshi_store_org_history(hoshi_store *s, long long org_id, hoshi_org_change *out, size_t max,
+                                  size_t *n)
+{
+    FORWARD(org_history, org_id, out, max, n);
+}

@@ -24,6 +24,7 @@
 
 #include "hoshi/store.h"
 #include "hoshi/store_accounts.h"
+#include "hoshi/store_nta.h"
 #include "hoshi/store_registry.h"
 #include "hoshi/store_survey.h"
 
@@ -97,6 +98,19 @@ typedef struct hoshi_store_ops {
     hoshi_err (*survey_responses)(hoshi_store *s, long long survey_id, hoshi_response_fn fn,
                                   void *ctx);
     hoshi_err (*survey_progress)(hoshi_store *s, long long survey_id, hoshi_survey_progress *out);
+
+    /* identity (hoshi/store_nta.h) */
+    hoshi_err (*nta_import)(hoshi_store *s, hoshi_nta_next_fn next, void *ctx,
+                            hoshi_nta_import_result *out);
+    hoshi_err (*nta_get)(hoshi_store *s, const char *corpnum, hoshi_nta_corp *out);
+    hoshi_err (*nta_date)(hoshi_store *s, char out[HOSHI_STORE_DATE]);
+    hoshi_err (*decl_claim)(hoshi_store *s, long long org_id, int level, const char *date,
+                            char id_out[HOSHI_STORE_DECL_ID], long long *dispute_id);
+    hoshi_err (*dispute_list)(hoshi_store *s, hoshi_dispute *out, size_t max, size_t *n);
+    hoshi_err (*dispute_pending)(hoshi_store *s, long long org_id, hoshi_dispute *out);
+    hoshi_err (*dispute_resolve)(hoshi_store *s, long long id, bool upheld, const char *date);
+    hoshi_err (*org_history)(hoshi_store *s, long long org_id, hoshi_org_change *out, size_t max,
+                             size_t *n);
 } hoshi_store_ops;
 
 /* What every backend's handle starts with; the rest is the backend's own. */
