@@ -34,6 +34,8 @@
 #include "hoshi/store_accounts.h"
 #include "hoshi/store_registry.h"
 #include "hoshi/store_survey.h"
+#include "hoshi/store_outbox.h"
+#include "hoshi/mail.h"
 #include "hoshi/qr.h"
 
 #endif

@@ -148,6 +148,22 @@ static const char *const migrations[] = {
     " submitted_at INTEGER,"
     " dlevel INTEGER, dsize INTEGER, dindustry TEXT, dpref INTEGER, dscore INTEGER,"
     " UNIQUE (survey_id, respondent));",
+    /* 7: the e-mail outbox (issue 11 part 4; sqlite_outbox.c).  A message
+     * is unsent while `sent` is NULL; dedup, when set, makes queueing
+     * idempotent (a reminder is queued once however often the scan runs). */
+    "CREATE TABLE outbox("
+    " id INTEGER PRIMARY KEY,"
+    " kind TEXT NOT NULL,"
+    " rcpt TEXT NOT NULL,"
+    " subject TEXT NOT NULL,"
+    " body TEXT NOT NULL,"
+    " dedup TEXT UNIQUE,"
+    " created INTEGER NOT NULL,"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt INTEGER NOT NULL,"
+    " sent INTEGER,"
+    " last_error TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX outbox_due ON outbox(next_attempt) WHERE sent IS NULL;",
 };
 
 int hoshi_store_schema_version(void)
@@ -393,4 +409,11 @@ const hoshi_store_ops hi_sqlite_ops = {
     .response_submit = hi_sq_response_submit,
     .survey_responses = hi_sq_survey_responses,
     .survey_progress = hi_sq_survey_progress,
+    .outbox_queue = hi_sq_outbox_queue,
+    .outbox_due = hi_sq_outbox_due,
+    .outbox_get = hi_sq_outbox_get,
+    .outbox_sent = hi_sq_outbox_sent,
+    .outbox_failed = hi_sq_outbox_failed,
+    .org_email = hi_sq_org_email,
+    .reminders_due = hi_sq_reminders_due,
 };
