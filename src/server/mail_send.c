@@ -3,7 +3,7 @@
  * 11 part 4): srv_mail_send() makes a message from its template in
  * data/text/<lang>/mail.ini ([kind] subject and body lines, {name}
  * replaced by the caller's values) and queues it in the store's outbox,
- * then wakes the sender (mailer.c).  Also the daily scan for 12-month
+ * then wakes the sender (through mail_wake.c).  Also the daily scan for 12-month
  * re-diagnosis reminders, which queues each declaration's reminder once
  * (keyed by its ID) however often it runs.
  */
@@ -90,7 +90,7 @@ hoshi_err srv_mail_send(srv *s, const char *kind, hoshi_lang lang, const char *t
     if (queued != NULL)
         *queued = q;
     if (err == HOSHI_OK && q)
-        srv_mailer_wake(s->mailer);
+        srv_mailwake_signal(s->mailwake);
     return err;
 }
 

@@ -14,7 +14,6 @@
 #include "server.h"
 
 #include <curl/curl.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +25,6 @@
 struct srv_mailer {
     srv *s;
     pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    bool stop, woken;
     char day[16];                 /* the day of the last reminder scan */
 };
 
@@ -165,9 +161,8 @@ static void scan_reminders(srv_mailer *ml)
 static void *run(void *arg)
 {
     srv_mailer *ml = arg;
-    pthread_mutex_lock(&ml->lock);
-    while (!ml->stop) {
-        pthread_mutex_unlock(&ml->lock);
+    bool go_on = true;
+    while (go_on) {
         scan_reminders(ml);
         hoshi_outbox_msg due[BATCH];
         size_t n = 0;
@@ -177,21 +172,9 @@ static void *run(void *arg)
             send_one(ml, &due[i]);
             hoshi_outbox_msg_clear(&due[i]);
         }
-        pthread_mutex_lock(&ml->lock);
         /* A full batch may have more behind it: look again at once. */
-        if (n == BATCH || ml->woken || ml->stop) {
-            ml->woken = false;
-            continue;
-        }
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 1;
-        while (!ml->woken && !ml->stop)
-            if (pthread_cond_timedwait(&ml->wake, &ml->lock, &until) == ETIMEDOUT)
-                break;
-        ml->woken = false;
+        go_on = srv_mailwake_wait(ml->s->mailwake, n == BATCH ? 0 : 1);
     }
-    pthread_mutex_unlock(&ml->lock);
     return NULL;
 }
 
@@ -209,11 +192,7 @@ hoshi_err srv_mailer_start(srv *s, srv_mailer **out)
     if (ml == NULL)
         return hoshi_error_set(HOSHI_ERR_NOMEM, "no memory for the mailer");
     ml->s = s;
-    pthread_mutex_init(&ml->lock, NULL);
-    pthread_cond_init(&ml->wake, NULL);
     if (pthread_create(&ml->thread, NULL, run, ml) != 0) {
-        pthread_cond_destroy(&ml->wake);
-        pthread_mutex_destroy(&ml->lock);
         free(ml);
         return hoshi_error_set(HOSHI_ERR_INTERNAL, "cannot start the mailer thread");
     }
@@ -222,27 +201,12 @@ hoshi_err srv_mailer_start(srv *s, srv_mailer **out)
     return HOSHI_OK;
 }
 
-void srv_mailer_wake(srv_mailer *ml)
-{
-    if (ml == NULL)
-        return;
-    pthread_mutex_lock(&ml->lock);
-    ml->woken = true;
-    pthread_cond_signal(&ml->wake);
-    pthread_mutex_unlock(&ml->lock);
-}
-
 void srv_mailer_stop(srv_mailer *ml)
 {
     if (ml == NULL)
         return;
-    pthread_mutex_lock(&ml->lock);
-    ml->stop = true;
-    pthread_cond_signal(&ml->wake);
-    pthread_mutex_unlock(&ml->lock);
+    srv_mailwake_stop(ml->s->mailwake);
     pthread_join(ml->thread, NULL);
-    pthread_cond_destroy(&ml->wake);
-    pthread_mutex_destroy(&ml->lock);
     free(ml);
     curl_global_cleanup();
 }

@@ -35,6 +35,7 @@ typedef struct srv_throttle srv_throttle;
 typedef struct srv_pwpool srv_pwpool;
 typedef struct srv_connwatch srv_connwatch;
 typedef struct srv_mailer srv_mailer;
+typedef struct srv_mailwake srv_mailwake;
 typedef struct srv_req srv_req;
 typedef struct srv_resp srv_resp;
 
@@ -84,6 +85,7 @@ typedef struct srv {
     srv_pwpool *pool;
     srv_connwatch *watch;
     srv_mailer *mailer;                   /* NULL when mail is off */
+    srv_mailwake *mailwake;               /* "the outbox has news" (mail_wake.c) */
     hoshi_datafile *mailtext[2];          /* data/text/<lang>/mail.ini: the messages */
     unsigned char device_key[32]; /* signs device cookies (made at start) */
     char base[256];               /* public address, no trailing slash */
@@ -323,10 +325,15 @@ void srv_connwatch_mark(srv_connwatch *w, void *conn, bool receiving);
 /* Starts the sender thread (*out NULL, and HOSHI_OK, when the
  * configuration names neither --smtp nor --mail-dir). */
 hoshi_err srv_mailer_start(srv *s, srv_mailer **out);
-/* Something was queued: look at the outbox now (ml may be NULL). */
-void srv_mailer_wake(srv_mailer *ml);
 /* Ends the thread after the message it is sending, if any (NULL: nothing). */
 void srv_mailer_stop(srv_mailer *ml);
+/* mail_wake.c: the sender waits (at most seconds; false once told to
+ * stop), the queueing side signals. */
+hoshi_err srv_mailwake_new(srv_mailwake **out);
+void srv_mailwake_free(srv_mailwake *w);
+void srv_mailwake_signal(srv_mailwake *w);
+void srv_mailwake_stop(srv_mailwake *w);
+bool srv_mailwake_wait(srv_mailwake *w, int seconds);
 hoshi_err srv_mail_load(srv *s);
 void srv_mail_free(srv *s);
 /* The subject and body (malloc'd, the caller frees both) of message
