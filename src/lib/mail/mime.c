@@ -54,9 +54,9 @@ static void put_base64(hoshi_buf *b, const unsigned char *p, size_t n)
     hoshi_buf_puts(b, enc);
 }
 
-/* The subject as encoded-words of at most 45 bytes each (60 base64
- * characters, 72 with the markers: under RFC 2047's 75), never cutting a
- * UTF-8 sequence, folded one word per line. */
+/* The subject as encoded-words of at most 39 bytes each (52 base64
+ * characters, 64 with the markers), never cutting a UTF-8 sequence,
+ * folded one word per line: every line stays within RFC 2047's 76. */
 static void put_subject(hoshi_buf *b, const char *s)
 {
     hoshi_buf_puts(b, "Subject:");
@@ -67,7 +67,7 @@ static void put_subject(hoshi_buf *b, const char *s)
         return;
     }
     while (len > 0) {
-        size_t n = len < 45 ? len : 45;
+        size_t n = len < 39 ? len : 39;
         while (n < len && (p[n] & 0xC0) == 0x80)
             n--;
         hoshi_buf_puts(b, " =?UTF-8?B?");
