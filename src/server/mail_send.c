@@ -96,24 +96,13 @@ hoshi_err srv_mail_send(srv *s, const char *kind, hoshi_lang lang, const char *t
 
 /* --- the 12-month re-diagnosis reminders */
 
-typedef struct due_list {
-    hoshi_reminder_due *items;
-    size_t n, cap;
-} due_list;
-
+/* Collects the reminders due into a buffer used as an array (the walk
+ * runs on a store connection, so nothing is queued during it). */
 static hoshi_err collect(void *ctx, const hoshi_reminder_due *r)
 {
-    due_list *l = ctx;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        hoshi_reminder_due *p = realloc(l->items, cap * sizeof *p);
-        if (p == NULL)
-            return hoshi_error_set(HOSHI_ERR_NOMEM, "reminders: no memory");
-        l->items = p;
-        l->cap = cap;
-    }
-    l->items[l->n++] = *r;
-    return HOSHI_OK;
+    hoshi_buf *list = ctx;
+    hoshi_buf_append(list, r, sizeof *r);
+    return list->err == HOSHI_OK ? HOSHI_OK : hoshi_error_set(list->err, "reminders: no memory for the list");
 }
 
 /* The day twelve months before today (29 February gives 28 February). */
@@ -129,11 +118,13 @@ hoshi_err srv_mail_reminders(srv *s, hoshi_date today, long long *queued_out)
 {
     char cutoff[16];
     year_before(today, cutoff);
-    due_list l = {0};
+    hoshi_buf list = HOSHI_BUF_INIT;
+    list.limit = SRV_MAIL_LIST_MAX;
     long long queued = 0;
-    hoshi_err err = hoshi_store_reminders_due(s->store, cutoff, collect, &l);
-    for (size_t i = 0; err == HOSHI_OK && i < l.n; i++) {
-        const hoshi_reminder_due *r = &l.items[i];
+    hoshi_err err = hoshi_store_reminders_due(s->store, cutoff, collect, &list);
+    size_t n = err == HOSHI_OK ? list.len / sizeof(hoshi_reminder_due) : 0;
+    for (size_t i = 0; err == HOSHI_OK && i < n; i++) {
+        const hoshi_reminder_due *r = (const hoshi_reminder_due *)(void *)list.data + i;
         if (!hoshi_mail_address_ok(r->email))
             continue;  /* an address the sender could not use: nothing to queue */
         char key[64], date_ja[40];
@@ -152,7 +143,7 @@ hoshi_err srv_mail_reminders(srv *s, hoshi_date today, long long *queued_out)
         hoshi_buf_free(&url);
         queued += q;
     }
-    free(l.items);
+    hoshi_buf_free(&list);
     if (queued_out != NULL)
         *queued_out = queued;
     return err;

@@ -101,24 +101,9 @@ static hoshi_err count_row(const hoshi_registry_row *row, void *ctx)
 typedef struct issue_ctx {
     srv_req *r;
     hoshi_buf *csv;
-    hoshi_invitation_new *mail;
-    size_t n_mail, cap_mail;
+    hoshi_buf mail;               /* hoshi_invitation_new records, when want_mail */
     bool want_mail;
 } issue_ctx;
-
-static hoshi_err keep_for_mail(issue_ctx *ic, const hoshi_invitation_new *inv)
-{
-    if (ic->n_mail == ic->cap_mail) {
-        size_t cap = ic->cap_mail ? ic->cap_mail * 2 : 32;
-        hoshi_invitation_new *p = realloc(ic->mail, cap * sizeof *p);
-        if (p == NULL)
-            return hoshi_error_set(HOSHI_ERR_NOMEM, "invitations: no memory for the mail list");
-        ic->mail = p;
-        ic->cap_mail = cap;
-    }
-    ic->mail[ic->n_mail++] = *inv;
-    return HOSHI_OK;
-}
 
 static hoshi_err add_invitation(void *ctx, const hoshi_invitation_new *inv)
 {
@@ -126,9 +111,9 @@ static hoshi_err add_invitation(void *ctx, const hoshi_invitation_new *inv)
     srv_req *r = ic->r;
     hoshi_buf *b = ic->csv;
     if (ic->want_mail) {
-        hoshi_err err = keep_for_mail(ic, inv);
-        if (err != HOSHI_OK)
-            return err;
+        hoshi_buf_append(&ic->mail, inv, sizeof *inv);
+        if (ic->mail.err != HOSHI_OK)
+            return hoshi_error_set(ic->mail.err, "invitations: no memory for the mail list");
     }
     hoshi_buf_csv(b, inv->decl_id, ',');
     hoshi_buf_putc(b, ',');
@@ -144,8 +129,9 @@ static hoshi_err add_invitation(void *ctx, const hoshi_invitation_new *inv)
 static long long mail_links(srv_req *r, const hoshi_survey *sv, const issue_ctx *ic)
 {
     long long queued = 0;
-    for (size_t i = 0; i < ic->n_mail; i++) {
-        const hoshi_invitation_new *inv = &ic->mail[i];
+    size_t n = ic->mail.len / sizeof(hoshi_invitation_new);
+    for (size_t i = 0; i < n; i++) {
+        const hoshi_invitation_new *inv = (const hoshi_invitation_new *)(void *)ic->mail.data + i;
         char to[HOSHI_STORE_EMAIL];
         if (hoshi_store_org_email(r->s->store, inv->org_id, to) != HOSHI_OK || !hoshi_mail_address_ok(to))
             continue;
@@ -173,15 +159,16 @@ static void issue(srv_req *r, srv_resp *p, const hoshi_survey *sv, const hoshi_i
     hoshi_buf csv = HOSHI_BUF_INIT;
     hoshi_buf_puts(&csv, "declaration_id,organization,url\r\n");
     const char *want = srv_req_form(r, "mail");
-    issue_ctx ic = {r, &csv, NULL, 0, 0, want != NULL && strcmp(want, "1") == 0};
+    issue_ctx ic = {r, &csv, HOSHI_BUF_INIT, want != NULL && strcmp(want, "1") == 0};
+    ic.mail.limit = SRV_MAIL_LIST_MAX;
     long long invited = 0, skipped = 0, mailed = 0;
     hoshi_err err = hoshi_store_survey_invite(r->s->store, sv->id, f, today, add_invitation, &ic,
                                               &invited, &skipped);
     if (err == HOSHI_OK)
         mailed = mail_links(r, sv, &ic);
-    if (ic.mail != NULL)
-        sodium_memzero(ic.mail, ic.cap_mail * sizeof *ic.mail);
-    free(ic.mail);
+    if (ic.mail.data != NULL)
+        sodium_memzero(ic.mail.data, ic.mail.cap);
+    hoshi_buf_free(&ic.mail);
     char nmail[24];
     snprintf(nmail, sizeof nmail, "%lld", mailed);
     snprintf(user, sizeof user, "%lld", r->ses.user_id);

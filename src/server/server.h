@@ -322,6 +322,9 @@ void srv_connwatch_closed(srv_connwatch *w, void **socket_context);
 void srv_connwatch_mark(srv_connwatch *w, void *conn, bool receiving);
 
 /* --- mailer.c, mail_send.c: e-mail (issue 11 part 4) */
+/* Bytes of the lists of recipients gathered before queueing (a buffer of
+ * records: about a million reminders or invitations). */
+#define SRV_MAIL_LIST_MAX ((size_t)1 << 30)
 /* Starts the sender thread (*out NULL, and HOSHI_OK, when the
  * configuration names neither --smtp nor --mail-dir). */
 hoshi_err srv_mailer_start(srv *s, srv_mailer **out);
