@@ -37,6 +37,8 @@
 #include "hoshi/store_survey.h"
 #include "hoshi/nta.h"
 #include "hoshi/store_nta.h"
+#include "hoshi/store_outbox.h"
+#include "hoshi/mail.h"
 #include "hoshi/qr.h"
 #include "hoshi/sign.h"
 

@@ -370,7 +370,9 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
     if (err != HOSHI_OK ||
         (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_JA, &s.cat[0])) != HOSHI_OK ||
         (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_EN, &s.cat[1])) != HOSHI_OK ||
-        (err = srv_tpl_load(&s)) != HOSHI_OK || (err = srv_cache_new(&s.cache)) != HOSHI_OK ||
+        (err = srv_tpl_load(&s)) != HOSHI_OK || (err = srv_mail_load(&s)) != HOSHI_OK ||
+        (err = srv_mailwake_new(&s.mailwake)) != HOSHI_OK ||
+        (err = srv_cache_new(&s.cache)) != HOSHI_OK ||
         (err = srv_regcache_new(cfg->datadir, &s.regcache)) != HOSHI_OK ||
         (err = srv_svcache_new(&s.svcache)) != HOSHI_OK ||
         (err = srv_surveyforms_new(cfg->datadir, &s.surveyforms)) != HOSHI_OK ||
@@ -435,6 +437,12 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
         close(lfd);
         goto free_state;
     }
+    /* After the base URL is known: reminders link to the site. */
+    if ((err = srv_mailer_start(&s, &s.mailer)) != HOSHI_OK) {
+        fprintf(stderr, "hoshi serve: mail: %s\n", hoshi_error_detail());
+        MHD_stop_daemon(d);
+        goto free_state;
+    }
     printf("hoshi serve: listening on http://%s:%d/\n", cfg->listen_host, port);
     if (demo_password != NULL)
         printf("hoshi serve: demo log-in: demo@example.jp / %s (operator: operator@example.jp, same password)\n",
@@ -450,6 +458,7 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
     MHD_stop_daemon(d);
     rc = 0;
 free_state:
+    srv_mailer_stop(s.mailer);
     srv_connwatch_stop(s.watch);
     srv_pwpool_free(s.pool);
     srv_throttle_free(s.throttle);
@@ -459,6 +468,8 @@ free_state:
     srv_svcache_free(s.svcache);
     srv_surveyforms_free(s.surveyforms);
     srv_tpl_free(&s);
+    srv_mail_free(&s);
+    srv_mailwake_free(s.mailwake);
     hoshi_catalog_free(s.cat[1]);
     hoshi_catalog_free(s.cat[0]);
     hoshi_store_close(s.store);

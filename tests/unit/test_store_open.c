@@ -10,6 +10,7 @@
 #include "hoshi/store.h"
 #include "hoshi/store_accounts.h"
 #include "hoshi/store_nta.h"
+#include "hoshi/store_outbox.h"
 #include "hoshi/store_registry.h"
 #include "unit.h"
 
@@ -265,6 +266,18 @@ static void upgrade_keeps_every_row(void)
     CHECK_INT(st.active[1], 1);
     CHECK_INT(st.active[2], 1);
     CHECK_INT(st.withdrawn, 1);
+    /* Migration 7: an empty outbox that takes messages; the upgraded
+     * declarations are seen by the reminder look-up. */
+    hoshi_outbox_msg due[2];
+    CHECK_INT(hoshi_store_outbox_due(s, (long long)time(NULL), due, 2, &n), HOSHI_OK);
+    CHECK_INT(n, 0);
+    hoshi_outbox_new m = {"rediag", "hoshi@example.jp", "件名", "本文\n", "rediag:10000000025"};
+    bool queued = false;
+    CHECK_INT(hoshi_store_outbox_queue(s, &m, 1, NULL, &queued), HOSHI_OK);
+    CHECK(queued);
+    char to[HOSHI_STORE_EMAIL];
+    CHECK_INT(hoshi_store_org_email(s, 2, to), HOSHI_OK);
+    CHECK_STR(to, "yamada@example.jp");
     /* And the upgraded database takes new data. */
     long long uid, oid;
     CHECK_INT(hoshi_store_signup(s, "new@example.jp", "h", "新しい会社", &uid, &oid), HOSHI_OK);

@@ -229,6 +229,22 @@ static const char *const migrations[] = {
     "  VALUES (NEW.org_id, NEW.declared_on, 3, (SELECT p.level FROM declarations p"
     "   WHERE p.org_id = NEW.org_id AND p.id <> NEW.id AND p.status = 0"
     "   AND p.withdrawn_on = NEW.declared_on ORDER BY p.rowid DESC LIMIT 1), NEW.level); END;",
+    /* 7: the e-mail outbox (issue 11 part 4; sqlite_outbox.c).  A message
+     * is unsent while `sent` is NULL; dedup, when set, makes queueing
+     * idempotent (a reminder is queued once however often the scan runs). */
+    "CREATE TABLE outbox("
+    " id INTEGER PRIMARY KEY,"
+    " kind TEXT NOT NULL,"
+    " rcpt TEXT NOT NULL,"
+    " subject TEXT NOT NULL,"
+    " body TEXT NOT NULL,"
+    " dedup TEXT UNIQUE,"
+    " created INTEGER NOT NULL,"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt INTEGER NOT NULL,"
+    " sent INTEGER,"
+    " last_error TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX outbox_due ON outbox(next_attempt) WHERE sent IS NULL;",
 };
 
 int hoshi_store_schema_version(void)
@@ -485,4 +501,11 @@ const hoshi_store_ops hi_sqlite_ops = {
     .dispute_pending = hi_sq_dispute_pending,
     .dispute_resolve = hi_sq_dispute_resolve,
     .org_history = hi_sq_org_history,
+    .outbox_queue = hi_sq_outbox_queue,
+    .outbox_due = hi_sq_outbox_due,
+    .outbox_get = hi_sq_outbox_get,
+    .outbox_sent = hi_sq_outbox_sent,
+    .outbox_failed = hi_sq_outbox_failed,
+    .org_email = hi_sq_org_email,
+    .reminders_due = hi_sq_reminders_due,
 };

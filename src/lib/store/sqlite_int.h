@@ -246,6 +246,17 @@ hoshi_err hi_sq_check_day(const char *what, const char *date);
 hoshi_err hi_sq_survey_state_at(hi_conn *c, sqlite3_stmt *st, int col, const char *today,
                                 hoshi_survey_state *out);
 
+/* The e-mail outbox and its recipients (sqlite_outbox.c), as documented
+ * in hoshi/store_outbox.h. */
+hoshi_err hi_sq_outbox_queue(hoshi_store *base, const hoshi_outbox_new *m, long long now, long long *id,
+                             bool *queued);
+hoshi_err hi_sq_outbox_due(hoshi_store *base, long long now, hoshi_outbox_msg *out, size_t max, size_t *n);
+hoshi_err hi_sq_outbox_get(hoshi_store *base, long long id, hoshi_outbox_msg *out);
+hoshi_err hi_sq_outbox_sent(hoshi_store *base, long long id, long long now);
+hoshi_err hi_sq_outbox_failed(hoshi_store *base, long long id, const char *error, long long next_attempt);
+hoshi_err hi_sq_org_email(hoshi_store *base, long long org_id, char out[HOSHI_STORE_EMAIL]);
+hoshi_err hi_sq_reminders_due(hoshi_store *base, const char *cutoff, hoshi_reminder_fn fn, void *ctx);
+
 /* The backend's operation table (sqlite.c). */
 extern const hoshi_store_ops hi_sqlite_ops;
 

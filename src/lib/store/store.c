@@ -281,4 +281,40 @@ hoshi_err hoshi_store_org_history(hoshi_store *s, long long org_id, hoshi_org_ch
                                   size_t *n)
 {
     FORWARD(org_history, org_id, out, max, n);
+hoshi_err hoshi_store_outbox_queue(hoshi_store *s, const hoshi_outbox_new *m, long long now,
+                                   long long *id, bool *queued)
+{
+    FORWARD(outbox_queue, m, now, id, queued);
+}
+
+hoshi_err hoshi_store_outbox_due(hoshi_store *s, long long now, hoshi_outbox_msg *out, size_t max,
+                                 size_t *n)
+{
+    FORWARD(outbox_due, now, out, max, n);
+}
+
+hoshi_err hoshi_store_outbox_get(hoshi_store *s, long long id, hoshi_outbox_msg *out)
+{
+    FORWARD(outbox_get, id, out);
+}
+
+hoshi_err hoshi_store_outbox_sent(hoshi_store *s, long long id, long long now)
+{
+    FORWARD(outbox_sent, id, now);
+}
+
+hoshi_err hoshi_store_outbox_failed(hoshi_store *s, long long id, const char *error,
+                                    long long next_attempt)
+{
+    FORWARD(outbox_failed, id, error, next_attempt);
+}
+
+hoshi_err hoshi_store_org_email(hoshi_store *s, long long org_id, char out[HOSHI_STORE_EMAIL])
+{
+    FORWARD(org_email, org_id, out);
+}
+
+hoshi_err hoshi_store_reminders_due(hoshi_store *s, const char *cutoff, hoshi_reminder_fn fn, void *ctx)
+{
+    FORWARD(reminders_due, cutoff, fn, ctx);
 }

@@ -27,6 +27,7 @@
 #include "hoshi/store_nta.h"
 #include "hoshi/store_registry.h"
 #include "hoshi/store_survey.h"
+#include "hoshi/store_outbox.h"
 
 /* The backend's operations.  Every function gets the store as its first
  * argument and does what its hoshi_store_* wrapper documents. */
@@ -111,6 +112,15 @@ typedef struct hoshi_store_ops {
     hoshi_err (*dispute_resolve)(hoshi_store *s, long long id, bool upheld, const char *date);
     hoshi_err (*org_history)(hoshi_store *s, long long org_id, hoshi_org_change *out, size_t max,
                              size_t *n);
+    /* the e-mail outbox (hoshi/store_outbox.h) */
+    hoshi_err (*outbox_queue)(hoshi_store *s, const hoshi_outbox_new *m, long long now, long long *id,
+                              bool *queued);
+    hoshi_err (*outbox_due)(hoshi_store *s, long long now, hoshi_outbox_msg *out, size_t max, size_t *n);
+    hoshi_err (*outbox_get)(hoshi_store *s, long long id, hoshi_outbox_msg *out);
+    hoshi_err (*outbox_sent)(hoshi_store *s, long long id, long long now);
+    hoshi_err (*outbox_failed)(hoshi_store *s, long long id, const char *error, long long next_attempt);
+    hoshi_err (*org_email)(hoshi_store *s, long long org_id, char out[HOSHI_STORE_EMAIL]);
+    hoshi_err (*reminders_due)(hoshi_store *s, const char *cutoff, hoshi_reminder_fn fn, void *ctx);
 } hoshi_store_ops;
 
 /* What every backend's handle starts with; the rest is the backend's own. */
