@@ -281,6 +281,8 @@ hoshi_err hoshi_store_org_history(hoshi_store *s, long long org_id, hoshi_org_ch
                                   size_t *n)
 {
     FORWARD(org_history, org_id, out, max, n);
+}
+
 hoshi_err hoshi_store_outbox_queue(hoshi_store *s, const hoshi_outbox_new *m, long long now,
                                    long long *id, bool *queued)
 {
