@@ -86,7 +86,8 @@ if (nlevels(g) >= 2 && sum(ok) > nlevels(g)) {
 ps <- c(); ab <- list()
 for (a in seq_along(ks)) for (b in seq_along(ks)) if (a < b) {
   va <- V[ok & S == ks[a]]; vb <- V[ok & S == ks[b]]
-  if (base[a] < small || base[b] < small || length(va) < 2 || length(vb) < 2) next
+  # a NUM row is small by its number of values (hi_tab_small_base)
+  if (length(va) < small || length(vb) < small) next
   if (var(va) == 0 && var(vb) == 0) next
   r <- t.test(va, vb, var.equal = FALSE)
   ps <- c(ps, r$p.value); ab[[length(ab) + 1]] <- c(a, b, f(r$statistic), f(r$parameter))
