@@ -50,6 +50,10 @@ LIBS    += -lreadstat
 # web application (hoshi serve)
 DEB_PACKAGES += libmicrohttpd-dev libsqlite3-dev libsodium-dev libqrencode-dev chromium nodejs
 LIBS    += -lmicrohttpd -lsqlite3 -lsodium -lqrencode -lpthread
+# e-mail from hoshi serve (issue 11 part 4): SMTP through libcurl; the
+# tests deliver to a real SMTP server (aiosmtpd)
+DEB_PACKAGES += libcurl4-openssl-dev python3-aiosmtpd
+LIBS    += -lcurl
 # password rules of sign-up: libpwquality with the cracklib dictionary
 DEB_PACKAGES += libpwquality-dev cracklib-runtime
 LIBS    += -lpwquality
@@ -126,9 +130,10 @@ deps:
 # The main job: the web application with demo data (Ctrl-C stops it).
 run: deps
 	@$(MAKE) --no-print-directory all
-	@mkdir -p var
+	@mkdir -p var/mail
 	@echo "hoshi web application: open http://127.0.0.1:8080/ in a browser (Ctrl-C stops the server)"
-	@$(BUILD)/hoshi serve --listen 127.0.0.1:8080 --db var/hoshi.db --demo
+	@echo "e-mail is not sent: each message is written to var/mail/ as an .eml file"
+	@$(BUILD)/hoshi serve --listen 127.0.0.1:8080 --db var/hoshi.db --demo --mail-dir var/mail
 
 test: san $(BUILD)/hoshi
 	@python3 tests/run.py --hoshi $(BUILD)/san/hoshi --release $(BUILD)/hoshi --unit $(BUILD)/san/tests
@@ -205,7 +210,7 @@ bench-book: all
 # seeds, keeping what they learn in build/fuzz/corpus_<target>/.
 DEB_PACKAGES += clang libclang-rt-14-dev
 FUZZ_CC      ?= clang
-FUZZ_TARGETS := csv codebook hsd options answers ini form xlsform book coding sav
+FUZZ_TARGETS := csv codebook hsd options answers ini form xlsform book coding sav sign
 FUZZ_SAN     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # Library code is compiled with gcc's -Werror elsewhere; clang's own
 # warnings about it must not break the fuzz build.

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "hoshi/datafile.h"
 #include "hoshi/error.h"
 #include "hoshi/text.h"
 
@@ -46,9 +47,7 @@ hoshi_err hoshi_lang_parse(const char *s, hoshi_lang *out);
 /* "ja" or "en". */
 const char *hoshi_lang_code(hoshi_lang lang);
 
-/* The data directory used when none is given: $HOSHI_DATA_DIR if set, else
- * the directory compiled in at build time.  Static or environment storage. */
-const char *hoshi_datadir_default(void);
+/* hoshi_datadir_default() is declared in hoshi/datafile.h. */
 
 /* Loads the catalogue for `lang` from `datadir` (NULL: the default).  On
  * success the caller owns *out and frees it with hoshi_catalog_free().

@@ -16,6 +16,10 @@
 
 typedef struct hoshi_datafile hoshi_datafile;
 
+/* The data directory used when none is given: $HOSHI_DATA_DIR if set, else
+ * the directory compiled in at build time.  Static or environment storage. */
+const char *hoshi_datadir_default(void);
+
 /* Loads and parses `path`.  On success *out is owned by the caller, who
  * frees it with hoshi_datafile_free(). */
 hoshi_err hoshi_datafile_load(const char *path, hoshi_datafile **out);

@@ -30,10 +30,16 @@
 #include "hoshi/form.h"
 #include "hoshi/text.h"
 #include "hoshi/ids.h"
+#include "hoshi/namekey.h"
 #include "hoshi/store.h"
 #include "hoshi/store_accounts.h"
 #include "hoshi/store_registry.h"
 #include "hoshi/store_survey.h"
+#include "hoshi/nta.h"
+#include "hoshi/store_nta.h"
+#include "hoshi/store_outbox.h"
+#include "hoshi/mail.h"
 #include "hoshi/qr.h"
+#include "hoshi/sign.h"
 
 #endif

@@ -92,7 +92,9 @@ typedef struct hoshi_decl {
 
 /* Registry search; empty / 0 fields do not filter. */
 typedef struct hoshi_decl_query {
-    const char *name;             /* partial match on the organisation name */
+    const char *name;             /* part of the organisation name, compared by
+                                     search key (hoshi_namekey_query): サクラ
+                                     finds さくら, (株) 株式会社 */
     int prefecture;
     const char *industry;
     int level;
@@ -154,9 +156,18 @@ hoshi_err hoshi_store_decl_create(hoshi_store *s, long long org_id, int level, c
 hoshi_err hoshi_store_decl_withdraw(hoshi_store *s, long long org_id, const char *date);
 hoshi_err hoshi_store_decl_get(hoshi_store *s, const char *id, hoshi_decl *out);
 hoshi_err hoshi_store_decl_active(hoshi_store *s, long long org_id, hoshi_decl *out);
-/* Fills out[0..q->limit) with matches, newest first; *total counts all. */
+/* Fills out[0..q->limit) with matches, newest first; *total counts all.
+ * A name whose key is empty (only punctuation) matches nothing.
+ * HOSHI_ERR_INPUT when the name is not UTF-8, HOSHI_ERR_LIMIT when it is
+ * longer than HOSHI_NAMEKEY_INPUT_MAX bytes, HOSHI_ERR_DATA when the
+ * legal forms (hoshi_namekey_default) cannot be read. */
 hoshi_err hoshi_store_decl_search(hoshi_store *s, const hoshi_decl_query *q, hoshi_decl *out,
                                   size_t *n, long long *total);
+/* The active declarations of the organisations with 法人番号 corpnum (13
+ * digits), newest first, at most max; normally one (part 1 of issue 11
+ * keeps it so).  *n 0 when there is none. */
+hoshi_err hoshi_store_decl_by_corpnum(hoshi_store *s, const char *corpnum, hoshi_decl *out, size_t max,
+                                      size_t *n);
 /* Withdraws one declaration by ID (the operator's action, e.g. on a
  * complaint).  NOTFOUND when it does not exist or is already withdrawn. */
 hoshi_err hoshi_store_decl_withdraw_id(hoshi_store *s, const char *id, const char *date);

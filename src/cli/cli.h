@@ -57,6 +57,9 @@ int cmd_import(int argc, char **argv);
 int cmd_book(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
 int cmd_survey(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
+int cmd_nta(int argc, char **argv);
 
 /* `hoshi serve`: the other front end, the web application, whose one
  * entry point this is (src/server/main.c; it parses its own options and

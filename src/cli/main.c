@@ -25,6 +25,8 @@ static const char usage[] =
     "  book       table books: many tables, one run (xlsx, HTML report, CSVs)\n"
     "  registry   export the registry and self-diagnoses as survey data\n"
     "  survey     questionnaires (XLSForm): check a definition, print its codebook\n"
+    "  verify     check a signed declaration offline against the public keys\n"
+    "  keys       rotate or export the server's signing keys\n"
     "  help       show this help, or 'hoshi help COMMAND' for a command\n"
     "  version    print the version\n"
     "\n"
@@ -45,6 +47,9 @@ static const command commands[] = {
     {"book", cmd_book},
     {"registry", cmd_registry},
     {"survey", cmd_survey},
+    {"verify", cmd_verify},
+    {"keys", cmd_keys},
+    {"nta", cmd_nta},
 };
 
 static const command *find(const char *name)

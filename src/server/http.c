@@ -354,10 +354,25 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
     randombytes_buf(s.device_key, sizeof s.device_key);
-    if ((err = hoshi_store_open_sqlite(cfg->db_path, cfg->threads + 1, &s.store)) != HOSHI_OK ||
+    hoshi_buf keyfile = HOSHI_BUF_INIT;
+    if (cfg->key_file != NULL)
+        hoshi_buf_puts(&keyfile, cfg->key_file);
+    else
+        hoshi_buf_printf(&keyfile, "%s%s", cfg->db_path, HOSHI_SIGN_KEYFILE_SUFFIX);
+    /* The store first: a database that cannot be opened is the clearer
+     * message when its directory is missing. */
+    err = hoshi_namekey_default_dir(cfg->datadir);
+    if (err == HOSHI_OK)
+        err = hoshi_store_open_sqlite(cfg->db_path, cfg->threads + 1, &s.store);
+    if (err == HOSHI_OK)
+        err = keyfile.err == HOSHI_OK ? hoshi_keyring_open(keyfile.data, true, &s.keys) : keyfile.err;
+    hoshi_buf_free(&keyfile);
+    if (err != HOSHI_OK ||
         (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_JA, &s.cat[0])) != HOSHI_OK ||
         (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_EN, &s.cat[1])) != HOSHI_OK ||
-        (err = srv_tpl_load(&s)) != HOSHI_OK || (err = srv_cache_new(&s.cache)) != HOSHI_OK ||
+        (err = srv_tpl_load(&s)) != HOSHI_OK || (err = srv_mail_load(&s)) != HOSHI_OK ||
+        (err = srv_mailwake_new(&s.mailwake)) != HOSHI_OK ||
+        (err = srv_cache_new(&s.cache)) != HOSHI_OK ||
         (err = srv_regcache_new(cfg->datadir, &s.regcache)) != HOSHI_OK ||
         (err = srv_svcache_new(&s.svcache)) != HOSHI_OK ||
         (err = srv_surveyforms_new(cfg->datadir, &s.surveyforms)) != HOSHI_OK ||
@@ -422,6 +437,12 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
         close(lfd);
         goto free_state;
     }
+    /* After the base URL is known: reminders link to the site. */
+    if ((err = srv_mailer_start(&s, &s.mailer)) != HOSHI_OK) {
+        fprintf(stderr, "hoshi serve: mail: %s\n", hoshi_error_detail());
+        MHD_stop_daemon(d);
+        goto free_state;
+    }
     printf("hoshi serve: listening on http://%s:%d/\n", cfg->listen_host, port);
     if (demo_password != NULL)
         printf("hoshi serve: demo log-in: demo@example.jp / %s (operator: operator@example.jp, same password)\n",
@@ -437,6 +458,7 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
     MHD_stop_daemon(d);
     rc = 0;
 free_state:
+    srv_mailer_stop(s.mailer);
     srv_connwatch_stop(s.watch);
     srv_pwpool_free(s.pool);
     srv_throttle_free(s.throttle);
@@ -446,9 +468,12 @@ free_state:
     srv_svcache_free(s.svcache);
     srv_surveyforms_free(s.surveyforms);
     srv_tpl_free(&s);
+    srv_mail_free(&s);
+    srv_mailwake_free(s.mailwake);
     hoshi_catalog_free(s.cat[1]);
     hoshi_catalog_free(s.cat[0]);
     hoshi_store_close(s.store);
+    hoshi_keyring_free(s.keys);
     sodium_memzero(s.device_key, sizeof s.device_key);
     return rc;
 }

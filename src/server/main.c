@@ -45,14 +45,28 @@ static const char help[] =
     "  --hash-workers N      threads hashing passwords (default 2)\n"
     "  --hash-queue N        password jobs that may wait; more get 503 (default 16)\n"
     "  --signup-limit N      sign-ups per client address per hour (default 5)\n"
+    "  --key-file FILE       the keys that sign declarations (default: the --db\n"
+    "                        file's name with .keys added; made at first start)\n"
     "  --data-dir DIR        hoshi's data directory\n"
+    "  --smtp URL            send e-mail through this server (smtp://HOST:PORT,\n"
+    "                        or smtps:// for TLS from the start)\n"
+    "  --mail-from ADDR      the sender's address (required with --smtp)\n"
+    "  --smtp-user USER      log in to the SMTP server as USER (TLS required);\n"
+    "                        the password from --smtp-password-file or the\n"
+    "                        environment variable HOSHI_SMTP_PASSWORD\n"
+    "  --smtp-password-file FILE  the SMTP password (its first line)\n"
+    "  --mail-dir DIR        without --smtp: write each message as an .eml file\n"
+    "                        here (without either, messages wait in the outbox)\n"
+    "  --mail-retry S        seconds before a failed message is tried again,\n"
+    "                        doubled each time up to 6 hours (default 60)\n"
     "  -h, --help            show this help\n"
     "\n"
     "exit status: 0 stopped cleanly, 1 failure, 2 bad usage\n";
 
 enum {
     O_LISTEN = 256, O_DB, O_DEMO, O_DEMO_COUNT, O_DEMO_PW, O_THREADS, O_SECURE, O_NOCACHE, O_BASE, O_DATA,
-    O_MAXCONN, O_PERIP, O_HDRTIME, O_HASHW, O_HASHQ, O_SIGNUP
+    O_MAXCONN, O_PERIP, O_HDRTIME, O_HASHW, O_HASHQ, O_SIGNUP, O_KEYFILE, O_SMTP, O_FROM,
+    O_SMTPUSER, O_SMTPPW, O_MAILDIR, O_RETRY
 };
 
 /* The limits against abuse (issue 7): option, range, field of srv_config. */
@@ -68,6 +82,7 @@ static const struct {
     {O_HASHW, "--hash-workers", 1, 16, offsetof(srv_config, hash_workers)},
     {O_HASHQ, "--hash-queue", 1, 10000, offsetof(srv_config, hash_queue)},
     {O_SIGNUP, "--signup-limit", 1, 100000, offsetof(srv_config, signup_limit)},
+    {O_RETRY, "--mail-retry", 1, 86400, offsetof(srv_config, mail_retry)},
 };
 
 /* "hoshi serve: message" and the pointer to the help, as the CLI's
@@ -111,6 +126,40 @@ static bool url_ok(const char *u)
     return true;
 }
 
+static bool smtp_url_ok(const char *u)
+{
+    size_t n = strlen(u);
+    if (n > 200 || (strncmp(u, "smtp://", 7) != 0 && strncmp(u, "smtps://", 8) != 0) ||
+        n <= (size_t)(u[4] == 's' ? 8 : 7))
+        return false;
+    for (const char *p = u; *p; p++)
+        if (*p <= ' ' || *p >= 0x7f)
+            return false;
+    return true;
+}
+
+/* The SMTP password: the first line of file, else $HOSHI_SMTP_PASSWORD;
+ * kept for the life of the process, never printed. */
+static bool read_password(const char *file, const char **out)
+{
+    static char pw[512];
+    if (file == NULL) {
+        const char *env = getenv("HOSHI_SMTP_PASSWORD");
+        if (env == NULL || env[0] == '\0' || strlen(env) >= sizeof pw)
+            return false;
+        *out = env;
+        return true;
+    }
+    FILE *f = fopen(file, "r");
+    if (f == NULL)
+        return false;
+    bool ok = fgets(pw, sizeof pw, f) != NULL;
+    fclose(f);
+    pw[strcspn(pw, "\r\n")] = '\0';
+    *out = pw;
+    return ok && pw[0] != '\0';
+}
+
 int srv_main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -124,18 +173,26 @@ int srv_main(int argc, char **argv)
         {"no-cache", no_argument, NULL, O_NOCACHE},
         {"base-url", required_argument, NULL, O_BASE},
         {"data-dir", required_argument, NULL, O_DATA},
+        {"key-file", required_argument, NULL, O_KEYFILE},
         {"max-connections", required_argument, NULL, O_MAXCONN},
         {"conn-per-ip", required_argument, NULL, O_PERIP},
         {"header-timeout", required_argument, NULL, O_HDRTIME},
         {"hash-workers", required_argument, NULL, O_HASHW},
         {"hash-queue", required_argument, NULL, O_HASHQ},
         {"signup-limit", required_argument, NULL, O_SIGNUP},
+        {"smtp", required_argument, NULL, O_SMTP},
+        {"mail-from", required_argument, NULL, O_FROM},
+        {"smtp-user", required_argument, NULL, O_SMTPUSER},
+        {"smtp-password-file", required_argument, NULL, O_SMTPPW},
+        {"mail-dir", required_argument, NULL, O_MAILDIR},
+        {"mail-retry", required_argument, NULL, O_RETRY},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     srv_config cfg = {.listen_host = "127.0.0.1", .port = 8080, .threads = 4, .max_conn = 4000,
                       .conn_per_ip = 32, .header_timeout = 10, .hash_workers = 2, .hash_queue = 16,
-                      .signup_limit = 5};
+                      .signup_limit = 5, .mail_retry = 60};
+    const char *pw_file = NULL;
     static char host[64];
     const char *listen = "127.0.0.1:8080", *demo_pw = "hoshi-demo-2026";
     bool demo = false;
@@ -166,12 +223,31 @@ int srv_main(int argc, char **argv)
             cfg.base_url = optarg;
             break;
         case O_DATA: cfg.datadir = optarg; break;
+        case O_KEYFILE: cfg.key_file = optarg; break;
+        case O_SMTP:
+            if (!smtp_url_ok(optarg))
+                return usage_error("--smtp needs smtp://HOST[:PORT] or smtps://HOST[:PORT]");
+            cfg.smtp_url = optarg;
+            break;
+        case O_FROM:
+            if (!hoshi_mail_address_ok(optarg))
+                return usage_error("--mail-from needs a plain address like registry@example.jp");
+            cfg.mail_from = optarg;
+            break;
+        case O_SMTPUSER:
+            if (optarg[0] == '\0' || strpbrk(optarg, "\r\n") != NULL)
+                return usage_error("--smtp-user needs a user name");
+            cfg.smtp_user = optarg;
+            break;
+        case O_SMTPPW: pw_file = optarg; break;
+        case O_MAILDIR: cfg.mail_dir = optarg; break;
         case O_MAXCONN:
         case O_PERIP:
         case O_HDRTIME:
         case O_HASHW:
         case O_HASHQ:
         case O_SIGNUP:
+        case O_RETRY:
             for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
                 long v;
                 if (limits[i].opt != ch)
@@ -195,6 +271,12 @@ int srv_main(int argc, char **argv)
         return usage_error("--listen needs HOST:PORT, got '%s'", listen);
     if (strlen(demo_pw) < 10)
         return usage_error("--demo-password needs at least 10 characters");
+    if (cfg.smtp_url != NULL && cfg.mail_from == NULL)
+        return usage_error("--smtp needs --mail-from");
+    if (cfg.mail_from == NULL)
+        cfg.mail_from = "hoshi@localhost";
+    if (cfg.smtp_user != NULL && !read_password(pw_file, &cfg.smtp_password))
+        return usage_error("--smtp-user needs a password: --smtp-password-file FILE or HOSHI_SMTP_PASSWORD");
     cfg.listen_host = host;
     cfg.threads = (int)threads;
     return srv_run(&cfg, demo ? demo_pw : NULL, demo_count);

@@ -95,6 +95,21 @@ static void declare_page(srv_req *r, srv_resp *p, const hoshi_org *org, const ch
         srv_var_error(&v, r, "err", "declare", err);
         p->status = 422;
     }
+    hoshi_dispute dsp;
+    hoshi_err got = hoshi_store_dispute_pending(r->s->store, org->id, &dsp);
+    if (got != HOSHI_OK && got != HOSHI_ERR_NOTFOUND) {
+        srv_vars_free(&v);
+        srv_page_store_error(r, p, "dispute_pending", false);
+        return;
+    }
+    if (got == HOSHI_OK) {
+        char date[40];
+        const char *dv[] = {"corpnum", dsp.corpnum, "date", srv_fmt_date(r, dsp.opened_on, date, sizeof date), NULL};
+        hoshi_buf *pb = srv_var(&v, "pending");
+        hoshi_buf_puts(pb, "<p class=\"notice\" role=\"status\">");
+        hoshi_buf_subst(pb, srv_text(r, "declare", "pending"), dv, hoshi_buf_html);
+        hoshi_buf_puts(pb, "</p>");
+    }
     hoshi_buf *cur = srv_var(&v, "current");
     if (active) {
         char date[40];
@@ -149,10 +164,31 @@ void srv_page_declare(srv_req *r, srv_resp *p)
         declare_page(r, p, &org, err, false);
         return;
     }
+    /* The 法人番号 must be open in the register, under this name. */
+    hoshi_nta_verdict nv;
+    char nta_date[HOSHI_STORE_DATE];
+    if (hoshi_store_nta_check(r->s->store, org.corpnum, org.name, &nv, nta_date) != HOSHI_OK) {
+        srv_page_store_error(r, p, "nta_check", true);
+        return;
+    }
+    if ((err = srv_nta_refusal(nv)) != NULL) {
+        declare_page(r, p, &org, err, false);
+        return;
+    }
     char today[16], id[HOSHI_DECL_ID_LEN + 1];
+    long long dispute = 0;
     hoshi_date_iso(hoshi_date_today(), today, sizeof today);
-    if (hoshi_store_decl_create(r->s->store, org.id, (int)level, today, id) != HOSHI_OK) {
-        srv_page_store_error(r, p, "decl_create", true);
+    if (hoshi_store_decl_claim(r->s->store, org.id, (int)level, today, id, &dispute) != HOSHI_OK) {
+        srv_page_store_error(r, p, "decl_claim", true);
+        return;
+    }
+    if (dispute != 0) {
+        /* Another organisation's declaration holds the number: the
+         * operator decides, and nothing is issued meanwhile. */
+        char ids[24];
+        snprintf(ids, sizeof ids, "%lld", dispute);
+        srv_log(r, "warn", "decl_disputed", "dispute", ids, (const char *)NULL);
+        srv_redirect(p, "/declare?pending=1");
         return;
     }
     srv_redirect(p, "/declare?issued=1");
@@ -208,6 +244,11 @@ void srv_page_verify(srv_req *r, srv_resp *p, const char *id)
         hoshi_buf_puts(cn, "</dt><dd class=\"declid\">");
         hoshi_buf_html(cn, d.corpnum);
         hoshi_buf_puts(cn, "</dd>");
+    }
+    if (!srv_nta_facts(r, srv_var(&v, "nta"), &d) || !srv_org_history(r, srv_var(&v, "history"), d.org_id)) {
+        srv_vars_free(&v);
+        srv_page_store_error(r, p, "nta_check", false);
+        return;
     }
     srv_var_text(&v, "prefecture", srv_prefecture_name(r, d.prefecture));
     srv_var_text(&v, "industry", srv_industry_name(r, d.industry));
@@ -297,9 +338,15 @@ void srv_page_qr(srv_req *r, srv_resp *p, const char *id)
     hoshi_decl d;
     if (!find_decl(r, p, id, &d))
         return;
+    /* The link carries the signed token, so a printed code can be checked
+     * offline (hoshi verify takes the link as it is). */
     hoshi_buf url = HOSHI_BUF_INIT;
     srv_base_url(r, &url);
     hoshi_buf_printf(&url, "/verify/%s", d.id);
+    hoshi_buf tok = HOSHI_BUF_INIT;
+    if (srv_decl_token(r, &d, &tok) && tok.err == HOSHI_OK)
+        hoshi_buf_printf(&url, "?sig=%s", tok.data);
+    hoshi_buf_free(&tok);
     char *svg = NULL;
     size_t len = 0;
     if (url.err != HOSHI_OK || hoshi_qr_svg(url.data, srv_text(r, "badge", "qr_title"), &svg, &len) != HOSHI_OK) {

@@ -7,10 +7,13 @@
  * issues one invitation to each not yet invited and answers with the CSV
  * declaration_id,organization,url to mail-merge.  The links' tokens exist
  * only in that response (the store keeps their hashes), which the page
- * says before the button is pressed.
+ * says before the button is pressed.  When the operator leaves "mail"
+ * ticked, each link is also queued as an e-mail to its organisation's
+ * address (issue 11 part 4), after the invitations are stored.
  */
 #include "server.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,10 +95,26 @@ static hoshi_err count_row(const hoshi_registry_row *row, void *ctx)
     return HOSHI_OK;
 }
 
+/* What the store's invite callback builds: the CSV, and the invitations
+ * to mail once the store has committed them (the callback runs inside its
+ * transaction, where queueing mail would wait for the same lock). */
+typedef struct issue_ctx {
+    srv_req *r;
+    hoshi_buf *csv;
+    hoshi_buf mail;               /* hoshi_invitation_new records, when want_mail */
+    bool want_mail;
+} issue_ctx;
+
 static hoshi_err add_invitation(void *ctx, const hoshi_invitation_new *inv)
 {
-    srv_req *r = ((void **)ctx)[0];
-    hoshi_buf *b = ((void **)ctx)[1];
+    issue_ctx *ic = ctx;
+    srv_req *r = ic->r;
+    hoshi_buf *b = ic->csv;
+    if (ic->want_mail) {
+        hoshi_buf_append(&ic->mail, inv, sizeof *inv);
+        if (ic->mail.err != HOSHI_OK)
+            return hoshi_error_set(ic->mail.err, "invitations: no memory for the mail list");
+    }
     hoshi_buf_csv(b, inv->decl_id, ',');
     hoshi_buf_putc(b, ',');
     hoshi_buf_csv(b, inv->org_name, ',');
@@ -105,21 +124,58 @@ static hoshi_err add_invitation(void *ctx, const hoshi_invitation_new *inv)
     return b->err;
 }
 
+/* Queues the survey_invite message of each invitation whose organisation
+ * has an address; returns how many were queued. */
+static long long mail_links(srv_req *r, const hoshi_survey *sv, const issue_ctx *ic)
+{
+    long long queued = 0;
+    size_t n = ic->mail.len / sizeof(hoshi_invitation_new);
+    for (size_t i = 0; i < n; i++) {
+        const hoshi_invitation_new *inv = (const hoshi_invitation_new *)(void *)ic->mail.data + i;
+        char to[HOSHI_STORE_EMAIL];
+        if (hoshi_store_org_email(r->s->store, inv->org_id, to) != HOSHI_OK || !hoshi_mail_address_ok(to))
+            continue;
+        hoshi_buf url = HOSHI_BUF_INIT;
+        srv_base_url(r, &url);
+        hoshi_buf_printf(&url, "/s/%s", inv->token);
+        const char *vars[] = {"org", inv->org_name, "survey", sv->title, "id", inv->decl_id, "url",
+                              url.data ? url.data : "", NULL};
+        bool q = false;
+        if (srv_mail_send(r->s, "survey_invite", HOSHI_LANG_JA, to, vars, NULL, &q) == HOSHI_OK && q)
+            queued++;
+        else
+            srv_log(r, "error", "mail_queue", "kind", "survey_invite", "result", hoshi_error_detail(),
+                    (const char *)NULL);
+        sodium_memzero(url.data, url.len);
+        hoshi_buf_free(&url);
+    }
+    return queued;
+}
+
 static void issue(srv_req *r, srv_resp *p, const hoshi_survey *sv, const hoshi_invite_filter *f)
 {
     char today[16], user[24], sid[24], num[24];
     hoshi_date_iso(hoshi_date_today(), today, sizeof today);
     hoshi_buf csv = HOSHI_BUF_INIT;
     hoshi_buf_puts(&csv, "declaration_id,organization,url\r\n");
-    void *ctx[2] = {r, &csv};
-    long long invited = 0, skipped = 0;
-    hoshi_err err = hoshi_store_survey_invite(r->s->store, sv->id, f, today, add_invitation, ctx,
+    const char *want = srv_req_form(r, "mail");
+    issue_ctx ic = {r, &csv, HOSHI_BUF_INIT, want != NULL && strcmp(want, "1") == 0};
+    ic.mail.limit = SRV_MAIL_LIST_MAX;
+    long long invited = 0, skipped = 0, mailed = 0;
+    hoshi_err err = hoshi_store_survey_invite(r->s->store, sv->id, f, today, add_invitation, &ic,
                                               &invited, &skipped);
+    if (err == HOSHI_OK)
+        mailed = mail_links(r, sv, &ic);
+    if (ic.mail.data != NULL)
+        sodium_memzero(ic.mail.data, ic.mail.cap);
+    hoshi_buf_free(&ic.mail);
+    char nmail[24];
+    snprintf(nmail, sizeof nmail, "%lld", mailed);
     snprintf(user, sizeof user, "%lld", r->ses.user_id);
     snprintf(sid, sizeof sid, "%lld", sv->id);
     snprintf(num, sizeof num, "%lld", invited);
     srv_log(r, err == HOSHI_OK ? "info" : "warn", "survey_invited", "operator", user, "survey", sid,
-            "invited", num, "result", err == HOSHI_OK ? "ok" : hoshi_error_message(err), (const char *)NULL);
+            "invited", num, "mailed", nmail, "result", err == HOSHI_OK ? "ok" : hoshi_error_message(err), (const char *)NULL);
     if (err == HOSHI_ERR_INPUT) {
         hoshi_buf_free(&csv);
         srv_page_message(r, p, 409, "survey_not_invitable");

@@ -143,6 +143,7 @@ typedef struct profile_view {
     hoshi_text_problem name_why, contact_why;
     const char *errs[6];          /* web.ini keys of other field errors */
     bool saved;
+    bool declared;                /* a declaration is in force: renaming re-confirms it */
 } profile_view;
 
 static void profile_form(srv_req *r, srv_resp *p, const profile_view *pv)
@@ -168,6 +169,16 @@ static void profile_form(srv_req *r, srv_resp *p, const profile_view *pv)
     }
     srv_text_error(srv_var(&v, "err_name"), r, srv_text(r, "profile", "name"), &pv->name_why, ORG_NAME_MAX);
     srv_text_error(srv_var(&v, "err_contact"), r, srv_text(r, "profile", "contact"), &pv->contact_why, CONTACT_MAX);
+    if (pv->declared) {
+        /* Renaming a declared organisation re-confirms its declaration
+         * (issue 11 part 2); the verification page then shows the change. */
+        hoshi_buf *rb = srv_var(&v, "reconfirm");
+        hoshi_buf_puts(rb, "<label class=\"check\"><input type=\"checkbox\" name=\"reconfirm\" value=\"1\"> ");
+        hoshi_buf_html(rb, srv_text(r, "profile", "reconfirm"));
+        hoshi_buf_puts(rb, "</label><p class=\"hint\">");
+        hoshi_buf_html(rb, srv_text(r, "profile", "reconfirm_hint"));
+        hoshi_buf_puts(rb, "</p>");
+    }
     if (pv->saved) {
         hoshi_buf *nb = srv_var(&v, "notice");
         hoshi_buf_puts(nb, "<p class=\"notice\" role=\"status\">");
@@ -206,6 +217,33 @@ static bool digits_only(const char *in, char *out, size_t size)
     return true;
 }
 
+/* A declared organisation keeps its 法人番号 (a new one is a new
+ * declaration, and may be another's: see disputes), and a new name needs
+ * the owner's re-confirmation and, when checked, the register's.  Sets
+ * pv->errs; false (the error page made) only when the store failed. */
+static bool renamed_ok(srv_req *r, srv_resp *p, profile_view *pv, const hoshi_org *was, const hoshi_org *in,
+                       bool name_ok)
+{
+    if (!pv->declared)
+        return true;
+    if (strcmp(in->corpnum, was->corpnum) != 0 && pv->errs[1] == NULL)
+        pv->errs[1] = "err_corpnum_declared";
+    if (!name_ok || strcmp(in->name, was->name) == 0)
+        return true;
+    if (strcmp(srv_req_form(r, "reconfirm"), "1") != 0) {
+        pv->errs[0] = "err_reconfirm";
+        return true;
+    }
+    hoshi_nta_verdict nv;
+    char date[HOSHI_STORE_DATE];
+    if (hoshi_store_nta_check(r->s->store, was->corpnum, in->name, &nv, date) != HOSHI_OK) {
+        srv_page_store_error(r, p, "nta_check", true);
+        return false;
+    }
+    pv->errs[0] = srv_nta_refusal(nv);
+    return true;
+}
+
 void srv_page_profile(srv_req *r, srv_resp *p)
 {
     hoshi_org org;
@@ -217,6 +255,13 @@ void srv_page_profile(srv_req *r, srv_resp *p)
     pv.sole = org.prefecture != 0 && org.corpnum[0] == '\0';
     pv.name = org.name;
     pv.contact = org.contact;
+    hoshi_decl decl;
+    hoshi_err got = hoshi_store_decl_active(r->s->store, org.id, &decl);
+    if (got != HOSHI_OK && got != HOSHI_ERR_NOTFOUND) {
+        srv_page_store_error(r, p, "decl_active", r->is_post);
+        return;
+    }
+    pv.declared = got == HOSHI_OK;
     if (!r->is_post) {
         profile_form(r, p, &pv);
         return;
@@ -271,6 +316,8 @@ void srv_page_profile(srv_req *r, srv_resp *p)
     in.employees = hoshi_parse_long(srv_req_form(r, "employees"), 1, 6, &v) ? (int)v : 0;
     if (in.employees == 0)
         pv.errs[4] = "err_employees";
+    if (!renamed_ok(r, p, &pv, &org, &in, name_ok))
+        return;
     bool ok = name_ok && contact_ok;
     for (int i = 0; i < 6; i++)
         ok = ok && pv.errs[i] == NULL;

@@ -1,8 +1,11 @@
 /*
  * page_registry.c — the public registry of declarations (search by name,
  * prefecture, industry and level, paginated) and the JSON API over the
- * same data.  Every query value is capped and checked before it reaches
- * the store; the store binds it as a parameter.
+ * same data.  Names are compared by search key (hoshi/namekey.h); a
+ * 法人番号 or a declaration ID typed in the name box is looked up
+ * directly, and the page goes straight to a single match.  Every query
+ * value is capped and checked before it reaches the store; the store
+ * binds it as a parameter.
  */
 #include "server.h"
 
@@ -20,6 +23,8 @@ typedef struct search {
     bool bad;                     /* some parameter was invalid */
     hoshi_text_problem q_why;     /* what is wrong with the name, if anything */
     bool failed;                  /* the name could not be checked (memory) */
+    hoshi_lookup kind;            /* what the name box holds */
+    char digits[HOSHI_CORPNUM_LEN + 1]; /* the 法人番号 or ID it holds */
 } search;
 
 static void parse_search(srv_req *r, search *s)
@@ -33,6 +38,7 @@ static void parse_search(srv_req *r, search *s)
         s->bad = true;
         s->failed = s->q_why.fault == HOSHI_TEXT_OK;
     }
+    s->kind = s->bad ? HOSHI_LOOKUP_NAME : hoshi_lookup_of(s->name, s->digits);
     long v;
     const char *pref = srv_req_query(r, "prefecture"), *lvl = srv_req_query(r, "level"),
                *ind = srv_req_query(r, "industry"), *page = srv_req_query(r, "page");
@@ -62,8 +68,29 @@ static void parse_search(srv_req *r, search *s)
     }
 }
 
+/* A 法人番号 or an ID is looked up whatever the other fields say: its
+ * matches fit on the first page. */
+static hoshi_err run_lookup(srv_req *r, const search *s, hoshi_decl *out, size_t *n, long long *total)
+{
+    hoshi_err err;
+    if (s->kind == HOSHI_LOOKUP_CORPNUM) {
+        err = hoshi_store_decl_by_corpnum(r->s->store, s->digits, out, SRV_PAGE_SIZE, n);
+    } else {
+        err = hoshi_store_decl_get(r->s->store, s->digits, out);
+        *n = err == HOSHI_OK;
+        if (err == HOSHI_ERR_NOTFOUND)
+            err = HOSHI_OK;
+    }
+    *total = err == HOSHI_OK ? (long long)*n : 0;
+    if (err != HOSHI_OK || s->page > 1)
+        *n = 0;
+    return err;
+}
+
 static hoshi_err run_search(srv_req *r, const search *s, hoshi_decl *out, size_t *n, long long *total)
 {
+    if (s->kind != HOSHI_LOOKUP_NAME)
+        return run_lookup(r, s, out, n, total);
     hoshi_decl_query q = {s->name, s->prefecture, s->industry, s->level, false,
                           (s->page - 1) * SRV_PAGE_SIZE, SRV_PAGE_SIZE};
     return hoshi_store_decl_search(r->s->store, &q, out, n, total);
@@ -95,6 +122,12 @@ void srv_page_registry(srv_req *r, srv_resp *p)
         srv_page_store_error(r, p, "decl_search", false);
         return;
     }
+    if (s.kind != HOSHI_LOOKUP_NAME && n == 1 && total == 1) {
+        char loc[64];
+        snprintf(loc, sizeof loc, "/verify/%s", rows[0].id);
+        srv_redirect(p, loc);
+        return;
+    }
     srv_vars v = {0};
     srv_var_shown(&v, "q", s.q_why.fault != HOSHI_TEXT_OK ? srv_req_query(r, "q") : s.name);
     const char *any = srv_text(r, "registry", "any");
@@ -120,6 +153,11 @@ void srv_page_registry(srv_req *r, srv_resp *p)
     hoshi_buf_puts(res, "<p class=\"count\">");
     hoshi_buf_subst(res, srv_text(r, "registry", "count"), cnt, hoshi_buf_html);
     hoshi_buf_puts(res, "</p>");
+    if (total == 0 && !s.bad && s.name[0]) {
+        hoshi_buf_puts(res, "<p class=\"none\">");
+        hoshi_buf_html(res, srv_text(r, "registry", s.kind == HOSHI_LOOKUP_NAME ? "none" : "none_number"));
+        hoshi_buf_puts(res, "</p>");
+    }
     if (n > 0) {
         hoshi_buf_puts(res, "<table class=\"list\"><thead><tr><th>");
         hoshi_buf_html(res, srv_text(r, "registry", "col_org"));
@@ -203,6 +241,14 @@ static void decl_json(hoshi_buf *b, srv_req *r, const hoshi_decl *d)
     hoshi_buf_printf(&path, "/verify/%s", d->id);
     hoshi_buf_json_str(b, path.data ? path.data : "");
     hoshi_buf_free(&path);
+    /* null only when it could not be signed (logged by srv_decl_token). */
+    hoshi_buf_puts(b, ",\"signed\":");
+    hoshi_buf tok = HOSHI_BUF_INIT;
+    if (srv_decl_token(r, d, &tok) && tok.err == HOSHI_OK)
+        hoshi_buf_json_str(b, tok.data);
+    else
+        hoshi_buf_puts(b, "null");
+    hoshi_buf_free(&tok);
     hoshi_buf_puts(b, "}");
 }
 

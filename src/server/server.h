@@ -34,6 +34,8 @@ typedef struct srv_surveyforms srv_surveyforms;
 typedef struct srv_throttle srv_throttle;
 typedef struct srv_pwpool srv_pwpool;
 typedef struct srv_connwatch srv_connwatch;
+typedef struct srv_mailer srv_mailer;
+typedef struct srv_mailwake srv_mailwake;
 typedef struct srv_req srv_req;
 typedef struct srv_resp srv_resp;
 
@@ -47,6 +49,7 @@ typedef struct srv_config {
     bool quiet;
     bool no_cache;                /* benchmarking: always go to the database */
     const char *base_url;         /* public address for badges and QR codes, or NULL */
+    const char *key_file;         /* signing keys (issue 11), or NULL for DB.keys */
     /* Limits against abuse (issue 7; docs/web.md, Security). */
     int max_conn;                 /* concurrent connections in all */
     int conn_per_ip;              /* concurrent connections per client address */
@@ -54,6 +57,14 @@ typedef struct srv_config {
     int hash_workers;             /* threads computing password hashes */
     int hash_queue;               /* hashing jobs that may wait; more get 503 */
     int signup_limit;             /* sign-ups per client address per hour */
+    /* E-mail (issue 11 part 4; mailer.c): SMTP when smtp_url is set, else
+     * .eml files in mail_dir; neither: messages wait in the outbox. */
+    const char *smtp_url;         /* smtp://host:port or smtps://… */
+    const char *mail_from;        /* the sender's plain address */
+    const char *smtp_user;        /* NULL: no authentication */
+    const char *smtp_password;    /* never logged */
+    const char *mail_dir;
+    int mail_retry;               /* seconds before the first retry, doubled after */
 } srv_config;
 
 typedef struct srv {
@@ -74,7 +85,11 @@ typedef struct srv {
     srv_throttle *throttle;
     srv_pwpool *pool;
     srv_connwatch *watch;
+    srv_mailer *mailer;                   /* NULL when mail is off */
+    srv_mailwake *mailwake;               /* "the outbox has news" (mail_wake.c) */
+    hoshi_datafile *mailtext[2];          /* data/text/<lang>/mail.ini: the messages */
     unsigned char device_key[32]; /* signs device cookies (made at start) */
+    hoshi_keyring *keys;          /* signs declarations (page_signed.c); read-only once started */
     char base[256];               /* public address, no trailing slash */
     char dummy_hash[160];         /* verified against when an address is unknown */
 } srv;
@@ -308,6 +323,40 @@ void srv_connwatch_closed(srv_connwatch *w, void **socket_context);
  * restarts); false: they have arrived. */
 void srv_connwatch_mark(srv_connwatch *w, void *conn, bool receiving);
 
+/* --- mailer.c, mail_send.c: e-mail (issue 11 part 4) */
+/* Bytes of the lists of recipients gathered before queueing (a buffer of
+ * records: about a million reminders or invitations). */
+#define SRV_MAIL_LIST_MAX ((size_t)1 << 30)
+/* Starts the sender thread (*out NULL, and HOSHI_OK, when the
+ * configuration names neither --smtp nor --mail-dir). */
+hoshi_err srv_mailer_start(srv *s, srv_mailer **out);
+/* Ends the thread after the message it is sending, if any (NULL: nothing). */
+void srv_mailer_stop(srv_mailer *ml);
+/* mail_wake.c: the sender waits (at most seconds; false once told to
+ * stop), the queueing side signals. */
+hoshi_err srv_mailwake_new(srv_mailwake **out);
+void srv_mailwake_free(srv_mailwake *w);
+void srv_mailwake_signal(srv_mailwake *w);
+void srv_mailwake_stop(srv_mailwake *w);
+bool srv_mailwake_wait(srv_mailwake *w, int seconds);
+hoshi_err srv_mail_load(srv *s);
+void srv_mail_free(srv *s);
+/* The subject and body (malloc'd, the caller frees both) of message
+ * `kind` of mail.ini in lang, {name} replaced from vars (name/value pairs,
+ * NULL-terminated; control characters in a subject value become spaces). */
+hoshi_err srv_mail_render(srv *s, const char *kind, hoshi_lang lang, const char *const *vars,
+                          char **subject, char **body);
+/* The API for the rest of the server: renders message `kind` for `to` and
+ * queues it in the outbox (sent by the mailer, kept across restarts).
+ * key (NULL: none) makes it idempotent: *queued (may be NULL) is false
+ * when a message with that key was queued before.  HOSHI_ERR_INPUT when
+ * `to` is not a plain address. */
+hoshi_err srv_mail_send(srv *s, const char *kind, hoshi_lang lang, const char *to, const char *const *vars,
+                        const char *key, bool *queued);
+/* Queues the 12-month re-diagnosis reminder of every declaration in force
+ * declared a year or more before today, once per declaration. */
+hoshi_err srv_mail_reminders(srv *s, hoshi_date today, long long *queued);
+
 /* --- tpl.c: texts and templates */
 hoshi_err srv_tpl_load(srv *s);
 void srv_tpl_free(srv *s);
@@ -369,6 +418,18 @@ void srv_page_operator_withdraw(srv_req *r, srv_resp *p);
 /* True for an operator; anyone else gets the 404 page (a POST is logged
  * as a security event) and false. */
 bool srv_need_operator(srv_req *r, srv_resp *p);
+/* --- page_identity.c, page_operator_disputes.c: the 法人番号 against the
+ * National Tax Agency's register, disputes, history (issue 11 parts 1, 2).
+ * The web.ini key ([declare], [profile]) refusing a declaration or a
+ * rename for the verdict, NULL when it passes. */
+const char *srv_nta_refusal(hoshi_nta_verdict v);
+/* The register's line of the verification page's facts for d (nothing
+ * when unchecked); false when the store failed. */
+bool srv_nta_facts(srv_req *r, hoshi_buf *b, const hoshi_decl *d);
+/* The dated changes of a declared organisation (nothing when none);
+ * false when the store failed. */
+bool srv_org_history(srv_req *r, hoshi_buf *b, long long org_id);
+void srv_page_operator_disputes(srv_req *r, srv_resp *p);
 /* --- page_operator_registry.c: the registry's tables, and the dataset
  * they are counted from, kept per language until the store's generation
  * moves (the texts around tables from datadir, NULL: the default). */
@@ -455,6 +516,13 @@ void srv_survey_answers_json(hoshi_buf *b, const hoshi_answers *a);
 /* The dashboard's "a survey is waiting for you" block (nothing when none). */
 hoshi_err srv_survey_pending_block(srv_req *r, long long org_id, hoshi_buf *b);
 void srv_api_declaration(srv_req *r, srv_resp *p, const char *id);
+
+/* --- signed declarations (issue 11, part 5; page_signed.c) */
+/* GET /api/v1/keys: the public keys that verify the tokens. */
+void srv_api_keys(srv_req *r, srv_resp *p);
+/* Appends the token of d (hoshi/sign.h) to b; false (b unchanged, the
+ * failure logged) when it cannot be made. */
+bool srv_decl_token(srv_req *r, const hoshi_decl *d, hoshi_buf *b);
 
 /* --- shared page helpers (pages_common.c) */
 /* Appends the field error for *why in the visitor's language, naming the

@@ -8,7 +8,7 @@ Each seed is small and valid, so the fuzzer starts from inputs that reach
 deep and mutates from there; the first byte of csv, codebook and hsd
 seeds is the target's mode byte (see each fuzz_*.c).
 """
-import os, shutil, subprocess, sys, tempfile
+import os, re, shutil, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HOSHI = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "hoshi")
@@ -131,6 +131,7 @@ def main():
     ]:
         write("form", name, text)
     xlsform_seeds()
+    sign_seeds()
     sav_seeds()
 
 
@@ -159,6 +160,18 @@ def xlsform_seeds():
         for sheet, text in zip(("survey", "choices", "settings"), sheets):
             blob += "sheet %s %d\n%s\n" % (sheet, len(text.encode("utf-8")), text)
         write("xlsform", name + "_blob", "\0" + blob)
+
+
+def sign_seeds():
+    """sign: the public keys JSON of tests/data/sign/, a newline, a token of
+    tests/cli/verify.test (made with that key)."""
+    shutil.rmtree(os.path.join(ROOT, "tests", "fuzz", "corpus_sign"), ignore_errors=True)
+    keys = open(os.path.join(ROOT, "tests", "data", "sign", "keys.json"), encoding="utf-8").read().strip()
+    test = open(os.path.join(ROOT, "tests", "cli", "verify.test"), encoding="utf-8").read()
+    tokens = re.findall(r"^verify --keys %DATA%/sign/keys.json (hoshi1\.\S+)$", test, re.M)
+    write("sign", "active", keys + "\n" + tokens[0])
+    write("sign", "withdrawn", keys + "\n" + tokens[1])
+    write("sign", "no_keys", '{"keys":[],"x":[1,-2.5e3,true,null,{"a":"\\u00e9"}]}\n' + tokens[0])
 
 
 if __name__ == "__main__":

@@ -19,8 +19,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness
 from harness import locked, Client, check, signup, start
 
+# reconfirm: renaming a declared organisation re-confirms its declaration
+# (issue 11 part 2); ignored while nothing is declared.
 PROFILE = {"corpnum": "", "sole": "1", "prefecture": "13", "industry": "G", "employees": "2",
-           "contact": "星野"}
+           "contact": "星野", "reconfirm": "1"}
 FOUR = "\U00020BB7"  # 𠮷, four bytes in UTF-8
 
 
@@ -217,7 +219,7 @@ def store_failures(port, db, server):
     r = o.get(f"/verify/{did}")
     check("after the failure: the declaration is still active", "verdict active" in r.body)
     log = server.log()
-    for op in ("org_update", "decl_create", "draft_save", "decl_withdraw_id"):
+    for op in ("org_update", "decl_claim", "draft_save", "decl_withdraw_id"):
         check(f"log: store_error for {op}", re.search(rf"level=error event=store_error .*op={op} .*detail=", log)
               is not None)
     check("log: the failed withdrawal as a security event",

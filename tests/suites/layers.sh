@@ -32,7 +32,9 @@ registry: core
 selfcheck: core
 tab: core selfcheck
 survey: core selfcheck tab
-store: core registry"
+store: core registry
+sign: core registry
+mail: core"
 if python3 tests/suites/callgraph.py "${BUILD:-build}/san/obj" >/tmp/layers.$$ 2>/tmp/layers.$$.err; then
   LAYERS="$LAYERS" python3 - /tmp/layers.$$ <<'EOF'
 import glob, os, sys

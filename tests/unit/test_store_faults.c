@@ -10,6 +10,7 @@
  */
 #include "hoshi/store.h"
 #include "hoshi/store_accounts.h"
+#include "hoshi/store_outbox.h"
 #include "hoshi/store_registry.h"
 #include "hoshi/store_survey.h"
 #include "hoshi/testing.h"
@@ -987,6 +988,136 @@ static const char *check_progress(ctx *x, hoshi_err err, void *out)
     return NULL;
 }
 
+/* --- the e-mail outbox (issue 11 part 4) */
+static char outbox_key[32];
+static long long outbox_id;
+
+static void prepare_outbox_key(ctx *x)
+{
+    static int n;
+    (void)x;
+    snprintf(outbox_key, sizeof outbox_key, "k%d", n++);
+}
+
+static hoshi_err run_outbox_queue(ctx *x, void *out)
+{
+    hoshi_outbox_new m = {"rediag", "owner@example.jp", "件名", "本文\n", outbox_key};
+    bool queued = false;
+    hoshi_err err = hoshi_store_outbox_queue(x->s, &m, 1000, out, &queued);
+    if (err == HOSHI_OK && !queued)
+        return HOSHI_ERR_INTERNAL;
+    return err;
+}
+
+/* Whether the message keyed outbox_key is in the outbox (queueing it
+ * again is then refused as a repeat). */
+static bool outbox_has_key(ctx *x)
+{
+    hoshi_outbox_new m = {"rediag", "owner@example.jp", "件名", "本文\n", outbox_key};
+    bool queued = false;
+    return hoshi_store_outbox_queue(x->s, &m, 1000, NULL, &queued) == HOSHI_OK && !queued;
+}
+
+static const char *check_outbox_queue(ctx *x, hoshi_err err, void *out)
+{
+    bool has = outbox_has_key(x);
+    if (err == HOSHI_OK && (*(long long *)out <= 0 || !has))
+        return "success, but no message";
+    if (err != HOSHI_OK && has)
+        return "failure, but the message was queued";
+    return NULL;
+}
+
+/* A fresh unsent message for the operations that read or mark one. */
+static void prepare_outbox_msg(ctx *x)
+{
+    prepare_outbox_key(x);
+    hoshi_outbox_new m = {"rediag", "owner@example.jp", "件名", "本文\n", outbox_key};
+    bool queued = false;
+    outbox_id = 0;
+    hoshi_store_outbox_queue(x->s, &m, 1000, &outbox_id, &queued);
+}
+
+static hoshi_err run_outbox_get(ctx *x, void *out)
+{
+    return hoshi_store_outbox_get(x->s, outbox_id, out);
+}
+
+static const char *check_outbox_get(ctx *x, hoshi_err err, void *out)
+{
+    hoshi_outbox_msg *m = out;
+    (void)x;
+    bool wrong = err == HOSHI_OK && (m->body == NULL || strcmp(m->body, "本文\n") != 0 || strcmp(m->subject, "件名") != 0);
+    hoshi_outbox_msg_clear(m);
+    return wrong ? "success, but not the message" : NULL;
+}
+
+static hoshi_err run_outbox_due(ctx *x, void *out)
+{
+    hoshi_outbox_msg *m = out;
+    size_t n = 0;
+    hoshi_err err = hoshi_store_outbox_due(x->s, 1000, m, 1, &n);
+    if (err == HOSHI_OK && n != 1)
+        return HOSHI_ERR_INTERNAL;
+    return err;
+}
+
+static const char *check_outbox_due(ctx *x, hoshi_err err, void *out)
+{
+    hoshi_outbox_msg *m = out;
+    (void)x;
+    bool wrong = err == HOSHI_OK && (m->body == NULL || m->sent != 0);
+    hoshi_outbox_msg_clear(m);
+    return wrong ? "success, but not an unsent message" : NULL;
+}
+
+static int outbox_attempts(ctx *x, long long *sent)
+{
+    hoshi_outbox_msg m;
+    if (hoshi_store_outbox_get(x->s, outbox_id, &m) != HOSHI_OK)
+        return -1;
+    hoshi_outbox_msg_clear(&m);
+    *sent = m.sent;
+    return m.attempts;
+}
+
+static hoshi_err run_outbox_failed(ctx *x, void *out)
+{
+    (void)out;
+    return hoshi_store_outbox_failed(x->s, outbox_id, "451 later", 2000);
+}
+
+static hoshi_err run_outbox_sent(ctx *x, void *out)
+{
+    (void)out;
+    return hoshi_store_outbox_sent(x->s, outbox_id, 1500);
+}
+
+static const char *check_outbox_mark(ctx *x, hoshi_err err, void *out)
+{
+    long long sent = -1;
+    int attempts = outbox_attempts(x, &sent);
+    (void)out;
+    if (err == HOSHI_OK && attempts != 1)
+        return "success, but the attempt not counted";
+    if (err != HOSHI_OK && (attempts != 0 || sent != 0))
+        return "failure, but the message changed";
+    return NULL;
+}
+
+static hoshi_err run_org_email(ctx *x, void *out)
+{
+    return hoshi_store_org_email(x->s, x->oid, out);
+}
+
+static const char *check_org_email(ctx *x, hoshi_err err, void *out)
+{
+    (void)x;
+    if (err == HOSHI_OK && strcmp(out, "owner@example.jp") != 0)
+        return "success, but not the owner's address";
+    return NULL;
+}
+
 static const op ops[] = {
     {"open", NULL, run_open, check_open},
     {"user_by_email", NULL, run_user, read_user},
@@ -1025,6 +1156,12 @@ static const op ops[] = {
     {"response_submit", prepare_fresh_invitation, run_response_submit, check_response_submit},
     {"survey_responses", prepare_responses, run_responses, check_responses},
     {"survey_progress", NULL, run_progress, check_progress},
+    {"outbox_queue", prepare_outbox_key, run_outbox_queue, check_outbox_queue},
+    {"outbox_get", prepare_outbox_msg, run_outbox_get, check_outbox_get},
+    {"outbox_due", prepare_outbox_msg, run_outbox_due, check_outbox_due},
+    {"outbox_failed", prepare_outbox_msg, run_outbox_failed, check_outbox_mark},
+    {"outbox_sent", prepare_outbox_msg, run_outbox_sent, check_outbox_mark},
+    {"org_email", NULL, run_org_email, check_org_email},
 };
 
 /* The survey of setup: the organisation invited, a draft saved on page 2. */
@@ -1106,6 +1243,8 @@ static void run_kind(fault_kind k, const char *dir)
                 hoshi_survey survey;
                 hoshi_invitation invitation;
                 hoshi_survey_progress progress;
+                hoshi_outbox_msg msg;
+                char email[HOSHI_STORE_EMAIL];
                 pending_out pending;
                 hoshi_answers_outcome outcome;
                 char token[HOSHI_STORE_INVITE_TOKEN];

@@ -9,6 +9,8 @@
  */
 #include "hoshi/store.h"
 #include "hoshi/store_accounts.h"
+#include "hoshi/store_nta.h"
+#include "hoshi/store_outbox.h"
 #include "hoshi/store_registry.h"
 #include "unit.h"
 
@@ -249,6 +251,12 @@ static void upgrade_keeps_every_row(void)
     q.name = "yamada";
     CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
     CHECK_INT(total, 1);
+    /* Migration 7 gave the names already there their search key. */
+    q.name = "ＹＡＭＡＤＡ ｗｏｒｋｓ";
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, 1);
+    CHECK_INT(hoshi_store_decl_by_corpnum(s, "7000012050002", out, 4, &n), HOSHI_OK);
+    CHECK_INT(n, 1);
     hoshi_stats st;
     CHECK_INT(hoshi_store_stats(s, &st), HOSHI_OK);
     CHECK_INT(st.orgs, 2);
@@ -258,10 +266,40 @@ static void upgrade_keeps_every_row(void)
     CHECK_INT(st.active[1], 1);
     CHECK_INT(st.active[2], 1);
     CHECK_INT(st.withdrawn, 1);
+    /* Migration 7: an empty outbox that takes messages; the upgraded
+     * declarations are seen by the reminder look-up. */
+    hoshi_outbox_msg due[2];
+    CHECK_INT(hoshi_store_outbox_due(s, (long long)time(NULL), due, 2, &n), HOSHI_OK);
+    CHECK_INT(n, 0);
+    hoshi_outbox_new m = {"rediag", "hoshi@example.jp", "件名", "本文\n", "rediag:10000000025"};
+    bool queued = false;
+    CHECK_INT(hoshi_store_outbox_queue(s, &m, 1, NULL, &queued), HOSHI_OK);
+    CHECK(queued);
+    char to[HOSHI_STORE_EMAIL];
+    CHECK_INT(hoshi_store_org_email(s, 2, to), HOSHI_OK);
+    CHECK_STR(to, "yamada@example.jp");
     /* And the upgraded database takes new data. */
     long long uid, oid;
     CHECK_INT(hoshi_store_signup(s, "new@example.jp", "h", "新しい会社", &uid, &oid), HOSHI_OK);
     CHECK_INT(oid, 3);
+    /* Issue 11 parts 1 and 2: no register, no dispute, no history yet;
+     * then a rename of an organisation declared before is recorded. */
+    char nta_date[HOSHI_STORE_DATE];
+    CHECK_INT(hoshi_store_nta_date(s, nta_date), HOSHI_OK);
+    CHECK_STR(nta_date, "");
+    hoshi_dispute dsp[1];
+    CHECK_INT(hoshi_store_dispute_list(s, dsp, 1, &n), HOSHI_OK);
+    CHECK_INT(n, 0);
+    hoshi_org_change ch[2];
+    CHECK_INT(hoshi_store_org_history(s, 1, ch, 2, &n), HOSHI_OK);
+    CHECK_INT(n, 0);
+    snprintf(o.name, sizeof o.name, "%s", "星野商店株式会社");
+    CHECK_INT(hoshi_store_org_update(s, &o), HOSHI_OK);
+    CHECK_INT(hoshi_store_org_history(s, 1, ch, 2, &n), HOSHI_OK);
+    CHECK_INT(n, 1);
+    CHECK_INT(ch[0].field, HOSHI_CHANGE_NAME);
+    CHECK_STR(ch[0].before, "星野商店");
+    CHECK_STR(ch[0].after, "星野商店株式会社");
     hoshi_store_close(s);
     /* Opening again changes nothing. */
     CHECK_INT(hoshi_store_open_sqlite(path, 1, &s), HOSHI_OK);

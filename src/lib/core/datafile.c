@@ -26,6 +26,12 @@ struct hoshi_datafile {
     size_t n;
 };
 
+const char *hoshi_datadir_default(void)
+{
+    const char *env = getenv("HOSHI_DATA_DIR");
+    return env != NULL && *env ? env : HOSHI_DATADIR;
+}
+
 char *hi_trim_blanks(char *s, char *end)
 {
     while (s < end && (*s == ' ' || *s == '\t'))

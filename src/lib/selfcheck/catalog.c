@@ -65,12 +65,6 @@ const char *hoshi_lang_code(hoshi_lang lang)
     return lang == HOSHI_LANG_EN ? "en" : "ja";
 }
 
-const char *hoshi_datadir_default(void)
-{
-    const char *env = getenv("HOSHI_DATA_DIR");
-    return env != NULL && *env ? env : HOSHI_DATADIR;
-}
-
 /* The path of a data file: datadir/ then `name` with %s as the language. */
 static hoshi_err data_path(const hoshi_catalog *c, const char *name, char **out)
 {

@@ -148,6 +148,103 @@ static const char *const migrations[] = {
     " submitted_at INTEGER,"
     " dlevel INTEGER, dsize INTEGER, dindustry TEXT, dpref INTEGER, dscore INTEGER,"
     " UNIQUE (survey_id, respondent));",
+    /* 7: the search key of each organisation's name (hoshi/namekey.h:
+     * サクラ, ｻｸﾗ and さくら alike, (株) as 株式会社), written with the name
+     * through the SQL function hoshi_name_key (sqlite_namekey.c) and
+     * back-filled here.  The bigram index and the name indexes move from
+     * the name to its key; 法人番号 gets an index of its own, for look-ups
+     * by number. */
+    "ALTER TABLE orgs ADD COLUMN name_key TEXT NOT NULL DEFAULT '';"
+    "DROP TRIGGER orgs_grams_insert;"
+    "DROP TRIGGER orgs_grams_update;"
+    "CREATE TRIGGER orgs_grams_insert AFTER INSERT ON orgs BEGIN"
+    " INSERT OR IGNORE INTO org_grams(gram, org_id)"
+    "  SELECT substr(NEW.name_key, n, 2), NEW.id FROM gram_pos WHERE n < length(NEW.name_key);"
+    " END;"
+    "CREATE TRIGGER orgs_grams_update AFTER UPDATE OF name_key ON orgs BEGIN"
+    " DELETE FROM org_grams WHERE org_id = NEW.id;"
+    " INSERT OR IGNORE INTO org_grams(gram, org_id)"
+    "  SELECT substr(NEW.name_key, n, 2), NEW.id FROM gram_pos WHERE n < length(NEW.name_key);"
+    " END;"
+    "DELETE FROM org_grams;"
+    "UPDATE orgs SET name_key = hoshi_name_key(name);"
+    "DROP INDEX orgs_name;"
+    "DROP INDEX orgs_pref_name;"
+    "CREATE INDEX orgs_name_key ON orgs(name_key);"
+    "CREATE INDEX orgs_pref_key ON orgs(prefecture, name_key);"
+    "CREATE INDEX IF NOT EXISTS orgs_corpnum ON orgs(corpnum);",
+    /* Issue 11 parts 1 and 2: the register of corporate numbers, disputes
+     * over a number, and the history of a declared organisation, which
+     * the triggers record whatever path writes the change. */
+    "CREATE TABLE nta_corps("
+    " corpnum TEXT PRIMARY KEY,"
+    " update_date TEXT NOT NULL,"
+    " name TEXT NOT NULL,"
+    " furigana TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " prefecture TEXT NOT NULL,"
+    " city TEXT NOT NULL,"
+    " street TEXT NOT NULL,"
+    " pref_code INTEGER NOT NULL,"
+    " close_date TEXT NOT NULL,"
+    " close_cause TEXT NOT NULL,"
+    " successor TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE nta_imports("
+    " id INTEGER PRIMARY KEY,"
+    " data_date TEXT NOT NULL,"
+    " records INTEGER NOT NULL,"
+    " imported_at INTEGER NOT NULL DEFAULT (unixepoch()));"
+    "CREATE TABLE disputes("
+    " id INTEGER PRIMARY KEY,"
+    " corpnum TEXT NOT NULL,"
+    " org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    " holder_org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    " level INTEGER NOT NULL,"
+    " opened_on TEXT NOT NULL,"
+    " status INTEGER NOT NULL DEFAULT 0,"
+    " resolved_on TEXT NOT NULL DEFAULT '');"
+    "CREATE UNIQUE INDEX disputes_open ON disputes(org_id) WHERE status = 0;"
+    "CREATE TABLE org_history("
+    " id INTEGER PRIMARY KEY,"
+    " org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    " changed_on TEXT NOT NULL,"
+    " field INTEGER NOT NULL,"
+    " before TEXT NOT NULL,"
+    " after TEXT NOT NULL);"
+    "CREATE INDEX org_history_org ON org_history(org_id);"
+    "CREATE TRIGGER org_history_name AFTER UPDATE OF name ON orgs"
+    " WHEN NEW.name <> OLD.name"
+    "  AND EXISTS (SELECT 1 FROM declarations d WHERE d.org_id = NEW.id AND d.status = 1)"
+    " BEGIN INSERT INTO org_history(org_id, changed_on, field, before, after)"
+    "  VALUES (NEW.id, date('now', 'localtime'), 1, OLD.name, NEW.name); END;"
+    "CREATE TRIGGER org_history_prefecture AFTER UPDATE OF prefecture ON orgs"
+    " WHEN NEW.prefecture <> OLD.prefecture"
+    "  AND EXISTS (SELECT 1 FROM declarations d WHERE d.org_id = NEW.id AND d.status = 1)"
+    " BEGIN INSERT INTO org_history(org_id, changed_on, field, before, after)"
+    "  VALUES (NEW.id, date('now', 'localtime'), 2, OLD.prefecture, NEW.prefecture); END;"
+    "CREATE TRIGGER org_history_level AFTER INSERT ON declarations"
+    " WHEN EXISTS (SELECT 1 FROM declarations p WHERE p.org_id = NEW.org_id AND p.id <> NEW.id"
+    "  AND p.status = 0 AND p.withdrawn_on = NEW.declared_on AND p.level <> NEW.level)"
+    " BEGIN INSERT INTO org_history(org_id, changed_on, field, before, after)"
+    "  VALUES (NEW.org_id, NEW.declared_on, 3, (SELECT p.level FROM declarations p"
+    "   WHERE p.org_id = NEW.org_id AND p.id <> NEW.id AND p.status = 0"
+    "   AND p.withdrawn_on = NEW.declared_on ORDER BY p.rowid DESC LIMIT 1), NEW.level); END;",
+    /* 7: the e-mail outbox (issue 11 part 4; sqlite_outbox.c).  A message
+     * is unsent while `sent` is NULL; dedup, when set, makes queueing
+     * idempotent (a reminder is queued once however often the scan runs). */
+    "CREATE TABLE outbox("
+    " id INTEGER PRIMARY KEY,"
+    " kind TEXT NOT NULL,"
+    " rcpt TEXT NOT NULL,"
+    " subject TEXT NOT NULL,"
+    " body TEXT NOT NULL,"
+    " dedup TEXT UNIQUE,"
+    " created INTEGER NOT NULL,"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt INTEGER NOT NULL,"
+    " sent INTEGER,"
+    " last_error TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX outbox_due ON outbox(next_attempt) WHERE sent IS NULL;",
 };
 
 int hoshi_store_schema_version(void)
@@ -237,6 +334,8 @@ static hoshi_err open_conn(const char *path, hi_conn *c)
         return hi_fail(HOSHI_ERR_IO, "database %s is read-only: this process may not write the file"
                        " (check its permissions and owner)", path);
     sqlite3_busy_timeout(c->db, 5000);
+    if (hi_sq_namekey_register(c->db) != SQLITE_OK)
+        return hi_sq_fail(c, "register hoshi_name_key");
     if (sqlite3_prepare_v3(c->db, "ROLLBACK", -1, SQLITE_PREPARE_PERSISTENT, &c->rollback, NULL) != SQLITE_OK)
         return hi_sq_fail(c, "prepare");
     static const char setup[] = "PRAGMA journal_mode = WAL;"
@@ -374,6 +473,7 @@ const hoshi_store_ops hi_sqlite_ops = {
     .decl_get = hi_sq_decl_get,
     .decl_active = hi_sq_decl_active,
     .decl_search = hi_sq_decl_search,
+    .decl_by_corpnum = hi_sq_decl_by_corpnum,
     .seed = hi_sq_seed,
     .generation = hi_sq_generation,
     .user_set_operator = hi_sq_user_set_operator,
@@ -393,4 +493,19 @@ const hoshi_store_ops hi_sqlite_ops = {
     .response_submit = hi_sq_response_submit,
     .survey_responses = hi_sq_survey_responses,
     .survey_progress = hi_sq_survey_progress,
+    .nta_import = hi_sq_nta_import,
+    .nta_get = hi_sq_nta_get,
+    .nta_date = hi_sq_nta_date,
+    .decl_claim = hi_sq_decl_claim,
+    .dispute_list = hi_sq_dispute_list,
+    .dispute_pending = hi_sq_dispute_pending,
+    .dispute_resolve = hi_sq_dispute_resolve,
+    .org_history = hi_sq_org_history,
+    .outbox_queue = hi_sq_outbox_queue,
+    .outbox_due = hi_sq_outbox_due,
+    .outbox_get = hi_sq_outbox_get,
+    .outbox_sent = hi_sq_outbox_sent,
+    .outbox_failed = hi_sq_outbox_failed,
+    .org_email = hi_sq_org_email,
+    .reminders_due = hi_sq_reminders_due,
 };

@@ -33,7 +33,7 @@ static hoshi_err signup_in(hi_conn *c, const char *email, const char *pwhash, co
         return hi_fail(HOSHI_ERR_INPUT, "e-mail address already registered");
     if (rc != SQLITE_DONE)
         return hi_sq_fail(c, "look up user");
-    if ((err = hi_sq_prep(c, "INSERT INTO orgs(name) VALUES (?1)", &st)) != HOSHI_OK)
+    if ((err = hi_sq_prep(c, "INSERT INTO orgs(name, name_key) VALUES (?1, hoshi_name_key(?1))", &st)) != HOSHI_OK)
         return err;
     hi_sq_bind_text(st, 1, org_name);
     if ((err = step_done(c, st, "insert organisation")) != HOSHI_OK)

@@ -6,13 +6,15 @@
  */
 #include "sqlite_int.h"
 #include "internal.h"
+#include "hoshi/namekey.h"
 #include "hoshi/text.h"
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static hoshi_err insert_decl(hi_conn *c, long long org_id, int level, const char *date,
+hoshi_err hi_sq_insert_decl(hi_conn *c, long long org_id, int level, const char *date,
                              char id_out[HOSHI_STORE_DECL_ID])
 {
     sqlite3_stmt *st;
@@ -40,7 +42,7 @@ static hoshi_err insert_decl(hi_conn *c, long long org_id, int level, const char
     return hi_fail(HOSHI_ERR_INTERNAL, "could not find a free declaration ID");
 }
 
-static hoshi_err withdraw_active(hi_conn *c, long long org_id, const char *date, int *changes)
+hoshi_err hi_sq_withdraw_active(hi_conn *c, long long org_id, const char *date, int *changes)
 {
     sqlite3_stmt *st;
     hoshi_err err = hi_sq_prep(c, "UPDATE declarations SET status = 0, withdrawn_on = ?2"
@@ -69,8 +71,8 @@ hoshi_err hi_sq_decl_create(hoshi_store *base, long long org_id, int level, cons
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
     if ((err = hi_sq_exec(c, "BEGIN IMMEDIATE")) != HOSHI_OK)
         goto release;
-    if ((err = withdraw_active(c, org_id, date, NULL)) != HOSHI_OK ||
-        (err = insert_decl(c, org_id, level, date, id_out)) != HOSHI_OK) {
+    if ((err = hi_sq_withdraw_active(c, org_id, date, NULL)) != HOSHI_OK ||
+        (err = hi_sq_insert_decl(c, org_id, level, date, id_out)) != HOSHI_OK) {
         hi_sq_rollback(c, err);
         goto release;
     }
@@ -90,7 +92,7 @@ hoshi_err hi_sq_decl_withdraw(hoshi_store *base, long long org_id, const char *d
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
     int changes = 0;
-    err = withdraw_active(c, org_id, date, &changes);
+    err = hi_sq_withdraw_active(c, org_id, date, &changes);
     hi_sq_release(HI_SQ(base), c);
     if (err == HOSHI_OK && changes == 0)
         return hi_fail(HOSHI_ERR_NOTFOUND, "no active declaration");
@@ -139,23 +141,26 @@ hoshi_err hi_sq_decl_active(hoshi_store *base, long long org_id, hoshi_decl *out
                           " WHERE d.org_id = ?1 AND d.status = 1", hi_sq_bind_key_id, &org_id, out);
 }
 
-/* Copies s into dst with LIKE's wildcards escaped by '\', inside %…%. */
-static bool like_pattern(const char *s, char *dst, size_t size)
+/* The search key of a name query as a LIKE pattern %key% in *out
+ * (malloc'd; NULL when the key is empty, so nothing can match).  A key
+ * holds only letters, marks and numbers: never a wildcard to escape. */
+static hoshi_err name_pattern(const char *name, char **out, size_t *key_chars)
 {
-    size_t n = 0;
-    if (size < 3)
-        return false;
-    dst[n++] = '%';
-    for (const char *p = s; *p; p++) {
-        if (n + 3 >= size)
-            return false;
-        if (*p == '%' || *p == '_' || *p == '\\')
-            dst[n++] = '\\';
-        dst[n++] = *p;
+    *out = NULL;
+    const hoshi_namekey *nk;
+    char *key = NULL;
+    hoshi_err err = hoshi_namekey_default(&nk);
+    if (err != HOSHI_OK || (err = hoshi_namekey_query(nk, name, &key)) != HOSHI_OK)
+        return err;
+    if (*key != '\0') {
+        hoshi_buf b = HOSHI_BUF_INIT;
+        hoshi_buf_printf(&b, "%%%s%%", key);
+        if (hoshi_buf_finish(&b, out, NULL) != HOSHI_OK)
+            err = hi_fail(HOSHI_ERR_NOMEM, "out of memory searching the registry");
+        *key_chars = hoshi_utf8_count(key);
     }
-    dst[n++] = '%';
-    dst[n] = '\0';
-    return true;
+    free(key);
+    return err;
 }
 
 hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_decl *out,
@@ -163,27 +168,31 @@ hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_
 {
     *n = 0;
     *total = 0;
-    char pattern[2 * HOSHI_STORE_NAME + 4]; /* a name, each byte perhaps escaped, in %…% */
+    char *pattern = NULL;
+    size_t key_chars = 0;
     bool by_name = q->name != NULL && *q->name;
-    if (by_name && !like_pattern(q->name, pattern, sizeof pattern))
-        return hi_fail(HOSHI_ERR_LIMIT, "search text too long");
+    if (by_name) {
+        hoshi_err err = name_pattern(q->name, &pattern, &key_chars);
+        if (err != HOSHI_OK || pattern == NULL)
+            return err;
+    }
     /* Counting matches of a name alone reads the organisations that hold
-     * the query's first two characters (bigram index) instead of every
-     * name.  With a prefecture the (prefecture, name) index is cheaper,
-     * and the page itself is cheapest walking the newest declarations
-     * until it has enough, so neither uses the bigrams. */
-    bool by_gram = by_name && !q->prefecture && hoshi_utf8_count(q->name) >= 2;
+     * its key's first two characters (bigram index) instead of every key.
+     * With a prefecture the (prefecture, name_key) index is cheaper, and
+     * the page itself is cheapest walking the newest declarations until it
+     * has enough, so neither uses the bigrams. */
+    bool by_gram = by_name && !q->prefecture && key_chars >= 2;
     /* The WHERE clause is assembled from constant fragments only; every
      * value is a bound parameter with a fixed number. */
     char where[640], where_count[768];
     snprintf(where, sizeof where, " FROM declarations d JOIN orgs o ON o.id = d.org_id WHERE %s%s%s%s%s",
              q->include_withdrawn ? "1" : "d.status = 1",
-             by_name ? " AND o.name LIKE ?1 ESCAPE '\\'" : "",
+             by_name ? " AND o.name_key LIKE ?1" : "",
              q->prefecture ? " AND o.prefecture = ?2" : "",
              q->industry && *q->industry ? " AND o.industry = ?3" : "",
              q->level ? " AND d.level = ?4" : "");
     snprintf(where_count, sizeof where_count, "%s%s", where,
-             by_gram ? " AND o.id IN (SELECT g.org_id FROM org_grams g WHERE g.gram = substr(lower(?7), 1, 2))"
+             by_gram ? " AND o.id IN (SELECT g.org_id FROM org_grams g WHERE g.gram = substr(?1, 2, 2))"
                      : "");
     bool org_filter = by_name || q->prefecture || (q->industry && *q->industry);
     char sql_count[900], sql_page[1400];
@@ -208,8 +217,6 @@ hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_
             break;
         if (by_name)
             hi_sq_bind_text(st, 1, pattern);
-        if (by_gram && pass == 0)
-            hi_sq_bind_text(st, 7, q->name);
         if (q->prefecture)
             sqlite3_bind_int(st, 2, q->prefecture);
         if (q->industry && *q->industry)
@@ -230,11 +237,25 @@ hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_
         hi_sq_done(st);
     }
     hi_sq_release(HI_SQ(base), c);
+    free(pattern);
     if (err != HOSHI_OK) {
         *n = 0;
         *total = 0;
     }
     return err;
+}
+
+hoshi_err hi_sq_decl_by_corpnum(hoshi_store *base, const char *corpnum, hoshi_decl *out, size_t max,
+                                size_t *n)
+{
+    *n = 0;
+    if (!hoshi_corpnum_is_valid(corpnum))
+        return hi_fail(HOSHI_ERR_INPUT, "not a valid 法人番号");
+    hi_sq_query q = {.sql = "SELECT " DECL_COLS " FROM orgs o JOIN declarations d ON d.org_id = o.id"
+                            " WHERE o.corpnum = ?1 AND d.status = 1 ORDER BY d.seq DESC LIMIT ?2",
+                     .bind = hi_sq_bind_text_int, .ctx = &(hi_sq_text_int){corpnum, (long long)max},
+                     .copy = copy_decl, .what = "declarations by 法人番号"};
+    return hi_sq_readn(base, &q, out, sizeof *out, max, n);
 }
 
 static hoshi_err seed_one(hi_conn *c, const hoshi_seed_decl *it)
@@ -252,9 +273,9 @@ static hoshi_err seed_one(hi_conn *c, const hoshi_seed_decl *it)
         (strlen(it->diagnosis) != HOSHI_DIAG_ITEMS || strspn(it->diagnosis, "1234") != HOSHI_DIAG_ITEMS))
         return hi_fail(HOSHI_ERR_INPUT, "seed diagnosis must be 25 codes 1..4");
     sqlite3_stmt *st;
-    if ((err = hi_sq_prep(c, "INSERT INTO orgs(name, corpnum, prefecture, industry, employees,"
-                             " contact, star1, star1_committed) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-                             " '11111', 1)", &st)) != HOSHI_OK)
+    if ((err = hi_sq_prep(c, "INSERT INTO orgs(name, name_key, corpnum, prefecture, industry, employees,"
+                             " contact, star1, star1_committed) VALUES (?1, hoshi_name_key(?1), ?2, ?3,"
+                             " ?4, ?5, ?6, '11111', 1)", &st)) != HOSHI_OK)
         return err;
     hi_sq_bind_text(st, 1, it->org->name);
     hi_sq_bind_text(st, 2, it->org->corpnum);
@@ -299,7 +320,7 @@ static hoshi_err seed_one(hi_conn *c, const hoshi_seed_decl *it)
             return hi_sq_fail(c, "seed diagnosis");
     }
     char id[HOSHI_STORE_DECL_ID];
-    return insert_decl(c, org_id, it->level, it->declared_on, id);
+    return hi_sq_insert_decl(c, org_id, it->level, it->declared_on, id);
 }
 
 hoshi_err hi_sq_seed(hoshi_store *base, const hoshi_seed_decl *items, size_t n)

@@ -100,6 +100,11 @@ hoshi_err hi_sq_check_date(const char *what, const char *date);
 hoshi_err hi_sq_org_check(const hoshi_org *o);
 hoshi_err hi_sq_policy_check(const char *representative, const char *contact, const char *established,
                              const char *body);
+/* Makes the SQL function hoshi_name_key(name) — the name's search key
+ * (hoshi_namekey_make with the default legal forms) — known to db.  The
+ * writes of a name set name_key with it; the schema never calls it, so
+ * other programs may still open and write the database. */
+int hi_sq_namekey_register(sqlite3 *db);
 /* Rolls back the open transaction, if any, and returns err. */
 hoshi_err hi_sq_rollback(hi_conn *c, hoshi_err err);
 /* Runs one bound write statement on a pooled connection: the common shape
@@ -110,6 +115,13 @@ hoshi_err hi_sq_write1(hoshi_store *base, const char *sql, hi_sq_binder bind, co
 /* Binders for the commonest key, parameter 1: ctx is a const char *
  * (bound as text, NULL as "") or a const long long *. */
 void hi_sq_bind_key_text(sqlite3_stmt *st, const void *ctx);
+/* A text and an integer bound as ?1 and ?2 (a key and a limit, a digest
+ * and a time): ctx is a const hi_sq_text_int *. */
+typedef struct hi_sq_text_int {
+    const char *text;
+    long long number;
+} hi_sq_text_int;
+void hi_sq_bind_text_int(sqlite3_stmt *st, const void *ctx);
 void hi_sq_bind_key_id(sqlite3_stmt *st, const void *ctx);
 
 /* A query that reads records, for hi_sq_read1 and hi_sq_readn: the one
@@ -139,6 +151,26 @@ hoshi_err hi_sq_readn(hoshi_store *base, const hi_sq_query *q, void *out, size_t
  * bound on its own connection (q->sql and q->bind are not used). */
 hoshi_err hi_sq_rows(hi_conn *c, sqlite3_stmt *st, const hi_sq_query *q, void *out, size_t size,
                      size_t max, size_t *n);
+
+/* Inside the caller's transaction on c (sqlite_decl.c): issue a new
+ * declaration with a fresh random ID, and withdraw the organisation's
+ * active one (*changes, if not NULL, gets how many were). */
+hoshi_err hi_sq_insert_decl(hi_conn *c, long long org_id, int level, const char *date,
+                            char id_out[HOSHI_STORE_DECL_ID]);
+hoshi_err hi_sq_withdraw_active(hi_conn *c, long long org_id, const char *date, int *changes);
+
+/* Identity (sqlite_nta.c), as documented in hoshi/store_nta.h. */
+hoshi_err hi_sq_nta_import(hoshi_store *base, hoshi_nta_next_fn next, void *ctx,
+                           hoshi_nta_import_result *out);
+hoshi_err hi_sq_nta_get(hoshi_store *base, const char *corpnum, hoshi_nta_corp *out);
+hoshi_err hi_sq_nta_date(hoshi_store *base, char out[HOSHI_STORE_DATE]);
+hoshi_err hi_sq_decl_claim(hoshi_store *base, long long org_id, int level, const char *date,
+                           char id_out[HOSHI_STORE_DECL_ID], long long *dispute_id);
+hoshi_err hi_sq_dispute_list(hoshi_store *base, hoshi_dispute *out, size_t max, size_t *n);
+hoshi_err hi_sq_dispute_pending(hoshi_store *base, long long org_id, hoshi_dispute *out);
+hoshi_err hi_sq_dispute_resolve(hoshi_store *base, long long id, bool upheld, const char *date);
+hoshi_err hi_sq_org_history(hoshi_store *base, long long org_id, hoshi_org_change *out, size_t max,
+                            size_t *n);
 
 /* Closes every pooled connection and frees the store. */
 void hi_sqlite_close(hoshi_store *base);
@@ -176,6 +208,8 @@ hoshi_err hi_sq_decl_get(hoshi_store *base, const char *id, hoshi_decl *out);
 hoshi_err hi_sq_decl_active(hoshi_store *base, long long org_id, hoshi_decl *out);
 hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_decl *out, size_t *n,
                             long long *total);
+hoshi_err hi_sq_decl_by_corpnum(hoshi_store *base, const char *corpnum, hoshi_decl *out, size_t max,
+                                size_t *n);
 hoshi_err hi_sq_seed(hoshi_store *base, const hoshi_seed_decl *items, size_t n);
 hoshi_err hi_sq_generation(hoshi_store *base, long long *out);
 
@@ -211,6 +245,17 @@ hoshi_err hi_sq_check_day(const char *what, const char *date);
  * (sqlite_survey.c); HOSHI_ERR_NOMEM when SQLite could not convert one. */
 hoshi_err hi_sq_survey_state_at(hi_conn *c, sqlite3_stmt *st, int col, const char *today,
                                 hoshi_survey_state *out);
+
+/* The e-mail outbox and its recipients (sqlite_outbox.c), as documented
+ * in hoshi/store_outbox.h. */
+hoshi_err hi_sq_outbox_queue(hoshi_store *base, const hoshi_outbox_new *m, long long now, long long *id,
+                             bool *queued);
+hoshi_err hi_sq_outbox_due(hoshi_store *base, long long now, hoshi_outbox_msg *out, size_t max, size_t *n);
+hoshi_err hi_sq_outbox_get(hoshi_store *base, long long id, hoshi_outbox_msg *out);
+hoshi_err hi_sq_outbox_sent(hoshi_store *base, long long id, long long now);
+hoshi_err hi_sq_outbox_failed(hoshi_store *base, long long id, const char *error, long long next_attempt);
+hoshi_err hi_sq_org_email(hoshi_store *base, long long org_id, char out[HOSHI_STORE_EMAIL]);
+hoshi_err hi_sq_reminders_due(hoshi_store *base, const char *cutoff, hoshi_reminder_fn fn, void *ctx);
 
 /* The backend's operation table (sqlite.c). */
 extern const hoshi_store_ops hi_sqlite_ops;

@@ -72,6 +72,13 @@ void hi_sq_bind_key_id(sqlite3_stmt *st, const void *ctx)
     sqlite3_bind_int64(st, 1, *(const long long *)ctx);
 }
 
+void hi_sq_bind_text_int(sqlite3_stmt *st, const void *ctx)
+{
+    const hi_sq_text_int *a = ctx;
+    hi_sq_bind_text(st, 1, a->text);
+    sqlite3_bind_int64(st, 2, a->number);
+}
+
 /* Copies the current row into rec (see hi_sq_query). */
 static hoshi_err read_row(hi_conn *c, sqlite3_stmt *st, const hi_sq_query *q, void *rec)
 {

@@ -73,7 +73,7 @@ hoshi_err hi_sq_org_update(hoshi_store *base, const hoshi_org *org)
         return err;
     int changes = 0;
     err = hi_sq_write1(base,
-                       "UPDATE orgs SET name = ?2, corpnum = ?3, prefecture = ?4, industry = ?5,"
+                       "UPDATE orgs SET name = ?2, name_key = hoshi_name_key(?2), corpnum = ?3, prefecture = ?4, industry = ?5,"
                        " employees = ?6, contact = ?7, star1 = ?8, star1_committed = ?9"
                        " WHERE id = ?1",
                        bind_org, org, &changes);

@@ -122,6 +122,12 @@ hoshi_err hoshi_store_decl_active(hoshi_store *s, long long org_id, hoshi_decl *
     FORWARD(decl_active, org_id, out);
 }
 
+hoshi_err hoshi_store_decl_by_corpnum(hoshi_store *s, const char *corpnum, hoshi_decl *out, size_t max,
+                                      size_t *n)
+{
+    FORWARD(decl_by_corpnum, corpnum, out, max, n);
+}
+
 hoshi_err hoshi_store_decl_search(hoshi_store *s, const hoshi_decl_query *q, hoshi_decl *out,
                                   size_t *n, long long *total)
 {
@@ -232,4 +238,85 @@ hoshi_err hoshi_store_survey_responses(hoshi_store *s, long long survey_id, hosh
 hoshi_err hoshi_store_survey_progress(hoshi_store *s, long long survey_id, hoshi_survey_progress *out)
 {
     FORWARD(survey_progress, survey_id, out);
+}
+
+hoshi_err hoshi_store_nta_import(hoshi_store *s, hoshi_nta_next_fn next, void *ctx,
+                                 hoshi_nta_import_result *out)
+{
+    FORWARD(nta_import, next, ctx, out);
+}
+
+hoshi_err hoshi_store_nta_get(hoshi_store *s, const char *corpnum, hoshi_nta_corp *out)
+{
+    FORWARD(nta_get, corpnum, out);
+}
+
+hoshi_err hoshi_store_nta_date(hoshi_store *s, char out[HOSHI_STORE_DATE])
+{
+    FORWARD(nta_date, out);
+}
+
+hoshi_err hoshi_store_decl_claim(hoshi_store *s, long long org_id, int level, const char *date,
+                                 char id_out[HOSHI_STORE_DECL_ID], long long *dispute_id)
+{
+    FORWARD(decl_claim, org_id, level, date, id_out, dispute_id);
+}
+
+hoshi_err hoshi_store_dispute_list(hoshi_store *s, hoshi_dispute *out, size_t max, size_t *n)
+{
+    FORWARD(dispute_list, out, max, n);
+}
+
+hoshi_err hoshi_store_dispute_pending(hoshi_store *s, long long org_id, hoshi_dispute *out)
+{
+    FORWARD(dispute_pending, org_id, out);
+}
+
+hoshi_err hoshi_store_dispute_resolve(hoshi_store *s, long long id, bool upheld, const char *date)
+{
+    FORWARD(dispute_resolve, id, upheld, date);
+}
+
+hoshi_err hoshi_store_org_history(hoshi_store *s, long long org_id, hoshi_org_change *out, size_t max,
+                                  size_t *n)
+{
+    FORWARD(org_history, org_id, out, max, n);
+}
+
+hoshi_err hoshi_store_outbox_queue(hoshi_store *s, const hoshi_outbox_new *m, long long now,
+                                   long long *id, bool *queued)
+{
+    FORWARD(outbox_queue, m, now, id, queued);
+}
+
+hoshi_err hoshi_store_outbox_due(hoshi_store *s, long long now, hoshi_outbox_msg *out, size_t max,
+                                 size_t *n)
+{
+    FORWARD(outbox_due, now, out, max, n);
+}
+
+hoshi_err hoshi_store_outbox_get(hoshi_store *s, long long id, hoshi_outbox_msg *out)
+{
+    FORWARD(outbox_get, id, out);
+}
+
+hoshi_err hoshi_store_outbox_sent(hoshi_store *s, long long id, long long now)
+{
+    FORWARD(outbox_sent, id, now);
+}
+
+hoshi_err hoshi_store_outbox_failed(hoshi_store *s, long long id, const char *error,
+                                    long long next_attempt)
+{
+    FORWARD(outbox_failed, id, error, next_attempt);
+}
+
+hoshi_err hoshi_store_org_email(hoshi_store *s, long long org_id, char out[HOSHI_STORE_EMAIL])
+{
+    FORWARD(org_email, org_id, out);
+}
+
+hoshi_err hoshi_store_reminders_due(hoshi_store *s, const char *cutoff, hoshi_reminder_fn fn, void *ctx)
+{
+    FORWARD(reminders_due, cutoff, fn, ctx);
 }

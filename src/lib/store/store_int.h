@@ -24,8 +24,10 @@
 
 #include "hoshi/store.h"
 #include "hoshi/store_accounts.h"
+#include "hoshi/store_nta.h"
 #include "hoshi/store_registry.h"
 #include "hoshi/store_survey.h"
+#include "hoshi/store_outbox.h"
 
 /* The backend's operations.  Every function gets the store as its first
  * argument and does what its hoshi_store_* wrapper documents. */
@@ -66,6 +68,8 @@ typedef struct hoshi_store_ops {
     hoshi_err (*decl_active)(hoshi_store *s, long long org_id, hoshi_decl *out);
     hoshi_err (*decl_search)(hoshi_store *s, const hoshi_decl_query *q, hoshi_decl *out,
                              size_t *n, long long *total);
+    hoshi_err (*decl_by_corpnum)(hoshi_store *s, const char *corpnum, hoshi_decl *out, size_t max,
+                                 size_t *n);
     hoshi_err (*seed)(hoshi_store *s, const hoshi_seed_decl *items, size_t n);
     hoshi_err (*stats)(hoshi_store *s, hoshi_stats *out);
     hoshi_err (*registry_rows)(hoshi_store *s, hoshi_registry_row_fn fn, void *ctx);
@@ -95,6 +99,28 @@ typedef struct hoshi_store_ops {
     hoshi_err (*survey_responses)(hoshi_store *s, long long survey_id, hoshi_response_fn fn,
                                   void *ctx);
     hoshi_err (*survey_progress)(hoshi_store *s, long long survey_id, hoshi_survey_progress *out);
+
+    /* identity (hoshi/store_nta.h) */
+    hoshi_err (*nta_import)(hoshi_store *s, hoshi_nta_next_fn next, void *ctx,
+                            hoshi_nta_import_result *out);
+    hoshi_err (*nta_get)(hoshi_store *s, const char *corpnum, hoshi_nta_corp *out);
+    hoshi_err (*nta_date)(hoshi_store *s, char out[HOSHI_STORE_DATE]);
+    hoshi_err (*decl_claim)(hoshi_store *s, long long org_id, int level, const char *date,
+                            char id_out[HOSHI_STORE_DECL_ID], long long *dispute_id);
+    hoshi_err (*dispute_list)(hoshi_store *s, hoshi_dispute *out, size_t max, size_t *n);
+    hoshi_err (*dispute_pending)(hoshi_store *s, long long org_id, hoshi_dispute *out);
+    hoshi_err (*dispute_resolve)(hoshi_store *s, long long id, bool upheld, const char *date);
+    hoshi_err (*org_history)(hoshi_store *s, long long org_id, hoshi_org_change *out, size_t max,
+                             size_t *n);
+    /* the e-mail outbox (hoshi/store_outbox.h) */
+    hoshi_err (*outbox_queue)(hoshi_store *s, const hoshi_outbox_new *m, long long now, long long *id,
+                              bool *queued);
+    hoshi_err (*outbox_due)(hoshi_store *s, long long now, hoshi_outbox_msg *out, size_t max, size_t *n);
+    hoshi_err (*outbox_get)(hoshi_store *s, long long id, hoshi_outbox_msg *out);
+    hoshi_err (*outbox_sent)(hoshi_store *s, long long id, long long now);
+    hoshi_err (*outbox_failed)(hoshi_store *s, long long id, const char *error, long long next_attempt);
+    hoshi_err (*org_email)(hoshi_store *s, long long org_id, char out[HOSHI_STORE_EMAIL]);
+    hoshi_err (*reminders_due)(hoshi_store *s, const char *cutoff, hoshi_reminder_fn fn, void *ctx);
 } hoshi_store_ops;
 
 /* What every backend's handle starts with; the rest is the backend's own. */

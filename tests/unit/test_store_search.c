@@ -1,0 +1,206 @@
+/*
+ * test_store_search.c — the registry search by search key (issue 11 part
+ * 8) in the SQLite store: each spelling of a name finds the others, with
+ * and without a prefecture (the bigram and the (prefecture, key) paths
+ * must count alike), renames and sign-ups keep the key, a query of only
+ * punctuation finds nothing, look-up by 法人番号, and the migration that
+ * added the key filling it for rows written before it.
+ */
+#include "hoshi/namekey.h"
+#include "hoshi/store.h"
+#include "hoshi/store_accounts.h"
+#include "hoshi/store_registry.h"
+#include "unit.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/hoshi-search-XXXXXX";
+static char path[128];
+
+static hoshi_store *open_fresh(void)
+{
+    static int n;
+    snprintf(path, sizeof path, "%s/s%d.db", dir, n++);
+    hoshi_store *s = NULL;
+    CHECK_INT(hoshi_store_open_sqlite(path, 2, &s), HOSHI_OK);
+    return s;
+}
+
+/* Seeds one organisation with a ★ declaration. */
+static void seed(hoshi_store *s, const char *name, const char *corpnum, int prefecture)
+{
+    hoshi_org org = {0};
+    snprintf(org.name, sizeof org.name, "%s", name);
+    snprintf(org.corpnum, sizeof org.corpnum, "%s", corpnum);
+    org.prefecture = prefecture;
+    hoshi_seed_decl it = {&org, 1, "2026-03-01", NULL, NULL, NULL, 0};
+    CHECK_INT(hoshi_store_seed(s, &it, 1), HOSHI_OK);
+}
+
+/* How many active declarations a name search finds, checking that the
+ * page holds as many (up to 10) as the count says. */
+static long long found(hoshi_store *s, const char *name, int prefecture)
+{
+    hoshi_decl out[10];
+    size_t n = 0;
+    long long total = -1;
+    hoshi_decl_query q = {name, prefecture, NULL, 0, false, 0, 10};
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT((long long)n, total < 10 ? total : 10);
+    return total;
+}
+
+static void spellings_find_each_other(void)
+{
+    hoshi_store *s = open_fresh();
+    seed(s, "株式会社サクラ精工", "", 13);
+    seed(s, "ｻｸﾗ運輸(株)", "", 13);
+    seed(s, "さくら商店", "", 27);
+    seed(s, "ＳＡＫＵＲＡ Tech 合同会社", "", 27);
+    seed(s, "有限会社 山田製作所", "", 13);
+    const char *sakura[] = {"サクラ", "ｻｸﾗ", "さくら", "ｻ ｸ ﾗ", "サ・ク・ラ"};
+    for (size_t i = 0; i < sizeof sakura / sizeof sakura[0]; i++) {
+        CHECK_INT(found(s, sakura[i], 0), 3);
+        CHECK_INT(found(s, sakura[i], 13), 2);
+        CHECK_INT(found(s, sakura[i], 27), 1);
+    }
+    CHECK_INT(found(s, "sakura", 0), 1);
+    CHECK_INT(found(s, "ＳＡＫＵＲＡ", 27), 1);
+    CHECK_INT(found(s, "sakuratech", 0), 1);
+    /* a legal form in the query is dropped: (株)さくら finds both 株式会社
+     * さくら… and さくら…(株); alone it finds every 株式会社 */
+    CHECK_INT(found(s, "(株)さくら", 0), 3);
+    CHECK_INT(found(s, "㈱", 0), 2);
+    CHECK_INT(found(s, "株式会社", 0), 2);
+    CHECK_INT(found(s, "ｶﾌﾞｼｷｶﾞｲｼｬ", 13), 2);
+    CHECK_INT(found(s, "(有)", 0), 1);
+    CHECK_INT(found(s, "㈲山田", 0), 1);
+    CHECK_INT(found(s, "（同）", 27), 1);
+    /* one character: no bigram, still found */
+    CHECK_INT(found(s, "山", 0), 1);
+    CHECK_INT(found(s, "ヤマダ", 0), 0);
+    /* only punctuation: nothing, not everything */
+    CHECK_INT(found(s, "・・・", 0), 0);
+    CHECK_INT(found(s, "%", 0), 0);
+    /* bad text is refused, not searched */
+    hoshi_decl out[2];
+    size_t n;
+    long long total;
+    hoshi_decl_query q = {"\xE3\x81", 0, NULL, 0, false, 0, 2};
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_ERR_INPUT);
+    hoshi_store_close(s);
+}
+
+static void renames_and_signups_keep_the_key(void)
+{
+    hoshi_store *s = open_fresh();
+    long long uid, oid;
+    CHECK_INT(hoshi_store_signup(s, "a@example.jp", "hash", "ｶﾌﾞｼｷｶﾞｲｼｬ ﾎｼﾉ", &uid, &oid), HOSHI_OK);
+    char id[HOSHI_STORE_DECL_ID];
+    CHECK_INT(hoshi_store_decl_create(s, oid, 1, "2026-03-01", id), HOSHI_OK);
+    CHECK_INT(found(s, "(株)ほしの", 0), 1);
+    hoshi_org org;
+    CHECK_INT(hoshi_store_org_get(s, oid, &org), HOSHI_OK);
+    snprintf(org.name, sizeof org.name, "有限会社ツキノ");
+    CHECK_INT(hoshi_store_org_update(s, &org), HOSHI_OK);
+    CHECK_INT(found(s, "ほしの", 0), 0);
+    CHECK_INT(found(s, "つきの", 0), 1);
+    CHECK_INT(found(s, "ﾂｷﾉ(有)", 0), 1);
+    hoshi_store_close(s);
+}
+
+static void by_corpnum(void)
+{
+    hoshi_store *s = open_fresh();
+    seed(s, "星野商店", "7000012050002", 13);
+    seed(s, "月野商店", "1000011000005", 13);
+    hoshi_decl out[3];
+    size_t n = 9;
+    CHECK_INT(hoshi_store_decl_by_corpnum(s, "7000012050002", out, 3, &n), HOSHI_OK);
+    CHECK_INT(n, 1);
+    CHECK_STR(out[0].org_name, "星野商店");
+    CHECK_STR(out[0].corpnum, "7000012050002");
+    /* withdrawn: no longer found */
+    CHECK_INT(hoshi_store_decl_withdraw_id(s, out[0].id, "2026-03-02"), HOSHI_OK);
+    CHECK_INT(hoshi_store_decl_by_corpnum(s, "7000012050002", out, 3, &n), HOSHI_OK);
+    CHECK_INT(n, 0);
+    /* valid but unknown, and invalid */
+    char unknown[HOSHI_CORPNUM_LEN + 1];
+    snprintf(unknown, sizeof unknown, "%d000012050003", hoshi_corpnum_check_digit("000012050003"));
+    CHECK(hoshi_corpnum_is_valid(unknown));
+    CHECK_INT(hoshi_store_decl_by_corpnum(s, unknown, out, 3, &n), HOSHI_OK);
+    CHECK_INT(n, 0);
+    CHECK_INT(hoshi_store_decl_by_corpnum(s, "8000012050002", out, 3, &n), HOSHI_ERR_INPUT);
+    CHECK_INT(hoshi_store_decl_by_corpnum(s, "' OR 1=1 --", out, 3, &n), HOSHI_ERR_INPUT);
+    CHECK_INT(hoshi_store_decl_by_corpnum(s, NULL, out, 3, &n), HOSHI_ERR_INPUT);
+    hoshi_store_close(s);
+}
+
+static int exec(const char *sql)
+{
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open(path, &db);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        printf("  sqlite: %s\n", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    return rc;
+}
+
+/* A database as it was before the key (migration 7): the migrations after
+ * it (8 the 法人番号 register, disputes and history; 9 the outbox) are
+ * undone too, and run again on the next open.  Its rows, written then,
+ * get their key and bigrams on that open. */
+static void migration_fills_the_key(void)
+{
+    hoshi_store *s = open_fresh();
+    seed(s, "株式会社サクラ精工", "", 13);
+    seed(s, "ｻｸﾗ運輸(株)", "", 13);
+    hoshi_store_close(s);
+    char sql[4096];
+    snprintf(sql, sizeof sql,
+             "DROP TABLE outbox;"
+             "DROP TRIGGER org_history_name; DROP TRIGGER org_history_prefecture;"
+             "DROP TRIGGER org_history_level;"
+             "DROP TABLE org_history; DROP TABLE disputes; DROP TABLE nta_imports;"
+             "DROP TABLE nta_corps;"
+             "DROP INDEX orgs_name_key; DROP INDEX orgs_pref_key; DROP INDEX orgs_corpnum;"
+             "DROP TRIGGER orgs_grams_insert; DROP TRIGGER orgs_grams_update;"
+             "ALTER TABLE orgs DROP COLUMN name_key;"
+             "CREATE INDEX orgs_pref_name ON orgs(prefecture, name); CREATE INDEX orgs_name ON orgs(name);"
+             "CREATE TRIGGER orgs_grams_insert AFTER INSERT ON orgs BEGIN"
+             " INSERT OR IGNORE INTO org_grams(gram, org_id)"
+             "  SELECT substr(lower(NEW.name), n, 2), NEW.id FROM gram_pos WHERE n < length(NEW.name); END;"
+             "CREATE TRIGGER orgs_grams_update AFTER UPDATE OF name ON orgs BEGIN"
+             " DELETE FROM org_grams WHERE org_id = NEW.id;"
+             " INSERT OR IGNORE INTO org_grams(gram, org_id)"
+             "  SELECT substr(lower(NEW.name), n, 2), NEW.id FROM gram_pos WHERE n < length(NEW.name); END;"
+             /* a name another program wrote, not UTF-8: no key, no failure */
+             "UPDATE orgs SET name = CAST(X'4F4C44E380' AS TEXT) WHERE id = 2;"
+             "PRAGMA user_version = 6;");
+    CHECK_INT(exec(sql), SQLITE_OK);
+    s = NULL;
+    CHECK_INT(hoshi_store_open_sqlite(path, 1, &s), HOSHI_OK);
+    CHECK_INT(found(s, "さくら", 0), 1);
+    CHECK_INT(found(s, "ｻｸﾗｾｲｺｳ", 0), 0);
+    CHECK_INT(found(s, "さくら精工", 0), 1);
+    CHECK_INT(found(s, "(株)", 13), 1);
+    CHECK_INT(found(s, "old", 0), 0);
+    hoshi_store_close(s);
+}
+
+int main(void)
+{
+    if (mkdtemp(dir) == NULL)
+        return 1;
+    RUN(spellings_find_each_other);
+    RUN(renames_and_signups_keep_the_key);
+    RUN(by_corpnum);
+    RUN(migration_fills_the_key);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd) == 0 ? UNIT_RESULT() : 1;
+}
