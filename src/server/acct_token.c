@@ -12,6 +12,7 @@
  */
 #include "server.h"
 
+#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -120,4 +121,19 @@ bool srv_local_path(const char *s)
     static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_.-";
     size_t n = s ? strlen(s) : 0;
     return n > 0 && n < 200 && s[0] == '/' && s[1] != '/' && strspn(s, ok) == n && strstr(s, "/.") == NULL;
+}
+
+bool srv_acct_email(const char *raw, char out[SRV_EMAIL_MAX + 1])
+{
+    bool fits = strlen(raw) <= SRV_EMAIL_MAX + 8;   /* room for blanks around it */
+    char buf[SRV_EMAIL_MAX + 9];
+    snprintf(buf, sizeof buf, "%s", fits ? raw : "");
+    srv_trim(buf);
+    for (char *c = buf; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    const char *at = strchr(buf, '@');
+    bool ok = fits && strlen(buf) <= SRV_EMAIL_MAX && at != NULL && at != buf && strchr(at + 1, '@') == NULL &&
+              strchr(at, '.') != NULL && hoshi_mail_address_ok(buf);
+    snprintf(out, SRV_EMAIL_MAX + 1, "%.*s", SRV_EMAIL_MAX, fits ? buf : "");
+    return ok;
 }

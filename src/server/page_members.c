@@ -8,7 +8,6 @@
  */
 #include "server.h"
 
-#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -193,15 +192,8 @@ void srv_page_members_invite(srv_req *r, srv_resp *p)
     if (!srv_need_owner(r, p, &me))
         return;
     char email[SRV_EMAIL_MAX + 1];
-    const char *raw = srv_req_form(r, "email");
-    bool fits = strlen(raw) < sizeof email;
-    snprintf(email, sizeof email, "%s", fits ? raw : "");
-    srv_trim(email);
-    for (char *c = email; *c; c++)
-        *c = (char)tolower((unsigned char)*c);
-    const char *at = strchr(email, '@');
-    if (!fits || at == NULL || at == email || strchr(at, '.') == NULL || !hoshi_mail_address_ok(email)) {
-        members_page(r, p, &me, fits ? email : "", "err_email");
+    if (!srv_acct_email(srv_req_form(r, "email"), email)) {
+        members_page(r, p, &me, email, "err_email");
         return;
     }
     hoshi_member m[MEMBERS_MAX];

@@ -16,7 +16,6 @@
  */
 #include "server.h"
 
-#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,6 +46,28 @@ static bool link_token(srv_req *r, srv_resp *p, const char *token, hoshi_token_k
     return true;
 }
 
+/* Uses the link's token (its digest in the wait area) with pwhash; the
+ * user into *uid and logged as `event`, or false with the page made: 404
+ * for a link no longer valid, 409 `taken` when the address has an
+ * account now. */
+static bool use_token(srv_req *r, srv_resp *p, hoshi_token_kind kind, const char *pwhash, const char *taken,
+                      const char *event, long long *uid)
+{
+    hoshi_err err = hoshi_store_token_use(r->s->store, r->wait.email, kind, (long long)time(NULL), pwhash, uid);
+    if (err == HOSHI_ERR_NOTFOUND || err == HOSHI_ERR_INPUT) {
+        srv_page_message(r, p, err == HOSHI_ERR_INPUT ? 409 : 404, err == HOSHI_ERR_INPUT ? taken : "link_invalid");
+        return false;
+    }
+    if (err != HOSHI_OK) {
+        srv_page_store_error(r, p, "token_use", true);
+        return false;
+    }
+    char id[24];
+    snprintf(id, sizeof id, "%lld", *uid);
+    srv_log(r, "info", event, "user", id, (const char *)NULL);
+    return true;
+}
+
 /* The new-password form of section (reset or invite). */
 static void password_form(srv_req *r, srv_resp *p, const char *section, const char *info_html,
                           const char *err)
@@ -65,17 +86,6 @@ static void password_form(srv_req *r, srv_resp *p, const char *section, const ch
 }
 
 /* --- /password/forgot */
-
-static bool email_shaped(char *e)
-{
-    const char *at = strchr(e, '@');
-    if (at == NULL || at == e || at[1] == '\0' || strchr(at + 1, '@') != NULL || strlen(e) > SRV_EMAIL_MAX ||
-        !hoshi_mail_address_ok(e))
-        return false;
-    for (char *c = e; *c; c++)
-        *c = (char)tolower((unsigned char)*c);
-    return true;
-}
 
 static void forgot_form(srv_req *r, srv_resp *p, const char *email, bool sent, long wait)
 {
@@ -107,11 +117,7 @@ void srv_page_password_forgot(srv_req *r, srv_resp *p)
         return;
     }
     char email[SRV_EMAIL_MAX + 1];
-    const char *raw = srv_req_form(r, "email");
-    bool shaped = strlen(raw) < sizeof email;
-    snprintf(email, sizeof email, "%s", shaped ? raw : "");
-    srv_trim(email);
-    shaped = shaped && email_shaped(email);
+    bool shaped = srv_acct_email(srv_req_form(r, "email"), email);
     hoshi_user u;
     bool known = shaped && hoshi_store_user_by_email(r->s->store, email, &u) == HOSHI_OK;
     srv_throttle_ticket tk;
@@ -158,19 +164,8 @@ static void reset_finish(srv_req *r, srv_resp *p)
         return;
     }
     long long uid = 0;
-    hoshi_err err = hoshi_store_token_use(r->s->store, r->wait.email, HOSHI_TOKEN_RESET, (long long)time(NULL),
-                                          r->job.hash, &uid);
-    if (err == HOSHI_ERR_NOTFOUND) {
-        srv_page_message(r, p, 404, "link_invalid");
+    if (!use_token(r, p, HOSHI_TOKEN_RESET, r->job.hash, "link_invalid", "password_reset", &uid))
         return;
-    }
-    if (err != HOSHI_OK) {
-        srv_page_store_error(r, p, "token_use", true);
-        return;
-    }
-    char id[24];
-    snprintf(id, sizeof id, "%lld", uid);
-    srv_log(r, "info", "password_reset", "user", id, (const char *)NULL);
     if (r->logged_in)
         srv_session_end(r, p);
     srv_redirect(p, "/login?reset=1");
@@ -203,20 +198,8 @@ static void invite_finish(srv_req *r, srv_resp *p)
         return;
     }
     long long uid = 0;
-    hoshi_err err = hoshi_store_token_use(r->s->store, r->wait.email, HOSHI_TOKEN_INVITE, (long long)time(NULL),
-                                          r->job.hash, &uid);
-    if (err == HOSHI_ERR_NOTFOUND || err == HOSHI_ERR_INPUT) {
-        srv_page_message(r, p, err == HOSHI_ERR_INPUT ? 409 : 404, err == HOSHI_ERR_INPUT ? "invite_taken"
-                                                                                           : "link_invalid");
+    if (!use_token(r, p, HOSHI_TOKEN_INVITE, r->job.hash, "invite_taken", "member_joined", &uid))
         return;
-    }
-    if (err != HOSHI_OK) {
-        srv_page_store_error(r, p, "token_use", true);
-        return;
-    }
-    char id[24];
-    snprintf(id, sizeof id, "%lld", uid);
-    srv_log(r, "info", "member_joined", "user", id, (const char *)NULL);
     if (r->logged_in)
         srv_session_end(r, p);
     if (srv_session_start(r, p, uid) != HOSHI_OK) {
@@ -273,24 +256,12 @@ void srv_page_email_confirm(srv_req *r, srv_resp *p, const char *token)
         return;
     }
     long long uid = 0;
-    hoshi_err err = hoshi_store_token_use(r->s->store, r->wait.email, HOSHI_TOKEN_EMAIL, (long long)time(NULL),
-                                          NULL, &uid);
-    if (err == HOSHI_ERR_NOTFOUND || err == HOSHI_ERR_INPUT) {
-        srv_page_message(r, p, err == HOSHI_ERR_INPUT ? 409 : 404, err == HOSHI_ERR_INPUT ? "email_taken"
-                                                                                           : "link_invalid");
+    if (!use_token(r, p, HOSHI_TOKEN_EMAIL, NULL, "email_taken", "email_changed", &uid))
         return;
-    }
-    if (err != HOSHI_OK) {
-        srv_page_store_error(r, p, "token_use", true);
-        return;
-    }
     const char *vars[] = {"old", before.email, "email", t.email, NULL};
     /* Sent to the old address, so its holder hears of a change they did not make. */
     if (srv_mail_send(r->s, "email_changed_notice", r->lang, before.email, vars, NULL, NULL) != HOSHI_OK)
         srv_log(r, "error", "mail_queue", "kind", "email_changed_notice", "detail", hoshi_error_detail(),
                 (const char *)NULL);
-    char id[24];
-    snprintf(id, sizeof id, "%lld", uid);
-    srv_log(r, "info", "email_changed", "user", id, (const char *)NULL);
     srv_page_message(r, p, 200, "email_changed");
 }

@@ -14,7 +14,6 @@
  */
 #include "server.h"
 
-#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -204,15 +203,8 @@ void srv_page_account_email(srv_req *r, srv_resp *p)
     if (!user_load(r, p, &m, &u))
         return;
     char email[SRV_EMAIL_MAX + 1];
-    const char *raw = srv_req_form(r, "new_email");
-    bool fits = strlen(raw) < sizeof email;
-    snprintf(email, sizeof email, "%s", fits ? raw : "");
-    srv_trim(email);
-    for (char *c = email; *c; c++)
-        *c = (char)tolower((unsigned char)*c);
-    const char *at = strchr(email, '@');
     account_errs e = {0};
-    if (!fits || at == NULL || at == email || strchr(at, '.') == NULL || !hoshi_mail_address_ok(email))
+    if (!srv_acct_email(srv_req_form(r, "new_email"), email))
         e.email = "err_email";
     else if (strcmp(email, m.email) == 0)
         e.email = "err_same";

@@ -538,6 +538,9 @@ bool srv_acct_token_digest(const char *token, char digest[HOSHI_STORE_TOKEN]);
  * it could not be queued. */
 bool srv_acct_mail(srv_req *r, const char *kind, const char *to, const char *path, const char *token,
                    const char *const *vars);
+/* An e-mail address as typed: blanks around it trimmed, lower-cased, into
+ * out (or "" when far too long); true when it is a plain address. */
+bool srv_acct_email(const char *raw, char out[SRV_EMAIL_MAX + 1]);
 /* srv_need_login, then the session's member record into *m; on failure
  * the response is made and it returns false. */
 bool srv_member_load(srv_req *r, srv_resp *p, hoshi_member *m);

@@ -196,15 +196,22 @@ hoshi_err hi_sq_invite_list(hoshi_store *base, long long org_id, long long now, 
     return hi_sq_readn(base, &q, out, sizeof *out, max, n);
 }
 
+/* Runs a DELETE of one row keyed by ?1 = a, ?2 = b; NOTFOUND (missing)
+ * when it deleted nothing. */
+static hoshi_err delete_one(hoshi_store *base, const char *sql, long long a, long long b, const char *missing)
+{
+    long long args[2] = {a, b};
+    int changes = 0;
+    hoshi_err err = hi_sq_write1(base, sql, bind_org_now, args, &changes);
+    if (err == HOSHI_OK && changes == 0)
+        return hi_fail(HOSHI_ERR_NOTFOUND, "%s", missing);
+    return err;
+}
+
 hoshi_err hi_sq_invite_revoke(hoshi_store *base, long long org_id, long long id)
 {
-    long long args[2] = {org_id, id};
-    int changes = 0;
-    hoshi_err err = hi_sq_write1(base, "DELETE FROM account_tokens WHERE org_id = ?1 AND id = ?2 AND kind = 1",
-                                 bind_org_now, args, &changes);
-    if (err == HOSHI_OK && changes == 0)
-        return hi_fail(HOSHI_ERR_NOTFOUND, "no such invitation");
-    return err;
+    return delete_one(base, "DELETE FROM account_tokens WHERE org_id = ?1 AND id = ?2 AND kind = 1", org_id, id,
+                      "no such invitation");
 }
 
 struct token_use {
@@ -263,7 +270,9 @@ static hoshi_err token_use_in(hi_conn *c, void *ctx)
     hi_sq_query q = {.copy = copy_token, .what = "account token"};
     hoshi_acct_token t;
     size_t n = 0;
-    if ((err = hi_sq_rows(c, st, &q, &t, sizeof t, 1, &n)) != HOSHI_OK)
+    err = hi_sq_rows(c, st, &q, &t, sizeof t, 1, &n);
+    hi_sq_done(st);
+    if (err != HOSHI_OK)
         return err;
     if (n == 0)
         return hi_fail(HOSHI_ERR_NOTFOUND, "no such token, or it expired");
@@ -329,14 +338,9 @@ hoshi_err hi_sq_password_set(hoshi_store *base, long long user_id, const char *p
 
 hoshi_err hi_sq_member_remove(hoshi_store *base, long long org_id, long long user_id)
 {
-    long long args[2] = {org_id, user_id};
-    int changes = 0;
     /* Sessions and tokens go with the user (ON DELETE CASCADE). */
-    hoshi_err err = hi_sq_write1(base, "DELETE FROM users WHERE org_id = ?1 AND id = ?2 AND role = 0",
-                                 bind_org_now, args, &changes);
-    if (err == HOSHI_OK && changes == 0)
-        return hi_fail(HOSHI_ERR_NOTFOUND, "user %lld is not a member of organisation %lld", user_id, org_id);
-    return err;
+    return delete_one(base, "DELETE FROM users WHERE org_id = ?1 AND id = ?2 AND role = 0", org_id, user_id,
+                      "no such member (not the owner) in the organisation");
 }
 
 struct transfer {
