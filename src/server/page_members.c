@@ -43,6 +43,17 @@ static void member_rows(hoshi_buf *b, srv_req *r, const hoshi_member *m, size_t 
     }
 }
 
+/* The day an invitation expires, as the visitor's language writes dates. */
+static const char *expiry_text(srv_req *r, long long expires, char *buf, size_t size)
+{
+    char iso[16];
+    time_t when = (time_t)expires;
+    struct tm tm;
+    localtime_r(&when, &tm);
+    strftime(iso, sizeof iso, "%Y-%m-%d", &tm);
+    return srv_fmt_date(r, iso, buf, size);
+}
+
 static void invite_rows(hoshi_buf *b, srv_req *r, const hoshi_acct_token *t, size_t n, bool owner)
 {
     if (n == 0)
@@ -51,12 +62,8 @@ static void invite_rows(hoshi_buf *b, srv_req *r, const hoshi_acct_token *t, siz
     hoshi_buf_html(b, srv_text(r, "members", "pending"));
     hoshi_buf_puts(b, "</h2><ul class=\"invites\">");
     for (size_t i = 0; i < n; i++) {
-        char iso[16], shown[64];
-        time_t when = (time_t)t[i].expires;
-        struct tm tm;
-        localtime_r(&when, &tm);
-        strftime(iso, sizeof iso, "%Y-%m-%d", &tm);
-        const char *subst[] = {"email", t[i].email, "date", srv_fmt_date(r, iso, shown, sizeof shown), NULL};
+        char shown[64];
+        const char *subst[] = {"email", t[i].email, "date", expiry_text(r, t[i].expires, shown, sizeof shown), NULL};
         hoshi_buf_puts(b, "<li>");
         hoshi_buf_subst(b, srv_text(r, "members", "pending_row"), subst, hoshi_buf_html);
         if (owner)
@@ -171,13 +178,9 @@ static void send_invite(srv_req *r, srv_resp *p, const hoshi_member *me, const c
         srv_page_store_error(r, p, "token_add", true);
         return;
     }
-    char iso[16], shown[64];
-    time_t when = (time_t)t.expires;
-    struct tm tm;
-    localtime_r(&when, &tm);
-    strftime(iso, sizeof iso, "%Y-%m-%d", &tm);
-    const char *vars[] = {"org", org.name, "inviter", me->email, "expires", srv_fmt_date(r, iso, shown, sizeof shown),
-                          NULL};
+    char shown[64];
+    const char *vars[] = {"org", org.name, "inviter", me->email, "expires",
+                          expiry_text(r, t.expires, shown, sizeof shown), NULL};
     srv_acct_mail(r, "member_invite", email, "/invite/", token, vars);
     sodium_memzero(token, sizeof token);
     char id[24];
