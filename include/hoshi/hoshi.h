@@ -33,6 +33,7 @@
 #include "hoshi/namekey.h"
 #include "hoshi/store.h"
 #include "hoshi/store_accounts.h"
+#include "hoshi/store_member.h"
 #include "hoshi/store_registry.h"
 #include "hoshi/store_survey.h"
 #include "hoshi/nta.h"

@@ -197,6 +197,12 @@ static enum MHD_Result resume(conn_state *cs)
     void (*cont)(srv_req *, srv_resp *) = r->cont;
     r->cont = NULL;
     cont(r, &cs->p);
+    if (r->cont != NULL) {
+        /* The continuation asked the pool once more (a password checked,
+         * then the new one hashed): this wait is over, the next begins. */
+        srv_await_finished();
+        return srv_await_suspend(&cs->wait) ? MHD_YES : resume(cs);
+    }
     enum MHD_Result ret = finish(cs);
     srv_await_finished();
     return ret;

@@ -11,6 +11,7 @@
  * with a notice that covers both (a taken address is logged as a
  * security event).  Log-in failures, throttling and a full pool are
  * logged with a keyed digest of the address, never the address itself.
+ * Log-in returns to the page asked for (`next`, a local path only).
  */
 #include "server.h"
 #include "hoshi/text.h"
@@ -197,19 +198,37 @@ void srv_page_signup(srv_req *r, srv_resp *p)
     }
 }
 
+/* Where to go after logging in: `next` (query on GET, form on POST) when
+ * it is a local path (srv_local_path), else the dashboard. */
+static const char *login_next(srv_req *r)
+{
+    const char *n = r->is_post ? srv_req_form(r, "next") : srv_req_query(r, "next");
+    return n != NULL && srv_local_path(n) ? n : "/dashboard";
+}
+
 static void login_form(srv_req *r, srv_resp *p, const char *email, const char *err)
 {
     srv_vars v = {0};
     srv_csrf_input(srv_var(&v, "csrf"), r);
+    const char *next = login_next(r);
+    if (strcmp(next, "/dashboard") != 0) {
+        hoshi_buf *h = srv_var(&v, "next");
+        hoshi_buf_puts(h, "<input type=\"hidden\" name=\"next\" value=\"");
+        hoshi_buf_html(h, next);
+        hoshi_buf_puts(h, "\">");
+    }
     srv_var_text(&v, "email", email);
     if (p->status == 429)
         throttled_error(srv_var(&v, "err"), r, "login", p->retry_after);
     else
         srv_var_error(&v, r, "err", "login", err);
-    if (!r->is_post && srv_req_query(r, "signed_up") != NULL) {
+    static const char *const notices[] = {"signed_up", "reset", NULL};
+    for (size_t i = 0; !r->is_post && notices[i] != NULL; i++) {
+        if (srv_req_query(r, notices[i]) == NULL)
+            continue;
         hoshi_buf *n = srv_var(&v, "notice");
         hoshi_buf_puts(n, "<p class=\"notice\" role=\"status\">");
-        hoshi_buf_html(n, srv_text(r, "login", "signed_up"));
+        hoshi_buf_html(n, srv_text(r, "login", notices[i]));
         hoshi_buf_puts(n, "</p>");
     }
     srv_page_render(r, p, "login", &v);
@@ -237,14 +256,14 @@ static void login_finish(srv_req *r, srv_resp *p)
     }
     srv_device_cookie_set(r, p, w->user_id);
     srv_log(r, "info", "login", "user", id, "device", w->trusted ? "trusted" : "none", (const char *)NULL);
-    srv_redirect(p, "/dashboard");
+    srv_redirect(p, login_next(r));
 }
 
 void srv_page_login(srv_req *r, srv_resp *p)
 {
     if (!r->is_post) {
         if (r->logged_in)
-            srv_redirect(p, "/dashboard");
+            srv_redirect(p, login_next(r));
         else
             login_form(r, p, "", NULL);
         return;

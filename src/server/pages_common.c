@@ -84,7 +84,13 @@ bool srv_need_login(srv_req *r, srv_resp *p)
 {
     if (r->logged_in)
         return true;
-    srv_redirect(p, "/login");
+    /* The log-in page brings the visitor back here (issue 11 part 3). */
+    char loc[300];
+    if (!r->is_post && srv_local_path(r->path) && strlen(r->path) < 200)
+        snprintf(loc, sizeof loc, "/login?next=%s", r->path);
+    else
+        snprintf(loc, sizeof loc, "/login");
+    srv_redirect(p, loc);
     return false;
 }
 

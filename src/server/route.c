@@ -28,6 +28,7 @@ typedef enum route_match {
 enum {
     PUBLIC = 1 << 0, /* the same for everyone: cached whole (200 and 404) */
     LOGIN = 1 << 1,  /* nobody logged in: redirected to the log-in page */
+    OWNER = 1 << 2,  /* only the organisation's owner (issue 11 part 3): 403 for a member */
 };
 
 #define ID_MAX 48 /* a survey invitation's token is 43 */
@@ -121,8 +122,20 @@ static const route_entry routes[] = {
     {POST, "/diagnosis/autosave", EXACT, 0, srv_page_diag_autosave, NULL, NULL, 0},
     {GET, "/history", EXACT, LOGIN, srv_page_history, NULL, NULL, 0},
     {GET | POST, "/policy", EXACT, LOGIN, srv_page_policy, NULL, NULL, 0},
-    {GET | POST, "/declare", EXACT, LOGIN, srv_page_declare, NULL, NULL, 0},
-    {POST, "/declare/withdraw", EXACT, LOGIN, srv_page_withdraw, NULL, NULL, 0},
+    {GET, "/declare", EXACT, LOGIN, srv_page_declare, NULL, NULL, 0},
+    {POST, "/declare", EXACT, LOGIN | OWNER, srv_page_declare, NULL, NULL, 0},
+    {POST, "/declare/withdraw", EXACT, LOGIN | OWNER, srv_page_withdraw, NULL, NULL, 0},
+    /* Accounts (issue 11 part 3): members, settings, and mailed links. */
+    {GET, "/members", EXACT, LOGIN, srv_page_members, NULL, NULL, 0},
+    {POST, "/members/invite", EXACT, LOGIN | OWNER, srv_page_members_invite, NULL, NULL, 0},
+    {POST, "/members/revoke", EXACT, LOGIN | OWNER, srv_page_members_revoke, NULL, NULL, 0},
+    {POST, "/members/remove", EXACT, LOGIN | OWNER, srv_page_members_remove, NULL, NULL, 0},
+    {POST, "/members/owner", EXACT, LOGIN | OWNER, srv_page_members_owner, NULL, NULL, 0},
+    {GET, "/account", EXACT, LOGIN, srv_page_account, NULL, NULL, 0},
+    {POST, "/account/password", EXACT, LOGIN, srv_page_account_password, NULL, NULL, 0},
+    {POST, "/account/email", EXACT, LOGIN, srv_page_account_email, NULL, NULL, 0},
+    {GET | POST, "/account/delete", EXACT, LOGIN, srv_page_account_delete, NULL, NULL, 0},
+    {GET | POST, "/password/forgot", EXACT, 0, srv_page_password_forgot, NULL, NULL, 0},
     /* Everyone but an operator gets 404 (and a POST is logged) there. */
     {GET, "/operator", EXACT, 0, srv_page_operator, NULL, NULL, 0},
     {POST, "/operator/withdraw", EXACT, 0, srv_page_operator_withdraw, NULL, NULL, 0},
@@ -146,6 +159,9 @@ static const route_entry routes[] = {
      * signed-in owner of an invited organisation. */
     {GET | POST, "/s/", NAMED, 0, NULL, srv_page_survey_token, NULL, 0},
     {GET | POST, "/surveys/", NUMBERED, LOGIN, NULL, NULL, srv_page_survey_owner, 0},
+    {GET | POST, "/password/reset/", NAMED, 0, NULL, srv_page_password_reset, NULL, 0},
+    {GET | POST, "/invite/", NAMED, 0, NULL, srv_page_invite, NULL, 0},
+    {GET | POST, "/email/confirm/", NAMED, 0, NULL, srv_page_email_confirm, NULL, 0},
 };
 
 /* The route for method and path, and in *tail what follows its prefix. */
@@ -226,6 +242,8 @@ static void run(const route_entry *e, srv_req *r, srv_resp *p, char *id)
     }
     if ((e->flags & LOGIN) && !srv_need_login(r, p))
         return;
+    if ((e->flags & OWNER) && !srv_need_owner(r, p, NULL))
+        return;
     if (e->plain != NULL)
         e->plain(r, p);
     else if (e->named != NULL)
@@ -238,6 +256,12 @@ static void run(const route_entry *e, srv_req *r, srv_resp *p, char *id)
  * was made at; made by run() otherwise and kept when 200 or 404. */
 static void run_cached(const route_entry *e, srv_req *r, srv_resp *p, char *id)
 {
+    /* A signed-in visitor's page is personal (the header's log-out form
+     * carries their CSRF token): made for them, never cached. */
+    if (r->logged_in) {
+        run(e, r, p, id);
+        return;
+    }
     /* The cache key names everything the page depends on. */
     hoshi_buf key = HOSHI_BUF_INIT;
     key.limit = 480;

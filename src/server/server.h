@@ -73,8 +73,8 @@ typedef struct srv {
     hoshi_catalog *cat[2];        /* by hoshi_lang */
     hoshi_datafile *text[2];              /* data/text/<lang>/web.ini */
     hoshi_attrs *attrs[2];                /* data/text/<lang>/attrs.ini: sizes, industries, prefectures */
-    char *tpl_src[32];            /* data/templates/web/<name>.html */
-    char tpl_name[32][32];
+    char *tpl_src[64];            /* data/templates/web/<name>.html */
+    char tpl_name[64][32];
     size_t n_tpl;
     char *css, *js, *icon;
     size_t css_len, js_len, icon_len;
@@ -523,6 +523,51 @@ void srv_api_keys(srv_req *r, srv_resp *p);
 /* Appends the token of d (hoshi/sign.h) to b; false (b unchanged, the
  * failure logged) when it cannot be made. */
 bool srv_decl_token(srv_req *r, const hoshi_decl *d, hoshi_buf *b);
+
+/* --- accounts (issue 11 part 3): members and roles, invitations, password
+ * reset and change, e-mail change, deletion (acct_token.c, page_members.c,
+ * page_reset.c, page_settings.c). */
+#define SRV_ACCT_TOKEN_LEN 43     /* a link's secret: 32 bytes, base64url */
+/* A fresh link secret and the digest the store keeps of it. */
+void srv_acct_token_new(char token[SRV_ACCT_TOKEN_LEN + 1], char digest[HOSHI_STORE_TOKEN]);
+/* The digest of a secret taken from a link; false when not shaped like one. */
+bool srv_acct_token_digest(const char *token, char digest[HOSHI_STORE_TOKEN]);
+/* Queues mail `kind` (mail.ini) to `to` in the request's language with
+ * {url} = the public base + path + token, {email} = to, and vars
+ * (name/value pairs, NULL-terminated, may be NULL); false (logged) when
+ * it could not be queued. */
+bool srv_acct_mail(srv_req *r, const char *kind, const char *to, const char *path, const char *token,
+                   const char *const *vars);
+/* An e-mail address as typed: blanks around it trimmed, lower-cased, into
+ * out (or "" when far too long); true when it is a plain address. */
+bool srv_acct_email(const char *raw, char out[SRV_EMAIL_MAX + 1]);
+/* srv_need_login, then the session's member record into *m; on failure
+ * the response is made and it returns false. */
+bool srv_member_load(srv_req *r, srv_resp *p, hoshi_member *m);
+/* True for the organisation's owner (its record into *m unless NULL);
+ * anyone else gets 403 (logged), nobody logged in the log-in page. */
+bool srv_need_owner(srv_req *r, srv_resp *p, hoshi_member *m);
+/* Runs the password pool on password: verified against verify_hash, or
+ * hashed when that is NULL; then cont.  False (a 503 page made) when the
+ * pool is full.  A continuation may call it again (http.c). */
+bool srv_pw_await(srv_req *r, srv_resp *p, const char *password, const char *verify_hash,
+                  void (*cont)(srv_req *r, srv_resp *p));
+/* True for a local path to return to after log-in: "/…", not "//…",
+ * plain path characters only, no dot segment. */
+bool srv_local_path(const char *s);
+void srv_page_members(srv_req *r, srv_resp *p);
+void srv_page_members_invite(srv_req *r, srv_resp *p);
+void srv_page_members_revoke(srv_req *r, srv_resp *p);
+void srv_page_members_remove(srv_req *r, srv_resp *p);
+void srv_page_members_owner(srv_req *r, srv_resp *p);
+void srv_page_invite(srv_req *r, srv_resp *p, const char *token);
+void srv_page_password_forgot(srv_req *r, srv_resp *p);
+void srv_page_password_reset(srv_req *r, srv_resp *p, const char *token);
+void srv_page_account(srv_req *r, srv_resp *p);
+void srv_page_account_password(srv_req *r, srv_resp *p);
+void srv_page_account_email(srv_req *r, srv_resp *p);
+void srv_page_email_confirm(srv_req *r, srv_resp *p, const char *token);
+void srv_page_account_delete(srv_req *r, srv_resp *p);
 
 /* --- shared page helpers (pages_common.c) */
 /* Appends the field error for *why in the visitor's language, naming the

@@ -185,11 +185,24 @@ void srv_page_finish(srv_req *r, srv_resp *p, const char *title, hoshi_buf *body
                      strlen(path);
     hoshi_buf_html(&other, plain ? path : "/");
     hoshi_buf_puts(&other, r->lang == HOSHI_LANG_JA ? "?lang=en" : "?lang=ja");
+    /* Signed in: the header's log-out button, a POST with the CSRF token
+     * like every form (issue 11 part 3). */
+    hoshi_buf account = HOSHI_BUF_INIT;
+    if (r->logged_in) {
+        hoshi_buf_puts(&account, "<a href=\"/account\">");
+        hoshi_buf_html(&account, srv_text(r, "layout", "nav_account"));
+        hoshi_buf_puts(&account, "</a><form method=\"post\" action=\"/logout\" class=\"logout\">");
+        srv_csrf_input(&account, r);
+        hoshi_buf_puts(&account, "<button type=\"submit\" class=\"link\">");
+        hoshi_buf_html(&account, srv_text(r, "layout", "logout"));
+        hoshi_buf_puts(&account, "</button></form>");
+    }
     const char *vl[] = {
         "lang", hoshi_lang_code(r->lang),
         "title", title_h.data ? title_h.data : "",
         "body", body->data ? body->data : "",
         "lang_href", other.data ? other.data : "",
+        "account", account.data ? account.data : "",
         NULL,
     };
     srv_tpl_render(&p->body, r, "layout", "layout", vl);
@@ -197,6 +210,7 @@ void srv_page_finish(srv_req *r, srv_resp *p, const char *title, hoshi_buf *body
         p->body.err = body->err;
     hoshi_buf_free(&title_h);
     hoshi_buf_free(&other);
+    hoshi_buf_free(&account);
     hoshi_buf_free(body);
 }
 

@@ -4,7 +4,8 @@
 Which method and path reach which page, pinned for an anonymous visitor and
 a logged-in one: exact paths, prefixes with an id after them (a bad or
 over-long id is 404 for everyone, before the log-in check), pages that
-need a log-in (redirected to /login), POST-only and GET-only paths, and
+need a log-in (redirected to /login, a GET with ?next= naming the page
+asked for), POST-only and GET-only paths, and
 that every POST, to any path, known or not, is refused for a malformed body
 (400) or a wrong CSRF token (403) before anything else.
 """
@@ -15,7 +16,8 @@ import harness
 from harness import Client, check, signup, start
 
 LOGIN_GET = ["/dashboard", "/profile", "/star1", "/diagnosis", "/diagnosis/part/1", "/diagnosis/part/2",
-             "/diagnosis/part/3", "/history", "/policy", "/declare", "/diagnosis/1", "/diagnosis/1/print"]
+             "/diagnosis/part/3", "/history", "/policy", "/declare", "/diagnosis/1", "/diagnosis/1/print",
+             "/members", "/account", "/account/delete"]
 OPEN_GET = ["/", "/healthz", "/static/style.css", "/static/app.js", "/favicon.ico", "/static/favicon.svg",
             "/signup", "/login", "/registry", "/registry?page=2", "/api/v1/declarations"]
 NOT_FOUND_GET = ["/logout", "/diagnosis/part/4", "/diagnosis/part/01", "/diagnosis/autosave",
@@ -25,7 +27,8 @@ NOT_FOUND_GET = ["/logout", "/diagnosis/part/4", "/diagnosis/part/01", "/diagnos
                  "/qr/abc", "/policies/x", "/policies/1/print", "/policies/", "/nope", "//x", "/registry/",
                  "/api/v1/declarations/"]
 LOGIN_POST = ["/profile", "/star1", "/diagnosis/part/1", "/diagnosis/part/2", "/diagnosis/part/3", "/policy",
-              "/declare", "/declare/withdraw"]
+              "/declare", "/declare/withdraw", "/members/invite", "/members/revoke", "/members/remove",
+              "/members/owner", "/account/password", "/account/email", "/account/delete"]
 NOT_FOUND_POST = ["/", "/healthz", "/registry", "/verify/x", "/policies/1", "/diagnosis", "/diagnosis/1",
                   "/dashboard", "/history", "/operator", "/nope"]
 
@@ -37,7 +40,7 @@ def anonymous(port):
         check(f"routes: GET {path} is served", r.status == 200, f"{r.status}")
     for path in LOGIN_GET:
         r = c.get(path)
-        check(f"routes: GET {path} needs a log-in", r.status == 303 and r.getheader("Location") == "/login",
+        check(f"routes: GET {path} needs a log-in", r.status == 303 and r.getheader("Location") == "/login?next=" + path,
               f"{r.status} {r.getheader('Location')}")
     for path in NOT_FOUND_GET:
         r = c.get(path)

@@ -263,7 +263,7 @@ def run(port):
     r = b.request("POST", "/declare/withdraw", form={"csrf": a.token("/dashboard")})
     check("another session's CSRF token is refused", r.status == 403, r.status)
     r = anon.get("/dashboard")
-    check("pages need log-in", r.status == 303 and r.getheader("Location") == "/login")
+    check("pages need log-in", r.status == 303 and r.getheader("Location") == "/login?next=/dashboard")
 
     # withdraw and log out
     r = a.post("/declare/withdraw", {}, token_from="/declare")

@@ -10,6 +10,7 @@
  */
 #include "hoshi/store.h"
 #include "hoshi/store_accounts.h"
+#include "hoshi/store_member.h"
 #include "hoshi/store_outbox.h"
 #include "hoshi/store_registry.h"
 #include "hoshi/store_survey.h"
@@ -1118,6 +1119,121 @@ static const char *check_org_email(ctx *x, hoshi_err err, void *out)
     return NULL;
 }
 
+/* --- members and account tokens (issue 11 part 3) */
+
+static hoshi_err run_member_get(ctx *x, void *out)
+{
+    return hoshi_store_member_get(x->s, x->uid, out);
+}
+
+static const char *check_member_get(ctx *x, hoshi_err err, void *out)
+{
+    const hoshi_member *m = out;
+    if (err == HOSHI_OK && (m->id != x->uid || m->org_id != x->oid || m->role != HOSHI_ROLE_OWNER ||
+                            strcmp(m->email, "owner@example.jp") != 0))
+        return "wrong member";
+    return NULL;
+}
+
+static hoshi_err run_member_list(ctx *x, void *out)
+{
+    hoshi_member m[4];
+    return hoshi_store_member_list(x->s, x->oid, m, 4, out);
+}
+
+static const char *check_member_list(ctx *x, hoshi_err err, void *out)
+{
+    (void)x;
+    if (err == HOSHI_OK && *(const size_t *)out < 1)
+        return "success, but no members";
+    return NULL;
+}
+
+static char tok_digest[72], invitee[64];
+
+static void prepare_token_name(ctx *x)
+{
+    ++x->attempt;
+    snprintf(tok_digest, sizeof tok_digest, "digest-%d", x->attempt);
+    snprintf(invitee, sizeof invitee, "member%d@example.jp", x->attempt);
+}
+
+static hoshi_err run_token_add(ctx *x, void *out)
+{
+    hoshi_acct_token *t = out;
+    *t = (hoshi_acct_token){.kind = HOSHI_TOKEN_INVITE, .org_id = x->oid, .expires = x->now + 1000};
+    snprintf(t->email, sizeof t->email, "%s", invitee);
+    return hoshi_store_token_add(x->s, tok_digest, t);
+}
+
+/* Whether the invitation under tok_digest is there, NULL when as err says. */
+static const char *check_token_there(ctx *x, hoshi_err err, bool want_there)
+{
+    hoshi_acct_token t;
+    hoshi_err got = hoshi_store_token_get(x->s, tok_digest, HOSHI_TOKEN_INVITE, x->now, &t);
+    if (got != HOSHI_OK && got != HOSHI_ERR_NOTFOUND)
+        return "token unreadable";
+    bool there = got == HOSHI_OK;
+    if (err == HOSHI_OK && there != want_there)
+        return want_there ? "success, but no token" : "success, but the token is still there";
+    if (err != HOSHI_OK && there == want_there)
+        return want_there ? "failure, but a token exists" : "failure, but the token is gone";
+    return NULL;
+}
+
+static const char *check_token_add(ctx *x, hoshi_err err, void *out)
+{
+    (void)out;
+    return check_token_there(x, err, true);
+}
+
+static void prepare_invite(ctx *x)
+{
+    hoshi_acct_token t;
+    prepare_token_name(x);
+    run_token_add(x, &t);
+}
+
+static hoshi_err run_token_use(ctx *x, void *out)
+{
+    return hoshi_store_token_use(x->s, tok_digest, HOSHI_TOKEN_INVITE, x->now, "$argon2id$member", out);
+}
+
+static const char *check_token_use(ctx *x, hoshi_err err, void *out)
+{
+    hoshi_user u;
+    hoshi_err got = hoshi_store_user_by_email(x->s, invitee, &u);
+    if (err == HOSHI_OK && (got != HOSHI_OK || u.id != *(const long long *)out))
+        return "success, but no member";
+    if (err != HOSHI_OK && got != HOSHI_ERR_NOTFOUND)
+        return "failure, but the member exists";
+    return check_token_there(x, err, false);
+}
+
+static char new_hash[40];
+
+static void prepare_password_set(ctx *x)
+{
+    snprintf(new_hash, sizeof new_hash, "$argon2id$p%d", ++x->attempt);
+}
+
+static hoshi_err run_password_set(ctx *x, void *out)
+{
+    (void)out;
+    return hoshi_store_password_set(x->s, x->uid, new_hash, "sid-main");
+}
+
+static const char *check_password_set(ctx *x, hoshi_err err, void *out)
+{
+    hoshi_user u;
+    (void)out;
+    if (hoshi_store_user_by_email(x->s, "owner@example.jp", &u) != HOSHI_OK)
+        return "user unreadable";
+    if ((err == HOSHI_OK) != (strcmp(u.pwhash, new_hash) == 0))
+        return err == HOSHI_OK ? "success, but the password unchanged" : "failure, but the password changed";
+    return NULL;
+}
+
 static const op ops[] = {
     {"open", NULL, run_open, check_open},
     {"user_by_email", NULL, run_user, read_user},
@@ -1162,6 +1278,11 @@ static const op ops[] = {
     {"outbox_failed", prepare_outbox_msg, run_outbox_failed, check_outbox_mark},
     {"outbox_sent", prepare_outbox_msg, run_outbox_sent, check_outbox_mark},
     {"org_email", NULL, run_org_email, check_org_email},
+    {"member_get", NULL, run_member_get, check_member_get},
+    {"member_list", NULL, run_member_list, check_member_list},
+    {"token_add", prepare_token_name, run_token_add, check_token_add},
+    {"token_use", prepare_invite, run_token_use, check_token_use},
+    {"password_set", prepare_password_set, run_password_set, check_password_set},
 };
 
 /* The survey of setup: the organisation invited, a draft saved on page 2. */
@@ -1244,6 +1365,8 @@ static void run_kind(fault_kind k, const char *dir)
                 hoshi_invitation invitation;
                 hoshi_survey_progress progress;
                 hoshi_outbox_msg msg;
+                hoshi_member member;
+                hoshi_acct_token acct_token;
                 char email[HOSHI_STORE_EMAIL];
                 pending_out pending;
                 hoshi_answers_outcome outcome;

@@ -151,8 +151,8 @@ static int exec(const char *sql)
 }
 
 /* A database as it was before the key (migration 7): the migrations after
- * it (8 the 法人番号 register, disputes and history; 9 the outbox) are
- * undone too, and run again on the next open.  Its rows, written then,
+ * it (8 the 法人番号 register, disputes and history; 9 the outbox; 10
+ * members' roles and account tokens) are undone too, and run again on the next open.  Its rows, written then,
  * get their key and bigrams on that open. */
 static void migration_fills_the_key(void)
 {
@@ -162,6 +162,7 @@ static void migration_fills_the_key(void)
     hoshi_store_close(s);
     char sql[4096];
     snprintf(sql, sizeof sql,
+             "DROP TABLE account_tokens; ALTER TABLE users DROP COLUMN role;"
              "DROP TABLE outbox;"
              "DROP TRIGGER org_history_name; DROP TRIGGER org_history_prefecture;"
              "DROP TRIGGER org_history_level;"

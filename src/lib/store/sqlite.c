@@ -245,6 +245,21 @@ static const char *const migrations[] = {
     " sent INTEGER,"
     " last_error TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX outbox_due ON outbox(next_attempt) WHERE sent IS NULL;",
+    /* Issue 11 part 3 (sqlite_member.c): several log-ins per organisation.
+     * role 1 is the owner, 0 a member; the accounts there were become
+     * their organisation's owner.  account_tokens keeps the digests of
+     * the one-time links mailed out (invitations, resets, e-mail changes). */
+    "ALTER TABLE users ADD COLUMN role INTEGER NOT NULL DEFAULT 1;"
+    "CREATE TABLE account_tokens("
+    " id INTEGER PRIMARY KEY,"
+    " digest TEXT NOT NULL UNIQUE,"
+    " kind INTEGER NOT NULL,"
+    " org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    " user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,"
+    " email TEXT NOT NULL,"
+    " expires INTEGER NOT NULL);"
+    "CREATE INDEX account_tokens_org ON account_tokens(org_id, kind);"
+    "CREATE INDEX account_tokens_user ON account_tokens(user_id);",
 };
 
 int hoshi_store_schema_version(void)
@@ -508,4 +523,15 @@ const hoshi_store_ops hi_sqlite_ops = {
     .outbox_failed = hi_sq_outbox_failed,
     .org_email = hi_sq_org_email,
     .reminders_due = hi_sq_reminders_due,
+    .member_get = hi_sq_member_get,
+    .member_list = hi_sq_member_list,
+    .token_add = hi_sq_token_add,
+    .token_get = hi_sq_token_get,
+    .invite_list = hi_sq_invite_list,
+    .invite_revoke = hi_sq_invite_revoke,
+    .token_use = hi_sq_token_use,
+    .password_set = hi_sq_password_set,
+    .member_remove = hi_sq_member_remove,
+    .owner_transfer = hi_sq_owner_transfer,
+    .user_delete = hi_sq_user_delete,
 };

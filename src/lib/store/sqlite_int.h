@@ -257,6 +257,23 @@ hoshi_err hi_sq_outbox_failed(hoshi_store *base, long long id, const char *error
 hoshi_err hi_sq_org_email(hoshi_store *base, long long org_id, char out[HOSHI_STORE_EMAIL]);
 hoshi_err hi_sq_reminders_due(hoshi_store *base, const char *cutoff, hoshi_reminder_fn fn, void *ctx);
 
+/* Members and account tokens (sqlite_member.c), as documented in
+ * hoshi/store_member.h. */
+hoshi_err hi_sq_member_get(hoshi_store *base, long long user_id, hoshi_member *out);
+hoshi_err hi_sq_member_list(hoshi_store *base, long long org_id, hoshi_member *out, size_t max, size_t *n);
+hoshi_err hi_sq_token_add(hoshi_store *base, const char *digest, hoshi_acct_token *t);
+hoshi_err hi_sq_token_get(hoshi_store *base, const char *digest, hoshi_token_kind kind, long long now,
+                          hoshi_acct_token *out);
+hoshi_err hi_sq_invite_list(hoshi_store *base, long long org_id, long long now, hoshi_acct_token *out,
+                            size_t max, size_t *n);
+hoshi_err hi_sq_invite_revoke(hoshi_store *base, long long org_id, long long id);
+hoshi_err hi_sq_token_use(hoshi_store *base, const char *digest, hoshi_token_kind kind, long long now,
+                          const char *pwhash, long long *user_id);
+hoshi_err hi_sq_password_set(hoshi_store *base, long long user_id, const char *pwhash, const char *keep_digest);
+hoshi_err hi_sq_member_remove(hoshi_store *base, long long org_id, long long user_id);
+hoshi_err hi_sq_owner_transfer(hoshi_store *base, long long org_id, long long from_user, long long to_user);
+hoshi_err hi_sq_user_delete(hoshi_store *base, long long user_id);
+
 /* The backend's operation table (sqlite.c). */
 extern const hoshi_store_ops hi_sqlite_ops;
 

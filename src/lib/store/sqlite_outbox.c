@@ -181,7 +181,7 @@ static void copy_email(sqlite3_stmt *st, void *rec)
 hoshi_err hi_sq_org_email(hoshi_store *base, long long org_id, char out[HOSHI_STORE_EMAIL])
 {
     out[0] = '\0';
-    hi_sq_query q = {"SELECT email FROM users WHERE org_id = ?1 ORDER BY id LIMIT 1", hi_sq_bind_key_id,
+    hi_sq_query q = {"SELECT email FROM users WHERE org_id = ?1 ORDER BY role DESC, id LIMIT 1", hi_sq_bind_key_id,
                      &org_id, copy_email, NULL, "organisation address", "the organisation has no account"};
     return hi_sq_read1(base, &q, out);
 }

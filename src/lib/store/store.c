@@ -320,3 +320,64 @@ hoshi_err hoshi_store_reminders_due(hoshi_store *s, const char *cutoff, hoshi_re
 {
     FORWARD(reminders_due, cutoff, fn, ctx);
 }
+
+/* --- members and account tokens (hoshi/store_member.h) */
+
+hoshi_err hoshi_store_member_get(hoshi_store *s, long long user_id, hoshi_member *out)
+{
+    FORWARD(member_get, user_id, out);
+}
+
+hoshi_err hoshi_store_member_list(hoshi_store *s, long long org_id, hoshi_member *out, size_t max, size_t *n)
+{
+    FORWARD(member_list, org_id, out, max, n);
+}
+
+hoshi_err hoshi_store_token_add(hoshi_store *s, const char *digest, hoshi_acct_token *t)
+{
+    FORWARD(token_add, digest, t);
+}
+
+hoshi_err hoshi_store_token_get(hoshi_store *s, const char *digest, hoshi_token_kind kind, long long now,
+                                hoshi_acct_token *out)
+{
+    FORWARD(token_get, digest, kind, now, out);
+}
+
+hoshi_err hoshi_store_invite_list(hoshi_store *s, long long org_id, long long now, hoshi_acct_token *out,
+                                  size_t max, size_t *n)
+{
+    FORWARD(invite_list, org_id, now, out, max, n);
+}
+
+hoshi_err hoshi_store_invite_revoke(hoshi_store *s, long long org_id, long long id)
+{
+    FORWARD(invite_revoke, org_id, id);
+}
+
+hoshi_err hoshi_store_token_use(hoshi_store *s, const char *digest, hoshi_token_kind kind, long long now,
+                                const char *pwhash, long long *user_id)
+{
+    FORWARD(token_use, digest, kind, now, pwhash, user_id);
+}
+
+hoshi_err hoshi_store_password_set(hoshi_store *s, long long user_id, const char *pwhash,
+                                   const char *keep_digest)
+{
+    FORWARD(password_set, user_id, pwhash, keep_digest);
+}
+
+hoshi_err hoshi_store_member_remove(hoshi_store *s, long long org_id, long long user_id)
+{
+    FORWARD(member_remove, org_id, user_id);
+}
+
+hoshi_err hoshi_store_owner_transfer(hoshi_store *s, long long org_id, long long from_user, long long to_user)
+{
+    FORWARD(owner_transfer, org_id, from_user, to_user);
+}
+
+hoshi_err hoshi_store_user_delete(hoshi_store *s, long long user_id)
+{
+    FORWARD(user_delete, user_id);
+}

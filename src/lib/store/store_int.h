@@ -28,6 +28,7 @@
 #include "hoshi/store_registry.h"
 #include "hoshi/store_survey.h"
 #include "hoshi/store_outbox.h"
+#include "hoshi/store_member.h"
 
 /* The backend's operations.  Every function gets the store as its first
  * argument and does what its hoshi_store_* wrapper documents. */
@@ -121,6 +122,21 @@ typedef struct hoshi_store_ops {
     hoshi_err (*outbox_failed)(hoshi_store *s, long long id, const char *error, long long next_attempt);
     hoshi_err (*org_email)(hoshi_store *s, long long org_id, char out[HOSHI_STORE_EMAIL]);
     hoshi_err (*reminders_due)(hoshi_store *s, const char *cutoff, hoshi_reminder_fn fn, void *ctx);
+    /* members and account tokens (hoshi/store_member.h) */
+    hoshi_err (*member_get)(hoshi_store *s, long long user_id, hoshi_member *out);
+    hoshi_err (*member_list)(hoshi_store *s, long long org_id, hoshi_member *out, size_t max, size_t *n);
+    hoshi_err (*token_add)(hoshi_store *s, const char *digest, hoshi_acct_token *t);
+    hoshi_err (*token_get)(hoshi_store *s, const char *digest, hoshi_token_kind kind, long long now,
+                           hoshi_acct_token *out);
+    hoshi_err (*invite_list)(hoshi_store *s, long long org_id, long long now, hoshi_acct_token *out, size_t max,
+                             size_t *n);
+    hoshi_err (*invite_revoke)(hoshi_store *s, long long org_id, long long id);
+    hoshi_err (*token_use)(hoshi_store *s, const char *digest, hoshi_token_kind kind, long long now,
+                           const char *pwhash, long long *user_id);
+    hoshi_err (*password_set)(hoshi_store *s, long long user_id, const char *pwhash, const char *keep_digest);
+    hoshi_err (*member_remove)(hoshi_store *s, long long org_id, long long user_id);
+    hoshi_err (*owner_transfer)(hoshi_store *s, long long org_id, long long from_user, long long to_user);
+    hoshi_err (*user_delete)(hoshi_store *s, long long user_id);
 } hoshi_store_ops;
 
 /* What every backend's handle starts with; the rest is the backend's own. */
