@@ -40,6 +40,38 @@ def active_id(c):
     return m.group(1) if m else None
 
 
+def run(*args, env=None):
+    e = dict(os.environ)
+    e.update(env or {})
+    return subprocess.run([HOSHI, *args], capture_output=True, text=True, timeout=60, env=e)
+
+
+def data_dir(db, tmp):
+    """Commands that open the database read the data directory as serve
+    does: --data-dir, else HOSHI_DATA_DIR (its legal forms, before the
+    store opens, as a migration keys names with them)."""
+    missing = os.path.join(tmp, "no-data")
+    data = os.path.join(ROOT, "data")
+    p = run("nta", "import", "--db", db, "--data-dir", missing, SAMPLE)
+    check("nta import --data-dir: a directory without legal forms is refused, named", p.returncode == 1
+          and os.path.join(missing, "registry", "legal_forms.ini") in p.stderr, p.stderr)
+    p = run("nta", "import", "--db", db, SAMPLE, env={"HOSHI_DATA_DIR": missing})
+    check("nta import: HOSHI_DATA_DIR is read too", p.returncode == 1 and missing in p.stderr, p.stderr)
+    p = run("nta", "import", "--db", db, "--data-dir", data, SAMPLE)
+    check("nta import --data-dir DIR", p.returncode == 0 and "imported 7 records" in p.stdout, p.stderr)
+    for sub in (["survey", "list"], ["registry", "export", "--out", os.path.join(tmp, "reg")]):
+        p = run(*sub, "--db", db, "--data-dir", missing)
+        check(f"{' '.join(sub)} --data-dir: a directory without its data is refused", p.returncode == 1
+              and missing in p.stderr, p.stderr)
+        p = run(*sub, "--db", db, "--data-dir", data)
+        check(f"{' '.join(sub)} --data-dir DIR", p.returncode == 0, p.stderr)
+    p = run("survey", "close", "--db", db, "--survey", "999", "--data-dir", data)
+    check("survey close takes --data-dir (an unknown survey then)", p.returncode != 0
+          and "not one of" not in p.stderr and "999" in p.stderr, p.stderr)
+    p = run("nta", "import", "--db", db, "--data-dir")
+    check("nta import --data-dir needs a value", p.returncode == 2 and "needs a value" in p.stderr, p.stderr)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="hoshi-nta-live-")
     db = os.path.join(tmp, "t.db")
@@ -71,6 +103,7 @@ def main():
         d = ready(port, "other@example.jp", "ホシ商会", "5999900000004")
         r = d.post("/declare", {"level": "1"})
         check("a name that differs is still refused", r.status == 422 and "名称と一致しません" in r.body, r.status)
+        data_dir(db, tmp)
     finally:
         server.stop_checked()
         shutil.rmtree(tmp, ignore_errors=True)
