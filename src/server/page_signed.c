@@ -102,8 +102,10 @@ static void reload(srv_req *r, srv_keys *k, unsigned long long print)
     atomic_store(&k->seen, print);
     hoshi_keyring *next = NULL;
     hoshi_keyring **grown = NULL;
-    hoshi_err err = k->n >= KEYS_LOADS_MAX ? hoshi_error_set(HOSHI_ERR_LIMIT, "key file changed %d times; restart the server", KEYS_LOADS_MAX)
-                                           : hoshi_keyring_open(k->path, false, &next);
+    hoshi_err err = k->n >= KEYS_LOADS_MAX
+                        ? hoshi_error_set(HOSHI_ERR_LIMIT, "key file loaded %d times; restart the server",
+                                          KEYS_LOADS_MAX)
+                        : hoshi_keyring_open(k->path, false, &next);
     if (err == HOSHI_OK && (grown = realloc(k->all, (k->n + 1) * sizeof *grown)) == NULL)
         err = hoshi_error_set(HOSHI_ERR_NOMEM, "out of memory reloading the key file");
     if (grown != NULL)
