@@ -210,7 +210,7 @@ bench-book: all
 # seeds, keeping what they learn in build/fuzz/corpus_<target>/.
 DEB_PACKAGES += clang libclang-rt-14-dev
 FUZZ_CC      ?= clang
-FUZZ_TARGETS := csv codebook hsd options answers ini form xlsform book coding sav sign
+FUZZ_TARGETS := csv codebook hsd options answers ini form xlsform book coding sav sign namekey
 FUZZ_SAN     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # Library code is compiled with gcc's -Werror elsewhere; clang's own
 # warnings about it must not break the fuzz build.

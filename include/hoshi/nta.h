@@ -65,15 +65,19 @@ long hoshi_nta_file_line(const hoshi_nta_file *f);
 void hoshi_nta_file_close(hoshi_nta_file *f);
 
 /* The form of a name that registered and typed names are compared in:
- * NFKC (so full-width, half-width kana and ㈱ meet their plain forms),
- * legal forms such as 株式会社 and (株) folded away, white space removed,
- * Latin letters in lower case.  *out is malloc'd (the caller frees it).
- * HOSHI_ERR_INPUT when name is not valid UTF-8.  One function on purpose:
- * the search normaliser may replace it. */
+ * its search key as a registry search makes it of a query
+ * (hoshi_namekey_query with the default legal forms of hoshi/namekey.h):
+ * NFKC with case folding, katakana as hiragana, white space and
+ * punctuation dropped, legal forms such as 株式会社, (株) and ㈱ left out
+ * (kept when the name is nothing else).  *out is malloc'd (the caller
+ * frees it).  HOSHI_ERR_INPUT when name is not valid UTF-8, HOSHI_ERR_LIMIT
+ * past HOSHI_NAMEKEY_INPUT_MAX bytes, HOSHI_ERR_DATA when the legal forms
+ * cannot be read. */
 hoshi_err hoshi_nta_name_key(const char *name, char **out);
 
 /* True when both names have the same key.  False when either is not a
- * name (invalid UTF-8) or memory runs out. */
+ * name (invalid UTF-8, too long), the legal forms cannot be read or
+ * memory runs out. */
 bool hoshi_nta_name_matches(const char *a, const char *b);
 
 #endif

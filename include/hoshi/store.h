@@ -76,9 +76,12 @@ void hoshi_store_close(hoshi_store *s);
 /* The schema version the code migrates to. */
 int hoshi_store_schema_version(void);
 
-/* A number that changes whenever this process changes public data
- * (declarations, organisations, policies), so callers can cache public
- * pages; one server process owns a database. */
+/* A number that changes whenever public data changes (declarations,
+ * organisations, policies, the imported 法人番号 register), whether this
+ * process wrote it or another (hoshi nta import while hoshi serve runs),
+ * so callers can cache public pages.  Reads one row of the database.  On
+ * an error *out still holds a number never given before (so nothing
+ * cached is trusted) and the error is returned. */
 hoshi_err hoshi_store_generation(hoshi_store *s, long long *out);
 
 #endif

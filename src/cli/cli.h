@@ -48,6 +48,13 @@ int cli_write_pair(const char *cmd, const char *dir, const char *cb, size_t cb_l
  * free().  Returns 0, or prints why and returns 2 (1 when out of memory). */
 int cli_read_file(const char *cmd, const char *path, size_t max, char **out);
 
+/* Opens the database of 'hoshi serve' at db (one connection) as serve
+ * does: the legal forms of the search key are read from datadir first
+ * (NULL: HOSHI_DATA_DIR, else the built-in data directory), so a command
+ * writing names or migrating the schema keys them as the server would.
+ * Errors as hoshi_namekey_default_dir and hoshi_store_open_sqlite. */
+hoshi_err cli_store_open(const char *db, const char *datadir, hoshi_store **out);
+
 /* Subcommands: each returns the process exit status. */
 int cmd_diagnose(int argc, char **argv);
 int cmd_policy(int argc, char **argv);

@@ -23,7 +23,7 @@
 
 static const char book_help[] =
     "usage: hoshi book run BOOK.ini [--xlsx FILE] [--html FILE] [--csv-dir DIR]\n"
-    "                      [--lang ja|en] [--no-sig]\n"
+    "                      [--lang ja|en] [--no-sig] [--data-dir DIR]\n"
     "       hoshi book init (--form DEF | --codebook FILE) [--data FILE] [--out BOOK.ini]\n"
     "                      [--lang ja|en]\n"
     "\n"
@@ -45,9 +45,12 @@ static const char book_help[] =
     "         and --data with --form are the paths written into the book\n"
     "         (default codebook.csv and data.csv, as 'hoshi survey export' writes).\n"
     "\n"
+    "--data-dir DIR: hoshi's data directory, for the words around the tables\n"
+    "(default $HOSHI_DATA_DIR, else the installed one).\n"
+    "\n"
     "exit status: 0 done, 1 failure, 2 bad usage or bad input\n";
 
-enum { B_XLSX = 256, B_HTML, B_CSVDIR, B_LANG, B_NOSIG, B_FORM, B_CODEBOOK, B_DATA, B_OUT };
+enum { B_XLSX = 256, B_HTML, B_CSVDIR, B_LANG, B_NOSIG, B_FORM, B_CODEBOOK, B_DATA, B_OUT, B_DATADIR };
 
 /* Options of `hoshi tab` that are the run's, not a table's. */
 static const char *const not_table[] = {"codebook", "data", "format", "chart", "out", "lang",
@@ -55,7 +58,7 @@ static const char *const not_table[] = {"codebook", "data", "format", "chart", "
 
 typedef struct book_run {
     const char *path;        /* the book */
-    const char *xlsx, *html, *csv_dir, *lang_s;
+    const char *xlsx, *html, *csv_dir, *lang_s, *datadir;
     bool sig;
     hoshi_book *book;
     hoshi_dataset *ds;
@@ -294,6 +297,7 @@ static int book_run_cmd(int argc, char **argv)
         {"csv-dir", required_argument, NULL, B_CSVDIR},
         {"lang", required_argument, NULL, B_LANG},
         {"no-sig", no_argument, NULL, B_NOSIG},
+        {"data-dir", required_argument, NULL, B_DATADIR},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -310,6 +314,7 @@ static int book_run_cmd(int argc, char **argv)
         case B_CSVDIR: r.csv_dir = optarg; break;
         case B_LANG: r.lang_s = optarg; break;
         case B_NOSIG: r.sig = false; break;
+        case B_DATADIR: r.datadir = optarg; break;
         case 'h': fputs(book_help, stdout); return EXIT_OK;
         case ':': return cli_usage_error("book", "option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage_error("book", "unknown option '%s'", argv[optind - 1]);
@@ -356,7 +361,7 @@ static int book_run_cmd(int argc, char **argv)
     hoshi_tab_render_opts csv_opts = {.lang = lang};
     if ((rc = run_tables(&r, &csv_opts)) != EXIT_OK)
         goto free_all;
-    if ((err = hoshi_tab_texts_open(NULL, lang, &texts)) != HOSHI_OK) {
+    if ((err = hoshi_tab_texts_open(r.datadir, lang, &texts)) != HOSHI_OK) {
         rc = cli_lib_error("book", err);
         goto free_all;
     }

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 static const char help[] =
-    "usage: hoshi nta import --db DB FILE\n"
+    "usage: hoshi nta import --db DB [--data-dir DIR] FILE\n"
     "\n"
     "Imports the National Tax Agency's register of corporate numbers\n"
     "(法人番号公表サイト, 全件データ or 差分データ, CSV, Unicode edition:\n"
@@ -26,6 +26,8 @@ static const char help[] =
     "\n"
     "options:\n"
     "  --db DB                 the database of 'hoshi serve' (required)\n"
+    "  --data-dir DIR          hoshi's data directory, as given to 'hoshi serve'\n"
+    "                          (default $HOSHI_DATA_DIR, else the installed one)\n"
     "  -h, --help              show this help\n"
     "\n"
     "exit status: 0 done, 1 failure, 2 bad usage or input\n";
@@ -41,7 +43,7 @@ static hoshi_err next_record(void *ctx, hoshi_nta_corp *out, bool *end)
     return hoshi_nta_file_next(f, out, end);
 }
 
-static int import(const char *db, const char *path)
+static int import(const char *db, const char *datadir, const char *path)
 {
     struct stat st;
     if (stat(db, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -53,7 +55,7 @@ static int import(const char *db, const char *path)
     if (err != HOSHI_OK)
         return cli_input_error("nta", err);
     hoshi_store *s;
-    if ((err = hoshi_store_open_sqlite(db, 1, &s)) != HOSHI_OK) {
+    if ((err = cli_store_open(db, datadir, &s)) != HOSHI_OK) {
         hoshi_nta_file_close(f);
         return cli_input_error("nta", err);
     }
@@ -82,6 +84,7 @@ int cmd_nta(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
+        {"data-dir", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -91,13 +94,14 @@ int cmd_nta(int argc, char **argv)
     }
     if (strcmp(argv[1], "import") != 0)
         return cli_usage_error("nta", "unknown action '%s' (try: hoshi nta import --help)", argv[1]);
-    const char *db = NULL;
+    const char *db = NULL, *datadir = NULL;
     optind = 2;
     opterr = 0;
     int ch;
     while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (ch) {
         case 'd': db = optarg; break;
+        case 'D': datadir = optarg; break;
         case 'h': fputs(help, stdout); return EXIT_OK;
         case ':': return cli_usage_error("nta", "option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage_error("nta", "unknown option '%s'", argv[optind - 1]);
@@ -107,5 +111,5 @@ int cmd_nta(int argc, char **argv)
         return cli_usage_error("nta", "--db DB is required");
     if (argc - optind != 1)
         return cli_usage_error("nta", "one FILE (.csv or .zip) is required");
-    return import(db, argv[optind]);
+    return import(db, datadir, argv[optind]);
 }

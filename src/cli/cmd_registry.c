@@ -45,7 +45,7 @@ static hoshi_err add_row(const hoshi_registry_row *row, void *ctx)
 }
 
 /* Reads every row from the store at db_path into w. */
-static int read_rows(const char *db_path, hoshi_registry_data *w)
+static int read_rows(const char *db_path, const char *datadir, hoshi_registry_data *w)
 {
     struct stat st;
     if (stat(db_path, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -53,7 +53,7 @@ static int read_rows(const char *db_path, hoshi_registry_data *w)
         return EXIT_USAGE;
     }
     hoshi_store *s;
-    hoshi_err err = hoshi_store_open_sqlite(db_path, 1, &s);
+    hoshi_err err = cli_store_open(db_path, datadir, &s);
     if (err != HOSHI_OK)
         return cli_input_error("registry", err);
     err = hoshi_store_registry_rows(s, add_row, w);
@@ -77,7 +77,7 @@ static int export(const char *db, const char *dir, hoshi_encoding enc, hoshi_lan
         rc = cli_lib_error("registry", err);
         goto free_all;
     }
-    if ((rc = read_rows(db, w)) != EXIT_OK)
+    if ((rc = read_rows(db, datadir, w)) != EXIT_OK)
         goto free_all;
     if ((err = hoshi_registry_data_finish(w, enc, &cb, &cb_len, &data, &data_len)) != HOSHI_OK) {
         rc = cli_lib_error("registry", err);

@@ -49,6 +49,8 @@ static const char tab_help[] =
     "  --sig-level P        level of the --stats tests: 0.05 (default) or 0.01\n"
     "  --correction C       of the letters: bonferroni (default), holm, none\n"
     "  --lang LANG          language of notes and marks: ja (default) or en\n"
+    "  --data-dir DIR       hoshi's data directory, for those words (default\n"
+    "                       $HOSHI_DATA_DIR, else the installed one)\n"
     "  --encoding ENC       input encoding: auto (default), utf-8, cp932\n"
     "  --bom                csv/tsv: start with a UTF-8 byte-order mark (for Excel)\n"
     "  --encoding-out ENC   csv/tsv: utf-8 (default) or cp932\n"
@@ -83,7 +85,7 @@ static const char import_help[] =
 enum {
     O_CODEBOOK = 256, O_DATA, O_SIDE, O_HEAD, O_WHERE, O_BANDS, O_NET, O_RECODE, O_SORT,
     O_TOPBOX, O_FORMAT, O_CHART, O_NOSIG, O_ENC, O_BOM, O_ENC_OUT, O_OUT, O_LANG, O_CELLS,
-    O_STATS, O_SIG_LEVEL, O_CORRECTION,
+    O_STATS, O_SIG_LEVEL, O_CORRECTION, O_DATADIR,
     O_WEIGHT, /* … O_WEIGHT + TAB_W_COUNT - 1: the weighting options (tab_weight.h) */
     O_FA = O_WEIGHT + TAB_W_COUNT /* the free-answer options, TAB_FA_N of them */
 };
@@ -114,6 +116,7 @@ static const struct option tab_long_opts[] = {
     {"chart", required_argument, NULL, O_CHART},
     {"no-sig", no_argument, NULL, O_NOSIG},
     {"lang", required_argument, NULL, O_LANG},
+    {"data-dir", required_argument, NULL, O_DATADIR},
     {"encoding", required_argument, NULL, O_ENC},
     {"bom", no_argument, NULL, O_BOM},
     {"encoding-out", required_argument, NULL, O_ENC_OUT},
@@ -132,12 +135,12 @@ static const struct option tab_long_opts[] = {
 };
 
 /* Options a book's table may set: every option but help and the run-only
- * ones: the free answers', and the rake report and saved weights (files
- * of their own). */
+ * ones: the free answers', the rake report and saved weights (files of
+ * their own), and the data directory (the command line's). */
 static bool is_book_option(const struct option *o)
 {
     return o->val != 'h' && o->val < O_FA && o->val != O_WEIGHT + TAB_W_REPORT &&
-           o->val != O_WEIGHT + TAB_W_SAVE;
+           o->val != O_WEIGHT + TAB_W_SAVE && o->val != O_DATADIR;
 }
 
 void tab_cli_init(tab_cli *c)
@@ -181,6 +184,7 @@ static int apply(tab_cli *c, int ch, const char *arg)
     case O_CHART: c->chart = arg; return TAB_OPT_OK;
     case O_NOSIG: c->sig = false; return TAB_OPT_OK;
     case O_LANG: c->lang_s = arg; return TAB_OPT_OK;
+    case O_DATADIR: c->datadir = arg; return TAB_OPT_OK;
     case O_ENC: c->enc_s = arg; return TAB_OPT_OK;
     case O_BOM: c->bom = true; return TAB_OPT_OK;
     case O_ENC_OUT: c->enc_out = arg; return TAB_OPT_OK;
@@ -400,7 +404,7 @@ static int run(const char *cmd, int argc, char **argv, bool gt)
      * and tsv run without a data directory) */
     bool human = fmt == HOSHI_TAB_MD || fmt == HOSHI_TAB_HTML || fmt == HOSHI_TAB_JSON ||
                  fmt == HOSHI_TAB_XLSX || fmt == HOSHI_TAB_SVG || chart != NULL;
-    if (human && (err = hoshi_tab_texts_open(NULL, lang, &texts)) != HOSHI_OK) {
+    if (human && (err = hoshi_tab_texts_open(c.datadir, lang, &texts)) != HOSHI_OK) {
         rc = cli_lib_error(cmd, err);
         goto done;
     }

@@ -36,9 +36,9 @@ static const char keys_help[] =
     "\n"
     "The signing keys of 'hoshi serve' (Ed25519), kept in DB.keys (mode\n"
     "0600; made at the server's first start).  rotate retires the signing\n"
-    "key and adds a new one: after the server is restarted, declarations are\n"
-    "signed with the new key, and tokens of the old one still verify, as its\n"
-    "public half stays published.  export prints the public keys as JSON,\n"
+    "key and adds a new one: a running server notices the changed file at\n"
+    "its next request and signs with the new key (no restart), and tokens\n"
+    "of the old one still verify, as its public half stays published.  export prints the public keys as JSON,\n"
     "as GET /api/v1/keys serves them (for 'hoshi verify --keys').\n"
     "\n"
     "options:\n"
@@ -171,7 +171,7 @@ int cmd_keys(int argc, char **argv)
         hoshi_err err = hoshi_keyring_rotate(path.data, id);
         rc = err == HOSHI_OK ? EXIT_OK : cli_input_error("keys", err);
         if (rc == EXIT_OK)
-            printf("hoshi keys: %s now signs (restart hoshi serve to use it)\n", id);
+            printf("hoshi keys: %s now signs (a running hoshi serve takes it at its next request)\n", id);
     } else {
         hoshi_keyring *k = NULL;
         hoshi_err err = hoshi_keyring_open(path.data, false, &k);

@@ -71,7 +71,8 @@ static const char db_help[] =
     "  list     the surveys: id,title,state,opens,closes,invited,started,submitted\n"
     "\n"
     "Also: --date YYYY-MM-DD (the day the command acts on; default today),\n"
-    "--data-dir DIR (hoshi's data directory).\n"
+    "--data-dir DIR (hoshi's data directory, as for 'hoshi serve'; default\n"
+    "$HOSHI_DATA_DIR, else the installed one), for every subcommand.\n"
     "\n"
     "exit status: 0 done, 1 failure, 2 bad usage or bad input\n";
 
@@ -178,7 +179,7 @@ static int open_store(const db_opts *o, hoshi_store **s)
         fprintf(stderr, "hoshi %s: no database at %s\n", o->cmd, o->db);
         return EXIT_USAGE;
     }
-    hoshi_err err = hoshi_store_open_sqlite(o->db, 1, s);
+    hoshi_err err = cli_store_open(o->db, o->datadir, s);
     return err == HOSHI_OK ? EXIT_OK : cli_input_error(o->cmd, err);
 }
 
@@ -195,7 +196,7 @@ static int survey_error(const db_opts *o, hoshi_err err)
 int survey_create(int argc, char **argv)
 {
     db_opts o;
-    int rc = parse("survey create", O_DB | O_DEF | O_OPENS | O_CLOSES | O_DATE, argc, argv, &o);
+    int rc = parse("survey create", O_DB | O_DEF | O_OPENS | O_CLOSES | O_DATE | O_DATA, argc, argv, &o);
     if (rc != EXIT_OK)
         return rc < 0 ? EXIT_OK : rc;
     hoshi_form *f = NULL;
@@ -324,7 +325,8 @@ static int check_out(const db_opts *o)
 int survey_invite(int argc, char **argv)
 {
     db_opts o;
-    int rc = parse("survey invite", O_DB | O_SURVEY | O_WHERE | O_OUT | O_BASE | O_DATE, argc, argv, &o);
+    int rc = parse("survey invite", O_DB | O_SURVEY | O_WHERE | O_OUT | O_BASE | O_DATE | O_DATA, argc, argv,
+                   &o);
     if (rc != EXIT_OK)
         return rc < 0 ? EXIT_OK : rc;
     hoshi_invite_filter flt = {0, 0, NULL, 0};
@@ -361,7 +363,7 @@ int survey_invite(int argc, char **argv)
 int survey_close(int argc, char **argv)
 {
     db_opts o;
-    int rc = parse("survey close", O_DB | O_SURVEY | O_DATE, argc, argv, &o);
+    int rc = parse("survey close", O_DB | O_SURVEY | O_DATE | O_DATA, argc, argv, &o);
     if (rc != EXIT_OK)
         return rc < 0 ? EXIT_OK : rc;
     hoshi_store *s = NULL;
@@ -447,7 +449,7 @@ static const char *state_word(hoshi_survey_state st)
 int survey_list(int argc, char **argv)
 {
     db_opts o;
-    int rc = parse("survey list", O_DB | O_DATE, argc, argv, &o);
+    int rc = parse("survey list", O_DB | O_DATE | O_DATA, argc, argv, &o);
     if (rc != EXIT_OK)
         return rc < 0 ? EXIT_OK : rc;
     hoshi_store *s = NULL;

@@ -19,6 +19,7 @@
 typedef struct tab_cli {
     tab_opts to;
     const char *codebook, *data, *format, *chart, *enc_s, *enc_out, *out, *lang_s;
+    const char *datadir;    /* --data-dir: hoshi's data directory (NULL: the default) */
     const char *stats_s, *sig_level_s, *correction_s;   /* --stats, --sig-level, --correction */
     tab_wopts wo;       /* --weight, --rake and the raking options */
     bool sig, bom;

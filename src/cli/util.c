@@ -64,6 +64,13 @@ int cli_input_error(const char *cmd, hoshi_err err)
     return cli_exit_status(err, true);
 }
 
+hoshi_err cli_store_open(const char *db, const char *datadir, hoshi_store **out)
+{
+    *out = NULL;
+    hoshi_err err = hoshi_namekey_default_dir(datadir);
+    return err == HOSHI_OK ? hoshi_store_open_sqlite(db, 1, out) : err;
+}
+
 static int write_all(FILE *f, const char *data, size_t len)
 {
     return fwrite(data, 1, len, f) == len && fflush(f) == 0 ? 0 : -1;

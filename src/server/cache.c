@@ -2,8 +2,11 @@
  * cache.c — a small cache of public responses (verification pages,
  * registry searches, the API, badges), so that a busy public page costs a
  * hash lookup and a copy instead of database queries.  Each entry records
- * the store's generation when it was made; any write to public data bumps
- * the generation and thereby retires every entry at once.
+ * the generation when it was made; any write to public data bumps the
+ * generation and thereby retires every entry at once.  The generation is
+ * the store's, which counts writes of other processes too (hoshi nta
+ * import while the server runs), plus the loads of the signing keys
+ * (hoshi keys rotate), so neither leaves stale pages behind.
  */
 #include "server.h"
 
@@ -56,6 +59,14 @@ void srv_cache_free(srv_cache *c)
     for (int i = 0; i < CACHE_LOCKS; i++)
         pthread_mutex_destroy(&c->lock[i]);
     free(c);
+}
+
+long long srv_cache_generation(srv_req *r)
+{
+    long long gen = 0;
+    /* On a failure the store gives a number never given before: a miss. */
+    hoshi_store_generation(r->s->store, &gen);
+    return gen + srv_keys_refresh(r);
 }
 
 static size_t set_of(const char *key)

@@ -371,7 +371,7 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
     if (err == HOSHI_OK)
         err = hoshi_store_open_sqlite(cfg->db_path, cfg->threads + 1, &s.store);
     if (err == HOSHI_OK)
-        err = keyfile.err == HOSHI_OK ? hoshi_keyring_open(keyfile.data, true, &s.keys) : keyfile.err;
+        err = keyfile.err == HOSHI_OK ? srv_keys_open(keyfile.data, &s.keys) : keyfile.err;
     hoshi_buf_free(&keyfile);
     if (err != HOSHI_OK ||
         (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_JA, &s.cat[0])) != HOSHI_OK ||
@@ -479,7 +479,7 @@ free_state:
     hoshi_catalog_free(s.cat[1]);
     hoshi_catalog_free(s.cat[0]);
     hoshi_store_close(s.store);
-    hoshi_keyring_free(s.keys);
+    srv_keys_free(s.keys);
     sodium_memzero(s.device_key, sizeof s.device_key);
     return rc;
 }

@@ -272,8 +272,7 @@ static void run_cached(const route_entry *e, srv_req *r, srv_resp *p, char *id)
         hoshi_buf_putc(&key, '\x1f');
         hoshi_buf_puts(&key, v ? v : "");
     }
-    long long gen = 0;
-    hoshi_store_generation(r->s->store, &gen);
+    long long gen = srv_cache_generation(r);
     bool cacheable = key.err == HOSHI_OK && key.data != NULL && !r->s->cfg.no_cache;
     if (cacheable && srv_cache_get(r->s->cache, key.data, gen, p)) {
         hoshi_buf_free(&key);

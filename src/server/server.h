@@ -28,6 +28,7 @@
 #define SRV_SESSION_TTL (12 * 3600)
 
 typedef struct srv_cache srv_cache;
+typedef struct srv_keys srv_keys;
 typedef struct srv_regcache srv_regcache;
 typedef struct srv_svcache srv_svcache;
 typedef struct srv_surveyforms srv_surveyforms;
@@ -89,7 +90,7 @@ typedef struct srv {
     srv_mailwake *mailwake;               /* "the outbox has news" (mail_wake.c) */
     hoshi_datafile *mailtext[2];          /* data/text/<lang>/mail.ini: the messages */
     unsigned char device_key[32]; /* signs device cookies (made at start) */
-    hoshi_keyring *keys;          /* signs declarations (page_signed.c); read-only once started */
+    srv_keys *keys;               /* signs declarations (page_signed.c); reloaded when its file changes */
     char base[256];               /* public address, no trailing slash */
     char dummy_hash[160];         /* verified against when an address is unknown */
 } srv;
@@ -387,6 +388,10 @@ void srv_csrf_input(hoshi_buf *b, srv_req *r);
 /* --- cache.c: public responses, invalidated by the store's generation */
 hoshi_err srv_cache_new(srv_cache **out);
 void srv_cache_free(srv_cache *c);
+/* The generation public pages are cached at: the store's (public data
+ * written by this process or another) plus the key file's loads (pages
+ * carry signed tokens and the public keys).  Looks at both each time. */
+long long srv_cache_generation(srv_req *r);
 bool srv_cache_get(srv_cache *c, const char *key, long long gen, srv_resp *p);
 void srv_cache_put(srv_cache *c, const char *key, long long gen, const srv_resp *p);
 
@@ -518,6 +523,15 @@ hoshi_err srv_survey_pending_block(srv_req *r, long long org_id, hoshi_buf *b);
 void srv_api_declaration(srv_req *r, srv_resp *p, const char *id);
 
 /* --- signed declarations (issue 11, part 5; page_signed.c) */
+/* The server's signing keys from the key file at path (made with a first
+ * key when missing, as hoshi_keyring_open does).  Freed by srv_keys_free. */
+hoshi_err srv_keys_open(const char *path, srv_keys **out);
+void srv_keys_free(srv_keys *k);
+/* Loads the key file again when it changed since last looked at (hoshi
+ * keys rotate while the server runs; a file that cannot be read is logged
+ * and the keys in force stay); returns the number of loads since start,
+ * which the cache's generation includes (pages carry tokens and keys). */
+long long srv_keys_refresh(srv_req *r);
 /* GET /api/v1/keys: the public keys that verify the tokens. */
 void srv_api_keys(srv_req *r, srv_resp *p);
 /* Appends the token of d (hoshi/sign.h) to b; false (b unchanged, the

@@ -133,6 +133,7 @@ def main():
     xlsform_seeds()
     sign_seeds()
     sav_seeds()
+    namekey_seeds()
 
 
 def sav_seeds():
@@ -172,6 +173,19 @@ def sign_seeds():
     write("sign", "active", keys + "\n" + tokens[0])
     write("sign", "withdrawn", keys + "\n" + tokens[1])
     write("sign", "no_keys", '{"keys":[],"x":[1,-2.5e3,true,null,{"a":"\\u00e9"}]}\n' + tokens[0])
+
+
+def namekey_seeds():
+    """namekey: names as people write them, numbers as they type them, and
+    data/registry/legal_forms.ini, a NUL, and a name (the table of its own)."""
+    shutil.rmtree(os.path.join(ROOT, "tests", "fuzz", "corpus_namekey"), ignore_errors=True)
+    for name, text in [("kana", "ｻｸﾗ技研(株)"), ("hira", "株式会社さくら・テック"), ("latin", "ＡＢＣ Solutions ㈱"),
+                       ("corpnum", "8999-9000-0000-1"), ("corpnum_wide", "８９９９９０００００００１"),
+                       ("form_only", "（一社）"), ("marks", "ﾎﾟﾝﾃﾞﾗｲｵﾝ★ﾟ゛")]:
+        write("namekey", name, text)
+    forms = open(os.path.join(ROOT, "data", "registry", "legal_forms.ini"), "rb").read()
+    write("namekey", "forms", forms + b"\0" + "カブシキガイシャさくら".encode("utf-8"))
+    write("namekey", "forms_small", "[forms]\nform = 株式会社 (株) ㈱\nform = 有限会社 (有)\n\0(有)みどり".encode("utf-8"))
 
 
 if __name__ == "__main__":

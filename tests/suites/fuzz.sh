@@ -19,7 +19,7 @@ secs=${FUZZ_SECONDS:-10}
 seed=${FUZZ_SEED:-1}
 jobs=${FUZZ_JOBS:-2}
 keep=${FUZZ_KEEP:-0}
-targets=${*:-csv codebook hsd options answers ini form xlsform book coding sav sign}
+targets=${*:-csv codebook hsd options answers ini form xlsform book coding sav sign namekey}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 # Longest input per target: big enough for its seeds.

@@ -137,16 +137,35 @@ static void names_compare_folded(void)
 {
     char *k = NULL;
     CHECK_INT(hoshi_nta_name_key("ＡＢＣソリューションズ 株式会社", &k), HOSHI_OK);
-    CHECK_STR(k, "abcソリューションズ");
+    CHECK_STR(k, "abcそりゅーしょんず");
+    free(k);
+    /* Nothing but a legal form: the form is the name. */
+    CHECK_INT(hoshi_nta_name_key("㈱", &k), HOSHI_OK);
+    CHECK_STR(k, "株式会社");
     free(k);
     CHECK(hoshi_nta_name_matches("株式会社さくら技研", "㈱さくら技研"));
     CHECK(hoshi_nta_name_matches("株式会社さくら技研", "さくら技研（株）"));
+    CHECK(hoshi_nta_name_matches("株式会社さくら技研", "(株)さくら技研"));
+    CHECK(hoshi_nta_name_matches("株式会社さくら技研", "ｶﾌﾞｼｷｶﾞｲｼｬ さくら技研"));
     CHECK(hoshi_nta_name_matches("有限会社みどり商店", "みどり商店"));
+    CHECK(hoshi_nta_name_matches("有限会社みどり商店", "㈲みどり商店"));
     CHECK(hoshi_nta_name_matches("ＡＢＣ株式会社", "abc 株式会社"));
+    /* Kana and width fold as in the registry search (issue 11 part 8). */
     CHECK(hoshi_nta_name_matches("ｻｸﾗ技研株式会社", "サクラ技研株式会社"));
+    CHECK(hoshi_nta_name_matches("サクラ技研株式会社", "さくら技研株式会社"));
+    CHECK(hoshi_nta_name_matches("ｻｸﾗ技研株式会社", "株式会社さくら技研"));
+    CHECK(hoshi_nta_name_matches("株式会社サクラ・テック", "さくらテック（株）"));
+    CHECK(hoshi_nta_name_matches("株式会社", "(株)"));
+    CHECK(!hoshi_nta_name_matches("株式会社", "有限会社"));
     CHECK(!hoshi_nta_name_matches("株式会社さくら技研", "株式会社さくら商事"));
+    CHECK(!hoshi_nta_name_matches("株式会社さくら技研", "株式会社さくら"));
     CHECK(!hoshi_nta_name_matches("株式会社さくら技研", "\xff"));
+    CHECK(!hoshi_nta_name_matches(NULL, "さくら"));
     CHECK_INT(hoshi_nta_name_key("\xc3", &k), HOSHI_ERR_INPUT);
+    CHECK(k == NULL);
+    static char huge[HOSHI_NAMEKEY_INPUT_MAX + 2];
+    memset(huge, 'a', sizeof huge - 1);
+    CHECK_INT(hoshi_nta_name_key(huge, &k), HOSHI_ERR_LIMIT);
     CHECK(k == NULL);
 }
 
@@ -394,11 +413,47 @@ static void check_claims_and_history(void)
     hoshi_store_close(s);
 }
 
+/* Another process's import (here a second store on the same file, as
+ * hoshi nta import opens it) changes the generation a server's cache is
+ * keyed by; a read or a write that is not public data does not. */
+static void import_elsewhere_moves_the_generation(void)
+{
+    static int n;
+    char path[128];
+    snprintf(path, sizeof path, "%s/gen%d.db", dir, n++);
+    hoshi_store *server = NULL, *cli = NULL;
+    CHECK_INT(hoshi_store_open_sqlite(path, 2, &server), HOSHI_OK);
+    CHECK_INT(hoshi_store_open_sqlite(path, 1, &cli), HOSHI_OK);
+    long long g0 = 0, g1 = 0, g2 = 0, g3 = 0;
+    CHECK_INT(hoshi_store_generation(server, &g0), HOSHI_OK);
+    CHECK_INT(hoshi_store_generation(server, &g1), HOSHI_OK);
+    CHECK(g0 == g1);
+    long long user, org;
+    CHECK_INT(hoshi_store_signup(cli, "g@example.jp", "hash", "さくら", &user, &org), HOSHI_OK);
+    char date[HOSHI_STORE_DATE];
+    CHECK_INT(hoshi_store_nta_date(cli, date), HOSHI_OK);
+    CHECK_INT(hoshi_store_generation(server, &g1), HOSHI_OK);
+    CHECK(g1 == g0);
+    const char *const one[] = {line_with(-1, "")};
+    hoshi_nta_import_result res;
+    CHECK_INT(import(cli, one, 1, &res), HOSHI_OK);
+    CHECK_INT(hoshi_store_generation(server, &g2), HOSHI_OK);
+    CHECK(g2 > g1);
+    /* A declaration made elsewhere moves it too. */
+    char id[HOSHI_STORE_DECL_ID];
+    CHECK_INT(hoshi_store_decl_create(cli, org, 1, "2026-01-01", id), HOSHI_OK);
+    CHECK_INT(hoshi_store_generation(server, &g3), HOSHI_OK);
+    CHECK(g3 > g2);
+    hoshi_store_close(cli);
+    hoshi_store_close(server);
+}
+
 int main(void)
 {
     if (mkdtemp(dir) == NULL)
         return 1;
     RUN(good_line_read);
+    RUN(import_elsewhere_moves_the_generation);
     RUN(bad_lines_refused);
     RUN(names_compare_folded);
     RUN(file_lines);

@@ -152,7 +152,8 @@ static int exec(const char *sql)
 
 /* A database as it was before the key (migration 7): the migrations after
  * it (8 the 法人番号 register, disputes and history; 9 the outbox; 10
- * members' roles and account tokens) are undone too, and run again on the next open.  Its rows, written then,
+ * members' roles and account tokens; 11 the public data version) are
+ * undone too, newest first, and run again on the next open.  Its rows, written then,
  * get their key and bigrams on that open. */
 static void migration_fills_the_key(void)
 {
@@ -162,6 +163,10 @@ static void migration_fills_the_key(void)
     hoshi_store_close(s);
     char sql[4096];
     snprintf(sql, sizeof sql,
+             "DROP TRIGGER public_decl_insert; DROP TRIGGER public_decl_update;"
+             "DROP TRIGGER public_decl_delete; DROP TRIGGER public_org_update; DROP TRIGGER public_org_delete;"
+             "DROP TRIGGER public_policy_insert; DROP TRIGGER public_policy_update;"
+             "DROP TRIGGER public_policy_delete; DROP TABLE public_version;"
              "DROP TABLE account_tokens; ALTER TABLE users DROP COLUMN role;"
              "DROP TABLE outbox;"
              "DROP TRIGGER org_history_name; DROP TRIGGER org_history_prefecture;"

@@ -260,6 +260,31 @@ static const char *const migrations[] = {
     " expires INTEGER NOT NULL);"
     "CREATE INDEX account_tokens_org ON account_tokens(org_id, kind);"
     "CREATE INDEX account_tokens_user ON account_tokens(user_id);",
+    /* Issue 11 (a-left): a counter of changes to public data kept in the
+     * database itself, so a server notices what another process wrote
+     * (hoshi nta import) and retires its cached pages (hoshi_store_generation).
+     * Triggers bump it whatever path writes. */
+    "CREATE TABLE public_version(id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);"
+    "INSERT INTO public_version VALUES (1, 0);"
+    "CREATE TRIGGER public_nta AFTER INSERT ON nta_imports"
+    " BEGIN UPDATE public_version SET n = n + 1; END;"
+    "CREATE TRIGGER public_decl_insert AFTER INSERT ON declarations"
+    " BEGIN UPDATE public_version SET n = n + 1; END;"
+    "CREATE TRIGGER public_decl_update AFTER UPDATE ON declarations"
+    " BEGIN UPDATE public_version SET n = n + 1; END;"
+    "CREATE TRIGGER public_decl_delete AFTER DELETE ON declarations"
+    " BEGIN UPDATE public_version SET n = n + 1; END;"
+    "CREATE TRIGGER public_org_update AFTER UPDATE OF name, corpnum, prefecture, industry, employees ON orgs"
+    " BEGIN UPDATE public_version SET n = n + 1; END;"
+    "CREATE TRIGGER public_org_delete AFTER DELETE ON orgs"
+    " BEGIN UPDATE public_version SET n = n + 1; END;"
+    "CREATE TRIGGER public_policy_insert AFTER INSERT ON policies"
+    " BEGIN UPDATE public_version SET n = n + 1; END;"
+    "CREATE TRIGGER public_policy_update AFTER UPDATE OF published, published_on, pub_representative,"
+    " pub_contact, pub_established, pub_body ON policies"
+    " BEGIN UPDATE public_version SET n = n + 1; END;"
+    "CREATE TRIGGER public_policy_delete AFTER DELETE ON policies"
+    " BEGIN UPDATE public_version SET n = n + 1; END;",
 };
 
 int hoshi_store_schema_version(void)
@@ -444,6 +469,7 @@ hoshi_err hoshi_store_open_sqlite(const char *path, int connections, hoshi_store
     pthread_cond_init(&s->freed, NULL);
     atomic_init(&s->generation, 1);
     atomic_init(&s->stats, 0);
+    atomic_init(&s->shared, 0);
     s->conn = hi_calloc((size_t)connections, sizeof *s->conn);
     if (s->conn == NULL) {
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory opening the store");

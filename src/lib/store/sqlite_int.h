@@ -41,6 +41,7 @@ typedef struct hi_sqlite {
     int n_conn;
     hi_conn *conn;
     atomic_llong generation;      /* bumped by every write to public data */
+    atomic_llong shared;          /* public_version.n as last read: other processes' writes */
     atomic_llong stats;           /* bumped by every ANALYZE */
 } hi_sqlite;
 

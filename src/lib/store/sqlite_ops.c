@@ -132,8 +132,27 @@ hoshi_err hi_sq_read1(hoshi_store *base, const hi_sq_query *q, void *out)
     return err;
 }
 
+static void copy_count(sqlite3_stmt *st, void *rec)
+{
+    *(long long *)rec = sqlite3_column_int64(st, 0);
+}
+
+/* This process's counter plus the database's (public_version, which the
+ * schema's triggers bump on every public write of any process): both only
+ * grow, so their sum changes whenever either does.  When the database
+ * cannot be read the local counter moves on, so nothing cached before is
+ * trusted. */
 hoshi_err hi_sq_generation(hoshi_store *base, long long *out)
 {
-    *out = atomic_load(&HI_SQ(base)->generation);
-    return HOSHI_OK;
+    hi_sqlite *s = HI_SQ(base);
+    hi_sq_query q = {.sql = "SELECT n FROM public_version WHERE id = 1", .copy = copy_count,
+                     .what = "public data version", .missing = "no public data version"};
+    long long n = 0;
+    hoshi_err err = hi_sq_read1(base, &q, &n);
+    if (err == HOSHI_OK)
+        atomic_store(&s->shared, n);
+    else
+        atomic_fetch_add(&s->generation, 1);
+    *out = atomic_load(&s->generation) + atomic_load(&s->shared);
+    return err;
 }
