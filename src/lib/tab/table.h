@@ -208,4 +208,9 @@ static inline uint64_t hi_pct10(uint64_t count, uint64_t n)
     return n == 0 ? 0 : (2000 * count + n) / (2 * n);
 }
 
+/* walk.c: x of n in tenths of a percent, half up, as every output shows a
+ * share: on the exact counts (hi_pct10) when t is unweighted, on the ratio
+ * of the sums of weights when it is weighted; 0 when n is 0. */
+uint64_t hi_tab_share10(const hi_table *t, double x, double n);
+
 #endif
