@@ -33,8 +33,10 @@ bin=${HOSHI:-$here/build/hoshi}
 if ! Rscript -e 'suppressMessages(library(survey))' >/dev/null 2>&1; then
   echo "FAIL r-stats-w: R survey missing (make deps installs r-base-core and r-cran-survey)"; exit 1
 fi
+export PYTHONPATH="$here/tests/suites${PYTHONPATH:+:$PYTHONPATH}"
 exec /usr/bin/python3 - "$bin" "${TAB_SEED:-$RANDOM}" "${TAB_ROUNDS:-8}" <<'PY'
 import json, os, random, subprocess, sys, tempfile
+from r_stats_compare import blocks_of, close, compare, counts, parse, report
 
 hoshi, seed, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 Z95, Z99 = 1.959963984540, 2.5758293035489  # the thresholds of the ▲/▼ marks
@@ -224,16 +226,6 @@ def gen(rng, tmp, mode, banner):
     sides = [("S", ks)] + ([("R", kr)] if banner else [])
     return sides, kh, km
 
-def close(a, b, rel=1e-6):
-    if a is None or b is None:
-        return False
-    if abs(a) < 1e-290 and abs(b) < 1e-290:
-        return True
-    return abs(a - b) <= rel * max(abs(a), abs(b))
-
-def letter(i):
-    return chr(ord("A") + i) if i < 26 else chr(ord("a") + i - 26)
-
 def check(rng, tmp, mode, banner):
     sides, kh, km = gen(rng, tmp, mode, banner)
     meth = rng.choice(["bonferroni", "holm", "none"])
@@ -257,39 +249,20 @@ def check(rng, tmp, mode, banner):
     if r.returncode != 0:
         return [f"R failed: {r.stderr}"], None
     errs = []
-    want = {"H": {}, "M": {}}
-    want_chisq, want_anova, want_t, want_sig = {}, {}, {}, {}
-    rows_r, numrows_r = {}, {}
-    for line in r.stdout.splitlines():
-        w = line.split()
+    want, other = parse(r.stdout)
+    want_sig, rows_r, numrows_r = {}, {}, {}
+    for w in other:
         if w[0] == "ess":
             ess_all, ess_num = float(w[2]), float(w[3])
         elif w[0] == "row":
             rows_r[int(w[1])] = (int(w[2]), float(w[3]))
         elif w[0] == "numrow":
             numrows_r[int(w[1])] = (int(w[2]), float(w[3]), float(w[4].replace("NA", "nan")), float(w[5]))
-        elif w[0] == "chisq":
-            want_chisq[(w[1], int(w[2]), int(w[3]))] = (float(w[4]), float(w[5]), float(w[6]), int(w[7]))
-        elif w[0] == "pair":
-            want[w[1]][(int(w[2]), int(w[3]), int(w[4]), int(w[5]))] = (float(w[6]), float(w[7]), float(w[8]))
-        elif w[0] == "anova":
-            want_anova[int(w[1])] = tuple(float(x) for x in w[2:6])
-        elif w[0] == "tpair":
-            want_t[(int(w[1]), int(w[2]), int(w[3]))] = tuple(float(x) for x in w[4:8])
         elif w[0] == "sig":
             want_sig[(w[1], int(w[2]), int(w[3]))] = float(w[4])
     alpha = float(level)
-    nb = len(sides)
-    block_of = {}
-    first = 1
-    for b, (_, ks) in enumerate(sides):
-        for i in range(len(ks)):
-            block_of[first + i] = (b, first)
-        first += len(ks)
+    block_of = blocks_of([len(ks) for _, ks in sides])
     for tid in ("H", "M", "V"):
-        if len(tests[tid]["blocks"]) != nb:
-            errs.append(f"{tid}: {len(tests[tid]['blocks'])} blocks, not {nb}")
-            return errs, None
         if not tests[tid]["effective_base"]:
             errs.append(f"{tid}: tests not on effective bases")
     # the bases: effective, and small by the unweighted rule
@@ -313,55 +286,10 @@ def check(rng, tmp, mode, banner):
             errs.append(f"V row {ri}: mean {st[1]} sd {st[5]} vs svymean {m} sqrt(svyvar) {s}")
         if rows[ri]["small_base"] != (nv < 30):
             errs.append(f"V row {ri}: small_base {rows[ri]['small_base']} with {nv} values")
-    # chi-square: the SA head's block test, the MA head's per column
-    for tid in ("H", "M"):
-        for b in range(nb):
-            blk = tests[tid]["blocks"][b]
-            got = {}
-            if tid == "H" and blk["chisq"] is not None:
-                got[("H", b, -1)] = blk["chisq"]
-            for c, t in enumerate(blk.get("chisq_columns") or []):
-                if t is not None:
-                    got[("M", b, c)] = t
-            keys = {k for k in want_chisq if k[0] == tid and k[1] == b}
-            if set(got) != keys:
-                errs.append(f"{tid}: chi-square tests {sorted(got)} vs R {sorted(keys)}")
-                continue
-            for k in keys:
-                st, df, pv, low = want_chisq[k]
-                g = got[k]
-                if not (close(g["chisq"], st) and g["df"] == df and close(g["p"], pv) and g["low_expected"] == low):
-                    errs.append(f"{tid} {k}: chisq {g} vs R {st} {df} {pv} low {low}")
-    # proportion pairs and the letters they give
-    for tid in ("H", "M"):
-        got = {}
-        for b in range(nb):
-            for pr in tests[tid]["blocks"][b]["pairs"]:
-                got[(b, pr["col"], pr["a"], pr["b"])] = pr
-        if set(got) != set(want[tid]):
-            errs.append(f"{tid}: pairs {sorted(got)} vs R {sorted(want[tid])}")
-            continue
-        for k, (pv, adj, sign) in want[tid].items():
-            g = got[k]
-            if not (close(g["p"], pv) and close(g["p_adj"], adj) and (g["z"] > 0) == (sign > 0)):
-                errs.append(f"{tid} {k}: p {g['p']} adj {g['p_adj']} z {g['z']} vs R {pv} {adj} {sign}")
+    errs += compare(tables, tests, want, block_of, {"H": len(kh), "M": len(km)}, alpha)
+    # the ▲/▼ marks (a z within 1e-6 of a threshold is not judged)
+    for tid, ncat in (("H", len(kh)), ("M", len(km))):
         rows = tables[tid]["rows"]
-        ncat = len(kh) if tid == "H" else len(km)
-        for ri, (b, first) in block_of.items():
-            for c in range(ncat):
-                exp = ""
-                for o in block_of:
-                    key = (b, c, min(ri, o), max(ri, o))
-                    if block_of[o][0] == b and key in want[tid] and want[tid][key][1] < alpha \
-                            and (want[tid][key][2] > 0) == (ri < o):
-                        exp += letter(o - first)
-                if rows[ri]["small_base"]:
-                    exp = ""
-                if rows[ri]["letters"][c] != exp:
-                    errs.append(f"{tid} row {ri} col {c}: letters {rows[ri]['letters'][c]!r} vs R {exp!r}")
-            if rows[ri]["letter"] != letter(ri - first):
-                errs.append(f"{tid} row {ri}: letter {rows[ri]['letter']} vs {letter(ri - first)}")
-        # the ▲/▼ marks (a z within 1e-6 of a threshold is not judged)
         for ri in block_of:
             for c in range(ncat):
                 z = want_sig.get((tid, ri, c), 0.0)
@@ -371,39 +299,8 @@ def check(rng, tmp, mode, banner):
                 m = -m if z < 0 else m
                 if rows[ri]["sig"][c] != m:
                     errs.append(f"{tid} row {ri} col {c}: mark {rows[ri]['sig'][c]} vs R z {z}")
-    # ANOVA and Welch pairs of the NUM head
-    for b in range(nb):
-        a = tests["V"]["blocks"][b]["anova"]
-        wa = want_anova.get(b)
-        if (a is None) != (wa is None):
-            errs.append(f"V block {b}: anova {a} vs R {wa}")
-        elif a is not None:
-            F, d1, d2, pv = wa
-            if not (close(a["F"], F) and a["df1"] == d1 and close(a["df2"], d2, 1e-9) and close(a["p"], pv)):
-                errs.append(f"V block {b}: anova {a} vs R {wa}")
-    got = {(b, pr["a"], pr["b"]): pr for b in range(nb) for pr in tests["V"]["blocks"][b]["pairs"]}
-    if set(got) != set(want_t):
-        errs.append(f"V: pairs {sorted(got)} vs R {sorted(want_t)}")
-    else:
-        for k, (t, df, pv, adj) in want_t.items():
-            g = got[k]
-            if not (close(g["t"], t) and close(g["df"], df) and close(g["p"], pv) and close(g["p_adj"], adj)):
-                errs.append(f"V {k}: {g} vs R t {t} df {df} p {pv} adj {adj}")
-        rows = tables["V"]["rows"]
-        for ri, (b, first) in block_of.items():
-            exp = ""
-            for o in block_of:
-                key = (b, min(ri, o), max(ri, o))
-                if key in want_t and want_t[key][3] < alpha and (want_t[key][0] > 0) == (ri < o):
-                    exp += letter(o - first)
-            if rows[ri]["small_base"]:
-                exp = ""
-            if rows[ri]["letters"][1] != exp:
-                errs.append(f"V row {ri}: letters {rows[ri]['letters'][1]!r} vs R {exp!r}")
-    counts = (len(want_chisq), len(want["H"]) + len(want["M"]) + len(want_t),
-              sum(1 for t in tables.values() for row in t["rows"] for l in row["letters"] if l),
-              sum(1 for t in ("H", "M") for row in tables[t]["rows"] for s in row["sig"] if s))
-    return errs, counts
+    return errs, counts(want, tables) + (
+        sum(1 for t in ("H", "M") for row in tables[t]["rows"] for s in row["sig"] if s),)
 
 # the first rounds cover every kind of weights once, then random ones
 MODES = ["uniform", "lognormal", "small", "large", "zeros", "rake"]
@@ -414,18 +311,10 @@ for rnd in range(rounds):
     mode = MODES[rnd] if rnd < len(MODES) else rng.choice(MODES)
     banner = rng.random() < 0.4
     with tempfile.TemporaryDirectory() as tmp:
-        errs, counts = check(rng, tmp, mode, banner)
+        errs, n = check(rng, tmp, mode, banner)
     name = f"r-stats-w round {rnd} (seed {s}, {mode} weights{', banner' if banner else ''})"
-    if counts is not None:
-        name += f": {counts[0]} chi-square tests, {counts[1]} pairs, {counts[2]} cells with letters, {counts[3]} marks"
-    if errs:
-        failed += 1
-        print(f"FAIL {name}  [TAB_SEED={seed}]")
-        for e in errs[:12]:
-            print("  " + e)
-        if len(errs) > 12:
-            print(f"  … and {len(errs) - 12} more")
-    else:
-        print(f"ok   {name}")
+    if n is not None:
+        name += f": {n[0]} chi-square tests, {n[1]} pairs, {n[2]} cells with letters, {n[3]} marks"
+    failed += report(name + ("" if not errs else f"  [TAB_SEED={seed}]"), errs)
 sys.exit(1 if failed else 0)
 PY
