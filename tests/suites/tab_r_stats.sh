@@ -10,15 +10,18 @@
 # Statistics and p values must agree to 1e-6 relative, degrees of freedom
 # exactly, and the letters each cell shows must be those R's adjusted p
 # values give.  Prints ok/FAIL lines; seed from TAB_SEED, rounds from
-# TAB_ROUNDS (12).
+# TAB_ROUNDS (12).  The comparison is tests/suites/r_stats_compare.py, shared
+# with the weighted suite tab_r_stats_w.sh.
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${HOSHI:-$here/build/hoshi}
 if ! command -v Rscript >/dev/null; then
   echo "FAIL r-stats: Rscript missing (make deps installs r-base-core)"; exit 1
 fi
+export PYTHONPATH="$here/tests/suites${PYTHONPATH:+:$PYTHONPATH}"
 exec /usr/bin/python3 - "$bin" "${TAB_SEED:-$RANDOM}" "${TAB_ROUNDS:-12}" <<'PY'
-import json, math, os, random, subprocess, sys, tempfile
+import json, os, random, subprocess, sys, tempfile
+from r_stats_compare import blocks_of, compare, counts, parse, report
 
 hoshi, seed, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 SMALL = 30  # hi_tab_small_base: rows below it take no part in the letters
@@ -39,7 +42,7 @@ tab <- table(factor(S, levels = ks), factor(H, levels = kh))
 tt <- tab[rowSums(tab) > 0, colSums(tab) > 0, drop = FALSE]
 if (nrow(tt) >= 2 && ncol(tt) >= 2) {
   r <- suppressWarnings(chisq.test(tt, correct = FALSE))
-  out("chisq H -1", f(r$statistic), r$parameter, f(r$p.value), sum(r$expected < 5))
+  out("chisq H 0 -1", f(r$statistic), r$parameter, f(r$p.value), sum(r$expected < 5))
 }
 # pairs of rows in a column: x chosen of n (the row base)
 pairs <- function(name, col, x) {
@@ -53,7 +56,7 @@ pairs <- function(name, col, x) {
   }
   if (length(ps) == 0) return()
   adj <- p.adjust(ps, meth)
-  for (i in seq_along(ps)) out("pair", name, col, ab[[i]][1], ab[[i]][2], f(ps[i]), f(adj[i]), ab[[i]][3])
+  for (i in seq_along(ps)) out("pair", name, 0, col, ab[[i]][1], ab[[i]][2], f(ps[i]), f(adj[i]), ab[[i]][3])
 }
 for (j in seq_along(kh)) pairs("H", j - 1, sapply(ks, function(k) sum(!is.na(S) & S == k & !is.na(H) & H == kh[j])))
 # the MA head: one 2 x k test per category, then its pairs
@@ -64,7 +67,7 @@ for (j in seq_along(km)) {
   mt <- cbind(x[keep], base[keep] - x[keep])
   if (sum(keep) >= 2 && sum(mt[, 1]) > 0 && sum(mt[, 2]) > 0) {
     r <- suppressWarnings(chisq.test(mt, correct = FALSE))
-    out("chisq M", j - 1, f(r$statistic), r$parameter, f(r$p.value), sum(r$expected < 5))
+    out("chisq M 0", j - 1, f(r$statistic), r$parameter, f(r$p.value), sum(r$expected < 5))
   }
   pairs("M", j - 1, x)
 }
@@ -76,10 +79,10 @@ if (nlevels(g) >= 2 && sum(ok) > nlevels(g)) {
   if (sum(w) > 0) {
     if (all(table(g) >= 2)) {
       r <- oneway.test(V[ok] ~ g, var.equal = TRUE)
-      out("anova V", f(r$statistic), r$parameter[1], r$parameter[2], f(r$p.value))
+      out("anova 0", f(r$statistic), r$parameter[1], r$parameter[2], f(r$p.value))
     } else {  # oneway.test refuses a group of one; the ANOVA of lm does not
       a <- anova(lm(V[ok] ~ g))
-      out("anova V", f(a[["F value"]][1]), a$Df[1], a$Df[2], f(a[["Pr(>F)"]][1]))
+      out("anova 0", f(a[["F value"]][1]), a$Df[1], a$Df[2], f(a[["Pr(>F)"]][1]))
     }
   }
 }
@@ -94,7 +97,7 @@ for (a in seq_along(ks)) for (b in seq_along(ks)) if (a < b) {
 }
 if (length(ps) > 0) {
   adj <- p.adjust(ps, meth)
-  for (i in seq_along(ps)) out("tpair V", ab[[i]][1], ab[[i]][2], ab[[i]][3], ab[[i]][4], f(ps[i]), f(adj[i]))
+  for (i in seq_along(ps)) out("tpair 0", ab[[i]][1], ab[[i]][2], ab[[i]][3], ab[[i]][4], f(ps[i]), f(adj[i]))
 }
 '''
 
@@ -126,16 +129,6 @@ def gen(rng, tmp):
     open(os.path.join(tmp, "d.csv"), "w").write("\n".join(lines) + "\n")
     return ks, kh, km
 
-def close(a, b, rel=1e-6):
-    if a is None or b is None:
-        return False
-    if abs(a) < 1e-290 and abs(b) < 1e-290:
-        return True
-    return abs(a - b) <= rel * max(abs(a), abs(b))
-
-def letter(i):
-    return chr(ord("A") + i) if i < 26 else chr(ord("a") + i - 26)
-
 def check(rng, tmp, rnd):
     ks, kh, km = gen(rng, tmp)
     meth = rng.choice(["bonferroni", "holm", "none"])
@@ -154,111 +147,19 @@ def check(rng, tmp, rnd):
                        capture_output=True, text=True)
     if r.returncode != 0:
         return [f"R failed: {r.stderr}"], None
-    errs = []
-    want = {"H": {}, "M": {}}
-    want_chisq = {}
-    want_anova = None
-    want_t = {}
-    for line in r.stdout.splitlines():
-        w = line.split()
-        if w[0] == "chisq":
-            want_chisq[(w[1], int(w[2]))] = (float(w[3]), float(w[4]), float(w[5]), int(w[6]))
-        elif w[0] == "pair":
-            want[w[1]][(int(w[2]), int(w[3]), int(w[4]))] = (float(w[5]), float(w[6]), float(w[7]))
-        elif w[0] == "anova":
-            want_anova = tuple(float(x) for x in w[2:6])
-        elif w[0] == "tpair":
-            want_t[(int(w[2]), int(w[3]))] = tuple(float(x) for x in w[4:8])
-    alpha = float(level)
-    # chi-square: the SA head's block test, the MA head's per column
-    for tid in ("H", "M"):
-        blk = tests[tid]["blocks"][0]
-        got = {}
-        if tid == "H" and blk["chisq"] is not None:
-            got[("H", -1)] = blk["chisq"]
-        for c, t in enumerate(blk.get("chisq_columns") or []):
-            if t is not None:
-                got[("M", c)] = t
-        keys = {k for k in want_chisq if k[0] == tid}
-        if set(got) != keys:
-            errs.append(f"{tid}: chi-square tests {sorted(got)} vs R {sorted(keys)}")
-            continue
-        for k in keys:
-            st, df, pv, low = want_chisq[k]
-            g = got[k]
-            if not (close(g["chisq"], st) and g["df"] == df and close(g["p"], pv) and g["low_expected"] == low):
-                errs.append(f"{tid} {k}: chisq {g} vs R {st} {df} {pv} low {low}")
-    # proportion pairs and the letters they give
-    for tid in ("H", "M"):
-        blk = tests[tid]["blocks"][0]
-        got = {}
-        for pr in blk["pairs"]:
-            got[(pr["col"], pr["a"], pr["b"])] = pr
-        if set(got) != set(want[tid]):
-            errs.append(f"{tid}: pairs {sorted(got)} vs R {sorted(want[tid])}")
-            continue
-        for k, (pv, adj, sign) in want[tid].items():
-            g = got[k]
-            if not (close(g["p"], pv) and close(g["p_adj"], adj) and (g["z"] > 0) == (sign > 0)):
-                errs.append(f"{tid} {k}: p {g['p']} adj {g['p_adj']} z {g['z']} vs R {pv} {adj} {sign}")
-        rows = tables[tid]["rows"]
-        ncat = len(kh) if tid == "H" else len(km)
-        for ri in range(1, len(rows)):
-            for c in range(ncat):
-                exp = "".join(letter(o - 1) for o in range(1, len(ks) + 1)
-                              if (c, min(ri, o), max(ri, o)) in want[tid]
-                              and want[tid][(c, min(ri, o), max(ri, o))][1] < alpha
-                              and (want[tid][(c, min(ri, o), max(ri, o))][2] > 0) == (ri < o))
-                if rows[ri]["small_base"]:
-                    exp = ""
-                if rows[ri]["letters"][c] != exp:
-                    errs.append(f"{tid} row {ri} col {c}: letters {rows[ri]['letters'][c]!r} vs R {exp!r}")
-    # ANOVA and Welch pairs of the NUM head
-    blk = tests["V"]["blocks"][0]
-    a = blk["anova"]
-    if (a is None) != (want_anova is None):
-        errs.append(f"V: anova {a} vs R {want_anova}")
-    elif a is not None:
-        F, d1, d2, pv = want_anova
-        if not (close(a["F"], F) and a["df1"] == d1 and close(a["df2"], d2, 1e-12) and close(a["p"], pv)):
-            errs.append(f"V: anova {a} vs R {want_anova}")
-    got = {(pr["a"], pr["b"]): pr for pr in blk["pairs"]}
-    if set(got) != set(want_t):
-        errs.append(f"V: pairs {sorted(got)} vs R {sorted(want_t)}")
-    else:
-        for k, (t, df, pv, adj) in want_t.items():
-            g = got[k]
-            if not (close(g["t"], t) and close(g["df"], df) and close(g["p"], pv) and close(g["p_adj"], adj)):
-                errs.append(f"V {k}: {g} vs R t {t} df {df} p {pv} adj {adj}")
-    rows = tables["V"]["rows"]
-    for ri in range(1, len(rows)):
-        exp = "".join(letter(o - 1) for o in range(1, len(ks) + 1)
-                      if (min(ri, o), max(ri, o)) in want_t
-                      and want_t[(min(ri, o), max(ri, o))][3] < alpha
-                      and (want_t[(min(ri, o), max(ri, o))][0] > 0) == (ri < o))
-        if rows[ri]["small_base"]:
-            exp = ""
-        if rows[ri]["letters"][1] != exp:
-            errs.append(f"V row {ri}: letters {rows[ri]['letters'][1]!r} vs R {exp!r}")
-    counts = (len(want_chisq), len(want["H"]) + len(want["M"]) + len(want_t),
-              sum(1 for t in tables.values() for row in t["rows"] for l in row["letters"] if l))
-    return errs, counts
+    want, _ = parse(r.stdout)
+    errs = compare(tables, tests, want, blocks_of([len(ks)]), {"H": len(kh), "M": len(km)}, float(level))
+    return errs, counts(want, tables)
 
 failed = 0
 for rnd in range(rounds):
     s = seed * 1000 + rnd if rnd >= 4 else rnd  # four fixed rounds, then random ones
     rng = random.Random(s)
     with tempfile.TemporaryDirectory() as tmp:
-        errs, counts = check(rng, tmp, rnd)
+        errs, n = check(rng, tmp, rnd)
     name = f"r-stats round {rnd} (seed {s})"
-    if counts is not None:
-        name += f": {counts[0]} chi-square tests, {counts[1]} pairs, {counts[2]} cells with letters"
-    if errs:
-        failed += 1
-        print(f"FAIL {name}")
-        for e in errs[:10]:
-            print("  " + e)
-    else:
-        print(f"ok   {name}")
+    if n is not None:
+        name += f": {n[0]} chi-square tests, {n[1]} pairs, {n[2]} cells with letters"
+    failed += report(name + ("" if not errs else f"  [TAB_SEED={seed}]"), errs)
 sys.exit(1 if failed else 0)
 PY

@@ -155,7 +155,7 @@ static void weighted_counts_and_column_percent(void)
     int8_t sig[8] = {0, 0, 1, 0, 0, 0, 0, 0};
     double wcount[] = {2.5, 3.5, 2.0, 0.5, 0.5, 3.0, 2.5, 3.5};
     double wrow[] = {6.0, 2.5, 3.5, 6.0}, ess[] = {4, 2, 2, 4};
-    hi_table_w tw = {wcount, wrow, ess, NULL};
+    hi_table_w tw = {wcount, wrow, ess, NULL, NULL};
     char *cols[] = {"p", "q"};
     uint8_t flags[2] = {0, 0};
     hi_block blk = {1, 2, "S Side"};

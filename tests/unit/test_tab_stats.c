@@ -251,7 +251,7 @@ static void weighted_effective_base(void)
         wn[i] = 2.0 * (double)cat_n[i];
         ess[i] = (double)cat_n[i] / 2.0;
     }
-    hi_table_w w = {wc, wn, ess, NULL};
+    hi_table_w w = {wc, wn, ess, NULL, NULL};
     t.w = &w;
     hi_tab_stats s = {0};
     CHECK(hi_tab_stats_table(&t, HOSHI_TAB_STAT_CHISQ | HOSHI_TAB_STAT_LETTERS, 0.05,
@@ -288,7 +288,7 @@ static void rest_marks_weighted(void)
     CHECK_INT(sig[3], 0);   /* 無回答 is not marked */
 
     double wc[] = {100, 0, 60, 0, 40, 0}, wn[] = {200, 100, 100}, ess[] = {50, 25, 25};
-    hi_table_w w = {wc, wn, ess, NULL};
+    hi_table_w w = {wc, wn, ess, NULL, NULL};
     t.w = &w;
     memset(sig, 0, sizeof sig);
     hi_tab_rest_marks(&t);

@@ -252,6 +252,28 @@ static void cell_at_is_the_cell_the_walk_gives(void)
     CHECK_INT(c.base, 40);
 }
 
+/* hi_tab_share10, the one rounding of a share that tables and charts
+ * show: exact half up on the counts unweighted (1/16 is 6.3, never 6.2),
+ * half up on the ratio weighted, with a slack of 1e-9 tenth so a sum of
+ * weights a hair under .5 rounds up; 0 of nothing. */
+static void share10_rounds_half_up(void)
+{
+    hi_table t = {0};
+    CHECK_INT(hi_tab_share10(&t, 1, 16), 63);
+    CHECK_INT(hi_tab_share10(&t, 1, 3), 333);
+    CHECK_INT(hi_tab_share10(&t, 2, 3), 667);
+    CHECK_INT(hi_tab_share10(&t, 0, 0), 0);
+    hi_table_w w = {0};
+    t.w = &w;
+    CHECK_INT(hi_tab_share10(&t, 0.00049999999999999, 1.0), 1); /* .05% a hair under: 0.1 */
+    CHECK_INT(hi_tab_share10(&t, 1.0, 16.0), 63);
+    CHECK_INT(hi_tab_share10(&t, 0.24, 1.0), 240);
+    CHECK_INT(hi_tab_share10(&t, 0.0004, 1.0), 0);
+    CHECK_INT(hi_tab_share10(&t, 0.0005, 1.0), 1);
+    CHECK_INT(hi_tab_share10(&t, 1.5, 0.0), 0);
+    CHECK_INT(hi_tab_share10(&t, 0.0, 2.0), 0);
+}
+
 int main(void)
 {
     RUN(human_view_of_a_cross_table);
@@ -260,5 +282,6 @@ int main(void)
     RUN(grid_total_has_no_percentages);
     RUN(row_without_base_has_no_percentages);
     RUN(cell_at_is_the_cell_the_walk_gives);
+    RUN(share10_rounds_half_up);
     return UNIT_RESULT();
 }

@@ -119,12 +119,11 @@ static unsigned long long base_shown(const hi_table *t, size_t r)
 }
 
 /* The share of cell (r, c) in its row, 0..1, and as text with one
- * decimal (exact half up when unweighted, as the tables print it). */
+ * decimal, rounded as the tables print it (hi_tab_share10). */
 static double share(const hi_table *t, size_t r, size_t c, char *text, size_t cap)
 {
     double n = hi_tab_base(t, r), x = hi_tab_cell(t, r, c);
-    uint64_t p10 = t->w == NULL ? hi_pct10(t->count[r * t->n_cols + c], t->row_n[r])
-                   : n > 0     ? (uint64_t)floor(1000.0 * x / n + 0.5) : 0;
+    uint64_t p10 = hi_tab_share10(t, x, n);
     snprintf(text, cap, "%llu.%llu", (unsigned long long)(p10 / 10),
              (unsigned long long)(p10 % 10));
     return n > 0 ? x / n : 0;

@@ -25,24 +25,37 @@ static void p_text(char *out, size_t cap, double p)
         snprintf(out, cap, "p=%.3f", p);
 }
 
+/* The opening of a test's line: "[block] name" ("name" alone for a
+ * table's only block), then " col" when the test is of one column.
+ * Returns the bytes written, as snprintf (out is always terminated). */
+static size_t line_prefix(char *out, size_t cap, const char *block, const char *name,
+                          const char *col)
+{
+    int n = snprintf(out, cap, "%s%s%s%s%s%s", block ? "[" : "", block ? block : "",
+                     block ? "] " : "", name, col ? " " : "", col ? col : "");
+    return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
 /* The words of one test: "[block] name: χ²=…, df=…, p=…" and the warning
  * on small expected counts. */
 static void chisq_line(char *out, size_t cap, const char *block, const char *name,
                        const char *col, const hi_test *ts, const hoshi_tab_texts *tx)
 {
     char p[32];
-    int n;
+    size_t n = line_prefix(out, cap, block, name, col);
+    int m;
     if (!ts->ok) {
-        snprintf(out, cap, "%s%s%s%s%s%s: %s", block ? "[" : "", block ? block : "",
-                 block ? "] " : "", name, col ? " " : "", col ? col : "",
-                 hi_tab_text(tx, "test_not_computed"));
+        snprintf(out + n, cap - n, ": %s", hi_tab_text(tx, "test_not_computed"));
         return;
     }
     p_text(p, sizeof p, ts->p);
-    n = snprintf(out, cap, "%s%s%s%s%s%s: χ²=%.2f, df=%g, %s", block ? "[" : "", block ? block : "",
-                 block ? "] " : "", name, col ? " " : "", col ? col : "", ts->stat, ts->df1, p);
-    if (ts->low_expected > 0 && n > 0 && (size_t)n < cap)
-        snprintf(out + n, cap - (size_t)n, " (%s: %zu/%zu)", hi_tab_text(tx, "test_low_expected"),
+    m = snprintf(out + n, cap - n, ": χ²=%.2f, df=%g, %s", ts->stat, ts->df1, p);
+    if (m > 0 && (size_t)m < cap - n)
+        n += (size_t)m;
+    else
+        return;
+    if (ts->low_expected > 0)
+        snprintf(out + n, cap - n, " (%s: %zu/%zu)", hi_tab_text(tx, "test_low_expected"),
                  ts->low_expected, ts->cells);
 }
 
@@ -68,15 +81,12 @@ void hi_tab_test_lines(const hi_table *t, const hi_tab_stats *s, const hoshi_tab
         if (t->num && (s->which & HOSHI_TAB_STAT_ANOVA)) {
             const hi_test *a = &b->anova;
             char p[32];
+            size_t n = line_prefix(out, sizeof out, b->label, hi_tab_text(tx, "test_anova"), NULL);
             if (a->ok) {
                 p_text(p, sizeof p, a->p);
-                snprintf(out, sizeof out, "%s%s%s%s: F=%.2f, df=%g, %g, %s", b->label ? "[" : "",
-                         b->label ? b->label : "", b->label ? "] " : "",
-                         hi_tab_text(tx, "test_anova"), a->stat, a->df1, a->df2, p);
+                snprintf(out + n, sizeof out - n, ": F=%.2f, df=%g, %g, %s", a->stat, a->df1, a->df2, p);
             } else {
-                snprintf(out, sizeof out, "%s%s%s%s: %s", b->label ? "[" : "", b->label ? b->label : "",
-                         b->label ? "] " : "", hi_tab_text(tx, "test_anova"),
-                         hi_tab_text(tx, "test_not_computed"));
+                snprintf(out + n, sizeof out - n, ": %s", hi_tab_text(tx, "test_not_computed"));
             }
             line(ctx, out);
         }

@@ -58,6 +58,7 @@ static void table_free(hi_table *t)
         free(t->w->row_n);
         free(t->w->ess);
         free(t->w->by);
+        free(t->w->values);
         free(t->w);
     }
     for (size_t i = 0; i < t->n_blocks; i++)
@@ -147,21 +148,25 @@ static int cmp_wval(const void *a, const void *b)
 /* NUM statistics under weights: the weighted mean, the weighted median
  * (the value where the cumulative weight reaches half, the mean of two
  * values on an exact tie, as unweighted), the sd of R's svyvar (weighted
- * variance × k/(k−1)); min and max of the values.  N is the weighted count
- * of the respondents with a value, *ess their effective base. */
+ * variance × k/(k−1), k the values of weight other than 0: a respondent
+ * weighted 0 changes nothing); min and max of the values.  N is the
+ * weighted count of the respondents with a value, *ess their effective
+ * base, *values how many they are (unweighted). */
 static void num_stats_w(const hi_var *h, const uint64_t *rowbits, size_t words, const double *wt,
-                        double *out, double *ess, wval *scratch)
+                        double *out, double *ess, uint64_t *values, wval *scratch)
 {
-    size_t k = 0;
+    size_t k = 0, nz = 0;
     double W = 0, sq = 0;
     for (size_t i = 0; i < words; i++)
         for (uint64_t b = rowbits[i] & h->num_present[i]; b; b &= b - 1) {
             size_t r = i * 64 + (size_t)__builtin_ctzll(b);
             scratch[k++] = (wval){h->num[r], wt[r]};
+            nz += wt[r] != 0;
             W += wt[r];
             sq += wt[r] * wt[r];
         }
     *ess = hi_ess(W, sq);
+    *values = k;
     out[HI_ST_N] = W;
     for (int i = HI_ST_MEAN; i < HI_ST_COUNT; i++)
         out[i] = NAN;
@@ -180,7 +185,7 @@ static void num_stats_w(const hi_var *h, const uint64_t *rowbits, size_t words, 
     for (size_t i = 0; i < k; i++)
         ss += (long double)scratch[i].w * (scratch[i].x - mean) * (scratch[i].x - mean);
     out[HI_ST_MEAN] = mean;
-    out[HI_ST_SD] = k > 1 ? sqrt((double)(ss / W) * (double)k / (double)(k - 1)) : 0.0;
+    out[HI_ST_SD] = nz > 1 ? sqrt((double)(ss / W) * (double)nz / (double)(nz - 1)) : 0.0;
     double half = W / 2, cum = 0, eps = 1e-12 * W;
     size_t i = 0;
     while (i < k && (cum += scratch[i].w) < half - eps)
@@ -199,12 +204,15 @@ static void num_stats_w(const hi_var *h, const uint64_t *rowbits, size_t words, 
 static hoshi_err weigh_num(hi_table *t, const hi_var *h, const hi_side *sd, size_t n_rows)
 {
     hoshi_err err = table_alloc_w(t, sd);
-    wval *scratch = err == HOSHI_OK ? hi_malloc((n_rows ? n_rows : 1) * sizeof *scratch) : NULL;
-    if (err != HOSHI_OK || scratch == NULL)
-        return err != HOSHI_OK ? err : hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    if (err != HOSHI_OK)
+        return err;
+    t->w->values = hi_calloc(t->n_rows > sd->n ? t->n_rows : sd->n, sizeof *t->w->values);
+    wval *scratch = t->w->values != NULL ? hi_malloc((n_rows ? n_rows : 1) * sizeof *scratch) : NULL;
+    if (scratch == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     for (size_t k = 0; k < sd->n; k++)
         num_stats_w(h, sd->bits[k], hi_words(n_rows), sd->w, &t->stat[k * HI_ST_COUNT],
-                    &t->w->ess[k], scratch);
+                    &t->w->ess[k], &t->w->values[k], scratch);
     free(scratch);
     return HOSHI_OK;
 }

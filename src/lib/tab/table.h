@@ -32,6 +32,8 @@ typedef struct hi_table_w {
     double *ess;        /* n_rows: effective bases, (Σw)² / Σw² (Kish); NUM rows: of
                          * the respondents with a value */
     char *by;           /* what the weights are: the variable, or "rake: FILE" */
+    uint64_t *values;   /* NUM tables: each row's respondents with a value, unweighted
+                         * (its small base is judged on them); NULL otherwise */
 } hi_table_w;
 
 /* A block of side rows that belong together: the categories of one side
@@ -153,9 +155,13 @@ const char *hi_tab_col_label(const hi_table *t, size_t c, const hoshi_tab_texts 
 
 /* Rows whose base is too small to trust are marked in the human formats.
  * A NUM head's statistics are of the respondents with a value, so its
- * mark follows that N (the one shown), not the row base. */
+ * mark follows their number (the N shown), not the row base.  Bases are
+ * judged unweighted: a weighted NUM row counts its respondents with a
+ * value, not their weights (the N shown then). */
 static inline bool hi_tab_small_base(const hi_table *t, size_t r)
 {
+    if (t->num && t->w != NULL && t->w->values != NULL)
+        return t->w->values[r] < HI_SMALL_BASE;
     if (t->num)
         return !(t->stat[r * HI_ST_COUNT + HI_ST_N] >= HI_SMALL_BASE);
     return t->row_n[r] < HI_SMALL_BASE;
@@ -201,5 +207,10 @@ static inline uint64_t hi_pct10(uint64_t count, uint64_t n)
 {
     return n == 0 ? 0 : (2000 * count + n) / (2 * n);
 }
+
+/* walk.c: x of n in tenths of a percent, half up, as every output shows a
+ * share: on the exact counts (hi_pct10) when t is unweighted, on the ratio
+ * of the sums of weights when it is weighted; 0 when n is 0. */
+uint64_t hi_tab_share10(const hi_table *t, double x, double n);
 
 #endif

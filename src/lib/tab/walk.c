@@ -22,13 +22,6 @@ static size_t extra_bases(const hi_table *t, const hi_walk_opts *o)
     return o->w_cols && t->w != NULL && !t->num ? 2 : 0;
 }
 
-/* A weighted share in tenths of a percent, half up on the ratio (the tiny
- * slack keeps a sum of weights that lands a hair under .5 from rounding down). */
-static uint64_t pct10_w(double x, double n)
-{
-    return n > 0 && x > 0 ? (uint64_t)floor(1000.0 * x / n + 0.5 + 1e-9) : 0;
-}
-
 static uint64_t round_half_up(double v)
 {
     return v > 0 ? (uint64_t)floor(v + 0.5 + 1e-9 * (v > 1 ? v : 1)) : 0;
@@ -65,12 +58,13 @@ const char *hi_walk_line_name(hi_walk_line l)
     return line_names[l];
 }
 
-/* x of n in tenths of a percent, half up: exact integers unweighted. */
-static uint64_t share10(const hi_table *t, double x, double n)
+uint64_t hi_tab_share10(const hi_table *t, double x, double n)
 {
     if (t->w == NULL)
         return hi_pct10((uint64_t)x, (uint64_t)n);
-    return pct10_w(x, n);
+    /* half up on the ratio; the tiny slack keeps a sum of weights that
+     * lands a hair under .5 from rounding down */
+    return n > 0 && x > 0 ? (uint64_t)floor(1000.0 * x / n + 0.5 + 1e-9) : 0;
 }
 
 /* The column base of category c in block b; 0 when the table kept none. */
@@ -81,7 +75,7 @@ static double col_base(const hi_table *t, size_t b, size_t c)
 
 uint64_t hi_walk_col_pct10(const hi_table *t, size_t r, size_t b, size_t c)
 {
-    return share10(t, hi_tab_cell(t, r, c), col_base(t, b, c));
+    return hi_tab_share10(t, hi_tab_cell(t, r, c), col_base(t, b, c));
 }
 
 /* Cells of the lines other than row %: counts, column %, column bases. */
@@ -95,7 +89,7 @@ static void other_line(const hi_walk_table *w, const hi_walk_row *row, hi_walk_c
     if (row->line == HI_LINE_COL) {
         cell->base = round_half_up(col_base(t, row->block, c));
         cell->count = round_half_up(x);
-        cell->pct10 = share10(t, x, col_base(t, row->block, c));
+        cell->pct10 = hi_tab_share10(t, x, col_base(t, row->block, c));
         cell->zero = !(x > 0) || cell->base == 0;
         return;
     }
@@ -138,7 +132,7 @@ hi_walk_cell hi_walk_cell_at(const hi_walk_table *w, const hi_walk_row *row, siz
         cell.none = cell.base == 0 || (t->grid && row->r == 0);
         if (t->w != NULL) {
             cell.wcount = t->w->count[i];
-            cell.pct10 = pct10_w(cell.wcount, row->wbase);
+            cell.pct10 = hi_tab_share10(t, cell.wcount, row->wbase);
             cell.zero = !(cell.wcount > 0) || !(row->wbase > 0);
             cell.none = !(row->wbase > 0) || (t->grid && row->r == 0);
         }
