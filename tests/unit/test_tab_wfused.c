@@ -1,9 +1,10 @@
 /*
  * test_tab_wfused.c — the fused counting of weighted tables (wfused.c)
  * against the general kernels (wcount.c) on generated data of 3,001
- * respondents (a partial last word of 64): SA heads, MA heads of 6 and 12
- * categories (fused) and of 13 (not), under weights of four distinct
- * values, continuous weights, and weights with zeros; an SA side with
+ * respondents (a partial last word of 64): SA heads (alone and in joint
+ * histograms), MA heads of 6 and 12 categories (fused) and of 13 (not),
+ * under weights of four distinct values, continuous weights, and weights
+ * with zeros, on one thread and on two; an SA side with
  * blanks, no side, a --where filter, bands of a NUM side, and an MA side
  * or column % (rows overlap: never fused).  The unweighted counts must be the same
  * integers, the weighted ones the same sums to 1e-12 of their size, and
@@ -39,6 +40,9 @@ static hoshi_dataset *make_ds(void)
                         "A,SA,,a\n");
     for (int c = 1; c <= 7; c++)
         hoshi_buf_printf(&cb, "A,SA,%d,a%d\n", c, c);
+    hoshi_buf_puts(&cb, "E,SA,,e\nE,SA,1,e1\nE,SA,2,e2\nE,SA,3,e3\nF,SA,,f\n");
+    for (int c = 1; c <= 12; c++)
+        hoshi_buf_printf(&cb, "F,SA,%d,f%d\n", c, c);
     static const char *const ma[] = {"M", "B", "C"};
     static const int n_ma[] = {6, 12, 13};
     for (int q = 0; q < 3; q++) {
@@ -47,7 +51,7 @@ static hoshi_dataset *make_ds(void)
             hoshi_buf_printf(&cb, "%s,MA,%d,%s%d\n", ma[q], c, ma[q], c);
     }
     hoshi_buf_puts(&cb, "V,NUM,,value\n");
-    hoshi_buf_puts(&d, "id,S,A");
+    hoshi_buf_puts(&d, "id,S,A,E,F");
     for (int q = 0; q < 3; q++)
         for (int c = 1; c <= n_ma[q]; c++)
             hoshi_buf_printf(&d, ",%s_%d", ma[q], c);
@@ -60,6 +64,9 @@ static hoshi_dataset *make_ds(void)
         hoshi_buf_putc(&d, ',');
         if (x % 7 != 0)
             hoshi_buf_printf(&d, "%d", (int)((x >> 20) % 7) + 1);
+        hoshi_buf_printf(&d, ",%d,", (int)((x >> 40) % 3) + 1); /* E never blank */
+        if (x % 11 != 0)
+            hoshi_buf_printf(&d, "%d", (int)((x >> 44) % 12) + 1);
         for (int q = 0; q < 3; q++) {
             uint64_t b = next(), none = next() % 5 == 0; /* a fifth chose nothing */
             for (int c = 0; c < n_ma[q]; c++)
@@ -171,38 +178,41 @@ static void compare(const hoshi_dataset *ds, hoshi_tab_spec *spec, bool fused)
 static void fused_counts_agree(void)
 {
     hoshi_dataset *ds = make_ds();
-    const char *all[] = {"A", "M", "B", "C", "V"};
-    const char *fusable[] = {"A", "M", "B"};
+    const char *all[] = {"A", "E", "F", "M", "B", "C", "V"};
+    const char *fusable[] = {"A", "M", "B", "E", "F"};
     const char *not_fusable[] = {"C", "V"};
     double one[] = {1};
     hoshi_tab_where where = {"A", HOSHI_TAB_IS_NOT, one, 1};
     hoshi_tab_band bands[] = {{"low", 0, 39}, {"high", 40, 99}};
     hoshi_tab_cell cells[] = {HOSHI_TAB_CELL_ROW, HOSHI_TAB_CELL_COUNT, HOSHI_TAB_CELL_COL};
-    for (int k = 0; k < 3 && ds != NULL; k++) {
-        hoshi_weights *w = make_w(k);
-        hoshi_tab_spec spec = {.side = "S", .heads = all, .n_heads = 5, .weights = w};
+    size_t saved = hi_tab_parallel_rows;
+    for (int k = 0; k < 6 && ds != NULL; k++) {
+        hoshi_weights *w = make_w(k % 3);
+        hi_tab_parallel_rows = k < 3 ? saved : 1; /* then on two threads */
+        hoshi_tab_spec spec = {.side = "S", .heads = all, .n_heads = 7, .weights = w};
         compare(ds, &spec, true);
         spec.heads = fusable;
-        spec.n_heads = 3;
+        spec.n_heads = 5;
         compare(ds, &spec, true);
         spec.heads = not_fusable;
         spec.n_heads = 2;
         compare(ds, &spec, false);
-        spec = (hoshi_tab_spec){.heads = all, .n_heads = 5, .weights = w};
+        spec = (hoshi_tab_spec){.heads = all, .n_heads = 7, .weights = w};
         compare(ds, &spec, true); /* no side */
-        spec = (hoshi_tab_spec){.side = "S", .heads = all, .n_heads = 5, .wheres = &where,
+        spec = (hoshi_tab_spec){.side = "S", .heads = all, .n_heads = 7, .wheres = &where,
                                 .n_wheres = 1, .weights = w};
         compare(ds, &spec, true); /* a filter (dropping a code of A) */
         spec.cells = cells;
         spec.n_cells = 3;
         compare(ds, &spec, false); /* column %: the hidden rows of the column bases overlap */
-        spec = (hoshi_tab_spec){.side = "V", .heads = all, .n_heads = 4, .bands = bands,
+        spec = (hoshi_tab_spec){.side = "V", .heads = all, .n_heads = 6, .bands = bands,
                                 .n_bands = 2, .weights = w, .sort = true};
         compare(ds, &spec, true); /* bands of a NUM side, columns sorted */
-        spec = (hoshi_tab_spec){.side = "M", .heads = all, .n_heads = 5, .weights = w};
+        spec = (hoshi_tab_spec){.side = "M", .heads = all, .n_heads = 7, .weights = w};
         compare(ds, &spec, false); /* an MA side: rows overlap */
         hoshi_weights_free(w);
     }
+    hi_tab_parallel_rows = saved;
     CHECK(fused_runs > 0);
     hoshi_dataset_free(ds);
 }

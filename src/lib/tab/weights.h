@@ -45,6 +45,14 @@ hoshi_err hi_wcount_cats(const uint64_t *const *bits, size_t nc, bool negate, co
  * *done false and nothing written.  cnt and wc have room for sd->n * s. */
 hoshi_err hi_wfused_cat(const hi_var *h, const hi_side *sd, size_t n_rows, uint64_t *cnt,
                         double *wc, bool *done);
+/* The counts of every head of names[0..n) that can be fused, made ahead in
+ * one pass over the respondents for a weighted run (*out NULL when none
+ * can); hi_wfused_cat() then finds them through sd->fused.  Caller frees. */
+typedef struct hi_wfused_batch hi_wfused_batch;
+hoshi_err hi_wfused_batch_make(const hoshi_dataset *ds, const hoshi_tab_spec *spec,
+                               const hi_side *sd, const char *const *names, size_t n,
+                               hi_wfused_batch **out);
+void hi_wfused_batch_free(hi_wfused_batch *b);
 /* 0 (the default): the fastest kernels; 1: the portable pattern builder;
  * -1: never fused (the general kernels).  Tests compare them. */
 extern int hi_wfused_mode;
