@@ -1,7 +1,8 @@
 /*
  * weightbench.c — in-process timings of weighting (issue 10): the banner
  * S1 × every other question of a .hsd cache unweighted and weighted (with
- * weights of 0.3..3 in the data's order), and raking a
+ * weights of 0.3..3 in the data's order; then of the 400 values of a
+ * 20 x 20 cell table; then continuous), wall and CPU time, and raking a
  * generated survey of RAKE_ROWS respondents to two variables of 20 codes
  * each.  The generated survey is also written to OUTDIR (rake.csv,
  * rake_targets.csv) so that a peer (bench/weights_peer.R) rakes the same
@@ -36,6 +37,10 @@ static double cpu(void)
 }
 
 static double best_cpu; /* of the last banner() */
+
+/* libhoshi's internal switch (tab/weights.h): -1 counts weighted tables
+ * with the general kernels only, as before the fused pass, to compare */
+extern int hi_wfused_mode;
 
 static void die(const char *what)
 {
@@ -124,14 +129,34 @@ int main(int argc, char **argv)
     double *wv = malloc((n ? n : 1) * sizeof *wv);
     if (wv == NULL)
         die("out of memory");
-    for (size_t r = 0; r < n; r++)
-        wv[r] = 0.3 + (double)(next() % 2701) / 1000.0;
-    if (hoshi_weights_from_array(wv, n, "bench", &w) != HOSHI_OK)
-        die("weights");
+    /* three kinds of weights, each against the unweighted banner above:
+     * 0.3..3 in steps of 0.001 (2,701 values), the 400 values of a 20 x 20
+     * cell table (what raking or post-stratification on two variables
+     * makes), and continuous (every respondent its own double) */
+    double cellw[400];
+    for (size_t k = 0; k < 400; k++)
+        cellw[k] = 0.25 + (double)(next() >> 11) / 9007199254740992.0 * 3;
+    static const char *const kinds[] = {"", "_cells", "_continuous"};
+    for (int kind = 0; kind < 3; kind++) {
+        for (size_t r = 0; r < n; r++) {
+            uint64_t x = next();
+            wv[r] = kind == 0   ? 0.3 + (double)(x % 2701) / 1000.0
+                    : kind == 1 ? cellw[x % 400]
+                                : 0.3 + (double)(x >> 11) / 9007199254740992.0 * 2.7;
+        }
+        if (hoshi_weights_from_array(wv, n, "bench", &w) != HOSHI_OK)
+            die("weights");
+        printf("banner_weighted%s %.4f\n", kinds[kind], banner(ds, w, reps));
+        printf("banner_weighted%s_cpu %.4f\n", kinds[kind], best_cpu);
+        if (kind == 0) {
+            hi_wfused_mode = -1;
+            printf("banner_weighted_general %.4f\n", banner(ds, w, reps));
+            printf("banner_weighted_general_cpu %.4f\n", best_cpu);
+            hi_wfused_mode = 0;
+        }
+        hoshi_weights_free(w);
+    }
     free(wv);
-    printf("banner_weighted %.4f\n", banner(ds, w, reps));
-    printf("banner_weighted_cpu %.4f\n", best_cpu);
-    hoshi_weights_free(w);
     hoshi_dataset_free(ds);
 
     /* raking: RAKE_ROWS respondents, A and B of 20 codes each */
