@@ -1,7 +1,8 @@
 /*
  * weightbench.c — in-process timings of weighting (issue 10): the banner
  * S1 × every other question of a .hsd cache unweighted and weighted (with
- * weights of 0.3..3 in the data's order), and raking a
+ * weights of 0.3..3 in the data's order; then of the 400 values of a
+ * 20 x 20 cell table; then continuous), wall and CPU time, and raking a
  * generated survey of RAKE_ROWS respondents to two variables of 20 codes
  * each.  The generated survey is also written to OUTDIR (rake.csv,
  * rake_targets.csv) so that a peer (bench/weights_peer.R) rakes the same
@@ -16,12 +17,30 @@
 
 #include "hoshi/hoshi.h"
 
-static double now(void)
+static double clock_s(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
+
+static double now(void)
+{
+    return clock_s(CLOCK_MONOTONIC);
+}
+
+/* CPU seconds of the process (both threads): steadier than wall time on a
+ * machine others load too */
+static double cpu(void)
+{
+    return clock_s(CLOCK_PROCESS_CPUTIME_ID);
+}
+
+static double best_cpu; /* of the last banner() */
+
+/* libhoshi's internal switch (tab/weights.h): -1 counts weighted tables
+ * with the general kernels only, as before the fused pass, to compare */
+extern int hi_wfused_mode;
 
 static void die(const char *what)
 {
@@ -41,16 +60,29 @@ static uint64_t next(void)
 /* The banner S1 × ALL, best of reps + 1 runs. */
 static double banner(const hoshi_dataset *ds, const hoshi_weights *w, int reps)
 {
-    const char *heads[] = {getenv("WB_HEADS") ? getenv("WB_HEADS") : "ALL"};
-    hoshi_tab_spec spec = {.side = "S1", .heads = heads, .n_heads = 1, .top_box = 2, .weights = w};
+    /* WB_HEADS: the heads, comma-separated (default ALL) */
+    static char list[4096];
+    const char *heads[64];
+    size_t nh = 0;
+    snprintf(list, sizeof list, "%s", getenv("WB_HEADS") ? getenv("WB_HEADS") : "ALL");
+    for (char *p = list; p != NULL && nh < 64;) {
+        heads[nh++] = p;
+        p = strchr(p, ',');
+        if (p != NULL)
+            *p++ = '\0';
+    }
+    hoshi_tab_spec spec = {.side = getenv("WB_SIDE") ? getenv("WB_SIDE") : "S1", .heads = heads,
+                           .n_heads = nh, .top_box = 2, .weights = w};
     double best = 1e30;
+    best_cpu = 1e30;
     for (int i = 0; i <= reps; i++) {
         hoshi_tabset *ts = NULL;
-        double t0 = now();
+        double t0 = now(), c0 = cpu();
         if (hoshi_tab_run(ds, &spec, &ts) != HOSHI_OK)
             die("banner");
-        double t = now() - t0;
+        double t = now() - t0, c = cpu() - c0;
         best = t < best ? t : best;
+        best_cpu = c < best_cpu ? c : best_cpu;
         hoshi_tabset_free(ts);
     }
     return best;
@@ -88,6 +120,7 @@ int main(int argc, char **argv)
         die(argv[1]);
     printf("rows %zu\n", hoshi_dataset_rows(ds));
     printf("banner_unweighted %.4f\n", banner(ds, NULL, reps));
+    printf("banner_unweighted_cpu %.4f\n", best_cpu);
     /* the generated data has blanks in every SA question, which raking
      * refuses: weights of 0.3..3 instead, in data order */
     hoshi_weights *w = NULL;
@@ -96,13 +129,34 @@ int main(int argc, char **argv)
     double *wv = malloc((n ? n : 1) * sizeof *wv);
     if (wv == NULL)
         die("out of memory");
-    for (size_t r = 0; r < n; r++)
-        wv[r] = 0.3 + (double)(next() % 2701) / 1000.0;
-    if (hoshi_weights_from_array(wv, n, "bench", &w) != HOSHI_OK)
-        die("weights");
+    /* three kinds of weights, each against the unweighted banner above:
+     * 0.3..3 in steps of 0.001 (2,701 values), the 400 values of a 20 x 20
+     * cell table (what raking or post-stratification on two variables
+     * makes), and continuous (every respondent its own double) */
+    double cellw[400];
+    for (size_t k = 0; k < 400; k++)
+        cellw[k] = 0.25 + (double)(next() >> 11) / 9007199254740992.0 * 3;
+    static const char *const kinds[] = {"", "_cells", "_continuous"};
+    for (int kind = 0; kind < 3; kind++) {
+        for (size_t r = 0; r < n; r++) {
+            uint64_t x = next();
+            wv[r] = kind == 0   ? 0.3 + (double)(x % 2701) / 1000.0
+                    : kind == 1 ? cellw[x % 400]
+                                : 0.3 + (double)(x >> 11) / 9007199254740992.0 * 2.7;
+        }
+        if (hoshi_weights_from_array(wv, n, "bench", &w) != HOSHI_OK)
+            die("weights");
+        printf("banner_weighted%s %.4f\n", kinds[kind], banner(ds, w, reps));
+        printf("banner_weighted%s_cpu %.4f\n", kinds[kind], best_cpu);
+        if (kind == 0) {
+            hi_wfused_mode = -1;
+            printf("banner_weighted_general %.4f\n", banner(ds, w, reps));
+            printf("banner_weighted_general_cpu %.4f\n", best_cpu);
+            hi_wfused_mode = 0;
+        }
+        hoshi_weights_free(w);
+    }
     free(wv);
-    printf("banner_weighted %.4f\n", banner(ds, w, reps));
-    hoshi_weights_free(w);
     hoshi_dataset_free(ds);
 
     /* raking: RAKE_ROWS respondents, A and B of 20 codes each */

@@ -31,6 +31,7 @@ typedef struct run {
     hi_sides S;             /* the side's rows and blocks (side.c) */
     const char **names;     /* the heads, ALL expanded */
     size_t n_names;
+    hi_wfused_batch *fused; /* weighted: heads counted ahead (wfused.c) */
 } run;
 
 static hoshi_err push_table(hoshi_tabset *ts, hi_table **out)
@@ -331,8 +332,19 @@ static hoshi_err weigh_rows(run *R)
     return hi_wside_init(&R->S.sd, w->w, R->ds->n_rows);
 }
 
+/* Step 4b: a weighted run counts what heads it can ahead, in one pass
+ * over the respondents (wfused.c); the tables pick the counts up. */
+static hoshi_err fuse_heads(run *R)
+{
+    hoshi_err err = hi_wfused_batch_make(R->ds, R->spec, &R->S.sd, R->names, R->n_names,
+                                         &R->fused);
+    R->S.sd.fused = R->fused;
+    return err;
+}
+
 static void run_free(run *R)
 {
+    hi_wfused_batch_free(R->fused);
     hi_wside_free(&R->S.sd);
     hi_sides_free(&R->S);
     free(R->names);
@@ -357,6 +369,7 @@ hoshi_err hoshi_tab_run(const hoshi_dataset *ds, const hoshi_tab_spec *spec, hos
     }
     if ((err = make_filter(&R)) != HOSHI_OK || (err = open_sides(&R)) != HOSHI_OK ||
         (err = weigh_rows(&R)) != HOSHI_OK || (err = expand_heads(&R)) != HOSHI_OK ||
+        (err = fuse_heads(&R)) != HOSHI_OK ||
         (err = count_heads(&R, ts)) != HOSHI_OK || (err = fill_base(&R, ts)) != HOSHI_OK)
         goto free_run;
     *out = ts;

@@ -381,27 +381,31 @@ free_acc:
 }
 
 /* The weighted counts of a categorical head, in the columns hi_table_cat
- * laid out (before 無回答 may be dropped): one pass over the SA column of
- * a lazy head, else one per category bitset. */
+ * laid out (before 無回答 may be dropped): from the fused pass (whist, of
+ * stride fs) when there was one, else one pass over the SA column of a lazy
+ * head, else one per category bitset. */
 static hoshi_err weigh_cat(hi_table *t, const hi_var *h, const hi_side *sd, size_t n_rows,
-                           const uint8_t *dropsel, int top_box)
+                           const uint8_t *dropsel, int top_box, const double *whist, size_t fs)
 {
-    size_t cols = t->n_cols, stride = h->sa != NULL ? 256 : 1, nc = 0;
+    bool by_value = h->sa != NULL || whist != NULL;
+    size_t cols = t->n_cols, stride = whist != NULL ? fs : h->sa != NULL ? 256 : 1, nc = 0;
     hoshi_err err = table_alloc_w(t, sd);
     if (err != HOSHI_OK)
         return err;
-    double *acc = hi_calloc((sd->n + 1) * stride, sizeof *acc), *W = t->w->count;
-    if (acc == NULL)
+    double *acc = whist != NULL ? NULL : hi_calloc((sd->n + 1) * stride, sizeof *acc);
+    const double *A = whist != NULL ? whist : acc;
+    double *W = t->w->count;
+    if (A == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-    if (h->sa != NULL)
+    if (h->sa != NULL && whist == NULL)
         hi_wcount_sa(h->sa, sd, n_rows, acc);
-    for (size_t i = 0; i < h->n && h->sa != NULL; i++)
+    for (size_t i = 0; i < h->n && by_value; i++)
         if (!(dropsel && dropsel[i])) {
             for (size_t k = 0; k < sd->n; k++)
-                W[k * cols + nc] = acc[k * 256 + i + 1];
+                W[k * cols + nc] = A[k * stride + i + 1];
             nc++;
         }
-    if (h->sa == NULL && (err = weigh_bitsets(t, h, sd, n_rows, dropsel, &nc)) != HOSHI_OK) {
+    if (!by_value && (err = weigh_bitsets(t, h, sd, n_rows, dropsel, &nc)) != HOSHI_OK) {
         free(acc);
         return err;
     }
@@ -410,7 +414,7 @@ static hoshi_err weigh_cat(hi_table *t, const hi_var *h, const hi_side *sd, size
             for (size_t i = 0; i < (size_t)top_box && i < nc; i++)
                 W[k * cols + nc] += W[k * cols + i];
     }
-    if (h->sa == NULL) {
+    if (!by_value) {
         memset(acc, 0, (sd->n + 1) * sizeof *acc);
         const uint64_t *present[1] = {h->present};
         if ((err = hi_wcount_cats(present, 1, true, sd, n_rows, acc)) != HOSHI_OK) {
@@ -419,8 +423,33 @@ static hoshi_err weigh_cat(hi_table *t, const hi_var *h, const hi_side *sd, size
         }
     }
     for (size_t k = 0; k < sd->n; k++)
-        W[k * cols + cols - 1] = acc[k * stride];
+        W[k * cols + cols - 1] = A[k * stride];
     free(acc);
+    return HOSHI_OK;
+}
+
+/* Both counts of h in one pass when wfused.c can (a weighted run): *hist
+ * and *whist of stride *stride, else both NULL. */
+static hoshi_err fused_counts(const hi_var *h, const hi_side *sd, size_t n_rows, uint64_t **hist,
+                              double **whist, size_t *stride)
+{
+    *stride = h->n + 1;
+    *hist = NULL;
+    *whist = NULL;
+    if (sd->w == NULL)
+        return HOSHI_OK;
+    uint64_t *c = hi_malloc(sd->n * *stride * sizeof *c);
+    double *x = hi_malloc(sd->n * *stride * sizeof *x);
+    bool done = false;
+    hoshi_err err = c == NULL || x == NULL ? hi_fail(HOSHI_ERR_NOMEM, "out of memory")
+                                           : hi_wfused_cat(h, sd, n_rows, c, x, &done);
+    if (err != HOSHI_OK || !done) {
+        free(c);
+        free(x);
+        return err;
+    }
+    *hist = c;
+    *whist = x;
     return HOSHI_OK;
 }
 
@@ -441,9 +470,15 @@ hoshi_err hi_table_cat(hi_table *t, const hi_var *h, const hi_side *sd, size_t n
     /* a net makes the categories overlap too, but an SA head with nets is
      * still charted as SA (stacked, the nets left out) */
     t->chart_ma = h->q != NULL && h->q->type == HI_Q_MA;
-    /* a lazy SA head is counted in one streaming pass, no bitsets built */
+    /* a weighted head counted in one fused pass, or a lazy SA head counted
+     * in one streaming pass, no bitsets built */
     uint64_t *hist = NULL;
-    if (h->sa != NULL) {
+    double *whist = NULL;
+    size_t hs = 256;
+    if ((err = fused_counts(h, sd, n_rows, &hist, &whist, &hs)) != HOSHI_OK)
+        return err;
+    if (hist == NULL && h->sa != NULL) {
+        hs = 256;
         hist = hi_calloc(sd->n * 256, sizeof *hist);
         if (hist == NULL)
             return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
@@ -453,23 +488,19 @@ hoshi_err hi_table_cat(hi_table *t, const hi_var *h, const hi_side *sd, size_t n
     for (size_t i = 0; i < h->n; i++) {
         if (dropsel && dropsel[i])
             continue;
-        if ((err = set_label(&t->col_label[c], h->cat[i].label)) != HOSHI_OK) {
-            free(hist);
-            return err;
-        }
+        if ((err = set_label(&t->col_label[c], h->cat[i].label)) != HOSHI_OK)
+            goto free_hist;
         t->col_flag[c] = h->cat[i].net ? HI_CF_NET : 0;
         for (size_t k = 0; k < sd->n; k++)
-            t->count[k * cols + c] = hist ? hist[k * 256 + i + 1]
+            t->count[k * cols + c] = hist ? hist[k * hs + i + 1]
                                           : hi_popcount_and(sd->bits[k], h->cat[i].bits, words);
         c++;
     }
     if (topbox) {
         char lab[64];
         snprintf(lab, sizeof lab, "TOP%d", top_box);
-        if ((err = set_label(&t->col_label[c], lab)) != HOSHI_OK) {
-            free(hist);
-            return err;
-        }
+        if ((err = set_label(&t->col_label[c], lab)) != HOSHI_OK)
+            goto free_hist;
         t->col_flag[c] = HI_CF_TOPBOX;
         for (size_t k = 0; k < sd->n; k++) {
             uint64_t s = 0;
@@ -479,14 +510,14 @@ hoshi_err hi_table_cat(hi_table *t, const hi_var *h, const hi_side *sd, size_t n
         }
         c++;
     }
-    if ((err = set_label(&t->col_label[c], "無回答")) != HOSHI_OK) {
-        free(hist);
-        return err;
-    }
+    if ((err = set_label(&t->col_label[c], "無回答")) != HOSHI_OK)
+        goto free_hist;
     t->col_flag[c] = HI_CF_NOANS;
     for (size_t k = 0; k < sd->n; k++) {
         t->row_n[k] = hi_popcount(sd->bits[k], words);
-        if (hist != NULL) {
+        if (whist != NULL) { /* the fused pass counted the blanks */
+            t->count[k * cols + c] = hist[k * hs];
+        } else if (hist != NULL) {
             uint64_t answered = 0;
             for (size_t i = 1; i <= h->n; i++)
                 answered += hist[k * 256 + i];
@@ -495,9 +526,12 @@ hoshi_err hi_table_cat(hi_table *t, const hi_var *h, const hi_side *sd, size_t n
             t->count[k * cols + c] = t->row_n[k] - hi_popcount_and(sd->bits[k], h->present, words);
         }
     }
+    if (sd->w != NULL && (err = weigh_cat(t, h, sd, n_rows, dropsel, top_box, whist, hs)) != HOSHI_OK)
+        goto free_hist;
     free(hist);
-    if (sd->w != NULL && (err = weigh_cat(t, h, sd, n_rows, dropsel, top_box)) != HOSHI_OK)
-        return err;
+    free(whist);
+    hist = NULL;
+    whist = NULL;
     if (t->count[c] == 0) { /* nobody in the table left the head blank: drop 無回答 */
         for (size_t k = 0; k < sd->n; k++)
             for (size_t j = 0; j < cols - 1; j++)
@@ -513,6 +547,10 @@ hoshi_err hi_table_cat(hi_table *t, const hi_var *h, const hi_side *sd, size_t n
         return err;
     hi_tab_rest_marks(t);
     return HOSHI_OK;
+free_hist:
+    free(hist);
+    free(whist);
+    return err;
 }
 
 /* The weighted cells of GRID item row `row` (item variable v), added to

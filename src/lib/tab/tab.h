@@ -39,6 +39,7 @@ typedef struct hi_side {
     double *wsum, *wsq; /* per row: the sum of the weights and of their squares */
     uint8_t *row_of;    /* the one row (1..n-1) of each respondent, n when in none;
                          * NULL when rows overlap or are too many */
+    const struct hi_wfused_batch *fused; /* heads counted ahead (wfused.c), or NULL */
 } hi_side;
 
 /* The codes a VAR!=codes condition removes from the columns of VAR. */

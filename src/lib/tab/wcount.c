@@ -67,19 +67,31 @@ hoshi_err hi_wside_init(hi_side *sd, const double *w, size_t n_rows)
     hoshi_err err = make_row_of(sd, n_rows);
     if (err != HOSHI_OK)
         return err;
-    if (sd->row_of != NULL) { /* one pass: the sums of each bucket */
-        double s[256] = {0}, q[256] = {0};
-        for (size_t r = 0; r < n_rows; r++) {
-            s[sd->row_of[r]] += w[r];
-            q[sd->row_of[r]] += w[r] * w[r];
+    if (sd->row_of != NULL) { /* one pass: the sums of each bucket, in lanes */
+        double s[LANES][256] = {{0}}, q[LANES][256] = {{0}};
+        const uint8_t *ro = sd->row_of;
+        size_t r = 0;
+        for (; r + LANES <= n_rows; r += LANES)
+            for (size_t l = 0; l < LANES; l++) {
+                s[l][ro[r + l]] += w[r + l];
+                q[l][ro[r + l]] += w[r + l] * w[r + l];
+            }
+        for (; r < n_rows; r++) {
+            s[0][ro[r]] += w[r];
+            q[0][ro[r]] += w[r] * w[r];
         }
         for (size_t k = 1; k <= sd->n; k++) {
-            if (k < sd->n) {
-                sd->wsum[k] = s[k];
-                sd->wsq[k] = q[k];
+            double x = 0, y = 0;
+            for (size_t l = 0; l < LANES; l++) {
+                x += s[l][k];
+                y += q[l][k];
             }
-            sd->wsum[0] += s[k];
-            sd->wsq[0] += q[k];
+            if (k < sd->n) {
+                sd->wsum[k] = x;
+                sd->wsq[k] = y;
+            }
+            sd->wsum[0] += x;
+            sd->wsq[0] += y;
         }
         return HOSHI_OK;
     }

@@ -6,6 +6,8 @@
 #ifndef HOSHI_TAB_WEIGHTS_H
 #define HOSHI_TAB_WEIGHTS_H
 
+#include <stdatomic.h>
+
 #include "hoshi/weights.h"
 #include "tab/tab.h"
 
@@ -35,6 +37,27 @@ void hi_wcount_not_bits(const uint64_t *bits, const hi_side *sd, size_t n_rows, 
  * by the caller). */
 hoshi_err hi_wcount_cats(const uint64_t *const *bits, size_t nc, bool negate, const hi_side *sd,
                          size_t n_rows, double *acc);
+/* wfused.c.  Both counts of a categorical head in one pass when the run is
+ * weighted, its side rows do not overlap (sd->row_of) and the head is an SA
+ * column or at most 12 category bitsets: then, for each side row k (stride
+ * s = h->n + 1), cnt[k * s] the respondents who left h blank, cnt[k * s +
+ * i + 1] those in category i, wc the same weighted, and *done true; else
+ * *done false and nothing written.  cnt and wc have room for sd->n * s. */
+hoshi_err hi_wfused_cat(const hi_var *h, const hi_side *sd, size_t n_rows, uint64_t *cnt,
+                        double *wc, bool *done);
+/* The counts of every head of names[0..n) that can be fused, made ahead in
+ * one pass over the respondents for a weighted run (*out NULL when none
+ * can); hi_wfused_cat() then finds them through sd->fused.  Caller frees. */
+typedef struct hi_wfused_batch hi_wfused_batch;
+hoshi_err hi_wfused_batch_make(const hoshi_dataset *ds, const hoshi_tab_spec *spec,
+                               const hi_side *sd, const char *const *names, size_t n,
+                               hi_wfused_batch **out);
+void hi_wfused_batch_free(hi_wfused_batch *b);
+/* 0 (the default): the fastest kernels; 1: the portable pattern builder;
+ * -1: never fused (the general kernels).  Tests compare them. */
+extern int hi_wfused_mode;
+/* Fused passes made so far (tests see that the path is taken). */
+extern atomic_size_t hi_wfused_passes;
 /* Kish effective base of weights summing to sum with squares summing to sq. */
 static inline double hi_ess(double sum, double sq)
 {

@@ -1,0 +1,514 @@
+/*
+ * wfused.c — the weighted and the unweighted counts of categorical heads
+ * in one pass, for a weighted run whose side rows do not overlap
+ * (sd->row_of: an SA side, bands, no side).  Each respondent is in one
+ * bucket (its side row, "in the filter only", "outside the filter"), so a
+ * head is one histogram per bucket: of the respondent's SA value, or for an
+ * MA head of few categories of its answer pattern (one bit per category;
+ * pattern 0 is a blank, so "answered" must be "in some category").  Each
+ * respondent adds its weight and a one to one cell, where the general
+ * kernels (wcount.c) make one masked sum per category and side row and the
+ * unweighted counts are a second pass.  Several SA heads share one joint
+ * histogram (one cell per respondent for all of them) while it stays
+ * small, and a run counts all its heads ahead in blocks of respondents
+ * (hi_wfused_batch), so the weights are read from memory once, not once
+ * per head, on two threads for big data.  The cells are folded into
+ * categories and rows at the end.  The sums are the same weights added in
+ * another order: they agree with the general kernels to the last bits of a
+ * double, far below what any output shows.
+ */
+#include "tab/weights.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
+int hi_wfused_mode = 0;
+atomic_size_t hi_wfused_passes;
+
+#define LANES 4            /* copies of a small histogram, so neighbours do not wait on each other */
+#define SMALL 512          /* cells of a histogram that gets the lanes */
+#define MAX_MA_CELLS 65536u /* buckets × patterns of an MA head */
+#define MAX_JOINT_CELLS 1024 /* buckets × joint values of SA heads counted together */
+#define MAX_JOINT 4        /* SA heads in one joint histogram */
+#define CHUNK 32           /* heads open at once in a batch */
+#define BLOCK_WORDS 16     /* respondents (× 64) counted for every head before the next block */
+
+/* One histogram: an SA head or several (joint), or an MA head. */
+typedef struct group {
+    size_t n;                       /* heads (SA: up to MAX_JOINT, MA: 1) */
+    size_t head[MAX_JOINT];         /* their results */
+    const uint8_t *sa[MAX_JOINT];   /* SA columns, NULL for MA */
+    size_t s[MAX_JOINT];            /* values of each (codes + 1) */
+    const uint64_t *const *bits;    /* MA: the category bitsets */
+    unsigned p;                     /* MA: pattern bits (categories) */
+    size_t cells, lanes;            /* per lane; lanes 1 or LANES */
+    double *hw[2];                  /* per thread: lanes × cells */
+    uint32_t *hc[2];
+} group;
+
+/* Where the fold puts a head's counts (see hi_wfused_cat). */
+typedef struct res {
+    const uint8_t *sa;              /* the head's SA column, or NULL */
+    const uint64_t *bits[12];       /* else its category bitsets */
+    size_t n;                       /* categories */
+    uint64_t *cnt;
+    double *wc;
+} res;
+
+struct hi_wfused_batch {
+    res *r;                         /* sorted by key() */
+    size_t n;
+};
+
+/* The buckets of row_of: side rows 1..n-1, then IN_FILTER (n) and OUTSIDE (n + 1). */
+static size_t n_buckets(const hi_side *sd)
+{
+    return sd->n + 2;
+}
+
+/* SA heads: cell (bucket, v0, v1, ...) of respondents r0..r1. */
+static void sa_rows(const group *g, const hi_side *sd, size_t r0, size_t r1, double *hw,
+                    uint32_t *hc)
+{
+    const uint8_t *ro = sd->row_of;
+    const double *w = sd->w;
+    size_t r = r0;
+    if (g->lanes == LANES) { /* one head (a small histogram) */
+        const uint8_t *sa = g->sa[0];
+        size_t s = g->s[0];
+        for (; r + LANES <= r1; r += LANES)
+            for (size_t l = 0; l < LANES; l++) {
+                size_t i = l * g->cells + (size_t)ro[r + l] * s + sa[r + l];
+                hw[i] += w[r + l];
+                hc[i]++;
+            }
+    }
+    if (g->n == 2) {
+        const uint8_t *a = g->sa[0], *b = g->sa[1];
+        size_t sa = g->s[0], sb = g->s[1];
+        for (; r < r1; r++) {
+            size_t i = ((size_t)ro[r] * sa + a[r]) * sb + b[r];
+            hw[i] += w[r];
+            hc[i]++;
+        }
+    }
+    for (; r < r1; r++) {
+        size_t i = ro[r];
+        for (size_t k = 0; k < g->n; k++)
+            i = i * g->s[k] + g->sa[k][r];
+        hw[i] += w[r];
+        hc[i]++;
+    }
+}
+
+/* The cells of one word's respondents (m of them: the last word may be short). */
+static inline void pattern_cells(const uint16_t *pat, const uint8_t *ro, const double *w,
+                                 size_t m, unsigned p, double *hw, uint32_t *hc)
+{
+    for (size_t j = 0; j < m; j++) {
+        size_t c = (size_t)ro[j] << p | pat[j];
+        hw[c] += w[j];
+        hc[c]++;
+    }
+}
+
+/* An MA head: the answer patterns of words w0..w1, bit c for category c. */
+static void ma_words_portable(const group *g, const hi_side *sd, size_t n_rows, size_t w0,
+                              size_t w1, double *hw, uint32_t *hc)
+{
+    uint16_t pat[64];
+    for (size_t i = w0; i < w1; i++) {
+        if (sd->bits[0][i] == 0)
+            continue; /* nobody of the filter */
+        size_t m = n_rows - i * 64 < 64 ? n_rows - i * 64 : 64;
+        memset(pat, 0, sizeof pat);
+        for (unsigned c = 0; c < g->p; c++)
+            for (uint64_t b = g->bits[c][i]; b; b &= b - 1)
+                pat[__builtin_ctzll(b)] |= (uint16_t)(1u << c);
+        pattern_cells(pat, sd->row_of + i * 64, sd->w + i * 64, m, g->p, hw, hc);
+    }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* The same with AVX-512BW: the 64 patterns of a word are two vectors of
+ * 32 lanes, each category one masked add per vector (its bit is set once). */
+__attribute__((target("avx512f,avx512bw"))) static void
+ma_words_avx512(const group *g, const hi_side *sd, size_t n_rows, size_t w0, size_t w1, double *hw,
+                uint32_t *hc)
+{
+    uint16_t pat[64];
+    for (size_t i = w0; i < w1; i++) {
+        if (sd->bits[0][i] == 0)
+            continue;
+        size_t m = n_rows - i * 64 < 64 ? n_rows - i * 64 : 64;
+        __m512i lo = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
+        for (unsigned c = 0; c < g->p; c++) {
+            uint64_t b = g->bits[c][i];
+            __m512i one = _mm512_set1_epi16((short)(1u << c));
+            lo = _mm512_mask_add_epi16(lo, (__mmask32)b, lo, one);
+            hi = _mm512_mask_add_epi16(hi, (__mmask32)(b >> 32), hi, one);
+        }
+        _mm512_storeu_si512((void *)pat, lo);
+        _mm512_storeu_si512((void *)(pat + 32), hi);
+        pattern_cells(pat, sd->row_of + i * 64, sd->w + i * 64, m, g->p, hw, hc);
+    }
+}
+#endif
+
+/* Words w0..w1 of every group into the histograms of thread t, block by
+ * block, so that a block's weights are read from memory once. */
+static void count_words(group *gs, size_t ng, const hi_side *sd, size_t n_rows, size_t w0,
+                        size_t w1, int t)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    bool avx512 = hi_wfused_mode == 0 && __builtin_cpu_supports("avx512bw");
+#endif
+    for (size_t b0 = w0; b0 < w1; b0 += BLOCK_WORDS) {
+        size_t b1 = w1 - b0 < BLOCK_WORDS ? w1 : b0 + BLOCK_WORDS;
+        size_t r1 = b1 * 64 < n_rows ? b1 * 64 : n_rows;
+        for (size_t k = 0; k < ng; k++) {
+            group *g = &gs[k];
+            if (g->sa[0] != NULL)
+                sa_rows(g, sd, b0 * 64, r1, g->hw[t], g->hc[t]);
+#if defined(__x86_64__) && defined(__GNUC__)
+            else if (avx512)
+                ma_words_avx512(g, sd, n_rows, b0, b1, g->hw[t], g->hc[t]);
+#endif
+            else
+                ma_words_portable(g, sd, n_rows, b0, b1, g->hw[t], g->hc[t]);
+        }
+    }
+}
+
+/* Adds cell (weight x, count k) of bucket b to row b (a side row) and to
+ * the total row, slot v of stride s. */
+static void add_cell(const hi_side *sd, size_t b, size_t s, size_t v, double x, uint64_t k,
+                     uint64_t *cnt, double *wc)
+{
+    if (b < sd->n) {
+        cnt[b * s + v] += k;
+        wc[b * s + v] += x;
+    }
+    cnt[v] += k;
+    wc[v] += x;
+}
+
+/* The histograms of a group (threads and lanes summed) into its heads. */
+static void fold(const group *g, const hi_side *sd, int threads, res *rs)
+{
+    for (size_t k = 0; k < g->n; k++) {
+        res *r = &rs[g->head[k]];
+        memset(r->cnt, 0, sd->n * (r->n + 1) * sizeof *r->cnt);
+        memset(r->wc, 0, sd->n * (r->n + 1) * sizeof *r->wc);
+    }
+    size_t per_bucket = g->cells / n_buckets(sd);
+    for (size_t c = per_bucket; c < (sd->n + 1) * per_bucket; c++) { /* buckets 1..n */
+        double x = 0;
+        uint64_t k = 0;
+        for (int t = 0; t < threads; t++)
+            for (size_t l = 0; l < g->lanes; l++) {
+                x += g->hw[t][l * g->cells + c];
+                k += g->hc[t][l * g->cells + c];
+            }
+        if (k == 0)
+            continue;
+        size_t b = c / per_bucket, v = c % per_bucket;
+        if (g->sa[0] != NULL) { /* joint values, the last head fastest */
+            for (size_t h = g->n; h-- > 0;) {
+                res *r = &rs[g->head[h]];
+                add_cell(sd, b, r->n + 1, v % g->s[h], x, k, r->cnt, r->wc);
+                v /= g->s[h];
+            }
+            continue;
+        }
+        res *r = &rs[g->head[0]];
+        if (v == 0) /* a blank */
+            add_cell(sd, b, r->n + 1, 0, x, k, r->cnt, r->wc);
+        for (unsigned i = 0; i < g->p; i++)
+            if (v >> i & 1)
+                add_cell(sd, b, r->n + 1, i + 1, x, k, r->cnt, r->wc);
+    }
+}
+
+/* Whether "answered at all" is "in some category" (pattern 0 a blank). */
+static bool present_is_any(const hi_var *h, size_t n_rows)
+{
+    for (size_t i = 0; i < hi_words(n_rows); i++) {
+        uint64_t any = 0;
+        for (size_t c = 0; c < h->n; c++)
+            any |= h->cat[c].bits[i];
+        if (any != h->present[i])
+            return false;
+    }
+    return true;
+}
+
+/* Whether head h can be counted here at all. */
+static bool fusable(const hi_var *h, const hi_side *sd, size_t n_rows)
+{
+    if (hi_wfused_mode < 0 || sd->w == NULL || sd->row_of == NULL || h->grid || h->is_num)
+        return false;
+    if (h->sa != NULL)
+        return n_buckets(sd) * (h->n + 1) <= MAX_MA_CELLS;
+    return h->present != NULL && h->n > 0 && h->n <= 12 &&
+           (n_buckets(sd) << h->n) <= MAX_MA_CELLS && present_is_any(h, n_rows);
+}
+
+/* The key a head's result is found by: its SA column or first bitset. */
+static const void *key(const res *r)
+{
+    return r->sa != NULL ? (const void *)r->sa : (const void *)r->bits[0];
+}
+
+static int cmp_res(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)key(a), y = (uintptr_t)key(b);
+    return x < y ? -1 : x > y;
+}
+
+/* r as the result of h: the columns it names. */
+static void res_of(res *r, const hi_var *h)
+{
+    r->sa = h->sa;
+    r->n = h->n;
+    for (size_t c = 0; c < h->n && c < 12 && h->sa == NULL; c++)
+        r->bits[c] = h->cat[c].bits;
+}
+
+static bool same_head(const res *r, const hi_var *h)
+{
+    if (r->n != h->n || r->sa != h->sa || r->cnt == NULL)
+        return false;
+    for (size_t c = 0; c < h->n && h->sa == NULL; c++)
+        if (r->bits[c] != h->cat[c].bits)
+            return false;
+    return true;
+}
+
+/* The groups of heads hs (results rs[i] for hs[i]): SA heads joined
+ * greedily while the joint histogram stays small, largest first. */
+static size_t make_groups(const hi_var *hs, size_t n, const hi_side *sd, group *gs)
+{
+    size_t ng = 0, nb = n_buckets(sd);
+    for (size_t i = 0; i < n; i++) { /* MA heads, one group each */
+        if (hs[i].sa != NULL)
+            continue;
+        group *g = &gs[ng++];
+        memset(g, 0, sizeof *g);
+        g->n = 1;
+        g->head[0] = i;
+        g->p = (unsigned)hs[i].n;
+        g->cells = nb << g->p;
+    }
+    size_t first_sa = ng;
+    bool *done = hi_calloc(n ? n : 1, sizeof *done);
+    for (size_t round = 0; round < n && done != NULL; round++) {
+        size_t big = n; /* the largest SA head not yet placed */
+        for (size_t i = 0; i < n; i++)
+            if (hs[i].sa != NULL && !done[i] && (big == n || hs[i].n > hs[big].n))
+                big = i;
+        if (big == n)
+            break;
+        done[big] = true;
+        size_t s = hs[big].n + 1, k;
+        for (k = first_sa; k < ng; k++) /* the first group it fits in */
+            if (gs[k].n < MAX_JOINT && gs[k].cells * s <= MAX_JOINT_CELLS)
+                break;
+        if (k == ng) {
+            memset(&gs[ng], 0, sizeof gs[ng]);
+            gs[ng++].cells = nb;
+        }
+        group *g = &gs[k];
+        g->head[g->n] = big;
+        g->sa[g->n] = hs[big].sa;
+        g->s[g->n++] = s;
+        g->cells *= s;
+    }
+    free(done);
+    for (size_t k = first_sa; k < ng; k++)
+        gs[k].lanes = gs[k].n == 1 && gs[k].cells <= SMALL ? LANES : 1;
+    for (size_t k = 0; k < first_sa; k++)
+        gs[k].lanes = 1;
+    return ng;
+}
+
+static void free_groups(group *gs, size_t ng)
+{
+    for (size_t k = 0; k < ng; k++)
+        for (int t = 0; t < 2; t++) {
+            free(gs[k].hw[t]);
+            free(gs[k].hc[t]);
+        }
+}
+
+typedef struct job {
+    group *gs;
+    size_t ng;
+    const hi_side *sd;
+    size_t n_rows, w0, w1;
+} job;
+
+static void *count_thread(void *arg)
+{
+    job *J = arg;
+    count_words(J->gs, J->ng, J->sd, J->n_rows, J->w0, J->w1, 1);
+    return NULL;
+}
+
+/* Counts heads hs into their results rs (cnt, wc allocated), on two
+ * threads (each half of the respondents) for big data. */
+static hoshi_err count_heads(const hi_var *hs, size_t n, const hi_side *sd, size_t n_rows, res *rs)
+{
+    group *gs = hi_calloc(n ? n : 1, sizeof *gs);
+    const uint64_t **bits = hi_calloc(n * 12 + 1, sizeof *bits);
+    hoshi_err err = HOSHI_OK;
+    if (gs == NULL || bits == NULL) {
+        free(gs);
+        free(bits);
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    }
+    size_t ng = make_groups(hs, n, sd, gs), words = hi_words(n_rows);
+    int threads = n_rows >= hi_tab_parallel_rows && words > 1 ? 2 : 1;
+    for (size_t k = 0; k < ng; k++) {
+        group *g = &gs[k];
+        if (g->sa[0] == NULL) {
+            g->bits = bits + k * 12;
+            for (size_t c = 0; c < g->p; c++)
+                bits[k * 12 + c] = hs[g->head[0]].cat[c].bits;
+        }
+        for (int t = 0; t < threads; t++) {
+            g->hw[t] = hi_calloc(g->lanes * g->cells, sizeof *g->hw[t]);
+            g->hc[t] = hi_calloc(g->lanes * g->cells, sizeof *g->hc[t]);
+            if (g->hw[t] == NULL || g->hc[t] == NULL)
+                err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+        }
+    }
+    if (err == HOSHI_OK) {
+        job J = {gs, ng, sd, n_rows, words / 2, words};
+        pthread_t th;
+        bool threaded = threads == 2 && pthread_create(&th, NULL, count_thread, &J) == 0;
+        count_words(gs, ng, sd, n_rows, 0, threads == 2 ? words / 2 : words, 0);
+        if (threaded)
+            pthread_join(th, NULL);
+        else if (threads == 2)
+            count_thread(&J);
+        for (size_t k = 0; k < ng; k++)
+            fold(&gs[k], sd, threads, rs);
+        atomic_fetch_add(&hi_wfused_passes, 1);
+    }
+    free_groups(gs, ng);
+    free(gs);
+    free(bits);
+    return err;
+}
+
+hoshi_err hi_wfused_cat(const hi_var *h, const hi_side *sd, size_t n_rows, uint64_t *cnt,
+                        double *wc, bool *done)
+{
+    *done = false;
+    const hi_wfused_batch *B = sd->fused;
+    if (B != NULL && B->n > 0 && hi_wfused_mode >= 0 && (h->sa != NULL || (h->n > 0 && h->n <= 12))) {
+        res want = {0};
+        res_of(&want, h);
+        res *r = bsearch(&want, B->r, B->n, sizeof *B->r, cmp_res);
+        if (r != NULL && same_head(r, h)) {
+            memcpy(cnt, r->cnt, sd->n * (h->n + 1) * sizeof *cnt);
+            memcpy(wc, r->wc, sd->n * (h->n + 1) * sizeof *wc);
+            *done = true;
+            return HOSHI_OK;
+        }
+    }
+    if (!fusable(h, sd, n_rows))
+        return HOSHI_OK;
+    res r = {.cnt = cnt, .wc = wc};
+    res_of(&r, h);
+    hoshi_err err = count_heads(h, 1, sd, n_rows, &r);
+    *done = err == HOSHI_OK;
+    return err;
+}
+
+/* Whether a net or recode of spec changes variable name (its counts are
+ * then not those of its columns: left to the table builder). */
+static bool netted(const hoshi_tab_spec *spec, const char *name)
+{
+    for (size_t i = 0; i < spec->n_nets; i++)
+        if (spec->nets[i].var != NULL && strcmp(spec->nets[i].var, name) == 0)
+            return true;
+    for (size_t i = 0; i < spec->n_recodes; i++)
+        if (spec->recodes[i].var != NULL && strcmp(spec->recodes[i].var, name) == 0)
+            return true;
+    return false;
+}
+
+/* Heads names[0..n) that can be counted here, CHUNK at a time, into B. */
+static hoshi_err batch_chunk(const hoshi_dataset *ds, const hoshi_tab_spec *spec, const hi_side *sd,
+                             const char *const *names, size_t n, hi_wfused_batch *B)
+{
+    hi_var hs[CHUNK];
+    size_t nh = 0, first = B->n;
+    hoshi_err err = HOSHI_OK;
+    for (size_t i = 0; i < n && err == HOSHI_OK; i++) {
+        if (netted(spec, names[i]) || hi_var_open(ds, names[i], &hs[nh]) != HOSHI_OK) {
+            hi_clear_error(); /* the table builder reports it */
+            continue;
+        }
+        if (!fusable(&hs[nh], sd, ds->n_rows)) {
+            hi_var_free(&hs[nh]);
+            continue;
+        }
+        res *r = &B->r[B->n++];
+        res_of(r, &hs[nh]);
+        r->cnt = hi_malloc(sd->n * (r->n + 1) * sizeof *r->cnt);
+        r->wc = hi_malloc(sd->n * (r->n + 1) * sizeof *r->wc);
+        if (r->cnt == NULL || r->wc == NULL)
+            err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+        nh++;
+    }
+    if (err == HOSHI_OK && nh > 0)
+        err = count_heads(hs, nh, sd, ds->n_rows, B->r + first);
+    for (size_t i = 0; i < nh; i++)
+        hi_var_free(&hs[i]);
+    return err;
+}
+
+hoshi_err hi_wfused_batch_make(const hoshi_dataset *ds, const hoshi_tab_spec *spec,
+                               const hi_side *sd, const char *const *names, size_t n,
+                               hi_wfused_batch **out)
+{
+    *out = NULL;
+    if (hi_wfused_mode < 0 || sd->w == NULL || sd->row_of == NULL || n < 2)
+        return HOSHI_OK;
+    hi_wfused_batch *B = hi_calloc(1, sizeof *B);
+    if (B == NULL || (B->r = hi_calloc(n, sizeof *B->r)) == NULL) {
+        free(B);
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    }
+    hoshi_err err = HOSHI_OK;
+    for (size_t i = 0; i < n && err == HOSHI_OK; i += CHUNK)
+        err = batch_chunk(ds, spec, sd, names + i, n - i < CHUNK ? n - i : CHUNK, B);
+    if (err != HOSHI_OK) {
+        hi_wfused_batch_free(B);
+        return err;
+    }
+    qsort(B->r, B->n, sizeof *B->r, cmp_res);
+    *out = B;
+    return HOSHI_OK;
+}
+
+void hi_wfused_batch_free(hi_wfused_batch *B)
+{
+    if (B == NULL)
+        return;
+    for (size_t i = 0; i < B->n; i++) {
+        free(B->r[i].cnt);
+        free(B->r[i].wc);
+    }
+    free(B->r);
+    free(B);
+}
