@@ -166,7 +166,7 @@ void srv_render_form(hoshi_buf *b, srv_req *r, const char *name, const char *sec
             continue;
         hoshi_buf wrapped = HOSHI_BUF_INIT;
         if (field[0])
-            hoshi_buf_printf(&wrapped, "<div class=\"field-errors\" id=\"err-%s\">%s</div>", field, v->val[i].data);
+            hoshi_buf_printf(&wrapped, "<div id=\"err-%s\">%s</div>", field, v->val[i].data);
         hoshi_buf_free(&v->val[i]);
         v->val[i] = wrapped;
     }

@@ -179,7 +179,8 @@ async function visit(page, base, size, entry) {
     check(`axe: ${what} has a path`, false, "not found on the way");
     return;
   }
-  const resp = await page.goto(base + path);
+  // The language sticks (a cookie): every page says which it is shown in.
+  const resp = await page.goto(base + path + (path.includes("lang=") ? "" : (path.includes("?") ? "&" : "?") + "lang=ja"));
   const status = resp ? resp.status() : 0;
   const sentToLogin = entry.name !== "login" && new URL(page.url()).pathname === "/login";
   check(`${what} answers ${entry.status || 200}`, status === (entry.status || 200) && !sentToLogin,
