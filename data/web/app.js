@@ -223,3 +223,20 @@ document.addEventListener("DOMContentLoaded", function () {
   window.hoshiSurveyEval = evaluate; // for tests
 })();
 // ---- end of surveys ------------------------------------------------------
+
+// A form sent back with errors: the focus goes to the error summary
+// (form_errors.c), and its links move the focus to their fields.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.getElementById("error-summary");
+  if (!summary) return;
+  summary.focus();
+  summary.querySelectorAll("a[href^='#']").forEach(function (a) {
+    a.addEventListener("click", function (e) {
+      var field = document.getElementById(a.getAttribute("href").slice(1));
+      if (!field) return;
+      e.preventDefault();
+      field.focus();
+      field.scrollIntoView({ block: "center" });
+    });
+  });
+});

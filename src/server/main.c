@@ -48,6 +48,8 @@ static const char help[] =
     "  --key-file FILE       the keys that sign declarations (default: the --db\n"
     "                        file's name with .keys added; made at first start)\n"
     "  --data-dir DIR        hoshi's data directory\n"
+    "  --site-dir DIR        the operator's texts of the terms, privacy, contact and\n"
+    "                        about pages: DIR/ja/terms.md etc. (default: DATADIR/site)\n"
     "  --smtp URL            send e-mail through this server (smtp://HOST:PORT,\n"
     "                        or smtps:// for TLS from the start)\n"
     "  --mail-from ADDR      the sender's address (required with --smtp)\n"
@@ -66,7 +68,7 @@ static const char help[] =
 enum {
     O_LISTEN = 256, O_DB, O_DEMO, O_DEMO_COUNT, O_DEMO_PW, O_THREADS, O_SECURE, O_NOCACHE, O_BASE, O_DATA,
     O_MAXCONN, O_PERIP, O_HDRTIME, O_HASHW, O_HASHQ, O_SIGNUP, O_KEYFILE, O_SMTP, O_FROM,
-    O_SMTPUSER, O_SMTPPW, O_MAILDIR, O_RETRY
+    O_SMTPUSER, O_SMTPPW, O_MAILDIR, O_RETRY, O_SITEDIR
 };
 
 /* The limits against abuse (issue 7): option, range, field of srv_config. */
@@ -173,6 +175,7 @@ int srv_main(int argc, char **argv)
         {"no-cache", no_argument, NULL, O_NOCACHE},
         {"base-url", required_argument, NULL, O_BASE},
         {"data-dir", required_argument, NULL, O_DATA},
+        {"site-dir", required_argument, NULL, O_SITEDIR},
         {"key-file", required_argument, NULL, O_KEYFILE},
         {"max-connections", required_argument, NULL, O_MAXCONN},
         {"conn-per-ip", required_argument, NULL, O_PERIP},
@@ -223,6 +226,7 @@ int srv_main(int argc, char **argv)
             cfg.base_url = optarg;
             break;
         case O_DATA: cfg.datadir = optarg; break;
+        case O_SITEDIR: cfg.site_dir = optarg; break;
         case O_KEYFILE: cfg.key_file = optarg; break;
         case O_SMTP:
             if (!smtp_url_ok(optarg))

@@ -111,8 +111,7 @@ static void signup_form(srv_req *r, srv_resp *p, const char *email, const char *
     if (p->status == 429)
         throttled_error(srv_var(&v, "err"), r, "signup", p->retry_after);
     hoshi_buf body = HOSHI_BUF_INIT;
-    srv_tpl_render(&body, r, "signup", "signup", srv_vars_list(&v));
-    srv_vars_free(&v);
+    srv_render_form(&body, r, "signup", "signup", &v);
     if (err_email || err_password || err_org)
         p->status = 422;
     srv_page_finish(r, p, srv_text(r, "signup", "title"), &body);

@@ -163,7 +163,8 @@ hoshi_err srv_tab_section(hoshi_buf *b, const hoshi_tabset *ts, const hoshi_tab_
     if (err == HOSHI_OK) {
         hoshi_buf_puts(b, "<div class=\"chart\">");
         chart_of(b, svg, key);
-        hoshi_buf_puts(b, "</div><div class=\"table-wrap\">");
+        /* focusable, so a keyboard can scroll a table wider than the screen */
+        hoshi_buf_puts(b, "</div><div class=\"table-wrap\" tabindex=\"0\">");
         body_of(b, html);
         hoshi_buf_puts(b, "</div>");
     }

@@ -94,13 +94,15 @@ static void policy_form(srv_req *r, srv_resp *p, const hoshi_policy_rec *pol, co
     /* The owner's own text, lines kept (srv_html_shown is for single lines). */
     srv_var_text(&v, "body", pol->body ? pol->body : "");
     if (err_field != NULL) {
-        char k[40];
+        char k[40], var[40];
         snprintf(k, sizeof k, "err_%s", err_field);
+        /* named for the field's id, which form_errors.c marks invalid */
+        snprintf(var, sizeof var, "err_%s", strcmp(err_field, "date") == 0 ? "established" : err_field);
         if (why != NULL && why->fault != HOSHI_TEXT_OK)
-            srv_text_error(srv_var(&v, k), r, srv_text(r, "policy", err_field), why,
+            srv_text_error(srv_var(&v, var), r, srv_text(r, "policy", err_field), why,
                            strcmp(err_field, "body") == 0 ? HOSHI_STORE_POLICY_CHARS : HOSHI_POLICY_FIELD_MAX);
         else
-            srv_var_error(&v, r, k, "policy", k);
+            srv_var_error(&v, r, var, "policy", k);
         p->status = 422;
     } else {
         policy_status(srv_var(&v, "status"), r, pol, done);

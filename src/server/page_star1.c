@@ -80,6 +80,11 @@ void srv_page_star1(srv_req *r, srv_resp *p)
         hoshi_buf_puts(list, "</fieldset>\n");
     }
     hoshi_buf_puts(srv_var(&v, "commit_checked"), org.star1_committed ? " checked" : "");
+    bool any_missing = false;
+    for (int i = 0; i < 5; i++)
+        any_missing = any_missing || missing[i];
+    /* the error summary (form_errors.c) lists it: the radios have no one field */
+    srv_var_error(&v, r, "err", "star1", any_missing ? "err_choose_some" : NULL);
     srv_var_error(&v, r, "err_commit", "star1", commit_missing ? "err_commit" : NULL);
     srv_page_render(r, p, "star1", &v);
 }

@@ -75,8 +75,7 @@ void srv_vars_free(srv_vars *v)
 void srv_page_render(srv_req *r, srv_resp *p, const char *name, srv_vars *v)
 {
     hoshi_buf body = HOSHI_BUF_INIT;
-    srv_tpl_render(&body, r, name, name, srv_vars_list(v));
-    srv_vars_free(v);
+    srv_render_form(&body, r, name, name, v);
     srv_page_finish(r, p, srv_text(r, name, "title"), &body);
 }
 
@@ -175,7 +174,7 @@ void srv_text_error(hoshi_buf *b, srv_req *r, const char *label, const hoshi_tex
     snprintf(max, sizeof max, "%zu", max_chars);
     snprintf(n, sizeof n, "%zu", why->length);
     const char *vl[] = {"field", label, "pos", pos, "cp", cp, "max", max, "n", n, NULL};
-    hoshi_buf_puts(b, "<p class=\"field-error\" role=\"alert\">");
+    hoshi_buf_puts(b, "<p class=\"field-error\">");
     hoshi_buf_subst(b, srv_text(r, "input", keys[why->fault]), vl, hoshi_buf_html);
     hoshi_buf_puts(b, "</p>");
 }

@@ -144,6 +144,11 @@ static const route_entry routes[] = {
     {GET | POST, "/operator/surveys", EXACT, 0, srv_page_operator_surveys, NULL, NULL, 0},
     {GET, "/verify", EXACT, 0, verify_lookup, NULL, NULL, 0},
     {GET, "/s/thanks", EXACT, 0, srv_page_survey_thanks, NULL, NULL, 0},
+    /* Read from their files on each request (an edit shows at once): not cached. */
+    {GET, "/terms", EXACT, 0, srv_page_terms, NULL, NULL, 0},
+    {GET, "/privacy", EXACT, 0, srv_page_privacy, NULL, NULL, 0},
+    {GET, "/contact", EXACT, 0, srv_page_contact, NULL, NULL, 0},
+    {GET, "/about", EXACT, 0, srv_page_about, NULL, NULL, 0},
     {GET, "/registry", EXACT, PUBLIC, srv_page_registry, NULL, NULL, 0},
     {GET, "/api/v1/declarations", EXACT, PUBLIC, srv_api_declarations, NULL, NULL, 0},
     {GET, "/api/v1/keys", EXACT, PUBLIC, srv_api_keys, NULL, NULL, 0},

@@ -45,6 +45,7 @@ typedef struct srv_config {
     int port;
     const char *db_path;
     const char *datadir;
+    const char *site_dir;         /* the operator's texts of /terms, /privacy, /contact, /about, or NULL */
     int threads;
     bool secure_cookies;          /* add Secure to cookies (behind TLS) */
     bool quiet;
@@ -507,6 +508,12 @@ hoshi_err srv_surveyforms_get(srv_surveyforms *c, hoshi_store *st, long long sur
 void srv_page_survey_token(srv_req *r, srv_resp *p, const char *token);
 void srv_page_survey_owner(srv_req *r, srv_resp *p, long long survey_id, bool print);
 void srv_page_survey_thanks(srv_req *r, srv_resp *p);
+/* The pages about the site (page_site.c): terms of use, privacy notice,
+ * contact, and who runs the registry; texts from --site-dir or DATADIR/site. */
+void srv_page_terms(srv_req *r, srv_resp *p);
+void srv_page_privacy(srv_req *r, srv_resp *p);
+void srv_page_contact(srv_req *r, srv_resp *p);
+void srv_page_about(srv_req *r, srv_resp *p);
 /* survey_render.c: the items of page pg as accessible controls with the
  * answers of a and the problems pr (may be NULL); reshow: the page comes
  * back after a POST, so a refused typed value is shown again. */
@@ -617,6 +624,11 @@ void srv_vars_free(srv_vars *v);
  * texts of section `name` and the variables v, frees v, and finishes the
  * page titled by that section's "title". */
 void srv_page_render(srv_req *r, srv_resp *p, const char *name, srv_vars *v);
+/* Renders template name with the texts of section and the variables v into
+ * b, and frees v; error variables ("err", "error", "err_FIELD") become an
+ * error summary the focus goes to and fields marked aria-invalid and
+ * described by their messages (form_errors.c). */
+void srv_render_form(hoshi_buf *b, srv_req *r, const char *name, const char *section, srv_vars *v);
 /* Redirects to the log-in page and returns false when nobody is logged in. */
 bool srv_need_login(srv_req *r, srv_resp *p);
 /* srv_need_login, then loads the session's organisation into *org; on failure

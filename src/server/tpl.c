@@ -168,7 +168,7 @@ void srv_field_error(hoshi_buf *b, srv_req *r, const char *section, const char *
 {
     if (err_key == NULL)
         return;
-    hoshi_buf_puts(b, "<p class=\"field-error\" role=\"alert\">");
+    hoshi_buf_puts(b, "<p class=\"field-error\">");
     hoshi_buf_html(b, srv_text(r, section, err_key));
     hoshi_buf_puts(b, "</p>");
 }

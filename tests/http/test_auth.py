@@ -240,7 +240,7 @@ def signup_rules(port):
     r = s.post("/signup", {"email": "many9@example.jp", "password": pw("many sign ups phrase"), "org": "多い"})
     check("sign-up throttled per address: 5 pass, then 429 with Retry-After",
           statuses == [303] * 5 + [429] and r.status == 429 and (r.getheader("Retry-After") or "").isdigit()
-          and "field-error" in r.body, statuses)
+          and 'id="error-summary"' in r.body, statuses)
     r = Client(port, source="127.0.0.13").post("/signup", {"email": "other-net@example.jp",
                                                          "password": pw("other network phrase"), "org": "別"})
     check("another address may still sign up", r.status == 303, r.status)

@@ -214,7 +214,7 @@ def create_and_invite(o, tmp):
                        ({"shipped": "sa2018", "opens_on": "2026-13-01"}, "a bad date"),
                        ({"shipped": "sa2018", "opens_on": "2030-01-02", "closes_on": "2030-01-01"}, "dates reversed")):
         r = o.post("/operator/surveys", form)
-        check(f"create with {what}: 422 with a message", r.status == 422 and 'class="error"' in r.body, r.status)
+        check(f"create with {what}: 422 with a message", r.status == 422 and 'class="error-summary"' in r.body, r.status)
     after = o.get("/operator/surveys").body.count('href="/operator/surveys/')
     check("bad creations created nothing", before == after, (before, after))
     r = o.post("/operator/surveys", {"shipped": "sa2018"})
@@ -307,7 +307,7 @@ def uploads(port, o):
         check(f"upload with {what}: 422 naming sheet:row:column or the part", r.status == 422 and want in r.body,
               (r.status, re.findall(r'<p class="error".*?</p>', r.body, re.S)))
     r = upload(o, {"definition": ("notes.xlsx", b"hello, not a workbook")})
-    check("upload of something else: 422 with a message", r.status == 422 and 'class="error"' in r.body, r.status)
+    check("upload of something else: 422 with a message", r.status == 422 and 'class="error-summary"' in r.body, r.status)
     r = upload(o, {"definition": ("", b"")})
     check("upload with no file chosen: 422", r.status == 422 and "xlsx" in r.body, r.status)
     r = upload(o, {"definition": ("sample.xlsx", read("sample.xlsx"))}, {"opens_on": "2026-99-01"})

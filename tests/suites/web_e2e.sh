@@ -12,4 +12,6 @@ timeout 600 node tests/e2e/flow.mjs
 rc=$?
 # Answering a survey on a phone, with axe-core (issue 9 item 4).
 timeout 600 node tests/e2e/survey.mjs || rc=1
+# axe-core on every page at desktop and phone size, form errors (issue 11 part 9).
+timeout 900 node tests/e2e/axe_all.mjs || rc=1
 exit $rc

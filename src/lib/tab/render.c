@@ -522,7 +522,7 @@ static void html_block_row(hoshi_buf *b, const char *label, size_t span)
 
 static const human_fmt html_fmt = {
     hoshi_buf_html, html_doc_open,
-    "<h2>", "</h2>\n", "<p>", "</p>\n", "<table>\n<tr><th></th>", "<th>", "</th>",
+    "<h2>", "</h2>\n", "<p>", "</p>\n", "<table>\n<tr><td></td>", "<th>", "</th>",
     html_head_close, "<tr><td>", "<tr class=\"total\"><td>", html_small_base, "</td>",
     html_cell_open, "</td>", "</tr>\n", "</table>\n", "<p class=\"base\">", "</p>\n",
     html_notes, html_block_row,
