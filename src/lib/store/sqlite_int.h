@@ -257,6 +257,16 @@ hoshi_err hi_sq_outbox_failed(hoshi_store *base, long long id, const char *error
 hoshi_err hi_sq_org_email(hoshi_store *base, long long org_id, char out[HOSHI_STORE_EMAIL]);
 hoshi_err hi_sq_reminders_due(hoshi_store *base, const char *cutoff, hoshi_reminder_fn fn, void *ctx);
 
+/* The versions of a published policy (sqlite_policy.c), as documented in
+ * hoshi/store_policy.h; hi_sq_policy_publish lives there too. */
+hoshi_err hi_sq_policy_publish_version(hoshi_store *base, long long org_id, const char *date,
+                                       const char *review_on, int *number);
+hoshi_err hi_sq_policy_versions(hoshi_store *base, long long org_id, hoshi_policy_version *out, size_t max,
+                                size_t *n);
+hoshi_err hi_sq_policy_version_get(hoshi_store *base, long long org_id, int number, hoshi_policy_version *out);
+hoshi_err hi_sq_policy_set_review(hoshi_store *base, long long org_id, const char *review_on);
+hoshi_err hi_sq_policy_reviews_due(hoshi_store *base, const char *cutoff, hoshi_policy_review_fn fn, void *ctx);
+
 /* The backend's operation table (sqlite.c). */
 extern const hoshi_store_ops hi_sqlite_ops;
 
