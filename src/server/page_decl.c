@@ -290,7 +290,7 @@ void srv_page_verify(srv_req *r, srv_resp *p, const char *id)
         hoshi_buf_puts(pl, "<details class=\"policy\"><summary>");
         hoshi_buf_html(pl, srv_text(r, "verify", "policy_show"));
         hoshi_buf_puts(pl, "</summary>");
-        srv_policy_text_html(pl, pol.body);
+        srv_policy_text_html(pl, pol.body, 2);
         hoshi_buf_printf(pl, "</details><p><a class=\"button secondary\" href=\"/policies/%lld\">", d.org_id);
         hoshi_buf_html(pl, srv_text(r, "verify", "policy"));
         hoshi_buf_puts(pl, "</a></p>");
