@@ -412,6 +412,21 @@ void srv_page_diag_autosave(srv_req *r, srv_resp *p);
 void srv_page_diag_result(srv_req *r, srv_resp *p, long long id, bool print);
 void srv_page_history(srv_req *r, srv_resp *p);
 void srv_page_policy(srv_req *r, srv_resp *p);
+/* --- badge_name.c: the organisation's name on the badge */
+#define SRV_BADGE_NAME_CELLS 24
+/* name shortened to SRV_BADGE_NAME_CELLS half-width cells (legal forms
+ * abbreviated, then cut with "…") into out. */
+void srv_badge_name(const char *name, char *out, size_t size);
+/* --- page_stepup.c: telling of a step-up from ★ to ★★ (issue 11 part 7) */
+/* HOSHI_OK with *now the declaration that replaced d when d was withdrawn
+ * by stepping up; HOSHI_ERR_NOTFOUND when d is in force or was withdrawn
+ * otherwise; another error when the store failed. */
+hoshi_err srv_decl_superseded_by(srv_req *r, const hoshi_decl *d, hoshi_decl *now);
+/* Queues the [stepup_notice] mail to the organisation's owner (once per
+ * old ID); a failure is logged, never shown: the step-up stands. */
+void srv_stepup_notify(srv_req *r, const hoshi_org *org, const char *old_id, const char *new_id);
+/* The notice on the declaration page after a step-up. */
+void srv_stepup_notice(hoshi_buf *b, srv_req *r, const char *old_id, const char *new_id);
 void srv_page_policy_public(srv_req *r, srv_resp *p, long long org_id);
 /* Writes a policy's plain text as HTML (page_policy_public.c): a line
  * underlined with '=' becomes an h<top>, with '-' an h<top + 1>, "(n)"

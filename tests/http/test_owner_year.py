@@ -38,11 +38,18 @@ def main_part(body):
     return body[i:body.find("</main>")] if i >= 0 else ""
 
 
-def owner(port, email_addr, org):
+def owner(port, email_addr, org, sole=False):
+    """A signed-up organisation with its profile (contact person 星野); a
+    sole proprietor has no 法人番号, so it claims none another holds."""
     c = Client(port)
     signup(c, email_addr, org)
     c.org_name = org
-    check(f"{org}: profile saved", complete_profile(c).status == 200)
+    if sole:
+        r = c.post("/profile", {"name": org, "corpnum": "", "sole": "1", "prefecture": "13", "industry": "G",
+                                "employees": "2", "contact": PERSON})
+    else:
+        r = complete_profile(c)
+    check(f"{org}: profile saved", r.status == 200, r.status)
     return c
 
 
@@ -196,9 +203,12 @@ def reminders(tmp, db, org_id, decl):
     server, port = start(db, ["--mail-dir", mdir])
     try:
         end = time.time() + 30
-        while time.time() < end and len(glob.glob(os.path.join(mdir, "*.eml"))) < 2:
+        def files_now():
+            # The step-up notice queued earlier is delivered too.
+            return sorted(f for f in glob.glob(os.path.join(mdir, "*.eml")) if "stepup_notice" not in f)
+        while time.time() < end and len(files_now()) < 2:
             time.sleep(0.2)
-        files = sorted(glob.glob(os.path.join(mdir, "*.eml")))
+        files = files_now()
         kinds = sorted(re.sub(r".*-(\w+)\.eml$", r"\1", f) for f in files)
         check("two reminders sent: policy review and 12-month", kinds == ["policy_review", "rediag"], files)
         for f in files:
@@ -228,6 +238,80 @@ def reminders(tmp, db, org_id, decl):
     server.stop_checked("reminder server again")
 
 
+def declared_id(c):
+    r = c.get("/declare")
+    m = re.search(r'class="declid">(\d{11})<', r.body)
+    return m.group(1) if m else "0"
+
+
+def step_up_and_badge(port, db, tmp):
+    """★ then ★★: the owner is told (mail queued once, page notice), the
+    old ID's verification page, badge and QR say superseded; the badge
+    carries the organisation's name."""
+    name = "株式会社とても長い名前の星空電子工業研究所"
+    c = owner(port, "stepup@example.jp", name, sole=True)
+    anon = Client(port)
+    c.post("/star1", {f"p{i}": "done" for i in range(1, 6)} | {"commit": "1"})
+    c.post("/declare", {"level": "1"})
+    old = declared_id(c)
+    r = c.get("/declare?issued=1")
+    check("★ declared: no step-up notice", "stepup" not in r.body)
+    r = anon.get(f"/badge/{old}.svg")
+    svg = r.body
+    check("badge: the organisation's name, abbreviated and cut to fit, full name in the title",
+          "<title>" in svg and name in svg.split("</title>")[0] and "(株)とても長い名前の星…</text>" in svg, svg[:600])
+    check("badge: Japanese font stack", "Noto Sans CJK JP" in svg and "Hiragino" in svg)
+    answers = {f"a{i}": "1" for i in range(1, 26)}
+    c.post("/diagnosis/part/1", {**{k: v for k, v in answers.items() if int(k[1:]) <= 5}, "nav": "next"})
+    c.post("/diagnosis/autosave", {k: v for k, v in answers.items() if 6 <= int(k[1:]) <= 18},
+           token_from="/diagnosis/part/2")
+    r = c.post("/diagnosis/part/3", {**{k: v for k, v in answers.items() if int(k[1:]) >= 19}, "nav": "finish"})
+    check("diagnosis done", r.status == 303, r.status)
+    publish_generated(c)
+    r = c.post("/declare", {"level": "2"})
+    loc = r.getheader("Location") or ""
+    check("step-up redirects with the old ID", r.status == 303 and loc == f"/declare?issued=1&from={old}", loc)
+    new = declared_id(c)
+    check("a new ★★ ID", new not in ("0", old))
+    r = c.get(loc)
+    check("page after stepping up: which old ID, where it points, what to do with badges and QR codes",
+          f"これまでの★の宣言番号 {old}" in r.body and f"★★の宣言番号 {new}" in r.body
+          and "貼り替えて" in r.body and "QR コード" in r.body and f'href="/verify/{old}"' in r.body, r.status)
+    r = c.get(f"/declare?issued=1&from={new}")
+    check("?from= of an ID not superseded shows no notice", "stepup" not in r.body)
+    other = owner(port, "other@example.jp", "他社")
+    r = other.get(f"/declare?issued=1&from={old}")
+    check("?from= of another organisation's ID shows nothing of it", old not in r.body)
+    r = anon.get(f"/verify/{old}")
+    check("old ★ verification: superseded, not withdrawn, linking to the ★★ ID",
+          'class="verdict superseded"' in r.body and "引き継がれた宣言です" in r.body
+          and f'href="/verify/{new}"' in r.body and "取り下げられた宣言です" not in r.body, r.status)
+    r = anon.get(f"/verify/{old}?lang=en")
+    check("superseded in English", "Superseded: stepped up to ★★" in r.body)
+    anon.cookies.pop("hoshi_lang", None)
+    r = anon.get(f"/badge/{old}.svg")
+    check("old ★ badge says superseded", "★★に引き継ぎ済み" in r.body and "#c53030" in r.body, r.body[-500:])
+    r = anon.get(f"/qr/{old}.svg")
+    check("old ★ QR code still resolves", r.status == 200 and "<path" in r.body)
+    r = anon.get(f"/badge/{new}.svg")
+    check("★★ badge in force: no status", "引き継ぎ済み" not in r.body and "取り下げ済み" not in r.body)
+    # A withdrawal by the owner stays a withdrawal.
+    c.post("/declare/withdraw", {}, token_from="/declare")
+    r = anon.get(f"/verify/{new}")
+    check("withdrawn ★★: withdrawn, not superseded", 'class="verdict withdrawn"' in r.body
+          and "superseded" not in r.body.split("<main", 1)[-1], r.status)
+    con = sqlite3.connect(db, timeout=10)
+    rows = con.execute("SELECT kind, rcpt, subject, body, dedup FROM outbox WHERE kind = 'stepup_notice'").fetchall()
+    con.close()
+    check("one step-up notice queued for the owner, keyed by the old ID",
+          len(rows) == 1 and rows[0][1] == "stepup@example.jp" and rows[0][4] == f"stepup:{old}", rows)
+    if rows:
+        body = rows[0][3]
+        check("step-up mail: old and new IDs, verification links, badges and QR codes",
+              old in body and new in body and f"/verify/{old}" in body and f"/verify/{new}" in body
+              and "QR コード" in body and "貼り替えて" in body, body)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="hoshi-year-")
     db = os.path.join(tmp, "year.db")
@@ -235,6 +319,7 @@ def main():
     try:
         a, org_id, decl = policy_page_and_privacy(port)
         versions(port, db, a, org_id)
+        step_up_and_badge(port, db, tmp)
     finally:
         server.stop_checked()
     reminders(tmp, db, org_id, decl)
