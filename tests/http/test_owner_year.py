@@ -38,10 +38,10 @@ def main_part(body):
     return body[i:body.find("</main>")] if i >= 0 else ""
 
 
-def owner(port, email_addr, org, sole=False):
+def owner(port, email_addr, org, sole=False, source=None):
     """A signed-up organisation with its profile (contact person 星野); a
     sole proprietor has no 法人番号, so it claims none another holds."""
-    c = Client(port)
+    c = Client(port, source=source)
     signup(c, email_addr, org)
     c.org_name = org
     if sole:
@@ -312,6 +312,33 @@ def step_up_and_badge(port, db, tmp):
               and "QR コード" in body and "貼り替えて" in body, body)
 
 
+def badge_names(port):
+    """The name on the badge: escaped for SVG (the SVG stays well-formed
+    XML), a short name whole, a long one cut between characters."""
+    import xml.etree.ElementTree as ET
+    anon = Client(port)
+    cases = [(harness.HOSTILE, None), ("星空商店", "星空商店"),
+             ("Hoshizora Electronics Research Laboratories", "Hoshizora Electronics …"),
+             ("有限会社ほしぞら", "有限会社ほしぞら")]
+    for i, (name, shown) in enumerate(cases):
+        c = owner(port, f"badge{i}@example.jp", name, sole=True, source=f"127.0.0.{40 + i}")
+        c.post("/star1", {f"p{k}": "done" for k in range(1, 6)} | {"commit": "1"})
+        c.post("/declare", {"level": "1"})
+        svg = anon.get(f"/badge/{declared_id(c)}.svg").body
+        try:
+            root = ET.fromstring(svg)
+            texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+            title = root.find("{http://www.w3.org/2000/svg}title").text
+        except ET.ParseError as e:
+            texts, title = [str(e)], ""
+        if shown is None:
+            check("badge: a hostile name is escaped, the SVG well-formed",
+                  "<script>" not in svg and "&lt;script&gt;" in svg and name in title
+                  and any(t.startswith('<script>alert("x")') for t in texts), texts)
+        else:
+            check(f"badge: {name!r} shown as {shown!r}", shown in texts and name in title, texts)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="hoshi-year-")
     db = os.path.join(tmp, "year.db")
@@ -320,6 +347,7 @@ def main():
         a, org_id, decl = policy_page_and_privacy(port)
         versions(port, db, a, org_id)
         step_up_and_badge(port, db, tmp)
+        badge_names(port)
     finally:
         server.stop_checked()
     reminders(tmp, db, org_id, decl)
