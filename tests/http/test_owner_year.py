@@ -339,6 +339,22 @@ def badge_names(port):
             check(f"badge: {name!r} shown as {shown!r}", shown in texts and name in title, texts)
 
 
+def demo_policy(tmp):
+    """The demo account's published policy names a desk, not its contact
+    person (data/web/demo.ini account_contact)."""
+    db = os.path.join(tmp, "demo.db")
+    server, port = start(db, ["--demo", "--demo-count", "3"])
+    try:
+        con = sqlite3.connect(db, timeout=10)
+        oid = con.execute("SELECT org_id FROM users WHERE email = 'demo@example.jp'").fetchone()[0]
+        con.close()
+        r = Client(port).get(f"/policies/{oid}")
+        check("demo policy: published, a desk as contact, no contact person",
+              r.status == 200 and "総務部 情報セキュリティ窓口" in r.body and "総務部 星野" not in r.body, r.status)
+    finally:
+        server.stop_checked("demo server")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="hoshi-year-")
     db = os.path.join(tmp, "year.db")
@@ -351,6 +367,7 @@ def main():
     finally:
         server.stop_checked()
     reminders(tmp, db, org_id, decl)
+    demo_policy(tmp)
     return 1 if harness.failures else 0
 
 
