@@ -141,31 +141,19 @@ hoshi_err hi_sq_policy_version_get(hoshi_store *base, long long org_id, int numb
     return hi_sq_read1(base, &q, out);
 }
 
-struct org_text {
-    long long org_id;
-    const char *text;
-};
-
-static void bind_org_text(sqlite3_stmt *st, const void *ctx)
-{
-    const struct org_text *a = ctx;
-    sqlite3_bind_int64(st, 1, a->org_id);
-    hi_sq_bind_text(st, 2, a->text);
-}
-
 hoshi_err hi_sq_policy_set_review(hoshi_store *base, long long org_id, const char *review_on)
 {
     hoshi_err err = check_review(review_on, NULL);
     if (err != HOSHI_OK)
         return err;
-    struct org_text a = {org_id, review_on};
+    hi_sq_text_int a = {review_on, org_id};
     int changes = 0;
     /* The newest version only, and never before its publication: the
      * WHERE keeps both rules, so a refused date changes nothing. */
     err = hi_sq_write1(base,
-                       "UPDATE policy_versions SET review_on = ?2 WHERE org_id = ?1 AND number ="
-                       " (SELECT max(number) FROM policy_versions WHERE org_id = ?1) AND published_on <= ?2",
-                       bind_org_text, &a, &changes);
+                       "UPDATE policy_versions SET review_on = ?1 WHERE org_id = ?2 AND number ="
+                       " (SELECT max(number) FROM policy_versions WHERE org_id = ?2) AND published_on <= ?1",
+                       hi_sq_bind_text_int, &a, &changes);
     if (err == HOSHI_OK && changes == 0) {
         hoshi_policy_version v;
         size_t n = 0;
