@@ -66,9 +66,10 @@ void srv_stepup_notice(hoshi_buf *b, srv_req *r, const char *old_id, const char 
     hoshi_buf old_url = HOSHI_BUF_INIT, new_url = HOSHI_BUF_INIT;
     const char *vars[9];
     ids_vars(r, old_id, new_id, &old_url, &new_url, vars);
-    hoshi_buf_puts(b, "<div class=\"notice stepup\" role=\"status\"><h3>");
+    /* Above the section's h2: a strong line, not a heading out of order. */
+    hoshi_buf_puts(b, "<div class=\"notice stepup\" role=\"status\"><p><strong>");
     hoshi_buf_html(b, srv_text(r, "declare", "stepup_title"));
-    hoshi_buf_puts(b, "</h3>\n");
+    hoshi_buf_puts(b, "</strong></p>\n");
     static const char *const keys[] = {"stepup_old", "stepup_points", "stepup_badges", "stepup_qr"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         hoshi_buf_puts(b, "<p>");

@@ -12,4 +12,6 @@ timeout 600 node tests/e2e/flow.mjs
 rc=$?
 # Answering a survey on a phone, with axe-core (issue 9 item 4).
 timeout 600 node tests/e2e/survey.mjs || rc=1
+# The owner's year (issue 11 part 7): policy versions, step-up, with axe-core.
+timeout 600 node tests/e2e/owner_year.mjs || rc=1
 exit $rc
