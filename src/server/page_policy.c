@@ -79,6 +79,8 @@ static void policy_form(srv_req *r, srv_resp *p, const hoshi_policy_rec *pol, co
         srv_vars f = {0};
         srv_csrf_input(srv_var(&f, "csrf"), r);
         srv_var_text(&f, "review_on", cur.review_on);
+        if (err_field != NULL && strcmp(err_field, "review_only") == 0)
+            srv_var_error(&f, r, "err", "policy", "err_review");
         srv_tpl_render(srv_var(&v, "review_form"), r, "policy_review", "policy", srv_vars_list(&f));
         srv_vars_free(&f);
     }
@@ -98,6 +100,11 @@ static void policy_form(srv_req *r, srv_resp *p, const hoshi_policy_rec *pol, co
         hoshi_buf_puts(e, "<p class=\"field-error\" role=\"alert\">");
         hoshi_buf_subst(e, srv_text(r, "policy", key), pv, hoshi_buf_html);
         hoshi_buf_puts(e, "</p>");
+        p->status = 422;
+    } else if (err_field != NULL && strcmp(err_field, "review_only") == 0) {
+        /* The message is in the review date's own form, when there is one. */
+        if (n == 0)
+            srv_var_error(&v, r, "err_review", "policy", "err_review_none");
         p->status = 422;
     } else if (err_field != NULL) {
         char k[40];
@@ -209,11 +216,11 @@ static void set_review(srv_req *r, srv_resp *p, hoshi_policy_rec *pol)
     char review[HOSHI_STORE_DATE];
     const char *err = NULL;
     if (!review_field(r, "review_only", review) || review[0] == '\0') {
-        err = "review";
+        err = "review_only";
     } else {
         hoshi_err e = hoshi_store_policy_set_review(r->s->store, r->ses.org_id, review);
         if (e == HOSHI_ERR_NOTFOUND || e == HOSHI_ERR_INPUT) {
-            err = "review";
+            err = "review_only";
         } else if (e != HOSHI_OK) {
             srv_page_store_error(r, p, "policy_set_review", true);
             return;

@@ -178,10 +178,13 @@ def versions(port, db, a, org_id):
     check("public page shows the new review date", ja_date(datetime.date.fromisoformat(later)) in r.body)
     for bad in ("", "2020-01-01", "x"):
         r = a.post("/policy", {"action": "review", "review_only": bad})
-        check(f"review date {bad!r} refused", r.status == 422, r.status)
+        err = re.search(r'id="review_only"[^>]*>\s*<p class="field-error"', r.body)
+        check(f"review date {bad!r} refused, the message at its own field", r.status == 422 and err is not None,
+              r.status)
     c = owner(port, "nopolicy@example.jp", "方針なし商店")
     r = c.post("/policy", {"action": "review", "review_only": later})
-    check("review date without a published policy refused", r.status == 422 and "見直し予定日は" in r.body, r.status)
+    check("review date without a published policy refused", r.status == 422 and "まだ公開した版がない" in r.body,
+          r.status)
     con = sqlite3.connect(db, timeout=10)
     n = con.execute("SELECT count(*) FROM policy_versions WHERE org_id = ?", (int(org_id),)).fetchone()[0]
     con.close()
