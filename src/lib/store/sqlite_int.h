@@ -114,6 +114,11 @@ hoshi_err hi_sq_write1(hoshi_store *base, const char *sql, hi_sq_binder bind, co
                        int *changes);
 /* Binders for the commonest key, parameter 1: ctx is a const char *
  * (bound as text, NULL as "") or a const long long *. */
+/* Runs a write on c inside the caller's transaction with ?1 = id and
+ * ?2 = text; *changes (may be NULL) the rows it changed; `what` names it
+ * in the error. */
+hoshi_err hi_sq_step_id_text(hi_conn *c, const char *sql, long long id, const char *text, const char *what,
+                             int *changes);
 void hi_sq_bind_key_text(sqlite3_stmt *st, const void *ctx);
 /* A text and an integer bound as ?1 and ?2 (a key and a limit, a digest
  * and a time): ctx is a const hi_sq_text_int *. */

@@ -25,20 +25,16 @@ static hoshi_err check_review(const char *review_on, const char *published_on)
 
 static hoshi_err publish_in(hi_conn *c, long long org_id, const char *date, const char *review_on, int *number)
 {
-    sqlite3_stmt *st;
-    hoshi_err err = hi_sq_prep(c, "UPDATE policies SET pub_representative = representative, pub_contact = contact,"
-                                  " pub_established = established, pub_body = body, published = 1,"
-                                  " published_on = ?2 WHERE org_id = ?1", &st);
+    int changes = 0;
+    hoshi_err err = hi_sq_step_id_text(c, "UPDATE policies SET pub_representative = representative,"
+                                          " pub_contact = contact, pub_established = established, pub_body = body,"
+                                          " published = 1, published_on = ?2 WHERE org_id = ?1",
+                                       org_id, date, "publish policy", &changes);
     if (err != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(st, 1, org_id);
-    hi_sq_bind_text(st, 2, date);
-    int rc = sqlite3_step(st);
-    hi_sq_done(st);
-    if (rc != SQLITE_DONE)
-        return hi_sq_fail(c, "publish policy");
-    if (sqlite3_changes(c->db) == 0)
+    if (changes == 0)
         return hi_fail(HOSHI_ERR_NOTFOUND, "no policy to publish");
+    sqlite3_stmt *st;
     if ((err = hi_sq_prep(c, "INSERT INTO policy_versions(org_id, number, published_on, review_on,"
                              " representative, contact, established, body)"
                              " SELECT org_id, coalesce((SELECT max(number) FROM policy_versions WHERE org_id = ?1), 0) + 1,"
@@ -49,7 +45,7 @@ static hoshi_err publish_in(hi_conn *c, long long org_id, const char *date, cons
     sqlite3_bind_int64(st, 1, org_id);
     hi_sq_bind_text(st, 2, date);
     hi_sq_bind_text(st, 3, review_on);
-    rc = sqlite3_step(st);
+    int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW && number != NULL)
         *number = sqlite3_column_int(st, 0);
     if (rc == SQLITE_ROW)
