@@ -94,7 +94,9 @@ static hoshi_err seed_account(srv *s, const hoshi_datafile *ini, const char *pas
     if ((err = add_diagnosis(s, oid, "1121111213112111121131211", then)) != HOSHI_OK ||
         (err = add_diagnosis(s, oid, "1111111111111111111111111", today)) != HOSHI_OK)
         return err;
-    hoshi_policy_info info = {org.name, nth(ini, "account_representative", 0), today, org.contact};
+    /* The policy's contact is a desk: the profile's contact person is never published. */
+    hoshi_policy_info info = {org.name, nth(ini, "account_representative", 0), today,
+                              nth(ini, "account_policy_contact", 0)};
     char *text = NULL;
     size_t len;
     if ((err = hoshi_policy_render(s->cat[HOSHI_LANG_JA], &info, HOSHI_POLICY_TEXT, &text, &len)) != HOSHI_OK)
@@ -103,7 +105,7 @@ static hoshi_err seed_account(srv *s, const hoshi_datafile *ini, const char *pas
     memset(&pol, 0, sizeof pol);
     pol.org_id = oid;
     snprintf(pol.representative, sizeof pol.representative, "%s", info.representative);
-    snprintf(pol.contact, sizeof pol.contact, "%s", org.contact);
+    snprintf(pol.contact, sizeof pol.contact, "%s", info.contact);
     snprintf(pol.established, sizeof pol.established, "%s", today);
     snprintf(pol.published_on, sizeof pol.published_on, "%s", today);
     pol.body = text;

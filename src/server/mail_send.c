@@ -5,7 +5,8 @@
  * replaced by the caller's values) and queues it in the store's outbox,
  * then wakes the sender (through mail_wake.c).  Also the daily scan for 12-month
  * re-diagnosis reminders, which queues each declaration's reminder once
- * (keyed by its ID) however often it runs.
+ * (keyed by its ID) however often it runs, and then the policy review
+ * reminders (mail_remind_policy.c).
  */
 #include "server.h"
 
@@ -144,7 +145,11 @@ hoshi_err srv_mail_reminders(srv *s, hoshi_date today, long long *queued_out)
         queued += q;
     }
     hoshi_buf_free(&list);
+    /* The policy review reminders, the same way (mail_remind_policy.c). */
+    long long policy = 0;
+    if (err == HOSHI_OK)
+        err = srv_mail_policy_reviews(s, today, &policy);
     if (queued_out != NULL)
-        *queued_out = queued;
+        *queued_out = queued + policy;
     return err;
 }

@@ -71,6 +71,20 @@ static void embed_code(hoshi_buf *b, srv_req *r, const char *id)
     hoshi_buf_free(&snip);
 }
 
+/* After a step-up (?from=<the old ID>): what became of the old ID, when
+ * it is this organisation's and was superseded by cur.  Anything else in
+ * ?from= shows nothing. */
+static void stepped_up(srv_req *r, hoshi_buf *b, const hoshi_decl *cur)
+{
+    const char *from = srv_req_query(r, "from");
+    hoshi_decl old, now;
+    if (from == NULL || !hoshi_decl_id_is_valid(from) || hoshi_store_decl_get(r->s->store, from, &old) != HOSHI_OK ||
+        old.org_id != cur->org_id || srv_decl_superseded_by(r, &old, &now) != HOSHI_OK ||
+        strcmp(now.id, cur->id) != 0)
+        return;
+    srv_stepup_notice(b, r, old.id, cur->id);
+}
+
 static void declare_page(srv_req *r, srv_resp *p, const hoshi_org *org, const char *err, bool issued)
 {
     readiness rd;
@@ -123,6 +137,7 @@ static void declare_page(srv_req *r, srv_resp *p, const hoshi_org *org, const ch
             hoshi_buf_puts(srv_var(&c, "notice"), "<p class=\"notice\" role=\"status\">");
             hoshi_buf_html(srv_var(&c, "notice"), srv_text(r, "declare", "issued"));
             hoshi_buf_puts(srv_var(&c, "notice"), "</p>");
+            stepped_up(r, srv_var(&c, "notice"), &decl);
         }
         srv_tpl_render(cur, r, "declaration", "declare", srv_vars_list(&c));
         srv_vars_free(&c);
@@ -191,6 +206,15 @@ void srv_page_declare(srv_req *r, srv_resp *p)
         srv_redirect(p, "/declare?pending=1");
         return;
     }
+    if (active && decl.level < level) {
+        /* Stepped up: the ★ ID is withdrawn; tell the owner which, and
+         * what to do with its printed badges and QR codes. */
+        srv_stepup_notify(r, &org, decl.id, id);
+        char loc[64];
+        snprintf(loc, sizeof loc, "/declare?issued=1&from=%s", decl.id);
+        srv_redirect(p, loc);
+        return;
+    }
     srv_redirect(p, "/declare?issued=1");
 }
 
@@ -229,8 +253,16 @@ void srv_page_verify(srv_req *r, srv_resp *p, const char *id)
     char date[40];
     srv_vars v = {0};
     bool active = d.status == HOSHI_DECL_ACTIVE;
-    hoshi_buf_puts(srv_var(&v, "status_class"), active ? "active" : "withdrawn");
-    srv_var_text(&v, "status", srv_text(r, "verify", active ? "active" : "withdrawn"));
+    hoshi_decl now;
+    hoshi_err got = srv_decl_superseded_by(r, &d, &now);
+    if (got != HOSHI_OK && got != HOSHI_ERR_NOTFOUND) {
+        srv_page_store_error(r, p, "decl_active", false);
+        return;
+    }
+    /* Superseded by a step-up is not withdrawn: a printed ★ code leads on. */
+    const char *state = active ? "active" : got == HOSHI_OK ? "superseded" : "withdrawn";
+    hoshi_buf_puts(srv_var(&v, "status_class"), state);
+    srv_var_text(&v, "status", srv_text(r, "verify", got == HOSHI_OK ? "superseded_status" : state));
     hoshi_buf_puts(srv_var(&v, "stars"), srv_level_stars(d.level));
     srv_var_text(&v, "level", srv_text(r, "verify", d.level == 2 ? "level2" : "level1"));
     srv_var_text(&v, "id", d.id);
@@ -253,14 +285,7 @@ void srv_page_verify(srv_req *r, srv_resp *p, const char *id)
     srv_var_text(&v, "prefecture", srv_prefecture_name(r, d.prefecture));
     srv_var_text(&v, "industry", srv_industry_name(r, d.industry));
     srv_var_text(&v, "date", srv_fmt_date(r, d.declared_on, date, sizeof date));
-    hoshi_decl now;
-    hoshi_err got = active ? HOSHI_ERR_NOTFOUND : hoshi_store_decl_active(r->s->store, d.org_id, &now);
-    if (got != HOSHI_OK && got != HOSHI_ERR_NOTFOUND) {
-        srv_vars_free(&v);
-        srv_page_store_error(r, p, "decl_active", false);
-        return;
-    }
-    if (got == HOSHI_OK && now.level > d.level) {
+    if (got == HOSHI_OK) {
         /* Withdrawn by stepping up: point to the declaration that replaced it. */
         hoshi_buf *su = srv_var(&v, "superseded");
         const char *idv[] = {"id", now.id, NULL};
@@ -271,7 +296,7 @@ void srv_page_verify(srv_req *r, srv_resp *p, const char *id)
     if (!active) {
         hoshi_buf *w = srv_var(&v, "withdrawn");
         hoshi_buf_puts(w, "<dt>");
-        hoshi_buf_html(w, srv_text(r, "verify", "withdrawn_on"));
+        hoshi_buf_html(w, srv_text(r, "verify", got == HOSHI_OK ? "superseded_on" : "withdrawn_on"));
         hoshi_buf_puts(w, "</dt><dd>");
         hoshi_buf_html(w, srv_fmt_date(r, d.withdrawn_on, date, sizeof date));
         hoshi_buf_puts(w, "</dd>");
@@ -290,7 +315,7 @@ void srv_page_verify(srv_req *r, srv_resp *p, const char *id)
         hoshi_buf_puts(pl, "<details class=\"policy\"><summary>");
         hoshi_buf_html(pl, srv_text(r, "verify", "policy_show"));
         hoshi_buf_puts(pl, "</summary>");
-        srv_policy_text_html(pl, pol.body);
+        srv_policy_text_html(pl, pol.body, 2);
         hoshi_buf_printf(pl, "</details><p><a class=\"button secondary\" href=\"/policies/%lld\">", d.org_id);
         hoshi_buf_html(pl, srv_text(r, "verify", "policy"));
         hoshi_buf_puts(pl, "</a></p>");
@@ -317,8 +342,23 @@ void srv_page_badge(srv_req *r, srv_resp *p, const char *id)
     hoshi_buf_puts(srv_var(&v, "stars"), srv_level_stars(d.level));
     hoshi_buf_puts(srv_var(&v, "stars_size"), d.level == 2 ? "22" : "30");
     srv_var_text(&v, "id", d.id);
+    hoshi_decl now;
+    hoshi_err got = srv_decl_superseded_by(r, &d, &now);
+    if (got != HOSHI_OK && got != HOSHI_ERR_NOTFOUND) {
+        srv_vars_free(&v);
+        srv_page_store_error(r, p, "decl_active", false);
+        return;
+    }
+    const char *status = active ? "" : srv_text(r, "badge", got == HOSHI_OK ? "superseded" : "withdrawn");
     srv_var_text(&v, "label", srv_text(r, "badge", "label"));
-    srv_var_text(&v, "status", active ? "" : srv_text(r, "badge", "withdrawn"));
+    srv_var_text(&v, "status", status);
+    /* The first line: what the badge is, or in red that it is no longer in force. */
+    srv_var_text(&v, "line1", active ? srv_text(r, "badge", "label") : status);
+    hoshi_buf_puts(srv_var(&v, "line1_fill"), active ? "#4a5568" : "#c53030");
+    char name[HOSHI_STORE_NAME];
+    srv_badge_name(d.org_name, name, sizeof name);
+    srv_var_text(&v, "org", name);
+    srv_var_text(&v, "org_full", d.org_name);
     hoshi_buf_puts(srv_var(&v, "fill"), !active ? "#718096" : d.level == 2 ? "#1c4f8c" : "#2f855a");
     /* The badge links to its verification page itself too, for sites that
      * embed it with <object> or open it directly. */

@@ -1,6 +1,7 @@
 /*
  * page_org.c — the signed-in organisation's own pages: the dashboard
- * (where each step stands, the 12-month reminder) and the profile form.
+ * (where each step stands, the 12-month reminder, the policy review
+ * reminder) and the profile form.
  */
 #include "server.h"
 
@@ -45,6 +46,27 @@ static void status_line(hoshi_buf *b, srv_req *r, bool done, const char *key)
     hoshi_buf_html(b, srv_text(r, "dashboard", key));
 }
 
+/* The review date of the policy in force after its status and, when it
+ * is a month away or past, the reminder the mail also sends. */
+static void policy_review(srv_req *r, srv_vars *v, const hoshi_policy_version *cur)
+{
+    char date[40], num[16];
+    snprintf(num, sizeof num, "%d", cur->number);
+    const char *vv[] = {"number", num, "date", srv_fmt_date(r, cur->review_on, date, sizeof date), NULL};
+    hoshi_buf *ps = srv_var(v, "policy_status");
+    hoshi_buf_puts(ps, " <span class=\"muted\">");
+    hoshi_buf_subst(ps, srv_text(r, "dashboard", "policy_review_on"), vv, hoshi_buf_html);
+    hoshi_buf_puts(ps, "</span>");
+    if (!srv_policy_review_due(cur->review_on, hoshi_date_today()))
+        return;
+    hoshi_buf *rem = srv_var(v, "policy_reminder");
+    hoshi_buf_puts(rem, "<p class=\"notice\" role=\"status\">");
+    hoshi_buf_subst(rem, srv_text(r, "dashboard", "policy_reminder"), vv, hoshi_buf_html);
+    hoshi_buf_puts(rem, " <a href=\"/policy\">");
+    hoshi_buf_html(rem, srv_text(r, "dashboard", "policy_reminder_link"));
+    hoshi_buf_puts(rem, "</a></p>");
+}
+
 void srv_page_dashboard(srv_req *r, srv_resp *p)
 {
     hoshi_org org;
@@ -65,6 +87,12 @@ void srv_page_dashboard(srv_req *r, srv_resp *p)
     free(pol.body); /* NULL when there is no policy */
     if (got != HOSHI_OK && got != HOSHI_ERR_NOTFOUND) {
         srv_page_store_error(r, p, "policy_get", false);
+        return;
+    }
+    hoshi_policy_version cur;
+    size_t versions = 0;
+    if (hoshi_store_policy_versions(r->s->store, org.id, &cur, 1, &versions) != HOSHI_OK) {
+        srv_page_store_error(r, p, "policy_versions", false);
         return;
     }
     hoshi_decl decl;
@@ -96,12 +124,6 @@ void srv_page_dashboard(srv_req *r, srv_resp *p)
         hoshi_buf_printf(d, " — %d ", last.score);
         hoshi_buf_html(d, srv_text(r, "common", "points"));
         hoshi_buf_puts(d, "</a>");
-        if (days_since(last.taken_on) > 365) {
-            hoshi_buf *rem = srv_var(&v, "reminder");
-            hoshi_buf_puts(rem, "<p class=\"notice\" role=\"status\">");
-            hoshi_buf_html(rem, srv_text(r, "dashboard", "reminder"));
-            hoshi_buf_puts(rem, "</p>");
-        }
     }
     size_t answered = strlen(org.draft) - strspn(org.draft, "0") > 0 ? 1 : 0;
     if (answered) {
@@ -115,6 +137,20 @@ void srv_page_dashboard(srv_req *r, srv_resp *p)
         hoshi_buf_printf(srv_var(&v, "policy_status"), " <a href=\"/policies/%lld\">", org.id);
         hoshi_buf_html(srv_var(&v, "policy_status"), srv_text(r, "dashboard", "policy_view"));
         hoshi_buf_puts(srv_var(&v, "policy_status"), "</a>");
+    }
+
+    if (versions == 1)
+        policy_review(r, &v, &cur);
+    /* The 12-month reminder: the last diagnosis a year old, or a
+     * declaration a year old with none since (the mail's rule). */
+    if ((n == 1 && days_since(last.taken_on) > 365) ||
+        (n == 0 && declared && days_since(decl.declared_on) >= 365)) {
+        hoshi_buf *rem = srv_var(&v, "reminder");
+        hoshi_buf_puts(rem, "<p class=\"notice\" role=\"status\">");
+        hoshi_buf_html(rem, srv_text(r, "dashboard", n == 1 ? "reminder" : "reminder_declared"));
+        hoshi_buf_puts(rem, " <a href=\"/diagnosis\">");
+        hoshi_buf_html(rem, srv_text(r, "dashboard", "reminder_link"));
+        hoshi_buf_puts(rem, "</a></p>");
     }
 
     hoshi_buf *ds = srv_var(&v, "decl_status");

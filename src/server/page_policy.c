@@ -4,9 +4,11 @@
  * at /policies/<organisation>.  The owner always edits a draft; "Publish"
  * makes the draft the public version, dated that day, and the public page
  * shows only that version, so an edit saved later stays private until it
- * is published too.  The stored text is plain text; it is shown with
- * headings recognised from the generator's underlines, every line
- * HTML-escaped.
+ * is published too.  Each publication is a version (issue 11 part 7),
+ * due for review a year later unless the owner sets the date.  The
+ * contact person of the profile is never published (the profile promises
+ * it): the contact line defaults to a desk, and a contact or text naming
+ * that person is refused.  The public page is page_policy_public.c.
  */
 #include "server.h"
 
@@ -14,45 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Writes plain text as HTML: "Title\n=====" becomes a heading, other
- * non-blank lines paragraphs. */
-void srv_policy_text_html(hoshi_buf *b, const char *text)
-{
-    const char *line = text;
-    while (*line) {
-        const char *end = strchr(line, '\n');
-        size_t n = end ? (size_t)(end - line) : strlen(line);
-        const char *next = end ? end + 1 : line + n;
-        const char *nend = strchr(next, '\n');
-        size_t nn = nend ? (size_t)(nend - next) : strlen(next);
-        bool underline = nn >= 3 && (strspn(next, "=") == nn || strspn(next, "-") == nn);
-        char *copy = malloc(n + 1);
-        if (copy == NULL)
-            return;
-        memcpy(copy, line, n);
-        copy[n] = '\0';
-        if (n > 0 && copy[n - 1] == '\r')
-            copy[n - 1] = '\0';
-        srv_trim(copy);
-        if (underline && *copy) {
-            hoshi_buf_puts(b, next[0] == '=' ? "<h2>" : "<h3>");
-            srv_html_shown(b, copy);
-            hoshi_buf_puts(b, next[0] == '=' ? "</h2>\n" : "</h3>\n");
-            next = nend ? nend + 1 : next + nn;
-        } else if (*copy) {
-            hoshi_buf_puts(b, "<p>");
-            srv_html_shown(b, copy);
-            hoshi_buf_puts(b, "</p>\n");
-        }
-        free(copy);
-        line = next;
-    }
-}
-
 /* What the editor says about the public version: "published", "just
  * published", "draft saved, not public", or that the draft has changes the
  * public page does not show yet. */
-static void policy_status(hoshi_buf *st, srv_req *r, const hoshi_policy_rec *pol, const char *done)
+static void policy_status(hoshi_buf *st, srv_req *r, const hoshi_policy_rec *pol,
+                          const hoshi_policy_version *cur, const char *done)
 {
     if (!pol->published && done == NULL)
         return;
@@ -69,7 +37,17 @@ static void policy_status(hoshi_buf *st, srv_req *r, const hoshi_policy_rec *pol
             hoshi_buf_html(st, text);
         free(text);
     } else {
-        hoshi_buf_html(st, srv_text(r, "policy", done && strcmp(done, "publish") == 0 ? "published_now" : "published"));
+        hoshi_buf_html(st, srv_text(r, "policy", done && strcmp(done, "publish") == 0   ? "published_now"
+                                                 : done && strcmp(done, "review") == 0 ? "review_saved"
+                                                                                       : "published"));
+    }
+    if (cur != NULL && cur->number > 0) {
+        char num[16], date[40], review[40];
+        snprintf(num, sizeof num, "%d", cur->number);
+        const char *vv[] = {"number", num, "date", srv_fmt_date(r, cur->published_on, date, sizeof date),
+                            "review", srv_fmt_date(r, cur->review_on, review, sizeof review), NULL};
+        hoshi_buf_puts(st, " ");
+        hoshi_buf_subst(st, srv_text(r, "policy", "version_status"), vv, hoshi_buf_html);
     }
     hoshi_buf_printf(st, " <a href=\"/policies/%lld\">", r->ses.org_id);
     hoshi_buf_html(st, srv_text(r, "policy", "view"));
@@ -81,19 +59,54 @@ static void policy_status(hoshi_buf *st, srv_req *r, const hoshi_policy_rec *pol
 /* The editor with pol's draft.  err_field: the field to flag (422), the
  * status then left out, since the form holds text not yet saved; when why
  * is not NULL the message says what in the text was refused and where.
- * done: the action just carried out ("save", "publish", "generate"), or
- * NULL. */
+ * done: the action just carried out ("save", "publish", "generate",
+ * "review"), or NULL.  person: the contact person's name, for the
+ * "contact_private" and "body_private" errors. */
 static void policy_form(srv_req *r, srv_resp *p, const hoshi_policy_rec *pol, const char *err_field,
-                        const hoshi_text_problem *why, const char *done)
+                        const hoshi_text_problem *why, const char *done, const char *person)
 {
+    hoshi_policy_version cur;
+    size_t n = 0;
+    memset(&cur, 0, sizeof cur);
+    if (hoshi_store_policy_versions(r->s->store, r->ses.org_id, &cur, 1, &n) != HOSHI_OK) {
+        srv_page_store_error(r, p, "policy_versions", false);
+        return;
+    }
     srv_vars v = {0};
+    srv_var_text(&v, "review", srv_req_form(r, "review"));
+    if (n == 1) {
+        /* The review date of the version in force, changed on its own. */
+        srv_vars f = {0};
+        srv_csrf_input(srv_var(&f, "csrf"), r);
+        srv_var_text(&f, "review_on", cur.review_on);
+        if (err_field != NULL && strcmp(err_field, "review_only") == 0)
+            srv_var_error(&f, r, "err", "policy", "err_review");
+        srv_tpl_render(srv_var(&v, "review_form"), r, "policy_review", "policy", srv_vars_list(&f));
+        srv_vars_free(&f);
+    }
     srv_csrf_input(srv_var(&v, "csrf"), r);
     srv_var_shown(&v, "representative", pol->representative);
     srv_var_text(&v, "established", pol->established);
     srv_var_shown(&v, "contact", pol->contact);
     /* The owner's own text, lines kept (srv_html_shown is for single lines). */
     srv_var_text(&v, "body", pol->body ? pol->body : "");
-    if (err_field != NULL) {
+    if (err_field != NULL && strstr(err_field, "_private") != NULL) {
+        /* Names the contact person: say whose name, in the field it is in. */
+        char k[40], key[40];
+        snprintf(k, sizeof k, "err_%.*s", (int)(strchr(err_field, '_') - err_field), err_field);
+        snprintf(key, sizeof key, "err_%s", err_field);
+        const char *pv[] = {"name", person != NULL ? person : "", NULL};
+        hoshi_buf *e = srv_var(&v, k);
+        hoshi_buf_puts(e, "<p class=\"field-error\">");
+        hoshi_buf_subst(e, srv_text(r, "policy", key), pv, hoshi_buf_html);
+        hoshi_buf_puts(e, "</p>");
+        p->status = 422;
+    } else if (err_field != NULL && strcmp(err_field, "review_only") == 0) {
+        /* The message is in the review date's own form, when there is one. */
+        if (n == 0)
+            srv_var_error(&v, r, "err_review", "policy", "err_review_none");
+        p->status = 422;
+    } else if (err_field != NULL) {
         char k[40], var[40];
         snprintf(k, sizeof k, "err_%s", err_field);
         /* named for the field's id, which form_errors.c marks invalid */
@@ -105,7 +118,7 @@ static void policy_form(srv_req *r, srv_resp *p, const hoshi_policy_rec *pol, co
             srv_var_error(&v, r, var, "policy", k);
         p->status = 422;
     } else {
-        policy_status(srv_var(&v, "status"), r, pol, done);
+        policy_status(srv_var(&v, "status"), r, pol, n == 1 ? &cur : NULL, done);
     }
     srv_page_render(r, p, "policy", &v);
 }
@@ -127,10 +140,11 @@ static bool field(srv_req *r, const char *name, size_t max_chars, char *dst, siz
     return false;
 }
 
-/* Saves the draft and, for "publish", publishes it dated today; then reads
+/* Saves the draft and, for "publish", publishes it as a new version dated
+ * today, due for review on `review` ("" for a year later); then reads
  * it back, so the page shows what the store holds.  false after an error
  * page. */
-static bool policy_store(srv_req *r, srv_resp *p, hoshi_policy_rec *pol, bool publish)
+static bool policy_store(srv_req *r, srv_resp *p, hoshi_policy_rec *pol, bool publish, const char *review)
 {
     char today[HOSHI_STORE_DATE];
     hoshi_date_iso(hoshi_date_today(), today, sizeof today);
@@ -140,7 +154,7 @@ static bool policy_store(srv_req *r, srv_resp *p, hoshi_policy_rec *pol, bool pu
         srv_page_store_error(r, p, "policy_save", true);
         return false;
     }
-    if (publish && hoshi_store_policy_publish(r->s->store, pol->org_id, today) != HOSHI_OK) {
+    if (publish && hoshi_store_policy_publish_version(r->s->store, pol->org_id, today, review, NULL) != HOSHI_OK) {
         srv_page_store_error(r, p, "policy_publish", true);
         return false;
     }
@@ -151,6 +165,70 @@ static bool policy_store(srv_req *r, srv_resp *p, hoshi_policy_rec *pol, bool pu
     free(pol->body);
     *pol = back;
     return true;
+}
+
+/* Whether text names the organisation's contact person (the profile's
+ * contact, which the profile promises is not published).  The name counts
+ * only outside the organisation's name and the representative, which are
+ * public anyway and may share it (星野工業, 代表取締役 星野一郎). */
+static bool names_person(const hoshi_org *org, const hoshi_policy_rec *pol, const char *text, char *person,
+                         size_t size)
+{
+    snprintf(person, size, "%s", org->contact);
+    srv_trim(person);
+    if (strlen(person) < 2 || text == NULL)
+        return false;
+    char *copy = strdup(text);
+    if (copy == NULL)
+        return false;
+    const char *public_names[] = {org->name, pol->representative};
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = strlen(public_names[i]);
+        for (char *at = n ? strstr(copy, public_names[i]) : NULL; at != NULL; at = strstr(at + n, public_names[i]))
+            memset(at, '\x01', n);
+    }
+    bool named = strstr(copy, person) != NULL;
+    free(copy);
+    return named;
+}
+
+/* The review date typed for a publication: "" (a year later) or a real
+ * date from today on, into out.  False when it is neither. */
+static bool review_field(srv_req *r, const char *name, char out[HOSHI_STORE_DATE])
+{
+    char typed[64];
+    snprintf(typed, sizeof typed, "%s", srv_req_form(r, name));
+    srv_trim(typed);
+    out[0] = '\0';
+    if (typed[0] == '\0')
+        return true;
+    hoshi_date d;
+    if (strlen(typed) != 10 || hoshi_date_parse(typed, &d) != HOSHI_OK)
+        return false;
+    char today[HOSHI_STORE_DATE];
+    hoshi_date_iso(hoshi_date_today(), today, sizeof today);
+    hoshi_date_iso(d, out, HOSHI_STORE_DATE);
+    return strcmp(out, today) >= 0;
+}
+
+/* "Change the review date only": the version in force gets the date;
+ * the draft is left as stored. */
+static void set_review(srv_req *r, srv_resp *p, hoshi_policy_rec *pol)
+{
+    char review[HOSHI_STORE_DATE];
+    const char *err = NULL;
+    if (!review_field(r, "review_only", review) || review[0] == '\0') {
+        err = "review_only";
+    } else {
+        hoshi_err e = hoshi_store_policy_set_review(r->s->store, r->ses.org_id, review);
+        if (e == HOSHI_ERR_NOTFOUND || e == HOSHI_ERR_INPUT) {
+            err = "review_only";
+        } else if (e != HOSHI_OK) {
+            srv_page_store_error(r, p, "policy_set_review", true);
+            return;
+        }
+    }
+    policy_form(r, p, pol, err, NULL, err ? NULL : "review", NULL);
 }
 
 void srv_page_policy(srv_req *r, srv_resp *p)
@@ -168,10 +246,22 @@ void srv_page_policy(srv_req *r, srv_resp *p)
     if (got == HOSHI_ERR_NOTFOUND) {
         memset(&pol, 0, sizeof pol);
         hoshi_date_iso(hoshi_date_today(), pol.established, sizeof pol.established);
-        snprintf(pol.contact, sizeof pol.contact, "%s", org.contact);
+        /* A desk, never the contact person: the profile promises that
+         * name is not published. */
+        const char *cv[] = {"org", org.name, NULL};
+        char *desk = NULL;
+        if (hoshi_text_subst(srv_text(r, "policy", "contact_default"), cv, &desk, NULL) == HOSHI_OK)
+            snprintf(pol.contact, sizeof pol.contact, "%s", desk);
+        free(desk);
     }
     if (!r->is_post) {
-        policy_form(r, p, &pol, NULL, NULL, NULL);
+        policy_form(r, p, &pol, NULL, NULL, NULL, NULL);
+        free(pol.body);
+        return;
+    }
+    const char *action = srv_req_form(r, "action");
+    if (strcmp(action, "review") == 0) {
+        set_review(r, p, &pol);
         free(pol.body);
         return;
     }
@@ -214,7 +304,6 @@ void srv_page_policy(srv_req *r, srv_resp *p)
     const char *bad = NULL;
     if (err == NULL && hoshi_policy_check(&info, &bad) != HOSHI_OK)
         err = bad ? bad : "representative";
-    const char *action = srv_req_form(r, "action");
     bool generate = strcmp(action, "generate") == 0 || (err == NULL && *srv_trim(pol.body) == '\0');
     if (err == NULL && generate) {
         char *text = NULL;
@@ -228,51 +317,22 @@ void srv_page_policy(srv_req *r, srv_resp *p)
     }
     if (err == NULL && !hoshi_text_is_clean(pol.body, HOSHI_STORE_POLICY_CHARS, true))
         err = "body";
-    if (err != NULL) {
-        policy_form(r, p, &pol, err, &why, NULL);
-        free(pol.body);
-        return;
-    }
     bool publish = strcmp(action, "publish") == 0;
-    pol.org_id = org.id;
-    if (policy_store(r, p, &pol, publish))
-        policy_form(r, p, &pol, NULL, NULL, publish ? "publish" : generate ? "generate" : "save");
-    free(pol.body);
-}
-
-void srv_page_policy_public(srv_req *r, srv_resp *p, long long org_id)
-{
-    hoshi_org org;
-    hoshi_policy_rec pol;
-    memset(&pol, 0, sizeof pol);
-    hoshi_err err = hoshi_store_org_get(r->s->store, org_id, &org);
-    if (err == HOSHI_OK)
-        err = hoshi_store_policy_get_public(r->s->store, org_id, &pol);
-    if (err != HOSHI_OK) {
+    char person[HOSHI_STORE_NAME] = "", review[HOSHI_STORE_DATE] = "";
+    if (err == NULL && names_person(&org, &pol, pol.contact, person, sizeof person))
+        err = "contact_private";
+    /* The draft may hold the name while the owner edits; never the public page. */
+    if (err == NULL && publish && names_person(&org, &pol, pol.body, person, sizeof person))
+        err = "body_private";
+    if (err == NULL && publish && !review_field(r, "review", review))
+        err = "review";
+    if (err != NULL) {
+        policy_form(r, p, &pol, err, &why, NULL, person);
         free(pol.body);
-        /* Only a policy that is not there is a (cacheable) 404. */
-        if (err == HOSHI_ERR_NOTFOUND)
-            srv_page_message(r, p, 404, "not_found");
-        else
-            srv_page_store_error(r, p, "policy_get_public", false);
         return;
     }
-    srv_vars v = {0};
-    char date[40];
-    srv_var_shown(&v, "org", org.name);
-    srv_var_shown(&v, "representative", pol.representative);
-    srv_var_text(&v, "published_on", srv_fmt_date(r, pol.published_on, date, sizeof date));
-    srv_policy_text_html(srv_var(&v, "policy"), pol.body);
+    pol.org_id = org.id;
+    if (policy_store(r, p, &pol, publish, review))
+        policy_form(r, p, &pol, NULL, NULL, publish ? "publish" : generate ? "generate" : "save", NULL);
     free(pol.body);
-    hoshi_buf body = HOSHI_BUF_INIT;
-    srv_tpl_render(&body, r, "policy_public", "policy_public", srv_vars_list(&v));
-    srv_vars_free(&v);
-    char *title = NULL;
-    if (hoshi_text_sanitize(org.name, &title) != HOSHI_OK) {
-        hoshi_buf_free(&body);
-        srv_page_message(r, p, 500, "internal");
-        return;
-    }
-    srv_page_finish(r, p, title, &body);
-    free(title);
 }

@@ -271,7 +271,7 @@ static void run_cached(const route_entry *e, srv_req *r, srv_resp *p, char *id)
     hoshi_buf key = HOSHI_BUF_INIT;
     key.limit = 480;
     hoshi_buf_printf(&key, "%s|%s", hoshi_lang_code(r->lang), r->path);
-    static const char *const params[] = {"q", "prefecture", "industry", "level", "page", "id"};
+    static const char *const params[] = {"q", "prefecture", "industry", "level", "page", "id", "v"};
     for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) {
         const char *v = srv_req_query(r, params[i]);
         hoshi_buf_putc(&key, '\x1f');

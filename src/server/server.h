@@ -358,6 +358,14 @@ hoshi_err srv_mail_send(srv *s, const char *kind, hoshi_lang lang, const char *t
 /* Queues the 12-month re-diagnosis reminder of every declaration in force
  * declared a year or more before today, once per declaration. */
 hoshi_err srv_mail_reminders(srv *s, hoshi_date today, long long *queued);
+/* mail_remind_policy.c: queues the [policy_review] mail of every policy
+ * version in force whose review day is on or before the cut-off (a month
+ * after today), once per version; srv_mail_reminders runs it too. */
+hoshi_err srv_mail_policy_reviews(srv *s, hoshi_date today, long long *queued);
+/* The last review day that counts as due on `today` (a month ahead). */
+void srv_policy_review_cutoff(hoshi_date today, char out[16]);
+/* Whether a version reviewed on review_on is due (near or past) today. */
+bool srv_policy_review_due(const char *review_on, hoshi_date today);
 
 /* --- tpl.c: texts and templates */
 hoshi_err srv_tpl_load(srv *s);
@@ -410,9 +418,27 @@ void srv_page_diag_autosave(srv_req *r, srv_resp *p);
 void srv_page_diag_result(srv_req *r, srv_resp *p, long long id, bool print);
 void srv_page_history(srv_req *r, srv_resp *p);
 void srv_page_policy(srv_req *r, srv_resp *p);
+/* --- badge_name.c: the organisation's name on the badge */
+#define SRV_BADGE_NAME_CELLS 24
+/* name shortened to SRV_BADGE_NAME_CELLS half-width cells (legal forms
+ * abbreviated, then cut with "…") into out. */
+void srv_badge_name(const char *name, char *out, size_t size);
+/* --- page_stepup.c: telling of a step-up from ★ to ★★ (issue 11 part 7) */
+/* HOSHI_OK with *now the declaration that replaced d when d was withdrawn
+ * by stepping up; HOSHI_ERR_NOTFOUND when d is in force or was withdrawn
+ * otherwise; another error when the store failed. */
+hoshi_err srv_decl_superseded_by(srv_req *r, const hoshi_decl *d, hoshi_decl *now);
+/* Queues the [stepup_notice] mail to the organisation's owner (once per
+ * old ID); a failure is logged, never shown: the step-up stands. */
+void srv_stepup_notify(srv_req *r, const hoshi_org *org, const char *old_id, const char *new_id);
+/* The notice on the declaration page after a step-up. */
+void srv_stepup_notice(hoshi_buf *b, srv_req *r, const char *old_id, const char *new_id);
 void srv_page_policy_public(srv_req *r, srv_resp *p, long long org_id);
-/* Writes a policy's plain text as HTML (headings from the underlines). */
-void srv_policy_text_html(hoshi_buf *b, const char *text);
+/* Writes a policy's plain text as HTML (page_policy_public.c): a line
+ * underlined with '=' becomes an h<top>, with '-' an h<top + 1>, "(n)"
+ * lines an ordered list, other lines paragraphs, every text escaped; no
+ * underline character is left.  True when it wrote an h<top>. */
+bool srv_policy_text_html(hoshi_buf *b, const char *text, int top);
 void srv_page_declare(srv_req *r, srv_resp *p);
 void srv_page_withdraw(srv_req *r, srv_resp *p);
 void srv_page_verify(srv_req *r, srv_resp *p, const char *id);

@@ -209,7 +209,7 @@ def run(port):
     id2 = m.group(1) if m else ""
     check("new ID for ★★", id2 and id2 != id1)
     r = anon.get(f"/verify/{id1}")
-    check("old ★ shows as withdrawn, pointing to the ★★", "verdict withdrawn" in r.body and f"/verify/{id2}" in r.body)
+    check("old ★ shows as superseded (not withdrawn), pointing to the ★★", "verdict superseded" in r.body and f"/verify/{id2}" in r.body)
     r = anon.get(f"/verify/{id2}")
     check("★★ verification shows the policy and its link", "verdict active" in r.body and "/policies/" in r.body
           and "&lt;b&gt;追記&lt;/b&gt;" in r.body)

@@ -14,4 +14,6 @@ rc=$?
 timeout 600 node tests/e2e/survey.mjs || rc=1
 # axe-core on every page at desktop and phone size, form errors (issue 11 part 9).
 timeout 900 node tests/e2e/axe_all.mjs || rc=1
+# The owner's year (issue 11 part 7): policy versions, step-up, with axe-core.
+timeout 600 node tests/e2e/owner_year.mjs || rc=1
 exit $rc

@@ -285,6 +285,25 @@ static const char *const migrations[] = {
     " BEGIN UPDATE public_version SET n = n + 1; END;"
     "CREATE TRIGGER public_policy_delete AFTER DELETE ON policies"
     " BEGIN UPDATE public_version SET n = n + 1; END;",
+    /* Issue 11 part 7: every publication of a policy as a numbered version
+     * with its text and review date (sqlite_policy.c).  A policy published
+     * before becomes version 1, due for review a year after it was
+     * published.  IF NOT EXISTS / OR IGNORE: a test may replay it. */
+    "CREATE TABLE IF NOT EXISTS policy_versions("
+    " org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    " number INTEGER NOT NULL,"
+    " published_on TEXT NOT NULL,"
+    " review_on TEXT NOT NULL,"
+    " representative TEXT NOT NULL,"
+    " contact TEXT NOT NULL,"
+    " established TEXT NOT NULL,"
+    " body TEXT NOT NULL,"
+    " PRIMARY KEY (org_id, number)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS policy_versions_review ON policy_versions(review_on);"
+    "INSERT OR IGNORE INTO policy_versions(org_id, number, published_on, review_on, representative, contact,"
+    " established, body)"
+    " SELECT org_id, 1, published_on, date(published_on, '+1 year'), pub_representative, pub_contact,"
+    " pub_established, pub_body FROM policies WHERE published AND published_on <> '';",
 };
 
 int hoshi_store_schema_version(void)
@@ -560,4 +579,9 @@ const hoshi_store_ops hi_sqlite_ops = {
     .member_remove = hi_sq_member_remove,
     .owner_transfer = hi_sq_owner_transfer,
     .user_delete = hi_sq_user_delete,
+    .policy_publish_version = hi_sq_policy_publish_version,
+    .policy_versions = hi_sq_policy_versions,
+    .policy_version_get = hi_sq_policy_version_get,
+    .policy_set_review = hi_sq_policy_set_review,
+    .policy_reviews_due = hi_sq_policy_reviews_due,
 };

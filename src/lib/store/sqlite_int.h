@@ -115,6 +115,11 @@ hoshi_err hi_sq_write1(hoshi_store *base, const char *sql, hi_sq_binder bind, co
                        int *changes);
 /* Binders for the commonest key, parameter 1: ctx is a const char *
  * (bound as text, NULL as "") or a const long long *. */
+/* Runs a write on c inside the caller's transaction with ?1 = id and
+ * ?2 = text; *changes (may be NULL) the rows it changed; `what` names it
+ * in the error. */
+hoshi_err hi_sq_step_id_text(hi_conn *c, const char *sql, long long id, const char *text, const char *what,
+                             int *changes);
 void hi_sq_bind_key_text(sqlite3_stmt *st, const void *ctx);
 /* A text and an integer bound as ?1 and ?2 (a key and a limit, a digest
  * and a time): ctx is a const hi_sq_text_int *. */
@@ -274,6 +279,15 @@ hoshi_err hi_sq_password_set(hoshi_store *base, long long user_id, const char *p
 hoshi_err hi_sq_member_remove(hoshi_store *base, long long org_id, long long user_id);
 hoshi_err hi_sq_owner_transfer(hoshi_store *base, long long org_id, long long from_user, long long to_user);
 hoshi_err hi_sq_user_delete(hoshi_store *base, long long user_id);
+/* The versions of a published policy (sqlite_policy.c), as documented in
+ * hoshi/store_policy.h; hi_sq_policy_publish lives there too. */
+hoshi_err hi_sq_policy_publish_version(hoshi_store *base, long long org_id, const char *date,
+                                       const char *review_on, int *number);
+hoshi_err hi_sq_policy_versions(hoshi_store *base, long long org_id, hoshi_policy_version *out, size_t max,
+                                size_t *n);
+hoshi_err hi_sq_policy_version_get(hoshi_store *base, long long org_id, int number, hoshi_policy_version *out);
+hoshi_err hi_sq_policy_set_review(hoshi_store *base, long long org_id, const char *review_on);
+hoshi_err hi_sq_policy_reviews_due(hoshi_store *base, const char *cutoff, hoshi_policy_review_fn fn, void *ctx);
 
 /* The backend's operation table (sqlite.c). */
 extern const hoshi_store_ops hi_sqlite_ops;

@@ -62,6 +62,24 @@ release:
     return err;
 }
 
+hoshi_err hi_sq_step_id_text(hi_conn *c, const char *sql, long long id, const char *text, const char *what,
+                             int *changes)
+{
+    sqlite3_stmt *st;
+    hoshi_err err = hi_sq_prep(c, sql, &st);
+    if (err != HOSHI_OK)
+        return err;
+    sqlite3_bind_int64(st, 1, id);
+    hi_sq_bind_text(st, 2, text);
+    int rc = sqlite3_step(st);
+    hi_sq_done(st);
+    if (rc != SQLITE_DONE)
+        return hi_sq_fail(c, what);
+    if (changes != NULL)
+        *changes = sqlite3_changes(c->db);
+    return HOSHI_OK;
+}
+
 void hi_sq_bind_key_text(sqlite3_stmt *st, const void *ctx)
 {
     hi_sq_bind_text(st, 1, ctx);

@@ -286,25 +286,6 @@ hoshi_err hi_sq_policy_save(hoshi_store *base, const hoshi_policy_rec *p)
                         bind_policy, p, NULL);
 }
 
-hoshi_err hi_sq_policy_publish(hoshi_store *base, long long org_id, const char *date)
-{
-    hoshi_err err = hi_sq_check_date("publication date", date);
-    if (err != HOSHI_OK)
-        return err;
-    struct org_text a = {org_id, date};
-    int changes = 0;
-    err = hi_sq_write1(base,
-                       "UPDATE policies SET pub_representative = representative, pub_contact = contact,"
-                       " pub_established = established, pub_body = body, published = 1,"
-                       " published_on = ?2 WHERE org_id = ?1",
-                       bind_org_text, &a, &changes);
-    if (err == HOSHI_OK && changes == 0)
-        return hi_fail(HOSHI_ERR_NOTFOUND, "no policy to publish");
-    if (err == HOSHI_OK)
-        hi_sq_bump(base);
-    return err;
-}
-
 static void copy_stats(sqlite3_stmt *st, void *rec)
 {
     hoshi_stats *out = rec;

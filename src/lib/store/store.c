@@ -380,4 +380,31 @@ hoshi_err hoshi_store_owner_transfer(hoshi_store *s, long long org_id, long long
 hoshi_err hoshi_store_user_delete(hoshi_store *s, long long user_id)
 {
     FORWARD(user_delete, user_id);
+hoshi_err hoshi_store_policy_publish_version(hoshi_store *s, long long org_id, const char *date,
+                                             const char *review_on, int *number)
+{
+    FORWARD(policy_publish_version, org_id, date, review_on, number);
+}
+
+hoshi_err hoshi_store_policy_versions(hoshi_store *s, long long org_id, hoshi_policy_version *out,
+                                      size_t max, size_t *n)
+{
+    FORWARD(policy_versions, org_id, out, max, n);
+}
+
+hoshi_err hoshi_store_policy_version_get(hoshi_store *s, long long org_id, int number,
+                                         hoshi_policy_version *out)
+{
+    FORWARD(policy_version_get, org_id, number, out);
+}
+
+hoshi_err hoshi_store_policy_set_review(hoshi_store *s, long long org_id, const char *review_on)
+{
+    FORWARD(policy_set_review, org_id, review_on);
+}
+
+hoshi_err hoshi_store_policy_reviews_due(hoshi_store *s, const char *cutoff, hoshi_policy_review_fn fn,
+                                         void *ctx)
+{
+    FORWARD(policy_reviews_due, cutoff, fn, ctx);
 }

@@ -29,6 +29,7 @@
 #include "hoshi/store_survey.h"
 #include "hoshi/store_outbox.h"
 #include "hoshi/store_member.h"
+#include "hoshi/store_policy.h"
 
 /* The backend's operations.  Every function gets the store as its first
  * argument and does what its hoshi_store_* wrapper documents. */
@@ -137,6 +138,15 @@ typedef struct hoshi_store_ops {
     hoshi_err (*member_remove)(hoshi_store *s, long long org_id, long long user_id);
     hoshi_err (*owner_transfer)(hoshi_store *s, long long org_id, long long from_user, long long to_user);
     hoshi_err (*user_delete)(hoshi_store *s, long long user_id);
+
+    /* policy versions (hoshi/store_policy.h) */
+    hoshi_err (*policy_publish_version)(hoshi_store *s, long long org_id, const char *date,
+                                        const char *review_on, int *number);
+    hoshi_err (*policy_versions)(hoshi_store *s, long long org_id, hoshi_policy_version *out, size_t max,
+                                 size_t *n);
+    hoshi_err (*policy_version_get)(hoshi_store *s, long long org_id, int number, hoshi_policy_version *out);
+    hoshi_err (*policy_set_review)(hoshi_store *s, long long org_id, const char *review_on);
+    hoshi_err (*policy_reviews_due)(hoshi_store *s, const char *cutoff, hoshi_policy_review_fn fn, void *ctx);
 } hoshi_store_ops;
 
 /* What every backend's handle starts with; the rest is the backend's own. */
