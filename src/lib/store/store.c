@@ -380,6 +380,10 @@ hoshi_err hoshi_store_owner_transfer(hoshi_store *s, long long org_id, long long
 hoshi_err hoshi_store_user_delete(hoshi_store *s, long long user_id)
 {
     FORWARD(user_delete, user_id);
+}
+
+/* --- policy versions (hoshi/store_policy.h) */
+
 hoshi_err hoshi_store_policy_publish_version(hoshi_store *s, long long org_id, const char *date,
                                              const char *review_on, int *number)
 {
