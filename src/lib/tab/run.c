@@ -337,7 +337,7 @@ static hoshi_err weigh_rows(run *R)
 static hoshi_err fuse_heads(run *R)
 {
     hoshi_err err = hi_wfused_batch_make(R->ds, R->spec, &R->S.sd, R->names, R->n_names,
-                                         &R->fused);
+                                         n_rows_parallel(R->ds->n_rows), &R->fused);
     R->S.sd.fused = R->fused;
     return err;
 }

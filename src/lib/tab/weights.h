@@ -47,11 +47,12 @@ hoshi_err hi_wfused_cat(const hi_var *h, const hi_side *sd, size_t n_rows, uint6
                         double *wc, bool *done);
 /* The counts of every head of names[0..n) that can be fused, made ahead in
  * one pass over the respondents for a weighted run (*out NULL when none
- * can); hi_wfused_cat() then finds them through sd->fused.  Caller frees. */
+ * can), on two threads when two_threads; hi_wfused_cat() then finds them
+ * through sd->fused.  Caller frees. */
 typedef struct hi_wfused_batch hi_wfused_batch;
 hoshi_err hi_wfused_batch_make(const hoshi_dataset *ds, const hoshi_tab_spec *spec,
                                const hi_side *sd, const char *const *names, size_t n,
-                               hi_wfused_batch **out);
+                               bool two_threads, hi_wfused_batch **out);
 void hi_wfused_batch_free(hi_wfused_batch *b);
 /* 0 (the default): the fastest kernels; 1: the portable pattern builder;
  * -1: never fused (the general kernels).  Tests compare them. */

@@ -362,8 +362,9 @@ static void *count_thread(void *arg)
 }
 
 /* Counts heads hs into their results rs (cnt, wc allocated), on two
- * threads (each half of the respondents) for big data. */
-static hoshi_err count_heads(const hi_var *hs, size_t n, const hi_side *sd, size_t n_rows, res *rs)
+ * threads (each half of the respondents) when two_threads. */
+static hoshi_err count_heads(const hi_var *hs, size_t n, const hi_side *sd, size_t n_rows,
+                             bool two_threads, res *rs)
 {
     group *gs = hi_calloc(n ? n : 1, sizeof *gs);
     const uint64_t **bits = hi_calloc(n * 12 + 1, sizeof *bits);
@@ -374,7 +375,7 @@ static hoshi_err count_heads(const hi_var *hs, size_t n, const hi_side *sd, size
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     }
     size_t ng = make_groups(hs, n, sd, gs), words = hi_words(n_rows);
-    int threads = n_rows >= hi_tab_parallel_rows && words > 1 ? 2 : 1;
+    int threads = two_threads && words > 1 ? 2 : 1;
     for (size_t k = 0; k < ng; k++) {
         group *g = &gs[k];
         if (g->sa[0] == NULL) {
@@ -428,7 +429,7 @@ hoshi_err hi_wfused_cat(const hi_var *h, const hi_side *sd, size_t n_rows, uint6
         return HOSHI_OK;
     res r = {.cnt = cnt, .wc = wc};
     res_of(&r, h);
-    hoshi_err err = count_heads(h, 1, sd, n_rows, &r);
+    hoshi_err err = count_heads(h, 1, sd, n_rows, false, &r);
     *done = err == HOSHI_OK;
     return err;
 }
@@ -448,7 +449,8 @@ static bool netted(const hoshi_tab_spec *spec, const char *name)
 
 /* Heads names[0..n) that can be counted here, CHUNK at a time, into B. */
 static hoshi_err batch_chunk(const hoshi_dataset *ds, const hoshi_tab_spec *spec, const hi_side *sd,
-                             const char *const *names, size_t n, hi_wfused_batch *B)
+                             const char *const *names, size_t n, bool two_threads,
+                             hi_wfused_batch *B)
 {
     hi_var hs[CHUNK];
     size_t nh = 0, first = B->n;
@@ -471,7 +473,7 @@ static hoshi_err batch_chunk(const hoshi_dataset *ds, const hoshi_tab_spec *spec
         nh++;
     }
     if (err == HOSHI_OK && nh > 0)
-        err = count_heads(hs, nh, sd, ds->n_rows, B->r + first);
+        err = count_heads(hs, nh, sd, ds->n_rows, two_threads, B->r + first);
     for (size_t i = 0; i < nh; i++)
         hi_var_free(&hs[i]);
     return err;
@@ -479,7 +481,7 @@ static hoshi_err batch_chunk(const hoshi_dataset *ds, const hoshi_tab_spec *spec
 
 hoshi_err hi_wfused_batch_make(const hoshi_dataset *ds, const hoshi_tab_spec *spec,
                                const hi_side *sd, const char *const *names, size_t n,
-                               hi_wfused_batch **out)
+                               bool two_threads, hi_wfused_batch **out)
 {
     *out = NULL;
     if (hi_wfused_mode < 0 || sd->w == NULL || sd->row_of == NULL || n < 2)
@@ -491,7 +493,7 @@ hoshi_err hi_wfused_batch_make(const hoshi_dataset *ds, const hoshi_tab_spec *sp
     }
     hoshi_err err = HOSHI_OK;
     for (size_t i = 0; i < n && err == HOSHI_OK; i += CHUNK)
-        err = batch_chunk(ds, spec, sd, names + i, n - i < CHUNK ? n - i : CHUNK, B);
+        err = batch_chunk(ds, spec, sd, names + i, n - i < CHUNK ? n - i : CHUNK, two_threads, B);
     if (err != HOSHI_OK) {
         hi_wfused_batch_free(B);
         return err;
