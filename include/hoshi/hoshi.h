@@ -38,6 +38,7 @@
 #include "hoshi/nta.h"
 #include "hoshi/store_nta.h"
 #include "hoshi/store_outbox.h"
+#include "hoshi/store_audit.h"
 #include "hoshi/mail.h"
 #include "hoshi/qr.h"
 #include "hoshi/sign.h"

@@ -103,7 +103,8 @@ hoshi_err hi_sq_decl_withdraw(hoshi_store *base, long long org_id, const char *d
 
 #define DECL_COLS "d.id, d.org_id, d.level, d.declared_on, d.status, d.withdrawn_on, o.name," \
                   " o.prefecture, o.industry," \
-                  " EXISTS (SELECT 1 FROM policies p WHERE p.org_id = o.id AND p.published), o.corpnum"
+                  " EXISTS (SELECT 1 FROM policies p WHERE p.org_id = o.id AND p.published), o.corpnum," \
+                  " d.withdrawn_by, d.withdraw_reason"
 
 static void copy_decl(sqlite3_stmt *st, void *rec)
 {
@@ -119,6 +120,8 @@ static void copy_decl(sqlite3_stmt *st, void *rec)
     hi_sq_text(st, 8, d->industry, sizeof d->industry);
     d->has_policy = sqlite3_column_int(st, 9) != 0;
     hi_sq_text(st, 10, d->corpnum, sizeof d->corpnum);
+    d->by_programme = sqlite3_column_int(st, 11) != 0;
+    hi_sq_text(st, 12, d->withdraw_reason, sizeof d->withdraw_reason);
 }
 
 static hoshi_err decl_one(hoshi_store *base, const char *sql, hi_sq_binder bind, const void *key,

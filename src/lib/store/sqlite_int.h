@@ -256,6 +256,16 @@ hoshi_err hi_sq_outbox_sent(hoshi_store *base, long long id, long long now);
 hoshi_err hi_sq_outbox_failed(hoshi_store *base, long long id, const char *error, long long next_attempt);
 hoshi_err hi_sq_org_email(hoshi_store *base, long long org_id, char out[HOSHI_STORE_EMAIL]);
 hoshi_err hi_sq_reminders_due(hoshi_store *base, const char *cutoff, hoshi_reminder_fn fn, void *ctx);
+hoshi_err hi_sq_outbox_give_up(hoshi_store *base, long long id, const char *error, long long now);
+hoshi_err hi_sq_outbox_counts(hoshi_store *base, hoshi_outbox_counts *out);
+hoshi_err hi_sq_outbox_dead(hoshi_store *base, hoshi_outbox_msg *out, size_t max, size_t *n);
+hoshi_err hi_sq_outbox_retry(hoshi_store *base, long long id, long long now);
+/* The audit log (sqlite_audit.c), as documented in hoshi/store_audit.h. */
+hoshi_err hi_sq_audit_add(hoshi_store *base, const hoshi_audit_new *a, long long now, long long *id);
+hoshi_err hi_sq_audit_list(hoshi_store *base, const char *decl_id, long long offset, hoshi_audit_entry *out,
+                           size_t max, size_t *n, long long *total);
+hoshi_err hi_sq_decl_withdraw_programme(hoshi_store *base, const hoshi_audit_new *a, const char *date,
+                                        long long now, hoshi_decl *out);
 
 /* The backend's operation table (sqlite.c). */
 extern const hoshi_store_ops hi_sqlite_ops;
