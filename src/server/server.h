@@ -65,6 +65,7 @@ typedef struct srv_config {
     const char *smtp_password;    /* never logged */
     const char *mail_dir;
     int mail_retry;               /* seconds before the first retry, doubled after */
+    int mail_attempts;            /* attempts before a message is given up (a dead letter) */
 } srv_config;
 
 typedef struct srv {
@@ -73,8 +74,8 @@ typedef struct srv {
     hoshi_catalog *cat[2];        /* by hoshi_lang */
     hoshi_datafile *text[2];              /* data/text/<lang>/web.ini */
     hoshi_attrs *attrs[2];                /* data/text/<lang>/attrs.ini: sizes, industries, prefectures */
-    char *tpl_src[32];            /* data/templates/web/<name>.html */
-    char tpl_name[32][32];
+    char *tpl_src[64];            /* data/templates/web/<name>.html */
+    char tpl_name[64][32];
     size_t n_tpl;
     char *css, *js, *icon;
     size_t css_len, js_len, icon_len;
@@ -88,6 +89,7 @@ typedef struct srv {
     srv_mailer *mailer;                   /* NULL when mail is off */
     srv_mailwake *mailwake;               /* "the outbox has news" (mail_wake.c) */
     hoshi_datafile *mailtext[2];          /* data/text/<lang>/mail.ini: the messages */
+    hoshi_datafile *reasons;              /* data/registry/withdraw_reasons.ini (withdraw_reasons.c) */
     unsigned char device_key[32]; /* signs device cookies (made at start) */
     hoshi_keyring *keys;          /* signs declarations (page_signed.c); read-only once started */
     char base[256];               /* public address, no trailing slash */
@@ -356,6 +358,24 @@ hoshi_err srv_mail_send(srv *s, const char *kind, hoshi_lang lang, const char *t
 /* Queues the 12-month re-diagnosis reminder of every declaration in force
  * declared a year or more before today, once per declaration. */
 hoshi_err srv_mail_reminders(srv *s, hoshi_date today, long long *queued);
+
+/* --- withdraw_reasons.c: the operator's reasons for a withdrawal (issue
+ * 11 part 6), from data/registry/withdraw_reasons.ini */
+hoshi_err srv_reasons_load(srv *s);
+void srv_reasons_free(srv *s);
+size_t srv_reasons_count(const srv *s);
+/* The i-th key (0-based), in the order the form offers them. */
+const char *srv_reason_key(const srv *s, size_t i);
+bool srv_reason_ok(const srv *s, const char *key);
+/* The public label of key in lang (the key itself when it is not listed,
+ * e.g. removed from the file after it was used). */
+const char *srv_reason_label(const srv *s, const char *key, hoshi_lang lang);
+/* --- page_operator_audit.c: the audit log (issue 11 part 6) */
+/* Appends a row for an operator action on the store (action, declaration
+ * or organisation, note); a failure is logged as store_error, and false. */
+bool srv_audit(srv_req *r, const char *action, const char *decl_id, long long org_id, const char *note);
+void srv_page_operator_audit(srv_req *r, srv_resp *p);
+void srv_page_operator_outbox(srv_req *r, srv_resp *p);
 
 /* --- tpl.c: texts and templates */
 hoshi_err srv_tpl_load(srv *s);
