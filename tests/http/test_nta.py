@@ -149,7 +149,8 @@ def disputes(port):
     r = o.post("/operator/disputes", {"id": dispute, "action": "reject"}, token_from="/operator/disputes")
     check("operator rejects", r.status == 303)
     check("rejected: the holder keeps its declaration", active_id(a) == held)
-    r = o.post("/operator/disputes", {"id": dispute, "action": "reject"}, token_from="/operator")
+    check("rejected: in the operator's audit log (issue 11 part 6)", f"dispute {dispute}" in o.get("/operator/audit").body)
+    r = o.post("/operator/disputes", {"id": dispute, "action": "reject"}, token_from="/dashboard")
     check("a resolved dispute cannot be resolved again", r.status == 404, r.status)
     d.post("/declare", {"level": "1"})
     body = o.get("/operator/disputes").body
