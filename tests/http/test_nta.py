@@ -149,7 +149,7 @@ def disputes(port):
     r = o.post("/operator/disputes", {"id": dispute, "action": "reject"}, token_from="/operator/disputes")
     check("operator rejects", r.status == 303)
     check("rejected: the holder keeps its declaration", active_id(a) == held)
-    check("rejected: in the operator's audit log (issue 11 part 6)", f"dispute {dispute}" in o.get("/operator/audit").body)
+    check("rejected: in the operator's audit log (issue 11 part 6)", "確認依頼を退けた" in o.get("/operator/audit").body)
     r = o.post("/operator/disputes", {"id": dispute, "action": "reject"}, token_from="/dashboard")
     check("a resolved dispute cannot be resolved again", r.status == 404, r.status)
     d.post("/declare", {"level": "1"})
