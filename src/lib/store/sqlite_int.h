@@ -260,7 +260,11 @@ hoshi_err hi_sq_outbox_give_up(hoshi_store *base, long long id, const char *erro
 hoshi_err hi_sq_outbox_counts(hoshi_store *base, hoshi_outbox_counts *out);
 hoshi_err hi_sq_outbox_dead(hoshi_store *base, hoshi_outbox_msg *out, size_t max, size_t *n);
 hoshi_err hi_sq_outbox_retry(hoshi_store *base, long long id, long long now);
-/* The audit log (sqlite_audit.c), as documented in hoshi/store_audit.h. */
+/* The audit log (sqlite_audit.c), as documented in hoshi/store_audit.h.
+ * hi_sq_withdraw_by_programme: inside the caller's transaction on c,
+ * withdraws the organisation's active declaration, if any, as the
+ * programme's, with the key of its reason (an upheld dispute). */
+hoshi_err hi_sq_withdraw_by_programme(hi_conn *c, long long org_id, const char *date, const char *reason);
 hoshi_err hi_sq_audit_add(hoshi_store *base, const hoshi_audit_new *a, long long now, long long *id);
 hoshi_err hi_sq_audit_list(hoshi_store *base, const char *decl_id, long long offset, hoshi_audit_entry *out,
                            size_t max, size_t *n, long long *total);
