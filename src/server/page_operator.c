@@ -105,10 +105,6 @@ void srv_page_operator(srv_req *r, srv_resp *p)
         }
         hoshi_buf_puts(lb, "</td></tr>");
     }
-    if (srv_req_query(r, "done") != NULL) {
-        hoshi_buf_puts(srv_var(&v, "notice"), "<p class=\"notice\" role=\"status\">");
-        hoshi_buf_html(srv_var(&v, "notice"), srv_text(r, "operator", "done"));
-        hoshi_buf_puts(srv_var(&v, "notice"), "</p>");
-    }
+    srv_var_done(&v, r, "operator");
     srv_page_render(r, p, "operator", &v);
 }

@@ -124,9 +124,7 @@ void srv_page_operator_audit(srv_req *r, srv_resp *p)
     for (size_t i = 0; i < n; i++)
         audit_row(lb, r, &rows[i]);
     if (n == 0) {
-        hoshi_buf_puts(lb, "<tr><td colspan=\"6\">");
-        hoshi_buf_html(lb, srv_text(r, "operator_audit", "none"));
-        hoshi_buf_puts(lb, "</td></tr>");
+        srv_none_row(lb, r, "operator_audit", 6);
     } else {
         char from[24], to[24], all[24];
         snprintf(from, sizeof from, "%lld", (long long)page * AUDIT_ROWS + 1);

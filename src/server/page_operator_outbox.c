@@ -50,16 +50,9 @@ static void list_page(srv_req *r, srv_resp *p)
         dead_row(lb, r, &dead[i]);
         hoshi_outbox_msg_clear(&dead[i]);
     }
-    if (n == 0) {
-        hoshi_buf_puts(lb, "<tr><td colspan=\"7\">");
-        hoshi_buf_html(lb, srv_text(r, "operator_outbox", "none"));
-        hoshi_buf_puts(lb, "</td></tr>");
-    }
-    if (srv_req_query(r, "done") != NULL) {
-        hoshi_buf_puts(srv_var(&v, "notice"), "<p class=\"notice\" role=\"status\">");
-        hoshi_buf_html(srv_var(&v, "notice"), srv_text(r, "operator_outbox", "done"));
-        hoshi_buf_puts(srv_var(&v, "notice"), "</p>");
-    }
+    if (n == 0)
+        srv_none_row(lb, r, "operator_outbox", 7);
+    srv_var_done(&v, r, "operator_outbox");
     srv_page_render(r, p, "operator_outbox", &v);
 }
 

@@ -574,6 +574,11 @@ void srv_var_error(srv_vars *v, srv_req *r, const char *name, const char *sectio
 /* The name/value list for srv_tpl_render (valid until the next var call). */
 const char *const *srv_vars_list(srv_vars *v);
 void srv_vars_free(srv_vars *v);
+/* After a redirect to ?done=1: sets "notice" to the status paragraph of
+ * section's "done" text. */
+void srv_var_done(srv_vars *v, srv_req *r, const char *section);
+/* A table row across cols columns saying section's "none" (an empty list). */
+void srv_none_row(hoshi_buf *b, srv_req *r, const char *section, int cols);
 /* The common ending of a page handler: renders template `name` with the
  * texts of section `name` and the variables v, frees v, and finishes the
  * page titled by that section's "title". */

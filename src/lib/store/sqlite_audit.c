@@ -118,22 +118,6 @@ hoshi_err hi_sq_audit_list(hoshi_store *base, const char *decl_id, long long off
     return hi_sq_readn(base, &q, out, sizeof *out, max, n);
 }
 
-hoshi_err hi_sq_withdraw_by_programme(hi_conn *c, long long org_id, const char *date, const char *reason)
-{
-    sqlite3_stmt *st;
-    hoshi_err err = hi_sq_prep(c, "UPDATE declarations SET status = 0, withdrawn_on = ?2, withdrawn_by = 1,"
-                                  " withdraw_reason = ?3 WHERE org_id = ?1 AND status = 1", &st);
-    if (err != HOSHI_OK)
-        return err;
-    sqlite3_bind_int64(st, 1, org_id);
-    hi_sq_bind_text(st, 2, date);
-    hi_sq_bind_text(st, 3, reason);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        err = hi_sq_fail(c, "withdraw declaration");
-    hi_sq_done(st);
-    return err;
-}
-
 hoshi_err hi_sq_decl_withdraw_programme(hoshi_store *base, const hoshi_audit_new *a, const char *date,
                                         long long now, hoshi_decl *out)
 {

@@ -158,6 +158,9 @@ hoshi_err hi_sq_rows(hi_conn *c, sqlite3_stmt *st, const hi_sq_query *q, void *o
 hoshi_err hi_sq_insert_decl(hi_conn *c, long long org_id, int level, const char *date,
                             char id_out[HOSHI_STORE_DECL_ID]);
 hoshi_err hi_sq_withdraw_active(hi_conn *c, long long org_id, const char *date, int *changes);
+/* hi_sq_withdraw_active as the programme's withdrawal (issue 11 part 6)
+ * when reason is a reason's key, as the owner's when it is "". */
+hoshi_err hi_sq_withdraw_org(hi_conn *c, long long org_id, const char *date, const char *reason, int *changes);
 
 /* Identity (sqlite_nta.c), as documented in hoshi/store_nta.h. */
 hoshi_err hi_sq_nta_import(hoshi_store *base, hoshi_nta_next_fn next, void *ctx,
@@ -260,11 +263,7 @@ hoshi_err hi_sq_outbox_give_up(hoshi_store *base, long long id, const char *erro
 hoshi_err hi_sq_outbox_counts(hoshi_store *base, hoshi_outbox_counts *out);
 hoshi_err hi_sq_outbox_dead(hoshi_store *base, hoshi_outbox_msg *out, size_t max, size_t *n);
 hoshi_err hi_sq_outbox_retry(hoshi_store *base, long long id, long long now);
-/* The audit log (sqlite_audit.c), as documented in hoshi/store_audit.h.
- * hi_sq_withdraw_by_programme: inside the caller's transaction on c,
- * withdraws the organisation's active declaration, if any, as the
- * programme's, with the key of its reason (an upheld dispute). */
-hoshi_err hi_sq_withdraw_by_programme(hi_conn *c, long long org_id, const char *date, const char *reason);
+/* The audit log (sqlite_audit.c), as documented in hoshi/store_audit.h. */
 hoshi_err hi_sq_audit_add(hoshi_store *base, const hoshi_audit_new *a, long long now, long long *id);
 hoshi_err hi_sq_audit_list(hoshi_store *base, const char *decl_id, long long offset, hoshi_audit_entry *out,
                            size_t max, size_t *n, long long *total);
