@@ -52,12 +52,15 @@ def operator(port):
     return o
 
 
-def audit_rows(db):
+def query(db, sql):
     con = sqlite3.connect(db, timeout=10)
-    rows = con.execute("SELECT operator_email, action, decl_id, org_id, reason, note FROM audit_log"
-                       " ORDER BY id").fetchall()
+    rows = con.execute(sql).fetchall()
     con.close()
     return rows
+
+
+def audit_rows(db):
+    return query(db, "SELECT operator_email, action, decl_id, org_id, reason, note FROM audit_log ORDER BY id")
 
 
 def wait_for(pred, seconds=15):
@@ -230,11 +233,8 @@ def closed_port():
 
 
 def outbox_row(db):
-    con = sqlite3.connect(db, timeout=10)
-    row = con.execute("SELECT id, attempts, sent, failed, last_error FROM outbox"
-                      " WHERE kind = 'withdrawal_notice'").fetchone()
-    con.close()
-    return row
+    rows = query(db, "SELECT id, attempts, sent, failed, last_error FROM outbox WHERE kind = 'withdrawal_notice'")
+    return rows[0] if rows else None
 
 
 def dead_letters(tmp):
