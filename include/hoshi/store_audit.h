@@ -63,7 +63,8 @@ hoshi_err hoshi_store_audit_list(hoshi_store *s, const char *decl_id, long long 
 /* The operator's withdrawal (a->decl_id, in force) on date (YYYY-MM-DD):
  * marks the declaration withdrawn by the programme with a->reason, and
  * appends a's row (its org_id taken from the declaration) in the same
- * transaction.  *out (may be NULL) gets the declaration as it now is.
+ * transaction.  *out (may be NULL) gets the declaration as it now is
+ * (read before the change, so an error always means nothing changed).
  * HOSHI_ERR_NOTFOUND when there is no declaration in force with that ID;
  * HOSHI_ERR_INPUT as for hoshi_store_audit_add or when the reason is
  * empty. */

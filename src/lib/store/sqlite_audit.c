@@ -9,6 +9,7 @@
 #include "sqlite_int.h"
 #include "internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static hoshi_err check_new(const hoshi_audit_new *a)
@@ -126,6 +127,11 @@ hoshi_err hi_sq_decl_withdraw_programme(hoshi_store *base, const hoshi_audit_new
         err = hi_fail(HOSHI_ERR_INPUT, "audit: a withdrawal by the programme needs a reason");
     if (err == HOSHI_OK)
         err = hi_sq_check_day("withdrawal date", date);
+    /* Read first, so a failure to read back can never report as failed
+     * a withdrawal that was made. */
+    hoshi_decl d;
+    if (err == HOSHI_OK)
+        err = hi_sq_decl_get(base, a->decl_id, &d);
     if (err != HOSHI_OK)
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
@@ -154,9 +160,14 @@ hoshi_err hi_sq_decl_withdraw_programme(hoshi_store *base, const hoshi_audit_new
         goto release;
     }
     hi_sq_bump(base);
+    if (out != NULL) {
+        *out = d;
+        out->status = HOSHI_DECL_WITHDRAWN;
+        snprintf(out->withdrawn_on, sizeof out->withdrawn_on, "%s", date);
+        out->by_programme = true;
+        snprintf(out->withdraw_reason, sizeof out->withdraw_reason, "%s", a->reason);
+    }
 release:
     hi_sq_release(HI_SQ(base), c);
-    if (err == HOSHI_OK && out != NULL)
-        err = hi_sq_decl_get(base, a->decl_id, out);
     return err;
 }
