@@ -13,7 +13,7 @@ the reason's public label and never the note, while the owner's own
 withdrawal stays the owner's; the audit page lists it newest first,
 filtered by declaration; the schema refuses to change the log; the owner
 is mailed (.eml in --mail-dir) with the ID and the reason's label, not
-the note.  Mail: a message to a closed SMTP port is given up after
+the note, also over SMTP to a real server (aiosmtpd).  Mail: a message to a closed SMTP port is given up after
 --mail-attempts, shown on /operator/outbox with its error, queued again
 by the retry button; --mail-dir missing or not a folder stops the start
 with a clear message.
@@ -275,6 +275,52 @@ def dead_letters(tmp):
     server.stop_checked("dead-letter server")
 
 
+class Keep:
+    """An SMTP handler keeping every accepted message."""
+
+    def __init__(self):
+        self.got = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.got.append(envelope)
+        return "250 2.0.0 OK"
+
+
+def smtp_notice(tmp):
+    """The notice over SMTP, to a real server (aiosmtpd), when installed."""
+    try:
+        from aiosmtpd.controller import Controller
+    except ImportError:
+        check("aiosmtpd for the SMTP notice (python3-aiosmtpd)", False, "not installed")
+        return
+    h = Keep()
+    port_smtp = closed_port()
+    ctl = Controller(h, hostname="127.0.0.1", port=port_smtp)
+    ctl.start()
+    try:
+        db = os.path.join(tmp, "s.db")
+        server, port = start(db, DEMO + ["--smtp", f"smtp://127.0.0.1:{port_smtp}", "--mail-from",
+                                         "office@example.jp"])
+        a, did = declare(port, "smtp@example.jp", "送信テスト商店")
+        o = operator(port)
+        r = o.post("/operator/withdraw", {"id": did, "reason": "org_closed", "note": "閉鎖を確認", "confirm": "1"},
+                   token_from="/dashboard")
+        check("withdrawn (SMTP)", r.status == 303, r.status)
+        got = wait_for(lambda: len(h.got) >= 1, 20)
+        check("the notice reaches the SMTP server, to the owner", got and h.got[0].rcpt_tos == ["smtp@example.jp"],
+              [e.rcpt_tos for e in h.got])
+        if got:
+            import email, email.policy
+            body = email.message_from_bytes(h.got[0].original_content, policy=email.policy.default).get_content()
+            check("the SMTP notice: the ID and the reason's label, not the note",
+                  did in body and "廃業・解散" in body and "閉鎖を確認" not in body, body)
+        time.sleep(1)
+        check("the notice is sent once", len(h.got) == 1, len(h.got))
+        server.stop_checked("SMTP server")
+    finally:
+        ctl.stop()
+
+
 def usage(tmp):
     db = os.path.join(tmp, "u.db")
     afile = os.path.join(tmp, "a-file")
@@ -297,8 +343,15 @@ def main():
     usage(tmp)
     withdrawal(tmp)
     dead_letters(tmp)
+    smtp_notice(tmp)
     sys.exit(1 if __import__("harness").failures else 0)
 
 
 if __name__ == "__main__":
+    try:
+        import aiosmtpd  # noqa: F401
+    except ImportError:
+        # Debian's python3-aiosmtpd is for Debian's python3 (as in test_mail.py).
+        if sys.executable != "/usr/bin/python3" and os.path.exists("/usr/bin/python3"):
+            os.execv("/usr/bin/python3", ["/usr/bin/python3", *sys.argv])
     main()
