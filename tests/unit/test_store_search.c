@@ -151,7 +151,8 @@ static int exec(const char *sql)
 }
 
 /* A database as it was before the key (migration 7): the migrations after
- * it (8 the 法人番号 register, disputes and history; 9 the outbox) are
+ * it (8 the 法人番号 register, disputes and history; 9 the outbox; 10 the
+ * audit log and who withdrew; 11 the outbox's dead letters) are
  * undone too, and run again on the next open.  Its rows, written then,
  * get their key and bigrams on that open. */
 static void migration_fills_the_key(void)
@@ -162,6 +163,9 @@ static void migration_fills_the_key(void)
     hoshi_store_close(s);
     char sql[4096];
     snprintf(sql, sizeof sql,
+             "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TABLE audit_log;"
+             "ALTER TABLE declarations DROP COLUMN withdraw_reason;"
+             "ALTER TABLE declarations DROP COLUMN withdrawn_by;"
              "DROP TABLE outbox;"
              "DROP TRIGGER org_history_name; DROP TRIGGER org_history_prefecture;"
              "DROP TRIGGER org_history_level;"
