@@ -5,7 +5,9 @@
  * server has accepted it or it was written to the spool folder; so a
  * message acknowledged by hoshi_store_outbox_queue survives a crash and
  * is sent after a restart.  Failed attempts are counted with the last
- * error and the time of the next try (the sender's back-off).  Also here:
+ * error and the time of the next try (the sender's back-off); after the
+ * sender's last attempt a message is given up: kept as failed (a dead
+ * letter), never tried again unless the operator sends it again.  Also here:
  * the recipients the sender looks up (an organisation's address, the
  * declarations due for their 12-month reminder).  Errors as in
  * hoshi/store.h.
@@ -50,6 +52,7 @@ typedef struct hoshi_outbox_msg {
     char subject[HOSHI_OUTBOX_SUBJECT];
     char *body;
     long long created, next_attempt, sent;  /* Unix seconds; sent 0 while unsent */
+    long long failed;             /* Unix seconds it was given up, 0 while not */
     int attempts;
     char last_error[HOSHI_OUTBOX_ERROR];
 } hoshi_outbox_msg;
@@ -74,6 +77,24 @@ hoshi_err hoshi_store_outbox_sent(hoshi_store *s, long long id, long long now);
  * and the time of the next try. */
 hoshi_err hoshi_store_outbox_failed(hoshi_store *s, long long id, const char *error,
                                     long long next_attempt);
+
+/* Records the last failed attempt and gives the message up at now: it
+ * stays, with its error, as failed and is no longer due.  NOTFOUND when
+ * id is not an unsent message still being tried. */
+hoshi_err hoshi_store_outbox_give_up(hoshi_store *s, long long id, const char *error, long long now);
+
+/* How many messages wait to be sent (queued), were sent, were given up. */
+typedef struct hoshi_outbox_counts {
+    long long queued, sent, failed;
+} hoshi_outbox_counts;
+hoshi_err hoshi_store_outbox_counts(hoshi_store *s, hoshi_outbox_counts *out);
+/* Up to max given-up messages, the latest given up first, into
+ * out[0..*n); the caller clears each. */
+hoshi_err hoshi_store_outbox_dead(hoshi_store *s, hoshi_outbox_msg *out, size_t max, size_t *n);
+/* Queues a given-up message again (the operator's retry): due at now,
+ * its attempts counted afresh, its last error kept until the next try.
+ * NOTFOUND when id is not a given-up message. */
+hoshi_err hoshi_store_outbox_retry(hoshi_store *s, long long id, long long now);
 
 /* The address of organisation org_id's first account (its owner) into
  * out; HOSHI_ERR_NOTFOUND when it has none. */

@@ -31,6 +31,8 @@
 #define HOSHI_STORE_FIELD HOSHI_STORE_UTF8_SIZE(HOSHI_STORE_FIELD_CHARS)
 #define HOSHI_STORE_DATE HOSHI_STORE_ASCII_SIZE(HOSHI_STORE_DATE_CHARS)
 #define HOSHI_STORE_DECL_ID HOSHI_STORE_ASCII_SIZE(HOSHI_DECL_ID_LEN) /* a declaration ID */
+#define HOSHI_DECL_REASON_CHARS 32    /* the key of a withdrawal reason */
+#define HOSHI_DECL_REASON HOSHI_STORE_ASCII_SIZE(HOSHI_DECL_REASON_CHARS)
 
 /* Counts for the programme operator's overview. */
 typedef struct hoshi_stats {
@@ -83,6 +85,11 @@ typedef struct hoshi_decl {
     char declared_on[HOSHI_STORE_DATE];
     hoshi_decl_status status;
     char withdrawn_on[HOSHI_STORE_DATE];
+    /* Withdrawn by the programme's operator (issue 11 part 6), with the
+     * key of the reason (data/registry/withdraw_reasons.ini), rather
+     * than by the owner or a step-up. */
+    bool by_programme;
+    char withdraw_reason[HOSHI_DECL_REASON];
     char org_name[HOSHI_STORE_NAME];
     char corpnum[HOSHI_STORE_ASCII_SIZE(HOSHI_CORPNUM_LEN)]; /* "" for a sole proprietor */
     int prefecture;

@@ -377,6 +377,7 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
         (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_JA, &s.cat[0])) != HOSHI_OK ||
         (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_EN, &s.cat[1])) != HOSHI_OK ||
         (err = srv_tpl_load(&s)) != HOSHI_OK || (err = srv_mail_load(&s)) != HOSHI_OK ||
+        (err = srv_reasons_load(&s)) != HOSHI_OK ||
         (err = srv_mailwake_new(&s.mailwake)) != HOSHI_OK ||
         (err = srv_cache_new(&s.cache)) != HOSHI_OK ||
         (err = srv_regcache_new(cfg->datadir, &s.regcache)) != HOSHI_OK ||
@@ -475,6 +476,7 @@ free_state:
     srv_surveyforms_free(s.surveyforms);
     srv_tpl_free(&s);
     srv_mail_free(&s);
+    srv_reasons_free(&s);
     srv_mailwake_free(s.mailwake);
     hoshi_catalog_free(s.cat[1]);
     hoshi_catalog_free(s.cat[0]);

@@ -5,7 +5,9 @@
  * only after the server accepted it), else as an .eml file in the spool
  * folder (--mail-dir, written whole or not at all).  A failed attempt is
  * recorded with its error and tried again after an exponential back-off
- * (--mail-retry seconds, doubled each time, at most six hours).  Since
+ * (--mail-retry seconds, doubled each time, at most six hours); after
+ * --mail-attempts attempts it is given up: kept in the outbox as failed,
+ * with its last error, for the operator to send again.  Since
  * the outbox is in the database, a message queued before a crash or a
  * stop is sent after the next start.  Once a day (and at start) it also
  * runs the 12-month reminder scan (mail_send.c).  The SMTP password is
@@ -130,6 +132,13 @@ static void send_one(srv_mailer *ml, const hoshi_outbox_msg *m)
         hoshi_err err = hoshi_store_outbox_sent(ml->s->store, m->id, now);
         log_msg(err == HOSHI_OK ? "info" : "error", "mail_sent", m, "result",
                 err == HOSHI_OK ? "ok" : hoshi_error_detail());
+        return;
+    }
+    if (m->attempts + 1 >= cfg->mail_attempts) {
+        /* The last attempt: a dead letter, kept for the operator
+         * (/operator/outbox), never tried again on its own. */
+        hoshi_err err = hoshi_store_outbox_give_up(ml->s->store, m->id, why, now);
+        log_msg("error", "mail_given_up", m, "error", err == HOSHI_OK ? why : hoshi_error_detail());
         return;
     }
     long long delay = cfg->mail_retry;

@@ -8,12 +8,15 @@
  */
 #include "server.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum { SERVE_USAGE = 2 };
 
@@ -61,6 +64,8 @@ static const char help[] =
     "                        here (without either, messages wait in the outbox)\n"
     "  --mail-retry S        seconds before a failed message is tried again,\n"
     "                        doubled each time up to 6 hours (default 60)\n"
+    "  --mail-attempts N     attempts before a message is given up and kept as\n"
+    "                        failed for the operator to send again (default 8)\n"
     "  -h, --help            show this help\n"
     "\n"
     "exit status: 0 stopped cleanly, 1 failure, 2 bad usage\n";
@@ -68,7 +73,7 @@ static const char help[] =
 enum {
     O_LISTEN = 256, O_DB, O_DEMO, O_DEMO_COUNT, O_DEMO_PW, O_THREADS, O_SECURE, O_NOCACHE, O_BASE, O_DATA,
     O_MAXCONN, O_PERIP, O_HDRTIME, O_HASHW, O_HASHQ, O_SIGNUP, O_KEYFILE, O_SMTP, O_FROM,
-    O_SMTPUSER, O_SMTPPW, O_MAILDIR, O_RETRY, O_SITEDIR
+    O_SMTPUSER, O_SMTPPW, O_MAILDIR, O_RETRY, O_SITEDIR, O_ATTEMPTS
 };
 
 /* The limits against abuse (issue 7): option, range, field of srv_config. */
@@ -85,6 +90,7 @@ static const struct {
     {O_HASHQ, "--hash-queue", 1, 10000, offsetof(srv_config, hash_queue)},
     {O_SIGNUP, "--signup-limit", 1, 100000, offsetof(srv_config, signup_limit)},
     {O_RETRY, "--mail-retry", 1, 86400, offsetof(srv_config, mail_retry)},
+    {O_ATTEMPTS, "--mail-attempts", 1, 100, offsetof(srv_config, mail_attempts)},
 };
 
 /* "hoshi serve: message" and the pointer to the help, as the CLI's
@@ -126,6 +132,24 @@ static bool url_ok(const char *u)
         if (*p <= ' ' || *p >= 0x7f || strchr("\"'<>\\`{}|^", *p) != NULL)
             return false;
     return true;
+}
+
+/* The spool folder exists, is a folder, and this process may write
+ * there: else a message saying which, at start rather than as a failed
+ * delivery of every message later. */
+static bool mail_dir_ok(const char *dir)
+{
+    struct stat st;
+    const char *why = NULL;
+    if (stat(dir, &st) != 0)
+        why = errno == ENOENT ? "no such folder (create it first)" : strerror(errno);
+    else if (!S_ISDIR(st.st_mode))
+        why = "not a folder";
+    else if (access(dir, W_OK | X_OK) != 0)
+        why = "this user cannot write there";
+    if (why != NULL)
+        fprintf(stderr, "hoshi serve: --mail-dir %s: %s\n", dir, why);
+    return why == NULL;
 }
 
 static bool smtp_url_ok(const char *u)
@@ -189,12 +213,13 @@ int srv_main(int argc, char **argv)
         {"smtp-password-file", required_argument, NULL, O_SMTPPW},
         {"mail-dir", required_argument, NULL, O_MAILDIR},
         {"mail-retry", required_argument, NULL, O_RETRY},
+        {"mail-attempts", required_argument, NULL, O_ATTEMPTS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     srv_config cfg = {.listen_host = "127.0.0.1", .port = 8080, .threads = 4, .max_conn = 4000,
                       .conn_per_ip = 32, .header_timeout = 10, .hash_workers = 2, .hash_queue = 16,
-                      .signup_limit = 5, .mail_retry = 60};
+                      .signup_limit = 5, .mail_retry = 60, .mail_attempts = 8};
     const char *pw_file = NULL;
     static char host[64];
     const char *listen = "127.0.0.1:8080", *demo_pw = "hoshi-demo-2026";
@@ -252,6 +277,7 @@ int srv_main(int argc, char **argv)
         case O_HASHQ:
         case O_SIGNUP:
         case O_RETRY:
+        case O_ATTEMPTS:
             for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
                 long v;
                 if (limits[i].opt != ch)
@@ -281,6 +307,8 @@ int srv_main(int argc, char **argv)
         cfg.mail_from = "hoshi@localhost";
     if (cfg.smtp_user != NULL && !read_password(pw_file, &cfg.smtp_password))
         return usage_error("--smtp-user needs a password: --smtp-password-file FILE or HOSHI_SMTP_PASSWORD");
+    if (cfg.mail_dir != NULL && !mail_dir_ok(cfg.mail_dir))
+        return 1;
     cfg.listen_host = host;
     cfg.threads = (int)threads;
     return srv_run(&cfg, demo ? demo_pw : NULL, demo_count);

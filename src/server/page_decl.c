@@ -262,7 +262,8 @@ void srv_page_verify(srv_req *r, srv_resp *p, const char *id)
     /* Superseded by a step-up is not withdrawn: a printed ★ code leads on. */
     const char *state = active ? "active" : got == HOSHI_OK ? "superseded" : "withdrawn";
     hoshi_buf_puts(srv_var(&v, "status_class"), state);
-    srv_var_text(&v, "status", srv_text(r, "verify", got == HOSHI_OK ? "superseded_status" : state));
+    srv_var_text(&v, "status", srv_text(r, "verify", got == HOSHI_OK ? "superseded_status"
+                                                     : !active && d.by_programme ? "withdrawn_programme" : state));
     hoshi_buf_puts(srv_var(&v, "stars"), srv_level_stars(d.level));
     srv_var_text(&v, "level", srv_text(r, "verify", d.level == 2 ? "level2" : "level1"));
     srv_var_text(&v, "id", d.id);
@@ -300,6 +301,15 @@ void srv_page_verify(srv_req *r, srv_resp *p, const char *id)
         hoshi_buf_puts(w, "</dt><dd>");
         hoshi_buf_html(w, srv_fmt_date(r, d.withdrawn_on, date, sizeof date));
         hoshi_buf_puts(w, "</dd>");
+        if (d.by_programme) {
+            /* The reason's public label (issue 11 part 6); the operator's
+             * note stays in the audit log. */
+            hoshi_buf_puts(w, "<dt>");
+            hoshi_buf_html(w, srv_text(r, "verify", "withdraw_reason"));
+            hoshi_buf_puts(w, "</dt><dd class=\"withdraw-reason\">");
+            hoshi_buf_html(w, srv_reason_label(r->s, d.withdraw_reason, r->lang));
+            hoshi_buf_puts(w, "</dd>");
+        }
     }
     hoshi_policy_rec pol;
     memset(&pol, 0, sizeof pol);

@@ -1,11 +1,12 @@
 /*
  * page_operator.c — the programme operator's page: counts of
  * organisations, diagnoses, policies and declarations, the latest
- * declarations (searchable by name), and withdrawing a declaration, e.g.
- * after a complaint.  Only users with the operator role see it; everyone
- * else gets the same 404 as for a page that does not exist.  Every
- * withdrawal, and every attempt by someone who is not an operator, is a
- * security event in the log: who, which declaration, what came of it.
+ * declarations (searchable by name), each in force with the way to
+ * withdraw it (page_operator_withdraw.c: a reason, a note, a
+ * confirmation).  Only users with the operator role see it; everyone
+ * else gets the same 404 as for a page that does not exist, and every
+ * attempt by someone who is not an operator to post to an operator page
+ * is a security event in the log.
  */
 #include "server.h"
 
@@ -90,11 +91,12 @@ void srv_page_operator(srv_req *r, srv_resp *p)
         hoshi_buf_html(lb, rows[i].declared_on);
         hoshi_buf_puts(lb, "</td><td>");
         if (active) {
-            hoshi_buf_puts(lb, "<form method=\"post\" action=\"/operator/withdraw\" class=\"inline\">");
-            srv_csrf_input(lb, r);
+            /* The form asks for the reason and a note, then confirms
+             * (page_operator_withdraw.c). */
+            hoshi_buf_puts(lb, "<form method=\"get\" action=\"/operator/withdraw\" class=\"inline\">");
             hoshi_buf_printf(lb, "<input type=\"hidden\" name=\"id\" value=\"%s\"><button type=\"submit\" class=\"danger\">",
                           rows[i].id);
-            hoshi_buf_html(lb, srv_text(r, "operator", "withdraw"));
+            hoshi_buf_html(lb, srv_text(r, "operator", "withdraw_link"));
             hoshi_buf_puts(lb, "</button></form>");
         } else {
             hoshi_buf_html(lb, srv_text(r, "operator", "withdrawn_on"));
@@ -103,35 +105,6 @@ void srv_page_operator(srv_req *r, srv_resp *p)
         }
         hoshi_buf_puts(lb, "</td></tr>");
     }
-    if (srv_req_query(r, "done") != NULL) {
-        hoshi_buf_puts(srv_var(&v, "notice"), "<p class=\"notice\" role=\"status\">");
-        hoshi_buf_html(srv_var(&v, "notice"), srv_text(r, "operator", "done"));
-        hoshi_buf_puts(srv_var(&v, "notice"), "</p>");
-    }
+    srv_var_done(&v, r, "operator");
     srv_page_render(r, p, "operator", &v);
-}
-
-void srv_page_operator_withdraw(srv_req *r, srv_resp *p)
-{
-    if (!srv_need_operator(r, p))
-        return;
-    char today[16], user[24];
-    hoshi_date_iso(hoshi_date_today(), today, sizeof today);
-    snprintf(user, sizeof user, "%lld", r->ses.user_id);
-    const char *id = srv_req_form(r, "id");
-    hoshi_err err = hoshi_decl_id_is_valid(id) ? hoshi_store_decl_withdraw_id(r->s->store, id, today)
-                                               : HOSHI_ERR_NOTFOUND;
-    const char *result = err == HOSHI_OK ? "withdrawn" : err == HOSHI_ERR_NOTFOUND ? "not_found" : "store_error";
-    srv_log(r, err == HOSHI_OK ? "info" : "warn", "operator_withdraw", "operator", user, "declaration",
-            hoshi_decl_id_is_valid(id) ? id : "(invalid)", "result", result, (const char *)NULL);
-    if (err == HOSHI_ERR_NOTFOUND) {
-        /* No such declaration, or already withdrawn. */
-        srv_page_message(r, p, 404, "decl_not_found");
-        return;
-    }
-    if (err != HOSHI_OK) {
-        srv_page_store_error(r, p, "decl_withdraw_id", true);
-        return;
-    }
-    srv_redirect(p, "/operator?done=1");
 }

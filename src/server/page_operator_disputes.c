@@ -101,6 +101,8 @@ void srv_page_operator_disputes(srv_req *r, srv_resp *p)
                          : err == HOSHI_ERR_NOTFOUND ? "not_found" : "store_error";
     srv_log(r, err == HOSHI_OK ? "info" : "warn", "operator_dispute", "operator", user, "dispute", ids,
             "result", result, (const char *)NULL);
+    if (err == HOSHI_OK && !srv_audit(r, upheld ? "dispute_uphold" : "dispute_reject", "", 0, ids))
+        err = HOSHI_ERR_IO;  /* the decision stands; its record did not: say so (issue 11 part 6) */
     if (err == HOSHI_ERR_NOTFOUND) {
         srv_page_message(r, p, 404, "not_found");
         return;

@@ -235,6 +235,17 @@ static void decl_json(hoshi_buf *b, srv_req *r, const hoshi_decl *d)
     if (d->status != HOSHI_DECL_ACTIVE) {
         hoshi_buf_puts(b, ",\"withdrawn_at\":");
         hoshi_buf_json_str(b, d->withdrawn_on);
+        /* Who withdrew it, and the programme's reason (issue 11 part 6). */
+        hoshi_buf_printf(b, ",\"withdrawn_by\":\"%s\",\"withdrawn_reason\":", d->by_programme ? "programme" : "owner");
+        if (d->by_programme) {
+            hoshi_buf_puts(b, "{\"code\":");
+            hoshi_buf_json_str(b, d->withdraw_reason);
+            hoshi_buf_puts(b, ",\"label\":");
+            hoshi_buf_json_str(b, srv_reason_label(r->s, d->withdraw_reason, r->lang));
+            hoshi_buf_puts(b, "}");
+        } else {
+            hoshi_buf_puts(b, "null");
+        }
     }
     hoshi_buf_puts(b, ",\"verify_url\":");
     hoshi_buf path = HOSHI_BUF_INIT;

@@ -178,3 +178,20 @@ void srv_text_error(hoshi_buf *b, srv_req *r, const char *label, const hoshi_tex
     hoshi_buf_subst(b, srv_text(r, "input", keys[why->fault]), vl, hoshi_buf_html);
     hoshi_buf_puts(b, "</p>");
 }
+
+void srv_var_done(srv_vars *v, srv_req *r, const char *section)
+{
+    if (srv_req_query(r, "done") == NULL)
+        return;
+    hoshi_buf *b = srv_var(v, "notice");
+    hoshi_buf_puts(b, "<p class=\"notice\" role=\"status\">");
+    hoshi_buf_html(b, srv_text(r, section, "done"));
+    hoshi_buf_puts(b, "</p>");
+}
+
+void srv_none_row(hoshi_buf *b, srv_req *r, const char *section, int cols)
+{
+    hoshi_buf_printf(b, "<tr><td colspan=\"%d\">", cols);
+    hoshi_buf_html(b, srv_text(r, section, "none"));
+    hoshi_buf_puts(b, "</td></tr>");
+}

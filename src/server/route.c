@@ -138,7 +138,9 @@ static const route_entry routes[] = {
     {GET | POST, "/password/forgot", EXACT, 0, srv_page_password_forgot, NULL, NULL, 0},
     /* Everyone but an operator gets 404 (and a POST is logged) there. */
     {GET, "/operator", EXACT, 0, srv_page_operator, NULL, NULL, 0},
-    {POST, "/operator/withdraw", EXACT, 0, srv_page_operator_withdraw, NULL, NULL, 0},
+    {GET | POST, "/operator/withdraw", EXACT, 0, srv_page_operator_withdraw, NULL, NULL, 0},
+    {GET, "/operator/audit", EXACT, 0, srv_page_operator_audit, NULL, NULL, 0},
+    {GET | POST, "/operator/outbox", EXACT, 0, srv_page_operator_outbox, NULL, NULL, 0},
     {GET, "/operator/registry", EXACT, 0, srv_page_operator_registry, NULL, NULL, 0},
     {GET | POST, "/operator/disputes", EXACT, 0, srv_page_operator_disputes, NULL, NULL, 0},
     {GET | POST, "/operator/surveys", EXACT, 0, srv_page_operator_surveys, NULL, NULL, 0},

@@ -67,6 +67,7 @@ typedef struct srv_config {
     const char *smtp_password;    /* never logged */
     const char *mail_dir;
     int mail_retry;               /* seconds before the first retry, doubled after */
+    int mail_attempts;            /* attempts before a message is given up (a dead letter) */
 } srv_config;
 
 typedef struct srv {
@@ -90,6 +91,7 @@ typedef struct srv {
     srv_mailer *mailer;                   /* NULL when mail is off */
     srv_mailwake *mailwake;               /* "the outbox has news" (mail_wake.c) */
     hoshi_datafile *mailtext[2];          /* data/text/<lang>/mail.ini: the messages */
+    hoshi_datafile *reasons;              /* data/registry/withdraw_reasons.ini (withdraw_reasons.c) */
     unsigned char device_key[32]; /* signs device cookies (made at start) */
     srv_keys *keys;               /* signs declarations (page_signed.c); reloaded when its file changes */
     char base[256];               /* public address, no trailing slash */
@@ -366,6 +368,24 @@ hoshi_err srv_mail_policy_reviews(srv *s, hoshi_date today, long long *queued);
 void srv_policy_review_cutoff(hoshi_date today, char out[16]);
 /* Whether a version reviewed on review_on is due (near or past) today. */
 bool srv_policy_review_due(const char *review_on, hoshi_date today);
+
+/* --- withdraw_reasons.c: the operator's reasons for a withdrawal (issue
+ * 11 part 6), from data/registry/withdraw_reasons.ini */
+hoshi_err srv_reasons_load(srv *s);
+void srv_reasons_free(srv *s);
+size_t srv_reasons_count(const srv *s);
+/* The i-th key (0-based), in the order the form offers them. */
+const char *srv_reason_key(const srv *s, size_t i);
+bool srv_reason_ok(const srv *s, const char *key);
+/* The public label of key in lang (the key itself when it is not listed,
+ * e.g. removed from the file after it was used). */
+const char *srv_reason_label(const srv *s, const char *key, hoshi_lang lang);
+/* --- page_operator_audit.c: the audit log (issue 11 part 6) */
+/* Appends a row for an operator action on the store (action, declaration
+ * or organisation, note); a failure is logged as store_error, and false. */
+bool srv_audit(srv_req *r, const char *action, const char *decl_id, long long org_id, const char *note);
+void srv_page_operator_audit(srv_req *r, srv_resp *p);
+void srv_page_operator_outbox(srv_req *r, srv_resp *p);
 
 /* --- tpl.c: texts and templates */
 hoshi_err srv_tpl_load(srv *s);
@@ -646,6 +666,11 @@ void srv_var_error(srv_vars *v, srv_req *r, const char *name, const char *sectio
 /* The name/value list for srv_tpl_render (valid until the next var call). */
 const char *const *srv_vars_list(srv_vars *v);
 void srv_vars_free(srv_vars *v);
+/* After a redirect to ?done=1: sets "notice" to the status paragraph of
+ * section's "done" text. */
+void srv_var_done(srv_vars *v, srv_req *r, const char *section);
+/* A table row across cols columns saying section's "none" (an empty list). */
+void srv_none_row(hoshi_buf *b, srv_req *r, const char *section, int cols);
 /* The common ending of a page handler: renders template `name` with the
  * texts of section `name` and the variables v, frees v, and finishes the
  * page titled by that section's "title". */

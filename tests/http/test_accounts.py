@@ -280,10 +280,21 @@ def migration(tmp):
     signup(port, "old@example.jp", "古い商店")
     server.stop()
     con = sqlite3.connect(db)
-    v = con.execute("PRAGMA user_version").fetchone()[0]
-    con.execute("DROP TABLE account_tokens")
-    con.execute("ALTER TABLE users DROP COLUMN role")
-    con.execute(f"PRAGMA user_version = {v - 1}")
+    # Back to the schema before the accounts migration (10): the ones after
+    # it are undone too, newest first (12, policy versions, replays as is).
+    con.executescript("""
+        DROP TABLE audit_log;
+        ALTER TABLE declarations DROP COLUMN withdraw_reason;
+        ALTER TABLE declarations DROP COLUMN withdrawn_by;
+        ALTER TABLE outbox DROP COLUMN failed;
+        DROP TRIGGER public_nta; DROP TRIGGER public_decl_insert; DROP TRIGGER public_decl_update;
+        DROP TRIGGER public_decl_delete; DROP TRIGGER public_org_update; DROP TRIGGER public_org_delete;
+        DROP TRIGGER public_policy_insert; DROP TRIGGER public_policy_update;
+        DROP TRIGGER public_policy_delete; DROP TABLE public_version;
+        DROP TABLE account_tokens;
+        ALTER TABLE users DROP COLUMN role;
+        PRAGMA user_version = 9;
+    """)
     con.commit()
     con.close()
     server, port = start(db)

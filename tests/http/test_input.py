@@ -200,7 +200,7 @@ def store_failures(port, db, server):
         r = a.post("/diagnosis/autosave", {"a1": "2"}, token_from="/diagnosis/part/1")
         check("autosave while the store fails: an error", r.status in (500, 503) and "not saved" in r.body,
               r.status)
-        r = o.post("/operator/withdraw", {"id": did}, token_from="/operator")
+        r = o.post("/operator/withdraw", {"id": did, "reason": "other", "note": "テスト", "confirm": "1"}, token_from="/dashboard")
         check("operator withdraw while the store fails: an error, not 404",
               r.status in (500, 503) and "保存できませんでした" in r.body, r.status)
     finally:
@@ -219,22 +219,22 @@ def store_failures(port, db, server):
     r = o.get(f"/verify/{did}")
     check("after the failure: the declaration is still active", "verdict active" in r.body)
     log = server.log()
-    for op in ("org_update", "decl_claim", "draft_save", "decl_withdraw_id"):
+    for op in ("org_update", "decl_claim", "draft_save", "decl_withdraw_programme"):
         check(f"log: store_error for {op}", re.search(rf"level=error event=store_error .*op={op} .*detail=", log)
               is not None)
     check("log: the failed withdrawal as a security event",
           re.search(rf"event=operator_withdraw .*declaration={did} result=store_error", log) is not None)
 
     # and when the store works: done, and logged with who and which
-    r = o.post("/operator/withdraw", {"id": did}, token_from="/operator")
+    r = o.post("/operator/withdraw", {"id": did, "reason": "other", "note": "テスト", "confirm": "1"}, token_from="/dashboard")
     check("operator withdraw works again", r.status == 303, r.status)
     log = server.log()
     check("log: the withdrawal with the operator and the declaration",
           re.search(rf"level=info event=operator_withdraw ip=\S+ operator=\d+ declaration={did} result=withdrawn",
                     log) is not None)
-    r = o.post("/operator/withdraw", {"id": did}, token_from="/operator")
+    r = o.post("/operator/withdraw", {"id": did, "reason": "other", "note": "テスト", "confirm": "1"}, token_from="/dashboard")
     check("withdrawing it again is 404", r.status == 404, r.status)
-    r = a.post("/operator/withdraw", {"id": did}, token_from="/dashboard")
+    r = a.post("/operator/withdraw", {"id": did, "reason": "other", "note": "テスト", "confirm": "1"}, token_from="/dashboard")
     check("a non-operator's attempt is 404 and logged",
           r.status == 404 and re.search(r"level=warn event=operator_denied .*user=\d+", server.log()) is not None)
     check("no password or cookie in the log", "hoshi-demo-2026" not in log and "hoshi_sid" not in log)

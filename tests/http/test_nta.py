@@ -149,7 +149,8 @@ def disputes(port):
     r = o.post("/operator/disputes", {"id": dispute, "action": "reject"}, token_from="/operator/disputes")
     check("operator rejects", r.status == 303)
     check("rejected: the holder keeps its declaration", active_id(a) == held)
-    r = o.post("/operator/disputes", {"id": dispute, "action": "reject"}, token_from="/operator")
+    check("rejected: in the operator's audit log (issue 11 part 6)", "確認依頼を退けた" in o.get("/operator/audit").body)
+    r = o.post("/operator/disputes", {"id": dispute, "action": "reject"}, token_from="/dashboard")
     check("a resolved dispute cannot be resolved again", r.status == 404, r.status)
     d.post("/declare", {"level": "1"})
     body = o.get("/operator/disputes").body
@@ -157,7 +158,8 @@ def disputes(port):
     r = o.post("/operator/disputes", {"id": dispute, "action": "uphold"}, token_from="/operator/disputes")
     check("operator upholds", r.status == 303)
     check("upheld: the holder's declaration withdrawn", active_id(a) is None
-          and "取り下げられた宣言です" in a.get(f"/verify/{held}").body)
+          and "制度運営者により取り下げられました" in a.get(f"/verify/{held}").body
+          and "法人番号をめぐる申し立て" in a.get(f"/verify/{held}").body)
     r = d.post("/declare", {"level": "1"})
     check("upheld: the claimant declares", r.status == 303 and active_id(d) is not None)
     return d

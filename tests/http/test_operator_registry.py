@@ -102,7 +102,7 @@ def main():
     ids = re.findall(r'name="id" value="([0-9A-Z-]+)"', op)
     check("a declaration to withdraw", bool(ids))
     if ids:
-        r = o.post("/operator/withdraw", {"id": ids[0]}, token_from="/operator")
+        r = o.post("/operator/withdraw", {"id": ids[0], "reason": "other", "note": "テスト", "confirm": "1"}, token_from="/dashboard")
         check("operator withdraws a declaration", r.status == 303, r.status)
         after = equal_to_cli(o, db, tmp, "after a withdrawal")
         check("the tables changed with the registry",

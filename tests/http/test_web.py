@@ -317,12 +317,12 @@ def demo_and_reminder(port, db):
     check("operator page with figures", r.status == 200 and "class=\"num\"" in r.body)
     m = re.search(r'name="id" value="(\d{11})"', r.body)
     oid = m.group(1) if m else ""
-    r = o.request("POST", "/operator/withdraw", form={"id": oid})
+    r = o.request("POST", "/operator/withdraw", form={"id": oid, "reason": "other", "note": "テスト", "confirm": "1"})
     check("operator withdraw needs the CSRF token", r.status == 403)
-    r = d.post("/operator/withdraw", {"id": oid}, token_from="/dashboard")
+    r = d.post("/operator/withdraw", {"id": oid, "reason": "other", "note": "テスト", "confirm": "1"}, token_from="/dashboard")
     check("an ordinary user cannot withdraw another's declaration", r.status == 404
           and "verdict active" in d.get(f"/verify/{oid}").body)
-    r = o.post("/operator/withdraw", {"id": oid}, token_from="/operator")
+    r = o.post("/operator/withdraw", {"id": oid, "reason": "other", "note": "テスト", "confirm": "1"}, token_from="/dashboard")
     check("operator withdraws a declaration", r.status == 303 and "verdict withdrawn" in o.get(f"/verify/{oid}").body)
     r = d.request("HEAD", "/registry")
     check("HEAD answers without a body", r.status == 200 and r.body == "")

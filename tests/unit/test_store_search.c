@@ -152,8 +152,9 @@ static int exec(const char *sql)
 
 /* A database as it was before the key (migration 7): the migrations after
  * it (8 the 法人番号 register, disputes and history; 9 the outbox; 10
- * members' roles and account tokens; 11 the public data version) are
- * undone too, newest first, and run again on the next open.  Its rows, written then,
+ * members' roles and account tokens; 11 the public data version; 12 policy
+ * versions, replayable as it is; 13 the audit log and who withdrew; 14 the
+ * outbox's dead letters) are undone too, newest first, and run again on the next open.  Its rows, written then,
  * get their key and bigrams on that open. */
 static void migration_fills_the_key(void)
 {
@@ -163,7 +164,10 @@ static void migration_fills_the_key(void)
     hoshi_store_close(s);
     char sql[4096];
     snprintf(sql, sizeof sql,
-             "DROP TRIGGER public_decl_insert; DROP TRIGGER public_decl_update;"
+             "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TABLE audit_log;"
+             "ALTER TABLE declarations DROP COLUMN withdraw_reason;"
+             "ALTER TABLE declarations DROP COLUMN withdrawn_by;"
+             "DROP TRIGGER public_nta; DROP TRIGGER public_decl_insert; DROP TRIGGER public_decl_update;"
              "DROP TRIGGER public_decl_delete; DROP TRIGGER public_org_update; DROP TRIGGER public_org_delete;"
              "DROP TRIGGER public_policy_insert; DROP TRIGGER public_policy_update;"
              "DROP TRIGGER public_policy_delete; DROP TABLE public_version;"

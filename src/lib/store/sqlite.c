@@ -304,6 +304,29 @@ static const char *const migrations[] = {
     " established, body)"
     " SELECT org_id, 1, published_on, date(published_on, '+1 year'), pub_representative, pub_contact,"
     " pub_established, pub_body FROM policies WHERE published AND published_on <> '';",
+    /* Issue 11 part 6: the operator's audit log (sqlite_audit.c), which
+     * the schema itself keeps append-only, and who withdrew a declaration
+     * (1: the programme, with the key of its reason). */
+    "CREATE TABLE audit_log("
+    " id INTEGER PRIMARY KEY,"
+    " at INTEGER NOT NULL,"
+    " operator_id INTEGER NOT NULL,"
+    " operator_email TEXT NOT NULL,"
+    " action TEXT NOT NULL,"
+    " decl_id TEXT NOT NULL DEFAULT '',"
+    " org_id INTEGER NOT NULL DEFAULT 0,"
+    " reason TEXT NOT NULL DEFAULT '',"
+    " note TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX audit_log_decl ON audit_log(decl_id, id);"
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "ALTER TABLE declarations ADD COLUMN withdrawn_by INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE declarations ADD COLUMN withdraw_reason TEXT NOT NULL DEFAULT '';",
+    /* Issue 11 part 4 (dead letters): when the sender gave a message up
+     * after its last attempt; it is kept, and no longer due. */
+    "ALTER TABLE outbox ADD COLUMN failed INTEGER;",
 };
 
 int hoshi_store_schema_version(void)
@@ -566,6 +589,13 @@ const hoshi_store_ops hi_sqlite_ops = {
     .outbox_get = hi_sq_outbox_get,
     .outbox_sent = hi_sq_outbox_sent,
     .outbox_failed = hi_sq_outbox_failed,
+    .outbox_give_up = hi_sq_outbox_give_up,
+    .outbox_counts = hi_sq_outbox_counts,
+    .outbox_dead = hi_sq_outbox_dead,
+    .outbox_retry = hi_sq_outbox_retry,
+    .audit_add = hi_sq_audit_add,
+    .audit_list = hi_sq_audit_list,
+    .decl_withdraw_programme = hi_sq_decl_withdraw_programme,
     .org_email = hi_sq_org_email,
     .reminders_due = hi_sq_reminders_due,
     .member_get = hi_sq_member_get,

@@ -42,15 +42,17 @@ hoshi_err hi_sq_insert_decl(hi_conn *c, long long org_id, int level, const char 
     return hi_fail(HOSHI_ERR_INTERNAL, "could not find a free declaration ID");
 }
 
-hoshi_err hi_sq_withdraw_active(hi_conn *c, long long org_id, const char *date, int *changes)
+hoshi_err hi_sq_withdraw_org(hi_conn *c, long long org_id, const char *date, const char *reason, int *changes)
 {
     sqlite3_stmt *st;
-    hoshi_err err = hi_sq_prep(c, "UPDATE declarations SET status = 0, withdrawn_on = ?2"
+    hoshi_err err = hi_sq_prep(c, "UPDATE declarations SET status = 0, withdrawn_on = ?2,"
+                                  " withdrawn_by = (?3 <> ''), withdraw_reason = ?3"
                                   " WHERE org_id = ?1 AND status = 1", &st);
     if (err != HOSHI_OK)
         return err;
     sqlite3_bind_int64(st, 1, org_id);
     hi_sq_bind_text(st, 2, date);
+    hi_sq_bind_text(st, 3, reason);
     int rc = sqlite3_step(st);
     hi_sq_done(st);
     if (rc != SQLITE_DONE)
@@ -58,6 +60,11 @@ hoshi_err hi_sq_withdraw_active(hi_conn *c, long long org_id, const char *date, 
     if (changes != NULL)
         *changes = sqlite3_changes(c->db);
     return HOSHI_OK;
+}
+
+hoshi_err hi_sq_withdraw_active(hi_conn *c, long long org_id, const char *date, int *changes)
+{
+    return hi_sq_withdraw_org(c, org_id, date, "", changes);
 }
 
 hoshi_err hi_sq_decl_create(hoshi_store *base, long long org_id, int level, const char *date,
@@ -103,7 +110,8 @@ hoshi_err hi_sq_decl_withdraw(hoshi_store *base, long long org_id, const char *d
 
 #define DECL_COLS "d.id, d.org_id, d.level, d.declared_on, d.status, d.withdrawn_on, o.name," \
                   " o.prefecture, o.industry," \
-                  " EXISTS (SELECT 1 FROM policies p WHERE p.org_id = o.id AND p.published), o.corpnum"
+                  " EXISTS (SELECT 1 FROM policies p WHERE p.org_id = o.id AND p.published), o.corpnum," \
+                  " d.withdrawn_by, d.withdraw_reason"
 
 static void copy_decl(sqlite3_stmt *st, void *rec)
 {
@@ -119,6 +127,8 @@ static void copy_decl(sqlite3_stmt *st, void *rec)
     hi_sq_text(st, 8, d->industry, sizeof d->industry);
     d->has_policy = sqlite3_column_int(st, 9) != 0;
     hi_sq_text(st, 10, d->corpnum, sizeof d->corpnum);
+    d->by_programme = sqlite3_column_int(st, 11) != 0;
+    hi_sq_text(st, 12, d->withdraw_reason, sizeof d->withdraw_reason);
 }
 
 static hoshi_err decl_one(hoshi_store *base, const char *sql, hi_sq_binder bind, const void *key,

@@ -164,6 +164,9 @@ hoshi_err hi_sq_rows(hi_conn *c, sqlite3_stmt *st, const hi_sq_query *q, void *o
 hoshi_err hi_sq_insert_decl(hi_conn *c, long long org_id, int level, const char *date,
                             char id_out[HOSHI_STORE_DECL_ID]);
 hoshi_err hi_sq_withdraw_active(hi_conn *c, long long org_id, const char *date, int *changes);
+/* hi_sq_withdraw_active as the programme's withdrawal (issue 11 part 6)
+ * when reason is a reason's key, as the owner's when it is "". */
+hoshi_err hi_sq_withdraw_org(hi_conn *c, long long org_id, const char *date, const char *reason, int *changes);
 
 /* Identity (sqlite_nta.c), as documented in hoshi/store_nta.h. */
 hoshi_err hi_sq_nta_import(hoshi_store *base, hoshi_nta_next_fn next, void *ctx,
@@ -262,6 +265,16 @@ hoshi_err hi_sq_outbox_sent(hoshi_store *base, long long id, long long now);
 hoshi_err hi_sq_outbox_failed(hoshi_store *base, long long id, const char *error, long long next_attempt);
 hoshi_err hi_sq_org_email(hoshi_store *base, long long org_id, char out[HOSHI_STORE_EMAIL]);
 hoshi_err hi_sq_reminders_due(hoshi_store *base, const char *cutoff, hoshi_reminder_fn fn, void *ctx);
+hoshi_err hi_sq_outbox_give_up(hoshi_store *base, long long id, const char *error, long long now);
+hoshi_err hi_sq_outbox_counts(hoshi_store *base, hoshi_outbox_counts *out);
+hoshi_err hi_sq_outbox_dead(hoshi_store *base, hoshi_outbox_msg *out, size_t max, size_t *n);
+hoshi_err hi_sq_outbox_retry(hoshi_store *base, long long id, long long now);
+/* The audit log (sqlite_audit.c), as documented in hoshi/store_audit.h. */
+hoshi_err hi_sq_audit_add(hoshi_store *base, const hoshi_audit_new *a, long long now, long long *id);
+hoshi_err hi_sq_audit_list(hoshi_store *base, const char *decl_id, long long offset, hoshi_audit_entry *out,
+                           size_t max, size_t *n, long long *total);
+hoshi_err hi_sq_decl_withdraw_programme(hoshi_store *base, const hoshi_audit_new *a, const char *date,
+                                        long long now, hoshi_decl *out);
 
 /* Members and account tokens (sqlite_member.c), as documented in
  * hoshi/store_member.h. */

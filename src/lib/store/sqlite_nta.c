@@ -287,7 +287,7 @@ hoshi_err hi_sq_dispute_resolve(hoshi_store *base, long long id, bool upheld, co
     else if (holder == 0)
         err = hi_fail(HOSHI_ERR_NOTFOUND, "no open dispute %lld", id);
     else if (upheld)
-        err = hi_sq_withdraw_active(c, holder, date, NULL);
+        err = hi_sq_withdraw_org(c, holder, date, "dispute", NULL);
     if (err == HOSHI_OK && (err = hi_sq_exec(c, "COMMIT")) == HOSHI_OK) {
         hi_sq_bump(base);
         goto release;

@@ -1,7 +1,8 @@
 /*
  * sqlite_outbox.c — the e-mail outbox in the SQLite backend (issue 11
  * part 4; hoshi/store_outbox.h): queueing (idempotent by key), the due
- * messages, marking sent or failed, and the recipient look-ups of the
+ * messages, marking sent or failed, giving up (dead letters), the
+ * operator's counts and retry, and the recipient look-ups of the
  * sender (an organisation's address, the 12-month reminders due).
  */
 #include "sqlite_int.h"
@@ -78,7 +79,8 @@ release:
     return err;
 }
 
-#define MSG_COLS "id, kind, rcpt, subject, body, created, next_attempt, coalesce(sent, 0), attempts, last_error"
+#define MSG_COLS "id, kind, rcpt, subject, body, created, next_attempt, coalesce(sent, 0), attempts, last_error," \
+                 " coalesce(failed, 0)"
 
 static void copy_msg(sqlite3_stmt *st, void *rec)
 {
@@ -93,6 +95,7 @@ static void copy_msg(sqlite3_stmt *st, void *rec)
     m->sent = sqlite3_column_int64(st, 7);
     m->attempts = sqlite3_column_int(st, 8);
     hi_sq_text(st, 9, m->last_error, sizeof m->last_error);
+    m->failed = sqlite3_column_int64(st, 10);
 }
 
 static hoshi_err finish_msg(sqlite3_stmt *st, void *rec)
@@ -111,7 +114,7 @@ static void bind_due(sqlite3_stmt *st, const void *ctx)
 hoshi_err hi_sq_outbox_due(hoshi_store *base, long long now, hoshi_outbox_msg *out, size_t max, size_t *n)
 {
     memset(out, 0, max * sizeof *out);
-    hi_sq_query q = {"SELECT " MSG_COLS " FROM outbox WHERE sent IS NULL AND next_attempt <= ?1"
+    hi_sq_query q = {"SELECT " MSG_COLS " FROM outbox WHERE sent IS NULL AND failed IS NULL AND next_attempt <= ?1"
                      " ORDER BY next_attempt, id",
                      bind_due, &now, copy_msg, finish_msg, "outbox messages", NULL};
     hoshi_err err = hi_sq_readn(base, &q, out, sizeof *out, max, n);
@@ -159,18 +162,75 @@ hoshi_err hi_sq_outbox_sent(hoshi_store *base, long long id, long long now)
                       " WHERE id = ?1 AND sent IS NULL", &m);
 }
 
-hoshi_err hi_sq_outbox_failed(hoshi_store *base, long long id, const char *error, long long next_attempt)
+/* The error of a failed attempt cut to its limit, control and non-ASCII
+ * bytes as '?', so a long or odd error never makes the record of a
+ * failure fail. */
+static void cut_error(const char *error, char cut[HOSHI_OUTBOX_ERROR_CHARS + 1])
 {
-    /* Cut to the limit on a character boundary, so a long error never
-     * makes the record of a failure fail. */
-    char cut[HOSHI_OUTBOX_ERROR_CHARS + 1];
     size_t len = 0;
-    for (const char *p = error ? error : ""; *p && len < sizeof cut - 1; p++)
+    for (const char *p = error ? error : ""; *p && len < HOSHI_OUTBOX_ERROR_CHARS; p++)
         cut[len++] = (*(const unsigned char *)p < 0x20 || *(const unsigned char *)p >= 0x7f) ? '?' : *p;
     cut[len] = '\0';
+}
+
+hoshi_err hi_sq_outbox_failed(hoshi_store *base, long long id, const char *error, long long next_attempt)
+{
+    char cut[HOSHI_OUTBOX_ERROR_CHARS + 1];
+    cut_error(error, cut);
     mark_ctx m = {id, next_attempt, cut};
     return mark(base, "UPDATE outbox SET attempts = attempts + 1, next_attempt = ?2, last_error = ?3"
-                      " WHERE id = ?1 AND sent IS NULL", &m);
+                      " WHERE id = ?1 AND sent IS NULL AND failed IS NULL", &m);
+}
+
+hoshi_err hi_sq_outbox_give_up(hoshi_store *base, long long id, const char *error, long long now)
+{
+    char cut[HOSHI_OUTBOX_ERROR_CHARS + 1];
+    cut_error(error, cut);
+    mark_ctx m = {id, now, cut};
+    return mark(base, "UPDATE outbox SET attempts = attempts + 1, failed = ?2, last_error = ?3"
+                      " WHERE id = ?1 AND sent IS NULL AND failed IS NULL", &m);
+}
+
+hoshi_err hi_sq_outbox_retry(hoshi_store *base, long long id, long long now)
+{
+    mark_ctx m = {id, now, NULL};
+    int changes = 0;
+    hoshi_err err = hi_sq_write1(base, "UPDATE outbox SET failed = NULL, attempts = 0, next_attempt = ?2"
+                                       " WHERE id = ?1 AND sent IS NULL AND failed IS NOT NULL",
+                                 bind_mark, &m, &changes);
+    if (err == HOSHI_OK && changes != 1)
+        err = hi_fail(HOSHI_ERR_NOTFOUND, "no given-up outbox message %lld", id);
+    return err;
+}
+
+static void copy_counts(sqlite3_stmt *st, void *rec)
+{
+    hoshi_outbox_counts *c = rec;
+    c->queued = sqlite3_column_int64(st, 0);
+    c->sent = sqlite3_column_int64(st, 1);
+    c->failed = sqlite3_column_int64(st, 2);
+}
+
+hoshi_err hi_sq_outbox_counts(hoshi_store *base, hoshi_outbox_counts *out)
+{
+    memset(out, 0, sizeof *out);
+    hi_sq_query q = {"SELECT coalesce(sum(sent IS NULL AND failed IS NULL), 0),"
+                     " coalesce(sum(sent IS NOT NULL), 0), coalesce(sum(failed IS NOT NULL), 0) FROM outbox",
+                     NULL, NULL, copy_counts, NULL, "outbox counts", "no outbox counts"};
+    return hi_sq_read1(base, &q, out);
+}
+
+hoshi_err hi_sq_outbox_dead(hoshi_store *base, hoshi_outbox_msg *out, size_t max, size_t *n)
+{
+    memset(out, 0, max * sizeof *out);
+    hi_sq_query q = {"SELECT " MSG_COLS " FROM outbox WHERE sent IS NULL AND failed IS NOT NULL"
+                     " ORDER BY failed DESC, id DESC",
+                     NULL, NULL, copy_msg, finish_msg, "failed outbox messages", NULL};
+    hoshi_err err = hi_sq_readn(base, &q, out, sizeof *out, max, n);
+    if (err != HOSHI_OK)
+        for (size_t i = 0; i < max; i++)
+            hoshi_outbox_msg_clear(&out[i]);
+    return err;
 }
 
 static void copy_email(sqlite3_stmt *st, void *rec)

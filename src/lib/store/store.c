@@ -412,3 +412,40 @@ hoshi_err hoshi_store_policy_reviews_due(hoshi_store *s, const char *cutoff, hos
 {
     FORWARD(policy_reviews_due, cutoff, fn, ctx);
 }
+
+hoshi_err hoshi_store_outbox_give_up(hoshi_store *s, long long id, const char *error, long long now)
+{
+    FORWARD(outbox_give_up, id, error, now);
+}
+
+hoshi_err hoshi_store_outbox_counts(hoshi_store *s, hoshi_outbox_counts *out)
+{
+    FORWARD(outbox_counts, out);
+}
+
+hoshi_err hoshi_store_outbox_dead(hoshi_store *s, hoshi_outbox_msg *out, size_t max, size_t *n)
+{
+    FORWARD(outbox_dead, out, max, n);
+}
+
+hoshi_err hoshi_store_outbox_retry(hoshi_store *s, long long id, long long now)
+{
+    FORWARD(outbox_retry, id, now);
+}
+
+hoshi_err hoshi_store_audit_add(hoshi_store *s, const hoshi_audit_new *a, long long now, long long *id)
+{
+    FORWARD(audit_add, a, now, id);
+}
+
+hoshi_err hoshi_store_audit_list(hoshi_store *s, const char *decl_id, long long offset,
+                                 hoshi_audit_entry *out, size_t max, size_t *n, long long *total)
+{
+    FORWARD(audit_list, decl_id, offset, out, max, n, total);
+}
+
+hoshi_err hoshi_store_decl_withdraw_programme(hoshi_store *s, const hoshi_audit_new *a, const char *date,
+                                              long long now, hoshi_decl *out)
+{
+    FORWARD(decl_withdraw_programme, a, date, now, out);
+}

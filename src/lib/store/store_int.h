@@ -30,6 +30,7 @@
 #include "hoshi/store_outbox.h"
 #include "hoshi/store_member.h"
 #include "hoshi/store_policy.h"
+#include "hoshi/store_audit.h"
 
 /* The backend's operations.  Every function gets the store as its first
  * argument and does what its hoshi_store_* wrapper documents. */
@@ -147,6 +148,16 @@ typedef struct hoshi_store_ops {
     hoshi_err (*policy_version_get)(hoshi_store *s, long long org_id, int number, hoshi_policy_version *out);
     hoshi_err (*policy_set_review)(hoshi_store *s, long long org_id, const char *review_on);
     hoshi_err (*policy_reviews_due)(hoshi_store *s, const char *cutoff, hoshi_policy_review_fn fn, void *ctx);
+    hoshi_err (*outbox_give_up)(hoshi_store *s, long long id, const char *error, long long now);
+    hoshi_err (*outbox_counts)(hoshi_store *s, hoshi_outbox_counts *out);
+    hoshi_err (*outbox_dead)(hoshi_store *s, hoshi_outbox_msg *out, size_t max, size_t *n);
+    hoshi_err (*outbox_retry)(hoshi_store *s, long long id, long long now);
+    /* the operator's audit log (hoshi/store_audit.h) */
+    hoshi_err (*audit_add)(hoshi_store *s, const hoshi_audit_new *a, long long now, long long *id);
+    hoshi_err (*audit_list)(hoshi_store *s, const char *decl_id, long long offset, hoshi_audit_entry *out,
+                            size_t max, size_t *n, long long *total);
+    hoshi_err (*decl_withdraw_programme)(hoshi_store *s, const hoshi_audit_new *a, const char *date,
+                                         long long now, hoshi_decl *out);
 } hoshi_store_ops;
 
 /* What every backend's handle starts with; the rest is the backend's own. */
