@@ -384,6 +384,9 @@ const char *srv_reason_label(const srv *s, const char *key, hoshi_lang lang);
 /* Appends a row for an operator action on the store (action, declaration
  * or organisation, note); a failure is logged as store_error, and false. */
 bool srv_audit(srv_req *r, const char *action, const char *decl_id, long long org_id, const char *note);
+/* Queues the withdrawal notice of declaration d (withdrawn by the programme) to
+ * its organisation's account address, once per declaration (page_operator_withdraw.c). */
+void srv_withdrawal_notify(srv_req *r, const hoshi_decl *d);
 void srv_page_operator_audit(srv_req *r, srv_resp *p);
 void srv_page_operator_outbox(srv_req *r, srv_resp *p);
 
