@@ -362,7 +362,7 @@ hoshi_err srv_mail_send(srv *s, const char *kind, hoshi_lang lang, const char *t
 hoshi_err srv_mail_reminders(srv *s, hoshi_date today, long long *queued);
 /* mail_remind_policy.c: queues the [policy_review] mail of every policy
  * version in force whose review day is on or before the cut-off (a month
- * after today), once per version; srv_mail_reminders runs it too. */
+ * after today), once per version; the mailer runs it after srv_mail_reminders. */
 hoshi_err srv_mail_policy_reviews(srv *s, hoshi_date today, long long *queued);
 /* The last review day that counts as due on `today` (a month ahead). */
 void srv_policy_review_cutoff(hoshi_date today, char out[16]);
