@@ -116,13 +116,6 @@ bool srv_pw_await(srv_req *r, srv_resp *p, const char *password, const char *ver
     return false;
 }
 
-bool srv_local_path(const char *s)
-{
-    static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_.-";
-    size_t n = s ? strlen(s) : 0;
-    return n > 0 && n < 200 && s[0] == '/' && s[1] != '/' && strspn(s, ok) == n && strstr(s, "/.") == NULL;
-}
-
 bool srv_acct_email(const char *raw, char out[SRV_EMAIL_MAX + 1])
 {
     bool fits = strlen(raw) <= SRV_EMAIL_MAX + 8;   /* room for blanks around it */

@@ -195,3 +195,12 @@ void srv_render_form(hoshi_buf *b, srv_req *r, const char *name, const char *sec
     hoshi_buf_free(&marked);
     hoshi_buf_free(&summary);
 }
+
+/* A page of the site: its template with the error markup above, in the
+ * layout.  Here rather than in pages_common.c, which form_errors.c builds on. */
+void srv_page_render(srv_req *r, srv_resp *p, const char *name, srv_vars *v)
+{
+    hoshi_buf body = HOSHI_BUF_INIT;
+    srv_render_form(&body, r, name, name, v);
+    srv_page_finish(r, p, srv_text(r, name, "title"), &body);
+}

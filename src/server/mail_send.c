@@ -5,8 +5,8 @@
  * replaced by the caller's values) and queues it in the store's outbox,
  * then wakes the sender (through mail_wake.c).  Also the daily scan for 12-month
  * re-diagnosis reminders, which queues each declaration's reminder once
- * (keyed by its ID) however often it runs, and then the policy review
- * reminders (mail_remind_policy.c).
+ * (keyed by its ID) however often it runs; the mailer runs the policy
+ * review reminders (mail_remind_policy.c) after it.
  */
 #include "server.h"
 
@@ -145,11 +145,7 @@ hoshi_err srv_mail_reminders(srv *s, hoshi_date today, long long *queued_out)
         queued += q;
     }
     hoshi_buf_free(&list);
-    /* The policy review reminders, the same way (mail_remind_policy.c). */
-    long long policy = 0;
-    if (err == HOSHI_OK)
-        err = srv_mail_policy_reviews(s, today, &policy);
     if (queued_out != NULL)
-        *queued_out = queued + policy;
+        *queued_out = queued;
     return err;
 }

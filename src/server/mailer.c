@@ -157,8 +157,13 @@ static void scan_reminders(srv_mailer *ml)
     hoshi_date_iso(d, today, sizeof today);
     if (strcmp(today, ml->day) == 0)
         return;
-    long long n = 0;
+    /* The 12-month re-diagnosis reminders (mail_send.c), then the policy
+     * review reminders (mail_remind_policy.c), the same way. */
+    long long n = 0, policy = 0;
     hoshi_err err = srv_mail_reminders(ml->s, d, &n);
+    if (err == HOSHI_OK)
+        err = srv_mail_policy_reviews(ml->s, d, &policy);
+    n += policy;
     char num[24];
     snprintf(num, sizeof num, "%lld", n);
     srv_log(NULL, err == HOSHI_OK ? "info" : "error", "mail_reminders", "day", today, "queued", num,

@@ -100,8 +100,21 @@ static void declare_page(srv_req *r, srv_resp *p, const hoshi_org *org, const ch
     req_line(req2, r, rd.profile, "need_profile", "/profile");
     req_line(req2, r, rd.diagnosis, "need_diagnosis", "/diagnosis");
     req_line(req2, r, rd.policy, "need_policy", "/policy");
-    bool can1 = rd.profile && rd.star1 && !active;
-    bool can2 = rd.profile && rd.diagnosis && rd.policy && !(active && decl.level == 2);
+    /* A member sees what is missing but cannot declare: the owner does. */
+    hoshi_member me;
+    if (!srv_member_load(r, p, &me)) {
+        srv_vars_free(&v);
+        return;
+    }
+    bool owner = me.role == HOSHI_ROLE_OWNER;
+    if (!owner) {
+        hoshi_buf *mb = srv_var(&v, "member");
+        hoshi_buf_puts(mb, "<p class=\"notice\" role=\"status\">");
+        hoshi_buf_html(mb, srv_text(r, "declare", "member_only"));
+        hoshi_buf_puts(mb, "</p>");
+    }
+    bool can1 = owner && rd.profile && rd.star1 && !active;
+    bool can2 = owner && rd.profile && rd.diagnosis && rd.policy && !(active && decl.level == 2);
     hoshi_buf_puts(srv_var(&v, "disabled1"), can1 ? "" : " disabled");
     hoshi_buf_puts(srv_var(&v, "disabled2"), can2 ? "" : " disabled");
     srv_var_text(&v, "label2", srv_text(r, "declare", active && decl.level == 1 ? "step_up" : "declare2"));
@@ -133,6 +146,8 @@ static void declare_page(srv_req *r, srv_resp *p, const hoshi_org *org, const ch
         srv_var_text(&c, "date", srv_fmt_date(r, decl.declared_on, date, sizeof date));
         embed_code(srv_var(&c, "embed"), r, decl.id);
         srv_csrf_input(srv_var(&c, "csrf"), r);
+        hoshi_buf_puts(srv_var(&c, "disabled_w"), owner ? "" : " disabled");
+        srv_var_text(&c, "withdraw_hint", srv_text(r, "declare", owner ? "withdraw_hint" : "member_only"));
         if (issued) {
             hoshi_buf_puts(srv_var(&c, "notice"), "<p class=\"notice\" role=\"status\">");
             hoshi_buf_html(srv_var(&c, "notice"), srv_text(r, "declare", "issued"));

@@ -76,6 +76,22 @@ static void list_page(srv_req *r, srv_resp *p)
     srv_page_render(r, p, "operator_disputes", &v);
 }
 
+/* The open dispute with this id, looked up in the list the page shows
+ * (open ones come first); false when it is not there. */
+static bool find_open(srv_req *r, long id, hoshi_dispute *out)
+{
+    static _Thread_local hoshi_dispute rows[DISPUTE_ROWS];
+    size_t n = 0;
+    if (hoshi_store_dispute_list(r->s->store, rows, DISPUTE_ROWS, &n) != HOSHI_OK)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].id == id && rows[i].status == HOSHI_DISPUTE_OPEN) {
+            *out = rows[i];
+            return true;
+        }
+    return false;
+}
+
 void srv_page_operator_disputes(srv_req *r, srv_resp *p)
 {
     if (!srv_need_operator(r, p))
@@ -96,13 +112,22 @@ void srv_page_operator_disputes(srv_req *r, srv_resp *p)
     hoshi_date_iso(hoshi_date_today(), today, sizeof today);
     snprintf(user, sizeof user, "%lld", r->ses.user_id);
     snprintf(ids, sizeof ids, "%ld", id);
+    /* The holder's declaration as it stands before the decision: the audit
+     * row names it, and an upheld claim withdraws it and tells its owner. */
+    hoshi_dispute open;
+    bool known = find_open(r, id, &open);
     hoshi_err err = hoshi_store_dispute_resolve(r->s->store, id, upheld, today);
     const char *result = err == HOSHI_OK ? (upheld ? "upheld" : "rejected")
                          : err == HOSHI_ERR_NOTFOUND ? "not_found" : "store_error";
     srv_log(r, err == HOSHI_OK ? "info" : "warn", "operator_dispute", "operator", user, "dispute", ids,
             "result", result, (const char *)NULL);
-    if (err == HOSHI_OK && !srv_audit(r, upheld ? "dispute_uphold" : "dispute_reject", "", 0, ids))
+    if (err == HOSHI_OK && !srv_audit(r, upheld ? "dispute_uphold" : "dispute_reject", known ? open.holder_decl : "",
+                                      known ? open.holder_org_id : 0, ids))
         err = HOSHI_ERR_IO;  /* the decision stands; its record did not: say so (issue 11 part 6) */
+    hoshi_decl after;
+    if (err == HOSHI_OK && upheld && known && open.holder_decl[0] &&
+        hoshi_store_decl_get(r->s->store, open.holder_decl, &after) == HOSHI_OK)
+        srv_withdrawal_notify(r, &after);
     if (err == HOSHI_ERR_NOTFOUND) {
         srv_page_message(r, p, 404, "not_found");
         return;

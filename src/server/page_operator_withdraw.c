@@ -106,8 +106,9 @@ static void log_withdraw(srv_req *r, const char *level, const char *id, const ch
 }
 
 /* The owner's notice: to the address of the organisation's account, in
- * Japanese (the registry's language), once per declaration. */
-static void notify_owner(srv_req *r, const hoshi_decl *d)
+ * Japanese (the registry's language), once per declaration.  Also sent
+ * when an upheld dispute withdraws a declaration (page_operator_disputes.c). */
+void srv_withdrawal_notify(srv_req *r, const hoshi_decl *d)
 {
     srv *s = r->s;
     char email[HOSHI_STORE_EMAIL], key[64], date[40];
@@ -151,7 +152,7 @@ static void withdraw(srv_req *r, srv_resp *p, const hoshi_decl *d, const withdra
         srv_page_store_error(r, p, "decl_withdraw_programme", true);
         return;
     }
-    notify_owner(r, &after);
+    srv_withdrawal_notify(r, &after);
     srv_redirect(p, "/operator?done=1");
 }
 

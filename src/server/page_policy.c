@@ -260,6 +260,12 @@ void srv_page_policy(srv_req *r, srv_resp *p)
         return;
     }
     const char *action = srv_req_form(r, "action");
+    /* A member prepares the draft; adopting it (publishing, or setting its
+     * review date) is the owner's, as declaring is (issue 11 part 3). */
+    if ((strcmp(action, "publish") == 0 || strcmp(action, "review") == 0) && !srv_need_owner(r, p, NULL)) {
+        free(pol.body);
+        return;
+    }
     if (strcmp(action, "review") == 0) {
         set_review(r, p, &pol);
         free(pol.body);

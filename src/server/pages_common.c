@@ -72,11 +72,11 @@ void srv_vars_free(srv_vars *v)
     v->n = 0;
 }
 
-void srv_page_render(srv_req *r, srv_resp *p, const char *name, srv_vars *v)
+bool srv_local_path(const char *s)
 {
-    hoshi_buf body = HOSHI_BUF_INIT;
-    srv_render_form(&body, r, name, name, v);
-    srv_page_finish(r, p, srv_text(r, name, "title"), &body);
+    static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_.-";
+    size_t n = s ? strlen(s) : 0;
+    return n > 0 && n < 200 && s[0] == '/' && s[1] != '/' && strspn(s, ok) == n && strstr(s, "/.") == NULL;
 }
 
 bool srv_need_login(srv_req *r, srv_resp *p)

@@ -362,7 +362,7 @@ hoshi_err srv_mail_send(srv *s, const char *kind, hoshi_lang lang, const char *t
 hoshi_err srv_mail_reminders(srv *s, hoshi_date today, long long *queued);
 /* mail_remind_policy.c: queues the [policy_review] mail of every policy
  * version in force whose review day is on or before the cut-off (a month
- * after today), once per version; srv_mail_reminders runs it too. */
+ * after today), once per version; the mailer runs it after srv_mail_reminders. */
 hoshi_err srv_mail_policy_reviews(srv *s, hoshi_date today, long long *queued);
 /* The last review day that counts as due on `today` (a month ahead). */
 void srv_policy_review_cutoff(hoshi_date today, char out[16]);
@@ -384,6 +384,9 @@ const char *srv_reason_label(const srv *s, const char *key, hoshi_lang lang);
 /* Appends a row for an operator action on the store (action, declaration
  * or organisation, note); a failure is logged as store_error, and false. */
 bool srv_audit(srv_req *r, const char *action, const char *decl_id, long long org_id, const char *note);
+/* Queues the withdrawal notice of declaration d (withdrawn by the programme) to
+ * its organisation's account address, once per declaration (page_operator_withdraw.c). */
+void srv_withdrawal_notify(srv_req *r, const hoshi_decl *d);
 void srv_page_operator_audit(srv_req *r, srv_resp *p);
 void srv_page_operator_outbox(srv_req *r, srv_resp *p);
 

@@ -34,12 +34,12 @@ async function main() {
     await page.fill("#email", "owner@example.jp");
     await page.fill("#password", "short");
     await page.fill("#org", "株式会社ほしぞら印刷");
-    await page.click("button[type=submit]");
+    await page.click("main button[type=submit]");
     check("sign-up error shown, name kept",
       (await page.locator(".field-error").count()) > 0 && (await page.inputValue("#org")) === "株式会社ほしぞら印刷");
     await shot(page, "02-signup-error");
     await page.fill("#password", "hoshi-e2e-password");
-    await page.click("button[type=submit]");
+    await page.click("main button[type=submit]");
     // Sign-up answers the same for new and taken addresses, so it does not
     // log in: the log-in page says so, and the owner logs in there.
     await page.waitForURL("**/login?signed_up=1");
@@ -47,7 +47,7 @@ async function main() {
     await shot(page, "02b-signed-up");
     await page.fill("#email", "owner@example.jp");
     await page.fill("#password", "hoshi-e2e-password");
-    await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+    await Promise.all([page.waitForNavigation(), page.click("main button[type=submit]")]);
     await page.goto(base + "/profile");
     check("signed up, on the profile", page.url().endsWith("/profile"));
 
@@ -56,7 +56,7 @@ async function main() {
     await page.selectOption("#industry", "G");
     await page.selectOption("#employees", "2");
     await page.fill("#contact", "星野");
-    await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+    await Promise.all([page.waitForNavigation(), page.click("main button[type=submit]")]);
     check("profile saved", await page.locator(".notice").isVisible());
     await shot(page, "03-profile");
 
@@ -64,7 +64,7 @@ async function main() {
     for (let i = 1; i <= 5; i++) await page.check(`input[name=p${i}][value=${i === 4 ? "todo" : "done"}]`);
     await page.check("input[name=commit]");
     await shot(page, "04-star1");
-    await page.click("button[type=submit]");
+    await page.click("main button[type=submit]");
     await page.waitForURL("**/dashboard");
     await shot(page, "05-dashboard");
 

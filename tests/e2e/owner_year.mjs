@@ -43,7 +43,7 @@ async function main() {
       await page.goto(base + "/login");
       await page.fill("#email", seed.email);
       await page.fill("#password", seed.password);
-      await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+      await Promise.all([page.waitForNavigation(), page.click("main button[type=submit]")]);
       await visit(page, base, seed.location, `${size}-stepped-up`, `the page after stepping up (${size})`);
       check(`step-up notice names the old ID (${size})`,
         (await page.locator(".notice.stepup").innerText()).includes(seed.old));

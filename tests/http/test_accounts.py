@@ -180,6 +180,13 @@ def members(port, box, a):
                        ("/members/remove", {"user": "1"}), ("/members/owner", {"user": "1"}), ("/members/revoke", {"invite": "1"})):
         r = b.post(path, form, token_from="/dashboard")
         check(f"member may not POST {path}", r.status == 403, r.status)
+    for action in ("publish", "review"):
+        r = b.post("/policy", {"action": action, "representative": "x", "established": "2026-01-01", "contact": "x",
+                               "body": "x", "review_on": "2027-01-01"}, token_from="/policy")
+        check(f"member may not {action} the policy", r.status == 403, r.status)
+    r = b.get("/declare")
+    check("declare page tells a member the owner declares, buttons off",
+          r.status == 200 and "オーナーが行います" in r.body and r.body.count("disabled>") >= 2, r.body[-1500:])
     # revoke
     a.post("/members/invite", {"email": "carol@example.jp"}, token_from="/members")
     cmsg = box.wait("member_invite", "carol@example.jp")
@@ -196,6 +203,11 @@ def members(port, box, a):
     check("owner declares", r.status == 303, r.status)
     m = re.search(r'class="declid">(\d{11})<', a.get("/declare").body)
     decl = m.group(1) if m else ""
+    body = b.get("/declare").body
+    check("a member sees the declaration, its withdraw button off",
+          decl in body and re.search(r'class="danger" disabled>', body) is not None
+          and "オーナーが行います" in body)
+    check("the owner's withdraw button is on", re.search(r'class="danger">', a.get("/declare").body) is not None)
     # hand-over
     r = a.get("/members")
     m = re.search(r'action="/members/owner".*?name="user" value="(\d+)"', r.body, re.S)

@@ -118,7 +118,7 @@ def refusals(port):
     check("name matches after folding the legal form", r.status == 303, r.status)
 
 
-def disputes(port):
+def disputes(port, db):
     a = ready(port, "holder@example.jp", "㈱さくら技研", SAKURA)
     r = a.post("/declare", {"level": "1"})
     check("matching number and name declare", r.status == 303 and "issued" in r.getheader("Location", ""))
@@ -160,6 +160,14 @@ def disputes(port):
     check("upheld: the holder's declaration withdrawn", active_id(a) is None
           and "制度運営者により取り下げられました" in a.get(f"/verify/{held}").body
           and "法人番号をめぐる申し立て" in a.get(f"/verify/{held}").body)
+    con = sqlite3.connect(db)
+    mails = con.execute("SELECT rcpt, body FROM outbox WHERE kind = 'withdrawal_notice'").fetchall()
+    con.close()
+    check("upheld: the holder is mailed the withdrawal notice, once", len(mails) == 1
+          and mails[0][0] == "holder@example.jp" and held in mails[0][1], mails)
+    audit = o.get(f"/operator/audit?decl={held}").body
+    check("upheld: the audit row names the holder's declaration", "確認依頼を認めた" in audit,
+          audit[-2000:])
     r = d.post("/declare", {"level": "1"})
     check("upheld: the claimant declares", r.status == 303 and active_id(d) is not None)
     return d
@@ -198,7 +206,7 @@ def main():
         check("server up", r.status == 200)
         imports(db, tmp)
         refusals(port)
-        d = disputes(port)
+        d = disputes(port, db)
         history(d)
     finally:
         server.stop_checked()
