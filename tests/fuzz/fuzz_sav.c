@@ -48,6 +48,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *a = fx_tables(ds), *b = fx_tables(copy);
         if ((a == NULL) != (b == NULL) || (a != NULL && strcmp(a, b) != 0)) {
             fprintf(stderr, "fuzz_sav: the written .sav gives other tables\n");
+            /* the first line that differs, to route the input */
+            const char *x = a ? a : "", *y = b ? b : "";
+            size_t i = 0, line = 0;
+            while (x[i] && x[i] == y[i])
+                if (x[i++] == '\n')
+                    line = i;
+            fprintf(stderr, "  read:    %.200s\n  written: %.200s\n", x + line, y + line);
             abort();
         }
         free(a);

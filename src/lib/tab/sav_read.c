@@ -13,6 +13,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <readstat.h>
 #include <stdio.h>
@@ -337,6 +338,12 @@ static int on_value(int obs, readstat_variable_t *v, readstat_value_t value, voi
     case READSTAT_TYPE_DOUBLE: d = readstat_double_value(value); break;
     default: return READSTAT_HANDLER_OK;
     }
+    /* SPSS reserves the three largest magnitudes (system-missing, LOWEST
+     * and HIGHEST).  A file may declare others in its machine record, but
+     * every writer, ours included, uses these: read them as no answer
+     * whatever the file says, so a dataset saved as .sav reads back equal. */
+    if (d >= DBL_MAX || d <= nextafter(-DBL_MAX, 0.0))
+        return READSTAT_HANDLER_OK;
     return put_number(R, s, c, d, r);
 }
 
