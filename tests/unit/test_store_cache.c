@@ -1,5 +1,5 @@
 /*
- * test_store_cache.c — the SQLite backend's statement cache from inside
+ * test_store_cache.c — the store's statement cache from inside
  * (it includes the backend's private header): when full it evicts the
  * least recently used statement, but never one handed out since the
  * connection was acquired, since the operation holding it may still step
@@ -7,7 +7,7 @@
  * behaviour through the public API is in test_store.c
  * (many_distinct_statements_on_one_connection).
  */
-#include "store/sqlite_int.h"
+#include "store/sql_int.h"
 #include "unit.h"
 
 #include <stdlib.h>
@@ -15,17 +15,17 @@
 
 static char dir[] = "/tmp/hoshi-store-cache-XXXXXX";
 
-static hoshi_err open_one(hi_sqlite **out)
+static hoshi_err open_one(hi_sqlstore **out)
 {
     char path[128];
     snprintf(path, sizeof path, "%s/cache.db", dir);
     hoshi_store *st = NULL;
     hoshi_err err = hoshi_store_open_sqlite(path, 1, &st);
-    *out = (hi_sqlite *)st;
+    *out = (hi_sqlstore *)st;
     return err;
 }
 
-static hoshi_err prep_n(hi_conn *c, int n, sqlite3_stmt **st)
+static hoshi_err prep_n(hi_conn *c, int n, hi_stmt **st)
 {
     char sql[64];
     snprintf(sql, sizeof sql, "SELECT %d", n);
@@ -40,9 +40,9 @@ static bool cached(const hi_conn *c, const char *sql)
     return false;
 }
 
-static int value(sqlite3_stmt *st)
+static int value(hi_stmt *st)
 {
-    int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    int v = hi_step(st) == HI_ROW ? hi_col_int(st, 0) : -1;
     hi_sq_done(st);
     return v;
 }
@@ -51,27 +51,27 @@ static int value(sqlite3_stmt *st)
 
 static void statements_in_use_are_never_evicted(void)
 {
-    hi_sqlite *s = NULL;
+    hi_sqlstore *s = NULL;
     CHECK_INT(open_one(&s), HOSHI_OK);
     if (s == NULL)
         return;
     /* One acquire holding a statement mid-step and filling every slot. */
     hi_conn *c = hi_sq_acquire(s);
-    sqlite3_stmt *stepping;
+    hi_stmt *stepping;
     CHECK_INT(hi_sq_prep(c, UNION, &stepping), HOSHI_OK);
-    CHECK_INT(sqlite3_step(stepping), SQLITE_ROW);
-    sqlite3_stmt *held[HI_STMT_CACHE];
+    CHECK_INT(hi_step(stepping), HI_ROW);
+    hi_stmt *held[HI_STMT_CACHE];
     int ok = 0;
     for (int i = 1; i < HI_STMT_CACHE; i++)
         ok += prep_n(c, i, &held[i]) == HOSHI_OK;
     CHECK_INT(ok, HI_STMT_CACHE - 1);
     CHECK_INT(c->n_stmt, HI_STMT_CACHE);
-    sqlite3_stmt *extra = NULL;
+    hi_stmt *extra = NULL;
     CHECK_INT(prep_n(c, 1000, &extra), HOSHI_ERR_INTERNAL);
     CHECK(extra == NULL);
     /* Everything handed out still works. */
-    CHECK_INT(sqlite3_step(stepping), SQLITE_ROW);
-    CHECK_INT(sqlite3_column_int(stepping, 0), 2);
+    CHECK_INT(hi_step(stepping), HI_ROW);
+    CHECK_INT(hi_col_int(stepping, 0), 2);
     hi_sq_done(stepping);
     int right = 0;
     for (int i = 1; i < HI_STMT_CACHE; i++)
@@ -92,7 +92,7 @@ static void statements_in_use_are_never_evicted(void)
     CHECK(cached(c, "SELECT 2") && cached(c, "SELECT 1000"));
     CHECK_INT(c->n_stmt, HI_STMT_CACHE);
     hi_sq_release(s, c);
-    hi_sqlite_close(&s->base);
+    hi_sql_close(&s->base);
 }
 
 int main(void)

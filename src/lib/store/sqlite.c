@@ -1,11 +1,8 @@
 /*
- * sqlite.c — the SQLite backend as a whole: opening the database (WAL,
- * foreign keys, busy timeout), versioned schema migrations applied at
- * start, closing, and the operation table that makes it a hoshi_store.
- * It sits on top of the backend's files: the connection pool and
- * statement cache (sqlite_conn.c), the shared read and write shapes
- * (sqlite_ops.c) and the operations by subject (sqlite_accounts.c,
- * sqlite_orgs.c, sqlite_decl.c), none of which call back into it.
+ * sqlite.c — the SQLite backend: opening the database (WAL, foreign keys,
+ * busy timeout) and the versioned schema migrations applied at start.
+ * The store it opens runs the shared SQL operations (sql_*.c) through the
+ * SQLite driver (sqlite_driver.c), none of which call back into it.
  */
 #include "sqlite_int.h"
 #include "alloc.h"
@@ -339,16 +336,21 @@ int hoshi_store_schema_version(void)
  * two processes opening a new database together the second waits and then
  * finds the schema current.  Either the schema reaches the current version
  * or it stays as it was. */
-static hoshi_err migrate_in(hi_conn *c)
+static hoshi_err sq_fail(hi_sqlite_db *c, const char *what)
+{
+    return hi_sqlite_driver.fail(c, what);
+}
+
+static hoshi_err migrate_in(hi_sqlite_db *c)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-        return hi_sq_fail(c, "schema version");
+        return sq_fail(c, "schema version");
     int rc = sqlite3_step(st);
     int version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW)
-        return hi_sq_fail(c, "schema version");
+        return sq_fail(c, "schema version");
     int target = hoshi_store_schema_version();
     if (version > target)
         return hi_fail(HOSHI_ERR_IO, "database schema version %d is newer than this hoshi (%d)",
@@ -366,18 +368,18 @@ static hoshi_err migrate_in(hi_conn *c)
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", target);
         if (sqlite3_exec(c->db, pragma, NULL, NULL, NULL) != SQLITE_OK)
-            return hi_sq_fail(c, "set schema version");
+            return sq_fail(c, "set schema version");
     }
     return HOSHI_OK;
 }
 
-static hoshi_err migrate(hi_conn *c)
+static hoshi_err migrate(hi_sqlite_db *c)
 {
     if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return hi_sq_fail(c, "begin migration");
+        return sq_fail(c, "begin migration");
     hoshi_err err = migrate_in(c);
     if (err == HOSHI_OK && sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        err = hi_sq_fail(c, "commit migration");
+        err = sq_fail(c, "commit migration");
     if (err != HOSHI_OK)
         sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
     return err;
@@ -404,7 +406,7 @@ static hoshi_err dir_writable(const char *path)
     return HOSHI_OK;
 }
 
-static hoshi_err open_conn(const char *path, hi_conn *c)
+static hoshi_err open_db(const char *path, hi_sqlite_db *c)
 {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK)
@@ -417,9 +419,9 @@ static hoshi_err open_conn(const char *path, hi_conn *c)
                        " (check its permissions and owner)", path);
     sqlite3_busy_timeout(c->db, 5000);
     if (hi_sq_namekey_register(c->db) != SQLITE_OK)
-        return hi_sq_fail(c, "register hoshi_name_key");
+        return sq_fail(c, "register hoshi_name_key");
     if (sqlite3_prepare_v3(c->db, "ROLLBACK", -1, SQLITE_PREPARE_PERSISTENT, &c->rollback, NULL) != SQLITE_OK)
-        return hi_sq_fail(c, "prepare");
+        return sq_fail(c, "prepare");
     static const char setup[] = "PRAGMA journal_mode = WAL;"
                                 "PRAGMA synchronous = NORMAL;"
                                 "PRAGMA foreign_keys = ON;"
@@ -443,32 +445,19 @@ static hoshi_err open_conn(const char *path, hi_conn *c)
     return HOSHI_OK;
 }
 
-static void close_conn(hi_conn *c)
+/* A new connection in *out (closed again on failure). */
+static hoshi_err open_conn(const char *path, void **out)
 {
-    for (size_t i = 0; i < c->n_stmt; i++) {
-        sqlite3_finalize(c->stmt[i].st);
-        free(c->stmt[i].sql);
+    hi_sqlite_db *c = hi_calloc(1, sizeof *c);
+    if (c == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory opening the store");
+    hoshi_err err = open_db(path, c);
+    if (err != HOSHI_OK) {
+        hi_sqlite_driver.close(c);
+        return err;
     }
-    c->n_stmt = 0;
-    sqlite3_finalize(c->rollback);
-    c->rollback = NULL;
-    if (c->db != NULL)
-        sqlite3_close(c->db);
-    c->db = NULL;
-}
-
-void hi_sqlite_close(hoshi_store *base)
-{
-    hi_sqlite *s = (hi_sqlite *)base;
-    /* Keeps the planner's statistics current as the data grows. */
-    if (s->n_conn > 0 && s->conn[0].db != NULL)
-        sqlite3_exec(s->conn[0].db, "PRAGMA optimize", NULL, NULL, NULL);
-    for (int i = 0; i < s->n_conn; i++)
-        close_conn(&s->conn[i]);
-    free(s->conn);
-    pthread_cond_destroy(&s->freed);
-    pthread_mutex_destroy(&s->lock);
-    free(s);
+    *out = c;
+    return HOSHI_OK;
 }
 
 /* unixepoch(), used by the schema and the queries, came with 3.38.0. */
@@ -503,115 +492,19 @@ hoshi_err hoshi_store_open_sqlite(const char *path, int connections, hoshi_store
         return err;
     if (sodium_init() < 0) /* declaration IDs come from randombytes */
         return hi_fail(HOSHI_ERR_INTERNAL, "libsodium failed to initialise");
-    hi_sqlite *s = hi_calloc(1, sizeof *s);
+    hi_sqlstore *s = hi_sqlstore_new(&hi_sqlite_driver, connections);
     if (s == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory opening the store");
-    s->base.ops = &hi_sqlite_ops;
-    pthread_mutex_init(&s->lock, NULL);
-    pthread_cond_init(&s->freed, NULL);
-    atomic_init(&s->generation, 1);
-    atomic_init(&s->stats, 0);
-    atomic_init(&s->shared, 0);
-    s->conn = hi_calloc((size_t)connections, sizeof *s->conn);
-    if (s->conn == NULL) {
-        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory opening the store");
-        goto undo_store;
-    }
-    s->n_conn = connections;
     /* The first connection migrates before the others look at the schema. */
     for (int i = 0; i < connections; i++) {
-        if ((err = open_conn(path, &s->conn[i])) != HOSHI_OK)
+        if ((err = open_conn(path, &s->conn[i].db)) != HOSHI_OK)
             goto undo_store;
-        if (i == 0 && (err = migrate(&s->conn[0])) != HOSHI_OK)
+        if (i == 0 && (err = migrate(s->conn[0].db)) != HOSHI_OK)
             goto undo_store;
     }
     *out = &s->base;
     return HOSHI_OK;
 undo_store:
-    hi_sqlite_close(&s->base);
+    hi_sqlstore_free(s);
     return err;
 }
-
-/* The backend's operations, as documented for their hoshi_store_*
- * wrappers in the public headers. */
-const hoshi_store_ops hi_sqlite_ops = {
-    .close = hi_sqlite_close,
-    .signup = hi_sq_signup,
-    .user_by_email = hi_sq_user_by_email,
-    .session_create = hi_sq_session_create,
-    .session_get = hi_sq_session_get,
-    .session_delete = hi_sq_session_delete,
-    .org_get = hi_sq_org_get,
-    .org_update = hi_sq_org_update,
-    .draft_save = hi_sq_draft_save,
-    .diagnosis_add = hi_sq_diagnosis_add,
-    .diagnosis_get = hi_sq_diagnosis_get,
-    .diagnosis_list = hi_sq_diagnosis_list,
-    .policy_get = hi_sq_policy_get,
-    .policy_save = hi_sq_policy_save,
-    .policy_get_public = hi_sq_policy_get_public,
-    .policy_publish = hi_sq_policy_publish,
-    .decl_create = hi_sq_decl_create,
-    .decl_withdraw = hi_sq_decl_withdraw,
-    .decl_get = hi_sq_decl_get,
-    .decl_active = hi_sq_decl_active,
-    .decl_search = hi_sq_decl_search,
-    .decl_by_corpnum = hi_sq_decl_by_corpnum,
-    .seed = hi_sq_seed,
-    .generation = hi_sq_generation,
-    .user_set_operator = hi_sq_user_set_operator,
-    .decl_withdraw_id = hi_sq_decl_withdraw_id,
-    .stats = hi_sq_stats,
-    .registry_rows = hi_sq_registry_rows,
-    .survey_create = hi_sq_survey_create,
-    .survey_get = hi_sq_survey_get,
-    .survey_list = hi_sq_survey_list,
-    .survey_set_dates = hi_sq_survey_set_dates,
-    .survey_close = hi_sq_survey_close,
-    .survey_invite = hi_sq_survey_invite,
-    .invitation_by_token = hi_sq_invitation_by_token,
-    .invitation_by_org = hi_sq_invitation_by_org,
-    .survey_pending = hi_sq_survey_pending,
-    .response_save = hi_sq_response_save,
-    .response_submit = hi_sq_response_submit,
-    .survey_responses = hi_sq_survey_responses,
-    .survey_progress = hi_sq_survey_progress,
-    .nta_import = hi_sq_nta_import,
-    .nta_get = hi_sq_nta_get,
-    .nta_date = hi_sq_nta_date,
-    .decl_claim = hi_sq_decl_claim,
-    .dispute_list = hi_sq_dispute_list,
-    .dispute_pending = hi_sq_dispute_pending,
-    .dispute_resolve = hi_sq_dispute_resolve,
-    .org_history = hi_sq_org_history,
-    .outbox_queue = hi_sq_outbox_queue,
-    .outbox_due = hi_sq_outbox_due,
-    .outbox_get = hi_sq_outbox_get,
-    .outbox_sent = hi_sq_outbox_sent,
-    .outbox_failed = hi_sq_outbox_failed,
-    .outbox_give_up = hi_sq_outbox_give_up,
-    .outbox_counts = hi_sq_outbox_counts,
-    .outbox_dead = hi_sq_outbox_dead,
-    .outbox_retry = hi_sq_outbox_retry,
-    .audit_add = hi_sq_audit_add,
-    .audit_list = hi_sq_audit_list,
-    .decl_withdraw_programme = hi_sq_decl_withdraw_programme,
-    .org_email = hi_sq_org_email,
-    .reminders_due = hi_sq_reminders_due,
-    .member_get = hi_sq_member_get,
-    .member_list = hi_sq_member_list,
-    .token_add = hi_sq_token_add,
-    .token_get = hi_sq_token_get,
-    .invite_list = hi_sq_invite_list,
-    .invite_revoke = hi_sq_invite_revoke,
-    .token_use = hi_sq_token_use,
-    .password_set = hi_sq_password_set,
-    .member_remove = hi_sq_member_remove,
-    .owner_transfer = hi_sq_owner_transfer,
-    .user_delete = hi_sq_user_delete,
-    .policy_publish_version = hi_sq_policy_publish_version,
-    .policy_versions = hi_sq_policy_versions,
-    .policy_version_get = hi_sq_policy_version_get,
-    .policy_set_review = hi_sq_policy_set_review,
-    .policy_reviews_due = hi_sq_policy_reviews_due,
-};

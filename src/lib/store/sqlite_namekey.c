@@ -1,8 +1,8 @@
 /*
- * sqlite_namekey.c — the SQL function hoshi_name_key(name), so the store's
- * statements write an organisation's search key in the same statement as
- * its name and the migration that added the key could fill it for the
- * rows already there.  A name that is not UTF-8 (one written by another
+ * sqlite_namekey.c — the SQL function hoshi_name_key(name), so the
+ * migration that added the search key could fill it for the rows already
+ * there (hoshi's own writes bind the key they compute, which PostgreSQL
+ * needs too).  A name that is not UTF-8 (one written by another
  * program) gets the empty key: it is found by nothing, and breaks nothing.
  */
 #include "sqlite_int.h"

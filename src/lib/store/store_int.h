@@ -5,16 +5,12 @@
  * hoshi_store_* functions of include/hoshi/store*.h, which store.c
  * forwards here.
  *
- * Adding a backend (PostgreSQL, issue 12) is one more table and one open
- * function, and no change to any caller:
- *   - a file pg.c (and pg_*.c by subject, like sqlite_*.c) with a handle
- *     struct that embeds `struct hoshi_store base` as its first member;
- *   - a `const hoshi_store_ops hi_pg_ops` filling every member below, each
- *     keeping the contract written for its hoshi_store_* function
- *     (errors, transactions, what is read back);
- *   - hoshi_store_open_pg(conninfo, connections, &store) in
- *     include/hoshi/store.h, which sets base.ops = &hi_pg_ops.
- * tests/unit/test_store*.c then run against it as they run against SQLite.
+ * Both backends are one implementation: the SQL operations (sql_*.c,
+ * sql_table.c) over the statement interface of db.h, which a driver
+ * fills (sqlite_driver.c for SQLite, pg_driver.c for PostgreSQL).  A
+ * backend of another kind would fill this table with its own functions,
+ * each keeping the contract written for its hoshi_store_* function
+ * (errors, transactions, what is read back).
  */
 #ifndef HOSHI_STORE_INT_H
 #define HOSHI_STORE_INT_H

@@ -1,13 +1,13 @@
 /*
- * sqlite_survey.c — surveys and invitations in the SQLite backend
+ * sql_survey.c — surveys and invitations in the SQL store
  * (issue 9): storing a survey with its definition as an opaque blob, its
  * dates and closing, inviting the declared organisations a filter picks
  * (random tokens of which only a hash is stored, streamed to the caller
  * inside the one transaction), and finding an invitation again by token
  * or by organisation.  Responses and the figures over them are in
- * sqlite_response.c.
+ * sql_response.c.
  */
-#include "sqlite_int.h"
+#include "sql_int.h"
 #include "alloc.h"
 #include "internal.h"
 #include "hoshi/date.h"
@@ -55,7 +55,7 @@ static hoshi_survey_state survey_state(const char *closed_on, const char *opens_
     return HOSHI_SURVEY_OPEN;
 }
 
-hoshi_err hi_sq_survey_state_at(hi_conn *c, sqlite3_stmt *st, int col, const char *today,
+hoshi_err hi_sq_survey_state_at(hi_conn *c, hi_stmt *st, int col, const char *today,
                                 hoshi_survey_state *out)
 {
     char closed[HOSHI_STORE_DATE], opens[HOSHI_STORE_DATE], closes[HOSHI_STORE_DATE];
@@ -85,21 +85,18 @@ hoshi_err hi_sq_survey_create(hoshi_store *base, const hoshi_survey_new *in, lon
     if (in->form_id == NULL || *in->form_id == '\0' || in->title == NULL || *in->title == '\0')
         return hi_fail(HOSHI_ERR_INPUT, "store: a survey needs a form_id and a title");
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
+    hi_stmt *st;
     if ((err = hi_sq_prep(c, "INSERT INTO surveys(form_id, title, version, definition, created_on,"
-                             " opens_on, closes_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st)) != HOSHI_OK)
+                             " opens_on, closes_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id", &st)) != HOSHI_OK)
         goto release;
     hi_sq_bind_text(st, 1, in->form_id);
     hi_sq_bind_text(st, 2, in->title);
     hi_sq_bind_text(st, 3, in->version);
-    sqlite3_bind_blob(st, 4, in->definition, (int)in->definition_len, SQLITE_STATIC);
+    hi_bind_blob(st, 4, in->definition, in->definition_len);
     hi_sq_bind_text(st, 5, in->created_on);
     hi_sq_bind_text(st, 6, in->opens_on);
     hi_sq_bind_text(st, 7, in->closes_on);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        err = hi_sq_fail(c, "insert survey");
-    else
-        *id = sqlite3_last_insert_rowid(c->db);
+    err = hi_sq_insert_id(c, st, "insert survey", id);
     hi_sq_done(st);
 release:
     hi_sq_release(HI_SQ(base), c);
@@ -113,10 +110,10 @@ release:
                     " (SELECT count(*) FROM responses r WHERE r.survey_id = s.id AND r.respondent IS NULL)," \
                     " (SELECT count(*) FROM responses r WHERE r.survey_id = s.id AND r.respondent IS NOT NULL)"
 
-static void copy_survey(sqlite3_stmt *st, void *rec)
+static void copy_survey(hi_stmt *st, void *rec)
 {
     hoshi_survey *v = rec;
-    v->id = sqlite3_column_int64(st, 0);
+    v->id = hi_col_int64(st, 0);
     hi_sq_text(st, 1, v->form_id, sizeof v->form_id);
     hi_sq_text(st, 2, v->title, sizeof v->title);
     hi_sq_text(st, 3, v->version, sizeof v->version);
@@ -124,19 +121,19 @@ static void copy_survey(sqlite3_stmt *st, void *rec)
     hi_sq_text(st, 5, v->opens_on, sizeof v->opens_on);
     hi_sq_text(st, 6, v->closes_on, sizeof v->closes_on);
     hi_sq_text(st, 7, v->closed_on, sizeof v->closed_on);
-    v->counts.invited = sqlite3_column_int64(st, 8);
-    v->counts.started = sqlite3_column_int64(st, 9);
-    v->counts.submitted = sqlite3_column_int64(st, 10);
+    v->counts.invited = hi_col_int64(st, 8);
+    v->counts.started = hi_col_int64(st, 9);
+    v->counts.submitted = hi_col_int64(st, 10);
     v->definition = NULL;
     v->definition_len = 0;
 }
 
 /* The definition, malloc'd with a NUL after it. */
-static hoshi_err finish_survey(sqlite3_stmt *st, void *rec)
+static hoshi_err finish_survey(hi_stmt *st, void *rec)
 {
     hoshi_survey *v = rec;
-    const void *blob = sqlite3_column_blob(st, 11);
-    size_t len = (size_t)sqlite3_column_bytes(st, 11);
+    const void *blob = hi_col_blob(st, 11);
+    size_t len = (size_t)hi_col_bytes(st, 11);
     if (blob == NULL && len > 0)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading a survey definition");
     if ((v->definition = hi_malloc(len + 1)) == NULL)
@@ -163,9 +160,9 @@ hoshi_err hi_sq_survey_get(hoshi_store *base, long long id, const char *today, h
     return HOSHI_OK;
 }
 
-static void bind_limit(sqlite3_stmt *st, const void *ctx)
+static void bind_limit(hi_stmt *st, const void *ctx)
 {
-    sqlite3_bind_int64(st, 1, (long long)*(const size_t *)ctx);
+    hi_bind_int64(st, 1, (long long)*(const size_t *)ctx);
 }
 
 hoshi_err hi_sq_survey_list(hoshi_store *base, const char *today, hoshi_survey *out, size_t max,
@@ -189,10 +186,10 @@ struct dates_args {
     const char *a, *b;
 };
 
-static void bind_dates(sqlite3_stmt *st, const void *ctx)
+static void bind_dates(hi_stmt *st, const void *ctx)
 {
     const struct dates_args *d = ctx;
-    sqlite3_bind_int64(st, 1, d->id);
+    hi_bind_int64(st, 1, d->id);
     hi_sq_bind_text(st, 2, d->a);
     hi_sq_bind_text(st, 3, d->b);
 }
@@ -253,19 +250,19 @@ static void token_hash(const char *token, unsigned char h[crypto_generichash_BYT
  * longer takes invitations. */
 static hoshi_err survey_invitable(hi_conn *c, long long survey_id, const char *today)
 {
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, "SELECT closed_on, opens_on, closes_on FROM surveys WHERE id = ?1", &st);
     if (err != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(st, 1, survey_id);
-    int rc = sqlite3_step(st);
+    hi_bind_int64(st, 1, survey_id);
+    int rc = hi_step(st);
     hoshi_survey_state state;
-    if (rc == SQLITE_ROW) {
+    if (rc == HI_ROW) {
         err = hi_sq_survey_state_at(c, st, 0, today, &state);
         if (err == HOSHI_OK && (state == HOSHI_SURVEY_CLOSED || state == HOSHI_SURVEY_ENDED))
             err = hi_fail(HOSHI_ERR_INPUT, "store: survey %lld is %s: no more invitations", survey_id,
                           state == HOSHI_SURVEY_CLOSED ? "closed" : "past its closing date");
-    } else if (rc == SQLITE_DONE) {
+    } else if (rc == HI_DONE) {
         err = hi_fail(HOSHI_ERR_NOTFOUND, "no such survey");
     } else {
         err = hi_sq_fail(c, "read survey");
@@ -275,12 +272,12 @@ static hoshi_err survey_invitable(hi_conn *c, long long survey_id, const char *t
 }
 
 /* Makes one invitation for the current row of `pick` and hands it on. */
-static hoshi_err invite_one(hi_conn *c, sqlite3_stmt *pick, sqlite3_stmt *ins, long long survey_id,
+static hoshi_err invite_one(hi_conn *c, hi_stmt *pick, hi_stmt *ins, long long survey_id,
                             hoshi_invite_fn fn, void *ctx)
 {
     hoshi_invitation_new inv;
     hi_sq_text(pick, 0, inv.decl_id, sizeof inv.decl_id);
-    inv.org_id = sqlite3_column_int64(pick, 1);
+    inv.org_id = hi_col_int64(pick, 1);
     hi_sq_text(pick, 2, inv.org_name, sizeof inv.org_name);
     char industry[HOSHI_STORE_ASCII_SIZE(HOSHI_STORE_INDUSTRY_CHARS)];
     hi_sq_text(pick, 5, industry, sizeof industry);
@@ -292,19 +289,17 @@ static hoshi_err invite_one(hi_conn *c, sqlite3_stmt *pick, sqlite3_stmt *ins, l
     sodium_bin2base64(inv.token, sizeof inv.token, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     sodium_memzero(raw, sizeof raw);
     token_hash(inv.token, h);
-    sqlite3_bind_int64(ins, 1, survey_id);
-    sqlite3_bind_int64(ins, 2, inv.org_id);
-    sqlite3_bind_blob(ins, 3, h, sizeof h, SQLITE_STATIC);
+    hi_bind_int64(ins, 1, survey_id);
+    hi_bind_int64(ins, 2, inv.org_id);
+    hi_bind_blob(ins, 3, h, sizeof h);
     hi_sq_bind_text(ins, 4, inv.decl_id);
-    sqlite3_bind_int(ins, 5, sqlite3_column_int(pick, 3));
-    sqlite3_bind_int(ins, 6, sqlite3_column_int(pick, 4));
+    hi_bind_int64(ins, 5, hi_col_int(pick, 3));
+    hi_bind_int64(ins, 6, hi_col_int(pick, 4));
     hi_sq_bind_text(ins, 7, industry);
-    sqlite3_bind_int(ins, 8, sqlite3_column_int(pick, 6));
-    int rc = sqlite3_step(ins);
-    hi_sq_done(ins);
-    if (rc != SQLITE_DONE)
-        return hi_sq_fail(c, "insert invitation");
-    inv.invitation_id = sqlite3_last_insert_rowid(c->db);
+    hi_bind_int64(ins, 8, hi_col_int(pick, 6));
+    err = hi_sq_insert_id(c, ins, "insert invitation", &inv.invitation_id);
+    if (err != HOSHI_OK)
+        return err;
     err = fn != NULL ? fn(ctx, &inv) : HOSHI_OK;
     sodium_memzero(inv.token, sizeof inv.token);
     return err;
@@ -324,26 +319,26 @@ static const char pick_sql[] =
 static hoshi_err invite_all(hi_conn *c, long long survey_id, const hoshi_invite_filter *f,
                             hoshi_invite_fn fn, void *ctx, long long *invited, long long *skipped)
 {
-    sqlite3_stmt *pick, *ins;
+    hi_stmt *pick, *ins;
     hoshi_err err;
     if ((err = hi_sq_prep(c, pick_sql, &pick)) != HOSHI_OK ||
         (err = hi_sq_prep(c, "INSERT INTO invitations(survey_id, org_id, token_hash, decl_id, level, size,"
-                             " industry, prefecture) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &ins)) != HOSHI_OK)
+                             " industry, prefecture) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id", &ins)) != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(pick, 1, survey_id);
-    sqlite3_bind_int(pick, 2, f->level);
-    sqlite3_bind_int(pick, 3, f->prefecture);
+    hi_bind_int64(pick, 1, survey_id);
+    hi_bind_int64(pick, 2, f->level);
+    hi_bind_int64(pick, 3, f->prefecture);
     hi_sq_bind_text(pick, 4, f->industry);
-    sqlite3_bind_int(pick, 5, f->size);
-    int rc = SQLITE_DONE;
-    while (err == HOSHI_OK && (rc = sqlite3_step(pick)) == SQLITE_ROW) {
-        if (sqlite3_column_int(pick, 7)) {
+    hi_bind_int64(pick, 5, f->size);
+    int rc = HI_DONE;
+    while (err == HOSHI_OK && (rc = hi_step(pick)) == HI_ROW) {
+        if (hi_col_int(pick, 7)) {
             ++*skipped;
         } else if ((err = invite_one(c, pick, ins, survey_id, fn, ctx)) == HOSHI_OK) {
             ++*invited;
         }
     }
-    if (err == HOSHI_OK && rc != SQLITE_DONE)
+    if (err == HOSHI_OK && rc != HI_DONE)
         err = hi_sq_fail(c, "read organisations to invite");
     hi_sq_done(pick);
     return err;
@@ -358,7 +353,7 @@ hoshi_err hi_sq_survey_invite(hoshi_store *base, long long survey_id, const hosh
     if ((err = check_filter(f)) != HOSHI_OK || (err = hi_sq_check_day("today", today)) != HOSHI_OK)
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    if ((err = hi_sq_exec(c, "BEGIN IMMEDIATE")) != HOSHI_OK)
+    if ((err = hi_sq_begin(c)) != HOSHI_OK)
         goto release;
     if ((err = survey_invitable(c, survey_id, today)) != HOSHI_OK ||
         (err = invite_all(c, survey_id, f, fn, ctx, invited, skipped)) != HOSHI_OK ||
@@ -386,25 +381,25 @@ struct inv_rec {
                 " FROM invitations i JOIN surveys s ON s.id = i.survey_id" \
                 " LEFT JOIN responses r ON r.invitation_id = i.id"
 
-static void copy_inv(sqlite3_stmt *st, void *rec)
+static void copy_inv(hi_stmt *st, void *rec)
 {
     struct inv_rec *r = rec;
-    r->inv.id = sqlite3_column_int64(st, 0);
-    r->inv.survey_id = sqlite3_column_int64(st, 1);
-    r->inv.org_id = sqlite3_column_int64(st, 2);
+    r->inv.id = hi_col_int64(st, 0);
+    r->inv.survey_id = hi_col_int64(st, 1);
+    r->inv.org_id = hi_col_int64(st, 2);
     hi_sq_text(st, 3, r->closed, sizeof r->closed);
     hi_sq_text(st, 4, r->opens, sizeof r->opens);
     hi_sq_text(st, 5, r->closes, sizeof r->closes);
-    r->inv.response_state = sqlite3_column_int(st, 7)   ? HOSHI_RESPONSE_SUBMITTED
-                            : sqlite3_column_int(st, 6) ? HOSHI_RESPONSE_STARTED
+    r->inv.response_state = hi_col_int(st, 7)   ? HOSHI_RESPONSE_SUBMITTED
+                            : hi_col_int(st, 6) ? HOSHI_RESPONSE_STARTED
                                                         : HOSHI_RESPONSE_NONE;
-    r->inv.page = sqlite3_column_int(st, 8);
+    r->inv.page = hi_col_int(st, 8);
 }
 
-static hoshi_err finish_inv(sqlite3_stmt *st, void *rec)
+static hoshi_err finish_inv(hi_stmt *st, void *rec)
 {
     struct inv_rec *r = rec;
-    const char *answers = (const char *)sqlite3_column_text(st, 9);
+    const char *answers = hi_col_text(st, 9);
     if (answers == NULL || (r->inv.answers = hi_strdup(answers)) == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading saved answers");
     return HOSHI_OK;
@@ -429,9 +424,9 @@ static hoshi_err inv_read(hoshi_store *base, const char *sql, hi_sq_binder bind,
     return HOSHI_OK;
 }
 
-static void bind_hash(sqlite3_stmt *st, const void *ctx)
+static void bind_hash(hi_stmt *st, const void *ctx)
 {
-    sqlite3_bind_blob(st, 1, ctx, crypto_generichash_BYTES, SQLITE_STATIC);
+    hi_bind_blob(st, 1, ctx, crypto_generichash_BYTES);
 }
 
 hoshi_err hi_sq_invitation_by_token(hoshi_store *base, const char *token, const char *today,
@@ -442,11 +437,11 @@ hoshi_err hi_sq_invitation_by_token(hoshi_store *base, const char *token, const 
     return inv_read(base, INV_SQL " WHERE i.token_hash = ?1", bind_hash, h, today, out);
 }
 
-static void bind_pair(sqlite3_stmt *st, const void *ctx)
+static void bind_pair(hi_stmt *st, const void *ctx)
 {
     const long long *k = ctx;
-    sqlite3_bind_int64(st, 1, k[0]);
-    sqlite3_bind_int64(st, 2, k[1]);
+    hi_bind_int64(st, 1, k[0]);
+    hi_bind_int64(st, 2, k[1]);
 }
 
 hoshi_err hi_sq_invitation_by_org(hoshi_store *base, long long org_id, long long survey_id,
@@ -462,22 +457,22 @@ struct pending_args {
     size_t max;
 };
 
-static void bind_pending(sqlite3_stmt *st, const void *ctx)
+static void bind_pending(hi_stmt *st, const void *ctx)
 {
     const struct pending_args *a = ctx;
-    sqlite3_bind_int64(st, 1, a->org_id);
+    hi_bind_int64(st, 1, a->org_id);
     hi_sq_bind_text(st, 2, a->today);
-    sqlite3_bind_int64(st, 3, (long long)a->max);
+    hi_bind_int64(st, 3, (long long)a->max);
 }
 
-static void copy_pending(sqlite3_stmt *st, void *rec)
+static void copy_pending(hi_stmt *st, void *rec)
 {
     hoshi_survey_pending *p = rec;
-    p->survey_id = sqlite3_column_int64(st, 0);
-    p->invitation_id = sqlite3_column_int64(st, 1);
+    p->survey_id = hi_col_int64(st, 0);
+    p->invitation_id = hi_col_int64(st, 1);
     hi_sq_text(st, 2, p->title, sizeof p->title);
     hi_sq_text(st, 3, p->closes_on, sizeof p->closes_on);
-    p->started = sqlite3_column_int(st, 4) != 0;
+    p->started = hi_col_int(st, 4) != 0;
 }
 
 hoshi_err hi_sq_survey_pending(hoshi_store *base, long long org_id, const char *today,

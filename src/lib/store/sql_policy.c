@@ -1,12 +1,12 @@
 /*
- * sqlite_policy.c — the versions of a published basic policy
- * (hoshi/store_policy.h) in the SQLite backend: table policy_versions,
+ * sql_policy.c — the versions of a published basic policy
+ * (hoshi/store_policy.h) in the SQL store: table policy_versions,
  * one row per publication with its text and review date.  Publishing
  * writes the public copy in policies and the new version in one
  * transaction, so the two never disagree; the version number is the
  * organisation's highest plus one, read inside that transaction.
  */
-#include "sqlite_int.h"
+#include "sql_int.h"
 #include "alloc.h"
 #include "internal.h"
 
@@ -34,7 +34,7 @@ static hoshi_err publish_in(hi_conn *c, long long org_id, const char *date, cons
         return err;
     if (changes == 0)
         return hi_fail(HOSHI_ERR_NOTFOUND, "no policy to publish");
-    sqlite3_stmt *st;
+    hi_stmt *st;
     if ((err = hi_sq_prep(c, "INSERT INTO policy_versions(org_id, number, published_on, review_on,"
                              " representative, contact, established, body)"
                              " SELECT org_id, coalesce((SELECT max(number) FROM policy_versions WHERE org_id = ?1), 0) + 1,"
@@ -42,16 +42,16 @@ static hoshi_err publish_in(hi_conn *c, long long org_id, const char *date, cons
                              " representative, contact, established, body FROM policies WHERE org_id = ?1"
                              " RETURNING number", &st)) != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(st, 1, org_id);
+    hi_bind_int64(st, 1, org_id);
     hi_sq_bind_text(st, 2, date);
     hi_sq_bind_text(st, 3, review_on);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && number != NULL)
-        *number = sqlite3_column_int(st, 0);
-    if (rc == SQLITE_ROW)
-        rc = sqlite3_step(st);
+    int rc = hi_step(st);
+    if (rc == HI_ROW && number != NULL)
+        *number = hi_col_int(st, 0);
+    if (rc == HI_ROW)
+        rc = hi_step(st);
     hi_sq_done(st);
-    return rc == SQLITE_DONE ? HOSHI_OK : hi_sq_fail(c, "record policy version");
+    return rc == HI_DONE ? HOSHI_OK : hi_sq_fail(c, "record policy version");
 }
 
 hoshi_err hi_sq_policy_publish_version(hoshi_store *base, long long org_id, const char *date,
@@ -65,7 +65,7 @@ hoshi_err hi_sq_policy_publish_version(hoshi_store *base, long long org_id, cons
     if (err != HOSHI_OK)
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    if ((err = hi_sq_exec(c, "BEGIN IMMEDIATE")) != HOSHI_OK)
+    if ((err = hi_sq_begin(c)) != HOSHI_OK)
         goto release;
     if ((err = publish_in(c, org_id, date, review_on, number)) != HOSHI_OK ||
         (err = hi_sq_exec(c, "COMMIT")) != HOSHI_OK)
@@ -84,11 +84,11 @@ hoshi_err hi_sq_policy_publish(hoshi_store *base, long long org_id, const char *
 
 #define VERSION_COLS "org_id, number, published_on, review_on, representative, contact, established"
 
-static void copy_version(sqlite3_stmt *st, void *rec)
+static void copy_version(hi_stmt *st, void *rec)
 {
     hoshi_policy_version *v = rec;
-    v->org_id = sqlite3_column_int64(st, 0);
-    v->number = sqlite3_column_int(st, 1);
+    v->org_id = hi_col_int64(st, 0);
+    v->number = hi_col_int(st, 1);
     hi_sq_text(st, 2, v->published_on, sizeof v->published_on);
     hi_sq_text(st, 3, v->review_on, sizeof v->review_on);
     hi_sq_text(st, 4, v->representative, sizeof v->representative);
@@ -97,10 +97,10 @@ static void copy_version(sqlite3_stmt *st, void *rec)
     v->body = NULL;
 }
 
-static hoshi_err finish_version(sqlite3_stmt *st, void *rec)
+static hoshi_err finish_version(hi_stmt *st, void *rec)
 {
     hoshi_policy_version *v = rec;
-    const char *body = (const char *)sqlite3_column_text(st, 7);
+    const char *body = hi_col_text(st, 7);
     if ((v->body = hi_strdup(body != NULL ? body : "")) == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading a policy version");
     return HOSHI_OK;
@@ -110,11 +110,11 @@ struct org_number {
     long long org_id, number;
 };
 
-static void bind_org_number(sqlite3_stmt *st, const void *ctx)
+static void bind_org_number(hi_stmt *st, const void *ctx)
 {
     const struct org_number *k = ctx;
-    sqlite3_bind_int64(st, 1, k->org_id);
-    sqlite3_bind_int64(st, 2, k->number);
+    hi_bind_int64(st, 1, k->org_id);
+    hi_bind_int64(st, 2, k->number);
 }
 
 hoshi_err hi_sq_policy_versions(hoshi_store *base, long long org_id, hoshi_policy_version *out, size_t max,
@@ -163,10 +163,10 @@ hoshi_err hi_sq_policy_set_review(hoshi_store *base, long long org_id, const cha
     return err;
 }
 
-static void copy_review(sqlite3_stmt *st, hoshi_policy_review_due *r)
+static void copy_review(hi_stmt *st, hoshi_policy_review_due *r)
 {
-    r->org_id = sqlite3_column_int64(st, 0);
-    r->number = sqlite3_column_int(st, 1);
+    r->org_id = hi_col_int64(st, 0);
+    r->number = hi_col_int(st, 1);
     hi_sq_text(st, 2, r->published_on, sizeof r->published_on);
     hi_sq_text(st, 3, r->review_on, sizeof r->review_on);
     hi_sq_text(st, 4, r->org_name, sizeof r->org_name);
@@ -179,7 +179,7 @@ hoshi_err hi_sq_policy_reviews_due(hoshi_store *base, const char *cutoff, hoshi_
     if (err != HOSHI_OK)
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
+    hi_stmt *st;
     if ((err = hi_sq_prep(c, "SELECT v.org_id, v.number, v.published_on, v.review_on, o.name,"
                              " (SELECT u.email FROM users u WHERE u.org_id = o.id ORDER BY u.id LIMIT 1) AS email"
                              " FROM policy_versions v JOIN orgs o ON o.id = v.org_id"
@@ -190,13 +190,13 @@ hoshi_err hi_sq_policy_reviews_due(hoshi_store *base, const char *cutoff, hoshi_
     hi_sq_bind_text(st, 1, cutoff);
     int rc;
     hoshi_policy_review_due r;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = hi_step(st)) == HI_ROW) {
         memset(&r, 0, sizeof r);
         copy_review(st, &r);
         if ((err = hi_sq_read_ok(c, "policy reviews due")) != HOSHI_OK || (err = fn(ctx, &r)) != HOSHI_OK)
             break;
     }
-    if (err == HOSHI_OK && rc != SQLITE_DONE)
+    if (err == HOSHI_OK && rc != HI_DONE)
         err = hi_sq_fail(c, "policy reviews due");
     hi_sq_done(st);
 release:

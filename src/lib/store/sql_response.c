@@ -1,13 +1,13 @@
 /*
- * sqlite_response.c — responses to surveys in the SQLite backend
+ * sql_response.c — responses to surveys in the SQL store
  * (issue 9): saving a draft and submitting, each one write transaction
  * that first checks the invitation may still answer (so two submits
  * racing store once), the snapshot of the organisation's attributes and
  * the respondent number given at submission, the export read of
  * submitted responses and the operator's progress counts.  Surveys and
- * invitations are in sqlite_survey.c.
+ * invitations are in sql_survey.c.
  */
-#include "sqlite_int.h"
+#include "sql_int.h"
 #include "internal.h"
 
 #include <string.h>
@@ -37,7 +37,7 @@ typedef struct gate {
 static hoshi_err check_gate(hi_conn *c, long long invitation_id, const char *today, gate *g,
                             hoshi_answers_outcome *outcome)
 {
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, "SELECT i.survey_id, i.org_id, s.closed_on, s.opens_on, s.closes_on,"
                                   " EXISTS (SELECT 1 FROM responses r WHERE r.invitation_id = i.id"
                                   " AND r.respondent IS NOT NULL)"
@@ -45,13 +45,13 @@ static hoshi_err check_gate(hi_conn *c, long long invitation_id, const char *tod
                                &st);
     if (err != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(st, 1, invitation_id);
-    int rc = sqlite3_step(st);
+    hi_bind_int64(st, 1, invitation_id);
+    int rc = hi_step(st);
     hoshi_survey_state state;
-    if (rc == SQLITE_ROW) {
-        g->survey_id = sqlite3_column_int64(st, 0);
-        g->org_id = sqlite3_column_int64(st, 1);
-        bool submitted = sqlite3_column_int(st, 5) != 0;
+    if (rc == HI_ROW) {
+        g->survey_id = hi_col_int64(st, 0);
+        g->org_id = hi_col_int64(st, 1);
+        bool submitted = hi_col_int(st, 5) != 0;
         err = hi_sq_survey_state_at(c, st, 2, today, &state);
         if (err == HOSHI_OK && submitted) {
             *outcome = HOSHI_ANSWERS_ALREADY_SUBMITTED;
@@ -60,7 +60,7 @@ static hoshi_err check_gate(hi_conn *c, long long invitation_id, const char *tod
             *outcome = HOSHI_ANSWERS_NOT_OPEN;
             err = hi_fail(HOSHI_ERR_INPUT, "store: survey %lld is not open on %s", g->survey_id, today);
         }
-    } else if (rc == SQLITE_DONE) {
+    } else if (rc == HI_DONE) {
         *outcome = HOSHI_ANSWERS_UNKNOWN;
         err = hi_fail(HOSHI_ERR_NOTFOUND, "no such invitation");
     } else {
@@ -80,7 +80,7 @@ static hoshi_err answer_tx(hoshi_store *base, long long invitation_id, const cha
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
     hoshi_err err;
     *outcome = HOSHI_ANSWERS_FAILED;
-    if ((err = hi_sq_exec(c, "BEGIN IMMEDIATE")) != HOSHI_OK)
+    if ((err = hi_sq_begin(c)) != HOSHI_OK)
         goto release;
     if ((err = check_gate(c, invitation_id, today, &g, outcome)) != HOSHI_OK ||
         (err = write(c, &g, ctx)) != HOSHI_OK || (err = hi_sq_exec(c, "COMMIT")) != HOSHI_OK)
@@ -101,18 +101,18 @@ struct save_args {
 static hoshi_err write_draft(hi_conn *c, const gate *g, const void *ctx)
 {
     const struct save_args *a = ctx;
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, "INSERT INTO responses(invitation_id, survey_id, answers, page)"
                                   " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(invitation_id) DO UPDATE"
                                   " SET answers = excluded.answers, page = excluded.page,"
                                   " saved_at = unixepoch()", &st);
     if (err != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(st, 1, a->invitation_id);
-    sqlite3_bind_int64(st, 2, g->survey_id);
+    hi_bind_int64(st, 1, a->invitation_id);
+    hi_bind_int64(st, 2, g->survey_id);
     hi_sq_bind_text(st, 3, a->answers);
-    sqlite3_bind_int(st, 4, a->page);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    hi_bind_int64(st, 4, a->page);
+    if (hi_step(st) != HI_DONE)
         err = hi_sq_fail(c, "save response");
     hi_sq_done(st);
     return err;
@@ -138,15 +138,15 @@ struct submit_args {
  * (survey_id, respondent) index from its end, however many answered. */
 static hoshi_err next_respondent(hi_conn *c, long long survey_id, long long *out)
 {
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, "SELECT respondent FROM responses WHERE survey_id = ?1"
                                   " AND respondent IS NOT NULL ORDER BY respondent DESC LIMIT 1", &st);
     if (err != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(st, 1, survey_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-        *out = (rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0) + 1;
+    hi_bind_int64(st, 1, survey_id);
+    int rc = hi_step(st);
+    if (rc == HI_ROW || rc == HI_DONE)
+        *out = (rc == HI_ROW ? hi_col_int64(st, 0) : 0) + 1;
     else
         err = hi_sq_fail(c, "number the response");
     hi_sq_done(st);
@@ -160,7 +160,7 @@ static hoshi_err write_final(hi_conn *c, const gate *g, const void *ctx)
 {
     const struct submit_args *a = ctx;
     long long number = 0;
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err;
     if ((err = next_respondent(c, g->survey_id, &number)) != HOSHI_OK ||
         (err = hi_sq_prep(c, "INSERT INTO responses(invitation_id, survey_id, answers, respondent,"
@@ -176,14 +176,14 @@ static hoshi_err write_final(hi_conn *c, const gate *g, const void *ctx)
                              " dindustry = excluded.dindustry, dpref = excluded.dpref,"
                              " dscore = excluded.dscore", &st)) != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(st, 1, a->invitation_id);
-    sqlite3_bind_int64(st, 2, g->survey_id);
+    hi_bind_int64(st, 1, a->invitation_id);
+    hi_bind_int64(st, 2, g->survey_id);
     hi_sq_bind_text(st, 3, a->answers);
-    sqlite3_bind_int64(st, 4, number);
-    sqlite3_bind_int64(st, 5, g->org_id);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    hi_bind_int64(st, 4, number);
+    hi_bind_int64(st, 5, g->org_id);
+    if (hi_step(st) != HI_DONE)
         err = hi_sq_fail(c, "submit response");
-    else if (sqlite3_changes(c->db) != 1)
+    else if (hi_sq_changes(c) != 1)
         err = hi_fail(HOSHI_ERR_INTERNAL, "store: the organisation of invitation %lld is gone",
                       a->invitation_id);
     else
@@ -208,18 +208,18 @@ hoshi_err hi_sq_response_submit(hoshi_store *base, long long invitation_id, cons
 
 /* --- reading submitted responses ----------------------------------------- */
 
-static hoshi_err row_read(hi_conn *c, sqlite3_stmt *st, hoshi_response_row *row)
+static hoshi_err row_read(hi_conn *c, hi_stmt *st, hoshi_response_row *row)
 {
     memset(row, 0, sizeof *row);
-    row->respondent = sqlite3_column_int64(st, 0);
-    row->answers = (const char *)sqlite3_column_text(st, 1);
-    row->answers_len = (size_t)sqlite3_column_bytes(st, 1);
-    row->level = sqlite3_column_int(st, 2);
-    row->size = sqlite3_column_int(st, 3);
+    row->respondent = hi_col_int64(st, 0);
+    row->answers = hi_col_text(st, 1);
+    row->answers_len = (size_t)hi_col_bytes(st, 1);
+    row->level = hi_col_int(st, 2);
+    row->size = hi_col_int(st, 3);
     hi_sq_text(st, 4, row->industry, sizeof row->industry);
-    row->prefecture = sqlite3_column_int(st, 5);
-    row->has_score = sqlite3_column_type(st, 6) != SQLITE_NULL;
-    row->score = sqlite3_column_int(st, 6);
+    row->prefecture = hi_col_int(st, 5);
+    row->has_score = !hi_col_null(st, 6);
+    row->score = hi_col_int(st, 6);
     hoshi_err err = hi_sq_read_ok(c, "responses");
     if (err == HOSHI_OK && row->answers == NULL)
         err = hi_fail(HOSHI_ERR_NOMEM, "out of memory reading responses");
@@ -229,21 +229,21 @@ static hoshi_err row_read(hi_conn *c, sqlite3_stmt *st, hoshi_response_row *row)
 hoshi_err hi_sq_survey_responses(hoshi_store *base, long long survey_id, hoshi_response_fn fn, void *ctx)
 {
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
+    hi_stmt *st;
     /* One statement is one read transaction: a consistent snapshot. */
     hoshi_err err = hi_sq_prep(c, "SELECT respondent, answers, dlevel, dsize, dindustry, dpref, dscore"
                                   " FROM responses WHERE survey_id = ?1 AND respondent IS NOT NULL"
                                   " ORDER BY respondent", &st);
     if (err != HOSHI_OK)
         goto release;
-    sqlite3_bind_int64(st, 1, survey_id);
-    int rc = SQLITE_DONE;
+    hi_bind_int64(st, 1, survey_id);
+    int rc = HI_DONE;
     hoshi_response_row row;
-    while (err == HOSHI_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (err == HOSHI_OK && (rc = hi_step(st)) == HI_ROW) {
         if ((err = row_read(c, st, &row)) == HOSHI_OK)
             err = fn(ctx, &row);
     }
-    if (err == HOSHI_OK && rc != SQLITE_DONE)
+    if (err == HOSHI_OK && rc != HI_DONE)
         err = hi_sq_fail(c, "read responses");
     hi_sq_done(st);
 release:
@@ -267,24 +267,24 @@ static size_t slot(int v, size_t n)
     return v > 0 && (size_t)v < n ? (size_t)v : 0;
 }
 
-static void add_group(hoshi_survey_progress *p, sqlite3_stmt *st)
+static void add_group(hoshi_survey_progress *p, hi_stmt *st)
 {
-    hoshi_survey_counts n = {sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
-                             sqlite3_column_int64(st, 6)};
-    const unsigned char *ind = sqlite3_column_text(st, 2);
+    hoshi_survey_counts n = {hi_col_int64(st, 4), hi_col_int64(st, 5),
+                             hi_col_int64(st, 6)};
+    const char *ind = hi_col_text(st, 2);
     int industry = ind != NULL && ind[0] >= 'A' && ind[1] == '\0' ? ind[0] - 'A' + 1 : 0;
     add_counts(&p->all, &n);
-    add_counts(&p->level[slot(sqlite3_column_int(st, 0), 3)], &n);
-    add_counts(&p->size[slot(sqlite3_column_int(st, 1), 7)], &n);
+    add_counts(&p->level[slot(hi_col_int(st, 0), 3)], &n);
+    add_counts(&p->size[slot(hi_col_int(st, 1), 7)], &n);
     add_counts(&p->industry[slot(industry, HOSHI_STORE_INDUSTRIES + 1)], &n);
-    add_counts(&p->prefecture[slot(sqlite3_column_int(st, 3), 48)], &n);
+    add_counts(&p->prefecture[slot(hi_col_int(st, 3), 48)], &n);
 }
 
 hoshi_err hi_sq_survey_progress(hoshi_store *base, long long survey_id, hoshi_survey_progress *out)
 {
     memset(out, 0, sizeof *out);
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
+    hi_stmt *st;
     /* One statement (one snapshot): the survey's row joins in so an
      * unknown survey gives no rows at all, and a survey without
      * invitations gives one row of NULL groups and zero counts. */
@@ -295,14 +295,14 @@ hoshi_err hi_sq_survey_progress(hoshi_store *base, long long survey_id, hoshi_su
                                   " WHERE s.id = ?1 GROUP BY 1, 2, 3, 4", &st);
     if (err != HOSHI_OK)
         goto release;
-    sqlite3_bind_int64(st, 1, survey_id);
+    hi_bind_int64(st, 1, survey_id);
     int rc;
     size_t groups = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = hi_step(st)) == HI_ROW) {
         add_group(out, st);
         groups++;
     }
-    if (rc != SQLITE_DONE)
+    if (rc != HI_DONE)
         err = hi_sq_fail(c, "survey progress");
     else if (groups == 0)
         err = hi_fail(HOSHI_ERR_NOTFOUND, "no such survey");

@@ -1,12 +1,12 @@
 /*
- * sqlite_orgs.c — organisations, diagnosis drafts and results, basic
- * policies and the operator's figures in the SQLite backend.  Every query
+ * sql_orgs.c — organisations, diagnosis drafts and results, basic
+ * policies and the operator's figures in the SQL store.  Every query
  * for a diagnosis or policy is keyed by the organisation, so one
  * organisation can never read another's.  A policy row holds the owner's
  * draft and, in the pub_* columns, the published version; only publishing
  * copies one to the other.
  */
-#include "sqlite_int.h"
+#include "sql_int.h"
 #include "internal.h"
 
 #include <string.h>
@@ -14,18 +14,18 @@
 #define ORG_COLS "o.id, o.name, o.corpnum, o.prefecture, o.industry, o.employees, o.contact," \
                  " o.star1, o.star1_committed, o.draft"
 
-static void copy_org(sqlite3_stmt *st, void *rec)
+static void copy_org(hi_stmt *st, void *rec)
 {
     hoshi_org *o = rec;
-    o->id = sqlite3_column_int64(st, 0);
+    o->id = hi_col_int64(st, 0);
     hi_sq_text(st, 1, o->name, sizeof o->name);
     hi_sq_text(st, 2, o->corpnum, sizeof o->corpnum);
-    o->prefecture = sqlite3_column_int(st, 3);
+    o->prefecture = hi_col_int(st, 3);
     hi_sq_text(st, 4, o->industry, sizeof o->industry);
-    o->employees = sqlite3_column_int(st, 5);
+    o->employees = hi_col_int(st, 5);
     hi_sq_text(st, 6, o->contact, sizeof o->contact);
     hi_sq_text(st, 7, o->star1, sizeof o->star1);
-    o->star1_committed = sqlite3_column_int(st, 8) != 0;
+    o->star1_committed = hi_col_int(st, 8) != 0;
     hi_sq_text(st, 9, o->draft, sizeof o->draft);
 }
 
@@ -37,18 +37,18 @@ hoshi_err hi_sq_org_get(hoshi_store *base, long long org_id, hoshi_org *out)
     return hi_sq_read1(base, &q, out);
 }
 
-static void bind_org(sqlite3_stmt *st, const void *ctx)
+static void bind_org(hi_stmt *st, const void *ctx)
 {
     const hoshi_org *o = ctx;
-    sqlite3_bind_int64(st, 1, o->id);
+    hi_bind_int64(st, 1, o->id);
     hi_sq_bind_text(st, 2, o->name);
     hi_sq_bind_text(st, 3, o->corpnum);
-    sqlite3_bind_int(st, 4, o->prefecture);
+    hi_bind_int64(st, 4, o->prefecture);
     hi_sq_bind_text(st, 5, o->industry);
-    sqlite3_bind_int(st, 6, o->employees);
+    hi_bind_int64(st, 6, o->employees);
     hi_sq_bind_text(st, 7, o->contact);
     hi_sq_bind_text(st, 8, o->star1);
-    sqlite3_bind_int(st, 9, o->star1_committed ? 1 : 0);
+    hi_bind_int64(st, 9, o->star1_committed ? 1 : 0);
 }
 
 hoshi_err hi_sq_org_check(const hoshi_org *o)
@@ -90,10 +90,10 @@ struct org_text {
     const char *text;
 };
 
-static void bind_org_text(sqlite3_stmt *st, const void *ctx)
+static void bind_org_text(hi_stmt *st, const void *ctx)
 {
     const struct org_text *a = ctx;
-    sqlite3_bind_int64(st, 1, a->org_id);
+    hi_bind_int64(st, 1, a->org_id);
     hi_sq_bind_text(st, 2, a->text);
 }
 
@@ -113,26 +113,23 @@ hoshi_err hi_sq_draft_save(hoshi_store *base, long long org_id, const char *draf
 static hoshi_err diagnosis_add_in(hi_conn *c, long long org_id, const char *answers, int score,
                                   const char *taken_on, long long *id)
 {
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, "INSERT INTO diagnoses(org_id, answers, score, taken_on)"
-                                  " VALUES (?1, ?2, ?3, ?4)", &st);
+                                  " VALUES (?1, ?2, ?3, ?4) RETURNING id", &st);
     if (err != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(st, 1, org_id);
+    hi_bind_int64(st, 1, org_id);
     hi_sq_bind_text(st, 2, answers);
-    sqlite3_bind_int(st, 3, score);
+    hi_bind_int64(st, 3, score);
     hi_sq_bind_text(st, 4, taken_on);
-    int rc = sqlite3_step(st);
-    hi_sq_done(st);
-    if (rc != SQLITE_DONE)
-        return hi_sq_fail(c, "insert diagnosis");
-    *id = sqlite3_last_insert_rowid(c->db);
+    if ((err = hi_sq_insert_id(c, st, "insert diagnosis", id)) != HOSHI_OK)
+        return err;
     if ((err = hi_sq_prep(c, "UPDATE orgs SET draft = '0000000000000000000000000' WHERE id = ?1", &st)) != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(st, 1, org_id);
-    rc = sqlite3_step(st);
+    hi_bind_int64(st, 1, org_id);
+    int rc = hi_step(st);
     hi_sq_done(st);
-    return rc == SQLITE_DONE ? HOSHI_OK : hi_sq_fail(c, "clear draft");
+    return rc == HI_DONE ? HOSHI_OK : hi_sq_fail(c, "clear draft");
 }
 
 hoshi_err hi_sq_diagnosis_add(hoshi_store *base, long long org_id, const char *answers,
@@ -145,7 +142,7 @@ hoshi_err hi_sq_diagnosis_add(hoshi_store *base, long long org_id, const char *a
     if (err != HOSHI_OK)
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    if ((err = hi_sq_exec(c, "BEGIN IMMEDIATE")) != HOSHI_OK)
+    if ((err = hi_sq_begin(c)) != HOSHI_OK)
         goto release;
     if ((err = diagnosis_add_in(c, org_id, answers, score, taken_on, id)) != HOSHI_OK ||
         (err = hi_sq_exec(c, "COMMIT")) != HOSHI_OK)
@@ -155,13 +152,13 @@ release:
     return err;
 }
 
-static void copy_diag(sqlite3_stmt *st, void *rec)
+static void copy_diag(hi_stmt *st, void *rec)
 {
     hoshi_diagnosis *d = rec;
-    d->id = sqlite3_column_int64(st, 0);
-    d->org_id = sqlite3_column_int64(st, 1);
+    d->id = hi_col_int64(st, 0);
+    d->org_id = hi_col_int64(st, 1);
     hi_sq_text(st, 2, d->answers, sizeof d->answers);
-    d->score = sqlite3_column_int(st, 3);
+    d->score = hi_col_int(st, 3);
     hi_sq_text(st, 4, d->taken_on, sizeof d->taken_on);
 }
 
@@ -170,11 +167,11 @@ struct int_pair {
     long long first, second;
 };
 
-static void bind_int_pair(sqlite3_stmt *st, const void *ctx)
+static void bind_int_pair(hi_stmt *st, const void *ctx)
 {
     const struct int_pair *k = ctx;
-    sqlite3_bind_int64(st, 1, k->first);
-    sqlite3_bind_int64(st, 2, k->second);
+    hi_bind_int64(st, 1, k->first);
+    hi_bind_int64(st, 2, k->second);
 }
 
 hoshi_err hi_sq_diagnosis_get(hoshi_store *base, long long org_id, long long id,
@@ -200,24 +197,24 @@ hoshi_err hi_sq_diagnosis_list(hoshi_store *base, long long org_id, hoshi_diagno
 
 /* Copies one policy row (columns as POLICY_COLS or PUBLIC_COLS) but its
  * body, which finish_policy copies once the columns read well. */
-static void copy_policy(sqlite3_stmt *st, void *rec)
+static void copy_policy(hi_stmt *st, void *rec)
 {
     hoshi_policy_rec *out = rec;
-    out->org_id = sqlite3_column_int64(st, 0);
+    out->org_id = hi_col_int64(st, 0);
     hi_sq_text(st, 1, out->representative, sizeof out->representative);
     hi_sq_text(st, 2, out->contact, sizeof out->contact);
     hi_sq_text(st, 3, out->established, sizeof out->established);
-    sqlite3_column_text(st, 4); /* converted with the others, so hi_sq_read_ok sees its failure */
-    out->published = sqlite3_column_int(st, 5) != 0;
+    hi_col_text(st, 4); /* converted with the others, so hi_sq_read_ok sees its failure */
+    out->published = hi_col_int(st, 5) != 0;
     hi_sq_text(st, 6, out->published_on, sizeof out->published_on);
-    out->unpublished_changes = sqlite3_column_int(st, 7) != 0;
+    out->unpublished_changes = hi_col_int(st, 7) != 0;
 }
 
 /* The body, malloc'd. */
-static hoshi_err finish_policy(sqlite3_stmt *st, void *rec)
+static hoshi_err finish_policy(hi_stmt *st, void *rec)
 {
     hoshi_policy_rec *out = rec;
-    const char *body = (const char *)sqlite3_column_text(st, 4);
+    const char *body = hi_col_text(st, 4);
     if ((out->body = hi_strdup(body != NULL ? body : "")) == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory reading a policy");
     return HOSHI_OK;
@@ -248,10 +245,10 @@ hoshi_err hi_sq_policy_get_public(hoshi_store *base, long long org_id, hoshi_pol
                       org_id, out);
 }
 
-static void bind_policy(sqlite3_stmt *st, const void *ctx)
+static void bind_policy(hi_stmt *st, const void *ctx)
 {
     const hoshi_policy_rec *p = ctx;
-    sqlite3_bind_int64(st, 1, p->org_id);
+    hi_bind_int64(st, 1, p->org_id);
     hi_sq_bind_text(st, 2, p->representative);
     hi_sq_bind_text(st, 3, p->contact);
     hi_sq_bind_text(st, 4, p->established);
@@ -286,16 +283,16 @@ hoshi_err hi_sq_policy_save(hoshi_store *base, const hoshi_policy_rec *p)
                         bind_policy, p, NULL);
 }
 
-static void copy_stats(sqlite3_stmt *st, void *rec)
+static void copy_stats(hi_stmt *st, void *rec)
 {
     hoshi_stats *out = rec;
-    out->orgs = sqlite3_column_int64(st, 0);
-    out->users = sqlite3_column_int64(st, 1);
-    out->diagnoses = sqlite3_column_int64(st, 2);
-    out->policies = sqlite3_column_int64(st, 3);
-    out->active[1] = sqlite3_column_int64(st, 4);
-    out->active[2] = sqlite3_column_int64(st, 5);
-    out->withdrawn = sqlite3_column_int64(st, 6);
+    out->orgs = hi_col_int64(st, 0);
+    out->users = hi_col_int64(st, 1);
+    out->diagnoses = hi_col_int64(st, 2);
+    out->policies = hi_col_int64(st, 3);
+    out->active[1] = hi_col_int64(st, 4);
+    out->active[2] = hi_col_int64(st, 5);
+    out->withdrawn = hi_col_int64(st, 6);
 }
 
 hoshi_err hi_sq_stats(hoshi_store *base, hoshi_stats *out)

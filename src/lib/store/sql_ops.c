@@ -1,14 +1,16 @@
 /*
- * sqlite_ops.c — the helpers the SQLite backend's operations share: the
- * one shape of a read (hi_sq_read1, hi_sq_readn) and of a simple write
- * (hi_sq_write1), so every look-up fails the same way, and the checks of
- * text against its character limit.  The operations themselves live by
- * subject in sqlite_accounts.c, sqlite_orgs.c and sqlite_decl.c: every
- * query prepared once per
- * connection with bound parameters, every multi-statement change inside
- * BEGIN IMMEDIATE … COMMIT so a failure leaves nothing behind.
+ * sql_ops.c — the helpers the store's SQL operations share: the one
+ * shape of a read (hi_sq_read1, hi_sq_readn) and of a simple write
+ * (hi_sq_write1), so every look-up fails the same way, the checks of text
+ * against its character limit, and the name key bound beside a name.
+ * The operations themselves live by subject in sql_accounts.c,
+ * sql_orgs.c, sql_decl.c, …: every query prepared once per connection
+ * with bound parameters, every multi-statement change inside a write
+ * transaction (hi_sq_begin … COMMIT) so a failure leaves nothing behind.
  */
-#include "sqlite_int.h"
+#include "sql_int.h"
+#include "alloc.h"
+#include "hoshi/namekey.h"
 
 #include <string.h>
 
@@ -17,9 +19,25 @@ void hi_sq_bump(hoshi_store *base)
     atomic_fetch_add(&HI_SQ(base)->generation, 1);
 }
 
-void hi_sq_bind_text(sqlite3_stmt *st, int i, const char *s)
+void hi_sq_bind_text(hi_stmt *st, int i, const char *s)
 {
-    sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_STATIC);
+    hi_bind_text(st, i, s);
+}
+
+hoshi_err hi_sq_name_key(const char *name, char **out)
+{
+    *out = NULL;
+    const hoshi_namekey *nk;
+    hoshi_err err = hoshi_namekey_default(&nk);
+    if (err == HOSHI_OK)
+        err = hoshi_namekey_make(nk, name ? name : "", 0, out);
+    /* A name with no key is found by nothing, and breaks nothing. */
+    if (err == HOSHI_ERR_INPUT || err == HOSHI_ERR_LIMIT) {
+        hi_clear_error();
+        *out = hi_strdup("");
+        err = *out == NULL ? hi_fail(HOSHI_ERR_NOMEM, "out of memory making a name key") : HOSHI_OK;
+    }
+    return err;
 }
 
 hoshi_err hi_sq_check(const hi_sq_field *f, size_t n)
@@ -47,15 +65,15 @@ hoshi_err hi_sq_write1(hoshi_store *base, const char *sql, hi_sq_binder bind, co
                        int *changes)
 {
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, sql, &st);
     if (err != HOSHI_OK)
         goto release;
     bind(st, ctx);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    if (hi_step(st) != HI_DONE)
         err = hi_sq_fail(c, "write");
     else if (changes != NULL)
-        *changes = sqlite3_changes(c->db);
+        *changes = hi_sq_changes(c);
     hi_sq_done(st);
 release:
     hi_sq_release(HI_SQ(base), c);
@@ -65,40 +83,40 @@ release:
 hoshi_err hi_sq_step_id_text(hi_conn *c, const char *sql, long long id, const char *text, const char *what,
                              int *changes)
 {
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, sql, &st);
     if (err != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(st, 1, id);
+    hi_bind_int64(st, 1, id);
     hi_sq_bind_text(st, 2, text);
-    int rc = sqlite3_step(st);
+    int rc = hi_step(st);
     hi_sq_done(st);
-    if (rc != SQLITE_DONE)
+    if (rc != HI_DONE)
         return hi_sq_fail(c, what);
     if (changes != NULL)
-        *changes = sqlite3_changes(c->db);
+        *changes = hi_sq_changes(c);
     return HOSHI_OK;
 }
 
-void hi_sq_bind_key_text(sqlite3_stmt *st, const void *ctx)
+void hi_sq_bind_key_text(hi_stmt *st, const void *ctx)
 {
     hi_sq_bind_text(st, 1, ctx);
 }
 
-void hi_sq_bind_key_id(sqlite3_stmt *st, const void *ctx)
+void hi_sq_bind_key_id(hi_stmt *st, const void *ctx)
 {
-    sqlite3_bind_int64(st, 1, *(const long long *)ctx);
+    hi_bind_int64(st, 1, *(const long long *)ctx);
 }
 
-void hi_sq_bind_text_int(sqlite3_stmt *st, const void *ctx)
+void hi_sq_bind_text_int(hi_stmt *st, const void *ctx)
 {
     const hi_sq_text_int *a = ctx;
     hi_sq_bind_text(st, 1, a->text);
-    sqlite3_bind_int64(st, 2, a->number);
+    hi_bind_int64(st, 2, a->number);
 }
 
 /* Copies the current row into rec (see hi_sq_query). */
-static hoshi_err read_row(hi_conn *c, sqlite3_stmt *st, const hi_sq_query *q, void *rec)
+static hoshi_err read_row(hi_conn *c, hi_stmt *st, const hi_sq_query *q, void *rec)
 {
     q->copy(st, rec);
     hoshi_err err = hi_sq_read_ok(c, q->what);
@@ -107,15 +125,15 @@ static hoshi_err read_row(hi_conn *c, sqlite3_stmt *st, const hi_sq_query *q, vo
     return err;
 }
 
-hoshi_err hi_sq_rows(hi_conn *c, sqlite3_stmt *st, const hi_sq_query *q, void *out, size_t size,
+hoshi_err hi_sq_rows(hi_conn *c, hi_stmt *st, const hi_sq_query *q, void *out, size_t size,
                      size_t max, size_t *n)
 {
     hoshi_err err = HOSHI_OK;
-    int rc = SQLITE_DONE;
+    int rc = HI_DONE;
     *n = 0;
-    while (err == HOSHI_OK && *n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+    while (err == HOSHI_OK && *n < max && (rc = hi_step(st)) == HI_ROW)
         err = read_row(c, st, q, (char *)out + (*n)++ * size);
-    if (err == HOSHI_OK && *n < max && rc != SQLITE_DONE)
+    if (err == HOSHI_OK && *n < max && rc != HI_DONE)
         err = hi_sq_fail(c, q->what);
     if (err != HOSHI_OK)
         *n = 0;
@@ -127,7 +145,7 @@ hoshi_err hi_sq_readn(hoshi_store *base, const hi_sq_query *q, void *out, size_t
 {
     *n = 0;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, q->sql, &st);
     if (err != HOSHI_OK)
         goto release;
@@ -150,9 +168,9 @@ hoshi_err hi_sq_read1(hoshi_store *base, const hi_sq_query *q, void *out)
     return err;
 }
 
-static void copy_count(sqlite3_stmt *st, void *rec)
+static void copy_count(hi_stmt *st, void *rec)
 {
-    *(long long *)rec = sqlite3_column_int64(st, 0);
+    *(long long *)rec = hi_col_int64(st, 0);
 }
 
 /* This process's counter plus the database's (public_version, which the
@@ -162,7 +180,7 @@ static void copy_count(sqlite3_stmt *st, void *rec)
  * trusted. */
 hoshi_err hi_sq_generation(hoshi_store *base, long long *out)
 {
-    hi_sqlite *s = HI_SQ(base);
+    hi_sqlstore *s = HI_SQ(base);
     hi_sq_query q = {.sql = "SELECT n FROM public_version WHERE id = 1", .copy = copy_count,
                      .what = "public data version", .missing = "no public data version"};
     long long n = 0;

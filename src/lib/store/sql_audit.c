@@ -1,12 +1,12 @@
 /*
- * sqlite_audit.c — the operator's audit log in the SQLite backend (issue
+ * sql_audit.c — the operator's audit log in the SQL store (issue
  * 11 part 6; hoshi/store_audit.h): appending a row, reading the log
  * newest first (all of it or one declaration's), and the operator's
  * withdrawal, which marks the declaration withdrawn by the programme and
  * appends its row in one transaction.  The table's triggers refuse any
  * UPDATE or DELETE, so nothing here or elsewhere can rewrite the record.
  */
-#include "sqlite_int.h"
+#include "sql_int.h"
 #include "internal.h"
 
 #include <stdio.h>
@@ -30,27 +30,26 @@ static hoshi_err check_new(const hoshi_audit_new *a)
  * address is copied, so the row still says who after an account goes. */
 static hoshi_err insert_row(hi_conn *c, const hoshi_audit_new *a, long long now, long long *id)
 {
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, "INSERT INTO audit_log(at, operator_id, operator_email, action, decl_id,"
                                   " org_id, reason, note) VALUES (?1, ?2,"
                                   " coalesce((SELECT email FROM users WHERE id = ?2), ''), ?3, ?4,"
                                   " CASE WHEN ?5 <> 0 THEN ?5 ELSE"
                                   "  coalesce((SELECT org_id FROM declarations WHERE id = ?4), 0) END,"
-                                  " ?6, ?7)", &st);
+                                  " ?6, ?7) RETURNING id", &st);
     if (err != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, a->operator_id);
+    hi_bind_int64(st, 1, now);
+    hi_bind_int64(st, 2, a->operator_id);
     hi_sq_bind_text(st, 3, a->action);
     hi_sq_bind_text(st, 4, a->decl_id);
-    sqlite3_bind_int64(st, 5, a->org_id);
+    hi_bind_int64(st, 5, a->org_id);
     hi_sq_bind_text(st, 6, a->reason);
     hi_sq_bind_text(st, 7, a->note);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        err = hi_sq_fail(c, "append to the audit log");
-    else if (id != NULL)
-        *id = sqlite3_last_insert_rowid(c->db);
-    hi_sq_done(st);
+    long long row_id = 0;
+    err = hi_sq_insert_id(c, st, "append to the audit log", &row_id);
+    if (err == HOSHI_OK && id != NULL)
+        *id = row_id;
     return err;
 }
 
@@ -67,17 +66,17 @@ hoshi_err hi_sq_audit_add(hoshi_store *base, const hoshi_audit_new *a, long long
     return err;
 }
 
-static void copy_entry(sqlite3_stmt *st, void *rec)
+static void copy_entry(hi_stmt *st, void *rec)
 {
     hoshi_audit_entry *e = rec;
     memset(e, 0, sizeof *e);
-    e->id = sqlite3_column_int64(st, 0);
-    e->at = sqlite3_column_int64(st, 1);
-    e->operator_id = sqlite3_column_int64(st, 2);
+    e->id = hi_col_int64(st, 0);
+    e->at = hi_col_int64(st, 1);
+    e->operator_id = hi_col_int64(st, 2);
     hi_sq_text(st, 3, e->operator_email, sizeof e->operator_email);
     hi_sq_text(st, 4, e->action, sizeof e->action);
     hi_sq_text(st, 5, e->decl_id, sizeof e->decl_id);
-    e->org_id = sqlite3_column_int64(st, 6);
+    e->org_id = hi_col_int64(st, 6);
     hi_sq_text(st, 7, e->reason, sizeof e->reason);
     hi_sq_text(st, 8, e->note, sizeof e->note);
 }
@@ -87,17 +86,17 @@ typedef struct list_args {
     long long offset, limit;
 } list_args;
 
-static void bind_list(sqlite3_stmt *st, const void *ctx)
+static void bind_list(hi_stmt *st, const void *ctx)
 {
     const list_args *a = ctx;
     hi_sq_bind_text(st, 1, a->decl_id);
-    sqlite3_bind_int64(st, 2, a->limit);
-    sqlite3_bind_int64(st, 3, a->offset);
+    hi_bind_int64(st, 2, a->limit);
+    hi_bind_int64(st, 3, a->offset);
 }
 
-static void copy_total(sqlite3_stmt *st, void *rec)
+static void copy_total(hi_stmt *st, void *rec)
 {
-    *(long long *)rec = sqlite3_column_int64(st, 0);
+    *(long long *)rec = hi_col_int64(st, 0);
 }
 
 hoshi_err hi_sq_audit_list(hoshi_store *base, const char *decl_id, long long offset, hoshi_audit_entry *out,
@@ -135,8 +134,8 @@ hoshi_err hi_sq_decl_withdraw_programme(hoshi_store *base, const hoshi_audit_new
     if (err != HOSHI_OK)
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
-    if ((err = hi_sq_exec(c, "BEGIN IMMEDIATE")) != HOSHI_OK)
+    hi_stmt *st;
+    if ((err = hi_sq_begin(c)) != HOSHI_OK)
         goto release;
     if ((err = hi_sq_prep(c, "UPDATE declarations SET status = 0, withdrawn_on = ?2, withdrawn_by = 1,"
                              " withdraw_reason = ?3 WHERE id = ?1 AND status = 1", &st)) != HOSHI_OK) {
@@ -146,9 +145,9 @@ hoshi_err hi_sq_decl_withdraw_programme(hoshi_store *base, const hoshi_audit_new
     hi_sq_bind_text(st, 1, a->decl_id);
     hi_sq_bind_text(st, 2, date);
     hi_sq_bind_text(st, 3, a->reason);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    if (hi_step(st) != HI_DONE)
         err = hi_sq_fail(c, "withdraw declaration");
-    else if (sqlite3_changes(c->db) != 1)
+    else if (hi_sq_changes(c) != 1)
         err = hi_fail(HOSHI_ERR_NOTFOUND, "no declaration in force with this ID");
     hi_sq_done(st);
     if (err == HOSHI_OK)

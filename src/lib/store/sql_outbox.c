@@ -1,11 +1,11 @@
 /*
- * sqlite_outbox.c — the e-mail outbox in the SQLite backend (issue 11
+ * sql_outbox.c — the e-mail outbox in the SQL store (issue 11
  * part 4; hoshi/store_outbox.h): queueing (idempotent by key), the due
  * messages, marking sent or failed, giving up (dead letters), the
  * operator's counts and retry, and the recipient look-ups of the
  * sender (an organisation's address, the 12-month reminders due).
  */
-#include "sqlite_int.h"
+#include "sql_int.h"
 #include "alloc.h"
 #include "internal.h"
 
@@ -56,22 +56,26 @@ hoshi_err hi_sq_outbox_queue(hoshi_store *base, const hoshi_outbox_new *m, long 
     if (err != HOSHI_OK)
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
-    if ((err = hi_sq_prep(c, "INSERT OR IGNORE INTO outbox(kind, rcpt, subject, body, dedup, created,"
-                             " next_attempt) VALUES (?1, ?2, ?3, ?4, nullif(?5, ''), ?6, ?6)", &st)) != HOSHI_OK)
+    hi_stmt *st;
+    /* A message already queued under the same key inserts nothing and
+     * returns no row. */
+    if ((err = hi_sq_prep(c, "INSERT INTO outbox(kind, rcpt, subject, body, dedup, created,"
+                             " next_attempt) VALUES (?1, ?2, ?3, ?4, nullif(?5, ''), ?6, ?6)"
+                             " ON CONFLICT DO NOTHING RETURNING id", &st)) != HOSHI_OK)
         goto release;
     hi_sq_bind_text(st, 1, m->kind);
     hi_sq_bind_text(st, 2, m->to);
     hi_sq_bind_text(st, 3, m->subject);
     hi_sq_bind_text(st, 4, m->body);
     hi_sq_bind_text(st, 5, m->key);
-    sqlite3_bind_int64(st, 6, now);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        err = hi_sq_fail(c, "queue message");
-    else if (sqlite3_changes(c->db) == 1) {
+    hi_bind_int64(st, 6, now);
+    int rc = hi_step(st);
+    if (rc == HI_ROW) {
         *queued = true;
         if (id != NULL)
-            *id = sqlite3_last_insert_rowid(c->db);
+            *id = hi_col_int64(st, 0);
+    } else if (rc != HI_DONE) {
+        err = hi_sq_fail(c, "queue message");
     }
     hi_sq_done(st);
 release:
@@ -82,33 +86,33 @@ release:
 #define MSG_COLS "id, kind, rcpt, subject, body, created, next_attempt, coalesce(sent, 0), attempts, last_error," \
                  " coalesce(failed, 0)"
 
-static void copy_msg(sqlite3_stmt *st, void *rec)
+static void copy_msg(hi_stmt *st, void *rec)
 {
     hoshi_outbox_msg *m = rec;
     memset(m, 0, sizeof *m);
-    m->id = sqlite3_column_int64(st, 0);
+    m->id = hi_col_int64(st, 0);
     hi_sq_text(st, 1, m->kind, sizeof m->kind);
     hi_sq_text(st, 2, m->to, sizeof m->to);
     hi_sq_text(st, 3, m->subject, sizeof m->subject);
-    m->created = sqlite3_column_int64(st, 5);
-    m->next_attempt = sqlite3_column_int64(st, 6);
-    m->sent = sqlite3_column_int64(st, 7);
-    m->attempts = sqlite3_column_int(st, 8);
+    m->created = hi_col_int64(st, 5);
+    m->next_attempt = hi_col_int64(st, 6);
+    m->sent = hi_col_int64(st, 7);
+    m->attempts = hi_col_int(st, 8);
     hi_sq_text(st, 9, m->last_error, sizeof m->last_error);
-    m->failed = sqlite3_column_int64(st, 10);
+    m->failed = hi_col_int64(st, 10);
 }
 
-static hoshi_err finish_msg(sqlite3_stmt *st, void *rec)
+static hoshi_err finish_msg(hi_stmt *st, void *rec)
 {
     hoshi_outbox_msg *m = rec;
-    const char *body = (const char *)sqlite3_column_text(st, 4);
+    const char *body = hi_col_text(st, 4);
     m->body = hi_strdup(body ? body : "");
     return m->body ? HOSHI_OK : hi_fail(HOSHI_ERR_NOMEM, "outbox: no memory for a message body");
 }
 
-static void bind_due(sqlite3_stmt *st, const void *ctx)
+static void bind_due(hi_stmt *st, const void *ctx)
 {
-    sqlite3_bind_int64(st, 1, *(const long long *)ctx);
+    hi_bind_int64(st, 1, *(const long long *)ctx);
 }
 
 hoshi_err hi_sq_outbox_due(hoshi_store *base, long long now, hoshi_outbox_msg *out, size_t max, size_t *n)
@@ -137,11 +141,11 @@ typedef struct mark_ctx {
     const char *error;
 } mark_ctx;
 
-static void bind_mark(sqlite3_stmt *st, const void *ctx)
+static void bind_mark(hi_stmt *st, const void *ctx)
 {
     const mark_ctx *m = ctx;
-    sqlite3_bind_int64(st, 1, m->id);
-    sqlite3_bind_int64(st, 2, m->when);
+    hi_bind_int64(st, 1, m->id);
+    hi_bind_int64(st, 2, m->when);
     if (m->error != NULL)
         hi_sq_bind_text(st, 3, m->error);
 }
@@ -203,12 +207,12 @@ hoshi_err hi_sq_outbox_retry(hoshi_store *base, long long id, long long now)
     return err;
 }
 
-static void copy_counts(sqlite3_stmt *st, void *rec)
+static void copy_counts(hi_stmt *st, void *rec)
 {
     hoshi_outbox_counts *c = rec;
-    c->queued = sqlite3_column_int64(st, 0);
-    c->sent = sqlite3_column_int64(st, 1);
-    c->failed = sqlite3_column_int64(st, 2);
+    c->queued = hi_col_int64(st, 0);
+    c->sent = hi_col_int64(st, 1);
+    c->failed = hi_col_int64(st, 2);
 }
 
 hoshi_err hi_sq_outbox_counts(hoshi_store *base, hoshi_outbox_counts *out)
@@ -233,7 +237,7 @@ hoshi_err hi_sq_outbox_dead(hoshi_store *base, hoshi_outbox_msg *out, size_t max
     return err;
 }
 
-static void copy_email(sqlite3_stmt *st, void *rec)
+static void copy_email(hi_stmt *st, void *rec)
 {
     hi_sq_text(st, 0, rec, HOSHI_STORE_EMAIL);
 }
@@ -246,10 +250,10 @@ hoshi_err hi_sq_org_email(hoshi_store *base, long long org_id, char out[HOSHI_ST
     return hi_sq_read1(base, &q, out);
 }
 
-static void copy_due(sqlite3_stmt *st, hoshi_reminder_due *r)
+static void copy_due(hi_stmt *st, hoshi_reminder_due *r)
 {
     hi_sq_text(st, 0, r->decl_id, sizeof r->decl_id);
-    r->level = sqlite3_column_int(st, 1);
+    r->level = hi_col_int(st, 1);
     hi_sq_text(st, 2, r->declared_on, sizeof r->declared_on);
     hi_sq_text(st, 3, r->org_name, sizeof r->org_name);
     hi_sq_text(st, 4, r->email, sizeof r->email);
@@ -261,7 +265,7 @@ hoshi_err hi_sq_reminders_due(hoshi_store *base, const char *cutoff, hoshi_remin
     if (err != HOSHI_OK)
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
+    hi_stmt *st;
     if ((err = hi_sq_prep(c, "SELECT d.id, d.level, d.declared_on, o.name,"
                              " (SELECT u.email FROM users u WHERE u.org_id = o.id ORDER BY u.id LIMIT 1) AS email"
                              " FROM declarations d JOIN orgs o ON o.id = d.org_id"
@@ -271,13 +275,13 @@ hoshi_err hi_sq_reminders_due(hoshi_store *base, const char *cutoff, hoshi_remin
     hi_sq_bind_text(st, 1, cutoff);
     int rc;
     hoshi_reminder_due r;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = hi_step(st)) == HI_ROW) {
         memset(&r, 0, sizeof r);
         copy_due(st, &r);
         if ((err = hi_sq_read_ok(c, "reminders due")) != HOSHI_OK || (err = fn(ctx, &r)) != HOSHI_OK)
             break;
     }
-    if (err == HOSHI_OK && rc != SQLITE_DONE)
+    if (err == HOSHI_OK && rc != HI_DONE)
         err = hi_sq_fail(c, "reminders due");
     hi_sq_done(st);
 release:

@@ -1,20 +1,21 @@
 /*
- * sqlite_accounts.c — users, sessions and the operator role in the SQLite
- * backend.  Sessions are looked up by the digest of the cookie, joined
+ * sql_accounts.c — users, sessions and the operator role in the SQL
+ * store.  Sessions are looked up by the digest of the cookie, joined
  * with their user so one query answers "who is this and may they operate".
  * A session's token lives in the column named csrf, its first use;
  * renaming it would be a migration for nothing.
  */
-#include "sqlite_int.h"
+#include "sql_int.h"
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Runs st (bound) to completion inside the caller's transaction. */
-static hoshi_err step_done(hi_conn *c, sqlite3_stmt *st, const char *what)
+static hoshi_err step_done(hi_conn *c, hi_stmt *st, const char *what)
 {
-    int rc = sqlite3_step(st);
-    hoshi_err err = rc == SQLITE_DONE ? HOSHI_OK : hi_sq_fail(c, what);
+    int rc = hi_step(st);
+    hoshi_err err = rc == HI_DONE ? HOSHI_OK : hi_sq_fail(c, what);
     hi_sq_done(st);
     return err;
 }
@@ -22,32 +23,36 @@ static hoshi_err step_done(hi_conn *c, sqlite3_stmt *st, const char *what)
 static hoshi_err signup_in(hi_conn *c, const char *email, const char *pwhash, const char *org_name,
                            long long *user_id, long long *org_id)
 {
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, "SELECT 1 FROM users WHERE email = ?1", &st);
     if (err != HOSHI_OK)
         return err;
     hi_sq_bind_text(st, 1, email);
-    int rc = sqlite3_step(st);
+    int rc = hi_step(st);
     hi_sq_done(st);
-    if (rc == SQLITE_ROW)
+    if (rc == HI_ROW)
         return hi_fail(HOSHI_ERR_INPUT, "e-mail address already registered");
-    if (rc != SQLITE_DONE)
+    if (rc != HI_DONE)
         return hi_sq_fail(c, "look up user");
-    if ((err = hi_sq_prep(c, "INSERT INTO orgs(name, name_key) VALUES (?1, hoshi_name_key(?1))", &st)) != HOSHI_OK)
+    char *key = NULL;
+    if ((err = hi_sq_name_key(org_name, &key)) != HOSHI_OK)
         return err;
+    if ((err = hi_sq_prep(c, "INSERT INTO orgs(name, name_key) VALUES (?1, ?2) RETURNING id", &st)) != HOSHI_OK)
+        goto free_key;
     hi_sq_bind_text(st, 1, org_name);
-    if ((err = step_done(c, st, "insert organisation")) != HOSHI_OK)
-        return err;
-    *org_id = sqlite3_last_insert_rowid(c->db);
-    if ((err = hi_sq_prep(c, "INSERT INTO users(org_id, email, pwhash) VALUES (?1, ?2, ?3)", &st)) != HOSHI_OK)
-        return err;
-    sqlite3_bind_int64(st, 1, *org_id);
+    hi_sq_bind_text(st, 2, key);
+    if ((err = hi_sq_insert_id(c, st, "insert organisation", org_id)) != HOSHI_OK)
+        goto free_key;
+    if ((err = hi_sq_prep(c, "INSERT INTO users(org_id, email, pwhash) VALUES (?1, ?2, ?3) RETURNING id",
+                          &st)) != HOSHI_OK)
+        goto free_key;
+    hi_bind_int64(st, 1, *org_id);
     hi_sq_bind_text(st, 2, email);
     hi_sq_bind_text(st, 3, pwhash);
-    if ((err = step_done(c, st, "insert user")) != HOSHI_OK)
-        return err;
-    *user_id = sqlite3_last_insert_rowid(c->db);
-    return HOSHI_OK;
+    err = hi_sq_insert_id(c, st, "insert user", user_id);
+free_key:
+    free(key);
+    return err;
 }
 
 hoshi_err hi_sq_signup(hoshi_store *base, const char *email, const char *pwhash,
@@ -60,7 +65,7 @@ hoshi_err hi_sq_signup(hoshi_store *base, const char *email, const char *pwhash,
     if (err != HOSHI_OK)
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    if ((err = hi_sq_exec(c, "BEGIN IMMEDIATE")) != HOSHI_OK)
+    if ((err = hi_sq_begin(c)) != HOSHI_OK)
         goto release;
     if ((err = signup_in(c, email, pwhash, org_name, user_id, org_id)) != HOSHI_OK ||
         (err = hi_sq_exec(c, "COMMIT")) != HOSHI_OK)
@@ -70,11 +75,11 @@ release:
     return err;
 }
 
-static void copy_user(sqlite3_stmt *st, void *rec)
+static void copy_user(hi_stmt *st, void *rec)
 {
     hoshi_user *u = rec;
-    u->id = sqlite3_column_int64(st, 0);
-    u->org_id = sqlite3_column_int64(st, 1);
+    u->id = hi_col_int64(st, 0);
+    u->org_id = hi_col_int64(st, 1);
     hi_sq_text(st, 2, u->email, sizeof u->email);
     hi_sq_text(st, 3, u->pwhash, sizeof u->pwhash);
 }
@@ -92,15 +97,15 @@ hoshi_err hi_sq_user_by_email(hoshi_store *base, const char *email, hoshi_user *
 static hoshi_err session_create_in(hi_conn *c, const char *digest, long long user_id,
                                    const char *token, long long expires)
 {
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, "INSERT INTO sessions(digest, user_id, csrf, expires)"
                                   " VALUES (?1, ?2, ?3, ?4)", &st);
     if (err != HOSHI_OK)
         return err;
     hi_sq_bind_text(st, 1, digest);
-    sqlite3_bind_int64(st, 2, user_id);
+    hi_bind_int64(st, 2, user_id);
     hi_sq_bind_text(st, 3, token);
-    sqlite3_bind_int64(st, 4, expires);
+    hi_bind_int64(st, 4, expires);
     if ((err = step_done(c, st, "insert session")) != HOSHI_OK)
         return err;
     if ((err = hi_sq_prep(c, "DELETE FROM sessions WHERE expires < unixepoch()", &st)) != HOSHI_OK)
@@ -117,7 +122,7 @@ hoshi_err hi_sq_session_create(hoshi_store *base, const char *digest, long long 
     if (err != HOSHI_OK)
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    if ((err = hi_sq_exec(c, "BEGIN IMMEDIATE")) != HOSHI_OK)
+    if ((err = hi_sq_begin(c)) != HOSHI_OK)
         goto release;
     if ((err = session_create_in(c, digest, user_id, token, expires)) != HOSHI_OK ||
         (err = hi_sq_exec(c, "COMMIT")) != HOSHI_OK)
@@ -132,21 +137,21 @@ struct session_key {
     long long now;
 };
 
-static void bind_session_key(sqlite3_stmt *st, const void *ctx)
+static void bind_session_key(hi_stmt *st, const void *ctx)
 {
     const struct session_key *k = ctx;
     hi_sq_bind_text(st, 1, k->digest);
-    sqlite3_bind_int64(st, 2, k->now);
+    hi_bind_int64(st, 2, k->now);
 }
 
-static void copy_session(sqlite3_stmt *st, void *rec)
+static void copy_session(hi_stmt *st, void *rec)
 {
     hoshi_session *ses = rec;
-    ses->user_id = sqlite3_column_int64(st, 0);
-    ses->org_id = sqlite3_column_int64(st, 1);
+    ses->user_id = hi_col_int64(st, 0);
+    ses->org_id = hi_col_int64(st, 1);
     hi_sq_text(st, 2, ses->token, sizeof ses->token);
-    ses->expires = sqlite3_column_int64(st, 3);
-    ses->is_operator = sqlite3_column_int(st, 4) != 0;
+    ses->expires = hi_col_int64(st, 3);
+    ses->is_operator = hi_col_int(st, 4) != 0;
 }
 
 hoshi_err hi_sq_session_get(hoshi_store *base, const char *digest, long long now,
@@ -171,11 +176,11 @@ struct operator_args {
     bool on;
 };
 
-static void bind_operator(sqlite3_stmt *st, const void *ctx)
+static void bind_operator(hi_stmt *st, const void *ctx)
 {
     const struct operator_args *a = ctx;
-    sqlite3_bind_int64(st, 1, a->user_id);
-    sqlite3_bind_int(st, 2, a->on ? 1 : 0);
+    hi_bind_int64(st, 1, a->user_id);
+    hi_bind_int64(st, 2, a->on ? 1 : 0);
 }
 
 hoshi_err hi_sq_user_set_operator(hoshi_store *base, long long user_id, bool on)

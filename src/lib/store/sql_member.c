@@ -1,18 +1,18 @@
 /*
- * sqlite_member.c — members, roles and one-time account tokens in the
- * SQLite backend (hoshi/store_member.h).  Every change of more than one
+ * sql_member.c — members, roles and one-time account tokens in the
+ * SQL store (hoshi/store_member.h).  Every change of more than one
  * row runs inside BEGIN IMMEDIATE … COMMIT, so a token is used exactly
  * once and an organisation never has two owners or none.
  */
-#include "sqlite_int.h"
+#include "sql_int.h"
 #include "internal.h"
 
 #include <string.h>
 
-static hoshi_err step_done(hi_conn *c, sqlite3_stmt *st, const char *what)
+static hoshi_err step_done(hi_conn *c, hi_stmt *st, const char *what)
 {
-    int rc = sqlite3_step(st);
-    hoshi_err err = rc == SQLITE_DONE ? HOSHI_OK : hi_sq_fail(c, what);
+    int rc = hi_step(st);
+    hoshi_err err = rc == HI_DONE ? HOSHI_OK : hi_sq_fail(c, what);
     hi_sq_done(st);
     return err;
 }
@@ -21,14 +21,14 @@ static hoshi_err step_done(hi_conn *c, sqlite3_stmt *st, const char *what)
 static hoshi_err exec_ids(hi_conn *c, const char *sql, long long a, long long b, int *changes,
                           const char *what)
 {
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, sql, &st);
     if (err != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(st, 1, a);
-    sqlite3_bind_int64(st, 2, b);
+    hi_bind_int64(st, 1, a);
+    hi_bind_int64(st, 2, b);
     if ((err = step_done(c, st, what)) == HOSHI_OK && changes != NULL)
-        *changes = sqlite3_changes(c->db);
+        *changes = hi_sq_changes(c);
     return err;
 }
 
@@ -36,7 +36,7 @@ static hoshi_err exec_ids(hi_conn *c, const char *sql, long long a, long long b,
 static hoshi_err in_transaction(hoshi_store *base, hoshi_err (*fn)(hi_conn *c, void *ctx), void *ctx)
 {
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    hoshi_err err = hi_sq_exec(c, "BEGIN IMMEDIATE");
+    hoshi_err err = hi_sq_begin(c);
     if (err != HOSHI_OK)
         goto release;
     if ((err = fn(c, ctx)) != HOSHI_OK || (err = hi_sq_exec(c, "COMMIT")) != HOSHI_OK)
@@ -46,13 +46,13 @@ release:
     return err;
 }
 
-static void copy_member(sqlite3_stmt *st, void *rec)
+static void copy_member(hi_stmt *st, void *rec)
 {
     hoshi_member *m = rec;
-    m->id = sqlite3_column_int64(st, 0);
-    m->org_id = sqlite3_column_int64(st, 1);
+    m->id = hi_col_int64(st, 0);
+    m->org_id = hi_col_int64(st, 1);
     hi_sq_text(st, 2, m->email, sizeof m->email);
-    m->role = sqlite3_column_int(st, 3) == 1 ? HOSHI_ROLE_OWNER : HOSHI_ROLE_MEMBER;
+    m->role = hi_col_int(st, 3) == 1 ? HOSHI_ROLE_OWNER : HOSHI_ROLE_MEMBER;
 }
 
 hoshi_err hi_sq_member_get(hoshi_store *base, long long user_id, hoshi_member *out)
@@ -80,16 +80,16 @@ struct token_add {
 
 static bool email_taken(hi_conn *c, const char *email, hoshi_err *err)
 {
-    sqlite3_stmt *st;
+    hi_stmt *st;
     *err = hi_sq_prep(c, "SELECT 1 FROM users WHERE email = ?1", &st);
     if (*err != HOSHI_OK)
         return false;
     hi_sq_bind_text(st, 1, email);
-    int rc = sqlite3_step(st);
+    int rc = hi_step(st);
     hi_sq_done(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    if (rc != HI_ROW && rc != HI_DONE)
         *err = hi_sq_fail(c, "look up address");
-    return rc == SQLITE_ROW;
+    return rc == HI_ROW;
 }
 
 static hoshi_err token_add_in(hi_conn *c, void *ctx)
@@ -101,30 +101,29 @@ static hoshi_err token_add_in(hi_conn *c, void *ctx)
         return hi_fail(HOSHI_ERR_INPUT, "e-mail address already has an account");
     if (err != HOSHI_OK)
         return err;
-    sqlite3_stmt *st;
+    hi_stmt *st;
     /* An earlier token of the same purpose is replaced: only the newest link works. */
     if ((err = hi_sq_prep(c, "DELETE FROM account_tokens WHERE kind = ?1 AND"
                              " ((kind = 1 AND org_id = ?2 AND email = ?3) OR (kind <> 1 AND user_id = ?4))"
                              " OR expires <= unixepoch()", &st)) != HOSHI_OK)
         return err;
-    sqlite3_bind_int(st, 1, (int)t->kind);
-    sqlite3_bind_int64(st, 2, t->org_id);
+    hi_bind_int64(st, 1, (int)t->kind);
+    hi_bind_int64(st, 2, t->org_id);
     hi_sq_bind_text(st, 3, t->email);
-    sqlite3_bind_int64(st, 4, t->user_id);
+    hi_bind_int64(st, 4, t->user_id);
     if ((err = step_done(c, st, "replace token")) != HOSHI_OK)
         return err;
     if ((err = hi_sq_prep(c, "INSERT INTO account_tokens(digest, kind, org_id, user_id, email, expires)"
-                             " VALUES (?1, ?2, ?3, NULLIF(?4, 0), ?5, ?6)", &st)) != HOSHI_OK)
+                             " VALUES (?1, ?2, ?3, NULLIF(?4, 0), ?5, ?6) RETURNING id", &st)) != HOSHI_OK)
         return err;
     hi_sq_bind_text(st, 1, a->digest);
-    sqlite3_bind_int(st, 2, (int)t->kind);
-    sqlite3_bind_int64(st, 3, t->org_id);
-    sqlite3_bind_int64(st, 4, t->user_id);
+    hi_bind_int64(st, 2, (int)t->kind);
+    hi_bind_int64(st, 3, t->org_id);
+    hi_bind_int64(st, 4, t->user_id);
     hi_sq_bind_text(st, 5, t->email);
-    sqlite3_bind_int64(st, 6, t->expires);
-    if ((err = step_done(c, st, "insert token")) != HOSHI_OK)
+    hi_bind_int64(st, 6, t->expires);
+    if ((err = hi_sq_insert_id(c, st, "insert token", &t->id)) != HOSHI_OK)
         return err;
-    t->id = sqlite3_last_insert_rowid(c->db);
     return HOSHI_OK;
 }
 
@@ -143,15 +142,15 @@ hoshi_err hi_sq_token_add(hoshi_store *base, const char *digest, hoshi_acct_toke
     return in_transaction(base, token_add_in, &a);
 }
 
-static void copy_token(sqlite3_stmt *st, void *rec)
+static void copy_token(hi_stmt *st, void *rec)
 {
     hoshi_acct_token *t = rec;
-    t->id = sqlite3_column_int64(st, 0);
-    t->kind = (hoshi_token_kind)sqlite3_column_int(st, 1);
-    t->org_id = sqlite3_column_int64(st, 2);
-    t->user_id = sqlite3_column_int64(st, 3);
+    t->id = hi_col_int64(st, 0);
+    t->kind = (hoshi_token_kind)hi_col_int(st, 1);
+    t->org_id = hi_col_int64(st, 2);
+    t->user_id = hi_col_int64(st, 3);
     hi_sq_text(st, 4, t->email, sizeof t->email);
-    t->expires = sqlite3_column_int64(st, 5);
+    t->expires = hi_col_int64(st, 5);
 }
 
 #define TOKEN_COLS "SELECT id, kind, org_id, coalesce(user_id, 0), email, expires FROM account_tokens"
@@ -162,12 +161,12 @@ struct token_key {
     long long now;
 };
 
-static void bind_token_key(sqlite3_stmt *st, const void *ctx)
+static void bind_token_key(hi_stmt *st, const void *ctx)
 {
     const struct token_key *k = ctx;
     hi_sq_bind_text(st, 1, k->digest);
-    sqlite3_bind_int(st, 2, k->kind);
-    sqlite3_bind_int64(st, 3, k->now);
+    hi_bind_int64(st, 2, k->kind);
+    hi_bind_int64(st, 3, k->now);
 }
 
 hoshi_err hi_sq_token_get(hoshi_store *base, const char *digest, hoshi_token_kind kind, long long now,
@@ -180,11 +179,11 @@ hoshi_err hi_sq_token_get(hoshi_store *base, const char *digest, hoshi_token_kin
     return hi_sq_read1(base, &q, out);
 }
 
-static void bind_org_now(sqlite3_stmt *st, const void *ctx)
+static void bind_org_now(hi_stmt *st, const void *ctx)
 {
     const long long *a = ctx;
-    sqlite3_bind_int64(st, 1, a[0]);
-    sqlite3_bind_int64(st, 2, a[1]);
+    hi_bind_int64(st, 1, a[0]);
+    hi_bind_int64(st, 2, a[1]);
 }
 
 hoshi_err hi_sq_invite_list(hoshi_store *base, long long org_id, long long now, hoshi_acct_token *out,
@@ -223,29 +222,28 @@ struct token_use {
 /* The token's effect, once read: see hoshi_store_token_use. */
 static hoshi_err token_apply(hi_conn *c, const hoshi_acct_token *t, const char *pwhash, long long *user_id)
 {
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = HOSHI_OK;
     if (t->kind != HOSHI_TOKEN_RESET && email_taken(c, t->email, &err))
         return hi_fail(HOSHI_ERR_INPUT, "e-mail address already has an account");
     if (err != HOSHI_OK)
         return err;
     if (t->kind == HOSHI_TOKEN_INVITE) {
-        if ((err = hi_sq_prep(c, "INSERT INTO users(org_id, email, pwhash, role) VALUES (?1, ?2, ?3, 0)", &st)) !=
-            HOSHI_OK)
+        if ((err = hi_sq_prep(c, "INSERT INTO users(org_id, email, pwhash, role) VALUES (?1, ?2, ?3, 0)"
+                                 " RETURNING id", &st)) != HOSHI_OK)
             return err;
-        sqlite3_bind_int64(st, 1, t->org_id);
+        hi_bind_int64(st, 1, t->org_id);
         hi_sq_bind_text(st, 2, t->email);
         hi_sq_bind_text(st, 3, pwhash);
-        if ((err = step_done(c, st, "insert member")) != HOSHI_OK)
+        if ((err = hi_sq_insert_id(c, st, "insert member", user_id)) != HOSHI_OK)
             return err;
-        *user_id = sqlite3_last_insert_rowid(c->db);
         return HOSHI_OK;
     }
     *user_id = t->user_id;
     if (t->kind == HOSHI_TOKEN_RESET) {
         if ((err = hi_sq_prep(c, "UPDATE users SET pwhash = ?2 WHERE id = ?1", &st)) != HOSHI_OK)
             return err;
-        sqlite3_bind_int64(st, 1, t->user_id);
+        hi_bind_int64(st, 1, t->user_id);
         hi_sq_bind_text(st, 2, pwhash);
         if ((err = step_done(c, st, "set password")) != HOSHI_OK)
             return err;
@@ -254,7 +252,7 @@ static hoshi_err token_apply(hi_conn *c, const hoshi_acct_token *t, const char *
     }
     if ((err = hi_sq_prep(c, "UPDATE users SET email = ?2 WHERE id = ?1", &st)) != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(st, 1, t->user_id);
+    hi_bind_int64(st, 1, t->user_id);
     hi_sq_bind_text(st, 2, t->email);
     return step_done(c, st, "set e-mail address");
 }
@@ -262,7 +260,7 @@ static hoshi_err token_apply(hi_conn *c, const hoshi_acct_token *t, const char *
 static hoshi_err token_use_in(hi_conn *c, void *ctx)
 {
     struct token_use *u = ctx;
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, TOKEN_COLS " WHERE digest = ?1 AND kind = ?2 AND expires > ?3", &st);
     if (err != HOSHI_OK)
         return err;
@@ -306,19 +304,19 @@ struct password_set {
 static hoshi_err password_set_in(hi_conn *c, void *ctx)
 {
     struct password_set *a = ctx;
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, "UPDATE users SET pwhash = ?2 WHERE id = ?1", &st);
     if (err != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(st, 1, a->user_id);
+    hi_bind_int64(st, 1, a->user_id);
     hi_sq_bind_text(st, 2, a->pwhash);
     if ((err = step_done(c, st, "set password")) != HOSHI_OK)
         return err;
-    if (sqlite3_changes(c->db) == 0)
+    if (hi_sq_changes(c) == 0)
         return hi_fail(HOSHI_ERR_NOTFOUND, "no such user");
     if ((err = hi_sq_prep(c, "DELETE FROM sessions WHERE user_id = ?1 AND digest <> ?2", &st)) != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(st, 1, a->user_id);
+    hi_bind_int64(st, 1, a->user_id);
     hi_sq_bind_text(st, 2, a->keep);
     return step_done(c, st, "end other sessions");
 }
@@ -374,19 +372,19 @@ hoshi_err hi_sq_owner_transfer(hoshi_store *base, long long org_id, long long fr
 static hoshi_err user_delete_in(hi_conn *c, void *ctx)
 {
     long long user_id = *(long long *)ctx;
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, "SELECT u.role, (SELECT count(*) FROM users o WHERE o.org_id = u.org_id"
                                   " AND o.id <> u.id) FROM users u WHERE u.id = ?1", &st);
     if (err != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(st, 1, user_id);
-    int rc = sqlite3_step(st);
-    int role = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-    long long others = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+    hi_bind_int64(st, 1, user_id);
+    int rc = hi_step(st);
+    int role = rc == HI_ROW ? hi_col_int(st, 0) : 0;
+    long long others = rc == HI_ROW ? hi_col_int64(st, 1) : 0;
     hi_sq_done(st);
-    if (rc == SQLITE_DONE)
+    if (rc == HI_DONE)
         return hi_fail(HOSHI_ERR_NOTFOUND, "no such user");
-    if (rc != SQLITE_ROW)
+    if (rc != HI_ROW)
         return hi_sq_fail(c, "look up user");
     if (role == 1 && others > 0)
         return hi_fail(HOSHI_ERR_INPUT, "the owner must hand over to another member first");

@@ -1,10 +1,10 @@
 /*
- * sqlite_decl.c — declarations in the SQLite backend: issuing IDs,
+ * sql_decl.c — declarations in the SQL store: issuing IDs,
  * stepping up and withdrawing, look-ups, the registry search (WHERE
  * clauses assembled from constant fragments, values always bound) and
  * bulk seeding of demo data.
  */
-#include "sqlite_int.h"
+#include "sql_int.h"
 #include "internal.h"
 #include "hoshi/namekey.h"
 #include "hoshi/text.h"
@@ -17,48 +17,49 @@
 hoshi_err hi_sq_insert_decl(hi_conn *c, long long org_id, int level, const char *date,
                              char id_out[HOSHI_STORE_DECL_ID])
 {
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, "INSERT INTO declarations(id, org_id, level, declared_on)"
-                                  " VALUES (?1, ?2, ?3, ?4)", &st);
+                                  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING", &st);
     if (err != HOSHI_OK)
         return err;
+    /* A taken ID inserts nothing (an error would end a PostgreSQL
+     * transaction): another ID is worth a try. */
     for (int attempt = 0; attempt < 8; attempt++) {
         long long base = 1000000000LL + (long long)randombytes_uniform(900000000U) * 10LL +
                          (long long)randombytes_uniform(10U);
         if ((err = hoshi_decl_id_make(base, id_out)) != HOSHI_OK)
             return err;
         hi_sq_bind_text(st, 1, id_out);
-        sqlite3_bind_int64(st, 2, org_id);
-        sqlite3_bind_int(st, 3, level);
+        hi_bind_int64(st, 2, org_id);
+        hi_bind_int64(st, 3, level);
         hi_sq_bind_text(st, 4, date);
-        int rc = sqlite3_step(st);
+        int rc = hi_step(st);
         hi_sq_done(st);
-        if (rc == SQLITE_DONE)
-            return HOSHI_OK;
-        /* Only a taken ID is worth another try. */
-        if (sqlite3_extended_errcode(c->db) != SQLITE_CONSTRAINT_UNIQUE)
+        if (rc != HI_DONE)
             return hi_sq_fail(c, "insert declaration");
+        if (hi_sq_changes(c) == 1)
+            return HOSHI_OK;
     }
     return hi_fail(HOSHI_ERR_INTERNAL, "could not find a free declaration ID");
 }
 
 hoshi_err hi_sq_withdraw_org(hi_conn *c, long long org_id, const char *date, const char *reason, int *changes)
 {
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, "UPDATE declarations SET status = 0, withdrawn_on = ?2,"
-                                  " withdrawn_by = (?3 <> ''), withdraw_reason = ?3"
+                                  " withdrawn_by = CASE WHEN ?3 <> '' THEN 1 ELSE 0 END, withdraw_reason = ?3"
                                   " WHERE org_id = ?1 AND status = 1", &st);
     if (err != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(st, 1, org_id);
+    hi_bind_int64(st, 1, org_id);
     hi_sq_bind_text(st, 2, date);
     hi_sq_bind_text(st, 3, reason);
-    int rc = sqlite3_step(st);
+    int rc = hi_step(st);
     hi_sq_done(st);
-    if (rc != SQLITE_DONE)
+    if (rc != HI_DONE)
         return hi_sq_fail(c, "withdraw declaration");
     if (changes != NULL)
-        *changes = sqlite3_changes(c->db);
+        *changes = hi_sq_changes(c);
     return HOSHI_OK;
 }
 
@@ -76,7 +77,7 @@ hoshi_err hi_sq_decl_create(hoshi_store *base, long long org_id, int level, cons
     if (err != HOSHI_OK)
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    if ((err = hi_sq_exec(c, "BEGIN IMMEDIATE")) != HOSHI_OK)
+    if ((err = hi_sq_begin(c)) != HOSHI_OK)
         goto release;
     if ((err = hi_sq_withdraw_active(c, org_id, date, NULL)) != HOSHI_OK ||
         (err = hi_sq_insert_decl(c, org_id, level, date, id_out)) != HOSHI_OK) {
@@ -113,21 +114,21 @@ hoshi_err hi_sq_decl_withdraw(hoshi_store *base, long long org_id, const char *d
                   " EXISTS (SELECT 1 FROM policies p WHERE p.org_id = o.id AND p.published), o.corpnum," \
                   " d.withdrawn_by, d.withdraw_reason"
 
-static void copy_decl(sqlite3_stmt *st, void *rec)
+static void copy_decl(hi_stmt *st, void *rec)
 {
     hoshi_decl *d = rec;
     hi_sq_text(st, 0, d->id, sizeof d->id);
-    d->org_id = sqlite3_column_int64(st, 1);
-    d->level = sqlite3_column_int(st, 2);
+    d->org_id = hi_col_int64(st, 1);
+    d->level = hi_col_int(st, 2);
     hi_sq_text(st, 3, d->declared_on, sizeof d->declared_on);
-    d->status = sqlite3_column_int(st, 4) ? HOSHI_DECL_ACTIVE : HOSHI_DECL_WITHDRAWN;
+    d->status = hi_col_int(st, 4) ? HOSHI_DECL_ACTIVE : HOSHI_DECL_WITHDRAWN;
     hi_sq_text(st, 5, d->withdrawn_on, sizeof d->withdrawn_on);
     hi_sq_text(st, 6, d->org_name, sizeof d->org_name);
-    d->prefecture = sqlite3_column_int(st, 7);
+    d->prefecture = hi_col_int(st, 7);
     hi_sq_text(st, 8, d->industry, sizeof d->industry);
-    d->has_policy = sqlite3_column_int(st, 9) != 0;
+    d->has_policy = hi_col_int(st, 9) != 0;
     hi_sq_text(st, 10, d->corpnum, sizeof d->corpnum);
-    d->by_programme = sqlite3_column_int(st, 11) != 0;
+    d->by_programme = hi_col_int(st, 11) != 0;
     hi_sq_text(st, 12, d->withdraw_reason, sizeof d->withdraw_reason);
 }
 
@@ -196,7 +197,7 @@ hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_
      * value is a bound parameter with a fixed number. */
     char where[640], where_count[768];
     snprintf(where, sizeof where, " FROM declarations d JOIN orgs o ON o.id = d.org_id WHERE %s%s%s%s%s",
-             q->include_withdrawn ? "1" : "d.status = 1",
+             q->include_withdrawn ? "1 = 1" : "d.status = 1",
              by_name ? " AND o.name_key LIKE ?1" : "",
              q->prefecture ? " AND o.prefecture = ?2" : "",
              q->industry && *q->industry ? " AND o.industry = ?3" : "",
@@ -210,7 +211,7 @@ hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_
         snprintf(sql_count, sizeof sql_count, "SELECT count(*)%s", where_count);
     else /* every declaration has its organisation: count from the index alone */
         snprintf(sql_count, sizeof sql_count, "SELECT count(*) FROM declarations d WHERE %s%s",
-                 q->include_withdrawn ? "1" : "d.status = 1", q->level ? " AND d.level = ?4" : "");
+                 q->include_withdrawn ? "1 = 1" : "d.status = 1", q->level ? " AND d.level = ?4" : "");
     /* The page picks its declarations through the narrow columns first and
      * only then reads the wide ones (and the policy check) for those few,
      * instead of for every match before sorting. */
@@ -222,25 +223,25 @@ hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
     hoshi_err err = HOSHI_OK;
     for (int pass = 0; pass < 2 && err == HOSHI_OK; pass++) {
-        sqlite3_stmt *st;
+        hi_stmt *st;
         if ((err = hi_sq_prep(c, pass == 0 ? sql_count : sql_page, &st)) != HOSHI_OK)
             break;
         if (by_name)
             hi_sq_bind_text(st, 1, pattern);
         if (q->prefecture)
-            sqlite3_bind_int(st, 2, q->prefecture);
+            hi_bind_int64(st, 2, q->prefecture);
         if (q->industry && *q->industry)
             hi_sq_bind_text(st, 3, q->industry);
         if (q->level)
-            sqlite3_bind_int(st, 4, q->level);
+            hi_bind_int64(st, 4, q->level);
         if (pass == 0) {
-            if (sqlite3_step(st) == SQLITE_ROW)
-                *total = sqlite3_column_int64(st, 0);
+            if (hi_step(st) == HI_ROW)
+                *total = hi_col_int64(st, 0);
             else
                 err = hi_sq_fail(c, "count declarations");
         } else {
-            sqlite3_bind_int64(st, 5, (long long)q->limit);
-            sqlite3_bind_int64(st, 6, q->offset);
+            hi_bind_int64(st, 5, (long long)q->limit);
+            hi_bind_int64(st, 6, q->offset);
             hi_sq_query rows = {.copy = copy_decl, .what = "search declarations"};
             err = hi_sq_rows(c, st, &rows, out, sizeof *out, q->limit, n);
         }
@@ -282,22 +283,27 @@ static hoshi_err seed_one(hi_conn *c, const hoshi_seed_decl *it)
     if (it->diagnosis != NULL &&
         (strlen(it->diagnosis) != HOSHI_DIAG_ITEMS || strspn(it->diagnosis, "1234") != HOSHI_DIAG_ITEMS))
         return hi_fail(HOSHI_ERR_INPUT, "seed diagnosis must be 25 codes 1..4");
-    sqlite3_stmt *st;
-    if ((err = hi_sq_prep(c, "INSERT INTO orgs(name, name_key, corpnum, prefecture, industry, employees,"
-                             " contact, star1, star1_committed) VALUES (?1, hoshi_name_key(?1), ?2, ?3,"
-                             " ?4, ?5, ?6, '11111', 1)", &st)) != HOSHI_OK)
+    hi_stmt *st;
+    char *key = NULL;
+    long long org_id = 0;
+    if ((err = hi_sq_name_key(it->org->name, &key)) != HOSHI_OK)
         return err;
-    hi_sq_bind_text(st, 1, it->org->name);
-    hi_sq_bind_text(st, 2, it->org->corpnum);
-    sqlite3_bind_int(st, 3, it->org->prefecture);
-    hi_sq_bind_text(st, 4, it->org->industry);
-    sqlite3_bind_int(st, 5, it->org->employees);
-    hi_sq_bind_text(st, 6, it->org->contact);
-    int rc = sqlite3_step(st);
-    hi_sq_done(st);
-    if (rc != SQLITE_DONE)
-        return hi_sq_fail(c, "seed organisation");
-    long long org_id = sqlite3_last_insert_rowid(c->db);
+    if ((err = hi_sq_prep(c, "INSERT INTO orgs(name, name_key, corpnum, prefecture, industry, employees,"
+                             " contact, star1, star1_committed) VALUES (?1, ?7, ?2, ?3,"
+                             " ?4, ?5, ?6, '11111', 1) RETURNING id", &st)) == HOSHI_OK) {
+        hi_sq_bind_text(st, 1, it->org->name);
+        hi_sq_bind_text(st, 2, it->org->corpnum);
+        hi_bind_int64(st, 3, it->org->prefecture);
+        hi_sq_bind_text(st, 4, it->org->industry);
+        hi_bind_int64(st, 5, it->org->employees);
+        hi_sq_bind_text(st, 6, it->org->contact);
+        hi_sq_bind_text(st, 7, key);
+        err = hi_sq_insert_id(c, st, "seed organisation", &org_id);
+    }
+    free(key);
+    if (err != HOSHI_OK)
+        return err;
+    int rc;
     if (it->policy_body != NULL) {
         /* Published as it is: the draft and the published version agree. */
         if ((err = hi_sq_prep(c, "INSERT INTO policies(org_id, representative, contact, established, body,"
@@ -305,14 +311,14 @@ static hoshi_err seed_one(hi_conn *c, const hoshi_seed_decl *it)
                                  " pub_established, pub_body)"
                                  " VALUES (?1, ?2, ?3, ?4, ?5, 1, ?4, ?2, ?3, ?4, ?5)", &st)) != HOSHI_OK)
             return err;
-        sqlite3_bind_int64(st, 1, org_id);
+        hi_bind_int64(st, 1, org_id);
         hi_sq_bind_text(st, 2, it->representative);
         hi_sq_bind_text(st, 3, it->org->contact);
         hi_sq_bind_text(st, 4, it->declared_on);
         hi_sq_bind_text(st, 5, it->policy_body);
-        rc = sqlite3_step(st);
+        rc = hi_step(st);
         hi_sq_done(st);
-        if (rc != SQLITE_DONE)
+        if (rc != HI_DONE)
             return hi_sq_fail(c, "seed policy");
     }
     if (it->diagnosis != NULL) {
@@ -320,13 +326,13 @@ static hoshi_err seed_one(hi_conn *c, const hoshi_seed_decl *it)
         if ((err = hi_sq_prep(c, "INSERT INTO diagnoses(org_id, answers, score, taken_on)"
                                  " VALUES (?1, ?2, ?3, ?4)", &st)) != HOSHI_OK)
             return err;
-        sqlite3_bind_int64(st, 1, org_id);
+        hi_bind_int64(st, 1, org_id);
         hi_sq_bind_text(st, 2, it->diagnosis);
-        sqlite3_bind_int(st, 3, it->score);
+        hi_bind_int64(st, 3, it->score);
         hi_sq_bind_text(st, 4, it->declared_on);
-        rc = sqlite3_step(st);
+        rc = hi_step(st);
         hi_sq_done(st);
-        if (rc != SQLITE_DONE)
+        if (rc != HI_DONE)
             return hi_sq_fail(c, "seed diagnosis");
     }
     char id[HOSHI_STORE_DECL_ID];
@@ -336,7 +342,7 @@ static hoshi_err seed_one(hi_conn *c, const hoshi_seed_decl *it)
 hoshi_err hi_sq_seed(hoshi_store *base, const hoshi_seed_decl *items, size_t n)
 {
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    hoshi_err err = hi_sq_exec(c, "BEGIN IMMEDIATE");
+    hoshi_err err = hi_sq_begin(c);
     if (err != HOSHI_OK)
         goto release;
     for (size_t i = 0; i < n; i++) {
@@ -352,7 +358,7 @@ hoshi_err hi_sq_seed(hoshi_store *base, const hoshi_seed_decl *items, size_t n)
     hi_sq_bump(base);
     /* Fresh statistics let the planner pick the prefecture index or the
      * name scan instead of walking every declaration. */
-    if (sqlite3_exec(c->db, "ANALYZE", NULL, NULL, NULL) != SQLITE_OK)
+    if ((err = hi_sq_exec(c, "ANALYZE")) != HOSHI_OK)
         err = hi_sq_fail(c, "analyze");
     else
         atomic_fetch_add(&HI_SQ(base)->stats, 1);
@@ -365,7 +371,7 @@ struct withdraw_args {
     const char *id, *date;
 };
 
-static void bind_withdraw(sqlite3_stmt *st, const void *ctx)
+static void bind_withdraw(hi_stmt *st, const void *ctx)
 {
     const struct withdraw_args *a = ctx;
     hi_sq_bind_text(st, 1, a->id);

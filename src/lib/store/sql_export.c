@@ -1,5 +1,5 @@
 /*
- * sqlite_export.c — the registry read whole, for the registry dataset
+ * sql_export.c — the registry read whole, for the registry dataset
  * (hoshi_store_registry_rows): one statement over every organisation that
  * has declared, its latest declaration and its latest diagnosis, handed
  * to the caller row by row.  One statement is one snapshot of the WAL
@@ -8,7 +8,7 @@
  * 1..20, the month as YYYYMM) are made in SQL, so the store needs nothing
  * of the survey code.
  */
-#include "sqlite_int.h"
+#include "sql_int.h"
 #include "internal.h"
 
 #include <string.h>
@@ -27,38 +27,38 @@ static const char registry_sql[] =
     " LEFT JOIN diagnoses g ON g.id = (SELECT max(y.id) FROM diagnoses y WHERE y.org_id = o.id)"
     " ORDER BY o.id";
 
-static void copy_row(sqlite3_stmt *st, hoshi_registry_row *row)
+static void copy_row(hi_stmt *st, hoshi_registry_row *row)
 {
     memset(row, 0, sizeof *row);
-    row->attrs.prefecture = sqlite3_column_int(st, 0);
-    row->attrs.industry = sqlite3_column_int(st, 1);
-    row->attrs.size = sqlite3_column_int(st, 2);
-    row->attrs.level = sqlite3_column_int(st, 3);
-    row->status = sqlite3_column_int(st, 4) ? 1 : 2;
-    row->month = sqlite3_column_int(st, 5);
-    row->stepped_up = sqlite3_column_int(st, 6) != 0;
-    if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
+    row->attrs.prefecture = hi_col_int(st, 0);
+    row->attrs.industry = hi_col_int(st, 1);
+    row->attrs.size = hi_col_int(st, 2);
+    row->attrs.level = hi_col_int(st, 3);
+    row->status = hi_col_int(st, 4) ? 1 : 2;
+    row->month = hi_col_int(st, 5);
+    row->stepped_up = hi_col_int(st, 6) != 0;
+    if (!hi_col_null(st, 8)) {
         hi_sq_text(st, 7, row->answers, sizeof row->answers);
         row->attrs.has_score = true;
-        row->attrs.score = sqlite3_column_int(st, 8);
+        row->attrs.score = hi_col_int(st, 8);
     }
 }
 
 hoshi_err hi_sq_registry_rows(hoshi_store *base, hoshi_registry_row_fn fn, void *ctx)
 {
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, registry_sql, &st);
     if (err != HOSHI_OK)
         goto release;
     int rc;
     hoshi_registry_row row;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = hi_step(st)) == HI_ROW) {
         copy_row(st, &row);
         if ((err = hi_sq_read_ok(c, "registry rows")) != HOSHI_OK || (err = fn(&row, ctx)) != HOSHI_OK)
             break;
     }
-    if (err == HOSHI_OK && rc != SQLITE_DONE)
+    if (err == HOSHI_OK && rc != HI_DONE)
         err = hi_sq_fail(c, "registry rows");
     hi_sq_done(st);
 release:

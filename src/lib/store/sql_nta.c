@@ -1,17 +1,17 @@
 /*
- * sqlite_nta.c — identity in the SQLite backend (issue 11 parts 1 and 2):
+ * sql_nta.c — identity in the SQL store (issue 11 parts 1 and 2):
  * the imported register of corporate numbers, claims that become
  * disputes, and reading the history of changes, which triggers of the
- * schema record (sqlite.c) so no write path can forget one.
+ * schema record (sqlite.c, pg_schema.c) so no write path can forget one.
  */
-#include "sqlite_int.h"
+#include "sql_int.h"
 #include "internal.h"
 
 #include <string.h>
 
 static hoshi_err write_corp(hi_conn *c, const hoshi_nta_corp *r, hoshi_nta_import_result *out)
 {
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err;
     if (strcmp(r->process, "99") == 0) {
         if ((err = hi_sq_prep(c, "DELETE FROM nta_corps WHERE corpnum = ?1 AND update_date <= ?2", &st)))
@@ -32,7 +32,7 @@ static hoshi_err write_corp(hi_conn *c, const hoshi_nta_corp *r, hoshi_nta_impor
         hi_sq_bind_text(st, 6, r->prefecture);
         hi_sq_bind_text(st, 7, r->city);
         hi_sq_bind_text(st, 8, r->street);
-        sqlite3_bind_int(st, 9, r->pref_code);
+        hi_bind_int64(st, 9, r->pref_code);
         hi_sq_bind_text(st, 10, r->close_date);
         hi_sq_bind_text(st, 11, r->close_cause);
         hi_sq_bind_text(st, 12, r->successor);
@@ -40,22 +40,22 @@ static hoshi_err write_corp(hi_conn *c, const hoshi_nta_corp *r, hoshi_nta_impor
     }
     hi_sq_bind_text(st, 1, r->corpnum);
     hi_sq_bind_text(st, 2, r->update_date);
-    int rc = sqlite3_step(st);
+    int rc = hi_step(st);
     hi_sq_done(st);
-    return rc == SQLITE_DONE ? HOSHI_OK : hi_sq_fail(c, "write register record");
+    return rc == HI_DONE ? HOSHI_OK : hi_sq_fail(c, "write register record");
 }
 
 static hoshi_err note_import(hi_conn *c, const hoshi_nta_import_result *out)
 {
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, "INSERT INTO nta_imports(data_date, records) VALUES (?1, ?2)", &st);
     if (err != HOSHI_OK)
         return err;
     hi_sq_bind_text(st, 1, out->data_date);
-    sqlite3_bind_int64(st, 2, out->read);
-    int rc = sqlite3_step(st);
+    hi_bind_int64(st, 2, out->read);
+    int rc = hi_step(st);
     hi_sq_done(st);
-    return rc == SQLITE_DONE ? HOSHI_OK : hi_sq_fail(c, "record the import");
+    return rc == HI_DONE ? HOSHI_OK : hi_sq_fail(c, "record the import");
 }
 
 hoshi_err hi_sq_nta_import(hoshi_store *base, hoshi_nta_next_fn next, void *ctx,
@@ -64,7 +64,7 @@ hoshi_err hi_sq_nta_import(hoshi_store *base, hoshi_nta_next_fn next, void *ctx,
     memset(out, 0, sizeof *out);
     static _Thread_local hoshi_nta_corp rec;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    hoshi_err err = hi_sq_exec(c, "BEGIN IMMEDIATE");
+    hoshi_err err = hi_sq_begin(c);
     if (err != HOSHI_OK)
         goto release;
     for (;;) {
@@ -101,7 +101,7 @@ release:
     return err;
 }
 
-static void copy_corp(sqlite3_stmt *st, void *rec)
+static void copy_corp(hi_stmt *st, void *rec)
 {
     hoshi_nta_corp *r = rec;
     memset(r, 0, sizeof *r);
@@ -113,7 +113,7 @@ static void copy_corp(sqlite3_stmt *st, void *rec)
     hi_sq_text(st, 5, r->prefecture, sizeof r->prefecture);
     hi_sq_text(st, 6, r->city, sizeof r->city);
     hi_sq_text(st, 7, r->street, sizeof r->street);
-    r->pref_code = sqlite3_column_int(st, 8);
+    r->pref_code = hi_col_int(st, 8);
     hi_sq_text(st, 9, r->close_date, sizeof r->close_date);
     hi_sq_text(st, 10, r->close_cause, sizeof r->close_cause);
     hi_sq_text(st, 11, r->successor, sizeof r->successor);
@@ -130,7 +130,7 @@ hoshi_err hi_sq_nta_get(hoshi_store *base, const char *corpnum, hoshi_nta_corp *
     return hi_sq_read1(base, &q, out);
 }
 
-static void copy_date(sqlite3_stmt *st, void *rec)
+static void copy_date(hi_stmt *st, void *rec)
 {
     hi_sq_text(st, 0, rec, HOSHI_STORE_DATE);
 }
@@ -152,7 +152,7 @@ hoshi_err hi_sq_nta_date(hoshi_store *base, char out[HOSHI_STORE_DATE])
  * its number; *dispute and *holder stay 0 when neither. */
 static hoshi_err find_conflict(hi_conn *c, long long org_id, long long *dispute, long long *holder)
 {
-    sqlite3_stmt *st;
+    hi_stmt *st;
     *dispute = *holder = 0;
     hoshi_err err = hi_sq_prep(c, "SELECT (SELECT id FROM disputes WHERE org_id = ?1 AND status = 0),"
                                   " (SELECT d.org_id FROM orgs o JOIN orgs h ON h.corpnum = o.corpnum"
@@ -160,10 +160,10 @@ static hoshi_err find_conflict(hi_conn *c, long long org_id, long long *dispute,
                                   "  WHERE o.id = ?1 AND o.corpnum <> '' LIMIT 1)", &st);
     if (err != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(st, 1, org_id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *dispute = sqlite3_column_int64(st, 0);
-        *holder = sqlite3_column_int64(st, 1);
+    hi_bind_int64(st, 1, org_id);
+    if (hi_step(st) == HI_ROW) {
+        *dispute = hi_col_int64(st, 0);
+        *holder = hi_col_int64(st, 1);
     } else {
         err = hi_sq_fail(c, "look for a claim on the number");
     }
@@ -174,20 +174,17 @@ static hoshi_err find_conflict(hi_conn *c, long long org_id, long long *dispute,
 static hoshi_err open_dispute(hi_conn *c, long long org_id, long long holder, int level, const char *date,
                               long long *id)
 {
-    sqlite3_stmt *st;
+    hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, "INSERT INTO disputes(corpnum, org_id, holder_org_id, level, opened_on)"
-                                  " SELECT corpnum, id, ?2, ?3, ?4 FROM orgs WHERE id = ?1", &st);
+                                  " SELECT corpnum, id, ?2, ?3, ?4 FROM orgs WHERE id = ?1 RETURNING id", &st);
     if (err != HOSHI_OK)
         return err;
-    sqlite3_bind_int64(st, 1, org_id);
-    sqlite3_bind_int64(st, 2, holder);
-    sqlite3_bind_int(st, 3, level);
+    hi_bind_int64(st, 1, org_id);
+    hi_bind_int64(st, 2, holder);
+    hi_bind_int64(st, 3, level);
     hi_sq_bind_text(st, 4, date);
-    int rc = sqlite3_step(st);
-    hi_sq_done(st);
-    if (rc != SQLITE_DONE)
-        return hi_sq_fail(c, "open a dispute");
-    *id = sqlite3_last_insert_rowid(c->db);
+    if ((err = hi_sq_insert_id(c, st, "open a dispute", id)) != HOSHI_OK)
+        return err;
     return HOSHI_OK;
 }
 
@@ -203,7 +200,7 @@ hoshi_err hi_sq_decl_claim(hoshi_store *base, long long org_id, int level, const
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
     long long holder = 0;
-    if ((err = hi_sq_exec(c, "BEGIN IMMEDIATE")) != HOSHI_OK)
+    if ((err = hi_sq_begin(c)) != HOSHI_OK)
         goto release;
     if ((err = find_conflict(c, org_id, dispute_id, &holder)) != HOSHI_OK)
         goto rollback;
@@ -230,19 +227,19 @@ release:
     " x.level, x.opened_on, x.status, x.resolved_on"                                              \
     " FROM disputes x JOIN orgs o ON o.id = x.org_id JOIN orgs h ON h.id = x.holder_org_id"
 
-static void copy_dispute(sqlite3_stmt *st, void *rec)
+static void copy_dispute(hi_stmt *st, void *rec)
 {
     hoshi_dispute *d = rec;
-    d->id = sqlite3_column_int64(st, 0);
-    d->org_id = sqlite3_column_int64(st, 1);
-    d->holder_org_id = sqlite3_column_int64(st, 2);
+    d->id = hi_col_int64(st, 0);
+    d->org_id = hi_col_int64(st, 1);
+    d->holder_org_id = hi_col_int64(st, 2);
     hi_sq_text(st, 3, d->corpnum, sizeof d->corpnum);
     hi_sq_text(st, 4, d->org_name, sizeof d->org_name);
     hi_sq_text(st, 5, d->holder_name, sizeof d->holder_name);
     hi_sq_text(st, 6, d->holder_decl, sizeof d->holder_decl);
-    d->level = sqlite3_column_int(st, 7);
+    d->level = hi_col_int(st, 7);
     hi_sq_text(st, 8, d->opened_on, sizeof d->opened_on);
-    int status = sqlite3_column_int(st, 9);
+    int status = hi_col_int(st, 9);
     d->status = status == 1 ? HOSHI_DISPUTE_UPHELD : status == 2 ? HOSHI_DISPUTE_REJECTED : HOSHI_DISPUTE_OPEN;
     hi_sq_text(st, 10, d->resolved_on, sizeof d->resolved_on);
 }
@@ -268,21 +265,21 @@ hoshi_err hi_sq_dispute_resolve(hoshi_store *base, long long id, bool upheld, co
     if (err != HOSHI_OK)
         return err;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    sqlite3_stmt *st;
-    if ((err = hi_sq_exec(c, "BEGIN IMMEDIATE")) != HOSHI_OK)
+    hi_stmt *st;
+    if ((err = hi_sq_begin(c)) != HOSHI_OK)
         goto release;
     if ((err = hi_sq_prep(c, "UPDATE disputes SET status = ?2, resolved_on = ?3"
                              " WHERE id = ?1 AND status = 0 RETURNING holder_org_id", &st)))
         goto rollback;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int(st, 2, upheld ? 1 : 2);
+    hi_bind_int64(st, 1, id);
+    hi_bind_int64(st, 2, upheld ? 1 : 2);
     hi_sq_bind_text(st, 3, date);
-    int rc = sqlite3_step(st);
-    long long holder = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    if (rc == SQLITE_ROW)
-        rc = sqlite3_step(st);
+    int rc = hi_step(st);
+    long long holder = rc == HI_ROW ? hi_col_int64(st, 0) : 0;
+    if (rc == HI_ROW)
+        rc = hi_step(st);
     hi_sq_done(st);
-    if (rc != SQLITE_DONE)
+    if (rc != HI_DONE)
         err = hi_sq_fail(c, "resolve dispute");
     else if (holder == 0)
         err = hi_fail(HOSHI_ERR_NOTFOUND, "no open dispute %lld", id);
@@ -299,11 +296,11 @@ release:
     return err;
 }
 
-static void copy_change(sqlite3_stmt *st, void *rec)
+static void copy_change(hi_stmt *st, void *rec)
 {
     hoshi_org_change *h = rec;
     hi_sq_text(st, 0, h->changed_on, sizeof h->changed_on);
-    int f = sqlite3_column_int(st, 1);
+    int f = hi_col_int(st, 1);
     h->field = f == 1 ? HOSHI_CHANGE_NAME : f == 2 ? HOSHI_CHANGE_PREFECTURE : HOSHI_CHANGE_LEVEL;
     hi_sq_text(st, 2, h->before, sizeof h->before);
     hi_sq_text(st, 3, h->after, sizeof h->after);
