@@ -69,6 +69,13 @@ hoshi_err hoshi_store_outbox_queue(hoshi_store *s, const hoshi_outbox_new *m, lo
  * oldest first, into out[0..*n); the caller clears each. */
 hoshi_err hoshi_store_outbox_due(hoshi_store *s, long long now, hoshi_outbox_msg *out, size_t max,
                                  size_t *n);
+/* Takes due message id for this sender: pushes its next attempt to
+ * `until`, so other senders on the same database (several servers) skip
+ * it while this one tries.  *claimed is false when another sender took it
+ * first or it is no longer due; then it must not be sent.  A sender that
+ * dies after claiming leaves the message due again at `until`. */
+hoshi_err hoshi_store_outbox_claim(hoshi_store *s, long long id, long long now, long long until,
+                                   bool *claimed);
 /* One message by id (HOSHI_ERR_NOTFOUND when none); the caller clears it. */
 hoshi_err hoshi_store_outbox_get(hoshi_store *s, long long id, hoshi_outbox_msg *out);
 /* Marks message id sent at now (the mail server accepted it). */

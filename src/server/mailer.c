@@ -23,6 +23,7 @@
 
 #define BATCH 16
 #define BACKOFF_MAX (6 * 3600)
+#define CLAIM_SECONDS 300 /* a claimed message waits this long for its sender: above CURLOPT_TIMEOUT */
 
 struct srv_mailer {
     srv *s;
@@ -183,7 +184,15 @@ static void *run(void *arg)
         if (hoshi_store_outbox_due(ml->s->store, (long long)time(NULL), due, BATCH, &n) != HOSHI_OK)
             srv_log(NULL, "error", "mail_outbox", "result", hoshi_error_detail(), (const char *)NULL);
         for (size_t i = 0; i < n; i++) {
-            send_one(ml, &due[i]);
+            /* Servers sharing the database share the outbox: each message
+             * goes to the one sender that claims it, for longer than one
+             * SMTP attempt may take. */
+            bool mine = false;
+            long long now = (long long)time(NULL);
+            if (hoshi_store_outbox_claim(ml->s->store, due[i].id, now, now + CLAIM_SECONDS, &mine) != HOSHI_OK)
+                srv_log(NULL, "error", "mail_outbox", "result", hoshi_error_detail(), (const char *)NULL);
+            if (mine)
+                send_one(ml, &due[i]);
             hoshi_outbox_msg_clear(&due[i]);
         }
         /* A full batch may have more behind it: look again at once. */

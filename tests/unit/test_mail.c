@@ -160,6 +160,39 @@ static void test_outbox(void)
     hoshi_store_close(s);
 }
 
+/* Two senders on one database (two servers): a due message goes to the
+ * first that claims it; the other skips it until the claim runs out. */
+static void test_outbox_claim(void)
+{
+    hoshi_store *a = open_db("claim.db");
+    hoshi_store *b = open_db("claim.db");
+    hoshi_outbox_new m = {"survey_invite", "a@example.jp", "s", "b\n", NULL};
+    long long id = 0;
+    bool q = false, got_a = false, got_b = true;
+    CHECK_INT(hoshi_store_outbox_queue(a, &m, 1000, &id, &q), HOSHI_OK);
+    CHECK_INT(hoshi_store_outbox_claim(a, id, 999, 1300, &got_a), HOSHI_OK);
+    CHECK(!got_a); /* not due yet */
+    CHECK_INT(hoshi_store_outbox_claim(a, id, 1000, 1300, &got_a), HOSHI_OK);
+    CHECK_INT(hoshi_store_outbox_claim(b, id, 1000, 1300, &got_b), HOSHI_OK);
+    CHECK(got_a && !got_b);
+    hoshi_outbox_msg due[2];
+    size_t n = 9;
+    CHECK_INT(hoshi_store_outbox_due(b, 1299, due, 2, &n), HOSHI_OK);
+    CHECK_INT(n, 0);
+    /* The first sender died: the message is due again when its claim ends. */
+    CHECK_INT(hoshi_store_outbox_due(b, 1300, due, 2, &n), HOSHI_OK);
+    CHECK_INT(n, 1);
+    for (size_t i = 0; i < n; i++)
+        hoshi_outbox_msg_clear(&due[i]);
+    CHECK_INT(hoshi_store_outbox_claim(b, id, 1300, 1600, &got_b), HOSHI_OK);
+    CHECK(got_b);
+    CHECK_INT(hoshi_store_outbox_sent(b, id, 1310), HOSHI_OK);
+    CHECK_INT(hoshi_store_outbox_claim(a, id, 2000, 2300, &got_a), HOSHI_OK);
+    CHECK(!got_a); /* sent: never again */
+    hoshi_store_close(a);
+    hoshi_store_close(b);
+}
+
 typedef struct seen {
     int n;
     char id[HOSHI_STORE_DECL_ID];
@@ -210,6 +243,7 @@ int main(void)
     RUN(test_compose);
     RUN(test_refusals);
     RUN(test_outbox);
+    RUN(test_outbox_claim);
     RUN(test_recipients);
     char cmd[160];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

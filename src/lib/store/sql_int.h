@@ -235,6 +235,7 @@ hoshi_err hi_sq_outbox_queue(hoshi_store *base, const hoshi_outbox_new *m, long 
 hoshi_err hi_sq_outbox_due(hoshi_store *base, long long now, hoshi_outbox_msg *out, size_t max, size_t *n);
 hoshi_err hi_sq_outbox_get(hoshi_store *base, long long id, hoshi_outbox_msg *out);
 hoshi_err hi_sq_outbox_sent(hoshi_store *base, long long id, long long now);
+hoshi_err hi_sq_outbox_claim(hoshi_store *base, long long id, long long now, long long until, bool *claimed);
 hoshi_err hi_sq_outbox_failed(hoshi_store *base, long long id, const char *error, long long next_attempt);
 hoshi_err hi_sq_org_email(hoshi_store *base, long long org_id, char out[HOSHI_STORE_EMAIL]);
 hoshi_err hi_sq_reminders_due(hoshi_store *base, const char *cutoff, hoshi_reminder_fn fn, void *ctx);

@@ -159,6 +159,30 @@ static hoshi_err mark(hoshi_store *base, const char *sql, const mark_ctx *m)
     return err;
 }
 
+struct claim_args {
+    long long id, now, until;
+};
+
+static void bind_claim(hi_stmt *st, const void *ctx)
+{
+    const struct claim_args *a = ctx;
+    hi_bind_int64(st, 1, a->id);
+    hi_bind_int64(st, 2, a->now);
+    hi_bind_int64(st, 3, a->until);
+}
+
+/* One UPDATE decides between senders: the row changes for the first only. */
+hoshi_err hi_sq_outbox_claim(hoshi_store *base, long long id, long long now, long long until, bool *claimed)
+{
+    *claimed = false;
+    struct claim_args a = {id, now, until};
+    int changes = 0;
+    hoshi_err err = hi_sq_write1(base, "UPDATE outbox SET next_attempt = ?3 WHERE id = ?1 AND sent IS NULL"
+                                       " AND failed IS NULL AND next_attempt <= ?2", bind_claim, &a, &changes);
+    *claimed = err == HOSHI_OK && changes == 1;
+    return err;
+}
+
 hoshi_err hi_sq_outbox_sent(hoshi_store *base, long long id, long long now)
 {
     mark_ctx m = {id, now, NULL};

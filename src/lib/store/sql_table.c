@@ -61,6 +61,7 @@ const hoshi_store_ops hi_sql_ops = {
     .outbox_due = hi_sq_outbox_due,
     .outbox_get = hi_sq_outbox_get,
     .outbox_sent = hi_sq_outbox_sent,
+    .outbox_claim = hi_sq_outbox_claim,
     .outbox_failed = hi_sq_outbox_failed,
     .outbox_give_up = hi_sq_outbox_give_up,
     .outbox_counts = hi_sq_outbox_counts,

@@ -300,6 +300,12 @@ hoshi_err hoshi_store_outbox_get(hoshi_store *s, long long id, hoshi_outbox_msg 
     FORWARD(outbox_get, id, out);
 }
 
+hoshi_err hoshi_store_outbox_claim(hoshi_store *s, long long id, long long now, long long until,
+                                   bool *claimed)
+{
+    FORWARD(outbox_claim, id, now, until, claimed);
+}
+
 hoshi_err hoshi_store_outbox_sent(hoshi_store *s, long long id, long long now)
 {
     FORWARD(outbox_sent, id, now);

@@ -117,6 +117,7 @@ typedef struct hoshi_store_ops {
     hoshi_err (*outbox_due)(hoshi_store *s, long long now, hoshi_outbox_msg *out, size_t max, size_t *n);
     hoshi_err (*outbox_get)(hoshi_store *s, long long id, hoshi_outbox_msg *out);
     hoshi_err (*outbox_sent)(hoshi_store *s, long long id, long long now);
+    hoshi_err (*outbox_claim)(hoshi_store *s, long long id, long long now, long long until, bool *claimed);
     hoshi_err (*outbox_failed)(hoshi_store *s, long long id, const char *error, long long next_attempt);
     hoshi_err (*org_email)(hoshi_store *s, long long org_id, char out[HOSHI_STORE_EMAIL]);
     hoshi_err (*reminders_due)(hoshi_store *s, const char *cutoff, hoshi_reminder_fn fn, void *ctx);
