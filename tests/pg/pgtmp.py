@@ -106,7 +106,7 @@ def _sh(args, ids, cwd, what, log=None):
     if r.returncode != 0:
         detail = (r.stdout + r.stderr).strip()
         if log:
-            detail += "\n--- " + log + " (last lines)\n" + _tail(log)
+            detail += "\n--- the last lines of its log\n" + _tail(log)
         raise PgTmpError(f"{what} failed (exit {r.returncode}):\n{detail}")
     return r
 
