@@ -64,6 +64,11 @@ DEB_PACKAGES += libbz2-dev
 # the sqlite3 shell: tests look into the database a command left behind
 DEB_PACKAGES += sqlite3
 LIBS    += -lzip -lexpat
+# the PostgreSQL store (issue 12): libpq; the tests start throwaway servers
+# with the postgresql package's initdb and pg_ctl (tests/pg/pgtmp.py)
+DEB_PACKAGES += postgresql libpq-dev
+CPPFLAGS_ALL += $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+LIBS    += $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)
 
 # The library is one folder per subsystem (docs/internals.md).
 LIB_SRC := $(sort $(wildcard src/lib/*/*.c))
@@ -117,12 +122,22 @@ $(BUILD)/san/hoshi: $(SAN_CLI_OBJ) $(BUILD)/san/libhoshi.a
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(CFLAGS_ALL) $(SAN) $^ $(LIBS) $(LDFLAGS) -o $@
 
+# Every unit test links pgtest.c: a PostgreSQL database of its own when
+# HOSHI_TEST_PG names a server (tests/unit/pgtest.h).
+UNIT_PG := $(BUILD)/san/obj/tests/unit/pgtest.o
+
+$(UNIT_BIN): $(UNIT_PG)
 $(BUILD)/san/tests/%: tests/unit/%.c $(BUILD)/san/libhoshi.a tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(call say,TEST,$@)
-	$(Q)$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(SAN) $< $(BUILD)/san/libhoshi.a $(LIBS) $(LDFLAGS) -o $@
+	$(Q)$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(SAN) $< $(UNIT_PG) $(BUILD)/san/libhoshi.a $(LIBS) $(LDFLAGS) -o $@
 
-san: $(BUILD)/san/hoshi $(UNIT_BIN)
+# tests/suites/pg_schema.sh applies the PostgreSQL schema with it
+$(BUILD)/san/pg_migrate: tests/pg/pg_migrate.c src/lib/store/pg_schema.c src/lib/store/pg_schema.h
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(SAN) tests/pg/pg_migrate.c src/lib/store/pg_schema.c $(LIBS) $(LDFLAGS) -o $@
+
+san: $(BUILD)/san/hoshi $(UNIT_BIN) $(BUILD)/san/pg_migrate
 
 deps:
 	@tools/install-deps.sh $(DEB_PACKAGES)
@@ -169,7 +184,7 @@ install:
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SAN_LIB_OBJ:.o=.d) $(SAN_CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SAN_LIB_OBJ:.o=.d) $(SAN_CLI_OBJ:.o=.d) $(UNIT_PG:.o=.d)
 
 # --- web
 # playwright-core for the browser tests (tests/e2e), pinned in package.json.
