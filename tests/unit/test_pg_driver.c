@@ -8,6 +8,7 @@
 #include "unit.h"
 #include "store/pg_int.h"
 #include "hoshi/error.h"
+#include "hoshi/testing.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -435,6 +436,69 @@ static void test_reconnect(void)
     D->close(b);
 }
 
+/* ---- running out of memory */
+
+/* One use of every allocating path: prepare, bind, step (a bytea column
+ * is decoded there), read.  HOSHI_OK, or the failure reported. */
+static hoshi_err use(hi_pg *db)
+{
+    static const unsigned char blob[] = {0, 'a', 0};
+    hi_stmt *st;
+    hoshi_err err = D->prepare(db, "SELECT ?1::bytea, ?2::text, ?3::bigint", &st);
+    if (err != HOSHI_OK)
+        return err;
+    hi_bind_blob(st, 1, blob, sizeof blob);
+    hi_bind_text(st, 2, "星");
+    hi_bind_int64(st, 3, 7);
+    int rc = hi_step(st);
+    if (rc == HI_ROW) {
+        CHECK_INT(hi_col_bytes(st, 0), 3);
+        CHECK(memcmp(hi_col_blob(st, 0), blob, 3) == 0);
+        CHECK_STR(hi_col_text(st, 1), "星");
+        CHECK_INT(hi_col_int64(st, 2), 7);
+        rc = hi_step(st);
+    }
+    err = rc == HI_DONE ? HOSHI_OK : D->fail(db, "read");
+    D->finalize(st);
+    return err;
+}
+
+/* Every allocation of the driver failing in turn: the failure is
+ * HOSHI_ERR_NOMEM, nomem() says so, the connection keeps working. */
+static void test_faults(void)
+{
+    hi_pg *db = conn();
+    if (db == NULL) {
+        CHECK(0);
+        return;
+    }
+    bool done = false;
+    for (long n = 0; n < 100 && !done; n++) {
+        hoshi_testing_fail_alloc(n, false);
+        hoshi_err err = use(db);
+        bool injected = hoshi_testing_alloc_failed();
+        hoshi_testing_fail_alloc(-1, false);
+        if (!injected) {
+            CHECK_INT(err, HOSHI_OK);
+            done = true;
+            continue;
+        }
+        CHECK_INT(err, HOSHI_ERR_NOMEM);
+        CHECK(D->nomem(db));
+        if (err != HOSHI_ERR_NOMEM)
+            printf("  after %ld allocations: %s\n", n, hoshi_error_detail());
+        CHECK_INT(use(db), HOSHI_OK);
+        CHECK(!D->in_transaction(db));
+    }
+    CHECK(done);
+    hoshi_testing_fail_alloc(0, false);
+    void *out = (void *)1;
+    CHECK_INT(hi_pg_connect(url, &out), HOSHI_ERR_NOMEM);
+    CHECK(out == NULL);
+    hoshi_testing_fail_alloc(-1, false);
+    D->close(db);
+}
+
 /* ---- connecting */
 
 static void test_connect(void)
@@ -574,6 +638,7 @@ int main(void)
     RUN(test_transactions);
     RUN(test_writer_lock);
     RUN(test_reconnect);
+    RUN(test_faults);
     RUN(test_connect);
     RUN(test_migrate);
     snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", schema);

@@ -243,7 +243,7 @@ static stmt_kind classify(const rewrite *rw, bool *commit)
 
 static void clear_row(pg_stmt *st)
 {
-    if (st->blob == NULL || st->res == NULL)
+    if (st->blob == NULL || st->blob_len == NULL || st->res == NULL)
         return;
     int nf = PQnfields(st->res);
     for (int i = 0; i < nf; i++) {
@@ -417,6 +417,53 @@ static void pg_bind_null(hi_stmt *h, int i)
 
 /* ---- stepping */
 
+static int hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes bytea column i of the current row into st->blob[i] (kept until
+ * the next step), with a NUL after the bytes; NULL when out of memory.  The connection asks for hex
+ * output (pg_open.c); the older escape format goes through libpq. */
+static const unsigned char *bytea(pg_stmt *st, int i)
+{
+    if (st->blob[i] != NULL)
+        return st->blob[i];
+    const char *v = PQgetvalue(st->res, st->row, i);
+    size_t n = (size_t)PQgetlength(st->res, st->row, i);
+    unsigned char *out;
+    size_t len = 0;
+    if (n >= 2 && v[0] == '\\' && v[1] == 'x') {
+        if ((out = hi_malloc((n - 2) / 2 + 1)) == NULL)
+            return NULL;
+        for (size_t k = 2; k + 1 < n; k += 2) {
+            int a = hexval((unsigned char)v[k]), b = hexval((unsigned char)v[k + 1]);
+            if (a < 0 || b < 0)
+                break;
+            out[len++] = (unsigned char)(a << 4 | b);
+        }
+    } else {
+        unsigned char *raw = PQunescapeBytea((const unsigned char *)v, &len);
+        if (raw == NULL || (out = hi_malloc(len + 1)) == NULL) {
+            PQfreemem(raw);
+            return NULL;
+        }
+        memcpy(out, raw, len);
+        PQfreemem(raw);
+    }
+    out[len] = '\0';
+    st->blob[i] = out;
+    st->blob_len[i] = len;
+    return out;
+}
+
+
 static PGresult *exec_prepared(pg_stmt *st)
 {
     return PQexecPrepared(st->db->pg, st->name, st->nparam, st->values, st->lengths, st->formats,
@@ -536,8 +583,19 @@ static int pg_step(hi_stmt *h)
     } else {
         clear_row(st);
     }
-    if (++st->row < st->nrow)
+    if (++st->row < st->nrow) {
+        /* decoded here, so running out of memory is the step's error
+         * (a column accessor has no way to report one) */
+        for (int i = 0; i < PQnfields(st->res); i++) {
+            if (PQftype(st->res, i) == OID_BYTEA && !PQgetisnull(st->res, st->row, i) &&
+                bytea(st, i) == NULL) {
+                clear_result(st);
+                hi_pg_note(db, true, "out of memory");
+                return HI_STEP_ERROR;
+            }
+        }
         return HI_ROW;
+    }
     clear_result(st);
     st->done = true;
     return HI_DONE;
@@ -555,52 +613,6 @@ static bool pg_col_null(hi_stmt *h, int i)
 {
     pg_stmt *st = PG(h);
     return !has(st, i) || PQgetisnull(st->res, st->row, i);
-}
-
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Decodes bytea column i of the current row into st->blob[i] (kept until
- * the next step), with a NUL after the bytes.  The connection asks for hex
- * output (pg_open.c); the older escape format goes through libpq. */
-static const unsigned char *bytea(pg_stmt *st, int i)
-{
-    if (st->blob[i] != NULL)
-        return st->blob[i];
-    const char *v = PQgetvalue(st->res, st->row, i);
-    size_t n = (size_t)PQgetlength(st->res, st->row, i);
-    unsigned char *out;
-    size_t len = 0;
-    if (n >= 2 && v[0] == '\\' && v[1] == 'x') {
-        if ((out = hi_malloc((n - 2) / 2 + 1)) == NULL)
-            return NULL;
-        for (size_t k = 2; k + 1 < n; k += 2) {
-            int a = hexval((unsigned char)v[k]), b = hexval((unsigned char)v[k + 1]);
-            if (a < 0 || b < 0)
-                break;
-            out[len++] = (unsigned char)(a << 4 | b);
-        }
-    } else {
-        unsigned char *raw = PQunescapeBytea((const unsigned char *)v, &len);
-        if (raw == NULL || (out = hi_malloc(len + 1)) == NULL) {
-            PQfreemem(raw);
-            return NULL;
-        }
-        memcpy(out, raw, len);
-        PQfreemem(raw);
-    }
-    out[len] = '\0';
-    st->blob[i] = out;
-    st->blob_len[i] = len;
-    return out;
 }
 
 static const char *pg_col_text(hi_stmt *h, int i)
