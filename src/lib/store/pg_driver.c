@@ -12,6 +12,7 @@
 #include "alloc.h"
 
 #include <limits.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,17 +418,6 @@ static void pg_bind_null(hi_stmt *h, int i)
 
 /* ---- stepping */
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes bytea column i of the current row into st->blob[i] (kept until
  * the next step), with a NUL after the bytes; NULL when out of memory.  The connection asks for hex
  * output (pg_open.c); the older escape format goes through libpq. */
@@ -442,12 +432,8 @@ static const unsigned char *bytea(pg_stmt *st, int i)
     if (n >= 2 && v[0] == '\\' && v[1] == 'x') {
         if ((out = hi_malloc((n - 2) / 2 + 1)) == NULL)
             return NULL;
-        for (size_t k = 2; k + 1 < n; k += 2) {
-            int a = hexval((unsigned char)v[k]), b = hexval((unsigned char)v[k + 1]);
-            if (a < 0 || b < 0)
-                break;
-            out[len++] = (unsigned char)(a << 4 | b);
-        }
+        if (sodium_hex2bin(out, (n - 2) / 2, v + 2, n - 2, NULL, &len, NULL) != 0)
+            len = 0;
     } else {
         unsigned char *raw = PQunescapeBytea((const unsigned char *)v, &len);
         if (raw == NULL || (out = hi_malloc(len + 1)) == NULL) {
@@ -474,6 +460,18 @@ static bool result_ok(const PGresult *r)
 {
     ExecStatusType s = PQresultStatus(r);
     return r != NULL && (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK);
+}
+
+/* Runs st; on failure records its error, runs undo and returns NULL. */
+static PGresult *exec_or_undo(pg_stmt *st, const char *undo)
+{
+    PGresult *r = exec_prepared(st);
+    if (result_ok(r))
+        return r;
+    hi_pg_note_result(st->db, r);
+    PQclear(r);
+    PQclear(PQexec(st->db->pg, undo));
+    return NULL;
 }
 
 /* The writer lock taken by every write transaction: see pg_begin. */
@@ -514,14 +512,7 @@ static PGresult *run(pg_stmt *st)
                                           : "SAVEPOINT hi_stmt"))
             return NULL;
         db->savepoint = true;
-        PGresult *r = exec_prepared(st);
-        if (!result_ok(r)) {
-            hi_pg_note_result(db, r);
-            PQclear(r);
-            PQclear(PQexec(db->pg, "ROLLBACK TO SAVEPOINT hi_stmt"));
-            return NULL;
-        }
-        return r;
+        return exec_or_undo(st, "ROLLBACK TO SAVEPOINT hi_stmt");
     }
     char begin[96];
     snprintf(begin, sizeof begin, BEGIN_WRITE_SQL, HI_PG_WRITE_KEY);
@@ -530,13 +521,9 @@ static PGresult *run(pg_stmt *st)
             PQclear(PQexec(db->pg, "ROLLBACK"));
         return NULL;
     }
-    PGresult *r = exec_prepared(st);
-    if (!result_ok(r)) {
-        hi_pg_note_result(db, r);
-        PQclear(r);
-        PQclear(PQexec(db->pg, "ROLLBACK"));
+    PGresult *r = exec_or_undo(st, "ROLLBACK");
+    if (r == NULL)
         return NULL;
-    }
     if (!hi_pg_exec(db, "COMMIT")) {
         PQclear(r);
         return NULL;
