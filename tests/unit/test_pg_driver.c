@@ -27,8 +27,9 @@ static hi_pg *conn(void)
         printf("FAIL pg_driver: connect: %s\n", hoshi_error_detail());
         exit(1);
     }
+    /* waits in the tests end when the test lets them, not on a timeout */
     char sql[128];
-    snprintf(sql, sizeof sql, "SET search_path TO %s", schema);
+    snprintf(sql, sizeof sql, "SET search_path TO %s; SET lock_timeout = 0", schema);
     if (!hi_pg_exec(db, sql))
         printf("  %s: %s\n", sql, ((hi_pg *)db)->err_msg);
     return db;
@@ -113,6 +114,23 @@ static void test_rewrite(void)
     CHECK_STR(hoshi_error_detail(), "database: prepare: a text literal is not closed in: SELECT 'open");
     CHECK_INT(D->prepare(db, "SELECT 1 /* open", &st), HOSHI_ERR_INTERNAL);
     CHECK_INT(D->prepare(db, "SELECT \"open", &st), HOSHI_ERR_INTERNAL);
+    char *huge = malloc(HI_PG_MAX_SQL + 2);
+    if (huge != NULL) {
+        memset(huge, ' ', HI_PG_MAX_SQL + 1);
+        memcpy(huge, "SELECT 1", 8);
+        huge[HI_PG_MAX_SQL + 1] = '\0';
+        CHECK_INT(D->prepare(db, huge, &st), HOSHI_ERR_LIMIT);
+        CHECK(strncmp(hoshi_error_detail(),
+                      "database: prepare: the statement is longer than the driver accepts in: SELECT 1 ",
+                      80) == 0);
+        huge[HI_PG_MAX_SQL] = '\0';
+        CHECK_INT(D->prepare(db, huge, &st), HOSHI_OK);
+        if (st != NULL) {
+            CHECK_INT(hi_step(st), HI_ROW);
+            D->finalize(st);
+        }
+        free(huge);
+    }
     /* the connection is still good after refused statements */
     CHECK_INT(one_int(db, "SELECT 7 -- ?"), 7);
     D->close(db);
@@ -379,6 +397,18 @@ static void test_writer_lock(void)
     CHECK(w.seen == 1 || w.seen == 2);
     CHECK_INT(one_int(obs, "SELECT count(*) FROM w"), 3);
     CHECK_INT(one_int(obs, "SELECT sum(v) FROM w"), 6);
+
+    /* a writer waits for the lock no longer than lock_timeout (5 s from
+     * hi_pg_connect; shorter here) and then fails */
+    CHECK_INT(D->begin(a), HOSHI_OK);
+    CHECK(hi_pg_exec(obs, "SET lock_timeout = '10ms'"));
+    CHECK_INT(D->begin(obs), HOSHI_ERR_IO);
+    CHECK_STR(hoshi_error_detail(), "database: begin: canceling statement due to lock timeout");
+    CHECK(!D->in_transaction(obs));
+    CHECK_INT(run(obs, "INSERT INTO w VALUES (4)"), HI_STEP_ERROR);
+    CHECK(!D->in_transaction(obs));
+    D->rollback(a);
+    CHECK_INT(run(obs, "INSERT INTO w VALUES (4)"), HI_DONE);
     D->close(a);
     D->close(obs);
     D->close(w.db);
@@ -477,7 +507,11 @@ static void test_faults(void)
 static void test_connect(void)
 {
     setenv("TZ", "Asia/Tokyo", 1);
-    hi_pg *db = conn();
+    void *dbv = NULL;
+    CHECK_INT(hi_pg_connect(url, &dbv), HOSHI_OK);
+    if (dbv == NULL)
+        return;
+    hi_pg *db = dbv;
     hi_stmt *st;
     CHECK_INT(D->prepare(db, "SELECT current_setting('TimeZone'), current_setting('client_encoding'),"
                              " current_setting('bytea_output')", &st), HOSHI_OK);
@@ -486,6 +520,12 @@ static void test_connect(void)
         CHECK_STR(hi_col_text(st, 0), "Asia/Tokyo");
         CHECK_STR(hi_col_text(st, 1), "UTF8");
         CHECK_STR(hi_col_text(st, 2), "hex");
+        D->finalize(st);
+    }
+    CHECK_INT(D->prepare(db, "SHOW lock_timeout", &st), HOSHI_OK);
+    if (st != NULL) {
+        CHECK_INT(hi_step(st), HI_ROW);
+        CHECK_STR(hi_col_text(st, 0), "5s");
         D->finalize(st);
     }
     D->close(db);

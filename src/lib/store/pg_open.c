@@ -64,6 +64,10 @@ static hoshi_err configure(hi_pg *db)
     }
     if (!hi_pg_exec(db, "SET bytea_output = 'hex'"))
         return hi_pg_driver.fail(db, "set bytea_output");
+    /* A writer waits for the writer lock as long as SQLite's busy timeout
+     * (sqlite.c), then fails: a stuck holder is an error, not a hang. */
+    if (!hi_pg_exec(db, "SET lock_timeout = '5s'"))
+        return hi_pg_driver.fail(db, "set lock_timeout");
     char zone[256];
     local_zone(zone, sizeof zone);
     if (zone[0] != '\0') {
@@ -155,9 +159,12 @@ hoshi_err hi_pg_migrate(void *dbv, const char *const *migrations, int n)
     hi_pg *db = dbv;
     if (n < 0)
         return hi_fail(HOSHI_ERR_INTERNAL, "database: %d migrations", n);
-    char sql[96];
+    /* Another process's migrations may take long (an index over a million
+     * rows): waiting for them is starting up, so no lock timeout. */
+    char sql[128];
     snprintf(sql, sizeof sql,
-             "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(%lld)",
+             "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = 0;"
+             " SELECT pg_advisory_xact_lock(%lld)",
              HI_PG_MIGRATE_KEY);
     if (!hi_pg_exec(db, sql)) {
         hi_pg_driver.rollback(db);
