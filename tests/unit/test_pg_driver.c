@@ -338,6 +338,19 @@ static void test_transactions(void)
     CHECK(!D->in_transaction(db));
     CHECK_INT(one_int(db, "SELECT sum(v) FROM x"), 2);
 
+    /* a statement prepared in a transaction outlives its rollback (the
+     * pool keeps it in its cache) */
+    CHECK_INT(D->begin(db), HOSHI_OK);
+    hi_stmt *kept;
+    CHECK_INT(D->prepare(db, "SELECT count(*) FROM x WHERE v = ?1", &kept), HOSHI_OK);
+    D->rollback(db);
+    if (kept != NULL) {
+        hi_bind_int64(kept, 1, 2);
+        CHECK_INT(hi_step(kept), HI_ROW);
+        CHECK_INT(hi_col_int64(kept, 0), 1);
+        D->finalize(kept);
+    }
+
     /* an error's message is the server's primary message */
     hi_stmt *st = (hi_stmt *)1;
     CHECK_INT(D->prepare(db, "SELECT nosuch FROM x", &st), HOSHI_ERR_IO);

@@ -333,7 +333,7 @@ static hoshi_err pg_prepare(void *dbv, const char *sql, hi_stmt **out)
     if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
         hi_pg_note_result(db, r);
         PQclear(r);
-        st->epoch = db->epoch + 1;   /* nothing to deallocate */
+        st->epoch = db->epoch + 1;   /* not on the server: nothing to deallocate */
         pg_finalize(&st->head);
         return hi_pg_driver.fail(db, "prepare");
     }
@@ -745,6 +745,7 @@ static bool pg_on_acquire(void *dbv, long long stats_generation)
     return true;
 }
 
+/* The pool finalises the connection's statements before closing it. */
 static void pg_close(void *dbv)
 {
     hi_pg *db = dbv;
