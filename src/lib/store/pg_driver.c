@@ -285,6 +285,12 @@ static void pg_finalize(hi_stmt *h)
     free(st);
 }
 
+static hoshi_err prepare_nomem(hi_pg *db)
+{
+    hi_pg_note(db, true, "out of memory");
+    return hi_fail(HOSHI_ERR_NOMEM, "database: prepare: out of memory");
+}
+
 static hoshi_err pg_prepare(void *dbv, const char *sql, hi_stmt **out)
 {
     hi_pg *db = dbv;
@@ -292,18 +298,19 @@ static hoshi_err pg_prepare(void *dbv, const char *sql, hi_stmt **out)
     rewrite rw;
     const char *why;
     hoshi_err err = rewrite_params(sql, &rw, &why);
-    if (err == HOSHI_ERR_NOMEM) {
-        hi_pg_note(db, true, "out of memory");
-        return hi_fail(err, "database: prepare: out of memory");
-    }
+    if (err == HOSHI_ERR_NOMEM)
+        return prepare_nomem(db);
     if (err != HOSHI_OK) {
         hi_pg_note(db, false, why);
         return hi_fail(err, "database: prepare: %s in: %.200s", why, sql);
     }
-    pg_stmt *st = hi_calloc(1, sizeof *st);
     int np = rw.nparam;
     size_t slots = np > 0 ? (size_t)np : 1;
+    pg_stmt *st = hi_calloc(1, sizeof *st);
     if (st != NULL) {
+        st->head.drv = &hi_pg_driver;
+        st->db = db;
+        st->epoch = db->epoch + 1;    /* not on the server yet: nothing to deallocate */
         st->values = hi_calloc(slots, sizeof *st->values);
         st->lengths = hi_calloc(slots, sizeof *st->lengths);
         st->formats = hi_calloc(slots, sizeof *st->formats);
@@ -311,20 +318,10 @@ static hoshi_err pg_prepare(void *dbv, const char *sql, hi_stmt **out)
     }
     if (st == NULL || st->values == NULL || st->lengths == NULL || st->formats == NULL ||
         st->ints == NULL) {
-        if (st != NULL) {
-            free(st->values);
-            free(st->lengths);
-            free(st->formats);
-            free(st->ints);
-            free(st);
-        }
+        pg_finalize(st ? &st->head : NULL);
         free(rw.sql);
-        hi_pg_note(db, true, "out of memory");
-        return hi_fail(HOSHI_ERR_NOMEM, "database: prepare: out of memory");
+        return prepare_nomem(db);
     }
-    st->head.drv = &hi_pg_driver;
-    st->db = db;
-    st->epoch = db->epoch;
     st->nparam = np;
     st->kind = classify(&rw, &st->commit);
     snprintf(st->name, sizeof st->name, "hi_%llu", ++db->names);
@@ -333,11 +330,11 @@ static hoshi_err pg_prepare(void *dbv, const char *sql, hi_stmt **out)
     if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
         hi_pg_note_result(db, r);
         PQclear(r);
-        st->epoch = db->epoch + 1;   /* not on the server: nothing to deallocate */
         pg_finalize(&st->head);
         return hi_pg_driver.fail(db, "prepare");
     }
     PQclear(r);
+    st->epoch = db->epoch;
     *out = &st->head;
     return HOSHI_OK;
 }
