@@ -20,8 +20,8 @@ BUILD   := build
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral -Wvla
-CPPFLAGS_ALL := -Iinclude -Isrc/lib -Isrc/lib/core -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-                -DHOSHI_DATADIR='"$(DATADIR)"' $(CPPFLAGS)
+CPPFLAGS_ALL = -Iinclude -Isrc/lib -Isrc/lib/core -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+               -DHOSHI_DATADIR='"$(DATADIR)"' $(PQ_CFLAGS) $(CPPFLAGS)
 CFLAGS_ALL   := -std=c11 $(WARN) -g $(CFLAGS)
 OPT     := -O2
 SAN     := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -64,22 +64,26 @@ DEB_PACKAGES += libbz2-dev
 # the sqlite3 shell: tests look into the database a command left behind
 DEB_PACKAGES += sqlite3
 LIBS    += -lzip -lexpat
-# the PostgreSQL store (issue 12): libpq; the tests start throwaway servers
-# with the postgresql package's initdb and pg_ctl (tests/pg/pgtmp.py)
+# the PostgreSQL store (issue 12): libpq, and the server the tests start
+# themselves (initdb and pg_ctl in a temporary directory, tests/pg/pgtmp.py)
 DEB_PACKAGES += postgresql libpq-dev
-CPPFLAGS_ALL += $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
-LIBS    += $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)
+PQ_CFLAGS := $(or $(shell pkg-config --cflags libpq 2>/dev/null),-I/usr/include/postgresql)
+LIBS    += $(or $(shell pkg-config --libs libpq 2>/dev/null),-lpq)
 
 # The library is one folder per subsystem (docs/internals.md).
 LIB_SRC := $(sort $(wildcard src/lib/*/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c src/server/*.c))
-UNIT_SRC:= $(sort $(wildcard tests/unit/test_*.c))
+# Unit programs that need a PostgreSQL server are run by the suite that
+# starts one (tests/suites/pg_*.sh), not bare by tests/run.py.
+PG_UNIT := test_pg_driver
+UNIT_SRC:= $(filter-out $(PG_UNIT:%=tests/unit/%.c),$(sort $(wildcard tests/unit/test_*.c)))
 
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ     := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 SAN_LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/san/obj/%.o)
 SAN_CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/san/obj/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/san/tests/%)
+PG_UNIT_BIN := $(PG_UNIT:%=$(BUILD)/san/pgtests/%)
 
 .PHONY: all run check deps test bench install clean san
 
@@ -137,7 +141,12 @@ $(BUILD)/san/pg_migrate: tests/pg/pg_migrate.c src/lib/store/pg_schema.c src/lib
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(SAN) tests/pg/pg_migrate.c src/lib/store/pg_schema.c $(LIBS) $(LDFLAGS) -o $@
 
-san: $(BUILD)/san/hoshi $(UNIT_BIN) $(BUILD)/san/pg_migrate
+$(BUILD)/san/pgtests/%: tests/unit/%.c $(BUILD)/san/libhoshi.a tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(call say,TEST,$@)
+	$(Q)$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(SAN) $< $(BUILD)/san/libhoshi.a $(LIBS) $(LDFLAGS) -o $@
+
+san: $(BUILD)/san/hoshi $(UNIT_BIN) $(BUILD)/san/pg_migrate $(PG_UNIT_BIN)
 
 deps:
 	@tools/install-deps.sh $(DEB_PACKAGES)

@@ -18,8 +18,9 @@
  *
  * A hoshi_store is opaque: callers hold a pointer and call the
  * hoshi_store_* functions.  Backends live behind it (see
- * src/lib/store/store_int.h); the only one today is SQLite
- * (hoshi_store_open_sqlite).  A store may be used from any number of
+ * src/lib/store/store_int.h): SQLite (hoshi_store_open_sqlite), the
+ * default, and PostgreSQL (hoshi_store_open_pg) for a registry served by
+ * several machines; both run the same operations and behave alike.  A store may be used from any number of
  * threads at once; every operation is one transaction, so nothing is ever
  * half-written.
  *
@@ -43,6 +44,8 @@
 #ifndef HOSHI_STORE_H
 #define HOSHI_STORE_H
 
+#include <stdbool.h>
+
 #include "hoshi/error.h"
 
 /* Bytes of a field holding `chars` characters of UTF-8 (at most 4 bytes
@@ -65,6 +68,24 @@ typedef struct hoshi_store hoshi_store;
  * SQLite library is older than the schema needs (3.38.0).  Caller closes
  * with hoshi_store_close(). */
 hoshi_err hoshi_store_open_sqlite(const char *path, int connections, hoshi_store **out);
+
+/* Opens the PostgreSQL database named by url (postgresql://… or
+ * postgres://…, as libpq reads it) with `connections` connections, and
+ * applies the schema migrations it has not seen yet, in one transaction
+ * under an advisory lock, so servers starting together migrate once.
+ * Fails with HOSHI_ERR_IO and a detail that never shows the password
+ * when the server cannot be reached, is older than PostgreSQL 13, or
+ * holds a newer schema than this hoshi knows.  Caller closes with
+ * hoshi_store_close(). */
+hoshi_err hoshi_store_open_pg(const char *url, int connections, hoshi_store **out);
+
+/* Whether `where` names a PostgreSQL database (a postgresql:// or
+ * postgres:// URL) rather than an SQLite file. */
+bool hoshi_store_is_url(const char *where);
+
+/* hoshi_store_open_pg for a URL, else hoshi_store_open_sqlite: what a
+ * --db option takes. */
+hoshi_err hoshi_store_open(const char *where, int connections, hoshi_store **out);
 
 /* For tests only: makes later opens take the SQLite library for version
  * `number` (as sqlite3_libversion_number() gives it; 0: the real one). */

@@ -68,7 +68,7 @@ hoshi_err cli_store_open(const char *db, const char *datadir, hoshi_store **out)
 {
     *out = NULL;
     hoshi_err err = hoshi_namekey_default_dir(datadir);
-    return err == HOSHI_OK ? hoshi_store_open_sqlite(db, 1, out) : err;
+    return err == HOSHI_OK ? hoshi_store_open(db, 1, out) : err;
 }
 
 static int write_all(FILE *f, const char *data, size_t len)

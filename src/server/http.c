@@ -369,7 +369,7 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
      * message when its directory is missing. */
     err = hoshi_namekey_default_dir(cfg->datadir);
     if (err == HOSHI_OK)
-        err = hoshi_store_open_sqlite(cfg->db_path, cfg->threads + 1, &s.store);
+        err = hoshi_store_open(cfg->db_path, cfg->threads + 1, &s.store);
     if (err == HOSHI_OK)
         err = keyfile.err == HOSHI_OK ? srv_keys_open(keyfile.data, &s.keys) : keyfile.err;
     hoshi_buf_free(&keyfile);
