@@ -6,6 +6,7 @@
 #include "pgtest.h"
 
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,4 +87,105 @@ bool hi_test_pg_url(const char *name, char *url, size_t size)
     exec_or_fail(db, name, sql);
     PQfinish(db);
     return true;
+}
+
+bool hi_test_on_pg(void)
+{
+    const char *base = getenv("HOSHI_TEST_PG");
+    return base != NULL && *base != '\0';
+}
+
+/* The paths opened so far, so a reopen finds its database again. */
+#define MAX_PATHS 64
+static char seen[MAX_PATHS][256];
+static int n_seen;
+
+/* The URL of path's database (made on its first use in this process). */
+static void url_of(const char *path, char *url, size_t size)
+{
+    unsigned long long h = 1469598103934665603ULL; /* FNV-1a of the path */
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    char name[40];
+    snprintf(name, sizeof name, "t_%016llx", h);
+    bool known = false;
+    for (int i = 0; i < n_seen; i++)
+        known = known || strcmp(seen[i], path) == 0;
+    if (!known) {
+        if (n_seen == MAX_PATHS || strlen(path) >= sizeof seen[0])
+            fail(name, "too many or too long test database paths", path);
+        snprintf(seen[n_seen++], sizeof seen[0], "%s", path);
+        hi_test_pg_url(name, url, size);
+    } else {
+        const char *base = getenv("HOSHI_TEST_PG");
+        if (!url_with_db(base, name, url, size))
+            fail(name, "HOSHI_TEST_PG is not a postgresql:// URL, or the URL does not fit", base);
+    }
+}
+
+hoshi_err hi_test_store_open(const char *path, int connections, hoshi_store **out)
+{
+    if (!hi_test_on_pg())
+        return hoshi_store_open_sqlite(path, connections, out);
+    char url[1024];
+    url_of(path, url, sizeof url);
+    return hoshi_store_open_pg(url, connections, out);
+}
+
+bool hi_test_db_exec(const char *path, const char *sql)
+{
+    if (!hi_test_on_pg()) {
+        sqlite3 *db = NULL;
+        bool ok = sqlite3_open(path, &db) == SQLITE_OK &&
+                  sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+        sqlite3_close(db);
+        return ok;
+    }
+    char url[1024];
+    url_of(path, url, sizeof url);
+    PGconn *db = PQconnectdb(url);
+    bool ok = false;
+    if (PQstatus(db) == CONNECTION_OK) {
+        PQsetNoticeProcessor(db, quiet, NULL);
+        PGresult *r = PQexec(db, sql);
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+        if (!ok)
+            printf("  hi_test_db_exec: %s", PQerrorMessage(db));
+        PQclear(r);
+    }
+    PQfinish(db);
+    return ok;
+}
+
+bool hi_test_db_value(const char *path, const char *sql, const char *pg_sql, char *out, size_t size)
+{
+    out[0] = '\0';
+    if (!hi_test_on_pg()) {
+        sqlite3 *db = NULL;
+        sqlite3_stmt *st = NULL;
+        bool ok = sqlite3_open(path, &db) == SQLITE_OK &&
+                  sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK;
+        int rc = ok ? sqlite3_step(st) : SQLITE_ERROR;
+        if (rc == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+            snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+        ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        return ok;
+    }
+    char url[1024];
+    url_of(path, url, sizeof url);
+    PGconn *db = PQconnectdb(url);
+    bool ok = false;
+    if (PQstatus(db) == CONNECTION_OK) {
+        PGresult *r = PQexec(db, pg_sql != NULL ? pg_sql : sql);
+        ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+        if (ok && PQntuples(r) > 0 && PQnfields(r) > 0)
+            snprintf(out, size, "%s", PQgetvalue(r, 0, 0));
+        if (!ok)
+            printf("  hi_test_db_value: %s", PQerrorMessage(db));
+        PQclear(r);
+    }
+    PQfinish(db);
+    return ok;
 }

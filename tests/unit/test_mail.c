@@ -12,6 +12,7 @@
 #include "hoshi/store_accounts.h"
 #include "hoshi/store_outbox.h"
 #include "hoshi/store_registry.h"
+#include "pgtest.h"
 #include "unit.h"
 
 #include <sodium.h>
@@ -104,7 +105,7 @@ static hoshi_store *open_db(const char *name)
     char path[128];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     hoshi_store *s = NULL;
-    CHECK_INT(hoshi_store_open_sqlite(path, 2, &s), HOSHI_OK);
+    CHECK_INT(hi_test_store_open(path, 2, &s), HOSHI_OK);
     return s;
 }
 

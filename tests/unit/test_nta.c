@@ -7,6 +7,7 @@
  * store keeps of a declared organisation.
  */
 #include "hoshi/hoshi.h"
+#include "pgtest.h"
 #include "unit.h"
 
 #include <stdlib.h>
@@ -236,7 +237,7 @@ static hoshi_store *open_fresh(void)
     char path[128];
     snprintf(path, sizeof path, "%s/t%d.db", dir, n++);
     hoshi_store *s = NULL;
-    CHECK_INT(hoshi_store_open_sqlite(path, 2, &s), HOSHI_OK);
+    CHECK_INT(hi_test_store_open(path, 2, &s), HOSHI_OK);
     return s;
 }
 
@@ -422,8 +423,8 @@ static void import_elsewhere_moves_the_generation(void)
     char path[128];
     snprintf(path, sizeof path, "%s/gen%d.db", dir, n++);
     hoshi_store *server = NULL, *cli = NULL;
-    CHECK_INT(hoshi_store_open_sqlite(path, 2, &server), HOSHI_OK);
-    CHECK_INT(hoshi_store_open_sqlite(path, 1, &cli), HOSHI_OK);
+    CHECK_INT(hi_test_store_open(path, 2, &server), HOSHI_OK);
+    CHECK_INT(hi_test_store_open(path, 1, &cli), HOSHI_OK);
     long long g0 = 0, g1 = 0, g2 = 0, g3 = 0;
     CHECK_INT(hoshi_store_generation(server, &g0), HOSHI_OK);
     CHECK_INT(hoshi_store_generation(server, &g1), HOSHI_OK);

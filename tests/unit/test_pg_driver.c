@@ -296,8 +296,14 @@ static void test_changes_unique(void)
     CHECK(!D->in_transaction(db));
     CHECK_INT(one_int(db, "SELECT count(*) FROM c WHERE id IN (5, 6)"), 2);
 
-    /* a parameter bound out of range fails the step, not the process */
+    /* a parameter the statement does not use is ignored, as in SQLite;
+     * number 0 fails the step, not the process */
+    hi_bind_int64(st, 1, 7);
+    hi_bind_text(st, 2, "g");
     hi_bind_int64(st, 3, 1);
+    CHECK_INT(hi_step(st), HI_DONE);
+    D->reset(st);
+    hi_bind_int64(st, 0, 1);
     CHECK_INT(hi_step(st), HI_STEP_ERROR);
     CHECK_INT(D->fail(db, "insert"), HOSHI_ERR_IO);
     CHECK_STR(hoshi_error_detail(), "database: insert: a parameter bound out of range or too long");

@@ -7,6 +7,7 @@
  */
 #include "hoshi/hoshi.h"
 #include "hoshi/testing.h"
+#include "pgtest.h"
 #include "unit.h"
 
 #include <stdio.h>
@@ -362,7 +363,7 @@ static void store_streams_registry_rows(void)
     char path[128];
     snprintf(path, sizeof path, "%s/reg.db", dir);
     hoshi_store *s = NULL;
-    CHECK_INT(hoshi_store_open_sqlite(path, 1, &s), HOSHI_OK);
+    CHECK_INT(hi_test_store_open(path, 1, &s), HOSHI_OK);
     if (s == NULL)
         return;
     char id[HOSHI_STORE_DECL_ID];

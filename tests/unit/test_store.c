@@ -8,6 +8,7 @@
 #include "hoshi/store_accounts.h"
 #include "hoshi/store_registry.h"
 #include "hoshi/text.h"
+#include "pgtest.h"
 #include "unit.h"
 
 #include <sqlite3.h>
@@ -29,7 +30,7 @@ static hoshi_store *open_fresh_n(int connections)
     static int n;
     snprintf(path, sizeof path, "%s/t%d.db", dir, n++);
     hoshi_store *s = NULL;
-    CHECK_INT(hoshi_store_open_sqlite(path, connections, &s), HOSHI_OK);
+    CHECK_INT(hi_test_store_open(path, connections, &s), HOSHI_OK);
     return s;
 }
 
@@ -43,7 +44,7 @@ static void migrations_apply_once(void)
     hoshi_store *s = open_fresh();
     hoshi_store_close(s);
     s = NULL;
-    CHECK_INT(hoshi_store_open_sqlite(path, 1, &s), HOSHI_OK);
+    CHECK_INT(hi_test_store_open(path, 1, &s), HOSHI_OK);
     CHECK(hoshi_store_schema_version() >= 1);
     hoshi_store_close(s);
 }
@@ -358,17 +359,14 @@ static void long_text_cut_between_characters(void)
     long long u, o;
     CHECK_INT(hoshi_store_signup(s, "a@x.jp", "h", "A", &u, &o), HOSHI_OK);
     hoshi_store_close(s);
-    sqlite3 *db = NULL;
-    CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
     /* "a" then 110 four-byte characters: the buffer's last bytes fall
      * inside one. */
     char sql[1024] = "UPDATE orgs SET name = 'a";
     for (int i = 0; i < 110; i++)
         strcat_emoji(sql);
     snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "'");
-    CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
-    CHECK_INT(hoshi_store_open_sqlite(path, 1, &s), HOSHI_OK);
+    CHECK(hi_test_db_exec(path, sql));
+    CHECK_INT(hi_test_store_open(path, 1, &s), HOSHI_OK);
     hoshi_org org;
     CHECK_INT(hoshi_store_org_get(s, o, &org), HOSHI_OK);
     size_t len = strlen(org.name);

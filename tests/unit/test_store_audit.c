@@ -13,6 +13,7 @@
 #include "hoshi/store_audit.h"
 #include "hoshi/store_outbox.h"
 #include "hoshi/store_registry.h"
+#include "pgtest.h"
 #include "unit.h"
 
 #include <sqlite3.h>
@@ -28,7 +29,7 @@ static hoshi_store *open_fresh(void)
     static int n;
     snprintf(path, sizeof path, "%s/t%d.db", dir, n++);
     hoshi_store *s = NULL;
-    CHECK_INT(hoshi_store_open_sqlite(path, 2, &s), HOSHI_OK);
+    CHECK_INT(hi_test_store_open(path, 2, &s), HOSHI_OK);
     return s;
 }
 
@@ -113,17 +114,12 @@ static void withdrawal_by_programme_is_logged(void)
     hoshi_store_close(s);
 
     /* Append-only: the schema itself refuses to change or remove a row. */
-    sqlite3 *db = NULL;
-    CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
-    CHECK(sqlite3_exec(db, "UPDATE audit_log SET note = 'changed'", NULL, NULL, NULL) != SQLITE_OK);
-    CHECK(sqlite3_exec(db, "DELETE FROM audit_log", NULL, NULL, NULL) != SQLITE_OK);
-    sqlite3_stmt *st = NULL;
-    CHECK_INT(sqlite3_prepare_v2(db, "SELECT count(*) FROM audit_log WHERE note <> 'changed'", -1, &st, NULL),
-              SQLITE_OK);
-    CHECK_INT(sqlite3_step(st), SQLITE_ROW);
-    CHECK_INT(sqlite3_column_int(st, 0), 2);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    CHECK(!hi_test_db_exec(path, "UPDATE audit_log SET note = 'changed'"));
+    CHECK(!hi_test_db_exec(path, "DELETE FROM audit_log"));
+    char count[32];
+    CHECK(hi_test_db_value(path, "SELECT count(*) FROM audit_log WHERE note <> 'changed'", NULL, count,
+                           sizeof count));
+    CHECK_STR(count, "2");
 }
 
 static void outbox_dead_letters(void)

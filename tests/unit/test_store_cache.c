@@ -8,6 +8,7 @@
  * (many_distinct_statements_on_one_connection).
  */
 #include "store/sql_int.h"
+#include "pgtest.h"
 #include "unit.h"
 
 #include <stdlib.h>
@@ -20,7 +21,7 @@ static hoshi_err open_one(hi_sqlstore **out)
     char path[128];
     snprintf(path, sizeof path, "%s/cache.db", dir);
     hoshi_store *st = NULL;
-    hoshi_err err = hoshi_store_open_sqlite(path, 1, &st);
+    hoshi_err err = hi_test_store_open(path, 1, &st);
     *out = (hi_sqlstore *)st;
     return err;
 }

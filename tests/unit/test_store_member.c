@@ -11,6 +11,7 @@
 #include "hoshi/store_accounts.h"
 #include "hoshi/store_member.h"
 #include "hoshi/store_registry.h"
+#include "pgtest.h"
 #include "unit.h"
 
 #include <stdlib.h>
@@ -24,7 +25,7 @@ static hoshi_store *open_fresh(void)
     static int n;
     snprintf(path, sizeof path, "%s/m%d.db", dir, n++);
     hoshi_store *s = NULL;
-    CHECK_INT(hoshi_store_open_sqlite(path, 2, &s), HOSHI_OK);
+    CHECK_INT(hi_test_store_open(path, 2, &s), HOSHI_OK);
     return s;
 }
 

@@ -10,6 +10,7 @@
 #include "hoshi/store_accounts.h"
 #include "hoshi/store_policy.h"
 #include "hoshi/store_registry.h"
+#include "pgtest.h"
 #include "unit.h"
 
 #include <sqlite3.h>
@@ -23,6 +24,17 @@ static hoshi_store *open_fresh(void)
 {
     static int n;
     snprintf(path, sizeof path, "%s/t%d.db", dir, n++);
+    hoshi_store *s = NULL;
+    CHECK_INT(hi_test_store_open(path, 2, &s), HOSHI_OK);
+    return s;
+}
+
+/* A fresh SQLite store whatever backend the tests run on: for the SQLite
+ * schema's own migrations, which the test rewinds with SQLite. */
+static hoshi_store *open_fresh_sqlite(void)
+{
+    static int n;
+    snprintf(path, sizeof path, "%s/sqlite%d.db", dir, n++);
     hoshi_store *s = NULL;
     CHECK_INT(hoshi_store_open_sqlite(path, 2, &s), HOSHI_OK);
     return s;
@@ -174,7 +186,7 @@ static void reviews_due_for_the_reminder(void)
 /* A database whose policy was published before versions existed. */
 static void migration_makes_version_one(void)
 {
-    hoshi_store *s = open_fresh();
+    hoshi_store *s = open_fresh_sqlite();
     long long u, o;
     CHECK_INT(hoshi_store_signup(s, "a@x.jp", "h", "甲社", &u, &o), HOSHI_OK);
     save(s, o, "昔の版");

@@ -15,6 +15,7 @@
  */
 #include "hoshi/hoshi.h"
 #include "hoshi/testing.h"
+#include "pgtest.h"
 #include "unit.h"
 
 #include <stdio.h>
@@ -308,7 +309,7 @@ static hoshi_err export_row(void *ctx, const hoshi_response_row *row)
 static int driver(int argc, char **argv)
 {
     hoshi_store *s = NULL;
-    if (argc < 4 || hoshi_store_open_sqlite(argv[2], 1, &s) != HOSHI_OK) {
+    if (argc < 4 || hi_test_store_open(argv[2], 1, &s) != HOSHI_OK) {
         fprintf(stderr, "driver: bad arguments or database\n");
         return 1;
     }

@@ -18,7 +18,7 @@
 #include <string.h>
 
 /* Type oids of the results that need care (pg_type.h is server-side). */
-enum { OID_BOOL = 16, OID_BYTEA = 17, OID_FLOAT4 = 700, OID_FLOAT8 = 701 };
+enum { OID_BOOL = 16, OID_BYTEA = 17, OID_TEXT = 25, OID_FLOAT4 = 700, OID_FLOAT8 = 701 };
 
 /* What a statement does, for how it is run (see run). */
 typedef enum { KIND_READ, KIND_WRITE, KIND_TXN } stmt_kind;
@@ -120,6 +120,7 @@ static bool word_is(const char *w, size_t n, const char *kw)
 typedef struct rewrite {
     char *sql;
     int nparam;
+    unsigned long long used;      /* bit N-1: ?N appears (N <= 64) */
     const char *first;            /* the first word, and its length */
     size_t first_n;
     bool dml;                     /* INSERT, UPDATE or DELETE appears as a word */
@@ -189,6 +190,8 @@ static hoshi_err rewrite_params(const char *sql, rewrite *out, const char **why)
             j += (size_t)snprintf(o + j, n + 1 - j, "$%ld", v);
             if (v > out->nparam)
                 out->nparam = (int)v;
+            if (v <= 64)
+                out->used |= 1ULL << (v - 1);
             i = d;
         } else if (is_word(c) && (i == 0 || !is_word(sql[i - 1]))) {
             size_t end = i;
@@ -325,7 +328,14 @@ static hoshi_err pg_prepare(void *dbv, const char *sql, hi_stmt **out)
     st->nparam = np;
     st->kind = classify(&rw, &st->commit);
     snprintf(st->name, sizeof st->name, "hi_%llu", ++db->names);
-    PGresult *r = PQprepare(db->pg, st->name, rw.sql, np, NULL);
+    /* A statement may skip numbers (the registry search binds ?2 without
+     * ?1): the server cannot guess the type of one never used, so it is
+     * declared text; the others it infers from their use. */
+    Oid types[64] = {0};
+    for (int i = 0; i < np && i < 64; i++)
+        if (!(rw.used & (1ULL << i)))
+            types[i] = OID_TEXT;
+    PGresult *r = PQprepare(db->pg, st->name, rw.sql, np, np <= 64 ? types : NULL);
     free(rw.sql);
     if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
         hi_pg_note_result(db, r);
@@ -359,14 +369,15 @@ static bool pg_busy(hi_stmt *h)
     return PG(h)->res != NULL;
 }
 
-/* Slot of parameter i (1-based), or -1 (the step will fail). */
+/* Slot of parameter i (1-based), or -1.  A number the statement does not
+ * use is ignored, as SQLite does: the operations bind one set of
+ * parameters to the variants of a statement (a count and its page).  A
+ * number below 1 is a bug, and the step fails. */
 static int slot(pg_stmt *st, int i)
 {
-    if (i < 1 || i > st->nparam) {
+    if (i < 1)
         st->bad_bind = true;
-        return -1;
-    }
-    return i - 1;
+    return i < 1 || i > st->nparam ? -1 : i - 1;
 }
 
 static void pg_bind_int64(hi_stmt *h, int i, long long v)

@@ -111,7 +111,7 @@ hoshi_err hi_sq_decl_withdraw(hoshi_store *base, long long org_id, const char *d
 
 #define DECL_COLS "d.id, d.org_id, d.level, d.declared_on, d.status, d.withdrawn_on, o.name," \
                   " o.prefecture, o.industry," \
-                  " EXISTS (SELECT 1 FROM policies p WHERE p.org_id = o.id AND p.published), o.corpnum," \
+                  " EXISTS (SELECT 1 FROM policies p WHERE p.org_id = o.id AND p.published <> 0), o.corpnum," \
                   " d.withdrawn_by, d.withdraw_reason"
 
 static void copy_decl(hi_stmt *st, void *rec)

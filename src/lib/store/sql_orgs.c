@@ -9,6 +9,7 @@
 #include "sql_int.h"
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define ORG_COLS "o.id, o.name, o.corpnum, o.prefecture, o.industry, o.employees, o.contact," \
@@ -37,9 +38,17 @@ hoshi_err hi_sq_org_get(hoshi_store *base, long long org_id, hoshi_org *out)
     return hi_sq_read1(base, &q, out);
 }
 
+/* An organisation and the search key of its name. */
+struct org_key {
+    const hoshi_org *org;
+    const char *key;
+};
+
 static void bind_org(hi_stmt *st, const void *ctx)
 {
-    const hoshi_org *o = ctx;
+    const struct org_key *a = ctx;
+    const hoshi_org *o = a->org;
+    hi_sq_bind_text(st, 10, a->key);
     hi_bind_int64(st, 1, o->id);
     hi_sq_bind_text(st, 2, o->name);
     hi_sq_bind_text(st, 3, o->corpnum);
@@ -72,11 +81,17 @@ hoshi_err hi_sq_org_update(hoshi_store *base, const hoshi_org *org)
     if (err != HOSHI_OK)
         return err;
     int changes = 0;
+    struct org_key a = {org, NULL};
+    char *key = NULL;
+    if ((err = hi_sq_name_key(org->name, &key)) != HOSHI_OK)
+        return err;
+    a.key = key;
     err = hi_sq_write1(base,
-                       "UPDATE orgs SET name = ?2, name_key = hoshi_name_key(?2), corpnum = ?3, prefecture = ?4, industry = ?5,"
+                       "UPDATE orgs SET name = ?2, name_key = ?10, corpnum = ?3, prefecture = ?4, industry = ?5,"
                        " employees = ?6, contact = ?7, star1 = ?8, star1_committed = ?9"
                        " WHERE id = ?1",
-                       bind_org, org, &changes);
+                       bind_org, &a, &changes);
+    free(key);
     if (err == HOSHI_OK && changes == 0)
         return hi_fail(HOSHI_ERR_NOTFOUND, "no such organisation");
     if (err == HOSHI_OK)
@@ -221,8 +236,8 @@ static hoshi_err finish_policy(hi_stmt *st, void *rec)
 }
 
 #define POLICY_COLS "org_id, representative, contact, established, body, published, published_on," \
-                    " published AND (body IS NOT pub_body OR representative IS NOT pub_representative" \
-                    " OR contact IS NOT pub_contact OR established IS NOT pub_established)"
+                    " CASE WHEN published <> 0 AND (body <> pub_body OR representative <> pub_representative" \
+                    " OR contact <> pub_contact OR established <> pub_established) THEN 1 ELSE 0 END"
 #define PUBLIC_COLS "org_id, pub_representative, pub_contact, pub_established, pub_body, published," \
                     " published_on, 0"
 
@@ -241,7 +256,7 @@ hoshi_err hi_sq_policy_get(hoshi_store *base, long long org_id, hoshi_policy_rec
 
 hoshi_err hi_sq_policy_get_public(hoshi_store *base, long long org_id, hoshi_policy_rec *out)
 {
-    return policy_one(base, "SELECT " PUBLIC_COLS " FROM policies WHERE org_id = ?1 AND published",
+    return policy_one(base, "SELECT " PUBLIC_COLS " FROM policies WHERE org_id = ?1 AND published <> 0",
                       org_id, out);
 }
 
@@ -301,7 +316,7 @@ hoshi_err hi_sq_stats(hoshi_store *base, hoshi_stats *out)
     /* One row always: scalar subqueries. */
     hi_sq_query q = {.sql = "SELECT (SELECT count(*) FROM orgs), (SELECT count(*) FROM users),"
                             " (SELECT count(*) FROM diagnoses),"
-                            " (SELECT count(*) FROM policies WHERE published),"
+                            " (SELECT count(*) FROM policies WHERE published <> 0),"
                             " (SELECT count(*) FROM declarations WHERE status = 1 AND level = 1),"
                             " (SELECT count(*) FROM declarations WHERE status = 1 AND level = 2),"
                             " (SELECT count(*) FROM declarations WHERE status = 0)",

@@ -293,7 +293,7 @@ hoshi_err hi_sq_reminders_due(hoshi_store *base, const char *cutoff, hoshi_remin
     if ((err = hi_sq_prep(c, "SELECT d.id, d.level, d.declared_on, o.name,"
                              " (SELECT u.email FROM users u WHERE u.org_id = o.id ORDER BY u.id LIMIT 1) AS email"
                              " FROM declarations d JOIN orgs o ON o.id = d.org_id"
-                             " WHERE d.status = 1 AND d.declared_on <= ?1 AND email IS NOT NULL"
+                             " WHERE d.status = 1 AND d.declared_on <= ?1 AND EXISTS (SELECT 1 FROM users x WHERE x.org_id = o.id)"
                              " ORDER BY d.seq", &st)) != HOSHI_OK)
         goto release;
     hi_sq_bind_text(st, 1, cutoff);

@@ -183,7 +183,7 @@ hoshi_err hi_sq_policy_reviews_due(hoshi_store *base, const char *cutoff, hoshi_
     if ((err = hi_sq_prep(c, "SELECT v.org_id, v.number, v.published_on, v.review_on, o.name,"
                              " (SELECT u.email FROM users u WHERE u.org_id = o.id ORDER BY u.id LIMIT 1) AS email"
                              " FROM policy_versions v JOIN orgs o ON o.id = v.org_id"
-                             " WHERE v.review_on <= ?1 AND email IS NOT NULL"
+                             " WHERE v.review_on <= ?1 AND EXISTS (SELECT 1 FROM users x WHERE x.org_id = o.id)"
                              " AND v.number = (SELECT max(number) FROM policy_versions w WHERE w.org_id = v.org_id)"
                              " ORDER BY v.org_id", &st)) != HOSHI_OK)
         goto release;
