@@ -273,17 +273,31 @@ static void test_changes_unique(void)
     CHECK(!D->in_transaction(db));
     D->reset(st);
 
-    /* inside a transaction a failed statement undoes only itself, as in
-     * SQLite: the operation may retry with another value and commit */
+    /* inside a transaction a failed statement fails the transaction (the
+     * operations then roll back, on SQLite too): nothing after it runs,
+     * and rolling back leaves nothing of it */
     CHECK_INT(D->begin(db), HOSHI_OK);
     CHECK(D->in_transaction(db));
     CHECK_INT(D->begin(db), HOSHI_ERR_IO);
     CHECK_STR(hoshi_error_detail(), "database: begin: a transaction is already open");
+    hi_bind_int64(st, 1, 9);
+    hi_bind_text(st, 2, "z");
+    CHECK_INT(hi_step(st), HI_DONE);
+    D->reset(st);
     hi_bind_int64(st, 1, 5);
     hi_bind_text(st, 2, "b");
     CHECK_INT(hi_step(st), HI_STEP_ERROR);
     CHECK(D->unique_violation(db));
     D->reset(st);
+    hi_bind_int64(st, 1, 5);
+    hi_bind_text(st, 2, "e");
+    CHECK_INT(hi_step(st), HI_STEP_ERROR);
+    D->reset(st);
+    D->rollback(db);
+    CHECK(!D->in_transaction(db));
+    CHECK_INT(one_int(db, "SELECT count(*) FROM c WHERE id = 9"), 0);
+    /* and a transaction without failures commits every write */
+    CHECK_INT(D->begin(db), HOSHI_OK);
     hi_bind_int64(st, 1, 5);
     hi_bind_text(st, 2, "e");
     CHECK_INT(hi_step(st), HI_DONE);

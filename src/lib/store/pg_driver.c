@@ -486,23 +486,21 @@ static PGresult *exec_or_undo(pg_stmt *st, const char *undo)
 #define BEGIN_WRITE_SQL "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(%lld)"
 
 /* Runs st with its bindings; the result (or NULL after recording the
- * error) is the statement's.  SQLite undoes a failed statement alone and
- * keeps the transaction, and serialises every write; PostgreSQL aborts
- * the whole transaction on any error, and lets single statements of other
- * connections in between.  So a write inside a transaction runs after a
- * savepoint it is rolled back to on failure (an operation may retry an
- * INSERT whose random ID was taken), and a write outside one runs in a
- * transaction of its own under the writer lock. */
+ * error) is the statement's.  SQLite serialises every write; PostgreSQL
+ * lets single statements of other connections in between.  So a write
+ * outside a transaction runs in a transaction of its own under the writer
+ * lock.  A failed write inside one aborts it on PostgreSQL where SQLite
+ * would undo the statement alone: the operations never go on after a
+ * failed statement (they roll back), and none relies on a statement
+ * failing (a taken random ID inserts nothing: ON CONFLICT DO NOTHING), so
+ * no savepoint is needed — one would cost a round trip per write. */
 static PGresult *run(pg_stmt *st)
 {
     hi_pg *db = st->db;
     PGTransactionStatusType ts = PQtransactionStatus(db->pg);
-    if (ts == PQTRANS_IDLE)
-        db->savepoint = false;
     if (st->kind == KIND_READ)
         return exec_prepared(st);
     if (st->kind == KIND_TXN) {
-        db->savepoint = false;
         PGresult *r = exec_prepared(st);
         /* COMMIT of a failed transaction rolls it back and says so only
          * in its command tag. */
@@ -515,13 +513,8 @@ static PGresult *run(pg_stmt *st)
     }
     if (ts == PQTRANS_INERROR)
         return exec_prepared(st);    /* fails: "current transaction is aborted" */
-    if (ts == PQTRANS_INTRANS) {
-        if (!hi_pg_exec(db, db->savepoint ? "RELEASE SAVEPOINT hi_stmt; SAVEPOINT hi_stmt"
-                                          : "SAVEPOINT hi_stmt"))
-            return NULL;
-        db->savepoint = true;
-        return exec_or_undo(st, "ROLLBACK TO SAVEPOINT hi_stmt");
-    }
+    if (ts == PQTRANS_INTRANS)
+        return exec_prepared(st);
     char begin[96];
     snprintf(begin, sizeof begin, BEGIN_WRITE_SQL, HI_PG_WRITE_KEY);
     if (!hi_pg_exec(db, begin)) {
@@ -710,7 +703,6 @@ static void pg_rollback(void *dbv)
     hi_pg *db = dbv;
     if (pg_in_transaction(db))
         PQclear(PQexec(db->pg, "ROLLBACK"));
-    db->savepoint = false;
 }
 
 /* The operations read, then write what they read implies (a free ID, the
@@ -731,7 +723,6 @@ static hoshi_err pg_begin(void *dbv)
     }
     char sql[96];
     snprintf(sql, sizeof sql, BEGIN_WRITE_SQL, HI_PG_WRITE_KEY);
-    db->savepoint = false;
     if (!hi_pg_exec(db, sql)) {
         pg_rollback(db);
         return pg_fail(db, "begin");
@@ -749,7 +740,6 @@ static bool pg_on_acquire(void *dbv, long long stats_generation)
         return false;
     PQreset(db->pg);
     db->epoch++;
-    db->savepoint = false;
     return true;
 }
 

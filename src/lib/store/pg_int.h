@@ -36,7 +36,6 @@ typedef struct hi_pg {
     unsigned long long names;     /* statements prepared: names hi_1, hi_2, … */
     unsigned long long epoch;     /* bumped by a reconnect, which drops the server's statements */
     long long changes;            /* rows changed by the last INSERT, UPDATE or DELETE */
-    bool savepoint;               /* the statement savepoint is open in this transaction */
     /* the last error */
     bool err_nomem;
     char err_state[6];            /* SQLSTATE, "" when the failure was ours or libpq's */
