@@ -56,6 +56,104 @@ static hoshi_err make_row_of(hi_side *sd, size_t n_rows)
     return HOSHI_OK;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+#define VEC_BUCKETS 16 /* side rows + 1 that row_of_avx512 takes */
+
+/* row_of and the sums of each bucket in one pass with AVX-512 for a side
+ * of few rows: a word's 64 bytes of row_of are blended from the rows'
+ * masks, and its 64 weights (and squares) are added to the buckets their
+ * masks select, eight at a time.  Returns false (nothing kept) when the
+ * rows overlap. */
+__attribute__((target("avx512f,avx512bw"))) static bool
+row_of_avx512(hi_side *sd, const double *w, size_t n_rows, uint8_t *ro, double *sum, double *sq)
+{
+    size_t words = hi_words(n_rows), n = sd->n;
+    __m512d vs[VEC_BUCKETS + 1], vq[VEC_BUCKETS + 1];
+    for (size_t k = 0; k <= n; k++)
+        vs[k] = vq[k] = _mm512_setzero_pd();
+    for (size_t i = 0; i < words; i++) {
+        size_t m = n_rows - i * 64 < 64 ? n_rows - i * 64 : 64;
+        uint64_t f = sd->bits[0][i], seen = 0;
+        __m512i v = _mm512_mask_blend_epi8(f, _mm512_set1_epi8((char)(n + 1)),
+                                           _mm512_set1_epi8((char)n));
+        for (size_t k = 1; k < n; k++) {
+            uint64_t b = sd->bits[k][i];
+            if (b & (seen | ~f))
+                return false; /* in two rows: count row by row */
+            seen |= b;
+            v = _mm512_mask_blend_epi8(b, v, _mm512_set1_epi8((char)k));
+        }
+        _mm512_mask_storeu_epi8(ro + i * 64, m == 64 ? ~(__mmask64)0 : ((__mmask64)1 << m) - 1, v);
+        if (f == 0)
+            continue;
+        __m512d x[8], x2[8];
+        for (int g = 0; g < 8; g++) { /* (the bits past the data are 0: nothing read there) */
+            x[g] = _mm512_maskz_loadu_pd((__mmask8)(f >> (8 * g)), w + i * 64 + 8 * g);
+            x2[g] = _mm512_mul_pd(x[g], x[g]);
+        }
+        for (size_t k = 1; k <= n; k++) {
+            uint64_t b = k < n ? sd->bits[k][i] : f & ~seen;
+            if (b == 0)
+                continue;
+            __m512d a = _mm512_setzero_pd(), q = _mm512_setzero_pd();
+            for (int g = 0; g < 8; g++) {
+                a = _mm512_mask_add_pd(a, (__mmask8)(b >> (8 * g)), a, x[g]);
+                q = _mm512_mask_add_pd(q, (__mmask8)(b >> (8 * g)), q, x2[g]);
+            }
+            vs[k] = _mm512_add_pd(vs[k], a);
+            vq[k] = _mm512_add_pd(vq[k], q);
+        }
+    }
+    for (size_t k = 1; k <= n; k++) {
+        sum[k] = _mm512_reduce_add_pd(vs[k]);
+        sq[k] = _mm512_reduce_add_pd(vq[k]);
+    }
+    return true;
+}
+#endif
+
+/* The weighted bases from the bucket sums: rows 1..n-1 their own, the
+ * total row the sum of the filter's buckets 1..n. */
+static void bases_of_buckets(hi_side *sd, const double *sum, const double *sq)
+{
+    for (size_t k = 1; k <= sd->n; k++) {
+        if (k < sd->n) {
+            sd->wsum[k] = sum[k];
+            sd->wsq[k] = sq[k];
+        }
+        sd->wsum[0] += sum[k];
+        sd->wsq[0] += sq[k];
+    }
+}
+
+/* row_of and the bases with AVX-512 when it can (true), else nothing done. */
+static hoshi_err wside_fast(hi_side *sd, const double *w, size_t n_rows, bool *done)
+{
+    *done = false;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (hi_wfused_mode == 1 || sd->n > VEC_BUCKETS || !__builtin_cpu_supports("avx512bw"))
+        return HOSHI_OK;
+    uint8_t *ro = hi_malloc(n_rows ? n_rows : 1);
+    if (ro == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    double sum[VEC_BUCKETS + 1] = {0}, sq[VEC_BUCKETS + 1] = {0};
+    if (!row_of_avx512(sd, w, n_rows, ro, sum, sq)) {
+        free(ro);
+        return HOSHI_OK;
+    }
+    sd->row_of = ro;
+    bases_of_buckets(sd, sum, sq);
+    *done = true;
+#else
+    (void)sd;
+    (void)w;
+    (void)n_rows;
+#endif
+    return HOSHI_OK;
+}
+
 hoshi_err hi_wside_init(hi_side *sd, const double *w, size_t n_rows)
 {
     size_t words = hi_words(n_rows);
@@ -64,8 +162,11 @@ hoshi_err hi_wside_init(hi_side *sd, const double *w, size_t n_rows)
     sd->wsq = hi_calloc(sd->n, sizeof *sd->wsq);
     if (sd->wsum == NULL || sd->wsq == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-    hoshi_err err = make_row_of(sd, n_rows);
-    if (err != HOSHI_OK)
+    bool done = false;
+    hoshi_err err = wside_fast(sd, w, n_rows, &done);
+    if (err != HOSHI_OK || done)
+        return err;
+    if ((err = make_row_of(sd, n_rows)) != HOSHI_OK)
         return err;
     if (sd->row_of != NULL) { /* one pass: the sums of each bucket, in lanes */
         double s[LANES][256] = {{0}}, q[LANES][256] = {{0}};
@@ -80,19 +181,12 @@ hoshi_err hi_wside_init(hi_side *sd, const double *w, size_t n_rows)
             s[0][ro[r]] += w[r];
             q[0][ro[r]] += w[r] * w[r];
         }
-        for (size_t k = 1; k <= sd->n; k++) {
-            double x = 0, y = 0;
-            for (size_t l = 0; l < LANES; l++) {
-                x += s[l][k];
-                y += q[l][k];
+        for (size_t l = 1; l < LANES; l++)
+            for (size_t k = 1; k <= sd->n; k++) {
+                s[0][k] += s[l][k];
+                q[0][k] += q[l][k];
             }
-            if (k < sd->n) {
-                sd->wsum[k] = x;
-                sd->wsq[k] = y;
-            }
-            sd->wsum[0] += x;
-            sd->wsq[0] += y;
-        }
+        bases_of_buckets(sd, s[0], q[0]);
         return HOSHI_OK;
     }
     for (size_t k = 0; k < sd->n; k++)

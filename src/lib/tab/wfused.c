@@ -37,7 +37,9 @@ atomic_size_t hi_wfused_passes;
 #define MAX_JOINT_CELLS 1024 /* buckets × joint values of SA heads counted together */
 #define MAX_JOINT 4        /* SA heads in one joint histogram */
 #define CHUNK 32           /* heads open at once in a batch */
-#define BLOCK_WORDS 16     /* respondents (× 64) counted for every head before the next block */
+#define BLOCK_WORDS 64     /* respondents (× 64) counted for every head before the next block */
+#define PREFETCH_WORDS 64 /* how far ahead an MA head's bitsets are fetched */
+#define MAX_POP_CELLS 128  /* side rows × (categories + 1) of an MA head counted by popcounts */
 
 /* One histogram: an SA head or several (joint), or an MA head. */
 typedef struct group {
@@ -46,10 +48,13 @@ typedef struct group {
     const uint8_t *sa[MAX_JOINT];   /* SA columns, NULL for MA */
     size_t s[MAX_JOINT];            /* values of each (codes + 1) */
     const uint64_t *const *bits;    /* MA: the category bitsets */
+    const uint64_t *present;        /* MA: who answered (checked to be "in some category") */
     unsigned p;                     /* MA: pattern bits (categories) */
     size_t cells, lanes;            /* per lane; lanes 1 or LANES */
     double *hw[2];                  /* per thread: lanes × cells */
-    uint32_t *hc[2];
+    uint32_t *hc[2];                /* per thread: the respondents of each cell; NULL when popcounts */
+    uint64_t *pc[2];                /* MA, few side rows: per thread, side row k × (blank, categories) */
+    bool bad[2];                    /* MA: someone in the filter answered in no category */
 } group;
 
 /* Where the fold puts a head's counts (see hi_wfused_cat). */
@@ -59,6 +64,7 @@ typedef struct res {
     size_t n;                       /* categories */
     uint64_t *cnt;
     double *wc;
+    bool bad;                       /* not counted here after all (see word_checks) */
 } res;
 
 struct hi_wfused_batch {
@@ -107,56 +113,100 @@ static void sa_rows(const group *g, const hi_side *sd, size_t r0, size_t r1, dou
     }
 }
 
-/* The cells of one word's respondents (m of them: the last word may be short). */
-static inline void pattern_cells(const uint16_t *pat, const uint8_t *ro, const double *w,
-                                 size_t m, unsigned p, double *hw, uint32_t *hc)
+/* The weights of one word's respondents (m of them: the last word may be
+ * short) into their cells idx (bucket and pattern), and their number when
+ * hc is kept. */
+static inline void word_cells(const uint16_t *idx, const double *w, size_t m, double *hw,
+                              uint32_t *hc)
 {
+    if (hc == NULL) {
+        for (size_t j = 0; j < m; j++)
+            hw[idx[j]] += w[j];
+        return;
+    }
     for (size_t j = 0; j < m; j++) {
-        size_t c = (size_t)ro[j] << p | pat[j];
-        hw[c] += w[j];
-        hc[c]++;
+        hw[idx[j]] += w[j];
+        hc[idx[j]]++;
+    }
+}
+
+/* Word i of an MA head whose categories' union is any: checks that it is
+ * the head's "answered" for the filter's respondents, and (pc) counts the
+ * respondents of each side row and category by popcounts, as the
+ * unweighted path does, instead of a count per cell. */
+static inline void word_checks(group *g, const hi_side *sd, size_t i, uint64_t any, int t)
+{
+    if ((any ^ g->present[i]) & sd->bits[0][i])
+        g->bad[t] = true;
+    uint64_t *pc = g->pc[t];
+    if (pc == NULL)
+        return;
+    for (size_t k = 0; k < sd->n; k++, pc += g->p + 1) {
+        uint64_t r = sd->bits[k][i];
+        if (r == 0)
+            continue;
+        pc[0] += (uint64_t)__builtin_popcountll(r & ~any);
+        for (unsigned c = 0; c < g->p; c++)
+            pc[c + 1] += (uint64_t)__builtin_popcountll(r & g->bits[c][i]);
     }
 }
 
 /* An MA head: the answer patterns of words w0..w1, bit c for category c. */
-static void ma_words_portable(const group *g, const hi_side *sd, size_t n_rows, size_t w0,
-                              size_t w1, double *hw, uint32_t *hc)
+static void ma_words_portable(group *g, const hi_side *sd, size_t n_rows, size_t w0, size_t w1,
+                              int t)
 {
-    uint16_t pat[64];
+    uint16_t idx[64];
     for (size_t i = w0; i < w1; i++) {
         if (sd->bits[0][i] == 0)
             continue; /* nobody of the filter */
         size_t m = n_rows - i * 64 < 64 ? n_rows - i * 64 : 64;
-        memset(pat, 0, sizeof pat);
-        for (unsigned c = 0; c < g->p; c++)
+        uint64_t any = 0;
+        const uint8_t *ro = sd->row_of + i * 64;
+        for (size_t j = 0; j < m; j++)
+            idx[j] = (uint16_t)((unsigned)ro[j] << g->p);
+        for (unsigned c = 0; c < g->p; c++) {
+            any |= g->bits[c][i];
             for (uint64_t b = g->bits[c][i]; b; b &= b - 1)
-                pat[__builtin_ctzll(b)] |= (uint16_t)(1u << c);
-        pattern_cells(pat, sd->row_of + i * 64, sd->w + i * 64, m, g->p, hw, hc);
+                idx[__builtin_ctzll(b)] |= (uint16_t)(1u << c);
+        }
+        word_checks(g, sd, i, any, t);
+        word_cells(idx, sd->w + i * 64, m, g->hw[t], g->hc[t]);
     }
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
-/* The same with AVX-512BW: the 64 patterns of a word are two vectors of
- * 32 lanes, each category one masked add per vector (its bit is set once). */
+/* The same with AVX-512BW: the 64 cells of a word are two vectors of 32
+ * lanes, the bucket shifted in, then each category one masked add per
+ * vector (its bit is set once). */
 __attribute__((target("avx512f,avx512bw"))) static void
-ma_words_avx512(const group *g, const hi_side *sd, size_t n_rows, size_t w0, size_t w1, double *hw,
-                uint32_t *hc)
+ma_words_avx512(group *g, const hi_side *sd, size_t n_rows, size_t w0, size_t w1, int t)
 {
-    uint16_t pat[64];
+    uint16_t idx[64];
+    __m128i shift = _mm_cvtsi32_si128((int)g->p);
     for (size_t i = w0; i < w1; i++) {
         if (sd->bits[0][i] == 0)
             continue;
         size_t m = n_rows - i * 64 < 64 ? n_rows - i * 64 : 64;
-        __m512i lo = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
+        /* the short last word: the bytes past the data are not read */
+        __m512i ro = _mm512_maskz_loadu_epi8(m == 64 ? ~(__mmask64)0 : ((__mmask64)1 << m) - 1,
+                                             sd->row_of + i * 64);
+        __m512i lo = _mm512_sll_epi16(_mm512_cvtepu8_epi16(_mm512_castsi512_si256(ro)), shift);
+        __m512i hi = _mm512_sll_epi16(_mm512_cvtepu8_epi16(_mm512_extracti64x4_epi64(ro, 1)), shift);
+        uint64_t any = 0;
+        if ((i & 7) == 0) /* the category bitsets' next lines, ahead of their use */
+            for (unsigned c = 0; c < g->p; c++)
+                __builtin_prefetch(g->bits[c] + i + PREFETCH_WORDS);
         for (unsigned c = 0; c < g->p; c++) {
             uint64_t b = g->bits[c][i];
             __m512i one = _mm512_set1_epi16((short)(1u << c));
+            any |= b;
             lo = _mm512_mask_add_epi16(lo, (__mmask32)b, lo, one);
             hi = _mm512_mask_add_epi16(hi, (__mmask32)(b >> 32), hi, one);
         }
-        _mm512_storeu_si512((void *)pat, lo);
-        _mm512_storeu_si512((void *)(pat + 32), hi);
-        pattern_cells(pat, sd->row_of + i * 64, sd->w + i * 64, m, g->p, hw, hc);
+        _mm512_storeu_si512((void *)idx, lo);
+        _mm512_storeu_si512((void *)(idx + 32), hi);
+        word_checks(g, sd, i, any, t);
+        word_cells(idx, sd->w + i * 64, m, g->hw[t], g->hc[t]);
     }
 }
 #endif
@@ -178,10 +228,10 @@ static void count_words(group *gs, size_t ng, const hi_side *sd, size_t n_rows, 
                 sa_rows(g, sd, b0 * 64, r1, g->hw[t], g->hc[t]);
 #if defined(__x86_64__) && defined(__GNUC__)
             else if (avx512)
-                ma_words_avx512(g, sd, n_rows, b0, b1, g->hw[t], g->hc[t]);
+                ma_words_avx512(g, sd, n_rows, b0, b1, t);
 #endif
             else
-                ma_words_portable(g, sd, n_rows, b0, b1, g->hw[t], g->hc[t]);
+                ma_words_portable(g, sd, n_rows, b0, b1, t);
         }
     }
 }
@@ -214,10 +264,10 @@ static void fold(const group *g, const hi_side *sd, int threads, res *rs)
         for (int t = 0; t < threads; t++)
             for (size_t l = 0; l < g->lanes; l++) {
                 x += g->hw[t][l * g->cells + c];
-                k += g->hc[t][l * g->cells + c];
+                k += g->hc[t] != NULL ? g->hc[t][l * g->cells + c] : 0;
             }
-        if (k == 0)
-            continue;
+        if (g->hc[0] != NULL ? k == 0 : !(x > 0))
+            continue; /* (the weights are never negative) */
         size_t b = c / per_bucket, v = c % per_bucket;
         if (g->sa[0] != NULL) { /* joint values, the last head fastest */
             for (size_t h = g->n; h-- > 0;) {
@@ -234,30 +284,20 @@ static void fold(const group *g, const hi_side *sd, int threads, res *rs)
             if (v >> i & 1)
                 add_cell(sd, b, r->n + 1, i + 1, x, k, r->cnt, r->wc);
     }
-}
-
-/* Whether "answered at all" is "in some category" (pattern 0 a blank). */
-static bool present_is_any(const hi_var *h, size_t n_rows)
-{
-    for (size_t i = 0; i < hi_words(n_rows); i++) {
-        uint64_t any = 0;
-        for (size_t c = 0; c < h->n; c++)
-            any |= h->cat[c].bits[i];
-        if (any != h->present[i])
-            return false;
-    }
-    return true;
+    for (int t = 0; t < threads && g->pc[0] != NULL; t++) /* the popcounts (MA) */
+        for (size_t j = 0; j < sd->n * (g->p + 1); j++)
+            rs[g->head[0]].cnt[j] += g->pc[t][j];
 }
 
 /* Whether head h can be counted here at all. */
-static bool fusable(const hi_var *h, const hi_side *sd, size_t n_rows)
+static bool fusable(const hi_var *h, const hi_side *sd)
 {
     if (hi_wfused_mode < 0 || sd->w == NULL || sd->row_of == NULL || h->grid || h->is_num)
         return false;
     if (h->sa != NULL)
         return n_buckets(sd) * (h->n + 1) <= MAX_MA_CELLS;
-    return h->present != NULL && h->n > 0 && h->n <= 12 &&
-           (n_buckets(sd) << h->n) <= MAX_MA_CELLS && present_is_any(h, n_rows);
+    /* (that "answered" is "in some category" is checked as it counts) */
+    return h->present != NULL && h->n > 0 && h->n <= 12 && (n_buckets(sd) << h->n) <= MAX_MA_CELLS;
 }
 
 /* The key a head's result is found by: its SA column or first bitset. */
@@ -344,6 +384,7 @@ static void free_groups(group *gs, size_t ng)
         for (int t = 0; t < 2; t++) {
             free(gs[k].hw[t]);
             free(gs[k].hc[t]);
+            free(gs[k].pc[t]);
         }
 }
 
@@ -378,15 +419,22 @@ static hoshi_err count_heads(const hi_var *hs, size_t n, const hi_side *sd, size
     int threads = two_threads && words > 1 ? 2 : 1;
     for (size_t k = 0; k < ng; k++) {
         group *g = &gs[k];
+        /* an MA head against few side rows: its counts by popcounts, so a
+         * respondent adds only its weight to its cell */
+        size_t pop = g->sa[0] == NULL && sd->n * (g->p + 1) <= MAX_POP_CELLS ? sd->n * (g->p + 1) : 0;
         if (g->sa[0] == NULL) {
             g->bits = bits + k * 12;
+            g->present = hs[g->head[0]].present;
             for (size_t c = 0; c < g->p; c++)
                 bits[k * 12 + c] = hs[g->head[0]].cat[c].bits;
         }
         for (int t = 0; t < threads; t++) {
             g->hw[t] = hi_calloc(g->lanes * g->cells, sizeof *g->hw[t]);
-            g->hc[t] = hi_calloc(g->lanes * g->cells, sizeof *g->hc[t]);
-            if (g->hw[t] == NULL || g->hc[t] == NULL)
+            if (pop > 0)
+                g->pc[t] = hi_calloc(pop, sizeof *g->pc[t]);
+            else
+                g->hc[t] = hi_calloc(g->lanes * g->cells, sizeof *g->hc[t]);
+            if (g->hw[t] == NULL || (pop > 0 ? g->pc[t] == NULL : g->hc[t] == NULL))
                 err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
         }
     }
@@ -399,8 +447,10 @@ static hoshi_err count_heads(const hi_var *hs, size_t n, const hi_side *sd, size
             pthread_join(th, NULL);
         else if (threads == 2)
             count_thread(&J);
-        for (size_t k = 0; k < ng; k++)
+        for (size_t k = 0; k < ng; k++) {
             fold(&gs[k], sd, threads, rs);
+            rs[gs[k].head[0]].bad = gs[k].bad[0] || gs[k].bad[1];
+        }
         atomic_fetch_add(&hi_wfused_passes, 1);
     }
     free_groups(gs, ng);
@@ -418,6 +468,8 @@ hoshi_err hi_wfused_cat(const hi_var *h, const hi_side *sd, size_t n_rows, uint6
         res want = {0};
         res_of(&want, h);
         res *r = bsearch(&want, B->r, B->n, sizeof *B->r, cmp_res);
+        if (r != NULL && same_head(r, h) && r->bad)
+            return HOSHI_OK; /* the general kernels count it */
         if (r != NULL && same_head(r, h)) {
             memcpy(cnt, r->cnt, sd->n * (h->n + 1) * sizeof *cnt);
             memcpy(wc, r->wc, sd->n * (h->n + 1) * sizeof *wc);
@@ -425,12 +477,12 @@ hoshi_err hi_wfused_cat(const hi_var *h, const hi_side *sd, size_t n_rows, uint6
             return HOSHI_OK;
         }
     }
-    if (!fusable(h, sd, n_rows))
+    if (!fusable(h, sd))
         return HOSHI_OK;
     res r = {.cnt = cnt, .wc = wc};
     res_of(&r, h);
     hoshi_err err = count_heads(h, 1, sd, n_rows, false, &r);
-    *done = err == HOSHI_OK;
+    *done = err == HOSHI_OK && !r.bad;
     return err;
 }
 
@@ -460,7 +512,7 @@ static hoshi_err batch_chunk(const hoshi_dataset *ds, const hoshi_tab_spec *spec
             hi_clear_error(); /* the table builder reports it */
             continue;
         }
-        if (!fusable(&hs[nh], sd, ds->n_rows)) {
+        if (!fusable(&hs[nh], sd)) {
             hi_var_free(&hs[nh]);
             continue;
         }
