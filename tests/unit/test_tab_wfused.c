@@ -248,7 +248,7 @@ static void fused_head_direct(void)
             if (k == 0 || r < ROWS / 2)
                 rows[k][r / 64] |= (uint64_t)1 << (r % 64);
     hi_side sd = {.n = 2, .bits = rows};
-    CHECK_INT(hi_wside_init(&sd, w->w, ROWS), HOSHI_OK);
+    CHECK_INT(hi_wside_init(&sd, w->w, ROWS, true), HOSHI_OK);
     CHECK(sd.row_of != NULL);
     uint64_t want_n[2 * 13] = {0}, cnt[2 * 13];
     double want_w[2 * 13] = {0}, wc[2 * 13];

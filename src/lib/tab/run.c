@@ -329,7 +329,7 @@ static hoshi_err weigh_rows(run *R)
         return hi_fail(HOSHI_ERR_USAGE, "the weights are for %zu respondents, the data has %zu",
                        w->n, R->ds->n_rows);
     R->S.sd.w_label = w->label;
-    return hi_wside_init(&R->S.sd, w->w, R->ds->n_rows);
+    return hi_wside_init(&R->S.sd, w->w, R->ds->n_rows, n_rows_parallel(R->ds->n_rows));
 }
 
 /* Step 4b: a weighted run counts what heads it can ahead, in one pass

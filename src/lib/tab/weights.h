@@ -21,8 +21,9 @@ struct hoshi_weights {
 hoshi_err hi_weights_new(size_t n, const char *label, hoshi_weights **out);
 
 /* wcount.c.  The weighted side of a run: sd->w set, sd->wsum and sd->wsq
- * filled for each row, sd->row_of built when the side rows do not overlap. */
-hoshi_err hi_wside_init(hi_side *sd, const double *w, size_t n_rows);
+ * filled for each row, sd->row_of built when the side rows do not overlap
+ * (on two threads when two_threads and it can). */
+hoshi_err hi_wside_init(hi_side *sd, const double *w, size_t n_rows, bool two_threads);
 void hi_wside_free(hi_side *sd);
 /* hist[k * 256 + v] += the weights of the respondents of side row k whose
  * SA value is v (0 = blank); hist has room for sd->n + 1 rows. */

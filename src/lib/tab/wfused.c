@@ -120,7 +120,14 @@ static inline void word_cells(const uint16_t *idx, const double *w, size_t m, do
                               uint32_t *hc)
 {
     if (hc == NULL) {
-        for (size_t j = 0; j < m; j++)
+        size_t j = 0;
+        for (; j + 4 <= m; j += 4) {
+            hw[idx[j]] += w[j];
+            hw[idx[j + 1]] += w[j + 1];
+            hw[idx[j + 2]] += w[j + 2];
+            hw[idx[j + 3]] += w[j + 3];
+        }
+        for (; j < m; j++)
             hw[idx[j]] += w[j];
         return;
     }
@@ -499,30 +506,68 @@ static bool netted(const hoshi_tab_spec *spec, const char *name)
     return false;
 }
 
-/* Heads names[0..n) that can be counted here, CHUNK at a time, into B. */
+/* Heads names[0..n) opened into hs, ok[i] when hs[i] is open and can be
+ * counted here (a head that cannot be opened is left to the table
+ * builder, which reports it). */
+typedef struct open_job {
+    const hoshi_dataset *ds;
+    const hoshi_tab_spec *spec;
+    const hi_side *sd;
+    const char *const *names;
+    size_t n;
+    hi_var *hs;
+    bool *ok;
+} open_job;
+
+static void *open_heads(void *arg)
+{
+    open_job *J = arg;
+    for (size_t i = 0; i < J->n; i++) {
+        J->ok[i] = false;
+        if (netted(J->spec, J->names[i]) || hi_var_open(J->ds, J->names[i], &J->hs[i]) != HOSHI_OK) {
+            hi_clear_error();
+            continue;
+        }
+        if (!fusable(&J->hs[i], J->sd)) {
+            hi_var_free(&J->hs[i]);
+            continue;
+        }
+        J->ok[i] = true;
+    }
+    return NULL;
+}
+
+/* Heads names[0..n) that can be counted here, CHUNK at a time, into B;
+ * opened on two threads (by halves) when two_threads. */
 static hoshi_err batch_chunk(const hoshi_dataset *ds, const hoshi_tab_spec *spec, const hi_side *sd,
                              const char *const *names, size_t n, bool two_threads,
                              hi_wfused_batch *B)
 {
-    hi_var hs[CHUNK];
-    size_t nh = 0, first = B->n;
+    hi_var all[CHUNK], hs[CHUNK];
+    bool ok[CHUNK];
+    size_t nh = 0, first = B->n, half = two_threads && n > 1 ? n / 2 : n;
+    open_job J[2] = {{ds, spec, sd, names, half, all, ok},
+                     {ds, spec, sd, names + half, n - half, all + half, ok + half}};
+    pthread_t th;
+    bool threaded = n > half && pthread_create(&th, NULL, open_heads, &J[1]) == 0;
+    open_heads(&J[0]);
+    if (threaded)
+        pthread_join(th, NULL);
+    else if (n > half)
+        open_heads(&J[1]);
     hoshi_err err = HOSHI_OK;
-    for (size_t i = 0; i < n && err == HOSHI_OK; i++) {
-        if (netted(spec, names[i]) || hi_var_open(ds, names[i], &hs[nh]) != HOSHI_OK) {
-            hi_clear_error(); /* the table builder reports it */
+    for (size_t i = 0; i < n; i++) {
+        if (!ok[i])
             continue;
-        }
-        if (!fusable(&hs[nh], sd)) {
-            hi_var_free(&hs[nh]);
-            continue;
-        }
+        hs[nh++] = all[i];
+        if (err != HOSHI_OK)
+            continue; /* (freed below) */
         res *r = &B->r[B->n++];
-        res_of(r, &hs[nh]);
+        res_of(r, &hs[nh - 1]);
         r->cnt = hi_malloc(sd->n * (r->n + 1) * sizeof *r->cnt);
         r->wc = hi_malloc(sd->n * (r->n + 1) * sizeof *r->wc);
         if (r->cnt == NULL || r->wc == NULL)
             err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-        nh++;
     }
     if (err == HOSHI_OK && nh > 0)
         err = count_heads(hs, nh, sd, ds->n_rows, two_threads, B->r + first);
