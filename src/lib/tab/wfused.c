@@ -137,25 +137,35 @@ static inline void word_cells(const uint16_t *idx, const double *w, size_t m, do
     }
 }
 
-/* Word i of an MA head whose categories' union is any: checks that it is
- * the head's "answered" for the filter's respondents, and (pc) counts the
- * respondents of each side row and category by popcounts, as the
- * unweighted path does, instead of a count per cell. */
-static inline void word_checks(group *g, const hi_side *sd, size_t i, uint64_t any, int t)
+/* Word i of an MA head whose categories' union is any: that is the head's
+ * "answered" for the filter's respondents, or the head is not counted here. */
+static inline void word_check(group *g, const hi_side *sd, size_t i, uint64_t any, int t)
 {
     if ((any ^ g->present[i]) & sd->bits[0][i])
         g->bad[t] = true;
+}
+
+/* The source of slot v of an MA head's counts: its blanks (v 0, those not
+ * answering: "answered" is "some category" where it counts) or category v - 1. */
+static inline const uint64_t *slot_bits(const group *g, unsigned v)
+{
+    return v == 0 ? g->present : g->bits[v - 1];
+}
+
+/* The respondents of each side row and category of words w0..w1 of an MA
+ * head (pc), by popcounts as the unweighted path counts, instead of a
+ * count per cell: the block's words are still in the cache. */
+static void block_counts_portable(group *g, const hi_side *sd, size_t w0, size_t w1, int t)
+{
     uint64_t *pc = g->pc[t];
-    if (pc == NULL)
-        return;
-    for (size_t k = 0; k < sd->n; k++, pc += g->p + 1) {
-        uint64_t r = sd->bits[k][i];
-        if (r == 0)
-            continue;
-        pc[0] += (uint64_t)__builtin_popcountll(r & ~any);
-        for (unsigned c = 0; c < g->p; c++)
-            pc[c + 1] += (uint64_t)__builtin_popcountll(r & g->bits[c][i]);
-    }
+    for (size_t k = 0; k < sd->n; k++, pc += g->p + 1)
+        for (unsigned v = 0; v <= g->p; v++) {
+            const uint64_t *row = sd->bits[k], *b = slot_bits(g, v);
+            uint64_t x = 0;
+            for (size_t i = w0; i < w1; i++)
+                x += (uint64_t)__builtin_popcountll(row[i] & (v == 0 ? ~b[i] : b[i]));
+            pc[v] += x;
+        }
 }
 
 /* An MA head: the answer patterns of words w0..w1, bit c for category c. */
@@ -176,12 +186,37 @@ static void ma_words_portable(group *g, const hi_side *sd, size_t n_rows, size_t
             for (uint64_t b = g->bits[c][i]; b; b &= b - 1)
                 idx[__builtin_ctzll(b)] |= (uint16_t)(1u << c);
         }
-        word_checks(g, sd, i, any, t);
+        word_check(g, sd, i, any, t);
         word_cells(idx, sd->w + i * 64, m, g->hw[t], g->hc[t]);
     }
+    if (g->pc[t] != NULL)
+        block_counts_portable(g, sd, w0, w1, t);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+/* The same counts eight words at a time (AVX-512 VPOPCNTDQ). */
+__attribute__((target("avx512f,avx512vpopcntdq"))) static void
+block_counts_avx512(group *g, const hi_side *sd, size_t w0, size_t w1, int t)
+{
+    uint64_t *pc = g->pc[t];
+    for (size_t k = 0; k < sd->n; k++, pc += g->p + 1)
+        for (unsigned v = 0; v <= g->p; v++) {
+            const uint64_t *row = sd->bits[k], *b = slot_bits(g, v);
+            __m512i acc = _mm512_setzero_si512();
+            size_t i = w0;
+            for (; i + 8 <= w1; i += 8) {
+                __m512i r = _mm512_loadu_si512((const void *)(row + i));
+                __m512i x = _mm512_loadu_si512((const void *)(b + i));
+                x = v == 0 ? _mm512_andnot_si512(x, r) : _mm512_and_si512(x, r);
+                acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(x));
+            }
+            uint64_t x = (uint64_t)_mm512_reduce_add_epi64(acc);
+            for (; i < w1; i++)
+                x += (uint64_t)__builtin_popcountll(row[i] & (v == 0 ? ~b[i] : b[i]));
+            pc[v] += x;
+        }
+}
+
 /* The same with AVX-512BW: the 64 cells of a word are two vectors of 32
  * lanes, the bucket shifted in, then each category one masked add per
  * vector (its bit is set once). */
@@ -212,9 +247,13 @@ ma_words_avx512(group *g, const hi_side *sd, size_t n_rows, size_t w0, size_t w1
         }
         _mm512_storeu_si512((void *)idx, lo);
         _mm512_storeu_si512((void *)(idx + 32), hi);
-        word_checks(g, sd, i, any, t);
+        word_check(g, sd, i, any, t);
         word_cells(idx, sd->w + i * 64, m, g->hw[t], g->hc[t]);
     }
+    if (g->pc[t] != NULL && __builtin_cpu_supports("avx512vpopcntdq"))
+        block_counts_avx512(g, sd, w0, w1, t);
+    else if (g->pc[t] != NULL)
+        block_counts_portable(g, sd, w0, w1, t);
 }
 #endif
 
