@@ -183,6 +183,7 @@ static void fused_counts_agree(void)
     const char *all[] = {"A", "E", "F", "M", "B", "C", "V"};
     const char *fusable[] = {"A", "M", "B", "E", "F"};
     const char *not_fusable[] = {"C", "V"};
+    const char *twice[] = {"M", "A", "M", "A"};
     double one[] = {1};
     hoshi_tab_where where = {"A", HOSHI_TAB_IS_NOT, one, 1};
     hoshi_tab_band bands[] = {{"low", 0, 39}, {"high", 40, 99}};
@@ -202,6 +203,9 @@ static void fused_counts_agree(void)
         spec.heads = fusable;
         spec.n_heads = 5;
         compare(ds, &spec, true);
+        spec.heads = twice;
+        spec.n_heads = 4;
+        compare(ds, &spec, true); /* heads named twice: the second table opens its own */
         spec.heads = not_fusable;
         spec.n_heads = 2;
         compare(ds, &spec, false);

@@ -52,7 +52,7 @@ static hoshi_err run_head(hoshi_tabset *ts, const run *R, const char *name)
     const hoshi_tab_spec *spec = R->spec;
     hi_var h;
     hi_table *t;
-    hoshi_err err = hi_var_open(ds, name, &h);
+    hoshi_err err = hi_wfused_take(R->fused, name, &h) ? HOSHI_OK : hi_var_open(ds, name, &h);
     if (err != HOSHI_OK)
         return err;
     int top_box = spec->top_box > 0 ? spec->top_box : 2;

@@ -55,6 +55,11 @@ hoshi_err hi_wfused_batch_make(const hoshi_dataset *ds, const hoshi_tab_spec *sp
                                const hi_side *sd, const char *const *names, size_t n,
                                bool two_threads, hi_wfused_batch **out);
 void hi_wfused_batch_free(hi_wfused_batch *b);
+/* Head `name` as the batch opened it (found by the address of the run's
+ * string, so that the table builder does not open it twice): true and *out
+ * the variable, the caller's to free; false when the batch has none (or
+ * gave it already).  Safe from several threads. */
+bool hi_wfused_take(const hi_wfused_batch *b, const char *name, hi_var *out);
 /* 0 (the default): the fastest kernels; 1: the portable pattern builder;
  * -1: never fused (the general kernels).  Tests compare them. */
 extern int hi_wfused_mode;

@@ -67,9 +67,18 @@ typedef struct res {
     bool bad;                       /* not counted here after all (see word_checks) */
 } res;
 
+/* A head the batch opened, kept for the table builder (hi_wfused_take). */
+typedef struct kept {
+    const char *name;               /* the run's own string: found by its address */
+    hi_var var;
+} kept;
+
 struct hi_wfused_batch {
     res *r;                         /* sorted by key() */
     size_t n;
+    kept *keep;                     /* sorted by name address */
+    size_t n_keep;
+    atomic_uchar *taken;            /* per kept head: 1 once the table builder took it */
 };
 
 /* The buckets of row_of: side rows 1..n-1, then IN_FILTER (n) and OUTSIDE (n + 1). */
@@ -583,6 +592,7 @@ static hoshi_err batch_chunk(const hoshi_dataset *ds, const hoshi_tab_spec *spec
                              hi_wfused_batch *B)
 {
     hi_var all[CHUNK], hs[CHUNK];
+    const char *hn[CHUNK];
     bool ok[CHUNK];
     size_t nh = 0, first = B->n, half = two_threads && n > 1 ? n / 2 : n;
     open_job J[2] = {{ds, spec, sd, names, half, all, ok},
@@ -598,6 +608,7 @@ static hoshi_err batch_chunk(const hoshi_dataset *ds, const hoshi_tab_spec *spec
     for (size_t i = 0; i < n; i++) {
         if (!ok[i])
             continue;
+        hn[nh] = names[i];
         hs[nh++] = all[i];
         if (err != HOSHI_OK)
             continue; /* (freed below) */
@@ -610,9 +621,31 @@ static hoshi_err batch_chunk(const hoshi_dataset *ds, const hoshi_tab_spec *spec
     }
     if (err == HOSHI_OK && nh > 0)
         err = count_heads(hs, nh, sd, ds->n_rows, two_threads, B->r + first);
-    for (size_t i = 0; i < nh; i++)
-        hi_var_free(&hs[i]);
+    for (size_t i = 0; i < nh; i++) { /* kept for the table builder, not opened twice */
+        if (err == HOSHI_OK)
+            B->keep[B->n_keep++] = (kept){hn[i], hs[i]};
+        else
+            hi_var_free(&hs[i]);
+    }
     return err;
+}
+
+static int cmp_kept(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const kept *)a)->name, y = (uintptr_t)((const kept *)b)->name;
+    return x < y ? -1 : x > y;
+}
+
+bool hi_wfused_take(const hi_wfused_batch *B, const char *name, hi_var *out)
+{
+    if (B == NULL || B->n_keep == 0)
+        return false;
+    kept want = {.name = name};
+    const kept *k = bsearch(&want, B->keep, B->n_keep, sizeof *B->keep, cmp_kept);
+    if (k == NULL || atomic_exchange(&B->taken[k - B->keep], 1) != 0)
+        return false; /* (a head named twice: the second opens its own) */
+    *out = k->var;
+    return true;
 }
 
 hoshi_err hi_wfused_batch_make(const hoshi_dataset *ds, const hoshi_tab_spec *spec,
@@ -623,8 +656,10 @@ hoshi_err hi_wfused_batch_make(const hoshi_dataset *ds, const hoshi_tab_spec *sp
     if (hi_wfused_mode < 0 || sd->w == NULL || sd->row_of == NULL || n < 2)
         return HOSHI_OK;
     hi_wfused_batch *B = hi_calloc(1, sizeof *B);
-    if (B == NULL || (B->r = hi_calloc(n, sizeof *B->r)) == NULL) {
-        free(B);
+    if (B == NULL || (B->r = hi_calloc(n, sizeof *B->r)) == NULL ||
+        (B->keep = hi_calloc(n, sizeof *B->keep)) == NULL ||
+        (B->taken = hi_calloc(n, sizeof *B->taken)) == NULL) {
+        hi_wfused_batch_free(B);
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     }
     hoshi_err err = HOSHI_OK;
@@ -635,6 +670,7 @@ hoshi_err hi_wfused_batch_make(const hoshi_dataset *ds, const hoshi_tab_spec *sp
         return err;
     }
     qsort(B->r, B->n, sizeof *B->r, cmp_res);
+    qsort(B->keep, B->n_keep, sizeof *B->keep, cmp_kept);
     *out = B;
     return HOSHI_OK;
 }
@@ -643,10 +679,15 @@ void hi_wfused_batch_free(hi_wfused_batch *B)
 {
     if (B == NULL)
         return;
-    for (size_t i = 0; i < B->n; i++) {
+    for (size_t i = 0; i < B->n && B->r != NULL; i++) {
         free(B->r[i].cnt);
         free(B->r[i].wc);
     }
+    for (size_t i = 0; i < B->n_keep; i++)
+        if (!B->taken[i])
+            hi_var_free(&B->keep[i].var);
     free(B->r);
+    free(B->keep);
+    free((void *)B->taken);
     free(B);
 }
