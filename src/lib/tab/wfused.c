@@ -266,6 +266,50 @@ ma_words_avx512(group *g, const hi_side *sd, size_t n_rows, size_t w0, size_t w1
 }
 #endif
 
+#if defined(__x86_64__) && defined(__GNUC__)
+/* SA heads with AVX-512BW: the cells of a word's 64 respondents (bucket,
+ * then each head's value, and the lane of a small histogram) are built in
+ * two vectors of 32 lanes, then each respondent adds to its cell.  Every
+ * cell index is below MAX_MA_CELLS (65,536), so 16 bits hold it exactly. */
+__attribute__((target("avx512f,avx512bw"))) static void
+sa_words_avx512(const group *g, const hi_side *sd, size_t n_rows, size_t w0, size_t w1, int t)
+{
+    uint16_t idx[64];
+    double *hw = g->hw[t];
+    uint32_t *hc = g->hc[t];
+    __m512i lane_lo = _mm512_setzero_si512(), lane_hi = _mm512_setzero_si512();
+    if (g->lanes == LANES) { /* respondent j in lane j % LANES */
+        uint16_t l[64];
+        for (size_t j = 0; j < 64; j++)
+            l[j] = (uint16_t)((j % LANES) * g->cells);
+        lane_lo = _mm512_loadu_si512((const void *)l);
+        lane_hi = _mm512_loadu_si512((const void *)(l + 32));
+    }
+    for (size_t i = w0; i < w1; i++) {
+        size_t m = n_rows - i * 64 < 64 ? n_rows - i * 64 : 64;
+        __mmask64 in = m == 64 ? ~(__mmask64)0 : ((__mmask64)1 << m) - 1;
+        __m512i v = _mm512_maskz_loadu_epi8(in, sd->row_of + i * 64);
+        __m512i lo = _mm512_cvtepu8_epi16(_mm512_castsi512_si256(v));
+        __m512i hi = _mm512_cvtepu8_epi16(_mm512_extracti64x4_epi64(v, 1));
+        for (size_t k = 0; k < g->n; k++) {
+            __m512i s = _mm512_set1_epi16((short)g->s[k]);
+            v = _mm512_maskz_loadu_epi8(in, g->sa[k] + i * 64);
+            lo = _mm512_add_epi16(_mm512_mullo_epi16(lo, s),
+                                  _mm512_cvtepu8_epi16(_mm512_castsi512_si256(v)));
+            hi = _mm512_add_epi16(_mm512_mullo_epi16(hi, s),
+                                  _mm512_cvtepu8_epi16(_mm512_extracti64x4_epi64(v, 1)));
+        }
+        _mm512_storeu_si512((void *)idx, _mm512_add_epi16(lo, lane_lo));
+        _mm512_storeu_si512((void *)(idx + 32), _mm512_add_epi16(hi, lane_hi));
+        const double *w = sd->w + i * 64;
+        for (size_t j = 0; j < m; j++) {
+            hw[idx[j]] += w[j];
+            hc[idx[j]]++;
+        }
+    }
+}
+#endif
+
 /* Words w0..w1 of every group into the histograms of thread t, block by
  * block, so that a block's weights are read from memory once. */
 static void count_words(group *gs, size_t ng, const hi_side *sd, size_t n_rows, size_t w0,
@@ -279,6 +323,12 @@ static void count_words(group *gs, size_t ng, const hi_side *sd, size_t n_rows, 
         size_t r1 = b1 * 64 < n_rows ? b1 * 64 : n_rows;
         for (size_t k = 0; k < ng; k++) {
             group *g = &gs[k];
+#if defined(__x86_64__) && defined(__GNUC__)
+            if (g->sa[0] != NULL && avx512) {
+                sa_words_avx512(g, sd, n_rows, b0, b1, t);
+                continue;
+            }
+#endif
             if (g->sa[0] != NULL)
                 sa_rows(g, sd, b0 * 64, r1, g->hw[t], g->hc[t]);
 #if defined(__x86_64__) && defined(__GNUC__)
