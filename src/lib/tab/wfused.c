@@ -436,9 +436,10 @@ static bool same_head(const res *r, const hi_var *h)
     return true;
 }
 
-/* The groups of heads hs (results rs[i] for hs[i]): SA heads joined
- * greedily while the joint histogram stays small, largest first. */
-static size_t make_groups(const hi_var *hs, size_t n, const hi_side *sd, group *gs)
+/* The groups of heads hs (results rs[i] for hs[i]) into gs, *ng of them:
+ * SA heads joined greedily while the joint histogram stays small, largest
+ * first. */
+static hoshi_err make_groups(const hi_var *hs, size_t n, const hi_side *sd, group *gs, size_t *out)
 {
     size_t ng = 0, nb = n_buckets(sd);
     for (size_t i = 0; i < n; i++) { /* MA heads, one group each */
@@ -453,7 +454,10 @@ static size_t make_groups(const hi_var *hs, size_t n, const hi_side *sd, group *
     }
     size_t first_sa = ng;
     bool *done = hi_calloc(n ? n : 1, sizeof *done);
-    for (size_t round = 0; round < n && done != NULL; round++) {
+    *out = ng;
+    if (done == NULL) /* (no SA head would be counted) */
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    for (size_t round = 0; round < n; round++) {
         size_t big = n; /* the largest SA head not yet placed */
         for (size_t i = 0; i < n; i++)
             if (hs[i].sa != NULL && !done[i] && (big == n || hs[i].n > hs[big].n))
@@ -480,7 +484,8 @@ static size_t make_groups(const hi_var *hs, size_t n, const hi_side *sd, group *
         gs[k].lanes = gs[k].n == 1 && gs[k].cells <= SMALL ? LANES : 1;
     for (size_t k = 0; k < first_sa; k++)
         gs[k].lanes = 1;
-    return ng;
+    *out = ng;
+    return HOSHI_OK;
 }
 
 static void free_groups(group *gs, size_t ng)
@@ -520,9 +525,10 @@ static hoshi_err count_heads(const hi_var *hs, size_t n, const hi_side *sd, size
         free(bits);
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     }
-    size_t ng = make_groups(hs, n, sd, gs), words = hi_words(n_rows);
+    size_t ng = 0, words = hi_words(n_rows);
+    err = make_groups(hs, n, sd, gs, &ng);
     int threads = two_threads && words > 1 ? 2 : 1;
-    for (size_t k = 0; k < ng; k++) {
+    for (size_t k = 0; k < ng && err == HOSHI_OK; k++) {
         group *g = &gs[k];
         /* an MA head against few side rows: its counts by popcounts, so a
          * respondent adds only its weight to its cell */
@@ -606,7 +612,8 @@ static bool netted(const hoshi_tab_spec *spec, const char *name)
 
 /* Heads names[0..n) opened into hs, ok[i] when hs[i] is open and can be
  * counted here (a head that cannot be opened is left to the table
- * builder, which reports it). */
+ * builder, which reports it; but running out of memory ends the run,
+ * nomem: a column may be left half made). */
 typedef struct open_job {
     const hoshi_dataset *ds;
     const hoshi_tab_spec *spec;
@@ -615,6 +622,7 @@ typedef struct open_job {
     size_t n;
     hi_var *hs;
     bool *ok;
+    bool nomem;
 } open_job;
 
 static void *open_heads(void *arg)
@@ -622,7 +630,11 @@ static void *open_heads(void *arg)
     open_job *J = arg;
     for (size_t i = 0; i < J->n; i++) {
         J->ok[i] = false;
-        if (netted(J->spec, J->names[i]) || hi_var_open(J->ds, J->names[i], &J->hs[i]) != HOSHI_OK) {
+        hoshi_err err = J->nomem || netted(J->spec, J->names[i])
+                            ? HOSHI_ERR_USAGE
+                            : hi_var_open(J->ds, J->names[i], &J->hs[i]);
+        J->nomem = J->nomem || err == HOSHI_ERR_NOMEM;
+        if (err != HOSHI_OK) {
             hi_clear_error();
             continue;
         }
@@ -645,8 +657,8 @@ static hoshi_err batch_chunk(const hoshi_dataset *ds, const hoshi_tab_spec *spec
     const char *hn[CHUNK];
     bool ok[CHUNK];
     size_t nh = 0, first = B->n, half = two_threads && n > 1 ? n / 2 : n;
-    open_job J[2] = {{ds, spec, sd, names, half, all, ok},
-                     {ds, spec, sd, names + half, n - half, all + half, ok + half}};
+    open_job J[2] = {{ds, spec, sd, names, half, all, ok, false},
+                     {ds, spec, sd, names + half, n - half, all + half, ok + half, false}};
     pthread_t th;
     bool threaded = n > half && pthread_create(&th, NULL, open_heads, &J[1]) == 0;
     open_heads(&J[0]);
@@ -654,7 +666,7 @@ static hoshi_err batch_chunk(const hoshi_dataset *ds, const hoshi_tab_spec *spec
         pthread_join(th, NULL);
     else if (n > half)
         open_heads(&J[1]);
-    hoshi_err err = HOSHI_OK;
+    hoshi_err err = J[0].nomem || J[1].nomem ? hi_fail(HOSHI_ERR_NOMEM, "out of memory") : HOSHI_OK;
     for (size_t i = 0; i < n; i++) {
         if (!ok[i])
             continue;
