@@ -8,7 +8,9 @@
  * one walk over its set bits; the total row is the sum of the buckets.
  * Four copies of the sums are interleaved so that neighbours adding to the
  * same cell do not wait on each other.  Overlapping rows (an MA side, nets
- * of the side) are summed row by row.
+ * of the side) are summed row by row.  For a side of up to 16 rows, row_of
+ * and the weighted bases come from one AVX-512 pass over the rows' masks
+ * and the weights (on two threads for big data).
  */
 #include "tab/weights.h"
 

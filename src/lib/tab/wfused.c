@@ -12,8 +12,13 @@
  * histogram (one cell per respondent for all of them) while it stays
  * small, and a run counts all its heads ahead in blocks of respondents
  * (hi_wfused_batch), so the weights are read from memory once, not once
- * per head, on two threads for big data.  The cells are folded into
- * categories and rows at the end.  The sums are the same weights added in
+ * per head, on two threads for big data.  With AVX-512 the cells of 64
+ * respondents are built at once in vector registers; an MA head against
+ * few side rows keeps no count per cell (its counts are popcounts of the
+ * side rows and categories, as unweighted), so each respondent adds only
+ * its weight.  The heads the batch opened go to the table builder
+ * (hi_wfused_take), so a weighted run opens each head once.  The cells are
+ * folded into categories and rows at the end.  The sums are the same weights added in
  * another order: they agree with the general kernels to the last bits of a
  * double, far below what any output shows.
  */
@@ -38,7 +43,7 @@ atomic_size_t hi_wfused_passes;
 #define MAX_JOINT 4        /* SA heads in one joint histogram */
 #define CHUNK 32           /* heads open at once in a batch */
 #define BLOCK_WORDS 64     /* respondents (× 64) counted for every head before the next block */
-#define PREFETCH_WORDS 64 /* how far ahead an MA head's bitsets are fetched */
+#define PREFETCH_WORDS 64  /* how far ahead an MA head's bitsets are fetched */
 #define MAX_POP_CELLS 128  /* side rows × (categories + 1) of an MA head counted by popcounts */
 
 /* One histogram: an SA head or several (joint), or an MA head. */
@@ -64,7 +69,7 @@ typedef struct res {
     size_t n;                       /* categories */
     uint64_t *cnt;
     double *wc;
-    bool bad;                       /* not counted here after all (see word_checks) */
+    bool bad;                       /* not counted here after all (see word_check) */
 } res;
 
 /* A head the batch opened, kept for the table builder (hi_wfused_take). */
