@@ -10,7 +10,9 @@
  * integers, the weighted ones the same sums to 1e-12 of their size, and
  * the rendered CSV and Markdown the same text.  The AVX-512 and the
  * portable pattern builders are both run, and the fused pass is seen to
- * be taken where it should be.
+ * be taken where it should be.  Sides of 13 and of 21 rows take the
+ * per-cell counts of MA heads and the bucket-by-bucket bases; one MA head
+ * is also counted against a direct sum over the respondents.
  */
 #include <math.h>
 #include <stdio.h>
@@ -181,10 +183,17 @@ static void fused_counts_agree(void)
     const char *all[] = {"A", "E", "F", "M", "B", "C", "V"};
     const char *fusable[] = {"A", "M", "B", "E", "F"};
     const char *not_fusable[] = {"C", "V"};
+    const char *twice[] = {"M", "A", "M", "A"};
     double one[] = {1};
     hoshi_tab_where where = {"A", HOSHI_TAB_IS_NOT, one, 1};
     hoshi_tab_band bands[] = {{"low", 0, 39}, {"high", 40, 99}};
     hoshi_tab_cell cells[] = {HOSHI_TAB_CELL_ROW, HOSHI_TAB_CELL_COUNT, HOSHI_TAB_CELL_COL};
+    hoshi_tab_band many[20];
+    char labels[20][16];
+    for (int b = 0; b < 20; b++) {
+        snprintf(labels[b], sizeof labels[b], "b%d", b);
+        many[b] = (hoshi_tab_band){labels[b], b * 5, b * 5 + 4};
+    }
     size_t saved = hi_tab_parallel_rows;
     for (int k = 0; k < 6 && ds != NULL; k++) {
         hoshi_weights *w = make_w(k % 3);
@@ -194,6 +203,9 @@ static void fused_counts_agree(void)
         spec.heads = fusable;
         spec.n_heads = 5;
         compare(ds, &spec, true);
+        spec.heads = twice;
+        spec.n_heads = 4;
+        compare(ds, &spec, true); /* heads named twice: the second table opens its own */
         spec.heads = not_fusable;
         spec.n_heads = 2;
         compare(ds, &spec, false);
@@ -210,6 +222,11 @@ static void fused_counts_agree(void)
         compare(ds, &spec, true); /* bands of a NUM side, columns sorted */
         spec = (hoshi_tab_spec){.side = "M", .heads = all, .n_heads = 7, .weights = w};
         compare(ds, &spec, false); /* an MA side: rows overlap */
+        spec = (hoshi_tab_spec){.side = "F", .heads = all, .n_heads = 7, .weights = w};
+        compare(ds, &spec, true); /* 13 side rows: B's counts per cell, M's by popcounts */
+        spec = (hoshi_tab_spec){.side = "V", .heads = all, .n_heads = 6, .bands = many,
+                                .n_bands = 20, .weights = w};
+        compare(ds, &spec, true); /* 21 side rows: row_of and the bases bucket by bucket */
         hoshi_weights_free(w);
     }
     hi_tab_parallel_rows = saved;
@@ -217,8 +234,77 @@ static void fused_counts_agree(void)
     hoshi_dataset_free(ds);
 }
 
+/* hi_wfused_cat on MA head B (12 categories) against a side made by hand
+ * (everyone; the first half): the counts of a direct sum over the
+ * respondents, under weights with zeros, with both pattern builders; and
+ * not fused when a respondent who counts as having answered chose no
+ * category (the kernels check it as they count). */
+static void fused_head_direct(void)
+{
+    hoshi_dataset *ds = make_ds();
+    hoshi_weights *w = make_w(2);
+    hi_var h;
+    CHECK_INT(hi_var_open(ds, "B", &h), HOSHI_OK);
+    size_t words = (ROWS + 63) / 64, s = h.n + 1;
+    uint64_t *rows[2] = {calloc(words, sizeof(uint64_t)), calloc(words, sizeof(uint64_t))};
+    for (size_t r = 0; r < ROWS; r++)
+        for (size_t k = 0; k < 2; k++)
+            if (k == 0 || r < ROWS / 2)
+                rows[k][r / 64] |= (uint64_t)1 << (r % 64);
+    hi_side sd = {.n = 2, .bits = rows};
+    CHECK_INT(hi_wside_init(&sd, w->w, ROWS, true), HOSHI_OK);
+    CHECK(sd.row_of != NULL);
+    uint64_t want_n[2 * 13] = {0}, cnt[2 * 13];
+    double want_w[2 * 13] = {0}, wc[2 * 13];
+    size_t chose = ROWS;
+    for (size_t r = 0; r < ROWS; r++)
+        for (size_t k = 0; k < 2; k++) {
+            if (!(rows[k][r / 64] >> (r % 64) & 1))
+                continue;
+            bool any = false;
+            for (size_t c = 0; c < h.n; c++)
+                if (h.cat[c].bits[r / 64] >> (r % 64) & 1) {
+                    want_n[k * s + c + 1]++;
+                    want_w[k * s + c + 1] += w->w[r];
+                    any = true;
+                }
+            if (!any) {
+                want_n[k * s]++;
+                want_w[k * s] += w->w[r];
+            }
+            chose = any && chose == ROWS ? r : chose;
+        }
+    for (int mode = 0; mode <= 1; mode++) {
+        bool done = false;
+        hi_wfused_mode = mode;
+        CHECK_INT(hi_wfused_cat(&h, &sd, ROWS, cnt, wc, &done), HOSHI_OK);
+        CHECK(done);
+        for (size_t i = 0; i < 2 * s && done; i++) {
+            CHECK_INT(cnt[i], want_n[i]);
+            CHECK(near(wc[i], want_w[i]));
+        }
+    }
+    /* a respondent who chose a category no longer counts as answering */
+    CHECK(chose < ROWS);
+    h.present[chose / 64] &= ~((uint64_t)1 << (chose % 64));
+    for (int mode = 0; mode <= 1; mode++) {
+        bool done = true;
+        hi_wfused_mode = mode;
+        CHECK_INT(hi_wfused_cat(&h, &sd, ROWS, cnt, wc, &done), HOSHI_OK);
+        CHECK(!done);
+    }
+    hi_wfused_mode = 0;
+    hi_wside_free(&sd);
+    free(rows[0]);
+    free(rows[1]);
+    hi_var_free(&h);
+    hoshi_weights_free(w);
+    hoshi_dataset_free(ds);
+}
+
 int main(void)
 {
     RUN(fused_counts_agree);
+    RUN(fused_head_direct);
     return unit_total_failed != 0;
 }

@@ -52,7 +52,7 @@ static hoshi_err run_head(hoshi_tabset *ts, const run *R, const char *name)
     const hoshi_tab_spec *spec = R->spec;
     hi_var h;
     hi_table *t;
-    hoshi_err err = hi_var_open(ds, name, &h);
+    hoshi_err err = hi_wfused_take(R->fused, name, &h) ? HOSHI_OK : hi_var_open(ds, name, &h);
     if (err != HOSHI_OK)
         return err;
     int top_box = spec->top_box > 0 ? spec->top_box : 2;
@@ -329,7 +329,7 @@ static hoshi_err weigh_rows(run *R)
         return hi_fail(HOSHI_ERR_USAGE, "the weights are for %zu respondents, the data has %zu",
                        w->n, R->ds->n_rows);
     R->S.sd.w_label = w->label;
-    return hi_wside_init(&R->S.sd, w->w, R->ds->n_rows);
+    return hi_wside_init(&R->S.sd, w->w, R->ds->n_rows, n_rows_parallel(R->ds->n_rows));
 }
 
 /* Step 4b: a weighted run counts what heads it can ahead, in one pass

@@ -8,10 +8,13 @@
  * one walk over its set bits; the total row is the sum of the buckets.
  * Four copies of the sums are interleaved so that neighbours adding to the
  * same cell do not wait on each other.  Overlapping rows (an MA side, nets
- * of the side) are summed row by row.
+ * of the side) are summed row by row.  For a side of up to 16 rows, row_of
+ * and the weighted bases come from one AVX-512 pass over the rows' masks
+ * and the weights (on two threads for big data).
  */
 #include "tab/weights.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +59,132 @@ static hoshi_err make_row_of(hi_side *sd, size_t n_rows)
     return HOSHI_OK;
 }
 
-hoshi_err hi_wside_init(hi_side *sd, const double *w, size_t n_rows)
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+#define VEC_BUCKETS 16 /* side rows + 1 that row_of_avx512 takes */
+
+/* Words w0..w1 of row_of and the sums of each bucket with AVX-512 for a
+ * side of few rows: a word's 64 bytes of row_of are blended from the
+ * rows' masks, and its 64 weights (and squares) are added to the buckets
+ * their masks select, eight at a time.  ok false when the rows overlap. */
+typedef struct wside_job {
+    const hi_side *sd;
+    const double *w;
+    size_t n_rows, w0, w1;
+    uint8_t *ro;
+    double sum[VEC_BUCKETS + 1], sq[VEC_BUCKETS + 1];
+    bool ok;
+} wside_job;
+
+__attribute__((target("avx512f,avx512bw"))) static void *row_of_avx512(void *arg)
+{
+    wside_job *J = arg;
+    const hi_side *sd = J->sd;
+    size_t n = sd->n, n_rows = J->n_rows;
+    __m512d vs[VEC_BUCKETS + 1], vq[VEC_BUCKETS + 1];
+    J->ok = false;
+    for (size_t k = 0; k <= n; k++)
+        vs[k] = vq[k] = _mm512_setzero_pd();
+    for (size_t i = J->w0; i < J->w1; i++) {
+        size_t m = n_rows - i * 64 < 64 ? n_rows - i * 64 : 64;
+        uint64_t f = sd->bits[0][i], seen = 0;
+        __m512i v = _mm512_mask_blend_epi8(f, _mm512_set1_epi8((char)(n + 1)),
+                                           _mm512_set1_epi8((char)n));
+        for (size_t k = 1; k < n; k++) {
+            uint64_t b = sd->bits[k][i];
+            if (b & (seen | ~f))
+                return NULL; /* in two rows: count row by row */
+            seen |= b;
+            v = _mm512_mask_blend_epi8(b, v, _mm512_set1_epi8((char)k));
+        }
+        _mm512_mask_storeu_epi8(J->ro + i * 64, m == 64 ? ~(__mmask64)0 : ((__mmask64)1 << m) - 1, v);
+        if (f == 0)
+            continue;
+        __m512d x[8], x2[8];
+        for (int g = 0; g < 8; g++) { /* (the bits past the data are 0: nothing read there) */
+            x[g] = _mm512_maskz_loadu_pd((__mmask8)(f >> (8 * g)), J->w + i * 64 + 8 * g);
+            x2[g] = _mm512_mul_pd(x[g], x[g]);
+        }
+        for (size_t k = 1; k <= n; k++) {
+            uint64_t b = k < n ? sd->bits[k][i] : f & ~seen;
+            if (b == 0)
+                continue;
+            __m512d a = _mm512_setzero_pd(), q = _mm512_setzero_pd();
+            for (int g = 0; g < 8; g++) {
+                a = _mm512_mask_add_pd(a, (__mmask8)(b >> (8 * g)), a, x[g]);
+                q = _mm512_mask_add_pd(q, (__mmask8)(b >> (8 * g)), q, x2[g]);
+            }
+            vs[k] = _mm512_add_pd(vs[k], a);
+            vq[k] = _mm512_add_pd(vq[k], q);
+        }
+    }
+    for (size_t k = 1; k <= n; k++) {
+        J->sum[k] = _mm512_reduce_add_pd(vs[k]);
+        J->sq[k] = _mm512_reduce_add_pd(vq[k]);
+    }
+    J->ok = true;
+    return NULL;
+}
+#endif
+
+/* The weighted bases from the bucket sums: rows 1..n-1 their own, the
+ * total row the sum of the filter's buckets 1..n. */
+static void bases_of_buckets(hi_side *sd, const double *sum, const double *sq)
+{
+    for (size_t k = 1; k <= sd->n; k++) {
+        if (k < sd->n) {
+            sd->wsum[k] = sum[k];
+            sd->wsq[k] = sq[k];
+        }
+        sd->wsum[0] += sum[k];
+        sd->wsq[0] += sq[k];
+    }
+}
+
+/* row_of and the bases with AVX-512 when it can (*done), by halves of the
+ * respondents on two threads when two_threads; else nothing done. */
+static hoshi_err wside_fast(hi_side *sd, const double *w, size_t n_rows, bool two_threads,
+                            bool *done)
+{
+    *done = false;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (hi_wfused_mode == 1 || sd->n > VEC_BUCKETS || !__builtin_cpu_supports("avx512bw"))
+        return HOSHI_OK;
+    uint8_t *ro = hi_malloc(n_rows ? n_rows : 1);
+    if (ro == NULL)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    size_t words = hi_words(n_rows), half = two_threads ? words / 2 : words;
+    wside_job J[2] = {{.sd = sd, .w = w, .n_rows = n_rows, .w0 = 0, .w1 = half, .ro = ro},
+                      {.sd = sd, .w = w, .n_rows = n_rows, .w0 = half, .w1 = words, .ro = ro}};
+    pthread_t th;
+    bool threaded = half < words && pthread_create(&th, NULL, row_of_avx512, &J[1]) == 0;
+    row_of_avx512(&J[0]);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        row_of_avx512(&J[1]); /* (an empty range when one thread was asked) */
+    if (!J[0].ok || !J[1].ok) {
+        free(ro);
+        return HOSHI_OK;
+    }
+    for (size_t k = 1; k <= sd->n; k++) {
+        J[0].sum[k] += J[1].sum[k];
+        J[0].sq[k] += J[1].sq[k];
+    }
+    sd->row_of = ro;
+    bases_of_buckets(sd, J[0].sum, J[0].sq);
+    *done = true;
+#else
+    (void)sd;
+    (void)w;
+    (void)n_rows;
+    (void)two_threads;
+#endif
+    return HOSHI_OK;
+}
+
+hoshi_err hi_wside_init(hi_side *sd, const double *w, size_t n_rows, bool two_threads)
 {
     size_t words = hi_words(n_rows);
     sd->w = w;
@@ -64,8 +192,11 @@ hoshi_err hi_wside_init(hi_side *sd, const double *w, size_t n_rows)
     sd->wsq = hi_calloc(sd->n, sizeof *sd->wsq);
     if (sd->wsum == NULL || sd->wsq == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-    hoshi_err err = make_row_of(sd, n_rows);
-    if (err != HOSHI_OK)
+    bool done = false;
+    hoshi_err err = wside_fast(sd, w, n_rows, two_threads, &done);
+    if (err != HOSHI_OK || done)
+        return err;
+    if ((err = make_row_of(sd, n_rows)) != HOSHI_OK)
         return err;
     if (sd->row_of != NULL) { /* one pass: the sums of each bucket, in lanes */
         double s[LANES][256] = {{0}}, q[LANES][256] = {{0}};
@@ -80,19 +211,12 @@ hoshi_err hi_wside_init(hi_side *sd, const double *w, size_t n_rows)
             s[0][ro[r]] += w[r];
             q[0][ro[r]] += w[r] * w[r];
         }
-        for (size_t k = 1; k <= sd->n; k++) {
-            double x = 0, y = 0;
-            for (size_t l = 0; l < LANES; l++) {
-                x += s[l][k];
-                y += q[l][k];
+        for (size_t l = 1; l < LANES; l++)
+            for (size_t k = 1; k <= sd->n; k++) {
+                s[0][k] += s[l][k];
+                q[0][k] += q[l][k];
             }
-            if (k < sd->n) {
-                sd->wsum[k] = x;
-                sd->wsq[k] = y;
-            }
-            sd->wsum[0] += x;
-            sd->wsq[0] += y;
-        }
+        bases_of_buckets(sd, s[0], q[0]);
         return HOSHI_OK;
     }
     for (size_t k = 0; k < sd->n; k++)

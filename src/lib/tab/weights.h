@@ -21,8 +21,9 @@ struct hoshi_weights {
 hoshi_err hi_weights_new(size_t n, const char *label, hoshi_weights **out);
 
 /* wcount.c.  The weighted side of a run: sd->w set, sd->wsum and sd->wsq
- * filled for each row, sd->row_of built when the side rows do not overlap. */
-hoshi_err hi_wside_init(hi_side *sd, const double *w, size_t n_rows);
+ * filled for each row, sd->row_of built when the side rows do not overlap
+ * (on two threads when two_threads and it can). */
+hoshi_err hi_wside_init(hi_side *sd, const double *w, size_t n_rows, bool two_threads);
 void hi_wside_free(hi_side *sd);
 /* hist[k * 256 + v] += the weights of the respondents of side row k whose
  * SA value is v (0 = blank); hist has room for sd->n + 1 rows. */
@@ -54,6 +55,11 @@ hoshi_err hi_wfused_batch_make(const hoshi_dataset *ds, const hoshi_tab_spec *sp
                                const hi_side *sd, const char *const *names, size_t n,
                                bool two_threads, hi_wfused_batch **out);
 void hi_wfused_batch_free(hi_wfused_batch *b);
+/* Head `name` as the batch opened it (found by the address of the run's
+ * string, so that the table builder does not open it twice): true and *out
+ * the variable, the caller's to free; false when the batch has none (or
+ * gave it already).  Safe from several threads. */
+bool hi_wfused_take(const hi_wfused_batch *b, const char *name, hi_var *out);
 /* 0 (the default): the fastest kernels; 1: the portable pattern builder;
  * -1: never fused (the general kernels).  Tests compare them. */
 extern int hi_wfused_mode;

@@ -12,8 +12,13 @@
  * histogram (one cell per respondent for all of them) while it stays
  * small, and a run counts all its heads ahead in blocks of respondents
  * (hi_wfused_batch), so the weights are read from memory once, not once
- * per head, on two threads for big data.  The cells are folded into
- * categories and rows at the end.  The sums are the same weights added in
+ * per head, on two threads for big data.  With AVX-512 the cells of 64
+ * respondents are built at once in vector registers; an MA head against
+ * few side rows keeps no count per cell (its counts are popcounts of the
+ * side rows and categories, as unweighted), so each respondent adds only
+ * its weight.  The heads the batch opened go to the table builder
+ * (hi_wfused_take), so a weighted run opens each head once.  The cells are
+ * folded into categories and rows at the end.  The sums are the same weights added in
  * another order: they agree with the general kernels to the last bits of a
  * double, far below what any output shows.
  */
@@ -37,7 +42,9 @@ atomic_size_t hi_wfused_passes;
 #define MAX_JOINT_CELLS 1024 /* buckets × joint values of SA heads counted together */
 #define MAX_JOINT 4        /* SA heads in one joint histogram */
 #define CHUNK 32           /* heads open at once in a batch */
-#define BLOCK_WORDS 16     /* respondents (× 64) counted for every head before the next block */
+#define BLOCK_WORDS 64     /* respondents (× 64) counted for every head before the next block */
+#define PREFETCH_WORDS 64  /* how far ahead an MA head's bitsets are fetched */
+#define MAX_POP_CELLS 128  /* side rows × (categories + 1) of an MA head counted by popcounts */
 
 /* One histogram: an SA head or several (joint), or an MA head. */
 typedef struct group {
@@ -46,10 +53,13 @@ typedef struct group {
     const uint8_t *sa[MAX_JOINT];   /* SA columns, NULL for MA */
     size_t s[MAX_JOINT];            /* values of each (codes + 1) */
     const uint64_t *const *bits;    /* MA: the category bitsets */
+    const uint64_t *present;        /* MA: who answered (checked to be "in some category") */
     unsigned p;                     /* MA: pattern bits (categories) */
     size_t cells, lanes;            /* per lane; lanes 1 or LANES */
     double *hw[2];                  /* per thread: lanes × cells */
-    uint32_t *hc[2];
+    uint32_t *hc[2];                /* per thread: the respondents of each cell; NULL when popcounts */
+    uint64_t *pc[2];                /* MA, few side rows: per thread, side row k × (blank, categories) */
+    bool bad[2];                    /* MA: someone in the filter answered in no category */
 } group;
 
 /* Where the fold puts a head's counts (see hi_wfused_cat). */
@@ -59,11 +69,21 @@ typedef struct res {
     size_t n;                       /* categories */
     uint64_t *cnt;
     double *wc;
+    bool bad;                       /* not counted here after all (see word_check) */
 } res;
+
+/* A head the batch opened, kept for the table builder (hi_wfused_take). */
+typedef struct kept {
+    const char *name;               /* the run's own string: found by its address */
+    hi_var var;
+} kept;
 
 struct hi_wfused_batch {
     res *r;                         /* sorted by key() */
     size_t n;
+    kept *keep;                     /* sorted by name address */
+    size_t n_keep;
+    atomic_uchar *taken;            /* per kept head: 1 once the table builder took it */
 };
 
 /* The buckets of row_of: side rows 1..n-1, then IN_FILTER (n) and OUTSIDE (n + 1). */
@@ -107,56 +127,190 @@ static void sa_rows(const group *g, const hi_side *sd, size_t r0, size_t r1, dou
     }
 }
 
-/* The cells of one word's respondents (m of them: the last word may be short). */
-static inline void pattern_cells(const uint16_t *pat, const uint8_t *ro, const double *w,
-                                 size_t m, unsigned p, double *hw, uint32_t *hc)
+/* The weights of one word's respondents (m of them: the last word may be
+ * short) into their cells idx (bucket and pattern), and their number when
+ * hc is kept. */
+static inline void word_cells(const uint16_t *idx, const double *w, size_t m, double *hw,
+                              uint32_t *hc)
 {
+    if (hc == NULL) {
+        size_t j = 0;
+        for (; j + 4 <= m; j += 4) {
+            hw[idx[j]] += w[j];
+            hw[idx[j + 1]] += w[j + 1];
+            hw[idx[j + 2]] += w[j + 2];
+            hw[idx[j + 3]] += w[j + 3];
+        }
+        for (; j < m; j++)
+            hw[idx[j]] += w[j];
+        return;
+    }
     for (size_t j = 0; j < m; j++) {
-        size_t c = (size_t)ro[j] << p | pat[j];
-        hw[c] += w[j];
-        hc[c]++;
+        hw[idx[j]] += w[j];
+        hc[idx[j]]++;
     }
 }
 
-/* An MA head: the answer patterns of words w0..w1, bit c for category c. */
-static void ma_words_portable(const group *g, const hi_side *sd, size_t n_rows, size_t w0,
-                              size_t w1, double *hw, uint32_t *hc)
+/* Word i of an MA head whose categories' union is any: that is the head's
+ * "answered" for the filter's respondents, or the head is not counted here. */
+static inline void word_check(group *g, const hi_side *sd, size_t i, uint64_t any, int t)
 {
-    uint16_t pat[64];
+    if ((any ^ g->present[i]) & sd->bits[0][i])
+        g->bad[t] = true;
+}
+
+/* The source of slot v of an MA head's counts: its blanks (v 0, those not
+ * answering: "answered" is "some category" where it counts) or category v - 1. */
+static inline const uint64_t *slot_bits(const group *g, unsigned v)
+{
+    return v == 0 ? g->present : g->bits[v - 1];
+}
+
+/* The respondents of each side row and category of words w0..w1 of an MA
+ * head (pc), by popcounts as the unweighted path counts, instead of a
+ * count per cell: the block's words are still in the cache. */
+static void block_counts_portable(group *g, const hi_side *sd, size_t w0, size_t w1, int t)
+{
+    uint64_t *pc = g->pc[t];
+    for (size_t k = 0; k < sd->n; k++, pc += g->p + 1)
+        for (unsigned v = 0; v <= g->p; v++) {
+            const uint64_t *row = sd->bits[k], *b = slot_bits(g, v);
+            uint64_t x = 0;
+            for (size_t i = w0; i < w1; i++)
+                x += (uint64_t)__builtin_popcountll(row[i] & (v == 0 ? ~b[i] : b[i]));
+            pc[v] += x;
+        }
+}
+
+/* An MA head: the answer patterns of words w0..w1, bit c for category c. */
+static void ma_words_portable(group *g, const hi_side *sd, size_t n_rows, size_t w0, size_t w1,
+                              int t)
+{
+    uint16_t idx[64];
     for (size_t i = w0; i < w1; i++) {
         if (sd->bits[0][i] == 0)
             continue; /* nobody of the filter */
         size_t m = n_rows - i * 64 < 64 ? n_rows - i * 64 : 64;
-        memset(pat, 0, sizeof pat);
-        for (unsigned c = 0; c < g->p; c++)
+        uint64_t any = 0;
+        const uint8_t *ro = sd->row_of + i * 64;
+        for (size_t j = 0; j < m; j++)
+            idx[j] = (uint16_t)((unsigned)ro[j] << g->p);
+        for (unsigned c = 0; c < g->p; c++) {
+            any |= g->bits[c][i];
             for (uint64_t b = g->bits[c][i]; b; b &= b - 1)
-                pat[__builtin_ctzll(b)] |= (uint16_t)(1u << c);
-        pattern_cells(pat, sd->row_of + i * 64, sd->w + i * 64, m, g->p, hw, hc);
+                idx[__builtin_ctzll(b)] |= (uint16_t)(1u << c);
+        }
+        word_check(g, sd, i, any, t);
+        word_cells(idx, sd->w + i * 64, m, g->hw[t], g->hc[t]);
     }
+    if (g->pc[t] != NULL)
+        block_counts_portable(g, sd, w0, w1, t);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
-/* The same with AVX-512BW: the 64 patterns of a word are two vectors of
- * 32 lanes, each category one masked add per vector (its bit is set once). */
-__attribute__((target("avx512f,avx512bw"))) static void
-ma_words_avx512(const group *g, const hi_side *sd, size_t n_rows, size_t w0, size_t w1, double *hw,
-                uint32_t *hc)
+/* The same counts eight words at a time (AVX-512 VPOPCNTDQ). */
+__attribute__((target("avx512f,avx512vpopcntdq"))) static void
+block_counts_avx512(group *g, const hi_side *sd, size_t w0, size_t w1, int t)
 {
-    uint16_t pat[64];
+    uint64_t *pc = g->pc[t];
+    for (size_t k = 0; k < sd->n; k++, pc += g->p + 1)
+        for (unsigned v = 0; v <= g->p; v++) {
+            const uint64_t *row = sd->bits[k], *b = slot_bits(g, v);
+            __m512i acc = _mm512_setzero_si512();
+            size_t i = w0;
+            for (; i + 8 <= w1; i += 8) {
+                __m512i r = _mm512_loadu_si512((const void *)(row + i));
+                __m512i x = _mm512_loadu_si512((const void *)(b + i));
+                x = v == 0 ? _mm512_andnot_si512(x, r) : _mm512_and_si512(x, r);
+                acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(x));
+            }
+            uint64_t x = (uint64_t)_mm512_reduce_add_epi64(acc);
+            for (; i < w1; i++)
+                x += (uint64_t)__builtin_popcountll(row[i] & (v == 0 ? ~b[i] : b[i]));
+            pc[v] += x;
+        }
+}
+
+/* The same with AVX-512BW: the 64 cells of a word are two vectors of 32
+ * lanes, the bucket shifted in, then each category one masked add per
+ * vector (its bit is set once). */
+__attribute__((target("avx512f,avx512bw"))) static void
+ma_words_avx512(group *g, const hi_side *sd, size_t n_rows, size_t w0, size_t w1, int t)
+{
+    uint16_t idx[64];
+    __m128i shift = _mm_cvtsi32_si128((int)g->p);
     for (size_t i = w0; i < w1; i++) {
         if (sd->bits[0][i] == 0)
             continue;
         size_t m = n_rows - i * 64 < 64 ? n_rows - i * 64 : 64;
-        __m512i lo = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
+        /* the short last word: the bytes past the data are not read */
+        __m512i ro = _mm512_maskz_loadu_epi8(m == 64 ? ~(__mmask64)0 : ((__mmask64)1 << m) - 1,
+                                             sd->row_of + i * 64);
+        __m512i lo = _mm512_sll_epi16(_mm512_cvtepu8_epi16(_mm512_castsi512_si256(ro)), shift);
+        __m512i hi = _mm512_sll_epi16(_mm512_cvtepu8_epi16(_mm512_extracti64x4_epi64(ro, 1)), shift);
+        uint64_t any = 0;
+        if ((i & 7) == 0) /* the category bitsets' next lines, ahead of their use */
+            for (unsigned c = 0; c < g->p; c++)
+                __builtin_prefetch(g->bits[c] + i + PREFETCH_WORDS);
         for (unsigned c = 0; c < g->p; c++) {
             uint64_t b = g->bits[c][i];
             __m512i one = _mm512_set1_epi16((short)(1u << c));
+            any |= b;
             lo = _mm512_mask_add_epi16(lo, (__mmask32)b, lo, one);
             hi = _mm512_mask_add_epi16(hi, (__mmask32)(b >> 32), hi, one);
         }
-        _mm512_storeu_si512((void *)pat, lo);
-        _mm512_storeu_si512((void *)(pat + 32), hi);
-        pattern_cells(pat, sd->row_of + i * 64, sd->w + i * 64, m, g->p, hw, hc);
+        _mm512_storeu_si512((void *)idx, lo);
+        _mm512_storeu_si512((void *)(idx + 32), hi);
+        word_check(g, sd, i, any, t);
+        word_cells(idx, sd->w + i * 64, m, g->hw[t], g->hc[t]);
+    }
+    if (g->pc[t] != NULL && __builtin_cpu_supports("avx512vpopcntdq"))
+        block_counts_avx512(g, sd, w0, w1, t);
+    else if (g->pc[t] != NULL)
+        block_counts_portable(g, sd, w0, w1, t);
+}
+#endif
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* SA heads with AVX-512BW: the cells of a word's 64 respondents (bucket,
+ * then each head's value, and the lane of a small histogram) are built in
+ * two vectors of 32 lanes, then each respondent adds to its cell.  Every
+ * cell index is below MAX_MA_CELLS (65,536), so 16 bits hold it exactly. */
+__attribute__((target("avx512f,avx512bw"))) static void
+sa_words_avx512(const group *g, const hi_side *sd, size_t n_rows, size_t w0, size_t w1, int t)
+{
+    uint16_t idx[64];
+    double *hw = g->hw[t];
+    uint32_t *hc = g->hc[t];
+    __m512i lane_lo = _mm512_setzero_si512(), lane_hi = _mm512_setzero_si512();
+    if (g->lanes == LANES) { /* respondent j in lane j % LANES */
+        uint16_t l[64];
+        for (size_t j = 0; j < 64; j++)
+            l[j] = (uint16_t)((j % LANES) * g->cells);
+        lane_lo = _mm512_loadu_si512((const void *)l);
+        lane_hi = _mm512_loadu_si512((const void *)(l + 32));
+    }
+    for (size_t i = w0; i < w1; i++) {
+        size_t m = n_rows - i * 64 < 64 ? n_rows - i * 64 : 64;
+        __mmask64 in = m == 64 ? ~(__mmask64)0 : ((__mmask64)1 << m) - 1;
+        __m512i v = _mm512_maskz_loadu_epi8(in, sd->row_of + i * 64);
+        __m512i lo = _mm512_cvtepu8_epi16(_mm512_castsi512_si256(v));
+        __m512i hi = _mm512_cvtepu8_epi16(_mm512_extracti64x4_epi64(v, 1));
+        for (size_t k = 0; k < g->n; k++) {
+            __m512i s = _mm512_set1_epi16((short)g->s[k]);
+            v = _mm512_maskz_loadu_epi8(in, g->sa[k] + i * 64);
+            lo = _mm512_add_epi16(_mm512_mullo_epi16(lo, s),
+                                  _mm512_cvtepu8_epi16(_mm512_castsi512_si256(v)));
+            hi = _mm512_add_epi16(_mm512_mullo_epi16(hi, s),
+                                  _mm512_cvtepu8_epi16(_mm512_extracti64x4_epi64(v, 1)));
+        }
+        _mm512_storeu_si512((void *)idx, _mm512_add_epi16(lo, lane_lo));
+        _mm512_storeu_si512((void *)(idx + 32), _mm512_add_epi16(hi, lane_hi));
+        const double *w = sd->w + i * 64;
+        for (size_t j = 0; j < m; j++) {
+            hw[idx[j]] += w[j];
+            hc[idx[j]]++;
+        }
     }
 }
 #endif
@@ -174,14 +328,20 @@ static void count_words(group *gs, size_t ng, const hi_side *sd, size_t n_rows, 
         size_t r1 = b1 * 64 < n_rows ? b1 * 64 : n_rows;
         for (size_t k = 0; k < ng; k++) {
             group *g = &gs[k];
+#if defined(__x86_64__) && defined(__GNUC__)
+            if (g->sa[0] != NULL && avx512) {
+                sa_words_avx512(g, sd, n_rows, b0, b1, t);
+                continue;
+            }
+#endif
             if (g->sa[0] != NULL)
                 sa_rows(g, sd, b0 * 64, r1, g->hw[t], g->hc[t]);
 #if defined(__x86_64__) && defined(__GNUC__)
             else if (avx512)
-                ma_words_avx512(g, sd, n_rows, b0, b1, g->hw[t], g->hc[t]);
+                ma_words_avx512(g, sd, n_rows, b0, b1, t);
 #endif
             else
-                ma_words_portable(g, sd, n_rows, b0, b1, g->hw[t], g->hc[t]);
+                ma_words_portable(g, sd, n_rows, b0, b1, t);
         }
     }
 }
@@ -214,10 +374,10 @@ static void fold(const group *g, const hi_side *sd, int threads, res *rs)
         for (int t = 0; t < threads; t++)
             for (size_t l = 0; l < g->lanes; l++) {
                 x += g->hw[t][l * g->cells + c];
-                k += g->hc[t][l * g->cells + c];
+                k += g->hc[t] != NULL ? g->hc[t][l * g->cells + c] : 0;
             }
-        if (k == 0)
-            continue;
+        if (g->hc[0] != NULL ? k == 0 : !(x > 0))
+            continue; /* (the weights are never negative) */
         size_t b = c / per_bucket, v = c % per_bucket;
         if (g->sa[0] != NULL) { /* joint values, the last head fastest */
             for (size_t h = g->n; h-- > 0;) {
@@ -234,30 +394,20 @@ static void fold(const group *g, const hi_side *sd, int threads, res *rs)
             if (v >> i & 1)
                 add_cell(sd, b, r->n + 1, i + 1, x, k, r->cnt, r->wc);
     }
-}
-
-/* Whether "answered at all" is "in some category" (pattern 0 a blank). */
-static bool present_is_any(const hi_var *h, size_t n_rows)
-{
-    for (size_t i = 0; i < hi_words(n_rows); i++) {
-        uint64_t any = 0;
-        for (size_t c = 0; c < h->n; c++)
-            any |= h->cat[c].bits[i];
-        if (any != h->present[i])
-            return false;
-    }
-    return true;
+    for (int t = 0; t < threads && g->pc[0] != NULL; t++) /* the popcounts (MA) */
+        for (size_t j = 0; j < sd->n * (g->p + 1); j++)
+            rs[g->head[0]].cnt[j] += g->pc[t][j];
 }
 
 /* Whether head h can be counted here at all. */
-static bool fusable(const hi_var *h, const hi_side *sd, size_t n_rows)
+static bool fusable(const hi_var *h, const hi_side *sd)
 {
     if (hi_wfused_mode < 0 || sd->w == NULL || sd->row_of == NULL || h->grid || h->is_num)
         return false;
     if (h->sa != NULL)
         return n_buckets(sd) * (h->n + 1) <= MAX_MA_CELLS;
-    return h->present != NULL && h->n > 0 && h->n <= 12 &&
-           (n_buckets(sd) << h->n) <= MAX_MA_CELLS && present_is_any(h, n_rows);
+    /* (that "answered" is "in some category" is checked as it counts) */
+    return h->present != NULL && h->n > 0 && h->n <= 12 && (n_buckets(sd) << h->n) <= MAX_MA_CELLS;
 }
 
 /* The key a head's result is found by: its SA column or first bitset. */
@@ -291,9 +441,10 @@ static bool same_head(const res *r, const hi_var *h)
     return true;
 }
 
-/* The groups of heads hs (results rs[i] for hs[i]): SA heads joined
- * greedily while the joint histogram stays small, largest first. */
-static size_t make_groups(const hi_var *hs, size_t n, const hi_side *sd, group *gs)
+/* The groups of heads hs (results rs[i] for hs[i]) into gs, *ng of them:
+ * SA heads joined greedily while the joint histogram stays small, largest
+ * first. */
+static hoshi_err make_groups(const hi_var *hs, size_t n, const hi_side *sd, group *gs, size_t *out)
 {
     size_t ng = 0, nb = n_buckets(sd);
     for (size_t i = 0; i < n; i++) { /* MA heads, one group each */
@@ -308,7 +459,10 @@ static size_t make_groups(const hi_var *hs, size_t n, const hi_side *sd, group *
     }
     size_t first_sa = ng;
     bool *done = hi_calloc(n ? n : 1, sizeof *done);
-    for (size_t round = 0; round < n && done != NULL; round++) {
+    *out = ng;
+    if (done == NULL) /* (no SA head would be counted) */
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+    for (size_t round = 0; round < n; round++) {
         size_t big = n; /* the largest SA head not yet placed */
         for (size_t i = 0; i < n; i++)
             if (hs[i].sa != NULL && !done[i] && (big == n || hs[i].n > hs[big].n))
@@ -335,7 +489,8 @@ static size_t make_groups(const hi_var *hs, size_t n, const hi_side *sd, group *
         gs[k].lanes = gs[k].n == 1 && gs[k].cells <= SMALL ? LANES : 1;
     for (size_t k = 0; k < first_sa; k++)
         gs[k].lanes = 1;
-    return ng;
+    *out = ng;
+    return HOSHI_OK;
 }
 
 static void free_groups(group *gs, size_t ng)
@@ -344,6 +499,7 @@ static void free_groups(group *gs, size_t ng)
         for (int t = 0; t < 2; t++) {
             free(gs[k].hw[t]);
             free(gs[k].hc[t]);
+            free(gs[k].pc[t]);
         }
 }
 
@@ -374,19 +530,27 @@ static hoshi_err count_heads(const hi_var *hs, size_t n, const hi_side *sd, size
         free(bits);
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     }
-    size_t ng = make_groups(hs, n, sd, gs), words = hi_words(n_rows);
+    size_t ng = 0, words = hi_words(n_rows);
+    err = make_groups(hs, n, sd, gs, &ng);
     int threads = two_threads && words > 1 ? 2 : 1;
-    for (size_t k = 0; k < ng; k++) {
+    for (size_t k = 0; k < ng && err == HOSHI_OK; k++) {
         group *g = &gs[k];
+        /* an MA head against few side rows: its counts by popcounts, so a
+         * respondent adds only its weight to its cell */
+        size_t pop = g->sa[0] == NULL && sd->n * (g->p + 1) <= MAX_POP_CELLS ? sd->n * (g->p + 1) : 0;
         if (g->sa[0] == NULL) {
             g->bits = bits + k * 12;
+            g->present = hs[g->head[0]].present;
             for (size_t c = 0; c < g->p; c++)
                 bits[k * 12 + c] = hs[g->head[0]].cat[c].bits;
         }
         for (int t = 0; t < threads; t++) {
             g->hw[t] = hi_calloc(g->lanes * g->cells, sizeof *g->hw[t]);
-            g->hc[t] = hi_calloc(g->lanes * g->cells, sizeof *g->hc[t]);
-            if (g->hw[t] == NULL || g->hc[t] == NULL)
+            if (pop > 0)
+                g->pc[t] = hi_calloc(pop, sizeof *g->pc[t]);
+            else
+                g->hc[t] = hi_calloc(g->lanes * g->cells, sizeof *g->hc[t]);
+            if (g->hw[t] == NULL || (pop > 0 ? g->pc[t] == NULL : g->hc[t] == NULL))
                 err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
         }
     }
@@ -399,8 +563,10 @@ static hoshi_err count_heads(const hi_var *hs, size_t n, const hi_side *sd, size
             pthread_join(th, NULL);
         else if (threads == 2)
             count_thread(&J);
-        for (size_t k = 0; k < ng; k++)
+        for (size_t k = 0; k < ng; k++) {
             fold(&gs[k], sd, threads, rs);
+            rs[gs[k].head[0]].bad = gs[k].bad[0] || gs[k].bad[1];
+        }
         atomic_fetch_add(&hi_wfused_passes, 1);
     }
     free_groups(gs, ng);
@@ -418,6 +584,8 @@ hoshi_err hi_wfused_cat(const hi_var *h, const hi_side *sd, size_t n_rows, uint6
         res want = {0};
         res_of(&want, h);
         res *r = bsearch(&want, B->r, B->n, sizeof *B->r, cmp_res);
+        if (r != NULL && same_head(r, h) && r->bad)
+            return HOSHI_OK; /* the general kernels count it */
         if (r != NULL && same_head(r, h)) {
             memcpy(cnt, r->cnt, sd->n * (h->n + 1) * sizeof *cnt);
             memcpy(wc, r->wc, sd->n * (h->n + 1) * sizeof *wc);
@@ -425,12 +593,12 @@ hoshi_err hi_wfused_cat(const hi_var *h, const hi_side *sd, size_t n_rows, uint6
             return HOSHI_OK;
         }
     }
-    if (!fusable(h, sd, n_rows))
+    if (!fusable(h, sd))
         return HOSHI_OK;
     res r = {.cnt = cnt, .wc = wc};
     res_of(&r, h);
     hoshi_err err = count_heads(h, 1, sd, n_rows, false, &r);
-    *done = err == HOSHI_OK;
+    *done = err == HOSHI_OK && !r.bad;
     return err;
 }
 
@@ -447,36 +615,104 @@ static bool netted(const hoshi_tab_spec *spec, const char *name)
     return false;
 }
 
-/* Heads names[0..n) that can be counted here, CHUNK at a time, into B. */
+/* Heads names[0..n) opened into hs, ok[i] when hs[i] is open and can be
+ * counted here (a head that cannot be opened is left to the table
+ * builder, which reports it; but running out of memory ends the run,
+ * nomem: a column may be left half made). */
+typedef struct open_job {
+    const hoshi_dataset *ds;
+    const hoshi_tab_spec *spec;
+    const hi_side *sd;
+    const char *const *names;
+    size_t n;
+    hi_var *hs;
+    bool *ok;
+    bool nomem;
+} open_job;
+
+static void *open_heads(void *arg)
+{
+    open_job *J = arg;
+    for (size_t i = 0; i < J->n; i++) {
+        J->ok[i] = false;
+        hoshi_err err = J->nomem || netted(J->spec, J->names[i])
+                            ? HOSHI_ERR_USAGE
+                            : hi_var_open(J->ds, J->names[i], &J->hs[i]);
+        J->nomem = J->nomem || err == HOSHI_ERR_NOMEM;
+        if (err != HOSHI_OK) {
+            hi_clear_error();
+            continue;
+        }
+        if (!fusable(&J->hs[i], J->sd)) {
+            hi_var_free(&J->hs[i]);
+            continue;
+        }
+        J->ok[i] = true;
+    }
+    return NULL;
+}
+
+/* Heads names[0..n) that can be counted here, CHUNK at a time, into B;
+ * opened on two threads (by halves) when two_threads. */
 static hoshi_err batch_chunk(const hoshi_dataset *ds, const hoshi_tab_spec *spec, const hi_side *sd,
                              const char *const *names, size_t n, bool two_threads,
                              hi_wfused_batch *B)
 {
-    hi_var hs[CHUNK];
-    size_t nh = 0, first = B->n;
-    hoshi_err err = HOSHI_OK;
-    for (size_t i = 0; i < n && err == HOSHI_OK; i++) {
-        if (netted(spec, names[i]) || hi_var_open(ds, names[i], &hs[nh]) != HOSHI_OK) {
-            hi_clear_error(); /* the table builder reports it */
+    hi_var all[CHUNK], hs[CHUNK];
+    const char *hn[CHUNK];
+    bool ok[CHUNK];
+    size_t nh = 0, first = B->n, half = two_threads && n > 1 ? n / 2 : n;
+    open_job J[2] = {{ds, spec, sd, names, half, all, ok, false},
+                     {ds, spec, sd, names + half, n - half, all + half, ok + half, false}};
+    pthread_t th;
+    bool threaded = n > half && pthread_create(&th, NULL, open_heads, &J[1]) == 0;
+    open_heads(&J[0]);
+    if (threaded)
+        pthread_join(th, NULL);
+    else if (n > half)
+        open_heads(&J[1]);
+    hoshi_err err = J[0].nomem || J[1].nomem ? hi_fail(HOSHI_ERR_NOMEM, "out of memory") : HOSHI_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (!ok[i])
             continue;
-        }
-        if (!fusable(&hs[nh], sd, ds->n_rows)) {
-            hi_var_free(&hs[nh]);
-            continue;
-        }
+        hn[nh] = names[i];
+        hs[nh++] = all[i];
+        if (err != HOSHI_OK)
+            continue; /* (freed below) */
         res *r = &B->r[B->n++];
-        res_of(r, &hs[nh]);
+        res_of(r, &hs[nh - 1]);
         r->cnt = hi_malloc(sd->n * (r->n + 1) * sizeof *r->cnt);
         r->wc = hi_malloc(sd->n * (r->n + 1) * sizeof *r->wc);
         if (r->cnt == NULL || r->wc == NULL)
             err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-        nh++;
     }
     if (err == HOSHI_OK && nh > 0)
         err = count_heads(hs, nh, sd, ds->n_rows, two_threads, B->r + first);
-    for (size_t i = 0; i < nh; i++)
-        hi_var_free(&hs[i]);
+    for (size_t i = 0; i < nh; i++) { /* kept for the table builder, not opened twice */
+        if (err == HOSHI_OK)
+            B->keep[B->n_keep++] = (kept){hn[i], hs[i]};
+        else
+            hi_var_free(&hs[i]);
+    }
     return err;
+}
+
+static int cmp_kept(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const kept *)a)->name, y = (uintptr_t)((const kept *)b)->name;
+    return x < y ? -1 : x > y;
+}
+
+bool hi_wfused_take(const hi_wfused_batch *B, const char *name, hi_var *out)
+{
+    if (B == NULL || B->n_keep == 0)
+        return false;
+    kept want = {.name = name};
+    const kept *k = bsearch(&want, B->keep, B->n_keep, sizeof *B->keep, cmp_kept);
+    if (k == NULL || atomic_exchange(&B->taken[k - B->keep], 1) != 0)
+        return false; /* (a head named twice: the second opens its own) */
+    *out = k->var;
+    return true;
 }
 
 hoshi_err hi_wfused_batch_make(const hoshi_dataset *ds, const hoshi_tab_spec *spec,
@@ -487,8 +723,10 @@ hoshi_err hi_wfused_batch_make(const hoshi_dataset *ds, const hoshi_tab_spec *sp
     if (hi_wfused_mode < 0 || sd->w == NULL || sd->row_of == NULL || n < 2)
         return HOSHI_OK;
     hi_wfused_batch *B = hi_calloc(1, sizeof *B);
-    if (B == NULL || (B->r = hi_calloc(n, sizeof *B->r)) == NULL) {
-        free(B);
+    if (B == NULL || (B->r = hi_calloc(n, sizeof *B->r)) == NULL ||
+        (B->keep = hi_calloc(n, sizeof *B->keep)) == NULL ||
+        (B->taken = hi_calloc(n, sizeof *B->taken)) == NULL) {
+        hi_wfused_batch_free(B);
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
     }
     hoshi_err err = HOSHI_OK;
@@ -499,6 +737,7 @@ hoshi_err hi_wfused_batch_make(const hoshi_dataset *ds, const hoshi_tab_spec *sp
         return err;
     }
     qsort(B->r, B->n, sizeof *B->r, cmp_res);
+    qsort(B->keep, B->n_keep, sizeof *B->keep, cmp_kept);
     *out = B;
     return HOSHI_OK;
 }
@@ -507,10 +746,15 @@ void hi_wfused_batch_free(hi_wfused_batch *B)
 {
     if (B == NULL)
         return;
-    for (size_t i = 0; i < B->n; i++) {
+    for (size_t i = 0; i < B->n && B->r != NULL; i++) {
         free(B->r[i].cnt);
         free(B->r[i].wc);
     }
+    for (size_t i = 0; i < B->n_keep; i++)
+        if (!B->taken[i])
+            hi_var_free(&B->keep[i].var);
     free(B->r);
+    free(B->keep);
+    free((void *)B->taken);
     free(B);
 }
