@@ -203,6 +203,13 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count);
  * address.  Never pass a password, token or cookie. */
 void srv_log(srv_req *r, const char *level, const char *event, ...) __attribute__((sentinel));
 
+/* --- log_redact.c */
+/* value, or in its place a static text naming its route, when value is
+ * a path whose link is a credential (/s/TOKEN, /password/reset/TOKEN,
+ * /invite/TOKEN, /email/confirm/TOKEN): srv_log passes every value
+ * through it, so no caller can log such a token by mistake. */
+const char *srv_log_redact(const char *value);
+
 /* --- demo.c */
 /* Demo organisations of plain --demo: the demo survey (demo_survey.c)
  * invites up to this many, so it gets a few thousand responses. */
