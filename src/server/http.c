@@ -46,6 +46,7 @@ typedef struct conn_state {
     hoshi_buf body;
     bool too_big;
     struct MHD_Connection *conn;
+    const srv *s;
     srv_req *r;                   /* while the request is being answered */
     srv_resp p;
     struct timespec t0;           /* the headers were in: the request log's ms counts from here */
@@ -103,20 +104,6 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, srv_resp *p)
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)p->status, resp);
     MHD_destroy_response(resp);
     return ret;
-}
-
-static void client_ip(struct MHD_Connection *conn, char *out, size_t size)
-{
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    snprintf(out, size, "?");
-    if (ci == NULL || ci->client_addr == NULL)
-        return;
-    const struct sockaddr *sa = ci->client_addr;
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)size);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
-                  (socklen_t)size);
 }
 
 static hoshi_lang pick_lang(srv_req *r)
@@ -181,7 +168,7 @@ static enum MHD_Result refuse(conn_state *cs, const char *method, const char *ur
     plain(p, status, msg);
     size_t bytes = p->body.len;
     char ip[64];
-    client_ip(cs->conn, ip, sizeof ip);
+    srv_client_addr(cs->s, cs->conn, ip, sizeof ip);
     enum MHD_Result ret = send_resp(cs->conn, p);
     log_request(ip, method, url, status, &cs->t0, bytes);
     return ret;
@@ -247,6 +234,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         srv_await_init(&cs->wait, conn);
         cs->conn = conn;
+        cs->s = s;
         clock_gettime(CLOCK_MONOTONIC, &cs->t0);
         /* Only the policy editor needs a large body; every other form
          * stays under the small cap. */
@@ -300,7 +288,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->is_post = post;
     r->is_head = head;
     srv_await_attach(r, &cs->wait);
-    client_ip(conn, r->client_ip, sizeof r->client_ip);
+    srv_client_addr(s, conn, r->client_ip, sizeof r->client_ip);
     r->lang = pick_lang(r);
     if (post) {
         const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
