@@ -104,12 +104,17 @@ PY
 reader=$!
 for _ in $(seq 600); do [ -e "$tmp/reading" ] && break; sleep 0.1; done
 before=$(facts "$live")
-sqlite3 "$live" ".backup '$tmp/backup.db'" 2>"$tmp/backup.err"
+# the backup script of docs/deploy.md, as it is written there
+sed -n '/^<!-- backup_restore.sh runs the next block/,/^```$/p' "$here/docs/deploy.md" | sed '1,2d;$d' >"$tmp/hoshi-backup"
+HOSHI_DB=$live HOSHI_BACKUPS=$tmp/backups sh "$tmp/hoshi-backup" >"$tmp/backup.out" 2>&1
 rc=$?
-cp -p "$live.keys" "$tmp/backup.db.keys"
 : >"$tmp/stop-reading"
 wait "$reader"
-check "sqlite3 .backup while the server runs: exit 0, nothing on stderr" '[ $rc = 0 ] && [ ! -s "$tmp/backup.err" ]'
+bk=$(ls -d "$tmp"/backups/*/ 2>/dev/null | head -1)
+check "docs/deploy.md's hoshi-backup (sqlite3 .backup) while the server runs: exit 0, silent, one dated folder" \
+  '[ $rc = 0 ] && [ ! -s "$tmp/backup.out" ] && grep -q "^sqlite3 .*\.backup" "$tmp/hoshi-backup" && [ -f "$bk/hoshi.db" ] && [ -f "$bk/hoshi.db.keys" ]'
+cp -p "$bk/hoshi.db" "$tmp/backup.db"
+cp -p "$bk/hoshi.db.keys" "$tmp/backup.db.keys"
 read -r n bad <"$tmp/reader.out"
 check "the server answered throughout the backup ($n answers, ${bad:-?} failures)" '[ "${n:-0}" -gt 0 ] && [ "$bad" = 0 ]'
 check "backup: integrity_check ok" '[ "$(q "$tmp/backup.db" "PRAGMA integrity_check")" = ok ]'
@@ -187,10 +192,9 @@ stop restored "$pid"
 # the server stopped, the old files moved aside (WAL and shared memory
 # too: a stale -wal would be replayed into the restored file), copy, start
 mkdir -p "$tmp/var/before-restore"
-mv "$live" "$tmp/var/before-restore/"
-mv -f "$live-wal" "$live-shm" "$tmp/var/before-restore/" 2>/dev/null
-cp "$tmp/backup.db" "$live"
-cp -p "$tmp/backup.db.keys" "$live.keys"
+mv "$live"* "$tmp/var/before-restore/"
+cp "$bk/hoshi.db" "$bk/hoshi.db.keys" "$tmp/var/"
+chmod 0600 "$live.keys"
 start in-place "$live"
 verify_restored "in place" "$port" "$live"
 stop in-place "$pid"
