@@ -82,7 +82,7 @@ done
 # --- through the proxy
 PYTHONPATH=$here/tests/http python3 - "$http_port" "$https_port" "$tmp" <<'PY'
 import glob, http.client, os, re, socket, ssl, sys, urllib.parse
-from harness import check
+from harness import Client, check
 http_port, https_port, tmp = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 HOST = "registry.example.jp"
 ctx = ssl.create_default_context(cafile=os.path.join(tmp, "ngx", "cert.pem"))
@@ -100,31 +100,17 @@ class Conn(http.client.HTTPSConnection):
         self.sock = ctx.wrap_socket(sock, server_hostname=HOST)
 
 
-class Browser:
+class Browser(Client):
+    """harness.Client over HTTPS through nginx, from a source address of its own."""
     def __init__(self, source):
-        self.source, self.cookies = source, {}
+        super().__init__(https_port, source)
 
-    def req(self, method, path, form=None, headers=None, body=None):
-        c = Conn(self.source)
-        h = {"Host": HOST, **(headers or {})}
-        if self.cookies:
-            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if form is not None:
-            body = urllib.parse.urlencode(form)
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        c.request(method, path, body=body, headers=h)
-        r = c.getresponse()
-        r.text = r.read().decode("utf-8", "replace")
-        r.set_cookies = [v for k, v in r.getheaders() if k.lower() == "set-cookie"]
-        for v in r.set_cookies:
-            name, val = v.split(";", 1)[0].split("=", 1)
-            self.cookies[name] = val
-        c.close()
-        return r
+    def connection(self):
+        return Conn(self.source)
 
-    def post(self, path, form, token_from=None):
-        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', self.req("GET", token_from or path).text)
-        return self.req("POST", path, {**form, "csrf": m.group(1) if m else ""})
+
+def cookies_set(r):
+    return [v for k, v in r.getheaders() if k.lower() == "set-cookie"]
 
 
 def hoshi_log():
@@ -143,13 +129,13 @@ check("plain HTTP: 301 to the same page on https://registry.example.jp",
       r.status == 301 and r.getheader("Location") == "https://registry.example.jp/registry?q=x", (r.status, r.getheader("Location")))
 
 a, b = Browser("127.0.0.5"), Browser("127.0.0.6")
-r = a.req("GET", "/about")
-check("HTTPS with the site's certificate: the page from hoshi", r.status == 200 and "<html" in r.text, r.status)
+r = a.request("GET", "/about")
+check("HTTPS with the site's certificate: the page from hoshi", r.status == 200 and "<html" in r.body, r.status)
 check("HSTS from nginx", r.getheader("Strict-Transport-Security") == "max-age=63072000")
 check("hoshi's own security headers pass through",
       "frame-ancestors 'none'" in (r.getheader("Content-Security-Policy") or "") and r.getheader("X-Frame-Options") == "DENY")
 check("hoshi logs the client's address, not the proxy's", logged_ip("/about") == "127.0.0.5", logged_ip("/about"))
-b.req("GET", "/contact", headers={"X-Forwarded-For": "198.51.100.66"})
+b.request("GET", "/contact", headers={"X-Forwarded-For": "198.51.100.66"})
 check("a client's own X-Forwarded-For is replaced by nginx: the real address logged",
       logged_ip("/contact") == "127.0.0.6" and "198.51.100.66" not in hoshi_log(), logged_ip("/contact"))
 
@@ -161,9 +147,9 @@ check("sign-up limit per client behind the proxy (1 an hour): 303, then 429, ano
       [s1, s2, s3] == [303, 429, 303], [s1, s2, s3])
 r = b.post("/login", {"email": "b@example.jp", "password": pw})
 check("log-in through the proxy: a Secure, HttpOnly session cookie",
-      r.status == 303 and any(v.startswith("hoshi_sid=") and "Secure" in v and "HttpOnly" in v for v in r.set_cookies),
-      r.set_cookies)
-check("the session works through the proxy", b.req("GET", "/dashboard").status == 200)
+      r.status == 303 and any(v.startswith("hoshi_sid=") and "Secure" in v and "HttpOnly" in v for v in cookies_set(r)),
+      cookies_set(r))
+check("the session works through the proxy", b.request("GET", "/dashboard").status == 200)
 
 b.post("/password/forgot", {"email": "b@example.jp"})
 mails = glob.glob(os.path.join(tmp, "mail", "*-password_reset.eml"))
@@ -172,14 +158,14 @@ body = email.message_from_bytes(open(mails[0], "rb").read(), policy=email.policy
 m = re.search(r"https://registry\.example\.jp/password/reset/([A-Za-z0-9_-]{43})", body)
 check("mailed links use --base-url https://registry.example.jp", m is not None, body[:300])
 token = m.group(1) if m else "no-token"
-r = a.req("GET", "/password/reset/" + token)
+r = a.request("GET", "/password/reset/" + token)
 check("the reset link works through the proxy", r.status == 200, r.status)
 
 boundary = "hoshiboundary"
 def upload(size):
     part = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"s.xlsx\"\r\n"
             f"Content-Type: application/octet-stream\r\n\r\n").encode() + b"x" * size + f"\r\n--{boundary}--\r\n".encode()
-    return a.req("POST", "/operator/surveys", body=part,
+    return a.request("POST", "/operator/surveys", body=part,
                  headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
 r = upload(3 << 20)
 check("a 3 MB upload reaches hoshi (its answer, not nginx's 413)",
