@@ -142,7 +142,7 @@ static void free_req(srv_req *r)
     free(r);
 }
 
-/* The request line of the log (docs/deploy.md, "The request log"): one
+/* The request line of the log (docs/deploy.md, "What to watch"): one
  * per request answered, whoever answered it.  ip is passed here rather
  * than taken from a srv_req because the early refusals (405, 411, 413)
  * have none; the path goes through srv_log's redaction of secret links,
