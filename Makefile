@@ -61,8 +61,10 @@ LIBS    += -lpwquality
 DEB_PACKAGES += libzip-dev libexpat1-dev
 # libzip's static link (pkg-config --static hoshi, tests/suites/install.sh) names -lbz2
 DEB_PACKAGES += libbz2-dev
-# the sqlite3 shell: tests look into the database a command left behind
+# the sqlite3 shell: tests look into the database a command left behind, and back it up (backup_restore.sh)
 DEB_PACKAGES += sqlite3
+# nginx in front of hoshi serve, as docs/deploy.md sets it up (tests/suites/deploy_proxy.sh)
+DEB_PACKAGES += nginx
 LIBS    += -lzip -lexpat
 # the PostgreSQL store (issue 12): libpq, and the server the tests start
 # themselves (initdb and pg_ctl in a temporary directory, tests/pg/pgtmp.py)

@@ -46,9 +46,10 @@ typedef struct conn_state {
     hoshi_buf body;
     bool too_big;
     struct MHD_Connection *conn;
+    const srv *s;
     srv_req *r;                   /* while the request is being answered */
     srv_resp p;
-    struct timespec t0;
+    struct timespec t0;           /* the headers were in: the request log's ms counts from here */
     srv_await wait;               /* while a request waits for the password pool */
 } conn_state;
 
@@ -105,20 +106,6 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, srv_resp *p)
     return ret;
 }
 
-static void client_ip(struct MHD_Connection *conn, char *out, size_t size)
-{
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    snprintf(out, size, "?");
-    if (ci == NULL || ci->client_addr == NULL)
-        return;
-    const struct sockaddr *sa = ci->client_addr;
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)size);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
-                  (socklen_t)size);
-}
-
 static hoshi_lang pick_lang(srv_req *r)
 {
     const char *q = srv_req_query(r, "lang");
@@ -155,6 +142,38 @@ static void free_req(srv_req *r)
     free(r);
 }
 
+/* The request line of the log (docs/deploy.md, "What to watch"): one
+ * per request answered, whoever answered it.  ip is passed here rather
+ * than taken from a srv_req because the early refusals (405, 411, 413)
+ * have none; the path goes through srv_log's redaction of secret links,
+ * and MHD gives it without the query string, so no query is ever logged. */
+static void log_request(const char *ip, const char *method, const char *path, int status,
+                        const struct timespec *t0, size_t bytes)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    char st[8], ms[32], len[24];
+    snprintf(st, sizeof st, "%d", status);
+    snprintf(ms, sizeof ms, "%.3f",
+             (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6);
+    snprintf(len, sizeof len, "%zu", bytes);
+    srv_log(NULL, status >= 500 ? "error" : "info", "request", "ip", ip, "method", method, "path", path,
+            "status", st, "ms", ms, "bytes", len, (const char *)NULL);
+}
+
+/* Answers a request refused before it became a srv_req, and logs it. */
+static enum MHD_Result refuse(conn_state *cs, const char *method, const char *url, srv_resp *p, int status,
+                              const char *msg)
+{
+    plain(p, status, msg);
+    size_t bytes = p->body.len;
+    char ip[64];
+    srv_client_addr(cs->s, cs->conn, ip, sizeof ip);
+    enum MHD_Result ret = send_resp(cs->conn, p);
+    log_request(ip, method, url, status, &cs->t0, bytes);
+    return ret;
+}
+
 /* Logs the request, sends the response and forgets the request. */
 static enum MHD_Result finish(conn_state *cs)
 {
@@ -174,15 +193,7 @@ static enum MHD_Result finish(conn_state *cs)
         p->cacheable = false;
         hoshi_buf_puts(&p->body, "internal error\n");
     }
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    char status[8], ms[32], bytes[24];
-    snprintf(status, sizeof status, "%d", p->status);
-    snprintf(ms, sizeof ms, "%.3f",
-             (double)(t1.tv_sec - cs->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - cs->t0.tv_nsec) / 1e6);
-    snprintf(bytes, sizeof bytes, "%zu", p->body.len);
-    srv_log(r, p->status >= 500 ? "error" : "info", "request", "method", r->method, "path", r->path, "status",
-            status, "ms", ms, "bytes", bytes, (const char *)NULL);
+    log_request(r->client_ip[0] ? r->client_ip : "?", r->method, r->path, p->status, &cs->t0, p->body.len);
     enum MHD_Result ret = send_resp(cs->conn, p);
     free_req(r);
     cs->r = NULL;
@@ -223,6 +234,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         srv_await_init(&cs->wait, conn);
         cs->conn = conn;
+        cs->s = s;
+        clock_gettime(CLOCK_MONOTONIC, &cs->t0);
         /* Only the policy editor needs a large body; every other form
          * stays under the small cap. */
         cs->body.limit = strcmp(url, "/policy") == 0          ? SRV_POLICY_BODY_MAX
@@ -231,8 +244,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *con_cls = cs;
         if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding") != NULL) {
             srv_resp p = {.status = 411, .body = HOSHI_BUF_INIT};
-            plain(&p, 411, "a request body needs a Content-Length\n");
-            return send_resp(conn, &p);
+            return refuse(cs, method, url, &p, 411, "a request body needs a Content-Length\n");
         }
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         long n = 0;
@@ -241,8 +253,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (cs->too_big) {
             /* Answer at once; MHD closes the connection instead of reading on. */
             srv_resp p = {.status = 413, .body = HOSHI_BUF_INIT};
-            plain(&p, 413, "request body too large\n");
-            return send_resp(conn, &p);
+            return refuse(cs, method, url, &p, 413, "request body too large\n");
         }
         return MHD_YES;
     }
@@ -260,14 +271,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     srv_resp *p = &cs->p;
     *p = (srv_resp){.status = 200, .ctype = "text/html; charset=utf-8", .body = HOSHI_BUF_INIT};
     if (cs->too_big) {
-        plain(p, 413, "request body too large\n");
-        return send_resp(conn, p);
+        return refuse(cs, method, url, p, 413, "request body too large\n");
     }
     bool get = strcmp(method, "GET") == 0, head = strcmp(method, "HEAD") == 0,
          post = strcmp(method, "POST") == 0;
     if (!get && !head && !post) {
-        plain(p, 405, "method not allowed\n");
-        return send_resp(conn, p);
+        return refuse(cs, method, url, p, 405, "method not allowed\n");
     }
     srv_req *r = calloc(1, sizeof *r);
     if (r == NULL)
@@ -279,7 +288,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->is_post = post;
     r->is_head = head;
     srv_await_attach(r, &cs->wait);
-    client_ip(conn, r->client_ip, sizeof r->client_ip);
+    srv_client_addr(s, conn, r->client_ip, sizeof r->client_ip);
     r->lang = pick_lang(r);
     if (post) {
         const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
@@ -295,7 +304,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         sodium_memzero(cs->body.data, cs->body.len);
     hoshi_buf_free(&cs->body);
     cs->r = r;
-    clock_gettime(CLOCK_MONOTONIC, &cs->t0);
     srv_route(r, p);
     if (r->cont != NULL)
         return srv_await_suspend(&cs->wait) ? MHD_YES : resume(cs);

@@ -5,7 +5,7 @@
  *
  * Values are quoted and escaped here, so a hostile path or e-mail cannot
  * forge a line or a field.  Callers never pass passwords, tokens or
- * cookies; session and account identities are logged only as the short
+ * cookies, and a path that carries a token is cut here (log_redact.c); session and account identities are logged only as the short
  * digests the server already keys them by.
  */
 #include "server.h"
@@ -68,9 +68,9 @@ void srv_log(srv_req *r, const char *level, const char *event, ...)
             break;
         const char *v = va_arg(ap, const char *);
         hoshi_buf_printf(&b, " %s=", k);
-        /* A survey link's path is its token (issue 9): never logged. */
-        if (strcmp(k, "path") == 0 && v != NULL && strncmp(v, "/s/", 3) == 0 && strcmp(v, "/s/thanks") != 0)
-            v = "/s/(token)";
+        /* A link that is its own credential is logged without its token,
+         * whatever the key (a path is logged as "op" too). */
+        v = srv_log_redact(v);
         put_value(&b, v ? v : "");
     }
     va_end(ap);

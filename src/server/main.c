@@ -43,6 +43,9 @@ static const char help[] =
     "  --max-connections N   concurrent connections in all (default 4000)\n"
     "  --conn-per-ip N       concurrent connections per client address (default 32;\n"
     "                        behind a reverse proxy all clients share its address)\n"
+    "  --trust-proxy ADDR    requests from ADDR (a reverse proxy) count as coming\n"
+    "                        from the last address of their X-Forwarded-For header\n"
+    "                        (for the log, sign-up limit and log-in delays)\n"
     "  --header-timeout S    seconds a client has to send a request's headers,\n"
     "                        in total (default 10)\n"
     "  --hash-workers N      threads hashing passwords (default 2)\n"
@@ -73,7 +76,7 @@ static const char help[] =
 enum {
     O_LISTEN = 256, O_DB, O_DEMO, O_DEMO_COUNT, O_DEMO_PW, O_THREADS, O_SECURE, O_NOCACHE, O_BASE, O_DATA,
     O_MAXCONN, O_PERIP, O_HDRTIME, O_HASHW, O_HASHQ, O_SIGNUP, O_KEYFILE, O_SMTP, O_FROM,
-    O_SMTPUSER, O_SMTPPW, O_MAILDIR, O_RETRY, O_SITEDIR, O_ATTEMPTS
+    O_SMTPUSER, O_SMTPPW, O_MAILDIR, O_RETRY, O_SITEDIR, O_ATTEMPTS, O_TRUSTPROXY
 };
 
 /* The limits against abuse (issue 7): option, range, field of srv_config. */
@@ -214,6 +217,7 @@ int srv_main(int argc, char **argv)
         {"mail-dir", required_argument, NULL, O_MAILDIR},
         {"mail-retry", required_argument, NULL, O_RETRY},
         {"mail-attempts", required_argument, NULL, O_ATTEMPTS},
+        {"trust-proxy", required_argument, NULL, O_TRUSTPROXY},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -221,7 +225,7 @@ int srv_main(int argc, char **argv)
                       .conn_per_ip = 32, .header_timeout = 10, .hash_workers = 2, .hash_queue = 16,
                       .signup_limit = 5, .mail_retry = 60, .mail_attempts = 8};
     const char *pw_file = NULL;
-    static char host[64];
+    static char host[64], proxy[64];
     const char *listen = "127.0.0.1:8080", *demo_pw = "hoshi-demo-2026";
     bool demo = false;
     long demo_count = SRV_DEMO_COUNT, threads = 4;
@@ -270,6 +274,11 @@ int srv_main(int argc, char **argv)
             break;
         case O_SMTPPW: pw_file = optarg; break;
         case O_MAILDIR: cfg.mail_dir = optarg; break;
+        case O_TRUSTPROXY:
+            if (!srv_addr_normalize(optarg, proxy, sizeof proxy))
+                return usage_error("--trust-proxy needs an IPv4 or IPv6 address, got '%s'", optarg);
+            cfg.trust_proxy = proxy;
+            break;
         case O_MAXCONN:
         case O_PERIP:
         case O_HDRTIME:

@@ -59,6 +59,7 @@ typedef struct srv_config {
     int hash_workers;             /* threads computing password hashes */
     int hash_queue;               /* hashing jobs that may wait; more get 503 */
     int signup_limit;             /* sign-ups per client address per hour */
+    const char *trust_proxy;      /* a proxy's address (normalized): its X-Forwarded-For names the client */
     /* E-mail (issue 11 part 4; mailer.c): SMTP when smtp_url is set, else
      * .eml files in mail_dir; neither: messages wait in the outbox. */
     const char *smtp_url;         /* smtp://host:port or smtps://… */
@@ -202,6 +203,21 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count);
  * values are quoted and escaped here.  r (may be NULL) adds the client
  * address.  Never pass a password, token or cookie. */
 void srv_log(srv_req *r, const char *level, const char *event, ...) __attribute__((sentinel));
+
+/* --- client_addr.c */
+/* Writes the address conn (a struct MHD_Connection *) counts as: its
+ * peer, or with --trust-proxy and that peer, the last address of its
+ * X-Forwarded-For header when that is a plain address. */
+void srv_client_addr(const srv *s, void *conn, char *out, size_t size);
+/* text as inet_ntop writes it (IPv4 or IPv6); false when not an address. */
+bool srv_addr_normalize(const char *text, char *out, size_t size);
+
+/* --- log_redact.c */
+/* value, or in its place a static text naming its route, when value is
+ * a path whose link is a credential (/s/TOKEN, /password/reset/TOKEN,
+ * /invite/TOKEN, /email/confirm/TOKEN): srv_log passes every value
+ * through it, so no caller can log such a token by mistake. */
+const char *srv_log_redact(const char *value);
 
 /* --- demo.c */
 /* Demo organisations of plain --demo: the demo survey (demo_survey.c)

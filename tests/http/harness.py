@@ -26,9 +26,13 @@ class Client:
     def __init__(self, port, source=None):
         self.port, self.cookies, self.source = port, {}, source
 
+    def connection(self):
+        """A new connection to the server (a subclass may reach it otherwise)."""
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=60,
+                                          source_address=(self.source, 0) if self.source else None)
+
     def request(self, method, path, form=None, headers=None, body=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60,
-                                       source_address=(self.source, 0) if self.source else None)
+        c = self.connection()
         h = dict(headers or {})
         if self.cookies:
             h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
