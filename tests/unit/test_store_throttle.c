@@ -2,7 +2,8 @@
  * test_store_throttle.c — the log-in and sign-up counters in the store
  * (issue 12 part 2): counters read, decided on and written back, new ones
  * made with their bounded flag and the bounded count kept beside them;
- * bad calls refused before anything is read; the sweep of quiet counters
+ * bad calls refused before anything is read; a write that fails half-way
+ * leaving nothing behind; the sweep of quiet counters
  * and the recount; the shared secret made once and read alike by every
  * handle; and two threads on two handles of one SQLite file counting one
  * counter, which must end with the exact number of their increments.
@@ -12,6 +13,7 @@
 #include "unit.h"
 
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -179,6 +181,30 @@ static void secret_made_once(void)
     hoshi_store_close(s);
 }
 
+/* The bounded count cannot be written (a trigger refuses it): the counter
+ * row written before it in the same transaction is gone too. */
+static void failed_write_leaves_nothing(void)
+{
+    hoshi_store *s = open_fresh();
+    sqlite3 *db = NULL;
+    CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(db, "CREATE TRIGGER no_count BEFORE UPDATE ON throttle_meta"
+                               " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;", NULL, NULL, NULL),
+              SQLITE_OK);
+    hoshi_throttle_counter c[2] = {counter(1, false), counter(2, true)};
+    seen x = {.add = 1, .at = 1000};
+    CHECK_INT(hoshi_store_throttle_update(s, c, 2, record, &x), HOSHI_ERR_IO);
+    CHECK(strstr(hoshi_error_detail(), "refused by the test") != NULL);
+    CHECK_INT(x.calls, 1);
+    CHECK_INT(sqlite3_exec(db, "DROP TRIGGER no_count", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    x = (seen){0};
+    CHECK_INT(hoshi_store_throttle_update(s, c, 2, record, &x), HOSHI_OK);
+    CHECK(!x.found[0] && !x.found[1]);
+    CHECK_INT(x.bounded, 0);
+    hoshi_store_close(s);
+}
+
 #define ROUNDS 150
 
 typedef struct hammer {
@@ -239,6 +265,7 @@ int main(void)
         return 1;
     RUN(counters_round_trip);
     RUN(bad_calls_refused);
+    RUN(failed_write_leaves_nothing);
     RUN(sweep_quiet_counters);
     RUN(secret_made_once);
     RUN(two_handles_count_exactly);
