@@ -13,6 +13,18 @@
 #include <sodium.h>
 #include <string.h>
 
+/* Runs fn(c, arg) inside one write transaction on a pooled connection:
+ * committed when it succeeds, rolled back when anything fails. */
+static hoshi_err in_transaction(hoshi_store *base, hoshi_err (*fn)(hi_conn *c, void *arg), void *arg)
+{
+    hi_conn *c = hi_sq_acquire(HI_SQ(base));
+    hoshi_err err = hi_sq_begin(c);
+    if (err == HOSHI_OK && ((err = fn(c, arg)) != HOSHI_OK || (err = hi_sq_exec(c, "COMMIT")) != HOSHI_OK))
+        hi_sq_rollback(c, err);
+    hi_sq_release(HI_SQ(base), c);
+    return err;
+}
+
 /* Reads k's row into k (found false, n and last 0 when there is none). */
 static hoshi_err read_counter(hi_conn *c, hoshi_throttle_counter *k)
 {
@@ -89,21 +101,31 @@ static hoshi_err add_bounded(hi_conn *c, long long delta)
     return step_done(c, st, "count bounded throttle counters");
 }
 
-static hoshi_err update_in(hi_conn *c, hoshi_throttle_counter *k, size_t n, hoshi_throttle_fn decide, void *ctx)
+/* What an update is asked to do. */
+typedef struct update_args {
+    hoshi_throttle_counter *k;
+    size_t n;
+    hoshi_throttle_fn decide;
+    void *ctx;
+} update_args;
+
+static hoshi_err update_in(hi_conn *c, void *arg)
 {
+    update_args *a = arg;
+    hoshi_throttle_counter *k = a->k;
     bool was_bounded[HOSHI_THROTTLE_MAX];
     long long bounded = 0;
     hoshi_err err;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < a->n; i++) {
         if ((err = read_counter(c, &k[i])) != HOSHI_OK)
             return err;
         was_bounded[i] = k[i].found && k[i].bounded;
     }
     if ((err = read_bounded(c, &bounded)) != HOSHI_OK)
         return err;
-    decide(k, n, bounded, ctx);
+    a->decide(k, a->n, bounded, a->ctx);
     long long delta = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < a->n; i++) {
         if (!k[i].write)
             continue;
         if ((err = write_counter(c, &k[i])) != HOSHI_OK)
@@ -123,27 +145,26 @@ hoshi_err hi_sq_throttle_update(hoshi_store *base, hoshi_throttle_counter *c, si
         for (size_t j = i + 1; j < n; j++)
             if (memcmp(c[i].key, c[j].key, HOSHI_THROTTLE_KEY) == 0)
                 return hi_fail(HOSHI_ERR_USAGE, "store: throttle counters %zu and %zu have the same key", i, j);
-    hi_conn *conn = hi_sq_acquire(HI_SQ(base));
-    hoshi_err err = hi_sq_begin(conn);
-    if (err != HOSHI_OK)
-        goto release;
-    if ((err = update_in(conn, c, n, decide, ctx)) != HOSHI_OK || (err = hi_sq_exec(conn, "COMMIT")) != HOSHI_OK)
-        hi_sq_rollback(conn, err);
-release:
-    hi_sq_release(HI_SQ(base), conn);
-    return err;
+    update_args a = {c, n, decide, ctx};
+    return in_transaction(base, update_in, &a);
 }
 
-static hoshi_err sweep_in(hi_conn *c, long long before, long long *removed)
+/* What a sweep is asked to do, and how many rows it removed. */
+typedef struct sweep_args {
+    long long before, removed;
+} sweep_args;
+
+static hoshi_err sweep_in(hi_conn *c, void *arg)
 {
+    sweep_args *a = arg;
     hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, "DELETE FROM throttle WHERE last <= ?1", &st);
     if (err != HOSHI_OK)
         return err;
-    hi_bind_int64(st, 1, before);
+    hi_bind_int64(st, 1, a->before);
     if ((err = step_done(c, st, "sweep throttle counters")) != HOSHI_OK)
         return err;
-    *removed = hi_sq_changes(c);
+    a->removed = hi_sq_changes(c);
     /* Recounted rather than adjusted: a count that ever drifted (a row
      * removed by hand) heals within a sweep. */
     return hi_sq_exec(c, "UPDATE throttle_meta SET bounded = (SELECT COUNT(*) FROM throttle WHERE bounded <> 0)"
@@ -152,22 +173,16 @@ static hoshi_err sweep_in(hi_conn *c, long long before, long long *removed)
 
 hoshi_err hi_sq_throttle_sweep(hoshi_store *base, long long before, long long *removed)
 {
-    long long gone = 0;
-    hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    hoshi_err err = hi_sq_begin(c);
-    if (err != HOSHI_OK)
-        goto release;
-    if ((err = sweep_in(c, before, &gone)) != HOSHI_OK || (err = hi_sq_exec(c, "COMMIT")) != HOSHI_OK)
-        hi_sq_rollback(c, err);
-release:
-    hi_sq_release(HI_SQ(base), c);
+    sweep_args a = {before, 0};
+    hoshi_err err = in_transaction(base, sweep_in, &a);
     if (removed != NULL)
-        *removed = err == HOSHI_OK ? gone : 0;
+        *removed = err == HOSHI_OK ? a.removed : 0;
     return err;
 }
 
-static hoshi_err secret_in(hi_conn *c, unsigned char out[HOSHI_THROTTLE_SECRET])
+static hoshi_err secret_in(hi_conn *c, void *arg)
 {
+    unsigned char *out = arg;
     unsigned char fresh[HOSHI_THROTTLE_SECRET];
     randombytes_buf(fresh, sizeof fresh);
     hi_stmt *st;
@@ -193,14 +208,7 @@ static hoshi_err secret_in(hi_conn *c, unsigned char out[HOSHI_THROTTLE_SECRET])
 
 hoshi_err hi_sq_throttle_secret(hoshi_store *base, unsigned char out[HOSHI_THROTTLE_SECRET])
 {
-    hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    hoshi_err err = hi_sq_begin(c);
-    if (err != HOSHI_OK)
-        goto release;
-    if ((err = secret_in(c, out)) != HOSHI_OK || (err = hi_sq_exec(c, "COMMIT")) != HOSHI_OK)
-        hi_sq_rollback(c, err);
-release:
-    hi_sq_release(HI_SQ(base), c);
+    hoshi_err err = in_transaction(base, secret_in, out);
     if (err != HOSHI_OK)
         sodium_memzero(out, HOSHI_THROTTLE_SECRET);
     return err;
