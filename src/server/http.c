@@ -367,7 +367,6 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
-    randombytes_buf(s.device_key, sizeof s.device_key);
     hoshi_buf keyfile = HOSHI_BUF_INIT;
     if (cfg->key_file != NULL)
         hoshi_buf_puts(&keyfile, cfg->key_file);
@@ -392,13 +391,14 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
         (err = srv_svcache_new(&s.svcache)) != HOSHI_OK ||
         (err = srv_surveyforms_new(cfg->datadir, &s.surveyforms)) != HOSHI_OK ||
         (err = srv_pwcheck_init()) != HOSHI_OK ||
-        (err = srv_throttle_new(cfg->signup_limit, &s.throttle)) != HOSHI_OK ||
+        (err = srv_throttle_new(s.store, cfg->signup_limit, &s.throttle)) != HOSHI_OK ||
         (err = srv_pwpool_new(cfg->hash_workers, cfg->hash_queue, &s.pool)) != HOSHI_OK ||
         (err = srv_connwatch_start(cfg->header_timeout, &s.watch)) != HOSHI_OK) {
         fprintf(stderr, "hoshi serve: %s\n", *hoshi_error_detail() ? hoshi_error_detail()
                                                                    : hoshi_error_message(err));
         goto free_state;
     }
+    srv_throttle_device_key(s.throttle, s.device_key);
     /* Log-ins for unknown addresses check a password too, so the time a
      * failure takes does not tell whether an address is registered. */
     if (crypto_pwhash_str(s.dummy_hash, "hoshi-no-such-user", 18, crypto_pwhash_OPSLIMIT_INTERACTIVE,

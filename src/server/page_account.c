@@ -176,6 +176,10 @@ void srv_page_signup(srv_req *r, srv_resp *p)
         return;
     }
     long wait = srv_throttle_signup(r->s->throttle, r->client_ip, &r->wait.ticket);
+    if (wait < 0) {
+        srv_page_store_error(r, p, "throttle_signup", true);
+        return;
+    }
     if (wait > 0) {
         char secs[24];
         snprintf(secs, sizeof secs, "%ld", wait);
@@ -290,6 +294,10 @@ void srv_page_login(srv_req *r, srv_resp *p)
     const char *scope = "";
     long wait = srv_throttle_login(r->s->throttle, r->client_ip, w->user_id, email, w->trusted ? device : NULL,
                                    &w->ticket, &scope);
+    if (wait < 0) {
+        srv_page_store_error(r, p, "throttle_login", true);
+        return;
+    }
     if (wait > 0) {
         char secs[24];
         snprintf(secs, sizeof secs, "%ld", wait);

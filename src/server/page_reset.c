@@ -126,6 +126,10 @@ void srv_page_password_forgot(srv_req *r, srv_resp *p)
      * used to flood an inbox or probe faster than guessing passwords. */
     long wait = srv_throttle_login(r->s->throttle, r->client_ip, known ? u.id : 0, email, NULL, &tk, &scope);
     srv_throttle_digest(r->s->throttle, email, r->wait.account);
+    if (wait < 0) {
+        srv_page_store_error(r, p, "throttle_login", true);
+        return;
+    }
     if (wait > 0) {
         char secs[24];
         snprintf(secs, sizeof secs, "%ld", wait);

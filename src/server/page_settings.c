@@ -90,12 +90,15 @@ static bool user_load(srv_req *r, srv_resp *p, hoshi_member *m, hoshi_user *u)
 }
 
 /* Counts a check of the current password as a log-in attempt; the seconds
- * to wait when refused, else 0. */
-static long guard(srv_req *r, const hoshi_member *m)
+ * to wait when refused, else 0; -1 (the error page made) when the
+ * database failed, so the check is refused rather than unthrottled. */
+static long guard(srv_req *r, srv_resp *p, const hoshi_member *m)
 {
     const char *scope = "";
     srv_throttle_digest(r->s->throttle, m->email, r->wait.account);
     long wait = srv_throttle_login(r->s->throttle, r->client_ip, m->id, m->email, NULL, &r->wait.ticket, &scope);
+    if (wait < 0)
+        srv_page_store_error(r, p, "throttle_login", true);
     if (wait > 0) {
         char secs[24];
         snprintf(secs, sizeof secs, "%ld", wait);
@@ -155,8 +158,9 @@ void srv_page_account_password(srv_req *r, srv_resp *p)
         return;
     account_errs e = {0};
     e.new_pw = srv_pwcheck(srv_req_form(r, "new_password"), m.email);
-    if (e.new_pw != NULL || (e.wait = guard(r, &m)) > 0) {
-        account_page(r, p, &m, &e);
+    if (e.new_pw != NULL || (e.wait = guard(r, p, &m)) != 0) {
+        if (e.wait >= 0)
+            account_page(r, p, &m, &e);
         return;
     }
     if (!srv_pw_await(r, p, srv_req_form(r, "current"), u.pwhash, password_checked))
@@ -208,8 +212,9 @@ void srv_page_account_email(srv_req *r, srv_resp *p)
         e.email = "err_email";
     else if (strcmp(email, m.email) == 0)
         e.email = "err_same";
-    if (e.email != NULL || (e.wait = guard(r, &m)) > 0) {
-        account_page(r, p, &m, &e);
+    if (e.email != NULL || (e.wait = guard(r, p, &m)) != 0) {
+        if (e.wait >= 0)
+            account_page(r, p, &m, &e);
         return;
     }
     snprintf(r->wait.email, sizeof r->wait.email, "%s", email);
@@ -284,9 +289,10 @@ void srv_page_account_delete(srv_req *r, srv_resp *p)
         delete_page(r, p, &m, NULL, 0);
         return;
     }
-    long wait = guard(r, &m);
-    if (wait > 0) {
-        delete_page(r, p, &m, NULL, wait);
+    long wait = guard(r, p, &m);
+    if (wait != 0) {
+        if (wait > 0)
+            delete_page(r, p, &m, NULL, wait);
         return;
     }
     if (!srv_pw_await(r, p, srv_req_form(r, "password"), u.pwhash, delete_checked))

@@ -93,7 +93,7 @@ typedef struct srv {
     srv_mailwake *mailwake;               /* "the outbox has news" (mail_wake.c) */
     hoshi_datafile *mailtext[2];          /* data/text/<lang>/mail.ini: the messages */
     hoshi_datafile *reasons;              /* data/registry/withdraw_reasons.ini (withdraw_reasons.c) */
-    unsigned char device_key[32]; /* signs device cookies (made at start) */
+    unsigned char device_key[32]; /* signs device cookies (srv_throttle_device_key) */
     srv_keys *keys;               /* signs declarations (page_signed.c); reloaded when its file changes */
     char base[256];               /* public address, no trailing slash */
     char dummy_hash[160];         /* verified against when an address is unknown */
@@ -275,10 +275,13 @@ void srv_device_cookie_set(srv_req *r, srv_resp *p, long long user_id);
 bool srv_device_cookie_get(srv_req *r, long long user_id, unsigned char id[THROTTLE_KEY]);
 
 /* --- issue 7: log-in and sign-up protection (auth helper's block) */
-/* throttle.c: counters of log-in failures and sign-ups.  Returns 0 when
+/* throttle.c: counters of log-in failures and sign-ups, kept in the
+ * store so every server on the database counts alike.  Returns 0 when
  * the attempt may go ahead (and is counted in *tk), else the seconds to
- * wait; *scope then says which counter refused. */
-hoshi_err srv_throttle_new(int signup_limit, srv_throttle **out);
+ * wait; *scope then says which counter refused.  -1 when the database
+ * failed (the detail is hoshi_error_detail()): the attempt must be
+ * refused with an error page. */
+hoshi_err srv_throttle_new(hoshi_store *store, int signup_limit, srv_throttle **out);
 void srv_throttle_free(srv_throttle *t);
 long srv_throttle_login(srv_throttle *t, const char *ip, long long user_id, const char *email,
                         const unsigned char *device, srv_throttle_ticket *tk, const char **scope);
@@ -290,6 +293,9 @@ void srv_throttle_undo(srv_throttle *t, const srv_throttle_ticket *tk);
 long srv_throttle_signup(srv_throttle *t, const char *ip, srv_throttle_ticket *tk);
 /* The keyed digest of an e-mail address the log shows instead of it. */
 void srv_throttle_digest(const srv_throttle *t, const char *email, char out[2 * THROTTLE_KEY + 1]);
+/* The key that signs device cookies, derived from the database's throttle
+ * secret, so a cookie one server signed passes on every other. */
+void srv_throttle_device_key(const srv_throttle *t, unsigned char out[32]);
 
 /* pwpool.c: Argon2id off the HTTP threads. */
 hoshi_err srv_pwpool_new(int workers, int queue_max, srv_pwpool **out);

@@ -115,9 +115,9 @@ hoshi_err srv_session_end(srv_req *r, srv_resp *p)
 }
 
 /* --- device cookies: "1.<user id>.<device id>.<MAC>", the MAC an
- * HMAC-SHA-512-256 under a key made at start.  The key lives only in
- * memory, as the throttle counters do: after a restart there is nothing
- * to bypass, and the next log-in issues a fresh cookie. */
+ * HMAC-SHA-512-256 under a key derived from the database's throttle
+ * secret (srv_throttle_device_key): every server on the database accepts
+ * the cookies any of them issued, as they share the device counters. */
 
 #define DEVICE_TTL (180L * 86400)
 

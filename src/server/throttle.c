@@ -1,28 +1,44 @@
 /*
  * throttle.c — how often log-ins and sign-ups may be tried (issue 7,
- * findings 2, 3 and 5).
+ * findings 2, 3 and 5), counted in the database so that every server on
+ * it counts the same attempts (issue 12 part 2).
  *
- * Every counter lives in one growable hash table under one lock, keyed by
- * a 16-byte BLAKE2b MAC with a key made at start: nobody can compute where
- * a counter sits, and since the table grows instead of reusing slots,
- * nobody can push a counter out by filling the table.  Entries leave only
- * when they have been quiet for an hour.  Counters for things an attacker
- * can mint freely (client addresses, e-mail addresses that are not
- * registered) are capped; past the cap new addresses share one counter
- * and new unknown e-mails are not counted, while counters of real
- * accounts and devices are never refused.
+ * Every counter is a row of the store (hoshi/store_throttle.h) keyed by a
+ * 16-byte BLAKE2b MAC.  The MAC key is the secret the database keeps,
+ * made at the first start of any server: every server then finds the same
+ * counter for the same address, account or device, while nobody who sees
+ * the table (a backup, a replica) can test which addresses or e-mails it
+ * holds, as they could with an unkeyed digest of the 2^32 IPv4 addresses.
+ * The log's account digest uses the same key, so one account carries one
+ * digest in the logs of every server, across restarts.  Entries leave
+ * only when they have been quiet for an hour (each server sweeps once a
+ * minute).  Counters for things an attacker can mint freely (client
+ * addresses, e-mail addresses that are not registered) are capped; past
+ * the cap new addresses share one counter and new unknown e-mails are not
+ * counted, while counters of real accounts and devices are never refused.
  *
  * A log-in attempt is counted as a failure the moment it is allowed,
- * before the slow password check, so parallel attempts see each other;
- * a success takes its own count back (address) or clears the counter
- * (account, device).  Past a few free failures each further attempt must
- * wait 2, 4, 8 ... seconds (at most 15 minutes) after the last one: a
- * delay that grows, never a lock-out the right password cannot pass.
+ * before the slow password check, inside one write transaction of the
+ * database, so parallel attempts on any server see each other; a success
+ * takes its own count back (address) or clears the counter (account,
+ * device).  Past a few free failures each further attempt must wait 2, 4,
+ * 8 ... seconds (at most 15 minutes) after the last one: a delay that
+ * grows, never a lock-out the right password cannot pass.  Times are
+ * wall-clock milliseconds, as servers share no other clock; a wait is
+ * never longer than its delay, whatever another server's clock says.
+ *
+ * When the database cannot be read or written the attempt is refused
+ * (srv_throttle_login and _signup return -1 and the page says the
+ * service failed): an attacker must not win unthrottled guesses by
+ * loading the database.
  */
 #include "server.h"
 
+#include "hoshi/store_throttle.h"
+
 #include <arpa/inet.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,29 +51,22 @@
 #define QUIET 3600000LL      /* ms without a counted event before an entry goes */
 #define SIGNUP_WINDOW 3600000LL /* ms: sign-ups are counted per address per hour */
 #define BOUNDED_MAX (1 << 18) /* entries for addresses and unknown e-mails */
-#define BUCKETS_MIN 64
+#define SWEEP_EVERY 60000LL  /* ms between one server's sweeps */
 
-typedef struct entry {
-    unsigned char key[THROTTLE_KEY];
-    int n;                   /* counted failures, or sign-ups in the window */
-    long long last;          /* ms: last counted failure, or start of the sign-up window */
-    bool bounded;            /* counts against BOUNDED_MAX */
-    struct entry *next;
-} entry;
+_Static_assert(THROTTLE_KEY == HOSHI_THROTTLE_KEY, "ticket keys are store keys");
+_Static_assert(crypto_generichash_KEYBYTES == HOSHI_THROTTLE_SECRET, "the secret is the MAC key");
 
 struct srv_throttle {
-    pthread_mutex_t lock;
+    hoshi_store *store;
     unsigned char mac_key[crypto_generichash_KEYBYTES];
-    entry **bucket;
-    size_t n_bucket, n_entry, n_bounded;
-    long long next_sweep;
+    atomic_llong next_sweep;
     int signup_limit;
 };
 
 static long long now_ms(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_REALTIME, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
@@ -67,21 +76,19 @@ static long seconds(long long ms)
     return ms > 0 ? (long)((ms + 999) / 1000) : 0;
 }
 
-hoshi_err srv_throttle_new(int signup_limit, srv_throttle **out)
+hoshi_err srv_throttle_new(hoshi_store *store, int signup_limit, srv_throttle **out)
 {
     srv_throttle *t = calloc(1, sizeof *t);
     if (t == NULL)
         return HOSHI_ERR_NOMEM;
-    t->bucket = calloc(BUCKETS_MIN, sizeof *t->bucket);
-    if (t->bucket == NULL) {
+    hoshi_err err = hoshi_store_throttle_secret(store, t->mac_key);
+    if (err != HOSHI_OK) {
         free(t);
-        return HOSHI_ERR_NOMEM;
+        return err;
     }
-    t->n_bucket = BUCKETS_MIN;
+    t->store = store;
     t->signup_limit = signup_limit;
-    randombytes_buf(t->mac_key, sizeof t->mac_key);
-    t->next_sweep = now_ms() + 60000;
-    pthread_mutex_init(&t->lock, NULL);
+    atomic_init(&t->next_sweep, now_ms() + SWEEP_EVERY);
     *out = t;
     return HOSHI_OK;
 }
@@ -90,21 +97,11 @@ void srv_throttle_free(srv_throttle *t)
 {
     if (t == NULL)
         return;
-    for (size_t i = 0; i < t->n_bucket; i++) {
-        entry *e = t->bucket[i];
-        while (e != NULL) {
-            entry *next = e->next;
-            free(e);
-            e = next;
-        }
-    }
-    free(t->bucket);
     sodium_memzero(t->mac_key, sizeof t->mac_key);
-    pthread_mutex_destroy(&t->lock);
     free(t);
 }
 
-/* The keyed digest of tag and text: the table key, and the account
+/* The keyed digest of tag and text: the counter's key, and the account
  * digest the log shows instead of an e-mail address. */
 static void mac(const srv_throttle *t, const char *tag, const void *data, size_t len,
                 unsigned char out[THROTTLE_KEY])
@@ -123,6 +120,12 @@ void srv_throttle_digest(const srv_throttle *t, const char *email, char out[2 * 
     sodium_bin2hex(out, 2 * THROTTLE_KEY + 1, k, sizeof k);
 }
 
+void srv_throttle_device_key(const srv_throttle *t, unsigned char out[32])
+{
+    static const char tag[] = "device-cookie-key";
+    crypto_generichash(out, 32, (const unsigned char *)tag, sizeof tag, t->mac_key, sizeof t->mac_key);
+}
+
 /* A client address as counted: IPv4 whole, IPv6 by its /64, which one
  * subscriber usually holds in full. */
 static void address_key(const srv_throttle *t, const char *tag, const char *ip,
@@ -137,89 +140,27 @@ static void address_key(const srv_throttle *t, const char *tag, const char *ip,
     mac(t, tag, ip, strlen(ip), out);
 }
 
-static size_t slot(const srv_throttle *t, const unsigned char *key)
-{
-    size_t h;
-    memcpy(&h, key, sizeof h);   /* the key is a MAC: its bytes are already uniform */
-    return h & (t->n_bucket - 1);
-}
-
-static entry *lookup(srv_throttle *t, const unsigned char *key)
-{
-    for (entry *e = t->bucket[slot(t, key)]; e != NULL; e = e->next)
-        if (memcmp(e->key, key, THROTTLE_KEY) == 0)
-            return e;
-    return NULL;
-}
-
-/* Doubles the table; on allocation failure the table stays as it is
- * (only longer chains). */
-static void grow(srv_throttle *t)
-{
-    size_t n = t->n_bucket * 2;
-    entry **b = calloc(n, sizeof *b);
-    if (b == NULL)
-        return;
-    for (size_t i = 0; i < t->n_bucket; i++) {
-        entry *e = t->bucket[i];
-        while (e != NULL) {
-            entry *next = e->next;
-            size_t h;
-            memcpy(&h, e->key, sizeof h);
-            e->next = b[h & (n - 1)];
-            b[h & (n - 1)] = e;
-            e = next;
-        }
-    }
-    free(t->bucket);
-    t->bucket = b;
-    t->n_bucket = n;
-}
-
-/* The entry of key, created when missing; NULL when it is missing and
- * may not be made (a bounded entry past the cap, or out of memory). */
-static entry *get(srv_throttle *t, const unsigned char *key, bool bounded)
-{
-    entry *e = lookup(t, key);
-    if (e != NULL)
-        return e;
-    if (bounded && t->n_bounded >= BOUNDED_MAX)
-        return NULL;
-    e = calloc(1, sizeof *e);
-    if (e == NULL)
-        return NULL;
-    memcpy(e->key, key, THROTTLE_KEY);
-    e->bounded = bounded;
-    size_t i = slot(t, key);
-    e->next = t->bucket[i];
-    t->bucket[i] = e;
-    t->n_entry++;
-    t->n_bounded += bounded;
-    if (t->n_entry > t->n_bucket)
-        grow(t);
-    return e;
-}
-
-/* Drops entries that have been quiet for an hour, at most once a minute. */
+/* Drops entries that have been quiet for an hour, at most once a minute
+ * per server (a failure is logged and tried again a minute later). */
 static void sweep(srv_throttle *t, long long now)
 {
-    if (now < t->next_sweep)
+    long long due = atomic_load(&t->next_sweep);
+    if (now < due || !atomic_compare_exchange_strong(&t->next_sweep, &due, now + SWEEP_EVERY))
         return;
-    t->next_sweep = now + 60000;
-    for (size_t i = 0; i < t->n_bucket; i++) {
-        entry **pp = &t->bucket[i];
-        while (*pp != NULL) {
-            entry *e = *pp;
-            if (now - e->last >= QUIET) {
-                *pp = e->next;
-                t->n_entry--;
-                t->n_bounded -= e->bounded;
-                free(e);
-            } else {
-                pp = &e->next;
-            }
-        }
-    }
+    if (hoshi_store_throttle_sweep(t->store, now - QUIET, NULL) != HOSHI_OK)
+        srv_log(NULL, "error", "throttle_sweep_failed", "detail", hoshi_error_detail(), (const char *)NULL);
+}
+
+/* The counter c may be used: one that exists or is not bounded, or a new
+ * bounded one while fewer than BOUNDED_MAX exist (*bounded counts it). */
+static hoshi_throttle_counter *admit(hoshi_throttle_counter *c, long long *bounded)
+{
+    if (c->found || !c->bounded)
+        return c;
+    if (*bounded >= BOUNDED_MAX)
+        return NULL;
+    ++*bounded;
+    return c;
 }
 
 /* Milliseconds that must pass after the last failure before the next
@@ -234,92 +175,152 @@ static long long delay(int n, int free_tries)
     return (1000LL << k) < DELAY_MAX ? (1000LL << k) : DELAY_MAX;
 }
 
-/* Milliseconds to wait before e allows another attempt (0: allowed now). */
-static long long wait_for(const entry *e, int free_tries, long long now)
+/* Milliseconds to wait before c allows another attempt (0: allowed now). */
+static long long wait_for(const hoshi_throttle_counter *c, int free_tries, long long now)
 {
-    if (e == NULL || e->n == 0)
+    if (c == NULL || c->n == 0)
         return 0;
-    long long ready = e->last + delay(e->n, free_tries);
-    return ready > now ? ready - now : 0;
+    long long d = delay(c->n, free_tries), ready = c->last + d;
+    return ready <= now ? 0 : ready - now < d ? ready - now : d;
 }
 
-static void count(entry *e, srv_throttle_ticket *tk, int role, long long now)
+static void count(hoshi_throttle_counter *c, srv_throttle_ticket *tk, int role, long long now)
 {
     int i = tk->n++;
-    memcpy(tk->key[i], e->key, THROTTLE_KEY);
+    memcpy(tk->key[i], c->key, THROTTLE_KEY);
     tk->role[i] = role;
-    tk->prev_last[i] = e->last;
+    tk->prev_last[i] = c->last;
     tk->at = now;
-    e->n++;
-    e->last = now;
+    c->n++;
+    c->last = now;
+    c->write = true;
+}
+
+/* What a log-in decision needs and answers. */
+typedef struct login_ctx {
+    srv_throttle_ticket *tk;
+    long long now;
+    bool device;
+    long long wait;
+    const char *scope;
+} login_ctx;
+
+enum { C_ADDRESS, C_OVERFLOW, C_ACCOUNT };
+
+static void login_decide(hoshi_throttle_counter *c, size_t n, long long bounded, void *arg)
+{
+    (void)n;
+    login_ctx *x = arg;
+    if (x->device) {
+        /* A device the account vouched for: only its own counter applies,
+         * so an attacker elsewhere cannot keep the owner out. */
+        x->wait = wait_for(&c[0], FREE_DEVICE, x->now);
+        x->scope = "device";
+        if (x->wait == 0)
+            count(&c[0], x->tk, THROTTLE_DEVICE, x->now);
+        return;
+    }
+    hoshi_throttle_counter *a = admit(&c[C_ADDRESS], &bounded);
+    if (a == NULL)
+        a = &c[C_OVERFLOW];   /* the table is full of addresses: newcomers share one counter */
+    hoshi_throttle_counter *u = admit(&c[C_ACCOUNT], &bounded);
+    long long wa = wait_for(a, FREE_ADDRESS, x->now), wu = wait_for(u, FREE_ACCOUNT, x->now);
+    x->wait = wa > wu ? wa : wu;
+    x->scope = wa >= wu ? "address" : "account";
+    if (x->wait == 0) {
+        count(a, x->tk, THROTTLE_ADDRESS, x->now);
+        if (u != NULL)
+            count(u, x->tk, THROTTLE_ACCOUNT, x->now);
+    }
+}
+
+/* A counter with key k: bounded when it may be new and is one an attacker
+ * can mint. */
+static hoshi_throttle_counter counter(const unsigned char k[THROTTLE_KEY], bool bounded)
+{
+    hoshi_throttle_counter c = {.bounded = bounded};
+    memcpy(c.key, k, THROTTLE_KEY);
+    return c;
+}
+
+static void store_failed(const char *op)
+{
+    srv_log(NULL, "error", "throttle_store_error", "op", op, "detail", hoshi_error_detail(), (const char *)NULL);
 }
 
 long srv_throttle_login(srv_throttle *t, const char *ip, long long user_id, const char *email,
                         const unsigned char *device, srv_throttle_ticket *tk, const char **scope)
 {
-    unsigned char kaddr[THROTTLE_KEY], kacct[THROTTLE_KEY], kdev[THROTTLE_KEY];
+    unsigned char k[THROTTLE_KEY];
+    hoshi_throttle_counter c[3];
+    size_t n;
     memset(tk, 0, sizeof *tk);
-    if (device != NULL)
-        mac(t, "device", device, THROTTLE_KEY, kdev);
-    address_key(t, "login-address", ip, kaddr);
-    if (user_id > 0)
-        mac(t, "account", &user_id, sizeof user_id, kacct);
-    else
-        mac(t, "email", email, strlen(email), kacct);
-    long long now = now_ms();
-    pthread_mutex_lock(&t->lock);
-    sweep(t, now);
-    long long wait = 0;
+    login_ctx x = {.tk = tk, .now = now_ms(), .device = device != NULL, .scope = "database"};
     if (device != NULL) {
-        /* A device the account vouched for: only its own counter applies,
-         * so an attacker elsewhere cannot keep the owner out. */
-        entry *d = get(t, kdev, false);
-        wait = wait_for(d, FREE_DEVICE, now);
-        *scope = "device";
-        if (wait == 0 && d != NULL)
-            count(d, tk, THROTTLE_DEVICE, now);
-        goto unlock;
+        mac(t, "device", device, THROTTLE_KEY, k);
+        c[0] = counter(k, false);
+        n = 1;
+    } else {
+        address_key(t, "login-address", ip, k);
+        c[C_ADDRESS] = counter(k, true);
+        address_key(t, "login-address", "overflow", k);
+        c[C_OVERFLOW] = counter(k, false);
+        if (user_id > 0)
+            mac(t, "account", &user_id, sizeof user_id, k);
+        else
+            mac(t, "email", email, strlen(email), k);
+        c[C_ACCOUNT] = counter(k, user_id <= 0);
+        n = 3;
     }
-    entry *a = get(t, kaddr, true);
-    if (a == NULL) {
-        /* The table is full of addresses: newcomers share one counter. */
-        address_key(t, "login-address", "overflow", kaddr);
-        a = get(t, kaddr, false);
+    sweep(t, x.now);
+    hoshi_err err = hoshi_store_throttle_update(t->store, c, n, login_decide, &x);
+    *scope = x.scope;
+    if (err != HOSHI_OK) {
+        memset(tk, 0, sizeof *tk);
+        *scope = "database";
+        return -1;
     }
-    entry *u = get(t, kacct, user_id <= 0);
-    long long wa = wait_for(a, FREE_ADDRESS, now), wu = wait_for(u, FREE_ACCOUNT, now);
-    wait = wa > wu ? wa : wu;
-    *scope = wa >= wu ? "address" : "account";
-    if (wait == 0) {
-        if (a != NULL)
-            count(a, tk, THROTTLE_ADDRESS, now);
-        if (u != NULL)
-            count(u, tk, THROTTLE_ACCOUNT, now);
-    }
-unlock:
-    pthread_mutex_unlock(&t->lock);
-    return seconds(wait);
+    return seconds(x.wait);
 }
 
-/* Takes back or clears what ticket counted.  undo: the attempt never ran. */
-static void settle(srv_throttle *t, const srv_throttle_ticket *tk, bool undo)
+/* Takes back or clears what a ticket counted.  undo: the attempt never ran. */
+typedef struct settle_ctx {
+    const srv_throttle_ticket *tk;
+    bool undo;
+} settle_ctx;
+
+static void settle_decide(hoshi_throttle_counter *c, size_t n, long long bounded, void *arg)
 {
-    pthread_mutex_lock(&t->lock);
-    for (int i = 0; i < tk->n; i++) {
-        entry *e = lookup(t, tk->key[i]);
-        if (e == NULL || e->n == 0)
+    (void)bounded;
+    const settle_ctx *x = arg;
+    for (size_t i = 0; i < n; i++) {
+        if (!c[i].found || c[i].n == 0)
             continue;
-        if (undo || tk->role[i] == THROTTLE_ADDRESS || tk->role[i] == THROTTLE_SIGNUP) {
+        int role = x->tk->role[i];
+        if (x->undo || role == THROTTLE_ADDRESS || role == THROTTLE_SIGNUP) {
             /* Only this attempt is taken back: failures of other accounts
              * from the same address stay counted. */
-            e->n--;
-            if (e->last == tk->at)
-                e->last = tk->prev_last[i];
+            c[i].n--;
+            if (c[i].last == x->tk->at)
+                c[i].last = x->tk->prev_last[i];
         } else {
-            e->n = 0;
+            c[i].n = 0;
         }
+        c[i].write = true;
     }
-    pthread_mutex_unlock(&t->lock);
+}
+
+static void settle(srv_throttle *t, const srv_throttle_ticket *tk, bool undo)
+{
+    if (tk->n < 1)
+        return;
+    hoshi_throttle_counter c[2];
+    for (int i = 0; i < tk->n && i < 2; i++)
+        c[i] = counter(tk->key[i], false);
+    settle_ctx x = {tk, undo};
+    /* A failure leaves the attempt counted: the safe side. */
+    if (hoshi_store_throttle_update(t->store, c, (size_t)(tk->n < 2 ? tk->n : 2), settle_decide, &x) != HOSHI_OK)
+        store_failed(undo ? "throttle_undo" : "throttle_login_ok");
 }
 
 void srv_throttle_login_ok(srv_throttle *t, const srv_throttle_ticket *tk)
@@ -332,36 +333,52 @@ void srv_throttle_undo(srv_throttle *t, const srv_throttle_ticket *tk)
     settle(t, tk, true);
 }
 
+typedef struct signup_ctx {
+    srv_throttle_ticket *tk;
+    long long now;
+    int limit;
+    long long wait;
+} signup_ctx;
+
+static void signup_decide(hoshi_throttle_counter *c, size_t n, long long bounded, void *arg)
+{
+    (void)n;
+    signup_ctx *x = arg;
+    hoshi_throttle_counter *e = admit(&c[0], &bounded);
+    if (e == NULL)
+        e = &c[1];
+    if (e->n > 0 && x->now - e->last >= SIGNUP_WINDOW)
+        e->n = 0;
+    if (e->n >= x->limit) {
+        long long w = e->last + SIGNUP_WINDOW - x->now;
+        x->wait = w < SIGNUP_WINDOW ? w : SIGNUP_WINDOW;
+        return;
+    }
+    int i = x->tk->n++;
+    memcpy(x->tk->key[i], e->key, THROTTLE_KEY);
+    x->tk->role[i] = THROTTLE_SIGNUP;
+    x->tk->prev_last[i] = e->last;
+    if (e->n == 0)
+        e->last = x->now;   /* the window opens with its first sign-up */
+    x->tk->at = e->last;
+    e->n++;
+    e->write = true;
+}
+
 long srv_throttle_signup(srv_throttle *t, const char *ip, srv_throttle_ticket *tk)
 {
     unsigned char k[THROTTLE_KEY];
+    hoshi_throttle_counter c[2];
     memset(tk, 0, sizeof *tk);
     address_key(t, "signup-address", ip, k);
-    long long now = now_ms();
-    pthread_mutex_lock(&t->lock);
-    sweep(t, now);
-    entry *e = get(t, k, true);
-    if (e == NULL) {
-        address_key(t, "signup-address", "overflow", k);
-        e = get(t, k, false);
+    c[0] = counter(k, true);
+    address_key(t, "signup-address", "overflow", k);
+    c[1] = counter(k, false);
+    signup_ctx x = {.tk = tk, .now = now_ms(), .limit = t->signup_limit};
+    sweep(t, x.now);
+    if (hoshi_store_throttle_update(t->store, c, 2, signup_decide, &x) != HOSHI_OK) {
+        memset(tk, 0, sizeof *tk);
+        return -1;
     }
-    long long wait = 0;
-    if (e != NULL) {
-        if (e->n > 0 && now - e->last >= SIGNUP_WINDOW)
-            e->n = 0;
-        if (e->n >= t->signup_limit) {
-            wait = e->last + SIGNUP_WINDOW - now;
-        } else {
-            int i = tk->n++;
-            memcpy(tk->key[i], e->key, THROTTLE_KEY);
-            tk->role[i] = THROTTLE_SIGNUP;
-            tk->prev_last[i] = e->last;
-            if (e->n == 0)
-                e->last = now;   /* the window opens with its first sign-up */
-            tk->at = e->last;
-            e->n++;
-        }
-    }
-    pthread_mutex_unlock(&t->lock);
-    return seconds(wait);
+    return seconds(x.wait);
 }

@@ -176,6 +176,7 @@ static void migration_fills_the_key(void)
     hoshi_store_close(s);
     char sql[4096];
     snprintf(sql, sizeof sql,
+             "DROP TABLE throttle_meta; DROP TABLE throttle;"
              "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TABLE audit_log;"
              "ALTER TABLE declarations DROP COLUMN withdraw_reason;"
              "ALTER TABLE declarations DROP COLUMN withdrawn_by;"

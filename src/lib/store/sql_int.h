@@ -276,6 +276,13 @@ hoshi_err hi_sq_policy_version_get(hoshi_store *base, long long org_id, int numb
 hoshi_err hi_sq_policy_set_review(hoshi_store *base, long long org_id, const char *review_on);
 hoshi_err hi_sq_policy_reviews_due(hoshi_store *base, const char *cutoff, hoshi_policy_review_fn fn, void *ctx);
 
+/* Log-in and sign-up counters (sql_throttle.c), as documented in
+ * hoshi/store_throttle.h. */
+hoshi_err hi_sq_throttle_update(hoshi_store *base, hoshi_throttle_counter *c, size_t n, hoshi_throttle_fn decide,
+                                void *ctx);
+hoshi_err hi_sq_throttle_sweep(hoshi_store *base, long long before, long long *removed);
+hoshi_err hi_sq_throttle_secret(hoshi_store *base, unsigned char out[HOSHI_THROTTLE_SECRET]);
+
 /* The operation table of a store on an SQL database (sql_table.c), the
  * same for every driver. */
 extern const hoshi_store_ops hi_sql_ops;

@@ -88,4 +88,7 @@ const hoshi_store_ops hi_sql_ops = {
     .policy_version_get = hi_sq_policy_version_get,
     .policy_set_review = hi_sq_policy_set_review,
     .policy_reviews_due = hi_sq_policy_reviews_due,
+    .throttle_update = hi_sq_throttle_update,
+    .throttle_sweep = hi_sq_throttle_sweep,
+    .throttle_secret = hi_sq_throttle_secret,
 };

@@ -324,6 +324,21 @@ static const char *const migrations[] = {
     /* Issue 11 part 4 (dead letters): when the sender gave a message up
      * after its last attempt; it is kept, and no longer due. */
     "ALTER TABLE outbox ADD COLUMN failed INTEGER;",
+    /* Issue 12 part 2: log-in and sign-up counters shared by every server
+     * on the database (sql_throttle.c), keyed by a digest the server makes
+     * with the secret kept here (made on first use); the number of bounded
+     * counters is kept beside it so the cap costs one row to check. */
+    "CREATE TABLE throttle("
+    " key BLOB PRIMARY KEY,"
+    " n INTEGER NOT NULL,"
+    " last INTEGER NOT NULL,"
+    " bounded INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+    "CREATE INDEX throttle_last ON throttle(last);"
+    "CREATE TABLE throttle_meta("
+    " id INTEGER PRIMARY KEY,"
+    " bounded INTEGER NOT NULL,"
+    " secret BLOB);"
+    "INSERT INTO throttle_meta(id, bounded) VALUES (1, 0);",
 };
 
 int hoshi_store_schema_version(void)

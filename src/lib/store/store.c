@@ -455,3 +455,19 @@ hoshi_err hoshi_store_decl_withdraw_programme(hoshi_store *s, const hoshi_audit_
 {
     FORWARD(decl_withdraw_programme, a, date, now, out);
 }
+
+hoshi_err hoshi_store_throttle_update(hoshi_store *s, hoshi_throttle_counter *c, size_t n,
+                                      hoshi_throttle_fn decide, void *ctx)
+{
+    FORWARD(throttle_update, c, n, decide, ctx);
+}
+
+hoshi_err hoshi_store_throttle_sweep(hoshi_store *s, long long before, long long *removed)
+{
+    FORWARD(throttle_sweep, before, removed);
+}
+
+hoshi_err hoshi_store_throttle_secret(hoshi_store *s, unsigned char out[HOSHI_THROTTLE_SECRET])
+{
+    FORWARD(throttle_secret, out);
+}

@@ -27,6 +27,7 @@
 #include "hoshi/store_member.h"
 #include "hoshi/store_policy.h"
 #include "hoshi/store_audit.h"
+#include "hoshi/store_throttle.h"
 
 /* The backend's operations.  Every function gets the store as its first
  * argument and does what its hoshi_store_* wrapper documents. */
@@ -155,6 +156,11 @@ typedef struct hoshi_store_ops {
                             size_t max, size_t *n, long long *total);
     hoshi_err (*decl_withdraw_programme)(hoshi_store *s, const hoshi_audit_new *a, const char *date,
                                          long long now, hoshi_decl *out);
+    /* log-in and sign-up counters shared by servers (hoshi/store_throttle.h) */
+    hoshi_err (*throttle_update)(hoshi_store *s, hoshi_throttle_counter *c, size_t n, hoshi_throttle_fn decide,
+                                 void *ctx);
+    hoshi_err (*throttle_sweep)(hoshi_store *s, long long before, long long *removed);
+    hoshi_err (*throttle_secret)(hoshi_store *s, unsigned char out[HOSHI_THROTTLE_SECRET]);
 } hoshi_store_ops;
 
 /* What every backend's handle starts with; the rest is the backend's own. */
