@@ -324,6 +324,10 @@ static const char *const migrations[] = {
     /* Issue 11 part 4 (dead letters): when the sender gave a message up
      * after its last attempt; it is kept, and no longer due. */
     "ALTER TABLE outbox ADD COLUMN failed INTEGER;",
+    /* Issue 12 part 4: the registry search by industry (alone or with a
+     * prefecture) reads the organisations of that industry from an index
+     * instead of walking every declaration (sql_search.c). */
+    "CREATE INDEX IF NOT EXISTS orgs_industry ON orgs(industry, prefecture);",
 };
 
 int hoshi_store_schema_version(void)
