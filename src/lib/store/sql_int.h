@@ -135,7 +135,7 @@ hoshi_err hi_sq_rows(hi_conn *c, hi_stmt *st, const hi_sq_query *q, void *out, s
  * and the copy of a row of them into a hoshi_decl (sql_decl.c). */
 #define HI_SQ_DECL_COLS "d.id, d.org_id, d.level, d.declared_on, d.status, d.withdrawn_on, o.name," \
                         " o.prefecture, o.industry," \
-                        " EXISTS (SELECT 1 FROM policies p WHERE p.org_id = o.id AND p.published), o.corpnum," \
+                        " EXISTS (SELECT 1 FROM policies p WHERE p.org_id = o.id AND p.published <> 0), o.corpnum," \
                         " d.withdrawn_by, d.withdraw_reason"
 void hi_sq_copy_decl(hi_stmt *st, void *rec);
 

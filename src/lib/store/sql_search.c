@@ -159,6 +159,17 @@ static void bind_query(hi_stmt *st, const hoshi_decl_query *q, const plan *p)
         hi_sq_bind_text(st, 7, p->gram);
 }
 
+/* The statement assembled in b, from c's cache (b is freed). */
+static hoshi_err prep_built(hi_conn *c, hoshi_buf *b, hi_stmt **st)
+{
+    char *sql = NULL;
+    hoshi_err err = hoshi_buf_finish(b, &sql, NULL) != HOSHI_OK
+                        ? hi_fail(HOSHI_ERR_NOMEM, "out of memory searching the registry")
+                        : hi_sq_prep(c, sql, st);
+    free(sql);
+    return err;
+}
+
 /* Counts the matches up to HOSHI_STORE_COUNT_CAP + 1. */
 static hoshi_err count(hi_conn *c, const hoshi_decl_query *q, const plan *p, long long *total)
 {
@@ -166,12 +177,8 @@ static hoshi_err count(hi_conn *c, const hoshi_decl_query *q, const plan *p, lon
     hoshi_buf_puts(&b, "SELECT count(*) FROM (SELECT 1");
     from_where(&b, q, p, false);
     hoshi_buf_printf(&b, " LIMIT %d) AS t", HOSHI_STORE_COUNT_CAP + 1);
-    char *sql = NULL;
     hi_stmt *st;
-    hoshi_err err = hoshi_buf_finish(&b, &sql, NULL) != HOSHI_OK
-                        ? hi_fail(HOSHI_ERR_NOMEM, "out of memory searching the registry")
-                        : hi_sq_prep(c, sql, &st);
-    free(sql);
+    hoshi_err err = prep_built(c, &b, &st);
     if (err != HOSHI_OK)
         return err;
     bind_query(st, q, p);
@@ -196,12 +203,8 @@ static hoshi_err page(hi_conn *c, const hoshi_decl_query *q, const plan *p, bool
                        " WHERE d.seq IN (SELECT d.seq");
     from_where(&b, q, p, walk);
     hoshi_buf_puts(&b, " ORDER BY d.seq DESC LIMIT ?5 OFFSET ?6) ORDER BY d.seq DESC");
-    char *sql = NULL;
     hi_stmt *st;
-    hoshi_err err = hoshi_buf_finish(&b, &sql, NULL) != HOSHI_OK
-                        ? hi_fail(HOSHI_ERR_NOMEM, "out of memory searching the registry")
-                        : hi_sq_prep(c, sql, &st);
-    free(sql);
+    hoshi_err err = prep_built(c, &b, &st);
     if (err != HOSHI_OK)
         return err;
     plan bound = *p;
