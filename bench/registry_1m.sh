@@ -93,17 +93,22 @@ ms() { # wrk's latency (850.00us, 1.20ms, 2.01s) in ms
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.1f", n }'
 }
 run() { # name, script
+  local c0 c1 reqs cpu rps p50 p99 errs
+  c0=$(cpu_ms "$pid")
   wrk -t2 -c"$CONN" -d"${DUR}s" --latency -s "$tmp/$2.lua" "$base/" >"$tmp/run.txt"
-  local rps p50 p99 errs
+  c1=$(cpu_ms "$pid")
+  # the server's CPU time per request: what a loaded machine cannot inflate
+  reqs=$(awk '/requests in/ {print $1}' "$tmp/run.txt")
+  cpu=$(awk -v c=$((c1 - c0)) -v n="${reqs:-0}" 'BEGIN { printf "%.1f", n > 0 ? c / n : 0 }')
   rps=$(awk '/Requests\/sec/ {printf "%d", $2}' "$tmp/run.txt")
   p50=$(ms "$(awk '$1 == "50%" {print $2}' "$tmp/run.txt")")
   p99=$(ms "$(awk '$1 == "99%" {print $2}' "$tmp/run.txt")")
   errs=$(grep -E "Non-2xx|Socket errors" "$tmp/run.txt" | tr '\n' ' ' || true)
-  printf '| %-52s | %8s | %7s | %7s | %s\n' "$1" "$rps" "$p50" "$p99" "${errs:-none}"
+  printf '| %-52s | %8s | %7s | %7s | %9s | %s\n' "$1" "$rps" "$p50" "$p99" "$cpu" "${errs:-none}"
 }
 echo "wrk -t2 -c$CONN -d${DUR}s on loopback, server --threads $THREADS --no-cache (SQLite)"
-echo "| query (each request a random variant)               |    req/s | p50 ms  | p99 ms  | errors"
-echo "|------------------------------------------------------|---------:|--------:|--------:|-------"
+echo "| query (each request a random variant)               |    req/s | p50 ms  | p99 ms  | CPU ms/req | errors"
+echo "|------------------------------------------------------|---------:|--------:|--------:|----------:|-------"
 run "no filter (every declaration: capped count)" all
 run "name, a family name (1 in 20: capped)" name2
 run "name, family + trade (1 in 400: ~2,500, exact)" name_rare

@@ -121,11 +121,21 @@ static hoshi_err rarest_gram(hi_conn *c, plan *p, long long *best)
     return HOSHI_OK;
 }
 
+/* Whether a name of two characters is searched alone: its bigram's
+ * organisations are then exactly its matches, and the count and page
+ * need not read orgs at all (a third of the work of a common name). */
+static bool gram_is_key(const hoshi_decl_query *q, const plan *p)
+{
+    return strcmp(p->gram, p->key) == 0 && !q->prefecture && !p->industry;
+}
+
 /* FROM and WHERE of the matches of q, driven as p->how says, in b. */
 static void from_where(hoshi_buf *b, const hoshi_decl_query *q, const plan *p, bool walk)
 {
     if (walk)
         hoshi_buf_puts(b, " FROM declarations d CROSS JOIN orgs o WHERE o.id = d.org_id");
+    else if (p->how == DRIVE_GRAM && gram_is_key(q, p))
+        hoshi_buf_puts(b, " FROM org_grams g CROSS JOIN declarations d WHERE g.gram = ?7 AND d.org_id = g.org_id");
     else if (p->how == DRIVE_GRAM)
         hoshi_buf_puts(b, " FROM org_grams g CROSS JOIN orgs o CROSS JOIN declarations d"
                           " WHERE g.gram = ?7 AND o.id = g.org_id AND d.org_id = o.id");
@@ -135,7 +145,7 @@ static void from_where(hoshi_buf *b, const hoshi_decl_query *q, const plan *p, b
         hoshi_buf_puts(b, " FROM declarations d WHERE 1 = 1");
     if (!q->include_withdrawn)
         hoshi_buf_puts(b, " AND d.status = 1");
-    if (p->pattern != NULL)
+    if (p->pattern != NULL && !(!walk && p->how == DRIVE_GRAM && gram_is_key(q, p)))
         hoshi_buf_puts(b, " AND o.name_key LIKE ?1");
     if (q->prefecture)
         hoshi_buf_puts(b, " AND o.prefecture = ?2");
@@ -145,9 +155,9 @@ static void from_where(hoshi_buf *b, const hoshi_decl_query *q, const plan *p, b
         hoshi_buf_puts(b, " AND d.level = ?4");
 }
 
-static void bind_query(hi_stmt *st, const hoshi_decl_query *q, const plan *p)
+static void bind_query(hi_stmt *st, const hoshi_decl_query *q, const plan *p, bool walk)
 {
-    if (p->pattern != NULL)
+    if (p->pattern != NULL && !(!walk && p->how == DRIVE_GRAM && gram_is_key(q, p)))
         hi_sq_bind_text(st, 1, p->pattern);
     if (q->prefecture)
         hi_bind_int64(st, 2, q->prefecture);
@@ -155,7 +165,7 @@ static void bind_query(hi_stmt *st, const hoshi_decl_query *q, const plan *p)
         hi_sq_bind_text(st, 3, q->industry);
     if (q->level)
         hi_bind_int64(st, 4, q->level);
-    if (p->gram[0] && p->how == DRIVE_GRAM)
+    if (!walk && p->how == DRIVE_GRAM)
         hi_sq_bind_text(st, 7, p->gram);
 }
 
@@ -181,7 +191,7 @@ static hoshi_err count(hi_conn *c, const hoshi_decl_query *q, const plan *p, lon
     hoshi_err err = prep_built(c, &b, &st);
     if (err != HOSHI_OK)
         return err;
-    bind_query(st, q, p);
+    bind_query(st, q, p, false);
     if (hi_step(st) == HI_ROW)
         *total = hi_col_int64(st, 0);
     else
@@ -207,10 +217,7 @@ static hoshi_err page(hi_conn *c, const hoshi_decl_query *q, const plan *p, bool
     hoshi_err err = prep_built(c, &b, &st);
     if (err != HOSHI_OK)
         return err;
-    plan bound = *p;
-    if (walk)
-        bound.gram[0] = '\0';
-    bind_query(st, q, &bound);
+    bind_query(st, q, p, walk);
     hi_bind_int64(st, 5, (long long)q->limit);
     hi_bind_int64(st, 6, q->offset);
     hi_sq_query rows = {.copy = hi_sq_copy_decl, .what = "search declarations"};
