@@ -99,7 +99,7 @@ run() { # name, script
   c1=$(cpu_ms "$pid")
   # the server's CPU time per request: what a loaded machine cannot inflate
   reqs=$(awk '/requests in/ {print $1}' "$tmp/run.txt")
-  cpu=$(awk -v c=$((c1 - c0)) -v n="${reqs:-0}" 'BEGIN { printf "%.1f", n > 0 ? c / n : 0 }')
+  cpu=$(awk -v c=$((c1 - c0)) -v n="${reqs:-0}" 'BEGIN { printf "%.1f", (n > 0 ? c / n : 0) }')
   rps=$(awk '/Requests\/sec/ {printf "%d", $2}' "$tmp/run.txt")
   p50=$(ms "$(awk '$1 == "50%" {print $2}' "$tmp/run.txt")")
   p99=$(ms "$(awk '$1 == "99%" {print $2}' "$tmp/run.txt")")
