@@ -170,8 +170,9 @@ hoshi_err hoshi_store_decl_active(hoshi_store *s, long long org_id, hoshi_decl *
 /* Fills out[0..q->limit) with the matches from q->offset on, newest
  * first.  *total is the number of matches when it is at most
  * HOSHI_STORE_COUNT_CAP, else HOSHI_STORE_COUNT_CAP + 1 ("more than");
- * a capped search serves pages within its first HOSHI_STORE_COUNT_CAP + 1
- * matches (an offset at or past *total gives none).
+ * an offset at or past *total gives no rows, and q->limit 0 only counts.
+ * A capped search reaches a page by walking the newest declarations, so
+ * a caller offers only its first pages (the registry: 50).
  * A name whose key is empty (only punctuation) matches nothing.
  * HOSHI_ERR_INPUT when the name is not UTF-8, HOSHI_ERR_LIMIT when it is
  * longer than HOSHI_NAMEKEY_INPUT_MAX bytes, HOSHI_ERR_DATA when the

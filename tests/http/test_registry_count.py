@@ -64,6 +64,11 @@ def main():
         # the 50th page holds the 981st to 1,000th newest
         check("capped: page 50 holds the 981st-1,000th newest",
               f"common{N - 981}<" in r.body and f"common{N - 1000}<" in r.body and f"common{N - 1001}<" not in r.body)
+        r = c.get("/registry?page=51")
+        check("capped: page 51 is not offered (no rows)", r.status == 200 and "<tr><td>" not in r.body
+              and "10,000" in r.body, r.status)
+        j = json.loads(c.get("/api/v1/declarations?page=60").body)
+        check("API capped: page 60, no items", j.get("items") == [] and j.get("total_capped") is True, j)
         r = c.get("/api/v1/declarations")
         j = json.loads(r.body)
         check("API capped: total 10000, total_capped, 50 pages",
