@@ -342,9 +342,9 @@ hoshi_err hi_sq_seed(hoshi_store *base, const hoshi_seed_decl *items, size_t n)
      * batch: the statistics are never off by more than a factor of two. */
     if (before > 0 && log2_floor(before) == log2_floor(after))
         goto release;
-    if ((err = hi_sq_exec(c, "ANALYZE")) != HOSHI_OK)
-        err = hi_sq_fail(c, "analyze");
-    else
+    /* hi_sq_exec records its own failure (NOMEM when preparing it could
+     * not allocate: the connection's last error would say nothing). */
+    if ((err = hi_sq_exec(c, "ANALYZE")) == HOSHI_OK)
         atomic_fetch_add(&HI_SQ(base)->stats, 1);
 release:
     hi_sq_release(HI_SQ(base), c);
