@@ -163,7 +163,16 @@ hoshi_err hoshi_store_decl_create(hoshi_store *s, long long org_id, int level, c
 hoshi_err hoshi_store_decl_withdraw(hoshi_store *s, long long org_id, const char *date);
 hoshi_err hoshi_store_decl_get(hoshi_store *s, const char *id, hoshi_decl *out);
 hoshi_err hoshi_store_decl_active(hoshi_store *s, long long org_id, hoshi_decl *out);
-/* Fills out[0..q->limit) with matches, newest first; *total counts all.
+/* Matches are counted exactly up to this many; above, only that there
+ * are more (counting every match of a common name at a million
+ * declarations costs more than the page itself). */
+#define HOSHI_STORE_COUNT_CAP 10000
+/* Fills out[0..q->limit) with the matches from q->offset on, newest
+ * first.  *total is the number of matches when it is at most
+ * HOSHI_STORE_COUNT_CAP, else HOSHI_STORE_COUNT_CAP + 1 ("more than");
+ * an offset at or past *total gives no rows, and q->limit 0 only counts.
+ * A capped search reaches a page by walking the newest declarations, so
+ * a caller offers only its first pages (the registry: 50).
  * A name whose key is empty (only punctuation) matches nothing.
  * HOSHI_ERR_INPUT when the name is not UTF-8, HOSHI_ERR_LIMIT when it is
  * longer than HOSHI_NAMEKEY_INPUT_MAX bytes, HOSHI_ERR_DATA when the

@@ -171,13 +171,13 @@ static hoshi_err make_diagnosis(size_t i, char out[HOSHI_DIAG_ITEMS + 1], int *s
 
 static hoshi_err seed_orgs(srv *s, const hoshi_datafile *ini, long count)
 {
-    hoshi_decl_query q = {NULL, 0, NULL, 0, true, 0, 1};
-    hoshi_decl one;
-    size_t n;
-    long long total = 0;
-    hoshi_err err = hoshi_store_decl_search(s->store, &q, &one, &n, &total);
+    /* Every declaration, withdrawn ones too, counted exactly (a search
+     * stops counting at HOSHI_STORE_COUNT_CAP). */
+    hoshi_stats st;
+    hoshi_err err = hoshi_store_stats(s->store, &st);
     if (err != HOSHI_OK)
         return err;
+    long long total = st.active[1] + st.active[2] + st.withdrawn;
     if (total > count) /* already seeded (the demo account has one more) */
         return HOSHI_OK;
     hoshi_org *orgs = calloc(BATCH, sizeof *orgs);

@@ -14,6 +14,10 @@
 #include <string.h>
 
 #define QUERY_MAX 100 /* characters of a name search */
+/* A search with more than HOSHI_STORE_COUNT_CAP matches offers this many
+ * pages of its newest: the store walks the newest declarations to reach
+ * a page, and past these a page costs more than narrowing the search. */
+#define CAPPED_PAGES 50
 
 typedef struct search {
     char name[QUERY_MAX * 4 + 1]; /* NFC, as the names it looks for */
@@ -68,6 +72,21 @@ static void parse_search(srv_req *r, search *s)
     }
 }
 
+/* n with a comma between thousands ("10,000"), as both languages write
+ * counts. */
+static void thousands(char *out, size_t size, long long n)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%lld", n < 0 ? 0 : n);
+    size_t o = 0;
+    for (int i = 0; i < len && o + 1 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0 && o + 2 < size)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+}
+
 /* A 法人番号 or an ID is looked up whatever the other fields say: its
  * matches fit on the first page. */
 static hoshi_err run_lookup(srv_req *r, const search *s, hoshi_decl *out, size_t *n, long long *total)
@@ -93,6 +112,15 @@ static hoshi_err run_search(srv_req *r, const search *s, hoshi_decl *out, size_t
         return run_lookup(r, s, out, n, total);
     hoshi_decl_query q = {s->name, s->prefecture, s->industry, s->level, false,
                           (s->page - 1) * SRV_PAGE_SIZE, SRV_PAGE_SIZE};
+    if (s->page > CAPPED_PAGES) {
+        /* Past the pages a capped search offers: counted first (a count
+         * alone costs no walk), and no rows when it is capped. */
+        hoshi_decl_query count = q;
+        count.limit = 0;
+        hoshi_err err = hoshi_store_decl_search(r->s->store, &count, out, n, total);
+        if (err != HOSHI_OK || *total > HOSHI_STORE_COUNT_CAP)
+            return err;
+    }
     return hoshi_store_decl_search(r->s->store, &q, out, n, total);
 }
 
@@ -147,11 +175,13 @@ void srv_page_registry(srv_req *r, srv_resp *p)
         p->status = 400;
     }
     hoshi_buf *res = srv_var(&v, "results");
-    char num[32];
-    snprintf(num, sizeof num, "%lld", total);
-    const char *cnt[] = {"n", num, NULL};
+    bool capped = total > HOSHI_STORE_COUNT_CAP;
+    char num[32], shown[32];
+    thousands(num, sizeof num, capped ? HOSHI_STORE_COUNT_CAP : total);
+    thousands(shown, sizeof shown, (long long)CAPPED_PAGES * SRV_PAGE_SIZE);
+    const char *cnt[] = {"n", num, "shown", shown, NULL};
     hoshi_buf_puts(res, "<p class=\"count\">");
-    hoshi_buf_subst(res, srv_text(r, "registry", "count"), cnt, hoshi_buf_html);
+    hoshi_buf_subst(res, srv_text(r, "registry", capped ? "count_capped" : "count"), cnt, hoshi_buf_html);
     hoshi_buf_puts(res, "</p>");
     if (total == 0 && !s.bad && s.name[0]) {
         hoshi_buf_puts(res, "<p class=\"none\">");
@@ -184,7 +214,7 @@ void srv_page_registry(srv_req *r, srv_resp *p)
         }
         hoshi_buf_puts(res, "</tbody></table>");
     }
-    long pages = (long)((total + SRV_PAGE_SIZE - 1) / SRV_PAGE_SIZE);
+    long pages = capped ? CAPPED_PAGES : (long)((total + SRV_PAGE_SIZE - 1) / SRV_PAGE_SIZE);
     if (pages > 1) {
         hoshi_buf_puts(res, "<nav class=\"pager\">");
         if (s.page > 1)
@@ -300,7 +330,12 @@ void srv_api_declarations(srv_req *r, srv_resp *p)
             hoshi_buf_putc(&p->body, ',');
         decl_json(&p->body, r, &rows[i]);
     }
-    hoshi_buf_printf(&p->body, "],\"total\":%lld,\"page\":%ld,\"per_page\":%d}\n", total, s.page, SRV_PAGE_SIZE);
+    /* Above the cap, total is the cap and total_capped says there are more. */
+    bool capped = total > HOSHI_STORE_COUNT_CAP;
+    hoshi_buf_printf(&p->body, "],\"total\":%lld,\"total_capped\":%s,\"pages\":%ld,\"page\":%ld,\"per_page\":%d}\n",
+                     capped ? (long long)HOSHI_STORE_COUNT_CAP : total, capped ? "true" : "false",
+                     capped ? (long)CAPPED_PAGES : (long)((total + SRV_PAGE_SIZE - 1) / SRV_PAGE_SIZE), s.page,
+                     SRV_PAGE_SIZE);
 }
 
 void srv_api_declaration(srv_req *r, srv_resp *p, const char *id)

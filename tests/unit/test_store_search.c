@@ -3,8 +3,9 @@
  * 8) in the SQLite store: each spelling of a name finds the others, with
  * and without a prefecture (the bigram and the (prefecture, key) paths
  * must count alike), renames and sign-ups keep the key, a query of only
- * punctuation finds nothing, look-up by 法人番号, and the migration that
- * added the key filling it for rows written before it.
+ * punctuation finds nothing, look-up by 法人番号, the migration that
+ * added the key filling it for rows written before it, and the count
+ * capped above HOSHI_STORE_COUNT_CAP (issue 12 part 4).
  */
 #include "hoshi/namekey.h"
 #include "hoshi/store.h"
@@ -15,6 +16,7 @@
 
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/hoshi-search-XXXXXX";
@@ -150,6 +152,112 @@ static void by_corpnum(void)
     hoshi_store_close(s);
 }
 
+/* The capped count (issue 12 part 4): HOSHI_STORE_COUNT_CAP + 30
+ * declarations, seeded in batches as the demo seeds them.  i-th: named
+ * 希少i (i < 30) or 共通i, prefecture 13 or 27, industry G one in ten,
+ * ★ one in three.  Every combination of the filters counts exactly up to
+ * the cap (共通 matches exactly the cap) and HOSHI_STORE_COUNT_CAP + 1
+ * above it, and its first, last and a middle page hold exactly the
+ * newest matches in order, whichever index drives the search. */
+#define CAP_N (HOSHI_STORE_COUNT_CAP + 30)
+#define CAP_BATCH 1000
+
+static bool cap_match(int i, const char *name, int pref, const char *ind, int level)
+{
+    const char *nm = i < 30 ? "希少" : "共通";
+    if (name != NULL && strstr(nm, name) == NULL)
+        return false;
+    if (pref && pref != (i % 2 ? 13 : 27))
+        return false;
+    if (ind != NULL && (i % 10 == 0) != (ind[0] == 'G'))
+        return false;
+    return !level || level == (i % 3 == 0 ? 1 : 2);
+}
+
+static void cap_seed(hoshi_store *s)
+{
+    static hoshi_org orgs[CAP_BATCH];
+    static hoshi_seed_decl items[CAP_BATCH];
+    for (int start = 0; start < CAP_N; start += CAP_BATCH) {
+        int k = 0;
+        for (int i = start; i < CAP_N && k < CAP_BATCH; i++, k++) {
+            memset(&orgs[k], 0, sizeof orgs[k]);
+            snprintf(orgs[k].name, sizeof orgs[k].name, "%s%d", i < 30 ? "希少" : "共通", i);
+            orgs[k].prefecture = i % 2 ? 13 : 27;
+            orgs[k].industry[0] = i % 10 == 0 ? 'G' : 'E';
+            items[k] = (hoshi_seed_decl){&orgs[k], i % 3 == 0 ? 1 : 2, "2026-03-01", NULL, NULL, NULL, 0};
+        }
+        CHECK_INT(hoshi_store_seed(s, items, (size_t)k), HOSHI_OK);
+    }
+}
+
+/* The page of q at offset `at` against the matches' numbers, newest
+ * first (want[0..n_want)). */
+static void cap_page(hoshi_store *s, hoshi_decl_query q, long long at, const int *want, int n_want)
+{
+    hoshi_decl out[20];
+    size_t n = 0;
+    long long total = -1;
+    q.offset = at;
+    q.limit = 20;
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    long long expect = n_want > HOSHI_STORE_COUNT_CAP ? HOSHI_STORE_COUNT_CAP + 1 : n_want;
+    CHECK_INT(total, expect);
+    long long rows = at >= total ? 0 : n_want - at < 20 ? n_want - at : 20;
+    CHECK_INT((long long)n, rows);
+    for (size_t r = 0; r < n && r < (size_t)rows; r++)
+        CHECK_INT(strtol(out[r].org_name + strlen("共通"), NULL, 10), want[at + (long long)r]);
+}
+
+static void count_capped_above_the_cap(void)
+{
+    hoshi_store *s = open_fresh();
+    cap_seed(s);
+    static int want[CAP_N];
+    const char *names[] = {NULL, "共通", "希少", "希", "通"};
+    const int prefs[] = {0, 13};
+    const char *inds[] = {NULL, "G"};
+    for (size_t a = 0; a < 5; a++)
+        for (size_t b = 0; b < 2; b++)
+            for (size_t c = 0; c < 2; c++)
+                for (int level = 0; level <= 2; level++) {
+                    int m = 0;
+                    for (int i = CAP_N - 1; i >= 0; i--)
+                        if (cap_match(i, names[a], prefs[b], inds[c], level))
+                            want[m++] = i;
+                    hoshi_decl_query q = {names[a], prefs[b], inds[c], level, false, 0, 20};
+                    long long last = m > HOSHI_STORE_COUNT_CAP ? HOSHI_STORE_COUNT_CAP - 10 : (m - 1) / 20 * 20;
+                    cap_page(s, q, 0, want, m);
+                    cap_page(s, q, last > 0 ? last : 0, want, m);
+                    cap_page(s, q, m / 2, want, m);
+                }
+    /* the boundary: 共通 matches exactly the cap, every one counted */
+    hoshi_decl out[1];
+    size_t n = 0;
+    long long total = 0;
+    hoshi_decl_query q = {"共通", 0, NULL, 0, false, 0, 1};
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, HOSHI_STORE_COUNT_CAP);
+    /* past the cap of a capped search: nothing */
+    q.name = NULL;
+    q.offset = HOSHI_STORE_COUNT_CAP + 1;
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, HOSHI_STORE_COUNT_CAP + 1);
+    CHECK_INT(n, 0);
+    /* withdrawn ones count only when asked for */
+    q.offset = 0;
+    q.name = "希少";
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, 30);
+    CHECK_INT(hoshi_store_decl_withdraw_id(s, out[0].id, "2026-03-02"), HOSHI_OK);
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, 29);
+    q.include_withdrawn = true;
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, 30);
+    hoshi_store_close(s);
+}
+
 static int exec(const char *sql)
 {
     sqlite3 *db = NULL;
@@ -166,7 +274,7 @@ static int exec(const char *sql)
  * it (8 the 法人番号 register, disputes and history; 9 the outbox; 10
  * members' roles and account tokens; 11 the public data version; 12 policy
  * versions, replayable as it is; 13 the audit log and who withdrew; 14 the
- * outbox's dead letters) are undone too, newest first, and run again on the next open.  Its rows, written then,
+ * outbox's dead letters; 15 the industry index) are undone too, newest first, and run again on the next open.  Its rows, written then,
  * get their key and bigrams on that open. */
 static void migration_fills_the_key(void)
 {
@@ -177,6 +285,7 @@ static void migration_fills_the_key(void)
     char sql[4096];
     snprintf(sql, sizeof sql,
              "DROP TABLE throttle_meta; DROP TABLE throttle;"
+             "DROP INDEX orgs_industry;"
              "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TABLE audit_log;"
              "ALTER TABLE declarations DROP COLUMN withdraw_reason;"
              "ALTER TABLE declarations DROP COLUMN withdrawn_by;"
@@ -223,6 +332,7 @@ int main(void)
     RUN(renames_and_signups_keep_the_key);
     RUN(by_corpnum);
     RUN(migration_fills_the_key);
+    RUN(count_capped_above_the_cap);
     char cmd[64];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     return system(cmd) == 0 ? UNIT_RESULT() : 1;

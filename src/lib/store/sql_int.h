@@ -131,6 +131,14 @@ hoshi_err hi_sq_readn(hoshi_store *base, const hi_sq_query *q, void *out, size_t
 hoshi_err hi_sq_rows(hi_conn *c, hi_stmt *st, const hi_sq_query *q, void *out, size_t size,
                      size_t max, size_t *n);
 
+/* The columns of a declaration joined with its organisation (d and o),
+ * and the copy of a row of them into a hoshi_decl (sql_decl.c). */
+#define HI_SQ_DECL_COLS "d.id, d.org_id, d.level, d.declared_on, d.status, d.withdrawn_on, o.name," \
+                        " o.prefecture, o.industry," \
+                        " EXISTS (SELECT 1 FROM policies p WHERE p.org_id = o.id AND p.published <> 0), o.corpnum," \
+                        " d.withdrawn_by, d.withdraw_reason"
+void hi_sq_copy_decl(hi_stmt *st, void *rec);
+
 /* Inside the caller's transaction on c (sql_decl.c): issue a new
  * declaration with a fresh random ID, and withdraw the organisation's
  * active one (*changes, if not NULL, gets how many were). */

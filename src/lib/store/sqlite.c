@@ -339,6 +339,10 @@ static const char *const migrations[] = {
     " bounded INTEGER NOT NULL,"
     " secret BLOB);"
     "INSERT INTO throttle_meta(id, bounded) VALUES (1, 0);",
+    /* Issue 12 part 4: the registry search by industry (alone or with a
+     * prefecture) reads the organisations of that industry from an index
+     * instead of walking every declaration (sql_search.c). */
+    "CREATE INDEX IF NOT EXISTS orgs_industry ON orgs(industry, prefecture);",
 };
 
 int hoshi_store_schema_version(void)

@@ -1,0 +1,267 @@
+/*
+ * sql_search.c — the public registry search in the SQL store.  At a
+ * million declarations counting every match is what costs (a common
+ * name matches tens of thousands), so the count stops at
+ * HOSHI_STORE_COUNT_CAP + 1 and the page is found one of two ways: a
+ * small, exactly counted result is gathered through the most selective
+ * index and sorted; a capped one is walked newest first, where matches
+ * are dense.  The index that drives each query is chosen here, not left
+ * to the planner's guess (docs/internals.md, "The registry search"):
+ *
+ *   the rarest bigram of the name (org_grams)  a name of 2+ characters
+ *   orgs by (prefecture, name_key) or          a prefecture or industry
+ *     (industry, prefecture)                     without a selective bigram
+ *   declarations by (status, level, seq)       no organisation filter
+ *
+ * The statements are assembled from constant fragments; every value is
+ * a bound parameter with a fixed number.  CROSS JOIN fixes the join
+ * order on SQLite and is an ordinary join to PostgreSQL's planner.
+ */
+#include "sql_int.h"
+#include "internal.h"
+#include "hoshi/namekey.h"
+#include "hoshi/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A bigram's organisations are counted up to this many when choosing
+ * the rarest; one this common does not beat a prefecture's index. */
+#define GRAM_PROBE 20000
+/* Bigrams of a long name probed at most (spread over the name). */
+#define GRAM_TRIES 6
+
+typedef enum drive { DRIVE_GRAM, DRIVE_ORGS, DRIVE_DECLS } drive;
+
+/* What one search binds: ?1 pattern, ?2 prefecture, ?3 industry,
+ * ?4 level, ?5 limit, ?6 offset, ?7 bigram. */
+typedef struct plan {
+    char *pattern;                /* %key%, malloc'd; NULL without a name */
+    char *key;                    /* the name's search key, malloc'd */
+    char gram[16];                /* the bigram that drives, "" if none */
+    bool industry;
+    drive how;
+} plan;
+
+/* The search key of a name query in p->key and as a LIKE pattern %key%
+ * in p->pattern (both NULL when the key is empty, so nothing can match).
+ * A key holds only letters, marks and numbers: never a wildcard to
+ * escape. */
+static hoshi_err name_pattern(const char *name, plan *p)
+{
+    const hoshi_namekey *nk;
+    hoshi_err err = hoshi_namekey_default(&nk);
+    if (err != HOSHI_OK || (err = hoshi_namekey_query(nk, name, &p->key)) != HOSHI_OK)
+        return err;
+    if (*p->key == '\0') {
+        free(p->key);
+        p->key = NULL;
+        return HOSHI_OK;
+    }
+    hoshi_buf b = HOSHI_BUF_INIT;
+    hoshi_buf_printf(&b, "%%%s%%", p->key);
+    if (hoshi_buf_finish(&b, &p->pattern, NULL) != HOSHI_OK)
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory searching the registry");
+    return HOSHI_OK;
+}
+
+/* Bytes of the UTF-8 character at s. */
+static size_t char_len(const char *s)
+{
+    unsigned char c = (unsigned char)*s;
+    return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* How many organisations hold bigram g, counted up to cap. */
+static hoshi_err gram_count(hi_conn *c, const char *g, long long cap, long long *out)
+{
+    hi_stmt *st;
+    hoshi_err err = hi_sq_prep(c, "SELECT count(*) FROM (SELECT 1 FROM org_grams WHERE gram = ?1 LIMIT ?2) AS t",
+                               &st);
+    if (err != HOSHI_OK)
+        return err;
+    hi_sq_bind_text(st, 1, g);
+    hi_bind_int64(st, 2, cap);
+    if (hi_step(st) == HI_ROW)
+        *out = hi_col_int64(st, 0);
+    else
+        err = hi_sq_fail(c, "count a bigram");
+    hi_sq_done(st);
+    return err;
+}
+
+/* The rarest of up to GRAM_TRIES bigrams of p->key (spread over it) in
+ * p->gram, and how many organisations hold it (GRAM_PROBE or more when
+ * all are that common) in *best.  Each probe stops at the best so far. */
+static hoshi_err rarest_gram(hi_conn *c, plan *p, long long *best)
+{
+    size_t at[512], chars = 0; /* where each character starts; later ones are not probed */
+    for (size_t i = 0; p->key[i] && chars < sizeof at / sizeof at[0]; i += char_len(p->key + i))
+        at[chars++] = i;
+    *best = GRAM_PROBE;
+    size_t grams = chars - 1, tries = grams < GRAM_TRIES ? grams : GRAM_TRIES;
+    for (size_t t = 0; t < tries && *best > 0; t++) {
+        size_t k = tries > 1 ? t * (grams - 1) / (tries - 1) : 0;
+        size_t from = at[k], to = k + 2 < chars ? at[k + 2] : strlen(p->key);
+        char g[sizeof p->gram];
+        if (to - from >= sizeof g)
+            continue;
+        memcpy(g, p->key + from, to - from);
+        g[to - from] = '\0';
+        long long n = 0;
+        hoshi_err err = gram_count(c, g, *best, &n);
+        if (err != HOSHI_OK)
+            return err;
+        if (n < *best || p->gram[0] == '\0') {
+            *best = n;
+            memcpy(p->gram, g, sizeof g);
+        }
+    }
+    return HOSHI_OK;
+}
+
+/* Whether a name of two characters is searched alone: its bigram's
+ * organisations are then exactly its matches, and the count and page
+ * need not read orgs at all (a third of the work of a common name). */
+static bool gram_is_key(const hoshi_decl_query *q, const plan *p)
+{
+    return strcmp(p->gram, p->key) == 0 && !q->prefecture && !p->industry;
+}
+
+/* FROM and WHERE of the matches of q, driven as p->how says, in b. */
+static void from_where(hoshi_buf *b, const hoshi_decl_query *q, const plan *p, bool walk)
+{
+    if (walk)
+        hoshi_buf_puts(b, " FROM declarations d CROSS JOIN orgs o WHERE o.id = d.org_id");
+    else if (p->how == DRIVE_GRAM && gram_is_key(q, p))
+        hoshi_buf_puts(b, " FROM org_grams g CROSS JOIN declarations d WHERE g.gram = ?7 AND d.org_id = g.org_id");
+    else if (p->how == DRIVE_GRAM)
+        hoshi_buf_puts(b, " FROM org_grams g CROSS JOIN orgs o CROSS JOIN declarations d"
+                          " WHERE g.gram = ?7 AND o.id = g.org_id AND d.org_id = o.id");
+    else if (p->how == DRIVE_ORGS)
+        hoshi_buf_puts(b, " FROM orgs o CROSS JOIN declarations d WHERE d.org_id = o.id");
+    else
+        hoshi_buf_puts(b, " FROM declarations d WHERE 1 = 1");
+    if (!q->include_withdrawn)
+        hoshi_buf_puts(b, " AND d.status = 1");
+    if (p->pattern != NULL && !(!walk && p->how == DRIVE_GRAM && gram_is_key(q, p)))
+        hoshi_buf_puts(b, " AND o.name_key LIKE ?1");
+    if (q->prefecture)
+        hoshi_buf_puts(b, " AND o.prefecture = ?2");
+    if (p->industry)
+        hoshi_buf_puts(b, " AND o.industry = ?3");
+    if (q->level)
+        hoshi_buf_puts(b, " AND d.level = ?4");
+}
+
+static void bind_query(hi_stmt *st, const hoshi_decl_query *q, const plan *p, bool walk)
+{
+    if (p->pattern != NULL && !(!walk && p->how == DRIVE_GRAM && gram_is_key(q, p)))
+        hi_sq_bind_text(st, 1, p->pattern);
+    if (q->prefecture)
+        hi_bind_int64(st, 2, q->prefecture);
+    if (p->industry)
+        hi_sq_bind_text(st, 3, q->industry);
+    if (q->level)
+        hi_bind_int64(st, 4, q->level);
+    if (!walk && p->how == DRIVE_GRAM)
+        hi_sq_bind_text(st, 7, p->gram);
+}
+
+/* The statement assembled in b, from c's cache (b is freed). */
+static hoshi_err prep_built(hi_conn *c, hoshi_buf *b, hi_stmt **st)
+{
+    char *sql = NULL;
+    hoshi_err err = hoshi_buf_finish(b, &sql, NULL) != HOSHI_OK
+                        ? hi_fail(HOSHI_ERR_NOMEM, "out of memory searching the registry")
+                        : hi_sq_prep(c, sql, st);
+    free(sql);
+    return err;
+}
+
+/* Counts the matches up to HOSHI_STORE_COUNT_CAP + 1. */
+static hoshi_err count(hi_conn *c, const hoshi_decl_query *q, const plan *p, long long *total)
+{
+    hoshi_buf b = HOSHI_BUF_INIT;
+    hoshi_buf_puts(&b, "SELECT count(*) FROM (SELECT 1");
+    from_where(&b, q, p, false);
+    hoshi_buf_printf(&b, " LIMIT %d) AS t", HOSHI_STORE_COUNT_CAP + 1);
+    hi_stmt *st;
+    hoshi_err err = prep_built(c, &b, &st);
+    if (err != HOSHI_OK)
+        return err;
+    bind_query(st, q, p, false);
+    if (hi_step(st) == HI_ROW)
+        *total = hi_col_int64(st, 0);
+    else
+        err = hi_sq_fail(c, "count declarations");
+    hi_sq_done(st);
+    return err;
+}
+
+/* The page: the declarations picked through the narrow columns first,
+ * and only then the wide ones (and the policy check) read for those few.
+ * A capped result walks the newest declarations (matches are at least
+ * one in a hundred at a million); an exact one gathers its few matches
+ * through the driving index and sorts them. */
+static hoshi_err page(hi_conn *c, const hoshi_decl_query *q, const plan *p, bool walk, hoshi_decl *out,
+                      size_t *n)
+{
+    hoshi_buf b = HOSHI_BUF_INIT;
+    hoshi_buf_puts(&b, "SELECT " HI_SQ_DECL_COLS " FROM declarations d JOIN orgs o ON o.id = d.org_id"
+                       " WHERE d.seq IN (SELECT d.seq");
+    from_where(&b, q, p, walk);
+    hoshi_buf_puts(&b, " ORDER BY d.seq DESC LIMIT ?5 OFFSET ?6) ORDER BY d.seq DESC");
+    hi_stmt *st;
+    hoshi_err err = prep_built(c, &b, &st);
+    if (err != HOSHI_OK)
+        return err;
+    bind_query(st, q, p, walk);
+    hi_bind_int64(st, 5, (long long)q->limit);
+    hi_bind_int64(st, 6, q->offset);
+    hi_sq_query rows = {.copy = hi_sq_copy_decl, .what = "search declarations"};
+    err = hi_sq_rows(c, st, &rows, out, sizeof *out, q->limit, n);
+    hi_sq_done(st);
+    return err;
+}
+
+/* Chooses the index that drives the search (file comment). */
+static hoshi_err choose(hi_conn *c, const hoshi_decl_query *q, plan *p)
+{
+    bool org_filter = q->prefecture || p->industry;
+    p->how = p->pattern == NULL && !org_filter ? DRIVE_DECLS : DRIVE_ORGS;
+    if (p->key == NULL || hoshi_utf8_count(p->key) < 2)
+        return HOSHI_OK;
+    long long best = 0;
+    hoshi_err err = rarest_gram(c, p, &best);
+    if (err == HOSHI_OK && p->gram[0] && (best < GRAM_PROBE || !org_filter))
+        p->how = DRIVE_GRAM;
+    return err;
+}
+
+hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_decl *out, size_t *n,
+                            long long *total)
+{
+    *n = 0;
+    *total = 0;
+    plan p = {.industry = q->industry != NULL && *q->industry};
+    hoshi_err err = HOSHI_OK;
+    if (q->name != NULL && *q->name) {
+        if ((err = name_pattern(q->name, &p)) != HOSHI_OK || p.pattern == NULL)
+            goto free_plan;
+    }
+    hi_conn *c = hi_sq_acquire(HI_SQ(base));
+    if ((err = choose(c, q, &p)) == HOSHI_OK && (err = count(c, q, &p, total)) == HOSHI_OK && q->limit > 0 &&
+        q->offset < *total)
+        err = page(c, q, &p, *total > HOSHI_STORE_COUNT_CAP, out, n);
+    hi_sq_release(HI_SQ(base), c);
+    if (err != HOSHI_OK) {
+        *n = 0;
+        *total = 0;
+    }
+free_plan:
+    free(p.pattern);
+    free(p.key);
+    return err;
+}
