@@ -132,12 +132,19 @@ def lite_indexes(lite, t):
     return out
 
 
+# Indexes PostgreSQL has beyond SQLite's, each standing for what an SQLite
+# index gives for free: declarations_status(status, level) holds the rowid,
+# seq, in every entry, so the newest declarations of a status and level are
+# read in order; PostgreSQL must name the column (pg_schema.c migration 2).
+PG_EXTRA = {"declarations": {(("status", "level", "seq"), False, False)}}
+
+
 def pg_indexes(pg, t):
     rows = pg.rows("SELECT (SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(i.indkey)"
                    " WITH ORDINALITY k(att, n) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.att),"
                    " i.indisunique, i.indpred IS NOT NULL FROM pg_index i"
                    f" WHERE i.indrelid = {lit(t)}::regclass")
-    return {(tuple(r[0].split(",")), r[1] == "t", r[2] == "t") for r in rows}
+    return {(tuple(r[0].split(",")), r[1] == "t", r[2] == "t") for r in rows} - PG_EXTRA.get(t, set())
 
 
 def lite_fkeys(lite, t):
@@ -169,7 +176,7 @@ def check_structure(lite, pg):
     want = sorted((t, c[1]) for t in tables for c in lite.rows(f"PRAGMA table_info({t})")
                   if c[5] == "1" and c[2] == "INTEGER"
                   and len([x for x in lite.rows(f"PRAGMA table_info({t})") if x[5] != "0"]) == 1
-                  and t not in ("policies", "responses", "public_version"))
+                  and t not in ("policies", "responses", "public_version", "throttle_meta"))
     same("every generated INTEGER PRIMARY KEY is an identity column", want, [tuple(r) for r in ids])
     col = pg.rows("SELECT DISTINCT collation_name FROM information_schema.columns"
                   " WHERE table_schema = current_schema() AND data_type = 'text'")

@@ -10,10 +10,10 @@
  */
 #include "hoshi/store.h"
 #include "hoshi/store_throttle.h"
+#include "pgtest.h"
 #include "unit.h"
 
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,7 +26,7 @@ static hoshi_store *open_fresh(void)
     static int n;
     snprintf(path, sizeof path, "%s/t%d.db", dir, n++);
     hoshi_store *s = NULL;
-    CHECK_INT(hoshi_store_open_sqlite(path, 2, &s), HOSHI_OK);
+    CHECK_INT(hi_test_store_open(path, 2, &s), HOSHI_OK);
     return s;
 }
 
@@ -164,7 +164,7 @@ static void sweep_quiet_counters(void)
 static void secret_made_once(void)
 {
     hoshi_store *s = open_fresh(), *t = NULL;
-    CHECK_INT(hoshi_store_open_sqlite(path, 1, &t), HOSHI_OK);
+    CHECK_INT(hi_test_store_open(path, 1, &t), HOSHI_OK);
     unsigned char a[HOSHI_THROTTLE_SECRET], b[HOSHI_THROTTLE_SECRET], zero[HOSHI_THROTTLE_SECRET] = {0};
     CHECK_INT(hoshi_store_throttle_secret(t, a), HOSHI_OK);
     CHECK_INT(hoshi_store_throttle_secret(s, b), HOSHI_OK);
@@ -186,18 +186,19 @@ static void secret_made_once(void)
 static void failed_write_leaves_nothing(void)
 {
     hoshi_store *s = open_fresh();
-    sqlite3 *db = NULL;
-    CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
-    CHECK_INT(sqlite3_exec(db, "CREATE TRIGGER no_count BEFORE UPDATE ON throttle_meta"
-                               " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;", NULL, NULL, NULL),
-              SQLITE_OK);
+    CHECK(hi_test_db_exec(path, hi_test_on_pg()
+                                    ? "CREATE FUNCTION no_count() RETURNS trigger LANGUAGE plpgsql AS"
+                                      " $$BEGIN RAISE EXCEPTION 'refused by the test'; END$$;"
+                                      "CREATE TRIGGER no_count BEFORE UPDATE ON throttle_meta"
+                                      " FOR EACH ROW EXECUTE FUNCTION no_count();"
+                                    : "CREATE TRIGGER no_count BEFORE UPDATE ON throttle_meta"
+                                      " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"));
     hoshi_throttle_counter c[2] = {counter(1, false), counter(2, true)};
     seen x = {.add = 1, .at = 1000};
     CHECK_INT(hoshi_store_throttle_update(s, c, 2, record, &x), HOSHI_ERR_IO);
     CHECK(strstr(hoshi_error_detail(), "refused by the test") != NULL);
     CHECK_INT(x.calls, 1);
-    CHECK_INT(sqlite3_exec(db, "DROP TRIGGER no_count", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    CHECK(hi_test_db_exec(path, hi_test_on_pg() ? "DROP TRIGGER no_count ON throttle_meta" : "DROP TRIGGER no_count"));
     x = (seen){0};
     CHECK_INT(hoshi_store_throttle_update(s, c, 2, record, &x), HOSHI_OK);
     CHECK(!x.found[0] && !x.found[1]);
@@ -238,7 +239,7 @@ static void *hammer_run(void *arg)
 static void two_handles_count_exactly(void)
 {
     hoshi_store *s = open_fresh(), *t = NULL;
-    CHECK_INT(hoshi_store_open_sqlite(path, 2, &t), HOSHI_OK);
+    CHECK_INT(hi_test_store_open(path, 2, &t), HOSHI_OK);
     pthread_barrier_t go;
     pthread_barrier_init(&go, NULL, 2);
     hammer h[2] = {{s, &go, 0}, {t, &go, 0}};

@@ -131,8 +131,8 @@ typedef struct hi_sqlstore {
 #define HI_SQ(base) ((hi_sqlstore *)(base))
 
 /* A new store for driver drv with room for n connections (hi_conn.db
- * all NULL: the backend's open function fills them), or NULL when out of
- * memory.  hi_sqlstore_free closes the connections that are open. */
+ * all NULL: the backend's open function fills them, and sets base.ops to
+ * hi_sql_ops), or NULL when out of memory.  hi_sqlstore_free closes the connections that are open. */
 hi_sqlstore *hi_sqlstore_new(const hi_driver *drv, int n);
 void hi_sqlstore_free(hi_sqlstore *s);
 

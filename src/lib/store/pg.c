@@ -7,6 +7,7 @@
  */
 #include "pg_int.h"
 #include "pg_schema.h"
+#include "sql_int.h"
 #include "internal.h"
 
 #include <sodium.h>
@@ -29,6 +30,7 @@ hoshi_err hoshi_store_open_pg(const char *url, int connections, hoshi_store **ou
     hi_sqlstore *s = hi_sqlstore_new(&hi_pg_driver, connections);
     if (s == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory opening the store");
+    s->base.ops = &hi_sql_ops;
     hoshi_err err;
     /* The first connection migrates before the others look at the schema. */
     for (int i = 0; i < connections; i++) {

@@ -472,6 +472,24 @@
 const char *const hi_pg_migrations[] = {
     /* 1: the whole schema of SQLite's version 14. */
     FUNCTIONS TABLES TRIGGERS,
+    /* 2: SQLite's 15 and 16 — the throttle's counters shared by every
+     * server (sql_throttle.c), and the registry search's index by industry
+     * (sql_search.c); plus the order of declarations within a status and
+     * level, which SQLite's declarations_status has for free (its entries
+     * end in the rowid, which is seq). */
+    "CREATE TABLE throttle("
+    " key BYTEA PRIMARY KEY,"
+    " n INTEGER NOT NULL,"
+    " last BIGINT NOT NULL,"
+    " bounded INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX throttle_last ON throttle(last);"
+    "CREATE TABLE throttle_meta("
+    " id INTEGER PRIMARY KEY,"
+    " bounded BIGINT NOT NULL,"
+    " secret BYTEA);"
+    "INSERT INTO throttle_meta(id, bounded) VALUES (1, 0);"
+    "CREATE INDEX IF NOT EXISTS orgs_industry ON orgs(industry, prefecture);"
+    "CREATE INDEX IF NOT EXISTS declarations_status_seq ON declarations(status, level, seq);",
 };
 
 int hi_pg_schema_version(void)

@@ -23,7 +23,6 @@ hi_sqlstore *hi_sqlstore_new(const hi_driver *drv, int n)
         free(s);
         return NULL;
     }
-    s->base.ops = &hi_sql_ops;
     s->drv = drv;
     s->n_conn = n;
     for (int i = 0; i < n; i++)

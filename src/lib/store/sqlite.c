@@ -514,6 +514,7 @@ hoshi_err hoshi_store_open_sqlite(const char *path, int connections, hoshi_store
     hi_sqlstore *s = hi_sqlstore_new(&hi_sqlite_driver, connections);
     if (s == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory opening the store");
+    s->base.ops = &hi_sql_ops;
     /* The first connection migrates before the others look at the schema. */
     for (int i = 0; i < connections; i++) {
         if ((err = open_conn(path, &s->conn[i].db)) != HOSHI_OK)
