@@ -108,7 +108,6 @@ def main():
     finally:
         server.stop_checked()
         shutil.rmtree(tmp, ignore_errors=True)
-    import harness
     sys.exit(1 if harness.failures else 0)
 
 
