@@ -16,13 +16,6 @@ export HOSHI
 exec timeout 1700 python3 tests/pg/pgtmp.py run -- bash -c '
 rc=0
 for t in tests/http/test_*.py; do
-    name=$(basename "$t" .py)
-    out=$(python3 "$t" "$HOSHI" 2>&1); status=$?
-    printf "%s\n" "$out" | sed -n "s/^\(ok\|FAIL\) /\1 pg $name: /p"
-    if [ $status -ne 0 ] && ! printf "%s\n" "$out" | grep -q "^FAIL "; then
-        echo "FAIL pg $name: exited with status $status"
-        printf "%s\n" "$out" | tail -5
-    fi
-    [ $status -eq 0 ] || rc=1
+    bash tests/pg/prefixed.sh "$(basename "$t" .py)" python3 "$t" "$HOSHI" || rc=1
 done
 exit $rc'
