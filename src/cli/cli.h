@@ -55,6 +55,13 @@ int cli_read_file(const char *cmd, const char *path, size_t max, char **out);
  * Errors as hoshi_namekey_default_dir and hoshi_store_open_sqlite. */
 hoshi_err cli_store_open(const char *db, const char *datadir, hoshi_store **out);
 
+/* Whether db names no database, said on stderr as "hoshi CMD: no database
+ * at DB" (a typo must not make a new SQLite file).  A postgresql:// URL
+ * is never missing here: opening it fails by itself when the database is
+ * not there (PostgreSQL makes none), and the URL, which may hold a
+ * password, is not printed. */
+bool cli_db_missing(const char *cmd, const char *db);
+
 /* Subcommands: each returns the process exit status. */
 int cmd_diagnose(int argc, char **argv);
 int cmd_policy(int argc, char **argv);

@@ -10,7 +10,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char help[] =
     "usage: hoshi nta import --db DB [--data-dir DIR] FILE\n"
@@ -45,11 +44,8 @@ static hoshi_err next_record(void *ctx, hoshi_nta_corp *out, bool *end)
 
 static int import(const char *db, const char *datadir, const char *path)
 {
-    struct stat st;
-    if (stat(db, &st) != 0 || !S_ISREG(st.st_mode)) {
-        fprintf(stderr, "hoshi nta: no database at %s\n", db);
+    if (cli_db_missing("nta", db))
         return EXIT_USAGE;
-    }
     hoshi_nta_file *f;
     hoshi_err err = hoshi_nta_file_open(path, &f);
     if (err != HOSHI_OK)

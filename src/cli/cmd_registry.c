@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char help[] =
     "usage: hoshi registry export --db DB --out DIR [options]\n"
@@ -47,11 +46,8 @@ static hoshi_err add_row(const hoshi_registry_row *row, void *ctx)
 /* Reads every row from the store at db_path into w. */
 static int read_rows(const char *db_path, const char *datadir, hoshi_registry_data *w)
 {
-    struct stat st;
-    if (stat(db_path, &st) != 0 || !S_ISREG(st.st_mode)) {
-        fprintf(stderr, "hoshi registry: no database at %s\n", db_path);
+    if (cli_db_missing("registry", db_path))
         return EXIT_USAGE;
-    }
     hoshi_store *s;
     hoshi_err err = cli_store_open(db_path, datadir, &s);
     if (err != HOSHI_OK)

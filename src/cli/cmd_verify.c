@@ -43,7 +43,8 @@ static const char keys_help[] =
     "\n"
     "options:\n"
     "  --db DB           the database of 'hoshi serve'\n"
-    "  --key-file FILE   the key file, when not DB.keys\n"
+    "  --key-file FILE   the key file, when not DB.keys (required when DB is\n"
+    "                    a postgresql:// URL)\n"
     "  -h, --help        show this help\n"
     "\n"
     "exit status: 0 done, 1 failure, 2 bad usage or a bad key file\n";
@@ -156,6 +157,10 @@ int cmd_keys(int argc, char **argv)
         return cli_usage_error("keys", "unexpected argument '%s'", argv[optind]);
     if (db == NULL && file == NULL)
         return cli_usage_error("keys", "--db or --key-file is required");
+    /* The server's keys file is DB.keys only for an SQLite file; the URL
+     * is not repeated (it may hold a password). */
+    if (file == NULL && hoshi_store_is_url(db))
+        return cli_usage_error("keys", "--db postgresql://… needs --key-file FILE (the same file on every server)");
     hoshi_buf path = HOSHI_BUF_INIT;
     if (file != NULL)
         hoshi_buf_puts(&path, file);

@@ -174,11 +174,8 @@ static int parse(const char *cmd, unsigned allowed, int argc, char **argv, db_op
 /* Opens the database, which must exist (a typo must not make a new one). */
 static int open_store(const db_opts *o, hoshi_store **s)
 {
-    struct stat st;
-    if (stat(o->db, &st) != 0 || !S_ISREG(st.st_mode)) {
-        fprintf(stderr, "hoshi %s: no database at %s\n", o->cmd, o->db);
+    if (cli_db_missing(o->cmd, o->db))
         return EXIT_USAGE;
-    }
     hoshi_err err = cli_store_open(o->db, o->datadir, s);
     return err == HOSHI_OK ? EXIT_OK : cli_input_error(o->cmd, err);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -69,6 +70,15 @@ hoshi_err cli_store_open(const char *db, const char *datadir, hoshi_store **out)
     *out = NULL;
     hoshi_err err = hoshi_namekey_default_dir(datadir);
     return err == HOSHI_OK ? hoshi_store_open(db, 1, out) : err;
+}
+
+bool cli_db_missing(const char *cmd, const char *db)
+{
+    struct stat st;
+    if (hoshi_store_is_url(db) || (stat(db, &st) == 0 && S_ISREG(st.st_mode)))
+        return false;
+    fprintf(stderr, "hoshi %s: no database at %s\n", cmd, db);
+    return true;
 }
 
 static int write_all(FILE *f, const char *data, size_t len)

@@ -31,7 +31,8 @@ static const char help[] =
     "options:\n"
     "  --listen HOST:PORT    address to listen on (default 127.0.0.1:8080;\n"
     "                        port 0 picks a free port, printed at start)\n"
-    "  --db FILE             SQLite database, created if missing (required)\n"
+    "  --db FILE|URL         SQLite database, created if missing, or a PostgreSQL\n"
+    "                        database (postgresql://…; needs --key-file) (required)\n"
     "  --demo                add a demo log-in and demo organisations\n"
     "  --demo-count N        with --demo: N demo declarations (default 4000)\n"
     "  --demo-password PW    with --demo: the demo log-in's password\n"
@@ -52,7 +53,8 @@ static const char help[] =
     "  --hash-queue N        password jobs that may wait; more get 503 (default 16)\n"
     "  --signup-limit N      sign-ups per client address per hour (default 5)\n"
     "  --key-file FILE       the keys that sign declarations (default: the --db\n"
-    "                        file's name with .keys added; made at first start)\n"
+    "                        file's name with .keys added; made at first start;\n"
+    "                        required with a postgresql:// --db)\n"
     "  --data-dir DIR        hoshi's data directory\n"
     "  --site-dir DIR        the operator's texts of the terms, privacy, contact and\n"
     "                        about pages: DIR/ja/terms.md etc. (default: DATADIR/site)\n"
@@ -306,6 +308,11 @@ int srv_main(int argc, char **argv)
         return usage_error("unexpected argument '%s'", argv[optind]);
     if (cfg.db_path == NULL)
         return usage_error("--db is required");
+    /* DB + ".keys" names no file for a URL, and every server sharing the
+     * database must sign with the same keys; the URL is not repeated (it
+     * may hold a password). */
+    if (hoshi_store_is_url(cfg.db_path) && cfg.key_file == NULL)
+        return usage_error("--db postgresql://… needs --key-file FILE (the same file on every server)");
     if (!split_listen(listen, host, sizeof host, &cfg.port))
         return usage_error("--listen needs HOST:PORT, got '%s'", listen);
     if (strlen(demo_pw) < 10)

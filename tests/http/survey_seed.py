@@ -8,6 +8,7 @@ harness.HOSHI (argv[1] or $HOSHI) unless a caller names one.
 """
 import csv, io, os, re, subprocess, urllib.parse
 
+import harness
 from harness import HOSHI, Client
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -36,7 +37,7 @@ def _run(hoshi, args):
 
 def create(db, opens_on="", closes_on="", path=SA2018, hoshi=None):
     """A new open survey of the questionnaire at path; returns its id."""
-    args = ["create", "--db", db, "--def", path]
+    args = ["create", "--db", harness.db_arg(db), "--def", path]
     if opens_on:
         args += ["--opens", opens_on]
     if closes_on:
@@ -47,14 +48,14 @@ def create(db, opens_on="", closes_on="", path=SA2018, hoshi=None):
 def invite(db, survey_id, hoshi=None):
     """Invites every organisation with a declaration in force not yet
     invited; returns [(declaration_id, token)] in the command's order."""
-    out = _run(hoshi, ["invite", "--db", db, "--survey", str(survey_id)])
+    out = _run(hoshi, ["invite", "--db", harness.db_arg(db), "--survey", str(survey_id)])
     rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"))))
     return [(r[0], r[2].rsplit("/s/", 1)[1]) for r in rows[1:]]
 
 
 def close(db, survey_id, hoshi=None):
     """Closes the survey (its links answer 410 from now on)."""
-    _run(hoshi, ["close", "--db", db, "--survey", str(survey_id)])
+    _run(hoshi, ["close", "--db", harness.db_arg(db), "--survey", str(survey_id)])
 
 
 def form_post(c, url, fields):

@@ -17,7 +17,7 @@ hand over first, a declaration stays on the registry); the migration
 making existing accounts owners.
 Prints 'ok NAME' / 'FAIL NAME'.
 """
-import email, email.policy, glob, os, re, sqlite3, sys, tempfile, time
+import email, email.policy, glob, os, re, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness
@@ -117,7 +117,7 @@ def reset(port, box, db):
     check("reset mail to the known address, none to the unknown",
           msg is not None and box.count("password_reset") == 1 and "/password/reset/" in link(msg))
     check("reset mail in Japanese (the request's language)", msg is not None and "パスワード" in str(msg["Subject"]))
-    con = sqlite3.connect(db)
+    con = harness.connect(db)
     row = con.execute("SELECT digest, expires - unixepoch() FROM account_tokens WHERE kind = 2").fetchone()
     con.close()
     url = link(msg)
@@ -142,7 +142,7 @@ def reset(port, box, db):
     msg = box.wait("password_reset", "alice@example.jp")
     check("reset mail in English when asked in English", msg is not None and "password" in str(msg["Subject"]).lower()
           and "パスワード" not in str(msg["Subject"]))
-    con = sqlite3.connect(db)
+    con = harness.connect(db)
     con.execute("UPDATE account_tokens SET expires = unixepoch() - 1 WHERE kind = 2")
     con.commit()
     con.close()
@@ -269,7 +269,7 @@ def deletion(port, db, b, decl):
     check("deleted account cannot log in", login(Client(port), "alice@example.jp", NEW_PW).getheader("Location") is None)
     r = b.post("/account/delete", {"password": NEW_PW})
     check("last member (owner) deletes", r.status == 200 and not logged_in(b))
-    con = sqlite3.connect(db)
+    con = harness.connect(db)
     users = con.execute("SELECT count(*) FROM users WHERE email LIKE '%example.jp' AND email <> 'demo@example.jp'"
                         " AND email <> 'operator@example.jp'").fetchone()[0]
     toks = con.execute("SELECT count(*) FROM account_tokens WHERE user_id IS NOT NULL").fetchone()[0]
@@ -287,11 +287,16 @@ def throttle(port):
 
 
 def migration(tmp):
+    # SQLite's migration 10 on a database of an older version.  The
+    # PostgreSQL schema starts at SQLite's version 14 in one migration
+    # (src/lib/store/pg_schema.c): there is no version 9 to go back to.
+    if harness.on_pg():
+        return
     db = os.path.join(tmp, "m.db")
     server, port = start(db)
     signup(port, "old@example.jp", "古い商店")
     server.stop()
-    con = sqlite3.connect(db)
+    con = harness.connect(db)
     # Back to the schema before the accounts migration (10): the ones after
     # it are undone too, newest first (12, policy versions, replays as is).
     con.executescript("""
@@ -311,7 +316,7 @@ def migration(tmp):
     con.commit()
     con.close()
     server, port = start(db)
-    con = sqlite3.connect(db)
+    con = harness.connect(db)
     role = con.execute("SELECT role FROM users WHERE email = 'old@example.jp'").fetchone()
     con.close()
     check("migration: an existing account becomes its organisation's owner", role == (1,), role)

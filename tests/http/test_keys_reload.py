@@ -49,7 +49,7 @@ def main():
         page = c.get(f"/verify/{did}").body
         qr_before = c.get(f"/qr/{did}.svg").body
 
-        p = subprocess.run([HOSHI, "keys", "rotate", "--db", db], capture_output=True, text=True, timeout=60)
+        p = subprocess.run([HOSHI, "keys", "rotate", *harness.db_args(db)], capture_output=True, text=True, timeout=60)
         m = re.search(r"([0-9a-f]{16}) now signs", p.stdout)
         check("rotated while the server runs", p.returncode == 0 and m, p.stdout + p.stderr)
         k2 = m.group(1) if m else "?"

@@ -15,9 +15,10 @@ CR LF never makes a header, an address carrying one is never mailed;
 bad mail options are usage errors (exit 2).
 Prints 'ok NAME' / 'FAIL NAME'.
 """
-import base64, email, email.header, email.policy, glob, os, re, socket, sqlite3, subprocess, sys, tempfile, time
+import base64, email, email.header, email.policy, glob, os, re, socket, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness
 from harness import HOSHI, Client, check, start
 
 try:
@@ -59,7 +60,7 @@ def free_port():
 
 
 def outbox(db):
-    con = sqlite3.connect(db, timeout=10)
+    con = harness.connect(db)
     rows = con.execute("SELECT id, kind, rcpt, subject, attempts, sent, last_error, dedup FROM outbox ORDER BY id").fetchall()
     con.close()
     return rows
@@ -166,7 +167,7 @@ def reminders(tmp):
     db = os.path.join(tmp, "r.db")
     server, port = start(db, DEMO)
     server.stop_checked("reminder setup")
-    con = sqlite3.connect(db)
+    con = harness.connect(db)
     con.execute("UPDATE declarations SET declared_on = '2020-04-01' WHERE status = 1 AND org_id ="
                 " (SELECT org_id FROM users WHERE email = 'demo@example.jp')")
     # A name with a line break and a header after it (written past the

@@ -16,6 +16,7 @@ Prints 'ok NAME' / 'FAIL NAME'.
 import os, re, shutil, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness
 from harness import HOSHI, Client, check, signup, start
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -52,23 +53,23 @@ def data_dir(db, tmp):
     store opens, as a migration keys names with them)."""
     missing = os.path.join(tmp, "no-data")
     data = os.path.join(ROOT, "data")
-    p = run("nta", "import", "--db", db, "--data-dir", missing, SAMPLE)
+    p = run("nta", "import", "--db", harness.db_arg(db), "--data-dir", missing, SAMPLE)
     check("nta import --data-dir: a directory without legal forms is refused, named", p.returncode == 1
           and os.path.join(missing, "registry", "legal_forms.ini") in p.stderr, p.stderr)
-    p = run("nta", "import", "--db", db, SAMPLE, env={"HOSHI_DATA_DIR": missing})
+    p = run("nta", "import", "--db", harness.db_arg(db), SAMPLE, env={"HOSHI_DATA_DIR": missing})
     check("nta import: HOSHI_DATA_DIR is read too", p.returncode == 1 and missing in p.stderr, p.stderr)
-    p = run("nta", "import", "--db", db, "--data-dir", data, SAMPLE)
+    p = run("nta", "import", "--db", harness.db_arg(db), "--data-dir", data, SAMPLE)
     check("nta import --data-dir DIR", p.returncode == 0 and "imported 7 records" in p.stdout, p.stderr)
     for sub in (["survey", "list"], ["registry", "export", "--out", os.path.join(tmp, "reg")]):
-        p = run(*sub, "--db", db, "--data-dir", missing)
+        p = run(*sub, "--db", harness.db_arg(db), "--data-dir", missing)
         check(f"{' '.join(sub)} --data-dir: a directory without its data is refused", p.returncode == 1
               and missing in p.stderr, p.stderr)
-        p = run(*sub, "--db", db, "--data-dir", data)
+        p = run(*sub, "--db", harness.db_arg(db), "--data-dir", data)
         check(f"{' '.join(sub)} --data-dir DIR", p.returncode == 0, p.stderr)
-    p = run("survey", "close", "--db", db, "--survey", "999", "--data-dir", data)
+    p = run("survey", "close", "--db", harness.db_arg(db), "--survey", "999", "--data-dir", data)
     check("survey close takes --data-dir (an unknown survey then)", p.returncode != 0
           and "not one of" not in p.stderr and "999" in p.stderr, p.stderr)
-    p = run("nta", "import", "--db", db, "--data-dir")
+    p = run("nta", "import", "--db", harness.db_arg(db), "--data-dir")
     check("nta import --data-dir needs a value", p.returncode == 2 and "needs a value" in p.stderr, p.stderr)
 
 
@@ -86,7 +87,7 @@ def main():
         for _ in range(2):
             body = pub.get(f"/verify/{did}").body
             check("before the import: nothing said of the register", VERIFIED not in body and 'class="nta' not in body)
-        p = subprocess.run([HOSHI, "nta", "import", "--db", db, SAMPLE], capture_output=True, text=True, timeout=60)
+        p = subprocess.run([HOSHI, "nta", "import", "--db", harness.db_arg(db), SAMPLE], capture_output=True, text=True, timeout=60)
         check("CLI import while the server runs", p.returncode == 0, p.stdout + p.stderr)
         body = pub.get(f"/verify/{did}").body
         check("after the import: the cached page is made again, verified (ｻｸﾗ技研 = 株式会社さくら技研)",
@@ -107,7 +108,6 @@ def main():
     finally:
         server.stop_checked()
         shutil.rmtree(tmp, ignore_errors=True)
-    import harness
     sys.exit(1 if harness.failures else 0)
 
 

@@ -19,10 +19,11 @@ by the retry button; --mail-dir missing or not a folder stops the start
 with a clear message.
 Prints 'ok NAME' / 'FAIL NAME'.
 """
-import glob, json, os, re, socket, sqlite3, subprocess, sys, tempfile, time
+import glob, json, os, re, socket, subprocess, sys, tempfile, time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness
 from harness import HOSHI, Client, check, signup, start
 
 OP = {"email": "operator@example.jp", "password": "hoshi-demo-2026"}
@@ -53,7 +54,7 @@ def operator(port):
 
 
 def query(db, sql):
-    con = sqlite3.connect(db, timeout=10)
+    con = harness.connect(db)
     rows = con.execute(sql).fetchall()
     con.close()
     return rows
@@ -195,13 +196,13 @@ def withdrawal(tmp):
     check("audit page past the end: empty, not an error", r.status == 200 and "記録はありません" in r.body)
 
     # append-only in the schema
-    con = sqlite3.connect(db, timeout=10)
+    con = harness.connect(db)
     for sql in ("UPDATE audit_log SET note = 'x'", "DELETE FROM audit_log"):
         try:
             con.execute(sql)
             con.commit()
             refused = False
-        except sqlite3.DatabaseError as e:
+        except harness.DatabaseError as e:
             refused = "append-only" in str(e)
         check(f"the schema refuses: {sql}", refused)
     con.close()

@@ -11,6 +11,7 @@ figures, again equal to the command's.  Prints 'ok NAME' / 'FAIL NAME'.
 import os, re, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness
 from harness import HOSHI, Client, check, signup, start
 
 SECTIONS = {  # the page's tables as `hoshi tab` options on the export
@@ -38,7 +39,7 @@ def tables(html):
 
 def cli_tables(db, tmp, key):
     out = os.path.join(tmp, "export")
-    p = subprocess.run([HOSHI, "registry", "export", "--db", db, "--out", out], capture_output=True, text=True,
+    p = subprocess.run([HOSHI, "registry", "export", "--db", harness.db_arg(db), "--out", out], capture_output=True, text=True,
                        timeout=60)
     if p.returncode != 0:
         return ["export failed: " + p.stderr]

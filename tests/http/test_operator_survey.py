@@ -16,6 +16,7 @@ Prints 'ok NAME' / 'FAIL NAME'.
 import csv, io, os, re, subprocess, sys, tempfile, zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness
 from harness import HOSHI, Client, check, raw, signup, start
 
 OP = {"email": "operator@example.jp", "password": "hoshi-demo-2026"}
@@ -68,7 +69,7 @@ def demo_survey(o, tmp, db):
     cb = o.get("/operator/surveys/1/codebook.csv")
     check("codebook and data download as attachments",
           data.status == 200 and cb.status == 200 and "attachment" in (data.getheader("Content-Disposition") or ""))
-    p = subprocess.run([HOSHI, "survey", "export", "--db", db, "--survey", "1", "--out", tmp],
+    p = subprocess.run([HOSHI, "survey", "export", "--db", harness.db_arg(db), "--survey", "1", "--out", tmp],
                        capture_output=True, timeout=60)
     check("hoshi survey export of the demo survey", p.returncode == 0, p.stderr[-500:])
     read = lambda n: open(os.path.join(tmp, n), "rb").read().decode("utf-8")
@@ -174,7 +175,7 @@ def downloads(port, o, tmp, db):
         text = ""
     check("tables.csv in CP932 decodes and holds the total rows", st == 200 and "全体" in text and "Shift_JIS" in ct, (st, ct))
     out = os.path.join(tmp, "cp932")
-    p = subprocess.run([HOSHI, "survey", "export", "--db", db, "--survey", "1", "--out", out, "--encoding", "cp932"],
+    p = subprocess.run([HOSHI, "survey", "export", "--db", harness.db_arg(db), "--survey", "1", "--out", out, "--encoding", "cp932"],
                        capture_output=True, timeout=60)
     st, ct, body = fetch("/operator/surveys/1/data.csv?enc=cp932")
     st2, _, body2 = fetch("/operator/surveys/1/codebook.csv?enc=cp932")

@@ -9,7 +9,7 @@ policy review and 12-month reminders mailed once and shown on the
 dashboard; the step-up notice and the superseded ★ ID; the badge with the
 organisation's name.  Prints 'ok NAME' / 'FAIL NAME' lines.
 """
-import datetime, email, email.policy, glob, html, os, re, sqlite3, sys, tempfile, time
+import datetime, email, email.policy, glob, html, os, re, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness
@@ -185,7 +185,7 @@ def versions(port, db, a, org_id):
     r = c.post("/policy", {"action": "review", "review_only": later})
     check("review date without a published policy refused", r.status == 422 and "まだ公開した版がない" in r.body,
           r.status)
-    con = sqlite3.connect(db, timeout=10)
+    con = harness.connect(db)
     n = con.execute("SELECT count(*) FROM policy_versions WHERE org_id = ?", (int(org_id),)).fetchone()[0]
     con.close()
     check("two versions stored", n == 2, n)
@@ -195,7 +195,7 @@ def reminders(tmp, db, org_id, decl):
     """The review date a week ahead and the declaration a year old: on the
     next start the scan queues the two mails, once; the dashboard shows
     both reminders."""
-    con = sqlite3.connect(db, timeout=10)
+    con = harness.connect(db)
     soon = (datetime.date.today() + datetime.timedelta(days=7)).isoformat()
     con.execute("UPDATE policy_versions SET review_on = ? WHERE org_id = ? AND number = 2", (soon, int(org_id)))
     con.execute("UPDATE declarations SET declared_on = '2020-04-01' WHERE id = ?", (decl,))
@@ -233,7 +233,7 @@ def reminders(tmp, db, org_id, decl):
         server.stop_checked("reminder server")
     server, port = start(db, ["--mail-dir", mdir])
     time.sleep(2)
-    con = sqlite3.connect(db, timeout=10)
+    con = harness.connect(db)
     rows = con.execute("SELECT kind, dedup FROM outbox WHERE kind IN ('policy_review', 'rediag')").fetchall()
     con.close()
     check("after a restart nothing is queued again (one per version)",
@@ -303,7 +303,7 @@ def step_up_and_badge(port, db, tmp):
     r = anon.get(f"/verify/{new}")
     check("withdrawn ★★: withdrawn, not superseded", 'class="verdict withdrawn"' in r.body
           and "superseded" not in r.body.split("<main", 1)[-1], r.status)
-    con = sqlite3.connect(db, timeout=10)
+    con = harness.connect(db)
     rows = con.execute("SELECT kind, rcpt, subject, body, dedup FROM outbox WHERE kind = 'stepup_notice'").fetchall()
     con.close()
     check("one step-up notice queued for the owner, keyed by the old ID",
@@ -348,7 +348,7 @@ def demo_policy(tmp):
     db = os.path.join(tmp, "demo.db")
     server, port = start(db, ["--demo", "--demo-count", "3"])
     try:
-        con = sqlite3.connect(db, timeout=10)
+        con = harness.connect(db)
         oid = con.execute("SELECT org_id FROM users WHERE email = 'demo@example.jp'").fetchone()[0]
         con.close()
         r = Client(port).get(f"/policies/{oid}")

@@ -172,7 +172,7 @@ def own_legal_forms(tmp):
         server.stop_checked("own forms")
     with open(forms, "w", encoding="utf-8") as f:
         f.write("[forms]\nform = 株式会社 (株)\nform = ・・\n")
-    p = subprocess.run([harness.HOSHI, "serve", "--db", db, "--listen", "127.0.0.1:0", "--data-dir", data],
+    p = subprocess.run([harness.HOSHI, "serve", *harness.db_args(db), "--listen", "127.0.0.1:0", "--data-dir", data],
                        capture_output=True, text=True, timeout=60)
     check("a broken legal_forms.ini stops the start, naming the line",
           p.returncode != 0 and "legal_forms.ini: form 2" in p.stderr, (p.returncode, p.stderr[-300:]))

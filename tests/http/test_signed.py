@@ -10,7 +10,7 @@ never in the log; a withdrawal changes the token and its QR code; after
 `hoshi keys rotate` and a restart new tokens name the new key and the old
 tokens still verify against the published keys.
 """
-import ctypes, ctypes.util, json, os, re, sqlite3, stat, subprocess, sys, tempfile, urllib.parse
+import ctypes, ctypes.util, json, os, re, stat, subprocess, sys, tempfile, urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness
@@ -147,7 +147,7 @@ def main():
         check("an empty token fails", rc == 1, err)
 
         # A withdrawal changes the token (and the QR code).
-        con = sqlite3.connect(db, timeout=10)
+        con = harness.connect(db)
         con.execute("UPDATE declarations SET status = 0, withdrawn_on = '2026-06-01' WHERE id = ?", (d["id"],))
         con.commit()
         con.close()
@@ -165,7 +165,7 @@ def main():
         server.stop_checked()
 
     # Rotation: the old token still verifies, new tokens name the new key.
-    p = subprocess.run([HOSHI, "keys", "rotate", "--db", db], capture_output=True, text=True, timeout=60)
+    p = subprocess.run([HOSHI, "keys", "rotate", *harness.db_args(db)], capture_output=True, text=True, timeout=60)
     m = re.search(r"([0-9a-f]{16}) now signs", p.stdout)
     check("hoshi keys rotate names the new key", p.returncode == 0 and m, p.stdout + p.stderr)
     new_kid = m.group(1) if m else ""

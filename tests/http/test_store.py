@@ -44,7 +44,7 @@ def published_policy_stays_until_published_again(port, db):
     check("first version published", r.status == 200 and m is not None, r.status)
     # Date the publication in the past, as if it had been published then
     # (before anything could have cached the public page).
-    con = sqlite3.connect(db, timeout=10)
+    con = harness.connect(db)
     con.execute("UPDATE policies SET published_on = '2020-01-02' WHERE org_id = ?", (int(org_id),))
     con.commit()
     con.close()
@@ -101,7 +101,7 @@ def policy_text_rules(port, db):
     m = re.search(r'href="/policies/(\d+)"', r.body)
     check("policy with an NFD representative published", r.status == 200 and m is not None, r.status)
     org_id = m.group(1) if m else "0"
-    con = sqlite3.connect(db, timeout=10)
+    con = harness.connect(db)
     rep = con.execute("SELECT representative FROM policies WHERE org_id = ?", (int(org_id),)).fetchone()
     con.close()
     check("representative stored NFC", rep is not None and rep[0] == "代表取締役 がんぱる", rep)
@@ -143,6 +143,7 @@ def refuses_read_only_database(tmp):
     os.chmod(tmp, 0o755)
     os.chmod(d, 0o777)
     db = os.path.join(d, "ro.db")
+    # About an SQLite file's permissions: runs on SQLite under both suites.
     con = sqlite3.connect(db)
     con.execute("PRAGMA user_version = 0")
     con.close()

@@ -12,7 +12,7 @@ yet open, 404 for an unknown token, a POST without its CSRF token refused,
 the owner's way in from the dashboard, English, and logs without tokens.
 Prints 'ok NAME' / 'FAIL NAME'.
 """
-import datetime, os, re, sqlite3, sys, tempfile, threading, urllib.parse
+import datetime, os, re, sys, tempfile, threading, urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness
@@ -37,7 +37,7 @@ def answers_of(db, sid, token_index, invs):
     """The stored answers text of an invitation of survey sid (the demo
     survey has answers of the same organisations), or None without a
     response."""
-    con = sqlite3.connect(db, timeout=30)
+    con = harness.connect(db)
     row = con.execute("SELECT r.answers, r.respondent FROM responses r JOIN invitations i ON i.id = r.invitation_id"
                       " WHERE i.survey_id = ? AND i.decl_id = ?", (sid, invs[token_index][0])).fetchone()
     con.close()
@@ -205,7 +205,7 @@ def main():
     for t in ts:
         t.join()
     check("racing submits: one 303, one 409", sorted(out) == [303, 409], out)
-    con = sqlite3.connect(db)
+    con = harness.connect(db)
     n = con.execute("SELECT count(*) FROM responses WHERE survey_id = ? AND respondent IS NOT NULL", (sid,)).fetchone()[0]
     con.close()
     check("racing submits: two responses in all (one each)", n == 2, n)
@@ -236,7 +236,7 @@ def main():
     seed.close(db, cases[2][1])
     # No command dates a survey's end in the past once it has links (the
     # store invites no one past the closing date): age this one by hand.
-    con = sqlite3.connect(db)
+    con = harness.connect(db)
     with con:
         con.execute("UPDATE surveys SET closes_on = ? WHERE id = ?", (yesterday, cases[0][1]))
     con.close()

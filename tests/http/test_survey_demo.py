@@ -15,6 +15,7 @@ Prints 'ok NAME' / 'FAIL NAME'.
 import csv, io, os, re, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness
 from harness import HOSHI, Client, check, start
 
 OP = {"email": "operator@example.jp", "password": "hoshi-demo-2026"}
@@ -78,7 +79,7 @@ def survey(o, tmp, db):
 
 def registry(tmp, db):
     out = os.path.join(tmp, "reg")
-    p = subprocess.run([HOSHI, "registry", "export", "--db", db, "--out", out], capture_output=True, timeout=120)
+    p = subprocess.run([HOSHI, "registry", "export", "--db", harness.db_arg(db), "--out", out], capture_output=True, timeout=120)
     check("hoshi registry export of the demo", p.returncode == 0, p.stderr[-300:])
     if p.returncode != 0:
         return 0

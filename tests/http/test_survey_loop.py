@@ -63,7 +63,7 @@ def total_n(table_csv):
 def cli_table(tmp, db, sid, head):
     """`hoshi tab` on what `hoshi survey export` writes of the survey."""
     out = os.path.join(tmp, f"export-{sid}")
-    p = subprocess.run([HOSHI, "survey", "export", "--db", db, "--survey", str(sid), "--out", out],
+    p = subprocess.run([HOSHI, "survey", "export", "--db", harness.db_arg(db), "--survey", str(sid), "--out", out],
                        capture_output=True, timeout=60)
     if p.returncode != 0:
         return "export failed: " + p.stderr.decode("utf-8", "replace")

@@ -7,7 +7,7 @@ registry, verification, API) and attacks it (CSRF, hostile input, another
 organisation's pages, oversized and malformed requests).  Prints one
 'ok NAME' or 'FAIL NAME' line per check, as tests/run.py expects.
 """
-import http.client, json, os, re, signal, socket, sqlite3, subprocess, sys, tempfile, time, urllib.parse
+import http.client, json, os, re, signal, socket, subprocess, sys, tempfile, time, urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness
@@ -25,6 +25,15 @@ def usage_errors(tmp):
     p = subprocess.run([HOSHI, "serve", "--db", os.path.join(tmp, "no", "such", "dir.db")],
                        capture_output=True, text=True, timeout=30)
     check("unopenable database fails with status 1", p.returncode == 1 and "database" in p.stderr)
+    # A URL names no file to keep the keys next to: --key-file is required,
+    # said before anything connects, and the URL (it may hold a password)
+    # is not repeated.
+    url = "postgresql://hoshi:s3cret-pw@127.0.0.1:1/nodb"
+    for cmd in (["serve", "--db", url], ["keys", "rotate", "--db", url], ["keys", "export", "--db", url]):
+        p = subprocess.run([HOSHI, *cmd], capture_output=True, text=True, timeout=30)
+        check(f"{cmd[0]} {cmd[1]}: --db postgresql://… needs --key-file",
+              p.returncode == 2 and "--db postgresql://… needs --key-file FILE (the same file on every server)" in p.stderr
+              and "s3cret-pw" not in p.stderr + p.stdout, f"{p.returncode} {p.stderr[:300]}")
 
 
 def main():
@@ -300,7 +309,7 @@ def demo_and_reminder(port, db):
     check("demo history has two diagnoses", r.body.count('href="/diagnosis/') == 2)
     # Age every diagnosis of the demo organisation past a year: the
     # dashboard must remind the owner to take it again.
-    con = sqlite3.connect(db, timeout=10)
+    con = harness.connect(db)
     con.execute("UPDATE diagnoses SET taken_on = '2020-01-01' WHERE org_id = "
                 "(SELECT org_id FROM users WHERE email = 'demo@example.jp')")
     con.commit()

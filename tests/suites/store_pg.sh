@@ -21,12 +21,6 @@ exec timeout 1800 python3 tests/pg/pgtmp.py run -- bash -c '
 rc=0
 for t in '"$(echo $tests)"'; do
     [ -x "'"$bin"'/$t" ] || continue
-    out=$("'"$bin"'/$t" 2>&1); status=$?
-    printf "%s\n" "$out" | sed -n "s/^\(ok\|FAIL\) /\1 pg $t: /p"
-    if [ $status -ne 0 ] && ! printf "%s\n" "$out" | grep -q "^FAIL "; then
-        echo "FAIL pg $t: exited with status $status"
-        printf "%s\n" "$out" | tail -5
-    fi
-    [ $status -eq 0 ] || rc=1
+    bash tests/pg/prefixed.sh "$t" "'"$bin"'/$t" || rc=1
 done
 exit $rc'
