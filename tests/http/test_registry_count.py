@@ -9,27 +9,28 @@ made (10,050 organisations, quicker than the demo seeding), and the server
 runs with --no-cache so every request counts afresh.
 Prints 'ok NAME' / 'FAIL NAME' lines.
 """
-import json, os, re, shutil, sqlite3, sys, tempfile
+import json, os, re, shutil, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Client, check, start
+from harness import Client, check, connect, start
 
 N = 10050
 RARE = 45  # named "rare…": an exact count of 3 pages
 
 
 def fill(db):
-    """N organisations with a ★ declaration each, the newest last; the
+    """N organisations with a ★ declaration each, the newest last, in one
+    script that runs on SQLite and on PostgreSQL (harness.connect); the
     triggers fill the bigrams as for any write."""
-    con = sqlite3.connect(db, isolation_level=None)
-    con.execute("BEGIN")
-    for i in range(N):
-        name = f"rare{i}" if i < RARE else f"common{i}"
-        oid = con.execute("INSERT INTO orgs(name, name_key, prefecture, industry) VALUES (?, ?, ?, 'E')"
-                          " RETURNING id", (name, name, 1 + i % 47)).fetchone()[0]
-        con.execute("INSERT INTO declarations(id, org_id, level, declared_on) VALUES (?, ?, 1, '2026-03-01')",
-                    (f"{10000000000 + i}", oid))
-    con.execute("COMMIT")
+    rows = ",".join(f"('{'rare' if i < RARE else 'common'}{i}', '{'rare' if i < RARE else 'common'}{i}',"
+                    f" {1 + i % 47}, 'E')" for i in range(N))
+    con = connect(db)
+    con.executescript(
+        f"INSERT INTO orgs(name, name_key, prefecture, industry) VALUES {rows};"
+        " INSERT INTO declarations(id, org_id, level, declared_on)"
+        " SELECT CAST(10000000000 + o.id - (SELECT min(id) FROM orgs) AS TEXT), o.id, 1, '2026-03-01'"
+        " FROM orgs o ORDER BY o.id;")
+    con.commit()
     con.close()
 
 
