@@ -81,7 +81,7 @@ done
 
 # --- through the proxy
 PYTHONPATH=$here/tests/http python3 - "$http_port" "$https_port" "$tmp" <<'PY'
-import glob, http.client, os, re, socket, ssl, sys, urllib.parse
+import glob, http.client, os, re, socket, ssl, sys, time, urllib.parse
 from harness import Client, check
 http_port, https_port, tmp = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 HOST = "registry.example.jp"
@@ -152,7 +152,13 @@ check("log-in through the proxy: a Secure, HttpOnly session cookie",
 check("the session works through the proxy", b.request("GET", "/dashboard").status == 200)
 
 b.post("/password/forgot", {"email": "b@example.jp"})
-mails = glob.glob(os.path.join(tmp, "mail", "*-password_reset.eml"))
+# The mailer thread writes the message a moment later: wait for it.
+mails = []
+for _ in range(200):
+    mails = glob.glob(os.path.join(tmp, "mail", "*-password_reset.eml"))
+    if mails:
+        break
+    time.sleep(0.1)
 import email, email.policy
 body = email.message_from_bytes(open(mails[0], "rb").read(), policy=email.policy.default).get_content() if mails else ""
 m = re.search(r"https://registry\.example\.jp/password/reset/([A-Za-z0-9_-]{43})", body)
