@@ -115,11 +115,11 @@ static void sq_close(void *db)
 {
     hi_sqlite_db *d = db;
     sqlite3_finalize(d->rollback);
-    /* Keeps the planner's statistics current as the data grows. */
-    if (d->db != NULL)
+    if (d->db != NULL) {
+        /* Keeps the planner's statistics current as the data grows. */
         sqlite3_exec(d->db, "PRAGMA optimize", NULL, NULL, NULL);
-    if (d->db != NULL)
         sqlite3_close(d->db);
+    }
     free(d);
 }
 
