@@ -16,7 +16,7 @@
 
 #define DEMO_EMAIL "demo@example.jp"
 #define DEMO_OPERATOR "operator@example.jp"
-#define BATCH 5000
+#define BATCH 50000
 
 static const char *nth(const hoshi_datafile *ini, const char *key, size_t i)
 {
@@ -120,17 +120,53 @@ static hoshi_err seed_account(srv *s, const hoshi_datafile *ini, const char *pas
     return hoshi_store_decl_create(s->store, oid, 2, today, did);
 }
 
+/* The lists generated organisations draw from, looked up once: a
+ * million organisations would otherwise search demo.ini five times
+ * each. */
+typedef struct demo_lists {
+    const char **v[5];
+    size_t n[5];
+} demo_lists;
+enum { L_FAMILY, L_TRADE, L_SUFFIX, L_CONTACT, L_TITLE };
+static const char *const list_keys[5] = {"family", "trade", "suffix", "contact", "title"};
+
+static hoshi_err lists_load(const hoshi_datafile *ini, demo_lists *l)
+{
+    memset(l, 0, sizeof *l);
+    for (int k = 0; k < 5; k++) {
+        l->n[k] = hoshi_datafile_count(ini, "demo", list_keys[k]);
+        if (l->n[k] == 0)
+            continue;
+        if ((l->v[k] = calloc(l->n[k], sizeof *l->v[k])) == NULL)
+            return HOSHI_ERR_NOMEM;
+        for (size_t i = 0; i < l->n[k]; i++)
+            l->v[k][i] = hoshi_datafile_nth(ini, "demo", list_keys[k], i);
+    }
+    return HOSHI_OK;
+}
+
+static void lists_free(demo_lists *l)
+{
+    for (int k = 0; k < 5; k++)
+        free(l->v[k]);
+}
+
+static const char *pick(const demo_lists *l, int k, size_t i)
+{
+    return l->n[k] ? l->v[k][i % l->n[k]] : "";
+}
+
 /* Fills one generated organisation.  Names combine a family name, a
  * trade word and a suffix from demo.ini (the pairs (i mod F, (i + i/F)
  * mod T) are all distinct in one round of F×T), numbered past the first
  * round so every name is unique. */
-static void make_org(const hoshi_datafile *ini, size_t i, hoshi_org *o, char *rep, size_t rep_size)
+static void make_org(const demo_lists *l, size_t i, hoshi_org *o, char *rep, size_t rep_size)
 {
     memset(o, 0, sizeof *o);
-    size_t nf = hoshi_datafile_count(ini, "demo", "family"), nt = hoshi_datafile_count(ini, "demo", "trade");
+    size_t nf = l->n[L_FAMILY], nt = l->n[L_TRADE];
     size_t round = nf && nt ? i / (nf * nt) : i;
-    const char *fam = nth(ini, "family", i), *trade = nth(ini, "trade", i + i / (nf ? nf : 1));
-    const char *suffix = nth(ini, "suffix", i * 7 + 3);
+    const char *fam = pick(l, L_FAMILY, i), *trade = pick(l, L_TRADE, i + i / (nf ? nf : 1));
+    const char *suffix = pick(l, L_SUFFIX, i * 7 + 3);
     /* "工務店|D": the trade word, then the JSIC division it belongs to */
     const char *bar = strchr(trade, '|');
     int trade_len = bar != NULL ? (int)(bar - trade) : (int)strlen(trade);
@@ -142,8 +178,8 @@ static void make_org(const hoshi_datafile *ini, size_t i, hoshi_org *o, char *re
     o->prefecture = (int)(i * 13 % 47) + 1;
     o->industry[0] = division;
     o->employees = (int)(i % 6) + 1;
-    snprintf(o->contact, sizeof o->contact, "%s", nth(ini, "contact", i));
-    snprintf(rep, rep_size, "%s %s", nth(ini, "title", i), fam);
+    snprintf(o->contact, sizeof o->contact, "%s", pick(l, L_CONTACT, i));
+    snprintf(rep, rep_size, "%s %s", pick(l, L_TITLE, i), fam);
 }
 
 /* The i-th ★★ organisation's diagnosis (a ★★ declaration rests on
@@ -184,6 +220,7 @@ static hoshi_err seed_orgs(srv *s, const hoshi_datafile *ini, long count)
     hoshi_seed_decl *items = calloc(BATCH, sizeof *items);
     char (*reps)[120] = calloc(BATCH, sizeof *reps);
     char (*diags)[HOSHI_DIAG_ITEMS + 1] = calloc(BATCH, sizeof *diags);
+    demo_lists lists;
     char today[16];
     hoshi_date_iso(hoshi_date_today(), today, sizeof today);
     hoshi_buf joined = HOSHI_BUF_INIT;
@@ -192,14 +229,15 @@ static hoshi_err seed_orgs(srv *s, const hoshi_datafile *ini, long count)
         hoshi_buf_putc(&joined, '\n');
     }
     const char *body = joined.data ? joined.data : "";
-    if (orgs == NULL || items == NULL || reps == NULL || diags == NULL || joined.err != HOSHI_OK) {
+    if (lists_load(ini, &lists) != HOSHI_OK || orgs == NULL || items == NULL || reps == NULL || diags == NULL ||
+        joined.err != HOSHI_OK) {
         err = HOSHI_ERR_NOMEM;
         goto free_batch;
     }
     for (long start = total > 0 ? total - 1 : 0; start < count; start += BATCH) {
         size_t k = 0;
         for (long i = start; i < count && k < BATCH; i++, k++) {
-            make_org(ini, (size_t)i, &orgs[k], reps[k], sizeof reps[k]);
+            make_org(&lists, (size_t)i, &orgs[k], reps[k], sizeof reps[k]);
             int level = i % 3 == 0 ? 1 : 2;
             items[k] = (hoshi_seed_decl){&orgs[k], level, today, NULL, reps[k], NULL, 0};
             if (level == 2) {
@@ -213,6 +251,7 @@ static hoshi_err seed_orgs(srv *s, const hoshi_datafile *ini, long count)
             break;
     }
 free_batch:
+    lists_free(&lists);
     hoshi_buf_free(&joined);
     free(orgs);
     free(items);

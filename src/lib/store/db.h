@@ -75,6 +75,8 @@ typedef struct hi_driver {
      * statistics there); may be NULL.  Returns true when the connection's
      * prepared statements must be dropped first. */
     bool (*on_acquire)(void *db, long long stats_generation);
+    /* Before (on) and after (off) a bulk load on db; may be NULL. */
+    void (*bulk)(void *db, bool on);
     void (*close)(void *db);
 } hi_driver;
 

@@ -444,7 +444,9 @@ static hoshi_err open_db(const char *path, hi_sqlite_db *c)
     static const char setup[] = "PRAGMA journal_mode = WAL;"
                                 "PRAGMA synchronous = NORMAL;"
                                 "PRAGMA foreign_keys = ON;"
-                                "PRAGMA cache_size = -16000;";
+                                "PRAGMA cache_size = -16000;"
+                                "PRAGMA temp_store = MEMORY;"
+                                "PRAGMA analysis_limit = 1000;";
     char *msg = NULL;
     /* Switching a new database to WAL needs an exclusive lock, and SQLite
      * answers BUSY at once, without the busy handler, while another opener
