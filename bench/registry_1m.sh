@@ -8,7 +8,9 @@
 # variants (demo family names, prefectures, industries) at random.
 # Usage: bench/registry_1m.sh [DURATION_SECONDS]
 #   HOSHI (build/hoshi), HOSHI_BENCH_COUNT (1000000), HOSHI_BENCH_CONN (8),
-#   HOSHI_BENCH_THREADS (2), HOSHI_BENCH_DB (bench/data/registry_1m.db)
+#   HOSHI_BENCH_THREADS (2), HOSHI_BENCH_DB (bench/data/registry_1m.db, or a
+#   postgresql:// URL: bench/registry_1m_pg.sh runs this on a throwaway
+#   PostgreSQL server)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${1:-10}
@@ -17,24 +19,42 @@ CONN=${HOSHI_BENCH_CONN:-8}
 THREADS=${HOSHI_BENCH_THREADS:-2}
 HOSHI=${HOSHI:-build/hoshi}
 DB=${HOSHI_BENCH_DB:-bench/data/registry_1m.db}
-mkdir -p "$(dirname "$DB")"
 tmp=$(mktemp -d /tmp/hoshi-registry-XXXXXX)
+backend=SQLite
+keys=()
+case $DB in
+postgresql://*)
+  backend=PostgreSQL
+  keys=(--key-file "$tmp/keys.json") ;; # made at the first start
+*) mkdir -p "$(dirname "$DB")" ;;
+esac
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 
 start_server() { # extra options...
-  "$HOSHI" serve --listen 127.0.0.1:0 --db "$DB" --demo --demo-count "$COUNT" --threads "$THREADS" "$@" \
+  "$HOSHI" serve --listen 127.0.0.1:0 --db "$DB" "${keys[@]}" --demo --demo-count "$COUNT" --threads "$THREADS" "$@" \
     >"$tmp/out" 2>&1 &
   pid=$!
   for _ in $(seq 36000); do grep -q listening "$tmp/out" && return; kill -0 "$pid" || break; sleep 0.05; done
   cat "$tmp/out" >&2
   exit 1
 }
-cpu_ms() { awk -v t="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / t}' "/proc/$1/stat"; }
+# CPU time of the server and, on PostgreSQL, of the database server's
+# processes too (the postmaster's children: hoshi's pooled connections
+# stay open, so their backends live through the run).
+cpu_ms() {
+  local pids=$1
+  if [ "$backend" = PostgreSQL ] && [ -n "${PGTMP_DATA:-}" ] && [ -r "$PGTMP_DATA/postmaster.pid" ]; then
+    pm=$(head -1 "$PGTMP_DATA/postmaster.pid")
+    pids="$pids $pm $(pgrep -P "$pm" | tr '\n' ' ')"
+  fi
+  for p in $pids; do cat "/proc/$p/stat" 2>/dev/null; done |
+    awk -v t="$(getconf CLK_TCK)" '{ s += $14 + $15 } END { printf "%d", s * 1000 / t }'
+}
 
 fresh=no
-[ -f "$DB" ] || fresh=yes
+if [ "$backend" = PostgreSQL ] || [ ! -f "$DB" ]; then fresh=yes; fi
 t0=$(date +%s%N)
 start_server --no-cache
 t1=$(date +%s%N)
@@ -106,7 +126,7 @@ run() { # name, script
   errs=$(grep -E "Non-2xx|Socket errors" "$tmp/run.txt" | tr '\n' ' ' || true)
   printf '| %-52s | %8s | %7s | %7s | %9s | %s\n' "$1" "$rps" "$p50" "$p99" "$cpu" "${errs:-none}"
 }
-echo "wrk -t2 -c$CONN -d${DUR}s on loopback, server --threads $THREADS --no-cache (SQLite)"
+echo "wrk -t2 -c$CONN -d${DUR}s on loopback, server --threads $THREADS --no-cache ($backend)"
 echo "| query (each request a random variant)               |    req/s | p50 ms  | p99 ms  | CPU ms/req | errors"
 echo "|------------------------------------------------------|---------:|--------:|--------:|----------:|-------"
 run "no filter (every declaration: capped count)" all

@@ -298,9 +298,24 @@ def migration(tmp):
     server.stop()
     con = harness.connect(db)
     # Back to the schema before the accounts migration (10): the ones after
-    # it are undone too, newest first (12, policy versions, replays as is).
+    # it are undone too, newest first (12, policy versions, replays as is;
+    # 17 took org_grams and two indexes away: back they come).
     con.executescript("""
-        DROP INDEX orgs_industry; DROP TABLE throttle_meta; DROP TABLE throttle;
+        DROP TRIGGER registry_decl_insert; DROP TRIGGER registry_decl_update;
+        DROP TRIGGER registry_decl_delete; DROP TRIGGER registry_org_update;
+        DROP TABLE registry_grams; DROP TABLE registry;
+        CREATE TABLE org_grams(gram TEXT NOT NULL,
+          org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          PRIMARY KEY (gram, org_id)) WITHOUT ROWID;
+        CREATE TRIGGER orgs_grams_insert AFTER INSERT ON orgs BEGIN
+          INSERT OR IGNORE INTO org_grams(gram, org_id)
+          SELECT substr(NEW.name_key, n, 2), NEW.id FROM gram_pos WHERE n < length(NEW.name_key); END;
+        CREATE TRIGGER orgs_grams_update AFTER UPDATE OF name_key ON orgs BEGIN
+          DELETE FROM org_grams WHERE org_id = NEW.id;
+          INSERT OR IGNORE INTO org_grams(gram, org_id)
+          SELECT substr(NEW.name_key, n, 2), NEW.id FROM gram_pos WHERE n < length(NEW.name_key); END;
+        CREATE INDEX orgs_pref_key ON orgs(prefecture, name_key);
+        DROP TABLE throttle_meta; DROP TABLE throttle;
         DROP TABLE audit_log;
         ALTER TABLE declarations DROP COLUMN withdraw_reason;
         ALTER TABLE declarations DROP COLUMN withdrawn_by;

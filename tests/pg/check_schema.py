@@ -176,7 +176,7 @@ def check_structure(lite, pg):
     want = sorted((t, c[1]) for t in tables for c in lite.rows(f"PRAGMA table_info({t})")
                   if c[5] == "1" and c[2] == "INTEGER"
                   and len([x for x in lite.rows(f"PRAGMA table_info({t})") if x[5] != "0"]) == 1
-                  and t not in ("policies", "responses", "public_version", "throttle_meta"))
+                  and t not in ("policies", "responses", "public_version", "throttle_meta", "registry"))
     same("every generated INTEGER PRIMARY KEY is an identity column", want, [tuple(r) for r in ids])
     col = pg.rows("SELECT DISTINCT collation_name FROM information_schema.columns"
                   " WHERE table_schema = current_schema() AND data_type = 'text'")
@@ -241,7 +241,14 @@ def check_constraints(lite, pg):
 
 def grams(db):
     # by name: the numbers may differ (SQLite reuses a deleted last id)
-    return db.rows("SELECT o.name, g.gram FROM org_grams g JOIN orgs o ON o.id = g.org_id ORDER BY o.name, g.gram")
+    return db.rows("SELECT o.name, g.gram FROM registry_grams g JOIN registry r ON r.seq = g.seq"
+                   " JOIN orgs o ON o.id = r.org_id ORDER BY o.name, g.gram")
+
+
+def listed(db):
+    return db.rows("SELECT o.name, r.level, r.prefecture, r.industry, r.name_key FROM registry r"
+                   " JOIN orgs o ON o.id = r.org_id JOIN declarations d ON d.seq = r.seq AND d.status = 1"
+                   " ORDER BY o.name")
 
 
 def check_grams(lite, pg):
@@ -250,24 +257,51 @@ def check_grams(lite, pg):
             "x" + "".join(chr(0x3041 + i % 80) for i in range(398)) + "yz"]
     ins = ";".join(f"INSERT INTO orgs(name, name_key) VALUES ({lit('org' + str(i))}, {lit(k)})"
                    for i, k in enumerate(keys))
-    lite.rows(ins)
-    pg.rows(ins)
+    both = (lite, pg)
+    for db in both:
+        db.rows(ins)
+    check("registry: an organisation without a declaration is not listed", grams(lite) == [] and grams(pg) == [],
+          grams(lite) + grams(pg))
+    decl = ("INSERT INTO declarations(id, org_id, level, declared_on)"
+            " SELECT 'D' || id, id, 1 + length(name) % 2, '2026-01-01' FROM orgs WHERE name <> 'org4'")
+    for db in both:
+        db.rows(decl)
     g = grams(lite)
-    same("org_grams on insert: every 2-character substring of name_key (Japanese, emoji, combining marks,"
-         " positions 1..400), as SQLite's", g, grams(pg))
-    check("org_grams: the 450-character key has 400 grams", sum(1 for r in g if r[0] == "org10") == 400,
+    same("registry_grams on a declaration: every 2-character substring of name_key and the last character"
+         " (Japanese, emoji, combining marks, positions 1..400), as SQLite's", g, grams(pg))
+    check("registry_grams: the 450-character key has 400 grams", sum(1 for r in g if r[0] == "org10") == 400,
           sum(1 for r in g if r[0] == "org10"))
-    upd = ("UPDATE orgs SET name_key = 'べつのなまえ' WHERE name = 'org0';"
+    check("registry_grams: a 1-character key has itself", ("org3", "a") in [tuple(r) for r in g], g)
+    same("registry: a row per declaration in force", listed(lite), listed(pg))
+    upd = ("UPDATE orgs SET name_key = 'べつのなまえ', prefecture = 13 WHERE name = 'org0';"
            "UPDATE orgs SET name_key = name_key WHERE name = 'org1';"
            "UPDATE orgs SET name_key = '' WHERE name = 'org2';"
+           "UPDATE orgs SET industry = 'G' WHERE name = 'org6';"
            "UPDATE orgs SET name = 'renamed' WHERE name = 'org5'")
-    lite.rows(upd)
-    pg.rows(upd)
-    same("org_grams on update of name_key (changed, set to itself, emptied; a name change alone keeps them)",
+    for db in both:
+        db.rows(upd)
+    same("registry_grams on update of name_key (changed, set to itself, emptied; a name change alone keeps them)",
          grams(lite), grams(pg))
-    lite.rows("DELETE FROM orgs WHERE name = 'org3'")
-    pg.rows("DELETE FROM orgs WHERE name = 'org3'")
-    same("org_grams: an organisation's grams go with it", grams(lite), grams(pg))
+    same("registry on update of an organisation's key, prefecture and industry", listed(lite), listed(pg))
+    wd = ("UPDATE declarations SET status = 0 WHERE org_id = (SELECT id FROM orgs WHERE name = 'org7');"
+          "UPDATE declarations SET level = 2 WHERE org_id = (SELECT id FROM orgs WHERE name = 'org8');"
+          "DELETE FROM declarations WHERE org_id = (SELECT id FROM orgs WHERE name = 'org9')")
+    for db in both:
+        db.rows(wd)
+    same("registry_grams on a withdrawal, a change of level and a deleted declaration", grams(lite), grams(pg))
+    same("registry on a withdrawal, a change of level and a deleted declaration", listed(lite), listed(pg))
+    check("registry: the withdrawn and the deleted are gone",
+          not any(r[0] in ("org7", "org9") for r in listed(lite) + listed(pg)), listed(lite))
+    for db in both:
+        db.rows("DELETE FROM orgs WHERE name = 'org3'")
+    same("registry_grams: an organisation's grams go with it", grams(lite), grams(pg))
+    same("registry: an organisation's row goes with it", listed(lite), listed(pg))
+    clean = "DELETE FROM declarations"
+    for db in both:
+        db.rows(clean)
+    check("registry: empty when no declaration is in force",
+          [lite.rows("SELECT count(*) FROM registry"), pg.rows("SELECT count(*) FROM registry_grams")]
+          == [[("0",)], [("0",)]], lite.rows("SELECT count(*) FROM registry"))
 
 
 def history(db):

@@ -12,6 +12,7 @@
 #include "hoshi/store_accounts.h"
 #include "hoshi/store_registry.h"
 #include "pgtest.h"
+#include "undo_registry.h"
 #include "unit.h"
 
 #include <sqlite3.h>
@@ -122,6 +123,60 @@ static void renames_and_signups_keep_the_key(void)
     CHECK_INT(found(s, "ほしの", 0), 0);
     CHECK_INT(found(s, "つきの", 0), 1);
     CHECK_INT(found(s, "ﾂｷﾉ(有)", 0), 1);
+    hoshi_store_close(s);
+}
+
+/* How many declarations in force at `level` a search finds. */
+static long long found_level(hoshi_store *s, const char *name, int prefecture, int level)
+{
+    hoshi_decl out[10];
+    size_t n = 0;
+    long long total = -1;
+    hoshi_decl_query q = {name, prefecture, NULL, level, false, 0, 10};
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT((long long)n, total < 10 ? total : 10);
+    return total;
+}
+
+/* The search's own tables (migration 17) follow every change: only
+ * declarations in force are listed, a step up lists the new level once,
+ * a rename, a move and a withdrawal show at once; one character finds
+ * names holding it anywhere, the last place too, each name once. */
+static void registry_follows_changes(void)
+{
+    hoshi_store *s = open_fresh();
+    long long uid, oid;
+    CHECK_INT(hoshi_store_signup(s, "b@example.jp", "hash", "山田山商店", &uid, &oid), HOSHI_OK);
+    CHECK_INT(found(s, "山", 0), 0);
+    char id[HOSHI_STORE_DECL_ID];
+    CHECK_INT(hoshi_store_decl_create(s, oid, 1, "2026-03-01", id), HOSHI_OK);
+    CHECK_INT(found(s, "山", 0), 1);
+    CHECK_INT(found(s, "店", 0), 1);
+    CHECK_INT(found(s, "商店", 0), 1);
+    CHECK_INT(found(s, "山商", 0), 1);
+    CHECK_INT(found(s, "店山", 0), 0);
+    CHECK_INT(found_level(s, "山", 0, 1), 1);
+    CHECK_INT(hoshi_store_decl_create(s, oid, 2, "2026-03-02", id), HOSHI_OK);
+    CHECK_INT(found(s, "山", 0), 1);
+    CHECK_INT(found_level(s, "山", 0, 1), 0);
+    CHECK_INT(found_level(s, "山", 0, 2), 1);
+    CHECK_INT(found_level(s, NULL, 0, 2), 1);
+    hoshi_org org;
+    CHECK_INT(hoshi_store_org_get(s, oid, &org), HOSHI_OK);
+    snprintf(org.name, sizeof org.name, "月の舎");
+    org.prefecture = 13;
+    CHECK_INT(hoshi_store_org_update(s, &org), HOSHI_OK);
+    CHECK_INT(found(s, "山", 0), 0);
+    CHECK_INT(found(s, "商店", 0), 0);
+    CHECK_INT(found(s, "舎", 13), 1);
+    CHECK_INT(found(s, "月の舎", 13), 1);
+    CHECK_INT(found(s, "舎", 27), 0);
+    CHECK_INT(found(s, NULL, 13), 1);
+    CHECK_INT(found(s, NULL, 27), 0);
+    CHECK_INT(hoshi_store_decl_withdraw(s, oid, "2026-03-03"), HOSHI_OK);
+    CHECK_INT(found(s, "舎", 0), 0);
+    CHECK_INT(found(s, NULL, 13), 0);
+    CHECK_INT(found_level(s, NULL, 0, 2), 0);
     hoshi_store_close(s);
 }
 
@@ -274,7 +329,9 @@ static int exec(const char *sql)
  * it (8 the 法人番号 register, disputes and history; 9 the outbox; 10
  * members' roles and account tokens; 11 the public data version; 12 policy
  * versions, replayable as it is; 13 the audit log and who withdrew; 14 the
- * outbox's dead letters; 15 the industry index) are undone too, newest first, and run again on the next open.  Its rows, written then,
+ * outbox's dead letters; 15 the throttle; 16 the industry index; 17 the
+ * registry search's tables) are undone too, newest first, and run again
+ * on the next open.  Its rows, written then,
  * get their key and bigrams on that open. */
 static void migration_fills_the_key(void)
 {
@@ -282,8 +339,9 @@ static void migration_fills_the_key(void)
     seed(s, "株式会社サクラ精工", "", 13);
     seed(s, "ｻｸﾗ運輸(株)", "", 13);
     hoshi_store_close(s);
-    char sql[4096];
+    char sql[8192];
     snprintf(sql, sizeof sql,
+             HI_TEST_UNDO_17
              "DROP TABLE throttle_meta; DROP TABLE throttle;"
              "DROP INDEX orgs_industry;"
              "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TABLE audit_log;"
@@ -331,6 +389,7 @@ int main(void)
     RUN(spellings_find_each_other);
     RUN(renames_and_signups_keep_the_key);
     RUN(by_corpnum);
+    RUN(registry_follows_changes);
     RUN(migration_fills_the_key);
     RUN(count_capped_above_the_cap);
     char cmd[64];

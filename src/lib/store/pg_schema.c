@@ -48,9 +48,12 @@
  *     the largest id the statement gave itself, so the next row is
  *     numbered after it as in SQLite (numbers may have gaps, and unlike
  *     SQLite's a deleted last id is never used again);
- *   - org_grams: every 2-character substring of orgs.name_key at
- *     positions 1..400 (gram_pos's range), by character, on insert and
- *     whenever name_key is set;
+ *   - registry and registry_grams (migration 3): a row per declaration
+ *     in force with its organisation's search columns, and every
+ *     2-character substring of the name key at positions 1..400 (gram_pos's
+ *     range, the last character alone at the end), by character; on every
+ *     change of a declaration's status, level or organisation and of the
+ *     organisation's name key, prefecture or industry;
  *   - org_history: a declared organisation's name and prefecture changes
  *     (dated current_date, SQLite's date('now', 'localtime')), in SQLite's
  *     order (a prefecture row before a name row of the same UPDATE, as
@@ -490,6 +493,85 @@ const char *const hi_pg_migrations[] = {
     "INSERT INTO throttle_meta(id, bounded) VALUES (1, 0);"
     "CREATE INDEX IF NOT EXISTS orgs_industry ON orgs(industry, prefecture);"
     "CREATE INDEX IF NOT EXISTS declarations_status_seq ON declarations(status, level, seq);",
+    /* 3: SQLite's 17 — the registry search's own tables (sql_search.c):
+     * a narrow row per declaration in force and its name's grams (every
+     * bigram and the last character alone), kept by triggers; org_grams
+     * and the organisation indexes that served the search go. */
+    "CREATE TABLE registry("
+    " seq BIGINT PRIMARY KEY,"
+    " org_id BIGINT NOT NULL,"
+    " level INTEGER NOT NULL,"
+    " prefecture INTEGER NOT NULL,"
+    " industry" T " NOT NULL,"
+    " name_key" T " NOT NULL);"
+    "CREATE INDEX registry_org ON registry(org_id);"
+    "CREATE INDEX registry_level ON registry(level, seq);"
+    "CREATE INDEX registry_pref ON registry(prefecture, seq, industry, level, name_key);"
+    "CREATE INDEX registry_industry ON registry(industry, seq, prefecture, level, name_key);"
+    "CREATE TABLE registry_grams("
+    " gram" T " NOT NULL,"
+    " seq BIGINT NOT NULL,"
+    " PRIMARY KEY (gram, seq));"
+    "CREATE FUNCTION hi_registry_grams(k text, s bigint) RETURNS void LANGUAGE sql AS $$\n"
+    "  INSERT INTO registry_grams(gram, seq)\n"
+    "    SELECT DISTINCT substr(k, n, 2), s FROM generate_series(1, least(length(k), 400)) AS n\n"
+    "    ON CONFLICT DO NOTHING;\n"
+    "$$;"
+    "CREATE FUNCTION hi_registry_ungram(k text, s bigint) RETURNS void LANGUAGE sql AS $$\n"
+    "  DELETE FROM registry_grams WHERE seq = s AND gram IN\n"
+    "    (SELECT substr(k, n, 2) FROM generate_series(1, least(length(k), 400)) AS n);\n"
+    "$$;"
+    "CREATE FUNCTION hi_registry_decl() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+    "DECLARE k text;\n"
+    "BEGIN\n"
+    "  IF TG_OP <> 'INSERT' THEN\n"
+    "    SELECT name_key INTO k FROM registry WHERE seq = OLD.seq;\n"
+    "    IF FOUND THEN\n"
+    "      PERFORM hi_registry_ungram(k, OLD.seq);\n"
+    "      DELETE FROM registry WHERE seq = OLD.seq;\n"
+    "    END IF;\n"
+    "  END IF;\n"
+    "  IF TG_OP <> 'DELETE' AND NEW.status = 1 THEN\n"
+    "    INSERT INTO registry(seq, org_id, level, prefecture, industry, name_key)\n"
+    "      SELECT NEW.seq, o.id, NEW.level, o.prefecture, o.industry, o.name_key FROM orgs o\n"
+    "      WHERE o.id = NEW.org_id\n"
+    "      RETURNING name_key INTO k;\n"
+    "    IF FOUND THEN PERFORM hi_registry_grams(k, NEW.seq); END IF;\n"
+    "  END IF;\n"
+    "  RETURN NULL;\n"
+    "END $$;"
+    "CREATE TRIGGER registry_decl_insert AFTER INSERT ON declarations"
+    " FOR EACH ROW WHEN (NEW.status = 1) EXECUTE FUNCTION hi_registry_decl();"
+    "CREATE TRIGGER registry_decl_update AFTER UPDATE OF status, level, org_id ON declarations"
+    " FOR EACH ROW EXECUTE FUNCTION hi_registry_decl();"
+    "CREATE TRIGGER registry_decl_delete AFTER DELETE ON declarations"
+    " FOR EACH ROW EXECUTE FUNCTION hi_registry_decl();"
+    "CREATE FUNCTION hi_registry_org() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+    "DECLARE s bigint;\n"
+    "BEGIN\n"
+    "  FOR s IN SELECT seq FROM registry WHERE org_id = NEW.id LOOP\n"
+    "    PERFORM hi_registry_ungram(OLD.name_key, s);\n"
+    "    UPDATE registry SET prefecture = NEW.prefecture, industry = NEW.industry, name_key = NEW.name_key\n"
+    "      WHERE seq = s;\n"
+    "    PERFORM hi_registry_grams(NEW.name_key, s);\n"
+    "  END LOOP;\n"
+    "  RETURN NULL;\n"
+    "END $$;"
+    "CREATE TRIGGER registry_org_update AFTER UPDATE OF name_key, prefecture, industry ON orgs"
+    " FOR EACH ROW EXECUTE FUNCTION hi_registry_org();"
+    "INSERT INTO registry(seq, org_id, level, prefecture, industry, name_key)"
+    " SELECT d.seq, o.id, d.level, o.prefecture, o.industry, o.name_key"
+    " FROM declarations d JOIN orgs o ON o.id = d.org_id WHERE d.status = 1;"
+    "INSERT INTO registry_grams(gram, seq)"
+    " SELECT DISTINCT substr(r.name_key, n, 2), r.seq"
+    " FROM registry r, generate_series(1, least(length(r.name_key), 400)) AS n"
+    " ON CONFLICT DO NOTHING;"
+    "DROP TRIGGER orgs_grams_insert ON orgs;"
+    "DROP TRIGGER orgs_grams_update ON orgs;"
+    "DROP FUNCTION hi_org_grams();"
+    "DROP TABLE org_grams;"
+    "DROP INDEX orgs_pref_key;"
+    "DROP INDEX orgs_industry;",
 };
 
 int hi_pg_schema_version(void)

@@ -5,13 +5,25 @@
  * HOSHI_STORE_COUNT_CAP + 1 and the page is found one of two ways: a
  * small, exactly counted result is gathered through the most selective
  * index and sorted; a capped one is walked newest first, where matches
- * are dense.  The index that drives each query is chosen here, not left
- * to the planner's guess (docs/internals.md, "The registry search"):
+ * are dense.
  *
- *   the rarest bigram of the name (org_grams)  a name of 2+ characters
- *   orgs by (prefecture, name_key) or          a prefecture or industry
- *     (industry, prefecture)                     without a selective bigram
- *   declarations by (status, level, seq)       no organisation filter
+ * Declarations in force are searched in the search's own tables, kept by
+ * triggers (sqlite.c migration 17): `registry`, one narrow row per
+ * declaration in force with its organisation's search columns, and
+ * `registry_grams`, every bigram of the name key and its last character,
+ * by declaration.  Counting never joins to learn whether a declaration is
+ * in force, and most counts read one covering index.  The index that
+ * drives each query is chosen here (docs/internals.md, "The registry
+ * search"):
+ *
+ *   the rarest bigram of the name            a name of 2+ characters
+ *   the grams that begin with the character  a name of one character
+ *   registry by (prefecture, seq, …) or      a prefecture or industry
+ *     (industry, seq, …), covering             without a selective bigram
+ *   registry by level, or its rows           no organisation filter
+ *
+ * A search that includes withdrawn declarations (no front end asks for
+ * one) reads declarations and organisations directly.
  *
  * The statements are assembled from constant fragments; every value is
  * a bound parameter with a fixed number.  CROSS JOIN fixes the join
@@ -32,14 +44,16 @@
 /* Bigrams of a long name probed at most (spread over the name). */
 #define GRAM_TRIES 6
 
-typedef enum drive { DRIVE_GRAM, DRIVE_ORGS, DRIVE_DECLS } drive;
+typedef enum drive { DRIVE_GRAM, DRIVE_RANGE, DRIVE_TABLE, DRIVE_ALL } drive;
 
 /* What one search binds: ?1 pattern, ?2 prefecture, ?3 industry,
- * ?4 level, ?5 limit, ?6 offset, ?7 bigram. */
+ * ?4 level, ?5 limit, ?6 offset, ?7 bigram or the character, ?8 the
+ * last gram that begins with the character. */
 typedef struct plan {
     char *pattern;                /* %key%, malloc'd; NULL without a name */
     char *key;                    /* the name's search key, malloc'd */
-    char gram[16];                /* the bigram that drives, "" if none */
+    char gram[16];                /* the bigram or character that drives, "" if none */
+    char gram_end[24];            /* DRIVE_RANGE: gram followed by U+10FFFF */
     bool industry;
     drive how;
 } plan;
@@ -73,12 +87,12 @@ static size_t char_len(const char *s)
     return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
-/* How many organisations hold bigram g, counted up to cap. */
+/* How many declarations in force have bigram g, counted up to cap. */
 static hoshi_err gram_count(hi_conn *c, const char *g, long long cap, long long *out)
 {
     hi_stmt *st;
-    hoshi_err err = hi_sq_prep(c, "SELECT count(*) FROM (SELECT 1 FROM org_grams WHERE gram = ?1 LIMIT ?2) AS t",
-                               &st);
+    hoshi_err err = hi_sq_prep(
+        c, "SELECT count(*) FROM (SELECT 1 FROM registry_grams WHERE gram = ?1 LIMIT ?2) AS t", &st);
     if (err != HOSHI_OK)
         return err;
     hi_sq_bind_text(st, 1, g);
@@ -92,7 +106,7 @@ static hoshi_err gram_count(hi_conn *c, const char *g, long long cap, long long 
 }
 
 /* The rarest of up to GRAM_TRIES bigrams of p->key (spread over it) in
- * p->gram, and how many organisations hold it (GRAM_PROBE or more when
+ * p->gram, and how many declarations hold it (GRAM_PROBE or more when
  * all are that common) in *best.  Each probe stops at the best so far. */
 static hoshi_err rarest_gram(hi_conn *c, plan *p, long long *best)
 {
@@ -121,31 +135,52 @@ static hoshi_err rarest_gram(hi_conn *c, plan *p, long long *best)
     return HOSHI_OK;
 }
 
-/* Whether a name of two characters is searched alone: its bigram's
- * organisations are then exactly its matches, and the count and page
- * need not read orgs at all (a third of the work of a common name). */
-static bool gram_is_key(const hoshi_decl_query *q, const plan *p)
+/* Whether the registry rows need not be read: a name of two characters
+ * searched alone is exactly its bigram's declarations, and one character
+ * alone the declarations among the grams that begin with it. */
+static bool grams_only(const hoshi_decl_query *q, const plan *p)
 {
-    return strcmp(p->gram, p->key) == 0 && !q->prefecture && !p->industry;
+    return (p->how == DRIVE_RANGE || strcmp(p->gram, p->key) == 0) && !q->prefecture && !p->industry &&
+           !q->level;
 }
 
-/* FROM and WHERE of the matches of q, driven as p->how says, in b. */
+/* Whether p->pattern must still be compared: not when the grams alone
+ * decide the name (the bigram is the key, or the range is the character). */
+static bool needs_like(const plan *p, bool walk)
+{
+    return p->pattern != NULL && (walk || (p->how != DRIVE_RANGE && strcmp(p->gram, p->key) != 0));
+}
+
+/* FROM and WHERE of the declarations in force matching q, driven as p->how
+ * says (or walked newest first), in b; the column `s` is the seq. */
 static void from_where(hoshi_buf *b, const hoshi_decl_query *q, const plan *p, bool walk)
 {
-    if (walk)
-        hoshi_buf_puts(b, " FROM declarations d CROSS JOIN orgs o WHERE o.id = d.org_id");
-    else if (p->how == DRIVE_GRAM && gram_is_key(q, p))
-        hoshi_buf_puts(b, " FROM org_grams g CROSS JOIN declarations d WHERE g.gram = ?7 AND d.org_id = g.org_id");
-    else if (p->how == DRIVE_GRAM)
-        hoshi_buf_puts(b, " FROM org_grams g CROSS JOIN orgs o CROSS JOIN declarations d"
-                          " WHERE g.gram = ?7 AND o.id = g.org_id AND d.org_id = o.id");
-    else if (p->how == DRIVE_ORGS)
-        hoshi_buf_puts(b, " FROM orgs o CROSS JOIN declarations d WHERE d.org_id = o.id");
+    bool grams = !walk && (p->how == DRIVE_GRAM || p->how == DRIVE_RANGE);
+    if (grams && grams_only(q, p))
+        hoshi_buf_puts(b, " FROM registry_grams g WHERE 1 = 1");
+    else if (grams)
+        hoshi_buf_puts(b, " FROM registry_grams g CROSS JOIN registry r WHERE r.seq = g.seq");
     else
-        hoshi_buf_puts(b, " FROM declarations d WHERE 1 = 1");
-    if (!q->include_withdrawn)
-        hoshi_buf_puts(b, " AND d.status = 1");
-    if (p->pattern != NULL && !(!walk && p->how == DRIVE_GRAM && gram_is_key(q, p)))
+        hoshi_buf_puts(b, " FROM registry r WHERE 1 = 1");
+    if (grams && p->how == DRIVE_GRAM)
+        hoshi_buf_puts(b, " AND g.gram = ?7");
+    else if (grams)
+        hoshi_buf_puts(b, " AND g.gram >= ?7 AND g.gram <= ?8");
+    if (needs_like(p, walk))
+        hoshi_buf_puts(b, " AND r.name_key LIKE ?1");
+    if (q->prefecture)
+        hoshi_buf_puts(b, " AND r.prefecture = ?2");
+    if (p->industry)
+        hoshi_buf_puts(b, " AND r.industry = ?3");
+    if (q->level)
+        hoshi_buf_puts(b, " AND r.level = ?4");
+}
+
+/* The same over every declaration, withdrawn ones too. */
+static void from_where_all(hoshi_buf *b, const hoshi_decl_query *q, const plan *p)
+{
+    hoshi_buf_puts(b, " FROM declarations d CROSS JOIN orgs o WHERE o.id = d.org_id");
+    if (p->pattern != NULL)
         hoshi_buf_puts(b, " AND o.name_key LIKE ?1");
     if (q->prefecture)
         hoshi_buf_puts(b, " AND o.prefecture = ?2");
@@ -155,9 +190,26 @@ static void from_where(hoshi_buf *b, const hoshi_decl_query *q, const plan *p, b
         hoshi_buf_puts(b, " AND d.level = ?4");
 }
 
+/* The seq column of the matches, as from_where or from_where_all name it. */
+static const char *seq_col(const hoshi_decl_query *q, const plan *p, bool walk)
+{
+    if (p->how == DRIVE_ALL)
+        return "d.seq";
+    bool grams = !walk && (p->how == DRIVE_GRAM || p->how == DRIVE_RANGE);
+    return grams && grams_only(q, p) ? "g.seq" : "r.seq";
+}
+
+static void match(hoshi_buf *b, const hoshi_decl_query *q, const plan *p, bool walk)
+{
+    if (p->how == DRIVE_ALL)
+        from_where_all(b, q, p);
+    else
+        from_where(b, q, p, walk);
+}
+
 static void bind_query(hi_stmt *st, const hoshi_decl_query *q, const plan *p, bool walk)
 {
-    if (p->pattern != NULL && !(!walk && p->how == DRIVE_GRAM && gram_is_key(q, p)))
+    if (p->how == DRIVE_ALL ? p->pattern != NULL : needs_like(p, walk))
         hi_sq_bind_text(st, 1, p->pattern);
     if (q->prefecture)
         hi_bind_int64(st, 2, q->prefecture);
@@ -165,8 +217,10 @@ static void bind_query(hi_stmt *st, const hoshi_decl_query *q, const plan *p, bo
         hi_sq_bind_text(st, 3, q->industry);
     if (q->level)
         hi_bind_int64(st, 4, q->level);
-    if (!walk && p->how == DRIVE_GRAM)
+    if (!walk && (p->how == DRIVE_GRAM || p->how == DRIVE_RANGE))
         hi_sq_bind_text(st, 7, p->gram);
+    if (!walk && p->how == DRIVE_RANGE)
+        hi_sq_bind_text(st, 8, p->gram_end);
 }
 
 /* The statement assembled in b, from c's cache (b is freed). */
@@ -180,21 +234,44 @@ static hoshi_err prep_built(hi_conn *c, hoshi_buf *b, hi_stmt **st)
     return err;
 }
 
-/* Counts the matches up to HOSHI_STORE_COUNT_CAP + 1. */
-static hoshi_err count(hi_conn *c, const hoshi_decl_query *q, const plan *p, long long *total)
+/* Whether the count keeps the matches' seqs: a name drive reads a row
+ * per candidate, so gathering the page in a second pass would cost the
+ * count again; the table drives read covering indexes and page cheaply. */
+static bool keeps_seqs(const plan *p)
 {
+    return p->how == DRIVE_GRAM || p->how == DRIVE_RANGE;
+}
+
+/* Counts the matches up to HOSHI_STORE_COUNT_CAP + 1; when keeps_seqs,
+ * their seqs in *seqs (malloc'd, *total of them).  The grams that begin
+ * with a character may hold one declaration twice (山 and 山田 in 山田山),
+ * hence DISTINCT. */
+static hoshi_err count(hi_conn *c, const hoshi_decl_query *q, const plan *p, long long *total,
+                       long long **seqs)
+{
+    bool keep = keeps_seqs(p);
     hoshi_buf b = HOSHI_BUF_INIT;
-    hoshi_buf_puts(&b, "SELECT count(*) FROM (SELECT 1");
-    from_where(&b, q, p, false);
+    hoshi_buf_printf(&b, "SELECT %s FROM (SELECT %s%s AS s", keep ? "t.s" : "count(*)",
+                     p->how == DRIVE_RANGE ? "DISTINCT " : "", seq_col(q, p, false));
+    match(&b, q, p, false);
     hoshi_buf_printf(&b, " LIMIT %d) AS t", HOSHI_STORE_COUNT_CAP + 1);
     hi_stmt *st;
     hoshi_err err = prep_built(c, &b, &st);
     if (err != HOSHI_OK)
         return err;
     bind_query(st, q, p, false);
-    if (hi_step(st) == HI_ROW)
-        *total = hi_col_int64(st, 0);
-    else
+    int rc;
+    if (!keep) {
+        if ((rc = hi_step(st)) == HI_ROW)
+            *total = hi_col_int64(st, 0);
+    } else if ((*seqs = hi_malloc((HOSHI_STORE_COUNT_CAP + 1) * sizeof **seqs)) == NULL) {
+        hi_sq_done(st);
+        return hi_fail(HOSHI_ERR_NOMEM, "out of memory searching the registry");
+    } else {
+        while ((rc = hi_step(st)) == HI_ROW && *total <= HOSHI_STORE_COUNT_CAP)
+            (*seqs)[(*total)++] = hi_col_int64(st, 0);
+    }
+    if (rc == HI_STEP_ERROR)
         err = hi_sq_fail(c, "count declarations");
     hi_sq_done(st);
     return err;
@@ -208,11 +285,14 @@ static hoshi_err count(hi_conn *c, const hoshi_decl_query *q, const plan *p, lon
 static hoshi_err page(hi_conn *c, const hoshi_decl_query *q, const plan *p, bool walk, hoshi_decl *out,
                       size_t *n)
 {
+    const char *seq = seq_col(q, p, walk);
     hoshi_buf b = HOSHI_BUF_INIT;
-    hoshi_buf_puts(&b, "SELECT " HI_SQ_DECL_COLS " FROM declarations d JOIN orgs o ON o.id = d.org_id"
-                       " WHERE d.seq IN (SELECT d.seq");
-    from_where(&b, q, p, walk);
-    hoshi_buf_puts(&b, " ORDER BY d.seq DESC LIMIT ?5 OFFSET ?6) ORDER BY d.seq DESC");
+    hoshi_buf_printf(&b,
+                     "SELECT " HI_SQ_DECL_COLS " FROM declarations d JOIN orgs o ON o.id = d.org_id"
+                     " WHERE d.seq IN (SELECT %s%s",
+                     p->how == DRIVE_RANGE && !walk ? "DISTINCT " : "", seq);
+    match(&b, q, p, walk);
+    hoshi_buf_printf(&b, " ORDER BY %s DESC LIMIT ?5 OFFSET ?6) ORDER BY d.seq DESC", seq);
     hi_stmt *st;
     hoshi_err err = prep_built(c, &b, &st);
     if (err != HOSHI_OK)
@@ -226,13 +306,53 @@ static hoshi_err page(hi_conn *c, const hoshi_decl_query *q, const plan *p, bool
     return err;
 }
 
+static int seq_newest_first(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x < y) - (x > y);
+}
+
+/* The page of an exact result whose seqs the count kept: sorted newest
+ * first, and the page's declarations read one by one by seq. */
+static hoshi_err page_of(hi_conn *c, const hoshi_decl_query *q, long long *seqs, long long total,
+                         hoshi_decl *out, size_t *n)
+{
+    qsort(seqs, (size_t)total, sizeof *seqs, seq_newest_first);
+    hi_stmt *st;
+    hoshi_err err = hi_sq_prep(c, "SELECT " HI_SQ_DECL_COLS " FROM declarations d JOIN orgs o ON o.id = d.org_id"
+                                  " WHERE d.seq = ?1", &st);
+    if (err != HOSHI_OK)
+        return err;
+    hi_sq_query rows = {.copy = hi_sq_copy_decl, .what = "search declarations"};
+    for (long long i = q->offset; err == HOSHI_OK && i < total && *n < q->limit; i++) {
+        size_t got = 0;
+        hi_bind_int64(st, 1, seqs[i]);
+        err = hi_sq_rows(c, st, &rows, out + *n, sizeof *out, 1, &got);
+        hi_sq_done(st);
+        *n += got;
+    }
+    return err;
+}
+
 /* Chooses the index that drives the search (file comment). */
 static hoshi_err choose(hi_conn *c, const hoshi_decl_query *q, plan *p)
 {
     bool org_filter = q->prefecture || p->industry;
-    p->how = p->pattern == NULL && !org_filter ? DRIVE_DECLS : DRIVE_ORGS;
-    if (p->key == NULL || hoshi_utf8_count(p->key) < 2)
+    p->how = q->include_withdrawn ? DRIVE_ALL : DRIVE_TABLE;
+    if (q->include_withdrawn || p->key == NULL)
         return HOSHI_OK;
+    if (hoshi_utf8_count(p->key) == 1) {
+        /* Every gram that begins with the character sorts between it and
+         * it followed by the last code point. */
+        size_t len = strlen(p->key);
+        if (org_filter || len + 4 >= sizeof p->gram_end)
+            return HOSHI_OK;
+        memcpy(p->gram, p->key, len + 1);
+        memcpy(p->gram_end, p->key, len);
+        memcpy(p->gram_end + len, "\xF4\x8F\xBF\xBF", 5);
+        p->how = DRIVE_RANGE;
+        return HOSHI_OK;
+    }
     long long best = 0;
     hoshi_err err = rarest_gram(c, p, &best);
     if (err == HOSHI_OK && p->gram[0] && (best < GRAM_PROBE || !org_filter))
@@ -251,11 +371,17 @@ hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_
         if ((err = name_pattern(q->name, &p)) != HOSHI_OK || p.pattern == NULL)
             goto free_plan;
     }
+    long long *seqs = NULL;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
-    if ((err = choose(c, q, &p)) == HOSHI_OK && (err = count(c, q, &p, total)) == HOSHI_OK && q->limit > 0 &&
-        q->offset < *total)
-        err = page(c, q, &p, *total > HOSHI_STORE_COUNT_CAP, out, n);
+    if ((err = choose(c, q, &p)) == HOSHI_OK && (err = count(c, q, &p, total, &seqs)) == HOSHI_OK &&
+        q->limit > 0 && q->offset < *total) {
+        if (seqs != NULL && *total <= HOSHI_STORE_COUNT_CAP)
+            err = page_of(c, q, seqs, *total, out, n);
+        else
+            err = page(c, q, &p, *total > HOSHI_STORE_COUNT_CAP, out, n);
+    }
     hi_sq_release(HI_SQ(base), c);
+    free(seqs);
     if (err != HOSHI_OK) {
         *n = 0;
         *total = 0;

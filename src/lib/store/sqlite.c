@@ -343,6 +343,75 @@ static const char *const migrations[] = {
      * prefecture) reads the organisations of that industry from an index
      * instead of walking every declaration (sql_search.c). */
     "CREATE INDEX IF NOT EXISTS orgs_industry ON orgs(industry, prefecture);",
+    /* Issue 12 part 4: the registry search's own tables.  `registry` holds
+     * one narrow row per declaration in force (its seq, the organisation's
+     * search columns), and registry_grams every 2-character substring of
+     * its name key and the key's last character alone, by declaration.  A
+     * search then counts and pages over covering indexes and never joins
+     * to a declaration to learn whether it is in force (sql_search.c,
+     * docs/internals.md "The registry search").  The triggers keep both
+     * exact whatever writes the declarations or the organisation; the
+     * bigram index by organisation and the two organisation indexes that
+     * served the search go. */
+    "CREATE TABLE registry("
+    " seq INTEGER PRIMARY KEY,"
+    " org_id INTEGER NOT NULL,"
+    " level INTEGER NOT NULL,"
+    " prefecture INTEGER NOT NULL,"
+    " industry TEXT NOT NULL,"
+    " name_key TEXT NOT NULL);"
+    "CREATE INDEX registry_org ON registry(org_id);"
+    "CREATE INDEX registry_level ON registry(level, seq);"
+    "CREATE INDEX registry_pref ON registry(prefecture, seq, industry, level, name_key);"
+    "CREATE INDEX registry_industry ON registry(industry, seq, prefecture, level, name_key);"
+    "CREATE TABLE registry_grams("
+    " gram TEXT NOT NULL,"
+    " seq INTEGER NOT NULL,"
+    " PRIMARY KEY (gram, seq)) WITHOUT ROWID;"
+    "CREATE TRIGGER registry_decl_insert AFTER INSERT ON declarations WHEN NEW.status = 1 BEGIN"
+    " INSERT INTO registry(seq, org_id, level, prefecture, industry, name_key)"
+    "  SELECT NEW.seq, o.id, NEW.level, o.prefecture, o.industry, o.name_key FROM orgs o WHERE o.id = NEW.org_id;"
+    " INSERT OR IGNORE INTO registry_grams(gram, seq)"
+    "  SELECT substr(o.name_key, p.n, 2), NEW.seq FROM orgs o JOIN gram_pos p ON p.n <= length(o.name_key)"
+    "  WHERE o.id = NEW.org_id;"
+    " END;"
+    "CREATE TRIGGER registry_decl_update AFTER UPDATE OF status, level, org_id ON declarations BEGIN"
+    " DELETE FROM registry_grams WHERE seq = OLD.seq AND gram IN"
+    "  (SELECT substr(r.name_key, p.n, 2) FROM registry r JOIN gram_pos p ON p.n <= length(r.name_key)"
+    "   WHERE r.seq = OLD.seq);"
+    " DELETE FROM registry WHERE seq = OLD.seq;"
+    " INSERT INTO registry(seq, org_id, level, prefecture, industry, name_key)"
+    "  SELECT NEW.seq, o.id, NEW.level, o.prefecture, o.industry, o.name_key FROM orgs o"
+    "  WHERE o.id = NEW.org_id AND NEW.status = 1;"
+    " INSERT OR IGNORE INTO registry_grams(gram, seq)"
+    "  SELECT substr(r.name_key, p.n, 2), r.seq FROM registry r JOIN gram_pos p ON p.n <= length(r.name_key)"
+    "  WHERE r.seq = NEW.seq;"
+    " END;"
+    "CREATE TRIGGER registry_decl_delete AFTER DELETE ON declarations BEGIN"
+    " DELETE FROM registry_grams WHERE seq = OLD.seq AND gram IN"
+    "  (SELECT substr(r.name_key, p.n, 2) FROM registry r JOIN gram_pos p ON p.n <= length(r.name_key)"
+    "   WHERE r.seq = OLD.seq);"
+    " DELETE FROM registry WHERE seq = OLD.seq;"
+    " END;"
+    "CREATE TRIGGER registry_org_update AFTER UPDATE OF name_key, prefecture, industry ON orgs BEGIN"
+    " DELETE FROM registry_grams WHERE seq IN (SELECT seq FROM registry WHERE org_id = NEW.id) AND gram IN"
+    "  (SELECT substr(OLD.name_key, n, 2) FROM gram_pos WHERE n <= length(OLD.name_key));"
+    " UPDATE registry SET prefecture = NEW.prefecture, industry = NEW.industry, name_key = NEW.name_key"
+    "  WHERE org_id = NEW.id;"
+    " INSERT OR IGNORE INTO registry_grams(gram, seq)"
+    "  SELECT substr(NEW.name_key, p.n, 2), r.seq FROM registry r JOIN gram_pos p ON p.n <= length(NEW.name_key)"
+    "  WHERE r.org_id = NEW.id;"
+    " END;"
+    "INSERT INTO registry(seq, org_id, level, prefecture, industry, name_key)"
+    " SELECT d.seq, o.id, d.level, o.prefecture, o.industry, o.name_key"
+    " FROM declarations d JOIN orgs o ON o.id = d.org_id WHERE d.status = 1;"
+    "INSERT OR IGNORE INTO registry_grams(gram, seq)"
+    " SELECT substr(r.name_key, p.n, 2), r.seq FROM registry r JOIN gram_pos p ON p.n <= length(r.name_key);"
+    "DROP TRIGGER orgs_grams_insert;"
+    "DROP TRIGGER orgs_grams_update;"
+    "DROP TABLE org_grams;"
+    "DROP INDEX orgs_pref_key;"
+    "DROP INDEX orgs_industry;",
 };
 
 int hoshi_store_schema_version(void)
@@ -446,7 +515,7 @@ static hoshi_err open_db(const char *path, hi_sqlite_db *c)
                                 "PRAGMA foreign_keys = ON;"
                                 "PRAGMA cache_size = -16000;"
                                 "PRAGMA temp_store = MEMORY;"
-                                "PRAGMA analysis_limit = 1000;";
+                                "PRAGMA mmap_size = 2147483648;";
     char *msg = NULL;
     /* Switching a new database to WAL needs an exclusive lock, and SQLite
      * answers BUSY at once, without the busy handler, while another opener
