@@ -10,7 +10,8 @@
 #   HOSHI (build/hoshi), HOSHI_BENCH_COUNT (1000000), HOSHI_BENCH_CONN (8),
 #   HOSHI_BENCH_THREADS (2), HOSHI_BENCH_DB (bench/data/registry_1m.db, or a
 #   postgresql:// URL: bench/registry_1m_pg.sh runs this on a throwaway
-#   PostgreSQL server)
+#   PostgreSQL server), HOSHI_BENCH_CACHE (0: --no-cache, every request
+#   goes to the database; 1: the page cache on, as served by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${1:-10}
@@ -56,7 +57,9 @@ cpu_ms() {
 fresh=no
 if [ "$backend" = PostgreSQL ] || [ ! -f "$DB" ]; then fresh=yes; fi
 t0=$(date +%s%N)
-start_server --no-cache
+cache_opt=--no-cache
+[ "${HOSHI_BENCH_CACHE:-0}" = 1 ] && cache_opt=
+start_server $cache_opt
 t1=$(date +%s%N)
 base=$(grep -o 'http://[0-9.:]*' "$tmp/out" | head -1)
 echo "date $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -126,7 +129,7 @@ run() { # name, script
   errs=$(grep -E "Non-2xx|Socket errors" "$tmp/run.txt" | tr '\n' ' ' || true)
   printf '| %-52s | %8s | %7s | %7s | %9s | %s\n' "$1" "$rps" "$p50" "$p99" "$cpu" "${errs:-none}"
 }
-echo "wrk -t2 -c$CONN -d${DUR}s on loopback, server --threads $THREADS --no-cache ($backend)"
+echo "wrk -t2 -c$CONN -d${DUR}s on loopback, server --threads $THREADS ${cache_opt:-(page cache on)} ($backend)"
 echo "| query (each request a random variant)               |    req/s | p50 ms  | p99 ms  | CPU ms/req | errors"
 echo "|------------------------------------------------------|---------:|--------:|--------:|----------:|-------"
 run "no filter (every declaration: capped count)" all

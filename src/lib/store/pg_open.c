@@ -68,6 +68,12 @@ static hoshi_err configure(hi_pg *db)
      * (sqlite.c), then fails: a stuck holder is an error, not a hang. */
     if (!hi_pg_exec(db, "SET lock_timeout = '5s'"))
         return hi_pg_driver.fail(db, "set lock_timeout");
+    /* The store's statements read a few rows each; compiling one with the
+     * JIT (which the planner asks for above a cost, as for the registry
+     * trigger's set of grams) costs tens of milliseconds it never wins
+     * back. */
+    if (!hi_pg_exec(db, "SET jit = off"))
+        return hi_pg_driver.fail(db, "set jit");
     char zone[256];
     local_zone(zone, sizeof zone);
     if (zone[0] != '\0') {

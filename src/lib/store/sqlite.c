@@ -350,7 +350,8 @@ static const char *const migrations[] = {
      * search then counts and pages over covering indexes and never joins
      * to a declaration to learn whether it is in force (sql_search.c,
      * docs/internals.md "The registry search").  The triggers keep both
-     * exact whatever writes the declarations or the organisation; the
+     * exact whatever writes the declarations or the organisation (an
+     * organisation's rows are found through declarations_org); the
      * bigram index by organisation and the two organisation indexes that
      * served the search go. */
     "CREATE TABLE registry("
@@ -360,7 +361,6 @@ static const char *const migrations[] = {
     " prefecture INTEGER NOT NULL,"
     " industry TEXT NOT NULL,"
     " name_key TEXT NOT NULL);"
-    "CREATE INDEX registry_org ON registry(org_id);"
     "CREATE INDEX registry_level ON registry(level, seq);"
     "CREATE INDEX registry_pref ON registry(prefecture, seq, industry, level, name_key);"
     "CREATE INDEX registry_industry ON registry(industry, seq, prefecture, level, name_key);"
@@ -394,13 +394,14 @@ static const char *const migrations[] = {
     " DELETE FROM registry WHERE seq = OLD.seq;"
     " END;"
     "CREATE TRIGGER registry_org_update AFTER UPDATE OF name_key, prefecture, industry ON orgs BEGIN"
-    " DELETE FROM registry_grams WHERE seq IN (SELECT seq FROM registry WHERE org_id = NEW.id) AND gram IN"
+    " DELETE FROM registry_grams WHERE seq IN (SELECT seq FROM declarations WHERE org_id = NEW.id AND status = 1)"
+    "  AND gram IN"
     "  (SELECT substr(OLD.name_key, n, 2) FROM gram_pos WHERE n <= length(OLD.name_key));"
     " UPDATE registry SET prefecture = NEW.prefecture, industry = NEW.industry, name_key = NEW.name_key"
-    "  WHERE org_id = NEW.id;"
+    "  WHERE seq IN (SELECT seq FROM declarations WHERE org_id = NEW.id AND status = 1);"
     " INSERT OR IGNORE INTO registry_grams(gram, seq)"
-    "  SELECT substr(NEW.name_key, p.n, 2), r.seq FROM registry r JOIN gram_pos p ON p.n <= length(NEW.name_key)"
-    "  WHERE r.org_id = NEW.id;"
+    "  SELECT substr(NEW.name_key, p.n, 2), d.seq FROM declarations d JOIN gram_pos p ON p.n <= length(NEW.name_key)"
+    "  WHERE d.org_id = NEW.id AND d.status = 1;"
     " END;"
     "INSERT INTO registry(seq, org_id, level, prefecture, industry, name_key)"
     " SELECT d.seq, o.id, d.level, o.prefecture, o.industry, o.name_key"
