@@ -48,7 +48,7 @@ cpu_ms() {
   local pids=$1
   if [ "$backend" = PostgreSQL ] && [ -n "${PGTMP_DATA:-}" ] && [ -r "$PGTMP_DATA/postmaster.pid" ]; then
     pm=$(head -1 "$PGTMP_DATA/postmaster.pid")
-    pids="$pids $pm $(pgrep -P "$pm" | tr '\n' ' ')"
+    pids="$pids $pm $(pgrep -P "$pm" | tr '\n' ' ' || true)"
   fi
   for p in $pids; do cat "/proc/$p/stat" 2>/dev/null; done |
     awk -v t="$(getconf CLK_TCK)" '{ s += $14 + $15 } END { printf "%d", s * 1000 / t }'
@@ -59,6 +59,7 @@ if [ "$backend" = PostgreSQL ] || [ ! -f "$DB" ]; then fresh=yes; fi
 t0=$(date +%s%N)
 cache_opt=--no-cache
 [ "${HOSHI_BENCH_CACHE:-0}" = 1 ] && cache_opt=
+true
 start_server $cache_opt
 t1=$(date +%s%N)
 base=$(grep -o 'http://[0-9.:]*' "$tmp/out" | head -1)
@@ -67,6 +68,15 @@ if [ "$fresh" = yes ]; then
   echo "seeded $COUNT demo declarations and ready in $(( (t1 - t0) / 1000000 )) ms ($(cpu_ms "$pid") ms CPU)"
 else
   echo "reused $DB, ready in $(( (t1 - t0) / 1000000 )) ms"
+fi
+
+# PostgreSQL: what autovacuum does to a registry in service, done now —
+# the visibility map, without which a covering index is not read alone.
+if [ "$backend" = PostgreSQL ]; then
+  v0=$(date +%s%N)
+  psql=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql | tail -1)
+  "$psql" -q "$DB" -c "VACUUM (ANALYZE)"
+  echo "VACUUM (ANALYZE) after seeding: $(( ($(date +%s%N) - v0) / 1000000 )) ms"
 fi
 
 # IDs for the verification page, straight from the API.
@@ -129,19 +139,30 @@ run() { # name, script
   errs=$(grep -E "Non-2xx|Socket errors" "$tmp/run.txt" | tr '\n' ' ' || true)
   printf '| %-52s | %8s | %7s | %7s | %9s | %s\n' "$1" "$rps" "$p50" "$p99" "$cpu" "${errs:-none}"
 }
-echo "wrk -t2 -c$CONN -d${DUR}s on loopback, server --threads $THREADS ${cache_opt:-(page cache on)} ($backend)"
-echo "| query (each request a random variant)               |    req/s | p50 ms  | p99 ms  | CPU ms/req | errors"
-echo "|------------------------------------------------------|---------:|--------:|--------:|----------:|-------"
-run "no filter (every declaration: capped count)" all
-run "name, a family name (1 in 20: capped)" name2
-run "name, family + trade (1 in 400: ~2,500, exact)" name_rare
-run "name, one character (capped)" name1
-run "prefecture (~21,000: capped)" pref
-run "industry (capped)" industry
-run "level (capped)" level
-run "name + prefecture + level (~700, exact)" combined
-run "prefecture + industry + level (exact)" combined2
-run "last page, capped (name, page 50)" last_capped
-run "last page, exact (family + trade, page 125 of 125)" last_exact
-run "API, a family name, pages 1-50" api
-run "verification page, 1,000 IDs at random" verify
+table() { # the requests, with the latencies as the clients see them
+  echo "wrk -t2 -c$CONN -d${DUR}s on loopback, server --threads $THREADS ${cache_opt:-(page cache on)} ($backend)"
+  echo "| query (each request a random variant)               |    req/s | p50 ms  | p99 ms  | CPU ms/req | errors"
+  echo "|------------------------------------------------------|---------:|--------:|--------:|----------:|-------"
+  run "no filter (every declaration: capped count)" all
+  run "name, a family name (1 in 20: capped)" name2
+  run "name, family + trade (1 in 400: ~2,500, exact)" name_rare
+  run "name, one character (capped)" name1
+  run "prefecture (~21,000: capped)" pref
+  run "industry (capped)" industry
+  run "level (capped)" level
+  run "name + prefecture + level (~700, exact)" combined
+  run "prefecture + industry + level (exact)" combined2
+  run "last page, capped (name, page 50)" last_capped
+  run "last page, exact (family + trade, page 125 of 125)" last_exact
+  run "API, a family name, pages 1-50" api
+  run "verification page, 1,000 IDs at random" verify
+}
+table
+if [ "${HOSHI_BENCH_CACHE:-0}" = both ]; then
+  # the same database again, now through the page cache
+  kill "$pid" && wait "$pid" 2>/dev/null || true
+  cache_opt=
+  start_server
+  base=$(grep -o 'http://[0-9.:]*' "$tmp/out" | head -1)
+  table
+fi

@@ -38,7 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A bigram's organisations are counted up to this many when choosing
+/* A bigram's declarations are counted up to this many when choosing
  * the rarest; one this common does not beat a prefecture's index. */
 #define GRAM_PROBE 20000
 /* Bigrams of a long name probed at most (spread over the name). */
