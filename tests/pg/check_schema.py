@@ -267,10 +267,10 @@ def check_grams(lite, pg):
     for db in both:
         db.rows(decl)
     g = grams(lite)
-    same("registry_grams on a declaration: every 2-character substring of name_key and the last character"
-         " (Japanese, emoji, combining marks, positions 1..400), as SQLite's", g, grams(pg))
-    check("registry_grams: the 450-character key has 400 grams", sum(1 for r in g if r[0] == "org10") == 400,
-          sum(1 for r in g if r[0] == "org10"))
+    same("registry_grams on a declaration: every 1- and 2-character substring of name_key"
+         " (Japanese, emoji, combining marks, starting at positions 1..400), as SQLite's", g, grams(pg))
+    check("registry_grams: the 450-character key of distinct characters has 400 + 400 grams",
+          sum(1 for r in g if r[0] == "org10") == 800, sum(1 for r in g if r[0] == "org10"))
     check("registry_grams: a 1-character key has itself", ("org3", "a") in [tuple(r) for r in g], g)
     same("registry: a row per declaration in force", listed(lite), listed(pg))
     upd = ("UPDATE orgs SET name_key = 'べつのなまえ', prefecture = 13 WHERE name = 'org0';"

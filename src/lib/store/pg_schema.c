@@ -49,9 +49,9 @@
  *     numbered after it as in SQLite (numbers may have gaps, and unlike
  *     SQLite's a deleted last id is never used again);
  *   - registry and registry_grams (migration 3): a row per declaration
- *     in force with its organisation's search columns, and every
- *     2-character substring of the name key at positions 1..400 (gram_pos's
- *     range, the last character alone at the end), by character; on every
+ *     in force with its organisation's search columns, and every 1- and
+ *     2-character substring of the name key starting at positions 1..400
+ *     (gram_pos's range), by character; on every
  *     change of a declaration's status, level or organisation and of the
  *     organisation's name key, prefecture or industry;
  *   - org_history: a declared organisation's name and prefecture changes
@@ -495,7 +495,7 @@ const char *const hi_pg_migrations[] = {
     "CREATE INDEX IF NOT EXISTS declarations_status_seq ON declarations(status, level, seq);",
     /* 3: SQLite's 17 — the registry search's own tables (sql_search.c):
      * a narrow row per declaration in force and its name's grams (every
-     * bigram and the last character alone), kept by triggers; org_grams
+     * 1- and 2-character substring), kept by triggers; org_grams
      * and the organisation indexes that served the search go. */
     "CREATE TABLE registry("
     " seq BIGINT PRIMARY KEY,"
@@ -517,12 +517,15 @@ const char *const hi_pg_migrations[] = {
     "CREATE FUNCTION hi_registry_grams(k text, s bigint) RETURNS void LANGUAGE plpgsql AS $$\n"
     "BEGIN\n"
     "  INSERT INTO registry_grams(gram, seq)\n"
-    "    SELECT DISTINCT substr(k, n, 2), s FROM generate_series(1, least(length(k), 400)) AS n;\n"
+    "    SELECT DISTINCT substr(k, n, w), s\n"
+    "    FROM generate_series(1, least(length(k), 400)) AS n, (VALUES (1), (2)) AS v(w)\n"
+    "    WHERE n + w - 1 <= length(k);\n"
     "END $$;"
     "CREATE FUNCTION hi_registry_ungram(k text, s bigint) RETURNS void LANGUAGE plpgsql AS $$\n"
     "BEGIN\n"
     "  DELETE FROM registry_grams WHERE seq = s AND gram IN\n"
-    "    (SELECT substr(k, n, 2) FROM generate_series(1, least(length(k), 400)) AS n);\n"
+    "    (SELECT substr(k, n, w) FROM generate_series(1, least(length(k), 400)) AS n, (VALUES (1), (2)) AS v(w)\n"
+    "     WHERE n + w - 1 <= length(k));\n"
     "END $$;"
     "CREATE FUNCTION hi_registry_decl() RETURNS trigger LANGUAGE plpgsql AS $$\n"
     "DECLARE k text;\n"
@@ -553,8 +556,9 @@ const char *const hi_pg_migrations[] = {
     "      FROM new_rows n JOIN orgs o ON o.id = n.org_id WHERE n.status = 1\n"
     "      RETURNING seq, name_key)\n"
     "  INSERT INTO registry_grams(gram, seq)\n"
-    "    SELECT DISTINCT substr(ins.name_key, g, 2), ins.seq\n"
-    "    FROM ins, generate_series(1, least(length(ins.name_key), 400)) AS g;\n"
+    "    SELECT DISTINCT substr(ins.name_key, g, w), ins.seq\n"
+    "    FROM ins, generate_series(1, least(length(ins.name_key), 400)) AS g, (VALUES (1), (2)) AS v(w)\n"
+    "    WHERE g + w - 1 <= length(ins.name_key);\n"
     "  RETURN NULL;\n"
     "END $$;"
     "CREATE TRIGGER registry_decl_insert AFTER INSERT ON declarations"
@@ -580,9 +584,9 @@ const char *const hi_pg_migrations[] = {
     " SELECT d.seq, o.id, d.level, o.prefecture, o.industry, o.name_key"
     " FROM declarations d JOIN orgs o ON o.id = d.org_id WHERE d.status = 1;"
     "INSERT INTO registry_grams(gram, seq)"
-    " SELECT DISTINCT substr(r.name_key, n, 2), r.seq"
-    " FROM registry r, generate_series(1, least(length(r.name_key), 400)) AS n"
-    " ON CONFLICT DO NOTHING;"
+    " SELECT DISTINCT substr(r.name_key, n, w), r.seq"
+    " FROM registry r, generate_series(1, least(length(r.name_key), 400)) AS n, (VALUES (1), (2)) AS v(w)"
+    " WHERE n + w - 1 <= length(r.name_key);"
     "DROP TRIGGER orgs_grams_insert ON orgs;"
     "DROP TRIGGER orgs_grams_update ON orgs;"
     "DROP FUNCTION hi_org_grams();"

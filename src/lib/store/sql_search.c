@@ -10,14 +10,13 @@
  * Declarations in force are searched in the search's own tables, kept by
  * triggers (sqlite.c migration 17): `registry`, one narrow row per
  * declaration in force with its organisation's search columns, and
- * `registry_grams`, every bigram of the name key and its last character,
+ * `registry_grams`, every 1- and 2-character substring of the name key,
  * by declaration.  Counting never joins to learn whether a declaration is
  * in force, and most counts read one covering index.  The index that
  * drives each query is chosen here (docs/internals.md, "The registry
  * search"):
  *
- *   the rarest bigram of the name            a name of 2+ characters
- *   the grams that begin with the character  a name of one character
+ *   the name's rarest gram                   a name (its character, if one)
  *   registry by (prefecture, seq, …) or      a prefecture or industry
  *     (industry, seq, …), covering             without a selective bigram
  *   registry by level, or its rows           no organisation filter
@@ -44,16 +43,14 @@
 /* Bigrams of a long name probed at most (spread over the name). */
 #define GRAM_TRIES 6
 
-typedef enum drive { DRIVE_GRAM, DRIVE_RANGE, DRIVE_TABLE, DRIVE_ALL } drive;
+typedef enum drive { DRIVE_GRAM, DRIVE_TABLE, DRIVE_ALL } drive;
 
 /* What one search binds: ?1 pattern, ?2 prefecture, ?3 industry,
- * ?4 level, ?5 limit, ?6 offset, ?7 bigram or the character, ?8 the
- * last gram that begins with the character. */
+ * ?4 level, ?5 limit, ?6 offset, ?7 gram. */
 typedef struct plan {
     char *pattern;                /* %key%, malloc'd; NULL without a name */
     char *key;                    /* the name's search key, malloc'd */
-    char gram[16];                /* the bigram or character that drives, "" if none */
-    char gram_end[24];            /* DRIVE_RANGE: gram followed by U+10FFFF */
+    char gram[16];                /* the gram that drives, "" if none */
     bool industry;
     drive how;
 } plan;
@@ -105,16 +102,17 @@ static hoshi_err gram_count(hi_conn *c, const char *g, long long cap, long long 
     return err;
 }
 
-/* The rarest of up to GRAM_TRIES bigrams of p->key (spread over it) in
- * p->gram, and how many declarations hold it (GRAM_PROBE or more when
- * all are that common) in *best.  Each probe stops at the best so far. */
+/* The rarest of up to GRAM_TRIES bigrams of p->key (spread over it), or
+ * its one character, in p->gram, and how many declarations hold it
+ * (GRAM_PROBE or more when all are that common) in *best.  Each probe
+ * stops at the best so far. */
 static hoshi_err rarest_gram(hi_conn *c, plan *p, long long *best)
 {
     size_t at[512], chars = 0; /* where each character starts; later ones are not probed */
     for (size_t i = 0; p->key[i] && chars < sizeof at / sizeof at[0]; i += char_len(p->key + i))
         at[chars++] = i;
     *best = GRAM_PROBE;
-    size_t grams = chars - 1, tries = grams < GRAM_TRIES ? grams : GRAM_TRIES;
+    size_t grams = chars > 1 ? chars - 1 : 1, tries = grams < GRAM_TRIES ? grams : GRAM_TRIES;
     for (size_t t = 0; t < tries && *best > 0; t++) {
         size_t k = tries > 1 ? t * (grams - 1) / (tries - 1) : 0;
         size_t from = at[k], to = k + 2 < chars ? at[k + 2] : strlen(p->key);
@@ -135,37 +133,33 @@ static hoshi_err rarest_gram(hi_conn *c, plan *p, long long *best)
     return HOSHI_OK;
 }
 
-/* Whether the registry rows need not be read: a name of two characters
- * searched alone is exactly its bigram's declarations, and one character
- * alone the declarations among the grams that begin with it. */
+/* Whether the registry rows need not be read: a name of one or two
+ * characters searched alone is exactly its gram's declarations. */
 static bool grams_only(const hoshi_decl_query *q, const plan *p)
 {
-    return (p->how == DRIVE_RANGE || strcmp(p->gram, p->key) == 0) && !q->prefecture && !p->industry &&
-           !q->level;
+    return strcmp(p->gram, p->key) == 0 && !q->prefecture && !p->industry && !q->level;
 }
 
-/* Whether p->pattern must still be compared: not when the grams alone
- * decide the name (the bigram is the key, or the range is the character). */
+/* Whether p->pattern must still be compared: not when the gram is the
+ * whole key. */
 static bool needs_like(const plan *p, bool walk)
 {
-    return p->pattern != NULL && (walk || (p->how != DRIVE_RANGE && strcmp(p->gram, p->key) != 0));
+    return p->pattern != NULL && (walk || p->how != DRIVE_GRAM || strcmp(p->gram, p->key) != 0);
 }
 
 /* FROM and WHERE of the declarations in force matching q, driven as p->how
  * says (or walked newest first), in b; the column `s` is the seq. */
 static void from_where(hoshi_buf *b, const hoshi_decl_query *q, const plan *p, bool walk)
 {
-    bool grams = !walk && (p->how == DRIVE_GRAM || p->how == DRIVE_RANGE);
+    bool grams = !walk && p->how == DRIVE_GRAM;
     if (grams && grams_only(q, p))
         hoshi_buf_puts(b, " FROM registry_grams g WHERE 1 = 1");
     else if (grams)
         hoshi_buf_puts(b, " FROM registry_grams g CROSS JOIN registry r WHERE r.seq = g.seq");
     else
         hoshi_buf_puts(b, " FROM registry r WHERE 1 = 1");
-    if (grams && p->how == DRIVE_GRAM)
+    if (grams)
         hoshi_buf_puts(b, " AND g.gram = ?7");
-    else if (grams)
-        hoshi_buf_puts(b, " AND g.gram >= ?7 AND g.gram <= ?8");
     if (needs_like(p, walk))
         hoshi_buf_puts(b, " AND r.name_key LIKE ?1");
     if (q->prefecture)
@@ -195,8 +189,7 @@ static const char *seq_col(const hoshi_decl_query *q, const plan *p, bool walk)
 {
     if (p->how == DRIVE_ALL)
         return "d.seq";
-    bool grams = !walk && (p->how == DRIVE_GRAM || p->how == DRIVE_RANGE);
-    return grams && grams_only(q, p) ? "g.seq" : "r.seq";
+    return !walk && p->how == DRIVE_GRAM && grams_only(q, p) ? "g.seq" : "r.seq";
 }
 
 static void match(hoshi_buf *b, const hoshi_decl_query *q, const plan *p, bool walk)
@@ -217,10 +210,8 @@ static void bind_query(hi_stmt *st, const hoshi_decl_query *q, const plan *p, bo
         hi_sq_bind_text(st, 3, q->industry);
     if (q->level)
         hi_bind_int64(st, 4, q->level);
-    if (!walk && (p->how == DRIVE_GRAM || p->how == DRIVE_RANGE))
+    if (!walk && p->how == DRIVE_GRAM)
         hi_sq_bind_text(st, 7, p->gram);
-    if (!walk && p->how == DRIVE_RANGE)
-        hi_sq_bind_text(st, 8, p->gram_end);
 }
 
 /* The statement assembled in b, from c's cache (b is freed). */
@@ -239,20 +230,17 @@ static hoshi_err prep_built(hi_conn *c, hoshi_buf *b, hi_stmt **st)
  * count again; the table drives read covering indexes and page cheaply. */
 static bool keeps_seqs(const plan *p)
 {
-    return p->how == DRIVE_GRAM || p->how == DRIVE_RANGE;
+    return p->how == DRIVE_GRAM;
 }
 
 /* Counts the matches up to HOSHI_STORE_COUNT_CAP + 1; when keeps_seqs,
- * their seqs in *seqs (malloc'd, *total of them).  The grams that begin
- * with a character may hold one declaration twice (山 and 山田 in 山田山),
- * hence DISTINCT. */
+ * their seqs in *seqs (malloc'd, *total of them). */
 static hoshi_err count(hi_conn *c, const hoshi_decl_query *q, const plan *p, long long *total,
                        long long **seqs)
 {
     bool keep = keeps_seqs(p);
     hoshi_buf b = HOSHI_BUF_INIT;
-    hoshi_buf_printf(&b, "SELECT %s FROM (SELECT %s%s AS s", keep ? "t.s" : "count(*)",
-                     p->how == DRIVE_RANGE ? "DISTINCT " : "", seq_col(q, p, false));
+    hoshi_buf_printf(&b, "SELECT %s FROM (SELECT %s AS s", keep ? "t.s" : "count(*)", seq_col(q, p, false));
     match(&b, q, p, false);
     hoshi_buf_printf(&b, " LIMIT %d) AS t", HOSHI_STORE_COUNT_CAP + 1);
     hi_stmt *st;
@@ -289,8 +277,8 @@ static hoshi_err page(hi_conn *c, const hoshi_decl_query *q, const plan *p, bool
     hoshi_buf b = HOSHI_BUF_INIT;
     hoshi_buf_printf(&b,
                      "SELECT " HI_SQ_DECL_COLS " FROM declarations d JOIN orgs o ON o.id = d.org_id"
-                     " WHERE d.seq IN (SELECT %s%s",
-                     p->how == DRIVE_RANGE && !walk ? "DISTINCT " : "", seq);
+                     " WHERE d.seq IN (SELECT %s",
+                     seq);
     match(&b, q, p, walk);
     hoshi_buf_printf(&b, " ORDER BY %s DESC LIMIT ?5 OFFSET ?6) ORDER BY d.seq DESC", seq);
     hi_stmt *st;
@@ -341,18 +329,6 @@ static hoshi_err choose(hi_conn *c, const hoshi_decl_query *q, plan *p)
     p->how = q->include_withdrawn ? DRIVE_ALL : DRIVE_TABLE;
     if (q->include_withdrawn || p->key == NULL)
         return HOSHI_OK;
-    if (hoshi_utf8_count(p->key) == 1) {
-        /* Every gram that begins with the character sorts between it and
-         * it followed by the last code point. */
-        size_t len = strlen(p->key);
-        if (org_filter || len + 4 >= sizeof p->gram_end)
-            return HOSHI_OK;
-        memcpy(p->gram, p->key, len + 1);
-        memcpy(p->gram_end, p->key, len);
-        memcpy(p->gram_end + len, "\xF4\x8F\xBF\xBF", 5);
-        p->how = DRIVE_RANGE;
-        return HOSHI_OK;
-    }
     long long best = 0;
     hoshi_err err = rarest_gram(c, p, &best);
     if (err == HOSHI_OK && p->gram[0] && (best < GRAM_PROBE || !org_filter))

@@ -345,8 +345,9 @@ static const char *const migrations[] = {
     "CREATE INDEX IF NOT EXISTS orgs_industry ON orgs(industry, prefecture);",
     /* Issue 12 part 4: the registry search's own tables.  `registry` holds
      * one narrow row per declaration in force (its seq, the organisation's
-     * search columns), and registry_grams every 2-character substring of
-     * its name key and the key's last character alone, by declaration.  A
+     * search columns), and registry_grams every 1- and 2-character
+     * substring of its name key, by declaration: a name of one or two
+     * characters is then exactly its gram's entries.  A
      * search then counts and pages over covering indexes and never joins
      * to a declaration to learn whether it is in force (sql_search.c,
      * docs/internals.md "The registry search").  The triggers keep both
@@ -372,42 +373,42 @@ static const char *const migrations[] = {
     " INSERT INTO registry(seq, org_id, level, prefecture, industry, name_key)"
     "  SELECT NEW.seq, o.id, NEW.level, o.prefecture, o.industry, o.name_key FROM orgs o WHERE o.id = NEW.org_id;"
     " INSERT OR IGNORE INTO registry_grams(gram, seq)"
-    "  SELECT substr(o.name_key, p.n, 2), NEW.seq FROM orgs o JOIN gram_pos p ON p.n <= length(o.name_key)"
+    "  SELECT substr(o.name_key, p.n, w.w), NEW.seq FROM orgs o JOIN gram_pos p JOIN (SELECT 1 AS w UNION ALL SELECT 2) w ON p.n <= length(o.name_key) + 1 - w.w"
     "  WHERE o.id = NEW.org_id;"
     " END;"
     "CREATE TRIGGER registry_decl_update AFTER UPDATE OF status, level, org_id ON declarations BEGIN"
     " DELETE FROM registry_grams WHERE seq = OLD.seq AND gram IN"
-    "  (SELECT substr(r.name_key, p.n, 2) FROM registry r JOIN gram_pos p ON p.n <= length(r.name_key)"
+    "  (SELECT substr(r.name_key, p.n, w.w) FROM registry r JOIN gram_pos p JOIN (SELECT 1 AS w UNION ALL SELECT 2) w ON p.n <= length(r.name_key) + 1 - w.w"
     "   WHERE r.seq = OLD.seq);"
     " DELETE FROM registry WHERE seq = OLD.seq;"
     " INSERT INTO registry(seq, org_id, level, prefecture, industry, name_key)"
     "  SELECT NEW.seq, o.id, NEW.level, o.prefecture, o.industry, o.name_key FROM orgs o"
     "  WHERE o.id = NEW.org_id AND NEW.status = 1;"
     " INSERT OR IGNORE INTO registry_grams(gram, seq)"
-    "  SELECT substr(r.name_key, p.n, 2), r.seq FROM registry r JOIN gram_pos p ON p.n <= length(r.name_key)"
+    "  SELECT substr(r.name_key, p.n, w.w), r.seq FROM registry r JOIN gram_pos p JOIN (SELECT 1 AS w UNION ALL SELECT 2) w ON p.n <= length(r.name_key) + 1 - w.w"
     "  WHERE r.seq = NEW.seq;"
     " END;"
     "CREATE TRIGGER registry_decl_delete AFTER DELETE ON declarations BEGIN"
     " DELETE FROM registry_grams WHERE seq = OLD.seq AND gram IN"
-    "  (SELECT substr(r.name_key, p.n, 2) FROM registry r JOIN gram_pos p ON p.n <= length(r.name_key)"
+    "  (SELECT substr(r.name_key, p.n, w.w) FROM registry r JOIN gram_pos p JOIN (SELECT 1 AS w UNION ALL SELECT 2) w ON p.n <= length(r.name_key) + 1 - w.w"
     "   WHERE r.seq = OLD.seq);"
     " DELETE FROM registry WHERE seq = OLD.seq;"
     " END;"
     "CREATE TRIGGER registry_org_update AFTER UPDATE OF name_key, prefecture, industry ON orgs BEGIN"
     " DELETE FROM registry_grams WHERE seq IN (SELECT seq FROM declarations WHERE org_id = NEW.id AND status = 1)"
     "  AND gram IN"
-    "  (SELECT substr(OLD.name_key, n, 2) FROM gram_pos WHERE n <= length(OLD.name_key));"
+    "  (SELECT substr(OLD.name_key, p.n, w.w) FROM gram_pos p JOIN (SELECT 1 AS w UNION ALL SELECT 2) w ON p.n <= length(OLD.name_key) + 1 - w.w);"
     " UPDATE registry SET prefecture = NEW.prefecture, industry = NEW.industry, name_key = NEW.name_key"
     "  WHERE seq IN (SELECT seq FROM declarations WHERE org_id = NEW.id AND status = 1);"
     " INSERT OR IGNORE INTO registry_grams(gram, seq)"
-    "  SELECT substr(NEW.name_key, p.n, 2), d.seq FROM declarations d JOIN gram_pos p ON p.n <= length(NEW.name_key)"
+    "  SELECT substr(NEW.name_key, p.n, w.w), d.seq FROM declarations d JOIN gram_pos p JOIN (SELECT 1 AS w UNION ALL SELECT 2) w ON p.n <= length(NEW.name_key) + 1 - w.w"
     "  WHERE d.org_id = NEW.id AND d.status = 1;"
     " END;"
     "INSERT INTO registry(seq, org_id, level, prefecture, industry, name_key)"
     " SELECT d.seq, o.id, d.level, o.prefecture, o.industry, o.name_key"
     " FROM declarations d JOIN orgs o ON o.id = d.org_id WHERE d.status = 1;"
     "INSERT OR IGNORE INTO registry_grams(gram, seq)"
-    " SELECT substr(r.name_key, p.n, 2), r.seq FROM registry r JOIN gram_pos p ON p.n <= length(r.name_key);"
+    " SELECT substr(r.name_key, p.n, w.w), r.seq FROM registry r JOIN gram_pos p JOIN (SELECT 1 AS w UNION ALL SELECT 2) w ON p.n <= length(r.name_key) + 1 - w.w;"
     "DROP TRIGGER orgs_grams_insert;"
     "DROP TRIGGER orgs_grams_update;"
     "DROP TABLE org_grams;"
