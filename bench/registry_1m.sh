@@ -50,7 +50,7 @@ cpu_ms() {
     pm=$(head -1 "$PGTMP_DATA/postmaster.pid")
     pids="$pids $pm $(pgrep -P "$pm" | tr '\n' ' ' || true)"
   fi
-  for p in $pids; do cat "/proc/$p/stat" 2>/dev/null; done |
+  for p in $pids; do cat "/proc/$p/stat" 2>/dev/null || true; done |
     awk -v t="$(getconf CLK_TCK)" '{ s += $14 + $15 } END { printf "%d", s * 1000 / t }'
 }
 
