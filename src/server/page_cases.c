@@ -14,7 +14,10 @@
 hoshi_err srv_cases_load(srv *s)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/cases", s->cfg.datadir ? s->cfg.datadir : hoshi_datadir_default());
+    if (s->cfg.cases_dir != NULL)
+        snprintf(path, sizeof path, "%s", s->cfg.cases_dir);
+    else
+        snprintf(path, sizeof path, "%s/cases", s->cfg.datadir ? s->cfg.datadir : hoshi_datadir_default());
     return hoshi_cases_open(path, &s->cases);
 }
 

@@ -18,7 +18,10 @@
 hoshi_err srv_support_load(srv *s)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/support", s->cfg.datadir ? s->cfg.datadir : hoshi_datadir_default());
+    if (s->cfg.support_dir != NULL)
+        snprintf(path, sizeof path, "%s", s->cfg.support_dir);
+    else
+        snprintf(path, sizeof path, "%s/support", s->cfg.datadir ? s->cfg.datadir : hoshi_datadir_default());
     return hoshi_support_open(path, &s->support);
 }
 

@@ -46,6 +46,8 @@ typedef struct srv_config {
     const char *db_path;
     const char *datadir;
     const char *site_dir;         /* the operator's texts of /terms, /privacy, /contact, /about, or NULL */
+    const char *cases_dir;        /* the case studies (issue 13 part 3), or NULL: DATADIR/cases */
+    const char *support_dir;      /* the support services (issue 13 part 4), or NULL: DATADIR/support */
     int threads;
     bool secure_cookies;          /* add Secure to cookies (behind TLS) */
     bool quiet;

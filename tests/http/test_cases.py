@@ -149,6 +149,39 @@ def escaping(tmp):
         srv.stop_checked("hostile-data server")
 
 
+def own_folder(tmp):
+    """--cases-dir: the operator's folder in place of DATADIR/cases; an
+    empty one lists nothing and the dashboard shows no case."""
+    own = os.path.join(tmp, "own-cases")
+    os.makedirs(own)
+    shutil.copy(os.path.join(harness_root(), "data", "cases", "cafe.ini"), os.path.join(own, "our-shop.ini"))
+    with open(os.path.join(own, "notes.txt"), "w") as f:
+        f.write("not a case: only .ini files are read\n")
+    srv, port = start(os.path.join(tmp, "own.db"), ["--cases-dir", own])
+    try:
+        r = Client(port).get("/cases")
+        check("--cases-dir: the operator's cases, and only those", r.status == 200 and listed(r.body) == ["our-shop"],
+              str(listed(r.body)))
+        r = Client(port).get("/cases/cafe")
+        check("--cases-dir: a shipped case is not there", r.status == 404, str(r.status))
+    finally:
+        srv.stop_checked("cases-dir server")
+    empty = os.path.join(tmp, "no-cases")
+    os.makedirs(empty)
+    srv, port = start(os.path.join(tmp, "empty.db"), ["--cases-dir", empty])
+    try:
+        c = Client(port)
+        r = c.get("/cases?lang=en")
+        check("an empty case folder: /cases lists none and says so", r.status == 200 and listed(r.body) == []
+              and "No case study matches" in r.body)
+        c.org_name = "空の事例"
+        signup(c, "empty@example.jp", c.org_name)
+        r = c.get("/dashboard")
+        check("an empty case folder: the dashboard has no case block", r.status == 200 and "case-match" not in r.body)
+    finally:
+        srv.stop_checked("empty cases-dir server")
+
+
 def refuses(tmp, name, edit, message):
     """A data directory with one case file changed by edit(dir): the server
     stops at start, exit 1, with message in its error output."""
@@ -224,6 +257,7 @@ def main():
         finally:
             srv.stop_checked()
         escaping(tmp)
+        own_folder(tmp)
         bad_data(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -152,6 +152,30 @@ def escaping(tmp):
         srv.stop_checked("hostile-data server")
 
 
+def own_folder(tmp):
+    """--support-dir: the operator's folder in place of DATADIR/support;
+    with none listed, every action of the plan says so."""
+    own = os.path.join(tmp, "own-support")
+    os.makedirs(own)
+    srv, port = start(os.path.join(tmp, "own.db"), ["--support-dir", own])
+    try:
+        c = Client(port)
+        r = c.get("/support?lang=en")
+        check("an empty support folder: none listed, says so", r.status == 200 and listed(r.body) == []
+              and "No service matches" in r.body)
+        c.org_name = "空の支援"
+        signup(c, "own@example.jp", c.org_name)
+        c.post("/diagnosis/part/1", {**{f"a{i}": "3" for i in range(1, 6)}, "nav": "next"})
+        c.post("/diagnosis/autosave", {f"a{i}": "3" for i in range(6, 19)}, token_from="/diagnosis/part/2")
+        r = c.post("/diagnosis/part/3", {**{f"a{i}": "3" for i in range(19, 26)}, "nav": "finish"})
+        r = c.get((r.getheader("Location") or "/") + "?lang=en")
+        rows = re.findall(r'<li value="(\d+)">(.*?)</li>', r.body)
+        check("an empty support folder: every action of the plan says none is listed, no link",
+              len(rows) == 25 and all("No service listed" in row and "<a " not in row for _, row in rows), str(len(rows)))
+    finally:
+        srv.stop_checked("support-dir server")
+
+
 def refuses(tmp, name, edit, where, message=""):
     data = data_copy(tmp, "data-bad")
     edit(os.path.join(data, "support"))
@@ -218,6 +242,7 @@ def main():
         finally:
             srv.stop_checked()
         escaping(tmp)
+        own_folder(tmp)
         bad_data(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
