@@ -14,10 +14,7 @@
 hoshi_err srv_cases_load(srv *s)
 {
     char path[1024];
-    if (s->cfg.cases_dir != NULL)
-        snprintf(path, sizeof path, "%s", s->cfg.cases_dir);
-    else
-        snprintf(path, sizeof path, "%s/cases", s->cfg.datadir ? s->cfg.datadir : hoshi_datadir_default());
+    srv_content_dir(s, s->cfg.cases_dir, "cases", path, sizeof path);
     return hoshi_cases_open(path, &s->cases);
 }
 
@@ -25,17 +22,6 @@ void srv_cases_free(srv *s)
 {
     hoshi_cases_free(s->cases);
     s->cases = NULL;
-}
-
-int srv_query_number(srv_req *r, const char *name, int lo, int hi)
-{
-    const char *v = srv_req_query(r, name);
-    long n;
-    if (v == NULL || v[0] == '\0')
-        return 0;
-    if (strspn(v, "0123456789") != strlen(v) || strlen(v) > 3 || !hoshi_parse_long(v, lo, hi, &n))
-        return -1;
-    return (int)n;
 }
 
 /* The industry filter: 0 when none, -1 when not a JSIC division letter. */
@@ -108,15 +94,7 @@ void srv_page_cases(srv_req *r, srv_resp *p)
         hoshi_buf_puts(list, "</li>\n");
         shown++;
     }
-    hoshi_buf *count = srv_var(&v, "count");
-    if (shown == 0) {
-        hoshi_buf_html(count, srv_text(r, "cases", "none"));
-    } else {
-        char n[24];
-        snprintf(n, sizeof n, "%zu", shown);
-        const char *vars[] = {"n", n, NULL};
-        hoshi_buf_subst(count, srv_text(r, "cases", "count"), vars, hoshi_buf_html);
-    }
+    srv_count_line(srv_var(&v, "count"), r, "cases", shown);
     srv_page_render(r, p, "cases", &v);
 }
 

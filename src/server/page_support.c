@@ -18,10 +18,7 @@
 hoshi_err srv_support_load(srv *s)
 {
     char path[1024];
-    if (s->cfg.support_dir != NULL)
-        snprintf(path, sizeof path, "%s", s->cfg.support_dir);
-    else
-        snprintf(path, sizeof path, "%s/support", s->cfg.datadir ? s->cfg.datadir : hoshi_datadir_default());
+    srv_content_dir(s, s->cfg.support_dir, "support", path, sizeof path);
     return hoshi_support_open(path, &s->support);
 }
 
@@ -195,15 +192,7 @@ void srv_page_support(srv_req *r, srv_resp *p)
             shown++;
         }
     }
-    hoshi_buf *count = srv_var(&v, "count");
-    if (shown == 0) {
-        hoshi_buf_html(count, srv_text(r, "support", "none"));
-    } else {
-        char n[24];
-        snprintf(n, sizeof n, "%zu", shown);
-        const char *vars[] = {"n", n, NULL};
-        hoshi_buf_subst(count, srv_text(r, "support", "count"), vars, hoshi_buf_html);
-    }
+    srv_count_line(srv_var(&v, "count"), r, "support", shown);
     srv_page_render(r, p, "support", &v);
 }
 

@@ -420,9 +420,14 @@ void srv_case_block(hoshi_buf *b, srv_req *r, const hoshi_org *org);
 /* The result page's block: each action of the plan of answers with a
  * link to the services that help with it (/support?item=N). */
 void srv_plan_support(hoshi_buf *b, srv_req *r, const hoshi_answer answers[HOSHI_DIAG_ITEMS]);
+/* content_pages.c: what both share.  The folder: own (an option) or
+ * DATADIR/sub. */
+void srv_content_dir(const srv *s, const char *own, const char *sub, char *path, size_t size);
 /* A number lo..hi of the query (digits only): 0 when absent or empty,
  * -1 when anything else. */
 int srv_query_number(srv_req *r, const char *name, int lo, int hi);
+/* "N entries" (section's count, {n}) or section's none when shown is 0. */
+void srv_count_line(hoshi_buf *b, srv_req *r, const char *section, size_t shown);
 /* --- page_operator_audit.c: the audit log (issue 11 part 6) */
 /* Appends a row for an operator action on the store (action, declaration
  * or organisation, note); a failure is logged as store_error, and false. */

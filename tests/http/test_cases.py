@@ -8,12 +8,12 @@ first); bad filter values are 400 with the field named; data values are
 escaped; and a bad case file stops the server at start with its file and
 line.  Prints 'ok NAME' / 'FAIL NAME' lines for tests/run.py.
 """
-import os, re, shutil, subprocess, sys, tempfile
+import os, re, shutil, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness
 from harness import HOSTILE, Client, check, signup, start
-from content_data import data_copy, entries, esc
+from content_data import DATA, data_copy, entries, esc, line_of as line_in, refuses as refuses_in, rewrite
 
 CASES = entries("cases")
 PARTS = ["started", "changed", "kept", "team", "hard", "declared"]
@@ -154,7 +154,7 @@ def own_folder(tmp):
     empty one lists nothing and the dashboard shows no case."""
     own = os.path.join(tmp, "own-cases")
     os.makedirs(own)
-    shutil.copy(os.path.join(harness_root(), "data", "cases", "cafe.ini"), os.path.join(own, "our-shop.ini"))
+    shutil.copy(os.path.join(DATA, "cases", "cafe.ini"), os.path.join(own, "our-shop.ini"))
     with open(os.path.join(own, "notes.txt"), "w") as f:
         f.write("not a case: only .ini files are read\n")
     srv, port = start(os.path.join(tmp, "own.db"), ["--cases-dir", own])
@@ -183,36 +183,11 @@ def own_folder(tmp):
 
 
 def refuses(tmp, name, edit, message):
-    """A data directory with one case file changed by edit(dir): the server
-    stops at start, exit 1, with message in its error output."""
-    data = data_copy(tmp, "data-bad")
-    edit(os.path.join(data, "cases"))
-    p = subprocess.run([harness.HOSHI, "serve", "--listen", "127.0.0.1:0", "--db", os.path.join(tmp, "bad.db"),
-                        "--data-dir", data], capture_output=True, text=True, timeout=60)
-    err = p.stderr.replace(data, "DATA")
-    check(f"bad case data ({name}): no start, exit 1, '{message}'",
-          p.returncode == 1 and message in err and "listening" not in p.stdout and "Sanitizer" not in err,
-          f"{p.returncode} {err[-500:]}")
+    refuses_in(tmp, "cases", name, edit, message)
 
 
-def rewrite(name, old, new):
-    def edit(d):
-        path = os.path.join(d, name)
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-        assert old in text, old
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text.replace(old, new, 1))
-    return edit
-
-
-def line_of(name, text):
-    with open(os.path.join(harness_root(), "data", "cases", name), encoding="utf-8") as f:
-        return next(i for i, l in enumerate(f, 1) if l.startswith(text))
-
-
-def harness_root():
-    return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+def line_of(name, start):
+    return line_in("cases", name, start)
 
 
 def bad_data(tmp):

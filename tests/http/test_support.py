@@ -7,12 +7,12 @@ service's address too); the diagnosis result links each item of the
 action plan to /support?item=N; a bad service file stops the server at
 start with its file and line.  Prints 'ok NAME' / 'FAIL NAME' lines.
 """
-import os, re, shutil, subprocess, sys, tempfile
+import os, re, shutil, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness
 from harness import HOSTILE, Client, check, signup, start
-from content_data import ROOT, data_copy, entries, esc
+from content_data import data_copy, entries, esc, line_of as line_in, refuses as refuses_in, rewrite as rewrite_in
 
 SERVICES = entries("support")
 KINDS = ["desk", "monitoring", "incident", "insurance"]
@@ -176,31 +176,16 @@ def own_folder(tmp):
         srv.stop_checked("support-dir server")
 
 
-def refuses(tmp, name, edit, where, message=""):
-    data = data_copy(tmp, "data-bad")
-    edit(os.path.join(data, "support"))
-    p = subprocess.run([harness.HOSHI, "serve", "--listen", "127.0.0.1:0", "--db", os.path.join(tmp, "bad.db"),
-                        "--data-dir", data], capture_output=True, text=True, timeout=60)
-    err = p.stderr.replace(data, "DATA")
-    check(f"bad service data ({name}): no start, exit 1, '{where}{message}'",
-          p.returncode == 1 and where in err and message in err and "listening" not in p.stdout and "Sanitizer" not in err,
-          f"{p.returncode} {err[-500:]}")
+def refuses(tmp, name, edit, *messages):
+    refuses_in(tmp, "support", name, edit, *messages)
 
 
 def rewrite(old, new, name="example-desk.ini"):
-    def edit(d):
-        path = os.path.join(d, name)
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-        assert old in text, old
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text.replace(old, new, 1))
-    return edit
+    return rewrite_in(name, old, new)
 
 
 def line_of(text, name="example-desk.ini"):
-    with open(os.path.join(ROOT, "data", "support", name), encoding="utf-8") as f:
-        return next(i for i, l in enumerate(f, 1) if l.startswith(text))
+    return line_in("support", name, text)
 
 
 def bad_data(tmp):

@@ -39,8 +39,9 @@ static int small_number(const char *s, int lo, int hi)
     return v >= lo && v <= hi ? v : 0;
 }
 
-static hoshi_err read_facts(const hi_content_file *f, hoshi_case *k)
+static hoshi_err read_facts(const hi_content_file *f, void *elem)
 {
+    hoshi_case *k = elem;
     const hoshi_datafile *ini = f->ini;
     const char *path = hoshi_datafile_path(ini);
     const char *size = hoshi_datafile_get(ini, "case", "size");
@@ -69,22 +70,15 @@ hoshi_err hoshi_cases_open(const char *dir, hoshi_cases **out)
     hoshi_cases *c = hi_calloc(1, sizeof *c);
     if (c == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-    hoshi_err err = hi_content_read(dir, &schema, &c->files, &c->n);
-    if (err != HOSHI_OK)
-        goto fail_free;
-    if (c->n > 0 && (c->cases = hi_calloc(c->n, sizeof *c->cases)) == NULL) {
-        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-        goto fail_free;
+    void *cases = NULL;
+    hoshi_err err = hi_content_load(dir, &schema, sizeof *c->cases, read_facts, &c->files, &cases, &c->n);
+    if (err != HOSHI_OK) {
+        free(c);
+        return err;
     }
-    for (size_t i = 0; i < c->n; i++)
-        if ((err = read_facts(&c->files[i], &c->cases[i])) != HOSHI_OK)
-            goto fail_free;
+    c->cases = cases;
     *out = c;
     return HOSHI_OK;
-
-fail_free:
-    hoshi_cases_free(c);
-    return err;
 }
 
 void hoshi_cases_free(hoshi_cases *c)

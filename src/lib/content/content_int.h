@@ -45,6 +45,12 @@ typedef struct hi_content_file {
  * may be empty; a missing folder is HOSHI_ERR_DATA. */
 hoshi_err hi_content_read(const char *dir, const hi_content_schema *sc, hi_content_file **files, size_t *n);
 void hi_content_free(hi_content_file *files, size_t n);
+/* hi_content_read, then an array of n records of elem_size bytes (zeroed)
+ * each filled by facts(file, record) from its file, which checks the
+ * facts and fails with their file and line.  On failure nothing is kept. */
+hoshi_err hi_content_load(const char *dir, const hi_content_schema *sc, size_t elem_size,
+                          hoshi_err (*facts)(const hi_content_file *f, void *elem), hi_content_file **files,
+                          void **elems, size_t *n);
 /* The line of key's first value in section of ini (0 when absent). */
 size_t hi_content_line(const hoshi_datafile *ini, const char *section, const char *key);
 /* The section of the texts in lang: "ja" or "en". */

@@ -175,6 +175,37 @@ fail_free:
     return err;
 }
 
+hoshi_err hi_content_load(const char *dir, const hi_content_schema *sc, size_t elem_size,
+                          hoshi_err (*facts)(const hi_content_file *f, void *elem), hi_content_file **files,
+                          void **elems, size_t *n)
+{
+    hi_content_file *fs = NULL;
+    unsigned char *es = NULL;
+    size_t count = 0;
+    *files = NULL;
+    *elems = NULL;
+    *n = 0;
+    hoshi_err err = hi_content_read(dir, sc, &fs, &count);
+    if (err != HOSHI_OK)
+        return err;
+    if (count > 0 && (es = hi_calloc(count, elem_size)) == NULL) {
+        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
+        goto fail_free;
+    }
+    for (size_t i = 0; i < count; i++)
+        if ((err = facts(&fs[i], es + i * elem_size)) != HOSHI_OK)
+            goto fail_free;
+    *files = fs;
+    *elems = es;
+    *n = count;
+    return HOSHI_OK;
+
+fail_free:
+    free(es);
+    hi_content_free(fs, count);
+    return err;
+}
+
 void hi_content_free(hi_content_file *files, size_t n)
 {
     for (size_t i = 0; files != NULL && i < n; i++)

@@ -79,8 +79,9 @@ static hoshi_err bad(const hoshi_datafile *ini, const char *key, const char *val
                    hi_content_line(ini, "service", key), key, value, expected);
 }
 
-static hoshi_err read_facts(const hi_content_file *f, hoshi_service *sv)
+static hoshi_err read_facts(const hi_content_file *f, void *elem)
 {
+    hoshi_service *sv = elem;
     const hoshi_datafile *ini = f->ini;
     const char *kinds = hoshi_datafile_get(ini, "service", "kinds");
     const char *regions = hoshi_datafile_get(ini, "service", "regions");
@@ -132,22 +133,15 @@ hoshi_err hoshi_support_open(const char *dir, hoshi_support **out)
     hoshi_support *s = hi_calloc(1, sizeof *s);
     if (s == NULL)
         return hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-    hoshi_err err = hi_content_read(dir, &schema, &s->files, &s->n);
-    if (err != HOSHI_OK)
-        goto fail_free;
-    if (s->n > 0 && (s->services = hi_calloc(s->n, sizeof *s->services)) == NULL) {
-        err = hi_fail(HOSHI_ERR_NOMEM, "out of memory");
-        goto fail_free;
+    void *services = NULL;
+    hoshi_err err = hi_content_load(dir, &schema, sizeof *s->services, read_facts, &s->files, &services, &s->n);
+    if (err != HOSHI_OK) {
+        free(s);
+        return err;
     }
-    for (size_t i = 0; i < s->n; i++)
-        if ((err = read_facts(&s->files[i], &s->services[i])) != HOSHI_OK)
-            goto fail_free;
+    s->services = services;
     *out = s;
     return HOSHI_OK;
-
-fail_free:
-    hoshi_support_free(s);
-    return err;
 }
 
 void hoshi_support_free(hoshi_support *s)
