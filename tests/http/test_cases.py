@@ -42,6 +42,11 @@ def listing(port):
               and all(esc(k[lang]["title"][0]) in r.body and esc(k[lang]["firm"][0]) in r.body
                       for k in CASES.values()), f"{r.status} {listed(r.body)}")
         check(f"/cases in {lang}: says the firms are fictional", FICTIONAL[lang] in r.body)
+    for path in ("/", "/registry", "/cases", "/support", "/nope"):
+        r = c.get(path)
+        footer = re.search(r"<footer.*?</footer>", r.body, re.S)
+        check(f"{path}: the footer links to the case studies and the support services",
+              footer is not None and 'href="/cases"' in footer.group(0) and 'href="/support"' in footer.group(0))
     for size in range(1, 7):
         r = c.get(f"/cases?size={size}")
         want = [i for i, k in CASES.items() if fact(k, "size") == str(size)]
