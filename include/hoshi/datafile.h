@@ -10,6 +10,7 @@
 #ifndef HOSHI_DATAFILE_H
 #define HOSHI_DATAFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "hoshi/error.h"
@@ -34,6 +35,18 @@ const char *hoshi_datafile_get(const hoshi_datafile *ini, const char *section, c
 size_t hoshi_datafile_count(const hoshi_datafile *ini, const char *section, const char *key);
 /* The i-th value (0-based) of key in section, or NULL. */
 const char *hoshi_datafile_nth(const hoshi_datafile *ini, const char *section, const char *key, size_t i);
+/* One `key = value` line of a file: section, key and value borrowed from
+ * the ini, and the line it is on (from 1), for messages about the value. */
+typedef struct hoshi_datafile_item {
+    const char *section, *key, *value;
+    size_t line;
+} hoshi_datafile_item;
+/* How many `key = value` lines the file has. */
+size_t hoshi_datafile_entries(const hoshi_datafile *ini);
+/* The i-th of them (0-based, in file order) into *out; false past the end.
+ * Readers that check every key of a file (no unknown key, each value's
+ * line in a message) walk the file with it. */
+bool hoshi_datafile_entry(const hoshi_datafile *ini, size_t i, hoshi_datafile_item *out);
 /* The file the ini was loaded from (for messages). */
 const char *hoshi_datafile_path(const hoshi_datafile *ini);
 

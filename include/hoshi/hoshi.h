@@ -44,5 +44,7 @@
 #include "hoshi/mail.h"
 #include "hoshi/qr.h"
 #include "hoshi/sign.h"
+#include "hoshi/cases.h"
+#include "hoshi/support.h"
 
 #endif

@@ -384,7 +384,8 @@ int srv_run(const srv_config *cfg, const char *demo_password, long demo_count)
         (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_JA, &s.cat[0])) != HOSHI_OK ||
         (err = hoshi_catalog_open(cfg->datadir, HOSHI_LANG_EN, &s.cat[1])) != HOSHI_OK ||
         (err = srv_tpl_load(&s)) != HOSHI_OK || (err = srv_mail_load(&s)) != HOSHI_OK ||
-        (err = srv_reasons_load(&s)) != HOSHI_OK ||
+        (err = srv_reasons_load(&s)) != HOSHI_OK || (err = srv_cases_load(&s)) != HOSHI_OK ||
+        (err = srv_support_load(&s)) != HOSHI_OK ||
         (err = srv_mailwake_new(&s.mailwake)) != HOSHI_OK ||
         (err = srv_cache_new(&s.cache)) != HOSHI_OK ||
         (err = srv_regcache_new(cfg->datadir, &s.regcache)) != HOSHI_OK ||
@@ -485,6 +486,8 @@ free_state:
     srv_tpl_free(&s);
     srv_mail_free(&s);
     srv_reasons_free(&s);
+    srv_cases_free(&s);
+    srv_support_free(&s);
     srv_mailwake_free(s.mailwake);
     hoshi_catalog_free(s.cat[1]);
     hoshi_catalog_free(s.cat[0]);

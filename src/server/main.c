@@ -58,6 +58,10 @@ static const char help[] =
     "  --data-dir DIR        hoshi's data directory\n"
     "  --site-dir DIR        the operator's texts of the terms, privacy, contact and\n"
     "                        about pages: DIR/ja/terms.md etc. (default: DATADIR/site)\n"
+    "  --cases-dir DIR       the operator's case studies, DIR/ID.ini (default:\n"
+    "                        DATADIR/cases)\n"
+    "  --support-dir DIR     the operator's support services, DIR/ID.ini\n"
+    "                        (default: DATADIR/support)\n"
     "  --smtp URL            send e-mail through this server (smtp://HOST:PORT,\n"
     "                        or smtps:// for TLS from the start)\n"
     "  --mail-from ADDR      the sender's address (required with --smtp)\n"
@@ -78,7 +82,7 @@ static const char help[] =
 enum {
     O_LISTEN = 256, O_DB, O_DEMO, O_DEMO_COUNT, O_DEMO_PW, O_THREADS, O_SECURE, O_NOCACHE, O_BASE, O_DATA,
     O_MAXCONN, O_PERIP, O_HDRTIME, O_HASHW, O_HASHQ, O_SIGNUP, O_KEYFILE, O_SMTP, O_FROM,
-    O_SMTPUSER, O_SMTPPW, O_MAILDIR, O_RETRY, O_SITEDIR, O_ATTEMPTS, O_TRUSTPROXY
+    O_SMTPUSER, O_SMTPPW, O_MAILDIR, O_RETRY, O_SITEDIR, O_ATTEMPTS, O_TRUSTPROXY, O_CASESDIR, O_SUPPORTDIR
 };
 
 /* The limits against abuse (issue 7): option, range, field of srv_config. */
@@ -205,6 +209,8 @@ int srv_main(int argc, char **argv)
         {"base-url", required_argument, NULL, O_BASE},
         {"data-dir", required_argument, NULL, O_DATA},
         {"site-dir", required_argument, NULL, O_SITEDIR},
+        {"cases-dir", required_argument, NULL, O_CASESDIR},
+        {"support-dir", required_argument, NULL, O_SUPPORTDIR},
         {"key-file", required_argument, NULL, O_KEYFILE},
         {"max-connections", required_argument, NULL, O_MAXCONN},
         {"conn-per-ip", required_argument, NULL, O_PERIP},
@@ -258,6 +264,8 @@ int srv_main(int argc, char **argv)
             break;
         case O_DATA: cfg.datadir = optarg; break;
         case O_SITEDIR: cfg.site_dir = optarg; break;
+        case O_CASESDIR: cfg.cases_dir = optarg; break;
+        case O_SUPPORTDIR: cfg.support_dir = optarg; break;
         case O_KEYFILE: cfg.key_file = optarg; break;
         case O_SMTP:
             if (!smtp_url_ok(optarg))

@@ -286,6 +286,7 @@ void srv_page_diag_result(srv_req *r, srv_resp *p, long long id, bool print)
         hoshi_buf_html(next, srv_text(r, "result", res.star2_ready ? "star2_ready" : "star2_later"));
         hoshi_buf_puts(next, "</p>");
     }
+    srv_plan_support(srv_var(&v, "support"), r, ans);
     srv_page_render(r, p, "result", &v);
 }
 

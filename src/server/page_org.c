@@ -165,6 +165,7 @@ void srv_page_dashboard(srv_req *r, srv_resp *p)
         hoshi_buf_html(ob, srv_text(r, "operator", "link"));
         hoshi_buf_puts(ob, "</a></p>");
     }
+    srv_case_block(srv_var(&v, "case"), r, &org);
     srv_csrf_input(srv_var(&v, "csrf"), r);
     srv_page_render(r, p, "dashboard", &v);
 }

@@ -152,6 +152,11 @@ static const route_entry routes[] = {
     {GET, "/contact", EXACT, 0, srv_page_contact, NULL, NULL, 0},
     {GET, "/about", EXACT, 0, srv_page_about, NULL, NULL, 0},
     {GET, "/registry", EXACT, PUBLIC, srv_page_registry, NULL, NULL, 0},
+    /* Case studies and support services (issue 13 parts 3, 4): the
+     * operator's data, in memory, so made each time rather than cached
+     * under keys that would have to name every filter. */
+    {GET, "/cases", EXACT, 0, srv_page_cases, NULL, NULL, 0},
+    {GET, "/support", EXACT, 0, srv_page_support, NULL, NULL, 0},
     {GET, "/api/v1/declarations", EXACT, PUBLIC, srv_api_declarations, NULL, NULL, 0},
     {GET, "/api/v1/keys", EXACT, PUBLIC, srv_api_keys, NULL, NULL, 0},
     {GET, "/diagnosis/", NUMBERED_PRINT, LOGIN, NULL, NULL, srv_page_diag_result, 0},
@@ -160,6 +165,7 @@ static const route_entry routes[] = {
     {GET, "/qr/", NAMED_SVG, PUBLIC, NULL, srv_page_qr, NULL, 0},
     {GET, "/api/v1/declarations/", NAMED, PUBLIC, NULL, srv_api_declaration, NULL, 0},
     {GET, "/policies/", NUMBERED, PUBLIC, NULL, NULL, policy_public, 0},
+    {GET, "/cases/", NAMED, 0, NULL, srv_page_case, NULL, 0},
     /* ID/WHAT: the handler reads the survey's number and what of it. */
     {GET | POST, "/operator/surveys/", NAMED, 0, NULL, srv_page_operator_survey, NULL, 0},
     /* Answering a survey (issue 9): by an invitation's link, or as the

@@ -46,6 +46,8 @@ typedef struct srv_config {
     const char *db_path;
     const char *datadir;
     const char *site_dir;         /* the operator's texts of /terms, /privacy, /contact, /about, or NULL */
+    const char *cases_dir;        /* the case studies (issue 13 part 3), or NULL: DATADIR/cases */
+    const char *support_dir;      /* the support services (issue 13 part 4), or NULL: DATADIR/support */
     int threads;
     bool secure_cookies;          /* add Secure to cookies (behind TLS) */
     bool quiet;
@@ -93,6 +95,8 @@ typedef struct srv {
     srv_mailwake *mailwake;               /* "the outbox has news" (mail_wake.c) */
     hoshi_datafile *mailtext[2];          /* data/text/<lang>/mail.ini: the messages */
     hoshi_datafile *reasons;              /* data/registry/withdraw_reasons.ini (withdraw_reasons.c) */
+    hoshi_cases *cases;                   /* DATADIR/cases: the case studies (page_cases.c) */
+    hoshi_support *support;               /* DATADIR/support: the support services (page_support.c) */
     unsigned char device_key[32]; /* signs device cookies (srv_throttle_device_key) */
     srv_keys *keys;               /* signs declarations (page_signed.c); reloaded when its file changes */
     char base[256];               /* public address, no trailing slash */
@@ -402,6 +406,28 @@ bool srv_reason_ok(const srv *s, const char *key);
 /* The public label of key in lang (the key itself when it is not listed,
  * e.g. removed from the file after it was used). */
 const char *srv_reason_label(const srv *s, const char *key, hoshi_lang lang);
+/* --- page_cases.c, page_support.c: case studies and support services
+ * (issue 13 parts 3, 4), the operator's data read once at start. */
+hoshi_err srv_cases_load(srv *s);
+void srv_cases_free(srv *s);
+hoshi_err srv_support_load(srv *s);
+void srv_support_free(srv *s);
+void srv_page_cases(srv_req *r, srv_resp *p);
+void srv_page_case(srv_req *r, srv_resp *p, const char *id);
+void srv_page_support(srv_req *r, srv_resp *p);
+/* The dashboard's block: the case closest to org's size and industry. */
+void srv_case_block(hoshi_buf *b, srv_req *r, const hoshi_org *org);
+/* The result page's block: each action of the plan of answers with a
+ * link to the services that help with it (/support?item=N). */
+void srv_plan_support(hoshi_buf *b, srv_req *r, const hoshi_answer answers[HOSHI_DIAG_ITEMS]);
+/* content_pages.c: what both share.  The folder: own (an option) or
+ * DATADIR/sub. */
+void srv_content_dir(const srv *s, const char *own, const char *sub, char *path, size_t size);
+/* A number lo..hi of the query (digits only): 0 when absent or empty,
+ * -1 when anything else. */
+int srv_query_number(srv_req *r, const char *name, int lo, int hi);
+/* "N entries" (section's count, {n}) or section's none when shown is 0. */
+void srv_count_line(hoshi_buf *b, srv_req *r, const char *section, size_t shown);
 /* --- page_operator_audit.c: the audit log (issue 11 part 6) */
 /* Appends a row for an operator action on the store (action, declaration
  * or organisation, note); a failure is logged as store_error, and false. */

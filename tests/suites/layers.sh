@@ -34,7 +34,8 @@ tab: core selfcheck
 survey: core selfcheck tab
 store: core registry
 sign: core registry
-mail: core"
+mail: core
+content: core survey"
 if python3 tests/suites/callgraph.py "${BUILD:-build}/san/obj" >/tmp/layers.$$ 2>/tmp/layers.$$.err; then
   LAYERS="$LAYERS" python3 - /tmp/layers.$$ <<'EOF'
 import glob, os, sys

@@ -16,4 +16,6 @@ timeout 600 node tests/e2e/survey.mjs || rc=1
 timeout 900 node tests/e2e/axe_all.mjs || rc=1
 # The owner's year (issue 11 part 7): policy versions, step-up, with axe-core.
 timeout 600 node tests/e2e/owner_year.mjs || rc=1
+# Case studies and support services (issue 13 parts 3, 4), with axe-core.
+timeout 600 node tests/e2e/cases_support.mjs || rc=1
 exit $rc

@@ -17,6 +17,7 @@ typedef struct entry {
     const char *section;
     const char *key;
     const char *value;
+    size_t line;    /* from 1, for messages about a value */
 } entry;
 
 struct hoshi_datafile {
@@ -117,7 +118,7 @@ hoshi_err hoshi_datafile_parse(char *text, size_t len, const char *path, hoshi_d
             err = hi_fail(HOSHI_ERR_DATA, "%s:%zu: empty key", path, lineno);
             goto fail_free;
         }
-        ini->entries[ini->n++] = (entry){section, key, value};
+        ini->entries[ini->n++] = (entry){section, key, value, lineno};
         p = next;
     }
     *out = ini;
@@ -164,4 +165,18 @@ size_t hoshi_datafile_count(const hoshi_datafile *ini, const char *section, cons
 const char *hoshi_datafile_path(const hoshi_datafile *ini)
 {
     return ini->path;
+}
+
+size_t hoshi_datafile_entries(const hoshi_datafile *ini)
+{
+    return ini->n;
+}
+
+bool hoshi_datafile_entry(const hoshi_datafile *ini, size_t i, hoshi_datafile_item *out)
+{
+    if (i >= ini->n)
+        return false;
+    const entry *e = &ini->entries[i];
+    *out = (hoshi_datafile_item){e->section, e->key, e->value, e->line};
+    return true;
 }
