@@ -16,4 +16,6 @@ timeout 600 node tests/e2e/survey.mjs || rc=1
 timeout 900 node tests/e2e/axe_all.mjs || rc=1
 # The owner's year (issue 11 part 7): policy versions, step-up, with axe-core.
 timeout 600 node tests/e2e/owner_year.mjs || rc=1
+# The step-up box on the dashboard after ★ (issue 13 part 2), with axe-core.
+timeout 600 node tests/e2e/stepup.mjs || rc=1
 exit $rc
