@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { check, failed, launch, shot, startServer, stopServer } from "./harness.mjs";
+import { check, launch, logIn, runTest, shot, startServer, stopServer } from "./harness.mjs";
 
 const AxeBuilder = axe.default || axe.AxeBuilder || axe;
 const tmp = mkdtempSync(join(tmpdir(), "hoshi-e2e-stepup-"));
@@ -25,10 +25,7 @@ async function main() {
     const context = await launch(join(tmp, `profile-${size}`), { viewport, locale: "ja-JP" });
     const page = context.pages()[0] || await context.newPage();
     try {
-      await page.goto(base + "/login");
-      await page.fill("#email", seed.email);
-      await page.fill("#password", seed.password);
-      await Promise.all([page.waitForNavigation(), page.click("main button[type=submit]")]);
+      await logIn(page, base, seed.email, seed.password);
       for (const lang of ["ja", "en"]) {
         await page.goto(`${base}/dashboard?lang=${lang}`);
         const box = page.locator("section.stepup");
@@ -61,9 +58,4 @@ async function main() {
   await stopServer(server);
 }
 
-main().catch((e) => {
-  check("step-up box browser test ran", false, String(e && e.stack || e));
-}).finally(() => {
-  rmSync(tmp, { recursive: true, force: true });
-  process.exit(failed() ? 1 : 0);
-});
+runTest("step-up box browser test", main, () => rmSync(tmp, { recursive: true, force: true }));
