@@ -23,7 +23,7 @@ typedef struct hoshi_catalog hoshi_catalog;
 typedef struct hoshi_item_info {
     int number;              /* 1..25 */
     int part;                /* 1..3 */
-    int principle;           /* the one-star principle it relates to, 1..5 */
+    int principle;           /* the ★ principle it is: 1..5 for items 1–5, 0 for 6–25 */
     int priority;            /* 1 high .. 3 lower: impact class for the action plan */
     const char *title;
     const char *question;

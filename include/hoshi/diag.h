@@ -32,7 +32,11 @@ typedef struct hoshi_diag_result {
     int part_score[HOSHI_DIAG_PARTS];
     int part_max[HOSHI_DIAG_PARTS];        /* 20, 52, 28 */
     int band;                              /* 1 100点, 2 70~99点, 3 50~69点, 4 49点以下 */
-    bool star1_ready;                      /* items 1–5 all 実施している */
+    /* Statistics of the answers, not conditions of a level: ★ is a
+     * commitment to the five principles (items 1–5), declared with any of
+     * them still to do, and ★★ asks for a finished diagnosis and a
+     * published basic policy, whatever the answers. */
+    bool star1_ready;                      /* items 1–5 (the five principles) all 実施している */
     bool star2_ready;                      /* all 25 items 実施している */
     int unknown_items[HOSHI_DIAG_ITEMS];   /* item numbers answered わからない, ascending */
     size_t n_unknown;
@@ -46,6 +50,11 @@ bool hoshi_answer_is_valid(int code);
 
 /* Part (1..3) of item 1..25, or 0 for anything else. */
 int hoshi_diag_item_part(int item);
+
+/* The principle of ★ (1..5) that item 1..25 is: items 1–5 are the five
+ * principles one to one, so item N gives N; items 6–25, and anything
+ * else, give 0 (the programme ties no other item to a principle). */
+int hoshi_diag_item_principle(int item);
 
 /* Band (1..4) of a total score. */
 int hoshi_diag_band(int score);

@@ -1,7 +1,8 @@
 /*
  * page_org.c — the signed-in organisation's own pages: the dashboard
  * (where each step stands, the 12-month reminder, the policy review
- * reminder) and the profile form.
+ * reminder, the step-up box of page_stepup_guide.c after ★) and the
+ * profile form.
  */
 #include "server.h"
 
@@ -152,6 +153,10 @@ void srv_page_dashboard(srv_req *r, srv_resp *p)
         hoshi_buf_html(rem, srv_text(r, "dashboard", "reminder_link"));
         hoshi_buf_puts(rem, "</a></p>");
     }
+
+    /* After ★, the way to ★★; a ★★ organisation has taken it. */
+    if (declared && decl.level == 1)
+        srv_stepup_guide(srv_var(&v, "stepup"), r, &org, n == 1, published);
 
     hoshi_buf *ds = srv_var(&v, "decl_status");
     status_line(ds, r, declared, declared ? "decl_done" : "decl_todo");

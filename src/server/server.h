@@ -686,6 +686,12 @@ void srv_page_account_password(srv_req *r, srv_resp *p);
 void srv_page_account_email(srv_req *r, srv_resp *p);
 void srv_page_email_confirm(srv_req *r, srv_resp *p, const char *token);
 void srv_page_account_delete(srv_req *r, srv_resp *p);
+/* The step-up box of the dashboard (page_stepup_guide.c) for an
+ * organisation whose declaration in force is ★: appends it to out, with
+ * the two steps of ★★ marked done by diagnosed (a finished diagnosis) and
+ * published (a published policy), and the principles org marked "will
+ * work on it". */
+void srv_stepup_guide(hoshi_buf *out, srv_req *r, const hoshi_org *org, bool diagnosed, bool published);
 
 /* --- shared page helpers (pages_common.c) */
 /* Appends the field error for *why in the visitor's language, naming the

@@ -63,3 +63,22 @@ export function launch(dir, options) {
 export async function shot(page, name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
+
+// Logs page in through the log-in form of the server at base.
+export async function logIn(page, base, email, password) {
+  await page.goto(base + "/login");
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await Promise.all([page.waitForNavigation(), page.click("main button[type=submit]")]);
+}
+
+// Runs the test's main(), reports a throw as the FAIL line "<what> ran",
+// then calls cleanup() and exits 1 when any check failed.
+export function runTest(what, main, cleanup) {
+  main().catch((e) => {
+    check(`${what} ran`, false, String(e && e.stack || e));
+  }).finally(() => {
+    cleanup();
+    process.exit(failed() ? 1 : 0);
+  });
+}

@@ -18,4 +18,6 @@ timeout 900 node tests/e2e/axe_all.mjs || rc=1
 timeout 600 node tests/e2e/owner_year.mjs || rc=1
 # Case studies and support services (issue 13 parts 3, 4), with axe-core.
 timeout 600 node tests/e2e/cases_support.mjs || rc=1
+# The step-up box on the dashboard after ★ (issue 13 part 2), with axe-core.
+timeout 600 node tests/e2e/stepup.mjs || rc=1
 exit $rc

@@ -132,6 +132,8 @@ static void parsing(void)
 static void item_parts(void)
 {
     CHECK_INT(hoshi_diag_item_part(1), 1);
+    for (int i = -1; i <= 27; i++) /* items 1–5 are the principles; no other item has one */
+        CHECK_INT(hoshi_diag_item_principle(i), i >= 1 && i <= 5 ? i : 0);
     CHECK_INT(hoshi_diag_item_part(5), 1);
     CHECK_INT(hoshi_diag_item_part(6), 2);
     CHECK_INT(hoshi_diag_item_part(18), 2);

@@ -156,7 +156,7 @@ static hoshi_err fill(hoshi_catalog *c)
         snprintf(sec, sizeof sec, "item %d", i + 1);
         it->number = i + 1;
         it->part = hoshi_diag_item_part(i + 1);
-        it->principle = need_int(c, sec, "principle", 1, 5, &err);
+        it->principle = hoshi_diag_item_principle(i + 1);
         it->priority = need_int(c, sec, "priority", 1, 3, &err);
         it->title = need(c, F_ITEMS, sec, "title", &err);
         it->question = need(c, F_ITEMS, sec, "question", &err);

@@ -38,6 +38,11 @@ int hoshi_diag_item_part(int item)
     return 0;
 }
 
+int hoshi_diag_item_principle(int item)
+{
+    return item >= 1 && item <= 5 ? item : 0;
+}
+
 int hoshi_diag_band(int score)
 {
     if (score >= 100)
