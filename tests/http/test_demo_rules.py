@@ -32,7 +32,9 @@ def active(db):
         "SELECT d.id AS decl, d.level AS level, d.declared_on AS declared_on, o.id AS org,"
         " o.star1 AS star1, o.star1_committed AS committed, o.prefecture AS pref, o.industry AS industry,"
         " o.employees AS employees, o.contact AS contact,"
-        " coalesce(p.published, 0) AS published, coalesce(length(p.pub_body), 0) AS body_len"
+        " coalesce(p.published, 0) AS published, coalesce(length(p.pub_body), 0) AS body_len,"
+        " (SELECT count(*) FROM policy_versions v WHERE v.org_id = o.id AND v.body = p.pub_body"
+        "  AND v.published_on = p.published_on AND v.review_on > v.published_on) AS versions"
         " FROM declarations d JOIN orgs o ON o.id = d.org_id LEFT JOIN policies p ON p.org_id = o.id"
         " WHERE d.status = 1 ORDER BY d.seq").fetchall()
     diags = {}
@@ -61,6 +63,9 @@ def store_rules(rows, diags):
     no_policy = [r[0] for r in two if r[10] != 1 or r[11] == 0]
     check("store: every ★★ in force has a published basic policy", not no_policy,
           f"{len(no_policy)} without, e.g. {no_policy[:3]}")
+    no_version = [r[0] for r in two if r[12] < 1]
+    check("store: every ★★ in force has its published policy recorded as a version, with a review date",
+          not no_version, f"{len(no_version)} without, e.g. {no_version[:3]}")
     bad_one = [r[0] for r in one if r[5] != 1 or not re.fullmatch(r"[01]{5}", r[4] or "")]
     check("store: every ★ in force has the commitment to the five principles", not bad_one,
           f"{len(bad_one)} without, e.g. {bad_one[:3]}")

@@ -1,7 +1,7 @@
 /*
  * sql_seed.c — bulk seeding of demo data in the SQL store: organisations
  * with their declarations, ★★ ones with a diagnosis and a published
- * policy.  A million must seed in well under a minute, so the rows go in
+ * policy (its first version recorded, as publishing does).  A million must seed in well under a minute, so the rows go in
  * as multi-row INSERTs (SEED_ROWS rows a statement, prepared once: one
  * round trip per batch on PostgreSQL, and on SQLite one statement
  * journal per batch instead of one per row), and the planner statistics
@@ -137,6 +137,20 @@ static void bind_policy(hi_stmt *st, int p, const hoshi_seed_decl *it, long long
     hi_sq_bind_text(st, p + 9, it->declared_on);
 }
 
+/* The published policy's first version, as publishing records it: dated
+ * the declaration day, to be reviewed a year later. */
+static void bind_version(hi_stmt *st, int p, const hoshi_seed_decl *it, long long org_id, const char *unused)
+{
+    (void)unused;
+    hi_bind_int64(st, p, org_id);
+    hi_sq_bind_text(st, p + 1, it->declared_on);
+    hi_sq_bind_text(st, p + 2, it->declared_on);
+    hi_sq_bind_text(st, p + 3, it->representative);
+    hi_sq_bind_text(st, p + 4, it->org->contact);
+    hi_sq_bind_text(st, p + 5, it->declared_on);
+    hi_sq_bind_text(st, p + 6, it->policy_body);
+}
+
 /* Taken the day of the declaration: a ★★ declaration rests on one. */
 static void bind_diagnosis(hi_stmt *st, int p, const hoshi_seed_decl *it, long long org_id, const char *unused)
 {
@@ -163,6 +177,9 @@ static const seed_table policies_table = {
     "INSERT INTO policies(org_id, representative, contact, established, body, pub_representative,"
     " pub_contact, pub_established, pub_body, published_on, published) VALUES ",
     "(#, #, #, #, #, #, #, #, #, #, 1)", "", 10, bind_policy, "seed policies"};
+static const seed_table versions_table = {
+    "INSERT INTO policy_versions(org_id, number, published_on, review_on, representative, contact, established,"
+    " body) VALUES ", "(#, 1, #, date(#, '+1 year'), #, #, #, #)", "", 7, bind_version, "seed policy versions"};
 static const seed_table diagnoses_table = {
     "INSERT INTO diagnoses(org_id, answers, score, taken_on) VALUES ", "(#, #, #, #)", "", 4,
     bind_diagnosis, "seed diagnoses"};
@@ -271,6 +288,8 @@ static hoshi_err seed_in(hi_conn *c, const hoshi_seed_decl *items, size_t n)
         err = insert_rows(c, &orgs_table, items, all, n, NULL, keys, org_ids, NULL);
     if (err == HOSHI_OK)
         err = insert_rows(c, &policies_table, items, pol, n_pol, org_ids, NULL, NULL, NULL);
+    if (err == HOSHI_OK)
+        err = insert_rows(c, &versions_table, items, pol, n_pol, org_ids, NULL, NULL, NULL);
     if (err == HOSHI_OK)
         err = insert_rows(c, &diagnoses_table, items, dia, n_dia, org_ids, NULL, NULL, NULL);
     if (err == HOSHI_OK)
