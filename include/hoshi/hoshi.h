@@ -41,6 +41,7 @@
 #include "hoshi/store_outbox.h"
 #include "hoshi/store_policy.h"
 #include "hoshi/store_audit.h"
+#include "hoshi/store_suppliers.h"
 #include "hoshi/mail.h"
 #include "hoshi/qr.h"
 #include "hoshi/sign.h"

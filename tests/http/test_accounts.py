@@ -300,6 +300,7 @@ def migration(tmp):
     # Back to the schema before the accounts migration (10): the ones after
     # it are undone too, newest first (12, policy versions, replays as is).
     con.executescript("""
+        DROP TABLE supplier_consents; DROP TABLE suppliers;
         DROP INDEX orgs_industry; DROP TABLE throttle_meta; DROP TABLE throttle;
         DROP TABLE audit_log;
         ALTER TABLE declarations DROP COLUMN withdraw_reason;

@@ -196,15 +196,15 @@ static void migration_makes_version_one(void)
     CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
     /* Back to before the policy versions (migration 12): the migrations
      * after it (13 the audit log and who withdrew, 14 the outbox's dead
-     * letters, 15 the throttle counters, 16 an index) are undone too, and run again on
-     * the next open. */
-    const char *sql = "DROP INDEX orgs_industry; DROP TABLE throttle_meta; DROP TABLE throttle;"
+     * letters, 15 the throttle counters, 16 an index, 17 the supply chain)
+     * are undone too, and run again on the next open. */
+    const char *sql = "DROP TABLE supplier_consents; DROP TABLE suppliers; DROP INDEX orgs_industry; DROP TABLE throttle_meta; DROP TABLE throttle;"
                       "DROP TABLE audit_log;"
                       "ALTER TABLE declarations DROP COLUMN withdraw_reason;"
                       "ALTER TABLE declarations DROP COLUMN withdrawn_by;"
                       "ALTER TABLE outbox DROP COLUMN failed;"
                       "DROP TABLE policy_versions; PRAGMA user_version = 11;";
-    CHECK_INT(hoshi_store_schema_version(), 16);
+    CHECK_INT(hoshi_store_schema_version(), 17);
     CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     s = NULL;

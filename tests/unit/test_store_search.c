@@ -284,6 +284,7 @@ static void migration_fills_the_key(void)
     hoshi_store_close(s);
     char sql[4096];
     snprintf(sql, sizeof sql,
+             "DROP TABLE supplier_consents; DROP TABLE suppliers;"
              "DROP TABLE throttle_meta; DROP TABLE throttle;"
              "DROP INDEX orgs_industry;"
              "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TABLE audit_log;"
