@@ -21,6 +21,7 @@
 #include "hoshi/policy.h"
 #include "hoshi/report.h"
 #include "hoshi/survey.h"
+#include "hoshi/csv.h"
 #include "hoshi/survey_fa.h"
 #include "hoshi/weights.h"
 #include "hoshi/attrs.h"
