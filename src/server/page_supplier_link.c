@@ -65,31 +65,31 @@ void srv_page_supplier_link(srv_req *r, srv_resp *p, const char *token)
     srv_vars v = {0};
     srv_var_shown(&v, "client", client);
     const char *vl[] = {"client", client, NULL};
-    hoshi_buf_subst(srv_var(&v, "asks"), srv_text(r, "supplier_invite", "asks"), vl, hoshi_buf_html);
+    hoshi_buf_subst(srv_var(&v, "asks"), srv_text(r, "suppliers_invite", "asks"), vl, hoshi_buf_html);
     hoshi_buf *act = srv_var(&v, "action");
     if (!r->logged_in) {
         hoshi_buf_printf(act, "<p><a class=\"button\" href=\"/signup?via=%s\">", token);
-        hoshi_buf_html(act, srv_text(r, "supplier_invite", "signup"));
+        hoshi_buf_html(act, srv_text(r, "suppliers_invite", "signup"));
         hoshi_buf_printf(act, "</a></p><p>");
-        hoshi_buf_html(act, srv_text(r, "supplier_invite", "have_account"));
+        hoshi_buf_html(act, srv_text(r, "suppliers_invite", "have_account"));
         hoshi_buf_printf(act, " <a href=\"/login?next=/suppliers/invite/%s\">", token);
-        hoshi_buf_html(act, srv_text(r, "supplier_invite", "login"));
+        hoshi_buf_html(act, srv_text(r, "suppliers_invite", "login"));
         hoshi_buf_puts(act, "</a></p>");
     } else if (me.org_id == s.client_org || (s.joined_org != 0 && s.joined_org != me.org_id)) {
         hoshi_buf_puts(act, "<p class=\"muted\">");
-        hoshi_buf_html(act, srv_text(r, "supplier_invite", me.org_id == s.client_org ? "own_list" : "taken"));
+        hoshi_buf_html(act, srv_text(r, "suppliers_invite", me.org_id == s.client_org ? "own_list" : "taken"));
         hoshi_buf_puts(act, "</p>");
     } else if (s.joined_org == me.org_id) {
         hoshi_buf_puts(act, "<p>");
-        hoshi_buf_html(act, srv_text(r, "supplier_invite", "already"));
+        hoshi_buf_html(act, srv_text(r, "suppliers_invite", "already"));
         hoshi_buf_puts(act, " <a href=\"/account/clients\">");
-        hoshi_buf_html(act, srv_text(r, "supplier_invite", "clients_link"));
+        hoshi_buf_html(act, srv_text(r, "suppliers_invite", "clients_link"));
         hoshi_buf_puts(act, "</a></p>");
     } else {
         hoshi_buf_printf(act, "<form method=\"post\" action=\"/suppliers/invite/%s\">", token);
         srv_csrf_input(act, r);
         hoshi_buf_puts(act, "<p><button type=\"submit\">");
-        hoshi_buf_html(act, srv_text(r, "supplier_invite", "accept"));
+        hoshi_buf_html(act, srv_text(r, "suppliers_invite", "accept"));
         hoshi_buf_puts(act, "</button></p></form>");
     }
     srv_page_render(r, p, "suppliers_invite", &v);
@@ -136,7 +136,7 @@ static void client_rows(hoshi_buf *b, srv_req *r, const hoshi_supplier_client *c
         }
         const char *vl[] = {"date", srv_fmt_date(r, iso, date, sizeof date), NULL};
         const char *key = c[i].granted ? "shared_since" : c[i].revoked_at ? "revoked_on" : "not_shared";
-        hoshi_buf_subst(b, srv_text(r, "clients", key), vl, hoshi_buf_html);
+        hoshi_buf_subst(b, srv_text(r, "suppliers_clients", key), vl, hoshi_buf_html);
         hoshi_buf_puts(b, "</td><td>");
         if (owner) {
             hoshi_buf_puts(b, "<form method=\"post\" action=\"/account/clients\" class=\"inline\">");
@@ -146,7 +146,7 @@ static void client_rows(hoshi_buf *b, srv_req *r, const hoshi_supplier_client *c
                                 "<button type=\"submit\"%s>",
                              c[i].client_org, c[i].granted ? "revoke" : "grant",
                              c[i].granted ? " class=\"secondary\"" : "");
-            hoshi_buf_html(b, srv_text(r, "clients", c[i].granted ? "revoke" : "grant"));
+            hoshi_buf_html(b, srv_text(r, "suppliers_clients", c[i].granted ? "revoke" : "grant"));
             hoshi_buf_puts(b, "</button></form>");
         }
         hoshi_buf_puts(b, "</td></tr>\n");
@@ -166,11 +166,11 @@ static void clients_page(srv_req *r, srv_resp *p, const hoshi_member *me)
     srv_vars v = {0};
     client_rows(srv_var(&v, "rows"), r, c, n, me->role == HOSHI_ROLE_OWNER);
     if (n == 0)
-        srv_none_row(srv_var(&v, "rows"), r, "clients", 3);
+        srv_none_row(srv_var(&v, "rows"), r, "suppliers_clients", 3);
     if (me->role != HOSHI_ROLE_OWNER) {
         hoshi_buf *b = srv_var(&v, "member_note");
         hoshi_buf_puts(b, "<p class=\"muted\">");
-        hoshi_buf_html(b, srv_text(r, "clients", "member_note"));
+        hoshi_buf_html(b, srv_text(r, "suppliers_clients", "member_note"));
         hoshi_buf_puts(b, "</p>");
     }
     for (size_t i = 0; notices[i] != NULL; i++) {
@@ -178,7 +178,7 @@ static void clients_page(srv_req *r, srv_resp *p, const hoshi_member *me)
         if (q != NULL && strcmp(q, notices[i]) == 0) {
             hoshi_buf *b = srv_var(&v, "notice");
             hoshi_buf_puts(b, "<p class=\"notice\" role=\"status\">");
-            hoshi_buf_html(b, srv_text(r, "clients", notices[i]));
+            hoshi_buf_html(b, srv_text(r, "suppliers_clients", notices[i]));
             hoshi_buf_puts(b, "</p>");
         }
     }

@@ -121,7 +121,7 @@ static void board_rows(hoshi_buf *b, srv_req *r, const hoshi_supplier *list, siz
         }
         hoshi_buf_puts(b, "</th><td>");
         hoshi_buf_html(b, srv_text(r, "suppliers", s->corpnum[0] ? "by_corpnum" : "by_id"));
-        hoshi_buf_printf(b, "<br><span class=\"num\">%s</span></td><td>", s->corpnum[0] ? s->corpnum : s->listed_id);
+        hoshi_buf_printf(b, "<br><span class=\"idnum\">%s</span></td><td>", s->corpnum[0] ? s->corpnum : s->listed_id);
         status_cell(b, r, s, st);
         hoshi_buf_puts(b, "</td><td>");
         scores_cell(b, r, s);
@@ -132,13 +132,16 @@ static void board_rows(hoshi_buf *b, srv_req *r, const hoshi_supplier *list, siz
             struct tm tm;
             localtime_r(&t, &tm);
             strftime(iso, sizeof iso, "%Y-%m-%d", &tm);
-            hoshi_buf_html(b, srv_fmt_date(r, iso, date, sizeof date));
+            const char *vl[] = {"date", srv_fmt_date(r, iso, date, sizeof date), NULL};
+            hoshi_buf_subst(b, srv_text(r, "suppliers", "invited_on"), vl, hoshi_buf_html);
             if (s->joined_org != 0) {
                 hoshi_buf_puts(b, "<br>");
                 hoshi_buf_html(b, srv_text(r, "suppliers", "joined"));
             }
         } else {
-            hoshi_buf_puts(b, "—");
+            hoshi_buf_puts(b, "<span class=\"muted\">");
+            hoshi_buf_html(b, srv_text(r, "suppliers", "not_invited"));
+            hoshi_buf_puts(b, "</span>");
         }
         hoshi_buf_puts(b, "</td><td>");
         row_button(b, r, s->id, srv_text(r, "suppliers", "remove"));

@@ -119,6 +119,7 @@ class Mailbox:
 
 
 TODAY = datetime.date.today()
+LINK = [""]
 C1, C2, C3, C4, C5 = (corpnum(b) for b in ("000012050011", "000012050022", "000012050033", "000012050044",
                                            "000012050055"))
 ID2 = decl_id(5123456780)
@@ -259,6 +260,7 @@ def invitations(port, db, a, server, mail, client):
           and rows[1][0] == C5, rows)
     link = re.search(r"(/suppliers/invite/[A-Za-z0-9_-]{43})$", r.body.strip())
     path = link.group(1) if link else ""
+    LINK[0] = path
     check("invite: invited_at recorded", q(db, "SELECT count(*) FROM suppliers WHERE invited_at > 0")[0][0] == 1)
     msgs = mail.wait("supplier_invite", 1)
     check("invite: mailed to the address given", len(msgs) == 1 and msgs[0]["To"] == "none@example.jp"
@@ -331,6 +333,17 @@ def consent(port, db, a, b, v, client):
     check("consent: the record kept", [tuple(bool(x) for x in t) for t in rec] == [(True, True)], rec)
 
 
+def every_text(a, v, link):
+    """Every text of the pages exists in both languages."""
+    for lang in ("en", "ja"):
+        for c, path in [(a, "/suppliers"), (v, "/account/clients"), (Client(a.port), link), (a, link)]:
+            r = c.get(f"{path}?lang={lang}")
+            check(f"texts: {path.split('/')[1]}… in {lang} has every text", r.status == 200
+                  and "[missing text]" not in r.body, r.status)
+    r = a.post("/suppliers/add", {"number": "1", "name": "", "email": "x"})
+    check("texts: the add form's errors have every text", r.status == 422 and "[missing text]" not in r.body)
+
+
 def withdrawal(tmp, db, mdir, client):
     org4 = org_of(db, "s4@example.jp")
     q(db, "UPDATE declarations SET status = 0, withdrawn_on = ? WHERE org_id = ?", (str(TODAY), org4))
@@ -375,6 +388,7 @@ def main():
         login(b, "b@example.jp")  # the operator flag is read at log-in
         operator_line(port, b, [1, 1, 0])
         consent(port, db, a, b, v, client)
+        every_text(a, v, LINK[0])
     finally:
         server.stop_checked()
     withdrawal(tmp, db, mdir, client)

@@ -16,4 +16,6 @@ timeout 600 node tests/e2e/survey.mjs || rc=1
 timeout 900 node tests/e2e/axe_all.mjs || rc=1
 # The owner's year (issue 11 part 7): policy versions, step-up, with axe-core.
 timeout 600 node tests/e2e/owner_year.mjs || rc=1
+# The supply chain (issue 13 part 5): the board of suppliers, consent, with axe-core.
+timeout 600 node tests/e2e/suppliers.mjs || rc=1
 exit $rc
