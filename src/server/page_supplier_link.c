@@ -195,11 +195,10 @@ void srv_page_clients(srv_req *r, srv_resp *p)
     }
     if (!srv_need_owner(r, p, &me))
         return;
-    long client = 0;
-    const char *id = srv_req_form(r, "client"), *action = srv_req_form(r, "action");
+    long long client = srv_supplier_form_id(r, "client");
+    const char *action = srv_req_form(r, "action");
     bool grant = strcmp(action, "grant") == 0;
-    if (strspn(id, "0123456789") != strlen(id) || !hoshi_parse_long(id, 1, 999999999999L, &client) ||
-        (!grant && strcmp(action, "revoke") != 0)) {
+    if (client == 0 || (!grant && strcmp(action, "revoke") != 0)) {
         srv_page_message(r, p, 404, "not_found");
         return;
     }
@@ -213,7 +212,7 @@ void srv_page_clients(srv_req *r, srv_resp *p)
         return;
     }
     char cid[24];
-    snprintf(cid, sizeof cid, "%ld", client);
+    snprintf(cid, sizeof cid, "%lld", client);
     srv_log(r, "info", grant ? "consent_granted" : "consent_revoked", "client", cid, (const char *)NULL);
     srv_redirect(p, grant ? "/account/clients?done=granted" : "/account/clients?done=revoked");
 }

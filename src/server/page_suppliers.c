@@ -200,6 +200,18 @@ static hoshi_err load_list(srv_req *r, long long org_id, hoshi_supplier **out, s
     return err;
 }
 
+/* The member and the organisation's list, or false with the page made. */
+static bool open_list(srv_req *r, srv_resp *p, hoshi_member *me, hoshi_supplier **list, size_t *n)
+{
+    if (!srv_member_load(r, p, me))
+        return false;
+    if (load_list(r, me->org_id, list, n) != HOSHI_OK) {
+        srv_page_store_error(r, p, "supplier_list", false);
+        return false;
+    }
+    return true;
+}
+
 /* The page; f (may be NULL) refills the forms after a refusal (422). */
 static void board(srv_req *r, srv_resp *p, const hoshi_member *me, const hoshi_supplier *list, size_t n,
                   board_form *f)
@@ -249,24 +261,15 @@ static void board(srv_req *r, srv_resp *p, const hoshi_member *me, const hoshi_s
     srv_page_render(r, p, "suppliers", &v);
 }
 
-/* Loads the member and the list, then shows the board with f. */
-static void board_page(srv_req *r, srv_resp *p, const hoshi_member *me, board_form *f)
-{
-    hoshi_supplier *list;
-    size_t n;
-    if (load_list(r, me->org_id, &list, &n) != HOSHI_OK) {
-        srv_page_store_error(r, p, "supplier_list", false);
-        return;
-    }
-    board(r, p, me, list, n, f);
-    free(list);
-}
-
 void srv_page_suppliers(srv_req *r, srv_resp *p)
 {
     hoshi_member me;
-    if (srv_member_load(r, p, &me))
-        board_page(r, p, &me, NULL);
+    hoshi_supplier *list;
+    size_t n;
+    if (!open_list(r, p, &me, &list, &n))
+        return;
+    board(r, p, &me, list, n, NULL);
+    free(list);
 }
 
 static void form_free(board_form *f)
@@ -300,19 +303,15 @@ static void log_added(srv_req *r, const char *event, size_t n)
 void srv_page_suppliers_add(srv_req *r, srv_resp *p)
 {
     hoshi_member me;
-    if (!srv_member_load(r, p, &me))
+    hoshi_supplier *list;
+    size_t n;
+    if (!open_list(r, p, &me, &list, &n))
         return;
     board_form f = {srv_req_form(r, "number"), srv_req_form(r, "name"), srv_req_form(r, "email"),
                     {HOSHI_BUF_INIT, HOSHI_BUF_INIT, HOSHI_BUF_INIT}, HOSHI_BUF_INIT, 0};
     hoshi_buf *ep[3] = {&f.err[0], &f.err[1], &f.err[2]};
     srv_supplier_row row;
     bool fault = false;
-    hoshi_supplier *list;
-    size_t n;
-    if (load_list(r, me.org_id, &list, &n) != HOSHI_OK) {
-        srv_page_store_error(r, p, "supplier_list", false);
-        return;
-    }
     bool ok = srv_supplier_check(r, f.number, f.name, f.email, &row, ep, &fault);
     for (size_t i = 0; ok && i < n; i++) {
         if (strcmp(list[i].corpnum, row.number) == 0 || strcmp(list[i].listed_id, row.number) == 0) {
@@ -344,15 +343,11 @@ void srv_page_suppliers_add(srv_req *r, srv_resp *p)
 void srv_page_suppliers_upload(srv_req *r, srv_resp *p)
 {
     hoshi_member me;
-    if (!srv_member_load(r, p, &me))
-        return;
-    board_form f = {"", "", "", {HOSHI_BUF_INIT, HOSHI_BUF_INIT, HOSHI_BUF_INIT}, HOSHI_BUF_INIT, 0};
     hoshi_supplier *list;
     size_t n;
-    if (load_list(r, me.org_id, &list, &n) != HOSHI_OK) {
-        srv_page_store_error(r, p, "supplier_list", false);
+    if (!open_list(r, p, &me, &list, &n))
         return;
-    }
+    board_form f = {"", "", "", {HOSHI_BUF_INIT, HOSHI_BUF_INIT, HOSHI_BUF_INIT}, HOSHI_BUF_INIT, 0};
     srv_supplier_row *rows = NULL;
     size_t nr = 0;
     bool fault = false;
@@ -387,9 +382,8 @@ void srv_page_suppliers_remove(srv_req *r, srv_resp *p)
     hoshi_member me;
     if (!srv_member_load(r, p, &me))
         return;
-    long id = 0;
-    const char *s = srv_req_form(r, "id");
-    if (strspn(s, "0123456789") != strlen(s) || !hoshi_parse_long(s, 1, 999999999999L, &id)) {
+    long long id = srv_supplier_form_id(r, "id");
+    if (id == 0) {
         srv_page_message(r, p, 404, "not_found");
         return;
     }
@@ -439,14 +433,14 @@ static void links_csv(srv_req *r, srv_resp *p, const invite_item *it, size_t n)
 void srv_page_suppliers_invite(srv_req *r, srv_resp *p)
 {
     hoshi_member me;
-    if (!srv_member_load(r, p, &me))
-        return;
     hoshi_org org;
     hoshi_supplier *list;
     size_t n;
-    if (hoshi_store_org_get(r->s->store, me.org_id, &org) != HOSHI_OK ||
-        load_list(r, me.org_id, &list, &n) != HOSHI_OK) {
-        srv_page_store_error(r, p, "supplier_list", false);
+    if (!open_list(r, p, &me, &list, &n))
+        return;
+    if (hoshi_store_org_get(r->s->store, me.org_id, &org) != HOSHI_OK) {
+        free(list);
+        srv_page_store_error(r, p, "org_get", false);
         return;
     }
     invite_item *it = calloc(n ? n : 1, sizeof *it);

@@ -689,6 +689,8 @@ bool srv_supplier_check(srv_req *r, const char *number, const char *name, const 
  * all (errs says why) or memory ran out (*fault). */
 bool srv_supplier_csv(srv_req *r, const char *raw, size_t len, const hoshi_supplier *have, size_t nh,
                       srv_supplier_row **rows, size_t *n, hoshi_buf *errs, size_t *n_errs, bool *fault);
+/* The positive id in form field name, or 0 (suppliers_check.c). */
+long long srv_supplier_form_id(srv_req *r, const char *name);
 /* The body cap of a multipart upload to url, 0 when url takes none (upload.c). */
 size_t srv_upload_cap(const char *url);
 void srv_page_suppliers(srv_req *r, srv_resp *p);

@@ -54,6 +54,15 @@ bool srv_supplier_check(srv_req *r, const char *number, const char *name, const 
     return ok;
 }
 
+long long srv_supplier_form_id(srv_req *r, const char *name)
+{
+    long v = 0;
+    const char *s = srv_req_form(r, name);
+    if (strspn(s, "0123456789") != strlen(s) || !hoshi_parse_long(s, 1, 999999999999L, &v))
+        return 0;
+    return v;
+}
+
 /* --- an uploaded list */
 
 /* First cells that make the first line a header, not an entry. */

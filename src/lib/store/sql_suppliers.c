@@ -57,9 +57,9 @@ static void bind_match(hi_stmt *st, const void *ctx)
     hi_bind_int64(st, 2, a->supplier_org);
 }
 
-static void copy_supplier(hi_stmt *st, void *rec)
+/* The listed fields, columns 0..8 of both reads of an entry. */
+static void copy_listed(hi_stmt *st, hoshi_supplier *s)
 {
-    hoshi_supplier *s = rec;
     memset(s, 0, sizeof *s);
     s->id = hi_col_int64(st, 0);
     s->client_org = hi_col_int64(st, 1);
@@ -70,6 +70,12 @@ static void copy_supplier(hi_stmt *st, void *rec)
     s->created_at = hi_col_int64(st, 6);
     s->invited_at = hi_col_int64(st, 7);
     s->joined_org = hi_col_int64(st, 8);
+}
+
+static void copy_supplier(hi_stmt *st, void *rec)
+{
+    hoshi_supplier *s = rec;
+    copy_listed(st, s);
     s->org_id = hi_col_int64(st, 9);
     if (!hi_col_null(st, 10)) {
         hi_sq_text(st, 10, s->decl_id, sizeof s->decl_id);
@@ -281,17 +287,7 @@ typedef struct by_link_rec {
 static void copy_by_link(hi_stmt *st, void *rec)
 {
     by_link_rec *b = rec;
-    hoshi_supplier *s = b->s;
-    memset(s, 0, sizeof *s);
-    s->id = hi_col_int64(st, 0);
-    s->client_org = hi_col_int64(st, 1);
-    hi_sq_text(st, 2, s->corpnum, sizeof s->corpnum);
-    hi_sq_text(st, 3, s->listed_id, sizeof s->listed_id);
-    hi_sq_text(st, 4, s->name, sizeof s->name);
-    hi_sq_text(st, 5, s->email, sizeof s->email);
-    s->created_at = hi_col_int64(st, 6);
-    s->invited_at = hi_col_int64(st, 7);
-    s->joined_org = hi_col_int64(st, 8);
+    copy_listed(st, b->s);
     hi_sq_text(st, 9, b->client_name, HOSHI_STORE_NAME);
 }
 
@@ -304,7 +300,6 @@ hoshi_err hi_sq_supplier_by_link(hoshi_store *base, const char *digest, hoshi_su
                      " s.invited_at, s.joined_org, o.name FROM suppliers s JOIN orgs o ON o.id = s.client_org"
                      " WHERE s.link = ?1",
                      hi_sq_bind_key_text, digest, copy_by_link, NULL, "supplier link", "no such supplier link"};
-    /* hi_sq_read1 copies into the record it is given: b points at out. */
     return hi_sq_read1(base, &q, &b);
 }
 
