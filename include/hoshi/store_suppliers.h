@@ -92,11 +92,12 @@ hoshi_err hoshi_store_supplier_remove(hoshi_store *s, long long client_org, long
 hoshi_err hoshi_store_supplier_list(hoshi_store *s, long long client_org, hoshi_supplier *out, size_t max,
                                     size_t *n);
 
-/* Every client's entries matched, one callback per entry (the walk holds a
- * store connection: fn must not call the store); a callback's error ends
- * the walk and is returned.  For the mailer's withdrawal notices. */
+/* Every client's entries matched (only those matched to supplier_org when
+ * it is not 0), one callback per entry (the walk holds a store connection:
+ * fn must not call the store); a callback's error ends the walk and is
+ * returned.  For the withdrawal notices. */
 typedef hoshi_err (*hoshi_supplier_fn)(void *ctx, const hoshi_supplier *sup);
-hoshi_err hoshi_store_supplier_walk(hoshi_store *s, hoshi_supplier_fn fn, void *ctx);
+hoshi_err hoshi_store_supplier_walk(hoshi_store *s, long long supplier_org, hoshi_supplier_fn fn, void *ctx);
 
 /* A new invitation link for an entry: the digest of its secret. */
 typedef struct hoshi_supplier_link {

@@ -1,8 +1,10 @@
 /*
  * mail_suppliers.c — telling a client that a supplier on its list has
- * lost its declaration (issue 13 part 5): the mailer's daily scan (with
- * the re-diagnosis reminders) walks every client's list, matched against
- * the registry as the board is, and queues [supplier_withdrawn] to the
+ * lost its declaration (issue 13 part 5): right after a withdrawal (the
+ * owner's, the operator's, an upheld dispute's) the entries matched to
+ * that organisation, and in the mailer's daily scan (with the re-diagnosis
+ * reminders) every client's list, are walked, matched against the
+ * registry as the board is, and the scan queues [supplier_withdrawn] to the
  * client's address for each entry whose supplier has no declaration in
  * force and whose latest was withdrawn on or after the day the entry was
  * added (a supplier listed already withdrawn is shown on the board, not
@@ -44,12 +46,12 @@ static hoshi_err collect(void *ctx, const hoshi_supplier *s)
     return list->err == HOSHI_OK ? HOSHI_OK : hoshi_error_set(list->err, "suppliers: no memory for the notices%s", "");
 }
 
-hoshi_err srv_mail_supplier_withdrawals(srv *s, long long *queued_out)
+hoshi_err srv_mail_supplier_withdrawals(srv *s, long long supplier_org, long long *queued_out)
 {
     hoshi_buf list = HOSHI_BUF_INIT;
     list.limit = SRV_MAIL_LIST_MAX;
     long long queued = 0;
-    hoshi_err err = hoshi_store_supplier_walk(s->store, collect, &list);
+    hoshi_err err = hoshi_store_supplier_walk(s->store, supplier_org, collect, &list);
     size_t n = err == HOSHI_OK ? list.len / sizeof(notice) : 0;
     for (size_t i = 0; err == HOSHI_OK && i < n; i++) {
         const notice *w = (const notice *)(void *)list.data + i;
@@ -85,4 +87,16 @@ hoshi_err srv_mail_supplier_withdrawals(srv *s, long long *queued_out)
     if (queued_out != NULL)
         *queued_out = queued;
     return err;
+}
+
+void srv_supplier_withdrawn(srv_req *r, long long org_id)
+{
+    long long n = 0;
+    hoshi_err err = srv_mail_supplier_withdrawals(r->s, org_id, &n);
+    char num[24];
+    snprintf(num, sizeof num, "%lld", n);
+    if (err != HOSHI_OK)
+        srv_log(r, "error", "supplier_withdrawn_notice", "detail", hoshi_error_detail(), (const char *)NULL);
+    else if (n > 0)
+        srv_log(r, "info", "supplier_withdrawn_notice", "queued", num, (const char *)NULL);
 }

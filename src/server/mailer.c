@@ -166,7 +166,7 @@ static void scan_reminders(srv_mailer *ml)
     if (err == HOSHI_OK)
         err = srv_mail_policy_reviews(ml->s, d, &policy);
     if (err == HOSHI_OK)
-        err = srv_mail_supplier_withdrawals(ml->s, &suppliers);
+        err = srv_mail_supplier_withdrawals(ml->s, 0, &suppliers);
     n += policy + suppliers;
     char num[24];
     snprintf(num, sizeof num, "%lld", n);

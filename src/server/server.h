@@ -710,10 +710,13 @@ void srv_supplier_signed_up(srv_req *r, long long org_id);
  * overdue: twelve months before today, the rule of the re-diagnosis
  * reminder (mail_send.c). */
 void srv_rediag_cutoff(hoshi_date today, char out[16]);
-/* Queues [supplier_withdrawn] to each client whose listed supplier's
- * declaration was withdrawn since the entry was added, once per entry
- * and declaration; the mailer runs it with the reminders. */
-hoshi_err srv_mail_supplier_withdrawals(srv *s, long long *queued);
+/* Queues [supplier_withdrawn] to each client whose listed supplier (of
+ * every organisation, or supplier_org when not 0) has lost its declaration
+ * since the entry was added, once per entry and declaration; the mailer
+ * runs it for all with the reminders. */
+hoshi_err srv_mail_supplier_withdrawals(srv *s, long long supplier_org, long long *queued);
+/* The same for org_id right after a withdrawal; failures are logged. */
+void srv_supplier_withdrawn(srv_req *r, long long org_id);
 
 /* --- shared page helpers (pages_common.c) */
 /* Appends the field error for *why in the visitor's language, naming the

@@ -256,8 +256,11 @@ static void links_consent_and_counts(void)
     CHECK_INT(k.joined, 1);
     CHECK_INT(k.declared, 1);
     long long walked = 0;
-    CHECK_INT(hoshi_store_supplier_walk(s, count_walk, &walked), HOSHI_OK);
+    CHECK_INT(hoshi_store_supplier_walk(s, 0, count_walk, &walked), HOSHI_OK);
     CHECK_INT(walked, 101);
+    walked = 0;
+    CHECK_INT(hoshi_store_supplier_walk(s, sup, count_walk, &walked), HOSHI_OK);
+    CHECK_INT(walked, 100);
     hoshi_store_close(s);
 }
 

@@ -296,7 +296,7 @@ hoshi_err hi_sq_supplier_add(hoshi_store *base, long long client_org, const hosh
                              long long now);
 hoshi_err hi_sq_supplier_remove(hoshi_store *base, long long client_org, long long id);
 hoshi_err hi_sq_supplier_list(hoshi_store *base, long long client_org, hoshi_supplier *out, size_t max, size_t *n);
-hoshi_err hi_sq_supplier_walk(hoshi_store *base, hoshi_supplier_fn fn, void *ctx);
+hoshi_err hi_sq_supplier_walk(hoshi_store *base, long long supplier_org, hoshi_supplier_fn fn, void *ctx);
 hoshi_err hi_sq_supplier_invite(hoshi_store *base, long long client_org, const hoshi_supplier_link *links,
                                 size_t n, long long now);
 hoshi_err hi_sq_supplier_by_link(hoshi_store *base, const char *digest, hoshi_supplier *out,

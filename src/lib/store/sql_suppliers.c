@@ -109,14 +109,14 @@ hoshi_err hi_sq_supplier_list(hoshi_store *base, long long client_org, hoshi_sup
     return hi_sq_readn(base, &q, out, sizeof *out, max, n);
 }
 
-hoshi_err hi_sq_supplier_walk(hoshi_store *base, hoshi_supplier_fn fn, void *ctx)
+hoshi_err hi_sq_supplier_walk(hoshi_store *base, long long supplier_org, hoshi_supplier_fn fn, void *ctx)
 {
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
     hi_stmt *st;
     hoshi_err err = hi_sq_prep(c, list_sql, &st);
     if (err != HOSHI_OK)
         goto release;
-    match_args a = {0, 0};
+    match_args a = {0, supplier_org > 0 ? supplier_org : 0};
     bind_match(st, &a);
     int rc;
     hoshi_supplier s;

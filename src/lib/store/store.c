@@ -491,9 +491,9 @@ hoshi_err hoshi_store_supplier_list(hoshi_store *s, long long client_org, hoshi_
     FORWARD(supplier_list, client_org, out, max, n);
 }
 
-hoshi_err hoshi_store_supplier_walk(hoshi_store *s, hoshi_supplier_fn fn, void *ctx)
+hoshi_err hoshi_store_supplier_walk(hoshi_store *s, long long supplier_org, hoshi_supplier_fn fn, void *ctx)
 {
-    FORWARD(supplier_walk, fn, ctx);
+    FORWARD(supplier_walk, supplier_org, fn, ctx);
 }
 
 hoshi_err hoshi_store_supplier_invite(hoshi_store *s, long long client_org, const hoshi_supplier_link *links,

@@ -167,7 +167,7 @@ typedef struct hoshi_store_ops {
                               long long now);
     hoshi_err (*supplier_remove)(hoshi_store *s, long long client_org, long long id);
     hoshi_err (*supplier_list)(hoshi_store *s, long long client_org, hoshi_supplier *out, size_t max, size_t *n);
-    hoshi_err (*supplier_walk)(hoshi_store *s, hoshi_supplier_fn fn, void *ctx);
+    hoshi_err (*supplier_walk)(hoshi_store *s, long long supplier_org, hoshi_supplier_fn fn, void *ctx);
     hoshi_err (*supplier_invite)(hoshi_store *s, long long client_org, const hoshi_supplier_link *links, size_t n,
                                  long long now);
     hoshi_err (*supplier_by_link)(hoshi_store *s, const char *digest, hoshi_supplier *out,
