@@ -449,10 +449,13 @@ void srv_page_suppliers_invite(srv_req *r, srv_resp *p)
         srv_page_message(r, p, 500, "internal");
         goto free_all;
     }
+    /* Only the undeclared are invited; those invited before only when
+     * asked, as their earlier links (perhaps mailed) then stop working. */
+    bool again = strcmp(srv_req_form(r, "again"), "1") == 0;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (list[i].state != HOSHI_SUPPLIER_NONE)
-            continue;  /* only the undeclared are invited */
+        if (list[i].state != HOSHI_SUPPLIER_NONE || (list[i].invited_at > 0 && !again))
+            continue;
         it[k].s = &list[i];
         links[k].id = list[i].id;
         srv_acct_token_new(it[k].token, links[k].digest);

@@ -289,6 +289,17 @@ def invitations(port, db, a, server, mail, client):
     check("link: the client accepting its own link is 409", r.status == 409, r.status)
     r = a.get("/suppliers")
     check("board: shows the signed-up supplier as joined", "招待から登録済み" in row_of(r.body, "未宣言社, 本店"))
+    r = a.post("/suppliers/invite", {"mail": "1"}, token_from="/suppliers")
+    check("invite again: nobody new, the sent link kept", r.status == 303
+          and r.getheader("Location") == "/suppliers?done=none_to_invite"
+          and Client(port).get(path).status == 200, r.status)
+    r = a.post("/suppliers/invite", {"again": "1"}, token_from="/suppliers")
+    fresh = re.search(r"(/suppliers/invite/[A-Za-z0-9_-]{43})$", r.body.strip())
+    check("invite again, asked: a new link replaces the old", r.status == 200 and fresh is not None
+          and fresh.group(1) != path and Client(port).get(path).status == 404, r.status)
+    check("invite again, unticked mail: nothing mailed", len(mail.all("supplier_invite")) == 1)
+    path = fresh.group(1) if fresh else path
+    LINK[0] = path
     # operator's figures
     q(db, "UPDATE users SET operator = 1 WHERE email = ?", ("b@example.jp",))
     return v
