@@ -213,8 +213,7 @@ static bool open_list(srv_req *r, srv_resp *p, hoshi_member *me, hoshi_supplier 
 }
 
 /* The page; f (may be NULL) refills the forms after a refusal (422). */
-static void board(srv_req *r, srv_resp *p, const hoshi_member *me, const hoshi_supplier *list, size_t n,
-                  board_form *f)
+static void board(srv_req *r, srv_resp *p, const hoshi_supplier *list, size_t n, board_form *f)
 {
     char cutoff[16];
     srv_rediag_cutoff(hoshi_date_today(), cutoff);
@@ -255,7 +254,6 @@ static void board(srv_req *r, srv_resp *p, const hoshi_member *me, const hoshi_s
             hoshi_buf_puts(b, "</p>");
         }
     }
-    (void)me;
     if (f != NULL)
         p->status = 422;
     srv_page_render(r, p, "suppliers", &v);
@@ -268,7 +266,7 @@ void srv_page_suppliers(srv_req *r, srv_resp *p)
     size_t n;
     if (!open_list(r, p, &me, &list, &n))
         return;
-    board(r, p, &me, list, n, NULL);
+    board(r, p, list, n, NULL);
     free(list);
 }
 
@@ -326,7 +324,7 @@ void srv_page_suppliers_add(srv_req *r, srv_resp *p)
     if (fault) {
         srv_page_message(r, p, 500, "internal");
     } else if (!ok) {
-        board(r, p, &me, list, n, &f);
+        board(r, p, list, n, &f);
     } else {
         hoshi_err err = add_rows(r, me.org_id, &row, 1);
         if (err != HOSHI_OK) {
@@ -365,7 +363,7 @@ void srv_page_suppliers_upload(srv_req *r, srv_resp *p)
         char k[24];
         snprintf(k, sizeof k, "%zu", f.csv_errors);
         srv_log(r, "info", "supplier_upload_refused", "lines", k, (const char *)NULL);
-        board(r, p, &me, list, n, &f);
+        board(r, p, list, n, &f);
     } else if (add_rows(r, me.org_id, rows, nr) != HOSHI_OK) {
         srv_page_store_error(r, p, "supplier_add", true);
     } else {

@@ -226,6 +226,8 @@ static void links_consent_and_counts(void)
 
     /* Consent: only to a client that lists the supplier. */
     CHECK_INT(hoshi_store_supplier_consent(s, sup, other, true, 4000), HOSHI_ERR_NOTFOUND);
+    CHECK_INT(hoshi_store_supplier_consent(s, sup, sup, true, 4000), HOSHI_ERR_NOTFOUND);
+    CHECK_INT(hoshi_store_supplier_consent(s, client, sup, true, 4000), HOSHI_ERR_NOTFOUND); /* reversed */
     CHECK_INT(hoshi_store_supplier_consent(s, sup, client, false, 4000), HOSHI_ERR_NOTFOUND);
     long long diag;
     CHECK_INT(hoshi_store_diagnosis_add(s, sup, "1111122222111111111111111", 90, "2026-02-01", &diag), HOSHI_OK);

@@ -386,14 +386,15 @@ hoshi_err hi_sq_supplier_consent(hoshi_store *base, long long supplier_org, long
         return err;
     }
     /* Only a client that lists the supplier may be granted anything. */
-    hoshi_supplier_client asked[64];
-    size_t n = 0;
-    bool found = false;
-    if ((err = hi_sq_supplier_clients(base, supplier_org, asked, 64, &n)) != HOSHI_OK)
+    match_args m = {client_org, supplier_org};
+    long long listed = 0;
+    hi_sq_query q = {MATCH "SELECT count(*) FROM m WHERE m.sorg = ?2", bind_match, &m, copy_count, NULL,
+                     "supplier listed", "no supplier count"};
+    if (client_org <= 0 || supplier_org <= 0 || client_org == supplier_org)
+        return hi_fail(HOSHI_ERR_NOTFOUND, "suppliers: no consent of %lld to %lld", supplier_org, client_org);
+    if ((err = hi_sq_read1(base, &q, &listed)) != HOSHI_OK)
         return err;
-    for (size_t i = 0; i < n; i++)
-        found |= asked[i].client_org == client_org;
-    if (!found)
+    if (listed == 0)
         return hi_fail(HOSHI_ERR_NOTFOUND, "suppliers: organisation %lld does not list %lld", client_org,
                        supplier_org);
     return hi_sq_write1(base, "INSERT INTO supplier_consents(supplier_org, client_org, granted_at) VALUES (?1, ?2, ?3)"
