@@ -1433,12 +1433,21 @@ static hoshi_err run_supplier_list(ctx *x, void *out)
     return err;
 }
 
+/* What the operations before left of x->decl decides the match, so the
+ * list read under fire must equal the one read without. */
 static const char *check_supplier_list(ctx *x, hoshi_err err, void *out)
 {
     const hoshi_supplier *l = out;
-    (void)x;
-    if (err == HOSHI_OK && (strcmp(l[1].listed_id, x->decl) != 0 || l[1].state != HOSHI_SUPPLIER_DECLARED))
-        return "success, but the match is wrong";
+    static hoshi_supplier want[2];
+    size_t n = 0;
+    if (hoshi_store_supplier_list(x->s, x->oid, want, 2, &n) != HOSHI_OK || n != 2)
+        return "the list cannot be read";
+    for (size_t i = 0; err == HOSHI_OK && i < 2; i++)
+        if (l[i].id != want[i].id || strcmp(l[i].listed_id, want[i].listed_id) != 0 || l[i].state != want[i].state ||
+            strcmp(l[i].decl_id, want[i].decl_id) != 0 || l[i].org_id != want[i].org_id)
+            return "success, but the match is wrong";
+    if (err == HOSHI_OK && (strcmp(l[1].listed_id, x->decl) != 0 || l[1].org_id != x->oid))
+        return "success, but not the entries added";
     return NULL;
 }
 
