@@ -26,16 +26,22 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 
-start() { # name, extra options...
+start() { # name, extra options...; sets url
   local name=$1; shift
   "$HOSHI" serve --listen 127.0.0.1:0 --db "$HOSHI_TEST_PG" --key-file "$tmp/keys.json" --threads "$THREADS" "$@" \
     >"$tmp/$name.out" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 36000); do grep -q listening "$tmp/$name.out" && break; sleep 0.05; done
-  grep -o 'http://[0-9.:]*' "$tmp/$name.out" | head -1
+  local pid=$!
+  pids+=("$pid")
+  for _ in $(seq 36000); do
+    grep -q listening "$tmp/$name.out" && break
+    kill -0 "$pid" 2>/dev/null || { cat "$tmp/$name.out" >&2; exit 1; }
+    sleep 0.05
+  done
+  url=$(grep -o 'http://[0-9.:]*' "$tmp/$name.out" | head -1)
 }
 t0=$(date +%s%N)
-a=$(start a --demo --demo-count "$COUNT")
+start a --demo --demo-count "$COUNT"
+a=$url
 t1=$(date +%s%N)
 echo "date $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "seeded $COUNT demo declarations on PostgreSQL in $(( (t1 - t0) / 1000000 )) ms wall"
@@ -49,7 +55,8 @@ for page in range(1, 51):
 with open(out, "w") as f:
     f.write("ids = {" + ",".join(f'"{i}"' for i in ids) + "}\n")
 PY
-b=$(start b)
+start b
+b=$url
 cat >"$tmp/verify.lua" <<LUA
 dofile("$tmp/ids.lua")
 math.randomseed(7)

@@ -238,9 +238,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         clock_gettime(CLOCK_MONOTONIC, &cs->t0);
         /* Only the policy editor needs a large body; every other form
          * stays under the small cap. */
-        cs->body.limit = strcmp(url, "/policy") == 0          ? SRV_POLICY_BODY_MAX
-                         : strcmp(url, SRV_UPLOAD_PATH) == 0 ? SRV_UPLOAD_MAX
-                                                             : SRV_BODY_MAX;
+        cs->body.limit = strcmp(url, "/policy") == 0 ? SRV_POLICY_BODY_MAX
+                         : srv_upload_cap(url) > 0   ? srv_upload_cap(url)
+                                                     : SRV_BODY_MAX;
         *con_cls = cs;
         if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding") != NULL) {
             srv_resp p = {.status = 411, .body = HOSHI_BUF_INIT};
@@ -294,7 +294,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         if (ct != NULL && strncmp(ct, "application/x-www-form-urlencoded", 33) == 0)
             srv_req_parse_form(r, cs->body.data ? cs->body.data : (char *)"", cs->body.len);
-        else if (ct != NULL && strncmp(ct, "multipart/form-data", 19) == 0 && strcmp(url, SRV_UPLOAD_PATH) == 0)
+        else if (ct != NULL && strncmp(ct, "multipart/form-data", 19) == 0 && srv_upload_cap(url) > 0)
             srv_req_parse_multipart(r, cs->body.data ? cs->body.data : "", cs->body.len);
         else
             r->form_bad = cs->body.len > 0;

@@ -22,6 +22,7 @@ static const struct {
     {"/password/reset/", "/password/reset/(token)"},
     {"/invite/", "/invite/(token)"},
     {"/email/confirm/", "/email/confirm/(token)"},
+    {"/suppliers/invite/", "/suppliers/invite/(token)"},
 };
 
 /* Pages under a secret prefix that carry no token. */

@@ -107,7 +107,7 @@ static hoshi_err collect(void *ctx, const hoshi_reminder_due *r)
 }
 
 /* The day twelve months before today (29 February gives 28 February). */
-static void year_before(hoshi_date today, char out[16])
+void srv_rediag_cutoff(hoshi_date today, char out[16])
 {
     hoshi_date d = {today.year - 1, today.month, today.day};
     if (d.month == 2 && d.day == 29)
@@ -118,7 +118,7 @@ static void year_before(hoshi_date today, char out[16])
 hoshi_err srv_mail_reminders(srv *s, hoshi_date today, long long *queued_out)
 {
     char cutoff[16];
-    year_before(today, cutoff);
+    srv_rediag_cutoff(today, cutoff);
     hoshi_buf list = HOSHI_BUF_INIT;
     list.limit = SRV_MAIL_LIST_MAX;
     long long queued = 0;

@@ -159,12 +159,15 @@ static void scan_reminders(srv_mailer *ml)
     if (strcmp(today, ml->day) == 0)
         return;
     /* The 12-month re-diagnosis reminders (mail_send.c), then the policy
-     * review reminders (mail_remind_policy.c), the same way. */
-    long long n = 0, policy = 0;
+     * review reminders (mail_remind_policy.c) and the notices of
+     * suppliers' withdrawals (mail_suppliers.c), the same way. */
+    long long n = 0, policy = 0, suppliers = 0;
     hoshi_err err = srv_mail_reminders(ml->s, d, &n);
     if (err == HOSHI_OK)
         err = srv_mail_policy_reviews(ml->s, d, &policy);
-    n += policy;
+    if (err == HOSHI_OK)
+        err = srv_mail_supplier_withdrawals(ml->s, 0, &suppliers);
+    n += policy + suppliers;
     char num[24];
     snprintf(num, sizeof num, "%lld", n);
     srv_log(NULL, err == HOSHI_OK ? "info" : "error", "mail_reminders", "day", today, "queued", num,

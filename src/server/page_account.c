@@ -100,6 +100,7 @@ static void signup_form(srv_req *r, srv_resp *p, const char *email, const char *
 {
     srv_vars v = {0};
     srv_csrf_input(srv_var(&v, "csrf"), r);
+    srv_supplier_via_field(srv_var(&v, "via"), r); /* came through a client's invitation */
     srv_var_text(&v, "email", email);
     srv_var_shown(&v, "org", org);
     srv_var_error(&v, r, "err_email", "signup", err_email);
@@ -138,6 +139,7 @@ static void signup_finish(srv_req *r, srv_resp *p)
         char id[24];
         snprintf(id, sizeof id, "%lld", uid);
         srv_log(r, "info", "signup", "user", id, (const char *)NULL);
+        srv_supplier_signed_up(r, oid);
     }
     srv_redirect(p, "/login?signed_up=1");
 }

@@ -244,6 +244,8 @@ void srv_page_withdraw(srv_req *r, srv_resp *p)
         srv_page_store_error(r, p, "decl_withdraw", true);
         return;
     }
+    if (err == HOSHI_OK)
+        srv_supplier_withdrawn(r, r->ses.org_id); /* clients that list it (issue 13 part 5) */
     srv_redirect(p, "/declare");
 }
 

@@ -56,6 +56,16 @@ void srv_page_operator(srv_req *r, srv_resp *p)
     stat_row(sb, r, "active1", st.active[1]);
     stat_row(sb, r, "active2", st.active[2]);
     stat_row(sb, r, "withdrawn", st.withdrawn);
+    /* The supply chain (issue 13 part 5): invitations through clients. */
+    hoshi_supplier_counts sc;
+    if (hoshi_store_supplier_counts(r->s->store, &sc) != HOSHI_OK) {
+        srv_vars_free(&v);
+        srv_page_store_error(r, p, "supplier_counts", false);
+        return;
+    }
+    stat_row(sb, r, "suppliers_invited", sc.invited);
+    stat_row(sb, r, "suppliers_joined", sc.joined);
+    stat_row(sb, r, "suppliers_declared", sc.declared);
 
     /* The search word goes through the same rule as the names it looks
      * for, so a name typed decomposed (NFD) finds the stored NFC one. */

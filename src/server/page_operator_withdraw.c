@@ -111,6 +111,7 @@ static void log_withdraw(srv_req *r, const char *level, const char *id, const ch
 void srv_withdrawal_notify(srv_req *r, const hoshi_decl *d)
 {
     srv *s = r->s;
+    srv_supplier_withdrawn(r, d->org_id); /* and the clients that list it (issue 13 part 5) */
     char email[HOSHI_STORE_EMAIL], key[64], date[40];
     hoshi_err err = hoshi_store_org_email(s->store, d->org_id, email);
     if (err == HOSHI_ERR_NOTFOUND) {

@@ -136,6 +136,15 @@ static const route_entry routes[] = {
     {POST, "/account/email", EXACT, LOGIN, srv_page_account_email, NULL, NULL, 0},
     {GET | POST, "/account/delete", EXACT, LOGIN, srv_page_account_delete, NULL, NULL, 0},
     {GET | POST, "/password/forgot", EXACT, 0, srv_page_password_forgot, NULL, NULL, 0},
+    /* The supply chain (issue 13 part 5): a client's suppliers, and a
+     * supplier's consent to its clients. */
+    {GET, "/suppliers", EXACT, LOGIN, srv_page_suppliers, NULL, NULL, 0},
+    {POST, "/suppliers/add", EXACT, LOGIN, srv_page_suppliers_add, NULL, NULL, 0},
+    {POST, SRV_SUPPLIERS_UPLOAD_PATH, EXACT, LOGIN, srv_page_suppliers_upload, NULL, NULL, 0},
+    {POST, "/suppliers/remove", EXACT, LOGIN, srv_page_suppliers_remove, NULL, NULL, 0},
+    {POST, "/suppliers/invite", EXACT, LOGIN, srv_page_suppliers_invite, NULL, NULL, 0},
+    {GET, "/account/clients", EXACT, LOGIN, srv_page_clients, NULL, NULL, 0},
+    {POST, "/account/clients", EXACT, LOGIN | OWNER, srv_page_clients, NULL, NULL, 0},
     /* Everyone but an operator gets 404 (and a POST is logged) there. */
     {GET, "/operator", EXACT, 0, srv_page_operator, NULL, NULL, 0},
     {GET | POST, "/operator/withdraw", EXACT, 0, srv_page_operator_withdraw, NULL, NULL, 0},
@@ -174,6 +183,7 @@ static const route_entry routes[] = {
     {GET | POST, "/surveys/", NUMBERED, LOGIN, NULL, NULL, srv_page_survey_owner, 0},
     {GET | POST, "/password/reset/", NAMED, 0, NULL, srv_page_password_reset, NULL, 0},
     {GET | POST, "/invite/", NAMED, 0, NULL, srv_page_invite, NULL, 0},
+    {GET | POST, "/suppliers/invite/", NAMED, 0, NULL, srv_page_supplier_link, NULL, 0},
     {GET | POST, "/email/confirm/", NAMED, 0, NULL, srv_page_email_confirm, NULL, 0},
 };
 

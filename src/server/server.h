@@ -693,6 +693,63 @@ void srv_page_account_delete(srv_req *r, srv_resp *p);
  * work on it". */
 void srv_stepup_guide(hoshi_buf *out, srv_req *r, const hoshi_org *org, bool diagnosed, bool published);
 
+/* --- the supply chain (issue 13 part 5): a client's suppliers at
+ * /suppliers (page_suppliers.c, suppliers_check.c), the invitation link
+ * and a supplier's consent to its clients (page_supplier_link.c), the
+ * notice of a supplier's withdrawal (mail_suppliers.c). */
+#define SRV_SUPPLIERS_UPLOAD_PATH "/suppliers/upload"
+#define SRV_SUPPLIERS_UPLOAD_MAX (256 * 1024)   /* bytes of an uploaded list */
+/* One entry as typed or read from a CSV line, checked. */
+typedef struct srv_supplier_row {
+    size_t line;                  /* of the CSV file, 0 for the form */
+    char number[HOSHI_CORPNUM_LEN + 1];
+    bool is_corpnum;              /* number is a 法人番号, else a declaration ID */
+    char name[HOSHI_SUPPLIER_NAME];
+    char email[SRV_EMAIL_MAX + 1];
+} srv_supplier_row;
+/* Checks the typed number (法人番号 or declaration ID, full-width digits
+ * and hyphens allowed), name and e-mail address (may be empty) into *row;
+ * each refusal is appended as HTML to err[0] (number), err[1] (name) or
+ * err[2] (e-mail).  False when anything was refused; a memory failure of
+ * the text rule sets *fault. */
+bool srv_supplier_check(srv_req *r, const char *number, const char *name, const char *email,
+                        srv_supplier_row *row, hoshi_buf *err[3], bool *fault);
+/* Reads an uploaded list (UTF-8 or CP932 CSV: number, name, e-mail; an
+ * optional header line) against the entries already listed (have[0..nh)):
+ * the good rows into *rows (malloc'd, the caller frees), every refused
+ * line as an <li> into errs.  False when the file could not be read at
+ * all (errs says why) or memory ran out (*fault). */
+bool srv_supplier_csv(srv_req *r, const char *raw, size_t len, const hoshi_supplier *have, size_t nh,
+                      srv_supplier_row **rows, size_t *n, hoshi_buf *errs, size_t *n_errs, bool *fault);
+/* The positive id in form field name, or 0 (suppliers_check.c). */
+long long srv_supplier_form_id(srv_req *r, const char *name);
+/* The body cap of a multipart upload to url, 0 when url takes none (upload.c). */
+size_t srv_upload_cap(const char *url);
+void srv_page_suppliers(srv_req *r, srv_resp *p);
+void srv_page_suppliers_add(srv_req *r, srv_resp *p);
+void srv_page_suppliers_upload(srv_req *r, srv_resp *p);
+void srv_page_suppliers_remove(srv_req *r, srv_resp *p);
+void srv_page_suppliers_invite(srv_req *r, srv_resp *p);
+void srv_page_supplier_link(srv_req *r, srv_resp *p, const char *token);
+void srv_page_clients(srv_req *r, srv_resp *p);
+/* The hidden field that carries an invitation link's token through the
+ * sign-up form (nothing when the visitor came without one), and what
+ * sign-up does with it once org_id exists: records that it came through
+ * the link (a failure is logged; the sign-up stands). */
+void srv_supplier_via_field(hoshi_buf *b, srv_req *r);
+void srv_supplier_signed_up(srv_req *r, long long org_id);
+/* The day on or before which a last check makes the yearly re-check
+ * overdue: twelve months before today, the rule of the re-diagnosis
+ * reminder (mail_send.c). */
+void srv_rediag_cutoff(hoshi_date today, char out[16]);
+/* Queues [supplier_withdrawn] to each client whose listed supplier (of
+ * every organisation, or supplier_org when not 0) has lost its declaration
+ * since the entry was added, once per entry and declaration; the mailer
+ * runs it for all with the reminders. */
+hoshi_err srv_mail_supplier_withdrawals(srv *s, long long supplier_org, long long *queued);
+/* The same for org_id right after a withdrawal; failures are logged. */
+void srv_supplier_withdrawn(srv_req *r, long long org_id);
+
 /* --- shared page helpers (pages_common.c) */
 /* Appends the field error for *why in the visitor's language, naming the
  * field by its label ("会社名・屋号の3文字目に…"). */

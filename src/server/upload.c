@@ -1,7 +1,8 @@
 /*
  * upload.c — multipart/form-data bodies, for the one form that uploads a
  * file: the operator's questionnaire definition (.xlsx) at
- * /operator/surveys (issue 9 item 3).  The body, already buffered under
+ * /operator/surveys (issue 9 item 3), and a client's list of suppliers
+ * at /suppliers/upload (issue 13 part 5).  The body, already buffered under
  * its own cap (http.c), is split into parts by libmicrohttpd's post
  * processor; text parts become form fields exactly as a urlencoded body's
  * do (so the CSRF check in route.c applies unchanged), and the file part
@@ -106,4 +107,13 @@ void srv_req_parse_multipart(srv_req *r, const char *body, size_t len)
     }
     hoshi_buf_free(&c.file);
     r->form_bad = r->form_bad || c.bad;
+}
+
+size_t srv_upload_cap(const char *url)
+{
+    if (strcmp(url, SRV_UPLOAD_PATH) == 0)
+        return SRV_UPLOAD_MAX;
+    if (strcmp(url, SRV_SUPPLIERS_UPLOAD_PATH) == 0)
+        return SRV_SUPPLIERS_UPLOAD_MAX + 16 * 1024; /* the file and the form's other parts */
+    return 0;
 }

@@ -68,6 +68,8 @@ const PAGES = [
   { name: "account", who: "owner", path: "/account" },
   { name: "account-delete", who: "owner", path: "/account/delete" },
   { name: "members", who: "owner", path: "/members" },
+  { name: "suppliers", who: "owner", path: "/suppliers" },
+  { name: "suppliers-clients", who: "owner", path: "/account/clients" },
   { name: "survey-owner", who: "owner", path: () => found.survey && "/surveys/" + found.survey },
   { name: "operator", who: "operator", path: "/operator" },
   { name: "operator-registry", who: "operator", path: "/operator/registry" },

@@ -299,8 +299,10 @@ def migration(tmp):
     con = harness.connect(db)
     # Back to the schema before the accounts migration (10): the ones after
     # it are undone too, newest first (12, policy versions, replays as is;
-    # 17 took org_grams and two indexes away: back they come).
+    # 17 took org_grams and two indexes away: back they come; 18 the supply
+    # chain).
     con.executescript("""
+        DROP TABLE supplier_consents; DROP TABLE suppliers;
         DROP TRIGGER registry_decl_insert; DROP TRIGGER registry_decl_update;
         DROP TRIGGER registry_decl_delete; DROP TRIGGER registry_org_update;
         DROP TABLE registry_grams; DROP TABLE registry;

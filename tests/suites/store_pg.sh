@@ -8,7 +8,7 @@
 # a program that exits non-zero without one.
 cd "$(dirname "$0")/../.." || exit 1
 bin=build/san/tests
-tests="test_store test_store_audit test_store_cache test_store_member test_store_policy test_store_search
+tests="test_store test_store_audit test_store_suppliers test_store_cache test_store_member test_store_policy test_store_search
        test_store_survey test_store_throttle test_nta test_mail test_registry_data test_survey_export"
 for t in $tests; do
     if [ ! -x "$bin/$t" ]; then

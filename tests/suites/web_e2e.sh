@@ -20,4 +20,6 @@ timeout 600 node tests/e2e/owner_year.mjs || rc=1
 timeout 600 node tests/e2e/cases_support.mjs || rc=1
 # The step-up box on the dashboard after ★ (issue 13 part 2), with axe-core.
 timeout 600 node tests/e2e/stepup.mjs || rc=1
+# The supply chain (issue 13 part 5): the board of suppliers, consent, with axe-core.
+timeout 600 node tests/e2e/suppliers.mjs || rc=1
 exit $rc

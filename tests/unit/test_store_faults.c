@@ -12,6 +12,7 @@
 #include "hoshi/store_accounts.h"
 #include "hoshi/store_member.h"
 #include "hoshi/store_audit.h"
+#include "hoshi/store_suppliers.h"
 #include "hoshi/store_outbox.h"
 #include "hoshi/store_registry.h"
 #include "hoshi/store_survey.h"
@@ -1403,6 +1404,76 @@ static const char *check_password_set(ctx *x, hoshi_err err, void *out)
     return NULL;
 }
 
+/* --- the supply chain (issue 13 part 5): a batch is all or nothing */
+static size_t suppliers_now(ctx *x)
+{
+    static hoshi_supplier list[8];
+    size_t n = 0;
+    if (hoshi_store_supplier_list(x->s, x->oid, list, 8, &n) != HOSHI_OK)
+        return 99;
+    return n;
+}
+
+static void prepare_no_suppliers(ctx *x)
+{
+    static hoshi_supplier list[8];
+    size_t n = 0;
+    if (hoshi_store_supplier_list(x->s, x->oid, list, 8, &n) == HOSHI_OK)
+        for (size_t i = 0; i < n; i++)
+            hoshi_store_supplier_remove(x->s, x->oid, list[i].id);
+}
+
+static hoshi_err run_supplier_add(ctx *x, void *out)
+{
+    hoshi_supplier_new items[] = {{"7000012050002", "", "甲", "a@example.jp"}, {"", x->decl, "乙", ""}};
+    (void)out;
+    return hoshi_store_supplier_add(x->s, x->oid, items, 2, 7000);
+}
+
+static const char *check_supplier_add(ctx *x, hoshi_err err, void *out)
+{
+    (void)out;
+    size_t n = suppliers_now(x);
+    if (err == HOSHI_OK && n != 2)
+        return "success, but not both entries";
+    if (err != HOSHI_OK && n != 0)
+        return "failure, but entries written";
+    return NULL;
+}
+
+static void prepare_suppliers(ctx *x)
+{
+    prepare_no_suppliers(x);
+    run_supplier_add(x, NULL);
+}
+
+static hoshi_err run_supplier_list(ctx *x, void *out)
+{
+    size_t n = 0;
+    hoshi_err err = hoshi_store_supplier_list(x->s, x->oid, out, 2, &n);
+    if (err == HOSHI_OK && n != 2)
+        return HOSHI_ERR_INTERNAL;
+    return err;
+}
+
+/* What the operations before left of x->decl decides the match, so the
+ * list read under fire must equal the one read without. */
+static const char *check_supplier_list(ctx *x, hoshi_err err, void *out)
+{
+    const hoshi_supplier *l = out;
+    static hoshi_supplier want[2];
+    size_t n = 0;
+    if (hoshi_store_supplier_list(x->s, x->oid, want, 2, &n) != HOSHI_OK || n != 2)
+        return "the list cannot be read";
+    for (size_t i = 0; err == HOSHI_OK && i < 2; i++)
+        if (l[i].id != want[i].id || strcmp(l[i].listed_id, want[i].listed_id) != 0 || l[i].state != want[i].state ||
+            strcmp(l[i].decl_id, want[i].decl_id) != 0 || l[i].org_id != want[i].org_id)
+            return "success, but the match is wrong";
+    if (err == HOSHI_OK && (strcmp(l[1].listed_id, x->decl) != 0 || l[1].org_id != x->oid))
+        return "success, but not the entries added";
+    return NULL;
+}
+
 static const op ops[] = {
     {"open", NULL, run_open, check_open},
     {"user_by_email", NULL, run_user, read_user},
@@ -1458,6 +1529,8 @@ static const op ops[] = {
     {"outbox_give_up", prepare_outbox_msg, run_outbox_give_up, check_outbox_give_up},
     {"outbox_retry", prepare_dead_msg, run_outbox_retry, check_outbox_retry},
     {"outbox_dead", prepare_dead_msg, run_outbox_dead, check_outbox_dead},
+    {"supplier_add", prepare_no_suppliers, run_supplier_add, check_supplier_add},
+    {"supplier_list", prepare_suppliers, run_supplier_list, check_supplier_list},
 };
 
 /* Whether name is one of the comma-separated names of list. */
@@ -1562,6 +1635,7 @@ static void run_kind(fault_kind k, const char *dir)
                 hoshi_member member;
                 hoshi_acct_token acct_token;
                 hoshi_audit_entry audit;
+                hoshi_supplier suppliers[2];
                 char email[HOSHI_STORE_EMAIL];
                 pending_out pending;
                 hoshi_answers_outcome outcome;

@@ -198,16 +198,16 @@ static void migration_makes_version_one(void)
     /* Back to before the policy versions (migration 12): the migrations
      * after it (13 the audit log and who withdrew, 14 the outbox's dead
      * letters, 15 the throttle counters, 16 an index, 17 the registry search's
-     * tables) are undone too, and run again on
+     * tables, 18 the supply chain) are undone too, and run again on
      * the next open. */
-    const char *sql = HI_TEST_UNDO_17
+    const char *sql = HI_TEST_UNDO_18 HI_TEST_UNDO_17
                       "DROP INDEX orgs_industry; DROP TABLE throttle_meta; DROP TABLE throttle;"
                       "DROP TABLE audit_log;"
                       "ALTER TABLE declarations DROP COLUMN withdraw_reason;"
                       "ALTER TABLE declarations DROP COLUMN withdrawn_by;"
                       "ALTER TABLE outbox DROP COLUMN failed;"
                       "DROP TABLE policy_versions; PRAGMA user_version = 11;";
-    CHECK_INT(hoshi_store_schema_version(), 17);
+    CHECK_INT(hoshi_store_schema_version(), 18);
     CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     s = NULL;

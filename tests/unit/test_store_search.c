@@ -330,7 +330,7 @@ static int exec(const char *sql)
  * members' roles and account tokens; 11 the public data version; 12 policy
  * versions, replayable as it is; 13 the audit log and who withdrew; 14 the
  * outbox's dead letters; 15 the throttle; 16 the industry index; 17 the
- * registry search's tables) are undone too, newest first, and run again
+ * registry search's tables; 18 the supply chain) are undone too, newest first, and run again
  * on the next open.  Its rows, written then,
  * get their key and bigrams on that open. */
 static void migration_fills_the_key(void)
@@ -341,7 +341,7 @@ static void migration_fills_the_key(void)
     hoshi_store_close(s);
     char sql[8192];
     snprintf(sql, sizeof sql,
-             HI_TEST_UNDO_17
+             HI_TEST_UNDO_18 HI_TEST_UNDO_17
              "DROP TABLE throttle_meta; DROP TABLE throttle;"
              "DROP INDEX orgs_industry;"
              "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TABLE audit_log;"

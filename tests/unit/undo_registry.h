@@ -8,6 +8,8 @@
 #ifndef HOSHI_TEST_UNDO_REGISTRY_H
 #define HOSHI_TEST_UNDO_REGISTRY_H
 
+#define HI_TEST_UNDO_18 "DROP TABLE supplier_consents; DROP TABLE suppliers;"
+
 #define HI_TEST_UNDO_17                                                                         \
     "DROP TRIGGER registry_decl_insert; DROP TRIGGER registry_decl_update;"                     \
     "DROP TRIGGER registry_decl_delete; DROP TRIGGER registry_org_update;"                      \

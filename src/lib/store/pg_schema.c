@@ -593,6 +593,30 @@ const char *const hi_pg_migrations[] = {
     "DROP TABLE org_grams;"
     "DROP INDEX orgs_pref_key;"
     "DROP INDEX orgs_industry;",
+    /* 4: SQLite's 18 — the supply chain (issue 13 part 5, sql_suppliers.c). */
+    "CREATE TABLE suppliers("
+    " id" ID ","
+    " client_org BIGINT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    " corpnum" T " NOT NULL DEFAULT '',"
+    " decl_id" T " NOT NULL DEFAULT '',"
+    " name" T " NOT NULL,"
+    " email" T " NOT NULL DEFAULT '',"
+    " link" T ","
+    " invited_at BIGINT NOT NULL DEFAULT 0,"
+    " joined_org BIGINT NOT NULL DEFAULT 0,"
+    " created_at BIGINT NOT NULL);"
+    "CREATE UNIQUE INDEX suppliers_entry ON suppliers(client_org, corpnum, decl_id);"
+    "CREATE UNIQUE INDEX suppliers_link ON suppliers(link);"
+    "CREATE INDEX suppliers_corpnum ON suppliers(corpnum);"
+    "CREATE INDEX suppliers_decl ON suppliers(decl_id);"
+    "CREATE INDEX suppliers_joined ON suppliers(joined_org);"
+    "CREATE TABLE supplier_consents("
+    " supplier_org BIGINT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    " client_org BIGINT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    " granted_at BIGINT NOT NULL,"
+    " revoked_at BIGINT NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (supplier_org, client_org));"
+    AHEAD_ON("suppliers", "hi_ahead_id", "id"),
 };
 
 int hi_pg_schema_version(void)

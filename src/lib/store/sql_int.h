@@ -291,6 +291,23 @@ hoshi_err hi_sq_throttle_update(hoshi_store *base, hoshi_throttle_counter *c, si
 hoshi_err hi_sq_throttle_sweep(hoshi_store *base, long long before, long long *removed);
 hoshi_err hi_sq_throttle_secret(hoshi_store *base, unsigned char out[HOSHI_THROTTLE_SECRET]);
 
+/* The supply chain (sql_suppliers.c), as documented in hoshi/store_suppliers.h. */
+hoshi_err hi_sq_supplier_add(hoshi_store *base, long long client_org, const hoshi_supplier_new *items, size_t n,
+                             long long now);
+hoshi_err hi_sq_supplier_remove(hoshi_store *base, long long client_org, long long id);
+hoshi_err hi_sq_supplier_list(hoshi_store *base, long long client_org, hoshi_supplier *out, size_t max, size_t *n);
+hoshi_err hi_sq_supplier_walk(hoshi_store *base, long long supplier_org, hoshi_supplier_fn fn, void *ctx);
+hoshi_err hi_sq_supplier_invite(hoshi_store *base, long long client_org, const hoshi_supplier_link *links,
+                                size_t n, long long now);
+hoshi_err hi_sq_supplier_by_link(hoshi_store *base, const char *digest, hoshi_supplier *out,
+                                 char client_name[HOSHI_STORE_NAME]);
+hoshi_err hi_sq_supplier_join(hoshi_store *base, const char *digest, long long org_id);
+hoshi_err hi_sq_supplier_clients(hoshi_store *base, long long supplier_org, hoshi_supplier_client *out,
+                                 size_t max, size_t *n);
+hoshi_err hi_sq_supplier_consent(hoshi_store *base, long long supplier_org, long long client_org, bool grant,
+                                 long long now);
+hoshi_err hi_sq_supplier_counts(hoshi_store *base, hoshi_supplier_counts *out);
+
 /* The operation table of a store on an SQL database (sql_table.c), the
  * same for every driver. */
 extern const hoshi_store_ops hi_sql_ops;

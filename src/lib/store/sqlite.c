@@ -414,6 +414,34 @@ static const char *const migrations[] = {
     "DROP TABLE org_grams;"
     "DROP INDEX orgs_pref_key;"
     "DROP INDEX orgs_industry;",
+    /* Issue 13 part 5: the supply chain (sql_suppliers.c).  A client's
+     * list of suppliers, each by 法人番号 or declaration ID (one of the
+     * two, the other ''), with the digest of its invitation link (NULL
+     * none) and the organisation that came through it (0 none); and each
+     * supplier's consent to a client seeing its latest scores, kept as a
+     * record (revoked_at 0 while it stands). */
+    "CREATE TABLE suppliers("
+    " id INTEGER PRIMARY KEY,"
+    " client_org INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    " corpnum TEXT NOT NULL DEFAULT '',"
+    " decl_id TEXT NOT NULL DEFAULT '',"
+    " name TEXT NOT NULL,"
+    " email TEXT NOT NULL DEFAULT '',"
+    " link TEXT,"
+    " invited_at INTEGER NOT NULL DEFAULT 0,"
+    " joined_org INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX suppliers_entry ON suppliers(client_org, corpnum, decl_id);"
+    "CREATE UNIQUE INDEX suppliers_link ON suppliers(link);"
+    "CREATE INDEX suppliers_corpnum ON suppliers(corpnum);"
+    "CREATE INDEX suppliers_decl ON suppliers(decl_id);"
+    "CREATE INDEX suppliers_joined ON suppliers(joined_org);"
+    "CREATE TABLE supplier_consents("
+    " supplier_org INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    " client_org INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    " granted_at INTEGER NOT NULL,"
+    " revoked_at INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (supplier_org, client_org));",
 };
 
 int hoshi_store_schema_version(void)

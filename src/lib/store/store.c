@@ -471,3 +471,61 @@ hoshi_err hoshi_store_throttle_secret(hoshi_store *s, unsigned char out[HOSHI_TH
 {
     FORWARD(throttle_secret, out);
 }
+
+/* --- the supply chain (hoshi/store_suppliers.h) */
+
+hoshi_err hoshi_store_supplier_add(hoshi_store *s, long long client_org, const hoshi_supplier_new *items,
+                                   size_t n, long long now)
+{
+    FORWARD(supplier_add, client_org, items, n, now);
+}
+
+hoshi_err hoshi_store_supplier_remove(hoshi_store *s, long long client_org, long long id)
+{
+    FORWARD(supplier_remove, client_org, id);
+}
+
+hoshi_err hoshi_store_supplier_list(hoshi_store *s, long long client_org, hoshi_supplier *out, size_t max,
+                                    size_t *n)
+{
+    FORWARD(supplier_list, client_org, out, max, n);
+}
+
+hoshi_err hoshi_store_supplier_walk(hoshi_store *s, long long supplier_org, hoshi_supplier_fn fn, void *ctx)
+{
+    FORWARD(supplier_walk, supplier_org, fn, ctx);
+}
+
+hoshi_err hoshi_store_supplier_invite(hoshi_store *s, long long client_org, const hoshi_supplier_link *links,
+                                      size_t n, long long now)
+{
+    FORWARD(supplier_invite, client_org, links, n, now);
+}
+
+hoshi_err hoshi_store_supplier_by_link(hoshi_store *s, const char *digest, hoshi_supplier *out,
+                                       char client_name[HOSHI_STORE_NAME])
+{
+    FORWARD(supplier_by_link, digest, out, client_name);
+}
+
+hoshi_err hoshi_store_supplier_join(hoshi_store *s, const char *digest, long long org_id)
+{
+    FORWARD(supplier_join, digest, org_id);
+}
+
+hoshi_err hoshi_store_supplier_clients(hoshi_store *s, long long supplier_org, hoshi_supplier_client *out,
+                                       size_t max, size_t *n)
+{
+    FORWARD(supplier_clients, supplier_org, out, max, n);
+}
+
+hoshi_err hoshi_store_supplier_consent(hoshi_store *s, long long supplier_org, long long client_org, bool grant,
+                                       long long now)
+{
+    FORWARD(supplier_consent, supplier_org, client_org, grant, now);
+}
+
+hoshi_err hoshi_store_supplier_counts(hoshi_store *s, hoshi_supplier_counts *out)
+{
+    FORWARD(supplier_counts, out);
+}

@@ -28,6 +28,7 @@
 #include "hoshi/store_policy.h"
 #include "hoshi/store_audit.h"
 #include "hoshi/store_throttle.h"
+#include "hoshi/store_suppliers.h"
 
 /* The backend's operations.  Every function gets the store as its first
  * argument and does what its hoshi_store_* wrapper documents. */
@@ -161,6 +162,22 @@ typedef struct hoshi_store_ops {
                                  void *ctx);
     hoshi_err (*throttle_sweep)(hoshi_store *s, long long before, long long *removed);
     hoshi_err (*throttle_secret)(hoshi_store *s, unsigned char out[HOSHI_THROTTLE_SECRET]);
+    /* the supply chain (hoshi/store_suppliers.h) */
+    hoshi_err (*supplier_add)(hoshi_store *s, long long client_org, const hoshi_supplier_new *items, size_t n,
+                              long long now);
+    hoshi_err (*supplier_remove)(hoshi_store *s, long long client_org, long long id);
+    hoshi_err (*supplier_list)(hoshi_store *s, long long client_org, hoshi_supplier *out, size_t max, size_t *n);
+    hoshi_err (*supplier_walk)(hoshi_store *s, long long supplier_org, hoshi_supplier_fn fn, void *ctx);
+    hoshi_err (*supplier_invite)(hoshi_store *s, long long client_org, const hoshi_supplier_link *links, size_t n,
+                                 long long now);
+    hoshi_err (*supplier_by_link)(hoshi_store *s, const char *digest, hoshi_supplier *out,
+                                  char client_name[HOSHI_STORE_NAME]);
+    hoshi_err (*supplier_join)(hoshi_store *s, const char *digest, long long org_id);
+    hoshi_err (*supplier_clients)(hoshi_store *s, long long supplier_org, hoshi_supplier_client *out, size_t max,
+                                  size_t *n);
+    hoshi_err (*supplier_consent)(hoshi_store *s, long long supplier_org, long long client_org, bool grant,
+                                  long long now);
+    hoshi_err (*supplier_counts)(hoshi_store *s, hoshi_supplier_counts *out);
 } hoshi_store_ops;
 
 /* What every backend's handle starts with; the rest is the backend's own. */
