@@ -67,7 +67,10 @@ DEB_PACKAGES += sqlite3
 DEB_PACKAGES += nginx
 LIBS    += -lzip -lexpat
 # the PostgreSQL store (issue 12): libpq, and the server the tests start
-# themselves (initdb and pg_ctl in a temporary directory, tests/pg/pgtmp.py)
+# themselves (initdb and pg_ctl in a temporary directory, tests/pg/pgtmp.py);
+# its client programs (pg_dump, pg_restore, createdb, psql) back up and
+# restore a registry in tests/suites/backup_restore_pg.sh, run by `make check`
+# with every tests/suites/*.sh
 DEB_PACKAGES += postgresql libpq-dev
 PQ_CFLAGS := $(or $(shell pkg-config --cflags libpq 2>/dev/null),-I/usr/include/postgresql)
 LIBS    += $(or $(shell pkg-config --libs libpq 2>/dev/null),-lpq)
