@@ -80,7 +80,7 @@ LIB_SRC := $(sort $(wildcard src/lib/*/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c src/server/*.c))
 # Unit programs that need a PostgreSQL server are run by the suite that
 # starts one (tests/suites/pg_*.sh), not bare by tests/run.py.
-PG_UNIT := test_pg_driver
+PG_UNIT := test_pg_driver test_pg_stream
 UNIT_SRC:= $(filter-out $(PG_UNIT:%=tests/unit/%.c),$(sort $(wildcard tests/unit/test_*.c)))
 
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)

@@ -2,9 +2,11 @@
  * sql_export.c — the registry read whole, for the registry dataset
  * (hoshi_store_registry_rows): one statement over every organisation that
  * has declared, its latest declaration and its latest diagnosis, handed
- * to the caller row by row.  One statement is one snapshot of the WAL
- * database, so a million rows need neither memory for all of them nor a
- * lock that stops writers.  The codes the dataset wants (JSIC letter as
+ * to the caller row by row.  One statement is one snapshot (of the WAL
+ * database; on PostgreSQL of its READ COMMITTED statement), and it is
+ * streamed (hi_stream: libpq would otherwise hold the whole result), so a
+ * million rows need neither memory for all of them nor a lock that stops
+ * writers.  The codes the dataset wants (JSIC letter as
  * 1..20, the month as YYYYMM) are made in SQL, so the store needs nothing
  * of the survey code.
  */
@@ -51,6 +53,7 @@ hoshi_err hi_sq_registry_rows(hoshi_store *base, hoshi_registry_row_fn fn, void 
     hoshi_err err = hi_sq_prep(c, registry_sql, &st);
     if (err != HOSHI_OK)
         goto release;
+    hi_stream(st);
     int rc;
     hoshi_registry_row row;
     while ((rc = hi_step(st)) == HI_ROW) {
