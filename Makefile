@@ -146,7 +146,7 @@ $(BUILD)/san/pg_migrate: tests/pg/pg_migrate.c src/lib/store/pg_schema.c src/lib
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(SAN) tests/pg/pg_migrate.c src/lib/store/pg_schema.c $(LIBS) $(LDFLAGS) -o $@
 
-$(BUILD)/san/pgtests/%: tests/unit/%.c $(BUILD)/san/libhoshi.a tests/unit/unit.h
+$(BUILD)/san/pgtests/%: tests/unit/%.c $(BUILD)/san/libhoshi.a tests/unit/unit.h tests/unit/pgschema.h
 	@mkdir -p $(dir $@)
 	$(call say,TEST,$@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(SAN) $< $(BUILD)/san/libhoshi.a $(LIBS) $(LDFLAGS) -o $@

@@ -28,7 +28,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fi; }
+. "$here/tests/suites/lib/serve.bash"
 same() { cmp -s "$1" "$2" || { diff "$1" "$2" | head -20 | sed 's/^/  /'; false; }; }
 for c in pg_dump pg_restore createdb psql; do
   command -v $c >/dev/null || { echo "FAIL backup/restore (PostgreSQL): no $c command (Debian package postgresql-client)"; exit 1; }
@@ -51,33 +51,6 @@ q() { psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 # (pg_dump 15.14 and later guard a plain dump with a random \restrict key).
 schema() { pg_dump -s -d "$1" | grep -v '^\\\(un\)\?restrict '; }
 
-# start NAME DB [ARGS...]: a server on a free port; sets port and pid.
-start() {
-  local name=$1 db=$2
-  shift 2
-  : >"$tmp/$name.out"
-  "$bin" serve --listen 127.0.0.1:0 --db "$(url "$db")" --threads 2 "$@" >"$tmp/$name.out" 2>"$tmp/$name.log" &
-  pid=$!
-  pids+=("$pid")
-  port=
-  for _ in $(seq 600); do
-    port=$(sed -n 's|^hoshi serve: listening on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$tmp/$name.out")
-    [ -n "$port" ] && return 0
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "FAIL $name: server did not start: $(tail -c 2000 "$tmp/$name.log")"
-  exit 1
-}
-# stop NAME PID: SIGTERM, a clean exit and no sanitizer report.
-stop() {
-  local name=$1 rc
-  kill -TERM "$2"
-  wait "$2"
-  rc=$?
-  check "$name: stopped cleanly (exit 0)" '[ $rc = 0 ]'
-  check "$name: no sanitizer report" '! grep -q "Sanitizer\|runtime error" "$tmp/$name.log"'
-}
 # What must survive, counted in a database.
 facts() {
   q "$1" "SELECT (SELECT count(*) FROM declarations), (SELECT count(*) FROM declarations WHERE status = 1),
@@ -127,7 +100,7 @@ PY
 # --- the live registry: demo data, then a year's journey and an operator's withdrawal over HTTP
 mkdir -p "$tmp/keys" "$tmp/mail"
 q postgres "CREATE DATABASE live TEMPLATE template0 ENCODING 'UTF8'"
-start live live --key-file "$tmp/keys/hoshi.keys" --demo --demo-count 30 --demo-password hoshi-demo-2026 \
+start live "$(url live)" --key-file "$tmp/keys/hoshi.keys" --demo --demo-count 30 --demo-password hoshi-demo-2026 \
   --mail-dir "$tmp/mail"
 live_pid=$pid live_port=$port
 python3 "$here/tests/http/year_seed.py" "$live_port" >"$tmp/journey.json"
@@ -136,33 +109,12 @@ check "journey over HTTP: ★ then ★★ declared, policy published" \
 victim=$(q live "SELECT d.id FROM declarations d JOIN orgs o ON o.id = d.org_id WHERE d.status = 1
                   AND o.id NOT IN (SELECT org_id FROM users) ORDER BY d.seq LIMIT 1")
 org=$(q live "SELECT org_id FROM users WHERE email = 'year-e2e@example.jp'")
-PYTHONPATH=$here/tests/http python3 - "$live_port" "$victim" >"$tmp/withdraw.out" <<'PY'
-import sys
-from harness import Client
-port, did = int(sys.argv[1]), sys.argv[2]
-o = Client(port)
-o.post("/login", {"email": "operator@example.jp", "password": "hoshi-demo-2026"})
-r = o.post("/operator/withdraw", {"id": did, "reason": "false_declaration", "note": "backup test",
-                                 "confirm": "1"}, token_from="/dashboard")
-print(r.status)
-PY
+python3 "$here/tests/http/registry_steps.py" withdraw "$live_port" "$victim" >"$tmp/withdraw.out"
 check "operator's withdrawal over HTTP (an audit row)" \
   '[ "$(cat "$tmp/withdraw.out")" = 303 ] && [ "$(q live "SELECT count(*) FROM audit_log WHERE decl_id = '"'$victim'"'")" = 1 ]'
 
 # --- the online backup, while the server answers a stream of requests
-python3 - "$live_port" "$tmp/reading" "$tmp/stop-reading" >"$tmp/reader.out" <<'PY' &
-import os, sys, urllib.request
-port, started, stop = sys.argv[1:4]
-n = bad = 0
-while not os.path.exists(stop):
-    for path in ("/registry", "/registry?q=demo", "/api/v1/declarations", "/registry?prefecture=13"):
-        try:
-            n += urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).status == 200
-        except Exception:
-            bad += 1
-    open(started, "w").close()
-print(n, bad)
-PY
+python3 "$here/tests/http/registry_steps.py" read "$live_port" "$tmp/reading" "$tmp/stop-reading" >"$tmp/reader.out" &
 reader=$!
 for _ in $(seq 600); do [ -e "$tmp/reading" ] && break; sleep 0.1; done
 snapshot "$live_port" "$tmp/live.json" "$victim" "$org" "$tmp/journey.json"
@@ -187,11 +139,7 @@ check "backup: the key file copied, the same bytes, mode 0600" \
   'cmp -s "$tmp/keys/hoshi.keys" "$bk/hoshi.keys" && [ "$(stat -c %a "$bk/hoshi.keys")" = 600 ]'
 
 # a write after the backup: the restore must not have it
-PYTHONPATH=$here/tests/http python3 - "$live_port" <<'PY'
-import sys
-from harness import Client, signup
-signup(Client(int(sys.argv[1])), "after-backup@example.jp", "バックアップ後商店")
-PY
+python3 "$here/tests/http/registry_steps.py" signup "$live_port" after-backup@example.jp バックアップ後商店
 check "a sign-up after the backup is in the live database" \
   '[ "$(q live "SELECT count(*) FROM users WHERE email = '"'after-backup@example.jp'"'")" = 1 ]'
 
@@ -217,7 +165,7 @@ row=$(q restored "SELECT xmin FROM hoshi_schema")
 
 # --- a second server on the restored database with the same key file
 cp -p "$bk/hoshi.keys" "$tmp/keys/restored.keys"
-start restored restored --key-file "$tmp/keys/restored.keys"
+start restored "$(url restored)" --key-file "$tmp/keys/restored.keys"
 restored_pid=$pid restored_port=$port
 check "restored server: migrated nothing (the same version row, the same schema)" \
   '[ "$(q restored "SELECT xmin FROM hoshi_schema")" = "$row" ] && schema restored | same "$tmp/live.schema" -'

@@ -9,35 +9,13 @@
  * transaction, read to its end inside one, which then goes on), every
  * other use of the connection refused while a stream is read, the
  * connection given back mid-stream, and every allocation failing.
- * Without HOSHI_TEST_PG the test fails rather than skip.
+ * The frame (server, schema, connections) is pgschema.h's.
  */
 #include "unit.h"
-#include "store/pg_int.h"
-#include "hoshi/error.h"
+#include "pgschema.h"
 #include "hoshi/testing.h"
 
-#include <stdlib.h>
-#include <unistd.h>
-
-static const char *url;
-static char schema[64];
 static const hi_driver *D = &hi_pg_driver;
-
-/* A connection with the test's schema on its search path; the test
- * cannot go on without one. */
-static hi_pg *conn(void)
-{
-    void *db = NULL;
-    if (hi_pg_connect(url, &db) != HOSHI_OK) {
-        printf("FAIL pg_stream: connect: %s\n", hoshi_error_detail());
-        exit(1);
-    }
-    char sql[96];
-    snprintf(sql, sizeof sql, "SET search_path TO %s", schema);
-    if (!hi_pg_exec(db, sql))
-        printf("  %s: %s\n", sql, ((hi_pg *)db)->err_msg);
-    return db;
-}
 
 /* A streamed statement of sql; NULL (and a failed check) if it does not
  * prepare. */
@@ -60,6 +38,15 @@ static long long one_int(hi_pg *db, const char *sql)
     long long v = hi_step(st) == HI_ROW ? hi_col_int64(st, 0) : -999;
     D->finalize(st);
     return v;
+}
+
+/* Steps st to its end: how many rows came, *rc the last step's code. */
+static long rest(hi_stmt *st, int *rc)
+{
+    long n = 0;
+    while ((*rc = hi_step(st)) == HI_ROW)
+        n++;
+    return n;
 }
 
 /* Steps st to its end: the rows, counted, must be 1, 2, … in column 0;
@@ -232,11 +219,8 @@ static void test_busy(void)
     hi_stream(other);
     CHECK_INT(hi_step(other), HI_STEP_ERROR);
     int rc;
-    long n = 1;
-    while ((rc = hi_step(st)) == HI_ROW)
-        n++;
+    CHECK_INT(1 + rest(st, &rc), 5000);
     CHECK_INT(rc, HI_DONE);
-    CHECK_INT(n, 5000);
     D->reset(other);
     CHECK_INT(hi_step(other), HI_ROW);
     CHECK_INT(hi_col_int64(other, 0), 11);
@@ -278,11 +262,8 @@ static void test_write_not_streamed(void)
         CHECK_INT(hi_step(st), HI_ROW);
         CHECK_INT(one_int(other, "SELECT count(*) FROM r"), 3);
         int rc;
-        long n = 1;
-        while ((rc = hi_step(st)) == HI_ROW)
-            n++;
+        CHECK_INT(1 + rest(st, &rc), 3);
         CHECK_INT(rc, HI_DONE);
-        CHECK_INT(n, 3);
         D->finalize(st);
     }
     D->close(other);
@@ -335,24 +316,8 @@ static void test_faults(void)
 
 int main(void)
 {
-    url = getenv("HOSHI_TEST_PG");
-    if (url == NULL || *url == '\0') {
-        printf("FAIL pg_stream: HOSHI_TEST_PG is not set\n");
+    if (!pg_schema_begin("pg_stream", "pgstream"))
         return 1;
-    }
-    snprintf(schema, sizeof schema, "pgstream_%ld", (long)getpid());
-    void *admin = NULL;
-    if (hi_pg_connect(url, &admin) != HOSHI_OK) {
-        printf("FAIL pg_stream: %s\n", hoshi_error_detail());
-        return 1;
-    }
-    char sql[128];
-    snprintf(sql, sizeof sql, "CREATE SCHEMA %s", schema);
-    if (!hi_pg_exec(admin, sql)) {
-        printf("FAIL pg_stream: %s: %s\n", sql, ((hi_pg *)admin)->err_msg);
-        D->close(admin);
-        return 1;
-    }
     RUN(test_rows);
     RUN(test_error_midway);
     RUN(test_leave_early);
@@ -361,9 +326,5 @@ int main(void)
     RUN(test_given_back);
     RUN(test_write_not_streamed);
     RUN(test_faults);
-    snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", schema);
-    if (!hi_pg_exec(admin, sql))
-        printf("  %s: %s\n", sql, ((hi_pg *)admin)->err_msg);
-    D->close(admin);
-    return UNIT_RESULT();
+    return pg_schema_end();
 }

@@ -39,8 +39,7 @@ typedef struct pg_stmt {
     int *lengths;
     int *formats;
     char (*ints)[24];             /* the text of integers bound */
-    PGresult *res;                /* held from the first step until done or reset; */
-                                  /* streaming, the current row's alone */
+    PGresult *res;                /* from the first step until done or reset (streamed: one row's) */
     bool done;
     bool stream;                  /* read rows one per step (hi_stream) */
     bool streaming;               /* a streamed result is being read (db->streaming) */
@@ -594,7 +593,9 @@ static bool start_stream(pg_stmt *st)
     st->cancel = PQtransactionStatus(db->pg) == PQTRANS_IDLE;
     if (!PQsendQueryPrepared(db->pg, st->name, st->nparam, st->values, st->lengths, st->formats, 0)) {
         const char *msg = PQerrorMessage(db->pg);
-        hi_pg_note(db, strstr(msg, "out of memory") != NULL, *msg != '\0' ? msg : "the query could not be sent");
+        if (*msg == '\0')
+            msg = "the query could not be sent";
+        hi_pg_note(db, strstr(msg, "out of memory") != NULL, msg);
         return false;
     }
     st->streaming = true;
