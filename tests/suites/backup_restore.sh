@@ -11,14 +11,6 @@
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${HOSHI:-$here/build/san/hoshi}
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
 . "$here/tests/suites/lib/serve.bash"
 command -v sqlite3 >/dev/null || { echo "FAIL backup/restore: no sqlite3 command (Debian package sqlite3)"; exit 1; }
 

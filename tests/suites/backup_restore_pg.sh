@@ -15,21 +15,10 @@
 # version and the server must migrate nothing.  Prints ok/FAIL lines.
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
-if [ -z "${HOSHI_TEST_PG:-}" ]; then
-  exec timeout 900 python3 "$here/tests/pg/pgtmp.py" run -- bash "$0" "$@"
-fi
+. "$here/tests/pg/in_pgtmp.bash"
 bin=${HOSHI:-$here/build/san/hoshi}
 [ "${bin#/}" = "$bin" ] && bin=$here/$bin
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
 . "$here/tests/suites/lib/serve.bash"
-same() { cmp -s "$1" "$2" || { diff "$1" "$2" | head -20 | sed 's/^/  /'; false; }; }
 for c in pg_dump pg_restore createdb psql; do
   command -v $c >/dev/null || { echo "FAIL backup/restore (PostgreSQL): no $c command (Debian package postgresql-client)"; exit 1; }
 done

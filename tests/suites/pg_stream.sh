@@ -8,17 +8,12 @@
 # lines.
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
-if [ -z "${HOSHI_TEST_PG:-}" ]; then
-  exec timeout 900 python3 "$here/tests/pg/pgtmp.py" run -- bash "$0" "$@"
-fi
+. "$here/tests/pg/in_pgtmp.bash"
 bin=${HOSHI:-$here/build/san/hoshi}
 [ "${bin#/}" = "$bin" ] && bin=$here/$bin
 unit=$here/build/san/pgtests/test_pg_stream
 n=3000
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fi; }
-same() { cmp -s "$1" "$2" || { diff "$1" "$2" | head -20 | sed 's/^/  /'; false; }; }
+. "$here/tests/suites/lib/serve.bash"
 command -v sqlite3 >/dev/null || { echo "FAIL pg_stream: no sqlite3 command (Debian package sqlite3)"; exit 1; }
 
 if [ -x "$unit" ]; then

@@ -11,6 +11,7 @@
 
 #include "store/pg_int.h"
 #include "hoshi/error.h"
+#include "hoshi/testing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +63,36 @@ static bool pg_schema_begin(const char *name, const char *prefix)
         return false;
     }
     return true;
+}
+
+/* Runs use(db) with its n-th allocation failing, for n = 0, 1, … until a
+ * run succeeds without reaching the failure (at most `most` runs): every
+ * failure must be HOSHI_ERR_NOMEM with nomem() saying so, leave no
+ * transaction open and no result being read, and the next run, without
+ * a failure, succeed. */
+static void pg_fault_sweep(hi_pg *db, hoshi_err (*use)(hi_pg *db), long most)
+{
+    bool done = false;
+    for (long n = 0; n < most && !done; n++) {
+        hoshi_testing_fail_alloc(n, false);
+        hoshi_err err = use(db);
+        bool injected = hoshi_testing_alloc_failed();
+        hoshi_testing_fail_alloc(-1, false);
+        if (!injected) {
+            CHECK_INT(err, HOSHI_OK);
+            done = true;
+            continue;
+        }
+        CHECK_INT(err, HOSHI_ERR_NOMEM);
+        CHECK(hi_pg_driver.nomem(db));
+        if (err != HOSHI_ERR_NOMEM)
+            printf("  after %ld allocations: %s\n", n, hoshi_error_detail());
+        CHECK(!hi_pg_driver.in_transaction(db));
+        CHECK(db->streaming == NULL);
+        CHECK_INT(use(db), HOSHI_OK);
+        CHECK(!hi_pg_driver.in_transaction(db));
+    }
+    CHECK(done);
 }
 
 /* Drops the schema and everything in it; the program's exit status. */

@@ -487,25 +487,7 @@ static hoshi_err use(hi_pg *db)
 static void test_faults(void)
 {
     hi_pg *db = conn();
-    bool done = false;
-    for (long n = 0; n < 100 && !done; n++) {
-        hoshi_testing_fail_alloc(n, false);
-        hoshi_err err = use(db);
-        bool injected = hoshi_testing_alloc_failed();
-        hoshi_testing_fail_alloc(-1, false);
-        if (!injected) {
-            CHECK_INT(err, HOSHI_OK);
-            done = true;
-            continue;
-        }
-        CHECK_INT(err, HOSHI_ERR_NOMEM);
-        CHECK(D->nomem(db));
-        if (err != HOSHI_ERR_NOMEM)
-            printf("  after %ld allocations: %s\n", n, hoshi_error_detail());
-        CHECK_INT(use(db), HOSHI_OK);
-        CHECK(!D->in_transaction(db));
-    }
-    CHECK(done);
+    pg_fault_sweep(db, use, 100);
     hoshi_testing_fail_alloc(0, false);
     void *out = (void *)1;
     CHECK_INT(hi_pg_connect(url, &out), HOSHI_ERR_NOMEM);

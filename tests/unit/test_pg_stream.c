@@ -13,7 +13,6 @@
  */
 #include "unit.h"
 #include "pgschema.h"
-#include "hoshi/testing.h"
 
 static const hi_driver *D = &hi_pg_driver;
 
@@ -293,24 +292,7 @@ static hoshi_err read_stream(hi_pg *db)
 static void test_faults(void)
 {
     hi_pg *db = conn();
-    bool done = false;
-    for (long n = 0; n < 200 && !done; n++) {
-        hoshi_testing_fail_alloc(n, false);
-        hoshi_err err = read_stream(db);
-        bool injected = hoshi_testing_alloc_failed();
-        hoshi_testing_fail_alloc(-1, false);
-        if (!injected) {
-            CHECK_INT(err, HOSHI_OK);
-            done = true;
-            continue;
-        }
-        CHECK_INT(err, HOSHI_ERR_NOMEM);
-        CHECK(D->nomem(db));
-        CHECK(db->streaming == NULL);
-        CHECK(!D->in_transaction(db));
-        CHECK_INT(read_stream(db), HOSHI_OK);
-    }
-    CHECK(done);
+    pg_fault_sweep(db, read_stream, 200);
     D->close(db);
 }
 

@@ -1,11 +1,25 @@
-# serve.bash -- sourced by the suites that run `hoshi serve` themselves
-# and check it over HTTP (backup_restore.sh, backup_restore_pg.sh):
-# ok/FAIL lines, starting a server on a free port, stopping it cleanly.
-# The suite sets bin (the hoshi to run), tmp (its temporary directory)
-# and pids=() (the servers the suite's exit trap kills) before using them.
+# serve.bash -- sourced by the suites that run hoshi themselves and
+# check what it does (backup_restore.sh, backup_restore_pg.sh,
+# pg_stream.sh): a temporary directory, ok/FAIL lines, comparing files,
+# starting `hoshi serve` on a free port, stopping it cleanly.
+# The suite sets bin (the hoshi to run) before starting a server.
+
+# A temporary directory for the suite, and the servers it starts: both
+# gone when the suite exits, however it exits.
+tmp=$(mktemp -d)
+pids=()
+serve_cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  wait 2>/dev/null
+  rm -rf "$tmp"
+}
+trap serve_cleanup EXIT
 
 # check NAME EXPR: "ok   NAME" when EXPR (evaluated) holds, else "FAIL NAME".
 check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fi; }
+# same A B: whether files A and B (- for standard input) are the same
+# bytes; when not, the start of their diff, indented, for the log.
+same() { cmp -s "$1" "$2" || { diff "$1" "$2" | head -20 | sed 's/^/  /'; false; }; }
 
 # start NAME DB [ARGS...]: `hoshi serve --db DB ARGS` on a free port, its
 # output in $tmp/NAME.out and log in $tmp/NAME.log; sets port and pid.
