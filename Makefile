@@ -67,7 +67,10 @@ DEB_PACKAGES += sqlite3
 DEB_PACKAGES += nginx
 LIBS    += -lzip -lexpat
 # the PostgreSQL store (issue 12): libpq, and the server the tests start
-# themselves (initdb and pg_ctl in a temporary directory, tests/pg/pgtmp.py)
+# themselves (initdb and pg_ctl in a temporary directory, tests/pg/pgtmp.py);
+# its client programs (pg_dump, pg_restore, createdb, psql) back up and
+# restore a registry in tests/suites/backup_restore_pg.sh, run by `make check`
+# with every tests/suites/*.sh
 DEB_PACKAGES += postgresql libpq-dev
 PQ_CFLAGS := $(or $(shell pkg-config --cflags libpq 2>/dev/null),-I/usr/include/postgresql)
 LIBS    += $(or $(shell pkg-config --libs libpq 2>/dev/null),-lpq)
@@ -77,7 +80,7 @@ LIB_SRC := $(sort $(wildcard src/lib/*/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c src/server/*.c))
 # Unit programs that need a PostgreSQL server are run by the suite that
 # starts one (tests/suites/pg_*.sh), not bare by tests/run.py.
-PG_UNIT := test_pg_driver
+PG_UNIT := test_pg_driver test_pg_stream
 UNIT_SRC:= $(filter-out $(PG_UNIT:%=tests/unit/%.c),$(sort $(wildcard tests/unit/test_*.c)))
 
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
@@ -143,7 +146,7 @@ $(BUILD)/san/pg_migrate: tests/pg/pg_migrate.c src/lib/store/pg_schema.c src/lib
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(SAN) tests/pg/pg_migrate.c src/lib/store/pg_schema.c $(LIBS) $(LDFLAGS) -o $@
 
-$(BUILD)/san/pgtests/%: tests/unit/%.c $(BUILD)/san/libhoshi.a tests/unit/unit.h
+$(BUILD)/san/pgtests/%: tests/unit/%.c $(BUILD)/san/libhoshi.a tests/unit/unit.h tests/unit/pgschema.h
 	@mkdir -p $(dir $@)
 	$(call say,TEST,$@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(SAN) $< $(BUILD)/san/libhoshi.a $(LIBS) $(LDFLAGS) -o $@

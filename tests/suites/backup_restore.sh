@@ -11,43 +11,9 @@
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${HOSHI:-$here/build/san/hoshi}
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fi; }
+. "$here/tests/suites/lib/serve.bash"
 command -v sqlite3 >/dev/null || { echo "FAIL backup/restore: no sqlite3 command (Debian package sqlite3)"; exit 1; }
 
-# start NAME DB [ARGS...]: a server on a free port; sets port and pid.
-start() {
-  local name=$1 db=$2
-  shift 2
-  "$bin" serve --listen 127.0.0.1:0 --db "$db" --threads 2 "$@" >"$tmp/$name.out" 2>"$tmp/$name.log" &
-  pid=$!
-  pids+=("$pid")
-  port=
-  for _ in $(seq 600); do
-    port=$(sed -n 's|^hoshi serve: listening on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$tmp/$name.out")
-    [ -n "$port" ] && return 0
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "FAIL $name: server did not start: $(tail -c 2000 "$tmp/$name.log")"
-  exit 1
-}
-# stop NAME PID: SIGTERM, a clean exit and no sanitizer report.
-stop() {
-  local name=$1 rc
-  kill -TERM "$2"
-  wait "$2"
-  rc=$?
-  check "$name: stopped cleanly (exit 0)" '[ $rc = 0 ]'
-  check "$name: no sanitizer report" '! grep -q "Sanitizer\|runtime error" "$tmp/$name.log"'
-}
 q() { sqlite3 -batch -noheader "$@"; }
 
 # What must survive, counted in a database.
@@ -69,16 +35,7 @@ check "journey over HTTP: ★ then ★★ declared, policy published" \
   'grep -Eq "\"old\": \"[0-9]{11}\", \"new\": \"[0-9]{11}\"" "$tmp/journey.json"'
 victim=$(q "$live" "SELECT d.id FROM declarations d JOIN orgs o ON o.id = d.org_id WHERE d.status = 1
                      AND o.id NOT IN (SELECT org_id FROM users) ORDER BY d.seq LIMIT 1")
-PYTHONPATH=$here/tests/http python3 - "$live_port" "$victim" >"$tmp/withdraw.out" <<'PY'
-import sys
-from harness import Client
-port, did = int(sys.argv[1]), sys.argv[2]
-o = Client(port)
-o.post("/login", {"email": "operator@example.jp", "password": "hoshi-demo-2026"})
-r = o.post("/operator/withdraw", {"id": did, "reason": "false_declaration", "note": "backup test",
-                                 "confirm": "1"}, token_from="/dashboard")
-print(r.status)
-PY
+python3 "$here/tests/http/registry_steps.py" withdraw "$live_port" "$victim" >"$tmp/withdraw.out"
 check "operator's withdrawal over HTTP (an audit row)" \
   '[ "$(cat "$tmp/withdraw.out")" = 303 ] && [ "$(q "$live" "SELECT count(*) FROM audit_log WHERE decl_id = '"'$victim'"'")" = 1 ]'
 curl_keys() {
@@ -88,19 +45,7 @@ curl_keys() {
 curl_keys "$live_port" >"$tmp/keys-live.json"
 
 # --- the online backup, while the server answers a stream of requests
-python3 - "$live_port" "$tmp/reading" "$tmp/stop-reading" >"$tmp/reader.out" <<'PY' &
-import os, sys, urllib.request
-port, started, stop = sys.argv[1:4]
-n = bad = 0
-while not os.path.exists(stop):
-    for path in ("/registry", "/registry?q=demo", "/api/v1/declarations", "/registry?prefecture=13"):
-        try:
-            n += urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).status == 200
-        except Exception:
-            bad += 1
-    open(started, "w").close()
-print(n, bad)
-PY
+python3 "$here/tests/http/registry_steps.py" read "$live_port" "$tmp/reading" "$tmp/stop-reading" >"$tmp/reader.out" &
 reader=$!
 for _ in $(seq 600); do [ -e "$tmp/reading" ] && break; sleep 0.1; done
 before=$(facts "$live")
@@ -122,11 +67,7 @@ check "backup: the same facts as the live database at backup time" '[ "$(facts "
 check "backup: the key file copied with mode 0600" '[ "$(stat -c %a "$tmp/backup.db.keys")" = 600 ]'
 
 # a write after the backup: a restore must not have it
-PYTHONPATH=$here/tests/http python3 - "$live_port" <<'PY'
-import sys
-from harness import Client, signup
-signup(Client(int(sys.argv[1])), "after-backup@example.jp", "バックアップ後商店")
-PY
+python3 "$here/tests/http/registry_steps.py" signup "$live_port" after-backup@example.jp バックアップ後商店
 check "a sign-up after the backup is in the live database" \
   '[ "$(q "$live" "SELECT count(*) FROM users WHERE email = '"'after-backup@example.jp'"'")" = 1 ]'
 stop live "$live_pid"

@@ -5,7 +5,9 @@
 # installed hoshi.pc alone, scores a self-diagnosis through the public API
 # and renders its report; its scores must follow the scheme's rules
 # (include/hoshi/diag.h) and its report must equal the installed
-# command's for the same answers.
+# command's for the same answers.  A second program opens a store (SQLite,
+# and a PostgreSQL URL nobody listens at), so the flags must carry the
+# store's libraries, libpq among them.
 cd "$(dirname "$0")/../.." || exit 1
 root=$(pwd)
 tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
@@ -89,6 +91,59 @@ fi
 # The program must not have picked up the headers of the source tree.
 if grep -q -- "$root" <<<"$flags"; then
   echo "FAIL hoshi.pc points into the source tree: $flags"
+fi
+
+# A program that opens a store links the store's libraries: SQLite and,
+# for the PostgreSQL store behind the same open call, libpq (hoshi.pc's
+# Libs.private).  It makes an SQLite registry at the schema's version,
+# reads it (no rows yet), and on a postgresql:// URL nobody listens at
+# gets libpq's own refusal.
+cat >"$tmp/store.c" <<'EOF'
+/* A library user of the store. */
+#include <hoshi/hoshi.h>
+
+#include <stdio.h>
+
+static hoshi_err count(const hoshi_registry_row *row, void *ctx)
+{
+    (void)row;
+    ++*(long *)ctx;
+    return HOSHI_OK;
+}
+
+int main(int argc, char **argv)
+{
+    hoshi_store *s = NULL;
+    long rows = 0;
+    if (argc != 3 || hoshi_store_open(argv[1], 1, &s) != HOSHI_OK ||
+        hoshi_store_registry_rows(s, count, &rows) != HOSHI_OK) {
+        fprintf(stderr, "store: %s\n", hoshi_error_detail());
+        return 1;
+    }
+    printf("schema=%d rows=%ld\n", hoshi_store_schema_version(), rows);
+    hoshi_store_close(s);
+    hoshi_err err = hoshi_store_open(argv[2], 1, &s);
+    printf("pg=%d %s\n", (int)(err == HOSHI_ERR_IO), hoshi_error_detail());
+    return 0;
+}
+EOF
+if ${CC:-cc} -std=c11 -Wall -Wextra -Werror "$tmp/store.c" -o "$tmp/store" $flags 2>"$tmp/cc.err"; then
+  echo "ok   a program that opens a store builds with \`pkg-config --cflags --libs --static hoshi\`"
+else
+  echo "FAIL a program that opens a store builds with \`pkg-config --cflags --libs --static hoshi\`"
+  echo "  flags: $flags"; sed 's/^/  /' "$tmp/cc.err" | head -20
+fi
+out=$("$tmp/store" "$tmp/registry.db" "postgresql://hoshi@/hoshi?host=$tmp/no-server&port=5" 2>&1)
+version=$(sqlite3 -batch -noheader "$tmp/registry.db" "PRAGMA user_version" 2>/dev/null)
+if [ -n "$version" ] && [ "$(head -n1 <<<"$out")" = "schema=$version rows=0" ]; then
+  echo "ok   the installed library makes and reads an SQLite store (schema $version)"
+else
+  echo "FAIL the installed library makes and reads an SQLite store"; head -n5 <<<"$out" | sed 's/^/  /'
+fi
+if grep -q "^pg=1 database: connecting to PostgreSQL: .*$tmp/no-server" <<<"$out"; then
+  echo "ok   and its PostgreSQL store reaches libpq (a clear refusal where no server listens)"
+else
+  echo "FAIL and its PostgreSQL store reaches libpq"; tail -n +2 <<<"$out" | head -5 | sed 's/^/  /'
 fi
 
 # Items 1-5 implemented (4 points each), 6-18 partly (2 each), 19-25

@@ -6,34 +6,13 @@
  * end.  Without HOSHI_TEST_PG the test fails rather than skip.
  */
 #include "unit.h"
-#include "store/pg_int.h"
-#include "hoshi/error.h"
+#include "pgschema.h"
 #include "hoshi/testing.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
-
-static const char *url;
-static char schema[64];
-
-/* A connection with the test's schema first on its search path; the
- * test cannot go on without one. */
-static hi_pg *conn(void)
-{
-    void *db = NULL;
-    if (hi_pg_connect(url, &db) != HOSHI_OK) {
-        printf("FAIL pg_driver: connect: %s\n", hoshi_error_detail());
-        exit(1);
-    }
-    /* waits in the tests end when the test lets them, not on a timeout */
-    char sql[128];
-    snprintf(sql, sizeof sql, "SET search_path TO %s; SET lock_timeout = 0", schema);
-    if (!hi_pg_exec(db, sql))
-        printf("  %s: %s\n", sql, ((hi_pg *)db)->err_msg);
-    return db;
-}
 
 static const hi_driver *D = &hi_pg_driver;
 
@@ -508,25 +487,7 @@ static hoshi_err use(hi_pg *db)
 static void test_faults(void)
 {
     hi_pg *db = conn();
-    bool done = false;
-    for (long n = 0; n < 100 && !done; n++) {
-        hoshi_testing_fail_alloc(n, false);
-        hoshi_err err = use(db);
-        bool injected = hoshi_testing_alloc_failed();
-        hoshi_testing_fail_alloc(-1, false);
-        if (!injected) {
-            CHECK_INT(err, HOSHI_OK);
-            done = true;
-            continue;
-        }
-        CHECK_INT(err, HOSHI_ERR_NOMEM);
-        CHECK(D->nomem(db));
-        if (err != HOSHI_ERR_NOMEM)
-            printf("  after %ld allocations: %s\n", n, hoshi_error_detail());
-        CHECK_INT(use(db), HOSHI_OK);
-        CHECK(!D->in_transaction(db));
-    }
-    CHECK(done);
+    pg_fault_sweep(db, use, 100);
     hoshi_testing_fail_alloc(0, false);
     void *out = (void *)1;
     CHECK_INT(hi_pg_connect(url, &out), HOSHI_ERR_NOMEM);
@@ -652,24 +613,8 @@ static void test_migrate(void)
 
 int main(void)
 {
-    url = getenv("HOSHI_TEST_PG");
-    if (url == NULL || *url == '\0') {
-        printf("FAIL pg_driver: HOSHI_TEST_PG is not set\n");
+    if (!pg_schema_begin("pg_driver", "pgdrv"))
         return 1;
-    }
-    snprintf(schema, sizeof schema, "pgdrv_%ld", (long)getpid());
-    void *admin = NULL;
-    if (hi_pg_connect(url, &admin) != HOSHI_OK) {
-        printf("FAIL pg_driver: %s\n", hoshi_error_detail());
-        return 1;
-    }
-    char sql[128];
-    snprintf(sql, sizeof sql, "CREATE SCHEMA %s", schema);
-    if (!hi_pg_exec(admin, sql)) {
-        printf("FAIL pg_driver: %s: %s\n", sql, ((hi_pg *)admin)->err_msg);
-        D->close(admin);
-        return 1;
-    }
     RUN(test_rewrite);
     RUN(test_types);
     RUN(test_changes_unique);
@@ -679,9 +624,5 @@ int main(void)
     RUN(test_faults);
     RUN(test_connect);
     RUN(test_migrate);
-    snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", schema);
-    if (!hi_pg_exec(admin, sql))
-        printf("  %s: %s\n", sql, ((hi_pg *)admin)->err_msg);
-    D->close(admin);
-    return UNIT_RESULT();
+    return pg_schema_end();
 }

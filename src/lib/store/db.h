@@ -49,6 +49,12 @@ typedef struct hi_driver {
     /* HI_ROW, HI_DONE, or HI_STEP_ERROR (the message is then the
      * connection's: hi_driver.fail). */
     int (*step)(hi_stmt *st);
+    /* From now on st's rows are read from the database as they are
+     * stepped, not all at its first step, so a result too big to hold
+     * (the registry export) takes the memory of one row; until st is done
+     * or reset its connection runs nothing else.  NULL when the driver
+     * always reads so (SQLite). */
+    void (*stream)(hi_stmt *st);
     long long (*col_int64)(hi_stmt *st, int i);
     /* Never NULL: "" for NULL. */
     const char *(*col_text)(hi_stmt *st, int i);
@@ -90,6 +96,7 @@ static inline void hi_bind_text(hi_stmt *st, int i, const char *s) { st->drv->bi
 static inline void hi_bind_blob(hi_stmt *st, int i, const void *p, size_t n) { st->drv->bind_blob(st, i, p, n); }
 static inline void hi_bind_null(hi_stmt *st, int i) { st->drv->bind_null(st, i); }
 static inline int hi_step(hi_stmt *st) { return st->drv->step(st); }
+static inline void hi_stream(hi_stmt *st) { if (st->drv->stream != NULL) st->drv->stream(st); }
 static inline long long hi_col_int64(hi_stmt *st, int i) { return st->drv->col_int64(st, i); }
 static inline int hi_col_int(hi_stmt *st, int i) { return (int)st->drv->col_int64(st, i); }
 static inline const char *hi_col_text(hi_stmt *st, int i) { return st->drv->col_text(st, i); }

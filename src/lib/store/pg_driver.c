@@ -3,7 +3,10 @@
  * prepared on the server under a per-connection name with their ?N
  * parameters turned into $N, run on their first step with the values bound
  * (text for integers and texts, binary for blobs), and their result rows
- * handed out one per step.  It also makes PostgreSQL behave as the
+ * handed out one per step: held whole from the first step, or for a
+ * statement asked to stream (hi_stream: the registry export) read from
+ * the server one row per step in libpq's single-row mode, so a million
+ * rows take the memory of one.  It also makes PostgreSQL behave as the
  * operations expect from SQLite: a failed statement inside a transaction
  * undoes only itself, writers exclude each other, booleans read as 1 and
  * 0.  Connecting and migrating are pg_open.c's.
@@ -36,14 +39,22 @@ typedef struct pg_stmt {
     int *lengths;
     int *formats;
     char (*ints)[24];             /* the text of integers bound */
-    PGresult *res;                /* held from the first step until done or reset */
+    PGresult *res;                /* from the first step until done or reset (streamed: one row's) */
     bool done;
+    bool stream;                  /* read rows one per step (hi_stream) */
+    bool streaming;               /* a streamed result is being read (db->streaming) */
+    bool cancel;                  /* ending it early may cancel it: it runs outside a transaction */
     int row, nrow;
     unsigned char **blob;         /* decoded bytea of the current row, per column */
     size_t *blob_len;
 } pg_stmt;
 
 #define PG(st) ((pg_stmt *)(st))
+
+/* What a statement, a transaction or a plain command on a connection
+ * fails with while a streamed result is being read on it (libpq would
+ * only say "another command is already in progress", and no result). */
+#define BUSY_MSG "another statement's rows are still being read on this connection"
 
 /* ---- errors */
 
@@ -95,6 +106,10 @@ void hi_pg_note_result(hi_pg *db, const PGresult *r)
 
 bool hi_pg_exec(hi_pg *db, const char *sql)
 {
+    if (db->streaming != NULL) {
+        hi_pg_note(db, false, BUSY_MSG);
+        return false;
+    }
     PGresult *r = PQexec(db->pg, sql);
     ExecStatusType s = PQresultStatus(r);
     bool ok = r != NULL && (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK);
@@ -257,9 +272,12 @@ static void clear_row(pg_stmt *st)
     }
 }
 
+static void end_stream(pg_stmt *st);
+
 static void clear_result(pg_stmt *st)
 {
     clear_row(st);
+    end_stream(st);
     free(st->blob);
     free(st->blob_len);
     st->blob = NULL;
@@ -298,6 +316,10 @@ static hoshi_err pg_prepare(void *dbv, const char *sql, hi_stmt **out)
 {
     hi_pg *db = dbv;
     *out = NULL;
+    if (db->streaming != NULL) {
+        hi_pg_note(db, false, BUSY_MSG);
+        return hi_fail(HOSHI_ERR_INTERNAL, "database: prepare: %s", BUSY_MSG);
+    }
     rewrite rw;
     const char *why;
     hoshi_err err = rewrite_params(sql, &rw, &why);
@@ -366,7 +388,12 @@ static void pg_reset(hi_stmt *h)
 
 static bool pg_busy(hi_stmt *h)
 {
-    return PG(h)->res != NULL;
+    return PG(h)->res != NULL || PG(h)->streaming;
+}
+
+static void pg_stream(hi_stmt *h)
+{
+    PG(h)->stream = true;
 }
 
 /* Slot of parameter i (1-based), or -1.  A number the statement does not
@@ -532,17 +559,147 @@ static PGresult *run(pg_stmt *st)
     return r;
 }
 
+/* ---- streaming */
+
+/* Ends st's streamed result if it is being read: the rows left are read
+ * and dropped, after asking the server to stop sending them when st runs
+ * outside a transaction (cancelling inside one would abort it).  The
+ * connection's last error stays what it was. */
+static void end_stream(pg_stmt *st)
+{
+    if (!st->streaming)
+        return;
+    hi_pg *db = st->db;
+    if (st->cancel) {
+        PGcancel *c = PQgetCancel(db->pg);
+        char why[256];
+        if (c != NULL) {
+            PQcancel(c, why, sizeof why);
+            PQfreeCancel(c);
+        }
+    }
+    PGresult *r;
+    while ((r = PQgetResult(db->pg)) != NULL)
+        PQclear(r);
+    st->streaming = false;
+    db->streaming = NULL;
+}
+
+/* Sends st (a read) for its rows to come one per PQgetResult; false
+ * with the error recorded when it could not be sent. */
+static bool start_stream(pg_stmt *st)
+{
+    hi_pg *db = st->db;
+    st->cancel = PQtransactionStatus(db->pg) == PQTRANS_IDLE;
+    if (!PQsendQueryPrepared(db->pg, st->name, st->nparam, st->values, st->lengths, st->formats, 0)) {
+        const char *msg = PQerrorMessage(db->pg);
+        if (*msg == '\0')
+            msg = "the query could not be sent";
+        hi_pg_note(db, strstr(msg, "out of memory") != NULL, msg);
+        return false;
+    }
+    st->streaming = true;
+    db->streaming = st;
+    /* refused only when not called right after the send */
+    if (!PQsetSingleRowMode(db->pg)) {
+        end_stream(st);
+        hi_pg_note(db, false, "libpq refused single-row mode");
+        return false;
+    }
+    return true;
+}
+
+/* Reads the next row of st's streamed result into st->res (a result of
+ * that row alone): HI_ROW, or HI_DONE or HI_STEP_ERROR (recorded), after
+ * which the stream is over. */
+static int next_streamed(pg_stmt *st)
+{
+    hi_pg *db = st->db;
+    clear_row(st);
+    PQclear(st->res);
+    st->res = NULL;
+    PGresult *r = PQgetResult(db->pg);
+    ExecStatusType s = PQresultStatus(r);
+    if (r != NULL && s == PGRES_SINGLE_TUPLE) {
+        st->res = r;
+        st->row = 0;
+        st->nrow = 1;
+        return HI_ROW;
+    }
+    /* the end: PGRES_TUPLES_OK without rows, or the error that ended it */
+    int rc = HI_DONE;
+    if (r == NULL || s != PGRES_TUPLES_OK) {
+        hi_pg_note_result(db, r);
+        rc = HI_STEP_ERROR;
+    }
+    PQclear(r);
+    st->cancel = false;           /* the server is done with it: nothing to cancel */
+    end_stream(st);
+    return rc;
+}
+
+/* Room for the decoded bytea of each column of st's result; false when
+ * out of memory. */
+static bool alloc_blobs(pg_stmt *st)
+{
+    int nf = PQnfields(st->res);
+    if (nf == 0 || st->blob != NULL)
+        return true;
+    st->blob = hi_calloc((size_t)nf, sizeof *st->blob);
+    st->blob_len = hi_calloc((size_t)nf, sizeof *st->blob_len);
+    return st->blob != NULL && st->blob_len != NULL;
+}
+
+/* The current row handed out: its bytea decoded here, so running out of
+ * memory is the step's error (a column accessor has no way to report
+ * one). */
+static int row_ready(pg_stmt *st)
+{
+    if (!alloc_blobs(st))
+        goto nomem;
+    for (int i = 0; i < PQnfields(st->res); i++) {
+        if (PQftype(st->res, i) == OID_BYTEA && !PQgetisnull(st->res, st->row, i) && bytea(st, i) == NULL)
+            goto nomem;
+    }
+    return HI_ROW;
+nomem:
+    clear_result(st);
+    hi_pg_note(st->db, true, "out of memory");
+    return HI_STEP_ERROR;
+}
+
+/* A step of a streamed statement: the next row, or the end. */
+static int step_streamed(pg_stmt *st)
+{
+    int rc = next_streamed(st);
+    if (rc == HI_ROW)
+        return row_ready(st);
+    clear_result(st);
+    st->done = rc == HI_DONE;
+    return rc;
+}
+
 static int pg_step(hi_stmt *h)
 {
     pg_stmt *st = PG(h);
     hi_pg *db = st->db;
     if (st->done)
         return HI_DONE;
+    if (st->streaming)
+        return step_streamed(st);
     if (st->res == NULL) {
         if (st->bad_bind) {
             hi_pg_note(db, false, "a parameter bound out of range or too long");
             return HI_STEP_ERROR;
         }
+        if (db->streaming != NULL) {
+            hi_pg_note(db, false, BUSY_MSG);
+            return HI_STEP_ERROR;
+        }
+        /* Only reads stream: a write runs in a transaction it commits
+         * before handing out rows (see run). */
+        if (st->stream && st->kind == KIND_READ)
+            return start_stream(st) ? step_streamed(st) : HI_STEP_ERROR;
         PGresult *r = run(st);
         if (r == NULL)
             return HI_STEP_ERROR;
@@ -558,32 +715,11 @@ static int pg_step(hi_stmt *h)
         st->res = r;
         st->nrow = PQntuples(r);
         st->row = -1;
-        int nf = PQnfields(r);
-        if (nf > 0) {
-            st->blob = hi_calloc((size_t)nf, sizeof *st->blob);
-            st->blob_len = hi_calloc((size_t)nf, sizeof *st->blob_len);
-            if (st->blob == NULL || st->blob_len == NULL) {
-                clear_result(st);
-                hi_pg_note(db, true, "out of memory");
-                return HI_STEP_ERROR;
-            }
-        }
     } else {
         clear_row(st);
     }
-    if (++st->row < st->nrow) {
-        /* decoded here, so running out of memory is the step's error
-         * (a column accessor has no way to report one) */
-        for (int i = 0; i < PQnfields(st->res); i++) {
-            if (PQftype(st->res, i) == OID_BYTEA && !PQgetisnull(st->res, st->row, i) &&
-                bytea(st, i) == NULL) {
-                clear_result(st);
-                hi_pg_note(db, true, "out of memory");
-                return HI_STEP_ERROR;
-            }
-        }
-        return HI_ROW;
-    }
+    if (++st->row < st->nrow)
+        return row_ready(st);
     clear_result(st);
     st->done = true;
     return HI_DONE;
@@ -701,6 +837,10 @@ static bool pg_in_transaction(void *db)
 static void pg_rollback(void *dbv)
 {
     hi_pg *db = dbv;
+    /* A connection given back in the middle of a streamed result: the
+     * rows left are no one's. */
+    if (db->streaming != NULL)
+        end_stream(db->streaming);
     if (pg_in_transaction(db))
         PQclear(PQexec(db->pg, "ROLLBACK"));
 }
@@ -717,6 +857,10 @@ static void pg_rollback(void *dbv)
 static hoshi_err pg_begin(void *dbv)
 {
     hi_pg *db = dbv;
+    if (db->streaming != NULL) {
+        hi_pg_note(db, false, BUSY_MSG);
+        return pg_fail(db, "begin");
+    }
     if (pg_in_transaction(db)) {
         hi_pg_note(db, false, "a transaction is already open");
         return pg_fail(db, "begin");
@@ -764,6 +908,7 @@ const hi_driver hi_pg_driver = {
     .bind_blob = pg_bind_blob,
     .bind_null = pg_bind_null,
     .step = pg_step,
+    .stream = pg_stream,
     .col_int64 = pg_col_int64,
     .col_text = pg_col_text,
     .col_bytes = pg_col_bytes,

@@ -36,6 +36,7 @@ typedef struct hi_pg {
     unsigned long long names;     /* statements prepared: names hi_1, hi_2, … */
     unsigned long long epoch;     /* bumped by a reconnect, which drops the server's statements */
     long long changes;            /* rows changed by the last INSERT, UPDATE or DELETE */
+    struct pg_stmt *streaming;    /* the statement whose rows are being read one by one, or NULL */
     /* the last error */
     bool err_nomem;
     char err_state[6];            /* SQLSTATE, "" when the failure was ours or libpq's */
