@@ -35,6 +35,9 @@ static board_status status_of(const hoshi_supplier *s, const char *cutoff)
     return s->level == 2 ? ST_STAR2 : ST_STAR1;
 }
 
+/* Days before a renewed invitation is mailed to the same supplier again. */
+#define SUPPLIER_REMAIL_DAYS 7
+
 /* What the forms show again after a refusal. */
 typedef struct board_form {
     const char *number, *name, *email;
@@ -469,8 +472,11 @@ void srv_page_suppliers_invite(srv_req *r, srv_resp *p)
     }
     bool mail = strcmp(srv_req_form(r, "mail"), "1") == 0;
     size_t mailed = 0;
+    long long remail_after = (long long)time(NULL) - SUPPLIER_REMAIL_DAYS * 86400LL;
     for (size_t i = 0; mail && i < k; i++) {
-        if (it[i].s->email[0] == '\0')
+        /* A link renewed within the week is not mailed again: the server
+         * must not become a way to mail someone over and over. */
+        if (it[i].s->email[0] == '\0' || it[i].s->invited_at > remail_after)
             continue;
         const char *vars[] = {"client", org.name, "supplier", it[i].s->name, NULL};
         mailed += srv_acct_mail(r, "supplier_invite", it[i].s->email, "/suppliers/invite/", it[i].token, vars);

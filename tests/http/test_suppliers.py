@@ -299,6 +299,11 @@ def invitations(port, db, a, server, mail, client):
           and fresh.group(1) != path and Client(port).get(path).status == 404, r.status)
     check("invite again, unticked mail: nothing mailed", len(mail.all("supplier_invite")) == 1)
     path = fresh.group(1) if fresh else path
+    r = a.post("/suppliers/invite", {"again": "1", "mail": "1"}, token_from="/suppliers")
+    fresh = re.search(r"(/suppliers/invite/[A-Za-z0-9_-]{43})$", r.body.strip())
+    check("invite again with mail within the week: a new link, but no second mail", r.status == 200
+          and fresh is not None and len(mail.all("supplier_invite")) == 1, (r.status, len(mail.all("supplier_invite"))))
+    path = fresh.group(1) if fresh else path
     LINK[0] = path
     # operator's figures
     q(db, "UPDATE users SET operator = 1 WHERE email = ?", ("b@example.jp",))
