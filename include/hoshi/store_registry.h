@@ -108,6 +108,11 @@ typedef struct hoshi_decl_query {
     bool include_withdrawn;
     long long offset;
     size_t limit;
+    /* When > 0: a capped result (more than HOSHI_STORE_COUNT_CAP) gives no
+     * rows at an offset at or past this, without walking to it, so a
+     * caller that offers only a capped search's first pages learns so
+     * from one search. */
+    long long capped_offset_max;
 } hoshi_decl_query;
 
 /* One organisation with a declaration, for seeding demo data in bulk. */
@@ -172,7 +177,8 @@ hoshi_err hoshi_store_decl_active(hoshi_store *s, long long org_id, hoshi_decl *
  * HOSHI_STORE_COUNT_CAP, else HOSHI_STORE_COUNT_CAP + 1 ("more than");
  * an offset at or past *total gives no rows, and q->limit 0 only counts.
  * A capped search reaches a page by walking the newest declarations, so
- * a caller offers only its first pages (the registry: 50).
+ * a caller offers only its first pages (the registry: 50) and says where
+ * they end in q->capped_offset_max.
  * A name whose key is empty (only punctuation) matches nothing.
  * HOSHI_ERR_INPUT when the name is not UTF-8, HOSHI_ERR_LIMIT when it is
  * longer than HOSHI_NAMEKEY_INPUT_MAX bytes, HOSHI_ERR_DATA when the

@@ -82,7 +82,7 @@ void srv_page_operator(srv_req *r, srv_resp *p)
     hoshi_decl rows[OPERATOR_ROWS];
     size_t n = 0;
     long long total = 0;
-    hoshi_decl_query dq = {name, 0, NULL, 0, true, 0, OPERATOR_ROWS};
+    hoshi_decl_query dq = {name, 0, NULL, 0, true, 0, OPERATOR_ROWS, 0};
     if (!q_ok) {
         srv_text_error(srv_var(&v, "err_q"), r, srv_text(r, "operator", "q"), &why, QUERY_MAX);
         p->status = 400;

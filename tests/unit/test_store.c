@@ -130,7 +130,7 @@ static void declarations_step_up_and_search(void)
     hoshi_decl out[5];
     size_t n;
     long long total;
-    hoshi_decl_query q = {"田1", 0, NULL, 0, false, 0, 5};
+    hoshi_decl_query q = {"田1", 0, NULL, 0, false, 0, 5, 0};
     CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
     CHECK_INT(total, 1);
     CHECK_INT(n, 1);
@@ -140,7 +140,7 @@ static void declarations_step_up_and_search(void)
     q.name = "山%店"; /* … and not a wildcard */
     CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
     CHECK_INT(total, 0);
-    hoshi_decl_query q2 = {NULL, 13, "G", 2, false, 0, 5};
+    hoshi_decl_query q2 = {NULL, 13, "G", 2, false, 0, 5, 0};
     CHECK_INT(hoshi_store_decl_search(s, &q2, out, &n, &total), HOSHI_OK);
     CHECK_INT(total, 1);
     q2.prefecture = 1;
@@ -197,7 +197,7 @@ static void policy_and_seed(void)
     hoshi_decl out[5];
     size_t n;
     long long total;
-    hoshi_decl_query q = {"デモ", 27, NULL, 2, false, 0, 5};
+    hoshi_decl_query q = {"デモ", 27, NULL, 2, false, 0, 5, 0};
     CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
     CHECK_INT(total, 2);
     CHECK(out[0].has_policy);
@@ -206,7 +206,7 @@ static void policy_and_seed(void)
     snprintf(org.name, sizeof org.name, "診断つき");
     hoshi_seed_decl diag = {&org, 2, "2026-01-03", "方針", "代表", "1111111111111111111111112", 97};
     CHECK_INT(hoshi_store_seed(s, &diag, 1), HOSHI_OK);
-    hoshi_decl_query dq = {"診断つき", 0, NULL, 0, false, 0, 5};
+    hoshi_decl_query dq = {"診断つき", 0, NULL, 0, false, 0, 5, 0};
     CHECK_INT(hoshi_store_decl_search(s, &dq, out, &n, &total), HOSHI_OK);
     CHECK_INT(total, 1);
     hoshi_diagnosis dg[2];
@@ -221,7 +221,7 @@ static void policy_and_seed(void)
         hoshi_seed_decl b[2] = {{&org, 1, "2026-01-01", NULL, NULL, NULL, 0},
                                 {&org, 2, "2026-01-01", "方針", "代表", bad[i], 1}};
         CHECK_INT(hoshi_store_seed(s, b, 2), HOSHI_ERR_INPUT);
-        hoshi_decl_query bq = {"不正", 0, NULL, 0, true, 0, 5};
+        hoshi_decl_query bq = {"不正", 0, NULL, 0, true, 0, 5, 0};
         CHECK_INT(hoshi_store_decl_search(s, &bq, out, &n, &total), HOSHI_OK);
         CHECK_INT(total, 0);
     }
@@ -245,7 +245,7 @@ static void policy_draft_and_published_apart(void)
     CHECK_INT(hoshi_store_policy_get(s, o, &got), HOSHI_OK);
     CHECK(!got.published && !got.unpublished_changes);
     free(got.body);
-    hoshi_decl_query q = {NULL, 0, NULL, 0, false, 0, 5};
+    hoshi_decl_query q = {NULL, 0, NULL, 0, false, 0, 5, 0};
     hoshi_decl out[5];
     size_t n;
     long long total, g0, g1;
@@ -428,7 +428,7 @@ static void many_distinct_statements_on_one_connection(void)
         for (int mask = 0; mask < 64; mask++) {
             const char *name = names[mask & 3];
             hoshi_decl_query q = {name, mask & 4 ? 13 : 0, mask & 8 ? "G" : NULL, mask & 16 ? 2 : 0,
-                                  (mask & 32) != 0, 0, 5};
+                                  (mask & 32) != 0, 0, 5, 0};
             hoshi_decl out[5];
             size_t n;
             long long total;

@@ -551,9 +551,9 @@ typedef struct search_out {
  * organisations), a name in force (its bigram's declarations, the count
  * keeping their seqs), one character (the grams that begin with it). */
 static const hoshi_decl_query searches[] = {
-    {"星野", 13, NULL, 0, true, 0, 4},
-    {"星野", 0, NULL, 0, false, 0, 4},
-    {"星", 0, NULL, 0, false, 0, 4},
+    {"星野", 13, NULL, 0, true, 0, 4, 0},
+    {"星野", 0, NULL, 0, false, 0, 4, 0},
+    {"星", 0, NULL, 0, false, 0, 4, 0},
 };
 
 static hoshi_err run_searches(ctx *x, void *out)

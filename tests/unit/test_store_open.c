@@ -245,7 +245,7 @@ static void upgrade_keeps_every_row(void)
     hoshi_decl out[4];
     size_t n;
     long long total;
-    hoshi_decl_query q = {"星野", 0, NULL, 0, false, 0, 4};
+    hoshi_decl_query q = {"星野", 0, NULL, 0, false, 0, 4, 0};
     CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
     CHECK_INT(total, 1);
     q.name = "yamada";

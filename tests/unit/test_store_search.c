@@ -61,7 +61,7 @@ static long long found(hoshi_store *s, const char *name, int prefecture)
     hoshi_decl out[10];
     size_t n = 0;
     long long total = -1;
-    hoshi_decl_query q = {name, prefecture, NULL, 0, false, 0, 10};
+    hoshi_decl_query q = {name, prefecture, NULL, 0, false, 0, 10, 0};
     CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
     CHECK_INT((long long)n, total < 10 ? total : 10);
     return total;
@@ -103,7 +103,7 @@ static void spellings_find_each_other(void)
     hoshi_decl out[2];
     size_t n;
     long long total;
-    hoshi_decl_query q = {"\xE3\x81", 0, NULL, 0, false, 0, 2};
+    hoshi_decl_query q = {"\xE3\x81", 0, NULL, 0, false, 0, 2, 0};
     CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_ERR_INPUT);
     hoshi_store_close(s);
 }
@@ -132,7 +132,7 @@ static long long found_level(hoshi_store *s, const char *name, int prefecture, i
     hoshi_decl out[10];
     size_t n = 0;
     long long total = -1;
-    hoshi_decl_query q = {name, prefecture, NULL, level, false, 0, 10};
+    hoshi_decl_query q = {name, prefecture, NULL, level, false, 0, 10, 0};
     CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
     CHECK_INT((long long)n, total < 10 ? total : 10);
     return total;
@@ -280,7 +280,7 @@ static void count_capped_above_the_cap(void)
                     for (int i = CAP_N - 1; i >= 0; i--)
                         if (cap_match(i, names[a], prefs[b], inds[c], level))
                             want[m++] = i;
-                    hoshi_decl_query q = {names[a], prefs[b], inds[c], level, false, 0, 20};
+                    hoshi_decl_query q = {names[a], prefs[b], inds[c], level, false, 0, 20, 0};
                     long long last = m > HOSHI_STORE_COUNT_CAP ? HOSHI_STORE_COUNT_CAP - 10 : (m - 1) / 20 * 20;
                     cap_page(s, q, 0, want, m);
                     cap_page(s, q, last > 0 ? last : 0, want, m);
@@ -290,7 +290,7 @@ static void count_capped_above_the_cap(void)
     hoshi_decl out[1];
     size_t n = 0;
     long long total = 0;
-    hoshi_decl_query q = {"共通", 0, NULL, 0, false, 0, 1};
+    hoshi_decl_query q = {"共通", 0, NULL, 0, false, 0, 1, 0};
     CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
     CHECK_INT(total, HOSHI_STORE_COUNT_CAP);
     /* past the cap of a capped search: nothing */
@@ -299,6 +299,24 @@ static void count_capped_above_the_cap(void)
     CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
     CHECK_INT(total, HOSHI_STORE_COUNT_CAP + 1);
     CHECK_INT(n, 0);
+    /* past the pages a caller offers of a capped search: counted, no rows;
+     * before them, the rows; an exact result ignores the bound */
+    q.offset = 1000;
+    q.capped_offset_max = 1000;
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, HOSHI_STORE_COUNT_CAP + 1);
+    CHECK_INT(n, 0);
+    q.offset = 999;
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT(n, 1);
+    q.name = "希少";
+    q.offset = 20;
+    q.capped_offset_max = 10;
+    CHECK_INT(hoshi_store_decl_search(s, &q, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, 30);
+    CHECK_INT(n, 1);
+    q.capped_offset_max = 0;
+    q.name = NULL;
     /* withdrawn ones count only when asked for */
     q.offset = 0;
     q.name = "希少";

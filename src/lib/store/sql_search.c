@@ -350,7 +350,8 @@ hoshi_err hi_sq_decl_search(hoshi_store *base, const hoshi_decl_query *q, hoshi_
     long long *seqs = NULL;
     hi_conn *c = hi_sq_acquire(HI_SQ(base));
     if ((err = choose(c, q, &p)) == HOSHI_OK && (err = count(c, q, &p, total, &seqs)) == HOSHI_OK &&
-        q->limit > 0 && q->offset < *total) {
+        q->limit > 0 && q->offset < *total &&
+        !(*total > HOSHI_STORE_COUNT_CAP && q->capped_offset_max > 0 && q->offset >= q->capped_offset_max)) {
         if (seqs != NULL && *total <= HOSHI_STORE_COUNT_CAP)
             err = page_of(c, q, seqs, *total, out, n);
         else
