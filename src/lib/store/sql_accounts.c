@@ -27,7 +27,7 @@ static hoshi_err signup_in(hi_conn *c, const char *email, const char *pwhash, co
     hoshi_err err = hi_sq_prep(c, "SELECT 1 FROM users WHERE email = ?1", &st);
     if (err != HOSHI_OK)
         return err;
-    hi_sq_bind_text(st, 1, email);
+    hi_bind_text(st, 1, email);
     int rc = hi_step(st);
     hi_sq_done(st);
     if (rc == HI_ROW)
@@ -39,16 +39,16 @@ static hoshi_err signup_in(hi_conn *c, const char *email, const char *pwhash, co
         return err;
     if ((err = hi_sq_prep(c, "INSERT INTO orgs(name, name_key) VALUES (?1, ?2) RETURNING id", &st)) != HOSHI_OK)
         goto free_key;
-    hi_sq_bind_text(st, 1, org_name);
-    hi_sq_bind_text(st, 2, key);
+    hi_bind_text(st, 1, org_name);
+    hi_bind_text(st, 2, key);
     if ((err = hi_sq_insert_id(c, st, "insert organisation", org_id)) != HOSHI_OK)
         goto free_key;
     if ((err = hi_sq_prep(c, "INSERT INTO users(org_id, email, pwhash) VALUES (?1, ?2, ?3) RETURNING id",
                           &st)) != HOSHI_OK)
         goto free_key;
     hi_bind_int64(st, 1, *org_id);
-    hi_sq_bind_text(st, 2, email);
-    hi_sq_bind_text(st, 3, pwhash);
+    hi_bind_text(st, 2, email);
+    hi_bind_text(st, 3, pwhash);
     err = hi_sq_insert_id(c, st, "insert user", user_id);
 free_key:
     free(key);
@@ -102,9 +102,9 @@ static hoshi_err session_create_in(hi_conn *c, const char *digest, long long use
                                   " VALUES (?1, ?2, ?3, ?4)", &st);
     if (err != HOSHI_OK)
         return err;
-    hi_sq_bind_text(st, 1, digest);
+    hi_bind_text(st, 1, digest);
     hi_bind_int64(st, 2, user_id);
-    hi_sq_bind_text(st, 3, token);
+    hi_bind_text(st, 3, token);
     hi_bind_int64(st, 4, expires);
     if ((err = step_done(c, st, "insert session")) != HOSHI_OK)
         return err;
@@ -140,7 +140,7 @@ struct session_key {
 static void bind_session_key(hi_stmt *st, const void *ctx)
 {
     const struct session_key *k = ctx;
-    hi_sq_bind_text(st, 1, k->digest);
+    hi_bind_text(st, 1, k->digest);
     hi_bind_int64(st, 2, k->now);
 }
 

@@ -41,11 +41,11 @@ static hoshi_err insert_row(hi_conn *c, const hoshi_audit_new *a, long long now,
         return err;
     hi_bind_int64(st, 1, now);
     hi_bind_int64(st, 2, a->operator_id);
-    hi_sq_bind_text(st, 3, a->action);
-    hi_sq_bind_text(st, 4, a->decl_id);
+    hi_bind_text(st, 3, a->action);
+    hi_bind_text(st, 4, a->decl_id);
     hi_bind_int64(st, 5, a->org_id);
-    hi_sq_bind_text(st, 6, a->reason);
-    hi_sq_bind_text(st, 7, a->note);
+    hi_bind_text(st, 6, a->reason);
+    hi_bind_text(st, 7, a->note);
     long long row_id = 0;
     err = hi_sq_insert_id(c, st, "append to the audit log", &row_id);
     if (err == HOSHI_OK && id != NULL)
@@ -89,7 +89,7 @@ typedef struct list_args {
 static void bind_list(hi_stmt *st, const void *ctx)
 {
     const list_args *a = ctx;
-    hi_sq_bind_text(st, 1, a->decl_id);
+    hi_bind_text(st, 1, a->decl_id);
     hi_bind_int64(st, 2, a->limit);
     hi_bind_int64(st, 3, a->offset);
 }
@@ -142,9 +142,9 @@ hoshi_err hi_sq_decl_withdraw_programme(hoshi_store *base, const hoshi_audit_new
         hi_sq_rollback(c, err);
         goto release;
     }
-    hi_sq_bind_text(st, 1, a->decl_id);
-    hi_sq_bind_text(st, 2, date);
-    hi_sq_bind_text(st, 3, a->reason);
+    hi_bind_text(st, 1, a->decl_id);
+    hi_bind_text(st, 2, date);
+    hi_bind_text(st, 3, a->reason);
     if (hi_step(st) != HI_DONE)
         err = hi_sq_fail(c, "withdraw declaration");
     else if (hi_sq_changes(c) != 1)

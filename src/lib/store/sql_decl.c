@@ -23,10 +23,10 @@ hoshi_err hi_sq_insert_decl(hi_conn *c, long long org_id, int level, const char 
                          (long long)randombytes_uniform(10U);
         if ((err = hoshi_decl_id_make(base, id_out)) != HOSHI_OK)
             return err;
-        hi_sq_bind_text(st, 1, id_out);
+        hi_bind_text(st, 1, id_out);
         hi_bind_int64(st, 2, org_id);
         hi_bind_int64(st, 3, level);
-        hi_sq_bind_text(st, 4, date);
+        hi_bind_text(st, 4, date);
         int rc = hi_step(st);
         hi_sq_done(st);
         if (rc != HI_DONE)
@@ -46,8 +46,8 @@ hoshi_err hi_sq_withdraw_org(hi_conn *c, long long org_id, const char *date, con
     if (err != HOSHI_OK)
         return err;
     hi_bind_int64(st, 1, org_id);
-    hi_sq_bind_text(st, 2, date);
-    hi_sq_bind_text(st, 3, reason);
+    hi_bind_text(st, 2, date);
+    hi_bind_text(st, 3, reason);
     int rc = hi_step(st);
     hi_sq_done(st);
     if (rc != HI_DONE)
@@ -162,8 +162,8 @@ struct withdraw_args {
 static void bind_withdraw(hi_stmt *st, const void *ctx)
 {
     const struct withdraw_args *a = ctx;
-    hi_sq_bind_text(st, 1, a->id);
-    hi_sq_bind_text(st, 2, a->date);
+    hi_bind_text(st, 1, a->id);
+    hi_bind_text(st, 2, a->date);
 }
 
 hoshi_err hi_sq_decl_withdraw_id(hoshi_store *base, const char *id, const char *date)

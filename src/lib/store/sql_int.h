@@ -45,8 +45,6 @@ void hi_sq_text(hi_stmt *st, int i, char *dst, size_t size);
 
 /* Bumps the generation that retires cached public pages. */
 void hi_sq_bump(hoshi_store *base);
-/* Binds s (NULL as "") as text parameter i; s must outlive the step. */
-void hi_sq_bind_text(hi_stmt *st, int i, const char *s);
 /* One text about to be written: refused unless valid UTF-8 of at most
  * max_chars characters and max_bytes bytes (so it fits the record's
  * buffer when read back).  NULL text is written as "" and passes.  Made

@@ -84,7 +84,7 @@ static bool email_taken(hi_conn *c, const char *email, hoshi_err *err)
     *err = hi_sq_prep(c, "SELECT 1 FROM users WHERE email = ?1", &st);
     if (*err != HOSHI_OK)
         return false;
-    hi_sq_bind_text(st, 1, email);
+    hi_bind_text(st, 1, email);
     int rc = hi_step(st);
     hi_sq_done(st);
     if (rc != HI_ROW && rc != HI_DONE)
@@ -109,18 +109,18 @@ static hoshi_err token_add_in(hi_conn *c, void *ctx)
         return err;
     hi_bind_int64(st, 1, (int)t->kind);
     hi_bind_int64(st, 2, t->org_id);
-    hi_sq_bind_text(st, 3, t->email);
+    hi_bind_text(st, 3, t->email);
     hi_bind_int64(st, 4, t->user_id);
     if ((err = step_done(c, st, "replace token")) != HOSHI_OK)
         return err;
     if ((err = hi_sq_prep(c, "INSERT INTO account_tokens(digest, kind, org_id, user_id, email, expires)"
                              " VALUES (?1, ?2, ?3, NULLIF(?4, 0), ?5, ?6) RETURNING id", &st)) != HOSHI_OK)
         return err;
-    hi_sq_bind_text(st, 1, a->digest);
+    hi_bind_text(st, 1, a->digest);
     hi_bind_int64(st, 2, (int)t->kind);
     hi_bind_int64(st, 3, t->org_id);
     hi_bind_int64(st, 4, t->user_id);
-    hi_sq_bind_text(st, 5, t->email);
+    hi_bind_text(st, 5, t->email);
     hi_bind_int64(st, 6, t->expires);
     if ((err = hi_sq_insert_id(c, st, "insert token", &t->id)) != HOSHI_OK)
         return err;
@@ -164,7 +164,7 @@ struct token_key {
 static void bind_token_key(hi_stmt *st, const void *ctx)
 {
     const struct token_key *k = ctx;
-    hi_sq_bind_text(st, 1, k->digest);
+    hi_bind_text(st, 1, k->digest);
     hi_bind_int64(st, 2, k->kind);
     hi_bind_int64(st, 3, k->now);
 }
@@ -233,8 +233,8 @@ static hoshi_err token_apply(hi_conn *c, const hoshi_acct_token *t, const char *
                                  " RETURNING id", &st)) != HOSHI_OK)
             return err;
         hi_bind_int64(st, 1, t->org_id);
-        hi_sq_bind_text(st, 2, t->email);
-        hi_sq_bind_text(st, 3, pwhash);
+        hi_bind_text(st, 2, t->email);
+        hi_bind_text(st, 3, pwhash);
         if ((err = hi_sq_insert_id(c, st, "insert member", user_id)) != HOSHI_OK)
             return err;
         return HOSHI_OK;
@@ -244,7 +244,7 @@ static hoshi_err token_apply(hi_conn *c, const hoshi_acct_token *t, const char *
         if ((err = hi_sq_prep(c, "UPDATE users SET pwhash = ?2 WHERE id = ?1", &st)) != HOSHI_OK)
             return err;
         hi_bind_int64(st, 1, t->user_id);
-        hi_sq_bind_text(st, 2, pwhash);
+        hi_bind_text(st, 2, pwhash);
         if ((err = step_done(c, st, "set password")) != HOSHI_OK)
             return err;
         return exec_ids(c, "DELETE FROM sessions WHERE user_id = ?1 AND ?2 = ?2", t->user_id, 0, NULL,
@@ -253,7 +253,7 @@ static hoshi_err token_apply(hi_conn *c, const hoshi_acct_token *t, const char *
     if ((err = hi_sq_prep(c, "UPDATE users SET email = ?2 WHERE id = ?1", &st)) != HOSHI_OK)
         return err;
     hi_bind_int64(st, 1, t->user_id);
-    hi_sq_bind_text(st, 2, t->email);
+    hi_bind_text(st, 2, t->email);
     return step_done(c, st, "set e-mail address");
 }
 
@@ -309,7 +309,7 @@ static hoshi_err password_set_in(hi_conn *c, void *ctx)
     if (err != HOSHI_OK)
         return err;
     hi_bind_int64(st, 1, a->user_id);
-    hi_sq_bind_text(st, 2, a->pwhash);
+    hi_bind_text(st, 2, a->pwhash);
     if ((err = step_done(c, st, "set password")) != HOSHI_OK)
         return err;
     if (hi_sq_changes(c) == 0)
@@ -317,7 +317,7 @@ static hoshi_err password_set_in(hi_conn *c, void *ctx)
     if ((err = hi_sq_prep(c, "DELETE FROM sessions WHERE user_id = ?1 AND digest <> ?2", &st)) != HOSHI_OK)
         return err;
     hi_bind_int64(st, 1, a->user_id);
-    hi_sq_bind_text(st, 2, a->keep);
+    hi_bind_text(st, 2, a->keep);
     return step_done(c, st, "end other sessions");
 }
 

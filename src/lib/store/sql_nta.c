@@ -26,20 +26,20 @@ static hoshi_err write_corp(hi_conn *c, const hoshi_nta_corp *r, hoshi_nta_impor
                                  " pref_code = ?9, close_date = ?10, close_cause = ?11, successor = ?12"
                                  " WHERE nta_corps.update_date <= ?2", &st)))
             return err;
-        hi_sq_bind_text(st, 3, r->name);
-        hi_sq_bind_text(st, 4, r->furigana);
-        hi_sq_bind_text(st, 5, r->kind);
-        hi_sq_bind_text(st, 6, r->prefecture);
-        hi_sq_bind_text(st, 7, r->city);
-        hi_sq_bind_text(st, 8, r->street);
+        hi_bind_text(st, 3, r->name);
+        hi_bind_text(st, 4, r->furigana);
+        hi_bind_text(st, 5, r->kind);
+        hi_bind_text(st, 6, r->prefecture);
+        hi_bind_text(st, 7, r->city);
+        hi_bind_text(st, 8, r->street);
         hi_bind_int64(st, 9, r->pref_code);
-        hi_sq_bind_text(st, 10, r->close_date);
-        hi_sq_bind_text(st, 11, r->close_cause);
-        hi_sq_bind_text(st, 12, r->successor);
+        hi_bind_text(st, 10, r->close_date);
+        hi_bind_text(st, 11, r->close_cause);
+        hi_bind_text(st, 12, r->successor);
         out->kept++;
     }
-    hi_sq_bind_text(st, 1, r->corpnum);
-    hi_sq_bind_text(st, 2, r->update_date);
+    hi_bind_text(st, 1, r->corpnum);
+    hi_bind_text(st, 2, r->update_date);
     int rc = hi_step(st);
     hi_sq_done(st);
     return rc == HI_DONE ? HOSHI_OK : hi_sq_fail(c, "write register record");
@@ -51,7 +51,7 @@ static hoshi_err note_import(hi_conn *c, const hoshi_nta_import_result *out)
     hoshi_err err = hi_sq_prep(c, "INSERT INTO nta_imports(data_date, records) VALUES (?1, ?2)", &st);
     if (err != HOSHI_OK)
         return err;
-    hi_sq_bind_text(st, 1, out->data_date);
+    hi_bind_text(st, 1, out->data_date);
     hi_bind_int64(st, 2, out->read);
     int rc = hi_step(st);
     hi_sq_done(st);
@@ -182,7 +182,7 @@ static hoshi_err open_dispute(hi_conn *c, long long org_id, long long holder, in
     hi_bind_int64(st, 1, org_id);
     hi_bind_int64(st, 2, holder);
     hi_bind_int64(st, 3, level);
-    hi_sq_bind_text(st, 4, date);
+    hi_bind_text(st, 4, date);
     if ((err = hi_sq_insert_id(c, st, "open a dispute", id)) != HOSHI_OK)
         return err;
     return HOSHI_OK;
@@ -273,7 +273,7 @@ hoshi_err hi_sq_dispute_resolve(hoshi_store *base, long long id, bool upheld, co
         goto rollback;
     hi_bind_int64(st, 1, id);
     hi_bind_int64(st, 2, upheld ? 1 : 2);
-    hi_sq_bind_text(st, 3, date);
+    hi_bind_text(st, 3, date);
     int rc = hi_step(st);
     long long holder = rc == HI_ROW ? hi_col_int64(st, 0) : 0;
     if (rc == HI_ROW)

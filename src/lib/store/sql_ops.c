@@ -19,11 +19,6 @@ void hi_sq_bump(hoshi_store *base)
     atomic_fetch_add(&HI_SQ(base)->generation, 1);
 }
 
-void hi_sq_bind_text(hi_stmt *st, int i, const char *s)
-{
-    hi_bind_text(st, i, s);
-}
-
 hoshi_err hi_sq_name_key(const char *name, char **out)
 {
     *out = NULL;
@@ -88,7 +83,7 @@ hoshi_err hi_sq_step_id_text(hi_conn *c, const char *sql, long long id, const ch
     if (err != HOSHI_OK)
         return err;
     hi_bind_int64(st, 1, id);
-    hi_sq_bind_text(st, 2, text);
+    hi_bind_text(st, 2, text);
     int rc = hi_step(st);
     hi_sq_done(st);
     if (rc != HI_DONE)
@@ -100,7 +95,7 @@ hoshi_err hi_sq_step_id_text(hi_conn *c, const char *sql, long long id, const ch
 
 void hi_sq_bind_key_text(hi_stmt *st, const void *ctx)
 {
-    hi_sq_bind_text(st, 1, ctx);
+    hi_bind_text(st, 1, ctx);
 }
 
 void hi_sq_bind_key_id(hi_stmt *st, const void *ctx)
@@ -111,7 +106,7 @@ void hi_sq_bind_key_id(hi_stmt *st, const void *ctx)
 void hi_sq_bind_text_int(hi_stmt *st, const void *ctx)
 {
     const hi_sq_text_int *a = ctx;
-    hi_sq_bind_text(st, 1, a->text);
+    hi_bind_text(st, 1, a->text);
     hi_bind_int64(st, 2, a->number);
 }
 

@@ -48,15 +48,15 @@ static void bind_org(hi_stmt *st, const void *ctx)
 {
     const struct org_key *a = ctx;
     const hoshi_org *o = a->org;
-    hi_sq_bind_text(st, 10, a->key);
+    hi_bind_text(st, 10, a->key);
     hi_bind_int64(st, 1, o->id);
-    hi_sq_bind_text(st, 2, o->name);
-    hi_sq_bind_text(st, 3, o->corpnum);
+    hi_bind_text(st, 2, o->name);
+    hi_bind_text(st, 3, o->corpnum);
     hi_bind_int64(st, 4, o->prefecture);
-    hi_sq_bind_text(st, 5, o->industry);
+    hi_bind_text(st, 5, o->industry);
     hi_bind_int64(st, 6, o->employees);
-    hi_sq_bind_text(st, 7, o->contact);
-    hi_sq_bind_text(st, 8, o->star1);
+    hi_bind_text(st, 7, o->contact);
+    hi_bind_text(st, 8, o->star1);
     hi_bind_int64(st, 9, o->star1_committed ? 1 : 0);
 }
 
@@ -109,7 +109,7 @@ static void bind_org_text(hi_stmt *st, const void *ctx)
 {
     const struct org_text *a = ctx;
     hi_bind_int64(st, 1, a->org_id);
-    hi_sq_bind_text(st, 2, a->text);
+    hi_bind_text(st, 2, a->text);
 }
 
 hoshi_err hi_sq_draft_save(hoshi_store *base, long long org_id, const char *draft)
@@ -134,9 +134,9 @@ static hoshi_err diagnosis_add_in(hi_conn *c, long long org_id, const char *answ
     if (err != HOSHI_OK)
         return err;
     hi_bind_int64(st, 1, org_id);
-    hi_sq_bind_text(st, 2, answers);
+    hi_bind_text(st, 2, answers);
     hi_bind_int64(st, 3, score);
-    hi_sq_bind_text(st, 4, taken_on);
+    hi_bind_text(st, 4, taken_on);
     if ((err = hi_sq_insert_id(c, st, "insert diagnosis", id)) != HOSHI_OK)
         return err;
     if ((err = hi_sq_prep(c, "UPDATE orgs SET draft = '0000000000000000000000000' WHERE id = ?1", &st)) != HOSHI_OK)
@@ -264,10 +264,10 @@ static void bind_policy(hi_stmt *st, const void *ctx)
 {
     const hoshi_policy_rec *p = ctx;
     hi_bind_int64(st, 1, p->org_id);
-    hi_sq_bind_text(st, 2, p->representative);
-    hi_sq_bind_text(st, 3, p->contact);
-    hi_sq_bind_text(st, 4, p->established);
-    hi_sq_bind_text(st, 5, p->body);
+    hi_bind_text(st, 2, p->representative);
+    hi_bind_text(st, 3, p->contact);
+    hi_bind_text(st, 4, p->established);
+    hi_bind_text(st, 5, p->body);
 }
 
 hoshi_err hi_sq_policy_check(const char *representative, const char *contact, const char *established,

@@ -63,11 +63,11 @@ hoshi_err hi_sq_outbox_queue(hoshi_store *base, const hoshi_outbox_new *m, long 
                              " next_attempt) VALUES (?1, ?2, ?3, ?4, nullif(?5, ''), ?6, ?6)"
                              " ON CONFLICT DO NOTHING RETURNING id", &st)) != HOSHI_OK)
         goto release;
-    hi_sq_bind_text(st, 1, m->kind);
-    hi_sq_bind_text(st, 2, m->to);
-    hi_sq_bind_text(st, 3, m->subject);
-    hi_sq_bind_text(st, 4, m->body);
-    hi_sq_bind_text(st, 5, m->key);
+    hi_bind_text(st, 1, m->kind);
+    hi_bind_text(st, 2, m->to);
+    hi_bind_text(st, 3, m->subject);
+    hi_bind_text(st, 4, m->body);
+    hi_bind_text(st, 5, m->key);
     hi_bind_int64(st, 6, now);
     int rc = hi_step(st);
     if (rc == HI_ROW) {
@@ -147,7 +147,7 @@ static void bind_mark(hi_stmt *st, const void *ctx)
     hi_bind_int64(st, 1, m->id);
     hi_bind_int64(st, 2, m->when);
     if (m->error != NULL)
-        hi_sq_bind_text(st, 3, m->error);
+        hi_bind_text(st, 3, m->error);
 }
 
 static hoshi_err mark(hoshi_store *base, const char *sql, const mark_ctx *m)
@@ -296,7 +296,7 @@ hoshi_err hi_sq_reminders_due(hoshi_store *base, const char *cutoff, hoshi_remin
                              " WHERE d.status = 1 AND d.declared_on <= ?1 AND EXISTS (SELECT 1 FROM users x WHERE x.org_id = o.id)"
                              " ORDER BY d.seq", &st)) != HOSHI_OK)
         goto release;
-    hi_sq_bind_text(st, 1, cutoff);
+    hi_bind_text(st, 1, cutoff);
     int rc;
     hoshi_reminder_due r;
     while ((rc = hi_step(st)) == HI_ROW) {

@@ -43,8 +43,8 @@ static hoshi_err publish_in(hi_conn *c, long long org_id, const char *date, cons
                              " RETURNING number", &st)) != HOSHI_OK)
         return err;
     hi_bind_int64(st, 1, org_id);
-    hi_sq_bind_text(st, 2, date);
-    hi_sq_bind_text(st, 3, review_on);
+    hi_bind_text(st, 2, date);
+    hi_bind_text(st, 3, review_on);
     int rc = hi_step(st);
     if (rc == HI_ROW && number != NULL)
         *number = hi_col_int(st, 0);
@@ -187,7 +187,7 @@ hoshi_err hi_sq_policy_reviews_due(hoshi_store *base, const char *cutoff, hoshi_
                              " AND v.number = (SELECT max(number) FROM policy_versions w WHERE w.org_id = v.org_id)"
                              " ORDER BY v.org_id", &st)) != HOSHI_OK)
         goto release;
-    hi_sq_bind_text(st, 1, cutoff);
+    hi_bind_text(st, 1, cutoff);
     int rc;
     hoshi_policy_review_due r;
     while ((rc = hi_step(st)) == HI_ROW) {

@@ -110,7 +110,7 @@ static hoshi_err write_draft(hi_conn *c, const gate *g, const void *ctx)
         return err;
     hi_bind_int64(st, 1, a->invitation_id);
     hi_bind_int64(st, 2, g->survey_id);
-    hi_sq_bind_text(st, 3, a->answers);
+    hi_bind_text(st, 3, a->answers);
     hi_bind_int64(st, 4, a->page);
     if (hi_step(st) != HI_DONE)
         err = hi_sq_fail(c, "save response");
@@ -178,7 +178,7 @@ static hoshi_err write_final(hi_conn *c, const gate *g, const void *ctx)
         return err;
     hi_bind_int64(st, 1, a->invitation_id);
     hi_bind_int64(st, 2, g->survey_id);
-    hi_sq_bind_text(st, 3, a->answers);
+    hi_bind_text(st, 3, a->answers);
     hi_bind_int64(st, 4, number);
     hi_bind_int64(st, 5, g->org_id);
     if (hi_step(st) != HI_DONE)

@@ -92,7 +92,7 @@ static hoshi_err gram_count(hi_conn *c, const char *g, long long cap, long long 
         c, "SELECT count(*) FROM (SELECT 1 FROM registry_grams WHERE gram = ?1 LIMIT ?2) AS t", &st);
     if (err != HOSHI_OK)
         return err;
-    hi_sq_bind_text(st, 1, g);
+    hi_bind_text(st, 1, g);
     hi_bind_int64(st, 2, cap);
     if (hi_step(st) == HI_ROW)
         *out = hi_col_int64(st, 0);
@@ -203,15 +203,15 @@ static void match(hoshi_buf *b, const hoshi_decl_query *q, const plan *p, bool w
 static void bind_query(hi_stmt *st, const hoshi_decl_query *q, const plan *p, bool walk)
 {
     if (p->how == DRIVE_ALL ? p->pattern != NULL : needs_like(p, walk))
-        hi_sq_bind_text(st, 1, p->pattern);
+        hi_bind_text(st, 1, p->pattern);
     if (q->prefecture)
         hi_bind_int64(st, 2, q->prefecture);
     if (p->industry)
-        hi_sq_bind_text(st, 3, q->industry);
+        hi_bind_text(st, 3, q->industry);
     if (q->level)
         hi_bind_int64(st, 4, q->level);
     if (!walk && p->how == DRIVE_GRAM)
-        hi_sq_bind_text(st, 7, p->gram);
+        hi_bind_text(st, 7, p->gram);
 }
 
 /* The statement assembled in b, from c's cache (b is freed). */

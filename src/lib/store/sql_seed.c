@@ -113,13 +113,13 @@ static hoshi_err insert_rows(hi_conn *c, const seed_table *t, const hoshi_seed_d
 static void bind_org(hi_stmt *st, int p, const hoshi_seed_decl *it, long long org_id, const char *key)
 {
     (void)org_id;
-    hi_sq_bind_text(st, p, it->org->name);
-    hi_sq_bind_text(st, p + 1, key);
-    hi_sq_bind_text(st, p + 2, it->org->corpnum);
+    hi_bind_text(st, p, it->org->name);
+    hi_bind_text(st, p + 1, key);
+    hi_bind_text(st, p + 2, it->org->corpnum);
     hi_bind_int64(st, p + 3, it->org->prefecture);
-    hi_sq_bind_text(st, p + 4, it->org->industry);
+    hi_bind_text(st, p + 4, it->org->industry);
     hi_bind_int64(st, p + 5, it->org->employees);
-    hi_sq_bind_text(st, p + 6, it->org->contact);
+    hi_bind_text(st, p + 6, it->org->contact);
 }
 
 /* Published as it is: the draft and the published version agree. */
@@ -129,12 +129,12 @@ static void bind_policy(hi_stmt *st, int p, const hoshi_seed_decl *it, long long
     hi_bind_int64(st, p, org_id);
     for (int twice = 0; twice < 2; twice++) {
         int q = p + 1 + twice * 4;
-        hi_sq_bind_text(st, q, it->representative);
-        hi_sq_bind_text(st, q + 1, it->org->contact);
-        hi_sq_bind_text(st, q + 2, it->declared_on);
-        hi_sq_bind_text(st, q + 3, it->policy_body);
+        hi_bind_text(st, q, it->representative);
+        hi_bind_text(st, q + 1, it->org->contact);
+        hi_bind_text(st, q + 2, it->declared_on);
+        hi_bind_text(st, q + 3, it->policy_body);
     }
-    hi_sq_bind_text(st, p + 9, it->declared_on);
+    hi_bind_text(st, p + 9, it->declared_on);
 }
 
 /* The published policy's first version, as publishing records it: dated
@@ -143,12 +143,12 @@ static void bind_version(hi_stmt *st, int p, const hoshi_seed_decl *it, long lon
 {
     (void)unused;
     hi_bind_int64(st, p, org_id);
-    hi_sq_bind_text(st, p + 1, it->declared_on);
-    hi_sq_bind_text(st, p + 2, it->declared_on);
-    hi_sq_bind_text(st, p + 3, it->representative);
-    hi_sq_bind_text(st, p + 4, it->org->contact);
-    hi_sq_bind_text(st, p + 5, it->declared_on);
-    hi_sq_bind_text(st, p + 6, it->policy_body);
+    hi_bind_text(st, p + 1, it->declared_on);
+    hi_bind_text(st, p + 2, it->declared_on);
+    hi_bind_text(st, p + 3, it->representative);
+    hi_bind_text(st, p + 4, it->org->contact);
+    hi_bind_text(st, p + 5, it->declared_on);
+    hi_bind_text(st, p + 6, it->policy_body);
 }
 
 /* Taken the day of the declaration: a ★★ declaration rests on one. */
@@ -156,17 +156,17 @@ static void bind_diagnosis(hi_stmt *st, int p, const hoshi_seed_decl *it, long l
 {
     (void)unused;
     hi_bind_int64(st, p, org_id);
-    hi_sq_bind_text(st, p + 1, it->diagnosis);
+    hi_bind_text(st, p + 1, it->diagnosis);
     hi_bind_int64(st, p + 2, it->score);
-    hi_sq_bind_text(st, p + 3, it->declared_on);
+    hi_bind_text(st, p + 3, it->declared_on);
 }
 
 static void bind_decl(hi_stmt *st, int p, const hoshi_seed_decl *it, long long org_id, const char *id)
 {
-    hi_sq_bind_text(st, p, id);
+    hi_bind_text(st, p, id);
     hi_bind_int64(st, p + 1, org_id);
     hi_bind_int64(st, p + 2, it->level);
-    hi_sq_bind_text(st, p + 3, it->declared_on);
+    hi_bind_text(st, p + 3, it->declared_on);
 }
 
 static const seed_table orgs_table = {
@@ -243,7 +243,7 @@ static hoshi_err insert_decls(hi_conn *c, const hoshi_seed_decl *items, size_t n
         if ((err = hi_sq_prep(c, "SELECT 1 FROM declarations WHERE id = ?1 AND org_id = ?2", &st)) != HOSHI_OK)
             break;
         for (size_t i = done; i < done + k && err == HOSHI_OK; i++) {
-            hi_sq_bind_text(st, 1, ids[i]);
+            hi_bind_text(st, 1, ids[i]);
             hi_bind_int64(st, 2, org_ids[i]);
             int rc = hi_step(st);
             hi_sq_done(st);

@@ -182,10 +182,10 @@ static hoshi_err add_in(hi_conn *c, long long client_org, const hoshi_supplier_n
         return err;
     for (size_t i = 0; i < n; i++) {
         hi_bind_int64(st, 1, client_org);
-        hi_sq_bind_text(st, 2, items[i].corpnum);
-        hi_sq_bind_text(st, 3, items[i].decl_id);
-        hi_sq_bind_text(st, 4, items[i].name);
-        hi_sq_bind_text(st, 5, items[i].email);
+        hi_bind_text(st, 2, items[i].corpnum);
+        hi_bind_text(st, 3, items[i].decl_id);
+        hi_bind_text(st, 4, items[i].name);
+        hi_bind_text(st, 5, items[i].email);
         hi_bind_int64(st, 6, now);
         int rc = hi_step(st);
         long long changed = rc == HI_DONE ? hi_sq_changes(c) : 0;
@@ -259,7 +259,7 @@ hoshi_err hi_sq_supplier_invite(hoshi_store *base, long long client_org, const h
     for (size_t i = 0; i < n && err == HOSHI_OK; i++) {
         hi_bind_int64(st, 1, client_org);
         hi_bind_int64(st, 2, links[i].id);
-        hi_sq_bind_text(st, 3, links[i].digest);
+        hi_bind_text(st, 3, links[i].digest);
         hi_bind_int64(st, 4, now);
         int rc = hi_step(st);
         long long changed = rc == HI_DONE ? hi_sq_changes(c) : 0;
@@ -311,7 +311,7 @@ typedef struct join_args {
 static void bind_join(hi_stmt *st, const void *ctx)
 {
     const join_args *j = ctx;
-    hi_sq_bind_text(st, 1, j->digest);
+    hi_bind_text(st, 1, j->digest);
     hi_bind_int64(st, 2, j->org_id);
 }
 

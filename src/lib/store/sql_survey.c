@@ -89,13 +89,13 @@ hoshi_err hi_sq_survey_create(hoshi_store *base, const hoshi_survey_new *in, lon
     if ((err = hi_sq_prep(c, "INSERT INTO surveys(form_id, title, version, definition, created_on,"
                              " opens_on, closes_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id", &st)) != HOSHI_OK)
         goto release;
-    hi_sq_bind_text(st, 1, in->form_id);
-    hi_sq_bind_text(st, 2, in->title);
-    hi_sq_bind_text(st, 3, in->version);
+    hi_bind_text(st, 1, in->form_id);
+    hi_bind_text(st, 2, in->title);
+    hi_bind_text(st, 3, in->version);
     hi_bind_blob(st, 4, in->definition, in->definition_len);
-    hi_sq_bind_text(st, 5, in->created_on);
-    hi_sq_bind_text(st, 6, in->opens_on);
-    hi_sq_bind_text(st, 7, in->closes_on);
+    hi_bind_text(st, 5, in->created_on);
+    hi_bind_text(st, 6, in->opens_on);
+    hi_bind_text(st, 7, in->closes_on);
     err = hi_sq_insert_id(c, st, "insert survey", id);
     hi_sq_done(st);
 release:
@@ -190,8 +190,8 @@ static void bind_dates(hi_stmt *st, const void *ctx)
 {
     const struct dates_args *d = ctx;
     hi_bind_int64(st, 1, d->id);
-    hi_sq_bind_text(st, 2, d->a);
-    hi_sq_bind_text(st, 3, d->b);
+    hi_bind_text(st, 2, d->a);
+    hi_bind_text(st, 3, d->b);
 }
 
 /* One UPDATE of a survey by id: NOTFOUND when there is none. */
@@ -292,10 +292,10 @@ static hoshi_err invite_one(hi_conn *c, hi_stmt *pick, hi_stmt *ins, long long s
     hi_bind_int64(ins, 1, survey_id);
     hi_bind_int64(ins, 2, inv.org_id);
     hi_bind_blob(ins, 3, h, sizeof h);
-    hi_sq_bind_text(ins, 4, inv.decl_id);
+    hi_bind_text(ins, 4, inv.decl_id);
     hi_bind_int64(ins, 5, hi_col_int(pick, 3));
     hi_bind_int64(ins, 6, hi_col_int(pick, 4));
-    hi_sq_bind_text(ins, 7, industry);
+    hi_bind_text(ins, 7, industry);
     hi_bind_int64(ins, 8, hi_col_int(pick, 6));
     err = hi_sq_insert_id(c, ins, "insert invitation", &inv.invitation_id);
     if (err != HOSHI_OK)
@@ -328,7 +328,7 @@ static hoshi_err invite_all(hi_conn *c, long long survey_id, const hoshi_invite_
     hi_bind_int64(pick, 1, survey_id);
     hi_bind_int64(pick, 2, f->level);
     hi_bind_int64(pick, 3, f->prefecture);
-    hi_sq_bind_text(pick, 4, f->industry);
+    hi_bind_text(pick, 4, f->industry);
     hi_bind_int64(pick, 5, f->size);
     int rc = HI_DONE;
     while (err == HOSHI_OK && (rc = hi_step(pick)) == HI_ROW) {
@@ -461,7 +461,7 @@ static void bind_pending(hi_stmt *st, const void *ctx)
 {
     const struct pending_args *a = ctx;
     hi_bind_int64(st, 1, a->org_id);
-    hi_sq_bind_text(st, 2, a->today);
+    hi_bind_text(st, 2, a->today);
     hi_bind_int64(st, 3, (long long)a->max);
 }
 
