@@ -80,16 +80,7 @@ if [ "$backend" = PostgreSQL ]; then
 fi
 
 # IDs for the verification page, straight from the API.
-python3 - "$base" "$tmp/ids.lua" <<'PY'
-import json, sys, urllib.request
-base, out = sys.argv[1], sys.argv[2]
-ids = []
-for page in range(1, 51):
-    with urllib.request.urlopen(f"{base}/api/v1/declarations?page={page}&prefecture={page % 47 + 1}") as r:
-        ids += [i["id"] for i in json.load(r)["items"]]
-with open(out, "w") as f:
-    f.write("ids = {" + ",".join(f'"{i}"' for i in ids) + "}\n")
-PY
+python3 bench/registry_ids.py "$base" "$tmp/ids.lua"
 
 # One Lua script per kind: each request a random one of its variants.
 kind() { # file, lua expression building the path

@@ -45,16 +45,7 @@ a=$url
 t1=$(date +%s%N)
 echo "date $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "seeded $COUNT demo declarations on PostgreSQL in $(( (t1 - t0) / 1000000 )) ms wall"
-python3 - "$a" "$tmp/ids.lua" <<'PY'
-import json, sys, urllib.request
-base, out = sys.argv[1], sys.argv[2]
-ids = []
-for page in range(1, 51):
-    with urllib.request.urlopen(f"{base}/api/v1/declarations?page={page}&prefecture={page % 47 + 1}") as r:
-        ids += [i["id"] for i in json.load(r)["items"]]
-with open(out, "w") as f:
-    f.write("ids = {" + ",".join(f'"{i}"' for i in ids) + "}\n")
-PY
+python3 bench/registry_ids.py "$a" "$tmp/ids.lua"
 start b
 b=$url
 cat >"$tmp/verify.lua" <<LUA
