@@ -39,6 +39,13 @@ bool hoshi_testing_alloc_failed(void);
  * (counted only while armed: arm with a large n to count a whole run). */
 long hoshi_testing_alloc_count(void);
 
+/* Finalizes every statement the store's connections keep prepared, so
+ * the next operation prepares its statements again as just after opening,
+ * without the cost of reopening (SQLite reads the whole schema then).
+ * Call only while no other thread uses s. */
+struct hoshi_store;
+void hoshi_testing_store_forget(struct hoshi_store *s);
+
 /* Lowers the sizes from which the tabulation engine uses two threads: a
  * banner of at least `rows` respondents, a CSV data file of at least
  * `bytes` bytes (0 keeps a size as it is).  Call before any other thread

@@ -9,6 +9,7 @@
 #include "sql_int.h"
 #include "alloc.h"
 #include "internal.h"
+#include "hoshi/testing.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,15 @@ static void drop_statements(hi_conn *c)
         free(c->stmt[i].sql);
     }
     c->n_stmt = 0;
+}
+
+void hoshi_testing_store_forget(struct hoshi_store *base)
+{
+    if (base == NULL || base->ops != &hi_sql_ops)
+        return;
+    hi_sqlstore *s = HI_SQ(base);
+    for (int i = 0; i < s->n_conn; i++)
+        drop_statements(&s->conn[i]);
 }
 
 void hi_sqlstore_free(hi_sqlstore *s)

@@ -251,9 +251,12 @@ hoshi_err hi_sq_outbox_counts(hoshi_store *base, hoshi_outbox_counts *out)
 hoshi_err hi_sq_outbox_dead(hoshi_store *base, hoshi_outbox_msg *out, size_t max, size_t *n)
 {
     memset(out, 0, max * sizeof *out);
+    /* The limit lets the database keep only the latest max while it
+     * sorts, however many messages were given up. */
+    long long limit = (long long)max;
     hi_sq_query q = {"SELECT " MSG_COLS " FROM outbox WHERE sent IS NULL AND failed IS NOT NULL"
-                     " ORDER BY failed DESC, id DESC",
-                     NULL, NULL, copy_msg, finish_msg, "failed outbox messages", NULL};
+                     " ORDER BY failed DESC, id DESC LIMIT ?1",
+                     hi_sq_bind_key_id, &limit, copy_msg, finish_msg, "failed outbox messages", NULL};
     hoshi_err err = hi_sq_readn(base, &q, out, sizeof *out, max, n);
     if (err != HOSHI_OK)
         for (size_t i = 0; i < max; i++)
