@@ -5,6 +5,7 @@
  * with LIKE wildcards taken literally and the name index following renames.
  */
 #include "hoshi/store.h"
+#include "hoshi/store_policy.h"
 #include "hoshi/store_accounts.h"
 #include "hoshi/store_registry.h"
 #include "hoshi/text.h"
@@ -215,6 +216,23 @@ static void policy_and_seed(void)
     CHECK_STR(dg[0].answers, "1111111111111111111111112");
     CHECK_INT(dg[0].score, 97);
     CHECK_STR(dg[0].taken_on, "2026-01-03");
+    /* Its published policy's first version is due for review a year
+     * later, as publishing would date it: a leap day's review falls on
+     * 1 March. */
+    hoshi_policy_version v[2];
+    CHECK_INT(hoshi_store_policy_versions(s, out[0].org_id, v, 2, &n), HOSHI_OK);
+    CHECK_INT(n, 1);
+    CHECK_STR(v[0].published_on, "2026-01-03");
+    CHECK_STR(v[0].review_on, "2027-01-03");
+    snprintf(org.name, sizeof org.name, "閏日");
+    hoshi_seed_decl leap = {&org, 2, "2024-02-29", "方針", "代表", NULL, 0};
+    CHECK_INT(hoshi_store_seed(s, &leap, 1), HOSHI_OK);
+    hoshi_decl_query lq = {"閏日", 0, NULL, 0, false, 0, 5, 0};
+    CHECK_INT(hoshi_store_decl_search(s, &lq, out, &n, &total), HOSHI_OK);
+    CHECK_INT(total, 1);
+    CHECK_INT(hoshi_store_policy_versions(s, out[0].org_id, v, 2, &n), HOSHI_OK);
+    CHECK_INT(n, 1);
+    CHECK_STR(v[0].review_on, "2025-03-01");
     const char *bad[] = {"111111111111111111111111", "1111111111111111111111110", "11111111111111111111111115"};
     for (size_t i = 0; i < 3; i++) {
         snprintf(org.name, sizeof org.name, "不正%zu", i);
