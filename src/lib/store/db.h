@@ -144,5 +144,8 @@ typedef struct hi_sqlstore {
  * hi_sql_ops), or NULL when out of memory.  hi_sqlstore_free closes the connections that are open. */
 hi_sqlstore *hi_sqlstore_new(const hi_driver *drv, int n);
 void hi_sqlstore_free(hi_sqlstore *s);
+/* Finalizes every statement the connections keep prepared (the testing
+ * hook hoshi_testing_store_forget). */
+void hi_sqlstore_forget(hi_sqlstore *s);
 
 #endif

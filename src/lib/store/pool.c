@@ -9,7 +9,6 @@
 #include "sql_int.h"
 #include "alloc.h"
 #include "internal.h"
-#include "hoshi/testing.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,11 +44,8 @@ static void drop_statements(hi_conn *c)
     c->n_stmt = 0;
 }
 
-void hoshi_testing_store_forget(struct hoshi_store *base)
+void hi_sqlstore_forget(hi_sqlstore *s)
 {
-    if (base == NULL || base->ops != &hi_sql_ops)
-        return;
-    hi_sqlstore *s = HI_SQ(base);
     for (int i = 0; i < s->n_conn; i++)
         drop_statements(&s->conn[i]);
 }

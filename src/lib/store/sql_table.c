@@ -1,9 +1,11 @@
 /*
  * sql_table.c — the operation table of a store on an SQL database: every
  * hoshi_store operation is one of the shared SQL operations (sql_*.c),
- * whichever driver runs them.
+ * whichever driver runs them; and the testing hook that reaches a
+ * store's connections through it.
  */
 #include "sql_int.h"
+#include "hoshi/testing.h"
 
 /* The operations, as documented for their hoshi_store_*
  * wrappers in the public headers. */
@@ -102,3 +104,10 @@ const hoshi_store_ops hi_sql_ops = {
     .supplier_consent = hi_sq_supplier_consent,
     .supplier_counts = hi_sq_supplier_counts,
 };
+
+/* Only a store of this table is an hi_sqlstore. */
+void hoshi_testing_store_forget(struct hoshi_store *base)
+{
+    if (base != NULL && base->ops == &hi_sql_ops)
+        hi_sqlstore_forget(HI_SQ(base));
+}
