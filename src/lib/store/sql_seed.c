@@ -1,7 +1,9 @@
 /*
  * sql_seed.c — bulk seeding of demo data in the SQL store: organisations
  * with their declarations, ★★ ones with a diagnosis and a published
- * policy (its first version recorded, as publishing does).  A million must seed in well under a minute, so the rows go in
+ * policy (its first version recorded, as publishing does).  A million
+ * should seed in under a minute (it takes about one on SQLite, where the
+ * search's gram index is most of it: docs/internals.md), so the rows go in
  * as multi-row INSERTs (SEED_ROWS rows a statement, prepared once: one
  * round trip per batch on PostgreSQL, and on SQLite one statement
  * journal per batch instead of one per row), and the planner statistics
