@@ -68,8 +68,6 @@ typedef struct hi_driver {
     hoshi_err (*fail)(void *db, const char *what);
     /* Whether the last error on db was running out of memory. */
     bool (*nomem)(void *db);
-    /* Whether the last error on db broke a UNIQUE constraint. */
-    bool (*unique_violation)(void *db);
     /* Whether db is inside a transaction, and rolling it back (must work
      * without allocating). */
     bool (*in_transaction)(void *db);

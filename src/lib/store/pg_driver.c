@@ -77,7 +77,6 @@ static void keep_msg(char *dst, const char *s)
 void hi_pg_note(hi_pg *db, bool nomem, const char *msg)
 {
     db->err_nomem = nomem;
-    db->err_state[0] = '\0';
     keep_msg(db->err_msg, msg);
 }
 
@@ -93,7 +92,6 @@ void hi_pg_note_result(hi_pg *db, const PGresult *r)
         msg = "no result from libpq";
     hi_pg_note(db, false, msg);
     if (state != NULL && strlen(state) == 5) {
-        memcpy(db->err_state, state, 6);
         /* 53200: the server is out of memory */
         db->err_nomem = strcmp(state, "53200") == 0;
     } else {
@@ -821,11 +819,6 @@ static bool pg_nomem(void *db)
     return ((hi_pg *)db)->err_nomem;
 }
 
-static bool pg_unique_violation(void *db)
-{
-    return strcmp(((hi_pg *)db)->err_state, "23505") == 0;
-}
-
 static bool pg_in_transaction(void *db)
 {
     PGTransactionStatusType ts = PQtransactionStatus(((hi_pg *)db)->pg);
@@ -917,7 +910,6 @@ const hi_driver hi_pg_driver = {
     .changes = pg_changes,
     .fail = pg_fail,
     .nomem = pg_nomem,
-    .unique_violation = pg_unique_violation,
     .in_transaction = pg_in_transaction,
     .rollback = pg_rollback,
     .begin = pg_begin,

@@ -39,7 +39,6 @@ typedef struct hi_pg {
     struct pg_stmt *streaming;    /* the statement whose rows are being read one by one, or NULL */
     /* the last error */
     bool err_nomem;
-    char err_state[6];            /* SQLSTATE, "" when the failure was ours or libpq's */
     char err_msg[HI_PG_MSG];
 } hi_pg;
 

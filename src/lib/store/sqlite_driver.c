@@ -76,10 +76,6 @@ static bool sq_col_null(hi_stmt *st, int i) { return sqlite3_column_type(ST(st),
 
 static long long sq_changes(void *db) { return sqlite3_changes64(((hi_sqlite_db *)db)->db); }
 static bool sq_nomem(void *db) { return sqlite3_errcode(((hi_sqlite_db *)db)->db) == SQLITE_NOMEM; }
-static bool sq_unique(void *db)
-{
-    return sqlite3_extended_errcode(((hi_sqlite_db *)db)->db) == SQLITE_CONSTRAINT_UNIQUE;
-}
 static bool sq_in_txn(void *db) { return !sqlite3_get_autocommit(((hi_sqlite_db *)db)->db); }
 
 static void sq_rollback(void *db)
@@ -152,7 +148,6 @@ const hi_driver hi_sqlite_driver = {
     .changes = sq_changes,
     .fail = sq_fail,
     .nomem = sq_nomem,
-    .unique_violation = sq_unique,
     .in_transaction = sq_in_txn,
     .rollback = sq_rollback,
     .begin = sq_begin,
