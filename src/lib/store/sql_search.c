@@ -38,8 +38,12 @@
 #include <string.h>
 
 /* A bigram's declarations are counted up to this many when choosing
- * the rarest; one this common does not beat a prefecture's index. */
-#define GRAM_PROBE 20000
+ * the rarest; one this common does not beat a prefecture's index (a
+ * candidate costs a row read, an index entry of the prefecture's a few
+ * bytes).  At 20,000 the first probe of a common bigram cost more than
+ * the search it chose: 8,000 took 10-30% off the CPU time of the name
+ * searches at a million (bench/RESULTS.md). */
+#define GRAM_PROBE 8000
 /* Bigrams of a long name probed at most (spread over the name). */
 #define GRAM_TRIES 6
 
