@@ -16,7 +16,9 @@ what failed and the tail of initdb's or the server's log on stderr).
 
 The server listens on a Unix socket in its own directory only (no TCP),
 trusts every local connection, runs with fsync off, and its databases are
-UTF8 with the C locale.  initdb and pg_ctl come from the highest version
+UTF8 with the C locale.  Its shared_buffers is 32MB, small for many
+servers at once; PGTMP_SHARED_BUFFERS (such as 1GB) sets another for a
+benchmark's one server.  initdb and pg_ctl come from the highest version
 under /usr/lib/postgresql/*/bin (PGTMP_BINDIR overrides).  initdb refuses
 to run as root, so as root the server runs as the system user hoshi-test
 (created with useradd --system when missing; `nobody` if that fails),
@@ -34,6 +36,17 @@ import urllib.parse
 USER = "hoshi"            # the server's superuser (a database role, not an OS user)
 OS_USER = "hoshi-test"    # who runs the server when we are root
 START_FAILED = 125
+
+
+def _shared_buffers():
+    """PGTMP_SHARED_BUFFERS when it is a size PostgreSQL takes (digits and
+    kB, MB or GB), else 32MB."""
+    v = os.environ.get("PGTMP_SHARED_BUFFERS", "")
+    if not v:
+        return "32MB"
+    if not re.fullmatch(r"[1-9][0-9]{0,6}(kB|MB|GB)", v):
+        raise PgTmpError(f"PGTMP_SHARED_BUFFERS: '{v}' is not a size such as 512MB or 1GB")
+    return v
 
 
 class PgTmpError(Exception):
@@ -142,7 +155,7 @@ class Server:
                 f.write(f"\n# pgtmp\nlisten_addresses = ''\nport = {self.port}\n"
                         f"unix_socket_directories = '{self.socket_dir}'\n"
                         "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
-                        "shared_buffers = 32MB\nmax_connections = 200\n")
+                        f"shared_buffers = {_shared_buffers()}\nmax_connections = 200\n")
             _sh([os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-l", self.log, "-w", "-t", "60", "start"],
                 self.ids, self.dir, "pg_ctl start", log=self.log)
             self.started = True

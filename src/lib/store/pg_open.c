@@ -80,6 +80,12 @@ static hoshi_err configure(hi_pg *db)
      * registry row (200 ms at a million) instead of 7,500 index probes. */
     if (!hi_pg_exec(db, "SET random_page_cost = 1.1"))
         return hi_pg_driver.fail(db, "set random_page_cost");
+    /* Nor do they gain from parallel workers: at a million the planner
+     * handed a name's 7,500 candidate probes to a worker, which the
+     * request then waited to start and to gather from, while the server's
+     * other requests needed the CPUs anyway. */
+    if (!hi_pg_exec(db, "SET max_parallel_workers_per_gather = 0"))
+        return hi_pg_driver.fail(db, "set max_parallel_workers_per_gather");
     char zone[256];
     local_zone(zone, sizeof zone);
     if (zone[0] != '\0') {
