@@ -105,7 +105,7 @@ def norm_default(d):
 
 def lite_tables(lite):
     return sorted(r[0] for r in lite.rows("SELECT name FROM sqlite_master WHERE type = 'table'"
-                                         " AND name NOT LIKE 'sqlite_%' AND name <> 'gram_pos'"))
+                                         " AND name NOT LIKE 'sqlite_%' AND name NOT IN ('gram_pos', 'registry_grams')"))
 
 
 def lite_columns(lite, t):
@@ -143,7 +143,7 @@ def pg_indexes(pg, t):
     rows = pg.rows("SELECT (SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(i.indkey)"
                    " WITH ORDINALITY k(att, n) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.att),"
                    " i.indisunique, i.indpred IS NOT NULL FROM pg_index i"
-                   f" WHERE i.indrelid = {lit(t)}::regclass")
+                   f" WHERE i.indrelid = {lit(t)}::regclass AND 0 <> ALL (i.indkey)")
     return {(tuple(r[0].split(",")), r[1] == "t", r[2] == "t") for r in rows} - PG_EXTRA.get(t, set())
 
 
@@ -164,7 +164,12 @@ def check_structure(lite, pg):
     tables = lite_tables(lite)
     pg_t = sorted(r[0] for r in pg.rows("SELECT table_name FROM information_schema.tables"
                                         " WHERE table_schema = current_schema()"))
-    same("tables: PostgreSQL has exactly SQLite's (gram_pos, SQLite's work-around, left out)", tables, pg_t)
+    same("tables: PostgreSQL has exactly SQLite's (gram_pos, SQLite's work-around, and registry_grams,"
+         " an index on PostgreSQL, left out)", tables, pg_t)
+    same("registry_names: PostgreSQL's GIN index of the grams of registry's name keys (the one index on an"
+         " expression)", pg.rows("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
+                                 " WHERE 0 = ANY (indkey)"),
+         [("registry_names", "CREATE INDEX registry_names ON public.registry USING gin (hi_grams(name_key))")])
     for t in tables:
         same(f"{t}: columns (name, type, NOT NULL, default) in order", lite_columns(lite, t), pg_columns(pg, t))
         same(f"{t}: primary key, unique and other indexes (columns, unique, partial)",
@@ -240,9 +245,25 @@ def check_constraints(lite, pg):
 
 
 def grams(db):
-    # by name: the numbers may differ (SQLite reuses a deleted last id)
+    # by name: the numbers may differ (SQLite reuses a deleted last id).
+    # SQLite keeps them in registry_grams, PostgreSQL in the GIN index
+    # registry_names over hi_grams(name_key) (pg_schema.c migration 5).
+    if isinstance(db, Pg):
+        return db.rows("SELECT DISTINCT o.name, g COLLATE \"C\" FROM registry r JOIN orgs o ON o.id = r.org_id,"
+                       " unnest(hi_grams(r.name_key)) AS g ORDER BY 1, 2")
     return db.rows("SELECT o.name, g.gram FROM registry_grams g JOIN registry r ON r.seq = g.seq"
                    " JOIN orgs o ON o.id = r.org_id ORDER BY o.name, g.gram")
+
+
+def found(db, key):
+    """The names whose key holds `key`: on SQLite as LIKE finds them, on
+    PostgreSQL as the GIN index finds them from the key's grams alone
+    (hi_query_grams within hi_grams, no LIKE)."""
+    if isinstance(db, Pg):
+        return db.rows("SET enable_seqscan = off; SELECT o.name FROM registry r JOIN orgs o ON o.id = r.org_id"
+                       f" WHERE hi_grams(r.name_key) @> hi_query_grams({lit(key)}) ORDER BY 1")
+    return db.rows("SELECT o.name FROM registry r JOIN orgs o ON o.id = r.org_id"
+                   f" WHERE r.name_key LIKE {lit('%' + key + '%')} ORDER BY 1")
 
 
 def listed(db):
@@ -273,6 +294,9 @@ def check_grams(lite, pg):
           sum(1 for r in g if r[0] == "org10") == 800, sum(1 for r in g if r[0] == "org10"))
     check("registry_grams: a 1-character key has itself", ("org3", "a") in [tuple(r) for r in g], g)
     same("registry: a row per declaration in force", listed(lite), listed(pg))
+    for key in ["さくら", "サクラ技研", "a", "ab", "ba", "ああ", "🍣寿", "\u3099き", "straße", chr(0x4E00 + 398)]:
+        same(f"registry_names: a search for {key!r} through the GIN index finds what LIKE finds",
+             found(lite, key), found(pg, key))
     upd = ("UPDATE orgs SET name_key = 'べつのなまえ', prefecture = 13 WHERE name = 'org0';"
            "UPDATE orgs SET name_key = name_key WHERE name = 'org1';"
            "UPDATE orgs SET name_key = '' WHERE name = 'org2';"
@@ -300,7 +324,7 @@ def check_grams(lite, pg):
     for db in both:
         db.rows(clean)
     check("registry: empty when no declaration is in force",
-          [lite.rows("SELECT count(*) FROM registry"), pg.rows("SELECT count(*) FROM registry_grams")]
+          [lite.rows("SELECT count(*) FROM registry"), pg.rows("SELECT count(*) FROM registry")]
           == [[("0",)], [("0",)]], lite.rows("SELECT count(*) FROM registry"))
 
 
@@ -482,6 +506,29 @@ def check_functions(lite, pg):
     same("orgs.created_at defaults to unixepoch()", [("t",)], d)
 
 
+def check_gin_migration(base, migrate):
+    """Migration 5 on a registry with rows: registry_grams becomes the GIN
+    index, and the names are found through it as before."""
+    url = pgtmp.new_database(base, "hoshi_gin")
+    r = subprocess.run([migrate, url, "1", "4"], capture_output=True, text=True)
+    check("pg_migrate 1 4: the schema before the GIN index", r.returncode == 0, r.stdout + r.stderr)
+    pg = Pg(url)
+    pg.rows("INSERT INTO orgs(name, name_key) VALUES ('a', 'やまだこうむてん'), ('b', 'やまだしょうてん'),"
+            " ('c', 'た');"
+            "INSERT INTO declarations(id, org_id, level, declared_on) SELECT 'D' || id, id, 1, '2026-01-01' FROM orgs")
+    before = pg.rows("SELECT count(*) FROM registry_grams")
+    r = subprocess.run([migrate, url, "5", "5"], capture_output=True, text=True)
+    check("pg_migrate 5 5: migration 5 applies to a registry with rows", r.returncode == 0, r.stdout + r.stderr)
+    after = [pg.rows(f"SET enable_seqscan = off; SELECT string_agg(o.name, ',' ORDER BY o.name) FROM registry r"
+                     f" JOIN orgs o ON o.id = r.org_id WHERE hi_grams(r.name_key) @> hi_query_grams({lit(k)})")
+             for k in ("やまだ", "こうむ", "た", "てん", "やまだこ")]
+    same("migration 5: the grams of the 3 declarations (31 rows of registry_grams) are in the index, and"
+         " やまだ, こうむ, た, てん, やまだこ find what they found",
+         [before] + after, [[("31",)], [("a,b",)], [("a",)], [("c",)], [("a,b",)], [("a",)]])
+    tables = pg.rows("SELECT count(*) FROM information_schema.tables WHERE table_name = 'registry_grams'")
+    same("migration 5: registry_grams is gone", tables, [("0",)])
+
+
 def main():
     sqlite_src, migrate = sys.argv[1], sys.argv[2]
     base = os.environ.get("HOSHI_TEST_PG")
@@ -500,6 +547,7 @@ def main():
         r = subprocess.run([migrate, url], capture_output=True, text=True)
         check("pg_migrate: applying them again fails (already there) and changes nothing",
               r.returncode == 1 and "migration 1" in r.stderr, r.stdout + r.stderr)
+        check_gin_migration(base, migrate)
         lite, pg = Lite(os.path.join(tmp, "db")), Pg(url)
         for part in (check_structure, check_constraints, check_grams, check_history, check_public_version,
                      check_audit, check_functions):

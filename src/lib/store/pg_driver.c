@@ -892,6 +892,7 @@ static void pg_close(void *dbv)
 
 const hi_driver hi_pg_driver = {
     .name = "PostgreSQL",
+    .names_gin = true,
     .prepare = pg_prepare,
     .finalize = pg_finalize,
     .reset = pg_reset,

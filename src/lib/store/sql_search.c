@@ -21,6 +21,12 @@
  *     (industry, seq, …), covering             without a selective bigram
  *   registry by level, or its rows           no organisation filter
  *
+ * On PostgreSQL the grams are the GIN index registry_names over
+ * hi_grams(name_key) (pg_schema.c migration 5): a name's rows are those
+ * holding all its bigrams, the posting lists intersected by the index,
+ * and the planner weighs that against the prefecture's and industry's
+ * indexes itself, so no gram is probed.
+ *
  * A search that includes withdrawn declarations (no front end asks for
  * one) reads declarations and organisations directly.
  *
@@ -55,6 +61,7 @@ typedef struct plan {
     char *pattern;                /* %key%, malloc'd; NULL without a name */
     char *key;                    /* the name's search key, malloc'd */
     char gram[16];                /* the gram that drives, "" if none */
+    bool gin;                     /* the name drives through registry_names */
     bool industry;
     drive how;
 } plan;
@@ -156,14 +163,14 @@ static bool needs_like(const plan *p, bool walk)
 static void from_where(hoshi_buf *b, const hoshi_decl_query *q, const plan *p, bool walk)
 {
     bool grams = !walk && p->how == DRIVE_GRAM;
-    if (grams && grams_only(q, p))
-        hoshi_buf_puts(b, " FROM registry_grams g WHERE 1 = 1");
+    if (grams && p->gin)
+        hoshi_buf_puts(b, " FROM registry r WHERE hi_grams(r.name_key) @> hi_query_grams(?7)");
+    else if (grams && grams_only(q, p))
+        hoshi_buf_puts(b, " FROM registry_grams g WHERE g.gram = ?7");
     else if (grams)
-        hoshi_buf_puts(b, " FROM registry_grams g CROSS JOIN registry r WHERE r.seq = g.seq");
+        hoshi_buf_puts(b, " FROM registry_grams g CROSS JOIN registry r WHERE r.seq = g.seq AND g.gram = ?7");
     else
         hoshi_buf_puts(b, " FROM registry r WHERE 1 = 1");
-    if (grams)
-        hoshi_buf_puts(b, " AND g.gram = ?7");
     if (needs_like(p, walk))
         hoshi_buf_puts(b, " AND r.name_key LIKE ?1");
     if (q->prefecture)
@@ -215,7 +222,7 @@ static void bind_query(hi_stmt *st, const hoshi_decl_query *q, const plan *p, bo
     if (q->level)
         hi_bind_int64(st, 4, q->level);
     if (!walk && p->how == DRIVE_GRAM)
-        hi_bind_text(st, 7, p->gram);
+        hi_bind_text(st, 7, p->gin ? p->key : p->gram);
 }
 
 /* The statement assembled in b, from c's cache (b is freed). */
@@ -333,6 +340,13 @@ static hoshi_err choose(hi_conn *c, const hoshi_decl_query *q, plan *p)
     p->how = q->include_withdrawn ? DRIVE_ALL : DRIVE_TABLE;
     if (q->include_withdrawn || p->key == NULL)
         return HOSHI_OK;
+    if (c->drv->names_gin) {
+        /* The planner weighs the name's posting lists against the
+         * prefecture's and industry's indexes from its statistics. */
+        p->gin = true;
+        p->how = DRIVE_GRAM;
+        return HOSHI_OK;
+    }
     long long best = 0;
     hoshi_err err = rarest_gram(c, p, &best);
     if (err == HOSHI_OK && p->gram[0] && (best < GRAM_PROBE || !org_filter))
