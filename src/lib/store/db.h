@@ -33,9 +33,8 @@ typedef struct hi_stmt hi_stmt;
 /* A database driver.  `db` is the driver's own connection handle. */
 typedef struct hi_driver {
     const char *name;             /* "SQLite", "PostgreSQL": in messages */
-    /* Whether a name is searched through the GIN index registry_names
-     * (PostgreSQL) rather than the table registry_grams (SQLite):
-     * sql_search.c. */
+    /* Whether the database has the GIN index registry_names of the
+     * name grams beside registry_grams (PostgreSQL): sql_search.c. */
     bool names_gin;
     /* Prepares sql on db into *out; on failure records the database's
      * message (hi_fail) and returns its error. */

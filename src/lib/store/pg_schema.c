@@ -48,13 +48,13 @@
  *     the largest id the statement gave itself, so the next row is
  *     numbered after it as in SQLite (numbers may have gaps, and unlike
  *     SQLite's a deleted last id is never used again);
- *   - registry (migration 3): a row per declaration in force with its
- *     organisation's search columns, on every change of a declaration's
- *     status, level or organisation and of the organisation's name key,
- *     prefecture or industry.  SQLite's registry_grams (every 1- and
- *     2-character substring of the name key starting at positions
- *     1..400, gram_pos's range) is here, from migration 5, a GIN index
- *     over registry of hi_grams(name_key), the same grams;
+ *   - registry and registry_grams (migration 3): a row per declaration
+ *     in force with its organisation's search columns, and every 1- and
+ *     2-character substring of the name key starting at positions 1..400
+ *     (gram_pos's range), by character; on every
+ *     change of a declaration's status, level or organisation and of the
+ *     organisation's name key, prefecture or industry (the same grams are
+ *     also a GIN index over registry from migration 5);
  *   - org_history: a declared organisation's name and prefecture changes
  *     (dated current_date, SQLite's date('now', 'localtime')), in SQLite's
  *     order (a prefecture row before a name row of the same UPDATE, as
@@ -618,18 +618,19 @@ const char *const hi_pg_migrations[] = {
     " revoked_at BIGINT NOT NULL DEFAULT 0,"
     " PRIMARY KEY (supplier_org, client_org));"
     AHEAD_ON("suppliers", "hi_ahead_id", "id"),
-    /* 5: no SQLite counterpart — the name grams become a GIN index over
-     * registry instead of the registry_grams table.  The table held a
-     * row per gram (half the database, 356 MB of 684 at 200,000
-     * declarations; the index is 4 MB), and a name's candidates were its
-     * rarest bigram's declarations, each read to compare the name: 7,500
-     * row reads for a family name and a trade word at a million.  GIN
-     * intersects the posting lists of all the name's bigrams before any
-     * row is read (sql_search.c, docs/internals.md "The registry
-     * search").  hi_grams gives a key's grams as registry_grams had
-     * them: every 1- and 2-character substring starting at positions
-     * 1..400; hi_query_grams the grams a key searched for must all have:
-     * its bigrams, or itself when it is one character. */
+    /* 5: no SQLite counterpart — a GIN index of the name grams over
+     * registry, beside registry_grams.  A name of a family and a trade
+     * word was driven by its rarest bigram: 7,500 candidates at a
+     * million, each read to compare the name (PostgreSQL: 32 ms of CPU a
+     * request where SQLite took 6).  GIN intersects the posting lists of
+     * all the name's bigrams before any row is read, and sql_search.c
+     * asks it when the rarest bigram is rare enough; a common name stays
+     * with registry_grams, whose entries count without a bitmap of every
+     * match (docs/internals.md "The registry search").  hi_grams gives a
+     * key's grams as registry_grams has them: every 1- and 2-character
+     * substring starting at positions 1..400; hi_query_grams the grams a
+     * searched key must all have: its bigrams, or itself when it is one
+     * character. */
     "CREATE FUNCTION hi_grams(k text) RETURNS text[] LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$\n"
     "DECLARE a text[] := '{}'; n int := length(k);\n"
     "BEGIN\n"
@@ -646,32 +647,6 @@ const char *const hi_pg_migrations[] = {
     "  FOR i IN 1..least(n - 1, 400) LOOP a := a || substr(k, i, 2); END LOOP;\n"
     "  RETURN a;\n"
     "END $$;"
-    "CREATE OR REPLACE FUNCTION hi_registry_decl() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-    "BEGIN\n"
-    "  IF TG_OP <> 'INSERT' THEN DELETE FROM registry WHERE seq = OLD.seq; END IF;\n"
-    "  IF TG_OP = 'UPDATE' AND NEW.status = 1 THEN\n"
-    "    INSERT INTO registry(seq, org_id, level, prefecture, industry, name_key)\n"
-    "      SELECT NEW.seq, o.id, NEW.level, o.prefecture, o.industry, o.name_key FROM orgs o\n"
-    "      WHERE o.id = NEW.org_id;\n"
-    "  END IF;\n"
-    "  RETURN NULL;\n"
-    "END $$;"
-    "CREATE OR REPLACE FUNCTION hi_registry_decl_insert() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-    "BEGIN\n"
-    "  INSERT INTO registry(seq, org_id, level, prefecture, industry, name_key)\n"
-    "    SELECT n.seq, o.id, n.level, o.prefecture, o.industry, o.name_key\n"
-    "    FROM new_rows n JOIN orgs o ON o.id = n.org_id WHERE n.status = 1;\n"
-    "  RETURN NULL;\n"
-    "END $$;"
-    "CREATE OR REPLACE FUNCTION hi_registry_org() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-    "BEGIN\n"
-    "  UPDATE registry SET prefecture = NEW.prefecture, industry = NEW.industry, name_key = NEW.name_key\n"
-    "    WHERE seq IN (SELECT seq FROM declarations WHERE org_id = NEW.id AND status = 1);\n"
-    "  RETURN NULL;\n"
-    "END $$;"
-    "DROP FUNCTION hi_registry_grams(text, bigint);"
-    "DROP FUNCTION hi_registry_ungram(text, bigint);"
-    "DROP TABLE registry_grams;"
     "CREATE INDEX registry_names ON registry USING gin (hi_grams(name_key));",
 };
 

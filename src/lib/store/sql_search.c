@@ -21,11 +21,13 @@
  *     (industry, seq, …), covering             without a selective bigram
  *   registry by level, or its rows           no organisation filter
  *
- * On PostgreSQL the grams are the GIN index registry_names over
- * hi_grams(name_key) (pg_schema.c migration 5): a name's rows are those
- * holding all its bigrams, the posting lists intersected by the index,
- * and the planner weighs that against the prefecture's and industry's
- * indexes itself, so no gram is probed.
+ * On PostgreSQL the grams are also the GIN index registry_names over
+ * hi_grams(name_key) (pg_schema.c migration 5): a name of three
+ * characters or more whose rarest bigram is rare enough to drive is
+ * driven instead by all its bigrams, their posting lists intersected by
+ * the index before a row is read.  A common name stays with
+ * registry_grams: a GIN scan builds a bitmap of every entry before the
+ * count's LIMIT can stop it.
  *
  * A search that includes withdrawn declarations (no front end asks for
  * one) reads declarations and organisations directly.
@@ -333,6 +335,15 @@ static hoshi_err page_of(hi_conn *c, const hoshi_decl_query *q, long long *seqs,
     return err;
 }
 
+/* Whether key has three characters or more. */
+static bool several_bigrams(const char *key)
+{
+    size_t chars = 0;
+    for (size_t i = 0; key[i] && chars < 3; i += char_len(key + i))
+        chars++;
+    return chars >= 3;
+}
+
 /* Chooses the index that drives the search (file comment). */
 static hoshi_err choose(hi_conn *c, const hoshi_decl_query *q, plan *p)
 {
@@ -340,17 +351,14 @@ static hoshi_err choose(hi_conn *c, const hoshi_decl_query *q, plan *p)
     p->how = q->include_withdrawn ? DRIVE_ALL : DRIVE_TABLE;
     if (q->include_withdrawn || p->key == NULL)
         return HOSHI_OK;
-    if (c->drv->names_gin) {
-        /* The planner weighs the name's posting lists against the
-         * prefecture's and industry's indexes from its statistics. */
-        p->gin = true;
-        p->how = DRIVE_GRAM;
-        return HOSHI_OK;
-    }
     long long best = 0;
     hoshi_err err = rarest_gram(c, p, &best);
     if (err == HOSHI_OK && p->gram[0] && (best < GRAM_PROBE || !org_filter))
         p->how = DRIVE_GRAM;
+    /* Rare enough to be counted exactly, and more than one bigram to
+     * intersect: GIN narrows the candidates to the rows holding them all. */
+    if (p->how == DRIVE_GRAM && c->drv->names_gin && best < GRAM_PROBE && several_bigrams(p->key))
+        p->gin = true;
     return err;
 }
 
