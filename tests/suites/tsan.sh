@@ -46,6 +46,10 @@ step() {
     if [ $rc -ne 0 ] || grep -q '^FAIL' "$out"; then
         echo "FAIL tsan: $name: failed under TSan (exit status $rc)"
         grep '^FAIL' "$out" | head -n 10 | sed 's/^/  /'
+        # what a dead server said (a crash under TSan is no race report)
+        # and where the test stood, which the tail alone may not show
+        grep -n -m 3 -A 25 -E 'ThreadSanitizer|DEADLYSIGNAL|SEGV' "$out" | head -n 80 | sed 's/^/  /'
+        grep -n -E '^ +File ".*tests/http/test_' "$out" | tail -n 3 | sed 's/^/  /'
         tail -n 15 "$out" | sed 's/^/  /'
     elif [ ! -s "$tmp/rep.$n" ]; then
         echo "ok   tsan: $name"

@@ -29,6 +29,10 @@ def own_frames(lines, n=2):
 
 def reports(text):
     """Yields (kind, [stacks as lists of lines], block) for each report."""
+    # a process TSan stopped (a signal, its own failure) is a report too
+    for m in re.finditer(r"^(?:ThreadSanitizer:DEADLYSIGNAL|FATAL: ThreadSanitizer.*)$", text, re.M):
+        block = text[m.start():m.start() + 4000]
+        yield m.group(0).rstrip(), [block.split("\n")[1:]], block
     for block in re.findall(r"WARNING: ThreadSanitizer: .*?(?=\n={10,}|\Z)", text, re.S):
         lines = block.split("\n")
         kind = re.sub(r"\s*\(pid=\d+\)", "", lines[0][len("WARNING: ThreadSanitizer: "):])
