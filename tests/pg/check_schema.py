@@ -523,12 +523,10 @@ def check_gin_migration(base, migrate):
     grams_before = grams(pg)
     r = subprocess.run([migrate, url, "5", "5"], capture_output=True, text=True)
     check("pg_migrate 5 5: migration 5 applies to a registry with rows", r.returncode == 0, r.stdout + r.stderr)
-    after = [pg.rows(f"SET enable_seqscan = off; SELECT string_agg(o.name, ',' ORDER BY o.name) FROM registry r"
-                     f" JOIN orgs o ON o.id = r.org_id WHERE hi_grams(r.name_key) @> hi_query_grams({lit(k)})")
-             for k in ("やまだ", "こうむ", "た", "てん", "やまだこ")]
+    after = [found(pg, k) for k in ("やまだ", "こうむ", "た", "てん", "やまだこ")]
     same("migration 5: the grams of the 3 declarations (31 rows of registry_grams) are in the index, and"
          " やまだ, こうむ, た, てん, やまだこ find what they found",
-         [before] + after, [[("31",)], [("a,b",)], [("a",)], [("c",)], [("a,b",)], [("a",)]])
+         [before] + after, [[("31",)], [("a",), ("b",)], [("a",)], [("c",)], [("a",), ("b",)], [("a",)]])
     same("migration 5: registry_grams as it was, and the index's grams are its", [grams_before, grams_before],
          [grams(pg), indexed(pg)])
 

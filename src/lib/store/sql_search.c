@@ -146,18 +146,25 @@ static hoshi_err rarest_gram(hi_conn *c, plan *p, long long *best)
     return HOSHI_OK;
 }
 
+/* Whether the driving gram is the whole key: a name of one or two
+ * characters (rarest_gram takes a longer one's gram from its bigrams). */
+static bool gram_is_key(const plan *p)
+{
+    return strcmp(p->gram, p->key) == 0;
+}
+
 /* Whether the registry rows need not be read: a name of one or two
  * characters searched alone is exactly its gram's declarations. */
 static bool grams_only(const hoshi_decl_query *q, const plan *p)
 {
-    return strcmp(p->gram, p->key) == 0 && !q->prefecture && !p->industry && !q->level;
+    return gram_is_key(p) && !q->prefecture && !p->industry && !q->level;
 }
 
 /* Whether p->pattern must still be compared: not when the gram is the
  * whole key. */
 static bool needs_like(const plan *p, bool walk)
 {
-    return p->pattern != NULL && (walk || p->how != DRIVE_GRAM || strcmp(p->gram, p->key) != 0);
+    return p->pattern != NULL && (walk || p->how != DRIVE_GRAM || !gram_is_key(p));
 }
 
 /* FROM and WHERE of the declarations in force matching q, driven as p->how
@@ -335,15 +342,6 @@ static hoshi_err page_of(hi_conn *c, const hoshi_decl_query *q, long long *seqs,
     return err;
 }
 
-/* Whether key has three characters or more. */
-static bool several_bigrams(const char *key)
-{
-    size_t chars = 0;
-    for (size_t i = 0; key[i] && chars < 3; i += char_len(key + i))
-        chars++;
-    return chars >= 3;
-}
-
 /* Chooses the index that drives the search (file comment). */
 static hoshi_err choose(hi_conn *c, const hoshi_decl_query *q, plan *p)
 {
@@ -356,8 +354,9 @@ static hoshi_err choose(hi_conn *c, const hoshi_decl_query *q, plan *p)
     if (err == HOSHI_OK && p->gram[0] && (best < GRAM_PROBE || !org_filter))
         p->how = DRIVE_GRAM;
     /* Rare enough to be counted exactly, and more than one bigram to
-     * intersect: GIN narrows the candidates to the rows holding them all. */
-    if (p->how == DRIVE_GRAM && c->drv->names_gin && best < GRAM_PROBE && several_bigrams(p->key))
+     * intersect (three characters or more): GIN narrows the candidates to
+     * the rows holding them all. */
+    if (p->how == DRIVE_GRAM && c->drv->names_gin && best < GRAM_PROBE && !gram_is_key(p))
         p->gin = true;
     return err;
 }
